@@ -1,0 +1,51 @@
+// Disassemble a whole image to assembly source that `vmm asm` turns back into the same
+// segments and entry: .org per segment, labels from the symbol table, instructions where a
+// word decodes, .word/.byte where it does not or where a label falls inside a word.
+
+import { disassemble, hex } from '../isa/disasm.js';
+import type { Image, ImageSymbol } from './model.js';
+
+export function disassembleImage(image: Image, title = ''): string {
+  const labels = new Map<number, string[]>();
+  for (const s of image.symbols) {
+    if (s.kind !== 'label') continue;
+    const at = s.value >>> 0;
+    labels.set(at, [...(labels.get(at) ?? []), s.name]);
+  }
+  const symbolize = (address: number) => labels.get(address >>> 0)?.[0];
+  const out: string[] = [];
+  if (title) out.push(`; ${title}`);
+  const constants = image.symbols.filter((s) => s.kind === 'constant');
+  for (const s of constants) out.push(`.equ ${s.name}, ${hex(s.value)}`);
+  const printed = new Set<number>();
+  const emitLabels = (at: number) => {
+    for (const name of labels.get(at) ?? []) out.push(`${name}:`);
+    printed.add(at);
+  };
+  const segments = [...image.segments].sort((a, b) => a.address - b.address);
+  for (const seg of segments) {
+    out.push('', `.org ${hex(seg.address)}`);
+    const bytes = seg.bytes;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let i = 0;
+    while (i < bytes.length) {
+      const at = seg.address + i;
+      emitLabels(at);
+      const wordFits = at % 4 === 0 && i + 4 <= bytes.length && ![1, 2, 3].some((k) => labels.has(at + k));
+      if (wordFits) {
+        const word = view.getUint32(i, true);
+        out.push(`    ${disassemble(word, at, symbolize).padEnd(32)} ; ${hex(at, 8)}: ${hex(word, 8)}`);
+        i += 4;
+      } else {
+        out.push(`    .byte ${hex(bytes[i]!, 2)}${' '.repeat(22)} ; ${hex(at, 8)}`);
+        i += 1;
+      }
+    }
+    emitLabels(seg.address + bytes.length);
+  }
+  const stray = image.symbols.filter((s: ImageSymbol) => s.kind === 'label' && !printed.has(s.value >>> 0));
+  if (stray.length) out.push('');
+  for (const s of stray) out.push(`.equ ${s.name}, ${hex(s.value)}    ; a label outside every segment`);
+  out.push('', `.entry ${symbolize(image.entry) ?? hex(image.entry)}`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,52 @@
+// The in-memory form of a TOY32 program image: what the assembler produces, the .bin
+// format stores (docs/image-format.md) and the loader hands to a machine or a VM.
+
+export interface Segment {
+  /** Load address (guest-physical when paging is off at boot). */
+  readonly address: number;
+  readonly bytes: Uint8Array;
+}
+
+export type SymbolKind = 'label' | 'constant';
+
+export interface ImageSymbol {
+  readonly name: string;
+  readonly value: number;
+  /** label: an address in the program; constant: a value from .equ or -D. */
+  readonly kind: SymbolKind;
+}
+
+/** One line-map row: code from `address` on came from files[file]:line. Rows are sorted by address. */
+export interface LineEntry {
+  readonly address: number;
+  readonly file: number;
+  readonly line: number;
+}
+
+export interface Image {
+  readonly entry: number;
+  readonly segments: readonly Segment[];
+  readonly symbols: readonly ImageSymbol[];
+  readonly files: readonly string[];
+  readonly lines: readonly LineEntry[];
+}
+
+/** The source location of an address, by the image's line map, or undefined. */
+export function sourceOf(image: Image, address: number): { file: string; line: number } | undefined {
+  const rows = image.lines;
+  let lo = 0;
+  let hi = rows.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid]!.address <= address) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (found < 0) return undefined;
+  const row = rows[found]!;
+  const inSegment = image.segments.some((s) => address >= s.address && address < s.address + s.bytes.length);
+  if (!inSegment) return undefined;
+  return { file: image.files[row.file] ?? '?', line: row.line };
+}
