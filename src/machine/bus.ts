@@ -1,0 +1,70 @@
+// The I/O-port bus: owns port decoding. Devices occupy half-open ranges [base, base + ports)
+// in the 16-bit port space; overlapping or overflowing ranges are rejected when attached.
+// A read of a port with no device returns all ones; a write to one is ignored.
+
+import type { Device } from './device.js';
+
+export const PORT_SPACE = 0x10000;
+export const NO_DEVICE = -1;
+
+export interface Attached {
+  readonly base: number;
+  readonly device: Device;
+}
+
+export class BusError extends Error {}
+
+export class Bus {
+  private readonly slots: Attached[] = [];
+  private readonly owner = new Int16Array(PORT_SPACE).fill(-1);
+
+  attach(base: number, device: Device): void {
+    const end = base + device.ports;
+    if (!Number.isInteger(base) || base < 0 || device.ports <= 0 || end > PORT_SPACE) {
+      throw new BusError(`${device.name}: ports [0x${base.toString(16)}, 0x${end.toString(16)}) outside the port space`);
+    }
+    for (const other of this.slots) {
+      const otherEnd = other.base + other.device.ports;
+      if (base < otherEnd && other.base < end) {
+        throw new BusError(
+          `${device.name}: ports [0x${base.toString(16)}, 0x${end.toString(16)}) overlap ${other.device.name} [0x${other.base.toString(16)}, 0x${otherEnd.toString(16)})`,
+        );
+      }
+    }
+    this.owner.fill(this.slots.length, base, end);
+    this.slots.push({ base, device });
+  }
+
+  /** The device owning a port, with the port's offset in it, or undefined. */
+  find(port: number): { device: Device; offset: number } | undefined {
+    const slot = port >= 0 && port < PORT_SPACE ? this.owner[port]! : -1;
+    if (slot < 0) return undefined;
+    const at = this.slots[slot]!;
+    return { device: at.device, offset: port - at.base };
+  }
+
+  read(port: number): number {
+    const hit = this.find(port);
+    return hit ? hit.device.read(hit.offset) : NO_DEVICE;
+  }
+
+  write(port: number, value: number): void {
+    const hit = this.find(port);
+    if (hit) hit.device.write(hit.offset, value);
+  }
+
+  get devices(): readonly Attached[] {
+    return this.slots;
+  }
+
+  advance(now: number): void {
+    for (const s of this.slots) s.device.advance?.(now);
+  }
+
+  /** Ticks until the earliest device event, or Infinity. */
+  nextEvent(now: number): number {
+    let next = Infinity;
+    for (const s of this.slots) next = Math.min(next, s.device.nextEvent?.(now) ?? Infinity);
+    return next;
+  }
+}

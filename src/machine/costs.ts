@@ -1,0 +1,103 @@
+// The cost model: simulated cycles for instructions and for the events of a run. Defaults are
+// round figures in the range of published measurements (see docs/cost-model.md for sources);
+// `--cost-model FILE.json` overrides any of them. Cycles never decide guest-visible timing
+// (devices count ticks), so a cost model changes figures, never behaviour.
+
+import { INSTRUCTIONS, type CostGroup } from '../isa/table.js';
+
+export interface EventCosts {
+  /** Exception or syscall delivery to the kernel's trap vector (and its rfe). */
+  trap: number;
+  /** External interrupt delivery. */
+  interrupt: number;
+  /** One memory reference of a page walk (PDE/PTE read, A/D write-back). */
+  walkReference: number;
+  /** Software VMM: a hardware trap into the VMM and the return to the guest. */
+  vmmTrap: number;
+  /** Software VMM: emulating one privileged instruction on virtual state. */
+  emulate: number;
+  /** Software VMM: reflecting a trap or injecting an interrupt into the guest kernel. */
+  reflect: number;
+  /** Software VMM: a hidden page fault (shadow entry built from the guest's tables). */
+  shadowFill: number;
+  /** Software VMM: an emulated write to a write-protected guest page-table page. */
+  pageTableWrite: number;
+  /** Binary translation: a callout from translated code into the VMM. */
+  callout: number;
+  /** Binary translation: translating one guest instruction. */
+  translate: number;
+  /** Paravirtual hypercall round trip. */
+  hypercall: number;
+  /** Hardware-assisted VM exit + VM entry round trip. */
+  vmExit: number;
+  /** Switching the physical CPU from one guest to another. */
+  worldSwitch: number;
+}
+
+export interface CostModel {
+  /** Cycles per opcode, 256 entries (opcodes that do not decode cost 1). */
+  readonly opcodeCycles: Int32Array;
+  readonly events: EventCosts;
+}
+
+export const DEFAULT_EVENT_COSTS: Readonly<EventCosts> = {
+  trap: 100,
+  interrupt: 150,
+  walkReference: 20,
+  vmmTrap: 400,
+  emulate: 100,
+  reflect: 300,
+  shadowFill: 1500,
+  pageTableWrite: 1200,
+  callout: 40,
+  translate: 50,
+  hypercall: 300,
+  vmExit: 1000,
+  worldSwitch: 2000,
+};
+
+export class CostModelError extends Error {}
+
+/** The default model, with optional overrides:
+ *  { "instructions": { "<group or mnemonic>": cycles }, "events": { "<event>": cycles } } */
+export function makeCostModel(overrides: unknown = {}): CostModel {
+  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
+    throw new CostModelError('the cost model must be a JSON object with "instructions" and/or "events"');
+  }
+  const { instructions = {}, events = {}, ...rest } = overrides as Record<string, unknown>;
+  const extra = Object.keys(rest);
+  if (extra.length) throw new CostModelError(`unknown key "${extra[0]}" (expected "instructions" or "events")`);
+  const byGroupOrName = numberMap(instructions, 'instructions');
+  const groups = new Set<string>(INSTRUCTIONS.map((s) => s.group));
+  for (const key of Object.keys(byGroupOrName)) {
+    if (!groups.has(key) && !INSTRUCTIONS.some((s) => s.mnemonic === key)) {
+      throw new CostModelError(`instructions: "${key}" is neither an instruction group (${[...groups].join(', ')}) nor a mnemonic`);
+    }
+  }
+  const opcodeCycles = new Int32Array(256).fill(1);
+  for (const spec of INSTRUCTIONS) {
+    opcodeCycles[spec.opcode] = byGroupOrName[spec.mnemonic] ?? byGroupOrName[spec.group] ?? spec.cycles;
+  }
+  const eventOverrides = numberMap(events, 'events');
+  for (const key of Object.keys(eventOverrides)) {
+    if (!(key in DEFAULT_EVENT_COSTS)) throw new CostModelError(`events: unknown event "${key}" (known: ${Object.keys(DEFAULT_EVENT_COSTS).join(', ')})`);
+  }
+  return { opcodeCycles, events: { ...DEFAULT_EVENT_COSTS, ...eventOverrides } };
+}
+
+function numberMap(value: unknown, where: string): Record<string, number> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CostModelError(`"${where}" must be an object of numbers`);
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1_000_000) {
+      throw new CostModelError(`${where}.${k}: expected a whole number of cycles from 0 to 1000000, got ${JSON.stringify(v)}`);
+    }
+  }
+  return value as Record<string, number>;
+}
+
+/** Default cycles of each instruction group (for docs). */
+export function groupCycles(): Record<CostGroup, number[]> {
+  const out = {} as Record<CostGroup, number[]>;
+  for (const s of INSTRUCTIONS) (out[s.group] ??= []).includes(s.cycles) || out[s.group].push(s.cycles);
+  return out;
+}

@@ -1,0 +1,100 @@
+// Block disk with DMA: the kernel sets SECTOR, ADDRESS (physical), COUNT and writes COMMAND;
+// the transfer completes LATENCY ticks later, moving whole 512-byte sectors between the disk
+// and memory, and raises the line. Errors are reported in STATUS, never by failing:
+// sectors past the end -> BAD_SECTOR, a DMA range outside memory -> BAD_ADDRESS.
+//   SECTOR ADDRESS COUNT (rw)   COMMAND (w) 1 read, 2 write   STATUS (r)   SIZE (r) in sectors
+// The disk model works on a DiskImage (the backend): changes stay in memory, never on the file.
+
+import { DISK_COMMAND, DISK_REG, DISK_STATUS, SECTOR_SIZE } from '../platform.js';
+import type { Device, DmaMemory, IrqLine } from '../device.js';
+
+export class DiskImage {
+  readonly bytes: Uint8Array;
+  constructor(contents: Uint8Array = new Uint8Array(0)) {
+    const size = Math.ceil(contents.length / SECTOR_SIZE) * SECTOR_SIZE;
+    this.bytes = new Uint8Array(size);
+    this.bytes.set(contents);
+  }
+  get sectors(): number {
+    return this.bytes.length / SECTOR_SIZE;
+  }
+}
+
+export const DISK_LATENCY = { base: 200, perSector: 50 } as const;
+
+export class Disk implements Device {
+  readonly name = 'disk';
+  readonly ports = 8;
+  private sector = 0;
+  private address = 0;
+  private count = 0;
+  private status: number = DISK_STATUS.IDLE;
+  private command = 0;
+  private doneAt = Infinity;
+  private now = 0;
+  transfers = 0;
+
+  constructor(
+    private readonly irq: IrqLine,
+    private readonly memory: DmaMemory,
+    private readonly image: DiskImage,
+  ) {}
+
+  read(offset: number): number {
+    switch (offset) {
+      case DISK_REG.SECTOR: return this.sector;
+      case DISK_REG.ADDRESS: return this.address;
+      case DISK_REG.COUNT: return this.count;
+      case DISK_REG.STATUS: return this.status;
+      case DISK_REG.SIZE: return this.image.sectors;
+      default: return 0;
+    }
+  }
+
+  write(offset: number, value: number): void {
+    switch (offset) {
+      case DISK_REG.SECTOR: this.sector = value >>> 0; break;
+      case DISK_REG.ADDRESS: this.address = value >>> 0; break;
+      case DISK_REG.COUNT: this.count = value >>> 0; break;
+      case DISK_REG.COMMAND: this.start(value); break;
+    }
+  }
+
+  private start(command: number): void {
+    if (this.status === DISK_STATUS.BUSY) return;
+    if (command !== DISK_COMMAND.READ && command !== DISK_COMMAND.WRITE) {
+      this.finish(DISK_STATUS.BAD_COMMAND);
+      return;
+    }
+    this.command = command;
+    this.status = DISK_STATUS.BUSY;
+    this.doneAt = this.now + DISK_LATENCY.base + DISK_LATENCY.perSector * Math.min(this.count, 1 << 16);
+  }
+
+  advance(now: number): void {
+    this.now = now;
+    if (this.status === DISK_STATUS.BUSY && now >= this.doneAt) this.finish(this.transfer());
+  }
+
+  nextEvent(now: number): number {
+    return this.status === DISK_STATUS.BUSY ? this.doneAt - now : Infinity;
+  }
+
+  private transfer(): number {
+    const { sector, count, address } = this;
+    if (count === 0 || sector + count > this.image.sectors) return DISK_STATUS.BAD_SECTOR;
+    const length = count * SECTOR_SIZE;
+    if (address + length > this.memory.size) return DISK_STATUS.BAD_ADDRESS;
+    const at = sector * SECTOR_SIZE;
+    if (this.command === DISK_COMMAND.READ) this.memory.write(address, this.image.bytes.subarray(at, at + length));
+    else this.image.bytes.set(this.memory.read(address, length), at);
+    this.transfers++;
+    return DISK_STATUS.OK;
+  }
+
+  private finish(status: number): void {
+    this.status = status;
+    this.doneAt = Infinity;
+    this.irq.raise();
+  }
+}

@@ -1,0 +1,243 @@
+// The bare machine: one TOY32 computer with no VMM (`vmm run --mode bare`). Traps vector to
+// the kernel's tvec; ports reach the platform devices directly.
+//
+// The run loop (TinyEMU style): deliver a pending interrupt when IE allows, idle forward to
+// the next device event while halted, else run the CPU for a slice that ends at the next
+// device event, then let the devices catch up. Time is ticks: instructions retired plus
+// ticks spent halted, never the wall clock.
+
+import { CAUSE, CR, FLAG, INTERRUPT_BASE, MACHINE_ID, causeName, LR, SP } from '../isa/arch.js';
+import { disassemble, hex } from '../isa/disasm.js';
+import type { Image } from '../image/model.js';
+import { Bus } from './bus.js';
+import type { CostModel } from './costs.js';
+import type { DmaMemory } from './device.js';
+import { Console, type ConsoleBackend } from './devices/console.js';
+import { Disk, DiskImage } from './devices/disk.js';
+import { InterruptController } from './devices/pic.js';
+import { IntervalTimer } from './devices/timer.js';
+import type { ExecutionHooks } from './interpreter.js';
+import type { PhysicalMemory } from './memory.js';
+import { Access } from './mmu.js';
+import { IRQ, PORT_BASE } from './platform.js';
+import { Processor } from './processor.js';
+
+export interface MachineConfig {
+  memoryBytes: number;
+  tlbSize: number;
+  tlbTagged: boolean;
+  strict: boolean;
+  costs: CostModel;
+  console: ConsoleBackend;
+  input?: Uint8Array;
+  disk?: Uint8Array;
+}
+
+export type RunStatus = 'halted' | 'faulted' | 'limit';
+
+export interface Termination {
+  readonly status: RunStatus;
+  readonly reason: string;
+  readonly pc: number;
+}
+
+/** The longest slice the CPU runs before the machine looks around (bounded re-entry also
+ *  lets V8 optimise the loop normally instead of only by on-stack replacement). */
+export const MAX_SLICE = 1 << 20;
+
+export class LoadError extends Error {}
+
+/** A fault is a trap caused by the instruction failing (not sys, brk, hcall or an interrupt). */
+export function isFault(cause: number): boolean {
+  return cause !== CAUSE.SYSCALL && cause !== CAUSE.BREAKPOINT && cause !== CAUSE.HYPERCALL && cause < INTERRUPT_BASE;
+}
+
+/** Check that an image's segments fit in `memoryBytes` of guest-physical memory. */
+export function checkFits(image: Image, memoryBytes: number): void {
+  for (const seg of image.segments) {
+    if (seg.address + seg.bytes.length > memoryBytes) {
+      throw new LoadError(
+        `segment 0x${seg.address.toString(16)}..0x${(seg.address + seg.bytes.length).toString(16)} does not fit in ${memoryBytes} bytes of memory (raise --mem)`,
+      );
+    }
+  }
+}
+
+/** The architectural reset state plus the image: pc at the entry, sp at the top of memory. */
+export function resetForImage(p: Processor, image: Image, memoryBytes: number): void {
+  p.cpu.pc = image.entry;
+  p.cpu.flags = FLAG.S;
+  p.cpu.regs[SP] = memoryBytes;
+  p.cpu.regs[LR] = 0;
+  p.cpu.cr[CR.MID] = MACHINE_ID;
+}
+
+export function dmaView(memory: PhysicalMemory): DmaMemory {
+  return {
+    size: memory.size,
+    write: (address, bytes) => memory.bytes.set(bytes, address),
+    read: (address, length) => memory.bytes.slice(address, address + length),
+  };
+}
+
+export class Machine implements ExecutionHooks {
+  readonly processor: Processor;
+  readonly bus = new Bus();
+  readonly pic = new InterruptController();
+  readonly timer: IntervalTimer;
+  readonly console: Console;
+  readonly disk: Disk;
+  fetchArray: Int32Array;
+  /** Traps taken, by cause code. */
+  readonly traps = new Map<number, number>();
+  idleTicks = 0;
+  /** Cycles of events (traps, interrupts, page walks), beyond the instructions'. */
+  eventCycles = 0;
+  private retiredAtLastTrap = -1;
+  private termination: Termination | undefined;
+
+  constructor(readonly config: MachineConfig) {
+    this.fetchArray = new Int32Array(0);
+    this.processor = new Processor(config, this);
+    this.timer = new IntervalTimer(this.pic.line(IRQ.timer));
+    this.console = new Console(this.pic.line(IRQ.console), config.console, config.input);
+    this.disk = new Disk(this.pic.line(IRQ.disk), dmaView(this.processor.memory), new DiskImage(config.disk));
+    this.bus.attach(PORT_BASE.console, this.console);
+    this.bus.attach(PORT_BASE.timer, this.timer);
+    this.bus.attach(PORT_BASE.disk, this.disk);
+    this.bus.attach(PORT_BASE.pic, this.pic);
+  }
+
+  get cpu() {
+    return this.processor.cpu;
+  }
+
+  /** Ticks: the machine's clock. */
+  get now(): number {
+    return this.cpu.instructions + this.idleTicks;
+  }
+
+  get cycles(): number {
+    return this.cpu.instructions + this.cpu.extraCycles + this.eventCycles + this.processor.tlb.walkReferences * this.config.costs.events.walkReference;
+  }
+
+  load(image: Image): void {
+    checkFits(image, this.config.memoryBytes);
+    for (const seg of image.segments) this.processor.memory.bytes.set(seg.bytes, seg.address);
+    resetForImage(this.processor, image, this.config.memoryBytes);
+  }
+
+  /** Run until the program halts, faults for good, or `maxInstructions` have retired. */
+  run(maxInstructions: number): Termination {
+    const cpu = this.cpu;
+    while (!this.termination) {
+      if (cpu.flags & FLAG.IE) {
+        const irq = this.pic.next();
+        if (irq >= 0) {
+          cpu.halted = false;
+          this.eventCycles += this.config.costs.events.interrupt - this.config.costs.events.trap;
+          this.raise(INTERRUPT_BASE + irq, 0, cpu.pc);
+          continue;
+        }
+      }
+      if (cpu.halted) {
+        this.idle();
+        continue;
+      }
+      const remaining = maxInstructions - cpu.instructions;
+      if (remaining <= 0) {
+        this.stop('limit', `instruction limit of ${maxInstructions} reached`);
+        break;
+      }
+      this.processor.run(cpu.instructions + Math.min(remaining, this.bus.nextEvent(this.now), MAX_SLICE));
+      this.bus.advance(this.now);
+    }
+    return this.termination!;
+  }
+
+  /** A halted CPU: stop for good with IE clear, else skip time to the next device event. */
+  private idle(): void {
+    if (!(this.cpu.flags & FLAG.IE)) {
+      this.stop('halted', 'hlt with interrupts disabled');
+      return;
+    }
+    const wait = this.bus.nextEvent(this.now);
+    if (wait === Infinity) {
+      this.stop('faulted', 'hlt with interrupts enabled, but no device will ever interrupt (deadlock)');
+      return;
+    }
+    this.idleTicks += Math.max(wait, 0);
+    this.bus.advance(this.now);
+  }
+
+  private stop(status: RunStatus, reason: string): void {
+    this.termination ??= { status, reason, pc: this.cpu.pc };
+  }
+
+  private describe(pc: number): string {
+    const pa = this.processor.mmu.peek(pc, Access.Fetch, this.cpu.flags);
+    const word = pa >= 0 ? this.processor.memory.read32(pa) : undefined;
+    return word === undefined ? `pc ${hex(pc, 8)}` : `pc ${hex(pc, 8)} (${disassemble(word, pc)})`;
+  }
+
+  // ---- ExecutionHooks -------------------------------------------------------------------
+
+  raise(cause: number, addr: number, pc: number): boolean {
+    const cpu = this.cpu;
+    this.traps.set(cause, (this.traps.get(cause) ?? 0) + 1);
+    this.eventCycles += this.config.costs.events.trap;
+    const fault = isFault(cause);
+    const what = () => `${causeName(cause)} trap at ${this.describe(pc)}${fault && addr ? `, address ${hex(addr, 8)}` : ''}`;
+    if (fault && cpu.instructions === this.retiredAtLastTrap) {
+      this.stop('faulted', `double fault: ${what()} while entering the trap handler`);
+      return true;
+    }
+    if ((cpu.cr[CR.TVEC]! & ~3) === 0) {
+      this.stop('faulted', `unhandled ${what()}: no trap handler (tvec = 0)`);
+      return true;
+    }
+    this.retiredAtLastTrap = cpu.instructions;
+    this.processor.vector(cause, addr, pc);
+    return false;
+  }
+
+  callout(pc: number): boolean {
+    return this.raise(CAUSE.ILLEGAL, 0, pc);
+  }
+
+  fetchPage(pc: number, flags: number): number {
+    return this.processor.fetchPage(pc, flags);
+  }
+
+  dataTranslate(va: number, write: boolean, flags: number): number {
+    return this.processor.dataTranslate(va, write, flags);
+  }
+
+  portIn(port: number): number {
+    this.bus.advance(this.now);
+    return this.bus.read(port);
+  }
+
+  portOut(port: number, value: number): void {
+    this.bus.advance(this.now);
+    this.bus.write(port, value);
+  }
+
+  writeCr(index: number, value: number): void {
+    this.processor.writeCr(index, value);
+  }
+
+  tlbFlush(): void {
+    this.processor.tlb.flush();
+  }
+
+  tlbInvalidate(va: number): void {
+    this.processor.tlb.invalidate(va);
+  }
+
+  halt(): void {
+    this.cpu.halted = true;
+  }
+
+  noteSensitive(): void {}
+}

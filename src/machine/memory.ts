@@ -1,0 +1,43 @@
+// Physical memory: one ArrayBuffer viewed as bytes and as little-endian words.
+// Word accesses are aligned (the CPU traps misaligned ones), so Int32Array indexing is exact.
+
+import { PAGE_SIZE } from '../isa/arch.js';
+
+export const MAX_MEMORY = 1 << 30;
+
+export class PhysicalMemory {
+  readonly bytes: Uint8Array;
+  readonly words: Int32Array;
+
+  /** size: bytes, a multiple of the 4 KiB page, at most 1 GiB. */
+  constructor(readonly size: number) {
+    if (size <= 0 || size % PAGE_SIZE !== 0 || size > MAX_MEMORY) {
+      throw new RangeError(`memory size ${size} must be a positive multiple of ${PAGE_SIZE} up to ${MAX_MEMORY}`);
+    }
+    const buffer = new ArrayBuffer(size);
+    this.bytes = new Uint8Array(buffer);
+    this.words = new Int32Array(buffer);
+  }
+
+  /** True when [address, address + length) lies inside memory. */
+  contains(address: number, length: number): boolean {
+    return address >= 0 && length >= 0 && address + length <= this.size;
+  }
+
+  read32(address: number): number {
+    return this.words[address >>> 2]!;
+  }
+
+  write32(address: number, value: number): void {
+    this.words[address >>> 2] = value;
+  }
+}
+
+/** Parse a memory size such as `1M`, `512K`, `65536` or `0x100000`; undefined if malformed. */
+export function parseSize(text: string): number | undefined {
+  const m = /^(0x[0-9a-f]+|\d+)([kmg]?)(i?b)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const base = Number(m[1]);
+  const unit = { '': 1, k: 1024, m: 1024 * 1024, g: 1024 * 1024 * 1024 }[m[2]!.toLowerCase()]!;
+  return base * unit;
+}

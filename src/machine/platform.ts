@@ -1,0 +1,16 @@
+// The TOY32 platform: where each device sits on the I/O-port bus and which interrupt line it
+// drives. docs/devices.md documents the registers; guests/include/platform.inc mirrors these
+// numbers for assembly programs (a test keeps them in step).
+
+export const PORT_BASE = { console: 0x10, timer: 0x20, disk: 0x30, pic: 0x40 } as const;
+export const IRQ = { timer: 0, console: 1, disk: 2 } as const;
+
+/** Register offsets of each device, from its base port. */
+export const CONSOLE_REG = { DATA: 0, STATUS: 1, CTRL: 2 } as const;
+export const CONSOLE_STATUS = { INPUT_READY: 1, INPUT_END: 2 } as const;
+export const TIMER_REG = { PERIOD: 0, REMAINING: 1, NOW: 2 } as const;
+export const DISK_REG = { SECTOR: 0, ADDRESS: 1, COUNT: 2, COMMAND: 3, STATUS: 4, SIZE: 5 } as const;
+export const DISK_COMMAND = { READ: 1, WRITE: 2 } as const;
+export const DISK_STATUS = { IDLE: 0, BUSY: 1, OK: 2, BAD_SECTOR: 3, BAD_ADDRESS: 4, BAD_COMMAND: 5 } as const;
+export const PIC_REG = { MASK: 0, PENDING: 1, ACK: 2, NEXT: 3 } as const;
+export const SECTOR_SIZE = 512;

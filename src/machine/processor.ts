@@ -1,0 +1,98 @@
+// The physical CPU package: architectural state, physical memory, TLB and MMU, and the
+// compiled interpreter loops. The bare machine and the VMM's host both drive one of these,
+// each with its own ExecutionHooks (where traps go, what ports are).
+
+import { CR, FLAG } from '../isa/arch.js';
+import type { CostModel } from './costs.js';
+import { compileLoop, CpuState, type ExecutionHooks, type RunLoop } from './interpreter.js';
+import { PhysicalMemory } from './memory.js';
+import { Access, Mmu } from './mmu.js';
+import { Tlb } from './tlb.js';
+
+export interface ProcessorConfig {
+  memoryBytes: number;
+  tlbSize: number;
+  tlbTagged: boolean;
+  /** Sensitive instructions trap in user mode (the variant that is classically virtualizable). */
+  strict: boolean;
+  costs: CostModel;
+}
+
+export class Processor {
+  readonly cpu = new CpuState();
+  readonly memory: PhysicalMemory;
+  readonly tlb: Tlb;
+  readonly mmu: Mmu;
+  private readonly loops = new Map<number, RunLoop>();
+
+  constructor(
+    readonly config: ProcessorConfig,
+    private readonly hooks: ExecutionHooks,
+  ) {
+    this.memory = new PhysicalMemory(config.memoryBytes);
+    this.tlb = new Tlb(config.tlbSize, config.tlbTagged);
+    this.mmu = new Mmu(this.memory, this.tlb, this.cpu.cr);
+    this.hooks.fetchArray = this.memory.words;
+  }
+
+  /** Run until `limit` instructions have retired or a hook leaves the loop. `probe` reports
+   *  sensitive instructions run in user mode (see ExecutionHooks.noteSensitive). */
+  run(limit: number, probe = false): void {
+    const paging = this.mmu.pagingEnabled;
+    const key = (paging ? 1 : 0) | (probe ? 2 : 0);
+    let loop = this.loops.get(key);
+    if (!loop) {
+      loop = compileLoop(
+        { paging, strict: this.config.strict, probe },
+        { cpu: this.cpu, hooks: this.hooks, memory: this.memory.words, memory8: this.memory.bytes, tlb: this.tlb, cycles: this.config.costs.opcodeCycles },
+      );
+      this.loops.set(key, loop);
+    }
+    loop(limit);
+  }
+
+  /** Word index of pc's page in physical memory, or -cause (the fetchPage hook's usual body). */
+  fetchPage(pc: number, flags: number): number {
+    const pa = this.mmu.translate(pc, Access.Fetch, flags);
+    return pa < 0 ? pa : (pa & ~4095) >> 2;
+  }
+
+  dataTranslate(va: number, write: boolean, flags: number): number {
+    return this.mmu.translate(va, write ? Access.Write : Access.Read, flags);
+  }
+
+  /** Take a trap the way the hardware does: save pc and FLAGS, enter supervisor mode with
+   *  interrupts off, jump to tvec. */
+  vector(cause: number, addr: number, pc: number): void {
+    const { cpu } = this;
+    cpu.cr[CR.SPC] = pc;
+    cpu.cr[CR.SFLAGS] = cpu.flags;
+    cpu.cr[CR.CAUSE] = cause;
+    cpu.cr[CR.FADDR] = addr;
+    cpu.flags = FLAG.S;
+    cpu.pc = cpu.cr[CR.TVEC]! & ~3;
+  }
+
+  /** The control-register write of mtcr, with its side effects on the TLB. */
+  writeCr(index: number, value: number): void {
+    const cr = this.cpu.cr;
+    switch (index) {
+      case CR.PTBR:
+        cr[index] = value;
+        if (!this.tlb.tagged) this.tlb.flush();
+        break;
+      case CR.TVEC:
+      case CR.SPC:
+        cr[index] = value & ~3;
+        break;
+      case CR.MID:
+        break;
+      case CR.ASID:
+        cr[index] = value & 2047;
+        this.tlb.setAsid(cr[index]!);
+        break;
+      default:
+        cr[index] = value;
+    }
+  }
+}

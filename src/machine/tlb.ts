@@ -1,0 +1,71 @@
+// The TLB: a direct-mapped cache of page translations, indexed by virtual page number.
+// Entries are optionally tagged with an address-space id (ASID/VPID): then changing the
+// page-table base need not flush it. The interpreter reads these arrays inline; a slot is
+// valid when tags[slot] === (vpn | asidTag).
+
+/** Permission bits of an entry: what each mode may do without walking the tables again. */
+export const PERM = { SUPER_READ: 1, SUPER_WRITE: 2, USER_READ: 4, USER_WRITE: 8 } as const;
+
+export class Tlb {
+  readonly tags: Int32Array;
+  readonly frames: Int32Array;
+  readonly perms: Uint8Array;
+  readonly mask: number;
+  /** asid << 20 when tagged, else 0. */
+  asidTag = 0;
+  lookups = 0;
+  misses = 0;
+  flushes = 0;
+  invalidations = 0;
+  /** Memory references made by page walks (reads of PDE/PTE and A/D write-backs). */
+  walkReferences = 0;
+
+  /** size: entries, a power of two from 1 to 4096. */
+  constructor(
+    readonly size: number,
+    readonly tagged: boolean,
+  ) {
+    if (!Number.isInteger(size) || size < 1 || size > 4096 || (size & (size - 1)) !== 0) {
+      throw new RangeError(`TLB size ${size} must be a power of two from 1 to 4096`);
+    }
+    this.tags = new Int32Array(size).fill(-1);
+    this.frames = new Int32Array(size);
+    this.perms = new Uint8Array(size);
+    this.mask = size - 1;
+  }
+
+  get hits(): number {
+    return this.lookups - this.misses;
+  }
+
+  setAsid(asid: number): void {
+    this.asidTag = this.tagged ? asid << 20 : 0;
+  }
+
+  fill(vpn: number, frameAddress: number, perms: number): void {
+    const slot = vpn & this.mask;
+    this.tags[slot] = vpn | this.asidTag;
+    this.frames[slot] = frameAddress;
+    this.perms[slot] = perms;
+  }
+
+  /** Drop every entry (all address spaces). */
+  flush(): void {
+    this.tags.fill(-1);
+    this.flushes++;
+  }
+
+  /** Drop the entry of one virtual page, whatever its address space. */
+  invalidate(va: number): void {
+    const vpn = va >>> 12;
+    const slot = vpn & this.mask;
+    if ((this.tags[slot]! & 0xfffff) === vpn) this.tags[slot] = -1;
+    this.invalidations++;
+  }
+
+  /** Physical frame address and permissions of a valid entry for vpn, or undefined. */
+  probe(vpn: number): { frame: number; perms: number } | undefined {
+    const slot = vpn & this.mask;
+    return this.tags[slot] === (vpn | this.asidTag) ? { frame: this.frames[slot]!, perms: this.perms[slot]! } : undefined;
+  }
+}
