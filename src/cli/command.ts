@@ -1,0 +1,27 @@
+// A subcommand as data: its name, one-line summary, how it declares its arguments and
+// options, and what it does. main.ts turns the table of these into the commander program.
+
+import type { Command } from 'commander';
+import type { Io } from './io.js';
+
+export interface CommandSpec {
+  readonly name: string;
+  readonly summary: string;
+  /** Declare arguments, options and help text on the commander command. */
+  define(cmd: Command): void;
+  /** Do the work; resolve to the exit status. Throw UserError for bad input (status 2). */
+  run(args: string[], options: Record<string, unknown>, io: Io): Promise<number> | number;
+}
+
+/** Parse a whole number option ("1000", "1_000_000", "0x100", "1e6"), or throw a UserError. */
+export function parseCount(name: string, text: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const cleaned = text.replace(/_/g, '');
+  const value = /^(0x[0-9a-f]+|\d+(e\d+)?)$/i.test(cleaned) ? Number(cleaned) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageProblem(`${name} expects a whole number from ${min} to ${max}, got '${text}'`);
+  }
+  return value;
+}
+
+/** Raised while parsing options: reported like commander's own usage errors (status 2). */
+export class UsageProblem extends Error {}

@@ -1,0 +1,41 @@
+// `vmm asm SOURCE`: assemble TOY32 source to a .bin image (and optionally a listing).
+
+import { writeImage } from '../../image/format.js';
+import type { CommandSpec } from '../command.js';
+import { assembleForCli, parseDefines } from '../assemble.js';
+import { EXIT } from '../io.js';
+
+/** The default image path: the source path with .s (or .asm) replaced by .bin. */
+export function defaultImagePath(source: string): string {
+  return source.replace(/\.(s|asm)$/i, '') + '.bin';
+}
+
+export const asmCommand: CommandSpec = {
+  name: 'asm',
+  summary: 'assemble TOY32 source (.s) to a bytecode image (.bin)',
+  define(cmd) {
+    cmd
+      .argument('<source>', 'assembly source file')
+      .option('-o, --output <file>', 'image to write (default: the source with .bin)')
+      .option('-l, --listing <file>', 'also write a listing: address, bytes, line, source')
+      .option('-D, --define <NAME[=VALUE]>', 'define a symbol for .if/.ifdef (repeatable; VALUE defaults to 1)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+      .addHelpText(
+        'after',
+        '\nErrors are reported as file:line:col with the source line; all of them, not just the first.\n\nExamples:\n  vmm asm guests/bare/hello.s                 # writes guests/bare/hello.bin\n  vmm asm kernel.s -o kernel.bin -l kernel.lst\n  vmm asm guests/kernel/tinyos.s -D PARAVIRT   # conditional assembly',
+      );
+  },
+  async run(args, options, io) {
+    const source = args[0]!;
+    const { image, listing } = await assembleForCli(source, parseDefines(options.define as string[]), io);
+    const out = io.openOutput((options.output as string | undefined) ?? defaultImagePath(source));
+    out.write(writeImage(image));
+    out.flush();
+    if (options.listing) {
+      const { formatListing } = await import('../../asm/index.js');
+      const lst = io.openOutput(options.listing as string);
+      lst.write(formatListing(listing) + '\n');
+      lst.flush();
+    }
+    return EXIT.OK;
+  },
+};

@@ -1,0 +1,25 @@
+// `vmm disasm IMAGE`: print an image as assembly that reassembles to the same bytes.
+
+import { disassembleImage } from '../../image/disassembly.js';
+import type { CommandSpec } from '../command.js';
+import { EXIT } from '../io.js';
+import { readImageFile } from '../image-file.js';
+
+export const disasmCommand: CommandSpec = {
+  name: 'disasm',
+  summary: 'disassemble a .bin image to assembly (that reassembles to the same bytes)',
+  define(cmd) {
+    cmd
+      .argument('<image>', 'a .bin image made by vmm asm')
+      .option('-o, --output <file>', 'write the assembly to a file instead of stdout')
+      .addHelpText('after', '\nExamples:\n  vmm disasm hello.bin\n  vmm disasm hello.bin -o hello.dis.s && vmm asm hello.dis.s');
+  },
+  run(args, options, io) {
+    const path = args[0]!;
+    const { image } = readImageFile(path, io);
+    const out = io.openOutput((options.output as string | undefined) ?? '-');
+    out.write(disassembleImage(image, `vmm disasm ${path}`));
+    out.flush();
+    return EXIT.OK;
+  },
+};

@@ -1,0 +1,44 @@
+// `vmm inspect IMAGE`: header, entry, segments with sha256, symbols.
+
+import { createHash } from 'node:crypto';
+import { VERSION as IMAGE_VERSION } from '../../image/format.js';
+import { hex } from '../../isa/disasm.js';
+import type { CommandSpec } from '../command.js';
+import { chalkFor, EXIT } from '../io.js';
+import { readImageFile } from '../image-file.js';
+
+export const inspectCommand: CommandSpec = {
+  name: 'inspect',
+  summary: 'show an image\'s header, entry point, segments (with sha256) and symbols',
+  define(cmd) {
+    cmd
+      .argument('<image>', 'a .bin image')
+      .option('--json', 'print one JSON document: {file, size, version, entry, segments[{address,size,sha256}], symbols[{name,value,kind}], files, lines}')
+      .addHelpText('after', '\nExamples:\n  vmm inspect hello.bin\n  vmm inspect hello.bin --json | jq .entry');
+  },
+  run(args, options, io) {
+    const path = args[0]!;
+    const { image, size } = readImageFile(path, io);
+    const segments = image.segments.map((s) => ({ address: s.address, size: s.bytes.length, sha256: createHash('sha256').update(s.bytes).digest('hex') }));
+    const symbols = image.symbols.map((s) => ({ name: s.name, value: s.value >>> 0, kind: s.kind }));
+    if (options.json) {
+      const doc = { file: path, size, version: IMAGE_VERSION, entry: image.entry, segments, symbols, files: image.files, lines: image.lines.length };
+      io.out.write(JSON.stringify(doc, null, 2) + '\n');
+      return EXIT.OK;
+    }
+    const c = chalkFor(io.outColor);
+    const entryName = image.symbols.find((s) => s.kind === 'label' && s.value >>> 0 === image.entry)?.name;
+    const lines = [
+      `${c.bold('image')}     ${path} (${size} bytes, format version ${IMAGE_VERSION})`,
+      `${c.bold('entry')}     ${hex(image.entry, 8)}${entryName ? ` (${entryName})` : ''}`,
+      `${c.bold('segments')}  ${segments.length}`,
+      c.dim(`  address     end         size    sha256`),
+      ...segments.map((s) => `  ${hex(s.address, 8)}  ${hex(s.address + s.size, 8)}  ${String(s.size).padStart(6)}  ${s.sha256}`),
+      `${c.bold('symbols')}   ${symbols.length}`,
+      ...symbols.map((s) => `  ${hex(s.value, 8)}  ${s.kind.padEnd(8)}  ${s.name}`),
+      `${c.bold('sources')}   ${image.files.join(', ') || '(none)'}; ${image.lines.length} line-map rows`,
+    ];
+    io.out.write(lines.join('\n') + '\n');
+    return EXIT.OK;
+  },
+};

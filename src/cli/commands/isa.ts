@@ -1,0 +1,45 @@
+// `vmm isa`: the TOY32 instruction table grouped by Popek–Goldberg class, and the verdict.
+
+import { FORMATS } from '../../isa/formats.js';
+import { INSTRUCTIONS } from '../../isa/table.js';
+import { byClass, CLASS_SUMMARY, markdownTable, verdicts } from '../../isa/verdict.js';
+import type { CommandSpec } from '../command.js';
+import { chalkFor, EXIT } from '../io.js';
+
+export const isaCommand: CommandSpec = {
+  name: 'isa',
+  summary: 'print the TOY32 instruction table by Popek–Goldberg class, and the virtualizability verdict',
+  define(cmd) {
+    cmd
+      .option('--json', 'print one JSON document')
+      .option('--markdown', 'print the instruction table as in docs/isa.md')
+      .addHelpText('after', '\nExamples:\n  vmm isa\n  vmm isa --json | jq \'.instructions[] | select(.class == "sensitive")\'');
+  },
+  run(_args, options, io) {
+    if (options.json) {
+      const instructions = INSTRUCTIONS.map(({ exec: _exec, flow: _flow, ...row }) => ({ ...row, operands: FORMATS[row.format].syntax }));
+      io.out.write(JSON.stringify({ instructions, verdicts: verdicts() }, null, 2) + '\n');
+      return EXIT.OK;
+    }
+    if (options.markdown) {
+      io.out.write(markdownTable() + '\n');
+      return EXIT.OK;
+    }
+    const c = chalkFor(io.outColor);
+    const lines: string[] = [c.bold(`TOY32 instruction set: ${INSTRUCTIONS.length} instructions`), ''];
+    const width = Math.max(...INSTRUCTIONS.map((s) => FORMATS[s.format].syntax.length));
+    for (const [cls, specs] of byClass()) {
+      lines.push(c.bold(`${cls} (${specs.length})`) + ` - ${CLASS_SUMMARY[cls]}`);
+      lines.push(c.dim(`  opcode  mnemonic  ${'operands'.padEnd(width)}  cycles  summary`));
+      for (const s of specs) {
+        const name = cls === 'sensitive' ? c.yellow(s.mnemonic.padEnd(8)) : s.mnemonic.padEnd(8);
+        lines.push(`  0x${s.opcode.toString(16).padStart(2, '0')}    ${name}  ${FORMATS[s.format].syntax.padEnd(width)}  ${String(s.cycles).padStart(6)}  ${s.summary}`);
+      }
+      lines.push('');
+    }
+    lines.push(c.bold('Popek & Goldberg verdict'));
+    for (const v of verdicts()) lines.push(`  ${(v.machine + ' machine:').padEnd(17)} ${v.virtualizable ? c.green(v.text) : c.red(v.text)}`);
+    io.out.write(lines.join('\n') + '\n');
+    return EXIT.OK;
+  },
+};

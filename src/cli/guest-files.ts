@@ -1,0 +1,29 @@
+// Turning command-line image arguments into guests: read a .bin (or assemble a .s on the
+// fly), name each guest after its file, made unique.
+
+import { basename } from 'node:path';
+import type { GuestInput } from '../machine/run-bare.js';
+import { assembleForCli, parseDefines } from './assemble.js';
+import { readImageFile } from './image-file.js';
+import type { Io } from './io.js';
+
+export async function loadGuests(paths: readonly string[], defines: readonly string[], io: Io): Promise<GuestInput[]> {
+  const names = uniqueNames(paths.map((p) => basename(p).replace(/\.(bin|s|asm)$/i, '')));
+  const guests: GuestInput[] = [];
+  for (const [i, path] of paths.entries()) {
+    const image = /\.(s|asm)$/i.test(path) ? (await assembleForCli(path, parseDefines(defines), io)).image : readImageFile(path, io).image;
+    guests.push({ name: names[i]!, image });
+  }
+  return guests;
+}
+
+/** hello, hello, x -> hello, hello-2, x */
+export function uniqueNames(names: readonly string[]): string[] {
+  const taken = new Set<string>();
+  return names.map((name) => {
+    let unique = name;
+    for (let k = 2; taken.has(unique); k++) unique = `${name}-${k}`;
+    taken.add(unique);
+    return unique;
+  });
+}

@@ -1,0 +1,171 @@
+// How the CLI reaches the outside world: two output streams, colour, files. main() takes an
+// Io so that tests run commands in-process and read what they printed.
+
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { Chalk, type ChalkInstance } from 'chalk';
+
+/** An output stream that accepts text or bytes. */
+export interface Writer {
+  write(data: string | Uint8Array): void;
+  /** Push out anything buffered. */
+  flush(): void;
+}
+
+export interface Io {
+  readonly out: Writer;
+  readonly err: Writer;
+  /** Colour for stdout and stderr (TTY and no NO_COLOR, or FORCE_COLOR). */
+  readonly outColor: boolean;
+  readonly errColor: boolean;
+  readonly cwd: string;
+  readFile(path: string): Uint8Array;
+  /** A writer for a file given by -o; '-' means stdout. */
+  openOutput(path: string): Writer;
+}
+
+/** Exit statuses of vmm (docs/cli.md). */
+export const EXIT = { OK: 0, GUEST_FAILED: 1, USAGE: 2 } as const;
+
+/** A problem with what the user gave us (flags, files, sources, images): exit status 2. */
+export class UserError extends Error {}
+
+export function chalkFor(color: boolean): ChalkInstance {
+  return new Chalk({ level: color ? 1 : 0 });
+}
+
+/** Buffered writes to a file descriptor with writeSync, so output order is exact, memory
+ *  stays flat however much is written, and nothing is lost when vmm exits. */
+export class FdWriter implements Writer {
+  private buffer = new Uint8Array(1 << 16);
+  private used = 0;
+  private readonly encoder = new TextEncoder();
+
+  constructor(
+    private readonly fd: number,
+    private readonly closeOnFlush = false,
+  ) {}
+
+  write(data: string | Uint8Array): void {
+    const bytes = typeof data === 'string' ? this.encoder.encode(data) : data;
+    if (this.used + bytes.length > this.buffer.length) {
+      this.flush();
+      if (bytes.length > this.buffer.length) {
+        writeAll(this.fd, bytes);
+        return;
+      }
+    }
+    this.buffer.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
+  flush(): void {
+    if (this.used) writeAll(this.fd, this.buffer.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  close(): void {
+    this.flush();
+    if (this.closeOnFlush) closeSync(this.fd);
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let at = 0;
+  while (at < bytes.length) {
+    try {
+      at += writeSync(fd, bytes, at, bytes.length - at);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue; // a non-blocking pipe is full: wait for the reader
+      if (code === 'EPIPE') return; // the reader went away (e.g. `| head`): drop the rest
+      throw e;
+    }
+  }
+}
+
+/** A writer that keeps everything, for tests. */
+export class MemoryWriter implements Writer {
+  private readonly chunks: Uint8Array[] = [];
+  private readonly encoder = new TextEncoder();
+  write(data: string | Uint8Array): void {
+    this.chunks.push(typeof data === 'string' ? this.encoder.encode(data) : data.slice());
+  }
+  flush(): void {}
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+function colorWanted(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  return isTTY;
+}
+
+export function readUserFile(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new UserError(`${path}: ${fileProblem(e)}`);
+  }
+}
+
+export function fileProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return (e as Error).message;
+}
+
+/** The real process: stdout and stderr, colour from the TTY and NO_COLOR/FORCE_COLOR. */
+export function processIo(): Io {
+  const out = new FdWriter(1);
+  const errFd = new FdWriter(2);
+  // vmm's own messages go out at once, after any guest output already written.
+  const err: Writer = {
+    write(data) {
+      out.flush();
+      errFd.write(data);
+      errFd.flush();
+    },
+    flush: () => errFd.flush(),
+  };
+  return {
+    out,
+    err,
+    outColor: colorWanted(process.stdout.isTTY === true, process.env),
+    errColor: colorWanted(process.stderr.isTTY === true, process.env),
+    cwd: process.cwd(),
+    readFile: readUserFile,
+    openOutput(path: string): Writer {
+      if (path === '-') return out;
+      return openFileWriter(path);
+    },
+  };
+}
+
+function openFileWriter(path: string): Writer {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (e) {
+    throw new UserError(`${path}: cannot write: ${fileProblem(e)}`);
+  }
+  const w = new FdWriter(fd, true);
+  return { write: (d) => w.write(d), flush: () => w.close() };
+}
+
+/** An Io that keeps stdout and stderr in memory (files still go to disk), for tests. */
+export function memoryIo(cwd = process.cwd(), color = false): Io & { out: MemoryWriter; err: MemoryWriter } {
+  const out = new MemoryWriter();
+  return {
+    out,
+    err: new MemoryWriter(),
+    outColor: color,
+    errColor: color,
+    cwd,
+    readFile: readUserFile,
+    openOutput: (path) => (path === '-' ? out : openFileWriter(path)),
+  };
+}

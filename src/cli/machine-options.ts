@@ -1,0 +1,55 @@
+// The options that describe the simulated machine, shared by `vmm run` and `vmm trace`.
+
+import type { Command } from 'commander';
+import { CostModelError, makeCostModel } from '../machine/costs.js';
+import { MAX_MEMORY, parseSize } from '../machine/memory.js';
+import type { MachineOptions } from '../machine/run-bare.js';
+import { parseCount, UsageProblem } from './command.js';
+import { UserError, type Io } from './io.js';
+
+export const DEFAULTS = { mem: '1M', tlb: '64', maxInstructions: '200000000' } as const;
+
+export function defineMachineOptions(cmd: Command): Command {
+  return cmd
+    .option('--mem <size>', 'physical memory per machine or guest, e.g. 256K, 1M (a multiple of 4K)', DEFAULTS.mem)
+    .option('--tlb <entries>', 'TLB entries, a power of two from 1 to 4096', DEFAULTS.tlb)
+    .option('--tlb-tagged', 'tag TLB entries with the asid register, so writing ptbr does not flush them')
+    .option('--strict', 'make getf, setf and cpuid privileged (the classically virtualizable variant)')
+    .option('--max-instructions <n>', 'stop a guest after this many instructions (status 1, reason "limit")', DEFAULTS.maxInstructions)
+    .option('--cost-model <file.json>', 'override cycle costs, e.g. {"instructions": {"div": 40}, "events": {"trap": 80}}')
+    .option('-D, --define <NAME[=VALUE]>', 'define a symbol when assembling .s inputs (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[]);
+}
+
+export function machineOptions(options: Record<string, unknown>, io: Io): MachineOptions {
+  const mem = parseSize(String(options.mem));
+  if (mem === undefined || mem <= 0 || mem % 4096 !== 0 || mem > MAX_MEMORY) {
+    throw new UsageProblem(`--mem expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got '${options.mem}'`);
+  }
+  const tlbSize = parseCount('--tlb', String(options.tlb), 1, 4096);
+  if (tlbSize & (tlbSize - 1)) throw new UsageProblem(`--tlb expects a power of two from 1 to 4096, got '${options.tlb}'`);
+  return {
+    memoryBytes: mem,
+    tlbSize,
+    tlbTagged: options.tlbTagged === true,
+    strict: options.strict === true,
+    costs: costModel(options.costModel as string | undefined, io),
+    maxInstructions: parseCount('--max-instructions', String(options.maxInstructions), 1),
+  };
+}
+
+function costModel(path: string | undefined, io: Io) {
+  if (!path) return makeCostModel();
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(io.readFile(path)).toString('utf8'));
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`${path}: not valid JSON: ${(e as Error).message}`);
+  }
+  try {
+    return makeCostModel(json);
+  } catch (e) {
+    if (e instanceof CostModelError) throw new UserError(`${path}: ${e.message}`);
+    throw e;
+  }
+}

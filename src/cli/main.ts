@@ -1,0 +1,76 @@
+// The vmm program: builds the commander program from the command table and runs it.
+// main() is the whole CLI, testable in-process: it never exits the process and never lets a
+// stack trace reach the user; it resolves to the exit status (docs/cli.md).
+
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import type { CommandSpec } from './command.js';
+import { UsageProblem } from './command.js';
+import { asmCommand } from './commands/asm.js';
+import { disasmCommand } from './commands/disasm.js';
+import { inspectCommand } from './commands/inspect.js';
+import { isaCommand } from './commands/isa.js';
+import { runCommand } from './commands/run.js';
+import { chalkFor, EXIT, processIo, UserError, type Io } from './io.js';
+
+export const COMMANDS: readonly CommandSpec[] = [asmCommand, disasmCommand, inspectCommand, runCommand, isaCommand];
+
+/** Exit status for a bug in vmm itself (anything but 0, 1 and 2 is a bug). */
+export const EXIT_INTERNAL = 70;
+
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const red = chalkFor(io.errColor).red;
+  const program = new Command('vmm')
+    .description('A virtual machine monitor for teaching system virtualization, with its own TOY32 toolchain.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out.write(s),
+      writeErr: (s) => io.err.write(s),
+      outputError: (s, write) => write(red(s)),
+    })
+    .addHelpText('after', '\nRun `vmm <command> --help` for a command\'s options and examples. Exit status: 0 success, 1 a guest failed, 2 usage or input error.');
+  program.addHelpCommand(false);
+  let status: number = EXIT.OK;
+  for (const spec of COMMANDS) {
+    const cmd = program.command(spec.name).description(spec.summary).helpOption('-h, --help', 'show help');
+    spec.define(cmd);
+    cmd.action(async (...actionArgs: unknown[]) => {
+      const command = actionArgs[actionArgs.length - 1] as Command;
+      status = await spec.run(command.args, command.opts(), io);
+    });
+  }
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT.USAGE;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return status;
+  } catch (e) {
+    return reportError(e, io);
+  } finally {
+    io.out.flush();
+  }
+}
+
+function reportError(e: unknown, io: Io): number {
+  const red = chalkFor(io.errColor).red;
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+    return EXIT.USAGE; // commander already printed the message
+  }
+  if (e instanceof UsageProblem) {
+    io.err.write(red(`error: ${e.message}`) + '\n');
+    return EXIT.USAGE;
+  }
+  if (e instanceof UserError) {
+    io.err.write(red(`vmm: ${e.message}`) + '\n');
+    return EXIT.USAGE;
+  }
+  const detail = process.env.VMM_DEBUG ? `\n${(e as Error).stack}` : ' (set VMM_DEBUG=1 for details)';
+  io.err.write(red(`vmm: internal error: ${(e as Error)?.message ?? String(e)}${detail}`) + '\n');
+  return EXIT_INTERNAL;
+}
