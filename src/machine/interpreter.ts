@@ -14,6 +14,7 @@
 // out to the ExecutionHooks and leaves the loop, so exits cost nothing until they happen.
 
 import { CAUSES, CONTROL_REGISTERS, CR, FLAG, FLAGS_MASK } from '../isa/arch.js';
+import type { CpuState } from './cpu.js';
 import { FORMATS, unusedBits, type OperandKind } from '../isa/formats.js';
 import { INSTRUCTIONS, type InstructionSpec } from '../isa/table.js';
 import type { Tlb } from './tlb.js';
@@ -21,21 +22,8 @@ import type { Tlb } from './tlb.js';
 /** Opcode 0xff never decodes: the binary translator plants it as a callout into the VMM. */
 export const CALLOUT_OPCODE = 0xff;
 
-/** Architectural state of one CPU (or one vCPU when it is not on the physical CPU). */
-export class CpuState {
-  readonly regs = new Int32Array(16);
-  pc = 0;
-  flags: number = FLAG.S;
-  readonly cr = new Int32Array(CONTROL_REGISTERS.length);
-  /** Instructions retired (a trapping instruction does not retire; sys, brk and hcall do). */
-  instructions = 0;
-  /** Cycles of retired instructions beyond one each, by the cost model (so instruction
-   *  cycles = instructions + extraCycles; events are counted elsewhere). */
-  extraCycles = 0;
-  halted = false;
-}
-
-/** What the interpreter calls for everything beyond computation. A `true` return leaves the loop. */
+/** What the interpreter calls for everything beyond computation. Hooks may change the CPU
+ *  state (the loop reloads it after every call); a `true` return leaves the loop. */
 export interface ExecutionHooks {
   /** Deliver a trap: vector it (and return false) or record an exit (and return true). */
   raise(cause: number, addr: number, pc: number): boolean;
@@ -135,11 +123,13 @@ ${cases}
       }
       continue loop;
     }
-    // The shared trap path: the instruction did not retire (TRAP_NEXT compensated).
-    n--;
+    // The shared trap path: the instruction did not retire (TRAP_NEXT compensated), but it
+    // was fetched: count that TLB lookup in acc (TRAP_NEXT compensated that too).
+    n--; acc++;
     ${SAVE}
-    if (tc === -1 ? m.callout(pc, w) : m.raise(tc, ta, pc)) break loop;
+    const leave = tc === -1 ? m.callout(pc, w) : m.raise(tc, ta, pc);
     ${LOAD}
+    if (leave) break loop;
   }
   ${SAVE}
   ${variant.paging ? 'tlb.lookups += (n - n0) + acc;' : ''}
@@ -181,7 +171,7 @@ function expandMacros(exec: string, variant: Variant, charge: string): string {
     .replace(/LOAD8\(([^,]+), (.+)\)$/, (_, dst: string, va: string) => access(variant, va, 'load8', dst))
     .replace(/STORE32\((.+), ([^,]+)\)$/, (_, va: string, v: string) => access(variant, va, 'store32', v))
     .replace(/STORE8\((.+), ([^,]+)\)$/, (_, va: string, v: string) => access(variant, va, 'store8', v))
-    .replace(/TRAP_NEXT\((\w+)\)/g, (_, cause: string) => `{ pc = (pc + 4) | 0; n++; ${charge}${trap(cause, '0')} }`)
+    .replace(/TRAP_NEXT\((\w+)\)/g, (_, cause: string) => `{ pc = (pc + 4) | 0; n++; acc--; ${charge}${trap(cause, '0')} }`)
     .replace(/TRAP\((\w+), ([^)]+)\)/g, (_, cause: string, addr: string) => trap(cause, addr))
     .replace(/JUMP\(([^)]+)\)/g, (_, t: string) => `{ const t = ${t}; if (t & 3) ${trap('C_MISALIGNED', 't')} pc = t; }`)
     .replace(/RESYNC/g, `${charge}${RESYNC}`)

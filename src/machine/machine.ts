@@ -6,21 +6,18 @@
 // device event, then let the devices catch up. Time is ticks: instructions retired plus
 // ticks spent halted, never the wall clock.
 
-import { CAUSE, CR, FLAG, INTERRUPT_BASE, MACHINE_ID, causeName, LR, SP } from '../isa/arch.js';
+import { CAUSE, CR, FLAG, INTERRUPT_BASE, MACHINE_ID, LR, SP } from '../isa/arch.js';
 import { disassemble, hex } from '../isa/disasm.js';
 import type { Image } from '../image/model.js';
-import { Bus } from './bus.js';
 import type { CostModel } from './costs.js';
 import type { DmaMemory } from './device.js';
-import { Console, type ConsoleBackend } from './devices/console.js';
-import { Disk, DiskImage } from './devices/disk.js';
-import { InterruptController } from './devices/pic.js';
-import { IntervalTimer } from './devices/timer.js';
 import type { ExecutionHooks } from './interpreter.js';
+import type { ConsoleBackend } from './devices/console.js';
+import { createDevices, type Devices } from './devices/index.js';
 import type { PhysicalMemory } from './memory.js';
 import { Access } from './mmu.js';
-import { IRQ, PORT_BASE } from './platform.js';
 import { Processor } from './processor.js';
+import { TrapGuard } from './cpu.js';
 
 export interface MachineConfig {
   memoryBytes: number;
@@ -47,10 +44,7 @@ export const MAX_SLICE = 1 << 20;
 
 export class LoadError extends Error {}
 
-/** A fault is a trap caused by the instruction failing (not sys, brk, hcall or an interrupt). */
-export function isFault(cause: number): boolean {
-  return cause !== CAUSE.SYSCALL && cause !== CAUSE.BREAKPOINT && cause !== CAUSE.HYPERCALL && cause < INTERRUPT_BASE;
-}
+
 
 /** Check that an image's segments fit in `memoryBytes` of guest-physical memory. */
 export function checkFits(image: Image, memoryBytes: number): void {
@@ -82,30 +76,28 @@ export function dmaView(memory: PhysicalMemory): DmaMemory {
 
 export class Machine implements ExecutionHooks {
   readonly processor: Processor;
-  readonly bus = new Bus();
-  readonly pic = new InterruptController();
-  readonly timer: IntervalTimer;
-  readonly console: Console;
-  readonly disk: Disk;
+  readonly devices: Devices;
   fetchArray: Int32Array;
   /** Traps taken, by cause code. */
   readonly traps = new Map<number, number>();
   idleTicks = 0;
   /** Cycles of events (traps, interrupts, page walks), beyond the instructions'. */
   eventCycles = 0;
-  private retiredAtLastTrap = -1;
+  private readonly trapGuard = new TrapGuard();
   private termination: Termination | undefined;
 
   constructor(readonly config: MachineConfig) {
     this.fetchArray = new Int32Array(0);
     this.processor = new Processor(config, this);
-    this.timer = new IntervalTimer(this.pic.line(IRQ.timer));
-    this.console = new Console(this.pic.line(IRQ.console), config.console, config.input);
-    this.disk = new Disk(this.pic.line(IRQ.disk), dmaView(this.processor.memory), new DiskImage(config.disk));
-    this.bus.attach(PORT_BASE.console, this.console);
-    this.bus.attach(PORT_BASE.timer, this.timer);
-    this.bus.attach(PORT_BASE.disk, this.disk);
-    this.bus.attach(PORT_BASE.pic, this.pic);
+    this.devices = createDevices(config.console, dmaView(this.processor.memory), config.input, config.disk);
+  }
+
+  get bus() {
+    return this.devices.bus;
+  }
+
+  get pic() {
+    return this.devices.pic;
   }
 
   get cpu() {
@@ -183,20 +175,13 @@ export class Machine implements ExecutionHooks {
   // ---- ExecutionHooks -------------------------------------------------------------------
 
   raise(cause: number, addr: number, pc: number): boolean {
-    const cpu = this.cpu;
     this.traps.set(cause, (this.traps.get(cause) ?? 0) + 1);
     this.eventCycles += this.config.costs.events.trap;
-    const fault = isFault(cause);
-    const what = () => `${causeName(cause)} trap at ${this.describe(pc)}${fault && addr ? `, address ${hex(addr, 8)}` : ''}`;
-    if (fault && cpu.instructions === this.retiredAtLastTrap) {
-      this.stop('faulted', `double fault: ${what()} while entering the trap handler`);
+    const failure = this.trapGuard.check(this.cpu, cause, addr, () => this.describe(pc));
+    if (failure) {
+      this.stop('faulted', failure);
       return true;
     }
-    if ((cpu.cr[CR.TVEC]! & ~3) === 0) {
-      this.stop('faulted', `unhandled ${what()}: no trap handler (tvec = 0)`);
-      return true;
-    }
-    this.retiredAtLastTrap = cpu.instructions;
     this.processor.vector(cause, addr, pc);
     return false;
   }

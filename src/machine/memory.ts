@@ -5,7 +5,15 @@ import { PAGE_SIZE } from '../isa/arch.js';
 
 export const MAX_MEMORY = 1 << 30;
 
-export class PhysicalMemory {
+/** Word-addressed view of some physical memory: the machine's own, or a guest's
+ *  guest-physical memory as its VMM sees it. Addresses are bounds-checked by callers. */
+export interface WordMemory {
+  readonly size: number;
+  read32(address: number): number;
+  write32(address: number, value: number): void;
+}
+
+export class PhysicalMemory implements WordMemory {
   readonly bytes: Uint8Array;
   readonly words: Int32Array;
 

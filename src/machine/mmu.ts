@@ -9,7 +9,7 @@
 // a bus error. Faults are returned as -cause; nothing here throws.
 
 import { CAUSE, CR, FLAG, PTBR_PAGING, PTE } from '../isa/arch.js';
-import type { PhysicalMemory } from './memory.js';
+import type { WordMemory } from './memory.js';
 import { PERM, type Tlb } from './tlb.js';
 
 export const Access = { Read: 0, Write: 1, Fetch: 2 } as const;
@@ -18,8 +18,14 @@ export type Access = (typeof Access)[keyof typeof Access];
 const FAULT_CAUSE = [CAUSE.PAGE_READ, CAUSE.PAGE_WRITE, CAUSE.PAGE_FETCH] as const;
 
 export class Mmu {
+  /** The PDE, PTE (after A/D updates) and page-table address of the last successful walk,
+   *  for a VMM building shadow entries from a guest's tables. */
+  lastPde = 0;
+  lastPte = 0;
+  lastTableAddress = 0;
+
   constructor(
-    private readonly memory: PhysicalMemory,
+    private readonly memory: WordMemory,
     readonly tlb: Tlb,
     private readonly cr: Int32Array,
   ) {}
@@ -49,9 +55,9 @@ export class Mmu {
     return this.walk(va, access, (flags & FLAG.S) === 0, false);
   }
 
-  /** Walk the tables for va. With `update`, count the references, set A/D and fill the TLB;
-   *  without, only look. Returns the physical address or -cause. */
-  walk(va: number, access: Access, user: boolean, update: boolean): number {
+  /** Walk the tables for va. With `update`, count the references and set A/D (and fill the
+   *  TLB when `fill`); without, only look. Returns the physical address or -cause. */
+  walk(va: number, access: Access, user: boolean, update: boolean, fill = update): number {
     const mem = this.memory;
     const tlb = this.tlb;
     const dirAddress = (this.cr[CR.PTBR]! & ~4095) + (va >>> 22) * 4;
@@ -70,6 +76,9 @@ export class Mmu {
     if (access === Access.Write && !writable) return -FAULT_CAUSE[access];
     const frame = pte & ~4095;
     if (frame < 0 || frame + 4096 > mem.size) return -CAUSE.BUS;
+    this.lastTableAddress = tableAddress;
+    this.lastPde = pde;
+    this.lastPte = pte;
     if (!update) return frame | (va & 4095);
     if (!(pde & PTE.A)) {
       mem.write32(dirAddress, pde | PTE.A);
@@ -79,8 +88,9 @@ export class Mmu {
     if (updated !== pte) {
       mem.write32(tableAddress, updated);
       tlb.walkReferences++;
+      this.lastPte = updated;
     }
-    {
+    if (fill) {
       // Writes are allowed from the TLB only once D is set, so the first write walks again.
       const writeOk = writable && (updated & PTE.D) !== 0;
       const perms =

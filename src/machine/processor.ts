@@ -2,9 +2,10 @@
 // compiled interpreter loops. The bare machine and the VMM's host both drive one of these,
 // each with its own ExecutionHooks (where traps go, what ports are).
 
-import { CR, FLAG } from '../isa/arch.js';
+import { CR } from '../isa/arch.js';
 import type { CostModel } from './costs.js';
-import { compileLoop, CpuState, type ExecutionHooks, type RunLoop } from './interpreter.js';
+import { controlRegisterValue, CpuState, enterTrap } from './cpu.js';
+import { compileLoop, type ExecutionHooks, type RunLoop } from './interpreter.js';
 import { PhysicalMemory } from './memory.js';
 import { Access, Mmu } from './mmu.js';
 import { Tlb } from './tlb.js';
@@ -61,38 +62,16 @@ export class Processor {
     return this.mmu.translate(va, write ? Access.Write : Access.Read, flags);
   }
 
-  /** Take a trap the way the hardware does: save pc and FLAGS, enter supervisor mode with
-   *  interrupts off, jump to tvec. */
+  /** Take a trap the way the hardware does (see enterTrap). */
   vector(cause: number, addr: number, pc: number): void {
-    const { cpu } = this;
-    cpu.cr[CR.SPC] = pc;
-    cpu.cr[CR.SFLAGS] = cpu.flags;
-    cpu.cr[CR.CAUSE] = cause;
-    cpu.cr[CR.FADDR] = addr;
-    cpu.flags = FLAG.S;
-    cpu.pc = cpu.cr[CR.TVEC]! & ~3;
+    enterTrap(this.cpu, cause, addr, pc);
   }
 
   /** The control-register write of mtcr, with its side effects on the TLB. */
   writeCr(index: number, value: number): void {
     const cr = this.cpu.cr;
-    switch (index) {
-      case CR.PTBR:
-        cr[index] = value;
-        if (!this.tlb.tagged) this.tlb.flush();
-        break;
-      case CR.TVEC:
-      case CR.SPC:
-        cr[index] = value & ~3;
-        break;
-      case CR.MID:
-        break;
-      case CR.ASID:
-        cr[index] = value & 2047;
-        this.tlb.setAsid(cr[index]!);
-        break;
-      default:
-        cr[index] = value;
-    }
+    cr[index] = controlRegisterValue(this.cpu, index, value);
+    if (index === CR.PTBR && !this.tlb.tagged) this.tlb.flush();
+    if (index === CR.ASID) this.tlb.setAsid(cr[index]!);
   }
 }

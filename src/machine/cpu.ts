@@ -1,0 +1,71 @@
+// The CPU's architectural state and the two pieces of its semantics that are not single
+// instructions: trap entry and control-register writes. The bare machine applies them to
+// the physical CPU; the VMM applies the very same functions to a guest's virtual CPU.
+
+import { CAUSE, causeName, CONTROL_REGISTERS, CR, FLAG, INTERRUPT_BASE } from '../isa/arch.js';
+import { hex } from '../isa/disasm.js';
+
+export class CpuState {
+  pc = 0;
+  flags: number = FLAG.S;
+  readonly cr = new Int32Array(CONTROL_REGISTERS.length);
+  /** Instructions retired (a trapping instruction does not retire; sys, brk and hcall do). */
+  instructions = 0;
+  /** Cycles of retired instructions beyond one each, by the cost model (so instruction
+   *  cycles = instructions + extraCycles; events are counted elsewhere). */
+  extraCycles = 0;
+  halted = false;
+
+  /** regs may be shared: a VMM's virtual CPU uses the physical registers while it runs. */
+  constructor(readonly regs: Int32Array = new Int32Array(16)) {}
+}
+
+/** Trap entry, as the hardware does it: save pc and FLAGS, record cause and address, enter
+ *  supervisor mode with interrupts off, continue at tvec. */
+export function enterTrap(cpu: CpuState, cause: number, addr: number, pc: number): void {
+  cpu.cr[CR.SPC] = pc;
+  cpu.cr[CR.SFLAGS] = cpu.flags;
+  cpu.cr[CR.CAUSE] = cause;
+  cpu.cr[CR.FADDR] = addr;
+  cpu.flags = FLAG.S;
+  cpu.pc = cpu.cr[CR.TVEC]! & ~3;
+}
+
+/** The value a control register holds after mtcr writes `value` (mid is read-only: its
+ *  value is kept). Side effects on the TLB are the caller's. */
+export function controlRegisterValue(cpu: CpuState, index: number, value: number): number {
+  switch (index) {
+    case CR.TVEC:
+    case CR.SPC:
+      return value & ~3;
+    case CR.MID:
+      return cpu.cr[CR.MID]!;
+    case CR.ASID:
+      return value & 2047;
+    default:
+      return value;
+  }
+}
+
+/** A fault is a trap caused by the instruction failing (not sys, brk, hcall or an interrupt). */
+export function isFault(cause: number): boolean {
+  return cause !== CAUSE.SYSCALL && cause !== CAUSE.BREAKPOINT && cause !== CAUSE.HYPERCALL && cause < INTERRUPT_BASE;
+}
+
+/** Decides whether a trap can be delivered, like a real CPU that gives up (x86's double and
+ *  triple fault): a fault before any instruction retired since the previous trap means the
+ *  handler itself cannot run; tvec = 0 means no handler was ever installed. */
+export class TrapGuard {
+  private retiredAtLastTrap = -1;
+
+  /** undefined when the trap can be taken (and is recorded), else why the CPU must stop.
+   *  `where` describes the trapping pc for the message. */
+  check(cpu: CpuState, cause: number, addr: number, where: () => string): string | undefined {
+    const fault = isFault(cause);
+    const what = () => `${causeName(cause)} trap at ${where()}${fault && addr ? `, address ${hex(addr, 8)}` : ''}`;
+    if (fault && cpu.instructions === this.retiredAtLastTrap) return `double fault: ${what()} while entering the trap handler`;
+    if ((cpu.cr[CR.TVEC]! & ~3) === 0) return `unhandled ${what()}: no trap handler (tvec = 0)`;
+    this.retiredAtLastTrap = cpu.instructions;
+    return undefined;
+  }
+}
