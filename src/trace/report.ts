@@ -29,6 +29,9 @@ export interface GuestReport {
   tlb: TlbFigures;
   traps: Record<string, number>;
   exits?: Record<string, number>;
+  /** Things the VMM did or missed that are not exits (interrupt injections, silent
+   *  sensitive instructions). */
+  notes?: Record<string, number>;
   /** Cycles against the same guest in bare mode (1.00 = no overhead), when measured. */
   overhead?: number;
 }
@@ -61,6 +64,7 @@ export function formatSummary(report: RunReport, c: ChalkInstance): string {
     out.push(`  tlb          hits ${n(t.hits)}  misses ${n(t.misses)}  flushes ${n(t.flushes)}  invlpg ${n(t.invalidations)}  walk refs ${n(t.walkReferences)}`);
     out.push(`  traps        ${countList(g.traps)}`);
     if (g.exits) out.push(`  exits        ${countList(g.exits)}`);
+    if (g.notes && Object.keys(g.notes).length) out.push(`  notes        ${countList(g.notes)}`);
   }
   return out.join('\n') + '\n';
 }

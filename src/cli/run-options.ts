@@ -1,0 +1,60 @@
+// The options `vmm run` and `vmm trace` share: which guests, which mode, which machine, and
+// the per-guest inputs (console input, disk).
+
+import type { Command } from 'commander';
+import type { GuestInput, MachineOptions } from '../machine/run-bare.js';
+import { VMM_MODES } from '../vmm/modes/index.js';
+import { parseCount, UsageProblem } from './command.js';
+import { loadGuests } from './guest-files.js';
+import type { Io } from './io.js';
+import { defineMachineOptions, machineOptions } from './machine-options.js';
+
+export const MODES = ['bare', ...VMM_MODES.map((m) => m.name)] as const;
+export const DEFAULT_QUANTUM = '10000';
+
+export interface RunInputs {
+  guests: GuestInput[];
+  machine: MachineOptions;
+  mode: string;
+  quantum: number;
+  overhead: boolean;
+}
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+
+export function defineRunOptions(cmd: Command): Command {
+  cmd.argument('<images...>', 'guest images (.bin) or sources (.s)').option('--mode <mode>', `how guests run: ${MODES.join(', ')}`, 'full');
+  return defineMachineOptions(cmd)
+    .option('--quantum <n>', 'guest instructions per scheduling slice under the VMM', DEFAULT_QUANTUM)
+    .option('--input <[guest=]file>', 'console input for a guest (- for stdin; repeatable)', collect, [] as string[])
+    .option('--disk <[guest=]file>', 'disk image for a guest (default: an empty disk; repeatable)', collect, [] as string[])
+    .option('--no-overhead', 'do not run each guest alone in bare mode to measure overhead');
+}
+
+export async function loadRunInputs(args: readonly string[], options: Record<string, unknown>, io: Io): Promise<RunInputs> {
+  const mode = String(options.mode);
+  if (!(MODES as readonly string[]).includes(mode)) throw new UsageProblem(`--mode must be one of ${MODES.join(', ')}, got '${mode}'`);
+  const machine = machineOptions(options, io);
+  const quantum = parseCount('--quantum', String(options.quantum), 1, 1 << 30);
+  if (mode === 'bare' && args.length > 1) throw new UsageProblem(`--mode bare runs one image directly on the machine (there is no VMM to share it); got ${args.length} images`);
+  const guests = await loadGuests(args, options.define as string[], io);
+  assignPerGuest(guests, options.input as string[], '--input', (g, path) => (g.input = path === '-' ? io.readFile('/dev/stdin') : io.readFile(path)));
+  assignPerGuest(guests, options.disk as string[], '--disk', (g, path) => (g.disk = io.readFile(path)));
+  return { guests, machine, mode, quantum, overhead: options.overhead !== false };
+}
+
+/** `--disk FILE` (one guest) or `--disk NAME=FILE` (any number of guests). */
+function assignPerGuest(guests: GuestInput[], values: readonly string[], flag: string, assign: (g: GuestInput, path: string) => void): void {
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    const named = eq > 0 ? guests.find((g) => g.name === value.slice(0, eq)) : undefined;
+    if (named) {
+      assign(named, value.slice(eq + 1));
+    } else if (guests.length === 1) {
+      assign(guests[0]!, value);
+    } else {
+      const names = guests.map((g) => g.name).join(', ');
+      throw new UsageProblem(`${flag} ${value}: with several guests, name one as ${flag} NAME=FILE (guests: ${names})`);
+    }
+  }
+}

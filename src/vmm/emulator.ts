@@ -1,0 +1,103 @@
+// The "emulate" of trap-and-emulate: run ONE guest instruction on the guest's virtual CPU.
+// It is the machine's own interpreter, compiled from the same ISA table, pointed at virtual
+// state: the virtual FLAGS (so getf sees the virtual mode and IE), the virtual control
+// registers, the guest's virtual devices, and memory through the guest's own page tables.
+// So an emulated instruction means exactly what it means on bare hardware.
+
+import { CAUSE } from '../isa/arch.js';
+import type { CostModel } from '../machine/costs.js';
+import type { CpuState } from '../machine/cpu.js';
+import { compileLoop, type ExecutionHooks, type RunLoop } from '../machine/interpreter.js';
+import type { PhysicalMemory } from '../machine/memory.js';
+import { Tlb } from '../machine/tlb.js';
+
+/** What an emulated instruction may touch: the guest's virtual platform. */
+export interface VirtualPlatform {
+  portIn(port: number): number;
+  portOut(port: number, value: number): void;
+  writeCr(index: number, value: number): void;
+  tlbFlush(): void;
+  tlbInvalidate(va: number): void;
+  halt(): void;
+  /** Host physical address of a guest-virtual access in the mode of `flags`, or -cause. */
+  translate(va: number, write: boolean, flags: number): number;
+}
+
+export interface Trap {
+  cause: number;
+  addr: number;
+  pc: number;
+}
+
+export class Emulator implements ExecutionHooks {
+  fetchArray = new Int32Array(1024);
+  private readonly loop: RunLoop;
+  /** The trap the last step raised, if any (the caller reflects it into the guest). */
+  trapped: Trap | undefined;
+
+  constructor(
+    private readonly vcpu: CpuState,
+    host: PhysicalMemory,
+    costs: CostModel,
+    private readonly platform: VirtualPlatform,
+  ) {
+    // A TLB that never hits sends every load and store to translate().
+    const noTlb = new Tlb(1, false);
+    this.loop = compileLoop(
+      { paging: true, strict: false, probe: false },
+      { cpu: vcpu, hooks: this, memory: host.words, memory8: host.bytes, tlb: noTlb, cycles: costs.opcodeCycles },
+    );
+  }
+
+  /** Execute `word` as the instruction at the vCPU's pc. Returns the trap it raised, if any
+   *  (state is then as before the instruction: nothing retired). */
+  step(word: number): Trap | undefined {
+    this.trapped = undefined;
+    this.fetchArray[(this.vcpu.pc & 4095) >>> 2] = word;
+    this.loop(this.vcpu.instructions + 1);
+    return this.trapped;
+  }
+
+  raise(cause: number, addr: number, pc: number): boolean {
+    this.trapped = { cause, addr, pc };
+    return true;
+  }
+
+  callout(pc: number): boolean {
+    return this.raise(CAUSE.ILLEGAL, 0, pc);
+  }
+
+  fetchPage(): number {
+    return 0;
+  }
+
+  dataTranslate(va: number, write: boolean, flags: number): number {
+    return this.platform.translate(va, write, flags);
+  }
+
+  portIn(port: number): number {
+    return this.platform.portIn(port);
+  }
+
+  portOut(port: number, value: number): void {
+    this.platform.portOut(port, value);
+  }
+
+  writeCr(index: number, value: number): void {
+    this.platform.writeCr(index, value);
+  }
+
+  tlbFlush(): void {
+    this.platform.tlbFlush();
+  }
+
+  tlbInvalidate(va: number): void {
+    this.platform.tlbInvalidate(va);
+  }
+
+  halt(): void {
+    this.platform.halt();
+  }
+
+  noteSensitive(): void {}
+}

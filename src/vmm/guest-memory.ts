@@ -1,0 +1,75 @@
+// A guest's physical memory as its VMM sees it: guest frame numbers map to host frames the
+// VMM chose. Every guest-physical access the VMM makes goes through here and is
+// bounds-checked against the guest's size, so nothing a guest names can reach another
+// guest's frames or the VMM's.
+
+import type { DmaMemory } from '../machine/device.js';
+import type { PhysicalMemory, WordMemory } from '../machine/memory.js';
+
+export class GuestMemory implements WordMemory {
+  readonly size: number;
+  /** Called after a DMA write of [gpa, gpa + length). */
+  onDmaWrite: (gpa: number, length: number) => void = () => {};
+
+  constructor(
+    readonly host: PhysicalMemory,
+    /** gfn -> host frame number */
+    readonly frames: Int32Array,
+  ) {
+    this.size = frames.length * 4096;
+  }
+
+  contains(gpa: number, length: number): boolean {
+    return gpa >= 0 && length >= 0 && gpa + length <= this.size;
+  }
+
+  /** Host physical address of a guest-physical address inside the guest. */
+  hostAddress(gpa: number): number {
+    return this.frames[gpa >>> 12]! * 4096 + (gpa & 4095);
+  }
+
+  read32(gpa: number): number {
+    return this.host.words[this.hostAddress(gpa) >>> 2]!;
+  }
+
+  write32(gpa: number, value: number): void {
+    this.host.words[this.hostAddress(gpa) >>> 2] = value;
+  }
+
+  /** Copy bytes in at gpa (inside the guest), page by page. */
+  writeBytes(gpa: number, bytes: Uint8Array): void {
+    let done = 0;
+    while (done < bytes.length) {
+      const at = gpa + done;
+      const chunk = Math.min(4096 - (at & 4095), bytes.length - done);
+      this.host.bytes.set(bytes.subarray(done, done + chunk), this.hostAddress(at));
+      done += chunk;
+    }
+  }
+
+  readBytes(gpa: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const at = gpa + done;
+      const chunk = Math.min(4096 - (at & 4095), length - done);
+      const h = this.hostAddress(at);
+      out.set(this.host.bytes.subarray(h, h + chunk), done);
+      done += chunk;
+    }
+    return out;
+  }
+
+  /** The guest's memory as its virtual disk's DMA engine sees it (the device checks bounds
+   *  against `size`; writes are reported so translations and shadows stay coherent). */
+  dma(): DmaMemory {
+    return {
+      size: this.size,
+      write: (address, bytes) => {
+        this.writeBytes(address, bytes);
+        if (bytes.length) this.onDmaWrite(address, bytes.length);
+      },
+      read: (address, length) => this.readBytes(address, length),
+    };
+  }
+}

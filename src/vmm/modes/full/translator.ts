@@ -1,0 +1,73 @@
+// The binary translator of full mode. Guest-kernel code never runs from guest memory:
+// the CPU fetches it from a translation of its page, built basic block by basic block just
+// before it first runs. TOY32's fixed-width instructions let a translation keep the page's
+// layout: each innocuous instruction is copied as it is (VMware's IDENT translation), and
+// each sensitive or privileged one (and any word that does not decode) becomes a callout
+// into the VMM, which emulates it on the virtual CPU. Untranslated slots hold a callout too,
+// so the first jump into new code asks for its translation. A page with translations is
+// write-protected; the VMM emulates a guest write to it and forgets the translation of just
+// the word written, which is retranslated when it next runs (self-modifying code works, and
+// data that shares a page with code costs an exit per write, not a retranslation).
+
+import { BY_OPCODE } from '../../../isa/table.js';
+import { CALLOUT_OPCODE } from '../../../machine/interpreter.js';
+import type { Vm } from '../../vm.js';
+
+/** Callout words: the low bits say what the VMM is asked for. */
+export const CALLOUT = { TRANSLATE: (CALLOUT_OPCODE << 24) | 0, EMULATE: (CALLOUT_OPCODE << 24) | 1 } as const;
+
+export class Translator {
+  private readonly pages = new Map<number, Int32Array>();
+  blocks = 0;
+  instructions = 0;
+  invalidations = 0;
+
+  constructor(private readonly vm: Vm) {
+    vm.onGuestWrite = (gpa, length) => this.invalidate(gpa, length);
+  }
+
+  /** The translation page of a guest frame (write-protecting the frame on first use). */
+  page(gfn: number): Int32Array {
+    let page = this.pages.get(gfn);
+    if (!page) {
+      page = new Int32Array(1024).fill(CALLOUT.TRANSLATE | 0);
+      this.pages.set(gfn, page);
+      this.vm.shadow.protectCode(gfn);
+    }
+    return page;
+  }
+
+  /** Translate the basic block starting at `pc` (in guest frame gfn): up to and including
+   *  the first instruction that changes control flow, or to the end of the page. Returns
+   *  the number of instructions translated. */
+  translateBlock(gfn: number, pc: number): number {
+    const page = this.page(gfn);
+    let slot = (pc & 4095) >>> 2;
+    const start = slot;
+    for (; slot < 1024; slot++) {
+      const word = this.vm.memory.read32(gfn * 4096 + slot * 4);
+      const spec = BY_OPCODE[word >>> 24];
+      const native = spec !== undefined && (spec.class === 'innocuous' || spec.class === 'hypercall');
+      page[slot] = native ? word : CALLOUT.EMULATE | 0;
+      if (spec?.flow) break;
+    }
+    const count = Math.min(slot, 1023) - start + 1;
+    this.blocks++;
+    this.instructions += count;
+    return count;
+  }
+
+  /** The guest wrote [gpa, gpa + length): forget the translation of every translated word
+   *  in that range. Returns how many were forgotten. */
+  invalidate(gpa: number, length: number): number {
+    let forgotten = 0;
+    for (let word = gpa >>> 2, last = (gpa + length - 1) >>> 2; word <= last; word++) {
+      const page = this.pages.get(word >>> 10);
+      if (!page || page[word & 1023] === (CALLOUT.TRANSLATE | 0)) continue;
+      page[word & 1023] = CALLOUT.TRANSLATE | 0;
+      forgotten++;
+    }
+    this.invalidations += forgotten;
+    return forgotten;
+  }
+}

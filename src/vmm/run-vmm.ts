@@ -1,0 +1,73 @@
+// Running guests under the software VMM (--mode trap or full): size the host, give each
+// guest its frames and shadow pool, run, and report each guest (with its overhead against
+// the same guest alone on bare hardware under the same cost model).
+
+import { checkFits } from '../machine/machine.js';
+import { runBare, type ConsoleSink, type GuestInput, type MachineOptions } from '../machine/run-bare.js';
+import type { GuestReport } from '../trace/report.js';
+import { causeName } from '../isa/arch.js';
+import type { ExitProbe } from './exits.js';
+import { EXIT_REASONS } from './exits.js';
+import { GuestMemory } from './guest-memory.js';
+import { framesFor, HostFrames } from './host-frames.js';
+import { Hypervisor } from './hypervisor.js';
+import type { ModeSpec } from './modes/mode.js';
+import { Vm } from './vm.js';
+
+export interface VmmOptions extends MachineOptions {
+  quantum: number;
+  /** Also run each guest alone in bare mode to report overhead. */
+  overhead: boolean;
+}
+
+/** Host frames per guest for its shadow page tables. */
+export const SHADOW_POOL_FRAMES = 96;
+
+export function runVirtualized(guests: readonly GuestInput[], options: VmmOptions, mode: ModeSpec, consoles: readonly ConsoleSink[], probe?: ExitProbe): GuestReport[] {
+  const guestFrames = framesFor(options.memoryBytes);
+  const hostFrames = guests.length * (guestFrames + SHADOW_POOL_FRAMES);
+  for (const g of guests) checkFits(g.image, options.memoryBytes);
+  const hv = new Hypervisor({ ...options, mode, probe }, hostFrames * 4096);
+  const frames = new HostFrames(hostFrames);
+  guests.forEach((g, i) => {
+    const memory = new GuestMemory(hv.processor.memory, frames.allocate(guestFrames));
+    const pool = frames.allocate(SHADOW_POOL_FRAMES);
+    hv.addVm(new Vm(i, g.name, g.image, memory, consoles[i]!, hv, pool, g.input, g.disk));
+  });
+  hv.run();
+  return hv.vms.map((vm, i) => {
+    vm.console.finish();
+    const exits: Record<string, number> = {};
+    EXIT_REASONS.forEach((r, k) => {
+      if (vm.exits[k]) exits[r.name] = vm.exits[k]!;
+    });
+    const notes: Record<string, number> = {};
+    if (vm.injected) notes['interrupt-injection'] = vm.injected;
+    if (vm.notes) notes['sensitive-unprivileged'] = vm.notes;
+    const traps: Record<string, number> = {};
+    for (const [cause, count] of [...vm.traps].sort((a, b) => a[0] - b[0])) traps[causeName(cause)] = count;
+    const report: GuestReport = {
+      name: vm.name,
+      status: vm.status === 'running' ? 'limit' : vm.status,
+      reason: vm.reason,
+      pc: vm.endPc,
+      console: vm.console.text(),
+      instructions: vm.vcpu.instructions,
+      cycles: vm.cycles,
+      ticks: vm.ticks,
+      tlb: vm.tlb,
+      traps,
+      exits,
+      notes,
+    };
+    if (options.overhead) {
+      const bare = runBare(guests[i]!, options, silentConsole());
+      if (bare.cycles > 0) report.overhead = vm.cycles / bare.cycles;
+    }
+    return report;
+  });
+}
+
+function silentConsole(): ConsoleSink {
+  return { putByte() {}, finish() {}, text: () => '' };
+}

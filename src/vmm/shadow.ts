@@ -1,0 +1,283 @@
+// Shadow page tables: the tables the physical MMU really walks while a guest runs under the
+// software VMM (trap and full modes). They map guest-virtual addresses straight to host
+// frames, built lazily from the guest's own tables on hidden page faults.
+//
+// - One shadow root per (guest page directory, view). Ring compression puts the guest kernel
+//   in user mode too, so each address space has two views: the kernel view maps every page
+//   the guest's tables allow; the user view only the guest's user (U) pages, so guest user
+//   code still faults on its kernel's supervisor-only pages exactly as on bare hardware.
+//   With the guest's paging off, a physical view maps guest-physical memory one to one.
+// - Coherence by write protection: every guest frame that holds a page directory or page
+//   table a shadow was built from is mapped read-only; a guest write to it faults, and the
+//   VMM emulates the write and drops the shadow entries it invalidates. Frames with a binary
+//   translation (full mode) are write-protected the same way.
+// - Guest A and D bits are set by the VMM's walk of the guest tables as hardware would, and
+//   a page is mapped writable only once the guest's D bit is set.
+
+import { CAUSE, CR, FLAG, PTBR_PAGING, PTE } from '../isa/arch.js';
+import { Access, type Mmu } from '../machine/mmu.js';
+import type { Processor } from '../machine/processor.js';
+import type { GuestMemory } from './guest-memory.js';
+
+export const View = { Kernel: 0, User: 1 } as const;
+export type View = (typeof View)[keyof typeof View];
+
+/** Outcome of a hidden-fault fill other than a guest fault (-cause). */
+export const Fill = { Filled: 0, PageTableWrite: 1, CodeWrite: 2 } as const;
+
+const PROTECT_TABLE = 1;
+const PROTECT_CODE = 2;
+const HOST_TABLE_BITS = PTE.V | PTE.W | PTE.U | PTE.A;
+const MAX_ROOTS = 8;
+
+interface ShadowRoot {
+  /** Guest page-directory frame, or -1 for the physical view (guest paging off). */
+  readonly guestDir: number;
+  readonly view: View;
+  readonly hostDir: number;
+  readonly asid: number;
+  /** Per directory index: the guest page-table frame the shadow table was built from (-1 none). */
+  readonly tableSource: Int32Array;
+  /** Per directory index: the host frame of the shadow page table (0 none). */
+  readonly hostTable: Int32Array;
+  lastUsed: number;
+  alive: boolean;
+}
+
+export interface ShadowStats {
+  fills: number;
+  tableWrites: number;
+  rootsBuilt: number;
+  zapped: number;
+}
+
+export class ShadowPaging {
+  private readonly roots = new Map<string, ShadowRoot>();
+  private active: ShadowRoot | undefined;
+  private readonly freeFrames: number[];
+  private readonly protection: Uint8Array;
+  /** gfn -> [host PTE address, virtual address] pairs of shadow entries that map it. */
+  private readonly reverse = new Map<number, number[]>();
+  /** guest page-table gfn -> [root, directory index] pairs whose shadow table copies it. */
+  private readonly tableUsers = new Map<number, [ShadowRoot, number][]>();
+  private clock = 0;
+  readonly stats: ShadowStats = { fills: 0, tableWrites: 0, rootsBuilt: 0, zapped: 0 };
+
+  constructor(
+    private readonly host: Processor,
+    private readonly guest: GuestMemory,
+    /** A walker over the guest's memory and virtual control registers. */
+    private readonly guestMmu: Mmu,
+    pool: Int32Array,
+    private readonly allocateAsid: () => number,
+  ) {
+    this.freeFrames = [...pool].reverse();
+    this.protection = new Uint8Array(guest.frames.length);
+  }
+
+  /** Select (building if needed) the root for the vCPU's address space and mode, and load it
+   *  into the physical CPU. */
+  activate(vcr: Int32Array, vflags: number): void {
+    const paging = (vcr[CR.PTBR]! & PTBR_PAGING) !== 0;
+    const guestDir = paging ? vcr[CR.PTBR]! >>> 12 : -1;
+    const view: View = paging && !(vflags & FLAG.S) ? View.User : View.Kernel;
+    const active = this.active;
+    if (active && active.guestDir === guestDir && active.view === view) return;
+    const key = `${guestDir}:${view}`;
+    let root = this.roots.get(key);
+    if (!root) root = this.buildRoot(key, guestDir, view);
+    root.lastUsed = ++this.clock;
+    if (guestDir >= 0 && guestDir < this.protection.length) this.protect(guestDir, PROTECT_TABLE);
+    this.load(root);
+  }
+
+  /** Put the active root back in the physical CPU (after another guest ran). */
+  reload(): void {
+    if (this.active) this.load(this.active, true);
+  }
+
+  private load(root: ShadowRoot, force = false): void {
+    if (this.active === root && !force) return;
+    this.active = root;
+    if (this.host.tlb.tagged) this.host.writeCr(CR.ASID, root.asid);
+    this.host.writeCr(CR.PTBR, (root.hostDir << 12) | PTBR_PAGING);
+  }
+
+  /** Build the shadow entry for a host page fault at va, or say why not: a guest fault to
+   *  reflect (-cause), or a write to a protected page-table or code frame. */
+  fill(va: number, access: Access, vflags: number): number {
+    const root = this.active!;
+    let gfn: number;
+    let writable: boolean;
+    let tableGfn = -1;
+    if (root.guestDir < 0) {
+      if (va < 0 || va >= this.guest.size) return -CAUSE.BUS; // as on bare hardware
+      gfn = va >>> 12;
+      writable = true;
+    } else {
+      const user = (vflags & FLAG.S) === 0;
+      const gpa = this.guestMmu.walk(va, access, user, true, false);
+      if (gpa < 0) return gpa;
+      gfn = gpa >>> 12;
+      tableGfn = this.guestMmu.lastTableAddress >>> 12;
+      this.protect(tableGfn, PROTECT_TABLE);
+      const { lastPde: pde, lastPte: pte } = this.guestMmu;
+      writable = (pde & pte & PTE.W) !== 0 && (pte & PTE.D) !== 0;
+    }
+    const protection = this.protection[gfn]!;
+    if (access === Access.Write && protection) return protection & PROTECT_TABLE ? Fill.PageTableWrite : Fill.CodeWrite;
+    const hostPte = (this.guest.frames[gfn]! << 12) | PTE.V | PTE.U | PTE.A | PTE.D | (writable && !protection ? PTE.W : 0);
+    this.install(root, va, hostPte, gfn, tableGfn);
+    this.stats.fills++;
+    return Fill.Filled;
+  }
+
+  private install(root: ShadowRoot, va: number, hostPte: number, gfn: number, tableGfn: number): void {
+    const dirIndex = va >>> 22;
+    if (root.hostTable[dirIndex] === 0) {
+      const frame = this.allocateFrame();
+      root.hostTable[dirIndex] = frame;
+      root.tableSource[dirIndex] = tableGfn;
+      this.host.memory.write32(root.hostDir * 4096 + dirIndex * 4, (frame << 12) | HOST_TABLE_BITS);
+      if (tableGfn >= 0) pushPair(this.tableUsers, tableGfn, [root, dirIndex]);
+    }
+    const pteAddress = root.hostTable[dirIndex]! * 4096 + ((va >>> 12) & 1023) * 4;
+    this.host.memory.write32(pteAddress, hostPte);
+    const list = this.reverse.get(gfn);
+    if (list) list.push(pteAddress, va);
+    else this.reverse.set(gfn, [pteAddress, va]);
+    this.host.tlb.invalidate(va);
+  }
+
+  /** The guest wrote `gpa` (inside a protected page-table frame): drop the shadow entries
+   *  copied from the word it changed. */
+  tableWritten(gpa: number): void {
+    const gfn = gpa >>> 12;
+    const index = (gpa & 4095) >>> 2;
+    this.stats.tableWrites++;
+    for (const root of this.roots.values()) {
+      if (root.guestDir === gfn) this.dropTable(root, index);
+    }
+    for (const [root, dirIndex] of this.tableUsers.get(gfn) ?? []) {
+      if (!root.alive || root.tableSource[dirIndex] !== gfn || root.hostTable[dirIndex] === 0) continue;
+      this.host.memory.write32(root.hostTable[dirIndex]! * 4096 + index * 4, 0);
+      this.host.tlb.invalidate((dirIndex << 22) | (index << 12));
+      this.stats.zapped++;
+    }
+  }
+
+  /** The guest's invlpg: forget every shadow entry for the page (in every root). */
+  invalidatePage(va: number): void {
+    const dirIndex = va >>> 22;
+    for (const root of this.roots.values()) {
+      if (root.hostTable[dirIndex]) this.host.memory.write32(root.hostTable[dirIndex]! * 4096 + ((va >>> 12) & 1023) * 4, 0);
+    }
+    this.host.tlb.invalidate(va);
+  }
+
+  /** Write-protect a frame holding translated code (full mode). */
+  protectCode(gfn: number): void {
+    this.protect(gfn, PROTECT_CODE);
+  }
+
+  isTable(gfn: number): boolean {
+    return (this.protection[gfn]! & PROTECT_TABLE) !== 0;
+  }
+
+  /** Memory changed behind the shadows' back (DMA into a page table): drop every shadow;
+   *  the caller activates a fresh root. */
+  reset(): void {
+    for (const root of this.roots.values()) this.freeRoot(root);
+    this.roots.clear();
+    this.reverse.clear();
+    this.tableUsers.clear();
+    this.active = undefined;
+  }
+
+  private protect(gfn: number, kind: number): void {
+    if (gfn < 0 || gfn >= this.protection.length || this.protection[gfn]! & kind) return;
+    this.protection[gfn]! |= kind;
+    this.zapMappings(gfn);
+  }
+
+  /** Clear every shadow entry that maps gfn, so it is rebuilt with the right rights. */
+  private zapMappings(gfn: number): void {
+    const list = this.reverse.get(gfn);
+    if (!list) return;
+    const frameBits = this.guest.frames[gfn]! << 12;
+    const mem = this.host.memory;
+    for (let i = 0; i < list.length; i += 2) {
+      const address = list[i]!;
+      if ((mem.read32(address) & ~4095) === frameBits) {
+        mem.write32(address, 0);
+        this.stats.zapped++;
+      }
+      this.host.tlb.invalidate(list[i + 1]!);
+    }
+    this.reverse.delete(gfn);
+  }
+
+  private dropTable(root: ShadowRoot, dirIndex: number): void {
+    const frame = root.hostTable[dirIndex]!;
+    if (!frame) return;
+    this.host.memory.write32(root.hostDir * 4096 + dirIndex * 4, 0);
+    root.hostTable[dirIndex] = 0;
+    root.tableSource[dirIndex] = -1;
+    this.freeFrames.push(frame);
+    this.host.tlb.flush();
+    this.stats.zapped++;
+  }
+
+  private buildRoot(key: string, guestDir: number, view: View): ShadowRoot {
+    if (this.roots.size >= MAX_ROOTS) this.evict();
+    const root: ShadowRoot = {
+      guestDir,
+      view,
+      hostDir: this.allocateFrame(),
+      asid: this.allocateAsid(),
+      tableSource: new Int32Array(1024).fill(-1),
+      hostTable: new Int32Array(1024),
+      lastUsed: 0,
+      alive: true,
+    };
+    this.roots.set(key, root);
+    this.stats.rootsBuilt++;
+    return root;
+  }
+
+  private evict(): void {
+    let victim: [string, ShadowRoot] | undefined;
+    for (const entry of this.roots) {
+      if (entry[1] !== this.active && (!victim || entry[1].lastUsed < victim[1].lastUsed)) victim = entry;
+    }
+    if (!victim) return;
+    this.roots.delete(victim[0]);
+    this.freeRoot(victim[1]);
+  }
+
+  private freeRoot(root: ShadowRoot): void {
+    root.alive = false;
+    for (let i = 0; i < 1024; i++) if (root.hostTable[i]) this.freeFrames.push(root.hostTable[i]!);
+    this.freeFrames.push(root.hostDir);
+    this.host.tlb.flush();
+  }
+
+  /** A zeroed host frame from this guest's shadow pool; when the pool is dry, other roots
+   *  are given up first, then the active root's tables. */
+  private allocateFrame(): number {
+    if (this.freeFrames.length === 0) this.evict();
+    if (this.freeFrames.length === 0 && this.active) {
+      for (let i = 0; i < 1024; i++) this.dropTable(this.active, i);
+    }
+    const frame = this.freeFrames.pop();
+    if (frame === undefined) throw new Error('shadow page-table pool exhausted');
+    this.host.memory.bytes.fill(0, frame * 4096, frame * 4096 + 4096);
+    return frame;
+  }
+}
+
+function pushPair<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
