@@ -13,10 +13,14 @@ export interface Device {
   advance?(now: number): void;
   /** Ticks from `now` until the device next needs `advance`, or Infinity. */
   nextEvent?(now: number): number;
+  /** The interrupt line the device drives, if any. */
+  readonly irq?: IrqLine;
 }
 
 /** An interrupt line, handed to a device at construction (TinyEMU's IRQSignal). */
 export interface IrqLine {
+  /** The line's number at the interrupt controller (-1 for a line going nowhere). */
+  readonly number: number;
   raise(): void;
 }
 

@@ -44,7 +44,27 @@ export const MAX_SLICE = 1 << 20;
 
 export class LoadError extends Error {}
 
-
+/** One step of a halted CPU (shared by the machine and the VMM's vCPUs): end the run when
+ *  IE is clear or no interrupt can ever come (no device will fire, or every line that will
+ *  is masked: a halted CPU cannot unmask it); else move time to the next device event. */
+export function idleStep(cpu: { flags: number }, devices: Devices, addIdle: (ticks: number) => void, now: () => number): { status: RunStatus; reason: string } | undefined {
+  if (!(cpu.flags & FLAG.IE)) return { status: 'halted', reason: 'hlt with interrupts disabled' };
+  let wait = Infinity;
+  let lines = 0;
+  for (const { device } of devices.bus.devices) {
+    const next = device.nextEvent?.(now()) ?? Infinity;
+    if (next === Infinity) continue;
+    wait = Math.min(wait, next);
+    if (device.irq && device.irq.number >= 0) lines |= 1 << device.irq.number;
+  }
+  if (wait === Infinity) return { status: 'faulted', reason: 'hlt with interrupts enabled, but no device will ever interrupt (deadlock)' };
+  if ((lines & ~devices.pic.mask) === 0) {
+    return { status: 'faulted', reason: `hlt with interrupts enabled, but every device that will interrupt is masked at the interrupt controller (mask ${hex(devices.pic.mask, 8)}): deadlock` };
+  }
+  addIdle(Math.max(wait, 0));
+  devices.bus.advance(now());
+  return undefined;
+}
 
 /** Check that an image's segments fit in `memoryBytes` of guest-physical memory. */
 export function checkFits(image: Image, memoryBytes: number): void {
@@ -149,17 +169,8 @@ export class Machine implements ExecutionHooks {
 
   /** A halted CPU: stop for good with IE clear, else skip time to the next device event. */
   private idle(): void {
-    if (!(this.cpu.flags & FLAG.IE)) {
-      this.stop('halted', 'hlt with interrupts disabled');
-      return;
-    }
-    const wait = this.bus.nextEvent(this.now);
-    if (wait === Infinity) {
-      this.stop('faulted', 'hlt with interrupts enabled, but no device will ever interrupt (deadlock)');
-      return;
-    }
-    this.idleTicks += Math.max(wait, 0);
-    this.bus.advance(this.now);
+    const problem = idleStep(this.cpu, this.devices, (ticks) => (this.idleTicks += ticks), () => this.now);
+    if (problem) this.stop(problem.status, problem.reason);
   }
 
   private stop(status: RunStatus, reason: string): void {

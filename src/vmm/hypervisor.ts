@@ -18,7 +18,7 @@ import { sourceOf } from '../image/model.js';
 import type { CostModel } from '../machine/costs.js';
 import { enterTrap } from '../machine/cpu.js';
 import type { ExecutionHooks } from '../machine/interpreter.js';
-import { MAX_SLICE } from '../machine/machine.js';
+import { idleStep, MAX_SLICE } from '../machine/machine.js';
 import { Access } from '../machine/mmu.js';
 import { Processor } from '../machine/processor.js';
 import type { ExitAction, ExitProbe, ExitReason, ExitRecord } from './exits.js';
@@ -170,18 +170,12 @@ export class Hypervisor implements ExecutionHooks {
   /** A halted vCPU: with virtual IE clear it has stopped for good; else its clock skips to
    *  its next virtual device event (or it can never wake up). */
   private idle(vm: Vm): void {
-    if (!(vm.vcpu.flags & FLAG.IE)) {
-      if (vm.divergence) vm.end('killed', `cannot make progress: hlt with virtual interrupts disabled, because ${this.divergenceText(vm)}`);
-      else vm.end('halted', 'hlt with interrupts disabled');
+    if (!(vm.vcpu.flags & FLAG.IE) && vm.divergence) {
+      vm.end('killed', `cannot make progress: hlt with virtual interrupts disabled, because ${this.divergenceText(vm)}`);
       return;
     }
-    const wait = vm.devices.bus.nextEvent(vm.ticks);
-    if (wait === Infinity) {
-      vm.end('faulted', 'hlt with interrupts enabled, but no device will ever interrupt (deadlock)');
-      return;
-    }
-    vm.idleTicks += Math.max(wait, 0);
-    vm.devices.bus.advance(vm.ticks);
+    const problem = idleStep(vm.vcpu, vm.devices, (ticks) => (vm.idleTicks += ticks), () => vm.ticks);
+    if (problem) vm.end(problem.status, problem.reason);
   }
 
   private divergenceText(vm: Vm): string {

@@ -185,7 +185,7 @@ export const S = FLAG.S;
 
 /** A fake interrupt line that counts raises. */
 export function fakeIrq(): IrqLine & { count: number } {
-  const line = { count: 0, raise: () => void line.count++ };
+  const line = { number: -1, count: 0, raise: () => void line.count++ };
   return line;
 }
 

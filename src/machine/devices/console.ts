@@ -1,5 +1,7 @@
 // Console: a byte-wide output port and an input port fed from a fixed input (--input), so
-// runs are deterministic. The line is raised while input is ready and CTRL bit 0 is set.
+// runs are deterministic. The line is level-triggered: it is raised again whenever the
+// machine looks (each port access and time step) while input is ready and CTRL bit 0 is set,
+// so acknowledging it at the PIC before the input is drained does not lose it.
 //   DATA (w) output a byte; (r) next input byte, or -1 when none
 //   STATUS (r) bit 0 input ready, bit 1 input ended      CTRL (rw) bit 0 input interrupt enable
 
@@ -19,7 +21,7 @@ export class Console implements Device {
   bytesOut = 0;
 
   constructor(
-    private readonly irq: IrqLine,
+    readonly irq: IrqLine,
     private readonly backend: ConsoleBackend,
     private readonly input: Uint8Array = new Uint8Array(0),
   ) {}
@@ -49,6 +51,10 @@ export class Console implements Device {
       this.control = value & 1;
       this.signal();
     }
+  }
+
+  advance(): void {
+    this.signal();
   }
 
   private signal(): void {

@@ -1,6 +1,7 @@
 // Block disk with DMA: the kernel sets SECTOR, ADDRESS (physical), COUNT and writes COMMAND;
 // the transfer completes LATENCY ticks later, moving whole 512-byte sectors between the disk
-// and memory, and raises the line. Errors are reported in STATUS, never by failing:
+// and memory, and raises the line. The registers are latched when COMMAND is written.
+// Errors are reported in STATUS, never by failing:
 // sectors past the end -> BAD_SECTOR, a DMA range outside memory -> BAD_ADDRESS.
 //   SECTOR ADDRESS COUNT (rw)   COMMAND (w) 1 read, 2 write   STATUS (r)   SIZE (r) in sectors
 // The disk model works on a DiskImage (the backend): changes stay in memory, never on the file.
@@ -30,12 +31,14 @@ export class Disk implements Device {
   private count = 0;
   private status: number = DISK_STATUS.IDLE;
   private command = 0;
+  /** The transfer in flight, latched when COMMAND was written. */
+  private job = { sector: 0, address: 0, count: 0 };
   private doneAt = Infinity;
   private now = 0;
   transfers = 0;
 
   constructor(
-    private readonly irq: IrqLine,
+    readonly irq: IrqLine,
     private readonly memory: DmaMemory,
     private readonly image: DiskImage,
   ) {}
@@ -67,6 +70,7 @@ export class Disk implements Device {
       return;
     }
     this.command = command;
+    this.job = { sector: this.sector, address: this.address, count: this.count };
     this.status = DISK_STATUS.BUSY;
     this.doneAt = this.now + DISK_LATENCY.base + DISK_LATENCY.perSector * Math.min(this.count, 1 << 16);
   }
@@ -81,7 +85,7 @@ export class Disk implements Device {
   }
 
   private transfer(): number {
-    const { sector, count, address } = this;
+    const { sector, count, address } = this.job;
     if (count === 0 || sector + count > this.image.sectors) return DISK_STATUS.BAD_SECTOR;
     const length = count * SECTOR_SIZE;
     if (address + length > this.memory.size) return DISK_STATUS.BAD_ADDRESS;

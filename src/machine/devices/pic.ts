@@ -17,6 +17,7 @@ export class InterruptController implements Device {
 
   line(irq: number): IrqLine {
     return {
+      number: irq,
       raise: () => {
         this.pending |= 1 << irq;
         this.raised[irq]!++;

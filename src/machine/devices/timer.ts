@@ -12,7 +12,7 @@ export class IntervalTimer implements Device {
   private nextAt = Infinity;
   private now = 0;
 
-  constructor(private readonly irq: IrqLine) {}
+  constructor(readonly irq: IrqLine) {}
 
   read(offset: number): number {
     switch (offset) {
