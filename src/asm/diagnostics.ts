@@ -1,0 +1,132 @@
+// Diagnostics: where a problem is (file, line, column, and the macro/include chain that led
+// there), the exception the assembler's parts throw for one bad statement, and the text form.
+
+export interface Diagnostic {
+  file: string;
+  line: number; // 1-based
+  column: number; // 1-based
+  message: string;
+  sourceLine: string;
+  /** Innermost first: "in macro 'm' invoked at a.s:12:5", "included from a.s:3:1". */
+  chain: string[];
+}
+
+/** A problem in the statement being assembled, at a 1-based column of its line. */
+export class AsmError extends Error {
+  constructor(
+    readonly column: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Thrown when a statement fails because of an error already reported elsewhere (e.g. it
+ * uses a constant whose definition is broken): the statement adds no diagnostic of its own.
+ */
+export class ReportedError extends Error {
+  constructor() {
+    super('already reported');
+  }
+}
+
+/** Where a run of source lines comes from: a file (the main one or included) or a macro expansion. */
+export interface Frame {
+  readonly kind: 'file' | 'macro';
+  /** The file the lines are in (for a macro: the file that defines it), as shown to the user. */
+  readonly file: string;
+  /** Index of `file` in the image's file table. */
+  readonly fileIndex: number;
+  /** Macro name (kind 'macro'). */
+  readonly macro?: string;
+  /** Where the file was included or the macro invoked; undefined for the main file. */
+  readonly at?: Where;
+  readonly atColumn?: number;
+  /** Number of macro expansions enclosing these lines. */
+  readonly macroDepth: number;
+  /** Number of files enclosing these lines (the main file is 1). */
+  readonly includeDepth: number;
+}
+
+/** One source line in its context. `order` sorts diagnostics into source order. */
+export interface Where {
+  readonly frame: Frame;
+  readonly line: number;
+  readonly text: string;
+  readonly order: number;
+}
+
+/** The chain of a frame, innermost first. */
+export function chainOf(frame: Frame): string[] {
+  const chain: string[] = [];
+  for (let f: Frame | undefined = frame; f?.at; f = f.at.frame) {
+    const site = `${f.at.frame.file}:${f.at.line}:${f.atColumn ?? 1}`;
+    chain.push(f.kind === 'macro' ? `in macro '${f.macro}' invoked at ${site}` : `included from ${site}`);
+  }
+  return chain;
+}
+
+export function makeDiagnostic(where: Where, column: number, message: string): Diagnostic {
+  return {
+    file: where.frame.file,
+    line: where.line,
+    column: Math.max(1, column),
+    message,
+    sourceLine: where.text,
+    chain: chainOf(where.frame),
+  };
+}
+
+/** "file:line:col: error: message", the source line, a caret under the column, then the chain. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const lines = [`${d.file}:${d.line}:${d.column}: error: ${d.message}`];
+  if (d.sourceLine !== '') {
+    // Keep tabs in the caret line so the caret sits under the column however tabs are shown.
+    const before = d.sourceLine.slice(0, Math.max(0, d.column - 1)).replace(/[^\t]/g, ' ');
+    lines.push(`  ${d.sourceLine}`, `  ${before}^`);
+  }
+  for (const link of d.chain) lines.push(`  ${link}`);
+  return lines.join('\n');
+}
+
+/**
+ * Collects diagnostics with the source order of their statement, so errors found in the
+ * second pass still come out in source order. `full` tells the first pass to stop.
+ */
+export class DiagnosticList {
+  private readonly items: { order: number; seq: number; d: Diagnostic }[] = [];
+
+  constructor(private readonly maxErrors: number) {}
+
+  add(where: Where, column: number, message: string): void {
+    this.items.push({ order: where.order, seq: this.items.length, d: makeDiagnostic(where, column, message) });
+  }
+
+  /** Adds the diagnostic for an exception thrown while assembling the statement at `where`. */
+  addError(where: Where, error: unknown, column = 1): void {
+    if (error instanceof ReportedError) return;
+    if (error instanceof AsmError) this.add(where, error.column, error.message);
+    else if (error instanceof RangeError && /call stack/i.test(error.message)) this.add(where, column, 'statement nested too deeply');
+    else this.add(where, column, `internal error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  get count(): number {
+    return this.items.length;
+  }
+
+  /** More errors than will be shown: stop looking for more. */
+  get full(): boolean {
+    return this.items.length > this.maxErrors;
+  }
+
+  /** The first maxErrors diagnostics in source order, and a note if there were more. */
+  result(): Diagnostic[] {
+    const sorted = this.items.sort((a, b) => a.order - b.order || a.seq - b.seq).map((i) => i.d);
+    if (sorted.length <= this.maxErrors) return sorted;
+    const shown = sorted.slice(0, this.maxErrors);
+    const next = sorted[this.maxErrors]!;
+    shown.push({ ...next, message: `too many errors; only the first ${this.maxErrors} are reported` });
+    return shown;
+  }
+}

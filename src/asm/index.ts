@@ -1,0 +1,117 @@
+// The assembler's API: source text in, an Image (or diagnostics) and a listing out.
+// It never throws: every problem, even an internal one, becomes a Diagnostic.
+
+import { readFileSync } from 'node:fs';
+import { Assembler } from './assembler.js';
+import { makeDiagnostic, type Diagnostic, type Frame, type Where } from './diagnostics.js';
+import { readError } from './directives.js';
+import { emitAll } from './emit.js';
+import { evaluate } from './expr.js';
+import { layOut } from './layout.js';
+import { listingRows, type ListingRow } from './listing.js';
+import type { Image, Segment } from '../image/model.js';
+
+export type { Diagnostic } from './diagnostics.js';
+export { formatDiagnostic } from './diagnostics.js';
+export type { ListingRow } from './listing.js';
+export { formatListing } from './listing.js';
+
+export interface AssembleOptions {
+  /** -D NAME[=VALUE] from the command line; VALUE defaults to 1. */
+  defines?: Readonly<Record<string, number>>;
+  /** Reads a source file (main or .include). Default: fs.readFileSync(path, 'utf8'); throw to signal "cannot read". */
+  readFile?: (path: string) => string;
+  /** Stop after this many errors (default 20), with a final note that more were suppressed. */
+  maxErrors?: number;
+}
+
+export interface AssembleResult {
+  /** Undefined whenever there are diagnostics. */
+  image: Image | undefined;
+  diagnostics: Diagnostic[];
+  /** Empty when there are diagnostics. */
+  listing: ListingRow[];
+}
+
+const DEFAULT_MAX_ERRORS = 20;
+
+export function assembleFile(path: string, options?: AssembleOptions): AssembleResult {
+  options ??= {};
+  let text: string;
+  try {
+    text = readSource(options, path);
+  } catch (error) {
+    return failed(path, `cannot read '${path}': ${readError(error)}`);
+  }
+  return assembleSource(text, path, options);
+}
+
+export function assembleSource(text: string, fileName: string, options?: AssembleOptions): AssembleResult {
+  try {
+    return assemble(String(text), String(fileName), options ?? {});
+  } catch (error) {
+    return failed(String(fileName), `internal error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function assemble(text: string, fileName: string, options: AssembleOptions): AssembleResult {
+  const maxErrors = Math.max(1, Math.floor(Number(options.maxErrors ?? DEFAULT_MAX_ERRORS)) || DEFAULT_MAX_ERRORS);
+  const asm = new Assembler({ defines: options.defines ?? {}, readFile: (p) => readSource(options, p), maxErrors });
+  const frame: Frame = { kind: 'file', file: fileName, fileIndex: asm.fileIndex(fileName), macroDepth: 0, includeDepth: 1 };
+  defineAll(asm, options.defines ?? {});
+  asm.text(text, frame);
+  if (asm.diags.full) return { image: undefined, diagnostics: asm.diags.result(), listing: [] };
+  asm.symbols.resolveConstants();
+  const segments = layOut(asm.stmts, asm.diags);
+  emitAll(asm.stmts, asm.symbols, asm.diags);
+  const entry = entryPoint(asm, segments);
+  if (asm.diags.count > 0) return { image: undefined, diagnostics: asm.diags.result(), listing: [] };
+  const image: Image = { entry, segments, symbols: asm.symbols.imageSymbols(), files: asm.files, lines: lineTable(asm) };
+  return { image, diagnostics: [], listing: listingRows(asm.stmts) };
+}
+
+function readSource(options: AssembleOptions, path: string): string {
+  const text = options.readFile ? options.readFile(path) : readFileSync(path, 'utf8');
+  if (typeof text !== 'string') throw new Error('no such file');
+  return text;
+}
+
+/** -D defines, as constants; a bad one is reported at "<command line>". */
+function defineAll(asm: Assembler, defines: Readonly<Record<string, number>>): void {
+  const frame: Frame = { kind: 'file', file: '<command line>', fileIndex: -1, macroDepth: 0, includeDepth: 0 };
+  for (const [name, value] of Object.entries(defines)) {
+    try {
+      asm.symbols.defineValue(name, Number(value) | 0);
+    } catch (error) {
+      asm.diags.addError({ frame, line: 1, text: `-D ${name}=${value}`, order: -1 }, error);
+    }
+  }
+}
+
+/** .entry if given, else the label `start`, else the lowest emitted address (0 if none). */
+function entryPoint(asm: Assembler, segments: readonly Segment[]): number {
+  const e = asm.entry;
+  if (e) {
+    try {
+      return evaluate(e.expr, { symbols: asm.symbols, scope: e.scope, here: e.here, final: true })! >>> 0;
+    } catch (error) {
+      asm.diags.addError(e.where, error, e.col);
+      return 0;
+    }
+  }
+  const start = asm.symbols.label('start');
+  if (start !== undefined) return start >>> 0;
+  return segments.length > 0 ? segments[0]!.address : 0;
+}
+
+/** One row per emitted statement, sorted by address (macro lines: the line in the macro body). */
+function lineTable(asm: Assembler): Image['lines'] {
+  const rows = asm.stmts.filter((s) => s.segment && !s.skip).map((s) => ({ address: s.address, file: s.where.frame.fileIndex, line: s.where.line }));
+  return rows.sort((a, b) => a.address - b.address);
+}
+
+function failed(file: string, message: string): AssembleResult {
+  const frame: Frame = { kind: 'file', file, fileIndex: 0, macroDepth: 0, includeDepth: 1 };
+  const where: Where = { frame, line: 1, text: '', order: 0 };
+  return { image: undefined, diagnostics: [makeDiagnostic(where, 1, message)], listing: [] };
+}

@@ -1,0 +1,49 @@
+// Layout: after the first pass every statement has its address and size. This groups the
+// emitted bytes into segments (maximal runs of contiguous bytes, so no two segments touch),
+// reports bytes emitted twice, and gives each statement its place in a segment buffer.
+
+import type { DiagnosticList } from './diagnostics.js';
+import type { Stmt } from './statement.js';
+import type { Segment } from '../image/model.js';
+
+/**
+ * Builds the (zero-filled) segments for the statements with bytes and points each statement
+ * at its segment buffer. A statement whose bytes overlap another's gets the error
+ * "bytes at 0x... already emitted" (on whichever comes later in the source) and is skipped.
+ */
+export function layOut(stmts: readonly Stmt[], diags: DiagnosticList): Segment[] {
+  const emitting = stmts.filter((s) => s.size > 0);
+  // Usually already in address order; the sort is stable, so equal addresses keep source order.
+  if (!isSorted(emitting)) emitting.sort((a, b) => a.address - b.address);
+  const runs: { address: number; end: number; members: Stmt[] }[] = [];
+  let owner: Stmt | undefined; // the placed statement that ends last so far
+  for (const s of emitting) {
+    const run = runs[runs.length - 1];
+    if (run && owner && s.address < owner.address + owner.size) {
+      const later = s.where.order > owner.where.order ? s : owner;
+      diags.add(later.where, later.col, `bytes at 0x${s.address.toString(16)} already emitted`);
+      s.skip = true;
+      continue;
+    }
+    if (run && s.address === run.end) {
+      run.end += s.size;
+      run.members.push(s);
+    } else {
+      runs.push({ address: s.address, end: s.address + s.size, members: [s] });
+    }
+    owner = s;
+  }
+  return runs.map((run) => {
+    const bytes = new Uint8Array(run.end - run.address);
+    for (const s of run.members) {
+      s.segment = bytes;
+      s.offset = s.address - run.address;
+    }
+    return { address: run.address, bytes };
+  });
+}
+
+function isSorted(stmts: readonly Stmt[]): boolean {
+  for (let i = 1; i < stmts.length; i++) if (stmts[i]!.address < stmts[i - 1]!.address) return false;
+  return true;
+}

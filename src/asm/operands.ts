@@ -1,0 +1,96 @@
+// Operands of instructions and pseudo-instructions: checking an operand's form against the
+// kind the format wants (register, immediate, memory, control register, port, branch target)
+// and computing its value. Range checks are the ISA's own (operandError in src/isa/encoding.ts).
+
+import type { Expr, Operand } from './ast.js';
+import { AsmError } from './diagnostics.js';
+import { evaluate, type EvalContext } from './expr.js';
+import { controlRegisterNumber, registerNumber } from './registers.js';
+import type { PseudoOperandKind } from './pseudo.js';
+import type { MemOperand, OperandValue } from '../isa/encoding.js';
+
+const EXPECTED: Readonly<Record<PseudoOperandKind, string>> = {
+  reg: 'a register',
+  simm16: 'an immediate',
+  uimm16: 'an immediate',
+  imm32: 'an immediate',
+  mem: 'a memory operand [reg + offset]',
+  cr: 'a control register',
+  port: 'a port',
+  rel24: 'a branch target',
+};
+
+/** The register an operand names when it is just a register name, else undefined. */
+export function bareRegister(op: Operand): number | undefined {
+  return op.k === 'expr' && op.expr.k === 'sym' ? registerNumber(op.expr.name) : undefined;
+}
+
+/** How an operand looks, for messages: "a register", "an expression", ... */
+export function describe(op: Operand): string {
+  if (op.k === 'str') return 'a string';
+  if (op.k === 'mem') return 'a memory operand';
+  return bareRegister(op) !== undefined ? 'a register' : 'an expression';
+}
+
+/** "operand 2 of 'addi': expected a register, got an expression" */
+function wrongForm(kind: PseudoOperandKind, op: Operand, index: number, mnemonic: string): AsmError {
+  return new AsmError(op.col, `operand ${index + 1} of '${mnemonic}': expected ${EXPECTED[kind]}, got ${describe(op)}`);
+}
+
+/**
+ * The value of operand `index` of `mnemonic` for operand kind `kind` (ctx.final: all symbols
+ * must be defined). Throws an AsmError at the operand for a wrong form; ranges are not checked.
+ */
+export function operandValue(kind: PseudoOperandKind, op: Operand, index: number, mnemonic: string, ctx: EvalContext): OperandValue {
+  if (kind === 'reg') {
+    const r = bareRegister(op);
+    if (r === undefined) throw wrongForm(kind, op, index, mnemonic);
+    return r;
+  }
+  if (kind === 'mem') {
+    if (op.k !== 'mem') throw wrongForm(kind, op, index, mnemonic);
+    return memoryOperand(op.expr, op.col, ctx);
+  }
+  if (op.k !== 'expr' || bareRegister(op) !== undefined) throw wrongForm(kind, op, index, mnemonic);
+  if (kind === 'cr' && op.expr.k === 'sym') {
+    const cr = controlRegisterNumber(op.expr.name);
+    if (cr !== undefined) return cr;
+  }
+  const value = evaluate(op.expr, ctx)!;
+  return kind === 'rel24' ? value >>> 0 : value;
+}
+
+/**
+ * `[rb]`, `[rb + e]`, `[e + rb - f]`...: the terms joined by top-level + and - must include
+ * exactly one register, added; the other terms make the offset.
+ */
+function memoryOperand(e: Expr, col: number, ctx: EvalContext): MemOperand {
+  const terms: { e: Expr; negative: boolean }[] = [];
+  collectTerms(e, false, terms);
+  let base: number | undefined;
+  let offset = 0;
+  for (const t of terms) {
+    const r = t.e.k === 'sym' ? registerNumber(t.e.name) : undefined;
+    if (r === undefined) {
+      const v = evaluate(t.e, ctx)!;
+      offset = t.negative ? (offset - v) | 0 : (offset + v) | 0;
+    } else if (t.negative) {
+      throw new AsmError(t.e.col, 'a memory operand cannot subtract a register');
+    } else if (base !== undefined) {
+      throw new AsmError(t.e.col, 'a memory operand has one base register');
+    } else {
+      base = r;
+    }
+  }
+  if (base === undefined) throw new AsmError(col, 'a memory operand needs a base register, as in [r1 + 8]');
+  return { base, offset };
+}
+
+function collectTerms(e: Expr, negative: boolean, out: { e: Expr; negative: boolean }[]): void {
+  if (e.k === 'bin' && (e.op === '+' || e.op === '-')) {
+    collectTerms(e.left, negative, out);
+    collectTerms(e.right, e.op === '-' ? !negative : negative, out);
+  } else {
+    out.push({ e, negative });
+  }
+}
