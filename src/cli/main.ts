@@ -11,9 +11,10 @@ import { disasmCommand } from './commands/disasm.js';
 import { inspectCommand } from './commands/inspect.js';
 import { isaCommand } from './commands/isa.js';
 import { runCommand } from './commands/run.js';
+import { traceCommand } from './commands/trace.js';
 import { chalkFor, EXIT, processIo, UserError, type Io } from './io.js';
 
-export const COMMANDS: readonly CommandSpec[] = [asmCommand, disasmCommand, inspectCommand, runCommand, isaCommand];
+export const COMMANDS: readonly CommandSpec[] = [asmCommand, disasmCommand, inspectCommand, runCommand, traceCommand, isaCommand];
 
 /** Exit status for a bug in vmm itself (anything but 0, 1 and 2 is a bug). */
 export const EXIT_INTERNAL = 70;

@@ -194,27 +194,25 @@ export class ShadowPaging {
     this.active = undefined;
   }
 
+  /** Write-protect a guest frame: every shadow entry that maps it loses W. */
   private protect(gfn: number, kind: number): void {
     if (gfn < 0 || gfn >= this.protection.length || this.protection[gfn]! & kind) return;
     this.protection[gfn]! |= kind;
-    this.zapMappings(gfn);
-  }
-
-  /** Clear every shadow entry that maps gfn, so it is rebuilt with the right rights. */
-  private zapMappings(gfn: number): void {
     const list = this.reverse.get(gfn);
     if (!list) return;
     const frameBits = this.guest.frames[gfn]! << 12;
     const mem = this.host.memory;
+    let kept = 0;
     for (let i = 0; i < list.length; i += 2) {
       const address = list[i]!;
-      if ((mem.read32(address) & ~4095) === frameBits) {
-        mem.write32(address, 0);
-        this.stats.zapped++;
-      }
+      const entry = mem.read32(address);
+      if ((entry & ~4095) !== frameBits) continue; // stale: that shadow table was dropped
+      mem.write32(address, entry & ~PTE.W);
       this.host.tlb.invalidate(list[i + 1]!);
+      list[kept++] = address;
+      list[kept++] = list[i + 1]!;
     }
-    this.reverse.delete(gfn);
+    list.length = kept;
   }
 
   private dropTable(root: ShadowRoot, dirIndex: number): void {

@@ -1,0 +1,33 @@
+// Which exit records a trace keeps: by guest name and by reason (names or numeric codes).
+
+import { EXIT_REASONS, type ExitProbe, type ExitRecord } from '../vmm/exits.js';
+
+export class FilterError extends Error {}
+
+export interface TraceFilter {
+  guests?: ReadonlySet<string>;
+  reasons?: ReadonlySet<string>;
+}
+
+/** Parse `--reason io,hlt,28`: every entry must name a reason or its code. */
+export function parseReasons(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const reason = EXIT_REASONS.find((r) => r.name === part || String(r.code) === part);
+    if (!reason) throw new FilterError(`unknown exit reason '${part}' (known: ${EXIT_REASONS.map((r) => `${r.name} (${r.code})`).join(', ')})`);
+    out.add(reason.name);
+  }
+  return out;
+}
+
+/** A probe that passes on only the records the filter keeps. */
+export function filtered(sink: ExitProbe, filter: TraceFilter): ExitProbe {
+  if (!filter.guests && !filter.reasons) return sink;
+  return {
+    record(r: ExitRecord) {
+      if (filter.guests && !filter.guests.has(r.guest)) return;
+      if (filter.reasons && !filter.reasons.has(r.reason)) return;
+      sink.record(r);
+    },
+  };
+}

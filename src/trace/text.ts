@@ -1,0 +1,38 @@
+// Text trace sink: one aligned line per record, coloured on a TTY. Streamed like JSON lines.
+
+import type { ChalkInstance } from 'chalk';
+import { hex } from '../isa/disasm.js';
+import type { ExitProbe, ExitRecord } from '../vmm/exits.js';
+import type { Writer } from '../cli/io.js';
+
+const QUALIFIERS = ['port', 'value', 'address', 'access', 'cause', 'cr', 'irq', 'count'] as const;
+const HEX_QUALIFIERS = new Set(['port', 'value', 'address']);
+
+export const TEXT_HEADER = `${'seq'.padStart(8)} ${'cycle'.padStart(12)}  ${'guest'.padEnd(10)} ${'mode'.padEnd(4)}  ${'reason'.padEnd(22)} ${'code'.padStart(4)}  ${'pc'.padEnd(10)}  ${'instruction'.padEnd(24)} ${'action'.padEnd(11)} ${'cost'.padStart(6)}  details`;
+
+export class TextSink implements ExitProbe {
+  records = 0;
+  constructor(
+    private readonly out: Writer,
+    private readonly c: ChalkInstance,
+  ) {
+    out.write(c.bold(TEXT_HEADER) + '\n');
+  }
+
+  record(r: ExitRecord): void {
+    this.records++;
+    const c = this.c;
+    const note = r.kind === 'note';
+    const reason = note ? c.yellow(`note:${r.reason}`.padEnd(22)) : r.action === 'killed' ? c.red(r.reason.padEnd(22)) : c.cyan(r.reason.padEnd(22));
+    const details: string[] = [];
+    for (const q of QUALIFIERS) {
+      const v = r[q];
+      if (v !== undefined) details.push(`${q}=${HEX_QUALIFIERS.has(q) && typeof v === 'number' ? hex(v) : v}`);
+    }
+    if (r.source) details.push(c.dim(r.source));
+    if (r.detail) details.push(note ? c.yellow(r.detail) : r.detail);
+    this.out.write(
+      `${String(r.seq).padStart(8)} ${String(r.cycle).padStart(12)}  ${r.guest.padEnd(10)} ${r.mode.padEnd(4)}  ${reason} ${String(r.code).padStart(4)}  ${hex(r.pc, 8)}  ${r.insn.padEnd(24)} ${r.action.padEnd(11)} ${String(r.cost).padStart(6)}  ${details.join(' ')}\n`,
+    );
+  }
+}
