@@ -16,6 +16,7 @@ export function defineMachineOptions(cmd: Command): Command {
     .option('--tlb-tagged', 'tag TLB entries with the asid register, so writing ptbr does not flush them')
     .option('--strict', 'make getf, setf and cpuid privileged (the classically virtualizable variant)')
     .option('--max-instructions <n>', 'stop a guest after this many instructions (status 1, reason "limit")', DEFAULTS.maxInstructions)
+    .option('--no-jit', 'interpret every instruction instead of compiling hot blocks (slower; the same results)')
     .option('--cost-model <file.json>', 'override cycle costs, e.g. {"instructions": {"div": 40}, "events": {"trap": 80}}')
     .option('-D, --define <NAME[=VALUE]>', 'define a symbol when assembling .s inputs (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[]);
 }
@@ -34,6 +35,7 @@ export function machineOptions(options: Record<string, unknown>, io: Io): Machin
     strict: options.strict === true,
     costs: costModel(options.costModel as string | undefined, io),
     maxInstructions: parseCount('--max-instructions', String(options.maxInstructions), 1),
+    jit: options.jit !== false,
   };
 }
 

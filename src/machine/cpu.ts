@@ -15,6 +15,9 @@ export class CpuState {
    *  cycles = instructions + extraCycles; events are counted elsewhere). */
   extraCycles = 0;
   halted = false;
+  /** Cause and address of a trap raised inside a compiled block, for the loop to deliver. */
+  trapCause = 0;
+  trapAddress = 0;
 
   /** regs may be shared: a VMM's virtual CPU uses the physical registers while it runs. */
   constructor(readonly regs: Int32Array = new Int32Array(16)) {}

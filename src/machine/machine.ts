@@ -28,6 +28,8 @@ export interface MachineConfig {
   console: ConsoleBackend;
   input?: Uint8Array;
   disk?: Uint8Array;
+  /** Compile hot code to JavaScript blocks (default true); results are the same either way. */
+  jit?: boolean;
 }
 
 export type RunStatus = 'halted' | 'faulted' | 'limit';
@@ -89,7 +91,7 @@ export function resetForImage(p: Processor, image: Image, memoryBytes: number): 
 export function dmaView(memory: PhysicalMemory): DmaMemory {
   return {
     size: memory.size,
-    write: (address, bytes) => memory.bytes.set(bytes, address),
+    write: (address, bytes) => memory.writeBytes(address, bytes),
     read: (address, length) => memory.bytes.slice(address, address + length),
   };
 }
@@ -135,7 +137,7 @@ export class Machine implements ExecutionHooks {
 
   load(image: Image): void {
     checkFits(image, this.config.memoryBytes);
-    for (const seg of image.segments) this.processor.memory.bytes.set(seg.bytes, seg.address);
+    for (const seg of image.segments) this.processor.memory.writeBytes(seg.address, seg.bytes);
     resetForImage(this.processor, image, this.config.memoryBytes);
   }
 

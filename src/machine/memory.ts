@@ -16,6 +16,10 @@ export interface WordMemory {
 export class PhysicalMemory implements WordMemory {
   readonly bytes: Uint8Array;
   readonly words: Int32Array;
+  /** 1 for each frame that compiled code (the block compiler's) was made from. A write to
+   *  such a frame calls onCodeWrite, which drops that code. */
+  readonly codeFrames: Uint8Array;
+  onCodeWrite: (frame: number) => void = () => {};
 
   /** size: bytes, a multiple of the 4 KiB page, at most 1 GiB. */
   constructor(readonly size: number) {
@@ -25,6 +29,7 @@ export class PhysicalMemory implements WordMemory {
     const buffer = new ArrayBuffer(size);
     this.bytes = new Uint8Array(buffer);
     this.words = new Int32Array(buffer);
+    this.codeFrames = new Uint8Array(size / PAGE_SIZE);
   }
 
   /** True when [address, address + length) lies inside memory. */
@@ -38,6 +43,15 @@ export class PhysicalMemory implements WordMemory {
 
   write32(address: number, value: number): void {
     this.words[address >>> 2] = value;
+    if (this.codeFrames[address >>> 12]) this.onCodeWrite(address >>> 12);
+  }
+
+  /** Copy bytes in at address (the caller checked the range). */
+  writeBytes(address: number, bytes: Uint8Array): void {
+    this.bytes.set(bytes, address);
+    for (let frame = address >>> 12; frame <= (address + bytes.length - 1) >>> 12; frame++) {
+      if (this.codeFrames[frame]) this.onCodeWrite(frame);
+    }
   }
 }
 

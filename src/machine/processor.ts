@@ -6,6 +6,7 @@ import { CR } from '../isa/arch.js';
 import type { CostModel } from './costs.js';
 import { controlRegisterValue, CpuState, enterTrap } from './cpu.js';
 import { compileLoop, type ExecutionHooks, type RunLoop } from './interpreter.js';
+import { BlockCache } from './jit.js';
 import { PhysicalMemory } from './memory.js';
 import { Access, Mmu } from './mmu.js';
 import { Tlb } from './tlb.js';
@@ -17,6 +18,8 @@ export interface ProcessorConfig {
   /** Sensitive instructions trap in user mode (the variant that is classically virtualizable). */
   strict: boolean;
   costs: CostModel;
+  /** Compile hot blocks to JavaScript (default true; false interprets everything). */
+  jit?: boolean;
 }
 
 export class Processor {
@@ -25,6 +28,7 @@ export class Processor {
   readonly tlb: Tlb;
   readonly mmu: Mmu;
   private readonly loops = new Map<number, RunLoop>();
+  private readonly blockCaches: BlockCache[] = [];
 
   constructor(
     readonly config: ProcessorConfig,
@@ -34,6 +38,15 @@ export class Processor {
     this.tlb = new Tlb(config.tlbSize, config.tlbTagged);
     this.mmu = new Mmu(this.memory, this.tlb, this.cpu.cr);
     this.hooks.fetchArray = this.memory.words;
+    this.memory.onCodeWrite = (frame) => {
+      for (const cache of this.blockCaches) cache.invalidate(frame);
+      this.memory.codeFrames[frame] = 0;
+    };
+  }
+
+  /** Blocks compiled so far, over every variant. */
+  get blocksCompiled(): number {
+    return this.blockCaches.reduce((n, c) => n + c.blocksCompiled, 0);
   }
 
   /** Run until `limit` instructions have retired or a hook leaves the loop. `probe` reports
@@ -43,10 +56,12 @@ export class Processor {
     const key = (paging ? 1 : 0) | (probe ? 2 : 0);
     let loop = this.loops.get(key);
     if (!loop) {
-      loop = compileLoop(
-        { paging, strict: this.config.strict, probe },
-        { cpu: this.cpu, hooks: this.hooks, memory: this.memory.words, memory8: this.memory.bytes, tlb: this.tlb, cycles: this.config.costs.opcodeCycles },
-      );
+      const variant = { paging, strict: this.config.strict, probe };
+      const jit = this.config.jit === false ? null : new BlockCache(variant, this.memory.size / 4096);
+      const ctx = { cpu: this.cpu, hooks: this.hooks, memory: this.memory, tlb: this.tlb, cycles: this.config.costs.opcodeCycles, jit };
+      jit?.bind(ctx);
+      if (jit) this.blockCaches.push(jit);
+      loop = compileLoop(variant, ctx);
       this.loops.set(key, loop);
     }
     loop(limit);

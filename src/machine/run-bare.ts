@@ -15,6 +15,8 @@ export interface MachineOptions {
   strict: boolean;
   costs: CostModel;
   maxInstructions: number;
+  /** Compile hot code to JavaScript blocks (default true); results are the same either way. */
+  jit?: boolean;
 }
 
 export interface GuestInput {

@@ -45,7 +45,7 @@ export class Emulator implements ExecutionHooks {
     const noTlb = new Tlb(1, false);
     this.loop = compileLoop(
       { paging: true, strict: false, probe: false },
-      { cpu: vcpu, hooks: this, memory: host.words, memory8: host.bytes, tlb: noTlb, cycles: costs.opcodeCycles },
+      { cpu: vcpu, hooks: this, memory: host, tlb: noTlb, cycles: costs.opcodeCycles, jit: null },
     );
   }
 

@@ -33,7 +33,7 @@ export class GuestMemory implements WordMemory {
   }
 
   write32(gpa: number, value: number): void {
-    this.host.words[this.hostAddress(gpa) >>> 2] = value;
+    this.host.write32(this.hostAddress(gpa), value);
   }
 
   /** Copy bytes in at gpa (inside the guest), page by page. */
@@ -42,7 +42,7 @@ export class GuestMemory implements WordMemory {
     while (done < bytes.length) {
       const at = gpa + done;
       const chunk = Math.min(4096 - (at & 4095), bytes.length - done);
-      this.host.bytes.set(bytes.subarray(done, done + chunk), this.hostAddress(at));
+      this.host.writeBytes(this.hostAddress(at), bytes.subarray(done, done + chunk));
       done += chunk;
     }
   }

@@ -13,7 +13,7 @@
 
 import { CAUSE, CONDITION_MASK, CONTROL_REGISTERS, FLAG, INTERRUPT_BASE, causeName } from '../isa/arch.js';
 import { disassemble, hex } from '../isa/disasm.js';
-import { BY_OPCODE } from '../isa/table.js';
+import { BY_MNEMONIC, BY_OPCODE } from '../isa/table.js';
 import { sourceOf } from '../image/model.js';
 import type { CostModel } from '../machine/costs.js';
 import { enterTrap } from '../machine/cpu.js';
@@ -38,11 +38,14 @@ export interface HypervisorConfig {
   /** Guest instructions per scheduling slice. */
   quantum: number;
   probe?: ExitProbe;
+  jit?: boolean;
 }
 
 type Qualification = Partial<Pick<ExitRecord, 'port' | 'value' | 'address' | 'access' | 'cause' | 'cr' | 'irq' | 'count' | 'detail'>>;
 
 const ACCESS_NAMES = ['read', 'write', 'fetch'] as const;
+/** Opcodes of the instructions that set the interrupt flag explicitly. */
+const SETS_IE = new Set(['cli', 'sti', 'setf', 'rfe'].map((m) => BY_MNEMONIC.get(m)!.opcode));
 
 export class Hypervisor implements ExecutionHooks {
   readonly processor: Processor;
@@ -66,7 +69,7 @@ export class Hypervisor implements ExecutionHooks {
     hostMemoryBytes: number,
   ) {
     this.fetchArray = new Int32Array(0);
-    this.processor = new Processor({ memoryBytes: hostMemoryBytes, tlbSize: config.tlbSize, tlbTagged: config.tlbTagged, strict: config.strict, costs: config.costs }, this);
+    this.processor = new Processor({ memoryBytes: hostMemoryBytes, tlbSize: config.tlbSize, tlbTagged: config.tlbTagged, strict: config.strict, costs: config.costs, jit: config.jit }, this);
     this.guestFrameOf = new Int32Array(hostMemoryBytes / 4096).fill(-1);
   }
 
@@ -114,10 +117,10 @@ export class Hypervisor implements ExecutionHooks {
   // ---- scheduling ---------------------------------------------------------------------
 
   private runSlice(vm: Vm): void {
-    this.switchTo(vm);
-    const quantumEnd = vm.ticks + this.config.quantum;
     const tlb = this.processor.tlb;
     const before = { cycles: this.hostCycles, lookups: tlb.lookups, misses: tlb.misses, flushes: tlb.flushes, invalidations: tlb.invalidations, walks: tlb.walkReferences };
+    this.switchTo(vm);
+    const quantumEnd = vm.ticks + this.config.quantum;
     while (vm.running) {
       this.deliverInterrupt(vm);
       if (vm.vcpu.halted) {
@@ -160,10 +163,11 @@ export class Hypervisor implements ExecutionHooks {
 
   /** Put a guest on the physical CPU: its shadow tables and registers. */
   private switchTo(vm: Vm): void {
-    if (this.lastRun && this.lastRun !== vm) this.eventCycles += this.costs.events.worldSwitch;
-    this.lastRun = vm;
     this.current = vm;
     vm.shadow.activate(vm.vcpu.cr, vm.vcpu.flags);
+    if (this.lastRun === vm) return; // back to the same guest: its tables are still loaded
+    if (this.lastRun) this.eventCycles += this.costs.events.worldSwitch;
+    this.lastRun = vm;
     vm.shadow.reload();
   }
 
@@ -252,6 +256,9 @@ export class Hypervisor implements ExecutionHooks {
     }
     this.processor.cpu.instructions++;
     this.mark++;
+    // The guest has now said for itself what IE should be: an earlier silent failure no
+    // longer explains the state of the virtual IE.
+    if (SETS_IE.has(word >>> 24)) vm.divergence = undefined;
   }
 
   /** The guest instruction word at pc, read through the guest's own mapping (undefined

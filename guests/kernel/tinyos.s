@@ -1,0 +1,726 @@
+; tinyos.s - a small real kernel for the TOY32 machine.
+;
+; Runs on the bare machine (vmm run guests/kernel/tinyos.s --mode bare [--disk FILE]) and,
+; unmodified, under the VMM (--mode full; --mode trap shows trap-and-emulate going wrong).
+;
+; What it does:
+;   - installs its trap vector, builds page tables and turns paging on (the kernel is
+;     identity-mapped, supervisor only);
+;   - reads the first sector of the disk by DMA, waiting for the completion interrupt, and
+;     prints its first line;
+;   - runs user tasks, each in its own address space, preemptively (round robin on the
+;     interval timer); system calls write, yield and exit; a task that faults is killed;
+;   - when every task has ended, prints "tinyos: all tasks done" and halts.
+;
+; Interrupt-safe sections save and restore IE x86 style: getf rX; cli ... setf rX (pushf,
+; cli, popf). Run deprivileged under trap-and-emulate, `setf` silently keeps IE (it does not
+; trap in user mode), so the virtual IE is never restored and the kernel's next wait with
+; hlt never wakes up: the VMM stops it and names that setf. That is the point; the kernel
+; does not paper over it.
+;
+; Physical memory (1 MiB by default; the kernel uses at most the first 4 MiB):
+;
+;   0x00000000 +---------------------------+
+;              | page 0: never mapped      |  (a null pointer faults)
+;   0x00001000 +---------------------------+  KERNEL_BASE, entry `start`
+;              | kernel code, user programs|
+;              | (copied out to tasks),    |
+;              | read-only data            |
+;              +---------------------------+  kernel_data (page aligned)
+;              | kernel variables, task    |
+;              | control blocks, disk      |
+;              | buffer                    |
+;              +---------------------------+  kernel_end (page aligned)
+;              | frame pool (grows up):    |
+;              | page directories, page    |
+;              | tables, tasks' code and   |
+;              | stack frames              |
+;              |            ...            |
+;              +---------------------------+  frame_limit = kstack_top - KSTACK_SIZE
+;              | kernel stack (grows down) |
+;   kstack_top +---------------------------+  = sp at boot: top of memory (capped at 4 MiB)
+;
+; Every task's address space (own page directory):
+;   0x00001000 .. kstack_top    the kernel, identity-mapped, supervisor only (shared table)
+;   0x00400000 (USER_BASE)      the task's program, user read-only (its own frames)
+;   next page                   the task's stack, user read-write; sp starts at its top
+;
+; Trap frame (on the kernel stack; also the saved context in a TCB): r0..r15 (the sp slot
+; holds the interrupted sp), then pc and FLAGS as spc/sflags had them.
+
+.include "../include/platform.inc"
+
+; ---- constants -----------------------------------------------------------------------
+
+.equ KERNEL_BASE, 0x1000
+.equ KMAP_LIMIT, 0x400000               ; one page table: the kernel maps at most 4 MiB
+.equ KERNEL_PDES, KMAP_LIMIT >> 22      ; directory entries the tasks share with the kernel
+.equ KSTACK_SIZE, 0x2000
+.equ USER_BASE, 0x400000
+.equ TIMER_TICKS, 1000                  ; timer period: a time slice, in ticks
+.equ LINE_MAX, 60                       ; at most this much of the disk's first line
+
+; system calls (number in r0)
+.equ SYS_WRITE, 1                       ; r1 = buffer, r2 = length; r0 = length
+.equ SYS_YIELD, 2
+.equ SYS_EXIT, 3
+
+; trap frame
+.equ F_R0, 0
+.equ F_R1, 4
+.equ F_R2, 8
+.equ F_SP, 56
+.equ F_LR, 60
+.equ F_PC, 64
+.equ F_FLAGS, 68
+.equ FRAME_WORDS, 18
+.equ FRAME_SIZE, FRAME_WORDS * 4
+
+; task control block
+.equ TCB_STATE, 0                       ; TASK_FREE, TASK_RUNNABLE or TASK_DONE
+.equ TCB_NAME, 4                        ; address of its name (a string)
+.equ TCB_PTBR, 8                        ; page directory | PTBR_PAGING
+.equ TCB_ASID, 12                       ; address-space id (tags the TLB if it is tagged)
+.equ TCB_UEND, 16                       ; end of its user range [USER_BASE, TCB_UEND)
+.equ TCB_FRAME, 20                      ; saved context: a trap frame
+.equ TCB_SIZE, TCB_FRAME + FRAME_SIZE
+.equ TASK_FREE, 0
+.equ TASK_RUNNABLE, 1
+.equ TASK_DONE, 2
+
+; task spec (task_specs): what create_task builds a task from
+.equ SPEC_NAME, 0
+.equ SPEC_START, 4                      ; program: [start, end) in the kernel image
+.equ SPEC_END, 8
+.equ SPEC_R1, 12                        ; initial r1 and r2
+.equ SPEC_R2, 16
+.equ SPEC_SIZE, 20
+
+; ---- boot ----------------------------------------------------------------------------
+
+        .org    KERNEL_BASE
+
+; start: entered with paging off, supervisor mode, IE clear, sp = top of memory.
+start:
+        la      r1, trap_entry
+        mtcr    tvec, r1
+        li      r1, KMAP_LIMIT          ; the kernel stack stays inside what the kernel maps
+        cmp     sp, r1
+        bleu    .stack_ok
+        mov     sp, r1
+.stack_ok:
+        la      r1, kstack_top
+        stw     sp, [r1]
+        li      r2, KSTACK_SIZE
+        sub     r2, sp, r2
+        la      r1, frame_limit
+        stw     r2, [r1]
+        la      r1, msg_booting
+        call    puts
+        la      r1, kernel_end          ; the kernel stack must not overlap the image
+        la      r2, frame_limit         ; (panic uses no stack)
+        ldw     r2, [r2]
+        cmp     r2, r1
+        bgeu    .memory_ok
+        la      r1, why_no_memory
+        jmp     panic
+.memory_ok:
+        call    init_paging
+        la      r1, msg_paging
+        call    puts
+        call    init_interrupts
+        call    read_disk
+        call    create_tasks
+        jmp     start_tasks
+
+; init_interrupts: unmask the timer and disk lines, start the timer, enable interrupts.
+; Clobbers r1.
+init_interrupts:
+        li      r1, ~((1 << IRQ_TIMER) | (1 << IRQ_DISK))
+        out     PIC_MASK, r1
+        li      r1, TIMER_TICKS
+        out     TIMER_PERIOD, r1
+        sti
+        ret
+
+; read_disk: print the first line of disk sector 0 ("tinyos: disk: ..."), read by DMA into
+; disk_buf with the completion interrupt; or "empty", or the error status. Expects IE set
+; and the disk line unmasked. Clobbers r1..r7.
+read_disk:
+        push    lr
+        in      r1, DISK_SIZE
+        cmpi    r1, 0
+        bne     .present
+        la      r1, msg_disk_empty
+        call    puts
+        pop     lr
+        ret
+.present:
+        la      r3, disk_done
+        movi    r1, 0
+        stw     r1, [r3]
+        la      r1, disk_buf
+        out     DISK_ADDRESS, r1
+        movi    r1, 0
+        out     DISK_SECTOR, r1
+        movi    r1, 1
+        out     DISK_COUNT, r1
+        movi    r1, DISK_CMD_READ
+        out     DISK_COMMAND, r1
+        ; Wait for disk_interrupt to set disk_done. Test the flag with interrupts off, then
+        ; put IE back and hlt until the next interrupt. (If the disk interrupt slips in
+        ; between setf and hlt, the next timer tick ends the hlt: no lost wake-up.)
+.wait:
+        getf    r5
+        cli
+        ldw     r4, [r3]
+        cmpi    r4, 0
+        bne     .done
+        setf    r5
+        hlt
+        jmp     .wait
+.done:
+        setf    r5
+        la      r1, disk_status
+        ldw     r1, [r1]
+        cmpi    r1, DISK_OK
+        bne     .error
+        la      r1, msg_disk
+        call    puts
+        la      r1, disk_buf            ; the first line: up to '\n', '\r' or NUL
+        mov     r2, r1
+        addi    r3, r1, LINE_MAX
+.scan:
+        cmp     r2, r3
+        bgeu    .print
+        ldb     r4, [r2]
+        cmpi    r4, '\n'
+        beq     .print
+        cmpi    r4, '\r'
+        beq     .print
+        cmpi    r4, 0
+        beq     .print
+        addi    r2, r2, 1
+        jmp     .scan
+.print:
+        sub     r2, r2, r1
+        call    console_write
+        jmp     .end
+.error:
+        push    r8
+        mov     r8, r1                  ; r8 = the status
+        la      r1, msg_disk_error
+        call    puts
+        mov     r1, r8
+        call    put_dec
+        pop     r8
+.end:
+        la      r1, msg_newline
+        call    puts
+        pop     lr
+        ret
+
+; create_tasks: build every task of task_specs (TCBs in `tasks`, asid 1, 2, ...).
+; Clobbers r1..r7.
+create_tasks:
+        push    lr
+        push    r8
+        push    r9
+        push    r10
+        la      r8, task_specs
+        la      r9, tasks
+        movi    r10, 1
+.next:
+        la      r1, task_specs_end
+        cmp     r8, r1
+        bgeu    .done
+        mov     r1, r8
+        mov     r2, r9
+        mov     r3, r10
+        call    create_task
+        addi    r8, r8, SPEC_SIZE
+        addi    r9, r9, TCB_SIZE
+        addi    r10, r10, 1
+        jmp     .next
+.done:
+        la      r1, msg_starting
+        call    puts
+        li      r1, NTASKS
+        call    put_dec
+        la      r1, msg_tasks
+        call    puts
+        pop     r10
+        pop     r9
+        pop     r8
+        pop     lr
+        ret
+
+; start_tasks: leave the boot code for good: from here on the kernel runs only in traps.
+; Switch to the first task by restoring its context from a frame at the top of the kernel
+; stack, exactly as if returning from a trap.
+start_tasks:
+        cli
+        la      r1, kstack_top
+        ldw     sp, [r1]
+        subi    sp, sp, FRAME_SIZE
+        mov     r1, sp
+        call    schedule                ; no current task yet: picks the first one
+        jmp     trap_return
+
+; ---- traps ---------------------------------------------------------------------------
+
+; trap_entry: the trap vector (tvec). The CPU has saved pc and FLAGS in spc/sflags and runs
+; in supervisor mode with IE clear, on whatever sp was interrupted: a task's user sp, or the
+; kernel's own. TOY32 has no instruction that swaps a register with a control register, so
+; the `scratch` control register is the one spare place that lets the handler free a
+; register: the interrupted sp is parked there, and sp then finds the kernel stack:
+;   - from user mode: the top of the kernel stack (empty: tasks never sleep in the kernel);
+;   - from the kernel (an interrupt while it waits with IE set): below the interrupted sp.
+; Then every register goes into a trap frame on that stack (sp slot from scratch), and
+; trap_dispatch handles the trap. trap_return restores the frame, which a task switch may
+; have replaced with another task's context, and returns with rfe.
+trap_entry:
+        mtcr    scratch, sp             ; park the interrupted sp; sp is free now
+        mfcr    sp, sflags
+        andi    sp, sp, FLAG_S
+        cmpi    sp, 0
+        beq     .from_user
+        mfcr    sp, scratch             ; from the kernel: stay on its stack
+        jmp     .save
+.from_user:
+        la      sp, kstack_top
+        ldw     sp, [sp]                ; from a task: the top of the kernel stack
+.save:
+        subi    sp, sp, FRAME_SIZE
+        stw     r0, [sp + 0]
+        stw     r1, [sp + 4]
+        stw     r2, [sp + 8]
+        stw     r3, [sp + 12]
+        stw     r4, [sp + 16]
+        stw     r5, [sp + 20]
+        stw     r6, [sp + 24]
+        stw     r7, [sp + 28]
+        stw     r8, [sp + 32]
+        stw     r9, [sp + 36]
+        stw     r10, [sp + 40]
+        stw     r11, [sp + 44]
+        stw     r12, [sp + 48]
+        stw     r13, [sp + 52]
+        stw     lr, [sp + F_LR]
+        mfcr    r1, scratch
+        stw     r1, [sp + F_SP]
+        mfcr    r1, spc
+        stw     r1, [sp + F_PC]
+        mfcr    r1, sflags
+        stw     r1, [sp + F_FLAGS]
+        mov     r1, sp
+        call    trap_dispatch
+trap_return:
+        ldw     r1, [sp + F_PC]
+        mtcr    spc, r1
+        ldw     r1, [sp + F_FLAGS]
+        mtcr    sflags, r1
+        ldw     r0, [sp + 0]
+        ldw     r1, [sp + 4]
+        ldw     r2, [sp + 8]
+        ldw     r3, [sp + 12]
+        ldw     r4, [sp + 16]
+        ldw     r5, [sp + 20]
+        ldw     r6, [sp + 24]
+        ldw     r7, [sp + 28]
+        ldw     r8, [sp + 32]
+        ldw     r9, [sp + 36]
+        ldw     r10, [sp + 40]
+        ldw     r11, [sp + 44]
+        ldw     r12, [sp + 48]
+        ldw     r13, [sp + 52]
+        ldw     lr, [sp + F_LR]
+        ldw     sp, [sp + F_SP]
+        rfe
+
+; trap_dispatch: r1 = the trap frame. Sends the trap to its handler (each handler takes
+; r1 = frame and returns to trap_return). May clobber every register: trap_return restores
+; them from the frame.
+trap_dispatch:
+        mfcr    r2, cause
+        cmpi    r2, CAUSE_IRQ_BASE
+        bge     .interrupt
+        ldw     r3, [r1 + F_FLAGS]
+        andi    r3, r3, FLAG_S
+        cmpi    r3, 0
+        bne     kernel_trap             ; the kernel itself trapped: a kernel bug
+        cmpi    r2, CAUSE_SYSCALL
+        beq     syscall
+        movi    r3, 0                   ; any other trap in a task is a fault: kill it
+        jmp     kill_current
+.interrupt:
+        subi    r2, r2, CAUSE_IRQ_BASE
+        cmpi    r2, IRQ_TIMER
+        beq     timer_interrupt
+        cmpi    r2, IRQ_DISK
+        beq     disk_interrupt
+        out     PIC_ACK, r2             ; a line tinyos never unmasks: acknowledge, ignore
+        ret
+
+; kernel_trap: r1 = frame, r2 = cause of a trap taken in supervisor mode (not an
+; interrupt). Prints "tinyos: panic: <cause> at <pc>" and halts.
+kernel_trap:
+        mov     r8, r1
+        mov     r9, r2
+        la      r1, msg_panic
+        call    puts
+        mov     r1, r9
+        call    put_cause
+        la      r1, msg_at
+        call    puts
+        ldw     r1, [r8 + F_PC]
+        call    put_hex
+        la      r1, msg_newline
+        call    puts
+        jmp     halt_forever
+
+; timer_interrupt: r1 = frame. Acknowledges the timer; if it interrupted a task, the task's
+; time slice is over: switch to the next one. Clobbers r1..r7.
+timer_interrupt:
+        movi    r2, IRQ_TIMER
+        out     PIC_ACK, r2
+        ldw     r2, [r1 + F_FLAGS]
+        andi    r2, r2, FLAG_S
+        cmpi    r2, 0
+        beq     preempt                 ; tail call
+        ret                             ; interrupted the kernel (boot): nothing to switch
+
+; disk_interrupt: r1 = frame. A transfer ended: record its status, set disk_done,
+; acknowledge the line. Clobbers r2, r3.
+disk_interrupt:
+        in      r2, DISK_STATUS
+        la      r3, disk_status
+        stw     r2, [r3]
+        movi    r2, 1
+        la      r3, disk_done
+        stw     r2, [r3]
+        movi    r2, IRQ_DISK
+        out     PIC_ACK, r2
+        ret
+
+; ---- system calls --------------------------------------------------------------------
+
+; syscall: r1 = frame of a `sys` from a task (r0 = number). Clobbers r1..r7.
+syscall:
+        ldw     r2, [r1 + F_R0]
+        cmpi    r2, SYS_WRITE
+        beq     sys_write
+        cmpi    r2, SYS_YIELD
+        beq     preempt
+        cmpi    r2, SYS_EXIT
+        beq     sys_exit
+        movi    r2, CAUSE_SYSCALL
+        la      r3, why_bad_syscall
+        jmp     kill_current
+
+; sys_write: r1 = frame. Writes the task's buffer [r1, r1 + r2) to the console and returns
+; r0 = r2, after checking the buffer lies inside the task's user range (else kills it). The
+; task's address space is the current one, so the kernel reads the buffer at its user
+; address. Clobbers r1..r7.
+sys_write:
+        push    lr
+        push    r8
+        mov     r8, r1
+        ldw     r1, [r8 + F_R1]
+        ldw     r2, [r8 + F_R2]
+        li      r3, USER_BASE
+        cmp     r1, r3
+        bltu    .bad                    ; below the user range
+        add     r3, r1, r2
+        cmp     r3, r1
+        bltu    .bad                    ; wraps around the address space
+        la      r4, current_tcb
+        ldw     r4, [r4]
+        ldw     r4, [r4 + TCB_UEND]
+        cmp     r3, r4
+        bgtu    .bad                    ; ends past the user range
+        call    console_write
+        ldw     r1, [r8 + F_R2]
+        stw     r1, [r8 + F_R0]
+        pop     r8
+        pop     lr
+        ret
+.bad:
+        mov     r1, r8
+        movi    r2, CAUSE_SYSCALL
+        la      r3, why_bad_buffer
+        pop     r8
+        pop     lr
+        jmp     kill_current
+
+; sys_exit: r1 = frame. Prints "tinyos: task <name> exited", ends the task and switches to
+; the next one. Clobbers r1..r7.
+sys_exit:
+        push    lr
+        push    r8
+        mov     r8, r1
+        la      r1, msg_task
+        call    puts
+        call    put_current_name
+        la      r1, msg_exited
+        call    puts
+        mov     r1, r8
+        call    end_current
+        pop     r8
+        pop     lr
+        ret
+
+; kill_current: r1 = frame, r2 = cause, r3 = reason string or 0 (then the cause's name).
+; Prints "tinyos: task <name> killed: <reason> at <pc>", ends the task and switches to the
+; next one. The pc is the instruction's own: for a fault the saved pc is the faulting
+; instruction; after sys, brk and hcall it is the next one, so 4 is taken off.
+; Clobbers r1..r7.
+kill_current:
+        push    lr
+        push    r8
+        push    r9
+        push    r10
+        mov     r8, r1
+        mov     r9, r2
+        mov     r10, r3
+        la      r1, msg_task
+        call    puts
+        call    put_current_name
+        la      r1, msg_killed
+        call    puts
+        mov     r1, r10
+        cmpi    r10, 0
+        bne     .reason
+        mov     r1, r9
+        call    put_cause
+        jmp     .at
+.reason:
+        call    puts
+.at:
+        la      r1, msg_at
+        call    puts
+        ldw     r1, [r8 + F_PC]
+        cmpi    r9, CAUSE_SYSCALL
+        beq     .after
+        cmpi    r9, CAUSE_BREAKPOINT
+        beq     .after
+        cmpi    r9, CAUSE_HYPERCALL
+        bne     .pc
+.after:
+        subi    r1, r1, 4               ; saved pc = next instruction: report this one
+.pc:
+        call    put_hex
+        la      r1, msg_newline
+        call    puts
+        mov     r1, r8
+        call    end_current
+        pop     r10
+        pop     r9
+        pop     r8
+        pop     lr
+        ret
+
+; put_current_name: write the current task's name. Clobbers r1..r4.
+put_current_name:
+        la      r1, current_tcb
+        ldw     r1, [r1]
+        ldw     r1, [r1 + TCB_NAME]
+        jmp     puts
+
+; ---- scheduler -----------------------------------------------------------------------
+; The run queue is the task table: a task is on it while its state is TASK_RUNNABLE, and
+; the scheduler takes the next runnable task after the current one, round robin. Each
+; change to it is an interrupt-safe section (getf / cli ... setf).
+
+; make_runnable: put the TCB at r1 on the run queue. Clobbers r2, r3.
+make_runnable:
+        getf    r2
+        cli
+        movi    r3, TASK_RUNNABLE
+        stw     r3, [r1 + TCB_STATE]
+        setf    r2
+        ret
+
+; end_current: r1 = frame. Take the current task off the run queue for good, then switch
+; to the next task (see schedule). Clobbers r1..r7.
+end_current:
+        getf    r2
+        cli
+        la      r3, current_tcb
+        ldw     r3, [r3]
+        movi    r4, TASK_DONE
+        stw     r4, [r3 + TCB_STATE]
+        setf    r2
+        jmp     schedule                ; tail call
+
+; preempt: r1 = frame of the current task. Save its context and switch to the next
+; runnable task (possibly itself). For the timer and for yield. Clobbers r1..r7.
+preempt:
+        push    lr
+        push    r8
+        mov     r8, r1
+        mov     r2, r1                  ; save the frame into the current TCB
+        la      r1, current_tcb
+        ldw     r1, [r1]
+        addi    r1, r1, TCB_FRAME
+        movi    r3, FRAME_SIZE
+        call    copy_words
+        mov     r1, r8
+        call    schedule
+        pop     r8
+        pop     lr
+        ret
+
+; schedule: r1 = the trap frame. Pick the next runnable task and load its context into the
+; frame, its address space into ptbr/asid; trap_return then resumes it. When no task is
+; left, print "tinyos: all tasks done" and halt. Clobbers r1..r7.
+schedule:
+        push    lr
+        push    r8
+        push    r9
+        mov     r8, r1
+        getf    r9
+        cli
+        call    pick_next
+        cmpi    r1, 0
+        beq     all_done
+        mov     r2, r8
+        call    load_context
+        setf    r9
+        pop     r9
+        pop     r8
+        pop     lr
+        ret
+
+; all_done: every task has ended.
+all_done:
+        la      r1, msg_all_done
+        call    puts
+        jmp     halt_forever
+
+; pick_next: r1 = the next runnable TCB after the current one (the current one last), or 0
+; if no task is runnable. Clobbers r1..r5.
+pick_next:
+        la      r2, current_tcb
+        ldw     r2, [r2]
+        cmpi    r2, 0
+        bne     .scan
+        la      r2, tasks_end           ; no current task: start the scan at the first
+        subi    r2, r2, TCB_SIZE
+.scan:
+        la      r3, tasks
+        la      r4, tasks_end
+        movi    r5, NTASKS
+.next:
+        addi    r2, r2, TCB_SIZE
+        cmp     r2, r4
+        bltu    .check
+        mov     r2, r3                  ; wrap around
+.check:
+        ldw     r1, [r2 + TCB_STATE]
+        cmpi    r1, TASK_RUNNABLE
+        beq     .found
+        subi    r5, r5, 1
+        cmpi    r5, 0
+        bne     .next
+        movi    r1, 0
+        ret
+.found:
+        mov     r1, r2
+        ret
+
+; load_context: make the TCB at r1 the current task: switch to its address space and copy
+; its saved context into the frame at r2. Clobbers r1..r4.
+load_context:
+        la      r3, current_tcb
+        stw     r1, [r3]
+        ldw     r3, [r1 + TCB_ASID]
+        mtcr    asid, r3
+        ldw     r3, [r1 + TCB_PTBR]
+        mtcr    ptbr, r3                ; the kernel half of every address space is the same
+        mov     r3, r1
+        mov     r1, r2
+        addi    r2, r3, TCB_FRAME
+        movi    r3, FRAME_SIZE
+        jmp     copy_words              ; tail call
+
+; ---- the rest of the kernel's code ---------------------------------------------------
+
+.include "lib.s"
+.include "vm.s"
+.include "user.s"
+.ifdef KREAD_TASK
+        KREAD_PROGRAM                   ; an extra user program (macro from the includer)
+.endif
+
+; ---- read-only data ------------------------------------------------------------------
+
+        .align  4
+; task_specs: the tasks to run: name, program [start, end), initial r1 and r2.
+task_specs:
+        .word   name_a, user_counter, user_counter_end, 'A', 1500
+        .word   name_b, user_counter, user_counter_end, 'B', 2600
+.ifdef KREAD_TASK
+        .word   name_kread, user_kread, user_kread_end, 0, 0
+.endif
+task_specs_end:
+.equ NTASKS, (task_specs_end - task_specs) / SPEC_SIZE
+
+; cause_names: the name of each trap cause code (0 = none), as in src/isa/arch.ts.
+cause_names:
+        .word   0, cn_illegal, cn_privileged, cn_syscall, cn_breakpoint, cn_page_read
+        .word   cn_page_write, cn_page_fetch, cn_divide, cn_misaligned, cn_bus, cn_hypercall
+.equ CAUSE_NAME_COUNT, 12
+
+cn_illegal:     .asciz  "illegal"
+cn_privileged:  .asciz  "privileged"
+cn_syscall:     .asciz  "syscall"
+cn_breakpoint:  .asciz  "breakpoint"
+cn_page_read:   .asciz  "page-read"
+cn_page_write:  .asciz  "page-write"
+cn_page_fetch:  .asciz  "page-fetch"
+cn_divide:      .asciz  "divide"
+cn_misaligned:  .asciz  "misaligned"
+cn_bus:         .asciz  "bus"
+cn_hypercall:   .asciz  "hypercall"
+
+name_a:         .asciz  "A"
+name_b:         .asciz  "B"
+name_kread:     .asciz  "kread"
+
+msg_booting:    .asciz  "tinyos: booting\n"
+msg_paging:     .asciz  "tinyos: paging on\n"
+msg_disk:       .asciz  "tinyos: disk: "
+msg_disk_empty: .asciz  "tinyos: disk: empty\n"
+msg_disk_error: .asciz  "tinyos: disk: error "
+msg_starting:   .asciz  "tinyos: starting "
+msg_tasks:      .asciz  " tasks\n"
+msg_task:       .asciz  "tinyos: task "
+msg_exited:     .asciz  " exited\n"
+msg_killed:     .asciz  " killed: "
+msg_at:         .asciz  " at "
+msg_all_done:   .asciz  "tinyos: all tasks done\n"
+msg_panic:      .asciz  "tinyos: panic: "
+msg_newline:    .asciz  "\n"
+why_bad_buffer: .asciz  "bad write buffer"
+why_bad_syscall: .asciz "bad system call"
+why_no_memory:  .asciz  "out of memory"
+
+; ---- kernel data (a page of its own: writes never hit a page that holds code) ------------
+
+        .align  PAGE_SIZE
+kernel_data:
+kstack_top:     .word   0               ; top of the kernel stack (sp at boot)
+frame_limit:    .word   0               ; end of the frame pool
+next_frame:     .word   kernel_end      ; next free frame
+kernel_pdir:    .word   0               ; the kernel's page directory
+current_tcb:    .word   0               ; the running task's TCB, 0 before the first
+disk_done:      .word   0               ; set by disk_interrupt
+disk_status:    .word   0               ; DISK_STATUS at the end of the last transfer
+
+tasks:          .space  NTASKS * TCB_SIZE
+tasks_end:
+        .align  16
+disk_buf:       .space  SECTOR_SIZE
+        .align  PAGE_SIZE
+kernel_end:

@@ -1,0 +1,117 @@
+// Code generation from the ISA table: the JavaScript of one instruction, from its `exec`
+// snippet (vocabulary in src/isa/table.ts) with the macros expanded. The interpreter uses
+// it with fields decoded from the word at run time; the block compiler with the fields of a
+// known word as constants. Both run the very same instruction bodies.
+//
+// The generated code lives in a scope that provides: R CR M32 M8 CODE TT TF TP TMASK MEMSZ
+// (arrays), m (ExecutionHooks), mem (PhysicalMemory), the constants of CONSTANTS, and the
+// variables pc fl n cy acc tc ta fvpn rmask wmask atag. A trap is `break trap` with the
+// cause in tc and the address in ta; RESYNC is `break loop`.
+
+import { CAUSES, CONTROL_REGISTERS, CR, FLAG, FLAGS_MASK } from '../isa/arch.js';
+import { FORMATS, unusedBits, type OperandKind } from '../isa/formats.js';
+import type { InstructionSpec } from '../isa/table.js';
+
+export interface Variant {
+  /** Data accesses go through the TLB (else physical, bounds-checked). */
+  readonly paging: boolean;
+  /** Sensitive instructions are privileged (Popek & Goldberg's condition holds). */
+  readonly strict: boolean;
+  /** Sensitive instructions executed in user mode are reported to hooks.noteSensitive. */
+  readonly probe: boolean;
+}
+
+export const CONSTANTS = [
+  ...Object.entries(FLAG).map(([k, v]) => `F_${k} = ${v}`),
+  ...CAUSES.map((c) => `C_${c.name.toUpperCase().replace('-', '_')} = ${c.code}`),
+  ...Object.entries(CR).map(([k, v]) => `CR_${k} = ${v}`),
+  `CR_COUNT = ${CONTROL_REGISTERS.length}`,
+  `FLAGS_MASK = ${FLAGS_MASK}`,
+].join(', ');
+
+/** The scope every generated function opens with (from a LoopContext named ctx). */
+export const PRELUDE = `'use strict';
+const { cpu, hooks: m, memory: mem, tlb } = ctx;
+const R = cpu.regs, CR = cpu.cr, M32 = mem.words, M8 = mem.bytes, CODE = mem.codeFrames;
+const TT = tlb.tags, TF = tlb.frames, TP = tlb.perms, TMASK = tlb.mask, MEMSZ = mem.size;
+const ${CONSTANTS};`;
+
+export function trap(cause: string, addr: string): string {
+  return `{ tc = ${cause}; ta = ${addr}; break trap; }`;
+}
+
+/** A known word (block compiler), or undefined to decode `w` at run time. Compiled code
+ *  stays position-independent: pc is a variable, branch targets are pc-relative. */
+export interface Fixed {
+  readonly word: number;
+}
+
+/** The JavaScript of one instruction: its checks, operand fields, body and the step to the
+ *  next pc. Cycles beyond the first are charged once the instruction has done its work. */
+export function instructionCode(spec: InstructionSpec, variant: Variant, extraCycles: number, fixed?: Fixed): string {
+  const kinds = FORMATS[spec.format].operands as readonly OperandKind[];
+  const charge = extraCycles ? `cy += ${extraCycles}; ` : '';
+  let body = expandMacros(spec.exec, variant, charge);
+  const privileged = spec.class === 'privileged' || (variant.strict && spec.class === 'sensitive');
+  if (variant.probe && spec.class === 'sensitive') body = `if (!(fl & F_S)) m.noteSensitive(pc, w, fl); ${body}`;
+  const signed = kinds.some((k) => k === 'simm16' || k === 'mem');
+  const field = (name: string, runtime: string, value: (w: number) => number | string) => {
+    if (!new RegExp(`\\b${name}\\b`).test(body)) return undefined;
+    return `${name} = ${fixed ? value(fixed.word) : runtime}`;
+  };
+  const decls = [
+    field('a', '(w >>> 20) & 15', (w) => (w >>> 20) & 15),
+    field('b', '(w >>> 16) & 15', (w) => (w >>> 16) & 15),
+    field('c', '(w >>> 12) & 15', (w) => (w >>> 12) & 15),
+    field('imm', signed ? '(w << 16) >> 16' : 'w & 0xffff', (w) => (signed ? (w << 16) >> 16 : w & 0xffff)),
+    field('target', '(pc + ((w << 8) >> 6)) | 0', (w) => `(pc + ${(w << 8) >> 6}) | 0`),
+  ].filter((d): d is string => d !== undefined);
+  const checks: string[] = [];
+  const unused = unusedBits(spec.format);
+  if (unused && !fixed) checks.push(`if (w & ${unused | 0}) ${trap('C_ILLEGAL', '0')}`);
+  if (privileged) checks.push(`if (!(fl & F_S)) ${trap('C_PRIVILEGED', '0')}`);
+  const next = spec.flow ? ` ${charge}` : ` ${charge}pc = (pc + 4) | 0;`;
+  const decl = decls.length ? `const ${decls.join(', ')}; ` : '';
+  return `${checks.join(' ')} ${decl}${body}${next}`;
+}
+
+/** Expand the statement macros of the `exec` vocabulary (see src/isa/table.ts). */
+function expandMacros(exec: string, variant: Variant, charge: string): string {
+  return exec
+    .replace(/LOAD32\(([^,]+), (.+)\)$/, (_, dst: string, va: string) => access(variant, va, 'load32', dst, charge))
+    .replace(/LOAD8\(([^,]+), (.+)\)$/, (_, dst: string, va: string) => access(variant, va, 'load8', dst, charge))
+    .replace(/STORE32\((.+), ([^,]+)\)$/, (_, va: string, v: string) => access(variant, va, 'store32', v, charge))
+    .replace(/STORE8\((.+), ([^,]+)\)$/, (_, va: string, v: string) => access(variant, va, 'store8', v, charge))
+    .replace(/TRAP_NEXT\((\w+)\)/g, (_, cause: string) => `{ pc = (pc + 4) | 0; n++; acc--; ${charge}${trap(cause, '0')} }`)
+    .replace(/TRAP\((\w+), ([^)]+)\)/g, (_, cause: string, addr: string) => trap(cause, addr))
+    .replace(/JUMP\(([^)]+)\)/g, (_, t: string) => `{ const t = ${t}; if (t & 3) ${trap('C_MISALIGNED', 't')} pc = t; }`)
+    .replace(/RESYNC/g, `${charge}break loop;`)
+    .replace(/SYNC /g, 'cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy; ');
+}
+
+type AccessKind = 'load32' | 'load8' | 'store32' | 'store8';
+
+/** A load or store: alignment, translation (inline TLB hit, else the MMU's slow path), and
+ *  for a store into a frame that compiled code came from, the invalidation of that code
+ *  (the store completes, then the CPU leaves the loop so no stale block runs on). */
+function access(variant: Variant, vaExpr: string, kind: AccessKind, operand: string, charge: string): string {
+  const word = kind === 'load32' || kind === 'store32';
+  const write = kind === 'store32' || kind === 'store8';
+  const align = word ? `if (va & 3) ${trap('C_MISALIGNED', 'va')} ` : '';
+  let pa: string;
+  if (variant.paging) {
+    pa =
+      `acc++; const vp = va >>> 12, sl = vp & TMASK; let pa; ` +
+      `if (TT[sl] === (vp | atag) && (TP[sl] & ${write ? 'wmask' : 'rmask'}) !== 0) pa = TF[sl] | (va & 4095); ` +
+      `else { pa = m.dataTranslate(va, ${write}, fl); fvpn = -1; if (pa < 0) ${trap('-pa', 'va')} } `;
+  } else {
+    pa = `if (va < 0 || va >= MEMSZ) ${trap('C_BUS', 'va')} const pa = va; `;
+  }
+  const op =
+    kind === 'load32' ? `${operand} = M32[pa >> 2];`
+    : kind === 'load8' ? `${operand} = M8[pa];`
+    : kind === 'store32' ? `M32[pa >> 2] = ${operand};`
+    : `M8[pa] = ${operand};`;
+  const codeCheck = write ? ` if (CODE[pa >>> 12] !== 0) { mem.onCodeWrite(pa >>> 12); pc = (pc + 4) | 0; ${charge}break loop; }` : '';
+  return `{ const va = ${vaExpr}; ${align}${pa}${op}${codeCheck} }`;
+}

@@ -1,0 +1,129 @@
+// The block compiler: hot straight-line guest code becomes one JavaScript function.
+//
+// A block starts where the interpreter found an instruction hot (HOT_THRESHOLD runs) and
+// runs to the first instruction that changes control flow (included), an instruction that
+// does not decode (excluded), the end of the page, or MAX_BLOCK instructions. Its code is
+// the interpreter's own instruction bodies (codegen.ts) with the fields of each word as
+// constants, so a block means exactly what interpreting it would. Blocks are kept per
+// physical frame and slot and are position-independent, so any virtual mapping of the
+// frame may run them. A write to a frame with blocks (by the CPU, DMA, a page walk or the
+// VMM) drops them all (PhysicalMemory.onCodeWrite).
+//
+// A block returns 0 when it ran to its end, -1 when it also changed the TLB (the fetch
+// cache must be refilled), 1 when an instruction trapped (cause and address in the CPU
+// state), 2 when the CPU must leave the loop (RESYNC).
+
+import { decode } from '../isa/encoding.js';
+import { CALLOUT_OPCODE, type LoopContext } from './interpreter.js';
+import { instructionCode, PRELUDE, type Variant } from './codegen.js';
+
+export const MAX_BLOCK = 64;
+
+export type BlockFn = (limit: number) => number;
+
+/** The blocks that start in one physical frame, by word slot. */
+export interface FrameBlocks {
+  readonly fns: (BlockFn | undefined)[];
+  readonly lengths: Uint8Array;
+  /** Interpreted runs of each slot, counting up to HOT_THRESHOLD. */
+  readonly heat: Uint8Array;
+}
+
+type BlockFactory = (ctx: LoopContext) => BlockFn;
+/** Compiled block sources, shared by every machine in the process (same code, same text). */
+const factories = new Map<string, BlockFactory>();
+const FACTORY_CACHE_LIMIT = 50_000;
+
+const WRITEBACK = 'cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy; tlb.lookups += acc;';
+
+export class BlockCache {
+  private readonly frames: (FrameBlocks | undefined)[];
+  private ctx!: LoopContext;
+  blocksCompiled = 0;
+
+  constructor(
+    private readonly variant: Variant,
+    frameCount: number,
+  ) {
+    this.frames = new Array(frameCount).fill(undefined);
+  }
+
+  /** The loop context blocks run in (set once the loop is built). */
+  bind(ctx: LoopContext): void {
+    this.ctx = ctx;
+  }
+
+  table(frame: number): FrameBlocks {
+    let t = this.frames[frame];
+    if (!t) {
+      t = { fns: new Array(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint8Array(1024) };
+      this.frames[frame] = t;
+    }
+    return t;
+  }
+
+  /** Forget every block made from a frame (its memory changed). */
+  invalidate(frame: number): void {
+    this.frames[frame] = undefined;
+  }
+
+  /** Compile the block starting at `slot` of `frame` into the table, if it has one. */
+  compile(table: FrameBlocks, frame: number, slot: number): void {
+    const memory = this.ctx.memory;
+    const words: number[] = [];
+    for (let s = slot; s < 1024 && words.length < MAX_BLOCK; s++) {
+      const word = memory.words[frame * 1024 + s]!;
+      const d = word >>> 24 === CALLOUT_OPCODE ? undefined : decode(word);
+      if (!d) break;
+      words.push(word);
+      if (d.spec.flow) break;
+    }
+    if (words.length === 0) return;
+    const source = blockSource(words, this.variant, this.ctx.cycles);
+    let factory = factories.get(source);
+    if (!factory) {
+      if (factories.size >= FACTORY_CACHE_LIMIT) factories.clear();
+      factory = new Function('ctx', source) as BlockFactory;
+      factories.set(source, factory);
+    }
+    table.fns[slot] = factory(this.ctx);
+    table.lengths[slot] = words.length;
+    memory.codeFrames[frame] = 1;
+    this.blocksCompiled++;
+  }
+}
+
+/** The source of one block: each instruction's body in turn (each advances pc by 4; the
+ *  last may jump). A block whose last instruction branches back to its start loops inside
+ *  the function while the slice allows another full pass. After a load or store that
+ *  missed the TLB the block stops, so the next fetch goes through the TLB exactly as the
+ *  interpreter's would (the TLB figures do not depend on what was compiled). */
+export function blockSource(words: readonly number[], variant: Variant, cycles: Int32Array): string {
+  const last = decode(words[words.length - 1]!)!;
+  const loops = last.spec.format === 'rel' && last.off === -(words.length - 1);
+  const body = words
+    .map((word) => {
+      const spec = decode(word)!.spec;
+      const memory = spec.group === 'load' || spec.group === 'store';
+      return `      { const w = ${word | 0}; n++; ${instructionCode(spec, variant, cycles[spec.opcode]! - 1, { word })}${memory ? ' if (fvpn !== 0) break body;' : ''} }`;
+    })
+    .join('\n');
+  const again = loops ? `if (pc !== entry || n + ${words.length} > limit) break body;` : 'break body;';
+  return `${PRELUDE}
+return function block(limit) {
+  const entry = cpu.pc;
+  let pc = entry, fl = cpu.flags, n = cpu.instructions, cy = cpu.extraCycles, acc = 0, tc = 0, ta = 0, fvpn = 0;
+  const rmask = (fl & F_S) ? 1 : 4, wmask = (fl & F_S) ? 2 : 8, atag = tlb.asidTag;
+  loop: {
+    trap: {
+      body: for (;;) {
+${body}
+      ${again}
+      }
+      ${WRITEBACK} return fvpn;
+    }
+    ${WRITEBACK} cpu.trapCause = tc; cpu.trapAddress = ta; return 1;
+  }
+  ${WRITEBACK} return 2;
+};`;
+}

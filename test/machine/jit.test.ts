@@ -1,0 +1,98 @@
+// The block compiler must not change anything a program can see or a student can measure:
+// every guest, run with and without it, ends in the same state with the same counts and
+// TLB figures. Random programs stress the corners (traps inside blocks, self-loops,
+// self-modifying code, slices that end mid-loop).
+
+import { describe, expect, it } from 'vitest';
+import { encode } from '../../src/isa/encoding.js';
+import { BY_MNEMONIC } from '../../src/isa/table.js';
+import { assemble, assembleText, bareState, guestPath, readDisk } from '../support/guests.js';
+
+function withAndWithout(image: ReturnType<typeof assemble>, options: Parameters<typeof bareState>[1] = {}) {
+  const jit = bareState(image, { ...options, jit: true });
+  const interpreted = bareState(image, { ...options, jit: false });
+  return { jit, interpreted };
+}
+
+describe('block compiler: same results as the interpreter', () => {
+  const guests: [string, ReturnType<typeof assemble>, Parameters<typeof bareState>[1]][] = [
+    ['primes', assemble(guestPath('bare', 'primes.s')), {}],
+    ['sieve (paging on, user mode)', assemble(guestPath('bench', 'sieve.s'), { ROUNDS: 2 }), {}],
+    ['tinyos with a disk', assemble(guestPath('kernel', 'tinyos.s')), { disk: readDisk('kernel/disk.txt') }],
+    ['kread attack', assemble(guestPath('attack', 'kread.s')), {}],
+    ['sieve with a tiny tagged TLB', assemble(guestPath('bench', 'sieve.s'), { ROUNDS: 1 }), { tlbSize: 2, tlbTagged: true }],
+  ];
+  for (const [name, image, options] of guests) {
+    it(name, () => {
+      const { jit, interpreted } = withAndWithout(image, options);
+      expect(jit.blocks).toBeGreaterThan(0);
+      expect(interpreted.blocks).toBe(0);
+      const { blocks: _a, ...j } = jit;
+      const { blocks: _b, ...i } = interpreted;
+      expect(j).toEqual(i);
+    });
+  }
+
+  it('slices that end inside a hot loop stop at the exact instruction', () => {
+    const image = assembleText(`
+      start:  li r1, 100000
+      .loop:  subi r1, r1, 1
+              cmpi r1, 0
+              bne .loop
+              hlt`);
+    for (const limit of [1, 17, 1000, 12345, 99999]) {
+      const { jit, interpreted } = withAndWithout(image, { maxInstructions: limit });
+      expect(jit.end.status).toBe('limit');
+      expect({ ...jit, blocks: 0 }).toEqual({ ...interpreted, blocks: 0 });
+    }
+  });
+
+  it('code that rewrites itself runs the new instructions', () => {
+    // The loop patches its own `movi r3, 1` into `movi r3, 2` after 100 passes.
+    const patched = encode(BY_MNEMONIC.get('movi')!, [3, 2], 0) | 0;
+    const image = assembleText(`
+      start:  movi r1, 0
+              movi r2, 0
+      .loop:  movi r3, 1
+              add  r2, r2, r3
+              addi r1, r1, 1
+              cmpi r1, 100
+              bne  .skip
+              la   r4, .loop
+              li   r5, ${patched}
+              stw  r5, [r4]
+      .skip:  cmpi r1, 300
+              blt  .loop
+              hlt`);
+    const { jit, interpreted } = withAndWithout(image);
+    expect(jit.regs[2]).toBe(100 + 2 * 200);
+    expect({ ...jit, blocks: 0 }).toEqual({ ...interpreted, blocks: 0 });
+  });
+
+  it('random programs (ALU, memory, branches, traps) end in the same state', () => {
+    let seed = 12345;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const ops = ['add', 'sub', 'mul', 'div', 'and', 'or', 'xor', 'shl', 'shr', 'sar'];
+    for (let p = 0; p < 40; p++) {
+      const lines = ['start: la r13, data', '       li r12, 50', 'top:'];
+      for (let i = 0; i < 30; i++) {
+        const r = () => `r${1 + rand(10)}`;
+        switch (rand(6)) {
+          case 0: lines.push(`  ${ops[rand(ops.length)]} ${r()}, ${r()}, ${r()}`); break;
+          case 1: lines.push(`  addi ${r()}, ${r()}, ${rand(200) - 100}`); break;
+          case 2: lines.push(`  ldw ${r()}, [r13 + ${4 * rand(16)}]`); break;
+          case 3: lines.push(`  stw ${r()}, [r13 + ${4 * rand(16)}]`); break;
+          case 4: lines.push(`  cmp ${r()}, ${r()}`, `  blt .f${i}`, `  addi r11, r11, 1`, `.f${i}:`); break;
+          case 5: lines.push(`  ldb ${r()}, [r13 + ${rand(64)}]`); break;
+        }
+      }
+      lines.push('  subi r12, r12, 1', '  cmpi r12, 0', '  bne top', '  hlt', 'trap: hlt', 'data: .space 64');
+      const image = assembleText(lines.join('\n').replace('start:', 'start: la r1, trap\n mtcr tvec, r1\n'));
+      const { jit, interpreted } = withAndWithout(image, { maxInstructions: 20_000 });
+      expect({ ...jit, blocks: 0 }).toEqual({ ...interpreted, blocks: 0 });
+    }
+  });
+});

@@ -1,0 +1,88 @@
+// Shared test support: assemble guest programs and run them on the bare machine or under
+// the VMM, in-process, with console output captured.
+
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { assembleFile, assembleSource, formatDiagnostic } from '../../src/asm/index.js';
+import type { Image } from '../../src/image/model.js';
+import { makeCostModel } from '../../src/machine/costs.js';
+import { Machine } from '../../src/machine/machine.js';
+import { runBare, type ConsoleSink, type GuestInput, type MachineOptions } from '../../src/machine/run-bare.js';
+import type { GuestReport } from '../../src/trace/report.js';
+import type { ExitProbe, ExitRecord } from '../../src/vmm/exits.js';
+import { VMM_MODES } from '../../src/vmm/modes/index.js';
+import { runVirtualized } from '../../src/vmm/run-vmm.js';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const guestPath = (...parts: string[]) => join(ROOT, 'guests', ...parts);
+
+export function assemble(path: string, defines: Record<string, number> = {}): Image {
+  const { image, diagnostics } = assembleFile(path, { defines });
+  if (!image) throw new Error(diagnostics.map(formatDiagnostic).join('\n'));
+  return image;
+}
+
+export function assembleText(text: string, name = 'test.s'): Image {
+  const { image, diagnostics } = assembleSource(text, join(ROOT, 'guests', 'bare', name));
+  if (!image) throw new Error(diagnostics.map(formatDiagnostic).join('\n'));
+  return image;
+}
+
+export const OPTIONS: MachineOptions = {
+  memoryBytes: 1 << 20,
+  tlbSize: 64,
+  tlbTagged: false,
+  strict: false,
+  costs: makeCostModel(),
+  maxInstructions: 20_000_000,
+};
+
+export function captureConsole(): ConsoleSink {
+  const chunks: number[] = [];
+  return { putByte: (b) => void chunks.push(b), finish() {}, text: () => Buffer.from(chunks).toString('utf8') };
+}
+
+export function readDisk(name: string): Uint8Array {
+  return new Uint8Array(readFileSync(guestPath(...name.split('/'))));
+}
+
+/** Run guests in a mode ('bare' takes exactly one). */
+export function run(guests: GuestInput[], mode: string, options: Partial<MachineOptions> & { quantum?: number } = {}, probe?: ExitProbe): GuestReport[] {
+  const opts = { ...OPTIONS, ...options };
+  if (mode === 'bare') return [runBare(guests[0]!, opts, captureConsole())];
+  const spec = VMM_MODES.find((m) => m.name === mode)!;
+  return runVirtualized(guests, { ...opts, quantum: options.quantum ?? 10_000, overhead: false }, spec, guests.map(() => captureConsole()), probe);
+}
+
+export function runOne(image: Image, mode: string, options: Partial<MachineOptions> & { quantum?: number; disk?: Uint8Array; input?: Uint8Array } = {}): GuestReport {
+  return run([{ name: 'guest', image, disk: options.disk, input: options.input }], mode, options)[0]!;
+}
+
+/** A probe that keeps every record. */
+export function recorder(): ExitProbe & { records: ExitRecord[] } {
+  const records: ExitRecord[] = [];
+  return { records, record: (r) => void records.push(r) };
+}
+
+/** The bare machine's whole final state: registers, pc, flags, counters, TLB figures, memory. */
+export function bareState(image: Image, options: Partial<MachineOptions> & { disk?: Uint8Array } = {}) {
+  const opts = { ...OPTIONS, ...options };
+  const m = new Machine({ ...opts, console: { putByte() {} }, disk: options.disk });
+  m.load(image);
+  const end = m.run(opts.maxInstructions);
+  const tlb = m.processor.tlb;
+  return {
+    end,
+    regs: [...m.cpu.regs],
+    pc: m.cpu.pc,
+    flags: m.cpu.flags,
+    cr: [...m.cpu.cr],
+    instructions: m.cpu.instructions,
+    cycles: m.cycles,
+    tlb: { lookups: tlb.lookups, misses: tlb.misses, flushes: tlb.flushes, walks: tlb.walkReferences },
+    memory: createHash('sha256').update(m.processor.memory.bytes).digest('hex'),
+    blocks: m.processor.blocksCompiled,
+  };
+}
