@@ -4,7 +4,7 @@
 import type { Image } from '../image/model.js';
 import type { ListingRow } from '../asm/index.js';
 import { UsageProblem } from './command.js';
-import { chalkFor, UserError, type Io } from './io.js';
+import { red, UserError, type Io } from './io.js';
 
 /** The diagnostics were printed already; exit with status 2. */
 export class AssemblyFailed extends UserError {}
@@ -29,9 +29,8 @@ export async function assembleForCli(path: string, defines: Record<string, numbe
     readFile: (p) => Buffer.from(io.readFile(p)).toString('utf8'),
   });
   if (result.image && result.diagnostics.length === 0) return { image: result.image, listing: result.listing };
-  const c = chalkFor(io.errColor);
   for (const d of result.diagnostics) {
-    io.err.write(formatDiagnostic(d).replace(': error: ', `: ${c.red('error')}: `) + '\n');
+    io.err.write(formatDiagnostic(d).replace(': error: ', `: ${red('error', io.errColor)}: `) + '\n');
   }
   const n = result.diagnostics.length;
   throw new AssemblyFailed(`${path}: ${n} error${n === 1 ? '' : 's'}; no image written`);

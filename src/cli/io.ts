@@ -2,7 +2,6 @@
 // Io so that tests run commands in-process and read what they printed.
 
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { Chalk, type ChalkInstance } from 'chalk';
 
 /** An output stream that accepts text or bytes. */
 export interface Writer {
@@ -29,16 +28,17 @@ export const EXIT = { OK: 0, GUEST_FAILED: 1, USAGE: 2 } as const;
 /** A problem with what the user gave us (flags, files, sources, images): exit status 2. */
 export class UserError extends Error {}
 
-export function chalkFor(color: boolean): ChalkInstance {
-  return new Chalk({ level: color ? 1 : 0 });
+/** Red text for error messages, without loading chalk. */
+export function red(text: string, color: boolean): string {
+  return color ? `\x1b[31m${text}\x1b[39m` : text;
 }
 
 /** Buffered writes to a file descriptor with writeSync, so output order is exact, memory
- *  stays flat however much is written, and nothing is lost when vmm exits. */
+ *  stays flat however much is written, and nothing is lost when vmm exits. Text is encoded
+ *  straight into a 64 KiB buffer. */
 export class FdWriter implements Writer {
-  private buffer = new Uint8Array(1 << 16);
+  private readonly buffer = Buffer.allocUnsafe(1 << 16);
   private used = 0;
-  private readonly encoder = new TextEncoder();
 
   constructor(
     private readonly fd: number,
@@ -46,16 +46,27 @@ export class FdWriter implements Writer {
   ) {}
 
   write(data: string | Uint8Array): void {
-    const bytes = typeof data === 'string' ? this.encoder.encode(data) : data;
-    if (this.used + bytes.length > this.buffer.length) {
+    if (typeof data === 'string') {
+      // Encode in place when it surely fits (UTF-8 needs at most 3 bytes per UTF-16 unit).
+      if (data.length * 3 > this.buffer.length - this.used) {
+        this.flush();
+        if (data.length * 3 > this.buffer.length) {
+          writeAll(this.fd, Buffer.from(data, 'utf8'));
+          return;
+        }
+      }
+      this.used += this.buffer.write(data, this.used);
+      return;
+    }
+    if (this.used + data.length > this.buffer.length) {
       this.flush();
-      if (bytes.length > this.buffer.length) {
-        writeAll(this.fd, bytes);
+      if (data.length > this.buffer.length) {
+        writeAll(this.fd, data);
         return;
       }
     }
-    this.buffer.set(bytes, this.used);
-    this.used += bytes.length;
+    this.buffer.set(data, this.used);
+    this.used += data.length;
   }
 
   flush(): void {

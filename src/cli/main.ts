@@ -12,7 +12,7 @@ import { inspectCommand } from './commands/inspect.js';
 import { isaCommand } from './commands/isa.js';
 import { runCommand } from './commands/run.js';
 import { traceCommand } from './commands/trace.js';
-import { chalkFor, EXIT, processIo, UserError, type Io } from './io.js';
+import { EXIT, processIo, red, UserError, type Io } from './io.js';
 
 export const COMMANDS: readonly CommandSpec[] = [asmCommand, disasmCommand, inspectCommand, runCommand, traceCommand, isaCommand];
 
@@ -20,7 +20,6 @@ export const COMMANDS: readonly CommandSpec[] = [asmCommand, disasmCommand, insp
 export const EXIT_INTERNAL = 70;
 
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
-  const red = chalkFor(io.errColor).red;
   const program = new Command('vmm')
     .description('A virtual machine monitor for teaching system virtualization, with its own TOY32 toolchain.')
     .version(VERSION, '-V, --version', 'print the version')
@@ -30,7 +29,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .configureOutput({
       writeOut: (s) => io.out.write(s),
       writeErr: (s) => io.err.write(s),
-      outputError: (s, write) => write(red(s)),
+      outputError: (s, write) => write(red(s, io.errColor)),
     })
     .addHelpText('after', '\nRun `vmm <command> --help` for a command\'s options and examples. Exit status: 0 success, 1 a guest failed, 2 usage or input error.');
   program.addHelpCommand(false);
@@ -58,20 +57,20 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 }
 
 function reportError(e: unknown, io: Io): number {
-  const red = chalkFor(io.errColor).red;
+  const c = io.errColor;
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
     return EXIT.USAGE; // commander already printed the message
   }
   if (e instanceof UsageProblem) {
-    io.err.write(red(`error: ${e.message}`) + '\n');
+    io.err.write(red(`error: ${e.message}`, c) + '\n');
     return EXIT.USAGE;
   }
   if (e instanceof UserError) {
-    io.err.write(red(`vmm: ${e.message}`) + '\n');
+    io.err.write(red(`vmm: ${e.message}`, c) + '\n');
     return EXIT.USAGE;
   }
   const detail = process.env.VMM_DEBUG ? `\n${(e as Error).stack}` : ' (set VMM_DEBUG=1 for details)';
-  io.err.write(red(`vmm: internal error: ${(e as Error)?.message ?? String(e)}${detail}`) + '\n');
+  io.err.write(red(`vmm: internal error: ${(e as Error)?.message ?? String(e)}${detail}`, c) + '\n');
   return EXIT_INTERNAL;
 }

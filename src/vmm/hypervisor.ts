@@ -314,7 +314,7 @@ export class Hypervisor implements ExecutionHooks {
     const reason: ExitReason = mnemonic === 'in' || mnemonic === 'out' ? 'io' : mnemonic === 'mfcr' || mnemonic === 'mtcr' ? 'cr-access' : mnemonic === 'hlt' ? 'hlt' : 'privileged';
     const cost = this.costs.events.vmmTrap + this.costs.events.emulate;
     this.count(vm, reason, cost);
-    if (this.config.probe) this.record(vm, reason, pc, reason === 'hlt' ? 'halted' : 'emulated', cost, this.qualify(vm, word));
+    if (this.config.probe) this.record(vm, reason, pc, reason === 'hlt' ? 'halted' : 'emulated', cost, this.qualify(vm, word), word);
     this.emulate(vm, word);
   }
 
@@ -336,7 +336,7 @@ export class Hypervisor implements ExecutionHooks {
       const original = this.instructionAt(vm, pc) ?? 0;
       const cost = e.callout + e.emulate;
       this.count(vm, 'bt-callout', cost);
-      if (this.config.probe) this.record(vm, 'bt-callout', pc, 'callout', cost, this.qualify(vm, original));
+      if (this.config.probe) this.record(vm, 'bt-callout', pc, 'callout', cost, this.qualify(vm, original), original);
       this.emulate(vm, original);
     }
     return this.resume(vm);
@@ -436,17 +436,18 @@ export class Hypervisor implements ExecutionHooks {
     }
   }
 
-  private record(vm: Vm, reason: ExitReason, pc: number, action: ExitAction, cost: number, q: Qualification): void {
-    this.emit('exit', vm, reason, pc, action, cost, q);
+  /** Trace an exit at pc (`word`: the instruction there, when the caller has read it). */
+  private record(vm: Vm, reason: ExitReason, pc: number, action: ExitAction, cost: number, q: Qualification, word?: number): void {
+    this.emit('exit', vm, reason, pc, action, cost, q, word);
   }
 
   private note(vm: Vm, reason: ExitReason, pc: number, action: ExitAction, cost: number, q: Qualification): void {
     this.emit('note', vm, reason, pc, action, cost, q);
   }
 
-  private emit(kind: 'exit' | 'note', vm: Vm, reason: ExitReason, pc: number, action: ExitAction, cost: number, q: Qualification): void {
-    const word = this.instructionAt(vm, pc);
-    const source = sourceOf(vm.image, pc);
+  private emit(kind: 'exit' | 'note', vm: Vm, reason: ExitReason, pc: number, action: ExitAction, cost: number, q: Qualification, word = this.instructionAt(vm, pc)): void {
+    const at = this.describe(vm, pc, word);
+    // Every record has the same shape (absent fields are undefined, which JSON omits).
     this.config.probe!.record({
       kind,
       seq: ++this.seq,
@@ -457,12 +458,32 @@ export class Hypervisor implements ExecutionHooks {
       reason,
       code: EXIT_REASONS[REASON_INDEX[reason]]!.code,
       pc: pc >>> 0,
-      insn: word === undefined ? '(not mapped)' : disassemble(word, pc),
-      ...(source ? { source: `${source.file}:${source.line}` } : {}),
-      ...q,
+      insn: at.insn,
+      source: at.source,
+      port: q.port,
+      value: q.value,
+      address: q.address,
+      access: q.access,
+      cause: q.cause,
+      cr: q.cr,
+      irq: q.irq,
+      count: q.count,
       action,
       cost,
+      detail: q.detail,
     });
+  }
+
+  /** The instruction at pc and its source line, remembered per guest and pc (exits come
+   *  from the same few instructions over and over). */
+  private describe(vm: Vm, pc: number, word: number | undefined): { word: number | undefined; insn: string; source: string | undefined } {
+    const known = vm.describedPcs.get(pc);
+    if (known && known.word === word) return known;
+    const source = sourceOf(vm.image, pc);
+    const described = { word, insn: word === undefined ? '(not mapped)' : disassemble(word, pc), source: source ? `${source.file}:${source.line}` : undefined };
+    if (vm.describedPcs.size >= 4096) vm.describedPcs.clear();
+    vm.describedPcs.set(pc, described);
+    return described;
   }
 
   /** "pc 0x... (insn, file:line)" for messages. */

@@ -52,6 +52,8 @@ export class Vm implements VirtualPlatform {
   /** The last silent divergence that left the virtual IE wrong (trap mode). */
   divergence: Divergence | undefined;
   status: GuestStatus | 'running' = 'running';
+  /** Disassembly and source line of pcs named in trace records (see Hypervisor.describe). */
+  readonly describedPcs = new Map<number, { word: number | undefined; insn: string; source: string | undefined }>();
   reason = '';
   endPc = 0;
 

@@ -1,10 +1,9 @@
 // `vmm inspect IMAGE`: header, entry, segments with sha256, symbols.
 
-import { createHash } from 'node:crypto';
 import { VERSION as IMAGE_VERSION } from '../../image/format.js';
 import { hex } from '../../isa/disasm.js';
 import type { CommandSpec } from '../command.js';
-import { chalkFor, EXIT } from '../io.js';
+import { EXIT } from '../io.js';
 import { readImageFile } from '../image-file.js';
 
 export const inspectCommand: CommandSpec = {
@@ -16,7 +15,8 @@ export const inspectCommand: CommandSpec = {
       .option('--json', 'print one JSON document: {file, size, version, entry, segments[{address,size,sha256}], symbols[{name,value,kind}], files, lines}')
       .addHelpText('after', '\nExamples:\n  vmm inspect hello.bin\n  vmm inspect hello.bin --json | jq .entry');
   },
-  run(args, options, io) {
+  async run(args, options, io) {
+    const { createHash } = await import('node:crypto');
     const path = args[0]!;
     const { image, size } = readImageFile(path, io);
     const segments = image.segments.map((s) => ({ address: s.address, size: s.bytes.length, sha256: createHash('sha256').update(s.bytes).digest('hex') }));
@@ -26,6 +26,7 @@ export const inspectCommand: CommandSpec = {
       io.out.write(JSON.stringify(doc, null, 2) + '\n');
       return EXIT.OK;
     }
+    const { chalkFor } = await import('../colors.js');
     const c = chalkFor(io.outColor);
     const entryName = image.symbols.find((s) => s.kind === 'label' && s.value >>> 0 === image.entry)?.name;
     const lines = [

@@ -4,7 +4,7 @@ import { FORMATS } from '../../isa/formats.js';
 import { INSTRUCTIONS } from '../../isa/table.js';
 import { byClass, CLASS_SUMMARY, markdownTable, verdicts } from '../../isa/verdict.js';
 import type { CommandSpec } from '../command.js';
-import { chalkFor, EXIT } from '../io.js';
+import { EXIT } from '../io.js';
 
 export const isaCommand: CommandSpec = {
   name: 'isa',
@@ -15,7 +15,7 @@ export const isaCommand: CommandSpec = {
       .option('--markdown', 'print the instruction table as in docs/isa.md')
       .addHelpText('after', '\nExamples:\n  vmm isa\n  vmm isa --json | jq \'.instructions[] | select(.class == "sensitive")\'');
   },
-  run(_args, options, io) {
+  async run(_args, options, io) {
     if (options.json) {
       const instructions = INSTRUCTIONS.map(({ exec: _exec, flow: _flow, ...row }) => ({ ...row, operands: FORMATS[row.format].syntax }));
       io.out.write(JSON.stringify({ instructions, verdicts: verdicts() }, null, 2) + '\n');
@@ -25,6 +25,7 @@ export const isaCommand: CommandSpec = {
       io.out.write(markdownTable() + '\n');
       return EXIT.OK;
     }
+    const { chalkFor } = await import('../colors.js');
     const c = chalkFor(io.outColor);
     const lines: string[] = [c.bold(`TOY32 instruction set: ${INSTRUCTIONS.length} instructions`), ''];
     const width = Math.max(...INSTRUCTIONS.map((s) => FORMATS[s.format].syntax.length));

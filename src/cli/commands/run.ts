@@ -1,15 +1,8 @@
 // `vmm run IMAGE...`: run guests (bare, or several under the VMM) and report how each ended.
 
-import { runBare, type ConsoleSink } from '../../machine/run-bare.js';
-import { formatSummary, type GuestReport, type RunReport } from '../../trace/report.js';
-import type { ExitProbe } from '../../vmm/exits.js';
-import { VMM_MODES } from '../../vmm/modes/index.js';
-import { runVirtualized } from '../../vmm/run-vmm.js';
 import type { CommandSpec } from '../command.js';
-import { UsageProblem } from '../command.js';
-import { GuestConsole } from '../guest-console.js';
-import { chalkFor, EXIT, type Io } from '../io.js';
-import { loadRunInputs, MODES, defineRunOptions, type RunInputs } from '../run-options.js';
+import { EXIT } from '../io.js';
+import { defineRunOptions, loadRunInputs, MODES } from '../run-options.js';
 
 export const runCommand: CommandSpec = {
   name: 'run',
@@ -38,6 +31,9 @@ Examples:
   },
   async run(args, options, io) {
     const inputs = await loadRunInputs(args, options, io);
+    const { executeRun } = await import('../execute.js');
+    const { formatSummary } = await import('../../trace/report.js');
+    const { chalkFor } = await import('../colors.js');
     const json = options.json === true;
     const report = executeRun(inputs, io, json);
     if (json) io.out.write(JSON.stringify(report, null, 2) + '\n');
@@ -45,27 +41,3 @@ Examples:
     return report.guests.every((g) => g.status === 'halted') ? EXIT.OK : EXIT.GUEST_FAILED;
   },
 };
-
-/** Run the guests as the options say; console output streams to stdout unless `quiet`. */
-export function executeRun(inputs: RunInputs, io: Io, quietConsole: boolean, probe?: ExitProbe): RunReport {
-  const { guests, machine, mode } = inputs;
-  const consoles = guests.map((g, i) => consoleFor(g.name, i, guests.length, io, quietConsole));
-  let reports: GuestReport[];
-  if (mode === 'bare') {
-    if (guests.length > 1) throw new UsageProblem(`--mode bare runs one image directly on the machine (there is no VMM to share it); got ${guests.length}`);
-    reports = [runBare(guests[0]!, machine, consoles[0]!)];
-  } else {
-    const spec = VMM_MODES.find((m) => m.name === mode)!;
-    reports = runVirtualized(guests, { ...machine, quantum: inputs.quantum, overhead: inputs.overhead }, spec, consoles, probe);
-  }
-  return { mode, guests: reports };
-}
-
-const PREFIX_COLORS = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red'] as const;
-
-function consoleFor(name: string, index: number, count: number, io: Io, quiet: boolean): ConsoleSink {
-  if (count === 1) return new GuestConsole(quiet ? undefined : io.out);
-  const c = chalkFor(io.outColor);
-  const prefix = c[PREFIX_COLORS[index % PREFIX_COLORS.length]!](`${name} | `);
-  return new GuestConsole(quiet ? undefined : io.out, prefix);
-}

@@ -1,14 +1,9 @@
 // `vmm trace --exits IMAGE...`: run guests under the VMM and stream every VM exit.
 
-import { FilterError, filtered, parseReasons } from '../../trace/filter.js';
-import { JsonLinesSink } from '../../trace/jsonl.js';
-import { formatSummary } from '../../trace/report.js';
-import { TextSink } from '../../trace/text.js';
 import type { CommandSpec } from '../command.js';
 import { UsageProblem } from '../command.js';
-import { chalkFor, EXIT } from '../io.js';
+import { EXIT } from '../io.js';
 import { defineRunOptions, loadRunInputs } from '../run-options.js';
-import { executeRun } from './run.js';
 
 export const traceCommand: CommandSpec = {
   name: 'trace',
@@ -40,6 +35,12 @@ Examples:
     const format = String(options.format);
     if (format !== 'text' && format !== 'jsonl') throw new UsageProblem(`--format must be text or jsonl, got '${format}'`);
     if (options.mode === 'bare') throw new UsageProblem('--mode bare has no VMM, so there are no VM exits to trace; use --mode trap or full');
+    const { FilterError, filtered, parseReasons } = await import('../../trace/filter.js');
+    const { JsonLinesSink } = await import('../../trace/jsonl.js');
+    const { TextSink } = await import('../../trace/text.js');
+    const { formatSummary } = await import('../../trace/report.js');
+    const { executeRun } = await import('../execute.js');
+    const { chalkFor } = await import('../colors.js');
     let reasons: Set<string> | undefined;
     try {
       reasons = options.reason ? parseReasons(String(options.reason)) : undefined;
