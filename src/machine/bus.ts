@@ -35,6 +35,11 @@ export class Bus {
     this.slots.push({ base, device });
   }
 
+  /** True when some device owns the port. */
+  owns(port: number): boolean {
+    return port >= 0 && port < PORT_SPACE && this.owner[port]! >= 0;
+  }
+
   /** The device owning a port, with the port's offset in it, or undefined. */
   find(port: number): { device: Device; offset: number } | undefined {
     const slot = port >= 0 && port < PORT_SPACE ? this.owner[port]! : -1;
@@ -44,13 +49,17 @@ export class Bus {
   }
 
   read(port: number): number {
-    const hit = this.find(port);
-    return hit ? hit.device.read(hit.offset) : NO_DEVICE;
+    const slot = this.owns(port) ? this.owner[port]! : -1;
+    if (slot < 0) return NO_DEVICE;
+    const at = this.slots[slot]!;
+    return at.device.read(port - at.base);
   }
 
   write(port: number, value: number): void {
-    const hit = this.find(port);
-    if (hit) hit.device.write(hit.offset, value);
+    const slot = this.owns(port) ? this.owner[port]! : -1;
+    if (slot < 0) return;
+    const at = this.slots[slot]!;
+    at.device.write(port - at.base, value);
   }
 
   get devices(): readonly Attached[] {

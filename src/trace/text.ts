@@ -2,13 +2,15 @@
 
 import type { ChalkInstance } from 'chalk';
 import { hex } from '../isa/disasm.js';
-import type { ExitProbe, ExitRecord } from '../vmm/exits.js';
+import { EXIT_REASONS, type ExitProbe, type ExitRecord } from '../vmm/exits.js';
 import type { Writer } from '../cli/io.js';
 
+/** Wide enough for every reason name, and for notes with their "note:" mark. */
+const REASON_WIDTH = Math.max(...EXIT_REASONS.map((r) => r.name.length)) + 'note:'.length;
 const QUALIFIERS = ['port', 'value', 'address', 'access', 'cause', 'cr', 'irq', 'count'] as const;
 const HEX_QUALIFIERS = new Set(['port', 'value', 'address']);
 
-export const TEXT_HEADER = `${'seq'.padStart(8)} ${'cycle'.padStart(12)}  ${'guest'.padEnd(10)} ${'mode'.padEnd(4)}  ${'reason'.padEnd(22)} ${'code'.padStart(4)}  ${'pc'.padEnd(10)}  ${'instruction'.padEnd(24)} ${'action'.padEnd(11)} ${'cost'.padStart(6)}  details`;
+export const TEXT_HEADER = `${'seq'.padStart(8)} ${'cycle'.padStart(12)}  ${'guest'.padEnd(10)} ${'mode'.padEnd(4)}  ${'reason'.padEnd(REASON_WIDTH)} ${'code'.padStart(4)}  ${'pc'.padEnd(10)}  ${'instruction'.padEnd(24)} ${'action'.padEnd(11)} ${'cost'.padStart(6)}  details`;
 
 export class TextSink implements ExitProbe {
   records = 0;
@@ -23,7 +25,8 @@ export class TextSink implements ExitProbe {
     this.records++;
     const c = this.c;
     const note = r.kind === 'note';
-    const reason = note ? c.yellow(`note:${r.reason}`.padEnd(22)) : r.action === 'killed' ? c.red(r.reason.padEnd(22)) : c.cyan(r.reason.padEnd(22));
+    const label = (note ? `note:${r.reason}` : r.reason).padEnd(REASON_WIDTH);
+    const reason = note ? c.yellow(label) : r.action === 'killed' ? c.red(label) : c.cyan(label);
     const details: string[] = [];
     for (const q of QUALIFIERS) {
       const v = r[q];

@@ -59,6 +59,9 @@ export class Hypervisor implements ExecutionHooks {
   /** Host instruction count at which the running slice ends, and when it was last synced. */
   private sliceLimit = 0;
   private mark = 0;
+  /** The page the CPU fetches from: virtual page number and word index of its host frame. */
+  private fetchVpn = -1;
+  private fetchBase = 0;
   private nextAsid = 1;
   private seq = 0;
   /** Cycles of the VMM's own work (exits), beyond the host CPU's instructions and walks. */
@@ -243,6 +246,8 @@ export class Hypervisor implements ExecutionHooks {
     this.toHost(vm);
     if (!vm.running || vm.vcpu.halted) return true;
     // A device the guest just programmed may now be due before the slice ends.
+    if (!vm.devicesTouched) return false;
+    vm.devicesTouched = false;
     return this.processor.cpu.instructions + vm.devices.bus.nextEvent(vm.ticks) < this.sliceLimit;
   }
 
@@ -264,6 +269,8 @@ export class Hypervisor implements ExecutionHooks {
   /** The guest instruction word at pc, read through the guest's own mapping (undefined
    *  when pc is not mapped). */
   private instructionAt(vm: Vm, pc: number): number | undefined {
+    // The page the CPU is fetching from is the usual answer (the instruction that exited).
+    if (pc >>> 12 === this.fetchVpn && vm === this.current) return this.processor.memory.words[this.fetchBase + ((pc & 4095) >>> 2)];
     const gpa = vm.guestMmu.peek(pc, Access.Fetch, vm.vcpu.flags);
     return gpa >= 0 ? vm.memory.read32(gpa) : undefined;
   }
@@ -344,7 +351,12 @@ export class Hypervisor implements ExecutionHooks {
 
   fetchPage(pc: number, flags: number): number {
     const pa = this.processor.mmu.translate(pc, Access.Fetch, flags);
-    if (pa < 0) return pa;
+    if (pa < 0) {
+      this.fetchVpn = -1;
+      return pa;
+    }
+    this.fetchVpn = pc >>> 12;
+    this.fetchBase = (pa & ~4095) >> 2;
     const vm = this.current!;
     if (vm.vcpu.flags & FLAG.S) {
       const translator = this.translators.get(vm);
@@ -354,7 +366,7 @@ export class Hypervisor implements ExecutionHooks {
       }
     }
     this.fetchArray = this.processor.memory.words;
-    return (pa & ~4095) >> 2;
+    return this.fetchBase;
   }
 
   dataTranslate(va: number, write: boolean, flags: number): number {

@@ -60,9 +60,10 @@ export function runVirtualized(guests: readonly GuestInput[], options: VmmOption
       exits,
       notes,
     };
-    if (options.overhead) {
+    // Overhead compares the same work: only when the guest ran to its end here and alone.
+    if (options.overhead && report.status === 'halted') {
       const bare = runBare(guests[i]!, options, silentConsole());
-      if (bare.cycles > 0) report.overhead = vm.cycles / bare.cycles;
+      if (bare.status === 'halted' && bare.instructions === report.instructions && bare.cycles > 0) report.overhead = vm.cycles / bare.cycles;
     }
     return report;
   });

@@ -6,6 +6,7 @@ import { CAUSE, CR, FLAG, LR, MACHINE_ID, PTBR_PAGING, SP } from '../isa/arch.js
 import type { Image } from '../image/model.js';
 import type { CostModel } from '../machine/costs.js';
 import { controlRegisterValue, CpuState, TrapGuard } from '../machine/cpu.js';
+import { NO_DEVICE } from '../machine/bus.js';
 import { createDevices, type Devices } from '../machine/devices/index.js';
 import { Access, Mmu } from '../machine/mmu.js';
 import type { Processor } from '../machine/processor.js';
@@ -48,6 +49,8 @@ export class Vm implements VirtualPlatform {
   readonly traps = new Map<number, number>();
   readonly tlb: TlbFigures = { lookups: 0, hits: 0, misses: 0, flushes: 0, invalidations: 0, walkReferences: 0 };
   injected = 0;
+  /** An emulated instruction reached a device since the VMM last looked at device deadlines. */
+  devicesTouched = false;
   notes = 0;
   /** The last silent divergence that left the virtual IE wrong (trap mode). */
   divergence: Divergence | undefined;
@@ -97,13 +100,19 @@ export class Vm implements VirtualPlatform {
   // ---- VirtualPlatform: what an emulated instruction touches --------------------------
 
   portIn(port: number): number {
-    this.devices.bus.advance(this.ticks);
-    return this.devices.bus.read(port);
+    const bus = this.devices.bus;
+    if (!bus.owns(port)) return NO_DEVICE;
+    bus.advance(this.ticks);
+    this.devicesTouched = true;
+    return bus.read(port);
   }
 
   portOut(port: number, value: number): void {
-    this.devices.bus.advance(this.ticks);
-    this.devices.bus.write(port, value);
+    const bus = this.devices.bus;
+    if (!bus.owns(port)) return;
+    bus.advance(this.ticks);
+    this.devicesTouched = true;
+    bus.write(port, value);
   }
 
   writeCr(index: number, value: number): void {
