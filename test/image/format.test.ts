@@ -1,0 +1,125 @@
+// The .bin format: what the writer produces the loader reads back, and every malformed image
+// is rejected with the byte offset of the problem (docs/image-format.md).
+
+import { describe, expect, it } from 'vitest';
+import { HEADER_SIZE, ImageError, loadImage, MAGIC, writeImage } from '../../src/image/format.js';
+import type { Image } from '../../src/image/model.js';
+import { sourceOf } from '../../src/image/model.js';
+
+const SAMPLE: Image = {
+  entry: 0x1000,
+  segments: [
+    { address: 0x1000, bytes: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]) },
+    { address: 0x2000, bytes: new Uint8Array([9, 10]) },
+  ],
+  symbols: [
+    { name: 'start', value: 0x1000, kind: 'label' },
+    { name: 'main.loop', value: 0x1004, kind: 'label' },
+    { name: 'LIMIT', value: 100, kind: 'constant' },
+    { name: 'héllo', value: 0x2000, kind: 'label' },
+  ],
+  files: ['prog.s', 'inc/defs.s'],
+  lines: [
+    { address: 0x1000, file: 0, line: 3 },
+    { address: 0x1004, file: 1, line: 7 },
+    { address: 0x2000, file: 0, line: 9 },
+  ],
+};
+
+function rejects(bytes: Uint8Array): ImageError {
+  try {
+    loadImage(bytes);
+  } catch (e) {
+    if (e instanceof ImageError) return e;
+    throw e;
+  }
+  throw new Error('image was accepted');
+}
+
+function patched(offset: number, value: number, size: 1 | 2 | 4 = 4): Uint8Array {
+  const bytes = writeImage(SAMPLE);
+  const view = new DataView(bytes.buffer);
+  if (size === 4) view.setUint32(offset, value >>> 0, true);
+  else if (size === 2) view.setUint16(offset, value, true);
+  else view.setUint8(offset, value);
+  return bytes;
+}
+
+const SEG = HEADER_SIZE; // segment table
+const SYM = SEG + 2 * 12;
+
+describe('image format', () => {
+  it('round-trips everything the writer stores', () => {
+    const back = loadImage(writeImage(SAMPLE));
+    expect(back.entry).toBe(SAMPLE.entry);
+    expect(back.segments.map((s) => [s.address, [...s.bytes]])).toEqual(SAMPLE.segments.map((s) => [s.address, [...s.bytes]]));
+    expect(back.symbols).toEqual(SAMPLE.symbols.map((s) => ({ ...s, value: s.value | 0 })));
+    expect(back.files).toEqual(SAMPLE.files);
+    expect(back.lines).toEqual(SAMPLE.lines);
+  });
+
+  it('starts with the magic and version', () => {
+    const bytes = writeImage(SAMPLE);
+    expect(new TextDecoder().decode(bytes.subarray(0, 8))).toBe(MAGIC);
+    expect(new DataView(bytes.buffer).getUint16(8, true)).toBe(1);
+  });
+
+  it('maps addresses to source lines', () => {
+    expect(sourceOf(SAMPLE, 0x1000)).toEqual({ file: 'prog.s', line: 3 });
+    expect(sourceOf(SAMPLE, 0x1006)).toEqual({ file: 'inc/defs.s', line: 7 });
+    expect(sourceOf(SAMPLE, 0x2001)).toEqual({ file: 'prog.s', line: 9 });
+    expect(sourceOf(SAMPLE, 0xfff)).toBeUndefined();
+    expect(sourceOf(SAMPLE, 0x1800)).toBeUndefined(); // between segments
+  });
+
+  const cases: [string, () => Uint8Array, number, RegExp][] = [
+    ['an empty file', () => new Uint8Array(0), 0, /truncated: the header needs 40 bytes/],
+    ['a short header', () => writeImage(SAMPLE).slice(0, 20), 20, /truncated: the header/],
+    ['a wrong magic', () => patched(0, 0x41414141), 0, /bad magic "AAAA2IMG": not a TOY32 image/],
+    ['a future version', () => patched(8, 7, 2), 8, /unsupported image version 7/],
+    ['a wrong header size', () => patched(10, 44, 2), 10, /bad header size 44/],
+    ['an absurd segment count', () => patched(16, 0xffffffff), 16, /segments count 4294967295 exceeds the limit/],
+    ['a truncated segment table', () => writeImage(SAMPLE).slice(0, SEG + 5), SEG + 5, /truncated: the segment table needs 24 bytes at offset 40/],
+    ['a truncated data area', () => writeImage(SAMPLE).slice(0, -1), writeImage(SAMPLE).length - 1, /truncated: the segment data/],
+    ['trailing bytes', () => new Uint8Array([...writeImage(SAMPLE), 0, 0]), writeImage(SAMPLE).length, /2 unexpected bytes after the end/],
+    ['an empty segment', () => patched(SEG + 4, 0), SEG + 4, /segment 0: size 0/],
+    ['a segment past 4 GiB', () => patched(SEG, 0xfffffffc), SEG, /runs past the 4 GiB address space/],
+    ['segments out of table order', () => patched(SEG + 8, 4), SEG + 8, /data offset 4, expected 0/],
+    ['overlapping segments', () => patched(SEG + 12, 0x1004), SEG + 12, /overlaps the segment at 0x1000/],
+    ['an entry outside every segment', () => patched(12, 0x3000), 12, /entry point 0x3000 is outside every segment/],
+    ['a misaligned entry', () => patched(12, 0x1002), 12, /entry point 0x1002 is not a multiple of 4/],
+    ['a bad symbol kind', () => patched(SYM + 8, 9), SYM + 8, /symbol 0: bad kind 9/],
+    ['a symbol name outside the string table', () => patched(SYM + 4, 100000), SYM + 4, /symbol 0 name: string offset 100000 outside/],
+  ];
+  for (const [what, make, offset, message] of cases) {
+    it(`rejects ${what} at offset ${offset}`, () => {
+      const e = rejects(make());
+      expect(e.offset).toBe(offset);
+      expect(e.message).toMatch(message);
+    });
+  }
+
+  it('rejects line-map rows that are unsorted, name no file or line 0', () => {
+    const unsorted = { ...SAMPLE, lines: [SAMPLE.lines[1]!, SAMPLE.lines[0]!] };
+    expect(rejects(writeImage(unsorted)).message).toMatch(/line map row 1: address 0x1000 is below the previous row's/);
+    expect(rejects(writeImage({ ...SAMPLE, lines: [{ address: 0x1000, file: 5, line: 1 }] })).message).toMatch(/file index 5 out of range \(2 files\)/);
+    expect(rejects(writeImage({ ...SAMPLE, lines: [{ address: 0x1000, file: 0, line: 0 }] })).message).toMatch(/line number 0/);
+  });
+
+  it('never throws anything but ImageError on random or truncated input', () => {
+    let seed = 7;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) & 0xff;
+    const valid = writeImage(SAMPLE);
+    for (let i = 0; i < 2000; i++) {
+      const bytes = i < valid.length ? valid.slice(0, i) : valid.slice();
+      if (i >= valid.length) for (let k = 0; k < 3; k++) bytes[rand() % bytes.length] = rand();
+      try {
+        loadImage(bytes);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ImageError);
+        expect((e as ImageError).offset).toBeGreaterThanOrEqual(0);
+        expect((e as ImageError).offset).toBeLessThanOrEqual(bytes.length);
+      }
+    }
+  });
+});
