@@ -6,7 +6,8 @@ import type { GuestInput, MachineOptions } from '../machine/run-bare.js';
 import { VMM_MODES } from '../vmm/modes/index.js';
 import { parseCount, UsageProblem } from './command.js';
 import { loadGuests } from './guest-files.js';
-import type { Io } from './io.js';
+import { UserError, type Io } from './io.js';
+import { checkFits, LoadError } from '../image/fits.js';
 import { defineMachineOptions, machineOptions } from './machine-options.js';
 
 export const MODES = ['bare', ...VMM_MODES.map((m) => m.name)] as const;
@@ -38,6 +39,14 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   const quantum = parseCount('--quantum', String(options.quantum), 1, 1 << 30);
   if (mode === 'bare' && args.length > 1) throw new UsageProblem(`--mode bare runs one image directly on the machine (there is no VMM to share it); got ${args.length} images`);
   const guests = await loadGuests(args, options.define as string[], io);
+  guests.forEach((g, i) => {
+    try {
+      checkFits(g.image, machine.memoryBytes);
+    } catch (e) {
+      if (e instanceof LoadError) throw new UserError(`${args[i]}: ${e.message}`);
+      throw e;
+    }
+  });
   assignPerGuest(guests, options.input as string[], '--input', (g, path) => (g.input = path === '-' ? io.readFile('/dev/stdin') : io.readFile(path)));
   assignPerGuest(guests, options.disk as string[], '--disk', (g, path) => (g.disk = io.readFile(path)));
   return { guests, machine, mode, quantum, overhead: options.overhead !== false };

@@ -9,6 +9,9 @@
 import { CAUSE, CR, FLAG, INTERRUPT_BASE, MACHINE_ID, LR, SP } from '../isa/arch.js';
 import { disassemble, hex } from '../isa/disasm.js';
 import type { Image } from '../image/model.js';
+import { checkFits, LoadError } from '../image/fits.js';
+
+export { LoadError };
 import type { CostModel } from './costs.js';
 import type { DmaMemory } from './device.js';
 import type { ExecutionHooks } from './interpreter.js';
@@ -44,8 +47,6 @@ export interface Termination {
  *  lets V8 optimise the loop normally instead of only by on-stack replacement). */
 export const MAX_SLICE = 1 << 20;
 
-export class LoadError extends Error {}
-
 /** One step of a halted CPU (shared by the machine and the VMM's vCPUs): end the run when
  *  IE is clear or no interrupt can ever come (no device will fire, or every line that will
  *  is masked: a halted CPU cannot unmask it); else move time to the next device event. */
@@ -66,17 +67,6 @@ export function idleStep(cpu: { flags: number }, devices: Devices, addIdle: (tic
   addIdle(Math.max(wait, 0));
   devices.bus.advance(now());
   return undefined;
-}
-
-/** Check that an image's segments fit in `memoryBytes` of guest-physical memory. */
-export function checkFits(image: Image, memoryBytes: number): void {
-  for (const seg of image.segments) {
-    if (seg.address + seg.bytes.length > memoryBytes) {
-      throw new LoadError(
-        `segment 0x${seg.address.toString(16)}..0x${(seg.address + seg.bytes.length).toString(16)} does not fit in ${memoryBytes} bytes of memory (raise --mem)`,
-      );
-    }
-  }
 }
 
 /** The architectural reset state plus the image: pc at the entry, sp at the top of memory. */

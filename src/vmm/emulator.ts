@@ -11,14 +11,9 @@ import { compileLoop, type ExecutionHooks, type RunLoop } from '../machine/inter
 import type { PhysicalMemory } from '../machine/memory.js';
 import { Tlb } from '../machine/tlb.js';
 
-/** What an emulated instruction may touch: the guest's virtual platform. */
-export interface VirtualPlatform {
-  portIn(port: number): number;
-  portOut(port: number, value: number): void;
-  writeCr(index: number, value: number): void;
-  tlbFlush(): void;
-  tlbInvalidate(va: number): void;
-  halt(): void;
+/** What an emulated instruction may touch: the guest's virtual platform (the same
+ *  operations a CPU's hooks offer, plus guest-virtual address translation). */
+export interface VirtualPlatform extends Pick<ExecutionHooks, 'portIn' | 'portOut' | 'writeCr' | 'tlbFlush' | 'tlbInvalidate' | 'halt'> {
   /** Host physical address of a guest-virtual access in the mode of `flags`, or -cause. */
   translate(va: number, write: boolean, flags: number): number;
 }

@@ -44,6 +44,10 @@ export interface HypervisorConfig {
 type Qualification = Partial<Pick<ExitRecord, 'port' | 'value' | 'address' | 'access' | 'cause' | 'cr' | 'irq' | 'count' | 'detail'>>;
 
 const ACCESS_NAMES = ['read', 'write', 'fetch'] as const;
+
+function unreachable(what: string): never {
+  throw new Error(`VMM bug: a guest ${what} without an exit`);
+}
 /** Opcodes of the instructions that set the interrupt flag explicitly. */
 const SETS_IE = new Set(['cli', 'sti', 'setf', 'rfe'].map((m) => BY_MNEMONIC.get(m)!.opcode));
 
@@ -394,23 +398,24 @@ export class Hypervisor implements ExecutionHooks {
     if (this.config.probe) this.note(vm, 'sensitive-unprivileged', pc, 'none', 0, { detail });
   }
 
+  // A guest always runs deprivileged, so these never happen without an exit first.
   portIn(): number {
-    throw new Error('VMM bug: a guest reached a port without an exit');
+    return unreachable('reached a port');
   }
   portOut(): void {
-    throw new Error('VMM bug: a guest reached a port without an exit');
+    unreachable('reached a port');
   }
   writeCr(): void {
-    throw new Error('VMM bug: a guest wrote a control register without an exit');
+    unreachable('wrote a control register');
   }
   tlbFlush(): void {
-    throw new Error('VMM bug: a guest flushed the TLB without an exit');
+    unreachable('flushed the TLB');
   }
   tlbInvalidate(): void {
-    throw new Error('VMM bug: a guest invalidated a TLB entry without an exit');
+    unreachable('invalidated a TLB entry');
   }
   halt(): void {
-    throw new Error('VMM bug: a guest halted the CPU without an exit');
+    unreachable('halted the CPU');
   }
 
   // ---- accounting and tracing -----------------------------------------------------------

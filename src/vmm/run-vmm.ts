@@ -2,7 +2,7 @@
 // guest its frames and shadow pool, run, and report each guest (with its overhead against
 // the same guest alone on bare hardware under the same cost model).
 
-import { checkFits } from '../machine/machine.js';
+import { checkFits } from '../image/fits.js';
 import { runBare, type ConsoleSink, type GuestInput, type MachineOptions } from '../machine/run-bare.js';
 import type { GuestReport } from '../trace/report.js';
 import { causeName } from '../isa/arch.js';
