@@ -11,7 +11,7 @@
 // retired plus ticks spent halted), so every guest sees exactly the timing it would see
 // alone on bare hardware, whatever the others do.
 
-import { CAUSE, CONDITION_MASK, CONTROL_REGISTERS, FLAG, INTERRUPT_BASE, causeName } from '../isa/arch.js';
+import { CAUSE, CONDITION_MASK, FLAG, INTERRUPT_BASE, causeName } from '../isa/arch.js';
 import { disassemble, hex } from '../isa/disasm.js';
 import { BY_MNEMONIC, BY_OPCODE } from '../isa/table.js';
 import { sourceOf } from '../image/model.js';
@@ -21,8 +21,9 @@ import type { ExecutionHooks } from '../machine/interpreter.js';
 import { idleStep, MAX_SLICE } from '../machine/machine.js';
 import { Access } from '../machine/mmu.js';
 import { Processor } from '../machine/processor.js';
-import type { ExitAction, ExitProbe, ExitReason, ExitRecord } from './exits.js';
-import { EXIT_REASONS, REASON_INDEX } from './exits.js';
+import type { ExitProbe, ExitReason } from './exits.js';
+import { REASON_INDEX } from './exits.js';
+import { ExitLog, qualify } from './exit-log.js';
 import { CALLOUT, Translator } from './modes/full/translator.js';
 import type { ModeSpec } from './modes/mode.js';
 import { Fill } from './shadow.js';
@@ -40,8 +41,6 @@ export interface HypervisorConfig {
   probe?: ExitProbe;
   jit?: boolean;
 }
-
-type Qualification = Partial<Pick<ExitRecord, 'port' | 'value' | 'address' | 'access' | 'cause' | 'cr' | 'irq' | 'count' | 'detail'>>;
 
 const ACCESS_NAMES = ['read', 'write', 'fetch'] as const;
 
@@ -67,7 +66,8 @@ export class Hypervisor implements ExecutionHooks {
   private fetchVpn = -1;
   private fetchBase = 0;
   private nextAsid = 1;
-  private seq = 0;
+  /** Where exit records go; undefined when tracing is off (then none are built). */
+  private readonly log: ExitLog | undefined;
   /** Cycles of the VMM's own work (exits), beyond the host CPU's instructions and walks. */
   eventCycles = 0;
 
@@ -78,6 +78,7 @@ export class Hypervisor implements ExecutionHooks {
     this.fetchArray = new Int32Array(0);
     this.processor = new Processor({ memoryBytes: hostMemoryBytes, tlbSize: config.tlbSize, tlbTagged: config.tlbTagged, strict: config.strict, costs: config.costs, jit: config.jit }, this);
     this.guestFrameOf = new Int32Array(hostMemoryBytes / 4096).fill(-1);
+    if (config.probe) this.log = new ExitLog(config.probe, config.mode.name, () => this.hostCycles, (vm, pc) => this.instructionAt(vm, pc));
   }
 
   get costs(): CostModel {
@@ -204,7 +205,7 @@ export class Hypervisor implements ExecutionHooks {
     const cost = this.costs.events.reflect;
     vm.cycles += cost;
     this.eventCycles += cost;
-    if (this.config.probe) this.note(vm, 'interrupt-injection', vm.vcpu.pc, 'injected', cost, { irq });
+    if (this.log) this.log.note(vm, 'interrupt-injection', vm.vcpu.pc, 'injected', cost, { irq });
     this.reflect(vm, INTERRUPT_BASE + irq, 0, vm.vcpu.pc);
   }
 
@@ -215,7 +216,7 @@ export class Hypervisor implements ExecutionHooks {
     if (failure) {
       vm.vcpu.pc = pc;
       this.count(vm, 'triple-fault', this.costs.events.vmmTrap);
-      if (this.config.probe) this.record(vm, 'triple-fault', pc, 'killed', this.costs.events.vmmTrap, { cause: causeName(cause), detail: failure });
+      if (this.log) this.log.exit(vm, 'triple-fault', pc, 'killed', this.costs.events.vmmTrap, { cause: causeName(cause), detail: failure });
       vm.end('faulted', failure);
       return;
     }
@@ -293,7 +294,7 @@ export class Hypervisor implements ExecutionHooks {
   private reflectExit(vm: Vm, cause: number, addr: number, pc: number): void {
     const cost = this.costs.events.vmmTrap + this.costs.events.reflect;
     this.count(vm, 'exception', cost);
-    if (this.config.probe) this.record(vm, 'exception', pc, 'reflected', cost, { cause: causeName(cause), ...(addr ? { address: addr } : {}) });
+    if (this.log) this.log.exit(vm, 'exception', pc, 'reflected', cost, { cause: causeName(cause), ...(addr ? { address: addr } : {}) });
     this.reflect(vm, cause, addr, pc);
   }
 
@@ -303,15 +304,15 @@ export class Hypervisor implements ExecutionHooks {
     const e = this.costs.events;
     if (result === Fill.Filled) {
       this.count(vm, 'hidden-page-fault', e.vmmTrap + e.shadowFill);
-      if (this.config.probe) this.record(vm, 'hidden-page-fault', pc, 'filled', e.vmmTrap + e.shadowFill, { address: addr, access: ACCESS_NAMES[access] });
+      if (this.log) this.log.exit(vm, 'hidden-page-fault', pc, 'filled', e.vmmTrap + e.shadowFill, { address: addr, access: ACCESS_NAMES[access] });
     } else if (result === Fill.PageTableWrite) {
       this.count(vm, 'page-table-write', e.vmmTrap + e.pageTableWrite);
-      if (this.config.probe) this.record(vm, 'page-table-write', pc, 'emulated', e.vmmTrap + e.pageTableWrite, { address: addr });
+      if (this.log) this.log.exit(vm, 'page-table-write', pc, 'emulated', e.vmmTrap + e.pageTableWrite, { address: addr });
       this.emulate(vm, this.instructionAt(vm, pc) ?? 0);
     } else if (result === Fill.CodeWrite) {
       const cost = e.vmmTrap + e.emulate;
       this.count(vm, 'code-write', cost);
-      if (this.config.probe) this.record(vm, 'code-write', pc, 'emulated', cost, { address: addr });
+      if (this.log) this.log.exit(vm, 'code-write', pc, 'emulated', cost, { address: addr });
       this.emulate(vm, this.instructionAt(vm, pc) ?? 0);
     } else {
       this.reflectExit(vm, -result, addr, pc);
@@ -325,7 +326,7 @@ export class Hypervisor implements ExecutionHooks {
     const reason: ExitReason = mnemonic === 'in' || mnemonic === 'out' ? 'io' : mnemonic === 'mfcr' || mnemonic === 'mtcr' ? 'cr-access' : mnemonic === 'hlt' ? 'hlt' : 'privileged';
     const cost = this.costs.events.vmmTrap + this.costs.events.emulate;
     this.count(vm, reason, cost);
-    if (this.config.probe) this.record(vm, reason, pc, reason === 'hlt' ? 'halted' : 'emulated', cost, this.qualify(vm, word), word);
+    if (this.log) this.log.exit(vm, reason, pc, reason === 'hlt' ? 'halted' : 'emulated', cost, qualify(vm, word), word);
     this.emulate(vm, word);
   }
 
@@ -342,12 +343,12 @@ export class Hypervisor implements ExecutionHooks {
       const count = translator.translateBlock(gfn, pc);
       const cost = e.callout + e.translate * count;
       this.count(vm, 'bt-translate', cost);
-      if (this.config.probe) this.record(vm, 'bt-translate', pc, 'translated', cost, { count });
+      if (this.log) this.log.exit(vm, 'bt-translate', pc, 'translated', cost, { count });
     } else {
       const original = this.instructionAt(vm, pc) ?? 0;
       const cost = e.callout + e.emulate;
       this.count(vm, 'bt-callout', cost);
-      if (this.config.probe) this.record(vm, 'bt-callout', pc, 'callout', cost, this.qualify(vm, original), original);
+      if (this.log) this.log.exit(vm, 'bt-callout', pc, 'callout', cost, qualify(vm, original), original);
       this.emulate(vm, original);
     }
     return this.resume(vm);
@@ -395,7 +396,7 @@ export class Hypervisor implements ExecutionHooks {
     } else {
       detail = `${mnemonic} reads the machine id without the VMM seeing it`;
     }
-    if (this.config.probe) this.note(vm, 'sensitive-unprivileged', pc, 'none', 0, { detail });
+    if (this.log) this.log.note(vm, 'sensitive-unprivileged', pc, 'none', 0, { detail });
   }
 
   // A guest always runs deprivileged, so these never happen without an exit first.
@@ -428,79 +429,7 @@ export class Hypervisor implements ExecutionHooks {
   private timerExit(vm: Vm, why: 'quantum' | 'device'): void {
     const cost = this.costs.events.vmmTrap;
     this.count(vm, 'external-interrupt', cost);
-    if (this.config.probe) this.record(vm, 'external-interrupt', vm.vcpu.pc, why === 'quantum' ? 'switched' : 'resumed', cost, { detail: why === 'quantum' ? 'host timer: quantum over' : 'host timer: a virtual device is due' });
-  }
-
-  private qualify(vm: Vm, word: number): Qualification {
-    const spec = BY_OPCODE[word >>> 24];
-    const a = (word >>> 20) & 15;
-    const imm = word & 0xffff;
-    switch (spec?.mnemonic) {
-      case 'out':
-        return { port: imm, value: vm.vcpu.regs[a]! };
-      case 'in':
-        return { port: imm };
-      case 'mtcr':
-        return { cr: CONTROL_REGISTERS[imm]?.name ?? String(imm), value: vm.vcpu.regs[a]! };
-      case 'mfcr':
-        return { cr: CONTROL_REGISTERS[imm]?.name ?? String(imm) };
-      case 'setf':
-        return { value: vm.vcpu.regs[a]! };
-      case 'invlpg':
-        return { address: vm.vcpu.regs[a]! };
-      default:
-        return {};
-    }
-  }
-
-  /** Trace an exit at pc (`word`: the instruction there, when the caller has read it). */
-  private record(vm: Vm, reason: ExitReason, pc: number, action: ExitAction, cost: number, q: Qualification, word?: number): void {
-    this.emit('exit', vm, reason, pc, action, cost, q, word);
-  }
-
-  private note(vm: Vm, reason: ExitReason, pc: number, action: ExitAction, cost: number, q: Qualification): void {
-    this.emit('note', vm, reason, pc, action, cost, q);
-  }
-
-  private emit(kind: 'exit' | 'note', vm: Vm, reason: ExitReason, pc: number, action: ExitAction, cost: number, q: Qualification, word = this.instructionAt(vm, pc)): void {
-    const at = this.describe(vm, pc, word);
-    // Every record has the same shape (absent fields are undefined, which JSON omits).
-    this.config.probe!.record({
-      kind,
-      seq: ++this.seq,
-      cycle: this.hostCycles,
-      guest: vm.name,
-      vcpu: 0,
-      mode: this.config.mode.name,
-      reason,
-      code: EXIT_REASONS[REASON_INDEX[reason]]!.code,
-      pc: pc >>> 0,
-      insn: at.insn,
-      source: at.source,
-      port: q.port,
-      value: q.value,
-      address: q.address,
-      access: q.access,
-      cause: q.cause,
-      cr: q.cr,
-      irq: q.irq,
-      count: q.count,
-      action,
-      cost,
-      detail: q.detail,
-    });
-  }
-
-  /** The instruction at pc and its source line, remembered per guest and pc (exits come
-   *  from the same few instructions over and over). */
-  private describe(vm: Vm, pc: number, word: number | undefined): { word: number | undefined; insn: string; source: string | undefined } {
-    const known = vm.describedPcs.get(pc);
-    if (known && known.word === word) return known;
-    const source = sourceOf(vm.image, pc);
-    const described = { word, insn: word === undefined ? '(not mapped)' : disassemble(word, pc), source: source ? `${source.file}:${source.line}` : undefined };
-    if (vm.describedPcs.size >= 4096) vm.describedPcs.clear();
-    vm.describedPcs.set(pc, described);
-    return described;
+    if (this.log) this.log.exit(vm, 'external-interrupt', vm.vcpu.pc, why === 'quantum' ? 'switched' : 'resumed', cost, { detail: why === 'quantum' ? 'host timer: quantum over' : 'host timer: a virtual device is due' });
   }
 
   /** "pc 0x... (insn, file:line)" for messages. */

@@ -1,0 +1,99 @@
+// Turning VM exits into trace records: only built when a probe is plugged in (tracing off
+// costs nothing). Records are data; sinks in src/trace/ format them.
+
+import { CONTROL_REGISTERS } from '../isa/arch.js';
+import { disassemble } from '../isa/disasm.js';
+import { BY_OPCODE } from '../isa/table.js';
+import { sourceOf } from '../image/model.js';
+import type { ExitAction, ExitProbe, ExitReason, ExitRecord } from './exits.js';
+import { EXIT_REASONS, REASON_INDEX } from './exits.js';
+import type { Vm } from './vm.js';
+
+/** What an exit was about: the qualification fields of a record. */
+export type Qualification = Partial<Pick<ExitRecord, 'port' | 'value' | 'address' | 'access' | 'cause' | 'cr' | 'irq' | 'count' | 'detail'>>;
+
+/** The qualification of an emulated instruction: its port and value, register, address. */
+export function qualify(vm: Vm, word: number): Qualification {
+  const a = (word >>> 20) & 15;
+  const imm = word & 0xffff;
+  switch (BY_OPCODE[word >>> 24]?.mnemonic) {
+    case 'out':
+      return { port: imm, value: vm.vcpu.regs[a]! };
+    case 'in':
+      return { port: imm };
+    case 'mtcr':
+      return { cr: CONTROL_REGISTERS[imm]?.name ?? String(imm), value: vm.vcpu.regs[a]! };
+    case 'mfcr':
+      return { cr: CONTROL_REGISTERS[imm]?.name ?? String(imm) };
+    case 'setf':
+      return { value: vm.vcpu.regs[a]! };
+    case 'invlpg':
+      return { address: vm.vcpu.regs[a]! };
+    default:
+      return {};
+  }
+}
+
+export class ExitLog {
+  private seq = 0;
+
+  constructor(
+    private readonly probe: ExitProbe,
+    private readonly mode: string,
+    /** The host cycle count now. */
+    private readonly clock: () => number,
+    /** The guest instruction word at pc, if mapped. */
+    private readonly instructionAt: (vm: Vm, pc: number) => number | undefined,
+  ) {}
+
+  /** Record an exit at pc (`word`: the instruction there, when the caller has read it). */
+  exit(vm: Vm, reason: ExitReason, pc: number, action: ExitAction, cost: number, q: Qualification, word?: number): void {
+    this.emit('exit', vm, reason, pc, action, cost, q, word ?? this.instructionAt(vm, pc));
+  }
+
+  /** Record something that is not an exit (a silent sensitive instruction, an injection). */
+  note(vm: Vm, reason: ExitReason, pc: number, action: ExitAction, cost: number, q: Qualification): void {
+    this.emit('note', vm, reason, pc, action, cost, q, this.instructionAt(vm, pc));
+  }
+
+  private emit(kind: 'exit' | 'note', vm: Vm, reason: ExitReason, pc: number, action: ExitAction, cost: number, q: Qualification, word: number | undefined): void {
+    const at = describe(vm, pc, word);
+    // Every record has the same shape (absent fields are undefined, which JSON omits).
+    this.probe.record({
+      kind,
+      seq: ++this.seq,
+      cycle: this.clock(),
+      guest: vm.name,
+      vcpu: 0,
+      mode: this.mode,
+      reason,
+      code: EXIT_REASONS[REASON_INDEX[reason]]!.code,
+      pc: pc >>> 0,
+      insn: at.insn,
+      source: at.source,
+      port: q.port,
+      value: q.value,
+      address: q.address,
+      access: q.access,
+      cause: q.cause,
+      cr: q.cr,
+      irq: q.irq,
+      count: q.count,
+      action,
+      cost,
+      detail: q.detail,
+    });
+  }
+}
+
+/** The instruction at pc and its source line, remembered per guest and pc (exits come from
+ *  the same few instructions over and over). */
+function describe(vm: Vm, pc: number, word: number | undefined): { word: number | undefined; insn: string; source: string | undefined } {
+  const known = vm.describedPcs.get(pc);
+  if (known && known.word === word) return known;
+  const source = sourceOf(vm.image, pc);
+  const described = { word, insn: word === undefined ? '(not mapped)' : disassemble(word, pc), source: source ? `${source.file}:${source.line}` : undefined };
+  if (vm.describedPcs.size >= 4096) vm.describedPcs.clear();
+  vm.describedPcs.set(pc, described);
+  return described;
+}

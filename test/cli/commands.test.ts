@@ -1,0 +1,360 @@
+// vmm as a whole (usage, --version, --help of every subcommand, unknown commands and flags)
+// and the toolchain subcommands: asm, disasm, inspect, isa. Mostly in-process through main();
+// a few through the built bundle, which is what a student runs.
+
+import { existsSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli/main.js';
+import { INSTRUCTIONS } from '../../src/isa/table.js';
+import { cleanTemp, expectClean, expectUsageError, ROOT, requireBundle, tempDir, vmm, vmmIn } from './helpers.js';
+
+beforeAll(requireBundle);
+afterAll(cleanTemp);
+
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+
+describe('vmm', () => {
+  it('with no arguments prints the usage and exits 2', () => {
+    const r = vmm([]);
+    expect(r.status).toBe(2);
+    expectClean(r);
+    const all = r.stdout + r.stderr;
+    expect(all).toContain('Usage: vmm [options] [command]');
+    for (const c of COMMANDS) expect(all).toContain(`${c.name} [options]`);
+    expect(all).toContain('Exit status: 0 success, 1 a guest failed, 2 usage or input error');
+  });
+
+  it('--version prints the version of package.json', async () => {
+    const r = vmm(['--version']);
+    expect(r).toEqual({ status: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    expect((await vmmIn(['-V'])).stdout).toBe(`${pkg.version}\n`);
+  });
+
+  it('--help lists every command and exits 0', async () => {
+    const r = await vmmIn(['--help']);
+    expect(r.status).toBe(0);
+    for (const c of COMMANDS) expect(r.stdout).toContain(c.name);
+    expect(r.stderr).toBe('');
+  });
+
+  it('rejects an unknown command with exit 2, a clear message and no stack trace', () => {
+    const r = vmm(['frobnicate']);
+    expectUsageError(r, "error: unknown command 'frobnicate'");
+    expect(r.stdout).toBe('');
+  });
+
+  it('suggests the command meant', async () => {
+    const r = await vmmIn(['rnu', 'x.s']);
+    expectUsageError(r, "unknown command 'rnu'");
+    expect(r.stderr).toContain('(Did you mean run?)');
+  });
+
+  it('rejects an unknown flag, top-level or on a command, with exit 2', async () => {
+    expectUsageError(vmm(['--frob']), "error: unknown option '--frob'");
+    const r = vmm(['run', 'guests/bare/hello.s', '--mdoe', 'bare']);
+    expectUsageError(r, "error: unknown option '--mdoe'");
+    expect(r.stderr).toContain('(Did you mean --mode?)');
+    expect(r.stdout).toBe('');
+    for (const c of COMMANDS) expectUsageError(await vmmIn([c.name, '--no-such-flag']), "unknown option '--no-such-flag'");
+  });
+
+  it('reports a missing argument with exit 2', async () => {
+    for (const c of COMMANDS.filter((c) => c.name !== 'isa')) expectUsageError(await vmmIn([c.name]), /error: missing required argument '(source|image|images)'/);
+  });
+
+  it('rejects extra arguments to single-file commands', async () => {
+    for (const name of ['asm', 'disasm', 'inspect']) expectUsageError(await vmmIn([name, 'a', 'b']), /too many arguments/);
+  });
+});
+
+describe('--help of every subcommand', () => {
+  // Every option a command declares must be in its help, with examples.
+  const options: Record<string, string[]> = {
+    asm: ['-o, --output', '-l, --listing', '-D, --define'],
+    disasm: ['-o, --output'],
+    inspect: ['--json'],
+    isa: ['--json', '--markdown'],
+    run: ['--mode', '--mem', '--tlb', '--tlb-tagged', '--strict', '--max-instructions', '--no-jit', '--cost-model', '-D, --define', '--quantum', '--input', '--disk', '--no-overhead', '--json', '-q, --quiet'],
+    trace: ['--mode', '--mem', '--tlb', '--quantum', '--input', '--disk', '--exits', '--format', '--guest', '--reason', '-o, --output', '-q, --quiet'],
+  };
+
+  it('covers every command', () => {
+    expect(Object.keys(options).sort()).toEqual(COMMANDS.map((c) => c.name).sort());
+  });
+
+  for (const [name, flags] of Object.entries(options)) {
+    it(`vmm ${name} --help`, async () => {
+      const r = await vmmIn([name, '--help']);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain(`Usage: vmm ${name} [options]`);
+      for (const f of flags) expect(r.stdout, f).toContain(f);
+      expect(r.stdout).toContain('Examples:');
+      expect(r.stdout).toMatch(new RegExp(`^  vmm ${name} `, 'm'));
+    });
+  }
+
+  it('-h through the bundle', () => {
+    const r = vmm(['run', '-h']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Usage: vmm run [options] <images...>');
+    expect(r.stdout).toMatch(/--mode <mode> +how guests run: bare, trap, full \(default:\s+"full"\)/);
+    expect(r.stderr).toBe('');
+  });
+});
+
+/** A self-contained source (no .include), so it can be copied anywhere. */
+const SMALL = `; small.s
+.equ CONSOLE, 0x10
+start:
+        movi    r1, 'k'
+        out     CONSOLE, r1
+.ifdef LOUD
+        movi    r1, '!'
+        out     CONSOLE, r1
+.endif
+        movi    r1, 10
+        out     CONSOLE, r1
+        hlt
+`;
+
+describe('vmm asm', () => {
+  it('writes the image beside the source by default, and prints nothing', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'small.s'), SMALL);
+    const r = vmm(['asm', join(dir, 'small.s')]);
+    expect(r).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(readFileSync(join(dir, 'small.bin')).subarray(0, 8).toString('latin1')).toBe('TOY32IMG');
+    const run = vmm(['run', join(dir, 'small.bin'), '--mode', 'bare', '-q']);
+    expect(run).toEqual({ status: 0, stdout: 'k\n', stderr: '' });
+  });
+
+  it('replaces .asm too, and appends .bin to other names', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.asm'), SMALL);
+    writeFileSync(join(dir, 'b.txt'), SMALL);
+    expect((await vmmIn(['asm', join(dir, 'a.asm')])).status).toBe(0);
+    expect((await vmmIn(['asm', join(dir, 'b.txt')])).status).toBe(0);
+    expect(existsSync(join(dir, 'a.bin'))).toBe(true);
+    expect(existsSync(join(dir, 'b.txt.bin'))).toBe(true);
+  });
+
+  it('-o names the image', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'sub.img');
+    const r = await vmmIn(['asm', 'guests/bare/hello.s', '-o', out]);
+    expect(r).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(existsSync(out)).toBe(true);
+    expect(existsSync('guests/bare/hello.bin')).toBe(false);
+  });
+
+  it('-l writes a listing: address, bytes, line and source', async () => {
+    const dir = tempDir();
+    const r = await vmmIn(['asm', 'guests/bare/hello.s', '-o', join(dir, 'h.bin'), '-l', join(dir, 'h.lst')]);
+    expect(r.status).toBe(0);
+    const lst = readFileSync(join(dir, 'h.lst'), 'utf8');
+    expect(lst).toContain('00000000                6  start:');
+    expect(lst).toMatch(/^00000020  00 00 00 53  16 +hlt/m);
+    expect(lst).toMatch(/^00000024  68 65 6c 6c  19 +\.asciz  "hello, world\\n"$/m);
+    expect(lst).toContain('.equ CONSOLE_DATA, 0x10');
+    expect(lst.endsWith('\n')).toBe(true);
+  });
+
+  it('-D defines symbols for conditional assembly (VALUE defaults to 1)', async () => {
+    const dir = tempDir();
+    const src = join(dir, 'small.s');
+    writeFileSync(src, SMALL);
+    const plain = await vmmIn(['run', src, '--mode', 'bare', '-q']);
+    const loud = await vmmIn(['run', src, '--mode', 'bare', '-q', '-D', 'LOUD']);
+    expect(plain.stdout).toBe('k\n');
+    expect(loud.stdout).toBe('k!\n');
+    expect((await vmmIn(['asm', 'guests/bench/exits.s', '-D', 'COUNT=0x10', '-D', 'OTHER', '-o', join(dir, 'e.bin')])).status).toBe(0);
+    const doc = JSON.parse((await vmmIn(['inspect', join(dir, 'e.bin'), '--json'])).stdout) as { symbols: { name: string; value: number }[] };
+    expect(doc.symbols.find((s) => s.name === 'COUNT')?.value).toBe(16);
+    expect(doc.symbols.find((s) => s.name === 'OTHER')?.value).toBe(1);
+  });
+
+  it('rejects a malformed -D with exit 2', async () => {
+    expectUsageError(await vmmIn(['asm', 'guests/bare/hello.s', '-D', '1X', '-o', '/dev/null']), "-D expects NAME or NAME=NUMBER, got '1X'");
+    expectUsageError(await vmmIn(['asm', 'guests/bare/hello.s', '-D', 'X=abc', '-o', '/dev/null']), "-D expects NAME or NAME=NUMBER, got 'X=abc'");
+  });
+
+  it('reports every assembly error as file:line:col with the line and a caret, exit 2, no image', () => {
+    const dir = tempDir();
+    const src = join(dir, 'bad.s');
+    writeFileSync(src, 'start:\n        addi r1, r2, 70000\n        foo r1\n        hlt\n');
+    const r = vmm(['asm', 'bad.s'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expectClean(r);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      [
+        'bad.s:2:22: error: immediate 70000 out of range -32768..32767',
+        '          addi r1, r2, 70000',
+        '                       ^',
+        "bad.s:3:9: error: unknown mnemonic 'foo'",
+        '          foo r1',
+        '          ^',
+        'vmm: bad.s: 2 errors; no image written',
+        '',
+      ].join('\n'),
+    );
+    expect(existsSync(join(dir, 'bad.bin'))).toBe(false);
+  });
+
+  it('names the included file and the include chain in an error', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'lib'));
+    writeFileSync(join(dir, 'lib', 'part.s'), 'nop\n        bogus r1\n');
+    writeFileSync(join(dir, 'main.s'), 'start:\n.include "lib/part.s"\n        hlt\n');
+    const r = await vmmIn(['asm', join(dir, 'main.s')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^${join(dir, 'lib', 'part.s')}:2:9: error: unknown mnemonic 'bogus'$`, 'm'));
+    expect(r.stderr).toMatch(/included from .*main\.s:2:1/);
+  });
+
+  it('reports a missing source as a located error, exit 2', async () => {
+    const r = await vmmIn(['asm', 'no/such/file.s']);
+    expectUsageError(r, "no/such/file.s:1:1: error: cannot read 'no/such/file.s': no such file");
+  });
+
+  it('cannot write into a missing directory: exit 2', async () => {
+    expectUsageError(await vmmIn(['asm', 'guests/bare/hello.s', '-o', '/no/such/dir/x.bin']), 'vmm: /no/such/dir/x.bin: cannot write: no such file');
+  });
+});
+
+describe('vmm inspect', () => {
+  let image = '';
+  beforeAll(async () => {
+    image = join(tempDir(), 'hello.bin');
+    expect((await vmmIn(['asm', 'guests/bare/hello.s', '-o', image])).status).toBe(0);
+  });
+
+  it('prints the header, entry, segments with sha256 and symbols', async () => {
+    const r = await vmmIn(['inspect', image]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^image     ${image} \\(\\d+ bytes, format version 1\\)$`));
+    expect(lines[1]).toBe('entry     0x00000000 (start)');
+    expect(lines[2]).toBe('segments  1');
+    expect(lines[3]).toBe('  address     end         size    sha256');
+    expect(lines[4]).toMatch(/^ {2}0x00000000 {2}0x00000032 {6}50 {2}[0-9a-f]{64}$/);
+    expect(r.stdout).toMatch(/^symbols {3}68$/m);
+    expect(r.stdout).toContain('  0x00000024  label     message');
+    expect(r.stdout).toContain('  0x00000010  constant  CONSOLE_DATA');
+    expect(r.stdout).toMatch(/^sources   guests\/bare\/hello\.s, guests\/include\/platform\.inc; 9 line-map rows$/m);
+  });
+
+  it('--json gives one document with entry, segments[{address,size,sha256}] and symbols', async () => {
+    const r = await vmmIn(['inspect', image, '--json']);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc)).toEqual(['file', 'size', 'version', 'entry', 'segments', 'symbols', 'files', 'lines']);
+    expect(doc.file).toBe(image);
+    expect(doc.size).toBe(readFileSync(image).length);
+    expect(doc.version).toBe(1);
+    expect(doc.entry).toBe(0);
+    expect(doc.segments).toHaveLength(1);
+    expect(Object.keys(doc.segments[0])).toEqual(['address', 'size', 'sha256']);
+    expect(doc.segments[0]).toMatchObject({ address: 0, size: 50 });
+    expect(doc.segments[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(doc.symbols).toContainEqual({ name: 'start', value: 0, kind: 'label' });
+    expect(doc.symbols).toContainEqual({ name: 'CONSOLE_DATA', value: 16, kind: 'constant' });
+    expect(doc.files).toEqual(['guests/bare/hello.s', 'guests/include/platform.inc']);
+    expect(doc.lines).toBe(9);
+  });
+
+  it('a source given as an image is a bad magic at offset 0, exit 2', () => {
+    const r = vmm(['inspect', 'guests/bare/hello.s']);
+    expectUsageError(r, `vmm: guests/bare/hello.s: offset 0 (0x0): bad magic "; hello.": not a TOY32 image (expected "TOY32IMG")`);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a missing file: exit 2, no such file', async () => {
+    expectUsageError(await vmmIn(['inspect', 'nope.bin']), 'vmm: nope.bin: no such file');
+    expectUsageError(await vmmIn(['inspect', 'guests']), 'vmm: guests: is a directory');
+  });
+
+  it('a truncated image names the offset', async () => {
+    const dir = tempDir();
+    const cut = join(dir, 'cut.bin');
+    writeFileSync(cut, readFileSync(image).subarray(0, 100));
+    expectUsageError(await vmmIn(['inspect', cut]), new RegExp(`^vmm: ${cut}: offset \\d+ \\(0x[0-9a-f]+\\): truncated: `));
+  });
+});
+
+describe('vmm disasm', () => {
+  it('prints assembly that names the image, with labels, constants and .entry', async () => {
+    const dir = tempDir();
+    const image = join(dir, 'hello.bin');
+    await vmmIn(['asm', 'guests/bare/hello.s', '-o', image]);
+    const r = await vmmIn(['disasm', image]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n')[0]).toBe(`; vmm disasm ${image}`);
+    expect(r.stdout).toContain('.equ CONSOLE_DATA, 0x10');
+    expect(r.stdout).toMatch(/^start:\n {4}lui r1, 0 +; 0x00000000: 0x19100000$/m);
+    expect(r.stdout).toMatch(/^ {4}out 0x10, r2 +; 0x00000014: 0x57200010$/m);
+    expect(r.stdout).toMatch(/^\.entry start$/m);
+  });
+
+  it('-o writes the assembly to a file, which reassembles', async () => {
+    const dir = tempDir();
+    copyFileSync(join(ROOT, 'guests/bare/primes.s'), join(dir, 'primes.s'));
+    const image = join(dir, 'p.bin');
+    await vmmIn(['asm', 'guests/bare/primes.s', '-o', image]);
+    const r = await vmmIn(['disasm', image, '-o', join(dir, 'p.dis.s')]);
+    expect(r).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect((await vmmIn(['asm', join(dir, 'p.dis.s')])).status).toBe(0);
+    expect(readFileSync(join(dir, 'p.dis.bin')).length).toBeGreaterThan(40);
+  });
+
+  it('a missing or malformed image: exit 2', async () => {
+    expectUsageError(await vmmIn(['disasm', 'nope.bin']), 'vmm: nope.bin: no such file');
+    expectUsageError(await vmmIn(['disasm', 'package.json']), /^vmm: package\.json: offset 0 \(0x0\): bad magic/);
+  });
+});
+
+describe('vmm isa', () => {
+  it('prints the table grouped by class, and the verdict for both machines', async () => {
+    const r = await vmmIn(['isa']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n')[0]).toBe(`TOY32 instruction set: ${INSTRUCTIONS.length} instructions`);
+    const groups = [...r.stdout.matchAll(/^(\w+) \((\d+)\) - /gm)].map((m) => [m[1], Number(m[2])] as const);
+    expect(groups.map((g) => g[0])).toEqual(['innocuous', 'privileged', 'sensitive', 'hypercall']);
+    expect(groups.reduce((n, g) => n + g[1], 0)).toBe(INSTRUCTIONS.length);
+    for (const s of INSTRUCTIONS) expect(r.stdout).toMatch(new RegExp(`^  0x${s.opcode.toString(16).padStart(2, '0')}    ${s.mnemonic} `, 'm'));
+    expect(r.stdout).toContain('Popek & Goldberg verdict');
+    expect(r.stdout).toMatch(/^ {2}default machine: {2}sensitive ⊄ privileged: not classically virtualizable \(getf, setf, cpuid run in user mode without trapping\)$/m);
+    expect(r.stdout).toMatch(/^ {2}strict machine: {3}sensitive ⊆ privileged: classically virtualizable/m);
+  });
+
+  it('--json has every instruction and both verdicts', async () => {
+    const r = await vmmIn(['isa', '--json']);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.instructions).toHaveLength(INSTRUCTIONS.length);
+    expect(Object.keys(doc.instructions[0])).toEqual(expect.arrayContaining(['mnemonic', 'opcode', 'format', 'class', 'cycles', 'summary', 'operands']));
+    const sensitive = doc.instructions.filter((i: { class: string }) => i.class === 'sensitive').map((i: { mnemonic: string }) => i.mnemonic);
+    expect(sensitive).toEqual(['getf', 'setf', 'cpuid']);
+    expect(doc.verdicts).toEqual([
+      expect.objectContaining({ machine: 'default', virtualizable: false, sensitiveUnprivileged: ['getf', 'setf', 'cpuid'] }),
+      expect.objectContaining({ machine: 'strict', virtualizable: true, sensitiveUnprivileged: [] }),
+    ]);
+  });
+
+  it('--markdown prints a table row per instruction', async () => {
+    const r = await vmmIn(['isa', '--markdown']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => /^\| 0x/.test(l))).toHaveLength(INSTRUCTIONS.length);
+  });
+
+  it('through the bundle, with no colour when stdout is not a terminal', () => {
+    const r = vmm(['isa'], { env: { FORCE_COLOR: undefined } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toMatch(/\x1b\[/);
+  });
+});
