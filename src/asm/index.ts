@@ -23,6 +23,9 @@ export interface AssembleOptions {
   readFile?: (path: string) => string;
   /** Stop after this many errors (default 20), with a final note that more were suppressed. */
   maxErrors?: number;
+  /** Also require what a loadable image needs: some bytes, and an entry point inside them
+   *  on a multiple of 4 (vmm asm and vmm run ask for this; unit tests of constants do not). */
+  runnable?: boolean;
 }
 
 export interface AssembleResult {
@@ -65,6 +68,7 @@ function assemble(text: string, fileName: string, options: AssembleOptions): Ass
   const segments = layOut(asm.stmts, asm.diags);
   emitAll(asm.stmts, asm.symbols, asm.diags);
   const entry = entryPoint(asm, segments);
+  if (asm.diags.count === 0 && options.runnable) checkRunnable(asm, segments, entry, fileName);
   if (asm.diags.count > 0) return { image: undefined, diagnostics: asm.diags.result(), listing: [] };
   const image: Image = { entry, segments, symbols: asm.symbols.imageSymbols(), files: asm.files, lines: lineTable(asm) };
   return { image, diagnostics: [], listing: listingRows(asm.stmts) };
@@ -102,6 +106,17 @@ function entryPoint(asm: Assembler, segments: readonly Segment[]): number {
   const start = asm.symbols.label('start');
   if (start !== undefined) return start >>> 0;
   return segments.length > 0 ? segments[0]!.address : 0;
+}
+
+/** An image must hold something and start inside it, on an instruction boundary (the
+ *  loader would reject it otherwise): say so here, at the .entry line or the file's start. */
+function checkRunnable(asm: Assembler, segments: readonly Segment[], entry: number, fileName: string): void {
+  const where: Where = asm.entry?.where ?? { frame: { kind: 'file', file: fileName, fileIndex: 0, macroDepth: 0, includeDepth: 1 }, line: 1, text: '', order: 0 };
+  const column = asm.entry?.col ?? 1;
+  const at = `0x${entry.toString(16)}`;
+  if (segments.length === 0) asm.diags.add(where, 1, 'the program emits no code or data (an image needs at least one byte)');
+  else if (!segments.some((seg) => entry >= seg.address && entry < seg.address + seg.bytes.length)) asm.diags.add(where, column, `entry point ${at} is outside the program's code and data`);
+  else if (entry % 4 !== 0) asm.diags.add(where, column, `entry point ${at} is not a multiple of 4`);
 }
 
 /** One row per emitted statement, sorted by address (macro lines: the line in the macro body). */

@@ -26,6 +26,7 @@ export async function assembleForCli(path: string, defines: Record<string, numbe
   const { assembleFile, formatDiagnostic } = await import('../asm/index.js');
   const result = assembleFile(path, {
     defines,
+    runnable: true,
     readFile: (p) => Buffer.from(io.readFile(p)).toString('utf8'),
   });
   if (result.image && result.diagnostics.length === 0) return { image: result.image, listing: result.listing };

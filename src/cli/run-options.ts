@@ -4,6 +4,8 @@
 import type { Command } from 'commander';
 import type { GuestInput, MachineOptions } from '../machine/run-bare.js';
 import { VMM_MODES } from '../vmm/modes/index.js';
+import { hostMemoryBytes } from '../vmm/host-frames.js';
+import { MAX_MEMORY } from '../machine/memory.js';
 import { parseCount, UsageProblem } from './command.js';
 import { loadGuests } from './guest-files.js';
 import { UserError, type Io } from './io.js';
@@ -38,6 +40,10 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   const machine = machineOptions(options, io);
   const quantum = parseCount('--quantum', String(options.quantum), 1, 1 << 30);
   if (mode === 'bare' && args.length > 1) throw new UsageProblem(`--mode bare runs one image directly on the machine (there is no VMM to share it); got ${args.length} images`);
+  if (mode !== 'bare' && hostMemoryBytes(args.length, machine.memoryBytes) > MAX_MEMORY) {
+    const need = hostMemoryBytes(args.length, machine.memoryBytes) / (1 << 20);
+    throw new UsageProblem(`--mem ${options.mem} for ${args.length} guest(s) needs ${need.toFixed(0)} MiB of host memory (guests plus shadow tables); the simulated host has at most ${MAX_MEMORY >> 20} MiB`);
+  }
   const guests = await loadGuests(args, options.define as string[], io);
   guests.forEach((g, i) => {
     try {

@@ -75,13 +75,13 @@ export const INSTRUCTIONS: readonly InstructionSpec[] = [
   { mnemonic: 'shli', opcode: 0x15, format: 'rru', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = rs1 << (uimm16 & 31)', exec: 'R[a] = R[b] << imm;' },
   { mnemonic: 'shri', opcode: 0x16, format: 'rru', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = rs1 >> (uimm16 & 31), logical', exec: 'R[a] = R[b] >>> imm;' },
   { mnemonic: 'sari', opcode: 0x17, format: 'rru', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = rs1 >> (uimm16 & 31), arithmetic', exec: 'R[a] = R[b] >> imm;' },
-  { mnemonic: 'movi', opcode: 0x18, format: 'ri', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = simm16 (sign-extended)', exec: 'R[a] = imm;' },
+  { mnemonic: 'movi', opcode: 0x18, format: 'ri', class: 'innocuous', group: 'alu', cycles: 1, summary: 'ra = simm16 (sign-extended)', exec: 'R[a] = imm;' },
   { mnemonic: 'lui', opcode: 0x19, format: 'ru', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = uimm16 << 16', exec: 'R[a] = imm << 16;' },
   // Memory
-  { mnemonic: 'ldw', opcode: 0x20, format: 'mem', class: 'innocuous', group: 'load', cycles: 2, summary: 'rd = word at [rb + simm16] (address a multiple of 4)', exec: 'LOAD32(R[a], (R[b] + imm) | 0)' },
-  { mnemonic: 'ldb', opcode: 0x21, format: 'mem', class: 'innocuous', group: 'load', cycles: 2, summary: 'rd = byte at [rb + simm16], zero-extended', exec: 'LOAD8(R[a], (R[b] + imm) | 0)' },
-  { mnemonic: 'stw', opcode: 0x24, format: 'mem', class: 'innocuous', group: 'store', cycles: 2, summary: 'word at [rb + simm16] = rs (address a multiple of 4)', exec: 'STORE32((R[b] + imm) | 0, R[a])' },
-  { mnemonic: 'stb', opcode: 0x25, format: 'mem', class: 'innocuous', group: 'store', cycles: 2, summary: 'byte at [rb + simm16] = low byte of rs', exec: 'STORE8((R[b] + imm) | 0, R[a])' },
+  { mnemonic: 'ldw', opcode: 0x20, format: 'mem', class: 'innocuous', group: 'load', cycles: 2, summary: 'ra = word at [rb + simm16] (address a multiple of 4)', exec: 'LOAD32(R[a], (R[b] + imm) | 0)' },
+  { mnemonic: 'ldb', opcode: 0x21, format: 'mem', class: 'innocuous', group: 'load', cycles: 2, summary: 'ra = byte at [rb + simm16], zero-extended', exec: 'LOAD8(R[a], (R[b] + imm) | 0)' },
+  { mnemonic: 'stw', opcode: 0x24, format: 'mem', class: 'innocuous', group: 'store', cycles: 2, summary: 'word at [rb + simm16] = ra (address a multiple of 4)', exec: 'STORE32((R[b] + imm) | 0, R[a])' },
+  { mnemonic: 'stb', opcode: 0x25, format: 'mem', class: 'innocuous', group: 'store', cycles: 2, summary: 'byte at [rb + simm16] = low byte of ra', exec: 'STORE8((R[b] + imm) | 0, R[a])' },
   // Compare and branch
   { mnemonic: 'cmp', opcode: 0x28, format: 'rr', class: 'innocuous', group: 'alu', cycles: 1, summary: 'set Z N C V from ra - rb', exec: CMP('R[b]') },
   { mnemonic: 'cmpi', opcode: 0x29, format: 'ri', class: 'innocuous', group: 'alu', cycles: 1, summary: 'set Z N C V from ra - simm16', exec: CMP('imm') },
@@ -115,9 +115,9 @@ export const INSTRUCTIONS: readonly InstructionSpec[] = [
   { mnemonic: 'tlbflush', opcode: 0x58, format: 'none', class: 'privileged', group: 'tlb', cycles: 5, summary: 'invalidate every TLB entry', exec: 'm.tlbFlush(); pc = (pc + 4) | 0; RESYNC', flow: true },
   { mnemonic: 'invlpg', opcode: 0x59, format: 'r', class: 'privileged', group: 'tlb', cycles: 2, summary: 'invalidate the TLB entry of the page holding address ra', exec: 'm.tlbInvalidate(R[a]); pc = (pc + 4) | 0; RESYNC', flow: true },
   // Sensitive but unprivileged (Popek & Goldberg): no trap in user mode
-  { mnemonic: 'getf', opcode: 0x60, format: 'r', class: 'sensitive', group: 'flags', cycles: 1, summary: 'rd = FLAGS, including IE and the mode bit S', exec: 'R[a] = fl;' },
-  { mnemonic: 'setf', opcode: 0x61, format: 'r', class: 'sensitive', group: 'flags', cycles: 1, summary: 'FLAGS = rs; in user mode only Z N C V change, IE and S are silently kept', exec: 'if (fl & F_S) { fl = R[a] & FLAGS_MASK; pc = (pc + 4) | 0; RESYNC } fl = (fl & ~15) | (R[a] & 15); pc = (pc + 4) | 0;', flow: true },
-  { mnemonic: 'cpuid', opcode: 0x62, format: 'r', class: 'sensitive', group: 'control', cycles: 2, summary: 'rd = machine id (the mid control register), in any mode', exec: 'R[a] = CR[CR_MID];' },
+  { mnemonic: 'getf', opcode: 0x60, format: 'r', class: 'sensitive', group: 'flags', cycles: 1, summary: 'ra = FLAGS, including IE and the mode bit S', exec: 'R[a] = fl;' },
+  { mnemonic: 'setf', opcode: 0x61, format: 'r', class: 'sensitive', group: 'flags', cycles: 1, summary: 'FLAGS = ra; in user mode only Z N C V change, IE and S are silently kept', exec: 'if (fl & F_S) { fl = R[a] & FLAGS_MASK; pc = (pc + 4) | 0; RESYNC } fl = (fl & ~15) | (R[a] & 15); pc = (pc + 4) | 0;', flow: true },
+  { mnemonic: 'cpuid', opcode: 0x62, format: 'r', class: 'sensitive', group: 'control', cycles: 2, summary: 'ra = machine id (the mid control register), in any mode', exec: 'R[a] = CR[CR_MID];' },
   // Paravirtualization
   { mnemonic: 'hcall', opcode: 0x70, format: 'none', class: 'hypercall', group: 'system', cycles: 1, summary: 'hypercall r0 with arguments r1..r4: trap `hypercall`, saved pc = next', exec: 'TRAP_NEXT(C_HYPERCALL)', flow: true },
 ];

@@ -23,3 +23,11 @@ export class HostFrames {
 export function framesFor(bytes: number): number {
   return Math.ceil(bytes / PAGE_SIZE);
 }
+
+/** Host frames per guest for its shadow page tables. */
+export const SHADOW_POOL_FRAMES = 96;
+
+/** Host memory for `guests` guests of `guestBytes` each: their frames and shadow pools. */
+export function hostMemoryBytes(guests: number, guestBytes: number): number {
+  return guests * (framesFor(guestBytes) + SHADOW_POOL_FRAMES) * PAGE_SIZE;
+}

@@ -11,7 +11,7 @@
 // retired plus ticks spent halted), so every guest sees exactly the timing it would see
 // alone on bare hardware, whatever the others do.
 
-import { CAUSE, CONDITION_MASK, FLAG, INTERRUPT_BASE, causeName } from '../isa/arch.js';
+import { CAUSE, CONDITION_MASK, CR, FLAG, INTERRUPT_BASE, MACHINE_ID, causeName } from '../isa/arch.js';
 import { disassemble, hex } from '../isa/disasm.js';
 import { BY_MNEMONIC, BY_OPCODE } from '../isa/table.js';
 import { sourceOf } from '../image/model.js';
@@ -77,6 +77,9 @@ export class Hypervisor implements ExecutionHooks {
   ) {
     this.fetchArray = new Int32Array(0);
     this.processor = new Processor({ memoryBytes: hostMemoryBytes, tlbSize: config.tlbSize, tlbTagged: config.tlbTagged, strict: config.strict, costs: config.costs, jit: config.jit }, this);
+    // The host is the same machine the guests would run on bare: cpuid run natively by a
+    // guest (trap mode, or guest user code) reads this.
+    this.processor.cpu.cr[CR.MID] = MACHINE_ID;
     this.guestFrameOf = new Int32Array(hostMemoryBytes / 4096).fill(-1);
     if (config.probe) this.log = new ExitLog(config.probe, config.mode.name, () => this.hostCycles, (vm, pc) => this.instructionAt(vm, pc));
   }
@@ -203,7 +206,6 @@ export class Hypervisor implements ExecutionHooks {
     vm.vcpu.halted = false;
     vm.injected++;
     const cost = this.costs.events.reflect;
-    vm.cycles += cost;
     this.eventCycles += cost;
     if (this.log) this.log.note(vm, 'interrupt-injection', vm.vcpu.pc, 'injected', cost, { irq });
     this.reflect(vm, INTERRUPT_BASE + irq, 0, vm.vcpu.pc);
@@ -247,13 +249,18 @@ export class Hypervisor implements ExecutionHooks {
   /** After an exit: back into the guest, unless the scheduler must look first. */
   private resume(vm: Vm): boolean {
     if (vm.vcpu.flags & FLAG.IE) vm.divergence = undefined;
+    // As bare hardware does after an instruction that leaves its loop: devices catch up (a
+    // level-triggered line is raised again) before the next interrupt check.
+    const devicesMoved = vm.devicesDue;
+    if (devicesMoved) {
+      vm.devicesDue = false;
+      vm.devices.bus.advance(vm.ticks);
+    }
     if (vm.running && !vm.vcpu.halted) this.deliverInterrupt(vm);
     this.toHost(vm);
     if (!vm.running || vm.vcpu.halted) return true;
     // A device the guest just programmed may now be due before the slice ends.
-    if (!vm.devicesTouched) return false;
-    vm.devicesTouched = false;
-    return this.processor.cpu.instructions + vm.devices.bus.nextEvent(vm.ticks) < this.sliceLimit;
+    return devicesMoved && this.processor.cpu.instructions + vm.devices.bus.nextEvent(vm.ticks) < this.sliceLimit;
   }
 
   /** Run one guest instruction on the virtual CPU (the emulate of trap-and-emulate). The
@@ -266,6 +273,9 @@ export class Hypervisor implements ExecutionHooks {
     }
     this.processor.cpu.instructions++;
     this.mark++;
+    // An instruction that leaves the CPU's loop on bare hardware (flow, e.g. in/out/sti/rfe)
+    // lets the devices catch up before the next one.
+    if (BY_OPCODE[word >>> 24]?.flow) vm.devicesDue = true;
     // The guest has now said for itself what IE should be: an earlier silent failure no
     // longer explains the state of the virtual IE.
     if (SETS_IE.has(word >>> 24)) vm.divergence = undefined;

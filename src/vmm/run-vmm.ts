@@ -9,7 +9,9 @@ import { causeName } from '../isa/arch.js';
 import type { ExitProbe } from './exits.js';
 import { EXIT_REASONS } from './exits.js';
 import { GuestMemory } from './guest-memory.js';
-import { framesFor, HostFrames } from './host-frames.js';
+import { framesFor, HostFrames, hostMemoryBytes, SHADOW_POOL_FRAMES } from './host-frames.js';
+
+export { SHADOW_POOL_FRAMES };
 import { Hypervisor } from './hypervisor.js';
 import type { ModeSpec } from './modes/mode.js';
 import { Vm } from './vm.js';
@@ -20,12 +22,9 @@ export interface VmmOptions extends MachineOptions {
   overhead: boolean;
 }
 
-/** Host frames per guest for its shadow page tables. */
-export const SHADOW_POOL_FRAMES = 96;
-
 export function runVirtualized(guests: readonly GuestInput[], options: VmmOptions, mode: ModeSpec, consoles: readonly ConsoleSink[], probe?: ExitProbe): GuestReport[] {
   const guestFrames = framesFor(options.memoryBytes);
-  const hostFrames = guests.length * (guestFrames + SHADOW_POOL_FRAMES);
+  const hostFrames = hostMemoryBytes(guests.length, options.memoryBytes) / 4096;
   for (const g of guests) checkFits(g.image, options.memoryBytes);
   const hv = new Hypervisor({ ...options, mode, probe }, hostFrames * 4096);
   const frames = new HostFrames(hostFrames);

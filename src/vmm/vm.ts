@@ -49,8 +49,8 @@ export class Vm implements VirtualPlatform {
   readonly traps = new Map<number, number>();
   readonly tlb: TlbFigures = { lookups: 0, hits: 0, misses: 0, flushes: 0, invalidations: 0, walkReferences: 0 };
   injected = 0;
-  /** An emulated instruction reached a device since the VMM last looked at device deadlines. */
-  devicesTouched = false;
+  /** An emulated instruction after which bare hardware lets its devices catch up. */
+  devicesDue = false;
   notes = 0;
   /** The last silent divergence that left the virtual IE wrong (trap mode). */
   divergence: Divergence | undefined;
@@ -103,7 +103,6 @@ export class Vm implements VirtualPlatform {
     const bus = this.devices.bus;
     if (!bus.owns(port)) return NO_DEVICE;
     bus.advance(this.ticks);
-    this.devicesTouched = true;
     return bus.read(port);
   }
 
@@ -111,7 +110,6 @@ export class Vm implements VirtualPlatform {
     const bus = this.devices.bus;
     if (!bus.owns(port)) return;
     bus.advance(this.ticks);
-    this.devicesTouched = true;
     bus.write(port, value);
   }
 
