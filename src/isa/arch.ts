@@ -56,6 +56,12 @@ export const CAUSE = Object.fromEntries(CAUSES.map((c) => [c.name.toUpperCase().
 };
 export const INTERRUPT_BASE = 16;
 
+/** The pc of the instruction that caused a trap, from its saved pc (sys, brk and hcall save
+ *  the next instruction's pc; faults their own; interrupts the pc they interrupted). */
+export function trappingPc(cause: number, savedPc: number): number {
+  return CAUSES.find((c) => c.code === cause)?.savedPc === 'next' ? (savedPc - 4) | 0 : savedPc;
+}
+
 /** Name of a cause code, including interrupts ("irq0"...). */
 export function causeName(code: number): string {
   if (code >= INTERRUPT_BASE) return `irq${code - INTERRUPT_BASE}`;

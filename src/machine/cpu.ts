@@ -2,7 +2,7 @@
 // instructions: trap entry and control-register writes. The bare machine applies them to
 // the physical CPU; the VMM applies the very same functions to a guest's virtual CPU.
 
-import { CAUSE, causeName, CONTROL_REGISTERS, CR, FLAG, INTERRUPT_BASE } from '../isa/arch.js';
+import { CAUSE, causeName, CONTROL_REGISTERS, CR, FLAG, INTERRUPT_BASE, trappingPc } from '../isa/arch.js';
 import { hex } from '../isa/disasm.js';
 
 export class CpuState {
@@ -62,10 +62,12 @@ export class TrapGuard {
   private retiredAtLastTrap = -1;
 
   /** undefined when the trap can be taken (and is recorded), else why the CPU must stop.
-   *  `where` describes the trapping pc for the message. */
-  check(cpu: CpuState, cause: number, addr: number, where: () => string): string | undefined {
+   *  `where` describes an instruction's pc for the message: the one that trapped (for sys,
+   *  brk and hcall, whose saved pc is the next one, the instruction before `pc`). */
+  check(cpu: CpuState, cause: number, addr: number, pc: number, where: (pc: number) => string): string | undefined {
     const fault = isFault(cause);
-    const what = () => `${causeName(cause)} trap at ${where()}${fault && addr ? `, address ${hex(addr, 8)}` : ''}`;
+    const at = trappingPc(cause, pc);
+    const what = () => `${causeName(cause)} trap at ${where(at)}${fault && addr ? `, address ${hex(addr, 8)}` : ''}`;
     if (fault && cpu.instructions === this.retiredAtLastTrap) return `double fault: ${what()} while entering the trap handler`;
     if ((cpu.cr[CR.TVEC]! & ~3) === 0) return `unhandled ${what()}: no trap handler (tvec = 0)`;
     this.retiredAtLastTrap = cpu.instructions;

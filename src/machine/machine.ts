@@ -180,7 +180,7 @@ export class Machine implements ExecutionHooks {
   raise(cause: number, addr: number, pc: number): boolean {
     this.traps.set(cause, (this.traps.get(cause) ?? 0) + 1);
     this.eventCycles += this.config.costs.events.trap;
-    const failure = this.trapGuard.check(this.cpu, cause, addr, () => this.describe(pc));
+    const failure = this.trapGuard.check(this.cpu, cause, addr, pc, (at) => this.describe(at));
     if (failure) {
       this.stop('faulted', failure);
       return true;

@@ -11,7 +11,7 @@
 // retired plus ticks spent halted), so every guest sees exactly the timing it would see
 // alone on bare hardware, whatever the others do.
 
-import { CAUSE, CONDITION_MASK, CR, FLAG, INTERRUPT_BASE, MACHINE_ID, causeName } from '../isa/arch.js';
+import { CAUSE, CONDITION_MASK, CR, FLAG, INTERRUPT_BASE, MACHINE_ID, causeName, trappingPc } from '../isa/arch.js';
 import { disassemble, hex } from '../isa/disasm.js';
 import { BY_MNEMONIC, BY_OPCODE } from '../isa/table.js';
 import { sourceOf } from '../image/model.js';
@@ -214,7 +214,7 @@ export class Hypervisor implements ExecutionHooks {
   /** Deliver a trap to the guest kernel on its virtual CPU, as its hardware would. */
   private reflect(vm: Vm, cause: number, addr: number, pc: number): void {
     vm.traps.set(cause, (vm.traps.get(cause) ?? 0) + 1);
-    const failure = vm.trapGuard.check(vm.vcpu, cause, addr, () => this.where(vm, pc, true));
+    const failure = vm.trapGuard.check(vm.vcpu, cause, addr, pc, (at) => this.where(vm, at, true));
     if (failure) {
       vm.vcpu.pc = pc;
       this.count(vm, 'triple-fault', this.costs.events.vmmTrap);
@@ -304,7 +304,7 @@ export class Hypervisor implements ExecutionHooks {
   private reflectExit(vm: Vm, cause: number, addr: number, pc: number): void {
     const cost = this.costs.events.vmmTrap + this.costs.events.reflect;
     this.count(vm, 'exception', cost);
-    if (this.log) this.log.exit(vm, 'exception', pc, 'reflected', cost, { cause: causeName(cause), ...(addr ? { address: addr } : {}) });
+    if (this.log) this.log.exit(vm, 'exception', trappingPc(cause, pc), 'reflected', cost, { cause: causeName(cause), ...(addr ? { address: addr } : {}) });
     this.reflect(vm, cause, addr, pc);
   }
 
