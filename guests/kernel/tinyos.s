@@ -14,9 +14,11 @@
 ;
 ; Interrupt-safe sections save and restore IE x86 style: getf rX; cli ... setf rX (pushf,
 ; cli, popf). Run deprivileged under trap-and-emulate, `setf` silently keeps IE (it does not
-; trap in user mode), so the virtual IE is never restored and the kernel's next wait with
-; hlt never wakes up: the VMM stops it and names that setf. That is the point; the kernel
-; does not paper over it.
+; trap in user mode), so the virtual IE is never restored. With a disk, the kernel's wait
+; for the disk interrupt (hlt) then never wakes up: the VMM stops it and names that setf.
+; Without a disk there is no such wait, and the damage shows instead as the tasks running in
+; another order than on bare hardware (their first time slices are lost). That is the
+; point; the kernel does not paper over it.
 ;
 ; Physical memory (1 MiB by default; the kernel uses at most the first 4 MiB):
 ;

@@ -27,7 +27,6 @@ export async function assembleForCli(path: string, defines: Record<string, numbe
   const result = assembleFile(path, {
     defines,
     runnable: true,
-    readFile: (p) => Buffer.from(io.readFile(p)).toString('utf8'),
   });
   if (result.image && result.diagnostics.length === 0) return { image: result.image, listing: result.listing };
   for (const d of result.diagnostics) {

@@ -25,3 +25,8 @@ export function parseCount(name: string, text: string, min = 0, max = Number.MAX
 
 /** Raised while parsing options: reported like commander's own usage errors (status 2). */
 export class UsageProblem extends Error {}
+
+/** Option parser for repeatable options: collects every value, in order. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

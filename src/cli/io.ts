@@ -1,7 +1,7 @@
 // How the CLI reaches the outside world: two output streams, colour, files. main() takes an
 // Io so that tests run commands in-process and read what they printed.
 
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 
 /** An output stream that accepts text or bytes. */
 export interface Writer {
@@ -119,6 +119,26 @@ export function readUserFile(path: string): Uint8Array {
   } catch (e) {
     throw new UserError(`${path}: ${fileProblem(e)}`);
   }
+}
+
+/** All of standard input (a pipe, a file or a socket), for `--input -`. */
+export function readStdin(): Uint8Array {
+  const chunks: Buffer[] = [];
+  const chunk = Buffer.alloc(1 << 16);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, chunk, 0, chunk.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue; // a non-blocking pipe or socket with nothing yet
+      if (code === 'EOF') break;
+      throw new UserError(`standard input: ${fileProblem(e)}`);
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(chunk.subarray(0, n)));
+  }
+  return Buffer.concat(chunks);
 }
 
 export function fileProblem(e: unknown): string {

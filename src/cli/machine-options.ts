@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { CostModelError, makeCostModel } from '../machine/costs.js';
 import { MAX_MEMORY, parseSize } from '../machine/memory.js';
 import type { MachineOptions } from '../machine/run-bare.js';
-import { parseCount, UsageProblem } from './command.js';
+import { collect, parseCount, UsageProblem } from './command.js';
 import { UserError, type Io } from './io.js';
 
 export const DEFAULTS = { mem: '1M', tlb: '64', maxInstructions: '200000000' } as const;
@@ -18,7 +18,7 @@ export function defineMachineOptions(cmd: Command): Command {
     .option('--max-instructions <n>', 'stop a guest after this many instructions (status 1, reason "limit")', DEFAULTS.maxInstructions)
     .option('--no-jit', 'interpret every instruction instead of compiling hot blocks (slower; the same results)')
     .option('--cost-model <file.json>', 'override cycle costs, e.g. {"instructions": {"div": 40}, "events": {"trap": 80}}')
-    .option('-D, --define <NAME[=VALUE]>', 'define a symbol when assembling .s inputs (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[]);
+    .option('-D, --define <NAME[=VALUE]>', 'define a symbol when assembling .s inputs (repeatable)', collect);
 }
 
 export function machineOptions(options: Record<string, unknown>, io: Io): MachineOptions {

@@ -44,7 +44,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   }
   try {
     if (argv.length === 0) {
-      program.outputHelp();
+      program.outputHelp({ error: true });
       return EXIT.USAGE;
     }
     await program.parseAsync([...argv], { from: 'user' });

@@ -6,9 +6,9 @@ import type { GuestInput, MachineOptions } from '../machine/run-bare.js';
 import { VMM_MODES } from '../vmm/modes/index.js';
 import { hostMemoryBytes } from '../vmm/host-frames.js';
 import { MAX_MEMORY } from '../machine/memory.js';
-import { parseCount, UsageProblem } from './command.js';
+import { collect, parseCount, UsageProblem } from './command.js';
 import { loadGuests } from './guest-files.js';
-import { UserError, type Io } from './io.js';
+import { readStdin, UserError, type Io } from './io.js';
 import { checkFits, LoadError } from '../image/fits.js';
 import { defineMachineOptions, machineOptions } from './machine-options.js';
 
@@ -23,14 +23,13 @@ export interface RunInputs {
   overhead: boolean;
 }
 
-const collect = (v: string, acc: string[]) => [...acc, v];
 
-export function defineRunOptions(cmd: Command): Command {
-  cmd.argument('<images...>', 'guest images (.bin) or sources (.s)').option('--mode <mode>', `how guests run: ${MODES.join(', ')}`, 'full');
+export function defineRunOptions(cmd: Command, modes: readonly string[] = MODES): Command {
+  cmd.argument('<images...>', 'guest images (.bin) or sources (.s)').option('--mode <mode>', `how guests run: ${modes.join(', ')}`, 'full');
   return defineMachineOptions(cmd)
     .option('--quantum <n>', 'guest instructions per scheduling slice under the VMM', DEFAULT_QUANTUM)
-    .option('--input <[guest=]file>', 'console input for a guest (- for stdin; repeatable)', collect, [] as string[])
-    .option('--disk <[guest=]file>', 'disk image for a guest (default: an empty disk; repeatable)', collect, [] as string[])
+    .option('--input <[guest=]file>', 'console input for a guest (- for stdin; repeatable)', collect)
+    .option('--disk <[guest=]file>', 'disk image for a guest (repeatable; without one a guest has an empty disk)', collect)
     .option('--no-overhead', 'do not run each guest alone in bare mode to measure overhead');
 }
 
@@ -42,7 +41,7 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   if (mode === 'bare' && args.length > 1) throw new UsageProblem(`--mode bare runs one image directly on the machine (there is no VMM to share it); got ${args.length} images`);
   if (mode !== 'bare' && hostMemoryBytes(args.length, machine.memoryBytes) > MAX_MEMORY) {
     const need = hostMemoryBytes(args.length, machine.memoryBytes) / (1 << 20);
-    throw new UsageProblem(`--mem ${options.mem} for ${args.length} guest(s) needs ${need.toFixed(0)} MiB of host memory (guests plus shadow tables); the simulated host has at most ${MAX_MEMORY >> 20} MiB`);
+    throw new UsageProblem(`--mem ${options.mem} for ${args.length} guest(s) needs ${need.toFixed(1)} MiB of host memory (guests plus their shadow tables); the simulated host has at most ${MAX_MEMORY >> 20} MiB`);
   }
   const guests = await loadGuests(args, options.define as string[], io);
   guests.forEach((g, i) => {
@@ -53,8 +52,8 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
       throw e;
     }
   });
-  assignPerGuest(guests, options.input as string[], '--input', (g, path) => (g.input = path === '-' ? io.readFile('/dev/stdin') : io.readFile(path)));
-  assignPerGuest(guests, options.disk as string[], '--disk', (g, path) => (g.disk = io.readFile(path)));
+  assignPerGuest(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => (g.input = path === '-' ? readStdin() : io.readFile(path)));
+  assignPerGuest(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => (g.disk = io.readFile(path)));
   return { guests, machine, mode, quantum, overhead: options.overhead !== false };
 }
 
@@ -69,6 +68,7 @@ function assignPerGuest(guests: GuestInput[], values: readonly string[], flag: s
       assign(guests[0]!, value);
     } else {
       const names = guests.map((g) => g.name).join(', ');
+      if (eq > 0) throw new UsageProblem(`${flag} ${value}: no guest named '${value.slice(0, eq)}' (guests: ${names})`);
       throw new UsageProblem(`${flag} ${value}: with several guests, name one as ${flag} NAME=FILE (guests: ${names})`);
     }
   }

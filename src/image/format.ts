@@ -11,6 +11,8 @@ const SYMBOL_ROW = 12;
 const FILE_ROW = 4;
 const LINE_ROW = 12;
 const SYMBOL_KINDS: readonly SymbolKind[] = ['label', 'constant'];
+/** What the assembler accepts as a symbol name (so disassembly reassembles). */
+const SYMBOL_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 /** Limits that keep a hostile header from asking for absurd allocations. */
 export const LIMITS = { segments: 4096, symbols: 1 << 20, files: 4096, lines: 1 << 22 } as const;
 
@@ -113,10 +115,16 @@ export function loadImage(bytes: Uint8Array): Image {
     const at = symAt + i * SYMBOL_ROW;
     const kind = SYMBOL_KINDS[r.u32(at + 8)];
     if (!kind) throw new ImageError(at + 8, `symbol ${i}: bad kind ${r.u32(at + 8)} (0 = label, 1 = constant)`);
-    symbols.push({ value: r.u32(at) | 0, name: strings.get(r.u32(at + 4), at + 4, `symbol ${i} name`), kind });
+    const name = strings.get(r.u32(at + 4), at + 4, `symbol ${i} name`);
+    if (!SYMBOL_NAME.test(name)) throw new ImageError(at + 4, `symbol ${i}: name ${JSON.stringify(name)} is not an assembler identifier`);
+    symbols.push({ value: r.u32(at) | 0, name, kind });
   }
   const files: string[] = [];
-  for (let i = 0; i < counts.files; i++) files.push(strings.get(r.u32(fileAt + i * FILE_ROW), fileAt + i * FILE_ROW, `file ${i} name`));
+  for (let i = 0; i < counts.files; i++) {
+    const name = strings.get(r.u32(fileAt + i * FILE_ROW), fileAt + i * FILE_ROW, `file ${i} name`);
+    if (/[\u0000-\u001f\u007f]/.test(name)) throw new ImageError(fileAt + i * FILE_ROW, `file ${i}: name ${JSON.stringify(name)} contains control characters`);
+    files.push(name);
+  }
   const lines: LineEntry[] = [];
   for (let i = 0; i < counts.lines; i++) {
     const at = lineAt + i * LINE_ROW;

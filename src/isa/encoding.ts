@@ -25,11 +25,14 @@ export interface Decoded {
 
 const UNUSED = new Map<FormatName, number>(Object.keys(FORMATS).map((f) => [f as FormatName, unusedBits(f as FormatName)]));
 
-/** Decode a word; undefined when the opcode is unknown or an unused field is not zero. */
+/** Decode a word; undefined when the opcode is unknown, an unused field is not zero, or a
+ *  control-register field names no control register. */
 export function decode(word: number): Decoded | undefined {
   const spec = BY_OPCODE[word >>> 24];
   if (!spec) return undefined;
   if ((word & UNUSED.get(spec.format)!) !== 0) return undefined;
+  // A control-register field must name one (the CPU traps `illegal` otherwise).
+  if ((spec.format === 'rc' || spec.format === 'cr') && (word & 0xffff) >= CONTROL_REGISTERS.length) return undefined;
   const signed = (FORMATS[spec.format].operands as readonly OperandKind[]).some((k) => k === 'simm16' || k === 'mem');
   return {
     spec,
@@ -70,7 +73,7 @@ export function operandError(kind: OperandKind, value: OperandValue, pc: number)
     case 'cr':
       return value >= 0 && value < CONTROL_REGISTERS.length ? undefined : `no control register ${value}`;
     case 'rel24': {
-      const delta = value - pc;
+      const delta = (value - pc) | 0; // the address space wraps around
       if (delta % 4 !== 0) return `branch target 0x${(value >>> 0).toString(16)} is not a multiple of 4 from pc`;
       return rangeError('rel24', delta / 4, 'branch offset');
     }
@@ -108,7 +111,7 @@ export function encode(spec: InstructionSpec, operands: readonly OperandValue[],
       case 'C': word |= (value as number) << 12; break;
       case 'imm': word |= (value as number) & 0xffff; break;
       case 'memB': word |= ((value as MemOperand).base << 16) | ((value as MemOperand).offset & 0xffff); break;
-      case 'off': word |= (((value as number) - pc) / 4) & 0xffffff; break;
+      case 'off': word |= (((value as number) - pc) | 0) / 4 & 0xffffff; break;
       default: assertNever(field);
     }
   });

@@ -34,7 +34,6 @@ type BlockFactory = (ctx: LoopContext) => BlockFn;
 const factories = new Map<string, BlockFactory>();
 const FACTORY_CACHE_LIMIT = 50_000;
 
-const WRITEBACK = 'cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy; tlb.lookups += acc;';
 
 export class BlockCache {
   private readonly frames: (FrameBlocks | undefined)[];
@@ -108,6 +107,8 @@ export function blockSource(words: readonly number[], variant: Variant, cycles: 
       return `      { const w = ${word | 0}; n++; ${instructionCode(spec, variant, cycles[spec.opcode]! - 1, { word })}${memory ? ' if (fvpn !== 0) break body;' : ''} }`;
     })
     .join('\n');
+  // Fetches are counted by the loop; data lookups here (only when paging: no TLB otherwise).
+  const WRITEBACK = `cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy;${variant.paging ? ' tlb.lookups += acc;' : ''}`;
   const again = loops ? `if (pc !== entry || n + ${words.length} > limit) break body;` : 'break body;';
   return `${PRELUDE}
 return function block(limit) {

@@ -8,7 +8,7 @@
 
 import { CAUSE, CR, FLAG, INTERRUPT_BASE, MACHINE_ID, LR, SP } from '../isa/arch.js';
 import { disassemble, hex } from '../isa/disasm.js';
-import type { Image } from '../image/model.js';
+import { sourceOf, type Image } from '../image/model.js';
 import { checkFits, LoadError } from '../image/fits.js';
 
 export { LoadError };
@@ -96,6 +96,7 @@ export class Machine implements ExecutionHooks {
   /** Cycles of events (traps, interrupts, page walks), beyond the instructions'. */
   eventCycles = 0;
   private readonly trapGuard = new TrapGuard();
+  private image: Image | undefined;
   private termination: Termination | undefined;
 
   constructor(readonly config: MachineConfig) {
@@ -127,6 +128,7 @@ export class Machine implements ExecutionHooks {
 
   load(image: Image): void {
     checkFits(image, this.config.memoryBytes);
+    this.image = image;
     for (const seg of image.segments) this.processor.memory.writeBytes(seg.address, seg.bytes);
     resetForImage(this.processor, image, this.config.memoryBytes);
   }
@@ -165,14 +167,19 @@ export class Machine implements ExecutionHooks {
     if (problem) this.stop(problem.status, problem.reason);
   }
 
+  /** End the run. The pc reported is where the CPU stopped: the hlt it halted on, else the
+   *  instruction it would run next (or that faulted). */
   private stop(status: RunStatus, reason: string): void {
-    this.termination ??= { status, reason, pc: this.cpu.pc };
+    this.termination ??= { status, reason, pc: this.cpu.halted ? (this.cpu.pc - 4) | 0 : this.cpu.pc };
   }
 
+  /** "pc 0x... (instruction, file:line)" for messages. */
   private describe(pc: number): string {
     const pa = this.processor.mmu.peek(pc, Access.Fetch, this.cpu.flags);
     const word = pa >= 0 ? this.processor.memory.read32(pa) : undefined;
-    return word === undefined ? `pc ${hex(pc, 8)}` : `pc ${hex(pc, 8)} (${disassemble(word, pc)})`;
+    const source = this.image ? sourceOf(this.image, pc) : undefined;
+    const parts = [word === undefined ? undefined : disassemble(word, pc), source ? `${source.file}:${source.line}` : undefined].filter(Boolean);
+    return `pc ${hex(pc, 8)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
   }
 
   // ---- ExecutionHooks -------------------------------------------------------------------

@@ -58,7 +58,8 @@ export function formatSummary(report: RunReport, c: ChalkInstance): string {
   const out: string[] = [];
   for (const g of report.guests) {
     const statusColor = g.status === 'halted' ? c.green : c.red;
-    out.push(`${c.bold(g.name)} (${report.mode}): ${statusColor(g.status)}: ${g.reason} at pc ${hex(g.pc, 8)}`);
+    const where = g.reason.includes('pc 0x') ? '' : ` at pc ${hex(g.pc, 8)}`;
+    out.push(`${c.bold(g.name)} (${report.mode}): ${statusColor(g.status)}: ${g.reason}${where}`);
     out.push(`  instructions ${n(g.instructions).padStart(14)}    cycles ${n(g.cycles).padStart(16)}${g.overhead !== undefined ? `    overhead ${g.overhead.toFixed(2)}x bare` : ''}`);
     const t = g.tlb;
     out.push(`  tlb          hits ${n(t.hits)}  misses ${n(t.misses)}  flushes ${n(t.flushes)}  invlpg ${n(t.invalidations)}  walk refs ${n(t.walkReferences)}`);

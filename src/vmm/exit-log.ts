@@ -9,7 +9,8 @@ import type { ExitAction, ExitProbe, ExitReason, ExitRecord } from './exits.js';
 import { EXIT_REASONS, REASON_INDEX } from './exits.js';
 import type { Vm } from './vm.js';
 
-/** What an exit was about: the qualification fields of a record. */
+/** What an exit was about: the qualification fields of a record (values and addresses are
+ *  recorded as unsigned 32-bit numbers, like pc). */
 export type Qualification = Partial<Pick<ExitRecord, 'port' | 'value' | 'address' | 'access' | 'cause' | 'cr' | 'irq' | 'count' | 'detail'>>;
 
 /** The qualification of an emulated instruction: its port and value, register, address. */
@@ -72,8 +73,8 @@ export class ExitLog {
       insn: at.insn,
       source: at.source,
       port: q.port,
-      value: q.value,
-      address: q.address,
+      value: q.value === undefined ? undefined : q.value >>> 0,
+      address: q.address === undefined ? undefined : q.address >>> 0,
       access: q.access,
       cause: q.cause,
       cr: q.cr,

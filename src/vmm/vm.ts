@@ -151,6 +151,7 @@ export class Vm implements VirtualPlatform {
     if (!this.running) return;
     this.status = status;
     this.reason = reason;
-    this.endPc = this.vcpu.pc;
+    // Where it stopped: the hlt it halted on, else the instruction it would run next.
+    this.endPc = this.vcpu.halted ? (this.vcpu.pc - 4) | 0 : this.vcpu.pc;
   }
 }

@@ -16,7 +16,7 @@ const SAMPLE: Image = {
     { name: 'start', value: 0x1000, kind: 'label' },
     { name: 'main.loop', value: 0x1004, kind: 'label' },
     { name: 'LIMIT', value: 100, kind: 'constant' },
-    { name: 'héllo', value: 0x2000, kind: 'label' },
+    { name: '_data.end', value: 0x2000, kind: 'label' },
   ],
   files: ['prog.s', 'inc/defs.s'],
   lines: [
@@ -98,6 +98,12 @@ describe('image format', () => {
       expect(e.message).toMatch(message);
     });
   }
+
+  it('rejects symbol names the assembler could not read back, and file names with control characters', () => {
+    expect(rejects(writeImage({ ...SAMPLE, symbols: [{ name: 'C NSOLE', value: 1, kind: 'constant' }] })).message).toMatch(/symbol 0: name "C NSOLE" is not an assembler identifier/);
+    expect(rejects(writeImage({ ...SAMPLE, symbols: [{ name: 'a\nb', value: 1, kind: 'label' }] })).message).toMatch(/is not an assembler identifier/);
+    expect(rejects(writeImage({ ...SAMPLE, files: ['a.s', 'b\u001b[31m.s'] })).message).toMatch(/file 1: name .* contains control characters/);
+  });
 
   it('rejects line-map rows that are unsorted, name no file or line 0', () => {
     const unsorted = { ...SAMPLE, lines: [SAMPLE.lines[1]!, SAMPLE.lines[0]!] };

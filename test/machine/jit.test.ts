@@ -47,6 +47,28 @@ describe('block compiler: same results as the interpreter', () => {
     }
   });
 
+  it('traps taken inside hot blocks count the same (paging off and on)', () => {
+    // A handler that returns straight to a loop of sys: every pass traps inside a block.
+    const body = `
+              la r1, handler
+              mtcr tvec, r1
+              li r2, 300
+      .loop:  sys
+              subi r2, r2, 1
+              cmpi r2, 0
+              bne .loop
+              hlt
+      handler: mfcr r3, spc
+              mtcr spc, r3
+              rfe`;
+    const image = assembleText(`start:${body}`);
+    const { jit, interpreted } = withAndWithout(image);
+    expect(jit.tlb).toEqual({ lookups: 0, misses: 0, flushes: 0, walks: 0 });
+    expect({ ...jit, blocks: 0 }).toEqual({ ...interpreted, blocks: 0 });
+    const paged = withAndWithout(assemble(guestPath('bench', 'sieve.s'), { ROUNDS: 1 }));
+    expect({ ...paged.jit, blocks: 0 }).toEqual({ ...paged.interpreted, blocks: 0 });
+  });
+
   it('code that rewrites itself runs the new instructions', () => {
     // The loop patches its own `movi r3, 1` into `movi r3, 2` after 100 passes.
     const patched = encode(BY_MNEMONIC.get('movi')!, [3, 2], 0) | 0;

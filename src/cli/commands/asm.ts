@@ -1,7 +1,7 @@
 // `vmm asm SOURCE`: assemble TOY32 source to a .bin image (and optionally a listing).
 
 import { writeImage } from '../../image/format.js';
-import type { CommandSpec } from '../command.js';
+import { collect, type CommandSpec } from '../command.js';
 import { assembleForCli, parseDefines } from '../assemble.js';
 import { EXIT } from '../io.js';
 
@@ -18,7 +18,7 @@ export const asmCommand: CommandSpec = {
       .argument('<source>', 'assembly source file')
       .option('-o, --output <file>', 'image to write (default: the source with .bin)')
       .option('-l, --listing <file>', 'also write a listing: address, bytes, line, source')
-      .option('-D, --define <NAME[=VALUE]>', 'define a symbol for .if/.ifdef (repeatable; VALUE defaults to 1)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+      .option('-D, --define <NAME[=VALUE]>', 'define a symbol for .if/.ifdef (repeatable; VALUE defaults to 1)', collect)
       .addHelpText(
         'after',
         '\nErrors are reported as file:line:col with the source line; all of them, not just the first.\n\nExamples:\n  vmm asm guests/bare/hello.s                 # writes guests/bare/hello.bin\n  vmm asm kernel.s -o kernel.bin -l kernel.lst\n  vmm asm guests/kernel/tinyos.s -D PARAVIRT   # conditional assembly',

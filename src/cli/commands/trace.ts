@@ -3,13 +3,13 @@
 import type { CommandSpec } from '../command.js';
 import { UsageProblem } from '../command.js';
 import { EXIT } from '../io.js';
-import { defineRunOptions, loadRunInputs } from '../run-options.js';
+import { defineRunOptions, loadRunInputs, MODES } from '../run-options.js';
 
 export const traceCommand: CommandSpec = {
   name: 'trace',
   summary: 'run guests under the VMM and print every VM exit, as aligned text or JSON lines',
   define(cmd) {
-    defineRunOptions(cmd)
+    defineRunOptions(cmd, MODES.filter((m) => m !== 'bare'))
       .option('--exits', 'trace VM exits (the default, and for now the only kind of record)')
       .option('--format <format>', 'text (aligned, coloured on a TTY) or jsonl (one JSON object per line)', 'text')
       .option('--guest <names>', 'only these guests (comma-separated names)')
