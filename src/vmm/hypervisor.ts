@@ -11,7 +11,7 @@
 // retired plus ticks spent halted), so every guest sees exactly the timing it would see
 // alone on bare hardware, whatever the others do.
 
-import { CAUSE, CONDITION_MASK, CR, FLAG, INTERRUPT_BASE, MACHINE_ID, causeName, trappingPc } from '../isa/arch.js';
+import { ASID_LIMIT, CAUSE, CONDITION_MASK, CR, FLAG, INTERRUPT_BASE, MACHINE_ID, causeName, trappingPc } from '../isa/arch.js';
 import { disassemble, hex } from '../isa/disasm.js';
 import { BY_MNEMONIC, BY_OPCODE } from '../isa/table.js';
 import { sourceOf } from '../image/model.js';
@@ -65,7 +65,10 @@ export class Hypervisor implements ExecutionHooks {
   /** The page the CPU fetches from: virtual page number and word index of its host frame. */
   private fetchVpn = -1;
   private fetchBase = 0;
+  /** The CPU fetches from a translation (guest-kernel code in full mode), not guest memory. */
+  private fetchingTranslation = false;
   private nextAsid = 1;
+  private readonly freeAsids: number[] = [];
   /** Where exit records go; undefined when tracing is off (then none are built). */
   private readonly log: ExitLog | undefined;
   /** Cycles of the VMM's own work (exits), beyond the host CPU's instructions and walks. */
@@ -88,12 +91,17 @@ export class Hypervisor implements ExecutionHooks {
     return this.config.costs;
   }
 
+  /** An address-space id for a new shadow root. Ids of dropped roots are reused (their TLB
+   *  entries were flushed when the root was dropped), so two live roots never share one. */
   allocateAsid(): number {
-    if (this.nextAsid >= 2048) {
-      this.nextAsid = 1;
-      this.processor.tlb.flush();
-    }
+    const free = this.freeAsids.pop();
+    if (free !== undefined) return free;
+    if (this.nextAsid >= ASID_LIMIT) throw new Error('VMM bug: more live shadow roots than address-space ids');
     return this.nextAsid++;
+  }
+
+  releaseAsid(asid: number): void {
+    this.freeAsids.push(asid);
   }
 
   addVm(vm: Vm): void {
@@ -237,11 +245,14 @@ export class Hypervisor implements ExecutionHooks {
     this.mark = cpu.instructions;
   }
 
-  /** Load the vCPU onto the physical CPU: always user mode, interrupts on (the VMM's). */
+  /** Load the vCPU onto the physical CPU, always in user mode. The guest kernel runs with
+   *  the host's interrupts on (the VMM's timer must get through; a deprivileged kernel's
+   *  getf sees that, as pushf did on x86); guest user code sees its own virtual IE. */
   private toHost(vm: Vm): void {
     const cpu = this.processor.cpu;
+    const v = vm.vcpu.flags;
     cpu.pc = vm.vcpu.pc;
-    cpu.flags = (vm.vcpu.flags & CONDITION_MASK) | FLAG.IE;
+    cpu.flags = (v & CONDITION_MASK) | (v & FLAG.S ? FLAG.IE : v & FLAG.IE);
     cpu.regs.set(vm.vcpu.regs);
     vm.shadow.activate(vm.vcpu.cr, vm.vcpu.flags);
   }
@@ -345,7 +356,8 @@ export class Hypervisor implements ExecutionHooks {
     this.fromHost(vm, pc);
     const translator = this.translators.get(vm);
     const e = this.costs.events;
-    if (!translator) {
+    if (!translator || !this.fetchingTranslation) {
+      // Opcode 0xff in the guest's own code (not a translation): as on bare hardware.
       this.reflectExit(vm, CAUSE.ILLEGAL, 0, pc);
     } else if (word === CALLOUT.TRANSLATE) {
       const gpa = vm.guestMmu.peek(pc, Access.Fetch, vm.vcpu.flags);
@@ -377,10 +389,12 @@ export class Hypervisor implements ExecutionHooks {
       const translator = this.translators.get(vm);
       if (translator) {
         this.fetchArray = translator.page(this.guestFrameOf[pa >>> 12]!);
+        this.fetchingTranslation = true;
         return 0;
       }
     }
     this.fetchArray = this.processor.memory.words;
+    this.fetchingTranslation = false;
     return this.fetchBase;
   }
 

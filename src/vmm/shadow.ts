@@ -69,7 +69,7 @@ export class ShadowPaging {
     /** A walker over the guest's memory and virtual control registers. */
     private readonly guestMmu: Mmu,
     pool: Int32Array,
-    private readonly allocateAsid: () => number,
+    private readonly asids: { allocateAsid(): number; releaseAsid(asid: number): void },
   ) {
     this.freeFrames = [...pool].reverse();
     this.protection = new Uint8Array(guest.frames.length);
@@ -139,14 +139,48 @@ export class ShadowPaging {
       root.hostTable[dirIndex] = frame;
       root.tableSource[dirIndex] = tableGfn;
       this.host.memory.write32(root.hostDir * 4096 + dirIndex * 4, (frame << 12) | HOST_TABLE_BITS);
-      if (tableGfn >= 0) pushPair(this.tableUsers, tableGfn, [root, dirIndex]);
+      if (tableGfn >= 0) this.addTableUser(tableGfn, root, dirIndex);
     }
     const pteAddress = root.hostTable[dirIndex]! * 4096 + ((va >>> 12) & 1023) * 4;
     this.host.memory.write32(pteAddress, hostPte);
     const list = this.reverse.get(gfn);
-    if (list) list.push(pteAddress, va);
-    else this.reverse.set(gfn, [pteAddress, va]);
+    if (!list) this.reverse.set(gfn, [pteAddress, va]);
+    else if (list.push(pteAddress, va) >= COMPACT_FROM && isPowerOfTwo(list.length)) this.compactReverse(gfn, list);
     this.host.tlb.invalidate(va);
+  }
+
+  // The bookkeeping lists gain an entry per fill and are pruned of entries that no longer
+  // hold (dropped tables, invalidated entries, refills) each time their length doubles, so
+  // their memory stays proportional to the live shadow entries, however long a guest runs.
+
+  private compactReverse(gfn: number, list: number[]): void {
+    const frameBits = this.guest.frames[gfn]! << 12;
+    const seen = new Set<number>();
+    let kept = 0;
+    for (let i = 0; i < list.length; i += 2) {
+      const address = list[i]!;
+      if (seen.has(address) || (this.host.memory.read32(address) & ~4095) !== frameBits) continue;
+      seen.add(address);
+      list[kept++] = address;
+      list[kept++] = list[i + 1]!;
+    }
+    list.length = kept;
+  }
+
+  private addTableUser(tableGfn: number, root: ShadowRoot, dirIndex: number): void {
+    let users = this.tableUsers.get(tableGfn);
+    if (!users) this.tableUsers.set(tableGfn, (users = []));
+    if (users.push([root, dirIndex]) < COMPACT_FROM / 2 || !isPowerOfTwo(users.length)) return;
+    const seen = new Map<ShadowRoot, Set<number>>();
+    let kept = 0;
+    for (const [r, i] of users) {
+      if (!r.alive || r.tableSource[i] !== tableGfn || r.hostTable[i] === 0) continue;
+      const indexes = seen.get(r) ?? seen.set(r, new Set()).get(r)!;
+      if (indexes.has(i)) continue;
+      indexes.add(i);
+      users[kept++] = [r, i];
+    }
+    users.length = kept;
   }
 
   /** The guest wrote `gpa` (inside a protected page-table frame): drop the shadow entries
@@ -232,7 +266,7 @@ export class ShadowPaging {
       guestDir,
       view,
       hostDir: this.allocateFrame(),
-      asid: this.allocateAsid(),
+      asid: this.asids.allocateAsid(),
       tableSource: new Int32Array(1024).fill(-1),
       hostTable: new Int32Array(1024),
       lastUsed: 0,
@@ -253,11 +287,13 @@ export class ShadowPaging {
     this.freeRoot(victim[1]);
   }
 
+  /** Give a root's frames back, and its address-space id once its TLB entries are gone. */
   private freeRoot(root: ShadowRoot): void {
     root.alive = false;
     for (let i = 0; i < 1024; i++) if (root.hostTable[i]) this.freeFrames.push(root.hostTable[i]!);
     this.freeFrames.push(root.hostDir);
     this.host.tlb.flush();
+    this.asids.releaseAsid(root.asid);
   }
 
   /** A zeroed host frame from this guest's shadow pool; when the pool is dry, other roots
@@ -274,8 +310,9 @@ export class ShadowPaging {
   }
 }
 
-function pushPair<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+/** Bookkeeping lists are compacted from this length on, at every power of two. */
+const COMPACT_FROM = 128;
+
+function isPowerOfTwo(n: number): boolean {
+  return (n & (n - 1)) === 0;
 }

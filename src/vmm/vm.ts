@@ -22,6 +22,7 @@ export interface VmHost {
   readonly processor: Processor;
   readonly costs: CostModel;
   allocateAsid(): number;
+  releaseAsid(asid: number): void;
 }
 
 export interface Divergence {
@@ -73,7 +74,7 @@ export class Vm implements VirtualPlatform {
   ) {
     this.devices = createDevices(console, memory.dma(), input, disk);
     this.guestMmu = new Mmu(memory, new Tlb(1, false), this.vcpu.cr);
-    this.shadow = new ShadowPaging(host.processor, memory, this.guestMmu, shadowPool, () => host.allocateAsid());
+    this.shadow = new ShadowPaging(host.processor, memory, this.guestMmu, shadowPool, host);
     this.emulator = new Emulator(this.vcpu, host.processor.memory, host.costs, this);
     memory.onDmaWrite = (gpa, length) => {
       for (let gfn = gpa >>> 12; gfn <= (gpa + length - 1) >>> 12; gfn++) if (this.shadow.isTable(gfn)) this.shadow.reset();

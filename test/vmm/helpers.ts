@@ -1,0 +1,166 @@
+// Helpers for the VMM's black-box tests: the table of guest programs (which need a disk, a
+// define or an instruction limit), and running guests under the Hypervisor built directly
+// (as src/vmm/run-vmm.ts does) so that tests can look at final vCPU state and at host memory.
+
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Image } from '../../src/image/model.js';
+import type { GuestInput, MachineOptions } from '../../src/machine/run-bare.js';
+import type { GuestReport } from '../../src/trace/report.js';
+import { causeName } from '../../src/isa/arch.js';
+import type { ExitProbe } from '../../src/vmm/exits.js';
+import { EXIT_REASONS } from '../../src/vmm/exits.js';
+import { GuestMemory } from '../../src/vmm/guest-memory.js';
+import { framesFor, HostFrames } from '../../src/vmm/host-frames.js';
+import { Hypervisor } from '../../src/vmm/hypervisor.js';
+import { VMM_MODES } from '../../src/vmm/modes/index.js';
+import { SHADOW_POOL_FRAMES } from '../../src/vmm/run-vmm.js';
+import { Vm } from '../../src/vmm/vm.js';
+import { assemble, captureConsole, guestPath, OPTIONS, readDisk, ROOT } from '../support/guests.js';
+
+export type VmmMode = 'full' | 'trap';
+export type RunOptions = Partial<MachineOptions> & { quantum?: number };
+
+/** How to run a guest source file (path relative to guests/). */
+export interface GuestSpec {
+  /** Only included by other files: not a program by itself. */
+  includeOnly?: boolean;
+  /** Disk image (relative to guests/). */
+  disk?: string;
+  defines?: Record<string, number>;
+  /** For guests that never end: run them to this limit (status 'limit'). */
+  maxInstructions?: number;
+}
+
+/** Every .s under guests/ that needs something (anything not listed is a plain program). */
+export const GUEST_TABLE: Readonly<Record<string, GuestSpec>> = {
+  'kernel/lib.s': { includeOnly: true },
+  'kernel/vm.s': { includeOnly: true },
+  'kernel/user.s': { includeOnly: true },
+  'attack/lib.s': { includeOnly: true },
+  'kernel/tinyos.s': { disk: 'kernel/disk.txt' },
+  'attack/dma-beyond.s': { disk: 'kernel/disk.txt' },
+  'attack/spin.s': { maxInstructions: 100_000 },
+  'attack/spin-timer.s': { maxInstructions: 100_000 },
+  'bench/exits.s': { defines: { COUNT: 20_000 } },
+  'bench/sieve.s': { defines: { ROUNDS: 1 } },
+};
+
+/** Every .s file under guests/, as paths relative to guests/, sorted. */
+export function allGuestSources(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.s')) out.push(relative(guestPath(), path).split('\\').join('/'));
+    }
+  };
+  walk(guestPath());
+  return out.sort();
+}
+
+/** The programs: every guest source that is not include-only. */
+export function programs(): string[] {
+  return allGuestSources().filter((g) => !GUEST_TABLE[g]?.includeOnly);
+}
+
+const images = new Map<string, Image>();
+
+/** A guest program ready to run: its input, and the machine options its table row asks for. */
+export function guest(rel: string, name = rel.replace(/^.*\//, '').replace(/\.s$/, '')): { input: GuestInput; options: RunOptions } {
+  const spec = GUEST_TABLE[rel] ?? {};
+  let image = images.get(rel);
+  if (!image) {
+    image = assemble(guestPath(...rel.split('/')), spec.defines ?? {});
+    images.set(rel, image);
+  }
+  const input: GuestInput = { name, image, disk: spec.disk ? readDisk(spec.disk) : undefined };
+  return { input, options: spec.maxInstructions ? { maxInstructions: spec.maxInstructions } : {} };
+}
+
+export function expectedOutput(rel: string): string {
+  return readFileSync(guestPath(...rel.replace(/\.s$/, '.expected').split('/')), 'utf8');
+}
+
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** A VMM run with everything still there to look at. */
+export interface HvRun {
+  hv: Hypervisor;
+  vms: Vm[];
+  /** Each guest's shadow-pool host frames. */
+  pools: Int32Array[];
+  reports: GuestReport[];
+}
+
+/** Run guests under the software VMM exactly as runVirtualized does, but keep the
+ *  Hypervisor and the Vms (their vCPUs, memory, shadow pools). */
+export function runHv(guests: readonly GuestInput[], mode: VmmMode, options: RunOptions = {}, probe?: ExitProbe): HvRun {
+  const opts = { ...OPTIONS, ...options, quantum: options.quantum ?? 10_000 };
+  const spec = VMM_MODES.find((m) => m.name === mode)!;
+  const guestFrames = framesFor(opts.memoryBytes);
+  const hostFrames = guests.length * (guestFrames + SHADOW_POOL_FRAMES);
+  const hv = new Hypervisor({ ...opts, mode: spec, probe }, hostFrames * 4096);
+  const frames = new HostFrames(hostFrames);
+  const pools: Int32Array[] = [];
+  guests.forEach((g, i) => {
+    const memory = new GuestMemory(hv.processor.memory, frames.allocate(guestFrames));
+    const pool = frames.allocate(SHADOW_POOL_FRAMES);
+    pools.push(pool);
+    hv.addVm(new Vm(i, g.name, g.image, memory, captureConsole(), hv, pool, g.input, g.disk));
+  });
+  hv.run();
+  const reports = hv.vms.map((vm): GuestReport => {
+    vm.console.finish();
+    const exits: Record<string, number> = {};
+    EXIT_REASONS.forEach((r, k) => {
+      if (vm.exits[k]) exits[r.name] = vm.exits[k]!;
+    });
+    const traps: Record<string, number> = {};
+    for (const [cause, count] of [...vm.traps].sort((a, b) => a[0] - b[0])) traps[causeName(cause)] = count;
+    return {
+      name: vm.name,
+      status: vm.status === 'running' ? 'limit' : vm.status,
+      reason: vm.reason,
+      pc: vm.endPc,
+      console: vm.console.text(),
+      instructions: vm.vcpu.instructions,
+      cycles: vm.cycles,
+      ticks: vm.ticks,
+      tlb: vm.tlb,
+      traps,
+      exits,
+    };
+  });
+  return { hv, vms: hv.vms, pools, reports };
+}
+
+/** A guest's final architectural state under the VMM, as bareState (test/support) gives
+ *  it for the bare machine: registers, pc, FLAGS, control registers, memory hash. */
+export function vmState(vm: Vm) {
+  return {
+    regs: [...vm.vcpu.regs],
+    pc: vm.vcpu.pc,
+    flags: vm.vcpu.flags,
+    cr: [...vm.vcpu.cr],
+    instructions: vm.vcpu.instructions,
+    memory: sha256(vm.memory.readBytes(0, vm.memory.size)),
+  };
+}
+
+/** Hash of host frames (e.g. a guest's shadow pool). */
+export function framesHash(hv: Hypervisor, frames: Int32Array): string {
+  const h = createHash('sha256');
+  const bytes = hv.processor.memory.bytes;
+  for (const f of frames) h.update(bytes.subarray(f * 4096, f * 4096 + 4096));
+  return h.digest('hex');
+}
+
+/** What a guest did, for comparing runs (everything guest-visible plus its time). */
+export function outcome(r: GuestReport) {
+  return { console: r.console, status: r.status, reason: r.reason, instructions: r.instructions, ticks: r.ticks, pc: r.pc };
+}
+
+export { ROOT };

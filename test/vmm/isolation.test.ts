@@ -1,0 +1,260 @@
+// Isolation, the VMM's second test oracle (DESIGN §2): nothing a guest does can read or
+// change another guest or the VMM, or crash vmm. Every hostile guest in guests/attack/ runs
+// beside well-behaved guests (primes, tinyos with its disk, secret) under --mode full and
+// --mode trap; the well-behaved guests must end exactly as they do alone (console, status,
+// counts, registers, memory, even their shadow page tables) and the attacker must end
+// as it does on bare hardware (or, where trap-and-emulate cannot run it faithfully, at
+// least end with a stated reason).
+
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { GuestInput } from '../../src/machine/run-bare.js';
+import type { GuestReport } from '../../src/trace/report.js';
+import { guestPath, ROOT, run } from '../support/guests.js';
+import { expectedOutput, framesHash, guest, outcome, programs, runHv, vmState, type HvRun, type RunOptions, type VmmMode } from './helpers.js';
+
+const ATTACKS = programs().filter((g) => g.startsWith('attack/'));
+const VICTIMS = ['bare/primes.s', 'kernel/tinyos.s', 'bare/secret.s'];
+/** Stands in for the attacker in the baseline run (same slot, so the same host frames). */
+const STAND_IN = 'bare/hello.s';
+
+/** Attackers whose kernel uses sensitive-unprivileged instructions: plain --mode trap cannot
+ *  run them as bare hardware does (they are only required to end with a stated reason). */
+const SENSITIVE_IN_KERNEL = new Set(['attack/kread.s', 'attack/selfmod.s']);
+/** Known VMM bugs in the attacker's OWN behaviour (reported; see equivalence.test.ts). */
+const OWN_OUTPUT_BUG: Record<string, Set<VmmMode>> = {};
+/** Attackers that hang vmm in a mode (reported; checked in a child process below). */
+const HANGS: Record<string, Set<VmmMode>> = {};
+
+interface Config {
+  label: string;
+  mode: VmmMode;
+  options: RunOptions;
+  victims: string[];
+  /** Where the attacker goes among the guests. */
+  attackerFirst: boolean;
+  /** Attackers not run in this configuration. */
+  skip?: ReadonlySet<string>;
+}
+
+/** Long attackers without a sensitive instruction: plain trap mode runs them exactly as
+ *  --strict does, so they are run under --strict only (and alone in equivalence.test.ts). */
+const HEAVY_AND_NOT_SENSITIVE: ReadonlySet<string> = new Set(['attack/ports.s', 'attack/pt-escape.s', 'attack/shadow-flood.s']);
+
+const CONFIGS: Config[] = [
+  { label: 'full', mode: 'full', options: {}, victims: VICTIMS, attackerFirst: true },
+  { label: 'trap --strict', mode: 'trap', options: { strict: true }, victims: VICTIMS, attackerFirst: false },
+  // tinyos itself cannot run under plain trap-and-emulate (trap-mode.test.ts)
+  { label: 'trap', mode: 'trap', options: {}, victims: ['bare/primes.s', 'bare/secret.s'], attackerFirst: false, skip: HEAVY_AND_NOT_SENSITIVE },
+];
+
+const SHARED_LIMIT = 300_000;
+
+/** A run with a never-ending attacker needs a limit for everyone: above what the victims
+ *  need (tinyos: ~243k instructions), low enough to keep the spinning short. */
+function limitFor(attacker: string): RunOptions {
+  return guest(attacker).options.maxInstructions ? { maxInstructions: SHARED_LIMIT } : {};
+}
+
+function lineup(config: Config, attacker: string): GuestInput[] {
+  const victims = config.victims.map((v) => guest(v).input);
+  const a = guest(attacker, 'attacker').input;
+  return config.attackerFirst ? [a, ...victims] : [...victims, a];
+}
+
+const baselines = new Map<string, HvRun>();
+function baseline(config: Config, limit: RunOptions): HvRun {
+  const key = `${config.label}:${JSON.stringify(limit)}`;
+  let b = baselines.get(key);
+  if (!b) {
+    b = runHv(lineup(config, STAND_IN), config.mode, { ...config.options, ...limit });
+    baselines.set(key, b);
+  }
+  return b;
+}
+
+const bareAlone = new Map<string, GuestReport>();
+function bare(rel: string, options: RunOptions): GuestReport {
+  const key = `${rel}:${JSON.stringify(options)}`;
+  let r = bareAlone.get(key);
+  if (!r) {
+    const g = guest(rel);
+    r = run([g.input], 'bare', { ...g.options, ...options })[0]!;
+    bareAlone.set(key, r);
+  }
+  return r;
+}
+
+describe('the attack guests', () => {
+  it('are all there, each with a header saying what it attacks and what must happen', () => {
+    for (const name of ['kread', 'map-beyond', 'pt-escape', 'dma-beyond', 'ports', 'spin', 'spin-timer', 'storm', 'selfmod']) {
+      expect(ATTACKS).toContain(`attack/${name}.s`);
+    }
+    for (const rel of ATTACKS) {
+      const text = readFileSync(guestPath(...rel.split('/')), 'utf8');
+      const header = text.slice(0, text.search(/^[^;\n]/m));
+      expect(header, rel).toMatch(/^; \S+\.s - /);
+      if (rel !== 'attack/kread.s') {
+        expect(header, rel).toMatch(/Attacks:/);
+        expect(header, rel).toMatch(/What must happen:/);
+        expect(header, rel).toMatch(/Expected console output/);
+      }
+    }
+  });
+
+  it.each(ATTACKS)('%s gives its .expected output alone in bare mode', (rel) => {
+    const r = bare(rel, {});
+    expect(r.console).toBe(expectedOutput(rel));
+    const limited = guest(rel).options.maxInstructions !== undefined;
+    expect(r.status).toBe(limited ? 'limit' : rel === 'attack/map-beyond.s' ? 'faulted' : 'halted');
+    if (limited) expect(r.reason).toBe(`instruction limit of ${guest(rel).options.maxInstructions} reached`);
+  });
+
+  it('the non-terminating ones say the same whatever the limit, and the victims need less than the shared limit', () => {
+    for (const rel of ATTACKS.filter((a) => guest(a).options.maxInstructions)) {
+      expect(bare(rel, { maxInstructions: SHARED_LIMIT }).console, rel).toBe(expectedOutput(rel));
+    }
+    for (const v of VICTIMS) expect(bare(v, {}).instructions, v).toBeLessThan(SHARED_LIMIT);
+  });
+});
+
+describe('the well-behaved guests alone', () => {
+  it('give their known bare output, and the same under each configuration with a harmless neighbour', () => {
+    expect(bare('kernel/tinyos.s', {}).console).toBe(readFileSync(guestPath('kernel', 'tinyos.expected'), 'utf8'));
+    expect(bare('bare/primes.s', {}).console).toBe(readFileSync(guestPath('bare', 'primes.expected'), 'utf8'));
+    expect(bare('bare/secret.s', {}).console).toBe('secret: keeping a secret at 0x40000..0x44000\nsecret: intact in every round\n');
+    for (const config of CONFIGS) {
+      const b = baseline(config, {});
+      for (const v of config.victims) {
+        const r = b.reports.find((x) => x.name === guest(v).input.name)!;
+        const alone = bare(v, config.options);
+        expect(r.console, `${config.label}: ${v}`).toBe(alone.console);
+        expect(r.status, `${config.label}: ${v}`).toBe(alone.status);
+        expect(r.instructions, `${config.label}: ${v}`).toBe(alone.instructions);
+      }
+    }
+  });
+});
+
+for (const config of CONFIGS) {
+  describe(`under --mode ${config.label}`, () => {
+    for (const attacker of ATTACKS.filter((a) => !config.skip?.has(a))) {
+      const hangs = HANGS[attacker]?.has(config.mode);
+      (hangs ? it.todo : it)(`${attacker} cannot touch ${config.victims.join(', ')}${hangs ? ' (it hangs vmm: see the child-process test)' : ''}`, () => {
+        const limit = limitFor(attacker);
+        const base = baseline(config, limit);
+        const got = runHv(lineup(config, attacker), config.mode, { ...config.options, ...limit });
+        const offset = config.attackerFirst ? 1 : 0;
+        const attackerIndex = config.attackerFirst ? 0 : config.victims.length;
+        config.victims.forEach((v, i) => {
+          const k = i + offset;
+          const label = `${v} beside ${attacker}`;
+          // exactly as with a harmless neighbour: what it did, its final state, its memory,
+          // and the VMM's shadow page tables for it
+          expect(outcome(got.reports[k]!), label).toEqual(outcome(base.reports[k]!));
+          expect(vmState(got.vms[k]!), `${label}: final state and memory`).toEqual(vmState(base.vms[k]!));
+          expect(framesHash(got.hv, got.pools[k]!), `${label}: its shadow-pool frames`).toBe(framesHash(base.hv, base.pools[k]!));
+          // and as alone on bare hardware: same output, end, instructions and ticks
+          expect(outcome(got.reports[k]!), label).toEqual(outcome(bare(v, { ...config.options, ...limit })));
+        });
+        const a = got.reports[attackerIndex]!;
+        expect(a.reason, 'the attacker ends with a stated reason').not.toBe('');
+        expect(['halted', 'faulted', 'killed', 'limit']).toContain(a.status);
+        const faithful = !(config.mode === 'trap' && !config.options.strict && SENSITIVE_IN_KERNEL.has(attacker)) && !OWN_OUTPUT_BUG[attacker]?.has(config.mode);
+        if (faithful) {
+          const want = bare(attacker, { ...config.options, ...limit });
+          expect(a.console, `${attacker}: its own output`).toBe(want.console);
+          expect(a.status).toBe(want.status);
+          expect(a.instructions).toBe(want.instructions);
+        }
+      });
+    }
+  });
+}
+
+describe('isolation corner cases', () => {
+  it('asid-wrap with a tagged TLB cannot reach the guest beside it (an address-space id is reused only once its shadow root is gone)', () => {
+    for (const mode of ['full', 'trap'] as const) {
+      const { reports } = runHv([guest('bare/secret.s').input, guest('attack/asid-wrap.s').input], mode, { tlbTagged: true });
+      expect(reports[1]!.console, `${mode}: the attacker sees only its own zeros`).toBe(expectedOutput('attack/asid-wrap.s'));
+      expect(reports[0]!.console, `${mode}: the secret stays intact`).toBe(bare('bare/secret.s', {}).console);
+    }
+  });
+
+  it('asid-wrap with an untagged TLB is contained (every ptbr write flushes)', () => {
+    for (const mode of ['full', 'trap'] as const) {
+      const { reports } = runHv([guest('bare/secret.s').input, guest('attack/asid-wrap.s').input], mode, {});
+      expect(reports[1]!.console).toBe(expectedOutput('attack/asid-wrap.s'));
+      expect(reports[0]!.console).toBe(bare('bare/secret.s', {}).console);
+    }
+  });
+
+  it('callout-forge (the word 0xff000000 in the guest\'s own code) is an illegal instruction in --mode full too, and vmm goes on', () => {
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'dist', 'vmm.js'), 'run', 'guests/attack/callout-forge.s', 'guests/bare/primes.s', '--mode', 'full', '--max-instructions', '100000', '--no-overhead', '--json'],
+      { cwd: ROOT, encoding: 'utf8', timeout: 2500 },
+    );
+    expect(r.error, 'vmm did not finish within 2.5 s').toBeUndefined();
+    const report = JSON.parse(r.stdout) as { guests: GuestReport[] };
+    expect(report.guests[0]!.console).toBe(expectedOutput('attack/callout-forge.s'));
+    expect(report.guests[1]!.console).toBe(bare('bare/primes.s', {}).console);
+  });
+
+  it('shadow-churn: vmm\'s memory stays flat however many rounds (shadow bookkeeping is pruned)', () => {
+    const rss = (rounds: number) => {
+      const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(ROOT, 'dist', 'vmm.js'), 'run', 'guests/attack/shadow-churn.s', '-D', `ROUNDS=${rounds}`, '--mode', 'full', '-q', '--no-overhead'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`(7 each time): ${14 * rounds}\n`);
+      return Number(r.stderr.trim().split('\n').pop());
+    };
+    const small = rss(40_000);
+    const big = rss(400_000);
+    // ten times the rounds: a flat VMM stays within a few MB; this one grows ~200 bytes a round
+    expect(big - small, `max RSS ${small} KB -> ${big} KB`).toBeLessThan(24 * 1024);
+  }, 30_000);
+
+  it('callout-forge is contained under --mode trap (no translator: the words are illegal instructions)', () => {
+    const { reports } = runHv([guest('attack/callout-forge.s').input, guest('bare/primes.s').input], 'trap', {});
+    expect(reports[0]!.console).toBe(expectedOutput('attack/callout-forge.s'));
+    expect(reports[0]!.status).toBe('halted');
+    expect(reports[1]!.console).toBe(bare('bare/primes.s', {}).console);
+  });
+});
+
+describe('what the attacks show under the VMM', () => {
+  it('map-beyond and pt-escape see bus faults beyond their memory and exactly their own frames below it', () => {
+    for (const mode of ['full', 'trap'] as const) {
+      const { reports } = runHv([guest('bare/primes.s').input, guest('attack/pt-escape.s').input, guest('attack/map-beyond.s').input], mode, {});
+      expect(reports[1]!.console).toMatch(/own frames seen as themselves: 256, bus faults: 772, anomalies: 0\n.*\n.*anomalies: 0\n/);
+      expect(reports[2]!.console).not.toMatch(/ok 0x(?!1a571a57)/);
+      expect(reports[2]!.status).toBe('faulted');
+      expect(reports[2]!.reason).toMatch(/^double fault: bus trap/);
+    }
+  });
+
+  it('ports: the blind writes reach only the attacker\'s own devices (its timer, mask and disk), its console gets the one "A"', () => {
+    const { vms, reports } = runHv([guest('attack/ports.s').input, guest('bare/primes.s').input], 'trap', {});
+    expect(reports[0]!.console).toContain('(0x10 is this guest\'s console: it prints it): A\n');
+    const [attacker, primes] = vms;
+    expect(attacker!.devices.pic.mask).toBe(0x41);
+    expect(primes!.devices.pic.mask).toBe(-1); // never touched: all lines masked since reset
+    expect(primes!.devices.timer.read(0)).toBe(0);
+    expect(primes!.devices.disk.read(4)).toBe(0); // DISK_STATUS: idle
+    expect(primes!.devices.console.bytesOut).toBe(bare('bare/primes.s', {}).console.length);
+  });
+
+  it('dma-beyond: every DMA outside memory fails with BAD_ADDRESS and the code overwritten by DMA runs its new version', () => {
+    const { reports } = runHv([guest('attack/dma-beyond.s').input], 'full', {});
+    const out = reports[0]!.console;
+    expect(out.match(/: BAD_ADDRESS$/gm)).toHaveLength(8);
+    expect(out).toContain('last page of memory: unchanged\ndisk sector 0: unchanged\n');
+    expect(out).toContain('(O before, X after): OX\n');
+  });
+});

@@ -1,0 +1,99 @@
+// `vmm run` under the VMM: a summary per guest on stderr (how it ended, instructions, cycles,
+// overhead against bare, TLB figures, traps, exits by reason), and with --json one document
+// {mode, guests: [{name, status, reason, console, instructions, cycles, tlb, traps, exits}]}.
+
+import { describe, expect, it } from 'vitest';
+import { memoryIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import type { GuestReport, RunReport } from '../../src/trace/report.js';
+import { EXIT_REASONS } from '../../src/vmm/exits.js';
+import { ROOT } from '../support/guests.js';
+
+async function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  if (process.cwd() !== ROOT) process.chdir(ROOT);
+  const io = memoryIo(ROOT, false);
+  const status = await main(args, io);
+  return { status, stdout: io.out.text(), stderr: io.err.text() };
+}
+
+const GUESTS = ['guests/kernel/tinyos.s', 'guests/bare/primes.s', '--disk', 'tinyos=guests/kernel/disk.txt'];
+const REASONS = new Set<string>(EXIT_REASONS.map((r) => r.name));
+const n = (text: string) => Number(text.replace(/,/g, ''));
+
+describe('vmm run under the VMM', () => {
+  it('prints each guest\'s summary with its exits by reason and its overhead against bare', async () => {
+    for (const mode of ['full', 'trap']) {
+      const r = await cli(['run', ...GUESTS, '--mode', mode, ...(mode === 'trap' ? ['--strict'] : [])]);
+      const json = await cli(['run', ...GUESTS, '--mode', mode, ...(mode === 'trap' ? ['--strict'] : []), '--json']);
+      expect(r.status, r.stderr).toBe(0);
+      const report = JSON.parse(json.stdout) as RunReport;
+      for (const g of report.guests) {
+        const start = r.stderr.indexOf(`${g.name} (${mode}): ${g.status}: ${g.reason} at pc 0x`);
+        expect(start, `${g.name}'s summary in\n${r.stderr}`).toBeGreaterThanOrEqual(0);
+        const block = r.stderr.slice(start).split('\n').slice(0, 6);
+        const figures = block[1]!.match(/^ {2}instructions +([\d,]+) +cycles +([\d,]+) +overhead (\d+\.\d\d)x bare$/);
+        expect(figures, block[1]).not.toBeNull();
+        expect(n(figures![1]!)).toBe(g.instructions);
+        expect(n(figures![2]!)).toBe(g.cycles);
+        expect(Number(figures![3])).toBeCloseTo(g.overhead!, 2);
+        expect(g.overhead!).toBeGreaterThan(1); // the VMM's work costs cycles
+        expect(block[2]).toMatch(/^ {2}tlb +hits [\d,]+ +misses [\d,]+ +flushes [\d,]+ +invlpg [\d,]+ +walk refs [\d,]+$/);
+        expect(block[3]).toMatch(/^ {2}traps +/);
+        const exitsLine = block.find((l) => l.startsWith('  exits'))!;
+        const pairs = [...exitsLine.slice('  exits'.length).trim().matchAll(/([a-z-]+) ([\d,]+)/g)].map((m) => [m[1]!, n(m[2]!)] as const);
+        expect(pairs.length).toBeGreaterThan(0);
+        for (const [reason, count] of pairs) {
+          expect(REASONS.has(reason), reason).toBe(true);
+          expect(g.exits![reason], reason).toBe(count);
+        }
+        expect(Object.keys(g.exits!).sort()).toEqual(pairs.map(([k]) => k).sort());
+      }
+      // guest output on stdout, prefixed by the guest's name
+      expect(r.stdout).toContain('tinyos | tinyos: all tasks done\n');
+      expect(r.stdout).toContain('primes | 2 3 5 7 11');
+    }
+  });
+
+  it('--json is one document {mode, guests: [{name, status, reason, console, instructions, cycles, tlb, traps, exits}]}', async () => {
+    const r = await cli(['run', ...GUESTS, '--mode', 'full', '--json']);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as RunReport;
+    expect(doc.mode).toBe('full');
+    expect(doc.guests.map((g) => g.name)).toEqual(['tinyos', 'primes']);
+    for (const g of doc.guests as GuestReport[]) {
+      expect(typeof g.name).toBe('string');
+      expect(g.status).toBe('halted');
+      expect(g.reason).toBe('hlt with interrupts disabled');
+      expect(typeof g.console).toBe('string');
+      expect(Number.isInteger(g.instructions) && g.instructions > 0).toBe(true);
+      expect(Number.isInteger(g.cycles) && g.cycles > g.instructions).toBe(true);
+      expect(Object.keys(g.tlb).sort()).toEqual(['flushes', 'hits', 'invalidations', 'lookups', 'misses', 'walkReferences']);
+      expect(g.tlb.hits + g.tlb.misses).toBe(g.tlb.lookups);
+      expect(typeof g.traps).toBe('object');
+      for (const [reason, count] of Object.entries(g.exits!)) {
+        expect(REASONS.has(reason), reason).toBe(true);
+        expect(Number.isInteger(count) && count > 0).toBe(true);
+      }
+    }
+    expect(doc.guests[0]!.console.endsWith('tinyos: all tasks done\n')).toBe(true);
+    expect(doc.guests[0]!.traps).toMatchObject({ syscall: 22, irq2: 1 });
+    expect(doc.guests[1]!.console).toBe('2 3 5 7 11 13 17 19 23 29 31 37 41 43 47 53 59 61 67 71 73 79 83 89 97\n');
+    expect(r.stderr).toBe(''); // no summary with --json
+  });
+
+  it('a contained attacker makes the run fail (status 1) with its stated reason, never an internal error', async () => {
+    const cases: [string[], RegExp][] = [
+      [['guests/attack/map-beyond.s', 'guests/bare/primes.s', '--mode', 'full'], /map-beyond \(full\): faulted: double fault: bus trap/],
+      [['guests/attack/spin.s', 'guests/bare/primes.s', '--mode', 'trap', '--max-instructions', '50000'], /spin \(trap\): limit: instruction limit of 50000 reached/],
+      [['guests/attack/storm.s', 'guests/bare/primes.s', '--mode', 'full', '--max-instructions', '50000'], /storm \(full\): limit: instruction limit of 50000 reached/],
+    ];
+    for (const [args, reason] of cases) {
+      const r = await cli(['run', ...args, '--no-overhead']);
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(reason);
+      expect(r.stderr).toMatch(/primes \((full|trap)\): halted: hlt with interrupts disabled/);
+      expect(r.stderr).not.toContain('internal error');
+      expect(r.stdout).toContain('primes | 2 3 5 7 11');
+    }
+  });
+});

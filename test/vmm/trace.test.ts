@@ -1,0 +1,239 @@
+// The VM-exit trace (DESIGN §3): deterministic byte for byte, one JSON object per line with
+// a fixed schema, filters by guest and reason, aligned text, and streamed: a run with over a
+// million exits keeps its memory flat.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { memoryIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { recordToJson } from '../../src/trace/jsonl.js';
+import { TEXT_HEADER } from '../../src/trace/text.js';
+import { EXIT_REASONS, type ExitProbe } from '../../src/vmm/exits.js';
+import { ROOT } from '../support/guests.js';
+import { guest, runHv, type VmmMode } from './helpers.js';
+
+const BUNDLE = join(ROOT, 'dist', 'vmm.js');
+const tmp = mkdtempSync(join(tmpdir(), 'vmm-trace-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  if (process.cwd() !== ROOT) process.chdir(ROOT);
+  const io = memoryIo(ROOT, false);
+  const status = await main(args, io);
+  return { status, stdout: io.out.text(), stderr: io.err.text() };
+}
+
+/** JSON lines of a run, in-process, through the same serializer the CLI uses. */
+function jsonl(guests: string[], mode: VmmMode, options = {}): string {
+  const lines: string[] = [];
+  const probe: ExitProbe = { record: (r) => void lines.push(recordToJson(r)) };
+  runHv(guests.map((g) => guest(g).input), mode, options, probe);
+  return lines.join('');
+}
+
+const ACTIONS = new Set(['emulated', 'reflected', 'injected', 'filled', 'callout', 'translated', 'invalidated', 'killed', 'halted', 'resumed', 'switched', 'none']);
+const REQUIRED: Record<string, string> = { seq: 'number', cycle: 'number', guest: 'string', vcpu: 'number', mode: 'string', reason: 'string', code: 'number', pc: 'number', insn: 'string', action: 'string', cost: 'number', kind: 'string' };
+const OPTIONAL: Record<string, string> = { source: 'string', port: 'number', value: 'number', address: 'number', access: 'string', cause: 'string', cr: 'string', irq: 'number', count: 'number', detail: 'string' };
+
+/** Checks every line of a JSON-lines trace (plain checks: there are tens of thousands of
+ *  records); returns the parsed records. */
+function checkSchema(text: string, mode: VmmMode): Record<string, unknown>[] {
+  expect(text.endsWith('\n')).toBe(true);
+  const lines = text.slice(0, -1).split('\n');
+  const records: Record<string, unknown>[] = [];
+  const problems: string[] = [];
+  const problem = (what: string, line: string) => {
+    if (problems.length < 20) problems.push(`${what}: ${line}`);
+  };
+  let lastSeq = 0;
+  let lastCycle = -1;
+  for (const line of lines) {
+    let r: Record<string, unknown>;
+    try {
+      r = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      problem('not JSON', line);
+      continue;
+    }
+    for (const [field, type] of Object.entries(REQUIRED)) if (typeof r[field] !== type) problem(`${field} is not a ${type}`, line);
+    for (const [field, value] of Object.entries(r)) {
+      const type = REQUIRED[field] ?? OPTIONAL[field];
+      if (type === undefined) problem(`unknown field ${field}`, line);
+      else if (typeof value !== type) problem(`${field} is not a ${type}`, line);
+      else if (type === 'number' && !Number.isInteger(value)) problem(`${field} is not an integer`, line);
+    }
+    const reason = EXIT_REASONS.find((x) => x.name === r.reason);
+    if (!reason) problem('unknown reason', line);
+    else {
+      if (r.code !== reason.code) problem(`code is not ${reason.code}`, line);
+      if (r.kind !== (reason.summary.startsWith('NOT an exit') ? 'note' : 'exit')) problem('kind', line);
+    }
+    if (r.mode !== mode) problem(`mode is not ${mode}`, line);
+    if (r.vcpu !== 0) problem('vcpu', line);
+    if (!ACTIONS.has(r.action as string)) problem('action', line);
+    if (!((r.cost as number) >= 0)) problem('cost', line);
+    if (!((r.pc as number) >= 0 && (r.pc as number) < 2 ** 32)) problem('pc out of range', line);
+    if (r.source !== undefined && !/^\S+\.s:\d+$/.test(r.source as string)) problem('source is not file:line', line);
+    if (r.access !== undefined && !['read', 'write', 'fetch'].includes(r.access as string)) problem('access', line);
+    if (!((r.seq as number) > lastSeq)) problem('seq not increasing', line);
+    if (!((r.cycle as number) >= lastCycle)) problem('cycle went back', line);
+    lastSeq = r.seq as number;
+    lastCycle = r.cycle as number;
+    records.push(r);
+  }
+  expect(problems).toEqual([]);
+  expect(records.length).toBe(lines.length);
+  return records;
+}
+
+describe('JSON-lines traces', () => {
+  const fullGuests = ['kernel/tinyos.s', 'attack/pt-escape.s', 'attack/selfmod.s', 'attack/map-beyond.s', 'attack/spin-timer.s'];
+  const trapGuests = ['kernel/tinyos.s', 'attack/pt-escape.s', 'attack/map-beyond.s', 'attack/spin-timer.s'];
+  const options = { maxInstructions: 300_000 };
+  const full = jsonl(fullGuests, 'full', options);
+  const trap = jsonl(trapGuests, 'trap', options);
+
+  it('are deterministic: the same guests give byte-identical traces', () => {
+    expect(jsonl(fullGuests, 'full', options)).toBe(full);
+    expect(jsonl(trapGuests, 'trap', options)).toBe(trap);
+  });
+
+  it('have one JSON object per line, with the documented fields and types, codes as in EXIT_REASONS, seq increasing and cycle never going back', () => {
+    const seen = new Set<string>();
+    for (const [text, mode] of [[full, 'full'], [trap, 'trap']] as const) {
+      const records = checkSchema(text, mode);
+      for (const r of records) seen.add(r.reason as string);
+      expect(new Set(records.map((r) => r.guest))).toEqual(new Set((mode === 'full' ? fullGuests : trapGuests).map((g) => g.replace(/^.*\//, '').replace(/\.s$/, ''))));
+    }
+    // between them, the two runs show every kind of exit and note there is
+    expect([...seen].sort()).toEqual(EXIT_REASONS.map((r) => r.name).sort());
+  });
+
+  it('through the CLI with -o, two runs write byte-identical files', async () => {
+    const a = join(tmp, 'a.jsonl');
+    const b = join(tmp, 'b.jsonl');
+    const args = ['trace', '--exits', 'guests/kernel/tinyos.s', 'guests/bare/primes.s', '--disk', 'tinyos=guests/kernel/disk.txt', '--format', 'jsonl', '-q', '--no-overhead'];
+    const ra = await cli([...args, '-o', a]);
+    const rb = await cli([...args, '-o', b]);
+    expect(ra.status, ra.stderr).toBe(0);
+    expect(rb.status, rb.stderr).toBe(0);
+    const ta = readFileSync(a, 'utf8');
+    expect(ta.length).toBeGreaterThan(1000);
+    expect(readFileSync(b, 'utf8')).toBe(ta);
+    checkSchema(ta, 'full');
+    // with -o, the guests' console output goes to stdout
+    expect(ra.stdout).toContain('tinyos | tinyos: all tasks done\n');
+    expect(ra.stdout).toContain('primes | 2 3 5 7');
+  });
+});
+
+describe('trace filters', () => {
+  const base = ['trace', '--exits', 'guests/kernel/tinyos.s', 'guests/bare/primes.s', '--disk', 'tinyos=guests/kernel/disk.txt', '--format', 'jsonl', '-q', '--no-overhead'];
+  const parse = (s: string) => s.trim().split('\n').map((l) => JSON.parse(l) as { guest: string; reason: string; code: number });
+
+  it('--guest keeps one guest\'s records', async () => {
+    const all = parse((await cli(base)).stdout);
+    const r = await cli([...base, '--guest', 'primes']);
+    expect(r.status).toBe(0);
+    const kept = parse(r.stdout);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.every((x) => x.guest === 'primes')).toBe(true);
+    expect(kept).toEqual(all.filter((x) => x.guest === 'primes'));
+  });
+
+  it('--reason takes names and codes, and the two mean the same', async () => {
+    const byName = await cli([...base, '--reason', 'bt-translate,hidden-page-fault']);
+    const byCode = await cli([...base, '--reason', '67,65']);
+    expect(byName.status).toBe(0);
+    const kept = parse(byName.stdout);
+    expect(new Set(kept.map((x) => x.reason))).toEqual(new Set(['bt-translate', 'hidden-page-fault']));
+    expect(byCode.stdout).toBe(byName.stdout);
+    const both = await cli([...base, '--guest', 'tinyos', '--reason', 'external-interrupt']);
+    expect(parse(both.stdout).every((x) => x.guest === 'tinyos' && x.reason === 'external-interrupt' && x.code === 1)).toBe(true);
+  });
+
+  it('an unknown reason is a usage error (exit status 2) that lists the known ones', async () => {
+    for (const bad of ['bogus', '999', 'io,nope']) {
+      const r = await cli([...base, '--reason', bad]);
+      expect(r.status, bad).toBe(2);
+      expect(r.stderr).toMatch(/unknown exit reason/);
+      expect(r.stderr).toContain('hidden-page-fault (65)');
+      expect(r.stdout).toBe('');
+    }
+    const g = await cli([...base, '--guest', 'nobody']);
+    expect(g.status).toBe(2);
+  });
+});
+
+describe('text traces', () => {
+  it.each([
+    ['--strict', 0],
+    ['--no-jit', 1], // plain trap mode: tinyos is killed, and there are notes (the widest reason labels)
+  ])('have aligned columns: every record lines up with the header (trap %s)', async (flag, status) => {
+    const r = await cli(['trace', '--exits', 'guests/kernel/tinyos.s', 'guests/bare/primes.s', '--disk', 'tinyos=guests/kernel/disk.txt', '--mode', 'trap', flag as string, '-q', '--no-overhead']);
+    expect(r.status).toBe(status);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(TEXT_HEADER);
+    expect(lines.length).toBeGreaterThan(50);
+    if (status === 1) expect(r.stdout).toContain('note:sensitive-unprivileged');
+    // where each header column starts and ends
+    const col = (name: string) => TEXT_HEADER.indexOf(name);
+    const seqEnd = col('seq') + 3;
+    const cycleEnd = col('cycle') + 5;
+    const guestAt = col('guest');
+    const modeAt = col('mode');
+    const reasonAt = col('reason');
+    const codeEnd = col('code') + 4;
+    const pcAt = col('pc');
+    const insnAt = col('instruction');
+    const actionAt = col('action');
+    const costEnd = col('cost') + 4;
+    for (const line of lines.slice(1)) {
+      expect(line.slice(0, seqEnd), line).toMatch(/^ *\d+$/);
+      expect(line.slice(seqEnd, cycleEnd), line).toMatch(/^ +\d+$/);
+      expect(line.slice(guestAt, modeAt), line).toMatch(/^(tinyos|primes) +$/);
+      expect(line.slice(modeAt, reasonAt), line).toMatch(/^trap +$/);
+      expect(line.slice(reasonAt, codeEnd), line).toMatch(/^(note:)?[a-z-]+ +\d+$/);
+      expect(line.slice(pcAt, insnAt), line).toMatch(/^0x[0-9a-f]{8} +$/);
+      expect(line.slice(actionAt, costEnd), line).toMatch(/^[a-z]+ +\d+$/);
+    }
+  });
+});
+
+describe('a long trace streams', () => {
+  /** Run the bundle under /usr/bin/time: its max RSS (KB) and the trace's line count. */
+  function traced(count: number): { rssKb: number; lines: number; seconds: number } {
+    const out = join(tmp, `exits-${count}.jsonl`);
+    const t0 = performance.now();
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BUNDLE, 'trace', '--exits', 'guests/bench/exits.s', '-D', `COUNT=${count}`, '--format', 'jsonl', '-o', out, '-q', '--no-overhead'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    expect(r.status, r.stderr).toBe(0);
+    const rssKb = Number(r.stderr.trim().split('\n').pop());
+    expect(Number.isFinite(rssKb), r.stderr).toBe(true);
+    let lines = 0;
+    const bytes = readFileSync(out);
+    for (let i = 0; i < bytes.length; i++) if (bytes[i] === 10) lines++;
+    expect(statSync(out).size).toBe(bytes.length);
+    return { rssKb, lines, seconds };
+  }
+
+  it('over a million exits: the trace has them all and memory stays flat', () => {
+    const small = traced(120_000);
+    const big = traced(1_200_000);
+    expect(small.lines).toBeGreaterThan(120_000);
+    expect(big.lines).toBeGreaterThan(1_000_000);
+    expect(big.lines).toBeGreaterThan(9 * small.lines);
+    expect(big.rssKb).toBeLessThan(300 * 1024);
+    // ten times the records, nowhere near ten times the memory (a buffered trace would be)
+    expect(big.rssKb - small.rssKb).toBeLessThan(64 * 1024);
+    expect(big.rssKb).toBeLessThan(small.rssKb * 1.6);
+    expect(big.seconds).toBeLessThan(15);
+  }, 40_000);
+});
