@@ -170,7 +170,7 @@ export class Machine implements ExecutionHooks {
   /** End the run. The pc reported is where the CPU stopped: the hlt it halted on, else the
    *  instruction it would run next (or that faulted). */
   private stop(status: RunStatus, reason: string): void {
-    this.termination ??= { status, reason, pc: this.cpu.halted ? (this.cpu.pc - 4) | 0 : this.cpu.pc };
+    this.termination ??= { status, reason, pc: (this.cpu.halted ? this.cpu.pc - 4 : this.cpu.pc) >>> 0 };
   }
 
   /** "pc 0x... (instruction, file:line)" for messages. */

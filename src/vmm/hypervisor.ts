@@ -226,7 +226,7 @@ export class Hypervisor implements ExecutionHooks {
     if (failure) {
       vm.vcpu.pc = pc;
       this.count(vm, 'triple-fault', this.costs.events.vmmTrap);
-      if (this.log) this.log.exit(vm, 'triple-fault', pc, 'killed', this.costs.events.vmmTrap, { cause: causeName(cause), detail: failure });
+      if (this.log) this.log.exit(vm, 'triple-fault', trappingPc(cause, pc), 'killed', this.costs.events.vmmTrap, { cause: causeName(cause), detail: failure });
       vm.end('faulted', failure);
       return;
     }

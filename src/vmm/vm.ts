@@ -153,6 +153,6 @@ export class Vm implements VirtualPlatform {
     this.status = status;
     this.reason = reason;
     // Where it stopped: the hlt it halted on, else the instruction it would run next.
-    this.endPc = this.vcpu.halted ? (this.vcpu.pc - 4) | 0 : this.vcpu.pc;
+    this.endPc = (this.vcpu.halted ? this.vcpu.pc - 4 : this.vcpu.pc) >>> 0;
   }
 }

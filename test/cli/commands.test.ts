@@ -2,7 +2,7 @@
 // and the toolchain subcommands: asm, disasm, inspect, isa. Mostly in-process through main();
 // a few through the built bundle, which is what a student runs.
 
-import { existsSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/main.js';
@@ -15,14 +15,16 @@ afterAll(cleanTemp);
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
 describe('vmm', () => {
-  it('with no arguments prints the usage and exits 2', () => {
+  it('with no arguments prints the usage on stderr and exits 2', () => {
     const r = vmm([]);
     expect(r.status).toBe(2);
     expectClean(r);
-    const all = r.stdout + r.stderr;
-    expect(all).toContain('Usage: vmm [options] [command]');
-    for (const c of COMMANDS) expect(all).toContain(`${c.name} [options]`);
-    expect(all).toContain('Exit status: 0 success, 1 a guest failed, 2 usage or input error');
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Usage: vmm [options] [command]');
+    for (const c of COMMANDS) expect(r.stderr).toContain(`${c.name} [options]`);
+    expect(r.stderr).toContain('Exit status: 0 success, 1 a guest failed, 2 usage or input error');
+    // The same text as --help, which goes to stdout.
+    expect(r.stderr).toBe(vmm(['--help']).stdout);
   });
 
   it('--version prints the version of package.json', async () => {
@@ -95,6 +97,20 @@ describe('--help of every subcommand', () => {
     });
   }
 
+  it('shows no empty-list defaults for the repeatable options (-D, --input, --disk)', async () => {
+    for (const c of COMMANDS) {
+      const r = await vmmIn([c.name, '--help']);
+      expect(r.stdout, c.name).not.toContain('(default: [])');
+    }
+  });
+
+  it('vmm trace --help lists only the modes trace accepts', async () => {
+    const r = await vmmIn(['trace', '--help']);
+    expect(r.stdout).toMatch(/--mode <mode> +how guests run: trap, full \(default:\s+"full"\)/);
+    expect(r.stdout).not.toMatch(/how guests run: bare/);
+    expect((await vmmIn(['run', '--help'])).stdout).toMatch(/--mode <mode> +how guests run: bare, trap, full /);
+  });
+
   it('-h through the bundle', () => {
     const r = vmm(['run', '-h']);
     expect(r.status).toBe(0);
@@ -143,10 +159,12 @@ describe('vmm asm', () => {
   it('-o names the image', async () => {
     const dir = tempDir();
     const out = join(dir, 'sub.img');
+    const beside = join(ROOT, 'guests/bare/hello.bin');
+    const before = existsSync(beside) ? statSync(beside).mtimeMs : undefined;
     const r = await vmmIn(['asm', 'guests/bare/hello.s', '-o', out]);
     expect(r).toEqual({ status: 0, stdout: '', stderr: '' });
     expect(existsSync(out)).toBe(true);
-    expect(existsSync('guests/bare/hello.bin')).toBe(false);
+    expect(existsSync(beside) ? statSync(beside).mtimeMs : undefined).toBe(before); // nothing written beside the source
   });
 
   it('-l writes a listing: address, bytes, line and source', async () => {
@@ -217,6 +235,56 @@ describe('vmm asm', () => {
   it('reports a missing source as a located error, exit 2', async () => {
     const r = await vmmIn(['asm', 'no/such/file.s']);
     expectUsageError(r, "no/such/file.s:1:1: error: cannot read 'no/such/file.s': no such file");
+  });
+
+  it('a directory as the source or in .include says "is a directory"', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'inc'));
+    writeFileSync(join(dir, 'main.s'), '.include "inc"\nstart:\n        hlt\n');
+    expectUsageError(await vmmIn(['asm', dir]), `${dir}:1:1: error: cannot read '${dir}': is a directory`);
+    const r = await vmmIn(['asm', join(dir, 'main.s')]);
+    expectUsageError(r, `${join(dir, 'main.s')}:1:10: error: cannot include 'inc': is a directory`);
+    expect(r.stderr).not.toContain('no such file');
+    expect(existsSync(join(dir, 'main.bin'))).toBe(false);
+  });
+
+  // root reads any file whatever its mode, so there is nothing to deny.
+  it.skipIf(process.getuid?.() === 0)('an unreadable source or include says "permission denied"', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'secret.s'), 'start:\n        hlt\n');
+    chmodSync(join(dir, 'secret.s'), 0o000);
+    writeFileSync(join(dir, 'main.s'), '.include "secret.s"\n');
+    expectUsageError(await vmmIn(['asm', join(dir, 'secret.s')]), `cannot read '${join(dir, 'secret.s')}': permission denied`);
+    expectUsageError(await vmmIn(['asm', join(dir, 'main.s')]), "cannot include 'secret.s': permission denied");
+  });
+
+  it('refuses a program that emits nothing: exit 2, no image', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'empty.s'), '; nothing but constants\n.equ X, 1\n');
+    const r = await vmmIn(['asm', join(dir, 'empty.s')]);
+    expect(r).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: `${join(dir, 'empty.s')}:1:1: error: the program emits no code or data (an image needs at least one byte)\nvmm: ${join(dir, 'empty.s')}: 1 error; no image written\n`,
+    });
+    expect(existsSync(join(dir, 'empty.bin'))).toBe(false);
+    // vmm run x.s assembles the same way, so it refuses it too.
+    expectUsageError(await vmmIn(['run', join(dir, 'empty.s'), '--mode', 'bare']), 'error: the program emits no code or data');
+  });
+
+  it('refuses an entry point outside the program or not a multiple of 4, at the .entry line', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'far.s'), 'start:\n        hlt\n.entry 0x100\n');
+    writeFileSync(join(dir, 'odd.s'), 'start:\n        nop\n        hlt\n.entry start + 2\n');
+    const far = await vmmIn(['asm', join(dir, 'far.s')]);
+    expect(far.status).toBe(2);
+    expect(far.stderr).toBe(
+      [`${join(dir, 'far.s')}:3:1: error: entry point 0x100 is outside the program's code and data`, '  .entry 0x100', '  ^', `vmm: ${join(dir, 'far.s')}: 1 error; no image written`, ''].join('\n'),
+    );
+    const odd = await vmmIn(['asm', join(dir, 'odd.s')]);
+    expectUsageError(odd, `${join(dir, 'odd.s')}:4:1: error: entry point 0x2 is not a multiple of 4`);
+    expectUsageError(await vmmIn(['run', join(dir, 'far.s')]), 'entry point 0x100 is outside');
+    for (const f of ['far.bin', 'odd.bin']) expect(existsSync(join(dir, f)), f).toBe(false);
   });
 
   it('cannot write into a missing directory: exit 2', async () => {

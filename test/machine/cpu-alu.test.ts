@@ -217,7 +217,7 @@ describe('divide by zero', () => {
       const p = new Program().i('movi', 6, 1).i(op, 3, 1, 2).i('movi', 6, 2).i('hlt');
       const r = run(p, { regs: { 1: 100, 2: 0, 3: 77 } });
       expect(r.end.status).toBe('halted');
-      expect(r.end.pc).toBe(HANDLER + 4);
+      expect(r.end.pc).toBe(HANDLER);
       expect(r.cr[CR.CAUSE]).toBe(CAUSE.DIVIDE);
       expect(r.cr[CR.SPC]).toBe(0x1004); // the div
       expect(r.cr[CR.FADDR]).toBe(0);

@@ -105,7 +105,7 @@ describe('conditional branches', () => {
     const p = new Program().i('beq', 0x9000).i('hlt').i('hlt');
     const r = run(p, { extra: [far], before: (m) => (m.cpu.flags |= Z) });
     expect(r.regs[4]).toBe(9);
-    expect(r.end.pc).toBe(0x100c);
+    expect(r.end.pc).toBe(0x1008);
   });
 });
 
@@ -132,7 +132,7 @@ describe('jumps and calls', () => {
     expect(r.regs[1]).toBe(1);
     expect(r.regs[9]).toBe(0);
     expect(r.regs[LR]).toBe(0x1010);
-    expect(r.end.pc).toBe(0x1008);
+    expect(r.end.pc).toBe(0x1004);
   });
 
   it('jr to any multiple of 4 works', () => {
@@ -146,7 +146,7 @@ describe('jumps and calls', () => {
       it(`${op} to 0x${t.toString(16)} traps misaligned at the ${op}, faddr = target, lr untouched`, () => {
         const p = new Program().i('movi', 1, 1).i(op, 3).i('hlt').i('hlt');
         const r = run(p, { regs: { 3: t, [LR]: 0x777 } });
-        expect(r.end.pc).toBe(HANDLER + 4);
+        expect(r.end.pc).toBe(HANDLER);
         expect(r.cr[CR.CAUSE]).toBe(CAUSE.MISALIGNED);
         expect(r.cr[CR.FADDR]).toBe(t);
         expect(r.cr[CR.SPC]).toBe(0x1004);
@@ -167,7 +167,7 @@ describe('sys, brk and hcall', () => {
     const p = new Program().i('movi', 1, 1).i(op).i('movi', 2, 2).i('hlt');
     const r = run(p, { before: (m) => (m.cpu.cr[CR.FADDR] = 0x1234) });
     expect(r.end.status).toBe('halted');
-    expect(r.end.pc).toBe(HANDLER + 4);
+    expect(r.end.pc).toBe(HANDLER);
     expect(r.cr[CR.CAUSE]).toBe(cause);
     expect(r.cr[CR.SPC]).toBe(0x1008);
     expect(r.cr[CR.FADDR]).toBe(0);
@@ -194,6 +194,6 @@ describe('sys, brk and hcall', () => {
     expect(r.end.status).toBe('halted');
     expect(r.regs[5]).toBe(2);
     expect(r.regs[6]).toBe(6);
-    expect(r.end.pc).toBe(0x1010);
+    expect(r.end.pc).toBe(0x100c);
   });
 });

@@ -77,7 +77,7 @@ describe('misaligned word accesses', () => {
       const p = new Program().i('ldw', 1, { base: 2, offset: off }).i('hlt');
       const r = run(p, { regs: { 1: 99, 2: DATA } });
       expect(r.end.status).toBe('halted');
-      expect(r.end.pc).toBe(HANDLER + 4);
+      expect(r.end.pc).toBe(HANDLER);
       expect(r.cr[CR.CAUSE]).toBe(CAUSE.MISALIGNED);
       expect(r.cr[CR.FADDR]).toBe(DATA + off);
       expect(r.cr[CR.SPC]).toBe(0x1000);

@@ -43,7 +43,7 @@ describe('privileged instructions in user mode', () => {
       },
     });
     expect(r.end.status).toBe('halted');
-    expect(r.end.pc).toBe(HANDLER + 4);
+    expect(r.end.pc).toBe(HANDLER);
     expect(r.cr[CR.CAUSE]).toBe(CAUSE.PRIVILEGED);
     expect(r.cr[CR.SPC]).toBe(p.addr('user'));
     expect(r.cr[CR.FADDR]).toBe(0);
@@ -143,11 +143,12 @@ describe('rfe, cli, sti, hlt in supervisor mode', () => {
     expect(r.regs[2]).toBe(S);
   });
 
-  it('hlt with IE clear ends the run halted, pc after the hlt', () => {
+  it('hlt with IE clear ends the run halted, stopped at the hlt', () => {
     const r = run(new Program().i('movi', 1, 1).i('hlt').i('movi', 1, 2));
     expect(r.end.status).toBe('halted');
     expect(r.end.reason).toMatch(/hlt/);
-    expect(r.end.pc).toBe(0x1008);
+    expect(r.end.pc).toBe(0x1004);
+    expect(r.machine.cpu.pc).toBe(0x1008);
     expect(r.regs[1]).toBe(1);
     expect(r.machine.cpu.instructions).toBe(2);
     expect(r.machine.cpu.halted).toBe(true);

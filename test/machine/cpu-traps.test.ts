@@ -15,7 +15,7 @@ describe('trap entry', () => {
     p.label('user').i('ldw', 1, { base: 2, offset: 0 });
     const r = run(p, { handler: false, extra: [handler], regs: { 2: 0x2002 } });
     expect(r.end.status).toBe('halted');
-    expect(r.end.pc).toBe(0x3000 + 12);
+    expect(r.end.pc).toBe(0x3000 + 8);
     expect(r.regs[5]).toBe(S);
     expect(r.regs[6]).toBe(IE | Z | N);
     expect(r.cr[CR.SPC]).toBe(p.addr('user'));
@@ -36,7 +36,7 @@ describe('trap entry', () => {
     const p = new Program().li(1, 0x3003).i('mtcr', CR.TVEC, 1).i('sys');
     const r = run(p, { handler: false, extra: [handler] });
     expect(r.regs[9]).toBe(9);
-    expect(r.end.pc).toBe(0x3008);
+    expect(r.end.pc).toBe(0x3004);
   });
 
   it('counts traps by cause', () => {

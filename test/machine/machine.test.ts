@@ -164,7 +164,7 @@ describe('hlt', () => {
     const r = run(new Program().i('sti').i('hlt'));
     expect(r.end.status).toBe('faulted');
     expect(r.end.reason).toMatch(/deadlock/);
-    expect(r.end.pc).toBe(0x1008);
+    expect(r.end.pc).toBe(0x1004);
   });
 
   it('with IE clear the run ends halted even with a device event to come', () => {

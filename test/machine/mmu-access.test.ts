@@ -103,7 +103,7 @@ function observe(pdeBits: number, pteBits: number, kind: Kind, user: boolean, fr
     },
   });
   expect(r.end.status, r.end.reason).toBe('halted');
-  expect(r.end.pc).toBe(HANDLER + 4);
+  expect(r.end.pc).toBe(HANDLER);
   const m = r.machine;
   const value = kind === 'read' ? r.regs[6]! : kind === 'write' ? (frame + 4096 <= MEM ? readWord(m, frame + DATA_OFFSET) : 0) : r.regs[5]!;
   return {

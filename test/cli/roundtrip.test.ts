@@ -1,0 +1,147 @@
+// vmm disasm prints assembly that reassembles to the same image: for every guest source under
+// guests/, asm -> disasm -> asm gives byte-identical segments (by sha256, as `vmm inspect
+// --json` reports them) and the same entry point.
+
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HEADER_SIZE, writeImage } from '../../src/image/format.js';
+import type { ImageSymbol } from '../../src/image/model.js';
+import { cleanTemp, expectUsageError, ROOT, requireBundle, tempDir, vmm, vmmIn } from './helpers.js';
+
+beforeAll(requireBundle);
+afterAll(cleanTemp);
+
+const sources = (readdirSync(join(ROOT, 'guests'), { recursive: true }) as string[])
+  .filter((p) => p.endsWith('.s'))
+  .map((p) => join('guests', p))
+  .sort();
+
+/** Files that other guests .include, or that say they are include-only in their header:
+ *  fragments, assembled as part of a program. */
+const fragments = new Set<string>();
+for (const path of sources) {
+  const text = readFileSync(join(ROOT, path), 'utf8');
+  for (const m of text.matchAll(/^\s*\.include\s+"([^"]+)"/gm)) fragments.add(normalize(join(dirname(path), m[1]!)));
+  if (/include-only|included by/i.test(text.split('\n').slice(0, 3).join('\n'))) fragments.add(path);
+}
+/** A fragment that is also a complete program (kread includes the whole of tinyos) still counts. */
+const programs = sources.filter((p) => !fragments.has(p) || /^start:/m.test(readFileSync(join(ROOT, p), 'utf8')));
+
+interface Inspected {
+  entry: number;
+  segments: { address: number; size: number; sha256: string }[];
+  symbols: { name: string; value: number; kind: string }[];
+}
+
+async function inspect(image: string): Promise<Inspected> {
+  const r = await vmmIn(['inspect', image, '--json']);
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+describe('disasm then asm gives the same image', () => {
+  it('finds the guests', () => {
+    expect(programs).toEqual(expect.arrayContaining(['guests/bare/hello.s', 'guests/bare/primes.s', 'guests/kernel/tinyos.s', 'guests/attack/kread.s']));
+    for (const f of sources.filter((p) => !programs.includes(p))) expect(readFileSync(join(ROOT, f), 'utf8'), f).not.toMatch(/^\s*\.entry\b/m);
+  });
+
+  for (const source of programs) {
+    it(source, async () => {
+      const dir = tempDir();
+      const a = join(dir, 'a.bin');
+      const dis = join(dir, 'a.dis.s');
+      const b = join(dir, 'b.bin');
+      expect((await vmmIn(['asm', source, '-o', a])).status).toBe(0);
+      const d = await vmmIn(['disasm', a, '-o', dis]);
+      expect(d.status, d.stderr).toBe(0);
+      const re = await vmmIn(['asm', dis, '-o', b]);
+      expect(re.status, re.stderr).toBe(0);
+      const [ia, ib] = [await inspect(a), await inspect(b)];
+      expect(ib.entry).toBe(ia.entry);
+      expect(ib.segments).toEqual(ia.segments);
+      expect(ia.segments.length).toBeGreaterThan(0);
+      // Labels and constants come back too (under their qualified names).
+      const key = (s: { name: string; value: number; kind: string }) => `${s.kind} ${s.name}=${s.value}`;
+      expect(ib.symbols.map(key).sort()).toEqual(ia.symbols.map(key).sort());
+    });
+  }
+
+  it('through the bundle: disasm to stdout, reassemble, same sha256', () => {
+    const dir = tempDir();
+    const a = join(dir, 'tinyos.bin');
+    expect(vmm(['asm', 'guests/kernel/tinyos.s', '-o', a]).status).toBe(0);
+    const dis = vmm(['disasm', a]);
+    expect(dis.status).toBe(0);
+    const disPath = join(dir, 'tinyos.dis.s');
+    writeFileSync(disPath, dis.stdout);
+    expect(vmm(['asm', disPath]).status).toBe(0);
+    const ia = JSON.parse(vmm(['inspect', a, '--json']).stdout) as Inspected;
+    const ib = JSON.parse(vmm(['inspect', join(dir, 'tinyos.dis.bin'), '--json']).stdout) as Inspected;
+    expect(ib.entry).toBe(ia.entry);
+    expect(ib.segments).toEqual(ia.segments);
+  });
+});
+
+describe('images not made by vmm asm', () => {
+  /** An image of one hlt at 0 with the label start, a constant named `name`, and one source file. */
+  function imageWith(name: string, file = 's.s'): Uint8Array {
+    const symbols: ImageSymbol[] = [
+      { name: 'start', value: 0, kind: 'label' },
+      { name, value: 0x10, kind: 'constant' },
+    ];
+    return writeImage({ entry: 0, segments: [{ address: 0, bytes: Uint8Array.of(0, 0, 0, 0x53) }], symbols, files: [file], lines: [{ address: 0, file: 0, line: 2 }] });
+  }
+  const SYMBOL_ROWS = HEADER_SIZE + 12; // after the header and the one segment row
+  const FILE_ROWS = SYMBOL_ROWS + 2 * 12;
+
+  function save(bytes: Uint8Array): string {
+    const path = join(tempDir(), 'odd.bin');
+    writeFileSync(path, bytes);
+    return path;
+  }
+
+  it('a symbol name that is not an assembler identifier is rejected by inspect, disasm and run: exit 2 with its offset', async () => {
+    // Printed as it is, such a name would break the disassembly (a space or ';' does not
+    // reassemble, a newline injects lines, escape codes reach the terminal).
+    for (const name of ['C NSOLE', '\nhlt\n', 'a;b', 'x:y', '1abc', 'r1-2', '\x1b[31mred', 'caf\u00e9']) {
+      const path = save(imageWith(name));
+      const at = SYMBOL_ROWS + 12 + 4; // symbol 1's name field
+      const message = `vmm: ${path}: offset ${at} (0x${at.toString(16)}): symbol 1: name ${JSON.stringify(name)} is not an assembler identifier\n`;
+      for (const args of [['inspect', path], ['disasm', path], ['run', path, '--mode', 'bare']]) {
+        const r = await vmmIn(args);
+        expect(r, `${JSON.stringify(name)}: vmm ${args[0]}`).toEqual({ status: 2, stdout: '', stderr: message });
+      }
+    }
+  });
+
+  it('through the bundle: a name with a newline injects nothing, exit 2', () => {
+    const path = save(imageWith('\nhlt\n'));
+    const r = vmm(['disasm', path]);
+    expect(r).toEqual({ status: 2, stdout: '', stderr: `vmm: ${path}: offset 68 (0x44): symbol 1: name "\\nhlt\\n" is not an assembler identifier\n` });
+  });
+
+  it('a source file name with a control character is rejected: exit 2 with the offset of its row', async () => {
+    for (const file of ['a\tb.s', 'x\ny.s', '\x1b[2Jclear.s', 'del\x7f.s']) {
+      const path = save(imageWith('CONSOLE', file));
+      expectUsageError(await vmmIn(['inspect', path]), `vmm: ${path}: offset ${FILE_ROWS} (0x${FILE_ROWS.toString(16)}): file 0: name ${JSON.stringify(file)} contains control characters`);
+      expectUsageError(await vmmIn(['run', path, '--mode', 'trap']), `file 0: name ${JSON.stringify(file)} contains control characters`);
+    }
+  });
+
+  it('identifiers with dots, underscores and digits load, and the disassembly reassembles', async () => {
+    for (const name of ['CONSOLE', '_x9', 'start.loop', 'A.b_c.d9']) {
+      const path = save(imageWith(name, 'dir with spaces/\u00fcnicode.s'));
+      const inspected = await vmmIn(['inspect', path]);
+      expect(inspected.status, inspected.stderr).toBe(0);
+      expect(inspected.stdout).toContain(`  0x00000010  constant  ${name}`);
+      const dis = await vmmIn(['disasm', path, '-o', `${path}.s`]);
+      expect(dis.status, dis.stderr).toBe(0);
+      const re = await vmmIn(['asm', `${path}.s`, '-o', `${path}.2.bin`]);
+      expect(re.stderr, name).toBe('');
+      const doc = JSON.parse((await vmmIn(['inspect', `${path}.2.bin`, '--json'])).stdout) as Inspected;
+      expect(doc.symbols).toContainEqual({ name, value: 0x10, kind: 'constant' });
+      expect(doc.segments[0]!.size).toBe(4);
+    }
+  });
+});

@@ -1,0 +1,448 @@
+// vmm run: guests bare, under trap-and-emulate and under full virtualization; exact console
+// output, the summary and --json report, how a failing guest ends (status 1 with its reason),
+// and every bad option (status 2 naming the flag).
+
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanTemp, expectClean, expectedOf, expectUsageError, FIXTURES, requireBundle, ROOT, tempDir, vmm, vmmIn, type Result } from './helpers.js';
+
+beforeAll(requireBundle);
+afterAll(cleanTemp);
+
+const HELLO = 'guests/bare/hello.s';
+const PRIMES = 'guests/bare/primes.s';
+const TINYOS = 'guests/kernel/tinyos.s';
+const DISK = 'guests/kernel/disk.txt';
+const hello = expectedOf('guests/bare/hello.expected');
+const primes = expectedOf('guests/bare/primes.expected');
+const tinyos = expectedOf('guests/kernel/tinyos.expected');
+
+interface GuestJson {
+  name: string;
+  status: string;
+  reason: string;
+  pc: number;
+  console: string;
+  instructions: number;
+  cycles: number;
+  ticks: number;
+  tlb: Record<string, number>;
+  traps: Record<string, number>;
+  exits?: Record<string, number>;
+  notes?: Record<string, number>;
+  overhead?: number;
+}
+
+async function json(args: string[]): Promise<{ r: Result; doc: { mode: string; guests: GuestJson[] } }> {
+  const r = await vmmIn(['run', ...args, '--json']);
+  return { r, doc: JSON.parse(r.stdout) };
+}
+
+describe('vmm run: the guests in every mode', () => {
+  for (const mode of ['bare', 'trap', 'full']) {
+    it(`hello and primes --mode ${mode}: exact console output, exit 0`, async () => {
+      for (const [path, expected] of [
+        [HELLO, hello],
+        [PRIMES, primes],
+      ] as const) {
+        const r = await vmmIn(['run', path, '--mode', mode]);
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stdout).toBe(expected);
+        const name = path.includes('hello') ? 'hello' : 'primes';
+        expect(r.stderr).toMatch(new RegExp(`^${name} \\(${mode}\\): halted: hlt with interrupts disabled at pc 0x[0-9a-f]{8}$`, 'm'));
+      }
+      // The pc is that of the hlt the guest halted on (hello.s:16), not the one after it.
+      expect((await vmmIn(['run', HELLO, '--mode', mode])).stderr.split('\n')[0]).toBe(`hello (${mode}): halted: hlt with interrupts disabled at pc 0x00000020`);
+      const { doc } = await json([HELLO, '--mode', mode]);
+      expect(doc.guests[0]).toMatchObject({ status: 'halted', reason: 'hlt with interrupts disabled', pc: 0x20 });
+    });
+  }
+
+  it('cpuid gives the machine id ("TOY1") in every mode, with and without --strict', async () => {
+    // Under trap-and-emulate the deprivileged kernel runs cpuid natively: it must still see the id.
+    const src = join(tempDir(), 'cpuid.s');
+    writeFileSync(src, 'start:\n        cpuid   r1\n        movi    r3, 4\n.next:\n        out     0x10, r1\n        shri    r1, r1, 8\n        addi    r3, r3, -1\n        cmpi    r3, 0\n        bne     .next\n        movi    r1, 10\n        out     0x10, r1\n        hlt\n');
+    for (const mode of ['bare', 'trap', 'full']) {
+      for (const strict of [[], ['--strict']]) {
+        expect(await vmmIn(['run', src, '--mode', mode, '-q', ...strict]), `${mode} ${strict.join('')}`).toEqual({ status: 0, stdout: 'TOY1\n', stderr: '' });
+      }
+    }
+  });
+
+  it('tinyos --mode bare and --mode full with --disk FILE: exact output, exit 0', async () => {
+    for (const mode of ['bare', 'full']) {
+      const r = await vmmIn(['run', TINYOS, '--mode', mode, '--disk', DISK]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toBe(tinyos);
+      expect(r.stderr).toContain(`tinyos (${mode}): halted`);
+    }
+  });
+
+  it('tinyos with --disk NAME=FILE, and with no disk', async () => {
+    const named = await vmmIn(['run', TINYOS, '--mode', 'full', '--disk', `tinyos=${DISK}`, '-q']);
+    expect(named).toEqual({ status: 0, stdout: tinyos, stderr: '' });
+    const none = await vmmIn(['run', TINYOS, '--mode', 'bare', '-q']);
+    expect(none.stdout).toBe(expectedOf('guests/kernel/tinyos.nodisk.expected'));
+  });
+
+  it('tinyos --mode trap: exit 1, killed, and the reason names the setf that went wrong', async () => {
+    const r = await vmmIn(['run', TINYOS, '--mode', 'trap', '--disk', DISK]);
+    expect(r.status).toBe(1);
+    expectClean(r);
+    expect(r.stdout).toBe('tinyos: booting\ntinyos: paging on\n');
+    expect(r.stderr).toMatch(/^tinyos \(trap\): killed: cannot make progress: hlt with virtual interrupts disabled, because setf at pc 0x[0-9a-f]{8} \(setf r\d+, guests\/kernel\/tinyos\.s:\d+\) ran deprivileged without an exit: it asked for IE=1 and the virtual IE stayed 0$/m);
+    // The reason names a pc already: no second "at pc ..." after it.
+    expect(r.stderr.split('\n')[0]!.match(/ pc 0x/g)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^ {2}notes {8}sensitive-unprivileged \d+$/m);
+  });
+
+  it('tinyos --mode trap --strict runs correctly (the classically virtualizable machine)', async () => {
+    const r = await vmmIn(['run', TINYOS, '--mode', 'trap', '--strict', '--disk', DISK]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(tinyos);
+    expect(r.stderr).not.toContain('sensitive-unprivileged');
+  });
+
+  it('the kread attack: the kernel kills the task, the guest halts, exit 0', async () => {
+    const r = await vmmIn(['run', 'guests/attack/kread.s', '--mode', 'full', '-q']);
+    expect(r).toEqual({ status: 0, stdout: expectedOf('guests/attack/kread.expected'), stderr: '' });
+  });
+
+  it('two guests: every console line prefixed with its guest name, both summaries on stderr', () => {
+    const r = vmm(['run', TINYOS, PRIMES, '--mode', 'full', '--disk', `tinyos=${DISK}`]);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.every((l) => /^(tinyos|primes) \| /.test(l))).toBe(true);
+    expect(lines.filter((l) => l.startsWith('primes | ')).map((l) => l.slice(9) + '\n').join('')).toBe(primes);
+    expect(lines.filter((l) => l.startsWith('tinyos | ')).map((l) => l.slice(9) + '\n').join('')).toBe(tinyos);
+    expect(r.stderr).toMatch(/^tinyos \(full\): halted/m);
+    expect(r.stderr).toMatch(/^primes \(full\): halted/m);
+  });
+
+  it('the same image twice: the guests are named hello and hello-2', async () => {
+    const r = await vmmIn(['run', HELLO, HELLO, '-q']);
+    expect(r.stdout).toBe('hello | hello, world\nhello-2 | hello, world\n');
+  });
+
+  it('a .bin image runs like its source', async () => {
+    const image = join(tempDir(), 'primes.bin');
+    expect((await vmmIn(['asm', PRIMES, '-o', image])).status).toBe(0);
+    const r = await vmmIn(['run', image, '--mode', 'bare']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(primes);
+    expect(r.stderr).toMatch(/^primes \(bare\): halted/m);
+  });
+
+  it('is deterministic: the same inputs give the same report', async () => {
+    const a = await json([TINYOS, PRIMES, '--disk', `tinyos=${DISK}`, '--quantum', '777']);
+    const b = await json([TINYOS, PRIMES, '--disk', `tinyos=${DISK}`, '--quantum', '777']);
+    expect(a.r.stdout).toBe(b.r.stdout);
+  });
+
+  it('--no-jit, --tlb-tagged, --tlb 1, --mem 64K and --quantum 1 change figures, never console output', async () => {
+    for (const extra of [['--no-jit'], ['--tlb-tagged'], ['--tlb', '1'], ['--mem', '64K'], ['--quantum', '1'], ['--tlb', '4096', '--mem', '16M']]) {
+      const r = await vmmIn(['run', HELLO, PRIMES, '-q', ...extra]);
+      expect(r.status, extra.join(' ')).toBe(0);
+      expect(r.stdout).toBe(`hello | ${hello}primes | ${primes}`);
+    }
+  });
+});
+
+describe('vmm run: stdout and stderr', () => {
+  it('guest output on stdout, the summary on stderr', () => {
+    const r = vmm(['run', HELLO, '--mode', 'trap']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(hello);
+    const summary = r.stderr.split('\n');
+    expect(summary[0]).toBe('hello (trap): halted: hlt with interrupts disabled at pc 0x00000020');
+    expect(summary[1]).toMatch(/^ {2}instructions {13}84 {4}cycles +[\d,]+ {4}overhead \d+\.\d\dx bare$/);
+    expect(summary[2]).toMatch(/^ {2}tlb {10}hits \d+ {2}misses \d+ {2}flushes \d+ {2}invlpg \d+ {2}walk refs \d+$/);
+    expect(summary[3]).toBe('  traps        none');
+    expect(summary[4]).toMatch(/^ {2}exits {8}io 13 {2}hidden-page-fault 1 {2}hlt 1$/);
+  });
+
+  it('-q leaves stderr empty; --no-overhead drops the comparison against bare', async () => {
+    expect(await vmmIn(['run', HELLO, '-q'])).toEqual({ status: 0, stdout: hello, stderr: '' });
+    const r = await vmmIn(['run', HELLO, '--no-overhead']);
+    expect(r.stderr).not.toContain('overhead');
+    expect((await vmmIn(['run', HELLO])).stderr).toMatch(/overhead \d+\.\d\dx bare/);
+  });
+
+  it('the bare summary has no exits line', async () => {
+    const r = await vmmIn(['run', HELLO, '--mode', 'bare']);
+    expect(r.stderr.split('\n')).toEqual([
+      'hello (bare): halted: hlt with interrupts disabled at pc 0x00000020',
+      '  instructions             84    cycles              215',
+      '  tlb          hits 0  misses 0  flushes 0  invlpg 0  walk refs 0',
+      '  traps        none',
+      '',
+    ]);
+  });
+});
+
+describe('vmm run --json', () => {
+  it('one document {mode, guests:[{name,status,reason,console,instructions,cycles,ticks,tlb,traps,exits}]}', async () => {
+    const { r, doc } = await json([HELLO, PRIMES, '--mode', 'full']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(Object.keys(doc)).toEqual(['mode', 'guests']);
+    expect(doc.mode).toBe('full');
+    expect(doc.guests.map((g) => g.name)).toEqual(['hello', 'primes']);
+    for (const g of doc.guests) {
+      expect(Object.keys(g)).toEqual(expect.arrayContaining(['name', 'status', 'reason', 'pc', 'console', 'instructions', 'cycles', 'ticks', 'tlb', 'traps', 'exits']));
+      expect(g.status).toBe('halted');
+      expect(g.reason).toBe('hlt with interrupts disabled');
+      expect(Object.keys(g.tlb)).toEqual(['lookups', 'hits', 'misses', 'flushes', 'invalidations', 'walkReferences']);
+      expect(g.instructions).toBeGreaterThan(0);
+      expect(g.cycles).toBeGreaterThan(g.instructions);
+      expect(g.overhead).toBeGreaterThan(1);
+    }
+    expect(doc.guests[0]!.console).toBe(hello);
+    expect(doc.guests[1]!.console).toBe(primes);
+    expect(doc.guests[0]!.exits).toMatchObject({ 'bt-callout': 14 });
+  });
+
+  // A guest that stops in the upper half of the address space: "pc" is 0xfffffff8, not -8.
+  it('pc is unsigned in the --json document, like the summary and the trace', async () => {
+    const src = join(tempDir(), 'high.s');
+    writeFileSync(src, 'start:\n        jmp 0xfffffff8\n');
+    for (const mode of ['bare', 'trap', 'full']) {
+      const { r, doc } = await json([src, '--mode', mode, '--no-overhead']);
+      expect(r.status).toBe(1);
+      expect(doc.guests[0]!.reason).toContain('at pc 0xfffffff8');
+      expect(doc.guests[0]!.pc, mode).toBe(0xfffffff8);
+    }
+  });
+
+  it('bare mode has no exits; the console is not also printed', async () => {
+    const { r, doc } = await json([HELLO, '--mode', 'bare']);
+    expect(r.stdout.startsWith('{')).toBe(true);
+    expect(doc.mode).toBe('bare');
+    const g = doc.guests[0]!;
+    expect(g).toMatchObject({ name: 'hello', status: 'halted', console: hello, instructions: 84, cycles: 215, ticks: 84, traps: {} });
+    expect(g.exits).toBeUndefined();
+  });
+
+  it('a failed guest: status and reason in the document, exit 1', async () => {
+    const { r, doc } = await json([TINYOS, '--mode', 'trap', '--disk', DISK]);
+    expect(r.status).toBe(1);
+    expect(doc.guests[0]).toMatchObject({ name: 'tinyos', status: 'killed' });
+    expect(doc.guests[0]!.reason).toContain('setf');
+    expect(doc.guests[0]!.notes).toMatchObject({ 'sensitive-unprivileged': expect.any(Number) });
+  });
+});
+
+describe('vmm run: how a guest fails (exit 1, with the reason)', () => {
+  it('--max-instructions reached: limit', async () => {
+    for (const mode of ['bare', 'trap', 'full']) {
+      const r = await vmmIn(['run', `${FIXTURES}/spin.s`, '--mode', mode, '--max-instructions', '5000']);
+      expect(r.status).toBe(1);
+      expectClean(r);
+      expect(r.stderr).toMatch(new RegExp(`^spin \\(${mode}\\): limit: instruction limit of 5000 reached at pc 0x[0-9a-f]{8}$`, 'm'));
+      const { doc } = await json([`${FIXTURES}/spin.s`, '--mode', mode, '--max-instructions', '5_000']);
+      expect(doc.guests[0]).toMatchObject({ status: 'limit', reason: 'instruction limit of 5000 reached', instructions: 5000 });
+    }
+  });
+
+  it('a limit stops a guest that is printing, mid-line', () => {
+    const r = vmm(['run', HELLO, '--mode', 'bare', '--max-instructions', '20']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('hel');
+    expect(r.stderr).toMatch(/^hello \(bare\): limit: instruction limit of 20 reached/);
+  });
+
+  it('a trap with no handler: faulted, naming the instruction and its source line in every mode', async () => {
+    for (const mode of ['bare', 'trap', 'full']) {
+      const r = await vmmIn(['run', `${FIXTURES}/divzero.s`, '--mode', mode]);
+      expect(r.status).toBe(1);
+      expectClean(r);
+      // The reason names the pc, so the summary adds no "at pc ..." after it.
+      expect(r.stderr.split('\n')[0]).toBe(`divzero (${mode}): faulted: unhandled divide trap at pc 0x00000004 (div r2, r1, r1, ${FIXTURES}/divzero.s:6): no trap handler (tvec = 0)`);
+      const { doc } = await json([`${FIXTURES}/divzero.s`, '--mode', mode]);
+      expect(doc.guests[0]).toMatchObject({ status: 'faulted', pc: 4 });
+    }
+  });
+
+  it('sys, brk and hcall with no handler name the instruction that trapped, not the one after it', async () => {
+    const dir = tempDir();
+    for (const insn of ['sys', 'brk', 'hcall']) {
+      const src = join(dir, `${insn}.s`);
+      writeFileSync(src, `start:\n        movi    r1, 1\n        ${insn}\n        hlt\n`);
+      const cause = { sys: 'syscall', brk: 'breakpoint', hcall: 'hypercall' }[insn];
+      for (const mode of ['bare', 'trap', 'full']) {
+        const r = await vmmIn(['run', src, '--mode', mode, '--no-overhead']);
+        expect(r.status, `${insn} ${mode}: ${r.stderr}`).toBe(1);
+        expect(r.stderr.split('\n')[0]).toBe(`${insn} (${mode}): faulted: unhandled ${cause} trap at pc 0x00000004 (${insn}, ${src}:3): no trap handler (tvec = 0)`);
+      }
+    }
+  });
+
+  it('one guest failing fails the run, the others still run to the end', async () => {
+    const r = await vmmIn(['run', `${FIXTURES}/divzero.s`, HELLO]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('hello | hello, world\n');
+    expect(r.stderr).toMatch(/^divzero \(full\): faulted/m);
+    expect(r.stderr).toMatch(/^hello \(full\): halted/m);
+  });
+});
+
+describe('vmm run: console input and disks', () => {
+  it('--input FILE feeds the guest console', async () => {
+    const input = join(tempDir(), 'in.txt');
+    writeFileSync(input, 'one\ntwo\n');
+    for (const mode of ['bare', 'trap', 'full']) {
+      const r = await vmmIn(['run', `${FIXTURES}/echo.s`, '--mode', mode, '--input', input, '-q']);
+      expect(r).toEqual({ status: 0, stdout: '> one\n> two\n', stderr: '' });
+    }
+  });
+
+  it('--input - reads stdin (a shell pipe)', () => {
+    const r = spawnSync('sh', ['-c', `printf 'from stdin\\n' | "${process.execPath}" dist/vmm.js run ${FIXTURES}/echo.s --mode bare --input - -q`], { cwd: ROOT, encoding: 'utf8' });
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: '> from stdin\n', stderr: '' });
+  });
+
+  // Node's child_process gives a child a socket as stdin (so does any Node-based test runner
+  // or lab harness): it cannot be opened as /dev/stdin, but reading fd 0 works.
+  it('--input - reads stdin when stdin is a socket', () => {
+    const r = vmm(['run', `${FIXTURES}/echo.s`, '--mode', 'bare', '--input', '-', '-q'], { input: 'from stdin\n' });
+    expect(r).toEqual({ status: 0, stdout: '> from stdin\n', stderr: '' });
+  });
+
+  it('--input - reads stdin when stdin is a file', () => {
+    const input = join(tempDir(), 'in.txt');
+    writeFileSync(input, 'from a file\n');
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" dist/vmm.js run ${FIXTURES}/echo.s --mode trap --input - -q < "${input}"`], { cwd: ROOT, encoding: 'utf8' });
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: '> from a file\n', stderr: '' });
+  });
+
+  it('--input NAME=FILE with several guests', async () => {
+    const input = join(tempDir(), 'in.txt');
+    writeFileSync(input, 'x\n');
+    const r = await vmmIn(['run', `${FIXTURES}/echo.s`, HELLO, '--input', `echo=${input}`, '-q']);
+    expect(r.stdout).toBe('echo | > x\nhello | hello, world\n');
+  });
+
+  it('--disk with several guests needs NAME=FILE: exit 2 listing the guests', async () => {
+    const r = await vmmIn(['run', TINYOS, PRIMES, '--disk', DISK]);
+    expectUsageError(r, `error: --disk ${DISK}: with several guests, name one as --disk NAME=FILE (guests: tinyos, primes)`);
+    expect(r.stdout).toBe('');
+    expectUsageError(await vmmIn(['run', TINYOS, PRIMES, '--input', DISK]), '--input NAME=FILE');
+  });
+
+  it('--disk or --input NAME=FILE naming no guest: exit 2 listing the guests', async () => {
+    const r = await vmmIn(['run', TINYOS, PRIMES, '--disk', `tinyoz=${DISK}`]);
+    expectUsageError(r, `error: --disk tinyoz=${DISK}: no guest named 'tinyoz' (guests: tinyos, primes)`);
+    expect(r.stdout).toBe('');
+    expectUsageError(await vmmIn(['run', TINYOS, PRIMES, '--input', 'hello=in.txt']), "error: --input hello=in.txt: no guest named 'hello' (guests: tinyos, primes)");
+  });
+
+  it('a missing --disk or --input file: exit 2', async () => {
+    expectUsageError(await vmmIn(['run', TINYOS, '--disk', 'nope.img']), 'vmm: nope.img: no such file');
+    expectUsageError(await vmmIn(['run', HELLO, '--input', 'nope.txt']), 'vmm: nope.txt: no such file');
+  });
+});
+
+describe('vmm run: bad input (exit 2, a message naming the flag or file)', () => {
+  const bad: [string[], string][] = [
+    [['--mode', 'xyz'], "error: --mode must be one of bare, trap, full, got 'xyz'"],
+    [['--mem', '3K'], "error: --mem expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got '3K'"],
+    [['--mem', 'lots'], "--mem expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got 'lots'"],
+    [['--mem', '2G'], "--mem expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got '2G'"],
+    [['--tlb', '3'], "error: --tlb expects a power of two from 1 to 4096, got '3'"],
+    [['--tlb', '8192'], "error: --tlb expects a whole number from 1 to 4096, got '8192'"],
+    [['--tlb', 'x'], "--tlb expects a whole number from 1 to 4096, got 'x'"],
+    [['--quantum', '0'], "error: --quantum expects a whole number from 1 to 1073741824, got '0'"],
+    [['--quantum', '-5'], "--quantum expects a whole number from 1 to 1073741824, got '-5'"],
+    [['--max-instructions', '0'], "error: --max-instructions expects a whole number from 1 to 9007199254740991, got '0'"],
+    [['--max-instructions', '1.5'], "--max-instructions expects a whole number"],
+    [['--cost-model', 'nope.json'], 'vmm: nope.json: no such file'],
+    [['--cost-model', 'package.json'], 'vmm: package.json: unknown key "name" (expected "instructions" or "events")'],
+    [['--cost-model', 'guests/kernel/disk.txt'], 'vmm: guests/kernel/disk.txt: not valid JSON: '],
+    [['--mode'], "error: option '--mode <mode>' argument missing"],
+  ];
+  for (const [args, message] of bad) {
+    it(args.join(' '), async () => {
+      const r = await vmmIn(['run', HELLO, ...args]);
+      expectUsageError(r, message);
+      expect(r.stdout).toBe('');
+    });
+  }
+
+  it('a cost model with a bad key names the key', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ instructions: { frob: 3 } }));
+    expectUsageError(await vmmIn(['run', HELLO, '--cost-model', join(dir, 'c.json')]), /c\.json: instructions: "frob" is neither an instruction group/);
+  });
+
+  it('a valid cost model changes the cycles, not the output', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ instructions: { out: 100 } }));
+    const base = await json([HELLO, '--mode', 'bare']);
+    const costly = await json([HELLO, '--mode', 'bare', '--cost-model', join(dir, 'c.json')]);
+    expect(costly.doc.guests[0]!.console).toBe(hello);
+    expect(costly.doc.guests[0]!.cycles - base.doc.guests[0]!.cycles).toBe(13 * (100 - 10));
+  });
+
+  it('a bad --mode through the bundle: exit 2, one line, no stack trace', () => {
+    const r = vmm(['run', HELLO, '--mode', 'para']);
+    expect(r).toEqual({ status: 2, stdout: '', stderr: "error: --mode must be one of bare, trap, full, got 'para'\n" });
+  });
+
+  it('--mode bare with two images', async () => {
+    expectUsageError(await vmmIn(['run', HELLO, PRIMES, '--mode', 'bare']), 'error: --mode bare runs one image directly on the machine (there is no VMM to share it); got 2 images');
+  });
+
+  it('a missing file: exit 2, no such file', () => {
+    const r = vmm(['run', 'nope.bin']);
+    expect(r).toEqual({ status: 2, stdout: '', stderr: 'vmm: nope.bin: no such file\n' });
+  });
+
+  it('a .s with an error: exit 2 with the diagnostics, nothing run', async () => {
+    const dir = tempDir();
+    const src = join(dir, 'oops.s');
+    writeFileSync(src, 'start:\n        movi r1, \n        hlt\n');
+    const r = await vmmIn(['run', src, HELLO]);
+    expect(r.status).toBe(2);
+    expectClean(r);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(new RegExp(`^${src}:2:\\d+: error: `, 'm'));
+    expect(r.stderr).toMatch(/^ +\^$/m);
+    expect(r.stderr).toContain(`vmm: ${src}: 1 error; no image written`);
+  });
+
+  it('a malformed image: exit 2 naming the file and the offset', async () => {
+    const dir = tempDir();
+    const bin = join(dir, 'junk.bin');
+    writeFileSync(bin, 'TOY32IMG' + '\u0009'.repeat(40));
+    const r = await vmmIn(['run', bin]);
+    expectUsageError(r, new RegExp(`^vmm: ${bin}: offset 8 \\(0x8\\): unsupported image version`));
+  });
+
+  it('an image that does not fit in --mem: exit 2 naming the file', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'high.s'), '.org 0x2000\nstart:\n        hlt\n');
+    for (const mode of ['bare', 'full']) {
+      const r = await vmmIn(['run', join(dir, 'high.s'), '--mem', '4K', '--mode', mode]);
+      expectUsageError(r, `vmm: ${join(dir, 'high.s')}: segment 0x2000..0x2004 does not fit in 4096 bytes of memory (raise --mem)`);
+    }
+  });
+
+  it('--mem too large for the host under the VMM: exit 2 naming --mem', async () => {
+    const r = await vmmIn(['run', HELLO, HELLO, '--mem', '1G', '--mode', 'full', '-q']);
+    expectUsageError(r, 'error: --mem 1G for 2 guest(s) needs 2048.8 MiB of host memory (guests plus their shadow tables); the simulated host has at most 1024 MiB\n');
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('vmm run: a larger --cost-model sample file round trip', () => {
+  it('reads numbers for events too', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ events: { vmmTrap: 1 } }));
+    const base = await json([HELLO, '--mode', 'trap', '--no-overhead']);
+    const cheap = await json([HELLO, '--mode', 'trap', '--no-overhead', '--cost-model', join(dir, 'c.json')]);
+    expect(cheap.doc.guests[0]!.cycles).toBeLessThan(base.doc.guests[0]!.cycles);
+    expect(readFileSync(join(dir, 'c.json'), 'utf8')).toContain('vmmTrap');
+  });
+});
