@@ -34,11 +34,12 @@ export function red(text: string, color: boolean): string {
 }
 
 /** Buffered writes to a file descriptor with writeSync, so output order is exact, memory
- *  stays flat however much is written, and nothing is lost when vmm exits. Text is encoded
- *  straight into a 64 KiB buffer. */
+ *  stays flat however much is written, and nothing is lost when vmm exits. Small strings are
+ *  joined first (appending strings is cheap) and encoded into a 64 KiB byte buffer in one go. */
 export class FdWriter implements Writer {
   private readonly buffer = Buffer.allocUnsafe(1 << 16);
   private used = 0;
+  private text = '';
 
   constructor(
     private readonly fd: number,
@@ -47,19 +48,13 @@ export class FdWriter implements Writer {
 
   write(data: string | Uint8Array): void {
     if (typeof data === 'string') {
-      // Encode in place when it surely fits (UTF-8 needs at most 3 bytes per UTF-16 unit).
-      if (data.length * 3 > this.buffer.length - this.used) {
-        this.flush();
-        if (data.length * 3 > this.buffer.length) {
-          writeAll(this.fd, Buffer.from(data, 'utf8'));
-          return;
-        }
-      }
-      this.used += this.buffer.write(data, this.used);
+      this.text += data;
+      if (this.text.length >= TEXT_CHUNK) this.encodeText();
       return;
     }
+    this.encodeText();
     if (this.used + data.length > this.buffer.length) {
-      this.flush();
+      this.flushBytes();
       if (data.length > this.buffer.length) {
         writeAll(this.fd, data);
         return;
@@ -70,15 +65,33 @@ export class FdWriter implements Writer {
   }
 
   flush(): void {
-    if (this.used) writeAll(this.fd, this.buffer.subarray(0, this.used));
-    this.used = 0;
+    this.encodeText();
+    this.flushBytes();
   }
 
   close(): void {
     this.flush();
     if (this.closeOnFlush) closeSync(this.fd);
   }
+
+  /** Encode pending text into the buffer (UTF-8 takes at most 3 bytes per UTF-16 unit). */
+  private encodeText(): void {
+    if (this.text.length === 0) return;
+    const text = this.text;
+    this.text = '';
+    if (text.length * 3 > this.buffer.length - this.used) this.flushBytes();
+    if (text.length * 3 > this.buffer.length) writeAll(this.fd, Buffer.from(text, 'utf8'));
+    else this.used += this.buffer.write(text, this.used);
+  }
+
+  private flushBytes(): void {
+    if (this.used) writeAll(this.fd, this.buffer.subarray(0, this.used));
+    this.used = 0;
+  }
 }
+
+/** Text is encoded in chunks of about this many UTF-16 units. */
+const TEXT_CHUNK = 16 * 1024;
 
 function writeAll(fd: number, bytes: Uint8Array): void {
   let at = 0;

@@ -84,10 +84,14 @@ const LOAD =
 /** The generated source of one variant (exported for tests and the curious).
  *  Traps jump (`break trap`) to the one shared trap path after the switch, with the cause
  *  in tc and the address in ta; tc = -1 means a binary-translation callout. */
-export function generateSource(variant: Variant, cycles: Int32Array): string {
-  const cases = INSTRUCTIONS.map(
+function switchCases(variant: Variant, cycles: Int32Array): string {
+  return INSTRUCTIONS.map(
     (spec) => `        case ${spec.opcode}: { // ${spec.mnemonic}\n          ${instructionCode(spec, variant, cycles[spec.opcode]! - 1)} break; }`,
   ).join('\n');
+}
+
+export function generateSource(variant: Variant, cycles: Int32Array): string {
+  const cases = switchCases(variant, cycles);
   return `${PRELUDE}
 const JIT = ctx.jit, HOT = ${HOT_THRESHOLD};
 return function run(limit) {
@@ -139,3 +143,40 @@ ${cases}
 
 /** Interpreted executions of an instruction before a block starting there is compiled. */
 export const HOT_THRESHOLD = 16;
+
+/** Execute one instruction word at cpu.pc; returns 0 when it completed, 1 when it trapped
+ *  (cause and address in cpu.trapCause/trapAddress; nothing retired). */
+export type StepFunction = (word: number) => number;
+
+const stepFactories = new Map<string, (ctx: LoopContext) => StepFunction>();
+
+/** A single-step function over the same instruction bodies as the loop (the VMM's
+ *  emulator: one instruction on a virtual CPU, no fetch, no loop). */
+export function compileStep(variant: Variant, ctx: LoopContext): StepFunction {
+  const key = `${+variant.paging}${+variant.strict}${+variant.probe}:${ctx.cycles.join(',')}`;
+  let factory = stepFactories.get(key);
+  if (!factory) {
+    factory = new Function('ctx', generateStepSource(variant, ctx.cycles)) as (ctx: LoopContext) => StepFunction;
+    stepFactories.set(key, factory);
+  }
+  return factory(ctx);
+}
+
+export function generateStepSource(variant: Variant, cycles: Int32Array): string {
+  return `${PRELUDE}
+return function step(w) {
+  let pc = cpu.pc, fl = cpu.flags, n = cpu.instructions + 1, cy = cpu.extraCycles, acc = 0, tc = 0, ta = 0, fvpn = 0;
+  const rmask = (fl & F_S) ? 1 : 4, wmask = (fl & F_S) ? 2 : 8, atag = tlb.asidTag;
+  loop: {
+    trap: {
+      switch (w >>> 24) {
+${switchCases(variant, cycles)}
+        default: ${trap('C_ILLEGAL', '0')}
+      }
+      ${SAVE} return 0;
+    }
+    cpu.trapCause = tc; cpu.trapAddress = ta; return 1;
+  }
+  ${SAVE} return 0;
+};`;
+}

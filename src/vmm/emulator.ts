@@ -7,7 +7,7 @@
 import { CAUSE } from '../isa/arch.js';
 import type { CostModel } from '../machine/costs.js';
 import type { CpuState } from '../machine/cpu.js';
-import { compileLoop, type ExecutionHooks, type RunLoop } from '../machine/interpreter.js';
+import { compileStep, type ExecutionHooks, type StepFunction } from '../machine/interpreter.js';
 import type { PhysicalMemory } from '../machine/memory.js';
 import { Tlb } from '../machine/tlb.js';
 
@@ -25,10 +25,8 @@ export interface Trap {
 }
 
 export class Emulator implements ExecutionHooks {
-  fetchArray = new Int32Array(1024);
-  private readonly loop: RunLoop;
-  /** The trap the last step raised, if any (the caller reflects it into the guest). */
-  trapped: Trap | undefined;
+  fetchArray = new Int32Array(0);
+  private readonly stepFunction: StepFunction;
 
   constructor(
     private readonly vcpu: CpuState,
@@ -38,7 +36,7 @@ export class Emulator implements ExecutionHooks {
   ) {
     // A TLB that never hits sends every load and store to translate().
     const noTlb = new Tlb(1, false);
-    this.loop = compileLoop(
+    this.stepFunction = compileStep(
       { paging: true, strict: false, probe: false },
       { cpu: vcpu, hooks: this, memory: host, tlb: noTlb, cycles: costs.opcodeCycles, jit: null },
     );
@@ -47,23 +45,21 @@ export class Emulator implements ExecutionHooks {
   /** Execute `word` as the instruction at the vCPU's pc. Returns the trap it raised, if any
    *  (state is then as before the instruction: nothing retired). */
   step(word: number): Trap | undefined {
-    this.trapped = undefined;
-    this.fetchArray[(this.vcpu.pc & 4095) >>> 2] = word;
-    this.loop(this.vcpu.instructions + 1);
-    return this.trapped;
+    if (this.stepFunction(word) === 0) return undefined;
+    return { cause: this.vcpu.trapCause, addr: this.vcpu.trapAddress, pc: this.vcpu.pc };
   }
 
-  raise(cause: number, addr: number, pc: number): boolean {
-    this.trapped = { cause, addr, pc };
+  // A single step never fetches, loops or calls out: these hooks are never used.
+  raise(): boolean {
     return true;
   }
 
-  callout(pc: number): boolean {
-    return this.raise(CAUSE.ILLEGAL, 0, pc);
+  callout(): boolean {
+    return true;
   }
 
   fetchPage(): number {
-    return 0;
+    return -CAUSE.ILLEGAL;
   }
 
   dataTranslate(va: number, write: boolean, flags: number): number {

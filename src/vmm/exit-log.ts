@@ -57,33 +57,38 @@ export class ExitLog {
     this.emit('note', vm, reason, pc, action, cost, q, this.instructionAt(vm, pc));
   }
 
+  /** The one record, refilled for every exit (records are many; probes copy what they keep). */
+  private readonly record: ExitRecord = {
+    kind: 'exit', seq: 0, cycle: 0, guest: '', vcpu: 0, mode: '', reason: 'exception', code: 0, pc: 0, insn: '',
+    source: undefined, port: undefined, value: undefined, address: undefined, access: undefined, cause: undefined,
+    cr: undefined, irq: undefined, count: undefined, action: 'none', cost: 0, detail: undefined,
+  };
+
   private emit(kind: 'exit' | 'note', vm: Vm, reason: ExitReason, pc: number, action: ExitAction, cost: number, q: Qualification, word: number | undefined): void {
     const at = describe(vm, pc, word);
-    // Every record has the same shape (absent fields are undefined, which JSON omits).
-    this.probe.record({
-      kind,
-      seq: ++this.seq,
-      cycle: this.clock(),
-      guest: vm.name,
-      vcpu: 0,
-      mode: this.mode,
-      reason,
-      code: EXIT_REASONS[REASON_INDEX[reason]]!.code,
-      pc: pc >>> 0,
-      insn: at.insn,
-      source: at.source,
-      port: q.port,
-      value: q.value === undefined ? undefined : q.value >>> 0,
-      address: q.address === undefined ? undefined : q.address >>> 0,
-      access: q.access,
-      cause: q.cause,
-      cr: q.cr,
-      irq: q.irq,
-      count: q.count,
-      action,
-      cost,
-      detail: q.detail,
-    });
+    const r = this.record;
+    r.kind = kind;
+    r.seq = ++this.seq;
+    r.cycle = this.clock();
+    r.guest = vm.name;
+    r.mode = this.mode;
+    r.reason = reason;
+    r.code = EXIT_REASONS[REASON_INDEX[reason]]!.code;
+    r.pc = pc >>> 0;
+    r.insn = at.insn;
+    r.source = at.source;
+    r.port = q.port;
+    r.value = q.value === undefined ? undefined : q.value >>> 0;
+    r.address = q.address === undefined ? undefined : q.address >>> 0;
+    r.access = q.access;
+    r.cause = q.cause;
+    r.cr = q.cr;
+    r.irq = q.irq;
+    r.count = q.count;
+    r.action = action;
+    r.cost = cost;
+    r.detail = q.detail;
+    this.probe.record(r);
   }
 }
 

@@ -55,7 +55,8 @@ export interface ExitRecord {
   detail?: string;
 }
 
-/** Where exit records go when tracing is on. With no probe the VMM builds no records. */
+/** Where exit records go when tracing is on. With no probe the VMM builds no records.
+ *  The record passed is reused for the next exit: a probe that keeps records copies them. */
 export interface ExitProbe {
-  record(r: ExitRecord): void;
+  record(r: Readonly<ExitRecord>): void;
 }

@@ -260,8 +260,10 @@ export class Hypervisor implements ExecutionHooks {
   /** After an exit: back into the guest, unless the scheduler must look first. */
   private resume(vm: Vm): boolean {
     if (vm.vcpu.flags & FLAG.IE) vm.divergence = undefined;
-    // As bare hardware does after an instruction that leaves its loop: devices catch up (a
-    // level-triggered line is raised again) before the next interrupt check.
+    // After a port access, as bare hardware does after any instruction that leaves its loop:
+    // devices catch up (a level-triggered line is raised again) before the next interrupt
+    // check. (Other such instructions need not: mid-slice, no device is due yet, and only a
+    // port access can change what a device would raise.)
     const devicesMoved = vm.devicesDue;
     if (devicesMoved) {
       vm.devicesDue = false;
@@ -284,9 +286,6 @@ export class Hypervisor implements ExecutionHooks {
     }
     this.processor.cpu.instructions++;
     this.mark++;
-    // An instruction that leaves the CPU's loop on bare hardware (flow, e.g. in/out/sti/rfe)
-    // lets the devices catch up before the next one.
-    if (BY_OPCODE[word >>> 24]?.flow) vm.devicesDue = true;
     // The guest has now said for itself what IE should be: an earlier silent failure no
     // longer explains the state of the virtual IE.
     if (SETS_IE.has(word >>> 24)) vm.divergence = undefined;

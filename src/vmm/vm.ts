@@ -50,7 +50,7 @@ export class Vm implements VirtualPlatform {
   readonly traps = new Map<number, number>();
   readonly tlb: TlbFigures = { lookups: 0, hits: 0, misses: 0, flushes: 0, invalidations: 0, walkReferences: 0 };
   injected = 0;
-  /** An emulated instruction after which bare hardware lets its devices catch up. */
+  /** An emulated instruction reached a device: devices catch up before the guest goes on. */
   devicesDue = false;
   notes = 0;
   /** The last silent divergence that left the virtual IE wrong (trap mode). */
@@ -104,6 +104,7 @@ export class Vm implements VirtualPlatform {
     const bus = this.devices.bus;
     if (!bus.owns(port)) return NO_DEVICE;
     bus.advance(this.ticks);
+    this.devicesDue = true;
     return bus.read(port);
   }
 
@@ -111,6 +112,7 @@ export class Vm implements VirtualPlatform {
     const bus = this.devices.bus;
     if (!bus.owns(port)) return;
     bus.advance(this.ticks);
+    this.devicesDue = true;
     bus.write(port, value);
   }
 

@@ -63,7 +63,7 @@ export function runOne(image: Image, mode: string, options: Partial<MachineOptio
 /** A probe that keeps every record. */
 export function recorder(): ExitProbe & { records: ExitRecord[] } {
   const records: ExitRecord[] = [];
-  return { records, record: (r) => void records.push(r) };
+  return { records, record: (r) => void records.push({ ...r }) };
 }
 
 /** The bare machine's whole final state: registers, pc, flags, counters, TLB figures, memory. */
