@@ -1,9 +1,8 @@
 // `--mode bare`: one image directly on the machine, no VMM. The unvirtualized baseline that
 // every other mode is compared against.
 
-import { causeName } from '../isa/arch.js';
 import type { Image } from '../image/model.js';
-import { tlbFigures, type GuestReport } from '../trace/report.js';
+import { tlbFigures, trapCounts, type GuestReport } from '../trace/report.js';
 import type { CostModel } from './costs.js';
 import type { ConsoleBackend } from './devices/console.js';
 import { Machine } from './machine.js';
@@ -37,8 +36,6 @@ export function runBare(guest: GuestInput, options: MachineOptions, console: Con
   machine.load(guest.image);
   const end = machine.run(options.maxInstructions);
   console.finish();
-  const traps: Record<string, number> = {};
-  for (const [cause, count] of [...machine.traps].sort((a, b) => a[0] - b[0])) traps[causeName(cause)] = count;
   return {
     name: guest.name,
     status: end.status,
@@ -49,6 +46,6 @@ export function runBare(guest: GuestInput, options: MachineOptions, console: Con
     cycles: machine.cycles,
     ticks: machine.now,
     tlb: tlbFigures(machine.processor.tlb),
-    traps,
+    traps: trapCounts(machine.traps),
   };
 }

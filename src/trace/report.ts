@@ -2,6 +2,7 @@
 // (the summary `vmm run` prints on stderr).
 
 import type { ChalkInstance } from 'chalk';
+import { causeName } from '../isa/arch.js';
 import { hex } from '../isa/disasm.js';
 import type { Tlb } from '../machine/tlb.js';
 
@@ -39,6 +40,13 @@ export interface GuestReport {
 export interface RunReport {
   mode: string;
   guests: GuestReport[];
+}
+
+/** Traps by cause name, in cause order. */
+export function trapCounts(traps: ReadonlyMap<number, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [cause, count] of [...traps].sort((a, b) => a[0] - b[0])) out[causeName(cause)] = count;
+  return out;
 }
 
 export function tlbFigures(tlb: Tlb): TlbFigures {

@@ -4,8 +4,7 @@
 
 import { checkFits } from '../image/fits.js';
 import { runBare, type ConsoleSink, type GuestInput, type MachineOptions } from '../machine/run-bare.js';
-import type { GuestReport } from '../trace/report.js';
-import { causeName } from '../isa/arch.js';
+import { trapCounts, type GuestReport } from '../trace/report.js';
 import type { ExitProbe } from './exits.js';
 import { EXIT_REASONS } from './exits.js';
 import { GuestMemory } from './guest-memory.js';
@@ -22,43 +21,53 @@ export interface VmmOptions extends MachineOptions {
   overhead: boolean;
 }
 
-export function runVirtualized(guests: readonly GuestInput[], options: VmmOptions, mode: ModeSpec, consoles: readonly ConsoleSink[], probe?: ExitProbe): GuestReport[] {
+/** A host with the guests loaded, ready to run: the Hypervisor and each guest's shadow pool. */
+export function createHost(guests: readonly GuestInput[], options: VmmOptions, mode: ModeSpec, consoles: readonly ConsoleSink[], probe?: ExitProbe): { hv: Hypervisor; pools: Int32Array[] } {
   const guestFrames = framesFor(options.memoryBytes);
   const hostFrames = hostMemoryBytes(guests.length, options.memoryBytes) / 4096;
   for (const g of guests) checkFits(g.image, options.memoryBytes);
   const hv = new Hypervisor({ ...options, mode, probe }, hostFrames * 4096);
   const frames = new HostFrames(hostFrames);
-  guests.forEach((g, i) => {
+  const pools = guests.map((g, i) => {
     const memory = new GuestMemory(hv.processor.memory, frames.allocate(guestFrames));
     const pool = frames.allocate(SHADOW_POOL_FRAMES);
     hv.addVm(new Vm(i, g.name, g.image, memory, consoles[i]!, hv, pool, g.input, g.disk));
+    return pool;
   });
+  return { hv, pools };
+}
+
+/** How a guest's run went, once the host has run. */
+export function vmReport(vm: Vm): GuestReport {
+  vm.console.finish();
+  const exits: Record<string, number> = {};
+  EXIT_REASONS.forEach((r, k) => {
+    if (vm.exits[k]) exits[r.name] = vm.exits[k]!;
+  });
+  const notes: Record<string, number> = {};
+  if (vm.injected) notes['interrupt-injection'] = vm.injected;
+  if (vm.notes) notes['sensitive-unprivileged'] = vm.notes;
+  return {
+    name: vm.name,
+    status: vm.status === 'running' ? 'limit' : vm.status,
+    reason: vm.reason,
+    pc: vm.endPc,
+    console: vm.console.text(),
+    instructions: vm.vcpu.instructions,
+    cycles: vm.cycles,
+    ticks: vm.ticks,
+    tlb: vm.tlb,
+    traps: trapCounts(vm.traps),
+    exits,
+    notes,
+  };
+}
+
+export function runVirtualized(guests: readonly GuestInput[], options: VmmOptions, mode: ModeSpec, consoles: readonly ConsoleSink[], probe?: ExitProbe): GuestReport[] {
+  const { hv } = createHost(guests, options, mode, consoles, probe);
   hv.run();
   return hv.vms.map((vm, i) => {
-    vm.console.finish();
-    const exits: Record<string, number> = {};
-    EXIT_REASONS.forEach((r, k) => {
-      if (vm.exits[k]) exits[r.name] = vm.exits[k]!;
-    });
-    const notes: Record<string, number> = {};
-    if (vm.injected) notes['interrupt-injection'] = vm.injected;
-    if (vm.notes) notes['sensitive-unprivileged'] = vm.notes;
-    const traps: Record<string, number> = {};
-    for (const [cause, count] of [...vm.traps].sort((a, b) => a[0] - b[0])) traps[causeName(cause)] = count;
-    const report: GuestReport = {
-      name: vm.name,
-      status: vm.status === 'running' ? 'limit' : vm.status,
-      reason: vm.reason,
-      pc: vm.endPc,
-      console: vm.console.text(),
-      instructions: vm.vcpu.instructions,
-      cycles: vm.cycles,
-      ticks: vm.ticks,
-      tlb: vm.tlb,
-      traps,
-      exits,
-      notes,
-    };
+    const report = vmReport(vm);
     // Overhead compares the same work: only when the guest ran to its end here and alone.
     if (options.overhead && report.status === 'halted') {
       const bare = runBare(guests[i]!, options, silentConsole());

@@ -8,14 +8,10 @@ import { join, relative } from 'node:path';
 import type { Image } from '../../src/image/model.js';
 import type { GuestInput, MachineOptions } from '../../src/machine/run-bare.js';
 import type { GuestReport } from '../../src/trace/report.js';
-import { causeName } from '../../src/isa/arch.js';
 import type { ExitProbe } from '../../src/vmm/exits.js';
-import { EXIT_REASONS } from '../../src/vmm/exits.js';
-import { GuestMemory } from '../../src/vmm/guest-memory.js';
-import { framesFor, HostFrames } from '../../src/vmm/host-frames.js';
 import { Hypervisor } from '../../src/vmm/hypervisor.js';
 import { VMM_MODES } from '../../src/vmm/modes/index.js';
-import { SHADOW_POOL_FRAMES } from '../../src/vmm/run-vmm.js';
+import { createHost, vmReport } from '../../src/vmm/run-vmm.js';
 import { Vm } from '../../src/vmm/vm.js';
 import { assemble, captureConsole, guestPath, OPTIONS, readDisk, ROOT } from '../support/guests.js';
 
@@ -98,43 +94,11 @@ export interface HvRun {
 /** Run guests under the software VMM exactly as runVirtualized does, but keep the
  *  Hypervisor and the Vms (their vCPUs, memory, shadow pools). */
 export function runHv(guests: readonly GuestInput[], mode: VmmMode, options: RunOptions = {}, probe?: ExitProbe): HvRun {
-  const opts = { ...OPTIONS, ...options, quantum: options.quantum ?? 10_000 };
+  const opts = { ...OPTIONS, ...options, quantum: options.quantum ?? 10_000, overhead: false };
   const spec = VMM_MODES.find((m) => m.name === mode)!;
-  const guestFrames = framesFor(opts.memoryBytes);
-  const hostFrames = guests.length * (guestFrames + SHADOW_POOL_FRAMES);
-  const hv = new Hypervisor({ ...opts, mode: spec, probe }, hostFrames * 4096);
-  const frames = new HostFrames(hostFrames);
-  const pools: Int32Array[] = [];
-  guests.forEach((g, i) => {
-    const memory = new GuestMemory(hv.processor.memory, frames.allocate(guestFrames));
-    const pool = frames.allocate(SHADOW_POOL_FRAMES);
-    pools.push(pool);
-    hv.addVm(new Vm(i, g.name, g.image, memory, captureConsole(), hv, pool, g.input, g.disk));
-  });
+  const { hv, pools } = createHost(guests, opts, spec, guests.map(() => captureConsole()), probe);
   hv.run();
-  const reports = hv.vms.map((vm): GuestReport => {
-    vm.console.finish();
-    const exits: Record<string, number> = {};
-    EXIT_REASONS.forEach((r, k) => {
-      if (vm.exits[k]) exits[r.name] = vm.exits[k]!;
-    });
-    const traps: Record<string, number> = {};
-    for (const [cause, count] of [...vm.traps].sort((a, b) => a[0] - b[0])) traps[causeName(cause)] = count;
-    return {
-      name: vm.name,
-      status: vm.status === 'running' ? 'limit' : vm.status,
-      reason: vm.reason,
-      pc: vm.endPc,
-      console: vm.console.text(),
-      instructions: vm.vcpu.instructions,
-      cycles: vm.cycles,
-      ticks: vm.ticks,
-      tlb: vm.tlb,
-      traps,
-      exits,
-    };
-  });
-  return { hv, vms: hv.vms, pools, reports };
+  return { hv, vms: hv.vms, pools, reports: hv.vms.map(vmReport) };
 }
 
 /** A guest's final architectural state under the VMM, as bareState (test/support) gives
