@@ -28,12 +28,18 @@ export function listingRows(stmts: readonly Stmt[]): ListingRow[] {
 /**
  * Listing text: address (8 hex digits), up to 4 bytes in hex, line number and source text
  * in aligned columns; more bytes continue on rows of their own (address and bytes only).
+ * Where the rows move to another file (into an .include and back), a line `; <file>` says so.
  *   00000000  10 21 00 05   12  start: addi r2, r1, 5
  */
 export function formatListing(rows: readonly ListingRow[]): string {
   const lineWidth = rows.reduce((w, r) => Math.max(w, String(r.line).length), 1);
   const out: string[] = [];
+  let file: string | undefined;
   for (const r of rows) {
+    if (r.file !== file) {
+      file = r.file;
+      out.push(`; ${file}`);
+    }
     const address = r.address === undefined ? '        ' : hex8(r.address);
     out.push(`${address}  ${hexBytes(r.bytes, 0).padEnd(3 * BYTES_PER_ROW - 1)}  ${String(r.line).padStart(lineWidth)}  ${r.text}`.trimEnd());
     for (let i = BYTES_PER_ROW; i < r.bytes.length; i += BYTES_PER_ROW) {

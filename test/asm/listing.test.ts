@@ -20,6 +20,7 @@ describe('listing', () => {
     expect(r.diagnostics).toEqual([]);
     expect(formatListing(r.listing)).toBe(
       [
+        `; ${r.listing[0]!.file}`,
         '                        1  K = 5',
         '00000000  01 00 10 19   2  start:  li r1, 0x12345   ; load',
         '00000004  45 23 11 13',
@@ -30,6 +31,15 @@ describe('listing', () => {
         '00000014  00 00 00 09  11          nop',
       ].join('\n'),
     );
+  });
+
+  it('names the file of the rows, and each file the rows move to (into an .include and back)', () => {
+    const rows = [
+      { address: 0, bytes: new Uint8Array(0), file: 'main.s', line: 1, text: '.include "defs.s"' },
+      { address: undefined, bytes: new Uint8Array(0), file: 'defs.s', line: 1, text: 'K = 1' },
+      { address: 0, bytes: new Uint8Array([1, 0, 0, 0]), file: 'main.s', line: 2, text: '.word K' },
+    ];
+    expect(formatListing(rows).split('\n').filter((l) => l.startsWith(';'))).toEqual(['; main.s', '; defs.s', '; main.s']);
   });
 
   it('formats nothing for no rows', () => {
