@@ -182,6 +182,17 @@ describe('vmm run: stdout and stderr', () => {
   });
 });
 
+describe('vmm run --stats', () => {
+  it('prints the summary even with --json (stdout keeps the document) or -q', async () => {
+    const json = await vmmIn(['run', HELLO, '--mode', 'bare', '--json', '--stats']);
+    expect(JSON.parse(json.stdout).guests[0].status).toBe('halted');
+    expect(json.stderr).toMatch(/^hello \(bare\): halted/);
+    const quiet = await vmmIn(['run', HELLO, '--mode', 'bare', '-q', '--stats']);
+    expect(quiet.stderr).toMatch(/instructions +84/);
+    expect((await vmmIn(['run', HELLO, '--mode', 'bare', '--json'])).stderr).toBe('');
+  });
+});
+
 describe('vmm run --json', () => {
   it('one document {mode, guests:[{name,status,reason,console,instructions,cycles,ticks,tlb,traps,exits}]}', async () => {
     const { r, doc } = await json([HELLO, PRIMES, '--mode', 'full']);

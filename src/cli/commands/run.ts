@@ -11,6 +11,7 @@ export const runCommand: CommandSpec = {
     defineRunOptions(cmd)
       .option('--json', 'print one JSON document {mode, guests: [...]} instead of console output and summary')
       .option('-q, --quiet', 'do not print the summary on stderr')
+      .option('--stats', 'print the summary on stderr even with -q or --json')
       .addHelpText(
         'after',
         `
@@ -37,7 +38,7 @@ Examples:
     const json = options.json === true;
     const report = executeRun(inputs, io, json);
     if (json) io.out.write(JSON.stringify(report, null, 2) + '\n');
-    else if (!options.quiet) io.err.write(formatSummary(report, chalkFor(io.errColor)));
+    if (options.stats || (!json && !options.quiet)) io.err.write(formatSummary(report, chalkFor(io.errColor)));
     return report.guests.every((g) => g.status === 'halted') ? EXIT.OK : EXIT.GUEST_FAILED;
   },
 };

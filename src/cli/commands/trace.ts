@@ -16,6 +16,7 @@ export const traceCommand: CommandSpec = {
       .option('--reason <reasons>', 'only these exit reasons (comma-separated names or codes, e.g. io,hlt or 30,12)')
       .option('-o, --output <file>', 'write the trace to a file; the guests\' console output then goes to stdout')
       .option('-q, --quiet', 'do not print the summary on stderr')
+      .option('--stats', 'print the summary on stderr even with -q or --json')
       .addHelpText(
         'after',
         `
@@ -58,7 +59,7 @@ Examples:
     const sink = format === 'jsonl' ? new JsonLinesSink(out) : new TextSink(out, chalkFor(!toFile && io.outColor));
     const report = executeRun(inputs, io, !toFile, filtered(sink, { guests, reasons }));
     out.flush();
-    if (!options.quiet) io.err.write(formatSummary(report, chalkFor(io.errColor)) + `${sink.records} trace records${toFile ? ` written to ${options.output}` : ''}\n`);
+    if (options.stats || !options.quiet) io.err.write(formatSummary(report, chalkFor(io.errColor)) + `${sink.records} trace records${toFile ? ` written to ${options.output}` : ''}\n`);
     return report.guests.every((g) => g.status === 'halted') ? EXIT.OK : EXIT.GUEST_FAILED;
   },
 };
