@@ -141,6 +141,7 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
         const sink = new JsonLinesSink(writer);
         const t = timed(() => {
           check(runGuest(guest, fullMode, sink), 'exits traced');
+          sink.flush();
           writer.flush();
         });
         writer.close();

@@ -21,6 +21,9 @@ export class TextSink implements ExitProbe {
     out.write(c.bold(TEXT_HEADER) + '\n');
   }
 
+  /** Lines go to the writer as they are made: nothing to hand over. */
+  flush(): void {}
+
   record(r: ExitRecord): void {
     this.records++;
     const c = this.c;

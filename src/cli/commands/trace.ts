@@ -58,6 +58,7 @@ Examples:
     const out = io.openOutput(toFile ? String(options.output) : '-');
     const sink = format === 'jsonl' ? new JsonLinesSink(out) : new TextSink(out, chalkFor(!toFile && io.outColor));
     const report = executeRun(inputs, io, !toFile, filtered(sink, { guests, reasons }));
+    sink.flush();
     out.flush();
     if (options.stats || !options.quiet) io.err.write(formatSummary(report, chalkFor(io.errColor)) + `${sink.records} trace records${toFile ? ` written to ${options.output}` : ''}\n`);
     return report.guests.every((g) => g.status === 'halted') ? EXIT.OK : EXIT.GUEST_FAILED;

@@ -1,0 +1,64 @@
+// The JSON-lines sink writes bytes directly; every line must be exactly recordToJson's
+// string, which must be the record as JSON.
+
+import { describe, expect, it } from 'vitest';
+import { MemoryWriter } from '../../src/cli/io.js';
+import { JsonLinesSink, recordToJson } from '../../src/trace/jsonl.js';
+import { EXIT_REASONS, type ExitRecord } from '../../src/vmm/exits.js';
+
+function sample(i: number): ExitRecord {
+  const reason = EXIT_REASONS[i % EXIT_REASONS.length]!;
+  return {
+    kind: i % 7 === 0 ? 'note' : 'exit',
+    seq: i + 1,
+    cycle: i % 5 === 0 ? 2 ** 40 + i : i * 1_000_003,
+    guest: i % 3 === 0 ? 'gäst "α"' : 'tinyos',
+    vcpu: 0,
+    mode: i % 2 ? 'trap' : 'full',
+    reason: reason.name,
+    code: reason.code,
+    pc: (i * 4) % 64 === 0 ? 0xfffffffc : (i * 4) % 64,
+    insn: i % 4 ? 'out 0x10, r3' : 'ldw r1, [sp - 4]',
+    source: i % 6 ? `guests/kernel/lib.s:${i % 40}` : undefined,
+    port: i % 2 ? 0x10 : undefined,
+    value: i % 2 ? (i * 2654435761) >>> 0 : undefined,
+    address: i % 3 === 1 ? 0x80000000 + i : undefined,
+    access: i % 3 === 1 ? (['read', 'write', 'fetch'] as const)[i % 3] : undefined,
+    cause: i % 5 === 2 ? 'page-read' : undefined,
+    cr: i % 11 === 0 ? 'ptbr' : undefined,
+    irq: i % 13 === 0 ? 2 : undefined,
+    count: i % 17 === 0 ? 12 : undefined,
+    action: i % 2 ? 'emulated' : 'callout',
+    cost: i % 9 ? 500 : 0,
+    detail: i % 19 === 0 ? 'a "quoted"\tdetail\nwith control \u0001 characters and é' : i === 50 ? 'x'.repeat(5000) : undefined,
+  };
+}
+
+describe('JSON-lines sink', () => {
+  it('writes exactly recordToJson, which is the record as JSON', () => {
+    const out = new MemoryWriter();
+    const sink = new JsonLinesSink(out);
+    const records = Array.from({ length: 3000 }, (_, i) => sample(i));
+    for (const r of records) sink.record(r);
+    sink.flush();
+    const lines = out.text().split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toHaveLength(records.length);
+    lines.forEach((line, i) => {
+      expect(line + '\n').toBe(recordToJson(records[i]!));
+      const parsed = JSON.parse(line);
+      const expected = Object.fromEntries(Object.entries(records[i]!).filter(([, v]) => v !== undefined));
+      expect(parsed).toEqual(expected);
+    });
+    expect(sink.records).toBe(records.length);
+  });
+
+  it('keeps nothing back after flush, and nothing is written before it is needed', () => {
+    const out = new MemoryWriter();
+    const sink = new JsonLinesSink(out);
+    sink.record(sample(1));
+    expect(out.text()).toBe('');
+    sink.flush();
+    expect(out.text()).toBe(recordToJson(sample(1)));
+  });
+});
