@@ -20,6 +20,9 @@
 //   LOAD32(dst, va) LOAD8(dst, va) STORE32(va, v) STORE8(va, v)   memory through the MMU
 //   TRAP(C_X, addr)  trap, saved pc = this instruction; TRAP_NEXT(C_X) saved pc = next
 //   JUMP(t)      pc = t, or a misaligned trap if t is not a multiple of 4
+//   COMPARE(x, y)            set Z N C V from x - y (COMPARE_FLAGS)
+//   CONDITION(f; c)          a branch condition: f on FLAGS, c the same on the last compare's
+//                            x and y (the block compiler may evaluate flags lazily)
 //   SYNC         write pc, FLAGS and counts back to the CPU state (before a device sees time)
 //   RESYNC       leave the hot loop after this instruction (mode, paging, IE or device
 //                state changed; the machine re-reads it before going on)
@@ -46,10 +49,13 @@ export interface InstructionSpec {
   readonly flow?: boolean;
 }
 
-const CMP = (y: string) =>
-  `const x = R[a], y = ${y}, d = (x - y) | 0;` +
-  ` fl = (fl & ~15) | (d === 0 ? F_Z : 0) | (d < 0 ? F_N : 0) | ((x >>> 0) < (y >>> 0) ? F_C : 0) | (((x ^ y) & (x ^ d)) < 0 ? F_V : 0);`;
-const BRANCH = (cond: string) => `pc = (${cond}) ? target : (pc + 4) | 0;`;
+/** Z N C V of a compare of x with y, where d = (x - y) | 0: the meaning of COMPARE. */
+export const COMPARE_FLAGS = '(d === 0 ? F_Z : 0) | (d < 0 ? F_N : 0) | ((x >>> 0) < (y >>> 0) ? F_C : 0) | (((x ^ y) & (x ^ d)) < 0 ? F_V : 0)';
+
+const CMP = (y: string) => `COMPARE(R[a], ${y})`;
+/** A conditional branch: its condition on FLAGS, and the same condition on the operands x, y
+ *  of the compare that set them (a test checks the two agree for every compare). */
+const BRANCH = (flags: string, compare: string) => `pc = CONDITION(${flags}; ${compare}) ? target : (pc + 4) | 0;`;
 
 export const INSTRUCTIONS: readonly InstructionSpec[] = [
   // ALU, register form
@@ -85,16 +91,16 @@ export const INSTRUCTIONS: readonly InstructionSpec[] = [
   // Compare and branch
   { mnemonic: 'cmp', opcode: 0x28, format: 'rr', class: 'innocuous', group: 'alu', cycles: 1, summary: 'set Z N C V from ra - rb', exec: CMP('R[b]') },
   { mnemonic: 'cmpi', opcode: 0x29, format: 'ri', class: 'innocuous', group: 'alu', cycles: 1, summary: 'set Z N C V from ra - simm16', exec: CMP('imm') },
-  { mnemonic: 'beq', opcode: 0x30, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if equal (Z)', exec: BRANCH('fl & F_Z'), flow: true },
-  { mnemonic: 'bne', opcode: 0x31, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if not equal (!Z)', exec: BRANCH('!(fl & F_Z)'), flow: true },
-  { mnemonic: 'blt', opcode: 0x32, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if less, signed (N != V)', exec: BRANCH('((fl >> 1) ^ (fl >> 3)) & 1'), flow: true },
-  { mnemonic: 'bge', opcode: 0x33, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if greater or equal, signed (N == V)', exec: BRANCH('!(((fl >> 1) ^ (fl >> 3)) & 1)'), flow: true },
-  { mnemonic: 'bgt', opcode: 0x34, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if greater, signed (!Z and N == V)', exec: BRANCH('!(fl & F_Z) && !(((fl >> 1) ^ (fl >> 3)) & 1)'), flow: true },
-  { mnemonic: 'ble', opcode: 0x35, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if less or equal, signed (Z or N != V)', exec: BRANCH('(fl & F_Z) || (((fl >> 1) ^ (fl >> 3)) & 1)'), flow: true },
-  { mnemonic: 'bltu', opcode: 0x36, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if below, unsigned (C)', exec: BRANCH('fl & F_C'), flow: true },
-  { mnemonic: 'bgeu', opcode: 0x37, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if above or equal, unsigned (!C)', exec: BRANCH('!(fl & F_C)'), flow: true },
-  { mnemonic: 'bgtu', opcode: 0x38, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if above, unsigned (!C and !Z)', exec: BRANCH('!(fl & (F_C | F_Z))'), flow: true },
-  { mnemonic: 'bleu', opcode: 0x39, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if below or equal, unsigned (C or Z)', exec: BRANCH('fl & (F_C | F_Z)'), flow: true },
+  { mnemonic: 'beq', opcode: 0x30, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if equal (Z)', exec: BRANCH('fl & F_Z', 'x === y'), flow: true },
+  { mnemonic: 'bne', opcode: 0x31, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if not equal (!Z)', exec: BRANCH('!(fl & F_Z)', 'x !== y'), flow: true },
+  { mnemonic: 'blt', opcode: 0x32, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if less, signed (N != V)', exec: BRANCH('((fl >> 1) ^ (fl >> 3)) & 1', 'x < y'), flow: true },
+  { mnemonic: 'bge', opcode: 0x33, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if greater or equal, signed (N == V)', exec: BRANCH('!(((fl >> 1) ^ (fl >> 3)) & 1)', 'x >= y'), flow: true },
+  { mnemonic: 'bgt', opcode: 0x34, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if greater, signed (!Z and N == V)', exec: BRANCH('!(fl & F_Z) && !(((fl >> 1) ^ (fl >> 3)) & 1)', 'x > y'), flow: true },
+  { mnemonic: 'ble', opcode: 0x35, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if less or equal, signed (Z or N != V)', exec: BRANCH('(fl & F_Z) || (((fl >> 1) ^ (fl >> 3)) & 1)', 'x <= y'), flow: true },
+  { mnemonic: 'bltu', opcode: 0x36, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if below, unsigned (C)', exec: BRANCH('fl & F_C', '(x >>> 0) < (y >>> 0)'), flow: true },
+  { mnemonic: 'bgeu', opcode: 0x37, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if above or equal, unsigned (!C)', exec: BRANCH('!(fl & F_C)', '(x >>> 0) >= (y >>> 0)'), flow: true },
+  { mnemonic: 'bgtu', opcode: 0x38, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if above, unsigned (!C and !Z)', exec: BRANCH('!(fl & (F_C | F_Z))', '(x >>> 0) > (y >>> 0)'), flow: true },
+  { mnemonic: 'bleu', opcode: 0x39, format: 'rel', class: 'innocuous', group: 'branch', cycles: 1, summary: 'branch if below or equal, unsigned (C or Z)', exec: BRANCH('fl & (F_C | F_Z)', '(x >>> 0) <= (y >>> 0)'), flow: true },
   // Jumps and calls
   { mnemonic: 'jmp', opcode: 0x3a, format: 'rel', class: 'innocuous', group: 'jump', cycles: 1, summary: 'pc = label', exec: 'pc = target;', flow: true },
   { mnemonic: 'call', opcode: 0x3b, format: 'rel', class: 'innocuous', group: 'jump', cycles: 2, summary: 'lr = pc + 4; pc = label', exec: 'R[15] = (pc + 4) | 0; pc = target;', flow: true },

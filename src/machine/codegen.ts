@@ -10,7 +10,7 @@
 
 import { CAUSES, CONTROL_REGISTERS, CR, FLAG, FLAGS_MASK } from '../isa/arch.js';
 import { FORMATS, unusedBits, type OperandKind } from '../isa/formats.js';
-import type { InstructionSpec } from '../isa/table.js';
+import { COMPARE_FLAGS, type InstructionSpec } from '../isa/table.js';
 
 export interface Variant {
   /** Data accesses go through the TLB (else physical, bounds-checked). */
@@ -41,9 +41,22 @@ export function trap(cause: string, addr: string): string {
 }
 
 /** A known word (block compiler), or undefined to decode `w` at run time. Compiled code
- *  stays position-independent: pc is a variable, branch targets are pc-relative. */
+ *  stays position-independent: pc is a variable, branch targets are pc-relative. With
+ *  `lazyFlags`, a compare only records its operands (fx, fy; lz = true) and branches test
+ *  them directly; FLAGS is completed by MATERIALIZE_FLAGS where it is needed. */
 export interface Fixed {
   readonly word: number;
+  readonly lazyFlags?: boolean;
+}
+
+/** Complete FLAGS from a lazy compare (block compiler). */
+export const MATERIALIZE_FLAGS = `if (lz) { const x = fx, y = fy, d = (x - y) | 0; fl = (fl & ~15) | ${COMPARE_FLAGS}; lz = false; }`;
+
+/** Whether an instruction reads or writes FLAGS as a whole (not just its compare bits through
+ *  COMPARE/CONDITION, nor the mode bit): FLAGS must be complete before it runs. */
+export function needsWholeFlags(spec: InstructionSpec): boolean {
+  const rest = withMacro(withMacro(spec.exec, 'COMPARE', ',', () => ''), 'CONDITION', ';', () => '');
+  return /\bfl\b/.test(rest) || /\bSYNC\b/.test(rest.replace(/RESYNC/g, ''));
 }
 
 /** The JavaScript of one instruction: its checks, operand fields, body and the step to the
@@ -51,7 +64,7 @@ export interface Fixed {
 export function instructionCode(spec: InstructionSpec, variant: Variant, extraCycles: number, fixed?: Fixed): string {
   const kinds = FORMATS[spec.format].operands as readonly OperandKind[];
   const charge = extraCycles ? `cy += ${extraCycles}; ` : '';
-  let body = expandMacros(spec.exec, variant, charge);
+  let body = expandMacros(spec.exec, variant, charge, fixed?.lazyFlags === true);
   const privileged = spec.class === 'privileged' || (variant.strict && spec.class === 'sensitive');
   if (variant.probe && spec.class === 'sensitive') body = `if (!(fl & F_S)) m.noteSensitive(pc, w, fl); ${body}`;
   const signed = kinds.some((k) => k === 'simm16' || k === 'mem');
@@ -76,8 +89,12 @@ export function instructionCode(spec: InstructionSpec, variant: Variant, extraCy
 }
 
 /** Expand the statement macros of the `exec` vocabulary (see src/isa/table.ts). */
-function expandMacros(exec: string, variant: Variant, charge: string): string {
-  return exec
+function expandMacros(exec: string, variant: Variant, charge: string, lazy: boolean): string {
+  const compared = (cond: string) => cond.replace(/\bx\b/g, 'fx').replace(/\by\b/g, 'fy');
+  const flagged = withMacro(exec, 'COMPARE', ',', ([x, y]) =>
+    lazy ? `fx = ${x}; fy = ${y}; lz = true;` : `{ const x = ${x}, y = ${y}, d = (x - y) | 0; fl = (fl & ~15) | ${COMPARE_FLAGS}; }`,
+  );
+  return withMacro(flagged, 'CONDITION', ';', ([f, c]) => (lazy ? `(lz ? (${compared(c!)}) : (${f}))` : `(${f})`))
     .replace(/LOAD32\(([^,]+), (.+)\)$/, (_, dst: string, va: string) => access(variant, va, 'load32', dst, charge))
     .replace(/LOAD8\(([^,]+), (.+)\)$/, (_, dst: string, va: string) => access(variant, va, 'load8', dst, charge))
     .replace(/STORE32\((.+), ([^,]+)\)$/, (_, va: string, v: string) => access(variant, va, 'store32', v, charge))
@@ -87,6 +104,32 @@ function expandMacros(exec: string, variant: Variant, charge: string): string {
     .replace(/JUMP\(([^)]+)\)/g, (_, t: string) => `{ const t = ${t}; if (t & 3) ${trap('C_MISALIGNED', 't')} pc = t; }`)
     .replace(/RESYNC/g, `${charge}break loop;`)
     .replace(/SYNC /g, 'cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy; ');
+}
+
+/** Replace each NAME(arg sep arg ...) in code, with parentheses balanced inside the args. */
+function withMacro(code: string, name: string, separator: string, expand: (args: string[]) => string): string {
+  let out = '';
+  let at = 0;
+  for (let start = code.indexOf(`${name}(`); start >= 0; start = code.indexOf(`${name}(`, at)) {
+    out += code.slice(at, start);
+    const args: string[] = [];
+    let depth = 0;
+    let from = start + name.length + 1;
+    let i = from;
+    for (; i < code.length; i++) {
+      const ch = code[i];
+      if (ch === '(') depth++;
+      else if (ch === ')' && depth-- === 0) break;
+      else if (ch === separator && depth === 0) {
+        args.push(code.slice(from, i).trim());
+        from = i + 1;
+      }
+    }
+    args.push(code.slice(from, i).trim());
+    out += expand(args);
+    at = i + 1;
+  }
+  return out + code.slice(at);
 }
 
 type AccessKind = 'load32' | 'load8' | 'store32' | 'store8';

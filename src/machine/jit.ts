@@ -15,7 +15,7 @@
 
 import { decode } from '../isa/encoding.js';
 import { CALLOUT_OPCODE, type LoopContext } from './interpreter.js';
-import { instructionCode, PRELUDE, type Variant } from './codegen.js';
+import { instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, type Variant } from './codegen.js';
 
 export const MAX_BLOCK = 64;
 
@@ -93,28 +93,47 @@ export class BlockCache {
 }
 
 /** The source of one block: each instruction's body in turn (each advances pc by 4; the
- *  last may jump). A block whose last instruction branches back to its start loops inside
+ *  last may jump), with the registers it uses held in locals. A block whose last instruction branches back to its start loops inside
  *  the function while the slice allows another full pass. After a load or store that
  *  missed the TLB the block stops, so the next fetch goes through the TLB exactly as the
  *  interpreter's would (the TLB figures do not depend on what was compiled). */
 export function blockSource(words: readonly number[], variant: Variant, cycles: Int32Array): string {
   const last = decode(words[words.length - 1]!)!;
   const loops = last.spec.format === 'rel' && last.off === -(words.length - 1);
+  // Registers live in locals for the whole block, and compares only record their operands
+  // until FLAGS is needed whole (the probe variant does neither: its hook reads the register
+  // file and FLAGS in the middle of an instruction).
+  const promote = !variant.probe;
+  const used = new Set<number>();
   const body = words
     .map((word) => {
-      const spec = decode(word)!.spec;
-      const memory = spec.group === 'load' || spec.group === 'store';
-      return `      { const w = ${word | 0}; n++; ${instructionCode(spec, variant, cycles[spec.opcode]! - 1, { word })}${memory ? ' if (fvpn !== 0) break body;' : ''} }`;
+      const d = decode(word)!;
+      const memory = d.spec.group === 'load' || d.spec.group === 'store';
+      let code = instructionCode(d.spec, variant, cycles[d.spec.opcode]! - 1, { word, lazyFlags: promote });
+      if (promote && needsWholeFlags(d.spec)) code = `${MATERIALIZE_FLAGS} ${code}`;
+      if (promote) {
+        code = code.replace(/(?<![A-Za-z_$])R\[(a|b|c|15)\]/g, (_, f: string) => {
+          const r = f === 'a' ? d.a : f === 'b' ? d.b : f === 'c' ? d.c : 15;
+          used.add(r);
+          return `r${r}`;
+        });
+      }
+      return `      { const w = ${word | 0}; n++; ${code}${memory ? ' if (fvpn !== 0) break body;' : ''} }`;
     })
     .join('\n');
-  // Fetches are counted by the loop; data lookups here (only when paging: no TLB otherwise).
-  const WRITEBACK = `cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy;${variant.paging ? ' tlb.lookups += acc;' : ''}`;
+  const regs = [...used].sort((x, y) => x - y);
+  const load = regs.length ? `let ${regs.map((r) => `r${r} = R[${r}]`).join(', ')};` : '';
+  const store = regs.map((r) => `R[${r}] = r${r};`).join(' ');
   const again = loops ? `if (pc !== entry || n + ${words.length} > limit) break body;` : 'break body;';
+  // Fetches are counted by the loop; data lookups here (only when paging: no TLB otherwise).
+  const WRITEBACK = `${promote ? MATERIALIZE_FLAGS : ''} ${store} cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy;${variant.paging ? ' tlb.lookups += acc;' : ''}`;
   return `${PRELUDE}
 return function block(limit) {
   const entry = cpu.pc;
   let pc = entry, fl = cpu.flags, n = cpu.instructions, cy = cpu.extraCycles, acc = 0, tc = 0, ta = 0, fvpn = 0;
   const rmask = (fl & F_S) ? 1 : 4, wmask = (fl & F_S) ? 2 : 8, atag = tlb.asidTag;
+  let fx = 0, fy = 0, lz = false;
+  ${load}
   loop: {
     trap: {
       body: for (;;) {

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { encode } from '../../src/isa/encoding.js';
-import { BY_MNEMONIC } from '../../src/isa/table.js';
+import { BY_MNEMONIC, COMPARE_FLAGS, INSTRUCTIONS } from '../../src/isa/table.js';
 import { assemble, assembleText, bareState, guestPath, readDisk } from '../support/guests.js';
 
 function withAndWithout(image: ReturnType<typeof assemble>, options: Parameters<typeof bareState>[1] = {}) {
@@ -117,4 +117,23 @@ describe('block compiler: same results as the interpreter', () => {
       expect({ ...jit, blocks: 0 }).toEqual({ ...interpreted, blocks: 0 });
     }
   });
+});
+
+describe('branch conditions on compare operands (the block compiler tests them directly)', () => {
+  // Each branch states its condition twice in the ISA table: on FLAGS, and on the operands of
+  // the compare that set them. They must agree for every compare.
+  const branches = INSTRUCTIONS.filter((s) => s.exec.includes('CONDITION('));
+  const values = [0, 1, -1, 2, -2, 0x7fffffff, -0x80000000, 0x7ffffffe, -0x7fffffff, 12345, -98765, 0x40000000, -0x40000000];
+  it('covers every conditional branch', () => {
+    expect(branches.map((b) => b.mnemonic).sort()).toEqual(['beq', 'bge', 'bgeu', 'bgt', 'bgtu', 'ble', 'bleu', 'blt', 'bltu', 'bne']);
+  });
+  for (const spec of branches) {
+    it(`${spec.mnemonic}: the two conditions agree`, () => {
+      const [, onFlags, onOperands] = /CONDITION\((.*); (.*)\) \?/.exec(spec.exec)!;
+      const flagsOf = new Function('x', 'y', `const F_Z = 1, F_N = 2, F_C = 4, F_V = 8; const d = (x - y) | 0; return ${COMPARE_FLAGS};`) as (x: number, y: number) => number;
+      const byFlags = new Function('fl', `const F_Z = 1, F_N = 2, F_C = 4, F_V = 8; return !!(${onFlags});`) as (fl: number) => boolean;
+      const byOperands = new Function('x', 'y', `return !!(${onOperands});`) as (x: number, y: number) => boolean;
+      for (const x of values) for (const y of values) expect(byOperands(x, y), `${x} vs ${y}`).toBe(byFlags(flagsOf(x, y)));
+    });
+  }
 });
