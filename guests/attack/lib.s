@@ -23,6 +23,7 @@
 
 ; ---- console ----------------------------------------------------------------------------
 
+        .align  4                       ; included after a program's data
 puts:
         ldb     r2, [r1]
         cmpi    r2, 0

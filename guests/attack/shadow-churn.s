@@ -75,32 +75,8 @@ start:
         cli
         hlt
 
-puts:
-        ldb     r2, [r1]
-        cmpi    r2, 0
-        beq     .done
-        out     CONSOLE_DATA, r2
-        addi    r1, r1, 1
-        jmp     puts
-.done:
-        ret
-
-put_dec:
-        la      r2, dec_end
-        movi    r4, 10
-.digit:
-        subi    r2, r2, 1
-        remu    r3, r1, r4
-        addi    r3, r3, '0'
-        stb     r3, [r2]
-        divu    r1, r1, r4
-        cmpi    r1, 0
-        bne     .digit
-        mov     r1, r2
-        jmp     puts
-
 msg_hello:      .asciz  "shadow-churn: invlpg, rewrite a PDE, touch again; round after round\n"
 msg_sum:        .asciz  "shadow-churn: sum of the words read (7 each time): "
 msg_nl:         .asciz  "\n"
-dec_digits:     .space  11
-dec_end:        .byte   0
+
+.include "lib.s"                         ; puts, put_dec

@@ -150,30 +150,6 @@ handler:
         cli
         hlt
 
-puts:
-        ldb     r2, [r1]
-        cmpi    r2, 0
-        beq     .done
-        out     CONSOLE_DATA, r2
-        addi    r1, r1, 1
-        jmp     puts
-.done:
-        ret
-
-put_dec:
-        la      r2, dec_end
-        movi    r4, 10
-.digit:
-        subi    r2, r2, 1
-        remu    r3, r1, r4
-        addi    r3, r3, '0'
-        stb     r3, [r2]
-        divu    r1, r1, r4
-        cmpi    r1, 0
-        bne     .digit
-        mov     r1, r2
-        jmp     puts
-
         .align  4
 magic:          .word   0
 msg_hello:      .asciz  "shadow-flood: 12 address spaces x 1023 page-directory entries\n"
@@ -181,5 +157,5 @@ msg_kernel:     .asciz  "shadow-flood: kernel mode done, now user mode\n"
 msg_sum:        .asciz  "shadow-flood: sum "
 msg_nl:         .asciz  "\n"
 msg_bad:        .asciz  "shadow-flood: unexpected trap\n"
-dec_digits:     .space  11
-dec_end:        .byte   0
+
+.include "lib.s"                         ; puts, put_dec

@@ -23,16 +23,6 @@ forever:
         addi    r8, r8, 1               ; busy, not idle
         jmp     forever
 
-puts:
-        ldb     r2, [r1]
-        cmpi    r2, 0
-        beq     .done
-        out     CONSOLE_DATA, r2
-        addi    r1, r1, 1
-        jmp     puts
-.done:
-        ret
-
 msg:    .asciz  "spin: interrupts off, spinning forever\n"
 
 .else
@@ -73,18 +63,10 @@ handler:
         out     PIC_ACK, r13
         rfe
 
-puts:
-        ldb     r2, [r1]
-        cmpi    r2, 0
-        beq     .done
-        out     CONSOLE_DATA, r2
-        addi    r1, r1, 1
-        jmp     puts
-.done:
-        ret
-
         .align  4
 ticks:          .word   0
 msg_start:      .asciz  "spin-timer: timer every 50 ticks, busy with interrupts on\n"
 msg_off:        .asciz  "spin-timer: 100 timer interrupts handled; now interrupts off, spinning forever\n"
 .endif
+
+.include "lib.s"                         ; puts

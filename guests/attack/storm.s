@@ -65,30 +65,6 @@ handler:
         cli
         hlt
 
-puts:
-        ldb     r2, [r1]
-        cmpi    r2, 0
-        beq     .done
-        out     CONSOLE_DATA, r2
-        addi    r1, r1, 1
-        jmp     puts
-.done:
-        ret
-
-put_dec:
-        la      r2, dec_end
-        movi    r4, 10
-.digit:
-        subi    r2, r2, 1
-        remu    r3, r1, r4
-        addi    r3, r3, '0'
-        stb     r3, [r2]
-        divu    r1, r1, r4
-        cmpi    r1, 0
-        bne     .digit
-        mov     r1, r2
-        jmp     puts
-
         .align  4
 storms:         .word   0
 msg_start:      .asciz  "storm: timer period 1, unmasked, never acknowledged\n"
@@ -96,5 +72,5 @@ msg_report:     .asciz  "storm: 1000 interrupts taken; the main loop ran "
 msg_report2:    .asciz  " times; cause "
 msg_nl:         .asciz  "\n"
 msg_stop:       .asciz  "storm: 20000 interrupts taken, none acknowledged; halting\n"
-dec_digits:     .space  11
-dec_end:        .byte   0
+
+.include "lib.s"                         ; puts, put_dec
