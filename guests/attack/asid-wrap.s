@@ -39,17 +39,8 @@ start:
         la      r1, msg_hello
         call    puts
         li      r1, PT0                 ; identity map of its memory, supervisor RW
-        movi    r2, 0
-.map:
-        cmp     r2, r11
-        bgeu    .mapped
-        ori     r3, r2, PTE_V | PTE_W
-        stw     r3, [r1]
-        addi    r1, r1, 4
-        li      r3, PAGE_SIZE
-        add     r2, r2, r3
-        jmp     .map
-.mapped:
+        mov     r2, r11
+        call    identity_map
         li      r1, DIR0                ; DIRS directories, each with PDE 0 -> PT0
         li      r2, PT0 | PTE_V | PTE_W
         li      r3, PT0

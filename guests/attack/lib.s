@@ -14,6 +14,10 @@
 ;   report r1=label r2=cause r3=faddr r4=value
 ;                      "  <label>: ok 0x<value>" or "  <label>: <cause> fault at 0x<faddr>"
 ;   halt_forever       cli; hlt (the run ends: status halted)
+;   zero_page r1=page  clear the 4 KiB page at r1                      clobbers r1..r3
+;   identity_map r1=page table r2=end
+;                      fill the table with supervisor RW entries mapping [0, end) to
+;                      itself (end <= 4 MiB, page aligned)              clobbers r1..r3
 ;
 ; Probing: probe_trap is the trap vector (install with `la r1, probe_trap; mtcr tvec, r1`).
 ; A probe routine stores where to resume in probe_resume; a trap records cause and fault
@@ -216,6 +220,33 @@ halt_forever:
         cli
         hlt
         jmp     halt_forever
+
+; ---- page tables ------------------------------------------------------------------------
+
+zero_page:
+        li      r2, PAGE_SIZE
+        add     r2, r1, r2
+        movi    r3, 0
+.loop:
+        stw     r3, [r1]
+        addi    r1, r1, 4
+        cmp     r1, r2
+        bltu    .loop
+        ret
+
+identity_map:
+        movi    r3, 0                   ; r3 = the next frame; its entry goes to [r1]
+.next:
+        cmp     r3, r2
+        bgeu    .done
+        ori     r3, r3, PTE_V | PTE_W
+        stw     r3, [r1]
+        addi    r1, r1, 4
+        xori    r3, r3, PTE_V | PTE_W
+        addi    r3, r3, PAGE_SIZE
+        jmp     .next
+.done:
+        ret
 
 ; ---- data -------------------------------------------------------------------------------
 

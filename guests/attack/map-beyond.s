@@ -80,17 +80,8 @@ start:
         li      r1, PT1
         call    zero_page
         li      r1, PT0                 ; identity map [0, end of memory), supervisor RW
-        movi    r2, 0
-.map:
-        cmp     r2, r11
-        bgeu    .mapped
-        ori     r3, r2, PTE_V | PTE_W
-        stw     r3, [r1]
-        addi    r1, r1, 4
-        li      r3, PAGE_SIZE
-        add     r2, r2, r3
-        jmp     .map
-.mapped:
+        mov     r2, r11
+        call    identity_map
         li      r1, PDIR
         li      r2, PT0 | PTE_V | PTE_W
         stw     r2, [r1 + 0]            ; VA 0x000000: the guest itself
@@ -182,18 +173,6 @@ start:
         li      r1, 0x7ff00000 | PTBR_PAGING ; a tagged TLB holds nothing for it either
         jmp     last_words
 
-
-; zero_page: r1 = a page-aligned address. Clobbers r1..r3.
-zero_page:
-        li      r2, PAGE_SIZE
-        add     r2, r1, r2
-        movi    r3, 0
-.loop:
-        stw     r3, [r1]
-        addi    r1, r1, 4
-        cmp     r1, r2
-        bltu    .loop
-        ret
 
 .include "lib.s"
 

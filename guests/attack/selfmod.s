@@ -271,8 +271,9 @@ comma:
         jmp     puts
 
 ; paging_on: identity-map all memory (supervisor RW); map the page of `aliased` again at
-; ALIAS; turn paging on. Clobbers r1..r4.
+; ALIAS; turn paging on. Clobbers r1..r3.
 paging_on:
+        push    lr
         li      r1, PDIR
         movi    r2, 0
         li      r3, PT1 + PAGE_SIZE
@@ -282,17 +283,8 @@ paging_on:
         cmp     r1, r3
         bltu    .zero
         li      r1, PT0
-        movi    r2, 0
-.map:
-        cmp     r2, r11
-        bgeu    .mapped
-        ori     r3, r2, PTE_V | PTE_W
-        stw     r3, [r1]
-        addi    r1, r1, 4
-        li      r3, PAGE_SIZE
-        add     r2, r2, r3
-        jmp     .map
-.mapped:
+        mov     r2, r11
+        call    identity_map
         li      r1, PDIR
         li      r2, PT0 | PTE_V | PTE_W
         stw     r2, [r1]
@@ -304,6 +296,7 @@ paging_on:
         ori     r2, r2, PTE_V | PTE_W
         li      r1, PT1
         stw     r2, [r1]
+        pop     lr
         li      r1, PDIR | PTBR_PAGING
         mtcr    ptbr, r1
         ret
