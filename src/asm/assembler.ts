@@ -4,7 +4,7 @@
 
 import type { Expr, LabelDef, Operand, Operation, ParsedLine } from './ast.js';
 import { Conditionals } from './conditionals.js';
-import { AsmError, DiagnosticList, type Frame, type Where } from './diagnostics.js';
+import { AsmError, DiagnosticList, NotKnownHere, type Frame, type Where } from './diagnostics.js';
 import { DIRECTIVES } from './directives.js';
 import { evaluate } from './expr.js';
 import { lineHead, parseLine } from './parse.js';
@@ -116,9 +116,16 @@ export class Assembler {
     const head = lineHead(where.text);
     if (!head) return;
     if (head.label) this.tryLabel(head.label, where);
-    const name = head.name?.toLowerCase();
-    if (name === '.macro') unit.defining = { name: '', params: [], body: [], where, col: head.col, opCol: head.col, depth: 0 };
-    else if (name) this.conditional(unit, name, where, head.col, undefined);
+    if (head.name) this.openBroken(unit, head.name.toLowerCase(), where, head.col);
+  }
+
+  /**
+   * A broken .macro or .if / .ifdef / .ifndef line still opens its block (unnamed, with no
+   * condition), so its .endm / .else / .endif match; other names do nothing here.
+   */
+  openBroken(unit: Unit, name: string, where: Where, col: number): void {
+    if (name === '.macro') unit.defining = { name: '', params: [], body: [], where, col, opCol: col, depth: 0 };
+    else this.conditional(unit, name, where, col, undefined);
   }
 
   /** Tracks a conditional directive seen in a line that is not assembled. */
@@ -134,6 +141,9 @@ export class Assembler {
 
   private tryLabel(label: LabelDef, where: Where): void {
     try {
+      if (label.name.charCodeAt(0) === 46 && this.scope === '') {
+        throw new AsmError(label.col, `local label '${label.name}' needs a global label before it (its scope)`);
+      }
       const name = qualify(label.name, this.scope);
       this.symbols.defineLabel(name, this.pc, where, label.col);
       // A qualified local name (main.x) does not open a new scope.
@@ -200,7 +210,7 @@ export class Assembler {
     this.symbols.unknown = '';
     const value = evaluate(expr, { symbols: this.symbols, scope: this.scope, here: this.pc, final: false });
     if (value === undefined) {
-      throw new AsmError(expr.col, `value of '${this.symbols.unknown}' is not known here (forward reference in ${what})`);
+      throw new NotKnownHere(expr.col, this.symbols.unknown, what);
     }
     return value;
   }

@@ -2,6 +2,8 @@
 // there), the exception the assembler's parts throw for one bad statement, and the text form.
 
 export interface Diagnostic {
+  /** A note (the "too many errors" line) has no line of its own: line 0, no source line. */
+  severity: 'error' | 'note';
   file: string;
   line: number; // 1-based
   column: number; // 1-based
@@ -18,6 +20,20 @@ export class AsmError extends Error {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/**
+ * "value of 'x' is not known here": a forward reference where the value decides the layout.
+ * If `symbol` turns out to be defined nowhere, it is reported as an undefined symbol.
+ */
+export class NotKnownHere extends AsmError {
+  constructor(
+    column: number,
+    readonly symbol: string,
+    what: string,
+  ) {
+    super(column, `value of '${symbol}' is not known here (forward reference in ${what})`);
   }
 }
 
@@ -62,13 +78,19 @@ export function chainOf(frame: Frame): string[] {
   const chain: string[] = [];
   for (let f: Frame | undefined = frame; f?.at; f = f.at.frame) {
     const site = `${f.at.frame.file}:${f.at.line}:${f.atColumn ?? 1}`;
-    chain.push(f.kind === 'macro' ? `in macro '${f.macro}' invoked at ${site}` : `included from ${site}`);
+    const link = f.kind === 'macro' ? `in macro '${f.macro}' invoked at ${site}` : `included from ${site}`;
+    // A runaway recursion repeats one link: show it once with a count.
+    const last = chain[chain.length - 1];
+    const repeated = last !== undefined && (last === link || last.startsWith(`${link} (`));
+    if (repeated) chain[chain.length - 1] = `${link} (${Number(/\((\d+) times\)$/.exec(last)?.[1] ?? 1) + 1} times)`;
+    else chain.push(link);
   }
   return chain;
 }
 
 export function makeDiagnostic(where: Where, column: number, message: string): Diagnostic {
   return {
+    severity: 'error',
     file: where.frame.file,
     line: where.line,
     column: Math.max(1, column),
@@ -80,6 +102,7 @@ export function makeDiagnostic(where: Where, column: number, message: string): D
 
 /** "file:line:col: error: message", the source line, a caret under the column, then the chain. */
 export function formatDiagnostic(d: Diagnostic): string {
+  if (d.severity === 'note') return `${d.file}: note: ${d.message}`;
   const lines = [`${d.file}:${d.line}:${d.column}: error: ${d.message}`];
   if (d.sourceLine !== '') {
     // Keep tabs in the caret line so the caret sits under the column however tabs are shown.
@@ -95,18 +118,19 @@ export function formatDiagnostic(d: Diagnostic): string {
  * second pass still come out in source order. `full` tells the first pass to stop.
  */
 export class DiagnosticList {
-  private readonly items: { order: number; seq: number; d: Diagnostic }[] = [];
+  private readonly items: { order: number; seq: number; d: Diagnostic; undefinedIf: string }[] = [];
 
   constructor(private readonly maxErrors: number) {}
 
-  add(where: Where, column: number, message: string): void {
-    this.items.push({ order: where.order, seq: this.items.length, d: makeDiagnostic(where, column, message) });
+  add(where: Where, column: number, message: string, undefinedIf = ''): void {
+    this.items.push({ order: where.order, seq: this.items.length, d: makeDiagnostic(where, column, message), undefinedIf });
   }
 
   /** Adds the diagnostic for an exception thrown while assembling the statement at `where`. */
   addError(where: Where, error: unknown, column = 1): void {
     if (error instanceof ReportedError) return;
-    if (error instanceof AsmError) this.add(where, error.column, error.message);
+    if (error instanceof NotKnownHere) this.add(where, error.column, error.message, error.symbol);
+    else if (error instanceof AsmError) this.add(where, error.column, error.message);
     else if (error instanceof RangeError && /call stack/i.test(error.message)) this.add(where, column, 'statement nested too deeply');
     else this.add(where, column, `internal error: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -120,13 +144,17 @@ export class DiagnosticList {
     return this.items.length > this.maxErrors;
   }
 
-  /** The first maxErrors diagnostics in source order, and a note if there were more. */
-  result(): Diagnostic[] {
-    const sorted = this.items.sort((a, b) => a.order - b.order || a.seq - b.seq).map((i) => i.d);
+  /**
+   * The first maxErrors errors in source order, and a note if there were more. `defined`
+   * tells which "not known here" symbols exist at all; the others are undefined symbols.
+   */
+  result(defined: (symbol: string) => boolean): Diagnostic[] {
+    const sorted = this.items
+      .sort((a, b) => a.order - b.order || a.seq - b.seq)
+      .map((i) => (i.undefinedIf === '' || defined(i.undefinedIf) ? i.d : { ...i.d, message: `undefined symbol '${i.undefinedIf}'` }));
     if (sorted.length <= this.maxErrors) return sorted;
     const shown = sorted.slice(0, this.maxErrors);
-    const next = sorted[this.maxErrors]!;
-    shown.push({ ...next, message: `too many errors; only the first ${this.maxErrors} are reported` });
+    shown.push({ severity: 'note', file: shown[0]!.file, line: 0, column: 0, message: `too many errors; only the first ${this.maxErrors} are reported`, sourceLine: '', chain: [] });
     return shown;
   }
 }

@@ -48,8 +48,11 @@ const ROWS: readonly Directive[] = [
 
 /** Lookup by name (lowercase, with the dot), with the operand count checked. */
 export const DIRECTIVES: ReadonlyMap<string, Directive> = new Map(
-  ROWS.map((d) => [d.name, { ...d, run: (a: Assembler, o: Operation, w: Where, u: Unit) => (checkCount(d, o), d.run(a, o, w, u)) }]),
+  ROWS.map((d) => [d.name, { ...d, run: (a: Assembler, o: Operation, w: Where, u: Unit) => (checkCount(d, o, () => OPENERS.has(d.name) && a.openBroken(u, d.name, w, o.col)), d.run(a, o, w, u)) }]),
 );
+
+/** Directives that open a block, which opens even when their operands are wrong. */
+const OPENERS = new Set(['.macro', '.if', '.ifdef', '.ifndef']);
 
 /** The directive rows, for docs and tests. */
 export const DIRECTIVE_LIST: readonly Directive[] = ROWS;
@@ -58,9 +61,11 @@ function fail(col: number, message: string): never {
   throw new AsmError(col, message);
 }
 
-function checkCount(d: Directive, op: Operation): void {
+/** Throws when `op` has too few or too many operands, after calling `broken`. */
+function checkCount(d: Directive, op: Operation, broken: () => void): void {
   const got = op.operands.length;
   if (got >= d.min && got <= d.max) return;
+  broken();
   const n = d.max === MANY ? `at least ${d.min} operand${d.min === 1 ? '' : 's'}` : d.min === d.max ? `${d.min} operand${d.min === 1 ? '' : 's'}` : `${d.min} or ${d.max} operands`;
   fail(op.col, d.max === 0 ? `'${d.name}' takes no operands, got ${got}` : `'${d.name}' takes ${n} (${d.syntax}), got ${got}`);
 }
@@ -141,7 +146,7 @@ function ifDefined(asm: Assembler, op: Operation, where: Where, unit: Unit, want
 function macro(asm: Assembler, op: Operation, where: Where, unit: Unit): void {
   // The body is collected even when the .macro line is wrong (under no name), so its lines
   // and its .endm do not cause more errors.
-  unit.defining = { name: '', params: [], body: [], where, col: op.col, opCol: op.col, depth: 0 };
+  asm.openBroken(unit, '.macro', where, op.col);
   const names = op.operands.map((_, i) => name(op, i));
   const macroName = names[0]!;
   const col = op.operands[0]!.col;

@@ -63,13 +63,14 @@ function assemble(text: string, fileName: string, options: AssembleOptions): Ass
   const frame: Frame = { kind: 'file', file: fileName, fileIndex: asm.fileIndex(fileName), macroDepth: 0, includeDepth: 1 };
   defineAll(asm, options.defines ?? {});
   asm.text(text, frame);
-  if (asm.diags.full) return { image: undefined, diagnostics: asm.diags.result(), listing: [] };
+  // Stopped early: symbols defined further on were not seen, so "not known here" stands.
+  if (asm.diags.full) return { image: undefined, diagnostics: asm.diags.result(() => true), listing: [] };
   asm.symbols.resolveConstants();
   const segments = layOut(asm.stmts, asm.diags);
   emitAll(asm.stmts, asm.symbols, asm.diags);
   const entry = entryPoint(asm, segments);
   if (asm.diags.count === 0 && options.runnable) checkRunnable(asm, segments, entry, fileName);
-  if (asm.diags.count > 0) return { image: undefined, diagnostics: asm.diags.result(), listing: [] };
+  if (asm.diags.count > 0) return { image: undefined, diagnostics: asm.diags.result((name) => asm.symbols.has(name)), listing: [] };
   const image: Image = { entry, segments, symbols: asm.symbols.imageSymbols(), files: asm.files, lines: lineTable(asm) };
   return { image, diagnostics: [], listing: listingRows(asm.stmts) };
 }
@@ -77,7 +78,8 @@ function assemble(text: string, fileName: string, options: AssembleOptions): Ass
 function readSource(options: AssembleOptions, path: string): string {
   const text = options.readFile ? options.readFile(path) : readFileSync(path, 'utf8');
   if (typeof text !== 'string') throw new Error('no such file');
-  return text;
+  // Sources are UTF-8; a byte-order mark some editors put first is not part of the text.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** -D defines, as constants; a bad one is reported at "<command line>". */

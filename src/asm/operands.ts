@@ -29,7 +29,10 @@ export function bareRegister(op: Operand): number | undefined {
 export function describe(op: Operand): string {
   if (op.k === 'str') return 'a string';
   if (op.k === 'mem') return 'a memory operand';
-  return bareRegister(op) !== undefined ? 'a register' : 'an expression';
+  if (bareRegister(op) !== undefined) return 'a register';
+  if (op.expr.k === 'sym' && controlRegisterNumber(op.expr.name) !== undefined) return `the control register '${op.expr.name}'`;
+  if (op.expr.k === 'sym' && /^r\d+$/i.test(op.expr.name)) return `'${op.expr.name}' (the registers are r0..r15)`;
+  return 'an expression';
 }
 
 /** "operand 2 of 'addi': expected a register, got an expression" */

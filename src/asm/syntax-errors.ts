@@ -13,6 +13,8 @@ const BINARY_OPERATORS = ['"+"', '"-"', '"<<"', '">>"', '"*"', '"&"', '"|"', '"/
 const EXPRESSION_STARTS = ['a name', 'a number', '"("', `"'"`, '"$"'];
 const UNARY_OPERATORS = ['"-"', '"~"', '"+"'];
 const QUOTE = '"\\""';
+/** Inside a character literal: any character but ' and \, or the start of an escape. */
+const CHARACTER = [`not ("'" or "\\\\")`, '"\\\\"'];
 const ESCAPES = ['"n"', '"t"', '"r"', '"0"', '"\\\\"', `"'"`, QUOTE, '"x"'];
 
 /**
@@ -33,6 +35,7 @@ export function expectedText(result: MatchResult, position: number): string {
   replace(['an expression', '"["', QUOTE], 'an operand');
   replace(BINARY_OPERATORS, 'an operator');
   replace(ESCAPES, 'an escape (\\n \\t \\r \\0 \\\\ \\\' \\" \\xHH)');
+  replace(CHARACTER, 'a character (or an escape)');
   items = items.map(word);
   if (position === 0 || items.length === 0) return 'expected a label, an instruction or a directive';
   items.sort((a, b) => Number(a === 'end of line') - Number(b === 'end of line'));

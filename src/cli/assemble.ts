@@ -9,15 +9,18 @@ import { red, UserError, type Io } from './io.js';
 /** The diagnostics were printed already; exit with status 2. */
 export class AssemblyFailed extends UserError {}
 
-/** Parse repeated `-D NAME[=VALUE]` options. */
+/**
+ * Parse repeated `-D NAME[=VALUE]` options. VALUE is read as the source would read it: a
+ * number of at most 32 bits (decimal, 0x hex or 0b binary), optionally negated.
+ */
 export function parseDefines(values: readonly string[] = []): Record<string, number> {
   const defines: Record<string, number> = {};
   for (const text of values) {
-    const m = /^([A-Za-z_][A-Za-z0-9_.]*)(?:=(-?(?:0x[0-9a-fA-F]+|0b[01]+|\d+)))?$/.exec(text);
-    if (!m) throw new UsageProblem(`-D expects NAME or NAME=NUMBER, got '${text}'`);
-    const value = m[2] === undefined ? 1 : Number(m[2].replace(/^-?0b/, (p) => (p.startsWith('-') ? '-0b' : '0b')));
-    if (!Number.isSafeInteger(value)) throw new UsageProblem(`-D ${m[1]}: '${m[2]}' is not a number`);
-    defines[m[1]!] = value | 0;
+    const m = /^([A-Za-z_][A-Za-z0-9_.]*)(?:=(-?)(0x[0-9a-fA-F]+|0b[01]+|\d+))?$/.exec(text);
+    if (!m) throw new UsageProblem(`-D expects NAME or NAME=NUMBER (decimal, 0x hex or 0b binary, optionally negative), got '${text}'`);
+    const magnitude = m[3] === undefined ? 1 : Number(m[3]);
+    if (magnitude > 0xffffffff) throw new UsageProblem(`-D ${m[1]}: '${m[2]}${m[3]}' does not fit in 32 bits`);
+    defines[m[1]!] = (m[2] ? -magnitude : magnitude) | 0;
   }
   return defines;
 }
@@ -32,6 +35,7 @@ export async function assembleForCli(path: string, defines: Record<string, numbe
   for (const d of result.diagnostics) {
     io.err.write(formatDiagnostic(d).replace(': error: ', `: ${red('error', io.errColor)}: `) + '\n');
   }
-  const n = result.diagnostics.length;
-  throw new AssemblyFailed(`${path}: ${n} error${n === 1 ? '' : 's'}; no image written`);
+  const n = result.diagnostics.filter((d) => d.severity === 'error').length;
+  const more = n < result.diagnostics.length ? 'more than ' : '';
+  throw new AssemblyFailed(`${path}: ${more}${n} error${n === 1 && !more ? '' : 's'}; no image written`);
 }

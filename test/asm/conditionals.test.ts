@@ -38,8 +38,14 @@ describe('conditional assembly', () => {
     expect(error(['.if 0', '.endif', '.endif'])).toBe('3:1: .endif without .if');
   });
 
+  it('a block opener with the wrong operand count still opens its block: no follow-on errors', () => {
+    expect(errors(['.ifdef', 'nop', '.endif'])).toEqual(["1:1: '.ifdef' takes 1 operand (name), got 0"]);
+    expect(errors(['.if 1, 2', 'nop', '.else', 'nop', '.endif'])).toEqual(["1:1: '.if' takes 1 operand (value), got 2"]);
+    expect(errors(['.macro', 'nop', '.endm'])).toEqual(["1:1: '.macro' takes at least 1 operand (name param, ...), got 0"]);
+  });
+
   it('skips both branches of an .if whose condition fails', () => {
-    expect(errors(['.if nowhere', '.word 1', '.else', '.word 2', '.endif'])).toEqual(["1:5: value of 'nowhere' is not known here (forward reference in .if)"]);
+    expect(errors(['.if nowhere', '.word 1', '.else', '.word 2', '.endif'])).toEqual(["1:5: undefined symbol 'nowhere'"]);
     expect(errors(['.if 1 +', 'bad line', '.endif'])).toEqual(['1:8: syntax error: expected an expression']);
   });
 });

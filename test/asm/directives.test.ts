@@ -89,6 +89,9 @@ describe('directives', () => {
     expect(error(['.align N', 'N = 4'])).toBe("1:8: value of 'N' is not known here (forward reference in .align)");
     expect(error(['.space N', 'N = 4'])).toBe("1:8: value of 'N' is not known here (forward reference in .space)");
     expect(errors(['.if N', '.endif', 'N = 1'])).toEqual(["1:5: value of 'N' is not known here (forward reference in .if)"]);
+    // A name defined nowhere is not a forward reference.
+    expect(error(['.org nowhere'])).toBe("1:6: undefined symbol 'nowhere'");
+    expect(error(['main:', '.space .n'])).toBe("2:8: undefined symbol 'main.n'");
   });
 
   it('every directive row has a summary and syntax', () => {

@@ -14,6 +14,8 @@ describe('error messages (exact text and location)', () => {
     ['operand count', ['add r1, r2'], "a.s:1:1: 'add' takes 3 operands (rd, rs1, rs2), got 2"],
     ['register expected', ['addi r1, 4, 5'], "a.s:1:10: operand 2 of 'addi': expected a register, got an expression"],
     ['immediate expected', ['addi r1, r2, r3'], "a.s:1:14: operand 3 of 'addi': expected an immediate, got a register"],
+    ['control register for a register', ['add r1, ptbr, r2'], "a.s:1:9: operand 2 of 'add': expected a register, got the control register 'ptbr'"],
+    ['no such register', ['movi r16, 1'], "a.s:1:6: operand 1 of 'movi': expected a register, got 'r16' (the registers are r0..r15)"],
     ['memory expected', ['stw r1, 8'], "a.s:1:9: operand 2 of 'stw': expected a memory operand [reg + offset], got an expression"],
     ['control register expected', ['mtcr r1, r2'], "a.s:1:6: operand 1 of 'mtcr': expected a control register, got a register"],
     ['port expected', ['out r1, r2'], "a.s:1:5: operand 1 of 'out': expected a port, got a register"],
@@ -60,7 +62,8 @@ describe('reporting', () => {
     const d = asm(src).diagnostics;
     expect(d).toHaveLength(21);
     expect(d[19]!.message).toBe("unknown mnemonic 'bad19'");
-    expect(d[20]!.message).toBe('too many errors; only the first 20 are reported');
+    expect(d[20]).toMatchObject({ severity: 'note', line: 0, message: 'too many errors; only the first 20 are reported' });
+    expect(formatDiagnostic(d[20]!)).toBe('a.s: note: too many errors; only the first 20 are reported');
     expect(asm(src, { maxErrors: 3 }).diagnostics.map((x) => x.message)).toEqual([
       "unknown mnemonic 'bad0'",
       "unknown mnemonic 'bad1'",

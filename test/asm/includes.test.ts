@@ -21,6 +21,13 @@ describe('.include', () => {
     ]);
   });
 
+  it('ignores a UTF-8 byte-order mark at the start of the main file and of included files', () => {
+    const readFile = files({ 'a.s': '\ufeffstart: .word 1\n.include "b.s"\n', 'b.s': '\ufeff.word 2\n' });
+    const r = assembleFile('a.s', { readFile });
+    expect(r.diagnostics).toEqual([]);
+    expect(Array.from(r.image!.segments[0]!.bytes.filter((_, i) => i % 4 === 0))).toEqual([1, 2]);
+  });
+
   it('lists a file included twice once', () => {
     const readFile = files({ 'a.s': '.include "b.s"\n.include "b.s"', 'b.s': '.byte 1' });
     expect(assembleFile('a.s', { readFile }).image!.files).toEqual(['a.s', 'b.s']);

@@ -51,9 +51,8 @@ describe('macros', () => {
     const list = errors(['.macro r', 'r', '.endm', 'r']);
     expect(list).toEqual(['2:1: macro expansion deeper than 64']);
     const d = asm(['.macro r', 'r', '.endm', 'r']).diagnostics[0]!;
-    expect(d.chain.length).toBe(64);
-    expect(d.chain[0]).toBe("in macro 'r' invoked at a.s:2:1");
-    expect(d.chain[63]).toBe("in macro 'r' invoked at a.s:4:1");
+    // The recursion's one repeated link is shown once, with a count.
+    expect(d.chain).toEqual(["in macro 'r' invoked at a.s:2:1 (63 times)", "in macro 'r' invoked at a.s:4:1"]);
   });
 
   it('report errors inside an expansion with the macro chain', () => {

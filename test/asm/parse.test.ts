@@ -55,6 +55,7 @@ describe('parsing', () => {
     expect(syntax('"str"')).toBe('1: syntax error: expected a label, an instruction or a directive');
     expect(syntax('.ascii "abc')).toBe(`12: syntax error: expected '"'`);
     expect(syntax(".byte 'ab'")).toBe(`9: syntax error: expected "'"`);
+    expect(syntax("movi r1, ''")).toBe('11: syntax error: expected a character (or an escape)');
     expect(syntax('.ascii "\\q"')).toBe('10: syntax error: expected an escape (\\n \\t \\r \\0 \\\\ \\\' \\" \\xHH)');
     expect(syntax('x = 1 2')).toBe('7: syntax error: expected an operator or end of line');
     expect(syntax('add r1, r2 @')).toBe('12: syntax error: expected ",", an operator or end of line');

@@ -22,8 +22,12 @@ describe('labels and symbols', () => {
     expect(symbol(img, 'main.b')).toBe(4);
   });
 
-  it('allows local labels before any global label', () => {
-    expect(symbol(image(['.x: nop', 'b .x']), '.x')).toBe(0);
+  it('reject a local label before any global label (it has no scope)', () => {
+    expect(error(['.x: nop'])).toBe("1:1: local label '.x' needs a global label before it (its scope)");
+  });
+
+  it('reject a local constant name', () => {
+    expect(error(['main:', '.equ .k, 5'])).toBe("2:6: a constant cannot be local: '.k'");
   });
 
   it('are case-sensitive', () => {
