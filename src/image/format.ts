@@ -2,6 +2,7 @@
 // Every rejection is an ImageError naming the byte offset of what is wrong.
 
 import type { Image, ImageSymbol, LineEntry, Segment, SymbolKind } from './model.js';
+import { isRegisterName } from '../asm/registers.js';
 
 export const MAGIC = 'TOY32IMG';
 export const VERSION = 1;
@@ -78,8 +79,11 @@ export function writeImage(image: Image): Uint8Array {
 /** Parse and validate an image; throws ImageError with the offset of the first problem. */
 export function loadImage(bytes: Uint8Array): Image {
   const r = new Reader(bytes);
-  r.need(0, HEADER_SIZE, 'header');
+  // The magic first, as far as there are bytes: a short file of something else is not an
+  // image at all rather than a truncated one.
   const magic = new TextDecoder('latin1').decode(bytes.subarray(0, 8));
+  if (!MAGIC.startsWith(magic)) throw new ImageError(0, `bad magic ${JSON.stringify(magic)}: not a TOY32 image (expected "${MAGIC}")`);
+  r.need(0, HEADER_SIZE, 'header');
   if (magic !== MAGIC) throw new ImageError(0, `bad magic ${JSON.stringify(magic)}: not a TOY32 image (expected "${MAGIC}")`);
   const version = r.u16(8);
   if (version !== VERSION) throw new ImageError(8, `unsupported image version ${version} (this vmm reads version ${VERSION})`);
@@ -111,12 +115,16 @@ export function loadImage(bytes: Uint8Array): Image {
   const segments = readSegments(r, segAt, counts.segments, dataAt, dataSize);
   const strings = new StringReader(bytes, stringAt, stringSize);
   const symbols: ImageSymbol[] = [];
+  const symbolIndex = new Map<string, number>();
   for (let i = 0; i < counts.symbols; i++) {
     const at = symAt + i * SYMBOL_ROW;
     const kind = SYMBOL_KINDS[r.u32(at + 8)];
     if (!kind) throw new ImageError(at + 8, `symbol ${i}: bad kind ${r.u32(at + 8)} (0 = label, 1 = constant)`);
     const name = strings.get(r.u32(at + 4), at + 4, `symbol ${i} name`);
-    if (!SYMBOL_NAME.test(name)) throw new ImageError(at + 4, `symbol ${i}: name ${JSON.stringify(name)} is not an assembler identifier`);
+    if (!SYMBOL_NAME.test(name) || isRegisterName(name)) throw new ImageError(at + 4, `symbol ${i}: name ${JSON.stringify(name)} is not an assembler identifier`);
+    const first = symbolIndex.get(name);
+    if (first !== undefined) throw new ImageError(at + 4, `symbol ${i}: name ${JSON.stringify(name)} repeats symbol ${first}`);
+    symbolIndex.set(name, i);
     symbols.push({ value: r.u32(at) | 0, name, kind });
   }
   const files: string[] = [];

@@ -76,6 +76,8 @@ describe('image format', () => {
     ['an empty file', () => new Uint8Array(0), 0, /truncated: the header needs 40 bytes/],
     ['a short header', () => writeImage(SAMPLE).slice(0, 20), 20, /truncated: the header/],
     ['a wrong magic', () => patched(0, 0x41414141), 0, /bad magic "AAAA2IMG": not a TOY32 image/],
+    ['a short file of something else', () => new TextEncoder().encode('hi\n'), 0, /bad magic "hi\\n": not a TOY32 image/],
+    ['the magic, cut short', () => writeImage(SAMPLE).slice(0, 5), 5, /truncated: the header needs 40 bytes/],
     ['a future version', () => patched(8, 7, 2), 8, /unsupported image version 7/],
     ['a wrong header size', () => patched(10, 44, 2), 10, /bad header size 44/],
     ['an absurd segment count', () => patched(16, 0xffffffff), 16, /segments count 4294967295 exceeds the limit/],
@@ -102,6 +104,9 @@ describe('image format', () => {
   it('rejects symbol names the assembler could not read back, and file names with control characters', () => {
     expect(rejects(writeImage({ ...SAMPLE, symbols: [{ name: 'C NSOLE', value: 1, kind: 'constant' }] })).message).toMatch(/symbol 0: name "C NSOLE" is not an assembler identifier/);
     expect(rejects(writeImage({ ...SAMPLE, symbols: [{ name: 'a\nb', value: 1, kind: 'label' }] })).message).toMatch(/is not an assembler identifier/);
+    expect(rejects(writeImage({ ...SAMPLE, symbols: [{ name: 'SP', value: 1, kind: 'label' }] })).message).toMatch(/symbol 0: name "SP" is not an assembler identifier/);
+    const twice = [{ name: 'a', value: 1, kind: 'label' as const }, { name: 'b', value: 2, kind: 'label' as const }, { name: 'a', value: 3, kind: 'constant' as const }];
+    expect(rejects(writeImage({ ...SAMPLE, symbols: twice })).message).toMatch(/symbol 2: name "a" repeats symbol 0/);
     expect(rejects(writeImage({ ...SAMPLE, files: ['a.s', 'b\u001b[31m.s'] })).message).toMatch(/file 1: name .* contains control characters/);
   });
 
