@@ -137,7 +137,7 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
       runGuest(guest, fullMode, { record() {} }); // warm up the traced paths
       const runs = Array.from({ length: 7 }, (_, i) => {
         const path = join(dir, `trace-${i}.jsonl`);
-        const writer = new FdWriter(openSync(path, 'w'), true);
+        const writer = new FdWriter(openSync(path, 'w'), path, true);
         const sink = new JsonLinesSink(writer);
         const t = timed(() => {
           check(runGuest(guest, fullMode, sink), 'exits traced');

@@ -1,6 +1,8 @@
 // A subcommand as data: its name, one-line summary, how it declares its arguments and
 // options, and what it does. main.ts turns the table of these into the commander program.
 
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Io } from './io.js';
 
@@ -13,10 +15,12 @@ export interface CommandSpec {
   run(args: string[], options: Record<string, unknown>, io: Io): Promise<number> | number;
 }
 
-/** Parse a whole number option ("1000", "1_000_000", "0x100", "1e6"), or throw a UserError. */
+/**
+ * Parse a whole number option ("1000", "1_000_000", "0x100", "1e6"), or throw a UsageProblem.
+ * An underscore may only stand between two digits.
+ */
 export function parseCount(name: string, text: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  const cleaned = text.replace(/_/g, '');
-  const value = /^(0x[0-9a-f]+|\d+(e\d+)?)$/i.test(cleaned) ? Number(cleaned) : NaN;
+  const value = /^(0x[0-9a-f]+(_[0-9a-f]+)*|\d+(_\d+)*(e\d+)?)$/i.test(text) ? Number(text.replace(/_/g, '')) : NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new UsageProblem(`${name} expects a whole number from ${min} to ${max}, got '${text}'`);
   }
@@ -29,4 +33,27 @@ export class UsageProblem extends Error {}
 /** Option parser for repeatable options: collects every value, in order. */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/**
+ * Check an output file option (-o FILE): a name is given, and it is none of the `inputs`
+ * (vmm never writes over its own input). '-' (stdout) is always fine.
+ */
+export function checkOutputPath(flag: string, path: string, inputs: readonly string[]): void {
+  if (path === '') throw new UsageProblem(`${flag} expects a file name`);
+  if (path === '-') return;
+  const same = inputs.find((input) => samePath(input, path));
+  if (same !== undefined) throw new UsageProblem(`${flag} ${path}: that is an input (${same}); vmm does not write over its inputs`);
+}
+
+/** Whether two paths name the same file (following symbolic links where the file exists). */
+export function samePath(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  return real(a) === real(b);
 }

@@ -16,7 +16,8 @@ import type { RunInputs } from './run-options.js';
 /** Run the guests as the options say; console output streams to stdout unless `quietConsole`. */
 export function executeRun(inputs: RunInputs, io: Io, quietConsole: boolean, probe?: ExitProbe): RunReport {
   const { guests, machine, mode } = inputs;
-  const consoles = guests.map((g, i) => consoleFor(g.name, i, guests.length, io, quietConsole));
+  const width = Math.max(...guests.map((g) => g.name.length));
+  const consoles = guests.map((g, i) => consoleFor(g.name.padEnd(width), i, guests.length, io, quietConsole));
   let reports: GuestReport[];
   if (mode === 'bare') {
     if (guests.length > 1) throw new UsageProblem(`--mode bare runs one image directly on the machine (there is no VMM to share it); got ${guests.length}`);
@@ -30,6 +31,7 @@ export function executeRun(inputs: RunInputs, io: Io, quietConsole: boolean, pro
 
 const PREFIX_COLORS = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red'] as const;
 
+/** One guest's console: its lines as they are, or prefixed "name | " (names padded to line up). */
 function consoleFor(name: string, index: number, count: number, io: Io, quiet: boolean): ConsoleSink {
   if (count === 1) return new GuestConsole(quiet ? undefined : io.out);
   const c = chalkFor(io.outColor);

@@ -8,13 +8,21 @@ import { readImageFile } from './image-file.js';
 import type { Io } from './io.js';
 
 export async function loadGuests(paths: readonly string[], defines: readonly string[], io: Io): Promise<GuestInput[]> {
-  const names = uniqueNames(paths.map((p) => basename(p).replace(/\.(bin|s|asm)$/i, '')));
+  const names = uniqueNames(paths.map(guestName));
   const guests: GuestInput[] = [];
   for (const [i, path] of paths.entries()) {
     const image = /\.(s|asm)$/i.test(path) ? (await assembleForCli(path, parseDefines(defines), io)).image : readImageFile(path, io).image;
     guests.push({ name: names[i]!, image });
   }
   return guests;
+}
+
+/**
+ * guests/bare/hello.s -> hello. Characters other than letters, digits, '_', '.' and '-' become
+ * '_', so that every name can be given to --guest, --disk NAME=FILE and --input NAME=FILE.
+ */
+export function guestName(path: string): string {
+  return basename(path).replace(/\.(bin|s|asm)$/i, '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'guest';
 }
 
 /** hello, hello, x -> hello, hello-2, x */

@@ -1,13 +1,15 @@
 // How the CLI reaches the outside world: two output streams, colour, files. main() takes an
 // Io so that tests run commands in-process and read what they printed.
 
-import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 
 /** An output stream that accepts text or bytes. */
 export interface Writer {
   write(data: string | Uint8Array): void;
   /** Push out anything buffered. */
   flush(): void;
+  /** The write that failed, if one did (thrown once; later output is dropped). */
+  readonly failure?: OutputError;
 }
 
 export interface Io {
@@ -17,10 +19,14 @@ export interface Io {
   readonly outColor: boolean;
   readonly errColor: boolean;
   readonly cwd: string;
-  readFile(path: string): Uint8Array;
+  /** A file's bytes; more than `limit` bytes (default FILE_LIMITS.image) is a UserError. */
+  readFile(path: string, limit?: number): Uint8Array;
   /** A writer for a file given by -o; '-' means stdout. */
   openOutput(path: string): Writer;
 }
+
+/** The most vmm reads from one file, so that an endless one (/dev/zero, a pipe) stops. */
+export const FILE_LIMITS = { image: 1 << 30, disk: 256 << 20, input: 64 << 20 } as const;
 
 /** Exit statuses of vmm (docs/cli.md). */
 export const EXIT = { OK: 0, GUEST_FAILED: 1, USAGE: 2 } as const;
@@ -33,16 +39,25 @@ export function red(text: string, color: boolean): string {
   return color ? `\x1b[31m${text}\x1b[39m` : text;
 }
 
+/** An output that cannot be written (disk full, stdout closed, ...): exit status 2. */
+export class OutputError extends UserError {
+  /** Set once its message was printed, so that it is printed once. */
+  reported = false;
+}
+
 /** Buffered writes to a file descriptor with writeSync, so output order is exact, memory
  *  stays flat however much is written, and nothing is lost when vmm exits. Small strings are
- *  joined first (appending strings is cheap) and encoded into a 64 KiB byte buffer in one go. */
+ *  joined first (appending strings is cheap) and encoded into a 64 KiB byte buffer in one go.
+ *  The first failed write throws an OutputError naming `name`; after it, output is dropped. */
 export class FdWriter implements Writer {
   private readonly buffer = Buffer.allocUnsafe(1 << 16);
   private used = 0;
   private text = '';
+  failure: OutputError | undefined;
 
   constructor(
     private readonly fd: number,
+    private readonly name: string,
     private readonly closeOnFlush = false,
   ) {}
 
@@ -56,7 +71,7 @@ export class FdWriter implements Writer {
     if (this.used + data.length > this.buffer.length) {
       this.flushBytes();
       if (data.length > this.buffer.length) {
-        writeAll(this.fd, data);
+        this.writeOut(data);
         return;
       }
     }
@@ -70,8 +85,11 @@ export class FdWriter implements Writer {
   }
 
   close(): void {
-    this.flush();
-    if (this.closeOnFlush) closeSync(this.fd);
+    try {
+      this.flush();
+    } finally {
+      if (this.closeOnFlush) closeSync(this.fd);
+    }
   }
 
   /** Encode pending text into the buffer (UTF-8 takes at most 3 bytes per UTF-16 unit). */
@@ -80,13 +98,24 @@ export class FdWriter implements Writer {
     const text = this.text;
     this.text = '';
     if (text.length * 3 > this.buffer.length - this.used) this.flushBytes();
-    if (text.length * 3 > this.buffer.length) writeAll(this.fd, Buffer.from(text, 'utf8'));
+    if (text.length * 3 > this.buffer.length) this.writeOut(Buffer.from(text, 'utf8'));
     else this.used += this.buffer.write(text, this.used);
   }
 
   private flushBytes(): void {
-    if (this.used) writeAll(this.fd, this.buffer.subarray(0, this.used));
+    const used = this.used;
     this.used = 0;
+    if (used) this.writeOut(this.buffer.subarray(0, used));
+  }
+
+  private writeOut(bytes: Uint8Array): void {
+    if (this.failure) return;
+    try {
+      writeAll(this.fd, bytes);
+    } catch (e) {
+      this.failure = new OutputError(`${this.name}: cannot write: ${fileProblem(e)}`);
+      throw this.failure;
+    }
   }
 }
 
@@ -126,50 +155,84 @@ function colorWanted(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
   return isTTY;
 }
 
-export function readUserFile(path: string): Uint8Array {
+export function readUserFile(path: string, limit: number = FILE_LIMITS.image): Uint8Array {
+  let fd: number;
   try {
-    return readFileSync(path);
+    fd = openSync(path, 'r');
   } catch (e) {
     throw new UserError(`${path}: ${fileProblem(e)}`);
+  }
+  try {
+    return readAll(fd, path, limit);
+  } finally {
+    closeSync(fd);
   }
 }
 
 /** All of standard input (a pipe, a file or a socket), for `--input -`. */
-export function readStdin(): Uint8Array {
-  const chunks: Buffer[] = [];
-  const chunk = Buffer.alloc(1 << 16);
-  for (;;) {
-    let n: number;
-    try {
-      n = readSync(0, chunk, 0, chunk.length, null);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue; // a non-blocking pipe or socket with nothing yet
-      if (code === 'EOF') break;
-      throw new UserError(`standard input: ${fileProblem(e)}`);
-    }
-    if (n === 0) break;
-    chunks.push(Buffer.from(chunk.subarray(0, n)));
-  }
-  return Buffer.concat(chunks);
+export function readStdin(limit: number = FILE_LIMITS.input): Uint8Array {
+  return readAll(0, 'standard input', limit);
 }
+
+/** Everything `fd` holds until its end, refusing more than `limit` bytes. */
+function readAll(fd: number, name: string, limit: number): Uint8Array {
+  const tooLarge = () => new UserError(`${name}: larger than ${limit >> 20} MiB, the most vmm reads from one file`);
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isFile() && stat.size > limit) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const chunk = Buffer.allocUnsafe(1 << 16);
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') {
+          Atomics.wait(PAUSE, 0, 0, 5); // a non-blocking pipe or socket with nothing yet
+          continue;
+        }
+        if (code === 'EOF') break;
+        throw e;
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > limit) throw tooLarge();
+      chunks.push(Buffer.from(chunk.subarray(0, n)));
+    }
+    return Buffer.concat(chunks, total);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`${name}: ${fileProblem(e)}`);
+  }
+}
+
+/** Something to wait on (for a few milliseconds) without spinning. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 export function fileProblem(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'EACCES') return 'permission denied';
-  return (e as Error).message;
+  const message = (e as Error).message;
+  // "ENOSPC: no space left on device, write" -> "no space left on device"
+  return /^E[A-Z]+: ([^,]+)/.exec(message)?.[1] ?? message;
 }
 
 /** The real process: stdout and stderr, colour from the TTY and NO_COLOR/FORCE_COLOR. */
 export function processIo(): Io {
-  const out = new FdWriter(1);
-  const errFd = new FdWriter(2);
+  const out = new FdWriter(1, 'standard output');
+  const errFd = new FdWriter(2, 'standard error');
   // vmm's own messages go out at once, after any guest output already written.
   const err: Writer = {
     write(data) {
-      out.flush();
+      try {
+        out.flush();
+      } catch {
+        // kept in out.failure: main() reports it when it ends
+      }
       errFd.write(data);
       errFd.flush();
     },
@@ -196,8 +259,14 @@ function openFileWriter(path: string): Writer {
   } catch (e) {
     throw new UserError(`${path}: cannot write: ${fileProblem(e)}`);
   }
-  const w = new FdWriter(fd, true);
-  return { write: (d) => w.write(d), flush: () => w.close() };
+  const w = new FdWriter(fd, path, true);
+  return {
+    write: (d) => w.write(d),
+    flush: () => w.close(),
+    get failure() {
+      return w.failure;
+    },
+  };
 }
 
 /** An Io that keeps stdout and stderr in memory (files still go to disk), for tests. */

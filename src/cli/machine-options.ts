@@ -5,7 +5,7 @@ import { CostModelError, makeCostModel } from '../machine/costs.js';
 import { MAX_MEMORY, parseSize } from '../machine/memory.js';
 import type { MachineOptions } from '../machine/run-bare.js';
 import { collect, parseCount, UsageProblem } from './command.js';
-import { UserError, type Io } from './io.js';
+import { FILE_LIMITS, UserError, type Io } from './io.js';
 
 export const DEFAULTS = { mem: '1M', tlb: '64', maxInstructions: '200000000' } as const;
 
@@ -43,7 +43,7 @@ function costModel(path: string | undefined, io: Io) {
   if (!path) return makeCostModel();
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(io.readFile(path)).toString('utf8'));
+    json = JSON.parse(Buffer.from(io.readFile(path, FILE_LIMITS.input)).toString('utf8'));
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError(`${path}: not valid JSON: ${(e as Error).message}`);

@@ -12,7 +12,7 @@ import { inspectCommand } from './commands/inspect.js';
 import { isaCommand } from './commands/isa.js';
 import { runCommand } from './commands/run.js';
 import { traceCommand } from './commands/trace.js';
-import { EXIT, processIo, red, UserError, type Io } from './io.js';
+import { EXIT, OutputError, processIo, red, UserError, type Io } from './io.js';
 
 export const COMMANDS: readonly CommandSpec[] = [asmCommand, disasmCommand, inspectCommand, runCommand, traceCommand, isaCommand];
 
@@ -45,15 +45,23 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   try {
     if (argv.length === 0) {
       program.outputHelp({ error: true });
-      return EXIT.USAGE;
+      status = EXIT.USAGE;
+    } else {
+      await program.parseAsync([...argv], { from: 'user' });
     }
-    await program.parseAsync([...argv], { from: 'user' });
-    return status;
   } catch (e) {
-    return reportError(e, io);
-  } finally {
-    io.out.flush();
+    status = reportError(e, io);
   }
+  try {
+    io.out.flush();
+  } catch {
+    // in io.out.failure
+  }
+  // Output that could not be written (stdout closed, disk full) is an error even when the
+  // failure was swallowed on the way (e.g. while printing the run's summary).
+  const failure = io.out.failure;
+  if (failure && !failure.reported) status = reportError(failure, io);
+  return status;
 }
 
 function reportError(e: unknown, io: Io): number {
@@ -66,6 +74,7 @@ function reportError(e: unknown, io: Io): number {
     io.err.write(red(`error: ${e.message}`, c) + '\n');
     return EXIT.USAGE;
   }
+  if (e instanceof OutputError) e.reported = true;
   if (e instanceof UserError) {
     io.err.write(red(`vmm: ${e.message}`, c) + '\n');
     return EXIT.USAGE;

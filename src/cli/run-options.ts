@@ -8,7 +8,7 @@ import { hostMemoryBytes } from '../vmm/host-frames.js';
 import { MAX_MEMORY } from '../machine/memory.js';
 import { collect, parseCount, UsageProblem } from './command.js';
 import { loadGuests } from './guest-files.js';
-import { readStdin, UserError, type Io } from './io.js';
+import { FILE_LIMITS, readStdin, UserError, type Io } from './io.js';
 import { checkFits, LoadError } from '../image/fits.js';
 import { defineMachineOptions, machineOptions } from './machine-options.js';
 
@@ -52,24 +52,32 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
       throw e;
     }
   });
-  assignPerGuest(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => (g.input = path === '-' ? readStdin() : io.readFile(path)));
-  assignPerGuest(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => (g.disk = io.readFile(path)));
+  assignPerGuest(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => (g.input = path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input)));
+  assignPerGuest(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => (g.disk = io.readFile(path, FILE_LIMITS.disk)));
   return { guests, machine, mode, quantum, overhead: options.overhead !== false };
 }
 
-/** `--disk FILE` (one guest) or `--disk NAME=FILE` (any number of guests). */
+/** `--disk FILE` (one guest) or `--disk NAME=FILE` (any number of guests); one file a guest. */
 function assignPerGuest(guests: GuestInput[], values: readonly string[], flag: string, assign: (g: GuestInput, path: string) => void): void {
+  const given = new Map<GuestInput, string>();
   for (const value of values) {
     const eq = value.indexOf('=');
     const named = eq > 0 ? guests.find((g) => g.name === value.slice(0, eq)) : undefined;
+    let guest: GuestInput;
+    let path: string;
     if (named) {
-      assign(named, value.slice(eq + 1));
+      [guest, path] = [named, value.slice(eq + 1)];
     } else if (guests.length === 1) {
-      assign(guests[0]!, value);
+      [guest, path] = [guests[0]!, value];
     } else {
       const names = guests.map((g) => g.name).join(', ');
       if (eq > 0) throw new UsageProblem(`${flag} ${value}: no guest named '${value.slice(0, eq)}' (guests: ${names})`);
       throw new UsageProblem(`${flag} ${value}: with several guests, name one as ${flag} NAME=FILE (guests: ${names})`);
     }
+    if (path === '') throw new UsageProblem(`${flag} ${value}: no file named`);
+    const before = given.get(guest);
+    if (before !== undefined) throw new UsageProblem(`${flag} ${value}: guest '${guest.name}' has ${flag} ${before} already (one file a guest)`);
+    given.set(guest, value);
+    assign(guest, path);
   }
 }

@@ -80,7 +80,7 @@ export function makeCostModel(overrides: unknown = {}): CostModel {
   }
   const eventOverrides = numberMap(events, 'events');
   for (const key of Object.keys(eventOverrides)) {
-    if (!(key in DEFAULT_EVENT_COSTS)) throw new CostModelError(`events: unknown event "${key}" (known: ${Object.keys(DEFAULT_EVENT_COSTS).join(', ')})`);
+    if (!Object.hasOwn(DEFAULT_EVENT_COSTS, key)) throw new CostModelError(`events: unknown event "${key}" (known: ${Object.keys(DEFAULT_EVENT_COSTS).join(', ')})`);
   }
   return { opcodeCycles, events: { ...DEFAULT_EVENT_COSTS, ...eventOverrides } };
 }

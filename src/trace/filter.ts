@@ -9,10 +9,10 @@ export interface TraceFilter {
   reasons?: ReadonlySet<string>;
 }
 
-/** Parse `--reason io,hlt,28`: every entry must name a reason or its code. */
-export function parseReasons(text: string): Set<string> {
+/** The reasons of `--reason io,hlt,28` (split): every entry must name a reason or its code. */
+export function parseReasons(parts: readonly string[]): Set<string> {
   const out = new Set<string>();
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of parts) {
     const reason = EXIT_REASONS.find((r) => r.name === part || String(r.code) === part);
     if (!reason) throw new FilterError(`unknown exit reason '${part}' (known: ${EXIT_REASONS.map((r) => `${r.name} (${r.code})`).join(', ')})`);
     out.add(reason.name);

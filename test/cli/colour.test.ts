@@ -21,7 +21,7 @@ describe('colour through the bundle (stdout and stderr are pipes)', () => {
   it('FORCE_COLOR=1: guest-name prefixes, the summary and the isa table are coloured', () => {
     const run = vmm(TWO, { env: { FORCE_COLOR: '1' } });
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain(`${CYAN}hello | \x1b[39mhello, world`);
+    expect(run.stdout).toContain(`${CYAN}hello  | \x1b[39mhello, world`);
     expect(run.stderr).toContain(`${BOLD}hello\x1b[22m (trap): \x1b[32mhalted\x1b[39m`);
     const isa = vmm(['isa'], { env: { FORCE_COLOR: '1' } });
     expect(isa.stdout.startsWith(`${BOLD}TOY32 instruction set`)).toBe(true);
@@ -65,7 +65,7 @@ describe('colour through the bundle (stdout and stderr are pipes)', () => {
     const file = join(tempDir(), 'trace.txt');
     const traced = vmm(['trace', 'guests/bare/hello.s', 'guests/bare/primes.s', '-o', file], { env });
     expect(readFileSync(file, 'utf8')).not.toMatch(ESCAPE);
-    expect(traced.stdout).toContain(`${CYAN}hello | `); // the console on stdout is still coloured
+    expect(traced.stdout).toContain(`${CYAN}hello  | `); // the console on stdout is still coloured
   });
 });
 

@@ -2,12 +2,13 @@
 // and the toolchain subcommands: asm, disasm, inspect, isa. Mostly in-process through main();
 // a few through the built bundle, which is what a student runs.
 
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/main.js';
 import { INSTRUCTIONS } from '../../src/isa/table.js';
-import { cleanTemp, expectClean, expectUsageError, ROOT, requireBundle, tempDir, vmm, vmmIn } from './helpers.js';
+import { BUNDLE, cleanTemp, expectClean, expectUsageError, ROOT, requireBundle, tempDir, vmm, vmmIn } from './helpers.js';
 
 beforeAll(requireBundle);
 afterAll(cleanTemp);
@@ -63,6 +64,21 @@ describe('vmm', () => {
 
   it('reports a missing argument with exit 2', async () => {
     for (const c of COMMANDS.filter((c) => c.name !== 'isa')) expectUsageError(await vmmIn([c.name]), /error: missing required argument '(source|image|images)'/);
+  });
+
+  it.runIf(existsSync('/dev/full'))('says so, with exit 2 and no stack trace, when its output cannot be written (a full disk)', () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      for (const args of [['run', 'guests/bare/primes.s', '--mode', 'bare'], ['trace', 'guests/bare/primes.s', '--format', 'jsonl'], ['isa'], ['--help']]) {
+        const r = spawnSync(process.execPath, [BUNDLE, ...args], { cwd: ROOT, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+        expect({ args, status: r.status }).toEqual({ args, status: 2 });
+        expectClean({ status: r.status!, stdout: '', stderr: r.stderr });
+        expect(r.stderr.match(/^vmm: standard output: cannot write: no space left on device$/gm)).toHaveLength(1);
+      }
+    } finally {
+      closeSync(full);
+    }
+    expectUsageError(vmm(['trace', 'guests/bare/primes.s', '-o', '/dev/full']), /^vmm: \/dev\/full: cannot write: no space left on device$/m);
   });
 
   it('rejects extra arguments to single-file commands', async () => {
@@ -193,9 +209,23 @@ describe('vmm asm', () => {
     expect(doc.symbols.find((s) => s.name === 'OTHER')?.value).toBe(1);
   });
 
+  it('-D reads values as the source reads numbers: hex and binary may be negated, at most 32 bits', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'e.bin');
+    const defines = ['A=-0x10', 'B=-0b11', 'C=0xffffffff', 'D=-2147483649'].flatMap((d) => ['-D', d]);
+    expect((await vmmIn(['asm', 'guests/bench/exits.s', ...defines, '-o', out])).status).toBe(0);
+    const doc = JSON.parse((await vmmIn(['inspect', out, '--json'])).stdout) as { symbols: { name: string; value: number }[] };
+    const value = (name: string) => doc.symbols.find((s) => s.name === name)?.value;
+    // inspect prints symbol values as unsigned 32-bit numbers, as the source would wrap them.
+    expect([value('A'), value('B'), value('C'), value('D')]).toEqual([0xfffffff0, 0xfffffffd, 0xffffffff, 0x7fffffff]);
+  });
+
   it('rejects a malformed -D with exit 2', async () => {
-    expectUsageError(await vmmIn(['asm', 'guests/bare/hello.s', '-D', '1X', '-o', '/dev/null']), "-D expects NAME or NAME=NUMBER, got '1X'");
-    expectUsageError(await vmmIn(['asm', 'guests/bare/hello.s', '-D', 'X=abc', '-o', '/dev/null']), "-D expects NAME or NAME=NUMBER, got 'X=abc'");
+    const form = '-D expects NAME or NAME=NUMBER (decimal, 0x hex or 0b binary, optionally negative)';
+    expectUsageError(await vmmIn(['asm', 'guests/bare/hello.s', '-D', '1X', '-o', '/dev/null']), `${form}, got '1X'`);
+    expectUsageError(await vmmIn(['asm', 'guests/bare/hello.s', '-D', 'X=abc', '-o', '/dev/null']), `${form}, got 'X=abc'`);
+    expectUsageError(await vmmIn(['asm', 'guests/bare/hello.s', '-D', 'X=4294967296', '-o', '/dev/null']), "-D X: '4294967296' does not fit in 32 bits");
+    expectUsageError(await vmmIn(['asm', 'guests/bare/hello.s', '-D', 'X=-0x100000000', '-o', '/dev/null']), "-D X: '-0x100000000' does not fit in 32 bits");
   });
 
   it('reports every assembly error as file:line:col with the line and a caret, exit 2, no image', () => {
@@ -219,6 +249,17 @@ describe('vmm asm', () => {
       ].join('\n'),
     );
     expect(existsSync(join(dir, 'bad.bin'))).toBe(false);
+  });
+
+  it('after 20 errors prints a note (not an error) and says there were more', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'many.s'), Array.from({ length: 25 }, (_, i) => `bad${i}\n`).join(''));
+    const r = vmm(['asm', 'many.s'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expectClean(r);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines.filter((l) => l.includes(': error: '))).toHaveLength(20);
+    expect(lines.slice(-2)).toEqual(['many.s: note: too many errors; only the first 20 are reported', 'vmm: many.s: more than 20 errors; no image written']);
   });
 
   it('names the included file and the include chain in an error', async () => {

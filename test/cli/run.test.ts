@@ -3,7 +3,7 @@
 // and every bad option (status 2 naming the flag).
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanTemp, expectClean, expectedOf, expectUsageError, FIXTURES, requireBundle, ROOT, tempDir, vmm, vmmIn, type Result } from './helpers.js';
@@ -123,7 +123,7 @@ describe('vmm run: the guests in every mode', () => {
 
   it('the same image twice: the guests are named hello and hello-2', async () => {
     const r = await vmmIn(['run', HELLO, HELLO, '-q']);
-    expect(r.stdout).toBe('hello | hello, world\nhello-2 | hello, world\n');
+    expect(r.stdout).toBe('hello   | hello, world\nhello-2 | hello, world\n');
   });
 
   it('a .bin image runs like its source', async () => {
@@ -145,7 +145,7 @@ describe('vmm run: the guests in every mode', () => {
     for (const extra of [['--no-jit'], ['--tlb-tagged'], ['--tlb', '1'], ['--mem', '64K'], ['--quantum', '1'], ['--tlb', '4096', '--mem', '16M']]) {
       const r = await vmmIn(['run', HELLO, PRIMES, '-q', ...extra]);
       expect(r.status, extra.join(' ')).toBe(0);
-      expect(r.stdout).toBe(`hello | ${hello}primes | ${primes}`);
+      expect(r.stdout).toBe(`hello  | ${hello}primes | ${primes}`);
     }
   });
 });
@@ -293,7 +293,7 @@ describe('vmm run: how a guest fails (exit 1, with the reason)', () => {
   it('one guest failing fails the run, the others still run to the end', async () => {
     const r = await vmmIn(['run', `${FIXTURES}/divzero.s`, HELLO]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toBe('hello | hello, world\n');
+    expect(r.stdout).toBe('hello   | hello, world\n');
     expect(r.stderr).toMatch(/^divzero \(full\): faulted/m);
     expect(r.stderr).toMatch(/^hello \(full\): halted/m);
   });
@@ -332,7 +332,7 @@ describe('vmm run: console input and disks', () => {
     const input = join(tempDir(), 'in.txt');
     writeFileSync(input, 'x\n');
     const r = await vmmIn(['run', `${FIXTURES}/echo.s`, HELLO, '--input', `echo=${input}`, '-q']);
-    expect(r.stdout).toBe('echo | > x\nhello | hello, world\n');
+    expect(r.stdout).toBe('echo  | > x\nhello | hello, world\n');
   });
 
   it('--disk with several guests needs NAME=FILE: exit 2 listing the guests', async () => {
@@ -347,6 +347,30 @@ describe('vmm run: console input and disks', () => {
     expectUsageError(r, `error: --disk tinyoz=${DISK}: no guest named 'tinyoz' (guests: tinyos, primes)`);
     expect(r.stdout).toBe('');
     expectUsageError(await vmmIn(['run', TINYOS, PRIMES, '--input', 'hello=in.txt']), "error: --input hello=in.txt: no guest named 'hello' (guests: tinyos, primes)");
+  });
+
+  it('one --disk and one --input a guest: a second one is an error, as is a NAME= with no file', async () => {
+    expectUsageError(await vmmIn(['run', TINYOS, '--disk', DISK, '--disk', `tinyos=${DISK}`]), `error: --disk tinyos=${DISK}: guest 'tinyos' has --disk ${DISK} already (one file a guest)`);
+    expectUsageError(await vmmIn(['run', HELLO, PRIMES, '--input', `hello=${DISK}`, '--input', `hello=${DISK}`]), `guest 'hello' has --input hello=${DISK} already`);
+    expectUsageError(await vmmIn(['run', TINYOS, PRIMES, '--disk', 'tinyos=']), 'error: --disk tinyos=: no file named');
+  });
+
+  it.runIf(existsSync('/dev/zero'))('an endless --disk or --input (/dev/zero) is an error, not a hang', () => {
+    expectUsageError(vmm(['run', HELLO, '--disk', '/dev/zero']), 'vmm: /dev/zero: larger than 256 MiB, the most vmm reads from one file');
+    expectUsageError(vmm(['run', HELLO, '--input', '/dev/zero']), 'vmm: /dev/zero: larger than 64 MiB, the most vmm reads from one file');
+    const r = spawnSync('sh', ['-c', `head -c 70000000 /dev/zero | "${process.execPath}" dist/vmm.js run ${HELLO} --input -`], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('vmm: standard input: larger than 64 MiB, the most vmm reads from one file\n');
+  });
+
+  it('a guest name keeps only letters, digits, _ . and -, so every guest can be named', async () => {
+    const dir = tempDir();
+    const odd = join(dir, 'a=b,c d.bin');
+    expect((await vmmIn(['asm', `${FIXTURES}/echo.s`, '-o', odd])).status).toBe(0);
+    const input = join(dir, 'in.txt');
+    writeFileSync(input, 'x\n');
+    const r = await vmmIn(['run', odd, HELLO, '--input', `a_b_c_d=${input}`, '-q']);
+    expect(r.stdout).toBe('a_b_c_d | > x\nhello   | hello, world\n');
   });
 
   it('a missing --disk or --input file: exit 2', async () => {
@@ -368,6 +392,10 @@ describe('vmm run: bad input (exit 2, a message naming the flag or file)', () =>
     [['--quantum', '-5'], "--quantum expects a whole number from 1 to 1073741824, got '-5'"],
     [['--max-instructions', '0'], "error: --max-instructions expects a whole number from 1 to 9007199254740991, got '0'"],
     [['--max-instructions', '1.5'], "--max-instructions expects a whole number"],
+    [['--max-instructions', '_100'], "--max-instructions expects a whole number from 1 to 9007199254740991, got '_100'"],
+    [['--max-instructions', '100_'], "got '100_'"],
+    [['--quantum', '1__000'], "got '1__000'"],
+    [['--quantum', '0x_10'], "got '0x_10'"],
     [['--cost-model', 'nope.json'], 'vmm: nope.json: no such file'],
     [['--cost-model', 'package.json'], 'vmm: package.json: unknown key "name" (expected "instructions" or "events")'],
     [['--cost-model', 'guests/kernel/disk.txt'], 'vmm: guests/kernel/disk.txt: not valid JSON: '],
@@ -385,6 +413,11 @@ describe('vmm run: bad input (exit 2, a message naming the flag or file)', () =>
     const dir = tempDir();
     writeFileSync(join(dir, 'c.json'), JSON.stringify({ instructions: { frob: 3 } }));
     expectUsageError(await vmmIn(['run', HELLO, '--cost-model', join(dir, 'c.json')]), /c\.json: instructions: "frob" is neither an instruction group/);
+    // Names every JavaScript object has are no events either.
+    for (const key of ['toString', 'constructor', '__proto__']) {
+      writeFileSync(join(dir, 'e.json'), `{"events": {"${key}": 7}}`);
+      expectUsageError(await vmmIn(['run', HELLO, '--cost-model', join(dir, 'e.json')]), `e.json: events: unknown event "${key}"`);
+    }
   });
 
   it('a valid cost model changes the cycles, not the output', async () => {

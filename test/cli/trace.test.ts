@@ -117,7 +117,7 @@ describe('vmm trace -o FILE', () => {
     const file = join(dir, 'exits.jsonl');
     const r = vmm(['trace', HELLO, PRIMES, '--format', 'jsonl', '-o', file]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe(`hello | ${expectedOf('guests/bare/hello.expected')}primes | ${expectedOf('guests/bare/primes.expected')}`);
+    expect(r.stdout).toBe(`hello  | ${expectedOf('guests/bare/hello.expected')}primes | ${expectedOf('guests/bare/primes.expected')}`);
     const records = parseLines(readFileSync(file, 'utf8'));
     expect(r.stderr).toContain(`${records.length} trace records written to ${file}\n`);
   });
@@ -166,6 +166,14 @@ describe('vmm trace filters', () => {
     expect(records.every((x) => x.guest === 'primes' && x.reason === 'code-write')).toBe(true);
   });
 
+  it('--guest and --reason may be repeated: the lists add up', async () => {
+    const jsonl = async (...filter: string[]) => (await vmmIn(['trace', HELLO, PRIMES, '--mode', 'trap', '--format', 'jsonl', '-q', ...filter])).stdout;
+    expect(await jsonl('--guest', 'primes', '--guest', 'hello')).toBe(await jsonl('--guest', 'primes,hello'));
+    const two = await jsonl('--reason', 'io', '--reason', 'hlt');
+    expect(two).toBe(await jsonl('--reason', 'io,hlt'));
+    expect(new Set(parseLines(two).map((r) => r.reason))).toEqual(new Set(['io', 'hlt']));
+  });
+
   it('a filter that keeps nothing: just the header, exit 0', async () => {
     const r = await vmmIn(['trace', HELLO, '--reason', 'page-table-write']);
     expect(r.status).toBe(0);
@@ -186,6 +194,20 @@ describe('vmm trace: bad input (exit 2)', () => {
     expectUsageError(r, "error: --reason: unknown exit reason 'frob' (known: exception (0), external-interrupt (1)");
     expectUsageError(await vmmIn(['trace', HELLO, '--reason', '99']), "unknown exit reason '99'");
     expectUsageError(await vmmIn(['trace', HELLO, PRIMES, '--guest', 'hello,nobody']), 'error: --guest nobody: no such guest (guests: hello, primes)');
+  });
+
+  it('an empty --guest or --reason entry', async () => {
+    expectUsageError(await vmmIn(['trace', HELLO, '--reason', 'io,']), "error: --reason expects comma-separated names, got 'io,'");
+    expectUsageError(await vmmIn(['trace', HELLO, '--reason=']), "error: --reason expects comma-separated names, got ''");
+    expectUsageError(await vmmIn(['trace', HELLO, '--guest', ',']), "error: --guest expects comma-separated names, got ','");
+  });
+
+  it('-o naming one of the images: exit 2, the image is left alone', async () => {
+    const image = join(tempDir(), 'hello.bin');
+    expect((await vmmIn(['asm', HELLO, '-o', image])).status).toBe(0);
+    const before = readFileSync(image);
+    expectUsageError(await vmmIn(['trace', image, '-o', image]), `error: -o ${image}: that is an input (${image}); vmm does not write over its inputs`);
+    expect(readFileSync(image)).toEqual(before);
   });
 
   it('the run options are checked as for vmm run', async () => {

@@ -1,7 +1,7 @@
 // `vmm asm SOURCE`: assemble TOY32 source to a .bin image (and optionally a listing).
 
 import { writeImage } from '../../image/format.js';
-import { collect, type CommandSpec } from '../command.js';
+import { checkOutputPath, collect, samePath, UsageProblem, type CommandSpec } from '../command.js';
 import { assembleForCli, parseDefines } from '../assemble.js';
 import { EXIT } from '../io.js';
 
@@ -26,11 +26,17 @@ export const asmCommand: CommandSpec = {
   },
   async run(args, options, io) {
     const source = args[0]!;
+    const imagePath = (options.output as string | undefined) ?? defaultImagePath(source);
+    checkOutputPath('-o', imagePath, [source]);
+    if (options.listing !== undefined) {
+      checkOutputPath('-l', String(options.listing), [source]);
+      if (imagePath !== '-' && samePath(String(options.listing), imagePath)) throw new UsageProblem(`-l ${options.listing}: the image goes there (-o ${imagePath})`);
+    }
     const { image, listing } = await assembleForCli(source, parseDefines(options.define as string[]), io);
-    const out = io.openOutput((options.output as string | undefined) ?? defaultImagePath(source));
+    const out = io.openOutput(imagePath);
     out.write(writeImage(image));
     out.flush();
-    if (options.listing) {
+    if (options.listing !== undefined) {
       const { formatListing } = await import('../../asm/index.js');
       const lst = io.openOutput(options.listing as string);
       lst.write(formatListing(listing) + '\n');

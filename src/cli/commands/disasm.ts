@@ -1,7 +1,7 @@
 // `vmm disasm IMAGE`: print an image as assembly that reassembles to the same bytes.
 
 import { disassembleImage } from '../../image/disassembly.js';
-import type { CommandSpec } from '../command.js';
+import { checkOutputPath, type CommandSpec } from '../command.js';
 import { EXIT } from '../io.js';
 import { readImageFile } from '../image-file.js';
 
@@ -16,8 +16,10 @@ export const disasmCommand: CommandSpec = {
   },
   run(args, options, io) {
     const path = args[0]!;
+    const outPath = (options.output as string | undefined) ?? '-';
+    checkOutputPath('-o', outPath, [path]);
     const { image } = readImageFile(path, io);
-    const out = io.openOutput((options.output as string | undefined) ?? '-');
+    const out = io.openOutput(outPath);
     out.write(disassembleImage(image, `vmm disasm ${path}`));
     out.flush();
     return EXIT.OK;

@@ -1,7 +1,7 @@
 // `vmm trace --exits IMAGE...`: run guests under the VMM and stream every VM exit.
 
 import type { CommandSpec } from '../command.js';
-import { UsageProblem } from '../command.js';
+import { checkOutputPath, collect, UsageProblem } from '../command.js';
 import { EXIT } from '../io.js';
 import { defineRunOptions, loadRunInputs, MODES } from '../run-options.js';
 
@@ -12,8 +12,8 @@ export const traceCommand: CommandSpec = {
     defineRunOptions(cmd, MODES.filter((m) => m !== 'bare'))
       .option('--exits', 'trace VM exits (the default, and for now the only kind of record)')
       .option('--format <format>', 'text (aligned, coloured on a TTY) or jsonl (one JSON object per line)', 'text')
-      .option('--guest <names>', 'only these guests (comma-separated names)')
-      .option('--reason <reasons>', 'only these exit reasons (comma-separated names or codes, e.g. io,hlt or 30,12)')
+      .option('--guest <names>', 'only these guests (comma-separated names; repeatable)', collect)
+      .option('--reason <reasons>', 'only these exit reasons (comma-separated names or codes, e.g. io,hlt or 30,12; repeatable)', collect)
       .option('-o, --output <file>', 'write the trace to a file; the guests\' console output then goes to stdout')
       .option('-q, --quiet', 'do not print the summary on stderr')
       .option('--stats', 'print the summary on stderr even with -q or --json')
@@ -42,15 +42,18 @@ Examples:
     const { formatSummary } = await import('../../trace/report.js');
     const { executeRun } = await import('../execute.js');
     const { chalkFor } = await import('../colors.js');
+    const reasonList = listOption('--reason', options.reason as string[] | undefined);
     let reasons: Set<string> | undefined;
     try {
-      reasons = options.reason ? parseReasons(String(options.reason)) : undefined;
+      reasons = reasonList ? parseReasons(reasonList) : undefined;
     } catch (e) {
       if (e instanceof FilterError) throw new UsageProblem(`--reason: ${e.message}`);
       throw e;
     }
+    if (options.output !== undefined) checkOutputPath('-o', String(options.output), args);
+    const guestList = listOption('--guest', options.guest as string[] | undefined);
     const inputs = await loadRunInputs(args, options, io);
-    const guests = options.guest ? new Set(String(options.guest).split(',').map((g) => g.trim())) : undefined;
+    const guests = guestList ? new Set(guestList) : undefined;
     for (const g of guests ?? []) {
       if (!inputs.guests.some((x) => x.name === g)) throw new UsageProblem(`--guest ${g}: no such guest (guests: ${inputs.guests.map((x) => x.name).join(', ')})`);
     }
@@ -64,3 +67,11 @@ Examples:
     return report.guests.every((g) => g.status === 'halted') ? EXIT.OK : EXIT.GUEST_FAILED;
   },
 };
+
+/** `--guest a,b --guest c` -> [a, b, c]; the values of every use, each a comma-separated list. */
+function listOption(flag: string, values: readonly string[] | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  const parts = values.flatMap((v) => v.split(',')).map((p) => p.trim());
+  if (parts.some((p) => p === '')) throw new UsageProblem(`${flag} expects comma-separated names, got '${values.join(',')}'`);
+  return parts;
+}
