@@ -11,7 +11,7 @@ export const DEFAULTS = { mem: '1M', tlb: '64', maxInstructions: '200000000' } a
 
 export function defineMachineOptions(cmd: Command): Command {
   return cmd
-    .option('--mem <size>', 'physical memory per machine or guest, e.g. 256K, 1M (a multiple of 4K)', DEFAULTS.mem)
+    .option('--mem <[guest=]size>', `physical memory of the machine or of each guest, e.g. 256K, 1M (a multiple of 4K; default ${DEFAULTS.mem}); NAME=SIZE for one guest (repeatable)`, collect)
     .option('--tlb <entries>', 'TLB entries, a power of two from 1 to 4096', DEFAULTS.tlb)
     .option('--tlb-tagged', 'tag TLB entries with the asid register, so writing ptbr does not flush them')
     .option('--strict', 'make getf, setf and cpuid privileged (the classically virtualizable variant)')
@@ -22,10 +22,9 @@ export function defineMachineOptions(cmd: Command): Command {
 }
 
 export function machineOptions(options: Record<string, unknown>, io: Io): MachineOptions {
-  const mem = parseSize(String(options.mem));
-  if (mem === undefined || mem <= 0 || mem % 4096 !== 0 || mem > MAX_MEMORY) {
-    throw new UsageProblem(`--mem expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got '${options.mem}'`);
-  }
+  const plain = memValues(options).filter((v) => !v.includes('='));
+  if (plain.length > 1) throw new UsageProblem(`--mem ${plain[1]}: --mem ${plain[0]} was given already (one size for every guest; NAME=SIZE for one guest)`);
+  const mem = parseMemory(plain[0] ?? DEFAULTS.mem);
   const tlbSize = parseCount('--tlb', String(options.tlb), 1, 4096);
   if (tlbSize & (tlbSize - 1)) throw new UsageProblem(`--tlb expects a power of two from 1 to 4096, got '${options.tlb}'`);
   return {
@@ -37,6 +36,20 @@ export function machineOptions(options: Record<string, unknown>, io: Io): Machin
     maxInstructions: parseCount('--max-instructions', String(options.maxInstructions), 1),
     jit: options.jit !== false,
   };
+}
+
+/** The values of every --mem (SIZE or NAME=SIZE). */
+export function memValues(options: Record<string, unknown>): string[] {
+  return (options.mem as string[] | undefined) ?? [];
+}
+
+/** A --mem size: a multiple of 4K, at most MAX_MEMORY. */
+export function parseMemory(text: string): number {
+  const mem = parseSize(text);
+  if (mem === undefined || mem <= 0 || mem % 4096 !== 0 || mem > MAX_MEMORY) {
+    throw new UsageProblem(`--mem expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got '${text}'`);
+  }
+  return mem;
 }
 
 function costModel(path: string | undefined, io: Io) {

@@ -10,7 +10,7 @@ import { collect, parseCount, UsageProblem } from './command.js';
 import { loadGuests } from './guest-files.js';
 import { FILE_LIMITS, readStdin, UserError, type Io } from './io.js';
 import { checkFits, LoadError } from '../image/fits.js';
-import { defineMachineOptions, machineOptions } from './machine-options.js';
+import { DEFAULTS, defineMachineOptions, machineOptions, memValues, parseMemory } from './machine-options.js';
 
 export const MODES = ['bare', ...VMM_MODES.map((m) => m.name)] as const;
 export const DEFAULT_QUANTUM = '10000';
@@ -39,14 +39,17 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   const machine = machineOptions(options, io);
   const quantum = parseCount('--quantum', String(options.quantum), 1, 1 << 30);
   if (mode === 'bare' && args.length > 1) throw new UsageProblem(`--mode bare runs one image directly on the machine (there is no VMM to share it); got ${args.length} images`);
-  if (mode !== 'bare' && hostMemoryBytes(args.length, machine.memoryBytes) > MAX_MEMORY) {
-    const need = hostMemoryBytes(args.length, machine.memoryBytes) / (1 << 20);
-    throw new UsageProblem(`--mem ${options.mem} for ${args.length} guest(s) needs ${need.toFixed(1)} MiB of host memory (guests plus their shadow tables); the simulated host has at most ${MAX_MEMORY >> 20} MiB`);
-  }
   const guests = await loadGuests(args, options.define as string[], io);
+  assignMemory(guests, memValues(options));
+  const sizes = guests.map((g) => g.memoryBytes ?? machine.memoryBytes);
+  if (mode !== 'bare' && hostMemoryBytes(sizes) > MAX_MEMORY) {
+    const need = hostMemoryBytes(sizes) / (1 << 20);
+    const what = `--mem ${memValues(options).join(' --mem ') || DEFAULTS.mem}`;
+    throw new UsageProblem(`${what} for ${args.length} guest(s) needs ${need.toFixed(1)} MiB of host memory (guests plus their shadow tables); the simulated host has at most ${MAX_MEMORY >> 20} MiB`);
+  }
   guests.forEach((g, i) => {
     try {
-      checkFits(g.image, machine.memoryBytes);
+      checkFits(g.image, sizes[i]!);
     } catch (e) {
       if (e instanceof LoadError) throw new UserError(`${args[i]}: ${e.message}`);
       throw e;
@@ -55,6 +58,21 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   assignPerGuest(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => (g.input = path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input)));
   assignPerGuest(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => (g.disk = io.readFile(path, FILE_LIMITS.disk)));
   return { guests, machine, mode, quantum, overhead: options.overhead !== false };
+}
+
+/** `--mem NAME=SIZE`: this guest's memory instead of the plain --mem (or the default). */
+function assignMemory(guests: GuestInput[], values: readonly string[]): void {
+  const given = new Map<GuestInput, string>();
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    if (eq < 0) continue; // the size of every guest: machineOptions
+    const guest = guests.find((g) => g.name === value.slice(0, eq));
+    if (!guest) throw new UsageProblem(`--mem ${value}: no guest named '${value.slice(0, eq)}' (guests: ${guests.map((g) => g.name).join(', ')})`);
+    const before = given.get(guest);
+    if (before !== undefined) throw new UsageProblem(`--mem ${value}: guest '${guest.name}' has --mem ${before} already`);
+    given.set(guest, value);
+    guest.memoryBytes = parseMemory(value.slice(eq + 1));
+  }
 }
 
 /** `--disk FILE` (one guest) or `--disk NAME=FILE` (any number of guests); one file a guest. */

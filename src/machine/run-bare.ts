@@ -21,6 +21,8 @@ export interface MachineOptions {
 export interface GuestInput {
   name: string;
   image: Image;
+  /** This guest's memory when it is not the machine's memoryBytes (--mem NAME=SIZE). */
+  memoryBytes?: number;
   input?: Uint8Array;
   disk?: Uint8Array;
 }
@@ -32,7 +34,7 @@ export interface ConsoleSink extends ConsoleBackend {
 }
 
 export function runBare(guest: GuestInput, options: MachineOptions, console: ConsoleSink): GuestReport {
-  const machine = new Machine({ ...options, console, input: guest.input, disk: guest.disk });
+  const machine = new Machine({ ...options, memoryBytes: guest.memoryBytes ?? options.memoryBytes, console, input: guest.input, disk: guest.disk });
   machine.load(guest.image);
   const end = machine.run(options.maxInstructions);
   console.finish();

@@ -27,7 +27,7 @@ export function framesFor(bytes: number): number {
 /** Host frames per guest for its shadow page tables. */
 export const SHADOW_POOL_FRAMES = 96;
 
-/** Host memory for `guests` guests of `guestBytes` each: their frames and shadow pools. */
-export function hostMemoryBytes(guests: number, guestBytes: number): number {
-  return guests * (framesFor(guestBytes) + SHADOW_POOL_FRAMES) * PAGE_SIZE;
+/** Host memory for guests of these sizes: their frames and their shadow pools. */
+export function hostMemoryBytes(guestBytes: readonly number[]): number {
+  return guestBytes.reduce((sum, bytes) => sum + (framesFor(bytes) + SHADOW_POOL_FRAMES) * PAGE_SIZE, 0);
 }

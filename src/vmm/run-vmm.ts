@@ -23,13 +23,13 @@ export interface VmmOptions extends MachineOptions {
 
 /** A host with the guests loaded, ready to run: the Hypervisor and each guest's shadow pool. */
 export function createHost(guests: readonly GuestInput[], options: VmmOptions, mode: ModeSpec, consoles: readonly ConsoleSink[], probe?: ExitProbe): { hv: Hypervisor; pools: Int32Array[] } {
-  const guestFrames = framesFor(options.memoryBytes);
-  const hostFrames = hostMemoryBytes(guests.length, options.memoryBytes) / 4096;
-  for (const g of guests) checkFits(g.image, options.memoryBytes);
+  const sizes = guests.map((g) => g.memoryBytes ?? options.memoryBytes);
+  const hostFrames = hostMemoryBytes(sizes) / 4096;
+  guests.forEach((g, i) => checkFits(g.image, sizes[i]!));
   const hv = new Hypervisor({ ...options, mode, probe }, hostFrames * 4096);
   const frames = new HostFrames(hostFrames);
   const pools = guests.map((g, i) => {
-    const memory = new GuestMemory(hv.processor.memory, frames.allocate(guestFrames));
+    const memory = new GuestMemory(hv.processor.memory, frames.allocate(framesFor(sizes[i]!)));
     const pool = frames.allocate(SHADOW_POOL_FRAMES);
     hv.addVm(new Vm(i, g.name, g.image, memory, consoles[i]!, hv, pool, g.input, g.disk));
     return pool;

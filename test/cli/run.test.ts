@@ -473,6 +473,25 @@ describe('vmm run: bad input (exit 2, a message naming the flag or file)', () =>
     }
   });
 
+  it('--mem NAME=SIZE gives one guest its own memory; the plain --mem is every other guest\'s', async () => {
+    const src = join(tempDir(), 'size.s');
+    // Prints b (big) when its memory (sp at reset) is at least 128K, else s (small).
+    writeFileSync(
+      src,
+      [`.include "${join(ROOT, 'guests/include/platform.inc')}"`, 'start:', '  li r1, 0x20000', '  cmp sp, r1', '  bgeu .big', "  movi r2, 's'", '  jmp .out', ".big: movi r2, 'b'", '.out: out CONSOLE_DATA, r2', "  movi r2, '\\n'", '  out CONSOLE_DATA, r2', '  hlt', ''].join('\n'),
+    );
+    for (const mode of ['trap', 'full']) {
+      expect((await vmmIn(['run', src, src, '--mem', 'size-2=256K', '--mem', '64K', '--mode', mode, '-q'])).stdout).toBe('size   | s\nsize-2 | b\n');
+      expect((await vmmIn(['run', src, src, '--mem', 'size=256K', '--mode', mode, '-q'])).stdout).toBe('size   | b\nsize-2 | b\n');
+    }
+    expect((await vmmIn(['run', src, '--mode', 'bare', '--mem', 'size=64K', '-q'])).stdout).toBe('s\n');
+    expectUsageError(await vmmIn(['run', src, src, '--mem', 'nope=64K']), "error: --mem nope=64K: no guest named 'nope' (guests: size, size-2)");
+    expectUsageError(await vmmIn(['run', src, '--mem', '64K', '--mem', '128K']), 'error: --mem 128K: --mem 64K was given already');
+    expectUsageError(await vmmIn(['run', src, src, '--mem', 'size=64K', '--mem', 'size=128K']), "error: --mem size=128K: guest 'size' has --mem size=64K already");
+    expectUsageError(await vmmIn(['run', src, src, '--mem', 'size=3K']), "--mem expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got '3K'");
+    expectUsageError(await vmmIn(['run', src, src, '--mem', 'size=1G', '-q']), 'error: --mem size=1G for 2 guest(s) needs 1025.8 MiB of host memory');
+  });
+
   it('--mem too large for the host under the VMM: exit 2 naming --mem', async () => {
     const r = await vmmIn(['run', HELLO, HELLO, '--mem', '1G', '--mode', 'full', '-q']);
     expectUsageError(r, 'error: --mem 1G for 2 guest(s) needs 2048.8 MiB of host memory (guests plus their shadow tables); the simulated host has at most 1024 MiB\n');

@@ -35,7 +35,8 @@ describe('docs/memory-map.md', () => {
 
   it('gives the VMM layout of host memory', () => {
     expect(doc).toContain(`\`SHADOW_POOL_FRAMES\` = ${SHADOW_POOL_FRAMES}`);
-    expect(doc).toContain(`number of guests × (*G* + ${SHADOW_POOL_FRAMES})`);
+    expect(doc).toContain(`host frames = Σᵢ (*G*ᵢ + ${SHADOW_POOL_FRAMES})`);
+    expect(doc).toContain(`frame *i* × (*G* + ${SHADOW_POOL_FRAMES})`);
     // The diagram: two guests of 64K.
     const g = 16;
     const stride = g + SHADOW_POOL_FRAMES;
