@@ -11,7 +11,7 @@
 // retired plus ticks spent halted), so every guest sees exactly the timing it would see
 // alone on bare hardware, whatever the others do.
 
-import { ASID_LIMIT, CAUSE, CONDITION_MASK, CR, FLAG, INTERRUPT_BASE, MACHINE_ID, causeName, trappingPc } from '../isa/arch.js';
+import { CAUSE, CONDITION_MASK, CR, FLAG, INTERRUPT_BASE, MACHINE_ID, causeName, trappingPc } from '../isa/arch.js';
 import { disassemble, hex } from '../isa/disasm.js';
 import { BY_MNEMONIC, BY_OPCODE } from '../isa/table.js';
 import { sourceOf } from '../image/model.js';
@@ -21,6 +21,7 @@ import type { ExecutionHooks } from '../machine/interpreter.js';
 import { idleStep, MAX_SLICE } from '../machine/machine.js';
 import { Access } from '../machine/mmu.js';
 import { Processor } from '../machine/processor.js';
+import { AsidAllocator } from './asids.js';
 import type { ExitProbe, ExitReason } from './exits.js';
 import { REASON_INDEX } from './exits.js';
 import { ExitLog, qualify } from './exit-log.js';
@@ -67,8 +68,8 @@ export class Hypervisor implements ExecutionHooks {
   private fetchBase = 0;
   /** The CPU fetches from a translation (guest-kernel code in full mode), not guest memory. */
   private fetchingTranslation = false;
-  private nextAsid = 1;
-  private readonly freeAsids: number[] = [];
+  /** Address-space ids of all guests' shadow roots: one host TLB, so one allocator. */
+  readonly asids = new AsidAllocator();
   /** Where exit records go; undefined when tracing is off (then none are built). */
   private readonly log: ExitLog | undefined;
   /** Cycles of the VMM's own work (exits), beyond the host CPU's instructions and walks. */
@@ -89,19 +90,6 @@ export class Hypervisor implements ExecutionHooks {
 
   get costs(): CostModel {
     return this.config.costs;
-  }
-
-  /** An address-space id for a new shadow root. Ids of dropped roots are reused (their TLB
-   *  entries were flushed when the root was dropped), so two live roots never share one. */
-  allocateAsid(): number {
-    const free = this.freeAsids.pop();
-    if (free !== undefined) return free;
-    if (this.nextAsid >= ASID_LIMIT) throw new Error('VMM bug: more live shadow roots than address-space ids');
-    return this.nextAsid++;
-  }
-
-  releaseAsid(asid: number): void {
-    this.freeAsids.push(asid);
   }
 
   addVm(vm: Vm): void {

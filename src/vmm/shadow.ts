@@ -17,6 +17,7 @@
 import { CAUSE, CR, FLAG, PTBR_PAGING, PTE } from '../isa/arch.js';
 import { Access, type Mmu } from '../machine/mmu.js';
 import type { Processor } from '../machine/processor.js';
+import type { AsidAllocator } from './asids.js';
 import type { GuestMemory } from './guest-memory.js';
 
 export const View = { Kernel: 0, User: 1 } as const;
@@ -69,7 +70,7 @@ export class ShadowPaging {
     /** A walker over the guest's memory and virtual control registers. */
     private readonly guestMmu: Mmu,
     pool: Int32Array,
-    private readonly asids: { allocateAsid(): number; releaseAsid(asid: number): void },
+    private readonly asids: AsidAllocator,
   ) {
     this.freeFrames = [...pool].reverse();
     this.protection = new Uint8Array(guest.frames.length);
@@ -266,7 +267,7 @@ export class ShadowPaging {
       guestDir,
       view,
       hostDir: this.allocateFrame(),
-      asid: this.asids.allocateAsid(),
+      asid: this.asids.allocate(),
       tableSource: new Int32Array(1024).fill(-1),
       hostTable: new Int32Array(1024),
       lastUsed: 0,
@@ -293,7 +294,7 @@ export class ShadowPaging {
     for (let i = 0; i < 1024; i++) if (root.hostTable[i]) this.freeFrames.push(root.hostTable[i]!);
     this.freeFrames.push(root.hostDir);
     this.host.tlb.flush();
-    this.asids.releaseAsid(root.asid);
+    this.asids.release(root.asid);
   }
 
   /** A zeroed host frame from this guest's shadow pool; when the pool is dry, other roots

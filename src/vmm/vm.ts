@@ -15,14 +15,14 @@ import { Tlb } from '../machine/tlb.js';
 import type { GuestStatus, TlbFigures } from '../trace/report.js';
 import { Emulator, type VirtualPlatform } from './emulator.js';
 import { EXIT_REASONS } from './exits.js';
+import type { AsidAllocator } from './asids.js';
 import type { GuestMemory } from './guest-memory.js';
 import { ShadowPaging } from './shadow.js';
 
 export interface VmHost {
   readonly processor: Processor;
   readonly costs: CostModel;
-  allocateAsid(): number;
-  releaseAsid(asid: number): void;
+  readonly asids: AsidAllocator;
 }
 
 export interface Divergence {
@@ -74,7 +74,7 @@ export class Vm implements VirtualPlatform {
   ) {
     this.devices = createDevices(console, memory.dma(), input, disk);
     this.guestMmu = new Mmu(memory, new Tlb(1, false), this.vcpu.cr);
-    this.shadow = new ShadowPaging(host.processor, memory, this.guestMmu, shadowPool, host);
+    this.shadow = new ShadowPaging(host.processor, memory, this.guestMmu, shadowPool, host.asids);
     this.emulator = new Emulator(this.vcpu, host.processor.memory, host.costs, this);
     memory.onDmaWrite = (gpa, length) => {
       for (let gfn = gpa >>> 12; gfn <= (gpa + length - 1) >>> 12; gfn++) if (this.shadow.isTable(gfn)) this.shadow.reset();
