@@ -3,9 +3,11 @@
 // `vmm --version` starts almost as fast as node itself.
 // The grammar module src/asm/toy32.ohm-bundle.js must exist: `npm run grammar` makes it.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 
 const banner = { js: "import { createRequire as __vmmCreateRequire } from 'node:module'; const require = __vmmCreateRequire(import.meta.url);" };
+// Chunk names carry a content hash: clear old ones so dist/ holds only this build.
+rmSync('dist/chunks', { recursive: true, force: true });
 await build({
   entryPoints: { vmm: 'bin/vmm.ts', bench: 'scripts/bench.ts' },
   outdir: 'dist',

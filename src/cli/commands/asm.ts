@@ -1,6 +1,5 @@
 // `vmm asm SOURCE`: assemble TOY32 source to a .bin image (and optionally a listing).
 
-import { writeImage } from '../../image/format.js';
 import { checkOutputPath, collect, samePath, UsageProblem, type CommandSpec } from '../command.js';
 import { assembleForCli, parseDefines } from '../assemble.js';
 import { EXIT } from '../io.js';
@@ -33,6 +32,7 @@ export const asmCommand: CommandSpec = {
       if (imagePath !== '-' && samePath(String(options.listing), imagePath)) throw new UsageProblem(`-l ${options.listing}: the image goes there (-o ${imagePath})`);
     }
     const { image, listing } = await assembleForCli(source, parseDefines(options.define as string[]), io);
+    const { writeImage } = await import('../../image/format.js');
     const out = io.openOutput(imagePath);
     out.write(writeImage(image));
     out.flush();

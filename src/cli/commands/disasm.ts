@@ -1,9 +1,7 @@
 // `vmm disasm IMAGE`: print an image as assembly that reassembles to the same bytes.
 
-import { disassembleImage } from '../../image/disassembly.js';
 import { checkOutputPath, type CommandSpec } from '../command.js';
 import { EXIT } from '../io.js';
-import { readImageFile } from '../image-file.js';
 
 export const disasmCommand: CommandSpec = {
   name: 'disasm',
@@ -14,7 +12,9 @@ export const disasmCommand: CommandSpec = {
       .option('-o, --output <file>', 'write the assembly to a file instead of stdout')
       .addHelpText('after', '\nExamples:\n  vmm disasm hello.bin\n  vmm disasm hello.bin -o hello.dis.s && vmm asm hello.dis.s');
   },
-  run(args, options, io) {
+  async run(args, options, io) {
+    const { disassembleImage } = await import('../../image/disassembly.js');
+    const { readImageFile } = await import('../image-file.js');
     const path = args[0]!;
     const outPath = (options.output as string | undefined) ?? '-';
     checkOutputPath('-o', outPath, [path]);

@@ -1,10 +1,7 @@
 // `vmm inspect IMAGE`: header, entry, segments with sha256, symbols.
 
-import { VERSION as IMAGE_VERSION } from '../../image/format.js';
-import { hex } from '../../isa/disasm.js';
 import type { CommandSpec } from '../command.js';
 import { EXIT } from '../io.js';
-import { readImageFile } from '../image-file.js';
 
 export const inspectCommand: CommandSpec = {
   name: 'inspect',
@@ -17,6 +14,9 @@ export const inspectCommand: CommandSpec = {
   },
   async run(args, options, io) {
     const { createHash } = await import('node:crypto');
+    const { VERSION: IMAGE_VERSION } = await import('../../image/format.js');
+    const { hex } = await import('../../isa/disasm.js');
+    const { readImageFile } = await import('../image-file.js');
     const path = args[0]!;
     const { image, size } = readImageFile(path, io);
     const segments = image.segments.map((s) => ({ address: s.address, size: s.bytes.length, sha256: createHash('sha256').update(s.bytes).digest('hex') }));

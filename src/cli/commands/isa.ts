@@ -1,8 +1,5 @@
 // `vmm isa`: the TOY32 instruction table grouped by Popek–Goldberg class, and the verdict.
 
-import { FORMATS } from '../../isa/formats.js';
-import { INSTRUCTIONS } from '../../isa/table.js';
-import { byClass, CLASS_SUMMARY, markdownTable, verdicts } from '../../isa/verdict.js';
 import type { CommandSpec } from '../command.js';
 import { EXIT } from '../io.js';
 
@@ -16,6 +13,9 @@ export const isaCommand: CommandSpec = {
       .addHelpText('after', '\nExamples:\n  vmm isa\n  vmm isa --json | jq \'.instructions[] | select(.class == "sensitive")\'');
   },
   async run(_args, options, io) {
+    const { FORMATS } = await import('../../isa/formats.js');
+    const { INSTRUCTIONS } = await import('../../isa/table.js');
+    const { byClass, CLASS_SUMMARY, markdownTable, verdicts } = await import('../../isa/verdict.js');
     if (options.json) {
       const instructions = INSTRUCTIONS.map(({ exec: _exec, flow: _flow, ...row }) => ({ ...row, operands: FORMATS[row.format].syntax }));
       io.out.write(JSON.stringify({ instructions, verdicts: verdicts() }, null, 2) + '\n');

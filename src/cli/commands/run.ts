@@ -2,7 +2,7 @@
 
 import type { CommandSpec } from '../command.js';
 import { EXIT } from '../io.js';
-import { defineRunOptions, loadRunInputs, MODES } from '../run-options.js';
+import { defineRunOptions, MODES } from '../run-options.js';
 
 export const runCommand: CommandSpec = {
   name: 'run',
@@ -31,6 +31,7 @@ Examples:
       );
   },
   async run(args, options, io) {
+    const { loadRunInputs } = await import('../run-inputs.js');
     const inputs = await loadRunInputs(args, options, io);
     const { executeRun } = await import('../execute.js');
     const { formatSummary } = await import('../../trace/report.js');

@@ -3,7 +3,7 @@
 import type { CommandSpec } from '../command.js';
 import { checkOutputPath, collect, UsageProblem } from '../command.js';
 import { EXIT } from '../io.js';
-import { defineRunOptions, loadRunInputs, MODES } from '../run-options.js';
+import { defineRunOptions, MODES } from '../run-options.js';
 
 export const traceCommand: CommandSpec = {
   name: 'trace',
@@ -52,6 +52,7 @@ Examples:
     }
     if (options.output !== undefined) checkOutputPath('-o', String(options.output), args);
     const guestList = listOption('--guest', options.guest as string[] | undefined);
+    const { loadRunInputs } = await import('../run-inputs.js');
     const inputs = await loadRunInputs(args, options, io);
     const guests = guestList ? new Set(guestList) : undefined;
     for (const g of guests ?? []) {

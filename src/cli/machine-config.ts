@@ -1,0 +1,57 @@
+// The simulated machine a run asks for: the machine options (machine-options.ts) checked
+// and turned into MachineOptions, with the cost model read from its file.
+
+import { CostModelError, makeCostModel } from '../machine/costs.js';
+import { MAX_MEMORY, parseSize } from '../machine/memory.js';
+import type { MachineOptions } from '../machine/run-bare.js';
+import { parseCount, UsageProblem } from './command.js';
+import { FILE_LIMITS, UserError, type Io } from './io.js';
+import { DEFAULTS } from './machine-options.js';
+
+export function machineOptions(options: Record<string, unknown>, io: Io): MachineOptions {
+  const plain = memValues(options).filter((v) => !v.includes('='));
+  if (plain.length > 1) throw new UsageProblem(`--mem ${plain[1]}: --mem ${plain[0]} was given already (one size for every guest; NAME=SIZE for one guest)`);
+  const mem = parseMemory(plain[0] ?? DEFAULTS.mem);
+  const tlbSize = parseCount('--tlb', String(options.tlb), 1, 4096);
+  if (tlbSize & (tlbSize - 1)) throw new UsageProblem(`--tlb expects a power of two from 1 to 4096, got '${options.tlb}'`);
+  return {
+    memoryBytes: mem,
+    tlbSize,
+    tlbTagged: options.tlbTagged === true,
+    strict: options.strict === true,
+    costs: costModel(options.costModel as string | undefined, io),
+    maxInstructions: parseCount('--max-instructions', String(options.maxInstructions), 1),
+    jit: options.jit !== false,
+  };
+}
+
+/** The values of every --mem (SIZE or NAME=SIZE). */
+export function memValues(options: Record<string, unknown>): string[] {
+  return (options.mem as string[] | undefined) ?? [];
+}
+
+/** A --mem size: a multiple of 4K, at most MAX_MEMORY. */
+export function parseMemory(text: string): number {
+  const mem = parseSize(text);
+  if (mem === undefined || mem <= 0 || mem % 4096 !== 0 || mem > MAX_MEMORY) {
+    throw new UsageProblem(`--mem expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got '${text}'`);
+  }
+  return mem;
+}
+
+function costModel(path: string | undefined, io: Io) {
+  if (!path) return makeCostModel();
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(io.readFile(path, FILE_LIMITS.input)).toString('utf8'));
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`${path}: not valid JSON: ${(e as Error).message}`);
+  }
+  try {
+    return makeCostModel(json);
+  } catch (e) {
+    if (e instanceof CostModelError) throw new UserError(`${path}: ${e.message}`);
+    throw e;
+  }
+}
