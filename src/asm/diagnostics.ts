@@ -75,17 +75,20 @@ export interface Where {
 
 /** The chain of a frame, innermost first. */
 export function chainOf(frame: Frame): string[] {
-  const chain: string[] = [];
+  // A runaway recursion repeats one link: it is shown once, with a count.
+  const links: string[] = [];
+  const counts: number[] = [];
   for (let f: Frame | undefined = frame; f?.at; f = f.at.frame) {
     const site = `${f.at.frame.file}:${f.at.line}:${f.atColumn ?? 1}`;
     const link = f.kind === 'macro' ? `in macro '${f.macro}' invoked at ${site}` : `included from ${site}`;
-    // A runaway recursion repeats one link: show it once with a count.
-    const last = chain[chain.length - 1];
-    const repeated = last !== undefined && (last === link || last.startsWith(`${link} (`));
-    if (repeated) chain[chain.length - 1] = `${link} (${Number(/\((\d+) times\)$/.exec(last)?.[1] ?? 1) + 1} times)`;
-    else chain.push(link);
+    if (links[links.length - 1] === link) {
+      counts[counts.length - 1]!++;
+    } else {
+      links.push(link);
+      counts.push(1);
+    }
   }
-  return chain;
+  return links.map((link, i) => (counts[i]! > 1 ? `${link} (${counts[i]} times)` : link));
 }
 
 export function makeDiagnostic(where: Where, column: number, message: string): Diagnostic {

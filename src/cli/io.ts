@@ -40,10 +40,7 @@ export function red(text: string, color: boolean): string {
 }
 
 /** An output that cannot be written (disk full, stdout closed, ...): exit status 2. */
-export class OutputError extends UserError {
-  /** Set once its message was printed, so that it is printed once. */
-  reported = false;
-}
+export class OutputError extends UserError {}
 
 /** Buffered writes to a file descriptor with writeSync, so output order is exact, memory
  *  stays flat however much is written, and nothing is lost when vmm exits. Small strings are

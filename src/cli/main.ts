@@ -12,7 +12,7 @@ import { inspectCommand } from './commands/inspect.js';
 import { isaCommand } from './commands/isa.js';
 import { runCommand } from './commands/run.js';
 import { traceCommand } from './commands/trace.js';
-import { EXIT, OutputError, processIo, red, UserError, type Io } from './io.js';
+import { EXIT, processIo, red, UserError, type Io } from './io.js';
 
 export const COMMANDS: readonly CommandSpec[] = [asmCommand, disasmCommand, inspectCommand, runCommand, traceCommand, isaCommand];
 
@@ -34,6 +34,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .addHelpText('after', '\nRun `vmm <command> --help` for a command\'s options and examples. Exit status: 0 success, 1 a guest failed, 2 usage or input error.');
   program.addHelpCommand(false);
   let status: number = EXIT.OK;
+  let caught: unknown;
   for (const spec of COMMANDS) {
     const cmd = program.command(spec.name).description(spec.summary).helpOption('-h, --help', 'show help');
     spec.define(cmd);
@@ -50,6 +51,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       await program.parseAsync([...argv], { from: 'user' });
     }
   } catch (e) {
+    caught = e;
     status = reportError(e, io);
   }
   try {
@@ -60,7 +62,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   // Output that could not be written (stdout closed, disk full) is an error even when the
   // failure was swallowed on the way (e.g. while printing the run's summary).
   const failure = io.out.failure;
-  if (failure && !failure.reported) status = reportError(failure, io);
+  if (failure && failure !== caught) status = reportError(failure, io);
   return status;
 }
 
@@ -74,7 +76,6 @@ function reportError(e: unknown, io: Io): number {
     io.err.write(red(`error: ${e.message}`, c) + '\n');
     return EXIT.USAGE;
   }
-  if (e instanceof OutputError) e.reported = true;
   if (e instanceof UserError) {
     io.err.write(red(`vmm: ${e.message}`, c) + '\n');
     return EXIT.USAGE;

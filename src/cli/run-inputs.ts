@@ -19,10 +19,12 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   const quantum = parseCount('--quantum', String(options.quantum), 1, 1 << 30);
   if (mode === 'bare' && args.length > 1) throw new UsageProblem(`--mode bare runs one image directly on the machine (there is no VMM to share it); got ${args.length} images`);
   const guests = await loadGuests(args, options.define as string[], io);
-  assignMemory(guests, memValues(options));
+  // --mem NAME=SIZE: this guest's memory instead of the plain --mem (or the default).
+  for (const { guest, text } of perGuest(guests, memValues(options), '--mem', 'every guest', 'one size')) guest.memoryBytes = parseMemory(text);
   const sizes = guests.map((g) => g.memoryBytes ?? machine.memoryBytes);
-  if (mode !== 'bare' && hostMemoryBytes(sizes) > MAX_MEMORY) {
-    const need = hostMemoryBytes(sizes) / (1 << 20);
+  const hostBytes = hostMemoryBytes(sizes);
+  if (mode !== 'bare' && hostBytes > MAX_MEMORY) {
+    const need = hostBytes / (1 << 20);
     const what = `--mem ${memValues(options).join(' --mem ') || DEFAULTS.mem}`;
     throw new UsageProblem(`${what} for ${args.length} guest(s) needs ${need.toFixed(1)} MiB of host memory (guests plus their shadow tables); the simulated host has at most ${MAX_MEMORY >> 20} MiB`);
   }
@@ -34,47 +36,50 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
       throw e;
     }
   });
-  assignPerGuest(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => (g.input = path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input)));
-  assignPerGuest(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => (g.disk = io.readFile(path, FILE_LIMITS.disk)));
+  assignFiles(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => (g.input = path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input)));
+  assignFiles(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => (g.disk = io.readFile(path, FILE_LIMITS.disk)));
   return { guests, machine, mode, quantum, overhead: options.overhead !== false };
 }
 
-/** `--mem NAME=SIZE`: this guest's memory instead of the plain --mem (or the default). */
-function assignMemory(guests: GuestInput[], values: readonly string[]): void {
+/**
+ * The guest each value of a per-guest option is for, with the value's text after `NAME=`:
+ * `NAME=VALUE` names one; a plain VALUE is the only guest's when `plain` is 'sole guest' (with
+ * several guests it must be named), or is left out when `plain` is 'every guest' (its meaning
+ * is read elsewhere). One value a guest: `one` says what (as in "one file a guest").
+ */
+function perGuest(guests: readonly GuestInput[], values: readonly string[], flag: string, plain: 'sole guest' | 'every guest', one: string): { guest: GuestInput; text: string; value: string }[] {
   const given = new Map<GuestInput, string>();
+  const out: { guest: GuestInput; text: string; value: string }[] = [];
   for (const value of values) {
     const eq = value.indexOf('=');
-    if (eq < 0) continue; // the size of every guest: machineOptions
-    const guest = guests.find((g) => g.name === value.slice(0, eq));
-    if (!guest) throw new UsageProblem(`--mem ${value}: no guest named '${value.slice(0, eq)}' (guests: ${guests.map((g) => g.name).join(', ')})`);
+    const named = eq >= 0 ? guests.find((g) => g.name === value.slice(0, eq)) : undefined;
+    const noGuest = () => new UsageProblem(`${flag} ${value}: no guest named '${value.slice(0, eq)}' (guests: ${guests.map((g) => g.name).join(', ')})`);
+    let guest: GuestInput;
+    let text: string;
+    if (named) {
+      [guest, text] = [named, value.slice(eq + 1)];
+    } else if (plain === 'every guest') {
+      if (eq < 0) continue;
+      throw noGuest();
+    } else if (guests.length === 1) {
+      [guest, text] = [guests[0]!, value];
+    } else if (eq > 0) {
+      throw noGuest();
+    } else {
+      throw new UsageProblem(`${flag} ${value}: with several guests, name one as ${flag} NAME=FILE (guests: ${guests.map((g) => g.name).join(', ')})`);
+    }
     const before = given.get(guest);
-    if (before !== undefined) throw new UsageProblem(`--mem ${value}: guest '${guest.name}' has --mem ${before} already`);
+    if (before !== undefined) throw new UsageProblem(`${flag} ${value}: guest '${guest.name}' has ${flag} ${before} already (${one} a guest)`);
     given.set(guest, value);
-    guest.memoryBytes = parseMemory(value.slice(eq + 1));
+    out.push({ guest, text, value });
   }
+  return out;
 }
 
-/** `--disk FILE` (one guest) or `--disk NAME=FILE` (any number of guests); one file a guest. */
-function assignPerGuest(guests: GuestInput[], values: readonly string[], flag: string, assign: (g: GuestInput, path: string) => void): void {
-  const given = new Map<GuestInput, string>();
-  for (const value of values) {
-    const eq = value.indexOf('=');
-    const named = eq > 0 ? guests.find((g) => g.name === value.slice(0, eq)) : undefined;
-    let guest: GuestInput;
-    let path: string;
-    if (named) {
-      [guest, path] = [named, value.slice(eq + 1)];
-    } else if (guests.length === 1) {
-      [guest, path] = [guests[0]!, value];
-    } else {
-      const names = guests.map((g) => g.name).join(', ');
-      if (eq > 0) throw new UsageProblem(`${flag} ${value}: no guest named '${value.slice(0, eq)}' (guests: ${names})`);
-      throw new UsageProblem(`${flag} ${value}: with several guests, name one as ${flag} NAME=FILE (guests: ${names})`);
-    }
-    if (path === '') throw new UsageProblem(`${flag} ${value}: no file named`);
-    const before = given.get(guest);
-    if (before !== undefined) throw new UsageProblem(`${flag} ${value}: guest '${guest.name}' has ${flag} ${before} already (one file a guest)`);
-    given.set(guest, value);
-    assign(guest, path);
+/** `--input` / `--disk`: FILE for the only guest, or NAME=FILE. */
+function assignFiles(guests: GuestInput[], values: readonly string[], flag: string, assign: (g: GuestInput, path: string) => void): void {
+  for (const { guest, text, value } of perGuest(guests, values, flag, 'sole guest', 'one file')) {
+    if (text === '') throw new UsageProblem(`${flag} ${value}: no file named`);
+    assign(guest, text);
   }
 }

@@ -49,8 +49,13 @@ export interface Fixed {
   readonly lazyFlags?: boolean;
 }
 
+/** Set Z N C V of FLAGS from a compare of x with y (expressions). */
+function compareToFlags(x: string, y: string): string {
+  return `{ const x = ${x}, y = ${y}, d = (x - y) | 0; fl = (fl & ~15) | ${COMPARE_FLAGS}; }`;
+}
+
 /** Complete FLAGS from a lazy compare (block compiler). */
-export const MATERIALIZE_FLAGS = `if (lz) { const x = fx, y = fy, d = (x - y) | 0; fl = (fl & ~15) | ${COMPARE_FLAGS}; lz = false; }`;
+export const MATERIALIZE_FLAGS = `if (lz) { ${compareToFlags('fx', 'fy')} lz = false; }`;
 
 /** Whether an instruction reads or writes FLAGS as a whole (not just its compare bits through
  *  COMPARE/CONDITION, nor the mode bit): FLAGS must be complete before it runs. */
@@ -92,7 +97,7 @@ export function instructionCode(spec: InstructionSpec, variant: Variant, extraCy
 function expandMacros(exec: string, variant: Variant, charge: string, lazy: boolean): string {
   const compared = (cond: string) => cond.replace(/\bx\b/g, 'fx').replace(/\by\b/g, 'fy');
   const flagged = withMacro(exec, 'COMPARE', ',', ([x, y]) =>
-    lazy ? `fx = ${x}; fy = ${y}; lz = true;` : `{ const x = ${x}, y = ${y}, d = (x - y) | 0; fl = (fl & ~15) | ${COMPARE_FLAGS}; }`,
+    lazy ? `fx = ${x}; fy = ${y}; lz = true;` : compareToFlags(x!, y!),
   );
   return withMacro(flagged, 'CONDITION', ';', ([f, c]) => (lazy ? `(lz ? (${compared(c!)}) : (${f}))` : `(${f})`))
     .replace(/LOAD32\(([^,]+), (.+)\)$/, (_, dst: string, va: string) => access(variant, va, 'load32', dst, charge))

@@ -93,8 +93,9 @@ export class BlockCache {
 }
 
 /** The source of one block: each instruction's body in turn (each advances pc by 4; the
- *  last may jump), with the registers it uses held in locals. A block whose last instruction branches back to its start loops inside
- *  the function while the slice allows another full pass. After a load or store that
+ *  last may jump), with the registers it uses held in locals. A block whose last
+ *  instruction branches back to its start loops inside the function while the slice allows
+ *  another full pass. After a load or store that
  *  missed the TLB the block stops, so the next fetch goes through the TLB exactly as the
  *  interpreter's would (the TLB figures do not depend on what was compiled). */
 export function blockSource(words: readonly number[], variant: Variant, cycles: Int32Array): string {
