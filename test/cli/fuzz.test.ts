@@ -11,22 +11,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readUserFile, type Io, type Writer } from '../../src/cli/io.js';
 import { HEADER_SIZE, loadImage, writeImage } from '../../src/image/format.js';
+import { random } from '../asm/mutate.js';
 import { cleanTemp, ROOT, requireBundle, STACK_LINE, tempDir, vmm, vmmIn, type Result } from './helpers.js';
 
 beforeAll(requireBundle);
 afterAll(cleanTemp);
 
-/** mulberry32: a small seeded generator, so every run fuzzes the same cases. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so every run fuzzes the same cases. */
+const rng = random;
 const below = (r: () => number, n: number) => Math.floor(r() * n);
 
 /** A writer that keeps the bytes written (an image, a listing, assembly text). */

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../src/trace/report.js';
 import { cleanTemp, expectClean, expectedOf, expectUsageError, FIXTURES, requireBundle, ROOT, tempDir, vmm, vmmIn, type Result } from './helpers.js';
 
 beforeAll(requireBundle);
@@ -19,23 +20,8 @@ const hello = expectedOf('guests/bare/hello.expected');
 const primes = expectedOf('guests/bare/primes.expected');
 const tinyos = expectedOf('guests/kernel/tinyos.expected');
 
-interface GuestJson {
-  name: string;
-  status: string;
-  reason: string;
-  pc: number;
-  console: string;
-  instructions: number;
-  cycles: number;
-  ticks: number;
-  tlb: Record<string, number>;
-  traps: Record<string, number>;
-  exits?: Record<string, number>;
-  notes?: Record<string, number>;
-  overhead?: number;
-}
-
-async function json(args: string[]): Promise<{ r: Result; doc: { mode: string; guests: GuestJson[] } }> {
+/** `vmm run ... --json`: the document is the run's report. */
+async function json(args: string[]): Promise<{ r: Result; doc: RunReport }> {
   const r = await vmmIn(['run', ...args, '--json']);
   return { r, doc: JSON.parse(r.stdout) };
 }
