@@ -29,6 +29,9 @@
 //   m            the machine: m.portIn(port), m.portOut(port, v), m.writeCr(i, v),
 //                m.tlbFlush(), m.tlbInvalidate(va), m.halt()
 // Instructions with `flow: true` set pc themselves; for the rest pc advances by 4.
+// Every value written to R[...] must already be an int32 (`| 0` after `>>>`, a division or a
+// hook's result): the block compiler keeps registers in JavaScript locals, where nothing
+// truncates, and a later compare or div in the same block reads the local.
 
 import type { FormatName } from './formats.js';
 
@@ -70,7 +73,7 @@ export const INSTRUCTIONS: readonly InstructionSpec[] = [
   { mnemonic: 'or', opcode: 0x09, format: 'rrr', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = rs1 | rs2', exec: 'R[a] = R[b] | R[c];' },
   { mnemonic: 'xor', opcode: 0x0a, format: 'rrr', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = rs1 ^ rs2', exec: 'R[a] = R[b] ^ R[c];' },
   { mnemonic: 'shl', opcode: 0x0b, format: 'rrr', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = rs1 << (rs2 & 31)', exec: 'R[a] = R[b] << R[c];' },
-  { mnemonic: 'shr', opcode: 0x0c, format: 'rrr', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = rs1 >> (rs2 & 31), logical', exec: 'R[a] = R[b] >>> R[c];' },
+  { mnemonic: 'shr', opcode: 0x0c, format: 'rrr', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = rs1 >> (rs2 & 31), logical', exec: 'R[a] = (R[b] >>> R[c]) | 0;' },
   { mnemonic: 'sar', opcode: 0x0d, format: 'rrr', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = rs1 >> (rs2 & 31), arithmetic', exec: 'R[a] = R[b] >> R[c];' },
   // ALU, immediate form
   { mnemonic: 'addi', opcode: 0x10, format: 'rri', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = rs1 + simm16', exec: 'R[a] = (R[b] + imm) | 0;' },
@@ -79,7 +82,7 @@ export const INSTRUCTIONS: readonly InstructionSpec[] = [
   { mnemonic: 'ori', opcode: 0x13, format: 'rru', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = rs1 | uimm16', exec: 'R[a] = R[b] | imm;' },
   { mnemonic: 'xori', opcode: 0x14, format: 'rru', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = rs1 ^ uimm16', exec: 'R[a] = R[b] ^ imm;' },
   { mnemonic: 'shli', opcode: 0x15, format: 'rru', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = rs1 << (uimm16 & 31)', exec: 'R[a] = R[b] << imm;' },
-  { mnemonic: 'shri', opcode: 0x16, format: 'rru', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = rs1 >> (uimm16 & 31), logical', exec: 'R[a] = R[b] >>> imm;' },
+  { mnemonic: 'shri', opcode: 0x16, format: 'rru', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = rs1 >> (uimm16 & 31), logical', exec: 'R[a] = (R[b] >>> imm) | 0;' },
   { mnemonic: 'sari', opcode: 0x17, format: 'rru', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = rs1 >> (uimm16 & 31), arithmetic', exec: 'R[a] = R[b] >> imm;' },
   { mnemonic: 'movi', opcode: 0x18, format: 'ri', class: 'innocuous', group: 'alu', cycles: 1, summary: 'ra = simm16 (sign-extended)', exec: 'R[a] = imm;' },
   { mnemonic: 'lui', opcode: 0x19, format: 'ru', class: 'innocuous', group: 'alu', cycles: 1, summary: 'rd = uimm16 << 16', exec: 'R[a] = imm << 16;' },
@@ -116,7 +119,7 @@ export const INSTRUCTIONS: readonly InstructionSpec[] = [
   { mnemonic: 'hlt', opcode: 0x53, format: 'none', class: 'privileged', group: 'control', cycles: 1, summary: 'halt until an interrupt; with IE clear, halt for good', exec: 'pc = (pc + 4) | 0; m.halt(); RESYNC', flow: true },
   { mnemonic: 'cli', opcode: 0x54, format: 'none', class: 'privileged', group: 'flags', cycles: 1, summary: 'IE = 0', exec: 'fl &= ~F_IE;' },
   { mnemonic: 'sti', opcode: 0x55, format: 'none', class: 'privileged', group: 'flags', cycles: 1, summary: 'IE = 1 (a pending interrupt is taken after sti)', exec: 'fl |= F_IE; pc = (pc + 4) | 0; RESYNC', flow: true },
-  { mnemonic: 'in', opcode: 0x56, format: 'rp', class: 'privileged', group: 'io', cycles: 10, summary: 'rd = read of I/O port (all ones if no device)', exec: 'SYNC R[a] = m.portIn(imm); pc = (pc + 4) | 0; RESYNC', flow: true },
+  { mnemonic: 'in', opcode: 0x56, format: 'rp', class: 'privileged', group: 'io', cycles: 10, summary: 'rd = read of I/O port (all ones if no device)', exec: 'SYNC R[a] = m.portIn(imm) | 0; pc = (pc + 4) | 0; RESYNC', flow: true },
   { mnemonic: 'out', opcode: 0x57, format: 'pr', class: 'privileged', group: 'io', cycles: 10, summary: 'write rs to I/O port (ignored if no device)', exec: 'SYNC m.portOut(imm, R[a]); pc = (pc + 4) | 0; RESYNC', flow: true },
   { mnemonic: 'tlbflush', opcode: 0x58, format: 'none', class: 'privileged', group: 'tlb', cycles: 5, summary: 'invalidate every TLB entry', exec: 'm.tlbFlush(); pc = (pc + 4) | 0; RESYNC', flow: true },
   { mnemonic: 'invlpg', opcode: 0x59, format: 'r', class: 'privileged', group: 'tlb', cycles: 2, summary: 'invalidate the TLB entry of the page holding address ra', exec: 'm.tlbInvalidate(R[a]); pc = (pc + 4) | 0; RESYNC', flow: true },

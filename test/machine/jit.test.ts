@@ -137,3 +137,61 @@ describe('branch conditions on compare operands (the block compiler tests them d
     });
   }
 });
+
+describe('register results stay int32 inside a block (a later compare, div or rem sees them as the interpreter does)', () => {
+  // Inside a block registers live in JavaScript locals: a body whose result is outside int32
+  // (an unsigned `>>>`, say) would reach a lazy compare or a div in the same block unwrapped.
+  // Each instruction that writes a register runs in a hot loop; its result is compared with
+  // a canonical copy (`add r6, r1, r0`) and divided, and the block must agree with the
+  // interpreter for edge values and shifts by 0 and 31.
+  const writers = INSTRUCTIONS.filter((s) => ['rrr', 'rri', 'rru', 'ri', 'ru'].includes(s.format) && s.class === 'innocuous');
+  const values = [0, 1, -1, 2, -2, 31, 32, 0x7fffffff, -0x80000000, -123456];
+  /** The operand lists to try: registers, or each edge immediate of the format. */
+  const operandLists = (spec: (typeof writers)[number]) => {
+    if (spec.format === 'rrr') return ['r1, r2, r3'];
+    const imms = spec.format === 'rri' || spec.format === 'ri' ? [0, -1, 31, 0x7fff, -0x8000] : [0, 1, 31, 32, 0xffff];
+    return imms.map((imm) => (spec.format === 'ri' || spec.format === 'ru' ? `r1, ${imm}` : `r1, r2, ${imm}`));
+  };
+  it('covers the shifts and divisions', () => {
+    expect(writers.map((s) => s.mnemonic)).toEqual(expect.arrayContaining(['shr', 'shri', 'sar', 'div', 'remu', 'lui']));
+  });
+  for (const spec of writers) {
+    it(spec.mnemonic, () => {
+      for (const x of values) {
+        for (const y of spec.format === 'rrr' ? values : [0]) {
+          for (const ops of operandLists(spec)) {
+            const image = assembleText(`
+              start:  la r1, trap
+                      mtcr tvec, r1
+                      li r2, ${x}
+                      li r3, ${y === 0 && spec.group === 'div' ? 7 : y}
+                      li r8, 3
+                      movi r11, 0
+                      li r12, 40
+              .loop:  ${spec.mnemonic} ${ops}
+                      add r6, r1, r0
+                      cmp r1, r6
+                      bne .bad
+                      div r7, r1, r8
+                      rem r9, r1, r8
+                      cmp r1, r2
+                      beq .next
+              .next:  cmp r1, r2
+                      blt .next2
+              .next2: subi r12, r12, 1
+                      cmpi r12, 0
+                      bne .loop
+                      hlt
+              .bad:   addi r11, r11, 1
+                      jmp .next
+              trap:   hlt`);
+            const { jit, interpreted } = withAndWithout(image, { maxInstructions: 5_000 });
+            expect(jit.blocks, `${spec.mnemonic} ${ops} with ${x}, ${y}`).toBeGreaterThan(0);
+            expect(jit.regs[11], `${spec.mnemonic} ${ops} with ${x}, ${y}: result not int32 in the block`).toBe(0);
+            expect({ ...jit, blocks: 0 }, `${spec.mnemonic} ${ops} with ${x}, ${y}`).toEqual({ ...interpreted, blocks: 0 });
+          }
+        }
+      }
+    });
+  }
+});
