@@ -8,17 +8,15 @@ import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assembleFile } from '../src/asm/index.js';
-import { FdWriter } from '../src/cli/io.js';
+import { FdWriter } from '../src/cli/fd-writer.js';
 import type { Image } from '../src/image/model.js';
 import { makeCostModel } from '../src/machine/costs.js';
-import { runBare, type ConsoleSink, type GuestInput, type MachineOptions } from '../src/machine/run-bare.js';
+import type { GuestInput } from '../src/machine/config.js';
+import type { ConsoleSink, GuestReport } from '../src/report/guest-report.js';
+import { runGuests, type RunConfig } from '../src/report/run.js';
 import { JsonLinesSink } from '../src/trace/jsonl.js';
-import type { GuestReport } from '../src/trace/report.js';
 import type { ExitProbe } from '../src/vmm/exits.js';
-import { fullMode } from '../src/vmm/modes/full/mode.js';
-import type { ModeSpec } from '../src/vmm/modes/mode.js';
-import { trapMode } from '../src/vmm/modes/trap/mode.js';
-import { runVirtualized } from '../src/vmm/run-vmm.js';
+import { REFERENCE } from '../src/vmm/modes/index.js';
 import { benchAssembler } from './bench/asm.js';
 
 const rows: { figure: string; value: string; target: string; ok: boolean }[] = [];
@@ -45,11 +43,13 @@ function assemble(path: string, defines: Record<string, number> = {}): Image {
 }
 
 const silent = (): ConsoleSink => ({ putByte() {}, finish() {}, text: () => '' });
-const machine: MachineOptions = { memoryBytes: 1 << 20, tlbSize: 64, tlbTagged: false, strict: false, costs: makeCostModel(), maxInstructions: 1e12 };
+const config: RunConfig = { memoryBytes: 1 << 20, tlbSize: 64, tlbTagged: false, strict: false, costs: makeCostModel(), maxInstructions: 1e12, quantum: 10_000, overhead: false };
+const BARE = REFERENCE.name;
+const FULL = 'full';
+const TRAP = 'trap';
 
-function runGuest(guest: GuestInput, mode: 'bare' | ModeSpec, probe?: ExitProbe): GuestReport {
-  if (mode === 'bare') return runBare(guest, machine, silent());
-  return runVirtualized([guest], { ...machine, quantum: 10_000, overhead: false }, mode, [silent()], probe)[0]!;
+function runGuest(guest: GuestInput, mode: string, probe?: ExitProbe): GuestReport {
+  return runGuests([guest], mode, config, [silent()], probe)[0]!;
 }
 
 function check(r: GuestReport, what: string): GuestReport {
@@ -96,8 +96,8 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
   // The interpreter: a CPU-bound guest with paging on, against plain JavaScript.
   interpreter() {
     const sieve = sieveGuest();
-    runGuest(sieve, 'bare'); // warm up the compiled loop
-    const runs = Array.from({ length: 11 }, () => timed(() => check(runGuest(sieve, 'bare'), 'sieve bare')));
+    runGuest(sieve, BARE); // warm up the compiled loop
+    const runs = Array.from({ length: 11 }, () => timed(() => check(runGuest(sieve, BARE), 'sieve bare')));
     const seconds = median(runs.map((r) => r.seconds));
     const mips = runs[0]!.value.instructions / seconds / 1e6;
     const jsSeconds = median(Array.from({ length: 11 }, () => timed(() => sieveInJavaScript(ROUNDS)).seconds));
@@ -109,8 +109,8 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
   vmm() {
     const sieve = sieveGuest();
     const pairs = Array.from({ length: 7 }, () => {
-      const bare = timed(() => check(runGuest(sieve, 'bare'), 'sieve bare')).seconds;
-      const full = timed(() => check(runGuest(sieve, fullMode), 'sieve full')).seconds;
+      const bare = timed(() => check(runGuest(sieve, BARE), 'sieve bare')).seconds;
+      const full = timed(() => check(runGuest(sieve, FULL), 'sieve full')).seconds;
       return full / bare;
     });
     const ratio = median(pairs);
@@ -120,13 +120,13 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
   // Exits: a guest kernel that writes a port in a loop (an exit per write).
   exits() {
     const guest = exitsGuest();
-    for (const mode of [fullMode, trapMode]) {
+    for (const mode of [FULL, TRAP]) {
       runGuest(guest, mode);
       const runs = Array.from({ length: 7 }, () => timed(() => check(runGuest(guest, mode), 'exits')));
       const seconds = median(runs.map((r) => r.seconds));
       const exits = Object.values(runs[0]!.value.exits ?? {}).reduce((a, b) => a + b, 0);
       const rate = exits / seconds / 1e6;
-      report(`vmm: exit-heavy guest (out in a loop), --mode ${mode.name}, M exits/s`, rate.toFixed(2), '>= 2', rate >= 2);
+      report(`vmm: exit-heavy guest (out in a loop), --mode ${mode}, M exits/s`, rate.toFixed(2), '>= 2', rate >= 2);
     }
   },
 
@@ -136,13 +136,13 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
     const guest = exitsGuest();
     const dir = mkdtempSync(join(tmpdir(), 'vmm-bench-'));
     try {
-      runGuest(guest, fullMode, { record() {} }); // warm up the traced paths
+      runGuest(guest, FULL, { record() {} }); // warm up the traced paths
       const runs = Array.from({ length: 7 }, (_, i) => {
         const path = join(dir, `trace-${i}.jsonl`);
         const writer = new FdWriter(openSync(path, 'w'), path, true);
         const sink = new JsonLinesSink(writer);
         const t = timed(() => {
-          check(runGuest(guest, fullMode, sink), 'exits traced');
+          check(runGuest(guest, FULL, sink), 'exits traced');
           sink.flush();
           writer.flush();
         });

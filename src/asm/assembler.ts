@@ -5,7 +5,6 @@
 import type { Expr, LabelDef, Operand, Operation, ParsedLine } from './ast.js';
 import { Conditionals } from './conditionals.js';
 import { AsmError, DiagnosticList, NotKnownHere, type Frame, type Where } from './diagnostics.js';
-import { DIRECTIVES } from './directives.js';
 import { evaluate } from './expr.js';
 import { lineHead, parseLine } from './parse.js';
 import { MacroTable, MAX_MACRO_DEPTH, substitute, type MacroBuilder, type MacroDef } from './macros.js';
@@ -26,6 +25,21 @@ export interface AssemblerOptions {
   readonly defines: Readonly<Record<string, number>>;
   readonly readFile: (path: string) => string;
   readonly maxErrors: number;
+  /** The directives by lowercase name (directives.ts; passed in so that the table, which
+   *  acts on an Assembler, and the Assembler do not import each other). */
+  readonly directives: ReadonlyMap<string, Directive>;
+}
+
+/** A directive (its rows are in directives.ts): what it is, and what it does to the assembler. */
+export interface Directive {
+  readonly name: string;
+  /** Operand syntax, for messages and docs. */
+  readonly syntax: string;
+  readonly summary: string;
+  /** Operand count bounds (checked before `run`). */
+  readonly min: number;
+  readonly max: number;
+  readonly run: (asm: Assembler, op: Operation, where: Where, unit: Unit) => void;
 }
 
 /** One run of lines (a file or a macro expansion) and its open .if blocks and .macro. */
@@ -164,7 +178,7 @@ export class Assembler {
   private operation(op: Operation, where: Where, unit: Unit): void {
     const name = op.name;
     if (name.charCodeAt(0) === 46) {
-      const directive = DIRECTIVES.get(name.toLowerCase());
+      const directive = this.options.directives.get(name.toLowerCase());
       if (!directive) throw new AsmError(op.col, `unknown directive '${name}'`);
       directive.run(this, op, where, unit);
       return;

@@ -3,24 +3,13 @@
 // the rest (.word, .byte, .space fill, .entry) are evaluated in the second pass (emit.ts).
 
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { Assembler, Unit } from './assembler.js';
+import type { Assembler, Directive, Unit } from './assembler.js';
 import type { Expr, Operand, Operation } from './ast.js';
 import { AsmError, type Frame, type Where } from './diagnostics.js';
 import { describe } from './operands.js';
 import { PSEUDO_BY_NAME } from './pseudo.js';
 import { qualify } from './symbols.js';
 import { BY_MNEMONIC } from '../isa/table.js';
-
-export interface Directive {
-  readonly name: string;
-  /** Operand syntax, for messages and docs. */
-  readonly syntax: string;
-  readonly summary: string;
-  /** Operand count bounds (checked before `run`). */
-  readonly min: number;
-  readonly max: number;
-  readonly run: (asm: Assembler, op: Operation, where: Where, unit: Unit) => void;
-}
 
 /** Deepest allowed nesting of .include files. */
 export const MAX_INCLUDE_DEPTH = 64;

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Assembler } from './assembler.js';
 import { makeDiagnostic, type Diagnostic, type Frame, type Where } from './diagnostics.js';
-import { readError } from './directives.js';
+import { DIRECTIVES, readError } from './directives.js';
 import { emitAll } from './emit.js';
 import { evaluate } from './expr.js';
 import { layOut } from './layout.js';
@@ -59,7 +59,7 @@ export function assembleSource(text: string, fileName: string, options?: Assembl
 
 function assemble(text: string, fileName: string, options: AssembleOptions): AssembleResult {
   const maxErrors = Math.max(1, Math.floor(Number(options.maxErrors ?? DEFAULT_MAX_ERRORS)) || DEFAULT_MAX_ERRORS);
-  const asm = new Assembler({ defines: options.defines ?? {}, readFile: (p) => readSource(options, p), maxErrors });
+  const asm = new Assembler({ defines: options.defines ?? {}, readFile: (p) => readSource(options, p), maxErrors, directives: DIRECTIVES });
   const frame: Frame = { kind: 'file', file: fileName, fileIndex: asm.fileIndex(fileName), macroDepth: 0, includeDepth: 1 };
   defineAll(asm, options.defines ?? {});
   asm.text(text, frame);

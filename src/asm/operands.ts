@@ -5,7 +5,7 @@
 import type { Expr, Operand } from './ast.js';
 import { AsmError } from './diagnostics.js';
 import { evaluate, type EvalContext } from './expr.js';
-import { controlRegisterNumber, registerNumber } from './registers.js';
+import { controlRegisterNumber, registerNumber } from '../isa/registers.js';
 import type { PseudoOperandKind } from './pseudo.js';
 import type { MemOperand, OperandValue } from '../isa/encoding.js';
 

@@ -5,7 +5,7 @@
 import type { Expr } from './ast.js';
 import { AsmError, ReportedError, type Where } from './diagnostics.js';
 import { evaluate, type SymbolValues } from './expr.js';
-import { isRegisterName } from './registers.js';
+import { isRegisterName } from '../isa/registers.js';
 import type { ImageSymbol, SymbolKind } from '../image/model.js';
 
 const IDLE = 0;

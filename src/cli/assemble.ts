@@ -4,7 +4,8 @@
 import type { Image } from '../image/model.js';
 import type { ListingRow } from '../asm/index.js';
 import { UsageProblem } from './command.js';
-import { red, UserError, type Io } from './io.js';
+import { red, UserError } from './errors.js';
+import type { Io } from './io.js';
 
 /** The diagnostics were printed already; exit with status 2. */
 export class AssemblyFailed extends UserError {}

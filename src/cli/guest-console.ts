@@ -3,7 +3,7 @@
 // the JSON report.
 
 import type { ConsoleBackend } from '../machine/devices/console.js';
-import type { Writer } from './io.js';
+import type { Writer } from '../trace/writer.js';
 
 /** At most this much console output is kept for --json (the rest still streams). */
 export const KEPT_CONSOLE_LIMIT = 4 << 20;

@@ -2,7 +2,7 @@
 // fly), name each guest after its file, made unique.
 
 import { basename } from 'node:path';
-import type { GuestInput } from '../machine/run-bare.js';
+import type { GuestInput } from '../machine/config.js';
 import { assembleForCli, parseDefines } from './assemble.js';
 import { readImageFile } from './image-file.js';
 import type { Io } from './io.js';
@@ -12,7 +12,7 @@ export async function loadGuests(paths: readonly string[], defines: readonly str
   const guests: GuestInput[] = [];
   for (const [i, path] of paths.entries()) {
     const image = /\.(s|asm)$/i.test(path) ? (await assembleForCli(path, parseDefines(defines), io)).image : readImageFile(path, io).image;
-    guests.push({ name: names[i]!, image });
+    guests.push({ name: names[i]!, image, file: path });
   }
   return guests;
 }

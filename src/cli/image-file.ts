@@ -3,7 +3,8 @@
 
 import { ImageError, loadImage } from '../image/format.js';
 import type { Image } from '../image/model.js';
-import { UserError, type Io } from './io.js';
+import { UserError } from './errors.js';
+import type { Io } from './io.js';
 
 export function readImageFile(path: string, io: Io): { image: Image; size: number } {
   const bytes = io.readFile(path);

@@ -1,14 +1,17 @@
-// The simulated machine a run asks for: the machine options (machine-options.ts) checked
-// and turned into MachineOptions, with the cost model read from its file.
+// The simulated machine and the run a user asks for: the machine options (machine-options.ts)
+// and the run options (run-options.ts) checked and turned into a RunConfig, with the cost
+// model read from its file.
 
 import { CostModelError, makeCostModel } from '../machine/costs.js';
 import { MAX_MEMORY, parseSize } from '../machine/memory.js';
-import type { MachineOptions } from '../machine/run-bare.js';
+import type { RunConfig } from '../report/run.js';
 import { parseCount, UsageProblem } from './command.js';
-import { FILE_LIMITS, UserError, type Io } from './io.js';
+import { FILE_LIMITS } from './files.js';
+import { UserError } from './errors.js';
+import type { Io } from './io.js';
 import { DEFAULTS } from './machine-options.js';
 
-export function machineOptions(options: Record<string, unknown>, io: Io): MachineOptions {
+export function runConfig(options: Record<string, unknown>, io: Io): RunConfig {
   const plain = memValues(options).filter((v) => !v.includes('='));
   if (plain.length > 1) throw new UsageProblem(`--mem ${plain[1]}: --mem ${plain[0]} was given already (one size for every guest; NAME=SIZE for one guest)`);
   const mem = parseMemory(plain[0] ?? DEFAULTS.mem);
@@ -22,6 +25,8 @@ export function machineOptions(options: Record<string, unknown>, io: Io): Machin
     costs: costModel(options.costModel as string | undefined, io),
     maxInstructions: parseCount('--max-instructions', String(options.maxInstructions), 1),
     jit: options.jit !== false,
+    quantum: parseCount('--quantum', String(options.quantum), 1, 1 << 30),
+    overhead: options.overhead !== false,
   };
 }
 

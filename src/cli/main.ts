@@ -12,7 +12,8 @@ import { inspectCommand } from './commands/inspect.js';
 import { isaCommand } from './commands/isa.js';
 import { runCommand } from './commands/run.js';
 import { traceCommand } from './commands/trace.js';
-import { EXIT, processIo, red, UserError, type Io } from './io.js';
+import { EXIT, red, UserError } from './errors.js';
+import { processIo, type Io } from './io.js';
 
 export const COMMANDS: readonly CommandSpec[] = [asmCommand, disasmCommand, inspectCommand, runCommand, traceCommand, isaCommand];
 

@@ -1,44 +1,36 @@
 // What `vmm run` and `vmm trace` run: the run options (run-options.ts) checked, the guests
 // loaded (images read, sources assembled), and each guest's memory, console input and disk.
 
-import type { GuestInput } from '../machine/run-bare.js';
-import { hostMemoryBytes } from '../vmm/host-frames.js';
+import type { GuestInput } from '../machine/config.js';
 import { MAX_MEMORY } from '../machine/memory.js';
-import { checkFits, LoadError } from '../image/fits.js';
-import { parseCount, UsageProblem } from './command.js';
+import { hostMemoryBytes } from '../vmm/boot.js';
+import { isReference, modeNamed, RUN_MODES } from '../vmm/modes/index.js';
+import { UsageProblem } from './command.js';
+import { FILE_LIMITS, readStdin } from './files.js';
 import { loadGuests } from './guest-files.js';
-import { FILE_LIMITS, readStdin, UserError, type Io } from './io.js';
-import { machineOptions, memValues, parseMemory } from './machine-config.js';
+import type { Io } from './io.js';
+import { memValues, parseMemory, runConfig } from './machine-config.js';
 import { DEFAULTS } from './machine-options.js';
-import { MODES, type RunInputs } from './run-options.js';
+import type { RunInputs } from './run-options.js';
 
 export async function loadRunInputs(args: readonly string[], options: Record<string, unknown>, io: Io): Promise<RunInputs> {
   const mode = String(options.mode);
-  if (!(MODES as readonly string[]).includes(mode)) throw new UsageProblem(`--mode must be one of ${MODES.join(', ')}, got '${mode}'`);
-  const machine = machineOptions(options, io);
-  const quantum = parseCount('--quantum', String(options.quantum), 1, 1 << 30);
-  if (mode === 'bare' && args.length > 1) throw new UsageProblem(`--mode bare runs one image directly on the machine (there is no VMM to share it); got ${args.length} images`);
+  if (!RUN_MODES.includes(mode)) throw new UsageProblem(`--mode must be one of ${RUN_MODES.join(', ')}, got '${mode}'`);
+  const config = runConfig(options, io);
+  if (isReference(mode) && args.length > 1) throw new UsageProblem(`--mode ${mode} runs one image directly on the machine (there is no VMM to share it); got ${args.length} images`);
   const guests = await loadGuests(args, options.define as string[], io);
   // --mem NAME=SIZE: this guest's memory instead of the plain --mem (or the default).
   for (const { guest, text } of perGuest(guests, memValues(options), '--mem', 'every guest', 'one size')) guest.memoryBytes = parseMemory(text);
-  const sizes = guests.map((g) => g.memoryBytes ?? machine.memoryBytes);
-  const hostBytes = hostMemoryBytes(sizes);
-  if (mode !== 'bare' && hostBytes > MAX_MEMORY) {
+  const vmmMode = modeNamed(mode);
+  const hostBytes = vmmMode ? hostMemoryBytes(vmmMode, guests.map((g) => g.memoryBytes ?? config.memoryBytes)) : 0;
+  if (hostBytes > MAX_MEMORY) {
     const need = hostBytes / (1 << 20);
     const what = `--mem ${memValues(options).join(' --mem ') || DEFAULTS.mem}`;
-    throw new UsageProblem(`${what} for ${args.length} guest(s) needs ${need.toFixed(1)} MiB of host memory (guests plus their shadow tables); the simulated host has at most ${MAX_MEMORY >> 20} MiB`);
+    throw new UsageProblem(`${what} for ${args.length} guest(s) needs ${need.toFixed(1)} MiB of host memory (guests plus the VMM's tables); the simulated host has at most ${MAX_MEMORY >> 20} MiB`);
   }
-  guests.forEach((g, i) => {
-    try {
-      checkFits(g.image, sizes[i]!);
-    } catch (e) {
-      if (e instanceof LoadError) throw new UserError(`${args[i]}: ${e.message}`);
-      throw e;
-    }
-  });
   assignFiles(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => (g.input = path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input)));
   assignFiles(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => (g.disk = io.readFile(path, FILE_LIMITS.disk)));
-  return { guests, machine, mode, quantum, overhead: options.overhead !== false };
+  return { guests, mode, config };
 }
 
 /**

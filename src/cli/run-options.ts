@@ -3,24 +3,23 @@
 // run-inputs.ts reads them into RunInputs.
 
 import type { Command } from 'commander';
-import type { GuestInput, MachineOptions } from '../machine/run-bare.js';
-import { VMM_MODES } from '../vmm/modes/index.js';
+import type { GuestInput } from '../machine/config.js';
+import type { RunConfig } from '../report/run.js';
+import { DEFAULT_MODE, RUN_MODES } from '../vmm/modes/index.js';
 import { collect } from './command.js';
 import { defineMachineOptions } from './machine-options.js';
 
-export const MODES = ['bare', ...VMM_MODES.map((m) => m.name)] as const;
 export const DEFAULT_QUANTUM = '10000';
 
 export interface RunInputs {
   guests: GuestInput[];
-  machine: MachineOptions;
+  /** A name from RUN_MODES. */
   mode: string;
-  quantum: number;
-  overhead: boolean;
+  config: RunConfig;
 }
 
-export function defineRunOptions(cmd: Command, modes: readonly string[] = MODES): Command {
-  cmd.argument('<images...>', 'guest images (.bin) or sources (.s)').option('--mode <mode>', `how guests run: ${modes.join(', ')}`, 'full');
+export function defineRunOptions(cmd: Command, modes: readonly string[] = RUN_MODES): Command {
+  cmd.argument('<images...>', 'guest images (.bin) or sources (.s)').option('--mode <mode>', `how guests run: ${modes.join(', ')}`, DEFAULT_MODE);
   return defineMachineOptions(cmd)
     .option('--quantum <n>', 'guest instructions per scheduling slice under the VMM', DEFAULT_QUANTUM)
     .option('--input <[guest=]file>', 'console input for a guest (- for stdin; repeatable)', collect)

@@ -3,7 +3,15 @@
 // word decodes, .word/.byte where it does not or where a label falls inside a word.
 
 import { disassemble, hex } from '../isa/disasm.js';
-import type { Image, ImageSymbol } from './model.js';
+import { sourceOf, type Image, type ImageSymbol } from './model.js';
+
+/** "pc 0x... (instruction, file:line)": an instruction named in a message, with what is known
+ *  of it (the word there, if mapped; the source line, if the image has a line map). */
+export function describeAt(pc: number, word: number | undefined, image: Image | undefined): string {
+  const source = image ? sourceOf(image, pc) : undefined;
+  const parts = [word === undefined ? undefined : disassemble(word, pc), source ? `${source.file}:${source.line}` : undefined].filter(Boolean);
+  return `pc ${hex(pc, 8)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
 
 export function disassembleImage(image: Image, title = ''): string {
   const labels = new Map<number, string[]>();

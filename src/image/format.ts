@@ -2,7 +2,7 @@
 // Every rejection is an ImageError naming the byte offset of what is wrong.
 
 import type { Image, ImageSymbol, LineEntry, Segment, SymbolKind } from './model.js';
-import { isRegisterName } from '../asm/registers.js';
+import { isRegisterName } from '../isa/registers.js';
 
 export const MAGIC = 'TOY32IMG';
 export const VERSION = 1;

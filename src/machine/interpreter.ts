@@ -15,53 +15,9 @@
 
 import { INSTRUCTIONS } from '../isa/table.js';
 import { instructionCode, PRELUDE, trap, type Variant } from './codegen.js';
-import type { CpuState } from './cpu.js';
-import type { BlockCache } from './jit.js';
-import type { PhysicalMemory } from './memory.js';
-import type { Tlb } from './tlb.js';
+import { CALLOUT_OPCODE, type LoopContext, type RunLoop } from './execution.js';
 
 export type { Variant } from './codegen.js';
-
-/** Opcode 0xff never decodes: the binary translator plants it as a callout into the VMM. */
-export const CALLOUT_OPCODE = 0xff;
-
-/** What the interpreter calls for everything beyond computation. Hooks may change the CPU
- *  state (the loop reloads it after every call); a `true` return leaves the loop. */
-export interface ExecutionHooks {
-  /** Deliver a trap: vector it (and return false) or record an exit (and return true). */
-  raise(cause: number, addr: number, pc: number): boolean;
-  /** A binary-translation callout (opcode 0xff) at pc. */
-  callout(pc: number, word: number): boolean;
-  /** Word index of pc's page in fetchArray, or -cause for a fetch fault. Sets fetchArray. */
-  fetchPage(pc: number, flags: number): number;
-  fetchArray: Int32Array;
-  /** Physical address for a data access that missed the TLB, or -cause. */
-  dataTranslate(va: number, write: boolean, flags: number): number;
-  portIn(port: number): number;
-  portOut(port: number, value: number): void;
-  writeCr(index: number, value: number): void;
-  tlbFlush(): void;
-  tlbInvalidate(va: number): void;
-  halt(): void;
-  /** Probe variant only: a sensitive instruction is about to run in user mode without
-   *  trapping (registers are in cpu.regs; pc and flags are passed). */
-  noteSensitive(pc: number, word: number, flags: number): void;
-}
-
-/** The compiled loop bound to one machine: run until `limit` instructions have retired
- *  (or a hook asks to leave). */
-export type RunLoop = (limit: number) => void;
-
-export interface LoopContext {
-  readonly cpu: CpuState;
-  readonly hooks: ExecutionHooks;
-  readonly memory: PhysicalMemory;
-  readonly tlb: Tlb;
-  /** Cycles per opcode (256 entries), compiled into the code as constants. */
-  readonly cycles: Int32Array;
-  /** Compiled blocks for this variant, or null to interpret only. */
-  readonly jit: BlockCache | null;
-}
 
 type Factory = (ctx: LoopContext) => RunLoop;
 const factories = new Map<string, Factory>();

@@ -14,20 +14,10 @@
 // state), 2 when the CPU must leave the loop (RESYNC).
 
 import { decode } from '../isa/encoding.js';
-import { CALLOUT_OPCODE, type LoopContext } from './interpreter.js';
+import { CALLOUT_OPCODE, type BlockFn, type BlockProvider, type FrameBlocks, type LoopContext } from './execution.js';
 import { instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, type Variant } from './codegen.js';
 
 export const MAX_BLOCK = 64;
-
-export type BlockFn = (limit: number) => number;
-
-/** The blocks that start in one physical frame, by word slot. */
-export interface FrameBlocks {
-  readonly fns: (BlockFn | undefined)[];
-  readonly lengths: Uint8Array;
-  /** Interpreted runs of each slot, counting up to HOT_THRESHOLD. */
-  readonly heat: Uint8Array;
-}
 
 type BlockFactory = (ctx: LoopContext) => BlockFn;
 /** Compiled block sources, shared by every machine in the process (same code, same text). */
@@ -35,7 +25,7 @@ const factories = new Map<string, BlockFactory>();
 const FACTORY_CACHE_LIMIT = 50_000;
 
 
-export class BlockCache {
+export class BlockCache implements BlockProvider {
   private readonly frames: (FrameBlocks | undefined)[];
   private ctx!: LoopContext;
   blocksCompiled = 0;

@@ -6,33 +6,27 @@
 // device event, then let the devices catch up. Time is ticks: instructions retired plus
 // ticks spent halted, never the wall clock.
 
-import { CAUSE, CR, FLAG, INTERRUPT_BASE, MACHINE_ID, LR, SP } from '../isa/arch.js';
-import { disassemble, hex } from '../isa/disasm.js';
-import { sourceOf, type Image } from '../image/model.js';
-import { checkFits, LoadError } from '../image/fits.js';
-
-export { LoadError };
-import type { CostModel } from './costs.js';
+import { CAUSE, FLAG, INTERRUPT_BASE } from '../isa/arch.js';
+import { hex } from '../isa/disasm.js';
+import { describeAt } from '../image/disassembly.js';
+import type { Image } from '../image/model.js';
+import type { MachineConfig } from './config.js';
 import type { DmaMemory } from './device.js';
-import type { ExecutionHooks } from './interpreter.js';
+import type { ExecutionHooks } from './execution.js';
 import type { ConsoleBackend } from './devices/console.js';
 import { createDevices, type Devices } from './devices/index.js';
+import { loadImage } from './load.js';
 import type { PhysicalMemory } from './memory.js';
 import { Access } from './mmu.js';
 import { Processor } from './processor.js';
 import { TrapGuard } from './cpu.js';
 
-export interface MachineConfig {
-  memoryBytes: number;
-  tlbSize: number;
-  tlbTagged: boolean;
-  strict: boolean;
-  costs: CostModel;
+/** What a machine's devices are connected to on the host: where console output goes, and
+ *  the bytes of its console input and its disk. */
+export interface DeviceBackends {
   console: ConsoleBackend;
   input?: Uint8Array;
   disk?: Uint8Array;
-  /** Compile hot code to JavaScript blocks (default true); results are the same either way. */
-  jit?: boolean;
 }
 
 export type RunStatus = 'halted' | 'faulted' | 'limit';
@@ -69,15 +63,6 @@ export function idleStep(cpu: { flags: number }, devices: Devices, addIdle: (tic
   return undefined;
 }
 
-/** The architectural reset state plus the image: pc at the entry, sp at the top of memory. */
-export function resetForImage(p: Processor, image: Image, memoryBytes: number): void {
-  p.cpu.pc = image.entry;
-  p.cpu.flags = FLAG.S;
-  p.cpu.regs[SP] = memoryBytes;
-  p.cpu.regs[LR] = 0;
-  p.cpu.cr[CR.MID] = MACHINE_ID;
-}
-
 export function dmaView(memory: PhysicalMemory): DmaMemory {
   return {
     size: memory.size,
@@ -99,10 +84,13 @@ export class Machine implements ExecutionHooks {
   private image: Image | undefined;
   private termination: Termination | undefined;
 
-  constructor(readonly config: MachineConfig) {
+  constructor(
+    readonly config: MachineConfig,
+    backends: DeviceBackends,
+  ) {
     this.fetchArray = new Int32Array(0);
     this.processor = new Processor(config, this);
-    this.devices = createDevices(config.console, dmaView(this.processor.memory), config.input, config.disk);
+    this.devices = createDevices(backends.console, dmaView(this.processor.memory), backends.input, backends.disk);
   }
 
   get bus() {
@@ -126,11 +114,10 @@ export class Machine implements ExecutionHooks {
     return this.cpu.instructions + this.cpu.extraCycles + this.eventCycles + this.processor.tlb.walkReferences * this.config.costs.events.walkReference;
   }
 
-  load(image: Image): void {
-    checkFits(image, this.config.memoryBytes);
+  /** Load an image (from `file`, named in errors) and reset the CPU (see loadImage). */
+  load(image: Image, file?: string): void {
+    loadImage(image, this.processor.memory, this.cpu, file);
     this.image = image;
-    for (const seg of image.segments) this.processor.memory.writeBytes(seg.address, seg.bytes);
-    resetForImage(this.processor, image, this.config.memoryBytes);
   }
 
   /** Run until the program halts, faults for good, or `maxInstructions` have retired. */
@@ -176,10 +163,7 @@ export class Machine implements ExecutionHooks {
   /** "pc 0x... (instruction, file:line)" for messages. */
   private describe(pc: number): string {
     const pa = this.processor.mmu.peek(pc, Access.Fetch, this.cpu.flags);
-    const word = pa >= 0 ? this.processor.memory.read32(pa) : undefined;
-    const source = this.image ? sourceOf(this.image, pc) : undefined;
-    const parts = [word === undefined ? undefined : disassemble(word, pc), source ? `${source.file}:${source.line}` : undefined].filter(Boolean);
-    return `pc ${hex(pc, 8)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+    return describeAt(pc, pa >= 0 ? this.processor.memory.read32(pa) : undefined, this.image);
   }
 
   // ---- ExecutionHooks -------------------------------------------------------------------

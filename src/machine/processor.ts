@@ -3,24 +3,14 @@
 // each with its own ExecutionHooks (where traps go, what ports are).
 
 import { CR } from '../isa/arch.js';
-import type { CostModel } from './costs.js';
+import type { MachineConfig } from './config.js';
 import { controlRegisterValue, CpuState, enterTrap } from './cpu.js';
-import { compileLoop, type ExecutionHooks, type RunLoop } from './interpreter.js';
+import type { ExecutionHooks, RunLoop } from './execution.js';
+import { compileLoop } from './interpreter.js';
 import { BlockCache } from './jit.js';
 import { PhysicalMemory } from './memory.js';
 import { Access, Mmu } from './mmu.js';
 import { Tlb } from './tlb.js';
-
-export interface ProcessorConfig {
-  memoryBytes: number;
-  tlbSize: number;
-  tlbTagged: boolean;
-  /** Sensitive instructions trap in user mode (the variant that is classically virtualizable). */
-  strict: boolean;
-  costs: CostModel;
-  /** Compile hot blocks to JavaScript (default true; false interprets everything). */
-  jit?: boolean;
-}
 
 export class Processor {
   readonly cpu = new CpuState();
@@ -31,7 +21,7 @@ export class Processor {
   private readonly blockCaches: BlockCache[] = [];
 
   constructor(
-    readonly config: ProcessorConfig,
+    readonly config: MachineConfig,
     private readonly hooks: ExecutionHooks,
   ) {
     this.memory = new PhysicalMemory(config.memoryBytes);

@@ -6,6 +6,16 @@
 /** Permission bits of an entry: what each mode may do without walking the tables again. */
 export const PERM = { SUPER_READ: 1, SUPER_WRITE: 2, USER_READ: 4, USER_WRITE: 8 } as const;
 
+/** A TLB's counters, as reports give them. */
+export interface TlbFigures {
+  lookups: number;
+  hits: number;
+  misses: number;
+  flushes: number;
+  invalidations: number;
+  walkReferences: number;
+}
+
 export class Tlb {
   readonly tags: Int32Array;
   readonly frames: Int32Array;
@@ -36,6 +46,11 @@ export class Tlb {
 
   get hits(): number {
     return this.lookups - this.misses;
+  }
+
+  /** The counters so far. */
+  figures(): TlbFigures {
+    return { lookups: this.lookups, hits: this.hits, misses: this.misses, flushes: this.flushes, invalidations: this.invalidations, walkReferences: this.walkReferences };
   }
 
   setAsid(asid: number): void {

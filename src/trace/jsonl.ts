@@ -8,7 +8,7 @@
 // ASCII digits, and the buffer goes to the writer 64 KiB at a time. recordToJson gives the
 // same line as a string (tests hold the two to each other).
 
-import type { Writer } from '../cli/io.js';
+import type { Writer } from './writer.js';
 import type { ExitProbe, ExitRecord } from '../vmm/exits.js';
 
 const encoder = new TextEncoder();

@@ -3,7 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import { hex } from '../isa/disasm.js';
 import { EXIT_REASONS, type ExitProbe, type ExitRecord } from '../vmm/exits.js';
-import type { Writer } from '../cli/io.js';
+import type { Writer } from './writer.js';
 
 /** Wide enough for every reason name, and for notes with their "note:" mark. */
 const REASON_WIDTH = Math.max(...EXIT_REASONS.map((r) => r.name.length)) + 'note:'.length;
@@ -14,17 +14,27 @@ export const TEXT_HEADER = `${'seq'.padStart(8)} ${'cycle'.padStart(12)}  ${'gue
 
 export class TextSink implements ExitProbe {
   records = 0;
+  private headed = false;
+
   constructor(
     private readonly out: Writer,
     private readonly c: ChalkInstance,
-  ) {
-    out.write(c.bold(TEXT_HEADER) + '\n');
+  ) {}
+
+  /** Lines go to the writer as they are made: only the header, if no record came. (The
+   *  header waits for the run to start, so a run that cannot start prints only its error.) */
+  flush(): void {
+    this.head();
   }
 
-  /** Lines go to the writer as they are made: nothing to hand over. */
-  flush(): void {}
+  private head(): void {
+    if (this.headed) return;
+    this.headed = true;
+    this.out.write(this.c.bold(TEXT_HEADER) + '\n');
+  }
 
   record(r: ExitRecord): void {
+    if (!this.headed) this.head();
     this.records++;
     const c = this.c;
     const note = r.kind === 'note';

@@ -7,7 +7,8 @@
 import { CAUSE } from '../isa/arch.js';
 import type { CostModel } from '../machine/costs.js';
 import type { CpuState } from '../machine/cpu.js';
-import { compileStep, type ExecutionHooks, type StepFunction } from '../machine/interpreter.js';
+import type { ExecutionHooks } from '../machine/execution.js';
+import { compileStep, type StepFunction } from '../machine/interpreter.js';
 import type { PhysicalMemory } from '../machine/memory.js';
 import { Tlb } from '../machine/tlb.js';
 

@@ -5,13 +5,9 @@ import { CONTROL_REGISTERS } from '../isa/arch.js';
 import { disassemble } from '../isa/disasm.js';
 import { BY_OPCODE } from '../isa/table.js';
 import { sourceOf } from '../image/model.js';
-import type { ExitAction, ExitProbe, ExitReason, ExitRecord } from './exits.js';
+import type { ExitAnswer, ExitProbe, ExitRecord, Qualification } from './exits.js';
 import { EXIT_REASONS, REASON_INDEX } from './exits.js';
 import type { Vm } from './vm.js';
-
-/** What an exit was about: the qualification fields of a record (values and addresses are
- *  recorded as unsigned 32-bit numbers, like pc). */
-export type Qualification = Partial<Pick<ExitRecord, 'port' | 'value' | 'address' | 'access' | 'cause' | 'cr' | 'irq' | 'count' | 'detail'>>;
 
 /** The qualification of an emulated instruction: its port and value, register, address. */
 export function qualify(vm: Vm, word: number): Qualification {
@@ -35,6 +31,8 @@ export function qualify(vm: Vm, word: number): Qualification {
   }
 }
 
+const NONE: Qualification = Object.freeze({});
+
 export class ExitLog {
   private seq = 0;
 
@@ -47,26 +45,26 @@ export class ExitLog {
     private readonly instructionAt: (vm: Vm, pc: number) => number | undefined,
   ) {}
 
-  /** Record an exit at pc (`word`: the instruction there, when the caller has read it). */
-  exit(vm: Vm, reason: ExitReason, pc: number, action: ExitAction, cost: number, q: Qualification, word?: number): void {
-    this.emit('exit', vm, reason, pc, action, cost, q, word ?? this.instructionAt(vm, pc));
-  }
-
-  /** Record something that is not an exit (a silent sensitive instruction, an injection). */
-  note(vm: Vm, reason: ExitReason, pc: number, action: ExitAction, cost: number, q: Qualification): void {
-    this.emit('note', vm, reason, pc, action, cost, q, this.instructionAt(vm, pc));
+  /** Record an exit or a note as its answer says (the instruction at pc is read when the
+   *  answer does not carry it). */
+  record(vm: Vm, a: Readonly<ExitAnswer>): void {
+    const word = a.word ?? this.instructionAt(vm, a.pc);
+    this.emit(a.kind === 'note' ? 'note' : 'exit', vm, a, word, a.qualifyWord && a.word !== undefined ? qualify(vm, a.word) : NONE);
   }
 
   /** The one record, refilled for every exit (records are many; probes copy what they keep). */
-  private readonly record: ExitRecord = {
+  private readonly out: ExitRecord = {
     kind: 'exit', seq: 0, cycle: 0, guest: '', vcpu: 0, mode: '', reason: 'exception', code: 0, pc: 0, insn: '',
     source: undefined, port: undefined, value: undefined, address: undefined, access: undefined, cause: undefined,
     cr: undefined, irq: undefined, count: undefined, action: 'none', cost: 0, detail: undefined,
   };
 
-  private emit(kind: 'exit' | 'note', vm: Vm, reason: ExitReason, pc: number, action: ExitAction, cost: number, q: Qualification, word: number | undefined): void {
+  /** Fill and hand over the record: the answer's qualification, then what the instruction
+   *  itself says (`w`). */
+  private emit(kind: 'exit' | 'note', vm: Vm, a: Readonly<ExitAnswer>, word: number | undefined, w: Qualification): void {
+    const { reason, pc, action, cost, q } = a;
     const at = describe(vm, pc, word);
-    const r = this.record;
+    const r = this.out;
     r.kind = kind;
     r.seq = ++this.seq;
     r.cycle = this.clock();
@@ -77,17 +75,19 @@ export class ExitLog {
     r.pc = pc >>> 0;
     r.insn = at.insn;
     r.source = at.source;
-    r.port = q.port;
-    r.value = q.value === undefined ? undefined : q.value >>> 0;
-    r.address = q.address === undefined ? undefined : q.address >>> 0;
-    r.access = q.access;
-    r.cause = q.cause;
-    r.cr = q.cr;
-    r.irq = q.irq;
-    r.count = q.count;
+    r.port = q.port ?? w.port;
+    const value = q.value ?? w.value;
+    r.value = value === undefined ? undefined : value >>> 0;
+    const address = q.address ?? w.address;
+    r.address = address === undefined ? undefined : address >>> 0;
+    r.access = q.access ?? w.access;
+    r.cause = q.cause ?? w.cause;
+    r.cr = q.cr ?? w.cr;
+    r.irq = q.irq ?? w.irq;
+    r.count = q.count ?? w.count;
     r.action = action;
     r.cost = cost;
-    r.detail = q.detail;
+    r.detail = q.detail ?? w.detail;
     this.probe.record(r);
   }
 }

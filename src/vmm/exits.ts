@@ -60,3 +60,121 @@ export interface ExitRecord {
 export interface ExitProbe {
   record(r: Readonly<ExitRecord>): void;
 }
+
+// ---- exits as values ------------------------------------------------------------------
+
+/** Why the physical CPU left guest code: the value the core hands to the one dispatch
+ *  (kvmtool's `switch (exit_reason)`). Each vCPU has one object of each kind, refilled for
+ *  every exit, so exits allocate nothing. */
+export type VcpuExit =
+  /** The CPU trapped (a fault, sys, brk, or a privileged instruction in user mode). */
+  | { readonly kind: 'exception'; cause: number; addr: number; pc: number }
+  /** hcall: the guest asked the VMM for a service (its number in r0). */
+  | { readonly kind: 'hypercall'; pc: number }
+  /** Opcode 0xff: a binary-translation callout (or that word in the guest's own code). */
+  | { readonly kind: 'callout'; pc: number; word: number }
+  /** A sensitive instruction is about to run deprivileged without trapping (the probe CPU
+   *  variant reports it: NOT an exit, the VMM could not have seen it). */
+  | { readonly kind: 'sensitive'; pc: number; word: number; flags: number }
+  /** Guest code reached the platform itself: a port, a control register, the TLB, hlt.
+   *  Under ring compression these always trap first; under hardware-assisted
+   *  virtualization the controls decide which of them exit. */
+  | { readonly kind: 'port-in'; port: number; /** the value read (the handler sets it) */ value: number }
+  | { readonly kind: 'port-out'; port: number; value: number }
+  | { readonly kind: 'cr-write'; index: number; value: number }
+  | { readonly kind: 'tlb-flush' }
+  | { readonly kind: 'invlpg'; va: number }
+  | { readonly kind: 'hlt' };
+
+export type ExitKind = VcpuExit['kind'];
+export type ExitOf<K extends ExitKind> = Extract<VcpuExit, { kind: K }>;
+
+/** One refillable exit value of each kind (a vCPU's). */
+export function exitValues(): { [K in ExitKind]: ExitOf<K> } {
+  return {
+    exception: { kind: 'exception', cause: 0, addr: 0, pc: 0 },
+    hypercall: { kind: 'hypercall', pc: 0 },
+    callout: { kind: 'callout', pc: 0, word: 0 },
+    sensitive: { kind: 'sensitive', pc: 0, word: 0, flags: 0 },
+    'port-in': { kind: 'port-in', port: 0, value: 0 },
+    'port-out': { kind: 'port-out', port: 0, value: 0 },
+    'cr-write': { kind: 'cr-write', index: 0, value: 0 },
+    'tlb-flush': { kind: 'tlb-flush' },
+    invlpg: { kind: 'invlpg', va: 0 },
+    hlt: { kind: 'hlt' },
+  };
+}
+
+/** What the core does once an exit is recorded: nothing more, emulate the instruction, or
+ *  deliver a trap to the guest kernel. */
+export const Next = { Resume: 0, Emulate: 1, Reflect: 2 } as const;
+export type Next = (typeof Next)[keyof typeof Next];
+
+/** The answer to an exit (Firecracker's VcpuEmulation, as a value): what the exit was
+ *  (reason, qualification), what the VMM did (action), what it cost, and what the core does
+ *  next. The mode fills it; the core records it in one place and carries out `next`. One
+ *  per vCPU, refilled. */
+export class ExitAnswer {
+  /** An exit, a note (not an exit), or nothing to record (a probe event the mode ignores). */
+  kind: 'exit' | 'note' | 'none' = 'exit';
+  reason: ExitReason = 'exception';
+  action: ExitAction = 'none';
+  cost = 0;
+  /** The pc the record names (the instruction that exited). */
+  pc = 0;
+  /** The instruction at pc, when the handler read it (else the log reads it). */
+  word: number | undefined = undefined;
+  /** Derive the qualification from `word` (port and value of out, register of mtcr, ...). */
+  qualifyWord = false;
+  next: Next = Next.Resume;
+  /** Next.Reflect: the trap to deliver, and its saved pc. */
+  trapCause = 0;
+  trapAddress = 0;
+  trapPc = 0;
+  /** The qualification beyond the instruction's own (undefined: none). */
+  readonly q: Qualification = {};
+
+  /** Nothing to record (yet). */
+  none(): this {
+    this.kind = 'none';
+    this.next = Next.Resume;
+    return this;
+  }
+
+  /** Start an answer: an exit (or a note) with its reason, action, cost and pc. */
+  set(kind: 'exit' | 'note', reason: ExitReason, action: ExitAction, cost: number, pc: number): this {
+    this.kind = kind;
+    this.reason = reason;
+    this.action = action;
+    this.cost = cost;
+    this.pc = pc;
+    this.word = undefined;
+    this.qualifyWord = false;
+    this.next = Next.Resume;
+    const q = this.q;
+    q.port = q.value = q.address = q.irq = q.count = undefined;
+    q.access = q.cause = q.cr = q.detail = undefined;
+    return this;
+  }
+
+  /** The core emulates `word` (the instruction at pc; undefined when pc is not mapped) on
+   *  the virtual CPU once recorded. */
+  emulate(word: number | undefined): this {
+    this.word = word;
+    this.next = Next.Emulate;
+    return this;
+  }
+
+  /** The core delivers trap `cause` (saved pc `pc`) to the guest kernel once recorded. */
+  reflect(cause: number, addr: number, pc: number): this {
+    this.next = Next.Reflect;
+    this.trapCause = cause;
+    this.trapAddress = addr;
+    this.trapPc = pc;
+    return this;
+  }
+}
+
+/** What an exit was about: the qualification fields of a record (values and addresses are
+ *  recorded as unsigned 32-bit numbers, like pc). */
+export type Qualification = Partial<Pick<ExitRecord, 'port' | 'value' | 'address' | 'access' | 'cause' | 'cr' | 'irq' | 'count' | 'detail'>>;

@@ -11,12 +11,30 @@ export class GuestMemory implements WordMemory {
   /** Called after a DMA write of [gpa, gpa + length). */
   onDmaWrite: (gpa: number, length: number) => void = () => {};
 
+  /** host frame - lowest -> gfn + 1 (0: not this guest's), for guestFrameOf. */
+  private readonly reverse: Int32Array;
+  private readonly lowest: number;
+
   constructor(
     readonly host: PhysicalMemory,
     /** gfn -> host frame number */
     readonly frames: Int32Array,
   ) {
     this.size = frames.length * 4096;
+    let lowest = Infinity;
+    let highest = -1;
+    for (const f of frames) {
+      lowest = Math.min(lowest, f);
+      highest = Math.max(highest, f);
+    }
+    this.lowest = highest < 0 ? 0 : lowest;
+    this.reverse = new Int32Array(highest + 1 - this.lowest);
+    frames.forEach((hostFrame, gfn) => (this.reverse[hostFrame - this.lowest] = gfn + 1));
+  }
+
+  /** The guest frame backed by host frame `hostFrame`, or -1 if it is not this guest's. */
+  guestFrameOf(hostFrame: number): number {
+    return (this.reverse[hostFrame - this.lowest] ?? 0) - 1;
   }
 
   contains(gpa: number, length: number): boolean {

@@ -1,6 +1,6 @@
 // Host physical memory as the VMM hands it out: whole 4 KiB frames, to back each guest's
-// memory and to hold the VMM's own shadow page tables. A bump allocator is enough: guests
-// live as long as the run.
+// memory and to hold what its mode needs (shadow page tables, ...). A bump allocator is
+// enough: guests live as long as the run.
 
 import { PAGE_SIZE } from '../isa/arch.js';
 
@@ -22,12 +22,4 @@ export class HostFrames {
 
 export function framesFor(bytes: number): number {
   return Math.ceil(bytes / PAGE_SIZE);
-}
-
-/** Host frames per guest for its shadow page tables. */
-export const SHADOW_POOL_FRAMES = 96;
-
-/** Host memory for guests of these sizes: their frames and their shadow pools. */
-export function hostMemoryBytes(guestBytes: readonly number[]): number {
-  return guestBytes.reduce((sum, bytes) => sum + (framesFor(bytes) + SHADOW_POOL_FRAMES) * PAGE_SIZE, 0);
 }

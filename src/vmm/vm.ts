@@ -1,35 +1,25 @@
 // A virtual machine: one guest image with its own guest-physical memory (host frames the
-// VMM chose), its own virtual CPU, its own virtual devices, shadow page tables, and the
+// VMM chose), its own virtual CPU, its own virtual devices, the mode's virtualizer, and the
 // counters of its run. Nothing here is shared with another guest.
 
-import { CAUSE, CR, FLAG, LR, MACHINE_ID, PTBR_PAGING, SP } from '../isa/arch.js';
 import type { Image } from '../image/model.js';
 import type { CostModel } from '../machine/costs.js';
 import { controlRegisterValue, CpuState, TrapGuard } from '../machine/cpu.js';
 import { NO_DEVICE } from '../machine/bus.js';
+import type { ConsoleBackend } from '../machine/devices/console.js';
 import { createDevices, type Devices } from '../machine/devices/index.js';
-import { Access, Mmu } from '../machine/mmu.js';
-import type { Processor } from '../machine/processor.js';
-import type { ConsoleSink } from '../machine/run-bare.js';
-import { Tlb } from '../machine/tlb.js';
-import type { GuestStatus, TlbFigures } from '../trace/report.js';
+import { loadImage } from '../machine/load.js';
+import type { RunStatus } from '../machine/machine.js';
+import type { PhysicalMemory } from '../machine/memory.js';
+import { Mmu } from '../machine/mmu.js';
+import { Tlb, type TlbFigures } from '../machine/tlb.js';
 import { Emulator, type VirtualPlatform } from './emulator.js';
-import { EXIT_REASONS } from './exits.js';
-import type { AsidAllocator } from './asids.js';
+import { EXIT_REASONS, ExitAnswer, exitValues } from './exits.js';
 import type { GuestMemory } from './guest-memory.js';
-import { ShadowPaging } from './shadow.js';
+import type { Virtualizer } from './virtualizer.js';
 
-export interface VmHost {
-  readonly processor: Processor;
-  readonly costs: CostModel;
-  readonly asids: AsidAllocator;
-}
-
-export interface Divergence {
-  pc: number;
-  insn: string;
-  detail: string;
-}
+/** How a guest ended: as on bare hardware, or stopped by the VMM (`killed`). */
+export type VmStatus = RunStatus | 'killed';
 
 export class Vm implements VirtualPlatform {
   /** The virtual CPU: registers, pc, virtual FLAGS (mode and IE), virtual control registers. */
@@ -37,26 +27,26 @@ export class Vm implements VirtualPlatform {
   readonly devices: Devices;
   /** Walks the guest's own page tables (virtual ptbr) over guest-physical memory. */
   readonly guestMmu: Mmu;
-  readonly shadow: ShadowPaging;
   readonly emulator: Emulator;
   readonly trapGuard = new TrapGuard();
-  /** Called when the guest writes [gpa, gpa + length) through emulation or DMA (for the
-   *  binary translator's code invalidation). */
-  onGuestWrite: (gpa: number, length: number) => void = () => {};
+  /** The mode's half of this VM, and the host frames it was given (set once, when the VMM
+   *  takes the VM on). */
+  virtualizer!: Virtualizer;
+  modeFrames: Int32Array = new Int32Array(0);
+  /** The vCPU's exit values and the answer to the current one (refilled, never allocated). */
+  readonly exitValues = exitValues();
+  readonly answer = new ExitAnswer();
   idleTicks = 0;
   /** Host cycles spent on this guest: its instructions plus the VMM's work for it. */
   cycles = 0;
+  /** Exits and notes by reason (index into EXIT_REASONS). */
   readonly exits = new Float64Array(EXIT_REASONS.length);
   readonly traps = new Map<number, number>();
   readonly tlb: TlbFigures = { lookups: 0, hits: 0, misses: 0, flushes: 0, invalidations: 0, walkReferences: 0 };
-  injected = 0;
   /** An emulated instruction reached a device: devices catch up before the guest goes on. */
   devicesDue = false;
-  notes = 0;
-  /** The last silent divergence that left the virtual IE wrong (trap mode). */
-  divergence: Divergence | undefined;
-  status: GuestStatus | 'running' = 'running';
-  /** Disassembly and source line of pcs named in trace records (see Hypervisor.describe). */
+  status: VmStatus | 'running' = 'running';
+  /** Disassembly and source line of pcs named in trace records (see exit-log.ts). */
   readonly describedPcs = new Map<number, { word: number | undefined; insn: string; source: string | undefined }>();
   reason = '';
   endPc = 0;
@@ -66,27 +56,19 @@ export class Vm implements VirtualPlatform {
     readonly name: string,
     readonly image: Image,
     readonly memory: GuestMemory,
-    readonly console: ConsoleSink,
-    private readonly host: VmHost,
-    shadowPool: Int32Array,
+    console: ConsoleBackend,
+    /** The host's physical memory (the emulator's loads and stores land there). */
+    host: PhysicalMemory,
+    costs: CostModel,
     input?: Uint8Array,
     disk?: Uint8Array,
+    file?: string,
   ) {
     this.devices = createDevices(console, memory.dma(), input, disk);
     this.guestMmu = new Mmu(memory, new Tlb(1, false), this.vcpu.cr);
-    this.shadow = new ShadowPaging(host.processor, memory, this.guestMmu, shadowPool, host.asids);
-    this.emulator = new Emulator(this.vcpu, host.processor.memory, host.costs, this);
-    memory.onDmaWrite = (gpa, length) => {
-      for (let gfn = gpa >>> 12; gfn <= (gpa + length - 1) >>> 12; gfn++) if (this.shadow.isTable(gfn)) this.shadow.reset();
-      this.onGuestWrite(gpa, length);
-    };
-    for (const seg of image.segments) memory.writeBytes(seg.address, seg.bytes);
-    // The architectural reset state, as on bare hardware.
-    this.vcpu.pc = image.entry;
-    this.vcpu.flags = FLAG.S;
-    this.vcpu.regs[SP] = memory.size;
-    this.vcpu.regs[LR] = 0;
-    this.vcpu.cr[CR.MID] = MACHINE_ID;
+    this.emulator = new Emulator(this.vcpu, host, costs, this);
+    memory.onDmaWrite = (gpa, length) => this.virtualizer.memory.written(gpa, length);
+    loadImage(image, memory, this.vcpu, file);
   }
 
   /** Guest time: instructions retired plus ticks spent halted. */
@@ -116,18 +98,17 @@ export class Vm implements VirtualPlatform {
     bus.write(port, value);
   }
 
+  /** The virtual control register; the mode sees a new ptbr when the vCPU next enters. */
   writeCr(index: number, value: number): void {
     this.vcpu.cr[index] = controlRegisterValue(this.vcpu, index, value);
   }
 
-  /** The guest's TLB flush: the shadows stay coherent by write protection, so only the
-   *  physical TLB needs flushing. */
   tlbFlush(): void {
-    this.host.processor.tlb.flush();
+    this.virtualizer.memory.flushTlb();
   }
 
   tlbInvalidate(va: number): void {
-    this.shadow.invalidatePage(va);
+    this.virtualizer.memory.invalidatePage(va);
   }
 
   halt(): void {
@@ -135,22 +116,10 @@ export class Vm implements VirtualPlatform {
   }
 
   translate(va: number, write: boolean, flags: number): number {
-    let gpa: number;
-    if (this.vcpu.cr[CR.PTBR]! & PTBR_PAGING) {
-      gpa = this.guestMmu.walk(va, write ? Access.Write : Access.Read, (flags & FLAG.S) === 0, true, false);
-      if (gpa < 0) return gpa;
-    } else {
-      if (va < 0 || va >= this.memory.size) return -CAUSE.BUS;
-      gpa = va;
-    }
-    if (write) {
-      if (this.shadow.isTable(gpa >>> 12)) this.shadow.tableWritten(gpa);
-      this.onGuestWrite(gpa, 4);
-    }
-    return this.memory.hostAddress(gpa);
+    return this.virtualizer.memory.translate(va, write, flags);
   }
 
-  end(status: GuestStatus, reason: string): void {
+  end(status: VmStatus, reason: string): void {
     if (!this.running) return;
     this.status = status;
     this.reason = reason;

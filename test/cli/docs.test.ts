@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/main.js';
 import { EXIT_REASONS } from '../../src/vmm/exits.js';
 import { ROOT, requireBundle, vmmIn } from './helpers.js';
+import { RUN_MODES } from '../../src/vmm/modes/index.js';
 
 beforeAll(requireBundle);
 
@@ -170,7 +171,7 @@ describe('README.md', () => {
 
   it('gives one example of each command, and mentions npm run bench and the exit statuses', () => {
     for (const c of COMMANDS) expect(readme, c.name).toMatch(new RegExp(`^\\$ vmm ${c.name} `, 'm'));
-    for (const m of ['bare', 'trap', 'full']) expect(readme).toMatch(new RegExp(`^\\$ vmm run .*--mode ${m}`, 'm'));
+    for (const m of RUN_MODES) expect(readme).toMatch(new RegExp(`^\\$ vmm run .*--mode ${m}`, 'm'));
     expect(readme).toContain('--strict');
     expect(readme).toContain('`npm run bench`');
     expect(section(readme, 'Exit status')).toMatch(/0 success.*1 a guest failed.*2 a usage or input error/s);

@@ -9,10 +9,16 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readUserFile, type Io, type Writer } from '../../src/cli/io.js';
+import { readUserFile } from '../../src/cli/files.js';
+import type { Io } from '../../src/cli/io.js';
+import type { Writer } from '../../src/trace/writer.js';
 import { HEADER_SIZE, loadImage, writeImage } from '../../src/image/format.js';
 import { random } from '../asm/mutate.js';
 import { cleanTemp, ROOT, requireBundle, STACK_LINE, tempDir, vmm, vmmIn, type Result } from './helpers.js';
+import { MODES, RUN_MODES } from '../../src/vmm/modes/index.js';
+
+/** The VMM's modes, by name (from the registry). */
+const VMM_MODES = MODES.map((m) => m.name);
 
 beforeAll(requireBundle);
 afterAll(cleanTemp);
@@ -249,7 +255,7 @@ describe('fuzzed images', () => {
       for (let k = 0; k < 1 + below(r, 3); k++) bytes[dataAt + below(r, primes.length - dataAt)] = below(r, 256);
       cases.push({ what: `primes code mutation ${i}`, bytes });
     }
-    const commands = ['trap', 'full'].map((mode) => ({ name: mode, args: ['run', '--mode', mode, '--max-instructions', '10000', '-q', '--no-overhead'], ok: [0, 1] }));
+    const commands = VMM_MODES.map((mode) => ({ name: mode, args: ['run', '--mode', mode, '--max-instructions', '10000', '-q', '--no-overhead'], ok: [0, 1] }));
     expect(report(await fuzzImages(cases, commands))).toBe('');
   });
 
@@ -358,7 +364,7 @@ describe('every opcode', () => {
   it('running any word as the first instruction: the guest halts or fails, vmm does not (bare, trap, full)', async () => {
     const failures: Failure[] = [];
     const sample = words.filter((_, i) => i % 4 !== 0 || (i >> 2) % 2 === 0); // 3.5 words per opcode
-    for (const mode of ['bare', 'trap', 'full']) {
+    for (const mode of RUN_MODES) {
       const cases = sample.map((w) => ({ what: `word 0x${(w >>> 0).toString(16).padStart(8, '0')}`, bytes: imageOf([w]) }));
       failures.push(...(await fuzzImages(cases, [{ name: mode, args: ['run', '--mode', mode, '--max-instructions', '1000', '--mem', '64K', '-q', '--no-overhead'], ok: [0, 1] }])));
     }
@@ -389,7 +395,7 @@ describe('every opcode', () => {
       expect(assembly).toMatch(new RegExp(`^ {4}\\.word ${hex} +; 0x00000000: ${hex}$`, 'm'));
       expect(asm.stderr).toBe('');
       expectSameCode(again!, imageOf([bad]));
-      for (const mode of ['bare', 'trap', 'full']) {
+      for (const mode of RUN_MODES) {
         const r = await vmmIn(['run', 'cr.bin', '--mode', mode, '--no-overhead'], { io: virtualFiles({ 'cr.bin': imageOf([bad]) }) });
         expect(r.status, r.stderr).toBe(1);
         expect(r.stderr.split('\n')[0], `${hex} ${mode}`).toBe(`cr (${mode}): faulted: unhandled illegal trap at pc 0x00000000 (.word ${hex}): no trap handler (tvec = 0)`);

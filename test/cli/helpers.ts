@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { memoryIo, MemoryWriter, type Io } from '../../src/cli/io.js';
+import { memoryIo, MemoryWriter } from '../support/io.js';
+import type { Io } from '../../src/cli/io.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BUNDLE = join(ROOT, 'dist', 'vmm.js');

@@ -6,8 +6,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/trace/report.js';
+import type { RunReport } from '../../src/report/guest-report.js';
 import { cleanTemp, expectClean, expectedOf, expectUsageError, FIXTURES, requireBundle, ROOT, tempDir, vmm, vmmIn, type Result } from './helpers.js';
+import { MODES, RUN_MODES, modeNamed } from '../../src/vmm/modes/index.js';
+
+/** The VMM's modes, by name (from the registry). */
+const VMM_MODES = MODES.map((m) => m.name);
+/** The ways to run that follow every guest exactly (not a mode that says it cannot). */
+const EXACT_MODES = RUN_MODES.filter((m) => !modeNamed(m)?.equivalence.exactUnless);
 
 beforeAll(requireBundle);
 afterAll(cleanTemp);
@@ -27,7 +33,7 @@ async function json(args: string[]): Promise<{ r: Result; doc: RunReport }> {
 }
 
 describe('vmm run: the guests in every mode', () => {
-  for (const mode of ['bare', 'trap', 'full']) {
+  for (const mode of RUN_MODES) {
     it(`hello and primes --mode ${mode}: exact console output, exit 0`, async () => {
       for (const [path, expected] of [
         [HELLO, hello],
@@ -50,7 +56,7 @@ describe('vmm run: the guests in every mode', () => {
     // Under trap-and-emulate the deprivileged kernel runs cpuid natively: it must still see the id.
     const src = join(tempDir(), 'cpuid.s');
     writeFileSync(src, 'start:\n        cpuid   r1\n        movi    r3, 4\n.next:\n        out     0x10, r1\n        shri    r1, r1, 8\n        addi    r3, r3, -1\n        cmpi    r3, 0\n        bne     .next\n        movi    r1, 10\n        out     0x10, r1\n        hlt\n');
-    for (const mode of ['bare', 'trap', 'full']) {
+    for (const mode of RUN_MODES) {
       for (const strict of [[], ['--strict']]) {
         expect(await vmmIn(['run', src, '--mode', mode, '-q', ...strict]), `${mode} ${strict.join('')}`).toEqual({ status: 0, stdout: 'TOY1\n', stderr: '' });
       }
@@ -58,7 +64,7 @@ describe('vmm run: the guests in every mode', () => {
   });
 
   it('tinyos --mode bare and --mode full with --disk FILE: exact output, exit 0', async () => {
-    for (const mode of ['bare', 'full']) {
+    for (const mode of EXACT_MODES) {
       const r = await vmmIn(['run', TINYOS, '--mode', mode, '--disk', DISK]);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toBe(tinyos);
@@ -205,7 +211,7 @@ describe('vmm run --json', () => {
   it('pc is unsigned in the --json document, like the summary and the trace', async () => {
     const src = join(tempDir(), 'high.s');
     writeFileSync(src, 'start:\n        jmp 0xfffffff8\n');
-    for (const mode of ['bare', 'trap', 'full']) {
+    for (const mode of RUN_MODES) {
       const { r, doc } = await json([src, '--mode', mode, '--no-overhead']);
       expect(r.status).toBe(1);
       expect(doc.guests[0]!.reason).toContain('at pc 0xfffffff8');
@@ -233,7 +239,7 @@ describe('vmm run --json', () => {
 
 describe('vmm run: how a guest fails (exit 1, with the reason)', () => {
   it('--max-instructions reached: limit', async () => {
-    for (const mode of ['bare', 'trap', 'full']) {
+    for (const mode of RUN_MODES) {
       const r = await vmmIn(['run', `${FIXTURES}/spin.s`, '--mode', mode, '--max-instructions', '5000']);
       expect(r.status).toBe(1);
       expectClean(r);
@@ -251,7 +257,7 @@ describe('vmm run: how a guest fails (exit 1, with the reason)', () => {
   });
 
   it('a trap with no handler: faulted, naming the instruction and its source line in every mode', async () => {
-    for (const mode of ['bare', 'trap', 'full']) {
+    for (const mode of RUN_MODES) {
       const r = await vmmIn(['run', `${FIXTURES}/divzero.s`, '--mode', mode]);
       expect(r.status).toBe(1);
       expectClean(r);
@@ -268,7 +274,7 @@ describe('vmm run: how a guest fails (exit 1, with the reason)', () => {
       const src = join(dir, `${insn}.s`);
       writeFileSync(src, `start:\n        movi    r1, 1\n        ${insn}\n        hlt\n`);
       const cause = { sys: 'syscall', brk: 'breakpoint', hcall: 'hypercall' }[insn];
-      for (const mode of ['bare', 'trap', 'full']) {
+      for (const mode of RUN_MODES) {
         const r = await vmmIn(['run', src, '--mode', mode, '--no-overhead']);
         expect(r.status, `${insn} ${mode}: ${r.stderr}`).toBe(1);
         expect(r.stderr.split('\n')[0]).toBe(`${insn} (${mode}): faulted: unhandled ${cause} trap at pc 0x00000004 (${insn}, ${src}:3): no trap handler (tvec = 0)`);
@@ -289,7 +295,7 @@ describe('vmm run: console input and disks', () => {
   it('--input FILE feeds the guest console', async () => {
     const input = join(tempDir(), 'in.txt');
     writeFileSync(input, 'one\ntwo\n');
-    for (const mode of ['bare', 'trap', 'full']) {
+    for (const mode of RUN_MODES) {
       const r = await vmmIn(['run', `${FIXTURES}/echo.s`, '--mode', mode, '--input', input, '-q']);
       expect(r).toEqual({ status: 0, stdout: '> one\n> two\n', stderr: '' });
     }
@@ -453,7 +459,7 @@ describe('vmm run: bad input (exit 2, a message naming the flag or file)', () =>
   it('an image that does not fit in --mem: exit 2 naming the file', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'high.s'), '.org 0x2000\nstart:\n        hlt\n');
-    for (const mode of ['bare', 'full']) {
+    for (const mode of EXACT_MODES) {
       const r = await vmmIn(['run', join(dir, 'high.s'), '--mem', '4K', '--mode', mode]);
       expectUsageError(r, `vmm: ${join(dir, 'high.s')}: segment 0x2000..0x2004 does not fit in 4096 bytes of memory (raise --mem)`);
     }
@@ -466,7 +472,7 @@ describe('vmm run: bad input (exit 2, a message naming the flag or file)', () =>
       src,
       [`.include "${join(ROOT, 'guests/include/platform.inc')}"`, 'start:', '  li r1, 0x20000', '  cmp sp, r1', '  bgeu .big', "  movi r2, 's'", '  jmp .out', ".big: movi r2, 'b'", '.out: out CONSOLE_DATA, r2', "  movi r2, '\\n'", '  out CONSOLE_DATA, r2', '  hlt', ''].join('\n'),
     );
-    for (const mode of ['trap', 'full']) {
+    for (const mode of VMM_MODES) {
       expect((await vmmIn(['run', src, src, '--mem', 'size-2=256K', '--mem', '64K', '--mode', mode, '-q'])).stdout).toBe('size   | s\nsize-2 | b\n');
       expect((await vmmIn(['run', src, src, '--mem', 'size=256K', '--mode', mode, '-q'])).stdout).toBe('size   | b\nsize-2 | b\n');
     }
@@ -480,7 +486,7 @@ describe('vmm run: bad input (exit 2, a message naming the flag or file)', () =>
 
   it('--mem too large for the host under the VMM: exit 2 naming --mem', async () => {
     const r = await vmmIn(['run', HELLO, HELLO, '--mem', '1G', '--mode', 'full', '-q']);
-    expectUsageError(r, 'error: --mem 1G for 2 guest(s) needs 2048.8 MiB of host memory (guests plus their shadow tables); the simulated host has at most 1024 MiB\n');
+    expectUsageError(r, 'error: --mem 1G for 2 guest(s) needs 2048.8 MiB of host memory (guests plus the VMM\'s tables); the simulated host has at most 1024 MiB\n');
     expect(r.stdout).toBe('');
   });
 });

@@ -7,6 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEXT_HEADER } from '../../src/trace/text.js';
 import { EXIT_REASONS } from '../../src/vmm/exits.js';
 import { cleanTemp, expectClean, expectedOf, expectUsageError, requireBundle, tempDir, vmm, vmmIn } from './helpers.js';
+import { MODES } from '../../src/vmm/modes/index.js';
+
+/** The VMM's modes, by name (from the registry). */
+const VMM_MODES = MODES.map((m) => m.name);
 
 beforeAll(requireBundle);
 afterAll(cleanTemp);
@@ -188,6 +192,11 @@ describe('vmm trace: bad input (exit 2)', () => {
     expect(r).toEqual({ status: 2, stdout: '', stderr: 'error: --mode bare has no VMM, so there are no VM exits to trace; use --mode trap or full\n' });
   });
 
+  it('an image that does not fit its memory: only the error, no trace header', async () => {
+    const r = await vmmIn(['trace', 'guests/kernel/tinyos.s', '--mem', '8K']);
+    expect(r).toEqual({ status: 2, stdout: '', stderr: 'vmm: guests/kernel/tinyos.s: segment 0x1000..0x3000 does not fit in 8192 bytes of memory (raise --mem)\n' });
+  });
+
   it('an unknown --format, --reason or --guest', async () => {
     expectUsageError(await vmmIn(['trace', HELLO, '--format', 'xml']), "error: --format must be text or jsonl, got 'xml'");
     const r = await vmmIn(['trace', HELLO, '--reason', 'io,frob']);
@@ -224,7 +233,7 @@ describe('vmm trace: numbers in JSON lines', () => {
   it('addresses and values are unsigned, like pc and like the text format', async () => {
     const src = join(tempDir(), 'neg.s');
     writeFileSync(src, SOURCE);
-    for (const mode of ['trap', 'full']) {
+    for (const mode of VMM_MODES) {
       const r = await vmmIn(['trace', src, '--mode', mode, '--format', 'jsonl', '--reason', 'privileged,io,cr-access,bt-callout', '-q']);
       expect(r.status).toBe(0);
       const records = parseLines(r.stdout).filter((x) => x.insn !== 'hlt');
@@ -250,7 +259,7 @@ describe('vmm trace: traps', () => {
     ] as const) {
       const src = join(dir, `${insn}.s`);
       writeFileSync(src, `start:\n        movi    r1, 1\n        ${insn}\n        hlt\n`);
-      for (const mode of ['trap', 'full']) {
+      for (const mode of VMM_MODES) {
         const r = await vmmIn(['trace', src, '--mode', mode, '--format', 'jsonl', '--reason', 'exception,triple-fault', '-q']);
         expect(r.status).toBe(1);
         const [exception, fault] = parseLines(r.stdout);

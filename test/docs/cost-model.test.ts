@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CostModelError, DEFAULT_EVENT_COSTS, groupCycles, makeCostModel } from '../../src/machine/costs.js';
 import { INSTRUCTIONS } from '../../src/isa/table.js';
-import { runVirtualized } from '../../src/vmm/run-vmm.js';
+import { runGuests } from '../../src/report/run.js';
 import { trapMode } from '../../src/vmm/modes/trap/mode.js';
 import { asmBlocks, assembleExample, codeBlocks, collectingConsole, machineOptions, readDoc, runExample, splitTemplate, tableRows, templateRegex } from './helpers.js';
 
@@ -73,7 +73,7 @@ describe('docs/cost-model.md', () => {
 
   it('adds up the trap-mode example as it says', () => {
     const image = assembleExample(example);
-    const [report] = runVirtualized([{ name: 'cost', image }], { ...machineOptions(), quantum: 10_000, overhead: true }, trapMode, [collectingConsole()]);
+    const [report] = runGuests([{ name: 'cost', image }], trapMode.name, { ...machineOptions(), overhead: true }, [collectingConsole()]);
     expect(report!.status).toBe('halted');
     expect(doc).toContain(`**${report!.cycles}**`);
     const breakdown = rows.filter((r) => r.length === 2 && /^\d+$/.test(r[1]!)).reduce((n, r) => n + Number(r[1]), 0);

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { assembleSource, formatDiagnostic } from '../../src/asm/index.js';
 import type { Image } from '../../src/image/model.js';
 import { makeCostModel, type CostModel } from '../../src/machine/costs.js';
-import { runBare, type ConsoleSink, type MachineOptions } from '../../src/machine/run-bare.js';
-import type { GuestReport } from '../../src/trace/report.js';
+import type { ConsoleSink, GuestReport } from '../../src/report/guest-report.js';
+import { runBare, type RunConfig } from '../../src/report/run.js';
 
 export const DOCS_DIR = fileURLToPath(new URL('../../docs/', import.meta.url));
 
@@ -91,8 +91,8 @@ export function collectingConsole(): ConsoleSink & { readonly output: string } {
   };
 }
 
-export function machineOptions(costs: CostModel = makeCostModel()): MachineOptions {
-  return { memoryBytes: 1 << 20, tlbSize: 64, tlbTagged: false, strict: false, costs, maxInstructions: 10_000_000 };
+export function machineOptions(costs: CostModel = makeCostModel()): RunConfig {
+  return { memoryBytes: 1 << 20, tlbSize: 64, tlbTagged: false, strict: false, costs, maxInstructions: 10_000_000, quantum: 10_000, overhead: false };
 }
 
 /** Run an example alone on the bare machine, as `vmm run --mode bare` does. */

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MACHINE_ID, RESET_FLAGS } from '../../src/isa/arch.js';
-import { SHADOW_POOL_FRAMES } from '../../src/vmm/run-vmm.js';
+import { SHADOW_POOL_FRAMES } from '../../src/vmm/modes/software/shadow-paging.js';
 import { DEFAULTS } from '../../src/cli/machine-options.js';
 import { DEFAULT_QUANTUM } from '../../src/cli/run-options.js';
 import { parseSize } from '../../src/machine/memory.js';
@@ -11,7 +11,7 @@ import { readDoc, splitTemplate, templateRegex } from './helpers.js';
 
 const doc = readDoc('memory-map.md');
 const machineSource = readFileSync(new URL('../../src/machine/machine.ts', import.meta.url), 'utf8');
-const fitsSource = readFileSync(new URL('../../src/image/fits.ts', import.meta.url), 'utf8');
+const fitsSource = readFileSync(new URL('../../src/machine/load.ts', import.meta.url), 'utf8');
 
 describe('docs/memory-map.md', () => {
   it('gives the reset state', () => {

@@ -12,8 +12,8 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { memoryIo } from '../../src/cli/io.js';
-import { MODES } from '../../src/cli/run-options.js';
+import { memoryIo } from '../support/io.js';
+import { RUN_MODES as MODES } from '../../src/vmm/modes/index.js';
 import { GUEST_TABLE, programs } from '../vmm/helpers.js';
 import { ROOT } from '../support/guests.js';
 

@@ -9,10 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { assembleFile, formatDiagnostic } from '../../src/asm/index.js';
 import type { Image } from '../../src/image/model.js';
 import { makeCostModel } from '../../src/machine/costs.js';
-import { runBare, type ConsoleSink, type MachineOptions } from '../../src/machine/run-bare.js';
-import type { GuestReport } from '../../src/trace/report.js';
-import { VMM_MODES } from '../../src/vmm/modes/index.js';
-import { runVirtualized } from '../../src/vmm/run-vmm.js';
+import type { ConsoleSink, GuestReport } from '../../src/report/guest-report.js';
+import { runBare, runGuests, type RunConfig } from '../../src/report/run.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const KERNEL = join(ROOT, 'guests', 'kernel');
@@ -23,13 +21,15 @@ const DISK = new Uint8Array(readFileSync(join(KERNEL, 'disk.txt')));
 /** Whole runs stay well under this (the brief: ~2 million instructions). */
 const INSTRUCTION_BUDGET = 2_000_000;
 
-const OPTIONS: MachineOptions = {
+const OPTIONS: RunConfig = {
   memoryBytes: 1 << 20,
   tlbSize: 64,
   tlbTagged: false,
   strict: false,
   costs: makeCostModel(),
   maxInstructions: 10 * INSTRUCTION_BUDGET,
+  quantum: 10_000,
+  overhead: false,
 };
 
 function assemble(path: string): Image {
@@ -52,13 +52,12 @@ function expected(path: string): string {
   return readFileSync(path, 'latin1');
 }
 
-function bare(image: Image, disk?: Uint8Array, options: Partial<MachineOptions> = {}): GuestReport {
+function bare(image: Image, disk?: Uint8Array, options: Partial<RunConfig> = {}): GuestReport {
   return runBare({ name: 'tinyos', image, disk }, { ...OPTIONS, ...options }, sink());
 }
 
 function vmm(mode: 'full' | 'trap', image: Image, disk?: Uint8Array): GuestReport {
-  const spec = VMM_MODES.find((m) => m.name === mode)!;
-  return runVirtualized([{ name: 'tinyos', image, disk }], { ...OPTIONS, quantum: 10_000, overhead: false }, spec, [sink()])[0]!;
+  return runGuests([{ name: 'tinyos', image, disk }], mode, OPTIONS, [sink()])[0]!;
 }
 
 /** The task lines (A0, B3, ...) in output order. */

@@ -6,7 +6,8 @@ import { encode, type OperandValue } from '../../src/isa/encoding.js';
 import { BY_MNEMONIC } from '../../src/isa/table.js';
 import type { Image } from '../../src/image/model.js';
 import { makeCostModel } from '../../src/machine/costs.js';
-import { Machine, type MachineConfig, type Termination } from '../../src/machine/machine.js';
+import type { MachineConfig } from '../../src/machine/config.js';
+import { Machine, type Termination } from '../../src/machine/machine.js';
 import type { DmaMemory, IrqLine } from '../../src/machine/device.js';
 
 /** An operand: a value as `encode` takes it, or a label name (for rel24 targets). */
@@ -122,11 +123,8 @@ export function makeMachine(setup: Setup = {}): Booted {
     tlbTagged: setup.tlbTagged ?? false,
     strict: setup.strict ?? false,
     costs: makeCostModel(),
-    console: { putByte: (b) => output.push(b) },
-    input: setup.input,
-    disk: setup.disk,
   };
-  return { machine: new Machine(config), output };
+  return { machine: new Machine(config, { console: { putByte: (b) => output.push(b) }, input: setup.input, disk: setup.disk }), output };
 }
 
 export function imageOf(programs: readonly Program[], entry: number): Image {

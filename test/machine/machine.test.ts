@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { CR, FLAG, INTERRUPT_BASE, LR, MACHINE_ID, SP } from '../../src/isa/arch.js';
 import { INSTRUCTIONS } from '../../src/isa/table.js';
 import { DISK_LATENCY } from '../../src/machine/devices/disk.js';
-import { LoadError, MAX_SLICE } from '../../src/machine/machine.js';
+import { LoadError } from '../../src/machine/load.js';
+import { MAX_SLICE } from '../../src/machine/machine.js';
 import { CONSOLE_REG, DISK_COMMAND, DISK_REG, DISK_STATUS, IRQ, PIC_REG, PORT_BASE, SECTOR_SIZE, TIMER_REG } from '../../src/machine/platform.js';
 import { imageOf, makeMachine, Program, run } from './helpers.js';
 

@@ -7,13 +7,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assembleFile, assembleSource, formatDiagnostic } from '../../src/asm/index.js';
 import type { Image } from '../../src/image/model.js';
+import type { GuestInput } from '../../src/machine/config.js';
 import { makeCostModel } from '../../src/machine/costs.js';
 import { Machine } from '../../src/machine/machine.js';
-import { runBare, type ConsoleSink, type GuestInput, type MachineOptions } from '../../src/machine/run-bare.js';
-import type { GuestReport } from '../../src/trace/report.js';
+import type { ConsoleSink, GuestReport } from '../../src/report/guest-report.js';
+import { runGuests, type RunConfig } from '../../src/report/run.js';
 import type { ExitProbe, ExitRecord } from '../../src/vmm/exits.js';
-import { VMM_MODES } from '../../src/vmm/modes/index.js';
-import { runVirtualized } from '../../src/vmm/run-vmm.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const guestPath = (...parts: string[]) => join(ROOT, 'guests', ...parts);
@@ -30,14 +29,19 @@ export function assembleText(text: string, name = 'test.s'): Image {
   return image;
 }
 
-export const OPTIONS: MachineOptions = {
+export const OPTIONS: RunConfig = {
   memoryBytes: 1 << 20,
   tlbSize: 64,
   tlbTagged: false,
   strict: false,
   costs: makeCostModel(),
   maxInstructions: 20_000_000,
+  quantum: 10_000,
+  overhead: false,
 };
+
+/** Options of a test run: any of the run's configuration. */
+export type RunOptions = Partial<RunConfig>;
 
 export function captureConsole(): ConsoleSink {
   const chunks: number[] = [];
@@ -48,15 +52,12 @@ export function readDisk(name: string): Uint8Array {
   return new Uint8Array(readFileSync(guestPath(...name.split('/'))));
 }
 
-/** Run guests in a mode ('bare' takes exactly one). */
-export function run(guests: GuestInput[], mode: string, options: Partial<MachineOptions> & { quantum?: number } = {}, probe?: ExitProbe): GuestReport[] {
-  const opts = { ...OPTIONS, ...options };
-  if (mode === 'bare') return [runBare(guests[0]!, opts, captureConsole())];
-  const spec = VMM_MODES.find((m) => m.name === mode)!;
-  return runVirtualized(guests, { ...opts, quantum: options.quantum ?? 10_000, overhead: false }, spec, guests.map(() => captureConsole()), probe);
+/** Run guests in a mode (the bare reference takes exactly one). */
+export function run(guests: GuestInput[], mode: string, options: RunOptions = {}, probe?: ExitProbe): GuestReport[] {
+  return runGuests(guests, mode, { ...OPTIONS, ...options }, guests.map(() => captureConsole()), probe);
 }
 
-export function runOne(image: Image, mode: string, options: Partial<MachineOptions> & { quantum?: number; disk?: Uint8Array; input?: Uint8Array } = {}): GuestReport {
+export function runOne(image: Image, mode: string, options: RunOptions & { disk?: Uint8Array; input?: Uint8Array } = {}): GuestReport {
   return run([{ name: 'guest', image, disk: options.disk, input: options.input }], mode, options)[0]!;
 }
 
@@ -67,9 +68,9 @@ export function recorder(): ExitProbe & { records: ExitRecord[] } {
 }
 
 /** The bare machine's whole final state: registers, pc, flags, counters, TLB figures, memory. */
-export function bareState(image: Image, options: Partial<MachineOptions> & { disk?: Uint8Array } = {}) {
+export function bareState(image: Image, options: RunOptions & { disk?: Uint8Array } = {}) {
   const opts = { ...OPTIONS, ...options };
-  const m = new Machine({ ...opts, console: { putByte() {} }, disk: options.disk });
+  const m = new Machine(opts, { console: { putByte() {} }, disk: options.disk });
   m.load(image);
   const end = m.run(opts.maxInstructions);
   const tlb = m.processor.tlb;

@@ -2,7 +2,7 @@
 // string, which must be the record as JSON.
 
 import { describe, expect, it } from 'vitest';
-import { MemoryWriter } from '../../src/cli/io.js';
+import { MemoryWriter } from '../support/io.js';
 import { JsonLinesSink, recordToJson } from '../../src/trace/jsonl.js';
 import { EXIT_REASONS, type ExitRecord } from '../../src/vmm/exits.js';
 

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { ASID_LIMIT } from '../../src/isa/arch.js';
-import { AsidAllocator } from '../../src/vmm/asids.js';
+import { AsidAllocator } from '../../src/vmm/modes/software/asids.js';
 
 describe('AsidAllocator', () => {
   it('hands out distinct ids from 1 and reuses released ones first', () => {

@@ -1,25 +1,27 @@
-// Equivalence, the VMM's first test oracle (DESIGN §2): every guest program under guests/
-// that runs in bare mode gives, under --mode full, the same console output, final status,
-// instruction count and ticks, the same final registers, pc, FLAGS and control registers,
-// and the same memory, whatever the scheduling quantum and with a tagged TLB. Under
-// --mode trap the same holds for guests whose kernel uses no sensitive-unprivileged
-// instruction (getf, setf, cpuid) in supervisor mode.
+// Equivalence, the VMM's first test oracle (docs/vmm.md): every guest program under guests/
+// that runs in bare mode gives, in every registered mode, the same console output, final
+// status, instruction count and ticks, the same final registers, pc, FLAGS and control
+// registers, and the same memory, whatever the scheduling quantum, with a tagged TLB and
+// with --strict. A mode may declare (Mode.equivalence) a note that, when a run records it,
+// excuses that run: trap mode, for guests whose kernel runs a sensitive-unprivileged
+// instruction (getf, setf, cpuid) unseen; with --strict those trap and it must match too.
 
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import type { GuestReport } from '../../src/trace/report.js';
+import type { GuestReport } from '../../src/report/guest-report.js';
+import { MODES } from '../../src/vmm/modes/index.js';
 import { bareState, guestPath, recorder, run } from '../support/guests.js';
 import { allGuestSources, GUEST_TABLE, guest, programs, runHv, vmState, type RunOptions, type VmmMode } from './helpers.js';
 
-/** Guests whose kernel runs getf/setf/cpuid in supervisor mode: trap-and-emulate cannot
- *  run them correctly (that is the point of --mode trap), so they are not compared there. */
+/** Guests whose kernel runs getf/setf/cpuid in supervisor mode: a mode that cannot follow
+ *  them says so in its equivalence (trap-and-emulate: that is the point of --mode trap). */
 const SENSITIVE_IN_KERNEL = new Set(['kernel/tinyos.s', 'attack/kread.s', 'attack/selfmod.s']);
 
-/** Known VMM bugs (reported; the tests stay as `it.fails` until they are fixed). */
-const KNOWN_BUGS: Record<VmmMode, Record<string, string>> = { full: {}, trap: {} };
+/** Known VMM bugs by mode and guest (reported; the tests stay as `it.fails` until fixed). */
+const KNOWN_BUGS: Record<string, Record<string, string>> = {};
 /** Guests that cannot even be run in-process in a mode (they hang vmm; isolation.test.ts
  *  checks them in a child process with a timeout). */
-const HANGS: Record<VmmMode, Set<string>> = { full: new Set(), trap: new Set() };
+const HANGS: Record<string, Set<string>> = {};
 
 /** Quanta to try, by the guest's length (quantum 1 means an exit per instruction). */
 function quantaFor(instructions: number): number[] {
@@ -100,42 +102,31 @@ describe('the guest table', () => {
 
 for (const rel of programs()) {
   describe(rel, () => {
-    const fullBug = KNOWN_BUGS.full[rel];
-    const fullCase = HANGS.full.has(rel) ? it.todo : fullBug ? it.fails : it;
-    fullCase(`--mode full equals bare: output, status, counts, registers, FLAGS, control registers, memory${fullBug ? ` (BUG: ${fullBug})` : ''}`, () => {
-      checkAgainstBare(rel, 'full', {}, 'full');
-    });
-
-    const fullVariants = HANGS.full.has(rel) ? it.todo : fullBug ? it.fails : it;
-    fullVariants('--mode full does not depend on the quantum, and holds with a tagged TLB', () => {
-      for (const quantum of quantaFor(bare(rel).report.instructions)) checkAgainstBare(rel, 'full', { quantum }, `full, quantum ${quantum}`);
-      checkAgainstBare(rel, 'full', { tlbTagged: true }, 'full, tagged TLB');
-    });
-
-    if (SENSITIVE_IN_KERNEL.has(rel)) {
-      it('is not compared under --mode trap: its kernel runs sensitive instructions (the trace says where)', () => {
+    for (const mode of MODES) {
+      const m = mode.name;
+      const known = KNOWN_BUGS[m]?.[rel];
+      const runIt = HANGS[m]?.has(rel) ? it.todo : known ? it.fails : it;
+      const unless = mode.equivalence.exactUnless;
+      runIt(`--mode ${m} equals bare${unless ? ` unless the run notes ${unless}` : ''}: output, status, counts, registers, FLAGS, control registers, memory${known ? ` (BUG: ${known})` : ''}`, () => {
         const probe = recorder();
         const { input, options } = guest(rel);
-        runHv([input], 'trap', options, probe);
-        const notes = probe.records.filter((r) => r.reason === 'sensitive-unprivileged');
-        expect(notes.length).toBeGreaterThan(0);
-        expect(notes.every((n) => n.kind === 'note' && /^(getf|setf|cpuid) /.test(n.insn))).toBe(true);
+        runHv([input], m, options, probe);
+        const noted = unless ? probe.records.filter((r) => r.reason === unless) : [];
+        // The guest table says which kernels run sensitive instructions (trap mode notes them).
+        if (unless === 'sensitive-unprivileged') expect(noted.length > 0, `${rel} notes ${unless}`).toBe(SENSITIVE_IN_KERNEL.has(rel));
+        if (noted.length > 0) {
+          // Not compared: the mode says it cannot follow this guest, and the trace says where.
+          expect(noted.every((n) => n.kind === 'note' && /^(getf|setf|cpuid) /.test(n.insn))).toBe(true);
+          return;
+        }
+        checkAgainstBare(rel, m, {}, m);
       });
-      it('--mode trap --strict (sensitive instructions privileged) equals bare --strict', () => {
-        checkAgainstBare(rel, 'trap', { strict: true }, 'trap --strict');
-      });
-    } else {
-      const trapBug = KNOWN_BUGS.trap[rel];
-      const trapCase = HANGS.trap.has(rel) ? it.todo : trapBug ? it.fails : it;
-      trapCase(`--mode trap equals bare, with quanta and a tagged TLB${trapBug ? ` (BUG: ${trapBug})` : ''}`, () => {
-        const probe = recorder();
-        const { input, options } = guest(rel);
-        runHv([input], 'trap', options, probe);
-        expect(probe.records.filter((r) => r.reason === 'sensitive-unprivileged' && r.kind === 'note')).toEqual([]);
-        checkAgainstBare(rel, 'trap', {}, 'trap');
-        const q = quantaFor(bare(rel).report.instructions);
-        checkAgainstBare(rel, 'trap', { quantum: q[0]! }, `trap, quantum ${q[0]}`);
-        checkAgainstBare(rel, 'trap', { tlbTagged: true }, 'trap, tagged TLB');
+      runIt(`--mode ${m} does not depend on the quantum, and holds with a tagged TLB and with --strict`, () => {
+        const strict = { strict: true };
+        checkAgainstBare(rel, m, strict, `${m} --strict`);
+        if (unless && SENSITIVE_IN_KERNEL.has(rel)) return; // only --strict is expected to match
+        for (const quantum of quantaFor(bare(rel).report.instructions)) checkAgainstBare(rel, m, { quantum }, `${m}, quantum ${quantum}`);
+        checkAgainstBare(rel, m, { tlbTagged: true }, `${m}, tagged TLB`);
       });
     }
   });

@@ -6,17 +6,18 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Image } from '../../src/image/model.js';
-import type { GuestInput, MachineOptions } from '../../src/machine/run-bare.js';
-import type { GuestReport } from '../../src/trace/report.js';
+import type { GuestInput } from '../../src/machine/config.js';
+import { vmReport, type GuestReport } from '../../src/report/guest-report.js';
+import { bootVmm } from '../../src/vmm/boot.js';
 import type { ExitProbe } from '../../src/vmm/exits.js';
-import { Hypervisor } from '../../src/vmm/hypervisor.js';
-import { VMM_MODES } from '../../src/vmm/modes/index.js';
-import { createHost, vmReport } from '../../src/vmm/run-vmm.js';
-import { Vm } from '../../src/vmm/vm.js';
-import { assemble, captureConsole, guestPath, OPTIONS, readDisk, ROOT } from '../support/guests.js';
+import type { Hypervisor } from '../../src/vmm/hypervisor.js';
+import { modeNamed } from '../../src/vmm/modes/index.js';
+import type { Vm } from '../../src/vmm/vm.js';
+import { assemble, captureConsole, guestPath, OPTIONS, readDisk, ROOT, type RunOptions } from '../support/guests.js';
 
-export type VmmMode = 'full' | 'trap';
-export type RunOptions = Partial<MachineOptions> & { quantum?: number };
+/** A VMM mode's name (from the registry, src/vmm/modes/index.ts). */
+export type VmmMode = string;
+export type { RunOptions };
 
 /** How to run a guest source file (path relative to guests/). */
 export interface GuestSpec {
@@ -86,7 +87,7 @@ export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update
 export interface HvRun {
   hv: Hypervisor;
   vms: Vm[];
-  /** Each guest's shadow-pool host frames. */
+  /** The host frames each guest's mode was given (the shadow pools of the software modes). */
   pools: Int32Array[];
   reports: GuestReport[];
 }
@@ -94,11 +95,10 @@ export interface HvRun {
 /** Run guests under the software VMM exactly as runVirtualized does, but keep the
  *  Hypervisor and the Vms (their vCPUs, memory, shadow pools). */
 export function runHv(guests: readonly GuestInput[], mode: VmmMode, options: RunOptions = {}, probe?: ExitProbe): HvRun {
-  const opts = { ...OPTIONS, ...options, quantum: options.quantum ?? 10_000, overhead: false };
-  const spec = VMM_MODES.find((m) => m.name === mode)!;
-  const { hv, pools } = createHost(guests, opts, spec, guests.map(() => captureConsole()), probe);
+  const consoles = guests.map(() => captureConsole());
+  const hv = bootVmm(guests, { ...OPTIONS, ...options, probe }, modeNamed(mode)!, consoles);
   hv.run();
-  return { hv, vms: hv.vms, pools, reports: hv.vms.map(vmReport) };
+  return { hv, vms: hv.vms, pools: hv.vms.map((vm) => vm.modeFrames), reports: hv.vms.map((vm, i) => vmReport(vm, consoles[i]!)) };
 }
 
 /** A guest's final architectural state under the VMM, as bareState (test/support) gives

@@ -1,17 +1,19 @@
-// Isolation, the VMM's second test oracle (DESIGN §2): nothing a guest does can read or
+// Isolation, the VMM's second test oracle (docs/vmm.md): nothing a guest does can read or
 // change another guest or the VMM, or crash vmm. Every hostile guest in guests/attack/ runs
-// beside well-behaved guests (primes, tinyos with its disk, secret) under --mode full and
-// --mode trap; the well-behaved guests must end exactly as they do alone (console, status,
-// counts, registers, memory, even their shadow page tables) and the attacker must end
-// as it does on bare hardware (or, where trap-and-emulate cannot run it faithfully, at
-// least end with a stated reason).
+// beside well-behaved guests (primes, tinyos with its disk, secret) in every registered mode
+// (and, for a mode that cannot follow every guest, also with --strict); the well-behaved
+// guests must end exactly as they do alone (console, status, counts, registers, memory, even
+// the host frames their mode was given) and the attacker must end as it does on bare
+// hardware (or, where the mode says it cannot run it faithfully, at least end with a stated
+// reason).
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { GuestInput } from '../../src/machine/run-bare.js';
-import type { GuestReport } from '../../src/trace/report.js';
+import type { GuestInput } from '../../src/machine/config.js';
+import type { GuestReport } from '../../src/report/guest-report.js';
+import { MODES, modeNamed } from '../../src/vmm/modes/index.js';
 import { guestPath, ROOT, run } from '../support/guests.js';
 import { expectedOutput, framesHash, guest, outcome, programs, runHv, vmState, type HvRun, type RunOptions, type VmmMode } from './helpers.js';
 
@@ -20,8 +22,8 @@ const VICTIMS = ['bare/primes.s', 'kernel/tinyos.s', 'bare/secret.s'];
 /** Stands in for the attacker in the baseline run (same slot, so the same host frames). */
 const STAND_IN = 'bare/hello.s';
 
-/** Attackers whose kernel uses sensitive-unprivileged instructions: plain --mode trap cannot
- *  run them as bare hardware does (they are only required to end with a stated reason). */
+/** Attackers whose kernel uses sensitive-unprivileged instructions: a mode that says it
+ *  cannot follow such guests (plain trap) is only required to end them with a stated reason. */
 const SENSITIVE_IN_KERNEL = new Set(['attack/kread.s', 'attack/selfmod.s']);
 /** Known VMM bugs in the attacker's OWN behaviour (reported; see equivalence.test.ts). */
 const OWN_OUTPUT_BUG: Record<string, Set<VmmMode>> = {};
@@ -43,12 +45,19 @@ interface Config {
  *  --strict does, so they are run under --strict only (and alone in equivalence.test.ts). */
 const HEAVY_AND_NOT_SENSITIVE: ReadonlySet<string> = new Set(['attack/ports.s', 'attack/pt-escape.s', 'attack/shadow-flood.s']);
 
-const CONFIGS: Config[] = [
-  { label: 'full', mode: 'full', options: {}, victims: VICTIMS, attackerFirst: true },
-  { label: 'trap --strict', mode: 'trap', options: { strict: true }, victims: VICTIMS, attackerFirst: false },
-  // tinyos itself cannot run under plain trap-and-emulate (trap-mode.test.ts)
-  { label: 'trap', mode: 'trap', options: {}, victims: ['bare/primes.s', 'bare/secret.s'], attackerFirst: false, skip: HEAVY_AND_NOT_SENSITIVE },
-];
+/** Victims whose kernel runs sensitive instructions (a mode that cannot follow them, as its
+ *  equivalence says, gets them only with --strict). */
+const SENSITIVE_VICTIMS = new Set(['kernel/tinyos.s']);
+
+/** Every mode; a mode that cannot follow every guest (trap) twice: with --strict and all
+ *  victims, and plain with the victims it can run. The attacker goes first or last by mode. */
+const CONFIGS: Config[] = MODES.flatMap((mode): Config[] => {
+  if (!mode.equivalence.exactUnless) return [{ label: mode.name, mode: mode.name, options: {}, victims: VICTIMS, attackerFirst: true }];
+  return [
+    { label: `${mode.name} --strict`, mode: mode.name, options: { strict: true }, victims: VICTIMS, attackerFirst: false },
+    { label: mode.name, mode: mode.name, options: {}, victims: VICTIMS.filter((v) => !SENSITIVE_VICTIMS.has(v)), attackerFirst: false, skip: HEAVY_AND_NOT_SENSITIVE },
+  ];
+});
 
 const SHARED_LIMIT = 300_000;
 
@@ -162,7 +171,8 @@ for (const config of CONFIGS) {
         const a = got.reports[attackerIndex]!;
         expect(a.reason, 'the attacker ends with a stated reason').not.toBe('');
         expect(['halted', 'faulted', 'killed', 'limit']).toContain(a.status);
-        const faithful = !(config.mode === 'trap' && !config.options.strict && SENSITIVE_IN_KERNEL.has(attacker)) && !OWN_OUTPUT_BUG[attacker]?.has(config.mode);
+        const excused = modeNamed(config.mode)!.equivalence.exactUnless !== undefined && !config.options.strict && SENSITIVE_IN_KERNEL.has(attacker);
+        const faithful = !excused && !OWN_OUTPUT_BUG[attacker]?.has(config.mode);
         if (faithful) {
           const want = bare(attacker, { ...config.options, ...limit });
           expect(a.console, `${attacker}: its own output`).toBe(want.console);
@@ -176,7 +186,7 @@ for (const config of CONFIGS) {
 
 describe('isolation corner cases', () => {
   it('asid-wrap with a tagged TLB cannot reach the guest beside it (an address-space id is reused only once its shadow root is gone)', () => {
-    for (const mode of ['full', 'trap'] as const) {
+    for (const mode of MODES.map((m) => m.name)) {
       const { reports } = runHv([guest('bare/secret.s').input, guest('attack/asid-wrap.s').input], mode, { tlbTagged: true });
       expect(reports[1]!.console, `${mode}: the attacker sees only its own zeros`).toBe(expectedOutput('attack/asid-wrap.s'));
       expect(reports[0]!.console, `${mode}: the secret stays intact`).toBe(bare('bare/secret.s', {}).console);
@@ -184,7 +194,7 @@ describe('isolation corner cases', () => {
   });
 
   it('asid-wrap with an untagged TLB is contained (every ptbr write flushes)', () => {
-    for (const mode of ['full', 'trap'] as const) {
+    for (const mode of MODES.map((m) => m.name)) {
       const { reports } = runHv([guest('bare/secret.s').input, guest('attack/asid-wrap.s').input], mode, {});
       expect(reports[1]!.console).toBe(expectedOutput('attack/asid-wrap.s'));
       expect(reports[0]!.console).toBe(bare('bare/secret.s', {}).console);
@@ -230,7 +240,7 @@ describe('isolation corner cases', () => {
 
 describe('what the attacks show under the VMM', () => {
   it('map-beyond and pt-escape see bus faults beyond their memory and exactly their own frames below it', () => {
-    for (const mode of ['full', 'trap'] as const) {
+    for (const mode of MODES.map((m) => m.name)) {
       const { reports } = runHv([guest('bare/primes.s').input, guest('attack/pt-escape.s').input, guest('attack/map-beyond.s').input], mode, {});
       expect(reports[1]!.console).toMatch(/own frames seen as themselves: 256, bus faults: 772, anomalies: 0\n.*\n.*anomalies: 0\n/);
       expect(reports[2]!.console).not.toMatch(/ok 0x(?!1a571a57)/);

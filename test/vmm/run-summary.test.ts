@@ -3,11 +3,15 @@
 // {mode, guests: [{name, status, reason, console, instructions, cycles, tlb, traps, exits}]}.
 
 import { describe, expect, it } from 'vitest';
-import { memoryIo } from '../../src/cli/io.js';
+import { memoryIo } from '../support/io.js';
 import { main } from '../../src/cli/main.js';
-import type { GuestReport, RunReport } from '../../src/trace/report.js';
+import type { GuestReport, RunReport } from '../../src/report/guest-report.js';
 import { EXIT_REASONS } from '../../src/vmm/exits.js';
 import { ROOT } from '../support/guests.js';
+import { MODES } from '../../src/vmm/modes/index.js';
+
+/** The VMM's modes, by name (from the registry). */
+const VMM_MODES = MODES.map((m) => m.name);
 
 async function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   if (process.cwd() !== ROOT) process.chdir(ROOT);
@@ -22,7 +26,7 @@ const n = (text: string) => Number(text.replace(/,/g, ''));
 
 describe('vmm run under the VMM', () => {
   it('prints each guest\'s summary with its exits by reason and its overhead against bare', async () => {
-    for (const mode of ['full', 'trap']) {
+    for (const mode of VMM_MODES) {
       const r = await cli(['run', ...GUESTS, '--mode', mode, ...(mode === 'trap' ? ['--strict'] : [])]);
       const json = await cli(['run', ...GUESTS, '--mode', mode, ...(mode === 'trap' ? ['--strict'] : []), '--json']);
       expect(r.status, r.stderr).toBe(0);

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryIo } from '../../src/cli/io.js';
+import { memoryIo } from '../support/io.js';
 import { main } from '../../src/cli/main.js';
 import { recordToJson } from '../../src/trace/jsonl.js';
 import { TEXT_HEADER } from '../../src/trace/text.js';

@@ -2,7 +2,7 @@
 
 import { checkOutputPath, collect, samePath, UsageProblem, type CommandSpec } from '../command.js';
 import { assembleForCli, parseDefines } from '../assemble.js';
-import { EXIT } from '../io.js';
+import { EXIT } from '../errors.js';
 
 /** The default image path: the source path with .s (or .asm) replaced by .bin. */
 export function defaultImagePath(source: string): string {

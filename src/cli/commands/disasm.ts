@@ -1,7 +1,7 @@
 // `vmm disasm IMAGE`: print an image as assembly that reassembles to the same bytes.
 
 import { checkOutputPath, type CommandSpec } from '../command.js';
-import { EXIT } from '../io.js';
+import { EXIT } from '../errors.js';
 
 export const disasmCommand: CommandSpec = {
   name: 'disasm',

@@ -1,7 +1,7 @@
 // `vmm inspect IMAGE`: header, entry, segments with sha256, symbols.
 
 import type { CommandSpec } from '../command.js';
-import { EXIT } from '../io.js';
+import { EXIT } from '../errors.js';
 
 export const inspectCommand: CommandSpec = {
   name: 'inspect',

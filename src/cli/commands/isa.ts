@@ -1,7 +1,7 @@
 // `vmm isa`: the TOY32 instruction table grouped by Popek–Goldberg class, and the verdict.
 
 import type { CommandSpec } from '../command.js';
-import { EXIT } from '../io.js';
+import { EXIT } from '../errors.js';
 
 export const isaCommand: CommandSpec = {
   name: 'isa',

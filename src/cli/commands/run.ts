@@ -1,8 +1,9 @@
 // `vmm run IMAGE...`: run guests (bare, or several under the VMM) and report how each ended.
 
 import type { CommandSpec } from '../command.js';
-import { EXIT } from '../io.js';
-import { defineRunOptions, MODES } from '../run-options.js';
+import { EXIT } from '../errors.js';
+import { DEFAULT_MODE, RUN_MODES } from '../../vmm/modes/index.js';
+import { defineRunOptions } from '../run-options.js';
 
 export const runCommand: CommandSpec = {
   name: 'run',
@@ -20,7 +21,7 @@ several); the summary (instructions, cycles, exits, TLB, traps, overhead against
 each guest ended) to stderr. Exit status: 0 every guest halted; 1 a guest faulted, was killed
 or hit the limit; 2 bad input.
 
-Modes: ${MODES.join(', ')} (default full)
+Modes: ${RUN_MODES.join(', ')} (default ${DEFAULT_MODE})
 
 Examples:
   vmm run guests/bare/hello.s --mode bare
@@ -34,7 +35,7 @@ Examples:
     const { loadRunInputs } = await import('../run-inputs.js');
     const inputs = await loadRunInputs(args, options, io);
     const { executeRun } = await import('../execute.js');
-    const { formatSummary } = await import('../../trace/report.js');
+    const { formatSummary } = await import('../../report/summary.js');
     const { chalkFor } = await import('../colors.js');
     const json = options.json === true;
     const report = executeRun(inputs, io, json);

@@ -2,14 +2,15 @@
 
 import type { CommandSpec } from '../command.js';
 import { checkOutputPath, collect, UsageProblem } from '../command.js';
-import { EXIT } from '../io.js';
-import { defineRunOptions, MODES } from '../run-options.js';
+import { EXIT } from '../errors.js';
+import { isReference, MODES, REFERENCE } from '../../vmm/modes/index.js';
+import { defineRunOptions } from '../run-options.js';
 
 export const traceCommand: CommandSpec = {
   name: 'trace',
   summary: 'run guests under the VMM and print every VM exit, as aligned text or JSON lines',
   define(cmd) {
-    defineRunOptions(cmd, MODES.filter((m) => m !== 'bare'))
+    defineRunOptions(cmd, MODES.map((m) => m.name))
       .option('--exits', 'trace VM exits (the default, and for now the only kind of record)')
       .option('--format <format>', 'text (aligned, coloured on a TTY) or jsonl (one JSON object per line)', 'text')
       .option('--guest <names>', 'only these guests (comma-separated names; repeatable)', collect)
@@ -35,11 +36,11 @@ Examples:
   async run(args, options, io) {
     const format = String(options.format);
     if (format !== 'text' && format !== 'jsonl') throw new UsageProblem(`--format must be text or jsonl, got '${format}'`);
-    if (options.mode === 'bare') throw new UsageProblem('--mode bare has no VMM, so there are no VM exits to trace; use --mode trap or full');
+    if (isReference(String(options.mode))) throw new UsageProblem(`--mode ${REFERENCE.name} has no VMM, so there are no VM exits to trace; use --mode ${MODES.map((m) => m.name).join(' or ')}`);
     const { FilterError, filtered, parseReasons } = await import('../../trace/filter.js');
     const { JsonLinesSink } = await import('../../trace/jsonl.js');
     const { TextSink } = await import('../../trace/text.js');
-    const { formatSummary } = await import('../../trace/report.js');
+    const { formatSummary } = await import('../../report/summary.js');
     const { executeRun } = await import('../execute.js');
     const { chalkFor } = await import('../colors.js');
     const reasonList = listOption('--reason', options.reason as string[] | undefined);

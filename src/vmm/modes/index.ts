@@ -1,6 +1,32 @@
+// The registry of ways to run guests: the bare machine (the reference: no VMM runs, so it
+// is not a Mode) and every VMM mode. The CLI, the report layer and the tests take the list
+// from here, so a mode registered here is offered, run and tested everywhere.
+
 import { fullMode } from './full/mode.js';
-import type { ModeSpec } from './mode.js';
+import type { Mode } from './mode.js';
 import { trapMode } from './trap/mode.js';
 
-/** The software VMM's modes by name. */
-export const VMM_MODES: readonly ModeSpec[] = [trapMode, fullMode];
+/** The unvirtualized baseline every mode is compared against. */
+export const REFERENCE = {
+  name: 'bare',
+  summary: 'no VMM: one image runs directly on the machine (the unvirtualized baseline)',
+} as const;
+
+/** The VMM's modes, in the order they are listed and compared. */
+export const MODES: readonly Mode[] = [trapMode, fullMode];
+
+/** Every way to run guests, by name: the reference first. */
+export const RUN_MODES: readonly string[] = [REFERENCE.name, ...MODES.map((m) => m.name)];
+
+/** The mode `vmm run` and `vmm trace` use when none is named. */
+export const DEFAULT_MODE = fullMode.name;
+
+/** The VMM mode of this name (undefined for the reference and for unknown names). */
+export function modeNamed(name: string): Mode | undefined {
+  return MODES.find((m) => m.name === name);
+}
+
+/** Whether `name` is the bare reference (no VMM). */
+export function isReference(name: string): boolean {
+  return name === REFERENCE.name;
+}

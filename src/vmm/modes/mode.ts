@@ -1,14 +1,48 @@
-// The software VMM's modes, as data: the hypervisor is the same; a mode says whether the
-// guest kernel's code is binary-translated and whether sensitive instructions that run
-// deprivileged are reported. Each mode's folder holds its mode.ts (and full/ its translator).
+// The mode interface: everything the VMM core asks of a way of virtualizing, so that the
+// core (scheduler, VM lifecycle, virtual devices, interrupt injection, the emulator,
+// accounting and the exit log) never names a mode. In the spirit of QEMU's AccelOpsClass
+// ("used to abstract accelerator differences from the core CPU code").
+//
+// A mode is one folder under src/vmm/modes/ (mode.ts exports its Mode, virtualizer.ts its
+// per-VM Virtualizer, the interface in src/vmm/virtualizer.ts); index.ts registers it. docs/vmm.md, "Adding a mode", says which file
+// of each mode implements which part.
 
-export interface ModeSpec {
-  readonly name: 'trap' | 'full';
+import type { Processor } from '../../machine/processor.js';
+import type { CostModel } from '../../machine/costs.js';
+import type { ExitReason } from '../exits.js';
+import type { Virtualizer } from '../virtualizer.js';
+import type { Vm } from '../vm.js';
+
+export interface Mode {
+  readonly name: string;
+  /** One line for `vmm run --help` and docs. */
   readonly summary: string;
-  /** Scan guest-kernel code before it runs and plant callouts for sensitive and privileged
-   *  instructions (full virtualization, VMware style). */
-  readonly binaryTranslation: boolean;
-  /** Report each sensitive instruction that ran deprivileged without an exit (the places
-   *  where trap-and-emulate is silently bypassed). */
-  readonly reportSilentDivergence: boolean;
+  /** What the equivalence oracle may expect of a guest run in this mode (tests read it). */
+  readonly equivalence: Equivalence;
+  /** Host frames one guest needs beyond its own memory (for the VMM's tables). */
+  readonly framesPerGuest: number;
+  /** Begin running guests on one host: the mode's host-wide state (one physical TLB, so
+   *  one space of address-space ids), returned as the function that virtualizes each VM.
+   *  `frames` are the host frames reserved for that VM (framesPerGuest of them). */
+  start(host: VmmHost): (vm: Vm, frames: Int32Array) => Virtualizer;
+}
+
+/** What a correct guest run in a mode has in common with the same guest on bare hardware
+ *  (the equivalence oracle of docs/vmm.md: console output, status, final registers and
+ *  memory, instruction count and time). `exactUnless`: a note that, when the run records one, says
+ *  the guest went where the mode cannot follow (trap mode: a sensitive instruction ran
+ *  deprivileged unseen), so equality is not expected of that run. */
+export interface Equivalence {
+  readonly exactUnless?: ExitReason;
+}
+
+/** What the core offers a mode. */
+export interface VmmHost {
+  /** The physical CPU, its memory, TLB and MMU. */
+  readonly processor: Processor;
+  readonly costs: CostModel;
+  /** The guest's instruction word at pc through its own mapping (undefined: not mapped). */
+  instructionAt(vm: Vm, pc: number): number | undefined;
+  /** "pc 0x... (insn, file:line)" for messages. */
+  where(vm: Vm, pc: number): string;
 }

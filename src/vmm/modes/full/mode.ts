@@ -2,11 +2,18 @@
 // approach before VT-x) and shadow page tables kept coherent by write protection.
 // Unmodified guests run correctly.
 
-import type { ModeSpec } from '../mode.js';
+import type { Mode } from '../mode.js';
+import { AsidAllocator } from '../software/asids.js';
+import { SHADOW_POOL_FRAMES } from '../software/shadow-paging.js';
+import { FullVirtualizer } from './virtualizer.js';
 
-export const fullMode: ModeSpec = {
+export const fullMode: Mode = {
   name: 'full',
   summary: 'full virtualization: guest-kernel code is binary-translated so sensitive instructions call into the VMM',
-  binaryTranslation: true,
-  reportSilentDivergence: false,
+  equivalence: {},
+  framesPerGuest: SHADOW_POOL_FRAMES,
+  start(host) {
+    const asids = new AsidAllocator();
+    return (vm, frames) => new FullVirtualizer(vm, host, frames, asids);
+  },
 };

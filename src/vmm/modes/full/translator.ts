@@ -10,8 +10,8 @@
 // data that shares a page with code costs an exit per write, not a retranslation).
 
 import { BY_OPCODE } from '../../../isa/table.js';
-import { CALLOUT_OPCODE } from '../../../machine/interpreter.js';
-import type { Vm } from '../../vm.js';
+import { CALLOUT_OPCODE } from '../../../machine/execution.js';
+import type { GuestMemory } from '../../guest-memory.js';
 
 /** Callout words: the low bits say what the VMM is asked for. */
 export const CALLOUT = { TRANSLATE: (CALLOUT_OPCODE << 24) | 0, EMULATE: (CALLOUT_OPCODE << 24) | 1 } as const;
@@ -22,9 +22,11 @@ export class Translator {
   instructions = 0;
   invalidations = 0;
 
-  constructor(private readonly vm: Vm) {
-    vm.onGuestWrite = (gpa, length) => this.invalidate(gpa, length);
-  }
+  constructor(
+    private readonly memory: GuestMemory,
+    /** Write-protect a guest frame (so that writes to translated code exit). */
+    private readonly protect: (gfn: number) => void,
+  ) {}
 
   /** The translation page of a guest frame (write-protecting the frame on first use). */
   page(gfn: number): Int32Array {
@@ -32,7 +34,7 @@ export class Translator {
     if (!page) {
       page = new Int32Array(1024).fill(CALLOUT.TRANSLATE | 0);
       this.pages.set(gfn, page);
-      this.vm.shadow.protectCode(gfn);
+      this.protect(gfn);
     }
     return page;
   }
@@ -45,7 +47,7 @@ export class Translator {
     let slot = (pc & 4095) >>> 2;
     const start = slot;
     for (; slot < 1024; slot++) {
-      const word = this.vm.memory.read32(gfn * 4096 + slot * 4);
+      const word = this.memory.read32(gfn * 4096 + slot * 4);
       const spec = BY_OPCODE[word >>> 24];
       const native = spec !== undefined && (spec.class === 'innocuous' || spec.class === 'hypercall');
       page[slot] = native ? word : CALLOUT.EMULATE | 0;

@@ -3,11 +3,20 @@
 // page tables are shadowed. Sensitive-unprivileged instructions (getf, setf, cpuid) run
 // without an exit and so misbehave as on pre-VT x86: each is reported as a note.
 
-import type { ModeSpec } from '../mode.js';
+import type { Mode } from '../mode.js';
+import { AsidAllocator } from '../software/asids.js';
+import { SHADOW_POOL_FRAMES } from '../software/shadow-paging.js';
+import { TrapVirtualizer } from './virtualizer.js';
 
-export const trapMode: ModeSpec = {
+export const trapMode: Mode = {
   name: 'trap',
   summary: 'trap-and-emulate: privileged instructions trap to the VMM; sensitive-unprivileged ones silently misbehave',
-  binaryTranslation: false,
-  reportSilentDivergence: true,
+  // A guest whose kernel runs no sensitive instruction unseen (or any guest with --strict,
+  // where they trap) runs exactly as on bare hardware.
+  equivalence: { exactUnless: 'sensitive-unprivileged' },
+  framesPerGuest: SHADOW_POOL_FRAMES,
+  start(host) {
+    const asids = new AsidAllocator();
+    return (vm, frames) => new TrapVirtualizer(vm, host, frames, asids);
+  },
 };

@@ -1,6 +1,7 @@
-// Register and control-register names (case-insensitive), from src/isa/arch.ts.
+// Register and control-register names (case-insensitive), as the assembler reads them and
+// the image loader checks symbol names against them.
 
-import { CONTROL_REGISTERS, REGISTER_ALIASES, REGISTER_COUNT } from '../isa/arch.js';
+import { CONTROL_REGISTERS, REGISTER_ALIASES, REGISTER_COUNT } from './arch.js';
 
 const REGISTERS: ReadonlyMap<string, number> = new Map([
   ...Array.from({ length: REGISTER_COUNT }, (_, i) => [`r${i}`, i] as const),

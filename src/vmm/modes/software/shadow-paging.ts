@@ -1,5 +1,5 @@
-// Shadow page tables: the tables the physical MMU really walks while a guest runs under the
-// software VMM (trap and full modes). They map guest-virtual addresses straight to host
+// Shadow page tables: the software modes' memory virtualization (trap and full), the tables
+// the physical MMU really walks while a guest runs. They map guest-virtual addresses straight to host
 // frames, built lazily from the guest's own tables on hidden page faults.
 //
 // - One shadow root per (guest page directory, view). Ring compression puts the guest kernel
@@ -14,17 +14,19 @@
 // - Guest A and D bits are set by the VMM's walk of the guest tables as hardware would, and
 //   a page is mapped writable only once the guest's D bit is set.
 
-import { CAUSE, CR, FLAG, PTBR_PAGING, PTE } from '../isa/arch.js';
-import { Access, type Mmu } from '../machine/mmu.js';
-import type { Processor } from '../machine/processor.js';
+import { CAUSE, CR, FLAG, PTBR_PAGING, PTE } from '../../../isa/arch.js';
+import type { CpuState } from '../../../machine/cpu.js';
+import { Access, type Mmu } from '../../../machine/mmu.js';
+import type { Processor } from '../../../machine/processor.js';
+import type { GuestMemory } from '../../guest-memory.js';
+import { Fault, type FaultOutcome, type MemoryVirtualizer } from '../../virtualizer.js';
 import type { AsidAllocator } from './asids.js';
-import type { GuestMemory } from './guest-memory.js';
 
 export const View = { Kernel: 0, User: 1 } as const;
 export type View = (typeof View)[keyof typeof View];
 
-/** Outcome of a hidden-fault fill other than a guest fault (-cause). */
-export const Fill = { Filled: 0, PageTableWrite: 1, CodeWrite: 2 } as const;
+/** Host frames per guest for its shadow page tables. */
+export const SHADOW_POOL_FRAMES = 96;
 
 const PROTECT_TABLE = 1;
 const PROTECT_CODE = 2;
@@ -52,7 +54,7 @@ export interface ShadowStats {
   zapped: number;
 }
 
-export class ShadowPaging {
+export class ShadowPaging implements MemoryVirtualizer {
   private readonly roots = new Map<string, ShadowRoot>();
   private active: ShadowRoot | undefined;
   private readonly freeFrames: number[];
@@ -63,10 +65,15 @@ export class ShadowPaging {
   private readonly tableUsers = new Map<number, [ShadowRoot, number][]>();
   private clock = 0;
   readonly stats: ShadowStats = { fills: 0, tableWrites: 0, rootsBuilt: 0, zapped: 0 };
+  /** The guest wrote [gpa, gpa + length) (its own store, emulated, or DMA): for the binary
+   *  translator, which forgets what it translated there. */
+  onGuestWrite: (gpa: number, length: number) => void = () => {};
 
   constructor(
     private readonly host: Processor,
     private readonly guest: GuestMemory,
+    /** The virtual CPU whose address space is shadowed. */
+    private readonly vcpu: CpuState,
     /** A walker over the guest's memory and virtual control registers. */
     private readonly guestMmu: Mmu,
     pool: Int32Array,
@@ -78,7 +85,9 @@ export class ShadowPaging {
 
   /** Select (building if needed) the root for the vCPU's address space and mode, and load it
    *  into the physical CPU. */
-  activate(vcr: Int32Array, vflags: number): void {
+  activate(): void {
+    const vcr = this.vcpu.cr;
+    const vflags = this.vcpu.flags;
     const paging = (vcr[CR.PTBR]! & PTBR_PAGING) !== 0;
     const guestDir = paging ? vcr[CR.PTBR]! >>> 12 : -1;
     const view: View = paging && !(vflags & FLAG.S) ? View.User : View.Kernel;
@@ -106,7 +115,8 @@ export class ShadowPaging {
 
   /** Build the shadow entry for a host page fault at va, or say why not: a guest fault to
    *  reflect (-cause), or a write to a protected page-table or code frame. */
-  fill(va: number, access: Access, vflags: number): number {
+  fault(va: number, access: Access): FaultOutcome {
+    const vflags = this.vcpu.flags;
     const root = this.active!;
     let gfn: number;
     let writable: boolean;
@@ -126,11 +136,11 @@ export class ShadowPaging {
       writable = (pde & pte & PTE.W) !== 0 && (pte & PTE.D) !== 0;
     }
     const protection = this.protection[gfn]!;
-    if (access === Access.Write && protection) return protection & PROTECT_TABLE ? Fill.PageTableWrite : Fill.CodeWrite;
+    if (access === Access.Write && protection) return protection & PROTECT_TABLE ? Fault.PageTableWrite : Fault.CodeWrite;
     const hostPte = (this.guest.frames[gfn]! << 12) | PTE.V | PTE.U | PTE.A | PTE.D | (writable && !protection ? PTE.W : 0);
     this.install(root, va, hostPte, gfn, tableGfn);
     this.stats.fills++;
-    return Fill.Filled;
+    return Fault.Filled;
   }
 
   private install(root: ShadowRoot, va: number, hostPte: number, gfn: number, tableGfn: number): void {
@@ -199,6 +209,38 @@ export class ShadowPaging {
       this.host.tlb.invalidate((dirIndex << 22) | (index << 12));
       this.stats.zapped++;
     }
+  }
+
+  /** The emulator's access to guest-virtual va (through the guest's own tables, setting A
+   *  and D as its MMU would); a write into a page-table frame drops the shadow entries it
+   *  invalidates, and every write is reported (onGuestWrite). */
+  translate(va: number, write: boolean, flags: number): number {
+    let gpa: number;
+    if (this.vcpu.cr[CR.PTBR]! & PTBR_PAGING) {
+      gpa = this.guestMmu.walk(va, write ? Access.Write : Access.Read, (flags & FLAG.S) === 0, true, false);
+      if (gpa < 0) return gpa;
+    } else {
+      if (va < 0 || va >= this.guest.size) return -CAUSE.BUS;
+      gpa = va;
+    }
+    if (write) {
+      if (this.isTable(gpa >>> 12)) this.tableWritten(gpa);
+      this.onGuestWrite(gpa, 4);
+    }
+    return this.guest.hostAddress(gpa);
+  }
+
+  /** DMA wrote [gpa, gpa + length): into a page table, every shadow is dropped (a fresh root
+   *  is built on the next entry). */
+  written(gpa: number, length: number): void {
+    for (let gfn = gpa >>> 12; gfn <= (gpa + length - 1) >>> 12; gfn++) if (this.isTable(gfn)) this.reset();
+    this.onGuestWrite(gpa, length);
+  }
+
+  /** The guest's TLB flush: the shadows stay coherent by write protection, so only the
+   *  physical TLB needs flushing. */
+  flushTlb(): void {
+    this.host.tlb.flush();
   }
 
   /** The guest's invlpg: forget every shadow entry for the page (in every root). */

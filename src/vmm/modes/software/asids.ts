@@ -1,7 +1,7 @@
 // Address-space ids for shadow roots (--tlb-tagged): each live shadow root has its own, so
 // the host TLB never mixes two roots' entries, even across guests.
 
-import { ASID_LIMIT } from '../isa/arch.js';
+import { ASID_LIMIT } from '../../../isa/arch.js';
 
 export class AsidAllocator {
   private next = 1;

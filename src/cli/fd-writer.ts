@@ -1,0 +1,115 @@
+// Output to a file descriptor (stdout, or a file given by -o): buffered, exact in order,
+// flat in memory however much is written.
+
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { Writer } from '../trace/writer.js';
+import { OutputError, UserError } from './errors.js';
+import { fileProblem } from './files.js';
+
+/** Buffered writes to a file descriptor with writeSync, so output order is exact, memory
+ *  stays flat however much is written, and nothing is lost when vmm exits. Small strings are
+ *  joined first (appending strings is cheap) and encoded into a 64 KiB byte buffer in one go.
+ *  The first failed write throws an OutputError naming `name`; after it, output is dropped. */
+export class FdWriter implements Writer {
+  private readonly buffer = Buffer.allocUnsafe(1 << 16);
+  private used = 0;
+  private text = '';
+  failure: OutputError | undefined;
+
+  constructor(
+    private readonly fd: number,
+    private readonly name: string,
+    private readonly closeOnFlush = false,
+  ) {}
+
+  write(data: string | Uint8Array): void {
+    if (typeof data === 'string') {
+      this.text += data;
+      if (this.text.length >= TEXT_CHUNK) this.encodeText();
+      return;
+    }
+    this.encodeText();
+    if (this.used + data.length > this.buffer.length) {
+      this.flushBytes();
+      if (data.length > this.buffer.length) {
+        this.writeOut(data);
+        return;
+      }
+    }
+    this.buffer.set(data, this.used);
+    this.used += data.length;
+  }
+
+  flush(): void {
+    this.encodeText();
+    this.flushBytes();
+  }
+
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      if (this.closeOnFlush) closeSync(this.fd);
+    }
+  }
+
+  /** Encode pending text into the buffer (UTF-8 takes at most 3 bytes per UTF-16 unit). */
+  private encodeText(): void {
+    if (this.text.length === 0) return;
+    const text = this.text;
+    this.text = '';
+    if (text.length * 3 > this.buffer.length - this.used) this.flushBytes();
+    if (text.length * 3 > this.buffer.length) this.writeOut(Buffer.from(text, 'utf8'));
+    else this.used += this.buffer.write(text, this.used);
+  }
+
+  private flushBytes(): void {
+    const used = this.used;
+    this.used = 0;
+    if (used) this.writeOut(this.buffer.subarray(0, used));
+  }
+
+  private writeOut(bytes: Uint8Array): void {
+    if (this.failure) return;
+    try {
+      writeAll(this.fd, bytes);
+    } catch (e) {
+      this.failure = new OutputError(`${this.name}: cannot write: ${fileProblem(e)}`);
+      throw this.failure;
+    }
+  }
+}
+
+/** Text is encoded in chunks of about this many UTF-16 units. */
+const TEXT_CHUNK = 16 * 1024;
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let at = 0;
+  while (at < bytes.length) {
+    try {
+      at += writeSync(fd, bytes, at, bytes.length - at);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue; // a non-blocking pipe is full: wait for the reader
+      if (code === 'EPIPE') return; // the reader went away (e.g. `| head`): drop the rest
+      throw e;
+    }
+  }
+}
+
+export function openFileWriter(path: string): Writer {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (e) {
+    throw new UserError(`${path}: cannot write: ${fileProblem(e)}`);
+  }
+  const w = new FdWriter(fd, path, true);
+  return {
+    write: (d) => w.write(d),
+    flush: () => w.close(),
+    get failure() {
+      return w.failure;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// Reading the files a user names (images, sources, disks, console input, cost models):
+// bounded, so that an endless file stops, with a plain message for every failure.
+
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { UserError } from './errors.js';
+
+/** The most vmm reads from one file, so that an endless one (/dev/zero, a pipe) stops. */
+export const FILE_LIMITS = { image: 1 << 30, disk: 256 << 20, input: 64 << 20 } as const;
+
+export function readUserFile(path: string, limit: number = FILE_LIMITS.image): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new UserError(`${path}: ${fileProblem(e)}`);
+  }
+  try {
+    return readAll(fd, path, limit);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** All of standard input (a pipe, a file or a socket), for `--input -`. */
+export function readStdin(limit: number = FILE_LIMITS.input): Uint8Array {
+  return readAll(0, 'standard input', limit);
+}
+
+/** Everything `fd` holds until its end, refusing more than `limit` bytes. */
+function readAll(fd: number, name: string, limit: number): Uint8Array {
+  const tooLarge = () => new UserError(`${name}: larger than ${limit >> 20} MiB, the most vmm reads from one file`);
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isFile() && stat.size > limit) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const chunk = Buffer.allocUnsafe(1 << 16);
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') {
+          Atomics.wait(PAUSE, 0, 0, 5); // a non-blocking pipe or socket with nothing yet
+          continue;
+        }
+        if (code === 'EOF') break;
+        throw e;
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > limit) throw tooLarge();
+      chunks.push(Buffer.from(chunk.subarray(0, n)));
+    }
+    return Buffer.concat(chunks, total);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`${name}: ${fileProblem(e)}`);
+  }
+}
+
+/** Something to wait on (for a few milliseconds) without spinning. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+export function fileProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  const message = (e as Error).message;
+  // "ENOSPC: no space left on device, write" -> "no space left on device"
+  return /^E[A-Z]+: ([^,]+)/.exec(message)?.[1] ?? message;
+}

@@ -1,0 +1,29 @@
+// The simulated machine's configuration (the one config type of the machine layer), and what
+// one guest brings to it: an image, and optionally its own memory size, console input and
+// disk. The bare machine and every VM of the VMM are built from these.
+
+import type { Image } from '../image/model.js';
+import type { CostModel } from './costs.js';
+
+export interface MachineConfig {
+  /** Physical memory in bytes (a multiple of 4 KiB, at most 1 GiB). */
+  memoryBytes: number;
+  tlbSize: number;
+  tlbTagged: boolean;
+  /** Sensitive instructions trap in user mode (the classically virtualizable variant). */
+  strict: boolean;
+  costs: CostModel;
+  /** Compile hot code to JavaScript blocks (default true); results are the same either way. */
+  jit?: boolean;
+}
+
+export interface GuestInput {
+  name: string;
+  image: Image;
+  /** The file the image came from, for messages about it. */
+  file?: string;
+  /** This guest's memory when it is not the machine's memoryBytes (--mem NAME=SIZE). */
+  memoryBytes?: number;
+  input?: Uint8Array;
+  disk?: Uint8Array;
+}

@@ -1,0 +1,95 @@
+// What a run reports per guest, as data (the JSON of `vmm run --json`; docs/cli.md names
+// every field): read off the bare machine or off a VM once it has run.
+
+import { causeName } from '../isa/arch.js';
+import type { ConsoleBackend } from '../machine/devices/console.js';
+import type { Machine, Termination } from '../machine/machine.js';
+import type { TlbFigures } from '../machine/tlb.js';
+import { EXIT_REASONS } from '../vmm/exits.js';
+import type { Vm, VmStatus } from '../vmm/vm.js';
+
+export type GuestStatus = VmStatus;
+
+/** The host side of a guest console: where bytes go, and what is kept for the report. */
+export interface ConsoleSink extends ConsoleBackend {
+  finish(): void;
+  text(): string;
+}
+
+export interface GuestReport {
+  name: string;
+  status: GuestStatus;
+  reason: string;
+  pc: number;
+  console: string;
+  instructions: number;
+  cycles: number;
+  /** Guest time: instructions retired plus ticks spent halted. */
+  ticks: number;
+  tlb: TlbFigures;
+  traps: Record<string, number>;
+  exits?: Record<string, number>;
+  /** Things the VMM did or missed that are not exits (interrupt injections, silent
+   *  sensitive instructions). */
+  notes?: Record<string, number>;
+  /** Cycles against the same guest in bare mode (1.00 = no overhead), when measured. */
+  overhead?: number;
+}
+
+export interface RunReport {
+  mode: string;
+  guests: GuestReport[];
+}
+
+/** Traps by cause name, in cause order. */
+export function trapCounts(traps: ReadonlyMap<number, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [cause, count] of [...traps].sort((a, b) => a[0] - b[0])) out[causeName(cause)] = count;
+  return out;
+}
+
+/** The bare machine's report, once it has run to `end`. */
+export function machineReport(name: string, machine: Machine, end: Termination, console: ConsoleSink): GuestReport {
+  console.finish();
+  return {
+    name,
+    status: end.status,
+    reason: end.reason,
+    pc: end.pc,
+    console: console.text(),
+    instructions: machine.cpu.instructions,
+    cycles: machine.cycles,
+    ticks: machine.now,
+    tlb: machine.processor.tlb.figures(),
+    traps: trapCounts(machine.traps),
+  };
+}
+
+const INJECTION = EXIT_REASONS.findIndex((r) => r.name === 'interrupt-injection');
+const SENSITIVE = EXIT_REASONS.findIndex((r) => r.name === 'sensitive-unprivileged');
+
+/** A VM's report, once the host has run. */
+export function vmReport(vm: Vm, console: ConsoleSink): GuestReport {
+  console.finish();
+  const exits: Record<string, number> = {};
+  EXIT_REASONS.forEach((r, k) => {
+    if (vm.exits[k] && k !== INJECTION && k !== SENSITIVE) exits[r.name] = vm.exits[k]!;
+  });
+  const notes: Record<string, number> = {};
+  if (vm.exits[INJECTION]) notes['interrupt-injection'] = vm.exits[INJECTION]!;
+  if (vm.exits[SENSITIVE]) notes['sensitive-unprivileged'] = vm.exits[SENSITIVE]!;
+  return {
+    name: vm.name,
+    status: vm.status === 'running' ? 'limit' : vm.status,
+    reason: vm.reason,
+    pc: vm.endPc,
+    console: console.text(),
+    instructions: vm.vcpu.instructions,
+    cycles: vm.cycles,
+    ticks: vm.ticks,
+    tlb: vm.tlb,
+    traps: trapCounts(vm.traps),
+    exits,
+    notes,
+  };
+}

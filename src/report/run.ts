@@ -1,0 +1,59 @@
+// Running guests and reporting how each went: the step above the two runners (the bare
+// machine, and the VMM in one of its modes). It also measures each guest's overhead: its
+// cycles under the VMM against the same guest alone on bare hardware, under the same cost
+// model (vmm run's summary, and the comparisons built on it, use this one step).
+
+import type { GuestInput, MachineConfig } from '../machine/config.js';
+import { Machine } from '../machine/machine.js';
+import type { ExitProbe } from '../vmm/exits.js';
+import { bootVmm } from '../vmm/boot.js';
+import { modeNamed } from '../vmm/modes/index.js';
+import { machineReport, vmReport, type ConsoleSink, type GuestReport } from './guest-report.js';
+
+/** The report layer's configuration: the machine, and how a run goes. */
+export interface RunConfig extends MachineConfig {
+  /** A guest is stopped (status `limit`) when it has retired this many instructions. */
+  maxInstructions: number;
+  /** Guest instructions per scheduling slice under the VMM. */
+  quantum: number;
+  /** Also run each guest alone on bare hardware to report its overhead. */
+  overhead: boolean;
+}
+
+/** Run one guest on the bare machine. */
+export function runBare(guest: GuestInput, config: RunConfig, console: ConsoleSink): GuestReport {
+  const machine = new Machine({ ...config, memoryBytes: guest.memoryBytes ?? config.memoryBytes }, { console, input: guest.input, disk: guest.disk });
+  machine.load(guest.image, guest.file);
+  const end = machine.run(config.maxInstructions);
+  return machineReport(guest.name, machine, end, console);
+}
+
+/** Run guests the way `mode` names (the bare reference takes exactly one guest), each
+ *  console to its sink; exit records go to `probe` when given. */
+export function runGuests(guests: readonly GuestInput[], mode: string, config: RunConfig, consoles: readonly ConsoleSink[], probe?: ExitProbe): GuestReport[] {
+  const vmmMode = modeNamed(mode);
+  if (!vmmMode) {
+    if (guests.length !== 1) throw new RangeError(`${mode} runs exactly one guest, got ${guests.length}`);
+    return [runBare(guests[0]!, config, consoles[0]!)];
+  }
+  const hv = bootVmm(guests, { ...config, probe }, vmmMode, consoles);
+  hv.run();
+  return hv.vms.map((vm, i) => {
+    const report = vmReport(vm, consoles[i]!);
+    const ratio = config.overhead ? overhead(report, guests[i]!, config) : undefined;
+    if (ratio !== undefined) report.overhead = ratio;
+    return report;
+  });
+}
+
+/** A guest's cycles against the same guest run alone on bare hardware, when both ran the
+ *  same work to a normal halt (else undefined). */
+export function overhead(report: GuestReport, guest: GuestInput, config: RunConfig): number | undefined {
+  if (report.status !== 'halted') return undefined;
+  const bare = runBare(guest, config, silentConsole());
+  return bare.status === 'halted' && bare.instructions === report.instructions && bare.cycles > 0 ? report.cycles / bare.cycles : undefined;
+}
+
+function silentConsole(): ConsoleSink {
+  return { putByte() {}, finish() {}, text: () => '' };
+}

@@ -1,0 +1,31 @@
+// Starting the VMM: size the host for the guests and their mode, give each guest its frames
+// (its memory, then what its mode asked for), and load each into a VM.
+
+import type { GuestInput } from '../machine/config.js';
+import type { ConsoleBackend } from '../machine/devices/console.js';
+import { PAGE_SIZE } from '../isa/arch.js';
+import { GuestMemory } from './guest-memory.js';
+import { framesFor, HostFrames } from './host-frames.js';
+import { Hypervisor, type VmmConfig } from './hypervisor.js';
+import type { Mode } from './modes/mode.js';
+import { Vm } from './vm.js';
+
+/** Host memory for guests of these sizes under `mode`: their frames and the mode's. */
+export function hostMemoryBytes(mode: Mode, guestBytes: readonly number[]): number {
+  return guestBytes.reduce((sum, bytes) => sum + (framesFor(bytes) + mode.framesPerGuest) * PAGE_SIZE, 0);
+}
+
+/** A host with the guests loaded, ready to run (each guest's memory is its memoryBytes, or
+ *  the config's). Throws LoadError when an image does not fit its memory. */
+export function bootVmm(guests: readonly GuestInput[], config: VmmConfig, mode: Mode, consoles: readonly ConsoleBackend[]): Hypervisor {
+  const sizes = guests.map((g) => g.memoryBytes ?? config.memoryBytes);
+  const hostBytes = hostMemoryBytes(mode, sizes);
+  const hv = new Hypervisor(config, mode, hostBytes);
+  const frames = new HostFrames(hostBytes / PAGE_SIZE);
+  guests.forEach((g, i) => {
+    const memory = new GuestMemory(hv.processor.memory, frames.allocate(framesFor(sizes[i]!)));
+    const vm = new Vm(i, g.name, g.image, memory, consoles[i]!, hv.processor.memory, config.costs, g.input, g.disk, g.file);
+    hv.addVm(vm, frames.allocate(mode.framesPerGuest));
+  });
+  return hv;
+}

@@ -1,0 +1,53 @@
+// The seam between the VMM core and a mode, per VM: what the core calls for everything that
+// differs between ways of virtualizing (how the vCPU enters and leaves the physical CPU, how
+// guest memory is virtualized, what each exit means). Each mode implements it in its
+// folder's virtualizer.ts; modes/mode.ts is how a mode is registered and started.
+
+import type { Access } from '../machine/mmu.js';
+import type { ExitAnswer, VcpuExit } from './exits.js';
+
+/** One VM under a mode: how its vCPU enters and leaves the physical CPU, how its memory is
+ *  virtualized, and what each exit means. */
+export interface Virtualizer {
+  /** Guest code runs in the CPU variant that reports sensitive instructions executed in user
+   *  mode (as `sensitive` exits) rather than running them unseen. */
+  readonly probesSensitive: boolean;
+  readonly memory: MemoryVirtualizer;
+  /** VM entry: load the vCPU onto the physical CPU (registers, FLAGS, address space). */
+  enter(): void;
+  /** VM exit: the physical CPU left guest code at pc; save its state into the vCPU. */
+  leave(pc: number): void;
+  /** The code the CPU fetches instead of host frame `hostFrame`'s own words (a binary
+   *  translation), or undefined to fetch the guest's memory. */
+  codeFor(hostFrame: number): Int32Array | undefined;
+  /** What an exit means and what the VMM does about it: fill `answer` (the core records it
+   *  and carries out its `next`). */
+  handle(exit: VcpuExit, answer: ExitAnswer): void;
+  /** Why this guest, stuck (halted with virtual interrupts off, or out of instructions),
+   *  went wrong, when the mode knows something the guest does not; else undefined. */
+  explainStuck(): string | undefined;
+}
+
+/** How a mode virtualizes guest memory: shadow page tables for the software modes; direct,
+ *  validated guest tables and nested paging are the other two ways. */
+export interface MemoryVirtualizer {
+  /** Make the physical MMU map the vCPU's current address space (on VM entry). */
+  activate(): void;
+  /** Another guest used the physical CPU: load this guest's translation state again. */
+  reload(): void;
+  /** A host page fault at va while the guest ran. */
+  fault(va: number, access: Access): FaultOutcome;
+  /** Host physical address of a guest-virtual access by the emulator in the mode of `flags`,
+   *  or -cause (a write is the guest's own: derived state is kept coherent). */
+  translate(va: number, write: boolean, flags: number): number;
+  /** Guest memory [gpa, gpa + length) was written behind the CPU (DMA). */
+  written(gpa: number, length: number): void;
+  /** The guest's own TLB flush and invlpg (emulated). */
+  flushTlb(): void;
+  invalidatePage(va: number): void;
+}
+
+/** What a host page fault was: a hidden fault the VMM filled, a write to a page the VMM
+ *  protects (to emulate), or a fault the guest's own tables cause (-cause, to reflect). */
+export const Fault = { Filled: 0, PageTableWrite: 1, CodeWrite: 2 } as const;
+export type FaultOutcome = number;
