@@ -11,6 +11,10 @@ export interface CommandSpec {
   readonly summary: string;
   /** Declare arguments, options and help text on the commander command. */
   define(cmd: Command): void;
+  /** Declare what needs more code to declare (options and help text drawn from the mode
+   *  registry): awaited only when this command is the one run, before its options are
+   *  parsed, so that start-up loads no more than the command table. */
+  prepare?(cmd: Command): Promise<void>;
   /** Do the work; resolve to the exit status. Throw UserError for bad input (status 2). */
   run(args: string[], options: Record<string, unknown>, io: Io): Promise<number> | number;
 }

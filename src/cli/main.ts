@@ -26,6 +26,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError(true)
+    // A command lists its usage ([options] <args>), whether or not its options are declared
+    // yet (see CommandSpec.prepare).
+    .configureHelp({ subcommandTerm: (cmd) => `${cmd.name()} ${cmd.usage()}`.trim() })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.out.write(s),
@@ -34,6 +37,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     })
     .addHelpText('after', '\nRun `vmm <command> --help` for a command\'s options and examples. Exit status: 0 success, 1 a guest failed, 2 usage or input error.');
   program.addHelpCommand(false);
+  program.hook('preSubcommand', async (_program, sub) => {
+    await COMMANDS.find((spec) => spec.name === sub.name())?.prepare?.(sub);
+  });
   let status: number = EXIT.OK;
   let caught: unknown;
   for (const spec of COMMANDS) {

@@ -5,7 +5,6 @@
 import type { Command } from 'commander';
 import type { GuestInput } from '../machine/config.js';
 import type { RunConfig } from '../report/run.js';
-import { DEFAULT_MODE, RUN_MODES } from '../vmm/modes/index.js';
 import { collect } from './command.js';
 import { defineMachineOptions } from './machine-options.js';
 
@@ -18,8 +17,13 @@ export interface RunInputs {
   config: RunConfig;
 }
 
-export function defineRunOptions(cmd: Command, modes: readonly string[] = RUN_MODES): Command {
-  cmd.argument('<images...>', 'guest images (.bin) or sources (.s)').option('--mode <mode>', `how guests run: ${modes.join(', ')}`, DEFAULT_MODE);
+/** The argument of `vmm run` and `vmm trace` (declared at start-up). */
+export const IMAGES_ARGUMENT = ['<images...>', 'guest images (.bin) or sources (.s)'] as const;
+
+/** The options, with the modes `--mode` offers (from the mode registry, which the commands
+ *  load only when they run: see CommandSpec.prepare). */
+export function defineRunOptions(cmd: Command, modes: readonly string[], defaultMode: string): Command {
+  cmd.option('--mode <mode>', `how guests run: ${modes.join(', ')}`, defaultMode);
   return defineMachineOptions(cmd)
     .option('--quantum <n>', 'guest instructions per scheduling slice under the VMM', DEFAULT_QUANTUM)
     .option('--input <[guest=]file>', 'console input for a guest (- for stdin; repeatable)', collect)

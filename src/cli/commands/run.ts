@@ -2,14 +2,17 @@
 
 import type { CommandSpec } from '../command.js';
 import { EXIT } from '../errors.js';
-import { DEFAULT_MODE, RUN_MODES } from '../../vmm/modes/index.js';
-import { defineRunOptions } from '../run-options.js';
+import { defineRunOptions, IMAGES_ARGUMENT } from '../run-options.js';
 
 export const runCommand: CommandSpec = {
   name: 'run',
   summary: 'run guest images (.bin, or .s assembled on the fly), bare or several under the VMM',
   define(cmd) {
-    defineRunOptions(cmd)
+    cmd.argument(...IMAGES_ARGUMENT);
+  },
+  async prepare(cmd) {
+    const { DEFAULT_MODE, RUN_MODES } = await import('../../vmm/modes/index.js');
+    defineRunOptions(cmd, RUN_MODES, DEFAULT_MODE)
       .option('--json', 'print one JSON document {mode, guests: [...]} instead of console output and summary')
       .option('-q, --quiet', 'do not print the summary on stderr')
       .option('--stats', 'print the summary on stderr even with -q or --json')

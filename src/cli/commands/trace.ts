@@ -3,14 +3,17 @@
 import type { CommandSpec } from '../command.js';
 import { checkOutputPath, collect, UsageProblem } from '../command.js';
 import { EXIT } from '../errors.js';
-import { isReference, MODES, REFERENCE } from '../../vmm/modes/index.js';
-import { defineRunOptions } from '../run-options.js';
+import { defineRunOptions, IMAGES_ARGUMENT } from '../run-options.js';
 
 export const traceCommand: CommandSpec = {
   name: 'trace',
   summary: 'run guests under the VMM and print every VM exit, as aligned text or JSON lines',
   define(cmd) {
-    defineRunOptions(cmd, MODES.map((m) => m.name))
+    cmd.argument(...IMAGES_ARGUMENT);
+  },
+  async prepare(cmd) {
+    const { DEFAULT_MODE, MODES } = await import('../../vmm/modes/index.js');
+    defineRunOptions(cmd, MODES.map((m) => m.name), DEFAULT_MODE)
       .option('--exits', 'trace VM exits (the default, and for now the only kind of record)')
       .option('--format <format>', 'text (aligned, coloured on a TTY) or jsonl (one JSON object per line)', 'text')
       .option('--guest <names>', 'only these guests (comma-separated names; repeatable)', collect)
@@ -36,6 +39,7 @@ Examples:
   async run(args, options, io) {
     const format = String(options.format);
     if (format !== 'text' && format !== 'jsonl') throw new UsageProblem(`--format must be text or jsonl, got '${format}'`);
+    const { isReference, MODES, REFERENCE } = await import('../../vmm/modes/index.js');
     if (isReference(String(options.mode))) throw new UsageProblem(`--mode ${REFERENCE.name} has no VMM, so there are no VM exits to trace; use --mode ${MODES.map((m) => m.name).join(' or ')}`);
     const { FilterError, filtered, parseReasons } = await import('../../trace/filter.js');
     const { JsonLinesSink } = await import('../../trace/jsonl.js');
