@@ -5,7 +5,7 @@ import { causeName } from '../isa/arch.js';
 import type { ConsoleBackend } from '../machine/devices/console.js';
 import type { Machine, Termination } from '../machine/machine.js';
 import type { TlbFigures } from '../machine/tlb.js';
-import { EXIT_REASONS } from '../vmm/exits.js';
+import { EXIT_REASONS, REASON } from '../vmm/exits.js';
 import type { Vm, VmStatus } from '../vmm/vm.js';
 
 export type GuestStatus = VmStatus;
@@ -65,8 +65,8 @@ export function machineReport(name: string, machine: Machine, end: Termination, 
   };
 }
 
-const INJECTION = EXIT_REASONS.findIndex((r) => r.name === 'interrupt-injection');
-const SENSITIVE = EXIT_REASONS.findIndex((r) => r.name === 'sensitive-unprivileged');
+const INJECTION = REASON['interrupt-injection'].index;
+const SENSITIVE = REASON['sensitive-unprivileged'].index;
 
 /** A VM's report, once the host has run. */
 export function vmReport(vm: Vm, console: ConsoleSink): GuestReport {

@@ -6,7 +6,6 @@ import { disassemble } from '../isa/disasm.js';
 import { BY_OPCODE } from '../isa/table.js';
 import { sourceOf } from '../image/model.js';
 import type { ExitAnswer, ExitProbe, ExitRecord, Qualification } from './exits.js';
-import { EXIT_REASONS, REASON_INDEX } from './exits.js';
 import type { Vm } from './vm.js';
 
 /** The qualification of an emulated instruction: its port and value, register, address. */
@@ -49,7 +48,7 @@ export class ExitLog {
    *  answer does not carry it). */
   record(vm: Vm, a: Readonly<ExitAnswer>): void {
     const word = a.word ?? this.instructionAt(vm, a.pc);
-    this.emit(a.kind === 'note' ? 'note' : 'exit', vm, a, word, a.qualifyWord && a.word !== undefined ? qualify(vm, a.word) : NONE);
+    this.emit(a.reason.note ? 'note' : 'exit', vm, a, word, a.qualifyWord && a.word !== undefined ? qualify(vm, a.word) : NONE);
   }
 
   /** The one record, refilled for every exit (records are many; probes copy what they keep). */
@@ -70,8 +69,8 @@ export class ExitLog {
     r.cycle = this.clock();
     r.guest = vm.name;
     r.mode = this.mode;
-    r.reason = reason;
-    r.code = EXIT_REASONS[REASON_INDEX[reason]]!.code;
+    r.reason = reason.name;
+    r.code = reason.code;
     r.pc = pc >>> 0;
     r.insn = at.insn;
     r.source = at.source;

@@ -15,12 +15,25 @@ export const EXIT_REASONS = [
   { name: 'bt-translate', code: 67, summary: 'binary translation: a basic block of guest-kernel code was scanned and translated before running' },
   { name: 'bt-callout', code: 68, summary: 'binary translation: translated code called into the VMM in place of a sensitive or privileged instruction' },
   { name: 'code-write', code: 69, summary: 'a write to a write-protected page of translated guest code: the VMM emulated it and forgot the translation of the word written' },
-  { name: 'sensitive-unprivileged', code: 70, summary: 'NOT an exit (a note): a sensitive instruction ran deprivileged without trapping, so the VMM never saw it' },
-  { name: 'interrupt-injection', code: 71, summary: 'NOT an exit (a note): on the way back into the guest, the VMM delivered a virtual interrupt to the guest kernel' },
+  { name: 'sensitive-unprivileged', code: 70, note: true, summary: 'NOT an exit (a note): a sensitive instruction ran deprivileged without trapping, so the VMM never saw it' },
+  { name: 'interrupt-injection', code: 71, note: true, summary: 'NOT an exit (a note): on the way back into the guest, the VMM delivered a virtual interrupt to the guest kernel' },
 ] as const;
 
 export type ExitReason = (typeof EXIT_REASONS)[number]['name'];
-export const REASON_INDEX: Readonly<Record<ExitReason, number>> = Object.fromEntries(EXIT_REASONS.map((r, i) => [r.name, i])) as Record<ExitReason, number>;
+
+/** A reason's row, with its place in the table (what exits are counted by). */
+export interface ReasonRow {
+  readonly name: ExitReason;
+  readonly code: number;
+  /** Not an exit: something the VMM did or missed, recorded as a note. */
+  readonly note: boolean;
+  readonly index: number;
+}
+
+/** The rows by name: handlers answer with `REASON['hidden-page-fault']` and the like. */
+export const REASON: Readonly<Record<ExitReason, ReasonRow>> = Object.fromEntries(
+  EXIT_REASONS.map((r, index) => [r.name, { name: r.name, code: r.code, note: 'note' in r, index }]),
+) as Record<ExitReason, ReasonRow>;
 
 export type ExitAction = 'emulated' | 'reflected' | 'injected' | 'filled' | 'callout' | 'translated' | 'invalidated' | 'killed' | 'halted' | 'resumed' | 'switched' | 'none';
 
@@ -115,9 +128,10 @@ export type Next = (typeof Next)[keyof typeof Next];
  *  next. The mode fills it; the core records it in one place and carries out `next`. One
  *  per vCPU, refilled. */
 export class ExitAnswer {
-  /** An exit, a note (not an exit), or nothing to record (a probe event the mode ignores). */
-  kind: 'exit' | 'note' | 'none' = 'exit';
-  reason: ExitReason = 'exception';
+  /** Something to record (an exit, or a note as its reason says), or nothing (a probe
+   *  event the mode ignores). */
+  recorded = false;
+  reason: ReasonRow = REASON.exception;
   action: ExitAction = 'none';
   cost = 0;
   /** The pc the record names (the instruction that exited). */
@@ -132,18 +146,18 @@ export class ExitAnswer {
   trapAddress = 0;
   trapPc = 0;
   /** The qualification beyond the instruction's own (undefined: none). */
-  readonly q: Qualification = {};
+  readonly q: Qualification = { port: undefined, value: undefined, address: undefined, access: undefined, cause: undefined, cr: undefined, irq: undefined, count: undefined, detail: undefined };
 
   /** Nothing to record (yet). */
   none(): this {
-    this.kind = 'none';
+    this.recorded = false;
     this.next = Next.Resume;
     return this;
   }
 
   /** Start an answer: an exit (or a note) with its reason, action, cost and pc. */
-  set(kind: 'exit' | 'note', reason: ExitReason, action: ExitAction, cost: number, pc: number): this {
-    this.kind = kind;
+  set(reason: ReasonRow, action: ExitAction, cost: number, pc: number): this {
+    this.recorded = true;
     this.reason = reason;
     this.action = action;
     this.cost = cost;
@@ -151,10 +165,15 @@ export class ExitAnswer {
     this.word = undefined;
     this.qualifyWord = false;
     this.next = Next.Resume;
+    return this;
+  }
+
+  /** Forget the qualification (after it was logged: only the log reads it, so with tracing
+   *  off it is never cleared, and costs nothing). */
+  clearQualification(): void {
     const q = this.q;
     q.port = q.value = q.address = q.irq = q.count = undefined;
     q.access = q.cause = q.cr = q.detail = undefined;
-    return this;
   }
 
   /** The core emulates `word` (the instruction at pc; undefined when pc is not mapped) on

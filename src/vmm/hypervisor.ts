@@ -22,7 +22,7 @@ import { idleStep, MAX_SLICE } from '../machine/machine.js';
 import { Access } from '../machine/mmu.js';
 import { Processor } from '../machine/processor.js';
 import type { ExitProbe } from './exits.js';
-import { Next, REASON_INDEX, type ExitAnswer, type VcpuExit } from './exits.js';
+import { Next, REASON, type ExitAnswer, type VcpuExit } from './exits.js';
 import { ExitLog } from './exit-log.js';
 import type { Mode, VmmHost } from './modes/mode.js';
 import type { Virtualizer } from './virtualizer.js';
@@ -181,7 +181,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     const irq = vm.devices.pic.next();
     if (irq < 0) return;
     vm.vcpu.halted = false;
-    const a = vm.answer.set('note', 'interrupt-injection', 'injected', this.costs.events.reflect, vm.vcpu.pc);
+    const a = vm.answer.set(REASON['interrupt-injection'], 'injected', this.costs.events.reflect, vm.vcpu.pc);
     a.q.irq = irq;
     this.record(vm, a);
     this.reflect(vm, INTERRUPT_BASE + irq, 0, vm.vcpu.pc);
@@ -193,7 +193,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     const failure = vm.trapGuard.check(vm.vcpu, cause, addr, pc, (at) => this.where(vm, at));
     if (failure) {
       vm.vcpu.pc = pc;
-      const a = vm.answer.set('exit', 'triple-fault', 'killed', this.costs.events.vmmTrap, trappingPc(cause, pc));
+      const a = vm.answer.set(REASON['triple-fault'], 'killed', this.costs.events.vmmTrap, trappingPc(cause, pc));
       a.q.cause = causeName(cause);
       a.q.detail = failure;
       this.record(vm, a);
@@ -226,10 +226,13 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
 
   /** The one place exits and notes are counted, charged and logged. */
   private record(vm: Vm, a: ExitAnswer): void {
-    if (a.kind === 'none') return;
-    vm.exits[REASON_INDEX[a.reason]]!++;
+    if (!a.recorded) return;
+    vm.exits[a.reason.index]!++;
     this.eventCycles += a.cost;
-    if (this.log) this.log.record(vm, a);
+    if (this.log) {
+      this.log.record(vm, a);
+      a.clearQualification();
+    }
   }
 
   /** After an exit: back into the guest, unless the scheduler must look first. */
@@ -263,7 +266,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   }
 
   private timerExit(vm: Vm, why: 'quantum' | 'device'): void {
-    const a = vm.answer.set('exit', 'external-interrupt', why === 'quantum' ? 'switched' : 'resumed', this.costs.events.vmmTrap, vm.vcpu.pc);
+    const a = vm.answer.set(REASON['external-interrupt'], why === 'quantum' ? 'switched' : 'resumed', this.costs.events.vmmTrap, vm.vcpu.pc);
     a.q.detail = why === 'quantum' ? 'host timer: quantum over' : 'host timer: a virtual device is due';
     this.record(vm, a);
   }

@@ -5,7 +5,7 @@
 import type { Mode } from '../mode.js';
 import { AsidAllocator } from '../software/asids.js';
 import { SHADOW_POOL_FRAMES } from '../software/shadow-paging.js';
-import { FullVirtualizer } from './virtualizer.js';
+import { fullVirtualizer } from './virtualizer.js';
 
 export const fullMode: Mode = {
   name: 'full',
@@ -14,6 +14,6 @@ export const fullMode: Mode = {
   framesPerGuest: SHADOW_POOL_FRAMES,
   start(host) {
     const asids = new AsidAllocator();
-    return (vm, frames) => new FullVirtualizer(vm, host, frames, asids);
+    return (vm, frames) => fullVirtualizer(vm, host, frames, asids);
   },
 };

@@ -5,33 +5,53 @@
 
 import { FLAG } from '../../../isa/arch.js';
 import { Access } from '../../../machine/mmu.js';
-import type { ExitAnswer, VcpuExit } from '../../exits.js';
+import { REASON, type ExitAnswer, type VcpuExit } from '../../exits.js';
 import type { Vm } from '../../vm.js';
+import type { Virtualizer } from '../../virtualizer.js';
 import type { VmmHost } from '../mode.js';
 import type { AsidAllocator } from '../software/asids.js';
-import { SoftwareVirtualizer } from '../software/virtualizer.js';
+import { SoftwareVirtualizer, type SoftwareExtension } from '../software/virtualizer.js';
 import { CALLOUT, Translator } from './translator.js';
 
-export class FullVirtualizer extends SoftwareVirtualizer {
+export function fullVirtualizer(vm: Vm, host: VmmHost, shadowPool: Int32Array, asids: AsidAllocator): Virtualizer {
+  return new SoftwareVirtualizer(vm, host, shadowPool, asids, (self) => new BinaryTranslation(self));
+}
+
+/** What full mode adds: guest-kernel code runs from translations, and their callouts. */
+class BinaryTranslation implements SoftwareExtension {
+  readonly probesSensitive = false;
   readonly translator: Translator;
+  private readonly vm: Vm;
+  private readonly host: VmmHost;
   /** The CPU fetches from a translation (guest-kernel code), not from guest memory. */
   private fetchingTranslation = false;
 
-  constructor(vm: Vm, host: VmmHost, shadowPool: Int32Array, asids: AsidAllocator) {
-    super(vm, host, shadowPool, asids);
-    this.translator = new Translator(vm.memory, (gfn) => this.memory.protectCode(gfn));
-    this.memory.onGuestWrite = (gpa, length) => this.translator.invalidate(gpa, length);
+  constructor(base: SoftwareVirtualizer) {
+    this.vm = base.vm;
+    this.host = base.host;
+    const shadow = base.memory;
+    this.translator = new Translator(this.vm.memory, (gfn) => shadow.protectCode(gfn));
+    shadow.onGuestWrite = (gpa, length) => this.translator.invalidate(gpa, length);
   }
 
   /** Guest-kernel code is fetched from its translation; guest user code as it is. */
-  override codeFor(hostFrame: number): Int32Array | undefined {
+  codeFor(hostFrame: number): Int32Array | undefined {
     this.fetchingTranslation = (this.vm.vcpu.flags & FLAG.S) !== 0;
     return this.fetchingTranslation ? this.translator.page(this.vm.memory.guestFrameOf(hostFrame)) : undefined;
   }
 
-  override handle(exit: VcpuExit, a: ExitAnswer): void {
-    if (exit.kind === 'callout' && this.fetchingTranslation) return this.callout(exit.pc, exit.word, a);
-    super.handle(exit, a);
+  handle(exit: VcpuExit, a: ExitAnswer): boolean {
+    // Opcode 0xff outside a translation is the guest's own word: the shared handling makes
+    // it an illegal instruction, as on bare hardware.
+    if (exit.kind !== 'callout' || !this.fetchingTranslation) return false;
+    this.callout(exit.pc, exit.word, a);
+    return true;
+  }
+
+  emulating(): void {}
+
+  explainStuck(): undefined {
+    return undefined;
   }
 
   /** Translated code called into the VMM: translate the block that starts here, or emulate
@@ -42,12 +62,11 @@ export class FullVirtualizer extends SoftwareVirtualizer {
     if (word === CALLOUT.TRANSLATE) {
       const gpa = vm.guestMmu.peek(pc, Access.Fetch, vm.vcpu.flags);
       const count = this.translator.translateBlock((gpa >= 0 ? gpa : pc) >>> 12, pc);
-      a.set('exit', 'bt-translate', 'translated', e.callout + e.translate * count, pc);
+      a.set(REASON['bt-translate'], 'translated', e.callout + e.translate * count, pc);
       a.q.count = count;
     } else {
-      a.set('exit', 'bt-callout', 'callout', e.callout + e.emulate, pc).emulate(this.host.instructionAt(vm, pc) ?? 0);
+      a.set(REASON['bt-callout'], 'callout', e.callout + e.emulate, pc).emulate(this.host.instructionAt(vm, pc) ?? 0);
       a.qualifyWord = true;
     }
   }
 }
-

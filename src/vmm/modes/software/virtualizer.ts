@@ -7,13 +7,14 @@
 //   write to a protected page-table/code page   -> emulated (shadows/translations kept)
 //   anything else (syscall, fault, ...)         -> reflected into the guest kernel
 //
-// trap/ and full/ extend this class with what they add (full: binary translation; trap:
-// the diagnosis of sensitive instructions that run unseen).
+// trap/ and full/ give this class what they add (full: binary translation; trap: the
+// diagnosis of sensitive instructions that run unseen) as a SoftwareExtension. One class
+// for both keeps the exit path monomorphic when several modes run in one process.
 
 import { CAUSE, CONDITION_MASK, FLAG, causeName, trappingPc } from '../../../isa/arch.js';
-import { BY_OPCODE } from '../../../isa/table.js';
+import { INSTRUCTIONS } from '../../../isa/table.js';
 import type { Access } from '../../../machine/mmu.js';
-import type { ExitAnswer, ExitReason, VcpuExit } from '../../exits.js';
+import { REASON, type ExitAnswer, type ReasonRow, type VcpuExit } from '../../exits.js';
 import type { Vm } from '../../vm.js';
 import { Fault, type Virtualizer } from '../../virtualizer.js';
 import type { VmmHost } from '../mode.js';
@@ -22,18 +23,43 @@ import { ShadowPaging } from './shadow-paging.js';
 
 const ACCESS_NAMES = ['read', 'write', 'fetch'] as const;
 
+/** The exit reason of each opcode when it traps as privileged in the guest kernel. */
+const EMULATED_REASON: readonly ReasonRow[] = (() => {
+  const reasons = new Array<ReasonRow>(256).fill(REASON.privileged);
+  const by: Record<string, ReasonRow> = { in: REASON.io, out: REASON.io, mfcr: REASON['cr-access'], mtcr: REASON['cr-access'], hlt: REASON.hlt };
+  for (const spec of INSTRUCTIONS) reasons[spec.opcode] = by[spec.mnemonic] ?? REASON.privileged;
+  return reasons;
+})();
+
+/** What a software mode adds to the shared machinery. */
+export interface SoftwareExtension {
+  /** Run guest code in the CPU variant that reports sensitive instructions (Virtualizer). */
+  readonly probesSensitive: boolean;
+  /** Answer an exit before the shared handling; false leaves it to that handling. */
+  handle(exit: VcpuExit, a: ExitAnswer): boolean;
+  /** The shared handling is about to have `word` emulated. */
+  emulating(word: number): void;
+  codeFor(hostFrame: number): Int32Array | undefined;
+  explainStuck(): string | undefined;
+}
+
 export class SoftwareVirtualizer implements Virtualizer {
-  readonly probesSensitive: boolean = false;
+  readonly probesSensitive: boolean;
   readonly memory: ShadowPaging;
+  readonly extension: SoftwareExtension;
 
   constructor(
-    protected readonly vm: Vm,
-    protected readonly host: VmmHost,
+    readonly vm: Vm,
+    readonly host: VmmHost,
     /** Host frames for this guest's shadow page tables. */
     shadowPool: Int32Array,
     asids: AsidAllocator,
+    /** The mode's part, made once the shared machinery (its shadow paging) exists. */
+    extend: (self: SoftwareVirtualizer) => SoftwareExtension,
   ) {
     this.memory = new ShadowPaging(host.processor, vm.memory, vm.vcpu, vm.guestMmu, shadowPool, asids);
+    this.extension = extend(this);
+    this.probesSensitive = this.extension.probesSensitive;
   }
 
   /** Load the vCPU onto the physical CPU, always in user mode (ring compression). The guest
@@ -60,15 +86,16 @@ export class SoftwareVirtualizer implements Virtualizer {
     vcpu.regs.set(cpu.regs);
   }
 
-  codeFor(_hostFrame: number): Int32Array | undefined {
-    return undefined;
+  codeFor(hostFrame: number): Int32Array | undefined {
+    return this.extension.codeFor(hostFrame);
   }
 
   explainStuck(): string | undefined {
-    return undefined;
+    return this.extension.explainStuck();
   }
 
   handle(exit: VcpuExit, a: ExitAnswer): void {
+    if (exit.kind !== 'exception' && this.extension.handle(exit, a)) return;
     switch (exit.kind) {
       case 'exception':
         return this.exception(exit.cause, exit.addr, exit.pc, a);
@@ -103,9 +130,9 @@ export class SoftwareVirtualizer implements Virtualizer {
 
   /** A trap the guest kernel must see: reflect it, with the cause and address bare hardware
    *  would give. */
-  protected reflectExit(cause: number, addr: number, pc: number, a: ExitAnswer): void {
+  reflectExit(cause: number, addr: number, pc: number, a: ExitAnswer): void {
     const e = this.host.costs.events;
-    a.set('exit', 'exception', 'reflected', e.vmmTrap + e.reflect, trappingPc(cause, pc)).reflect(cause, addr, pc);
+    a.set(REASON.exception, 'reflected', e.vmmTrap + e.reflect, trappingPc(cause, pc)).reflect(cause, addr, pc);
     a.q.cause = causeName(cause);
     if (addr) a.q.address = addr;
   }
@@ -115,13 +142,14 @@ export class SoftwareVirtualizer implements Virtualizer {
     const result = this.memory.fault(addr, access);
     const e = this.host.costs.events;
     if (result === Fault.Filled) {
-      a.set('exit', 'hidden-page-fault', 'filled', e.vmmTrap + e.shadowFill, pc);
+      a.set(REASON['hidden-page-fault'], 'filled', e.vmmTrap + e.shadowFill, pc);
       a.q.address = addr;
       a.q.access = ACCESS_NAMES[access];
     } else if (result === Fault.PageTableWrite || result === Fault.CodeWrite) {
       const table = result === Fault.PageTableWrite;
-      a.set('exit', table ? 'page-table-write' : 'code-write', 'emulated', e.vmmTrap + (table ? e.pageTableWrite : e.emulate), pc);
+      a.set(table ? REASON['page-table-write'] : REASON['code-write'], 'emulated', e.vmmTrap + (table ? e.pageTableWrite : e.emulate), pc);
       a.emulate(this.host.instructionAt(this.vm, pc));
+      this.extension.emulating(a.word ?? 0);
       a.q.address = addr;
     } else {
       this.reflectExit(-result, addr, pc, a);
@@ -131,10 +159,10 @@ export class SoftwareVirtualizer implements Virtualizer {
   /** A privileged instruction of the guest kernel trapped: emulate it. */
   private trapAndEmulate(pc: number, a: ExitAnswer): void {
     const word = this.host.instructionAt(this.vm, pc) ?? 0;
-    const mnemonic = BY_OPCODE[word >>> 24]?.mnemonic;
-    const reason: ExitReason = mnemonic === 'in' || mnemonic === 'out' ? 'io' : mnemonic === 'mfcr' || mnemonic === 'mtcr' ? 'cr-access' : mnemonic === 'hlt' ? 'hlt' : 'privileged';
+    const reason = EMULATED_REASON[word >>> 24]!;
     const e = this.host.costs.events;
-    a.set('exit', reason, reason === 'hlt' ? 'halted' : 'emulated', e.vmmTrap + e.emulate, pc).emulate(word);
+    a.set(reason, reason === REASON.hlt ? 'halted' : 'emulated', e.vmmTrap + e.emulate, pc).emulate(word);
     a.qualifyWord = true;
+    this.extension.emulating(word);
   }
 }

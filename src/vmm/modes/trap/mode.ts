@@ -6,7 +6,7 @@
 import type { Mode } from '../mode.js';
 import { AsidAllocator } from '../software/asids.js';
 import { SHADOW_POOL_FRAMES } from '../software/shadow-paging.js';
-import { TrapVirtualizer } from './virtualizer.js';
+import { trapVirtualizer } from './virtualizer.js';
 
 export const trapMode: Mode = {
   name: 'trap',
@@ -17,6 +17,6 @@ export const trapMode: Mode = {
   framesPerGuest: SHADOW_POOL_FRAMES,
   start(host) {
     const asids = new AsidAllocator();
-    return (vm, frames) => new TrapVirtualizer(vm, host, frames, asids);
+    return (vm, frames) => trapVirtualizer(vm, host, frames, asids);
   },
 };

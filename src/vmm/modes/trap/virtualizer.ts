@@ -8,11 +8,16 @@
 import { FLAG } from '../../../isa/arch.js';
 import { hex } from '../../../isa/disasm.js';
 import { BY_MNEMONIC, BY_OPCODE } from '../../../isa/table.js';
-import { Next, type ExitAnswer, type VcpuExit } from '../../exits.js';
-import { SoftwareVirtualizer } from '../software/virtualizer.js';
+import { REASON, type ExitAnswer, type VcpuExit } from '../../exits.js';
+import type { Vm } from '../../vm.js';
+import type { Virtualizer } from '../../virtualizer.js';
+import type { VmmHost } from '../mode.js';
+import type { AsidAllocator } from '../software/asids.js';
+import { SoftwareVirtualizer, type SoftwareExtension } from '../software/virtualizer.js';
 
-/** Opcodes of the instructions that set the interrupt flag explicitly. */
-const SETS_IE = new Set(['cli', 'sti', 'setf', 'rfe'].map((m) => BY_MNEMONIC.get(m)!.opcode));
+/** 1 for the opcodes of the instructions that set the interrupt flag explicitly. */
+const SETS_IE = new Uint8Array(256);
+for (const m of ['cli', 'sti', 'setf', 'rfe']) SETS_IE[BY_MNEMONIC.get(m)!.opcode] = 1;
 
 interface Divergence {
   pc: number;
@@ -20,20 +25,39 @@ interface Divergence {
   detail: string;
 }
 
-export class TrapVirtualizer extends SoftwareVirtualizer {
-  override readonly probesSensitive = true;
+export function trapVirtualizer(vm: Vm, host: VmmHost, shadowPool: Int32Array, asids: AsidAllocator): Virtualizer {
+  return new SoftwareVirtualizer(vm, host, shadowPool, asids, () => new SensitiveDiagnosis(vm, host));
+}
+
+/** What trap mode adds: notes of the sensitive instructions that ran unseen, and the
+ *  divergence they left behind. */
+class SensitiveDiagnosis implements SoftwareExtension {
+  readonly probesSensitive = true;
   /** The last silent divergence that left the virtual IE wrong. */
   private divergence: Divergence | undefined;
 
-  override handle(exit: VcpuExit, a: ExitAnswer): void {
-    if (exit.kind === 'sensitive') return this.sensitive(exit.pc, exit.word, exit.flags, a);
-    super.handle(exit, a);
-    // The guest now says for itself what IE should be (an emulated cli, sti, setf or rfe
-    // cannot trap in its kernel): an earlier silent failure no longer explains the virtual IE.
-    if (a.next === Next.Emulate && SETS_IE.has((a.word ?? 0) >>> 24)) this.divergence = undefined;
+  constructor(
+    private readonly vm: Vm,
+    private readonly host: VmmHost,
+  ) {}
+
+  handle(exit: VcpuExit, a: ExitAnswer): boolean {
+    if (exit.kind !== 'sensitive') return false;
+    this.sensitive(exit.pc, exit.word, exit.flags, a);
+    return true;
   }
 
-  override explainStuck(): string | undefined {
+  /** The guest now says for itself what IE should be (an emulated cli, sti, setf or rfe
+   *  cannot trap in its kernel): an earlier silent failure no longer explains the virtual IE. */
+  emulating(word: number): void {
+    if (SETS_IE[word >>> 24]) this.divergence = undefined;
+  }
+
+  codeFor(): undefined {
+    return undefined;
+  }
+
+  explainStuck(): string | undefined {
     const d = this.divergence;
     return d && `${d.insn} at ${this.host.where(this.vm, d.pc)} ran deprivileged without an exit: ${d.detail}`;
   }
@@ -55,7 +79,7 @@ export class TrapVirtualizer extends SoftwareVirtualizer {
     } else {
       detail = `${mnemonic} reads the machine id without the VMM seeing it`;
     }
-    a.set('note', 'sensitive-unprivileged', 'none', 0, pc);
+    a.set(REASON['sensitive-unprivileged'], 'none', 0, pc);
     a.q.detail = detail;
   }
 }
