@@ -136,8 +136,12 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
       this.mark = cpu.instructions;
       this.processor.run(this.sliceLimit, probe);
       this.leave(vm, cpu.pc);
+      // The slice ran to its end: the host timer fired. It is an exit for a device only if
+      // one is due now (the guest may have reprogrammed the device since the slice began;
+      // then the next slice runs to the new deadline).
+      const deviceDue = vm.devices.bus.nextEvent(vm.ticks) <= 0;
       vm.devices.bus.advance(vm.ticks);
-      if (vm.running && !vm.vcpu.halted && cpu.instructions >= this.sliceLimit && budget === untilDevice) this.timerExit(vm, 'device');
+      if (vm.running && !vm.vcpu.halted && cpu.instructions >= this.sliceLimit && deviceDue) this.timerExit(vm, 'device');
     }
     vm.cycles += this.hostCycles - before.cycles;
     vm.tlb.lookups += tlb.lookups - before.lookups;
