@@ -57,3 +57,22 @@ describe('a device reprogrammed in the middle of a slice moves the slice\'s dead
     });
   }
 });
+
+describe('binary translation stops at the first word that does not decode', () => {
+  // Code runs into zeros (data): the block ends there, as one callout that reports the
+  // illegal instruction when it is reached, not as a thousand callouts.
+  const INTO_ZEROS = `
+    start:  la r1, handler
+            mtcr tvec, r1
+            movi r3, 7
+            .space 4000
+    handler: hlt`;
+  it('full: the block is the instruction before the zeros and one callout', () => {
+    const { report, records } = traced(INTO_ZEROS, 'full');
+    const want = bare(INTO_ZEROS);
+    expect(report.traps).toEqual(want.traps);
+    expect(report.instructions).toBe(want.instructions);
+    const blocks = records.filter((r) => r.reason === 'bt-translate');
+    expect(blocks.map((r) => r.count)).toEqual([3, 2, 1]);
+  });
+});

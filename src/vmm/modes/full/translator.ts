@@ -9,7 +9,7 @@
 // the word written, which is retranslated when it next runs (self-modifying code works, and
 // data that shares a page with code costs an exit per write, not a retranslation).
 
-import { BY_OPCODE } from '../../../isa/table.js';
+import { decode } from '../../../isa/encoding.js';
 import { CALLOUT_OPCODE } from '../../../machine/execution.js';
 import type { GuestMemory } from '../../guest-memory.js';
 
@@ -40,18 +40,19 @@ export class Translator {
   }
 
   /** Translate the basic block starting at `pc` (in guest frame gfn): up to and including
-   *  the first instruction that changes control flow, or to the end of the page. Returns
-   *  the number of instructions translated. */
+   *  the first instruction that changes control flow or the first word that does not decode
+   *  (one callout, which reports the illegal instruction if it is ever reached), or to the
+   *  end of the page. Returns the number of words translated. */
   translateBlock(gfn: number, pc: number): number {
     const page = this.page(gfn);
     let slot = (pc & 4095) >>> 2;
     const start = slot;
     for (; slot < 1024; slot++) {
       const word = this.memory.read32(gfn * 4096 + slot * 4);
-      const spec = BY_OPCODE[word >>> 24];
+      const spec = decode(word)?.spec;
       const native = spec !== undefined && (spec.class === 'innocuous' || spec.class === 'hypercall');
       page[slot] = native ? word : CALLOUT.EMULATE | 0;
-      if (spec?.flow) break;
+      if (spec === undefined || spec.flow) break;
     }
     const count = Math.min(slot, 1023) - start + 1;
     this.blocks++;
