@@ -185,26 +185,34 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     const irq = vm.devices.pic.next();
     if (irq < 0) return;
     vm.vcpu.halted = false;
-    const a = vm.answer.set(REASON['interrupt-injection'], 'injected', this.costs.events.reflect, vm.vcpu.pc);
+    const pc = vm.vcpu.pc;
+    if (!this.deliverable(vm, INTERRUPT_BASE + irq, 0, pc)) return;
+    const a = vm.answer.set(REASON['interrupt-injection'], 'injected', this.costs.events.reflect, pc);
     a.q.irq = irq;
     this.record(vm, a);
-    this.reflect(vm, INTERRUPT_BASE + irq, 0, vm.vcpu.pc);
+    enterTrap(vm.vcpu, INTERRUPT_BASE + irq, 0, pc);
   }
 
   /** Deliver a trap to the guest kernel on its virtual CPU, as its hardware would. */
   private reflect(vm: Vm, cause: number, addr: number, pc: number): void {
+    if (this.deliverable(vm, cause, addr, pc)) enterTrap(vm.vcpu, cause, addr, pc);
+  }
+
+  /** Whether the guest kernel can take a trap now, as its hardware would decide (a handler
+   *  installed; not a fault while entering it). If not, the guest is stopped, and that is
+   *  the exit recorded: a triple fault (VT-x's exit reason 2 likewise replaces the
+   *  exception that could not be delivered). */
+  private deliverable(vm: Vm, cause: number, addr: number, pc: number): boolean {
     vm.traps.set(cause, (vm.traps.get(cause) ?? 0) + 1);
     const failure = vm.trapGuard.check(vm.vcpu, cause, addr, pc, (at) => this.where(vm, at));
-    if (failure) {
-      vm.vcpu.pc = pc;
-      const a = vm.answer.set(REASON['triple-fault'], 'killed', this.costs.events.vmmTrap, trappingPc(cause, pc));
-      a.q.cause = causeName(cause);
-      a.q.detail = failure;
-      this.record(vm, a);
-      vm.end('faulted', failure);
-      return;
-    }
-    enterTrap(vm.vcpu, cause, addr, pc);
+    if (!failure) return true;
+    vm.vcpu.pc = pc;
+    const a = vm.answer.set(REASON['triple-fault'], 'killed', this.costs.events.vmmTrap, trappingPc(cause, pc));
+    a.q.cause = causeName(cause);
+    a.q.detail = failure;
+    this.record(vm, a);
+    vm.end('faulted', failure);
+    return false;
   }
 
   // ---- exits: produced here, answered by the mode, recorded and carried out here ---------
@@ -222,9 +230,16 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   private dispatch(vm: Vm, exit: VcpuExit): boolean {
     const a = vm.answer;
     vm.virtualizer.handle(exit, a);
-    this.record(vm, a);
-    if (a.next === Next.Emulate) this.emulate(vm, a.word ?? 0);
-    else if (a.next === Next.Reflect) this.reflect(vm, a.trapCause, a.trapAddress, a.trapPc);
+    if (a.next === Next.Reflect) {
+      const { trapCause, trapAddress, trapPc } = a;
+      if (this.deliverable(vm, trapCause, trapAddress, trapPc)) {
+        this.record(vm, a);
+        enterTrap(vm.vcpu, trapCause, trapAddress, trapPc);
+      }
+    } else {
+      this.record(vm, a);
+      if (a.next === Next.Emulate) this.emulate(vm, a.word ?? 0);
+    }
     return this.resume(vm);
   }
 

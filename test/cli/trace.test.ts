@@ -257,14 +257,20 @@ describe('vmm trace: traps', () => {
       ['brk', 'breakpoint'],
       ['hcall', 'hypercall'],
     ] as const) {
-      const src = join(dir, `${insn}.s`);
-      writeFileSync(src, `start:\n        movi    r1, 1\n        ${insn}\n        hlt\n`);
+      // With a handler the trap is reflected; without one, the exit is the triple fault alone.
+      const handled = join(dir, `${insn}.s`);
+      writeFileSync(handled, `start:\n        la      r1, handler\n        mtcr    tvec, r1\n        ${insn}\n        hlt\nhandler:\n        hlt\n`);
+      const unhandled = join(dir, `${insn}-unhandled.s`);
+      writeFileSync(unhandled, `start:\n        movi    r1, 1\n        ${insn}\n        hlt\n`);
       for (const mode of VMM_MODES) {
-        const r = await vmmIn(['trace', src, '--mode', mode, '--format', 'jsonl', '--reason', 'exception,triple-fault', '-q']);
-        expect(r.status).toBe(1);
-        const [exception, fault] = parseLines(r.stdout);
-        expect(exception, `${insn} ${mode}`).toMatchObject({ reason: 'exception', pc: 4, insn, source: `${src}:3`, cause, action: 'reflected' });
-        expect(fault).toMatchObject({ reason: 'triple-fault', cause, action: 'killed', detail: `unhandled ${cause} trap at pc 0x00000004 (${insn}, ${src}:3): no trap handler (tvec = 0)` });
+        const r = await vmmIn(['trace', handled, '--mode', mode, '--format', 'jsonl', '--reason', 'exception,triple-fault', '-q']);
+        expect(r.status).toBe(0);
+        expect(parseLines(r.stdout), `${insn} ${mode}`).toMatchObject([{ reason: 'exception', pc: 12, insn, source: `${handled}:4`, cause, action: 'reflected' }]);
+        const u = await vmmIn(['trace', unhandled, '--mode', mode, '--format', 'jsonl', '--reason', 'exception,triple-fault', '-q']);
+        expect(u.status).toBe(1);
+        expect(parseLines(u.stdout)).toMatchObject([
+          { reason: 'triple-fault', pc: 4, insn, cause, action: 'killed', detail: `unhandled ${cause} trap at pc 0x00000004 (${insn}, ${unhandled}:3): no trap handler (tvec = 0)` },
+        ]);
       }
     }
   });

@@ -76,3 +76,20 @@ describe('binary translation stops at the first word that does not decode', () =
     expect(blocks.map((r) => r.count)).toEqual([3, 2, 1]);
   });
 });
+
+describe('a trap the guest cannot take is one record: the triple fault', () => {
+  const NO_HANDLER = `
+    start:  movi r1, 1
+            sys
+            hlt`;
+  for (const mode of VMM_MODES) {
+    it(`${mode}: no "reflected" before the triple fault, and one exit counted`, () => {
+      const { report, records } = traced(NO_HANDLER, mode);
+      expect(report.status).toBe('faulted');
+      const exits = records.filter((r) => r.kind === 'exit' && r.pc === 4);
+      expect(exits.map((r) => `${r.reason}:${r.action}`)).toEqual(['triple-fault:killed']);
+      expect(report.exits!['exception'] ?? 0).toBe(0);
+      expect(report.exits!['triple-fault']).toBe(1);
+    });
+  }
+});
