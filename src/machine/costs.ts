@@ -30,8 +30,8 @@ export interface EventCosts {
   hypercall: number;
   /** Hardware-assisted VM exit + VM entry round trip. */
   vmExit: number;
-  /** Switching the physical CPU from one guest to another. */
-  worldSwitch: number;
+  /** Switching the physical CPU from one guest to another (a guest switch). */
+  guestSwitch: number;
 }
 
 export interface CostModel {
@@ -53,7 +53,7 @@ export const DEFAULT_EVENT_COSTS: Readonly<EventCosts> = {
   translate: 50,
   hypercall: 300,
   vmExit: 1000,
-  worldSwitch: 2000,
+  guestSwitch: 2000,
 };
 
 export class CostModelError extends Error {}

@@ -65,19 +65,14 @@ export function machineReport(name: string, machine: Machine, end: Termination, 
   };
 }
 
-const INJECTION = REASON['interrupt-injection'].index;
-const SENSITIVE = REASON['sensitive-unprivileged'].index;
-
 /** A VM's report, once the host has run. */
 export function vmReport(vm: Vm, console: ConsoleSink): GuestReport {
   console.finish();
   const exits: Record<string, number> = {};
-  EXIT_REASONS.forEach((r, k) => {
-    if (vm.exits[k] && k !== INJECTION && k !== SENSITIVE) exits[r.name] = vm.exits[k]!;
-  });
   const notes: Record<string, number> = {};
-  if (vm.exits[INJECTION]) notes['interrupt-injection'] = vm.exits[INJECTION]!;
-  if (vm.exits[SENSITIVE]) notes['sensitive-unprivileged'] = vm.exits[SENSITIVE]!;
+  EXIT_REASONS.forEach((r, k) => {
+    if (vm.exits[k]) (REASON[r.name].note ? notes : exits)[r.name] = vm.exits[k]!;
+  });
   return {
     name: vm.name,
     status: vm.status === 'running' ? 'limit' : vm.status,

@@ -17,6 +17,7 @@ export const EXIT_REASONS = [
   { name: 'code-write', code: 69, summary: 'a write to a write-protected page of translated guest code: the VMM emulated it and forgot the translation of the word written' },
   { name: 'sensitive-unprivileged', code: 70, note: true, summary: 'NOT an exit (a note): a sensitive instruction ran deprivileged without trapping, so the VMM never saw it' },
   { name: 'interrupt-injection', code: 71, note: true, summary: 'NOT an exit (a note): on the way back into the guest, the VMM delivered a virtual interrupt to the guest kernel' },
+  { name: 'guest-switch', code: 72, note: true, summary: 'NOT an exit (a note): the physical CPU passed to this guest from another one (its registers, address space and TLB state loaded)' },
 ] as const;
 
 export type ExitReason = (typeof EXIT_REASONS)[number]['name'];

@@ -154,14 +154,18 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   }
 
   /** Put a guest on the physical CPU: its address space, and after another guest, all of
-   *  its translation state again (a guest switch costs the cost model's guestSwitch). */
+   *  its translation state again: a guest switch, charged to the guest that gets the CPU. */
   private switchTo(vm: Vm): void {
     this.current = vm;
     vm.virtualizer.memory.activate();
     if (this.lastRun === vm) return; // back to the same guest: its tables are still loaded
-    if (this.lastRun) this.eventCycles += this.costs.events.worldSwitch;
+    const from = this.lastRun;
     this.lastRun = vm;
     vm.virtualizer.memory.reload();
+    if (!from) return; // the first guest to run: nothing to switch from
+    const a = vm.answer.set(REASON['guest-switch'], 'switched', this.costs.events.guestSwitch, vm.vcpu.pc);
+    a.q.detail = `from ${from.name}`;
+    this.record(vm, a);
   }
 
   /** A halted vCPU: with virtual IE clear it has stopped for good (killed, when the mode

@@ -72,9 +72,10 @@ describe('docs/trace-format.md', () => {
     expect(table.slice(1)).toEqual(EXIT_REASONS.map((r) => [`\`${r.name}\``, String(r.code), r.summary]));
   });
 
-  it('says which two reasons are notes, not exits', () => {
+  it('says which reasons are notes, not exits', () => {
     const notes = EXIT_REASONS.filter((r) => r.summary.startsWith('NOT an exit')).map((r) => r.name);
-    expect(notes).toEqual(['sensitive-unprivileged', 'interrupt-injection']);
+    expect(notes).toEqual(EXIT_REASONS.filter((r) => 'note' in r).map((r) => r.name));
+    expect(notes).toEqual(['sensitive-unprivileged', 'interrupt-injection', 'guest-switch']);
     for (const n of notes) expect(trace).toMatch(new RegExp(`\`${n}\` \\(note\\)`));
   });
 

@@ -3,6 +3,7 @@
 // small guest that once made the VMM report something else (docs/vmm.md, docs/trace-format.md).
 
 import { describe, expect, it } from 'vitest';
+import type { ExitRecord } from '../../src/vmm/exits.js';
 import { MODES } from '../../src/vmm/modes/index.js';
 import { assembleText, recorder, run } from '../support/guests.js';
 import { runHv } from './helpers.js';
@@ -90,6 +91,29 @@ describe('a trap the guest cannot take is one record: the triple fault', () => {
       expect(exits.map((r) => `${r.reason}:${r.action}`)).toEqual(['triple-fault:killed']);
       expect(report.exits!['exception'] ?? 0).toBe(0);
       expect(report.exits!['triple-fault']).toBe(1);
+    });
+  }
+});
+
+describe('switches between guests are counted, shown and traced', () => {
+  const LOOP = `
+    start:  li r2, 30000
+    .a:     subi r2, r2, 1
+            cmpi r2, 0
+            bne .a
+            hlt`;
+  for (const mode of VMM_MODES) {
+    it(`${mode}: a guest-switch note each time the CPU passes to another guest, charged to the guest that gets it`, () => {
+      const probe = recorder();
+      const image = assembleText(`${PLATFORM}\n${LOOP}`);
+      const { reports } = runHv([{ name: 'a', image }, { name: 'b', image }], mode, { quantum: 10_000 }, probe);
+      const switches = probe.records.filter((r) => r.reason === 'guest-switch');
+      expect(switches.length).toBeGreaterThan(4);
+      for (const s of switches) expect(s.kind).toBe('note');
+      for (const g of reports) expect(g.notes!['guest-switch'], g.name).toBe(switches.filter((s) => s.guest === g.name).length);
+      // the guests alternate: every switch names the guest that got the CPU, and the other one before it
+      const holders = probe.records.filter((r) => r.reason === 'guest-switch').map((r: ExitRecord) => r.guest);
+      holders.forEach((h, i) => i > 0 && expect(h).not.toBe(holders[i - 1]));
     });
   }
 });
