@@ -14,6 +14,10 @@ export interface TlbFigures {
   flushes: number;
   invalidations: number;
   walkReferences: number;
+  /** Under a VMM: the host TLB's flushes and invalidations that the VMM made for its own
+   *  ends (switching shadow roots, dropping shadow entries), beside the guest's own above. */
+  vmmFlushes?: number;
+  vmmInvalidations?: number;
 }
 
 export class Tlb {

@@ -22,6 +22,7 @@ export function formatSummary(report: RunReport, c: ChalkInstance): string {
     out.push(`  instructions ${n(g.instructions).padStart(14)}    cycles ${n(g.cycles).padStart(16)}${g.overhead !== undefined ? `    overhead ${g.overhead.toFixed(2)}x bare` : ''}`);
     const t = g.tlb;
     out.push(`  tlb          hits ${n(t.hits)}  misses ${n(t.misses)}  flushes ${n(t.flushes)}  invlpg ${n(t.invalidations)}  walk refs ${n(t.walkReferences)}`);
+    if (t.vmmFlushes !== undefined) out.push(`  vmm tlb      flushes ${n(t.vmmFlushes)}  invalidations ${n(t.vmmInvalidations ?? 0)}`);
     out.push(`  traps        ${countList(g.traps)}`);
     if (g.exits) out.push(`  exits        ${countList(g.exits)}`);
     if (g.notes && Object.keys(g.notes).length) out.push(`  notes        ${countList(g.notes)}`);

@@ -24,7 +24,7 @@ export function bootVmm(guests: readonly GuestInput[], config: VmmConfig, mode: 
   const frames = new HostFrames(hostBytes / PAGE_SIZE);
   guests.forEach((g, i) => {
     const memory = new GuestMemory(hv.processor.memory, frames.allocate(framesFor(sizes[i]!)));
-    const vm = new Vm(i, g.name, g.image, memory, consoles[i]!, hv.processor.memory, config.costs, g.input, g.disk, g.file);
+    const vm = new Vm(i, g, memory, consoles[i]!, { memory: hv.processor.memory, costs: config.costs, tlbTagged: config.tlbTagged });
     hv.addVm(vm, frames.allocate(mode.framesPerGuest));
   });
   return hv;

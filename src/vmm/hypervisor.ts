@@ -104,7 +104,8 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
 
   private runSlice(vm: Vm): void {
     const tlb = this.processor.tlb;
-    const before = { cycles: this.hostCycles, lookups: tlb.lookups, misses: tlb.misses, flushes: tlb.flushes, invalidations: tlb.invalidations, walks: tlb.walkReferences };
+    const own = vm.tlb;
+    const before = { cycles: this.hostCycles, lookups: tlb.lookups, misses: tlb.misses, flushes: tlb.flushes - own.flushes, invalidations: tlb.invalidations - own.invalidations, walks: tlb.walkReferences };
     this.switchTo(vm);
     const quantumEnd = vm.ticks + this.config.quantum;
     const probe = vm.virtualizer.probesSensitive;
@@ -144,12 +145,14 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
       if (vm.running && !vm.vcpu.halted && cpu.instructions >= this.sliceLimit && deviceDue) this.timerExit(vm, 'device');
     }
     vm.cycles += this.hostCycles - before.cycles;
-    vm.tlb.lookups += tlb.lookups - before.lookups;
-    vm.tlb.misses += tlb.misses - before.misses;
-    vm.tlb.hits = vm.tlb.lookups - vm.tlb.misses;
-    vm.tlb.flushes += tlb.flushes - before.flushes;
-    vm.tlb.invalidations += tlb.invalidations - before.invalidations;
-    vm.tlb.walkReferences += tlb.walkReferences - before.walks;
+    // The host TLB's work in the slice is the guest's; of its flushes and invalidations, those
+    // beyond the guest's own (counted as it did them) are the VMM's.
+    own.lookups += tlb.lookups - before.lookups;
+    own.misses += tlb.misses - before.misses;
+    own.hits = own.lookups - own.misses;
+    own.vmmFlushes += tlb.flushes - own.flushes - before.flushes;
+    own.vmmInvalidations += tlb.invalidations - own.invalidations - before.invalidations;
+    own.walkReferences += tlb.walkReferences - before.walks;
     this.current = undefined;
   }
 

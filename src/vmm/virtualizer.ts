@@ -42,9 +42,12 @@ export interface MemoryVirtualizer {
   translate(va: number, write: boolean, flags: number): number;
   /** Guest memory [gpa, gpa + length) was written behind the CPU (DMA). */
   written(gpa: number, length: number): void;
-  /** The guest's own TLB flush and invlpg (emulated). */
+  /** The guest's own TLB flush and invlpg, and a write of its page-table base (emulated):
+   *  each is carried out on the host TLB with (at most) one flush or invalidation, as the
+   *  guest's hardware would do it (a new base takes effect at once). */
   flushTlb(): void;
   invalidatePage(va: number): void;
+  ptbrWritten(): void;
 }
 
 /** What a host page fault was: a hidden fault the VMM filled, a write to a page the VMM

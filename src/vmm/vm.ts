@@ -2,7 +2,9 @@
 // VMM chose), its own virtual CPU, its own virtual devices, the mode's virtualizer, and the
 // counters of its run. Nothing here is shared with another guest.
 
+import { CR } from '../isa/arch.js';
 import type { Image } from '../image/model.js';
+import type { GuestInput } from '../machine/config.js';
 import type { CostModel } from '../machine/costs.js';
 import { controlRegisterValue, CpuState, TrapGuard } from '../machine/cpu.js';
 import { NO_DEVICE } from '../machine/bus.js';
@@ -42,7 +44,10 @@ export class Vm implements VirtualPlatform {
   /** Exits and notes by reason (index into EXIT_REASONS). */
   readonly exits = new Float64Array(EXIT_REASONS.length);
   readonly traps = new Map<number, number>();
-  readonly tlb: TlbFigures = { lookups: 0, hits: 0, misses: 0, flushes: 0, invalidations: 0, walkReferences: 0 };
+  /** The host TLB's work for this guest (lookups, misses, walks), the guest's own flushes
+   *  and invalidations as its architecture counts them (as on bare hardware), and those the
+   *  VMM made besides. */
+  readonly tlb: Required<TlbFigures> = { lookups: 0, hits: 0, misses: 0, flushes: 0, invalidations: 0, walkReferences: 0, vmmFlushes: 0, vmmInvalidations: 0 };
   /** An emulated instruction reached a device: devices catch up before the guest goes on. */
   devicesDue = false;
   status: VmStatus | 'running' = 'running';
@@ -51,24 +56,31 @@ export class Vm implements VirtualPlatform {
   reason = '';
   endPc = 0;
 
+  readonly name: string;
+  readonly image: Image;
+  /** The guest's TLB is tagged: writing its page-table base does not flush it. */
+  private readonly tlbTagged: boolean;
+
   constructor(
     readonly id: number,
-    readonly name: string,
-    readonly image: Image,
+    guest: GuestInput,
     readonly memory: GuestMemory,
     console: ConsoleBackend,
-    /** The host's physical memory (the emulator's loads and stores land there). */
-    host: PhysicalMemory,
-    costs: CostModel,
-    input?: Uint8Array,
-    disk?: Uint8Array,
-    file?: string,
+    host: {
+      /** The host's physical memory (the emulator's loads and stores land there). */
+      readonly memory: PhysicalMemory;
+      readonly costs: CostModel;
+      readonly tlbTagged: boolean;
+    },
   ) {
-    this.devices = createDevices(console, memory.dma(), input, disk);
+    this.name = guest.name;
+    this.image = guest.image;
+    this.tlbTagged = host.tlbTagged;
+    this.devices = createDevices(console, memory.dma(), guest.input, guest.disk);
     this.guestMmu = new Mmu(memory, new Tlb(1, false), this.vcpu.cr);
-    this.emulator = new Emulator(this.vcpu, host, costs, this);
+    this.emulator = new Emulator(this.vcpu, host.memory, host.costs, this);
     memory.onDmaWrite = (gpa, length) => this.virtualizer.memory.written(gpa, length);
-    loadImage(image, memory, this.vcpu, file);
+    loadImage(guest.image, memory, this.vcpu, guest.file);
   }
 
   /** Guest time: instructions retired plus ticks spent halted. */
@@ -98,16 +110,25 @@ export class Vm implements VirtualPlatform {
     bus.write(port, value);
   }
 
-  /** The virtual control register; the mode sees a new ptbr when the vCPU next enters. */
+  // The guest's own TLB operations are counted here as its architecture defines them (the
+  // same rules as Processor.writeCr on bare hardware); the memory virtualizer carries each
+  // out on the host TLB with one flush or invalidation of its own.
+
+  /** The virtual control register; a new page-table base takes effect at once. */
   writeCr(index: number, value: number): void {
     this.vcpu.cr[index] = controlRegisterValue(this.vcpu, index, value);
+    if (index !== CR.PTBR) return;
+    if (!this.tlbTagged) this.tlb.flushes++;
+    this.virtualizer.memory.ptbrWritten();
   }
 
   tlbFlush(): void {
+    this.tlb.flushes++;
     this.virtualizer.memory.flushTlb();
   }
 
   tlbInvalidate(va: number): void {
+    this.tlb.invalidations++;
     this.virtualizer.memory.invalidatePage(va);
   }
 

@@ -151,8 +151,9 @@ describe('vmm run: stdout and stderr', () => {
     expect(summary[0]).toBe('hello (trap): halted: hlt with interrupts disabled at pc 0x00000020');
     expect(summary[1]).toMatch(/^ {2}instructions {13}84 {4}cycles +[\d,]+ {4}overhead \d+\.\d\dx bare$/);
     expect(summary[2]).toMatch(/^ {2}tlb {10}hits \d+ {2}misses \d+ {2}flushes \d+ {2}invlpg \d+ {2}walk refs \d+$/);
-    expect(summary[3]).toBe('  traps        none');
-    expect(summary[4]).toMatch(/^ {2}exits {8}io 13 {2}hidden-page-fault 1 {2}hlt 1$/);
+    expect(summary[3]).toMatch(/^ {2}vmm tlb {6}flushes \d+ {2}invalidations \d+$/);
+    expect(summary[4]).toBe('  traps        none');
+    expect(summary[5]).toMatch(/^ {2}exits {8}io 13 {2}hidden-page-fault 1 {2}hlt 1$/);
   });
 
   it('-q leaves stderr empty; --no-overhead drops the comparison against bare', async () => {
@@ -197,7 +198,7 @@ describe('vmm run --json', () => {
       expect(Object.keys(g)).toEqual(expect.arrayContaining(['name', 'status', 'reason', 'pc', 'console', 'instructions', 'cycles', 'ticks', 'tlb', 'traps', 'exits']));
       expect(g.status).toBe('halted');
       expect(g.reason).toBe('hlt with interrupts disabled');
-      expect(Object.keys(g.tlb)).toEqual(['lookups', 'hits', 'misses', 'flushes', 'invalidations', 'walkReferences']);
+      expect(Object.keys(g.tlb)).toEqual(['lookups', 'hits', 'misses', 'flushes', 'invalidations', 'walkReferences', 'vmmFlushes', 'vmmInvalidations']);
       expect(g.instructions).toBeGreaterThan(0);
       expect(g.cycles).toBeGreaterThan(g.instructions);
       expect(g.overhead).toBeGreaterThan(1);

@@ -43,6 +43,9 @@ function sameRun(got: GuestReport, want: GuestReport, label: string): void {
   expect(got.ticks, `${label}: ticks`).toBe(want.ticks);
   expect(got.pc, `${label}: final pc`).toBe(want.pc);
   expect(got.traps, `${label}: traps taken`).toEqual(want.traps);
+  // The guest's own TLB flushes and invalidations follow its architecture in every mode.
+  expect(got.tlb.flushes, `${label}: the guest's TLB flushes`).toBe(want.tlb.flushes);
+  expect(got.tlb.invalidations, `${label}: the guest's invlpgs`).toBe(want.tlb.invalidations);
 }
 
 const bareCache = new Map<string, { report: GuestReport; state: ReturnType<typeof bareState> }>();

@@ -117,3 +117,54 @@ describe('switches between guests are counted, shown and traced', () => {
     });
   }
 });
+
+describe('the guest\'s own TLB figures follow its architecture; the VMM\'s are reported apart', () => {
+  // Paging on with one identity-mapped table; then the same ptbr written again and again
+  // (each write flushes an untagged TLB), a tlbflush and invlpgs.
+  const TLB = `
+    start:  la r1, table
+            li r2, 0x10000
+            call map
+            la r1, dir
+            la r2, table
+            ori r2, r2, PTE_V | PTE_W
+            stw r2, [r1]
+            la r1, dir
+            ori r1, r1, PTBR_PAGING
+            mtcr ptbr, r1
+            li r4, 10
+    .again: mtcr ptbr, r1
+            invlpg r4
+            subi r4, r4, 1
+            cmpi r4, 0
+            bne .again
+            tlbflush
+            hlt
+    map:    movi r3, 0
+    .next:  cmp r3, r2
+            bgeu .done
+            ori r3, r3, PTE_V | PTE_W
+            stw r3, [r1]
+            addi r1, r1, 4
+            xori r3, r3, PTE_V | PTE_W
+            addi r3, r3, PAGE_SIZE
+            jmp .next
+    .done:  ret
+            .align 4096
+    dir:    .space 4096
+    table:  .space 4096`;
+  for (const mode of VMM_MODES) {
+    for (const tlbTagged of [false, true]) {
+      it(`${mode}${tlbTagged ? ', tagged TLB' : ''}: flushes and invalidations as on bare; the VMM's apart`, () => {
+        const { report } = traced(TLB, mode, { tlbTagged });
+        const want = bare(TLB, { tlbTagged });
+        expect(want.tlb.flushes).toBe(tlbTagged ? 1 : 12);
+        expect(want.tlb.invalidations).toBe(10);
+        expect(report.tlb.flushes).toBe(want.tlb.flushes);
+        expect(report.tlb.invalidations).toBe(want.tlb.invalidations);
+        expect(report.tlb.vmmFlushes).toBeGreaterThanOrEqual(0);
+        expect(report.tlb.vmmInvalidations).toBeGreaterThan(0); // the VMM's shadow fills invalidate
+      });
+    }
+  }
+});

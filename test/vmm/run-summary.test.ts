@@ -34,7 +34,7 @@ describe('vmm run under the VMM', () => {
       for (const g of report.guests) {
         const start = r.stderr.indexOf(`${g.name} (${mode}): ${g.status}: ${g.reason} at pc 0x`);
         expect(start, `${g.name}'s summary in\n${r.stderr}`).toBeGreaterThanOrEqual(0);
-        const block = r.stderr.slice(start).split('\n').slice(0, 6);
+        const block = r.stderr.slice(start).split('\n').slice(0, 7);
         const figures = block[1]!.match(/^ {2}instructions +([\d,]+) +cycles +([\d,]+) +overhead (\d+\.\d\d)x bare$/);
         expect(figures, block[1]).not.toBeNull();
         expect(n(figures![1]!)).toBe(g.instructions);
@@ -42,7 +42,8 @@ describe('vmm run under the VMM', () => {
         expect(Number(figures![3])).toBeCloseTo(g.overhead!, 2);
         expect(g.overhead!).toBeGreaterThan(1); // the VMM's work costs cycles
         expect(block[2]).toMatch(/^ {2}tlb +hits [\d,]+ +misses [\d,]+ +flushes [\d,]+ +invlpg [\d,]+ +walk refs [\d,]+$/);
-        expect(block[3]).toMatch(/^ {2}traps +/);
+        expect(block[3]).toMatch(/^ {2}vmm tlb +flushes [\d,]+ +invalidations [\d,]+$/);
+        expect(block[4]).toMatch(/^ {2}traps +/);
         const exitsLine = block.find((l) => l.startsWith('  exits'))!;
         const pairs = [...exitsLine.slice('  exits'.length).trim().matchAll(/([a-z-]+) ([\d,]+)/g)].map((m) => [m[1]!, n(m[2]!)] as const);
         expect(pairs.length).toBeGreaterThan(0);
@@ -71,7 +72,7 @@ describe('vmm run under the VMM', () => {
       expect(typeof g.console).toBe('string');
       expect(Number.isInteger(g.instructions) && g.instructions > 0).toBe(true);
       expect(Number.isInteger(g.cycles) && g.cycles > g.instructions).toBe(true);
-      expect(Object.keys(g.tlb).sort()).toEqual(['flushes', 'hits', 'invalidations', 'lookups', 'misses', 'walkReferences']);
+      expect(Object.keys(g.tlb).sort()).toEqual(['flushes', 'hits', 'invalidations', 'lookups', 'misses', 'vmmFlushes', 'vmmInvalidations', 'walkReferences']);
       expect(g.tlb.hits + g.tlb.misses).toBe(g.tlb.lookups);
       expect(typeof g.traps).toBe('object');
       for (const [reason, count] of Object.entries(g.exits!)) {

@@ -84,21 +84,31 @@ export class ShadowPaging implements MemoryVirtualizer {
   }
 
   /** Select (building if needed) the root for the vCPU's address space and mode, and load it
-   *  into the physical CPU. */
-  activate(): void {
+   *  into the physical CPU (`reloadPtbr`: write the host ptbr even if the root is loaded). */
+  activate(reloadPtbr = false): void {
     const vcr = this.vcpu.cr;
     const vflags = this.vcpu.flags;
     const paging = (vcr[CR.PTBR]! & PTBR_PAGING) !== 0;
     const guestDir = paging ? vcr[CR.PTBR]! >>> 12 : -1;
     const view: View = paging && !(vflags & FLAG.S) ? View.User : View.Kernel;
     const active = this.active;
-    if (active && active.guestDir === guestDir && active.view === view) return;
+    if (active && active.guestDir === guestDir && active.view === view) {
+      if (reloadPtbr) this.load(active, true);
+      return;
+    }
     const key = `${guestDir}:${view}`;
     let root = this.roots.get(key);
     if (!root) root = this.buildRoot(key, guestDir, view);
     root.lastUsed = ++this.clock;
     if (guestDir >= 0 && guestDir < this.protection.length) this.protect(guestDir, PROTECT_TABLE);
-    this.load(root);
+    this.load(root, reloadPtbr);
+  }
+
+  /** The guest wrote its page-table base: its root is loaded now, with a write of the host
+   *  ptbr even when the root stays (so an untagged TLB is flushed once, as the guest's own
+   *  hardware would do). */
+  ptbrWritten(): void {
+    this.activate(true);
   }
 
   /** Put the active root back in the physical CPU (after another guest ran). */
