@@ -2,9 +2,25 @@
 
 import type { ChalkInstance } from 'chalk';
 import { hex } from '../isa/disasm.js';
+import type { TlbFigures } from '../machine/tlb.js';
 import type { RunReport } from './guest-report.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
+
+/** The summary says each figure in the words of its --json key (walkReferences: "walk
+ *  references"): one vocabulary (docs/cli.md). */
+export function wordsOf(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+}
+
+/** The TLB figures the summary shows, by key: the guest's line, and the VMM's (its keys
+ *  are `vmm` + the word, shown on the line labelled `vmm tlb`). */
+export const TLB_LINE = ['hits', 'misses', 'flushes', 'invalidations', 'walkReferences'] as const;
+export const VMM_TLB_LINE = ['vmmFlushes', 'vmmInvalidations'] as const;
+
+function figures(t: TlbFigures, keys: readonly (keyof TlbFigures)[], prefix = ''): string {
+  return keys.map((k) => `${wordsOf(k.slice(prefix.length).replace(/^./, (c) => c.toLowerCase()))} ${n(t[k] ?? 0)}`).join('  ');
+}
 
 /** Counts as "name count" pairs, largest first, ties by name. */
 export function countList(counts: Record<string, number>): string {
@@ -21,8 +37,8 @@ export function formatSummary(report: RunReport, c: ChalkInstance): string {
     out.push(`${c.bold(g.name)} (${report.mode}): ${statusColor(g.status)}: ${g.reason}${where}`);
     out.push(`  instructions ${n(g.instructions).padStart(14)}    cycles ${n(g.cycles).padStart(16)}${g.overhead !== undefined ? `    overhead ${g.overhead.toFixed(2)}x bare` : ''}`);
     const t = g.tlb;
-    out.push(`  tlb          hits ${n(t.hits)}  misses ${n(t.misses)}  flushes ${n(t.flushes)}  invlpg ${n(t.invalidations)}  walk refs ${n(t.walkReferences)}`);
-    if (t.vmmFlushes !== undefined) out.push(`  vmm tlb      flushes ${n(t.vmmFlushes)}  invalidations ${n(t.vmmInvalidations ?? 0)}`);
+    out.push(`  tlb          ${figures(t, TLB_LINE)}`);
+    if (t.vmmFlushes !== undefined) out.push(`  vmm tlb      ${figures(t, VMM_TLB_LINE, 'vmm')}`);
     out.push(`  traps        ${countList(g.traps)}`);
     if (g.exits) out.push(`  exits        ${countList(g.exits)}`);
     if (g.notes && Object.keys(g.notes).length) out.push(`  notes        ${countList(g.notes)}`);

@@ -150,7 +150,7 @@ describe('vmm run: stdout and stderr', () => {
     const summary = r.stderr.split('\n');
     expect(summary[0]).toBe('hello (trap): halted: hlt with interrupts disabled at pc 0x00000020');
     expect(summary[1]).toMatch(/^ {2}instructions {13}84 {4}cycles +[\d,]+ {4}overhead \d+\.\d\dx bare$/);
-    expect(summary[2]).toMatch(/^ {2}tlb {10}hits \d+ {2}misses \d+ {2}flushes \d+ {2}invlpg \d+ {2}walk refs \d+$/);
+    expect(summary[2]).toMatch(/^ {2}tlb {10}hits \d+ {2}misses \d+ {2}flushes \d+ {2}invalidations \d+ {2}walk references \d+$/);
     expect(summary[3]).toMatch(/^ {2}vmm tlb {6}flushes \d+ {2}invalidations \d+$/);
     expect(summary[4]).toBe('  traps        none');
     expect(summary[5]).toMatch(/^ {2}exits {8}io 13 {2}hidden-page-fault 1 {2}hlt 1$/);
@@ -168,7 +168,7 @@ describe('vmm run: stdout and stderr', () => {
     expect(r.stderr.split('\n')).toEqual([
       'hello (bare): halted: hlt with interrupts disabled at pc 0x00000020',
       '  instructions             84    cycles              215',
-      '  tlb          hits 0  misses 0  flushes 0  invlpg 0  walk refs 0',
+      '  tlb          hits 0  misses 0  flushes 0  invalidations 0  walk references 0',
       '  traps        none',
       '',
     ]);

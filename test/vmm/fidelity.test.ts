@@ -168,3 +168,19 @@ describe('the guest\'s own TLB figures follow its architecture; the VMM\'s are r
     }
   }
 });
+
+describe('one vocabulary: the summary says each figure in the words of its --json key', () => {
+  it('every TLB figure of the summary is a key of the report, and the other way round', async () => {
+    const { formatSummary, TLB_LINE, VMM_TLB_LINE, wordsOf } = await import('../../src/report/summary.js');
+    const { Chalk } = await import('chalk');
+    const { reports } = runHv([{ name: 'guest', image: assembleText(`${PLATFORM}\nstart: hlt`) }], VMM_MODES[0]!, {});
+    const g = reports[0]!;
+    const keys = Object.keys(g.tlb).filter((k) => k !== 'lookups');
+    expect([...TLB_LINE, ...VMM_TLB_LINE].sort()).toEqual(keys.sort());
+    const text = formatSummary({ mode: VMM_MODES[0]!, guests: [g] }, new Chalk({ level: 0 }));
+    const [tlb, vmm] = text.split('\n').filter((l) => /^ {2}(vmm )?tlb /.test(l));
+    for (const k of TLB_LINE) expect(tlb).toContain(`  ${wordsOf(k)} ${g.tlb[k]}`);
+    expect(vmm).toBe(`  vmm tlb      flushes ${g.tlb.vmmFlushes}  invalidations ${g.tlb.vmmInvalidations}`);
+    expect(wordsOf('walkReferences')).toBe('walk references');
+  });
+});

@@ -41,7 +41,7 @@ describe('vmm run under the VMM', () => {
         expect(n(figures![2]!)).toBe(g.cycles);
         expect(Number(figures![3])).toBeCloseTo(g.overhead!, 2);
         expect(g.overhead!).toBeGreaterThan(1); // the VMM's work costs cycles
-        expect(block[2]).toMatch(/^ {2}tlb +hits [\d,]+ +misses [\d,]+ +flushes [\d,]+ +invlpg [\d,]+ +walk refs [\d,]+$/);
+        expect(block[2]).toMatch(/^ {2}tlb +hits [\d,]+ +misses [\d,]+ +flushes [\d,]+ +invalidations [\d,]+ +walk references [\d,]+$/);
         expect(block[3]).toMatch(/^ {2}vmm tlb +flushes [\d,]+ +invalidations [\d,]+$/);
         expect(block[4]).toMatch(/^ {2}traps +/);
         const exitsLine = block.find((l) => l.startsWith('  exits'))!;
