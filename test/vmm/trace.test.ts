@@ -1,4 +1,4 @@
-// The VM-exit trace (DESIGN §3): deterministic byte for byte, one JSON object per line with
+// The VM-exit trace (docs/trace-format.md): deterministic byte for byte, one JSON object per line with
 // a fixed schema, filters by guest and reason, aligned text, and streamed: a run with over a
 // million exits keeps its memory flat.
 
