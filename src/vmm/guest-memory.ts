@@ -8,7 +8,12 @@ import type { PhysicalMemory, WordMemory } from '../machine/memory.js';
 
 export class GuestMemory implements WordMemory {
   readonly size: number;
-  /** Called after a DMA write of [gpa, gpa + length). */
+  /** Called after every write into this memory that is not the CPU's own store while the
+   *  guest runs: the VMM's emulated stores (reported with noteWrite), its page walks' A and D
+   *  bits, DMA, loading. The one path by which state derived from guest memory (binary
+   *  translations) hears of writes. */
+  onWrite: (gpa: number, length: number) => void = () => {};
+  /** Called after a DMA write of [gpa, gpa + length) (after onWrite). */
   onDmaWrite: (gpa: number, length: number) => void = () => {};
 
   /** host frame - lowest -> gfn + 1 (0: not this guest's), for guestFrameOf. */
@@ -52,6 +57,12 @@ export class GuestMemory implements WordMemory {
 
   write32(gpa: number, value: number): void {
     this.host.write32(this.hostAddress(gpa), value);
+    this.onWrite(gpa, 4);
+  }
+
+  /** [gpa, gpa + length) was written at its host address (by the emulator). */
+  noteWrite(gpa: number, length: number): void {
+    this.onWrite(gpa, length);
   }
 
   /** Copy bytes in at gpa (inside the guest), page by page. */
@@ -63,6 +74,7 @@ export class GuestMemory implements WordMemory {
       this.host.writeBytes(this.hostAddress(at), bytes.subarray(done, done + chunk));
       done += chunk;
     }
+    if (bytes.length) this.onWrite(gpa, bytes.length);
   }
 
   readBytes(gpa: number, length: number): Uint8Array {

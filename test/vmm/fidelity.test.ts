@@ -78,6 +78,43 @@ describe('binary translation stops at the first word that does not decode', () =
   });
 });
 
+describe('every write the VMM makes into guest memory keeps translations coherent', () => {
+  // The code page is also the page table of its own 4 MiB: its word 5 is both an instruction
+  // (addi r0, r0, 3) and the PTE mapping va 0x5000 to 0x10000000. The word runs once (and is
+  // translated), then a load through that PTE makes the page walk set its A bit, turning it
+  // into addi r0, r0, 11; run again, it must add 11 as on bare hardware.
+  const PTE_AS_CODE = `
+            .word PTE_V | PTE_W           ; PTE 0: va 0 -> frame 0 (this page)
+    start:  jmp main
+            .word 0, 0, 0                 ; PTEs 2..4
+    special: addi r0, r0, 3               ; word 5 at 0x14: PTE 5, va 0x5000 -> 0x10000000
+            jr lr
+    main:   movi r0, 0
+            call special
+            la r1, dir
+            movi r2, PTE_V | PTE_W        ; dir[0] -> the code page as page table
+            stw r2, [r1]
+            ori r1, r1, PTBR_PAGING
+            mtcr ptbr, r1
+            li r3, 0x5000
+            ldw r4, [r3]                  ; the walk sets A in PTE 5: the word at 0x14
+            call special
+            hlt
+            .org 0x1000
+    dir:    .space 4096`;
+  for (const mode of VMM_MODES) {
+    it(`${mode}: an A bit the page walk sets in a word that is also translated code`, () => {
+      const options = { memoryBytes: 0x10100000 };
+      const { report } = traced(PTE_AS_CODE, mode, options);
+      const want = bare(PTE_AS_CODE, options);
+      expect(want.status).toBe('halted');
+      expect(report.instructions).toBe(want.instructions);
+      const { vms } = runHv([{ name: 'guest', image: assembleText(`${PLATFORM}\n${PTE_AS_CODE}`) }], mode, options);
+      expect(vms[0]!.vcpu.regs[0]).toBe(3 + 11);
+    });
+  }
+});
+
 describe('a trap the guest cannot take is one record: the triple fault', () => {
   const NO_HANDLER = `
     start:  movi r1, 1

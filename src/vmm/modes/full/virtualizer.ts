@@ -31,7 +31,7 @@ class BinaryTranslation implements SoftwareExtension {
     this.host = base.host;
     const shadow = base.memory;
     this.translator = new Translator(this.vm.memory, (gfn) => shadow.protectCode(gfn));
-    shadow.onGuestWrite = (gpa, length) => this.translator.invalidate(gpa, length);
+    this.vm.memory.onWrite = (gpa, length) => this.translator.invalidate(gpa, length);
   }
 
   /** Guest-kernel code is fetched from its translation; guest user code as it is. */

@@ -65,9 +65,6 @@ export class ShadowPaging implements MemoryVirtualizer {
   private readonly tableUsers = new Map<number, [ShadowRoot, number][]>();
   private clock = 0;
   readonly stats: ShadowStats = { fills: 0, tableWrites: 0, rootsBuilt: 0, zapped: 0 };
-  /** The guest wrote [gpa, gpa + length) (its own store, emulated, or DMA): for the binary
-   *  translator, which forgets what it translated there. */
-  onGuestWrite: (gpa: number, length: number) => void = () => {};
 
   constructor(
     private readonly host: Processor,
@@ -223,7 +220,7 @@ export class ShadowPaging implements MemoryVirtualizer {
 
   /** The emulator's access to guest-virtual va (through the guest's own tables, setting A
    *  and D as its MMU would); a write into a page-table frame drops the shadow entries it
-   *  invalidates, and every write is reported (onGuestWrite). */
+   *  invalidates, and every write is reported to the guest memory's one write path. */
   translate(va: number, write: boolean, flags: number): number {
     let gpa: number;
     if (this.vcpu.cr[CR.PTBR]! & PTBR_PAGING) {
@@ -235,7 +232,7 @@ export class ShadowPaging implements MemoryVirtualizer {
     }
     if (write) {
       if (this.isTable(gpa >>> 12)) this.tableWritten(gpa);
-      this.onGuestWrite(gpa, 4);
+      this.guest.noteWrite(gpa, 4);
     }
     return this.guest.hostAddress(gpa);
   }
@@ -244,7 +241,6 @@ export class ShadowPaging implements MemoryVirtualizer {
    *  is built on the next entry). */
   written(gpa: number, length: number): void {
     for (let gfn = gpa >>> 12; gfn <= (gpa + length - 1) >>> 12; gfn++) if (this.isTable(gfn)) this.reset();
-    this.onGuestWrite(gpa, length);
   }
 
   /** The guest's TLB flush: the shadows stay coherent by write protection, so only the
