@@ -3,6 +3,7 @@
 // disk. The bare machine and every VM of the VMM are built from these.
 
 import type { Image } from '../image/model.js';
+import type { Bounds } from './bounds.js';
 import type { CostModel } from './costs.js';
 
 export interface MachineConfig {
@@ -15,6 +16,8 @@ export interface MachineConfig {
   costs: CostModel;
   /** Compile hot code to JavaScript blocks (default true); results are the same either way. */
   jit?: boolean;
+  /** Lower bounds than the defaults (bounds.ts), for tests. */
+  bounds?: Partial<Bounds>;
 }
 
 export interface GuestInput {

@@ -50,8 +50,9 @@ export interface LoopContext {
 export interface FrameBlocks {
   readonly fns: (BlockFn | undefined)[];
   readonly lengths: Uint8Array;
-  /** Interpreted runs of each slot, counting up to HOT_THRESHOLD. */
-  readonly heat: Uint8Array;
+  /** Interpreted runs of each slot, counting up to HOT_THRESHOLD (wide, so that the shared
+   *  counts of frames without blocks come round to it again only after 65,536 runs). */
+  readonly heat: Uint16Array;
 }
 
 /** A compiled block: runs from cpu.pc; returns 0 (ran to its end), -1 (also changed the TLB),
@@ -60,8 +61,8 @@ export type BlockFn = (limit: number) => number;
 
 /** Where the loop finds compiled blocks (jit.ts's BlockCache). */
 export interface BlockProvider {
-  /** The blocks of a physical frame (made on first use). */
+  /** The blocks of a physical frame (a shared table with none, for a frame without any). */
   table(frame: number): FrameBlocks;
-  /** Compile the block that starts at `slot` of `frame` into its table. */
-  compile(table: FrameBlocks, frame: number, slot: number): void;
+  /** Compile the block that starts at `slot` of `frame`; returns the frame's table now. */
+  compile(frame: number, slot: number): FrameBlocks;
 }

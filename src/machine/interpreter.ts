@@ -74,7 +74,7 @@ return function run(limit) {
             if (r === 2) break loop;
             tc = cpu.trapCause; ta = cpu.trapAddress; break trap;
           }
-        } else if (++JT.heat[s] === HOT) JIT.compile(JT, fbase >>> 10, s);
+        } else if (++JT.heat[s] === HOT) JT = JIT.compile(fbase >>> 10, s);
       }
       w = F[fbase + ((pc & 4095) >>> 2)];
       n++;

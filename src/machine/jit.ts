@@ -20,21 +20,42 @@ import { instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, type Vari
 export const MAX_BLOCK = 64;
 
 type BlockFactory = (ctx: LoopContext) => BlockFn;
-/** Compiled block sources, shared by every machine in the process (same code, same text). */
+/** Compiled block sources, shared by every machine in the process (same code, same text);
+ *  emptied when it holds this many (their text and code are the cache's memory). */
 const factories = new Map<string, BlockFactory>();
-const FACTORY_CACHE_LIMIT = 50_000;
+const FACTORY_CACHE_LIMIT = 4096;
 
+/** A frame's blocks, and how many it has. */
+interface Table extends FrameBlocks {
+  count: number;
+}
 
+/** The table of every frame without blocks: no function in any slot, and one heat count per
+ *  slot shared by all such frames (a shared count only makes code compile sooner, which
+ *  changes nothing a program sees), so running code in many frames allocates nothing. */
+function coldTable(): FrameBlocks {
+  return { fns: new Array<BlockFn | undefined>(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint16Array(1024) };
+}
+
+/** The compiled blocks of one CPU loop variant, by physical frame and slot, at most
+ *  `limit` of them (bounds.ts: when full, the cache is emptied). */
 export class BlockCache implements BlockProvider {
-  private readonly frames: (FrameBlocks | undefined)[];
+  private readonly frames: (Table | undefined)[];
+  private readonly cold = coldTable();
   private ctx!: LoopContext;
+  /** Blocks compiled so far, and live now. */
   blocksCompiled = 0;
+  liveBlocks = 0;
+  /** Frames that have (or had) a table of their own, and times the cache was emptied. */
+  tablesMade = 0;
+  flushes = 0;
 
   constructor(
     private readonly variant: Variant,
     frameCount: number,
+    private readonly limit: number,
   ) {
-    this.frames = new Array(frameCount).fill(undefined);
+    this.frames = new Array<Table | undefined>(frameCount).fill(undefined);
   }
 
   /** The loop context blocks run in (set once the loop is built). */
@@ -43,21 +64,20 @@ export class BlockCache implements BlockProvider {
   }
 
   table(frame: number): FrameBlocks {
-    let t = this.frames[frame];
-    if (!t) {
-      t = { fns: new Array(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint8Array(1024) };
-      this.frames[frame] = t;
-    }
-    return t;
+    return this.frames[frame] ?? this.cold;
   }
 
   /** Forget every block made from a frame (its memory changed). */
   invalidate(frame: number): void {
+    const t = this.frames[frame];
+    if (!t) return;
+    this.liveBlocks -= t.count;
     this.frames[frame] = undefined;
   }
 
-  /** Compile the block starting at `slot` of `frame` into the table, if it has one. */
-  compile(table: FrameBlocks, frame: number, slot: number): void {
+  /** Compile the block starting at `slot` of `frame` into the frame's table (made now if
+   *  the frame has none). */
+  compile(frame: number, slot: number): FrameBlocks {
     const memory = this.ctx.memory;
     const words: number[] = [];
     for (let s = slot; s < 1024 && words.length < MAX_BLOCK; s++) {
@@ -67,7 +87,8 @@ export class BlockCache implements BlockProvider {
       words.push(word);
       if (d.spec.flow) break;
     }
-    if (words.length === 0) return;
+    if (words.length === 0 || this.frames[frame]?.fns[slot]) return this.table(frame);
+    if (this.liveBlocks >= this.limit) this.empty();
     const source = blockSource(words, this.variant, this.ctx.cycles);
     let factory = factories.get(source);
     if (!factory) {
@@ -75,10 +96,26 @@ export class BlockCache implements BlockProvider {
       factory = new Function('ctx', source) as BlockFactory;
       factories.set(source, factory);
     }
+    let table = this.frames[frame];
+    if (!table) {
+      table = { ...coldTable(), count: 0 };
+      this.frames[frame] = table;
+      this.tablesMade++;
+    }
     table.fns[slot] = factory(this.ctx);
     table.lengths[slot] = words.length;
+    table.count++;
+    this.liveBlocks++;
     memory.codeFrames[frame] = 1;
     this.blocksCompiled++;
+    return table;
+  }
+
+  /** The cache is full: drop every block (they are compiled again as code runs hot). */
+  private empty(): void {
+    this.frames.fill(undefined);
+    this.liveBlocks = 0;
+    this.flushes++;
   }
 }
 

@@ -3,6 +3,7 @@
 // each with its own ExecutionHooks (where traps go, what ports are).
 
 import { CR } from '../isa/arch.js';
+import { boundsOf } from './bounds.js';
 import type { MachineConfig } from './config.js';
 import { controlRegisterValue, CpuState, enterTrap } from './cpu.js';
 import type { ExecutionHooks, RunLoop } from './execution.js';
@@ -39,6 +40,13 @@ export class Processor {
     return this.blockCaches.reduce((n, c) => n + c.blocksCompiled, 0);
   }
 
+  /** The code caches' figures, over every variant: blocks live now, frames given a table of
+   *  their own, and times a cache was emptied because it was full. */
+  codeCacheStats(): { live: number; tables: number; flushes: number } {
+    const sum = (f: (c: BlockCache) => number) => this.blockCaches.reduce((n, c) => n + f(c), 0);
+    return { live: sum((c) => c.liveBlocks), tables: sum((c) => c.tablesMade), flushes: sum((c) => c.flushes) };
+  }
+
   /** Run until `limit` instructions have retired or a hook leaves the loop. `probe` reports
    *  sensitive instructions run in user mode (see ExecutionHooks.noteSensitive). */
   run(limit: number, probe = false): void {
@@ -47,7 +55,7 @@ export class Processor {
     let loop = this.loops.get(key);
     if (!loop) {
       const variant = { paging, strict: this.config.strict, probe };
-      const jit = this.config.jit === false ? null : new BlockCache(variant, this.memory.size / 4096);
+      const jit = this.config.jit === false ? null : new BlockCache(variant, this.memory.size / 4096, boundsOf(this.config).compiledBlocks);
       const ctx = { cpu: this.cpu, hooks: this.hooks, memory: this.memory, tlb: this.tlb, cycles: this.config.costs.opcodeCycles, jit };
       jit?.bind(ctx);
       if (jit) this.blockCaches.push(jit);
