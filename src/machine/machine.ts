@@ -10,6 +10,7 @@ import { CAUSE, FLAG, INTERRUPT_BASE } from '../isa/arch.js';
 import { hex } from '../isa/disasm.js';
 import { describeAt } from '../image/disassembly.js';
 import type { Image } from '../image/model.js';
+import { boundsOf } from './bounds.js';
 import type { MachineConfig } from './config.js';
 import type { DmaMemory } from './device.js';
 import type { ExecutionHooks } from './execution.js';
@@ -43,8 +44,9 @@ export const MAX_SLICE = 1 << 20;
 
 /** One step of a halted CPU (shared by the machine and the VMM's vCPUs): end the run when
  *  IE is clear or no interrupt can ever come (no device will fire, or every line that will
- *  is masked: a halted CPU cannot unmask it); else move time to the next device event. */
-export function idleStep(cpu: { flags: number }, devices: Devices, addIdle: (ticks: number) => void, now: () => number): { status: RunStatus; reason: string } | undefined {
+ *  is masked: a halted CPU cannot unmask it), or when the clock would pass `maxTicks`
+ *  (bounds.ts: beyond 2^53 it would not be exact); else move time to the next device event. */
+export function idleStep(cpu: { flags: number }, devices: Devices, addIdle: (ticks: number) => void, now: () => number, maxTicks: number): { status: RunStatus; reason: string } | undefined {
   if (!(cpu.flags & FLAG.IE)) return { status: 'halted', reason: 'hlt with interrupts disabled' };
   let wait = Infinity;
   let lines = 0;
@@ -57,6 +59,9 @@ export function idleStep(cpu: { flags: number }, devices: Devices, addIdle: (tic
   if (wait === Infinity) return { status: 'faulted', reason: 'hlt with interrupts enabled, but no device will ever interrupt (deadlock)' };
   if ((lines & ~devices.pic.mask) === 0) {
     return { status: 'faulted', reason: `hlt with interrupts enabled, but every device that will interrupt is masked at the interrupt controller (mask ${hex(devices.pic.mask, 8)}): deadlock` };
+  }
+  if (now() + wait > maxTicks) {
+    return { status: 'limit', reason: `guest time limit: the next device event would take the clock past ${maxTicks.toLocaleString('en-US')} ticks${maxTicks === 2 ** 53 ? ' (2^53, beyond which ticks are not exact)' : ''}` };
   }
   addIdle(Math.max(wait, 0));
   devices.bus.advance(now());
@@ -150,7 +155,7 @@ export class Machine implements ExecutionHooks {
 
   /** A halted CPU: stop for good with IE clear, else skip time to the next device event. */
   private idle(): void {
-    const problem = idleStep(this.cpu, this.devices, (ticks) => (this.idleTicks += ticks), () => this.now);
+    const problem = idleStep(this.cpu, this.devices, (ticks) => (this.idleTicks += ticks), () => this.now, boundsOf(this.config).ticks);
     if (problem) this.stop(problem.status, problem.reason);
   }
 

@@ -18,6 +18,7 @@ import type { MachineConfig } from '../machine/config.js';
 import type { CostModel } from '../machine/costs.js';
 import { enterTrap } from '../machine/cpu.js';
 import type { ExecutionHooks } from '../machine/execution.js';
+import { boundsOf } from '../machine/bounds.js';
 import { idleStep, MAX_SLICE } from '../machine/machine.js';
 import { Access } from '../machine/mmu.js';
 import { Processor } from '../machine/processor.js';
@@ -55,6 +56,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   private readonly log: ExitLog | undefined;
   /** Cycles of the VMM's own work (exits), beyond the host CPU's instructions and walks. */
   eventCycles = 0;
+  private readonly maxTicks: number;
 
   constructor(
     readonly config: VmmConfig,
@@ -67,6 +69,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     // guest (trap mode, or guest user code) reads this.
     this.processor.cpu.cr[CR.MID] = MACHINE_ID;
     this.virtualize = mode.start(this);
+    this.maxTicks = boundsOf(config).ticks;
     if (config.probe) this.log = new ExitLog(config.probe, mode.name, () => this.hostCycles, (vm, pc) => this.instructionAt(vm, pc));
   }
 
@@ -182,7 +185,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
         return;
       }
     }
-    const problem = idleStep(vm.vcpu, vm.devices, (ticks) => (vm.idleTicks += ticks), () => vm.ticks);
+    const problem = idleStep(vm.vcpu, vm.devices, (ticks) => (vm.idleTicks += ticks), () => vm.ticks, this.maxTicks);
     if (problem) vm.end(problem.status, problem.reason);
   }
 

@@ -221,3 +221,36 @@ describe('one vocabulary: the summary says each figure in the words of its --jso
     expect(wordsOf('walkReferences')).toBe('walk references');
   });
 });
+
+describe('guest time stays exact: a clock that would pass the bound stops the guest, in every mode alike', () => {
+  // A timer of the longest period (2^32 - 1 ticks) and a hlt in a loop: each wait skips a
+  // whole period. Under a bound of 2^40 ticks that is 256 periods; the default is 2^53.
+  const SLEEPER = `
+    start:  la r1, handler
+            mtcr tvec, r1
+            li r1, 0xfffffffe
+            out PIC_MASK, r1
+            li r1, -1
+            out TIMER_PERIOD, r1
+    .sleep: sti
+            hlt
+            jmp .sleep
+    handler: movi r1, 0                ; line 0: the timer
+            out PIC_ACK, r1
+            rfe`;
+  const bounds = { ticks: 2 ** 40 };
+  it('bare: stopped with status limit before its clock passes the bound', () => {
+    const r = bare(SLEEPER, { bounds });
+    expect(r.status).toBe('limit');
+    expect(r.reason).toBe('guest time limit: the next device event would take the clock past 1,099,511,627,776 ticks');
+    expect(r.ticks).toBeLessThanOrEqual(2 ** 40);
+    expect(r.traps['irq0']).toBe(256); // 2^40 / (2^32 - 1) periods, just over 256
+  });
+  for (const mode of VMM_MODES) {
+    it(`${mode}: the same end at the same tick`, () => {
+      const want = bare(SLEEPER, { bounds });
+      const { report } = traced(SLEEPER, mode, { bounds });
+      expect({ status: report.status, reason: report.reason, ticks: report.ticks, instructions: report.instructions }).toEqual({ status: want.status, reason: want.reason, ticks: want.ticks, instructions: want.instructions });
+    });
+  }
+});
