@@ -74,6 +74,13 @@ export class Tlb {
     this.flushes++;
   }
 
+  /** Drop every entry of one address space (tagged TLB): counted as a flush. */
+  flushTag(asid: number): void {
+    const tag = asid << 20;
+    for (let slot = 0; slot < this.size; slot++) if (this.tags[slot] !== -1 && (this.tags[slot]! & ~0xfffff) === tag) this.tags[slot] = -1;
+    this.flushes++;
+  }
+
   /** Drop the entry of one virtual page, whatever its address space. */
   invalidate(va: number): void {
     const vpn = va >>> 12;

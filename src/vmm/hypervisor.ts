@@ -18,7 +18,7 @@ import type { MachineConfig } from '../machine/config.js';
 import type { CostModel } from '../machine/costs.js';
 import { enterTrap } from '../machine/cpu.js';
 import type { ExecutionHooks } from '../machine/execution.js';
-import { boundsOf } from '../machine/bounds.js';
+import { boundsOf, type Bounds } from '../machine/bounds.js';
 import { idleStep, MAX_SLICE } from '../machine/machine.js';
 import { Access } from '../machine/mmu.js';
 import { Processor } from '../machine/processor.js';
@@ -56,7 +56,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   private readonly log: ExitLog | undefined;
   /** Cycles of the VMM's own work (exits), beyond the host CPU's instructions and walks. */
   eventCycles = 0;
-  private readonly maxTicks: number;
+  readonly bounds: Bounds;
 
   constructor(
     readonly config: VmmConfig,
@@ -68,8 +68,8 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     // The host is the same machine the guests would run on bare: cpuid run natively by a
     // guest (trap mode, or guest user code) reads this.
     this.processor.cpu.cr[CR.MID] = MACHINE_ID;
+    this.bounds = boundsOf(config);
     this.virtualize = mode.start(this);
-    this.maxTicks = boundsOf(config).ticks;
     if (config.probe) this.log = new ExitLog(config.probe, mode.name, () => this.hostCycles, (vm, pc) => this.instructionAt(vm, pc));
   }
 
@@ -157,6 +157,8 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     own.vmmInvalidations += tlb.invalidations - own.invalidations - before.invalidations;
     own.walkReferences += tlb.walkReferences - before.walks;
     this.current = undefined;
+    // An ended guest gives back what it held of the host (its shadow roots' address-space ids).
+    if (!vm.running) vm.virtualizer.memory.release();
   }
 
   /** Put a guest on the physical CPU: its address space, and after another guest, all of
@@ -185,7 +187,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
         return;
       }
     }
-    const problem = idleStep(vm.vcpu, vm.devices, (ticks) => (vm.idleTicks += ticks), () => vm.ticks, this.maxTicks);
+    const problem = idleStep(vm.vcpu, vm.devices, (ticks) => (vm.idleTicks += ticks), () => vm.ticks, this.bounds.ticks);
     if (problem) vm.end(problem.status, problem.reason);
   }
 

@@ -48,6 +48,8 @@ export interface MemoryVirtualizer {
   flushTlb(): void;
   invalidatePage(va: number): void;
   ptbrWritten(): void;
+  /** The guest has ended: give back what it holds of the host (address-space ids ...). */
+  release(): void;
 }
 
 /** What a host page fault was: a hidden fault the VMM filled, a write to a page the VMM

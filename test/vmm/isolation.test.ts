@@ -14,7 +14,8 @@ import { describe, expect, it } from 'vitest';
 import type { GuestInput } from '../../src/machine/config.js';
 import type { GuestReport } from '../../src/report/guest-report.js';
 import { MODES, modeNamed } from '../../src/vmm/modes/index.js';
-import { guestPath, ROOT, run } from '../support/guests.js';
+import { CR } from '../../src/isa/arch.js';
+import { assemble, guestPath, ROOT, run } from '../support/guests.js';
 import { expectedOutput, framesHash, guest, outcome, programs, runHv, vmState, type HvRun, type RunOptions, type VmmMode } from './helpers.js';
 
 const ATTACKS = programs().filter((g) => g.startsWith('attack/'));
@@ -266,5 +267,27 @@ describe('what the attacks show under the VMM', () => {
     expect(out.match(/: BAD_ADDRESS$/gm)).toHaveLength(8);
     expect(out).toContain('last page of memory: unchanged\ndisk sector 0: unchanged\n');
     expect(out).toContain('(O before, X after): OX\n');
+  });
+});
+
+describe('address-space ids are a bounded resource no guest can exhaust', () => {
+  it('with an untagged TLB the VMM hands out none', () => {
+    for (const mode of MODES.map((m) => m.name)) {
+      const { hv } = runHv([guest('attack/asid-wrap.s').input], mode, {});
+      expect(hv.processor.cpu.cr[CR.ASID], mode).toBe(0);
+    }
+  });
+
+  it('12 guests cycling through 9 address spaces each, with 16 ids: every one ends as alone, the secret beside them intact', () => {
+    const wrap = guest('attack/asid-wrap.s');
+    const small = assemble(guestPath('attack', 'asid-wrap.s'), { SWITCHES: 60, ROUNDS: 5 });
+    const want = run([{ name: 'w', image: small }], 'bare', { tlbTagged: true })[0]!;
+    for (const mode of MODES.map((m) => m.name)) {
+      const guests = [guest('bare/secret.s').input, ...Array.from({ length: 12 }, (_, i) => ({ ...wrap.input, name: `w${i}`, image: small }))];
+      const { reports, hv } = runHv(guests, mode, { tlbTagged: true, bounds: { asids: 16 } });
+      expect(reports[0]!.console, `${mode}: the secret`).toBe(bare('bare/secret.s', {}).console);
+      for (const r of reports.slice(1)) expect(outcome(r), `${mode}: ${r.name}`).toEqual({ ...outcome(want), console: want.console });
+      expect(hv.processor.tlb.tagged).toBe(true);
+    }
   });
 });

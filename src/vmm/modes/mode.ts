@@ -8,6 +8,7 @@
 // of each mode implements which part.
 
 import type { Processor } from '../../machine/processor.js';
+import type { Bounds } from '../../machine/bounds.js';
 import type { CostModel } from '../../machine/costs.js';
 import type { ExitReason } from '../exits.js';
 import type { Virtualizer } from '../virtualizer.js';
@@ -41,6 +42,7 @@ export interface VmmHost {
   /** The physical CPU, its memory, TLB and MMU. */
   readonly processor: Processor;
   readonly costs: CostModel;
+  readonly bounds: Bounds;
   /** The guest's instruction word at pc through its own mapping (undefined: not mapped). */
   instructionAt(vm: Vm, pc: number): number | undefined;
   /** "pc 0x... (insn, file:line)" for messages. */

@@ -13,7 +13,7 @@ export const fullMode: Mode = {
   equivalence: {},
   framesPerGuest: SHADOW_POOL_FRAMES,
   start(host) {
-    const asids = new AsidAllocator();
+    const asids = new AsidAllocator(host.bounds.asids, host.processor.tlb);
     return (vm, frames) => fullVirtualizer(vm, host, frames, asids);
   },
 };

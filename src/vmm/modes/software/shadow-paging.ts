@@ -38,7 +38,8 @@ interface ShadowRoot {
   readonly guestDir: number;
   readonly view: View;
   readonly hostDir: number;
-  readonly asid: number;
+  /** Its address-space id while it holds one (tagged TLB; 0: none yet, or reclaimed). */
+  asid: number;
   /** Per directory index: the guest page-table frame the shadow table was built from (-1 none). */
   readonly tableSource: Int32Array;
   /** Per directory index: the host frame of the shadow page table (0 none). */
@@ -116,7 +117,11 @@ export class ShadowPaging implements MemoryVirtualizer {
   private load(root: ShadowRoot, force = false): void {
     if (this.active === root && !force) return;
     this.active = root;
-    if (this.host.tlb.tagged) this.host.writeCr(CR.ASID, root.asid);
+    if (this.host.tlb.tagged) {
+      if (root.asid === 0) root.asid = this.asids.allocate(() => (root.asid = 0));
+      else this.asids.touch(root.asid);
+      this.host.writeCr(CR.ASID, root.asid);
+    }
     this.host.writeCr(CR.PTBR, (root.hostDir << 12) | PTBR_PAGING);
   }
 
@@ -267,6 +272,11 @@ export class ShadowPaging implements MemoryVirtualizer {
     return (this.protection[gfn]! & PROTECT_TABLE) !== 0;
   }
 
+  /** The guest has ended: give back its roots (and their address-space ids). */
+  release(): void {
+    this.reset();
+  }
+
   /** Memory changed behind the shadows' back (DMA into a page table): drop every shadow;
    *  the caller activates a fresh root. */
   reset(): void {
@@ -315,7 +325,7 @@ export class ShadowPaging implements MemoryVirtualizer {
       guestDir,
       view,
       hostDir: this.allocateFrame(),
-      asid: this.asids.allocate(),
+      asid: 0,
       tableSource: new Int32Array(1024).fill(-1),
       hostTable: new Int32Array(1024),
       lastUsed: 0,
@@ -342,7 +352,7 @@ export class ShadowPaging implements MemoryVirtualizer {
     for (let i = 0; i < 1024; i++) if (root.hostTable[i]) this.freeFrames.push(root.hostTable[i]!);
     this.freeFrames.push(root.hostDir);
     this.host.tlb.flush();
-    this.asids.release(root.asid);
+    if (root.asid) this.asids.release(root.asid);
   }
 
   /** A zeroed host frame from this guest's shadow pool; when the pool is dry, other roots

@@ -16,7 +16,7 @@ export const trapMode: Mode = {
   equivalence: { exactUnless: 'sensitive-unprivileged' },
   framesPerGuest: SHADOW_POOL_FRAMES,
   start(host) {
-    const asids = new AsidAllocator();
+    const asids = new AsidAllocator(host.bounds.asids, host.processor.tlb);
     return (vm, frames) => trapVirtualizer(vm, host, frames, asids);
   },
 };
