@@ -28,8 +28,8 @@ const PREFIX_COLORS = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red'] as c
 
 /** One guest's console: its lines as they are, or prefixed "name | " (names padded to line up). */
 function consoleFor(name: string, index: number, count: number, io: Io, quiet: boolean): ConsoleSink {
-  if (count === 1) return new GuestConsole(quiet ? undefined : io.out);
+  if (count === 1) return new GuestConsole(quiet ? undefined : io.out, '', io.outTerminal);
   const c = chalkFor(io.outColor);
   const prefix = c[PREFIX_COLORS[index % PREFIX_COLORS.length]!](`${name} | `);
-  return new GuestConsole(quiet ? undefined : io.out, prefix);
+  return new GuestConsole(quiet ? undefined : io.out, prefix, io.outTerminal);
 }

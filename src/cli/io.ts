@@ -11,6 +11,8 @@ export interface Io {
   /** Colour for stdout and stderr (TTY and no NO_COLOR, or FORCE_COLOR). */
   readonly outColor: boolean;
   readonly errColor: boolean;
+  /** Stdout is a terminal: guest console bytes that would steer it are shown escaped. */
+  readonly outTerminal: boolean;
   readonly cwd: string;
   /** A file's bytes; more than `limit` bytes (default FILE_LIMITS.image) is a UserError. */
   readFile(path: string, limit?: number): Uint8Array;
@@ -46,6 +48,7 @@ export function processIo(): Io {
     err,
     outColor: colorWanted(process.stdout.isTTY === true, process.env),
     errColor: colorWanted(process.stderr.isTTY === true, process.env),
+    outTerminal: process.stdout.isTTY === true,
     cwd: process.cwd(),
     readFile: readUserFile,
     openOutput(path: string): Writer {

@@ -19,13 +19,14 @@ export class MemoryWriter implements Writer {
 }
 
 /** An Io that keeps stdout and stderr in memory (files still go to disk), for tests. */
-export function memoryIo(cwd = process.cwd(), color = false): Io & { out: MemoryWriter; err: MemoryWriter } {
+export function memoryIo(cwd = process.cwd(), color = false, terminal = false): Io & { out: MemoryWriter; err: MemoryWriter } {
   const out = new MemoryWriter();
   return {
     out,
     err: new MemoryWriter(),
     outColor: color,
     errColor: color,
+    outTerminal: terminal,
     cwd,
     readFile: readUserFile,
     openOutput: (path) => (path === '-' ? out : openFileWriter(path)),

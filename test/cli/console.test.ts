@@ -1,0 +1,76 @@
+// A guest's console on a terminal cannot steer the screen: every control character but
+// newline and tab is shown escaped, so a guest can neither return the cursor over its name
+// prefix nor print lines that pass for another guest's or for vmm's. To a pipe, a file or
+// --json the bytes go as they are (docs/cli.md).
+
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GuestConsole, visible } from '../../src/cli/guest-console.js';
+import { MemoryWriter } from '../support/io.js';
+import { cleanTemp, requireBundle, ROOT, tempDir, vmm, vmmIn } from './helpers.js';
+
+afterAll(cleanTemp);
+
+const enc = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
+
+describe('visible(): a line as a terminal may show it', () => {
+  it('keeps printable text, newline and tab, and UTF-8', () => {
+    expect(visible(enc('hello\tworld\n'))).toBe('hello\tworld\n');
+    expect(visible(new Uint8Array(Buffer.from('héllo ✓ 😀\n', 'utf8')))).toBe('héllo ✓ 😀\n');
+  });
+  it('escapes C0 controls, DEL, C1 controls and bytes that are not UTF-8', () => {
+    expect(visible(enc('\r\x1b[2Kfake | line\x07\x7f\n'))).toBe('\\x0d\\x1b[2Kfake | line\\x07\\x7f\n');
+    expect(visible(enc('\xc2\x9b31m'))).toBe('\\u009b31m'); // C1 CSI, as UTF-8
+    expect(visible(enc('\x9b31m\xff\xc3'))).toBe('\\x9b31m\\xff\\xc3'); // raw bytes, not UTF-8
+  });
+});
+
+describe('the console on a terminal, and elsewhere', () => {
+  it('GuestConsole escapes only when its output is a terminal, and keeps the raw bytes for --json', () => {
+    for (const terminal of [true, false]) {
+      const out = new MemoryWriter();
+      const c = new GuestConsole(out, 'g | ', terminal);
+      for (const b of enc('a\rb\x1bc\n')) c.putByte(b);
+      c.finish();
+      expect(out.text()).toBe(terminal ? 'g | a\\x0db\\x1bc\n' : 'g | a\rb\x1bc\n');
+      expect(c.text()).toBe('a\rb\x1bc\n');
+    }
+  });
+
+  const SPOOF = [
+    '.include "../../guests/include/platform.inc"',
+    'start:  la r1, text',
+    '.next:  ldb r2, [r1]',
+    '        cmpi r2, 0',
+    '        beq .done',
+    '        out CONSOLE_DATA, r2',
+    '        addi r1, r1, 1',
+    '        jmp .next',
+    '.done:  hlt',
+    'text:   .byte 13, 27, 0x5b, 0x32, 0x4b',
+    '        .asciz "other | I am another guest\\n"',
+  ].join('\n');
+
+  it('vmm run: escaped on a terminal, raw to a pipe and in --json', async () => {
+    const src = join(tempDir(), 'spoof.s');
+    writeFileSync(src, SPOOF.replace('../../guests/include', join(ROOT, 'guests', 'include')));
+    const onTerminal = await vmmIn(['run', src, '--mode', 'bare', '-q'], { io: { outTerminal: true } });
+    expect(onTerminal.stdout).toBe('\\x0d\\x1b[2Kother | I am another guest\n');
+    const piped = await vmmIn(['run', src, '--mode', 'full', '-q']);
+    expect(piped.stdout).toBe('\r\x1b[2Kother | I am another guest\n');
+    const json = await vmmIn(['run', src, '--json'], { io: { outTerminal: true } });
+    expect(JSON.parse(json.stdout).guests[0].console).toBe('\r\x1b[2Kother | I am another guest\n');
+  });
+
+  const hasScript = process.platform === 'linux' && spawnSync('script', ['--version']).status === 0;
+  it.skipIf(!hasScript)('through the bundle on a real pseudo-terminal', () => {
+    requireBundle();
+    const src = join(tempDir(), 'spoof-tty.s');
+    writeFileSync(src, SPOOF.replace('../../guests/include', join(ROOT, 'guests', 'include')));
+    const r = spawnSync('script', ['-qec', `env NO_COLOR=1 "${process.execPath}" dist/vmm.js run ${src} -q`, '/dev/null'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stdout).toContain('\\x0d\\x1b[2Kother | I am another guest');
+    expect(vmm(['run', src, '-q']).stdout).toBe('\r\x1b[2Kother | I am another guest\n');
+  });
+});
