@@ -185,6 +185,7 @@ export function readError(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOENT' || code === 'ENOTDIR' || code === undefined) return 'no such file';
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'no such file';
+  if (code === undefined) return error instanceof Error && error.message ? error.message : 'no such file';
   return error instanceof Error ? error.message : String(error);
 }

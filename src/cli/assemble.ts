@@ -5,6 +5,7 @@ import type { Image } from '../image/model.js';
 import type { ListingRow } from '../asm/index.js';
 import { UsageProblem } from './command.js';
 import { red, UserError } from './errors.js';
+import { readSourceFile } from './files.js';
 import type { Io } from './io.js';
 
 /** The diagnostics were printed already; exit with status 2. */
@@ -31,6 +32,7 @@ export async function assembleForCli(path: string, defines: Record<string, numbe
   const result = assembleFile(path, {
     defines,
     runnable: true,
+    readFile: readSourceFile,
   });
   if (result.image && result.diagnostics.length === 0) return { image: result.image, listing: result.listing };
   for (const d of result.diagnostics) {

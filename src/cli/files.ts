@@ -1,24 +1,59 @@
 // Reading the files a user names (images, sources, disks, console input, cost models):
-// bounded, so that an endless file stops, with a plain message for every failure.
+// regular files only (a FIFO with no writer would block vmm for ever in open; standard input
+// is read only where `-` is documented), bounded so that a huge one stops, with a plain
+// message for every failure.
 
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { UserError } from './errors.js';
 
+/** A file vmm cannot read: `problem` says why, without the path. */
+export class FileProblem extends UserError {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`${path}: ${problem}`);
+  }
+}
+
 /** The most vmm reads from one file, so that an endless one (/dev/zero, a pipe) stops. */
-export const FILE_LIMITS = { image: 1 << 30, disk: 256 << 20, input: 64 << 20 } as const;
+export const FILE_LIMITS = { image: 1 << 30, disk: 256 << 20, input: 64 << 20, source: 256 << 20 } as const;
 
 export function readUserFile(path: string, limit: number = FILE_LIMITS.image): Uint8Array {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // Non-blocking: opening a FIFO that has no writer returns at once instead of waiting.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    throw new UserError(`${path}: ${fileProblem(e)}`);
+    throw new FileProblem(path, fileProblem(e));
   }
   try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new FileProblem(path, 'is a directory');
+    if (!stat.isFile()) throw new FileProblem(path, `not a regular file (${kindOf(stat)})`);
     return readAll(fd, path, limit);
   } finally {
     closeSync(fd);
   }
+}
+
+/** A source file's text for the assembler, read as readUserFile reads (its problem thrown
+ *  as a plain error, which the assembler reports at the line that named the file). */
+export function readSourceFile(path: string): string {
+  try {
+    return Buffer.from(readUserFile(path, FILE_LIMITS.source)).toString('utf8');
+  } catch (e) {
+    if (e instanceof FileProblem) throw new Error(e.problem);
+    throw e;
+  }
+}
+
+function kindOf(stat: Stats): string {
+  if (stat.isFIFO()) return 'a pipe or FIFO';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  return 'not a file';
 }
 
 /** All of standard input (a pipe, a file or a socket), for `--input -`. */

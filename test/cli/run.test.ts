@@ -348,12 +348,26 @@ describe('vmm run: console input and disks', () => {
     expectUsageError(await vmmIn(['run', TINYOS, PRIMES, '--disk', 'tinyos=']), 'error: --disk tinyos=: no file named');
   });
 
-  it.runIf(existsSync('/dev/zero'))('an endless --disk or --input (/dev/zero) is an error, not a hang', () => {
-    expectUsageError(vmm(['run', HELLO, '--disk', '/dev/zero']), 'vmm: /dev/zero: larger than 256 MiB, the most vmm reads from one file');
-    expectUsageError(vmm(['run', HELLO, '--input', '/dev/zero']), 'vmm: /dev/zero: larger than 64 MiB, the most vmm reads from one file');
+  it.runIf(existsSync('/dev/zero'))('an endless --disk or --input (/dev/zero, or standard input) is an error, not a hang', () => {
+    expectUsageError(vmm(['run', HELLO, '--disk', '/dev/zero']), 'vmm: /dev/zero: not a regular file (a character device)');
+    expectUsageError(vmm(['run', HELLO, '--input', '/dev/zero']), 'vmm: /dev/zero: not a regular file (a character device)');
     const r = spawnSync('sh', ['-c', `head -c 70000000 /dev/zero | "${process.execPath}" dist/vmm.js run ${HELLO} --input -`], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('vmm: standard input: larger than 64 MiB, the most vmm reads from one file\n');
+  });
+
+  it('a FIFO with no writer, given where a file is needed, is refused at once (it would block open for ever)', () => {
+    const fifo = join(tempDir(), 'fifo');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return;
+    const src = join(tempDir(), 'inc.s');
+    writeFileSync(src, `.include "${fifo}"\nstart: hlt\n`);
+    for (const args of [['run', fifo], ['run', HELLO, '--disk', fifo], ['run', HELLO, '--input', fifo], ['run', HELLO, '--cost-model', fifo], ['inspect', fifo], ['disasm', fifo], ['asm', fifo], ['asm', src]]) {
+      const r = spawnSync(process.execPath, ['dist/vmm.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 5000 });
+      expect(r.error, `${args.join(' ')}: no hang`).toBeUndefined();
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain(fifo);
+      expect(r.stderr, args.join(' ')).toContain('not a regular file (a pipe or FIFO)');
+    }
   });
 
   it('a guest name keeps only letters, digits, _ . and -, so every guest can be named', async () => {
