@@ -17,21 +17,36 @@ import type { GuestMemory } from '../../guest-memory.js';
 export const CALLOUT = { TRANSLATE: (CALLOUT_OPCODE << 24) | 0, EMULATE: (CALLOUT_OPCODE << 24) | 1 } as const;
 
 export class Translator {
+  /** Translation pages by guest frame, oldest first. */
   private readonly pages = new Map<number, Int32Array>();
   blocks = 0;
   instructions = 0;
   invalidations = 0;
+  /** Pages forgotten to stay within the bound. */
+  evictions = 0;
 
   constructor(
     private readonly memory: GuestMemory,
     /** Write-protect a guest frame (so that writes to translated code exit). */
     private readonly protect: (gfn: number) => void,
+    /** At most this many pages are kept (Bounds.translatedPages): the oldest is forgotten
+     *  (its frame stays write-protected; its code is translated again if it runs again). */
+    private readonly maxPages: number,
   ) {}
+
+  /** Pages of translation kept now. */
+  get pageCount(): number {
+    return this.pages.size;
+  }
 
   /** The translation page of a guest frame (write-protecting the frame on first use). */
   page(gfn: number): Int32Array {
     let page = this.pages.get(gfn);
     if (!page) {
+      if (this.pages.size >= this.maxPages) {
+        this.pages.delete(this.pages.keys().next().value!);
+        this.evictions++;
+      }
       page = new Int32Array(1024).fill(CALLOUT.TRANSLATE | 0);
       this.pages.set(gfn, page);
       this.protect(gfn);
