@@ -1,0 +1,400 @@
+// Random but valid TOY32 programs for the differential fuzzer (differential.ts). A program is
+// a prologue, a list of independent units (any of which can be dropped when a divergence is
+// reduced), run for some rounds, and an epilogue that prints the registers and a checksum of
+// the data area, so that any difference in state shows as a difference in console output.
+//
+// Kinds:
+//   plain   supervisor mode, paging off: ALU with edge values, shifts by 0 and 31 feeding
+//           compares, every branch, word and byte loads and stores (some misaligned),
+//           divisions (some by zero), calls, hot loops, self-modifying stores
+//   paging  the kernel maps windows with random PTE flags and touches them (faults included),
+//           and changes PTEs (each followed by invlpg, as the architecture requires)
+//   user    the same tables, with the units run in user mode (its traps go to the kernel)
+//   ptecode the code page is its own page table: its PTEs 1..8 are addi instructions that run
+//           (call ptes), while loads and stores through va 0x1000..0x8000 make the page walk
+//           set their A and D bits (the guest needs 272 MiB: those PTEs map frames there)
+//   raw     a stream of random words, half of them valid encodings of random instructions
+//           (privileged ones included: ports, control registers, rfe, hlt; never the three
+//           sensitive ones, which trap mode cannot follow by design), run in supervisor mode
+// Every trap goes to a handler that prints the cause and address and skips the instruction;
+// after 60 traps, or at the program's last `sys`, it prints the checksum and halts.
+
+import { encode } from '../../src/isa/encoding.js';
+import { unusedBits } from '../../src/isa/formats.js';
+import { BY_MNEMONIC, INSTRUCTIONS } from '../../src/isa/table.js';
+
+export const KINDS = ['plain', 'paging', 'user', 'ptecode', 'raw'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export interface Program {
+  readonly kind: Kind;
+  readonly seed: number;
+  readonly units: readonly string[];
+  /** Guest memory the program needs (bytes). */
+  readonly memoryBytes: number;
+  /** The whole source, with these units (all of them by default). */
+  source(units?: readonly string[]): string;
+}
+
+/** A small deterministic PRNG (xorshift32). */
+export class Random {
+  private state: number;
+  constructor(seed: number) {
+    this.state = seed >>> 0 || 0x9e3779b9;
+    for (let i = 0; i < 4; i++) this.next();
+  }
+  next(): number {
+    let x = this.state;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.state = x >>> 0;
+    return this.state;
+  }
+  /** 0 .. n-1 */
+  int(n: number): number {
+    return this.next() % n;
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)]!;
+  }
+  chance(p: number): boolean {
+    return this.next() / 2 ** 32 < p;
+  }
+}
+
+const EDGE = [0, 1, -1, 2, -2, 31, 32, 0x7fffffff, -0x80000000, 0x7ffffffe, -0x7fffffff, 0x12345678, -0x789abcdf, 0xffff, 0x10000, 255, 256];
+const RRR = ['add', 'sub', 'mul', 'div', 'divu', 'rem', 'remu', 'and', 'or', 'xor', 'shl', 'shr', 'sar'];
+const RRI = ['addi', 'muli'];
+const RRU = ['andi', 'ori', 'xori', 'shli', 'shri', 'sari'];
+const SHIFTS = ['shri', 'sari', 'shli'];
+const BRANCHES = ['beq', 'bne', 'blt', 'bge', 'bgt', 'ble', 'bltu', 'bgeu', 'bgtu', 'bleu'];
+/** Registers the units use: r10..r13, sp and lr belong to the frame of the program. */
+const REGS = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9'];
+const DATA_WORDS = 64;
+/** Windows the paging kinds map at WINDOW_BASE + i pages, to frames at WINDOW_FRAMES. */
+const WINDOWS = 8;
+const WINDOW_BASE = 0x100000;
+const WINDOW_FRAMES = 0x80000;
+
+export function generate(seed: number, kind?: Kind): Program {
+  const r = new Random(seed);
+  const k = kind ?? r.pick(KINDS);
+  const units = k === 'raw' ? Array.from({ length: 8 + r.int(56) }, () => `.word ${rawWord(r)}`) : Array.from({ length: 4 + r.int(k === 'ptecode' ? 8 : 14) }, (_, i) => unit(r, k, i));
+  const frame: Frame = {
+    kind: k,
+    rounds: 1 + r.int(24),
+    values: REGS.map(() => (r.chance(0.8) ? r.pick(EDGE) : r.next() | 0)),
+    data: Array.from({ length: DATA_WORDS }, () => (r.chance(0.3) ? r.pick(EDGE) : r.next() | 0)),
+    windows: Array.from({ length: WINDOWS }, () => r.pick(k === 'user' ? [0, 1, 5, 7, 7, 7] : [0, 1, 3, 3, 5, 7])),
+    // addi rA, rB, imm with A and B among the unit registers: frame 0x10AB0..0x10AB15
+    ptes: Array.from({ length: 8 }, () => (((0x10000 + (r.int(10) << 8) + (r.int(10) << 4) + r.int(16)) << 12) | r.pick([1, 3, 3])) | 0),
+  };
+  return { kind: k, seed, units, memoryBytes: k === 'ptecode' ? 0x11000000 : 1 << 20, source: (body = units) => program(frame, body) };
+}
+
+const RAW_SPECS = INSTRUCTIONS.filter((s) => s.class !== 'sensitive');
+
+/** A random word, or a valid encoding of a random instruction (branches stay near). */
+function rawWord(r: Random): number {
+  if (r.chance(0.4)) return r.next() | 0;
+  const spec = r.pick(RAW_SPECS);
+  let bits = r.next() & ~unusedBits(spec.format) & 0xffffff;
+  if (spec.format === 'rel') bits = (r.int(33) - 16) & 0xffffff;
+  if (spec.format === 'rc' || spec.format === 'cr') bits = (bits & 0xff0000) | r.int(9);
+  return ((spec.opcode << 24) | bits) | 0;
+}
+
+function reg(r: Random): string {
+  return r.pick(REGS);
+}
+
+function imm16(r: Random, signed: boolean): number {
+  if (r.chance(0.7)) return r.pick(signed ? [0, 1, -1, 31, 32, 0x7fff, -0x8000, 4, -4] : [0, 1, 31, 32, 0xffff, 0x8000, 4]);
+  return signed ? r.int(0x10000) - 0x8000 : r.int(0x10000);
+}
+
+/** One ALU instruction; shifts by 0 and 31 are frequent. */
+function alu(r: Random): string {
+  switch (r.int(5)) {
+    case 0:
+      return `${r.pick(RRR)} ${reg(r)}, ${reg(r)}, ${reg(r)}`;
+    case 1:
+      return `${r.pick(RRI)} ${reg(r)}, ${reg(r)}, ${imm16(r, true)}`;
+    case 2:
+      return `${r.pick(SHIFTS)} ${reg(r)}, ${reg(r)}, ${r.pick([0, 0, 31, 1, 16])}`;
+    case 3:
+      return `${r.pick(RRU)} ${reg(r)}, ${reg(r)}, ${imm16(r, false)}`;
+    default:
+      return r.chance(0.5) ? `movi ${reg(r)}, ${imm16(r, true)}` : `lui ${reg(r)}, ${imm16(r, false)}`;
+  }
+}
+
+/** Often a result just computed (a shift by 0 of a negative value, say), compared, and a
+ *  branch over one instruction; or a division by it. */
+function compareBranch(r: Random, id: string): string[] {
+  const a = reg(r);
+  const lines: string[] = [];
+  if (r.chance(0.6)) lines.push(`${r.pick(['shri', 'shri', 'sari', 'shli'])} ${a}, ${reg(r)}, ${r.pick([0, 0, 31])}`);
+  if (r.chance(0.2)) lines.push(`${r.pick(['div', 'rem', 'divu', 'remu'])} ${reg(r)}, ${a}, ${reg(r)}`);
+  lines.push(r.chance(0.5) ? `cmp ${a}, ${reg(r)}` : `cmpi ${a}, ${imm16(r, true)}`, `${r.pick(BRANCHES)} .b${id}`, alu(r), `.b${id}:`);
+  return lines;
+}
+
+function memory(r: Random): string {
+  const word = r.chance(0.6);
+  const offset = word ? 4 * r.int(DATA_WORDS) + (r.chance(0.04) ? 2 : 0) : r.int(DATA_WORDS * 4);
+  const op = r.chance(0.5) ? (word ? 'ldw' : 'ldb') : word ? 'stw' : 'stb';
+  return `${op} ${reg(r)}, [r13 + ${offset}]`;
+}
+
+function unit(r: Random, kind: Kind, n: number): string {
+  const id = String(n);
+  const lines: string[] = [];
+  switch (r.int(kind === 'plain' ? 8 : 10)) {
+    case 0:
+    case 1:
+      for (let i = 1 + r.int(4); i > 0; i--) lines.push(alu(r));
+      break;
+    case 2:
+      lines.push(...compareBranch(r, id));
+      break;
+    case 3:
+      for (let i = 1 + r.int(3); i > 0; i--) lines.push(memory(r));
+      break;
+    case 4:
+      // a hot loop: the block compiler makes it one function that loops in itself
+      lines.push(`li r11, ${1 + r.int(40)}`, `.l${id}:`);
+      for (let i = 1 + r.int(3); i > 0; i--) lines.push(r.chance(0.7) ? alu(r) : memory(r));
+      if (r.chance(0.5)) lines.push(...compareBranch(r, `${id}x`));
+      lines.push('subi r11, r11, 1', 'cmpi r11, 0', `bne .l${id}`);
+      break;
+    case 5:
+      lines.push(`call sub${r.int(4)}`);
+      break;
+    case 6: {
+      // self-modifying code: a new instruction stored over a slot that ran in earlier rounds
+      const spec = BY_MNEMONIC.get(r.pick([...RRI, ...RRU]))!;
+      const word = encode(spec, [r.int(10), r.int(10), imm16(r, spec.format === 'rri')], 0) | 0;
+      if (kind === 'user') lines.push(alu(r)); // user code pages are not writable here
+      else lines.push(`la r10, .s${id}`, `li r11, ${word}`, 'stw r11, [r10]', `.s${id}: ${alu(r)}`);
+      break;
+    }
+    case 7:
+      lines.push(r.pick(['sys', 'brk', `div ${reg(r)}, ${reg(r)}, ${reg(r)}`, `rem ${reg(r)}, ${reg(r)}, ${reg(r)}`]));
+      break;
+    default:
+      if (kind === 'ptecode') {
+        if (r.chance(0.4)) lines.push('call ptes');
+        else lines.push(`li r10, 0x${(0x1000 * (1 + r.int(8)) + 4 * r.int(1024)).toString(16)}`, r.chance(0.5) ? `ldw ${reg(r)}, [r10]` : `stw ${reg(r)}, [r10]`);
+      } else if (kind === 'paging' && r.chance(0.25)) {
+        lines.push(`li r10, ${r.int(WINDOWS)}`, `li r11, ${r.pick([0, 1, 3, 5, 7])}`, 'call setpte');
+      } else {
+        lines.push(`li r10, 0x${(WINDOW_BASE + 0x1000 * r.int(WINDOWS) + 4 * r.int(16)).toString(16)}`, r.chance(0.5) ? `ldw ${reg(r)}, [r10]` : `stw ${reg(r)}, [r10]`);
+      }
+  }
+  return lines.join('\n');
+}
+
+interface Frame {
+  kind: Kind;
+  rounds: number;
+  values: number[];
+  data: number[];
+  windows: number[];
+  ptes: number[];
+}
+
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => (l.endsWith(':') ? l : `        ${l}`))
+    .join('\n');
+
+function program(f: Frame, units: readonly string[]): string {
+  const paging = f.kind === 'paging' || f.kind === 'user';
+  const init = f.values.map((v, i) => `        li r${i}, ${v}`).join('\n');
+  const body = units.map((u, i) => `; unit ${i}\n${indent(u)}`).join('\n');
+  const enterUser = f.kind === 'user' ? '        la r1, .user\n        mtcr spc, r1\n        movi r1, 0\n        mtcr sflags, r1\n        rfe\n.user:' : '';
+  const main = `start:  la r1, handler
+        mtcr tvec, r1
+${paging ? pagingSetup(f) : ''}${f.kind === 'ptecode' ? '        la r1, dir\n        movi r2, PTE_V | PTE_W\n        stw r2, [r1]\n        ori r1, r1, PTBR_PAGING\n        mtcr ptbr, r1\n        li sp, 0x1000\n' : ''}
+        la r13, data
+${init}
+${enterUser}
+${f.kind === 'raw' ? body : `        li r12, ${f.rounds}
+.round:
+${body}
+        subi r12, r12, 1
+        cmpi r12, 0
+        bne .round`}
+        sys
+program_end:`;
+  const common = `${main}
+${epilogue()}
+${subroutines()}
+${handler()}
+${paging ? pageHelpers() : ''}
+${printing()}
+        .align 4
+traps:  .word 0
+saved_lr: .word 0
+data:
+${f.data.map((w) => `        .word ${w}`).join('\n')}`;
+  if (f.kind === 'ptecode') {
+    return `; fuzz program (ptecode)
+.include "../include/platform.inc"
+        .word PTE_V | PTE_W             ; PTE 0: va 0 -> frame 0 (this page is code, and its own page table)
+ptes:                                   ; PTEs 1..8: instructions, and the mappings of va 0x1000..0x8000
+${f.ptes.map((w) => `        .word ${w}`).join('\n')}
+        ret
+${common}
+        .org 0x10000
+dir:    .space 4096
+`;
+  }
+  return `; fuzz program (${f.kind})
+.include "../include/platform.inc"
+${common}
+${paging ? '        .align 4096\ndir:    .space 4096\ntable:  .space 4096' : ''}
+`;
+}
+
+/** The checksum: the unit registers and a hash of the data area, then halt. */
+function epilogue(): string {
+  return `finish:
+        la r1, m_regs
+        call puts
+${REGS.map((r) => `        mov r1, ${r}\n        call put_hex_sp`).join('\n')}
+        la r10, data
+        movi r11, 0
+        movi r12, ${DATA_WORDS}
+.sum:   ldw r1, [r10]
+        add r11, r11, r1
+        shli r1, r11, 3
+        xor r11, r11, r1
+        addi r10, r10, 4
+        subi r12, r12, 1
+        cmpi r12, 0
+        bne .sum
+        la r1, m_data
+        call puts
+        mov r1, r11
+        call put_hex
+        movi r1, 10
+        out CONSOLE_DATA, r1
+        cli
+        hlt`;
+}
+
+function subroutines(): string {
+  return ['addi r1, r1, 7', 'xor r2, r2, r3', 'shri r4, r4, 0', 'mul r5, r5, r6'].map((op, i) => `sub${i}:   ${op}\n        ret`).join('\n');
+}
+
+/** Prints "trap CAUSE FADDR", skips the trapping instruction (sys and brk saved the next pc
+ *  already), at most 60 times; the program's last sys, or the 61st trap, ends it. */
+function handler(): string {
+  return `handler:
+        mfcr r10, spc
+        la r11, program_end
+        cmp r10, r11
+        beq .end
+        la r11, traps
+        ldw r10, [r11]
+        addi r10, r10, 1
+        stw r10, [r11]
+        cmpi r10, 60
+        bgt .end
+        la r1, m_trap
+        call puts
+        mfcr r1, cause
+        call put_hex_sp
+        mfcr r1, faddr
+        call put_hex
+        movi r1, 10
+        out CONSOLE_DATA, r1
+        mfcr r10, cause
+        cmpi r10, 3
+        beq .back
+        cmpi r10, 4
+        beq .back
+        mfcr r10, spc
+        addi r10, r10, 4
+        mtcr spc, r10
+.back:  rfe
+.end:   jmp finish`;
+}
+
+function pagingSetup(f: Frame): string {
+  const lines = ['        la r1, table', '        li r2, 0x100000', '        call identity', '        la r1, dir', '        la r2, table', '        ori r2, r2, PTE_V | PTE_W | PTE_U', '        stw r2, [r1]'];
+  f.windows.forEach((flags, i) => lines.push(`        li r10, ${i}`, `        li r11, ${flags}`, '        call setpte'));
+  lines.push('        la r1, dir', '        ori r1, r1, PTBR_PAGING', '        mtcr ptbr, r1');
+  return lines.join('\n') + '\n';
+}
+
+/** identity r1=table r2=end: user RW entries mapping [0, end) to itself. setpte r10=window
+ *  r11=flags: the window's PTE (to its frame, with these flags), then invlpg. */
+function pageHelpers(): string {
+  return `identity:
+        movi r3, 0
+.next:  cmp r3, r2
+        bgeu .done
+        ori r3, r3, PTE_V | PTE_W | PTE_U
+        stw r3, [r1]
+        addi r1, r1, 4
+        xori r3, r3, PTE_V | PTE_W | PTE_U
+        addi r3, r3, PAGE_SIZE
+        jmp .next
+.done:  ret
+setpte: la r9, table
+        shli r8, r10, 2
+        add r9, r9, r8
+        li r8, ${(WINDOW_BASE >>> 12) * 4}
+        add r9, r9, r8
+        shli r8, r10, 12
+        li r7, ${WINDOW_FRAMES}
+        add r8, r8, r7
+        or r8, r8, r11
+        stw r8, [r9]
+        shli r8, r10, 12
+        li r7, ${WINDOW_BASE}
+        add r8, r8, r7
+        invlpg r8
+        ret`;
+}
+
+/** puts r1=string, put_hex r1 (clobber r1..r3), put_hex_sp: put_hex and a space. */
+function printing(): string {
+  return `puts:   ldb r2, [r1]
+        cmpi r2, 0
+        beq .pd
+        out CONSOLE_DATA, r2
+        addi r1, r1, 1
+        jmp puts
+.pd:    ret
+put_hex:
+        movi r3, 8
+.ph:    shri r2, r1, 28
+        addi r2, r2, 48
+        cmpi r2, 58
+        blt .pdig
+        addi r2, r2, 39
+.pdig:  out CONSOLE_DATA, r2
+        shli r1, r1, 4
+        subi r3, r3, 1
+        cmpi r3, 0
+        bne .ph
+        ret
+put_hex_sp:
+        la r2, saved_lr
+        stw lr, [r2]
+        call put_hex
+        movi r1, 32
+        out CONSOLE_DATA, r1
+        la r2, saved_lr
+        ldw lr, [r2]
+        ret
+m_regs: .asciz "regs "
+m_data: .asciz "data "
+m_trap: .asciz "trap "`;
+}

@@ -1,0 +1,75 @@
+// The differential fuzzer (scripts/fuzz/): a fast, seeded slice of it runs here (every kind,
+// every way vmm runs a program, all agreeing with the interpreted bare machine), and every
+// reproduction it ever saved in test/fuzz/found/ is replayed the same way. `npm run fuzz --
+// --count N` runs any number.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { assembleSource, formatDiagnostic } from '../../src/asm/index.js';
+import { makeCostModel } from '../../src/machine/costs.js';
+import { divergence, generate, run, ways } from '../../scripts/fuzz/differential.js';
+import { KINDS } from '../../scripts/fuzz/generate.js';
+import { MODES } from '../../src/vmm/modes/index.js';
+import { ROOT } from '../support/guests.js';
+
+const FOUND = join(ROOT, 'test', 'fuzz', 'found');
+/** Programs a kind in the fast slice. */
+const SLICE = 60;
+
+describe('the ways a program is run', () => {
+  it('are the bare machine interpreted and compiled, and every registered mode', () => {
+    const names = ways().map((w) => w.mode);
+    for (const m of MODES) expect(names).toContain(m.name);
+    expect(ways()[0]!.jit).toBe(false);
+  });
+});
+
+describe('the generated programs', () => {
+  it('assemble, run to an end and print their checksum, in every kind', () => {
+    for (const kind of KINDS) {
+      const p = generate(1, kind);
+      expect(p.kind).toBe(kind);
+      expect(p.source()).toContain(`; fuzz program (${kind})`);
+      expect(divergence(p.source(), p)).toBeUndefined();
+    }
+  });
+  it('are the same for the same seed, and differ from seed to seed', () => {
+    expect(generate(7).source()).toBe(generate(7).source());
+    expect(generate(7).source()).not.toBe(generate(8).source());
+  });
+});
+
+describe(`a seeded slice: ${SLICE} programs of each kind agree in every way`, () => {
+  for (const kind of KINDS) {
+    it(kind, () => {
+      const diverged: string[] = [];
+      for (let seed = 1; seed <= SLICE; seed++) {
+        const p = generate(seed, kind);
+        const d = divergence(p.source(), p);
+        if (d) diverged.push(`seed ${seed}: ${d.way}: ${JSON.stringify(d.got).slice(0, 200)} vs ${JSON.stringify(d.want).slice(0, 200)}`);
+      }
+      expect(diverged).toEqual([]);
+    }, 120_000);
+  }
+});
+
+describe('the saved reproductions (test/fuzz/found/) agree in every way', () => {
+  const files = readdirSync(FOUND).filter((f) => f.endsWith('.s'));
+  it('are there', () => expect(files.length).toBeGreaterThan(0));
+  for (const file of files) {
+    it(file, () => {
+      const path = join(FOUND, file);
+      const text = readFileSync(path, 'utf8');
+      const m = /^; fuzz: memory=(\d+) tlb=(\d+) tagged=(true|false) quantum=(\d+)$/m.exec(text);
+      expect(m, 'the fuzz: line').not.toBeNull();
+      const { image, diagnostics } = assembleSource(text, path);
+      expect(diagnostics.map(formatDiagnostic)).toEqual([]);
+      const machine = { memoryBytes: Number(m![1]), tlbSize: Number(m![2]), tlbTagged: m![3] === 'true', quantum: Number(m![4]), costs: makeCostModel(), maxInstructions: 1_000_000, overhead: false };
+      const [reference, ...others] = ways();
+      const want = run(image!, reference!, machine);
+      expect(want.status).toBe('halted');
+      for (const way of others) expect(run(image!, way, machine), way.name).toEqual(want);
+    });
+  }
+});
