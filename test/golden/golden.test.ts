@@ -34,6 +34,7 @@ function guestArgs(rel: string, name?: string): string[] {
   const args = [`guests/${rel}`];
   const who = name ? `${name}=` : '';
   if (spec.disk) args.push('--disk', `${who}guests/${spec.disk}`);
+  if (spec.input) args.push('--input', `${who}guests/${spec.input}`);
   for (const [k, v] of Object.entries(spec.defines ?? {})) args.push('-D', `${k}=${v}`);
   return args;
 }

@@ -68,9 +68,9 @@ export function recorder(): ExitProbe & { records: ExitRecord[] } {
 }
 
 /** The bare machine's whole final state: registers, pc, flags, counters, TLB figures, memory. */
-export function bareState(image: Image, options: RunOptions & { disk?: Uint8Array } = {}) {
+export function bareState(image: Image, options: RunOptions & { disk?: Uint8Array; input?: Uint8Array } = {}) {
   const opts = { ...OPTIONS, ...options };
-  const m = new Machine(opts, { console: { putByte() {} }, disk: options.disk });
+  const m = new Machine(opts, { console: { putByte() {} }, disk: options.disk, input: options.input });
   m.load(image);
   const end = m.run(opts.maxInstructions);
   const tlb = m.processor.tlb;

@@ -55,7 +55,7 @@ function bare(rel: string, extra: RunOptions = {}) {
   if (!b) {
     const { input, options } = guest(rel);
     const opts = { ...options, ...extra };
-    b = { report: run([input], 'bare', opts)[0]!, state: bareState(input.image, { ...opts, disk: input.disk }) };
+    b = { report: run([input], 'bare', opts)[0]!, state: bareState(input.image, { ...opts, disk: input.disk, input: input.input }) };
     bareCache.set(key, b);
   }
   return b;

@@ -25,6 +25,8 @@ export interface GuestSpec {
   includeOnly?: boolean;
   /** Disk image (relative to guests/). */
   disk?: string;
+  /** Console input (relative to guests/). */
+  input?: string;
   defines?: Record<string, number>;
   /** For guests that never end: run them to this limit (status 'limit'). */
   maxInstructions?: number;
@@ -73,7 +75,7 @@ export function guest(rel: string, name = rel.replace(/^.*\//, '').replace(/\.s$
     image = assemble(guestPath(...rel.split('/')), spec.defines ?? {});
     images.set(rel, image);
   }
-  const input: GuestInput = { name, image, disk: spec.disk ? readDisk(spec.disk) : undefined };
+  const input: GuestInput = { name, image, disk: spec.disk ? readDisk(spec.disk) : undefined, input: spec.input ? readDisk(spec.input) : undefined };
   return { input, options: spec.maxInstructions ? { maxInstructions: spec.maxInstructions } : {} };
 }
 
