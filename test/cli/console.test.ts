@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GuestConsole, visible } from '../../src/cli/guest-console.js';
+import { GuestConsole, KEPT_CONSOLE_LIMIT, visible } from '../../src/cli/guest-console.js';
 import { MemoryWriter } from '../support/io.js';
 import { cleanTemp, requireBundle, ROOT, tempDir, vmm, vmmIn } from './helpers.js';
 
@@ -37,6 +37,19 @@ describe('the console on a terminal, and elsewhere', () => {
       expect(out.text()).toBe(terminal ? 'g | a\\x0db\\x1bc\n' : 'g | a\rb\x1bc\n');
       expect(c.text()).toBe('a\rb\x1bc\n');
     }
+  });
+
+  it('keeps at most KEPT_CONSOLE_LIMIT bytes for --json (a bound: the rest still streams)', () => {
+    const out = new MemoryWriter();
+    const c = new GuestConsole(out);
+    const line = enc(`${'x'.repeat(1023)}\n`);
+    const lines = KEPT_CONSOLE_LIMIT / 1024 + 10;
+    for (let i = 0; i < lines; i++) for (const b of line) c.putByte(b);
+    c.finish();
+    expect(out.text().length).toBe(lines * 1024);
+    const kept = c.text();
+    expect(kept.length).toBeLessThanOrEqual(KEPT_CONSOLE_LIMIT + 100);
+    expect(kept.endsWith(`[vmm: console output beyond ${KEPT_CONSOLE_LIMIT} bytes not kept]`)).toBe(true);
   });
 
   const SPOOF = [
