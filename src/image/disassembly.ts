@@ -51,9 +51,13 @@ export function disassembleImage(image: Image, title = ''): string {
     }
     emitLabels(seg.address + bytes.length);
   }
+  // Labels outside every segment (between two .orgs in the source): each at its address,
+  // which emits no byte.
   const stray = image.symbols.filter((s: ImageSymbol) => s.kind === 'label' && !printed.has(s.value >>> 0));
-  if (stray.length) out.push('');
-  for (const s of stray) out.push(`.equ ${s.name}, ${hex(s.value)}    ; a label outside every segment`);
+  for (const at of [...new Set(stray.map((s) => s.value >>> 0))].sort((a, b) => a - b)) {
+    out.push('', `.org ${hex(at)}    ; no code or data here`);
+    emitLabels(at);
+  }
   out.push('', `.entry ${symbolize(image.entry) ?? hex(image.entry)}`);
   return out.join('\n') + '\n';
 }
