@@ -1,11 +1,12 @@
-// Every guest with a .expected file prints exactly that when run alone on the bare machine.
-// X.expected is the output of `vmm run X.s --mode bare` with no disk, except where DISKS
-// names one; X.nodisk.expected is X.s without a disk.
+// Every guest with a .expected file prints exactly that when run alone on the bare machine,
+// with what the guest table (test/vmm/helpers.ts) gives it (disk, console input, defines);
+// X.nodisk.expected is X.s without its disk.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assemble, guestPath, readDisk, runOne } from '../support/guests.js';
+import { guestPath, run } from '../support/guests.js';
+import { guest } from '../vmm/helpers.js';
 
 function expectedFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -13,18 +14,14 @@ function expectedFiles(dir: string): string[] {
   );
 }
 
-/** Guests whose expected output was made with a disk. */
-const DISKS: Record<string, string> = { 'kernel/tinyos.expected': 'kernel/disk.txt', 'attack/dma-beyond.expected': 'kernel/disk.txt' };
-
 describe('guests print what their .expected files say', () => {
   for (const file of expectedFiles(guestPath())) {
     const base = file.replace(/\.expected$/, '');
     const noDisk = base.endsWith('.nodisk');
-    const source = (noDisk ? base.replace(/\.nodisk$/, '') : base) + '.s';
-    const name = file.slice(guestPath().length + 1);
-    it(name, () => {
-      const disk = DISKS[name] ? readDisk(DISKS[name]) : undefined;
-      const report = runOne(assemble(source), 'bare', { disk, maxInstructions: 5_000_000 });
+    const rel = `${(noDisk ? base.replace(/\.nodisk$/, '') : base).slice(guestPath().length + 1)}.s`;
+    it(file.slice(guestPath().length + 1), () => {
+      const { input, options } = guest(rel);
+      const report = run([noDisk ? { ...input, disk: undefined } : input], 'bare', { maxInstructions: 5_000_000, ...options })[0]!;
       expect(report.console).toBe(readFileSync(file, 'utf8'));
     });
   }
