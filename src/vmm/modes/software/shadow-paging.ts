@@ -176,18 +176,22 @@ export class ShadowPaging implements MemoryVirtualizer {
   // hold (dropped tables, invalidated entries, refills) each time their length doubles, so
   // their memory stays proportional to the live shadow entries, however long a guest runs.
 
+  // A host PTE address can stand in a list twice with two virtual addresses: its shadow table
+  // was dropped and its frame reused for another directory index. Only the newest pair names
+  // the page the entry maps now (the one whose TLB entry protect() must invalidate).
   private compactReverse(gfn: number, list: number[]): void {
     const frameBits = this.guest.frames[gfn]! << 12;
     const seen = new Set<number>();
-    let kept = 0;
-    for (let i = 0; i < list.length; i += 2) {
+    const kept: number[] = [];
+    for (let i = list.length - 2; i >= 0; i -= 2) {
       const address = list[i]!;
       if (seen.has(address) || (this.host.memory.read32(address) & ~4095) !== frameBits) continue;
       seen.add(address);
-      list[kept++] = address;
-      list[kept++] = list[i + 1]!;
+      kept.push(list[i + 1]!, address);
     }
-    list.length = kept;
+    kept.reverse();
+    list.length = 0;
+    for (const x of kept) list.push(x);
   }
 
   private addTableUser(tableGfn: number, root: ShadowRoot, dirIndex: number): void {
