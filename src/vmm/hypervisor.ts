@@ -48,6 +48,8 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   private lastRun: Vm | undefined;
   /** Host instruction count at which the running slice ends, and when it was last synced. */
   private sliceLimit = 0;
+  /** The running guest's tick at which its next virtual device event is due. */
+  private deviceDeadline = 0;
   private mark = 0;
   /** The page the CPU fetches from: virtual page number and word index of its host frame. */
   private fetchVpn = -1;
@@ -137,6 +139,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
       vm.virtualizer.enter();
       const cpu = this.processor.cpu;
       this.sliceLimit = cpu.instructions + budget;
+      this.deviceDeadline = vm.ticks + untilDevice;
       this.mark = cpu.instructions;
       this.processor.run(this.sliceLimit, probe);
       this.leave(vm, cpu.pc);
@@ -268,20 +271,22 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
 
   /** After an exit: back into the guest, unless the scheduler must look first. */
   private resume(vm: Vm): boolean {
-    // After a port access, as bare hardware does after any instruction that leaves its loop:
-    // devices catch up (a level-triggered line is raised again) before the next interrupt
-    // check. (Other such instructions need not: mid-slice, no device is due yet, and only a
-    // port access can change what a device would raise.)
+    // As bare hardware does after any instruction that leaves its loop, devices catch up
+    // before the next interrupt check: after a port access (a level-triggered line is raised
+    // again), and when the emulated instruction retired at the tick a device is due (it
+    // raises its line now, and a lower line than one already pending is taken first). Other
+    // exits need not: mid-slice no device is due, and only a port access changes them.
     const devicesMoved = vm.devicesDue;
-    if (devicesMoved) {
+    if (devicesMoved || vm.ticks >= this.deviceDeadline) {
       vm.devicesDue = false;
       vm.devices.bus.advance(vm.ticks);
+      this.deviceDeadline = vm.ticks + vm.devices.bus.nextEvent(vm.ticks);
     }
     if (vm.running && !vm.vcpu.halted) this.deliverInterrupt(vm);
     vm.virtualizer.enter();
     if (!vm.running || vm.vcpu.halted) return true;
     // A device the guest just programmed may now be due before the slice ends.
-    return devicesMoved && this.processor.cpu.instructions + vm.devices.bus.nextEvent(vm.ticks) < this.sliceLimit;
+    return devicesMoved && this.processor.cpu.instructions + (this.deviceDeadline - vm.ticks) < this.sliceLimit;
   }
 
   /** Run one guest instruction on the virtual CPU (the emulate of trap-and-emulate). The
