@@ -461,37 +461,6 @@ reset_hs:
         bne     .clear
         ret
 
-; show_hex / show_dec: "  <r1>: <r9>\n". Clobber r1..r5.
-show_hex:
-        push    lr
-        call    show_label
-        mov     r1, r9
-        call    put_hex
-        call    newline
-        pop     lr
-        ret
-
-show_dec:
-        push    lr
-        call    show_label
-        mov     r1, r9
-        call    put_dec
-        call    newline
-        pop     lr
-        ret
-
-show_label:
-        push    lr
-        push    r1
-        la      r1, msg_indent
-        call    puts
-        pop     r1
-        call    puts
-        la      r1, msg_colon
-        call    puts
-        pop     lr
-        ret
-
 ; handler: the console, timer and disk interrupts. Uses r10..r13 only.
 handler:
         mfcr    r10, cause

@@ -8,6 +8,8 @@
 ;   put_dec r1         write r1 as an unsigned decimal number         clobbers r1..r5
 ;   put_cause r1       write the name of trap cause r1                clobbers r1..r5
 ;   newline            write "\n"                                     clobbers r1..r3
+;   show_hex r1=label r9=value    "  <label>: 0x<value>\n"             clobbers r1..r5
+;   show_dec r1=label r9=value    "  <label>: <value in decimal>\n"    clobbers r1..r5
 ;   try_read r1=va     r1 = word at va, r2 = trap cause (0: none), r3 = fault address
 ;   try_write r1=va r2=value   r2 = trap cause (0: none), r3 = fault address
 ;   try_exec r1=va     jump to va (expected to fault): r2 = cause, r3 = fault address
@@ -41,6 +43,37 @@ puts:
 newline:
         movi    r1, '\n'
         out     CONSOLE_DATA, r1
+        ret
+
+; show_hex / show_dec: "  <r1>: <r9>\n". Clobber r1..r5.
+show_hex:
+        push    lr
+        call    show_label
+        mov     r1, r9
+        call    put_hex
+        call    newline
+        pop     lr
+        ret
+
+show_dec:
+        push    lr
+        call    show_label
+        mov     r1, r9
+        call    put_dec
+        call    newline
+        pop     lr
+        ret
+
+show_label:
+        push    lr
+        push    r1
+        la      r1, msg_indent
+        call    puts
+        pop     r1
+        call    puts
+        la      r1, msg_colon
+        call    puts
+        pop     lr
         ret
 
 put_hex:

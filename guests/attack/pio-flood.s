@@ -345,37 +345,6 @@ report_sums:
         pop     lr
         ret
 
-; show_hex / show_dec: "  <r1>: <r9>\n". Clobber r1..r5.
-show_hex:
-        push    lr
-        call    show_label
-        mov     r1, r9
-        call    put_hex
-        call    newline
-        pop     lr
-        ret
-
-show_dec:
-        push    lr
-        call    show_label
-        mov     r1, r9
-        call    put_dec
-        call    newline
-        pop     lr
-        ret
-
-show_label:
-        push    lr
-        push    r1
-        la      r1, msg_indent
-        call    puts
-        pop     r1
-        call    puts
-        la      r1, msg_colon
-        call    puts
-        pop     lr
-        ret
-
 ; unexpected: no trap may happen at all (interrupts stay off).
 unexpected:
         la      r1, msg_unexpected

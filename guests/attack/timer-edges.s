@@ -475,37 +475,6 @@ dump:
         pop     lr
         ret
 
-; show_hex / show_dec: "  <r1>: <r9>\n". Clobber r1..r5.
-show_hex:
-        push    lr
-        call    show_label
-        mov     r1, r9
-        call    put_hex
-        call    newline
-        pop     lr
-        ret
-
-show_dec:
-        push    lr
-        call    show_label
-        mov     r1, r9
-        call    put_dec
-        call    newline
-        pop     lr
-        ret
-
-show_label:
-        push    lr
-        push    r1
-        la      r1, msg_indent
-        call    puts
-        pop     r1
-        call    puts
-        la      r1, msg_colon
-        call    puts
-        pop     lr
-        ret
-
 ; handler: the timer's interrupt (anything else is unexpected). Uses r10..r13 only. It
 ; stops the timer (at H_STOP) BEFORE acknowledging, so that a period ending while it runs
 ; is acknowledged too.

@@ -64,7 +64,7 @@ d\@:
 ; print "  <text>: <r2 in decimal>"
 .macro SHOWD text
         STR     \text
-        call    show_dec
+        call    show_decimal
 .endm
 
 ; r1 = next pseudo-random number (LCG in rng_state). Clobbers r2.
@@ -549,11 +549,11 @@ count_ad:
         blt     .entry
         ret
 
-; show_value: r1 = label, r2 = value; "  <label>: 0x........". show_dec: the same in decimal.
+; show_value: r1 = label, r2 = value; "  <label>: 0x........". show_decimal: the same in decimal.
 show_value:
         la      r3, put_hex
         jmp     show
-show_dec:
+show_decimal:
         la      r3, put_dec
 show:
         push    lr
