@@ -1,11 +1,15 @@
 // The VMM's own memory is bounded whatever a guest does (docs/cli.md, "Bounds"): here the
-// binary translations of full mode. (Address-space ids: isolation.test.ts; guest time:
-// fidelity.test.ts; compiled code: test/machine/code-cache.test.ts.)
+// binary translations of full mode, shadow page tables, console output kept for --json and
+// descriptions of traced instructions. (Address-space ids: asids.test.ts and
+// isolation.test.ts; guest time: fidelity.test.ts; compiled code: test/machine/code-cache.test.ts;
+// shadow bookkeeping: isolation.test.ts, shadow-churn; host memory and files: test/cli/run.test.ts.)
 
 import { describe, expect, it } from 'vitest';
 import type { SoftwareVirtualizer } from '../../src/vmm/modes/software/virtualizer.js';
-import { assembleText, run } from '../support/guests.js';
-import { runHv } from './helpers.js';
+import { GuestConsole, KEPT_CONSOLE_LIMIT } from '../../src/cli/guest-console.js';
+import type { Writer } from '../../src/trace/writer.js';
+import { assembleText, bareState, recorder, run } from '../support/guests.js';
+import { runHv, vmState } from './helpers.js';
 
 /** Kernel code spread over `pages` pages, each calling the next, 30 rounds. */
 function spread(pages: number): string {
@@ -27,5 +31,149 @@ describe('binary translations are bounded', () => {
     const translator = ((vms[0]!.virtualizer as SoftwareVirtualizer).extension as unknown as { translator: { pageCount: number; evictions: number } }).translator;
     expect(translator.pageCount).toBeLessThanOrEqual(2);
     expect(translator.evictions).toBeGreaterThan(100);
+  });
+});
+
+// Paging kernels for the shadow page-table bounds: `table` maps the low 128 KiB one to one.
+const MAP_LOW = `
+    map:    movi r3, 0
+            li r2, 0x20000
+    .next:  cmp r3, r2
+            bgeu .done
+            ori r3, r3, PTE_V | PTE_W
+            stw r3, [r1]
+            addi r1, r1, 4
+            xori r3, r3, PTE_V | PTE_W
+            addi r3, r3, PAGE_SIZE
+            jmp .next
+    .done:  ret`;
+
+/** 12 page directories, each mapping the low memory through \`table\`; 40 rounds switch
+ *  ptbr through all of them and load through each. */
+const MANY_ROOTS = `.include "../include/platform.inc"
+    start:  la r1, table
+            call map
+            la r2, table
+            ori r2, r2, PTE_V | PTE_W
+            la r1, dirs
+            li r5, 12
+    .mk:    stw r2, [r1]
+            addi r1, r1, PAGE_SIZE
+            subi r5, r5, 1
+            cmpi r5, 0
+            bne .mk
+            li r6, 40
+    .round: la r1, dirs
+            li r5, 12
+    .sw:    ori r3, r1, PTBR_PAGING
+            mtcr ptbr, r3
+            ldw r4, [r1]
+            add r0, r0, r4
+            addi r1, r1, PAGE_SIZE
+            subi r5, r5, 1
+            cmpi r5, 0
+            bne .sw
+            subi r6, r6, 1
+            cmpi r6, 0
+            bne .round
+            hlt
+${MAP_LOW}
+            .align 4096
+    table:  .space 4096
+    dirs:   .space 12 * 4096`;
+
+/** One directory whose 120 entries all point to \`table\`: every 4 MiB region shows the low
+ *  memory, and loads through 120 regions need 120 shadow tables, more than the pool. */
+const MANY_TABLES = `.include "../include/platform.inc"
+    start:  la r1, table
+            call map
+            la r2, table
+            ori r2, r2, PTE_V | PTE_W
+            la r1, dir
+            li r5, 120
+    .mk:    stw r2, [r1]
+            addi r1, r1, 4
+            subi r5, r5, 1
+            cmpi r5, 0
+            bne .mk
+            la r1, dir
+            ori r1, r1, PTBR_PAGING
+            mtcr ptbr, r1
+            li r6, 3
+    .round: la r1, value
+            li r5, 120
+    .touch: ldw r4, [r1]
+            add r0, r0, r4
+            li r7, 0x400000
+            add r1, r1, r7
+            subi r5, r5, 1
+            cmpi r5, 0
+            bne .touch
+            subi r6, r6, 1
+            cmpi r6, 0
+            bne .round
+            hlt
+${MAP_LOW}
+    value:  .word 7
+            .align 4096
+    table:  .space 4096
+    dir:    .space 4096`;
+
+interface ShadowInternals {
+  roots: Map<string, unknown>;
+  stats: { rootsBuilt: number; zapped: number };
+}
+
+describe('shadow page tables are bounded (trap and full)', () => {
+  for (const mode of ['trap', 'full'] as const) {
+    it(`${mode}: 12 address spaces in turn keep at most 8 shadow roots; the results as on bare`, () => {
+      const image = assembleText(MANY_ROOTS);
+      const { end, cycles, tlb, blocks, ...want } = bareState(image);
+      const { vms, reports } = runHv([{ name: 'g', image }], mode, {});
+      expect(reports[0]!.status).toBe(end.status);
+      expect(vmState(vms[0]!)).toEqual(want);
+      const shadow = (vms[0]!.virtualizer as SoftwareVirtualizer).memory as unknown as ShadowInternals;
+      expect(shadow.roots.size).toBeLessThanOrEqual(8);
+      expect(shadow.stats.rootsBuilt).toBeGreaterThan(12 * 30); // given up and built again
+    });
+
+    it(`${mode}: 120 page tables in one address space through a pool of 96 frames; the results as on bare`, () => {
+      const image = assembleText(MANY_TABLES);
+      const { end, cycles, tlb, blocks, ...want } = bareState(image);
+      const { vms, reports } = runHv([{ name: 'g', image }], mode, {});
+      expect(reports[0]!.status).toBe(end.status);
+      expect(vmState(vms[0]!)).toEqual(want);
+      expect(want.regs[0]).toBe(3 * 120 * 7);
+      const shadow = (vms[0]!.virtualizer as SoftwareVirtualizer).memory as unknown as ShadowInternals;
+      expect(shadow.stats.zapped).toBeGreaterThan(0); // the active root's tables were given up
+    });
+  }
+});
+
+describe('console output kept for --json is bounded', () => {
+  it('past 4 MiB the kept text stops with a line saying so; every byte still streams', () => {
+    let streamed = 0;
+    const console = new GuestConsole({ write: (b: string | Uint8Array) => void (streamed += b.length) } as Writer);
+    const line = new TextEncoder().encode(`${'x'.repeat(1023)}\n`);
+    for (let i = 0; i < 5 * 1024; i++) for (const b of line) console.putByte(b);
+    console.finish();
+    expect(streamed).toBe(5 * 1024 * 1024);
+    const text = console.text();
+    expect(text.length).toBeLessThanOrEqual(KEPT_CONSOLE_LIMIT + 100);
+    expect(text.endsWith(`\n[vmm: console output beyond ${KEPT_CONSOLE_LIMIT} bytes not kept]`)).toBe(true);
+    expect(text.startsWith(`${'x'.repeat(1023)}\n`)).toBe(true);
+  });
+});
+
+describe('descriptions of traced instructions are bounded', () => {
+  it('a trace over 5,000 distinct exit pcs keeps at most 4,096 descriptions, and describes each exit right', () => {
+    const body = Array.from({ length: 5000 }, () => '        mfcr r1, ptbr').join('\n');
+    const image = assembleText(`start:\n${body}\n        hlt`);
+    const probe = recorder();
+    const { vms } = runHv([{ name: 'g', image }], 'trap', {}, probe);
+    expect(vms[0]!.describedPcs.size).toBeLessThanOrEqual(4096);
+    const reads = probe.records.filter((r) => r.reason === 'cr-access');
+    expect(reads.length).toBe(5000);
+    reads.forEach((r, i) => expect([r.pc, r.insn, r.source?.split(':').pop()]).toEqual([4 * i, 'mfcr r1, ptbr', String(i + 2)]));
   });
 });
