@@ -14,6 +14,7 @@
 import { CAUSE, CONDITION_MASK, FLAG, causeName, trappingPc } from '../../../isa/arch.js';
 import { INSTRUCTIONS } from '../../../isa/table.js';
 import type { Access } from '../../../machine/mmu.js';
+import type { CpuState } from '../../../machine/cpu.js';
 import { REASON, type ExitAnswer, type ReasonRow, type VcpuExit } from '../../exits.js';
 import type { Vm } from '../../vm.js';
 import { Fault, type Virtualizer } from '../../virtualizer.js';
@@ -47,6 +48,9 @@ export class SoftwareVirtualizer implements Virtualizer {
   readonly probesSensitive: boolean;
   readonly memory: ShadowPaging;
   readonly extension: SoftwareExtension;
+  /** The physical CPU and the guest's virtual one, between which enter and leave copy. */
+  private readonly cpu: CpuState;
+  private readonly vcpu: CpuState;
 
   constructor(
     readonly vm: Vm,
@@ -57,6 +61,8 @@ export class SoftwareVirtualizer implements Virtualizer {
     /** The mode's part, made once the shared machinery (its shadow paging) exists. */
     extend: (self: SoftwareVirtualizer) => SoftwareExtension,
   ) {
+    this.cpu = host.processor.cpu;
+    this.vcpu = vm.vcpu;
     this.memory = new ShadowPaging(host.processor, vm.memory, vm.vcpu, vm.guestMmu, shadowPool, asids);
     this.extension = extend(this);
     this.probesSensitive = this.extension.probesSensitive;
@@ -67,8 +73,8 @@ export class SoftwareVirtualizer implements Virtualizer {
    *  deprivileged kernel's getf sees that, as pushf did on x86); guest user code sees its
    *  own virtual IE. */
   enter(): void {
-    const cpu = this.host.processor.cpu;
-    const vcpu = this.vm.vcpu;
+    const cpu = this.cpu;
+    const vcpu = this.vcpu;
     const v = vcpu.flags;
     cpu.pc = vcpu.pc;
     cpu.flags = (v & CONDITION_MASK) | (v & FLAG.S ? FLAG.IE : v & FLAG.IE);
@@ -79,8 +85,8 @@ export class SoftwareVirtualizer implements Virtualizer {
   /** Copy the physical CPU's state of the guest into its vCPU (the virtual mode and IE stay
    *  the VMM's: the physical ones are the compressed ring's). */
   leave(pc: number): void {
-    const cpu = this.host.processor.cpu;
-    const vcpu = this.vm.vcpu;
+    const cpu = this.cpu;
+    const vcpu = this.vcpu;
     vcpu.pc = pc;
     vcpu.flags = (cpu.flags & CONDITION_MASK) | (vcpu.flags & (FLAG.IE | FLAG.S));
     vcpu.regs.set(cpu.regs);
