@@ -47,7 +47,7 @@ export const MAX_SLICE = 1 << 20;
  *  is masked: a halted CPU cannot unmask it), or when the clock would pass `maxTicks`
  *  (bounds.ts: beyond 2^53 it would not be exact); else move time to the next device event. */
 export function idleStep(cpu: { flags: number }, devices: Devices, addIdle: (ticks: number) => void, now: () => number, maxTicks: number): { status: RunStatus; reason: string } | undefined {
-  if (!(cpu.flags & FLAG.IE)) return { status: 'halted', reason: 'hlt with interrupts disabled' };
+  if (!(cpu.flags & FLAG.IE)) return { status: 'halted', reason: 'finished normally (hlt with interrupts off)' };
   let wait = Infinity;
   let lines = 0;
   for (const { device } of devices.bus.devices) {

@@ -6,7 +6,7 @@ import type { ConsoleBackend } from '../machine/devices/console.js';
 import type { Machine, Termination } from '../machine/machine.js';
 import type { TlbFigures } from '../machine/tlb.js';
 import { EXIT_REASONS, REASON } from '../vmm/exits.js';
-import type { Vm, VmStatus } from '../vmm/vm.js';
+import type { Divergence, Vm, VmStatus } from '../vmm/vm.js';
 
 export type GuestStatus = VmStatus;
 
@@ -32,8 +32,13 @@ export interface GuestReport {
   /** Things the VMM did or missed that are not exits (interrupt injections, silent
    *  sensitive instructions). */
   notes?: Record<string, number>;
-  /** Cycles against the same guest in bare mode (1.00 = no overhead), when measured. */
+  /** Silent divergences from bare hardware (sensitive instructions that ran deprivileged
+   *  unseen, in trap mode): how many, and the first. Absent when there were none. */
+  divergences?: { count: number; first: Divergence };
+  /** Cycles against the same guest in bare mode (1.00 = no overhead), to two decimals,
+   *  when measured; else overheadMissing says why not. */
   overhead?: number;
+  overheadMissing?: string;
 }
 
 export interface RunReport {
@@ -70,8 +75,10 @@ export function vmReport(vm: Vm, console: ConsoleSink): GuestReport {
   console.finish();
   const exits: Record<string, number> = {};
   const notes: Record<string, number> = {};
+  let diverged = 0;
   EXIT_REASONS.forEach((r, k) => {
     if (vm.exits[k]) (REASON[r.name].note ? notes : exits)[r.name] = vm.exits[k]!;
+    if (REASON[r.name].diverges) diverged += vm.exits[k]!;
   });
   return {
     name: vm.name,
@@ -86,5 +93,6 @@ export function vmReport(vm: Vm, console: ConsoleSink): GuestReport {
     traps: trapCounts(vm.traps),
     exits,
     notes,
+    ...(diverged && vm.firstDivergence ? { divergences: { count: diverged, first: vm.firstDivergence } } : {}),
   };
 }

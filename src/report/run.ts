@@ -34,24 +34,29 @@ export function runGuests(guests: readonly GuestInput[], mode: string, config: R
   const vmmMode = modeNamed(mode);
   if (!vmmMode) {
     if (guests.length !== 1) throw new RangeError(`${mode} runs exactly one guest, got ${guests.length}`);
-    return [runBare(guests[0]!, config, consoles[0]!)];
+    return [{ ...runBare(guests[0]!, config, consoles[0]!), overheadMissing: 'bare hardware is the reference' }];
   }
   const hv = bootVmm(guests, { ...config, probe }, vmmMode, consoles);
   hv.run();
   return hv.vms.map((vm, i) => {
     const report = vmReport(vm, consoles[i]!);
-    const ratio = config.overhead ? overhead(report, guests[i]!, config) : undefined;
-    if (ratio !== undefined) report.overhead = ratio;
+    const ratio = config.overhead ? overhead(report, guests[i]!, config) : 'not measured (--no-overhead)';
+    if (typeof ratio === 'number') report.overhead = Math.round(ratio * 100) / 100;
+    else report.overheadMissing = ratio;
     return report;
   });
 }
 
 /** A guest's cycles against the same guest run alone on bare hardware, when both ran the
- *  same work to a normal halt (else undefined). */
-export function overhead(report: GuestReport, guest: GuestInput, config: RunConfig): number | undefined {
-  if (report.status !== 'halted') return undefined;
+ *  same work to a normal halt; else why there is no such figure (docs/cli.md). */
+export function overhead(report: GuestReport, guest: GuestInput, config: RunConfig): number | string {
+  if (report.status !== 'halted') return `the guest did not halt normally (${report.status})`;
   const bare = runBare(guest, config, silentConsole());
-  return bare.status === 'halted' && bare.instructions === report.instructions && bare.cycles > 0 ? report.cycles / bare.cycles : undefined;
+  if (bare.status !== 'halted') return `on bare hardware the guest ended ${bare.status}`;
+  if (bare.instructions !== report.instructions) {
+    return `not the same work as on bare hardware (${bare.instructions.toLocaleString('en-US')} instructions there)`;
+  }
+  return bare.cycles > 0 ? report.cycles / bare.cycles : 'no cycles on bare hardware';
 }
 
 function silentConsole(): ConsoleSink {

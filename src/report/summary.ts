@@ -3,7 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import { hex } from '../isa/disasm.js';
 import type { TlbFigures } from '../machine/tlb.js';
-import type { RunReport } from './guest-report.js';
+import type { GuestReport, RunReport } from './guest-report.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -29,13 +29,27 @@ export function countList(counts: Record<string, number>): string {
   return rows.length ? rows.map(([k, v]) => `${k} ${n(v)}`).join('  ') : 'none';
 }
 
+/** The warning a run with silent divergences gets, just under its status line: a run that
+ *  halted may still have gone wrong, unseen (docs/vmm.md, "--mode trap"). */
+function divergenceWarning(d: NonNullable<GuestReport['divergences']>, c: ChalkInstance): string[] {
+  const many = d.count === 1 ? 'a sensitive instruction' : `${n(d.count)} sensitive instructions`;
+  return [
+    c.yellow(`  WARNING      ${many} ran deprivileged without an exit: the guest silently diverged`),
+    c.yellow(`               from bare hardware, and its output and figures may be wrong. The first:`),
+    c.yellow(`               ${d.first.where}: ${d.first.detail}`),
+    c.yellow(`               (--strict makes them trap; --mode full translates them)`),
+  ];
+}
+
 export function formatSummary(report: RunReport, c: ChalkInstance): string {
   const out: string[] = [];
   for (const g of report.guests) {
-    const statusColor = g.status === 'halted' ? c.green : c.red;
+    const statusColor = g.status !== 'halted' ? c.red : g.divergences ? c.yellow : c.green;
     const where = g.reason.includes('pc 0x') ? '' : ` at pc ${hex(g.pc, 8)}`;
     out.push(`${c.bold(g.name)} (${report.mode}): ${statusColor(g.status)}: ${g.reason}${where}`);
-    out.push(`  instructions ${n(g.instructions).padStart(14)}    cycles ${n(g.cycles).padStart(16)}${g.overhead !== undefined ? `    overhead ${g.overhead.toFixed(2)}x bare` : ''}`);
+    if (g.divergences) out.push(...divergenceWarning(g.divergences, c));
+    const overhead = g.overhead !== undefined ? `overhead ${g.overhead.toFixed(2)}x bare` : `overhead n/a: ${g.overheadMissing ?? 'not measured'}`;
+    out.push(`  instructions ${n(g.instructions).padStart(14)}    cycles ${n(g.cycles).padStart(16)}    ${overhead}`);
     const t = g.tlb;
     out.push(`  tlb          ${figures(t, TLB_LINE)}`);
     if (t.vmmFlushes !== undefined) out.push(`  vmm tlb      ${figures(t, VMM_TLB_LINE, 'vmm')}`);

@@ -15,7 +15,7 @@ export const EXIT_REASONS = [
   { name: 'bt-translate', code: 67, summary: 'binary translation: a basic block of guest-kernel code was scanned and translated before running' },
   { name: 'bt-callout', code: 68, summary: 'binary translation: translated code called into the VMM in place of a sensitive or privileged instruction' },
   { name: 'code-write', code: 69, summary: 'a write to a write-protected page of translated guest code: the VMM emulated it and forgot the translation of the word written' },
-  { name: 'sensitive-unprivileged', code: 70, note: true, summary: 'NOT an exit (a note): a sensitive instruction ran deprivileged without trapping, so the VMM never saw it' },
+  { name: 'sensitive-unprivileged', code: 70, note: true, diverges: true, summary: 'NOT an exit (a note): a sensitive instruction ran deprivileged without trapping, so the VMM never saw it' },
   { name: 'interrupt-injection', code: 71, note: true, summary: 'NOT an exit (a note): on the way back into the guest, the VMM delivered a virtual interrupt to the guest kernel' },
   { name: 'guest-switch', code: 72, note: true, summary: 'NOT an exit (a note): the physical CPU passed to this guest from another one (its registers, address space and TLB state loaded)' },
 ] as const;
@@ -28,12 +28,15 @@ export interface ReasonRow {
   readonly code: number;
   /** Not an exit: something the VMM did or missed, recorded as a note. */
   readonly note: boolean;
+  /** A silent divergence: the guest saw something bare hardware would not have shown it,
+   *  so its results may differ from bare (the summary warns of it). */
+  readonly diverges: boolean;
   readonly index: number;
 }
 
 /** The rows by name: handlers answer with `REASON['hidden-page-fault']` and the like. */
 export const REASON: Readonly<Record<ExitReason, ReasonRow>> = Object.fromEntries(
-  EXIT_REASONS.map((r, index) => [r.name, { name: r.name, code: r.code, note: 'note' in r, index }]),
+  EXIT_REASONS.map((r, index) => [r.name, { name: r.name, code: r.code, note: 'note' in r, diverges: 'diverges' in r, index }]),
 ) as Record<ExitReason, ReasonRow>;
 
 export type ExitAction = 'emulated' | 'reflected' | 'injected' | 'filled' | 'callout' | 'translated' | 'invalidated' | 'killed' | 'halted' | 'resumed' | 'switched' | 'none';

@@ -263,6 +263,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     if (!a.recorded) return;
     vm.exits[a.reason.index]!++;
     this.eventCycles += a.cost;
+    if (a.reason.diverges && !vm.firstDivergence) vm.firstDivergence = { pc: a.pc, where: this.where(vm, a.pc), detail: a.q.detail ?? '' };
     if (this.log) {
       this.log.record(vm, a);
       a.clearQualification();

@@ -20,6 +20,14 @@ import { EXIT_REASONS, ExitAnswer, exitValues } from './exits.js';
 import type { GuestMemory } from './guest-memory.js';
 import type { Virtualizer } from './virtualizer.js';
 
+/** A silent divergence from bare hardware: where ("pc 0x... (insn, file:line)"), and what
+ *  the guest saw there that bare hardware would not have shown it. */
+export interface Divergence {
+  pc: number;
+  where: string;
+  detail: string;
+}
+
 /** How a guest ended: as on bare hardware, or stopped by the VMM (`killed`). */
 export type VmStatus = RunStatus | 'killed';
 
@@ -55,6 +63,8 @@ export class Vm implements VirtualPlatform {
   readonly describedPcs = new Map<number, { word: number | undefined; insn: string; source: string | undefined }>();
   reason = '';
   endPc = 0;
+  /** The first silent divergence recorded (a note whose reason `diverges`), for the report. */
+  firstDivergence: Divergence | undefined;
 
   readonly name: string;
   readonly image: Image;

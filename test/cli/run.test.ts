@@ -43,12 +43,12 @@ describe('vmm run: the guests in every mode', () => {
         expect(r.status, r.stderr).toBe(0);
         expect(r.stdout).toBe(expected);
         const name = path.includes('hello') ? 'hello' : 'primes';
-        expect(r.stderr).toMatch(new RegExp(`^${name} \\(${mode}\\): halted: hlt with interrupts disabled at pc 0x[0-9a-f]{8}$`, 'm'));
+        expect(r.stderr).toMatch(new RegExp(`^${name} \\(${mode}\\): halted: finished normally \\(hlt with interrupts off\\) at pc 0x[0-9a-f]{8}$`, 'm'));
       }
       // The pc is that of the hlt the guest halted on (hello.s:16), not the one after it.
-      expect((await vmmIn(['run', HELLO, '--mode', mode])).stderr.split('\n')[0]).toBe(`hello (${mode}): halted: hlt with interrupts disabled at pc 0x00000020`);
+      expect((await vmmIn(['run', HELLO, '--mode', mode])).stderr.split('\n')[0]).toBe(`hello (${mode}): halted: finished normally (hlt with interrupts off) at pc 0x00000020`);
       const { doc } = await json([HELLO, '--mode', mode]);
-      expect(doc.guests[0]).toMatchObject({ status: 'halted', reason: 'hlt with interrupts disabled', pc: 0x20 });
+      expect(doc.guests[0]).toMatchObject({ status: 'halted', reason: 'finished normally (hlt with interrupts off)', pc: 0x20 });
     });
   }
 
@@ -148,7 +148,7 @@ describe('vmm run: stdout and stderr', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(hello);
     const summary = r.stderr.split('\n');
-    expect(summary[0]).toBe('hello (trap): halted: hlt with interrupts disabled at pc 0x00000020');
+    expect(summary[0]).toBe('hello (trap): halted: finished normally (hlt with interrupts off) at pc 0x00000020');
     expect(summary[1]).toMatch(/^ {2}instructions {13}84 {4}cycles +[\d,]+ {4}overhead \d+\.\d\dx bare$/);
     expect(summary[2]).toMatch(/^ {2}tlb {10}hits \d+ {2}misses \d+ {2}flushes \d+ {2}invalidations \d+ {2}walk references \d+$/);
     expect(summary[3]).toMatch(/^ {2}vmm tlb {6}flushes \d+ {2}invalidations \d+$/);
@@ -156,18 +156,29 @@ describe('vmm run: stdout and stderr', () => {
     expect(summary[5]).toMatch(/^ {2}exits {8}io 13 {2}hidden-page-fault 1 {2}hlt 1$/);
   });
 
-  it('-q leaves stderr empty; --no-overhead drops the comparison against bare', async () => {
+  it('-q leaves stderr empty; --no-overhead drops the comparison against bare, and says so', async () => {
     expect(await vmmIn(['run', HELLO, '-q'])).toEqual({ status: 0, stdout: hello, stderr: '' });
     const r = await vmmIn(['run', HELLO, '--no-overhead']);
-    expect(r.stderr).not.toContain('overhead');
+    expect(r.stderr).toContain('    overhead n/a: not measured (--no-overhead)\n');
     expect((await vmmIn(['run', HELLO])).stderr).toMatch(/overhead \d+\.\d\dx bare/);
+  });
+
+  it('where the overhead is missing, the summary and --json say why', async () => {
+    const limited = await vmmIn(['run', HELLO, '--max-instructions', '10']);
+    expect(limited.stderr).toContain('    overhead n/a: the guest did not halt normally (limit)\n');
+    const json = JSON.parse((await vmmIn(['run', HELLO, '--max-instructions', '10', '--json'])).stdout) as RunReport;
+    expect(json.guests[0]!.overhead).toBeUndefined();
+    expect(json.guests[0]!.overheadMissing).toBe('the guest did not halt normally (limit)');
+    const measured = JSON.parse((await vmmIn(['run', HELLO, '--json'])).stdout) as RunReport;
+    expect(measured.guests[0]!.overhead).toBe(Number(measured.guests[0]!.overhead!.toFixed(2))); // as the summary shows it
+    expect(measured.guests[0]!.overheadMissing).toBeUndefined();
   });
 
   it('the bare summary has no exits line', async () => {
     const r = await vmmIn(['run', HELLO, '--mode', 'bare']);
     expect(r.stderr.split('\n')).toEqual([
-      'hello (bare): halted: hlt with interrupts disabled at pc 0x00000020',
-      '  instructions             84    cycles              215',
+      'hello (bare): halted: finished normally (hlt with interrupts off) at pc 0x00000020',
+      '  instructions             84    cycles              215    overhead n/a: bare hardware is the reference',
       '  tlb          hits 0  misses 0  flushes 0  invalidations 0  walk references 0',
       '  traps        none',
       '',
@@ -197,7 +208,7 @@ describe('vmm run --json', () => {
     for (const g of doc.guests) {
       expect(Object.keys(g)).toEqual(expect.arrayContaining(['name', 'status', 'reason', 'pc', 'console', 'instructions', 'cycles', 'ticks', 'tlb', 'traps', 'exits']));
       expect(g.status).toBe('halted');
-      expect(g.reason).toBe('hlt with interrupts disabled');
+      expect(g.reason).toBe('finished normally (hlt with interrupts off)');
       expect(Object.keys(g.tlb)).toEqual(['lookups', 'hits', 'misses', 'flushes', 'invalidations', 'walkReferences', 'vmmFlushes', 'vmmInvalidations']);
       expect(g.instructions).toBeGreaterThan(0);
       expect(g.cycles).toBeGreaterThan(g.instructions);

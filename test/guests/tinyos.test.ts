@@ -73,7 +73,7 @@ describe('tinyos on the bare machine', () => {
     const r = bare(tinyos, DISK);
     expect(r.console).toBe(expected(join(KERNEL, 'tinyos.expected')));
     expect(r.status).toBe('halted');
-    expect(r.reason).toBe('hlt with interrupts disabled');
+    expect(r.reason).toBe('finished normally (hlt with interrupts off)');
     expect(r.console).toContain('tinyos: disk: hello from the disk\n');
     expect(r.console.endsWith('tinyos: all tasks done\n')).toBe(true);
     expect(r.instructions).toBeLessThan(INSTRUCTION_BUDGET);

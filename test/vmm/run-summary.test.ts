@@ -68,7 +68,7 @@ describe('vmm run under the VMM', () => {
     for (const g of doc.guests as GuestReport[]) {
       expect(typeof g.name).toBe('string');
       expect(g.status).toBe('halted');
-      expect(g.reason).toBe('hlt with interrupts disabled');
+      expect(g.reason).toBe('finished normally (hlt with interrupts off)');
       expect(typeof g.console).toBe('string');
       expect(Number.isInteger(g.instructions) && g.instructions > 0).toBe(true);
       expect(Number.isInteger(g.cycles) && g.cycles > g.instructions).toBe(true);
@@ -96,9 +96,32 @@ describe('vmm run under the VMM', () => {
       const r = await cli(['run', ...args, '--no-overhead']);
       expect(r.status, r.stderr).toBe(1);
       expect(r.stderr).toMatch(reason);
-      expect(r.stderr).toMatch(/primes \((full|trap)\): halted: hlt with interrupts disabled/);
+      expect(r.stderr).toMatch(/primes \((full|trap)\): halted: finished normally \(hlt with interrupts off\)/);
       expect(r.stderr).not.toContain('internal error');
       expect(r.stdout).toMatch(/^primes +\| 2 3 5 7 11/m);
+    }
+  });
+
+  it('a run with silent divergences says so under its status line, with the first one; --json carries them', async () => {
+    const r = await cli(['run', 'guests/kernel/tinyos.s', '--mode', 'trap', '--no-overhead']);
+    const doc = JSON.parse((await cli(['run', 'guests/kernel/tinyos.s', '--mode', 'trap', '--no-overhead', '--json'])).stdout) as RunReport;
+    const g = doc.guests[0]!;
+    expect(g.status).toBe('halted'); // it "worked": the lesson is that it did not
+    expect(g.divergences!.count).toBe(g.notes!['sensitive-unprivileged']);
+    expect(g.divergences!.first).toEqual({
+      pc: expect.any(Number),
+      where: expect.stringMatching(/^pc 0x[0-9a-f]{8} \(getf r\d+, guests\/kernel\/lib\.s:\d+\)$/),
+      detail: expect.stringMatching(/^getf reads FLAGS .* but the virtual CPU is in supervisor mode/),
+    });
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toMatch(/^tinyos \(trap\): halted: /);
+    expect(lines[1]).toBe(`  WARNING      ${g.divergences!.count.toLocaleString('en-US')} sensitive instructions ran deprivileged without an exit: the guest silently diverged`);
+    expect(lines[3]).toBe(`               ${g.divergences!.first.where}: ${g.divergences!.first.detail}`);
+    // where nothing diverged, no warning and no key
+    for (const args of [['--mode', 'trap', '--strict'], ['--mode', 'full'], ['--mode', 'bare']]) {
+      const clean = await cli(['run', 'guests/kernel/tinyos.s', ...args, '--no-overhead', '--json']);
+      expect((JSON.parse(clean.stdout) as RunReport).guests[0]!.divergences, args.join(' ')).toBeUndefined();
+      expect((await cli(['run', 'guests/kernel/tinyos.s', ...args, '--no-overhead'])).stderr).not.toContain('WARNING');
     }
   });
 });
