@@ -152,6 +152,39 @@ describe('shell examples in the docs', () => {
   }
 });
 
+describe('the examples of every command\'s --help', () => {
+  // An example is a line "  vmm ..." after "Examples"; it runs as written in a scratch copy of
+  // the guests, with the status its comment states ("# status 1") or else 0.
+  const helpOf = (name: string) => spawnSync(process.execPath, [BUNDLE, name, '--help'], { encoding: 'utf8' }).stdout;
+  const commands = spawnSync(process.execPath, [BUNDLE, '--help'], { encoding: 'utf8' })
+    .stdout.split('Commands:')[1]!
+    .split('\n')
+    .map((l) => /^ {2}([a-z]+)\b/.exec(l)?.[1])
+    .filter((c): c is string => c !== undefined && c !== 'help');
+
+  it('every command has examples', () => {
+    expect(commands).toEqual(expect.arrayContaining(['asm', 'disasm', 'inspect', 'isa', 'run', 'trace']));
+    for (const name of commands) expect(helpOf(name), name).toMatch(/\nExamples\b.*:\n {2}vmm /);
+  });
+
+  for (const name of ['asm', 'disasm', 'inspect', 'isa', 'run', 'trace']) {
+    it.skipIf(!hasJq)(`vmm ${name} --help: each example runs as written`, () => {
+      const help = helpOf(name);
+      const lines = help.slice(help.indexOf('\nExamples')).split('\n').filter((l) => l.startsWith('  vmm '));
+      expect(lines.length).toBeGreaterThan(0);
+      const { dir, env } = scratch();
+      for (const line of lines) {
+        const [command, comment = ''] = line.trim().split(/\s+#\s+/);
+        const status = Number(/^status (\d)/.exec(comment)?.[1] ?? 0);
+        for (const p of programsOf(command!)) expect(ALLOWED.has(p), `${line}: '${p}'`).toBe(true);
+        const r = spawnSync('bash', ['-o', 'pipefail', '-c', `{ ${command}\n} 2>&1`], { cwd: dir, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+        expect(r.status, `vmm ${name} --help: ${line}\n${r.stdout}`).toBe(status);
+        expect(r.stdout).not.toContain('internal error');
+      }
+    });
+  }
+});
+
 describe('the README quick start', () => {
   const readme = blocksOf('README.md');
 

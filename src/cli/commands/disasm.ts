@@ -10,7 +10,7 @@ export const disasmCommand: CommandSpec = {
     cmd
       .argument('<image>', 'a .bin image made by vmm asm')
       .option('-o, --output <file>', 'write the assembly to a file instead of stdout')
-      .addHelpText('after', '\nExamples:\n  vmm disasm hello.bin\n  vmm disasm hello.bin -o hello.dis.s && vmm asm hello.dis.s');
+      .addHelpText('after', '\nExamples (in the folder that holds vmm\'s guests/):\n  vmm asm guests/bare/hello.s -o hello.bin && vmm disasm hello.bin\n  vmm disasm hello.bin -o hello.dis.s && vmm asm hello.dis.s');
   },
   async run(args, options, io) {
     const { disassembleImage } = await import('../../image/disassembly.js');

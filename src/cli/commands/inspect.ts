@@ -10,7 +10,7 @@ export const inspectCommand: CommandSpec = {
     cmd
       .argument('<image>', 'a .bin image')
       .option('--json', 'print one JSON document: {file, size, version, entry, segments[{address,size,sha256}], symbols[{name,value,kind}], files, lines}')
-      .addHelpText('after', '\nExamples:\n  vmm inspect hello.bin\n  vmm inspect hello.bin --json | jq .entry');
+      .addHelpText('after', '\nExamples (in the folder that holds vmm\'s guests/):\n  vmm asm guests/bare/hello.s -o hello.bin && vmm inspect hello.bin\n  vmm inspect hello.bin --json | jq .entry');
   },
   async run(args, options, io) {
     const { createHash } = await import('node:crypto');

@@ -26,12 +26,12 @@ or hit the limit; 2 bad input.
 
 Modes: ${RUN_MODES.join(', ')} (default ${DEFAULT_MODE})
 
-Examples:
+Examples (in the folder that holds vmm's guests/):
   vmm run guests/bare/hello.s --mode bare
-  vmm run guestA.bin guestB.bin --mode full
-  vmm run tinyos.bin --mode trap            # watch trap-and-emulate go wrong
-  vmm run tinyos.bin --mode trap --strict   # ...and the classically virtualizable variant
-  vmm run kernel.bin --disk kernel=disk.img --json | jq '.guests[0].exits'`,
+  vmm run guests/bare/hello.s guests/bare/primes.s --mode full
+  vmm run guests/kernel/tinyos.s --disk guests/kernel/disk.txt --mode trap            # status 1: trap-and-emulate goes wrong
+  vmm run guests/kernel/tinyos.s --disk guests/kernel/disk.txt --mode trap --strict   # not on the classically virtualizable machine
+  vmm run guests/kernel/tinyos.s guests/bare/primes.s --disk tinyos=guests/kernel/disk.txt --json | jq '.guests[0].exits'`,
       );
   },
   async run(args, options, io) {

@@ -29,11 +29,11 @@ trace goes to stdout and the guests' console output is not shown. Every field is
 docs/trace-format.md; 'note' records are not exits (a sensitive instruction the VMM never
 saw, or an interrupt injection).
 
-Examples:
+Examples (in the folder that holds vmm's guests/):
   vmm trace --exits guests/bare/hello.s
-  vmm trace --exits tinyos.bin --mode trap --reason sensitive-unprivileged,hlt
-  vmm trace --exits a.bin b.bin --format jsonl -o exits.jsonl
-  vmm trace --exits a.bin --format jsonl | jq -r .reason | sort | uniq -c`,
+  vmm trace --exits guests/kernel/tinyos.s --disk guests/kernel/disk.txt --mode trap --reason sensitive-unprivileged,hlt   # status 1
+  vmm trace --exits guests/bare/hello.s guests/bare/primes.s --format jsonl -o exits.jsonl
+  vmm trace --exits guests/bare/primes.s --format jsonl | jq -r .reason | sort | uniq -c`,
       );
   },
   async run(args, options, io) {
