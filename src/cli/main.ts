@@ -8,6 +8,7 @@ import type { CommandSpec } from './command.js';
 import { UsageProblem } from './command.js';
 import { asmCommand } from './commands/asm.js';
 import { disasmCommand } from './commands/disasm.js';
+import { explainCommand } from './commands/explain.js';
 import { inspectCommand } from './commands/inspect.js';
 import { isaCommand } from './commands/isa.js';
 import { runCommand } from './commands/run.js';
@@ -15,7 +16,7 @@ import { traceCommand } from './commands/trace.js';
 import { EXIT, red, UserError } from './errors.js';
 import { processIo, type Io } from './io.js';
 
-export const COMMANDS: readonly CommandSpec[] = [asmCommand, disasmCommand, inspectCommand, runCommand, traceCommand, isaCommand];
+export const COMMANDS: readonly CommandSpec[] = [asmCommand, disasmCommand, inspectCommand, runCommand, traceCommand, explainCommand, isaCommand];
 
 /** Exit status for a bug in vmm itself (anything but 0, 1 and 2 is a bug). */
 export const EXIT_INTERNAL = 70;

@@ -39,7 +39,24 @@ export const REASON: Readonly<Record<ExitReason, ReasonRow>> = Object.fromEntrie
   EXIT_REASONS.map((r, index) => [r.name, { name: r.name, code: r.code, note: 'note' in r, diverges: 'diverges' in r, index }]),
 ) as Record<ExitReason, ReasonRow>;
 
-export type ExitAction = 'emulated' | 'reflected' | 'injected' | 'filled' | 'callout' | 'translated' | 'invalidated' | 'killed' | 'halted' | 'resumed' | 'switched' | 'none';
+/** What the VMM did about an exit or note: a record's `action` (docs/trace-format.md,
+ *  "Actions", is this table word for word). */
+export const EXIT_ACTIONS = [
+  { name: 'emulated', summary: 'the VMM carried out the instruction (or the write) on the guest\'s virtual state, then resumed it after the instruction' },
+  { name: 'reflected', summary: 'the VMM delivered the trap to the guest kernel\'s own trap vector, as the hardware would have' },
+  { name: 'injected', summary: 'the VMM delivered a virtual interrupt to the guest kernel' },
+  { name: 'filled', summary: 'the VMM built the missing shadow page-table entry from the guest\'s tables and retried the access' },
+  { name: 'callout', summary: 'translated code called the VMM, which emulated the replaced instruction' },
+  { name: 'translated', summary: 'the VMM translated a block of guest-kernel code' },
+  { name: 'invalidated', summary: 'the VMM dropped translations or shadow entries (reserved: current exits report emulated)' },
+  { name: 'killed', summary: 'the VMM stopped the guest' },
+  { name: 'halted', summary: 'the guest\'s vCPU waits for a virtual interrupt' },
+  { name: 'resumed', summary: 'the guest continues after the VMM\'s own work (its virtual devices)' },
+  { name: 'switched', summary: 'the guest\'s slice is over and the scheduler picks the next guest (external-interrupt), or this guest got the CPU (guest-switch)' },
+  { name: 'none', summary: 'the VMM did nothing: it never saw the instruction (notes)' },
+] as const;
+
+export type ExitAction = (typeof EXIT_ACTIONS)[number]['name'];
 
 /** One VM exit (kind 'exit') or one note about something the VMM did not see (kind 'note'). */
 export interface ExitRecord {

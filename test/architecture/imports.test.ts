@@ -14,7 +14,7 @@ const SRC = join(ROOT, 'src');
 /** Layers in the order data flows; a module may import its own layer and earlier ones. */
 /** Layers by rank in the order data flows: a module may import its own layer and lower
  *  ranks; report and trace are side by side and may not import each other. */
-const RANK: Record<string, number> = { version: 0, isa: 1, image: 2, asm: 3, machine: 4, vmm: 5, report: 6, trace: 6, cli: 7 };
+const RANK: Record<string, number> = { version: 0, text: 0, isa: 1, image: 2, asm: 3, machine: 4, vmm: 5, report: 6, trace: 6, cli: 7 };
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -1,0 +1,58 @@
+// The legend: every word the summary of `vmm run` prints, with every exit reason, note,
+// action and trap cause, each explained in a line or two. `vmm explain` prints it from these
+// tables; docs/cli.md's table of summary words is SUMMARY_WORDS word for word (a test keeps
+// them equal), docs/trace-format.md's tables are the exit tables'.
+
+import { CAUSES, INTERRUPT_BASE } from '../isa/arch.js';
+import { IRQ } from '../machine/platform.js';
+import { EXIT_ACTIONS, EXIT_REASONS } from '../vmm/exits.js';
+
+/** The summary's own words, in the order a summary shows them. */
+export const SUMMARY_WORDS = [
+  { word: 'halted', meaning: 'status: the guest finished as it meant to, with hlt and interrupts off (exit status 0)' },
+  { word: 'faulted', meaning: 'status: the guest hit a trap it has no handler for, a double fault or a deadlock, as on bare hardware (exit status 1)' },
+  { word: 'killed', meaning: 'status: the VMM stopped the guest, which could not make progress for a reason the mode knows (exit status 1)' },
+  { word: 'limit', meaning: 'status: the guest reached --max-instructions or the guest-time bound before it halted (exit status 1)' },
+  { word: 'WARNING', meaning: 'the guest silently diverged from bare hardware (sensitive instructions ran deprivileged unseen): it may have halted, but its output and figures are not what bare hardware gives' },
+  { word: 'instructions', meaning: 'guest instructions retired; the same in every mode for a correct guest' },
+  { word: 'cycles', meaning: 'simulated time: each instruction\'s cost plus each VMM event\'s (exits, fills, switches), by the cost model' },
+  { word: 'overhead', meaning: 'cycles of this run divided by the cycles of the same guest alone on bare hardware (1.00x: none); "n/a" with the reason where there is no like-for-like bare run' },
+  { word: 'tlb', meaning: 'the TLB while the guest ran: under the VMM the host TLB, so it includes what the shadow tables cost' },
+  { word: 'hits', meaning: 'TLB lookups that found their translation' },
+  { word: 'misses', meaning: 'TLB lookups that did not, each costing a page walk' },
+  { word: 'flushes', meaning: 'whole-TLB flushes the guest made (tlbflush, a ptbr write on an untagged TLB), counted as bare hardware counts them' },
+  { word: 'invalidations', meaning: 'single-page TLB invalidations the guest made (invlpg)' },
+  { word: 'walk references', meaning: 'memory references of page walks after TLB misses (json: walkReferences)' },
+  { word: 'vmm tlb', meaning: 'flushes and invalidations the VMM made besides the guest\'s own (switching or dropping shadow tables) (json: vmmFlushes, vmmInvalidations)' },
+  { word: 'traps', meaning: 'traps and interrupts the guest kernel took, by cause (the same in every mode for a correct guest)' },
+  { word: 'exits', meaning: 'VM exits: each time the CPU left the guest for the VMM, by reason (not in bare mode)' },
+  { word: 'notes', meaning: 'things the VMM did or missed that are not exits (interrupt injections, guest switches, sensitive instructions it never saw)' },
+] as const;
+
+export interface LegendEntry {
+  /** What kind of word it is: "summary", "exit reason", "note", "action", "trap cause". */
+  kind: string;
+  word: string;
+  meaning: string;
+}
+
+/** Every entry of the legend, grouped by kind in the order `vmm explain` prints them. */
+export function legend(): LegendEntry[] {
+  return [
+    ...SUMMARY_WORDS.map((w) => ({ kind: 'summary', word: w.word, meaning: w.meaning })),
+    ...EXIT_REASONS.map((r) => ({ kind: 'note' in r ? 'note' : 'exit reason', word: r.name, meaning: `${r.summary} (code ${r.code})` })),
+    ...EXIT_ACTIONS.map((a) => ({ kind: 'action', word: a.name, meaning: a.summary })),
+    ...CAUSES.map((c) => ({ kind: 'trap cause', word: c.name, meaning: `${c.summary} (cause ${c.code})` })),
+    {
+      kind: 'trap cause',
+      word: 'irqN',
+      meaning: `interrupt on line N of the interrupt controller: ${Object.entries(IRQ).map(([device, line]) => `irq${line} ${device}`).join(', ')} (cause ${INTERRUPT_BASE} + N)`,
+    },
+  ];
+}
+
+/** The entries for a word ("irq3" finds irqN; case matters only for WARNING). */
+export function explain(word: string): LegendEntry[] {
+  const key = /^irq\d+$/.test(word) ? 'irqN' : word;
+  return legend().filter((e) => e.word === key || e.word.toLowerCase() === key.toLowerCase());
+}
