@@ -19,12 +19,21 @@ export interface CommandSpec {
   run(args: string[], options: Record<string, unknown>, io: Io): Promise<number> | number;
 }
 
+/** Decimal multipliers of counts: 10k is 10,000 (sizes, unlike counts, are binary: 1K is
+ *  1,024; see parseSize). */
+const COUNT_SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, g: 1e9 };
+
 /**
- * Parse a whole number option ("1000", "1_000_000", "0x100", "1e6"), or throw a UsageProblem.
- * An underscore may only stand between two digits.
+ * Parse a whole number option ("1000", "1_000_000", "0x100", "1e6", "10k", "2M", "1.5M"), or
+ * throw a UsageProblem. An underscore may only stand between two digits.
  */
 export function parseCount(name: string, text: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  const value = /^(0x[0-9a-f]+(_[0-9a-f]+)*|\d+(_\d+)*(e\d+)?)$/i.test(text) ? Number(text.replace(/_/g, '')) : NaN;
+  const suffixed = /^(\d+(?:_\d+)*(?:\.\d+)?)([kmg])$/i.exec(text);
+  const value = suffixed
+    ? Number(suffixed[1]!.replace(/_/g, '')) * COUNT_SUFFIX[suffixed[2]!.toLowerCase()]!
+    : /^(0x[0-9a-f]+(_[0-9a-f]+)*|\d+(_\d+)*(e\d+)?)$/i.test(text)
+      ? Number(text.replace(/_/g, ''))
+      : NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new UsageProblem(`${name} expects a whole number from ${min} to ${max}, got '${text}'`);
   }

@@ -12,7 +12,7 @@ export function defineMachineOptions(cmd: Command): Command {
     .option('--tlb <entries>', 'TLB entries, a power of two from 1 to 4096', DEFAULTS.tlb)
     .option('--tlb-tagged', 'tag TLB entries with the asid register, so writing ptbr does not flush them')
     .option('--strict', 'make getf, setf and cpuid privileged (the classically virtualizable variant)')
-    .option('--max-instructions <n>', 'stop a guest after this many instructions (status 1, reason "limit")', DEFAULTS.maxInstructions)
+    .option('--max-instructions <n>', 'stop a guest after this many instructions (status 1, reason "limit"); counts are decimal: 10k is 10,000, 2M is 2,000,000', DEFAULTS.maxInstructions)
     .option('--no-jit', 'interpret every instruction instead of compiling hot blocks (slower; the same results)')
     .option('--cost-model <file.json>', 'override cycle costs, e.g. {"instructions": {"div": 40}, "events": {"trap": 80}}')
     .option('-D, --define <NAME[=VALUE]>', 'define a symbol when assembling .s inputs (repeatable)', collect);

@@ -3,6 +3,7 @@
 // stack trace reach the user; it resolves to the exit status (docs/cli.md).
 
 import { Command, CommanderError } from 'commander';
+import { didYouMean } from '../text/nearest.js';
 import { VERSION } from '../version.js';
 import type { CommandSpec } from './command.js';
 import { UsageProblem } from './command.js';
@@ -37,7 +38,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       outputError: (s, write) => write(red(s, io.errColor)),
     })
     .addHelpText('after', '\nRun `vmm <command> --help` for a command\'s options and examples. Exit status: 0 success, 1 a guest failed, 2 usage or input error.');
-  program.addHelpCommand(false);
+  program.helpCommand('help [command]', 'show help for a command (vmm help run), or this list');
   program.hook('preSubcommand', async (_program, sub) => {
     await COMMANDS.find((spec) => spec.name === sub.name())?.prepare?.(sub);
   });
@@ -55,8 +56,13 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     if (argv.length === 0) {
       program.outputHelp({ error: true });
       status = EXIT.USAGE;
+    } else if (argv[0] === 'help' && argv[1] !== undefined && !COMMANDS.some((spec) => spec.name === argv[1])) {
+      const names = COMMANDS.map((spec) => spec.name);
+      throw new UsageProblem(`vmm help ${argv[1]}: there is no command '${argv[1]}'${didYouMean(argv[1], names)}; the commands are ${names.join(', ')}`);
     } else {
-      await program.parseAsync([...argv], { from: 'user' });
+      // vmm help COMMAND is vmm COMMAND --help (so that its lazily declared options show)
+      const args = argv[0] === 'help' && argv[1] !== undefined ? [argv[1], '--help'] : [...argv];
+      await program.parseAsync(args, { from: 'user' });
     }
   } catch (e) {
     caught = e;

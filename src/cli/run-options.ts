@@ -25,7 +25,7 @@ export const IMAGES_ARGUMENT = ['<images...>', 'guest images (.bin) or sources (
 export function defineRunOptions(cmd: Command, modes: readonly string[], defaultMode: string): Command {
   cmd.option('--mode <mode>', `how guests run: ${modes.join(', ')}`, defaultMode);
   return defineMachineOptions(cmd)
-    .option('--quantum <n>', 'guest instructions per scheduling slice under the VMM', DEFAULT_QUANTUM)
+    .option('--quantum <n>', 'guest instructions per scheduling slice under the VMM (10k is 10,000)', DEFAULT_QUANTUM)
     .option('--input <[guest=]file>', 'console input for a guest (- for stdin; repeatable)', collect)
     .option('--disk <[guest=]file>', 'disk image for a guest (repeatable; without one a guest has an empty disk)', collect)
     .option('--no-overhead', 'do not run each guest alone in bare mode to measure overhead');

@@ -414,6 +414,9 @@ describe('vmm run: bad input (exit 2, a message naming the flag or file)', () =>
     [['--max-instructions', '100_'], "got '100_'"],
     [['--quantum', '1__000'], "got '1__000'"],
     [['--quantum', '0x_10'], "got '0x_10'"],
+    [['--max-instructions', '1.2345k'], "got '1.2345k'"],
+    [['--max-instructions', '10kb'], "got '10kb'"],
+    [['--max-instructions', 'k'], "got 'k'"],
     [['--cost-model', 'nope.json'], 'vmm: nope.json: no such file'],
     [['--cost-model', 'package.json'], 'vmm: package.json: unknown key "name" (expected "instructions" or "events")'],
     [['--cost-model', 'guests/kernel/disk.txt'], 'vmm: guests/kernel/disk.txt: not valid JSON: '],
@@ -527,3 +530,15 @@ describe('vmm run: a larger --cost-model sample file round trip', () => {
     expect(readFileSync(join(dir, 'c.json'), 'utf8')).toContain('vmmTrap');
   });
 });
+
+describe('counts take decimal suffixes (sizes stay binary)', () => {
+  it('10k, 2M, 1.5k and 10K are 10,000, 2,000,000, 1,500 and 10,000 instructions', async () => {
+    for (const [text, count] of [['10k', 10_000], ['10K', 10_000], ['1.5k', 1_500], ['2M', 2_000_000], ['1_000k', 1_000_000]] as const) {
+      const r = await vmmIn(['run', 'guests/attack/spin.s', '--mode', 'bare', '--max-instructions', text]);
+      expect(r.stderr, text).toContain(`instruction limit of ${count} reached`);
+    }
+    const q = JSON.parse((await vmmIn(['run', HELLO, HELLO.replace('hello', 'primes'), '--quantum', '1k', '--json', '--no-overhead'])).stdout) as RunReport;
+    expect(q.guests.map((g) => g.status)).toEqual(['halted', 'halted']);
+  });
+});
+

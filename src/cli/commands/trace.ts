@@ -1,5 +1,6 @@
 // `vmm trace --exits IMAGE...`: run guests under the VMM and stream every VM exit.
 
+import { Option } from 'commander';
 import type { CommandSpec } from '../command.js';
 import { checkOutputPath, collect, UsageProblem } from '../command.js';
 import { EXIT } from '../errors.js';
@@ -20,7 +21,8 @@ export const traceCommand: CommandSpec = {
       .option('--reason <reasons>', 'only these exit reasons (comma-separated names or codes, e.g. io,hlt or 30,12; repeatable)', collect)
       .option('-o, --output <file>', 'write the trace to a file; the guests\' console output then goes to stdout')
       .option('-q, --quiet', 'do not print the summary on stderr')
-      .option('--stats', 'print the summary on stderr even with -q or --json')
+      .option('--stats', 'print the summary on stderr even with -q')
+      .addOption(new Option('--json').hideHelp())
       .addHelpText(
         'after',
         `
@@ -37,6 +39,7 @@ Examples (in the folder that holds vmm's guests/):
       );
   },
   async run(args, options, io) {
+    if (options.json) throw new UsageProblem('vmm trace has no --json: --format jsonl writes each exit as one JSON object per line (vmm run --json gives the run\'s report)');
     const format = String(options.format);
     if (format !== 'text' && format !== 'jsonl') throw new UsageProblem(`--format must be text or jsonl, got '${format}'`);
     const { isReference, MODES, REFERENCE } = await import('../../vmm/modes/index.js');
