@@ -53,13 +53,14 @@ export class GuestConsole implements ConsoleBackend {
     this.keptLength += bytes.length;
   }
 
-  /** Write out a last line that has no newline (a newline is added when prefixed, so the
-   *  next guest's line starts clean). */
+  /** Write out a last line that has no newline. A newline is added after it when prefixed
+   *  (so the next guest's line starts clean) and on a terminal (so the summary, or the shell's
+   *  prompt, starts on a line of its own); not to a pipe or a file, which get the bytes. */
   finish(): void {
     if (this.lineLength === 0) return;
-    const partial = this.prefix.length > 0;
+    const separate = this.prefix.length > 0 || this.terminal;
     this.endLine();
-    if (partial && this.out) this.out.write('\n');
+    if (separate && this.out) this.out.write('\n');
   }
 
   text(): string {

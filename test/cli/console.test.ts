@@ -66,6 +66,15 @@ describe('the console on a terminal, and elsewhere', () => {
     '        .asciz "other | I am another guest\\n"',
   ].join('\n');
 
+  it('a last line without a newline gets one on a terminal (the summary starts on its own line), not in a pipe', async () => {
+    const src = join(tempDir(), 'nonl.s');
+    writeFileSync(src, '.include "platform.inc"\nstart: movi r1, 0x41\n        out CONSOLE_DATA, r1\n        hlt\n'.replace('platform.inc', join(ROOT, 'guests', 'include', 'platform.inc')));
+    const onTerminal = await vmmIn(['run', src, '--mode', 'bare'], { io: { outTerminal: true } });
+    expect(onTerminal.stdout).toBe('A\n');
+    expect((await vmmIn(['run', src, '--mode', 'bare'])).stdout).toBe('A');
+    expect(JSON.parse((await vmmIn(['run', src, '--json'], { io: { outTerminal: true } })).stdout).guests[0].console).toBe('A');
+  });
+
   it('vmm run: escaped on a terminal, raw to a pipe and in --json', async () => {
     const src = join(tempDir(), 'spoof.s');
     writeFileSync(src, SPOOF.replace('../../guests/include', join(ROOT, 'guests', 'include')));
