@@ -9,7 +9,15 @@ import { readSourceFile } from './files.js';
 import type { Io } from './io.js';
 
 /** The diagnostics were printed already; exit with status 2. */
-export class AssemblyFailed extends UserError {}
+export class AssemblyFailed extends UserError {
+  /** Each diagnostic as printed (file:line:col: error: ...), for --json. */
+  constructor(
+    message: string,
+    readonly diagnostics: readonly string[],
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Parse repeated `-D NAME[=VALUE]` options. VALUE is read as the source would read it: a
@@ -40,5 +48,5 @@ export async function assembleForCli(path: string, defines: Record<string, numbe
   }
   const n = result.diagnostics.filter((d) => d.severity === 'error').length;
   const more = n < result.diagnostics.length ? 'more than ' : '';
-  throw new AssemblyFailed(`${path}: ${more}${n} error${n === 1 && !more ? '' : 's'}; no image written`);
+  throw new AssemblyFailed(`${path}: ${more}${n} error${n === 1 && !more ? '' : 's'}; no image written`, result.diagnostics.map((d) => formatDiagnostic(d)));
 }

@@ -67,6 +67,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   } catch (e) {
     caught = e;
     status = reportError(e, io);
+    // A lab script that asked for JSON can always parse stdout: the error as a document too.
+    if (status === EXIT.USAGE && argv.includes('--json') && e !== io.out.failure) {
+      const diagnostics = e instanceof UserError && 'diagnostics' in e ? { diagnostics: e.diagnostics } : {}; // AssemblyFailed
+      io.out.write(JSON.stringify({ error: { status, message: messageOf(e), ...diagnostics } }, null, 2) + '\n');
+    }
   }
   try {
     io.out.flush();
@@ -78,6 +83,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const failure = io.out.failure;
   if (failure && failure !== caught) status = reportError(failure, io);
   return status;
+}
+
+/** An error's message without the "error: " commander puts before its own. */
+function messageOf(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).replace(/^error: /, '');
 }
 
 function reportError(e: unknown, io: Io): number {

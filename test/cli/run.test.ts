@@ -542,3 +542,35 @@ describe('counts take decimal suffixes (sizes stay binary)', () => {
   });
 });
 
+describe('with --json, a usage or input error is a JSON document on stdout too', () => {
+  it('bad option, bad value, missing file, assembly error, bad image: {error: {status, message}} on stdout, the message on stderr', async () => {
+    const cases: [string[], RegExp][] = [
+      [['run', HELLO, '--json', '--bogus'], /^unknown option '--bogus'/],
+      [['run', HELLO, '--json', '--mode', 'xyz'], /^--mode must be one of bare, trap, full, got 'xyz'$/],
+      [['run', 'nope.bin', '--json'], /^nope\.bin: /],
+      [['run', 'test/cli/fixtures/divzero.s', 'package.json', '--json'], /package\.json/],
+      [['inspect', 'package.json', '--json'], /bad magic/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await vmmIn(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      const doc = JSON.parse(r.stdout) as { error: { status: number; message: string } };
+      expect(doc.error.status).toBe(2);
+      expect(doc.error.message, args.join(' ')).toMatch(message);
+      expect(r.stderr, args.join(' ')).toContain(doc.error.message);
+    }
+  });
+
+  it('an assembly error carries its diagnostics, each with file:line:col', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'bad.s'), 'start: movi r1\n        hlt\n');
+    const r = await vmmIn(['run', join(dir, 'bad.s'), '--json']);
+    const doc = JSON.parse(r.stdout) as { error: { diagnostics: string[] } };
+    expect(doc.error.diagnostics).toEqual([expect.stringMatching(/bad\.s:1:8: error: 'movi' takes 2 operands/)]);
+  });
+
+  it('without --json, stdout stays empty', async () => {
+    expect((await vmmIn(['run', HELLO, '--bogus'])).stdout).toBe('');
+  });
+});
+
