@@ -210,6 +210,22 @@ describe('the README quick start', () => {
     expect(of('primes')).toBe(expectedOf('guests/bare/primes.expected'));
     expect(r.stderr).toMatch(/^tinyos \(full\): halted/m);
     expect(r.stderr).toMatch(/^primes \(full\): halted/m);
+    // ... then says what it showed, naming the mode, and what to try next
+    const tour = readFileSync(join(ROOT, 'docs', 'start.txt'), 'utf8');
+    expect(r.stdout.endsWith(tour)).toBe(true);
+    expect(tour).toContain('under --mode full');
+  });
+
+  it('the commands npm start suggests run as written, with the status they say', () => {
+    const lines = readFileSync(join(ROOT, 'docs', 'start.txt'), 'utf8').split('\n').filter((l) => l.startsWith('  vmm '));
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    const { dir, env } = scratch();
+    for (const line of lines) {
+      const [command, comment = ''] = line.trim().split(/\s+#\s+/);
+      const status = Number(/status (\d)/.exec(comment)?.[1] ?? 0);
+      const r = spawnSync('bash', ['-o', 'pipefail', '-c', `{ ${command}\n} 2>&1`], { cwd: dir, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+      expect(r.status, `${line}\n${r.stdout}`).toBe(status);
+    }
   });
 });
 
