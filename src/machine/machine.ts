@@ -16,6 +16,7 @@ import type { DmaMemory } from './device.js';
 import type { ExecutionHooks } from './execution.js';
 import type { ConsoleBackend } from './devices/console.js';
 import { createDevices, type Devices } from './devices/index.js';
+import { limitReason } from './limit.js';
 import { loadImage } from './load.js';
 import type { PhysicalMemory } from './memory.js';
 import { Access } from './mmu.js';
@@ -144,7 +145,7 @@ export class Machine implements ExecutionHooks {
       }
       const remaining = maxInstructions - cpu.instructions;
       if (remaining <= 0) {
-        this.stop('limit', `instruction limit of ${maxInstructions} reached`);
+        this.stop('limit', limitReason(maxInstructions, cpu.pc, this.wordAt(cpu.pc), this.image, this.traps, cpu.instructions));
         break;
       }
       this.processor.run(cpu.instructions + Math.min(remaining, this.bus.nextEvent(this.now), MAX_SLICE));
@@ -167,8 +168,13 @@ export class Machine implements ExecutionHooks {
 
   /** "pc 0x... (instruction, file:line)" for messages. */
   private describe(pc: number): string {
+    return describeAt(pc, this.wordAt(pc), this.image);
+  }
+
+  /** The instruction word at pc through the current mapping (undefined: not mapped). */
+  private wordAt(pc: number): number | undefined {
     const pa = this.processor.mmu.peek(pc, Access.Fetch, this.cpu.flags);
-    return describeAt(pc, pa >= 0 ? this.processor.memory.read32(pa) : undefined, this.image);
+    return pa >= 0 ? this.processor.memory.read32(pa) : undefined;
   }
 
   // ---- ExecutionHooks -------------------------------------------------------------------

@@ -19,6 +19,7 @@ import type { CostModel } from '../machine/costs.js';
 import { enterTrap } from '../machine/cpu.js';
 import type { ExecutionHooks } from '../machine/execution.js';
 import { boundsOf, type Bounds } from '../machine/bounds.js';
+import { limitReason } from '../machine/limit.js';
 import { idleStep, MAX_SLICE } from '../machine/machine.js';
 import { Access } from '../machine/mmu.js';
 import { Processor } from '../machine/processor.js';
@@ -122,7 +123,8 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
       }
       if (vm.vcpu.instructions >= this.config.maxInstructions) {
         const why = vm.virtualizer.explainStuck();
-        vm.end('limit', `instruction limit of ${this.config.maxInstructions} reached${why ? `; ${why}` : ''}`);
+        const pc = vm.vcpu.pc;
+        vm.end('limit', `${limitReason(this.config.maxInstructions, pc, this.instructionAt(vm, pc), vm.image, vm.traps, vm.vcpu.instructions)}${why ? `; ${why}` : ''}`);
         break;
       }
       const untilDevice = vm.devices.bus.nextEvent(vm.ticks);

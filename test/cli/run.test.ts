@@ -250,14 +250,24 @@ describe('vmm run --json', () => {
 });
 
 describe('vmm run: how a guest fails (exit 1, with the reason)', () => {
+  it('at the instruction limit the reason says where the guest was, and names an interrupt storm, alike in every mode', async () => {
+    const reasons = new Set<string>();
+    for (const mode of RUN_MODES) {
+      const { doc } = await json(['guests/attack/storm.s', '--mode', mode, '--max-instructions', '50k', '--no-overhead']);
+      reasons.add(doc.guests[0]!.reason);
+    }
+    expect([...reasons]).toEqual([expect.stringMatching(/^instruction limit of 50000 reached at pc 0x[0-9a-f]{8} \(.*, guests\/attack\/storm\.s:\d+\); an interrupt storm: irq0 taken [\d,]+ times, once every \d+ instructions$/)]);
+  });
+
   it('--max-instructions reached: limit', async () => {
     for (const mode of RUN_MODES) {
       const r = await vmmIn(['run', `${FIXTURES}/spin.s`, '--mode', mode, '--max-instructions', '5000']);
       expect(r.status).toBe(1);
       expectClean(r);
-      expect(r.stderr).toMatch(new RegExp(`^spin \\(${mode}\\): limit: instruction limit of 5000 reached at pc 0x[0-9a-f]{8}$`, 'm'));
+      expect(r.stderr).toMatch(new RegExp(`^spin \\(${mode}\\): limit: instruction limit of 5000 reached at pc 0x[0-9a-f]{8} \\(\\w.*, test/cli/fixtures/spin\\.s:\\d+\\)$`, 'm'));
       const { doc } = await json([`${FIXTURES}/spin.s`, '--mode', mode, '--max-instructions', '5_000']);
-      expect(doc.guests[0]).toMatchObject({ status: 'limit', reason: 'instruction limit of 5000 reached', instructions: 5000 });
+      expect(doc.guests[0]).toMatchObject({ status: 'limit', reason: expect.stringMatching(/^instruction limit of 5000 reached at pc /), instructions: 5000 });
+      expect(doc.guests[0]!.reason).not.toContain('storm');
     }
   });
 

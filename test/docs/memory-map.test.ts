@@ -12,6 +12,7 @@ import { readDoc, splitTemplate, templateRegex } from './helpers.js';
 const doc = readDoc('memory-map.md');
 const machineSource = readFileSync(new URL('../../src/machine/machine.ts', import.meta.url), 'utf8');
 const fitsSource = readFileSync(new URL('../../src/machine/load.ts', import.meta.url), 'utf8');
+const limitSource = readFileSync(new URL('../../src/machine/limit.ts', import.meta.url), 'utf8');
 
 describe('docs/memory-map.md', () => {
   it('gives the reset state', () => {
@@ -24,9 +25,10 @@ describe('docs/memory-map.md', () => {
   it('quotes the halting and loading messages of the machine', () => {
     const templates = [...machineSource.matchAll(/reason: (`(?:[^`\\]|\\.)*`|'(?:[^'\\]|\\.)*')/g)].map((m) => m[1]!.slice(1, -1));
     const fits = /new LoadError\(\s*(`(?:[^`\\]|\\.)*`)/.exec(fitsSource)![1]!.slice(1, -1);
-    const limit = /this\.stop\('limit', (`(?:[^`\\]|\\.)*`)\)/.exec(machineSource)![1]!.slice(1, -1);
+    const limit = /let reason = (`(?:[^`\\]|\\.)*`)/.exec(limitSource)![1]!.slice(1, -1);
+    const storm = /reason \+= (`(?:[^`\\]|\\.)*`)/.exec(limitSource)![1]!.slice(1, -1);
     expect(templates.length).toBeGreaterThanOrEqual(3);
-    for (const t of [...templates, fits, limit]) {
+    for (const t of [...templates, fits, limit, storm]) {
       expect(splitTemplate(t).length, t).toBeGreaterThan(0);
       expect(doc, `the message "${t}"`).toMatch(templateRegex(t));
     }
