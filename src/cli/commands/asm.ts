@@ -20,7 +20,7 @@ export const asmCommand: CommandSpec = {
       .option('-D, --define <NAME[=VALUE]>', 'define a symbol for .if/.ifdef (repeatable; VALUE defaults to 1)', collect)
       .addHelpText(
         'after',
-        '\nErrors are reported as file:line:col with the source line; all of them, not just the first.\n\nExamples:\n  vmm asm guests/bare/hello.s                 # writes guests/bare/hello.bin\n  vmm asm kernel.s -o kernel.bin -l kernel.lst\n  vmm asm guests/kernel/tinyos.s -D PARAVIRT   # conditional assembly',
+        '\nErrors are reported as file:line:col with the source line; all of them, not just the first.\n\nExamples (in the folder that holds vmm\'s guests/):\n  vmm asm guests/bare/hello.s                                   # writes guests/bare/hello.bin\n  vmm asm guests/kernel/tinyos.s -o kernel.bin -l kernel.lst\n  vmm asm guests/kernel/tinyos.s -D PARAVIRT                    # conditional assembly',
       );
   },
   async run(args, options, io) {
