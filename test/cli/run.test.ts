@@ -250,6 +250,19 @@ describe('vmm run --json', () => {
 });
 
 describe('vmm run: how a guest fails (exit 1, with the reason)', () => {
+  it('a program that runs off the end of its code is told so, in every mode', async () => {
+    const src = join(tempDir(), 'off.s');
+    writeFileSync(src, 'start:  movi r1, 1\n        addi r1, r1, 1\n');
+    for (const mode of RUN_MODES) {
+      const r = await vmmIn(['run', src, '--mode', mode, '--no-overhead']);
+      expect(r.status).toBe(1);
+      expect(r.stderr, mode).toContain(`off (${mode}): faulted: unhandled illegal trap at pc 0x00000008 (.word 0x00000000, past the end of the image: the program ran off the end of its code; end it with hlt)`);
+    }
+    // a zero word inside the image is not "past the end"
+    writeFileSync(src, 'start:  jmp data\ndata:   .word 0\n');
+    expect((await vmmIn(['run', src, '--mode', 'bare'])).stderr).not.toContain('past the end');
+  });
+
   it('at the instruction limit the reason says where the guest was, and names an interrupt storm, alike in every mode', async () => {
     const reasons = new Set<string>();
     for (const mode of RUN_MODES) {
