@@ -15,8 +15,9 @@ export interface CommandSpec {
    *  registry): awaited only when this command is the one run, before its options are
    *  parsed, so that start-up loads no more than the command table. */
   prepare?(cmd: Command): Promise<void>;
-  /** Do the work; resolve to the exit status. Throw UserError for bad input (status 2). */
-  run(args: string[], options: Record<string, unknown>, io: Io): Promise<number> | number;
+  /** Do the work; resolve to the exit status. Throw UserError for bad input (status 2).
+   *  `given`: the options given on the command line (not defaults), by key. */
+  run(args: string[], options: Record<string, unknown>, io: Io, given: ReadonlySet<string>): Promise<number> | number;
 }
 
 /** Decimal multipliers of counts: 10k is 10,000 (sizes, unlike counts, are binary: 1K is

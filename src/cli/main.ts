@@ -49,7 +49,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     spec.define(cmd);
     cmd.action(async (...actionArgs: unknown[]) => {
       const command = actionArgs[actionArgs.length - 1] as Command;
-      status = await spec.run(command.args, command.opts(), io);
+      const options = command.opts();
+      const given = new Set(Object.keys(options).filter((key) => command.getOptionValueSource(key) === 'cli'));
+      status = await spec.run(command.args, options, io, given);
     });
   }
   try {

@@ -13,9 +13,10 @@ import { memValues, parseMemory, runConfig } from './machine-config.js';
 import { DEFAULTS } from './machine-options.js';
 import type { RunInputs } from './run-options.js';
 
-export async function loadRunInputs(args: readonly string[], options: Record<string, unknown>, io: Io): Promise<RunInputs> {
+export async function loadRunInputs(args: readonly string[], options: Record<string, unknown>, io: Io, given: ReadonlySet<string>): Promise<RunInputs> {
   const mode = String(options.mode);
   if (!RUN_MODES.includes(mode)) throw new UsageProblem(`--mode must be one of ${RUN_MODES.join(', ')}, got '${mode}'`);
+  for (const why of uselessOptions(mode, args, options, given)) io.err.write(`vmm: warning: ${why}\n`);
   const config = runConfig(options, io);
   if (isReference(mode) && args.length > 1) throw new UsageProblem(`--mode ${mode} runs one image directly on the machine (there is no VMM to share it); got ${args.length} images`);
   const guests = await loadGuests(args, options.define as string[], io);
@@ -74,4 +75,17 @@ function assignFiles(guests: GuestInput[], values: readonly string[], flag: stri
     if (text === '') throw new UsageProblem(`${flag} ${value}: no file named`);
     assign(guest, text);
   }
+}
+
+/** The options given that do nothing in this run, each with why (the run goes on). */
+function uselessOptions(mode: string, args: readonly string[], options: Record<string, unknown>, given: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  if (isReference(mode)) {
+    const bare = `with --mode ${mode} (one guest on the machine itself: no VMM)`;
+    if (given.has('quantum')) out.push(`--quantum does nothing ${bare}: nothing is scheduled`);
+    if (given.has('overhead')) out.push(`--no-overhead does nothing ${bare}: bare hardware is the reference, so no overhead is measured`);
+  }
+  if (given.has('define') && !args.some((a) => /\.(s|asm)$/i.test(a))) out.push('-D does nothing: no input is assembly source (.s), only images');
+  if (given.has('stats') && !options.quiet && !options.json) out.push('--stats does nothing without -q or --json: the summary is printed anyway');
+  return out;
 }

@@ -312,7 +312,7 @@ describe('vmm run: how a guest fails (exit 1, with the reason)', () => {
       for (const mode of RUN_MODES) {
         const r = await vmmIn(['run', src, '--mode', mode, '--no-overhead']);
         expect(r.status, `${insn} ${mode}: ${r.stderr}`).toBe(1);
-        expect(r.stderr.split('\n')[0]).toBe(`${insn} (${mode}): faulted: unhandled ${cause} trap at pc 0x00000004 (${insn}, ${src}:3): no trap handler (tvec = 0)`);
+        expect(r.stderr.split('\n').filter((l) => !l.startsWith('vmm: warning:'))[0]).toBe(`${insn} (${mode}): faulted: unhandled ${cause} trap at pc 0x00000004 (${insn}, ${src}:3): no trap handler (tvec = 0)`);
       }
     }
   });
@@ -594,6 +594,31 @@ describe('with --json, a usage or input error is a JSON document on stdout too',
 
   it('without --json, stdout stays empty', async () => {
     expect((await vmmIn(['run', HELLO, '--bogus'])).stdout).toBe('');
+  });
+});
+
+describe('options that do nothing in this run are warned about (the run goes on)', () => {
+  it('--quantum and --no-overhead with --mode bare, -D with only images, --stats without -q or --json', async () => {
+    const dir = tempDir();
+    expect((await vmmIn(['asm', HELLO, '-o', join(dir, 'hello.bin')])).status).toBe(0);
+    const cases: [string[], string][] = [
+      [['run', HELLO, '--mode', 'bare', '--quantum', '5', '-q'], 'vmm: warning: --quantum does nothing with --mode bare'],
+      [['run', HELLO, '--mode', 'bare', '--no-overhead', '-q'], 'vmm: warning: --no-overhead does nothing with --mode bare'],
+      [['run', join(dir, 'hello.bin'), '-D', 'X=1', '-q'], 'vmm: warning: -D does nothing: no input is assembly source'],
+      [['run', HELLO, '--stats'], 'vmm: warning: --stats does nothing without -q or --json'],
+    ];
+    for (const [args, warning] of cases) {
+      const r = await vmmIn(args);
+      expect(r.status, args.join(' ')).toBe(0);
+      expect(r.stdout).toBe('hello, world\n');
+      expect(r.stderr, args.join(' ')).toContain(`${warning}`);
+    }
+  });
+
+  it('no warning where the option matters or was not given', async () => {
+    for (const args of [['run', HELLO, '-q'], ['run', HELLO, '--mode', 'trap', '--quantum', '5', '--no-overhead', '-q'], ['run', HELLO, '-D', 'X=1', '-q'], ['run', HELLO, '-q', '--stats']]) {
+      expect((await vmmIn(args)).stderr, args.join(' ')).not.toContain('warning');
+    }
   });
 });
 

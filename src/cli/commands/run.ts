@@ -34,9 +34,9 @@ Examples (in the folder that holds vmm's guests/):
   vmm run guests/kernel/tinyos.s guests/bare/primes.s --disk tinyos=guests/kernel/disk.txt --json | jq '.guests[0].exits'`,
       );
   },
-  async run(args, options, io) {
+  async run(args, options, io, given) {
     const { loadRunInputs } = await import('../run-inputs.js');
-    const inputs = await loadRunInputs(args, options, io);
+    const inputs = await loadRunInputs(args, options, io, given);
     const { executeRun } = await import('../execute.js');
     const { formatSummary } = await import('../../report/summary.js');
     const { chalkFor } = await import('../colors.js');

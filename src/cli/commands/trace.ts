@@ -38,7 +38,7 @@ Examples (in the folder that holds vmm's guests/):
   vmm trace --exits guests/bare/primes.s --format jsonl | jq -r .reason | sort | uniq -c`,
       );
   },
-  async run(args, options, io) {
+  async run(args, options, io, given) {
     if (options.json) throw new UsageProblem('vmm trace has no --json: --format jsonl writes each exit as one JSON object per line (vmm run --json gives the run\'s report)');
     const format = String(options.format);
     if (format !== 'text' && format !== 'jsonl') throw new UsageProblem(`--format must be text or jsonl, got '${format}'`);
@@ -61,7 +61,7 @@ Examples (in the folder that holds vmm's guests/):
     if (options.output !== undefined) checkOutputPath('-o', String(options.output), args);
     const guestList = listOption('--guest', options.guest as string[] | undefined);
     const { loadRunInputs } = await import('../run-inputs.js');
-    const inputs = await loadRunInputs(args, options, io);
+    const inputs = await loadRunInputs(args, options, io, given);
     const guests = guestList ? new Set(guestList) : undefined;
     for (const g of guests ?? []) {
       if (!inputs.guests.some((x) => x.name === g)) throw new UsageProblem(`--guest ${g}: no such guest (guests: ${inputs.guests.map((x) => x.name).join(', ')})`);
