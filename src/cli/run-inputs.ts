@@ -80,11 +80,9 @@ function assignFiles(guests: GuestInput[], values: readonly string[], flag: stri
 /** The options given that do nothing in this run, each with why (the run goes on). */
 function uselessOptions(mode: string, args: readonly string[], options: Record<string, unknown>, given: ReadonlySet<string>): string[] {
   const out: string[] = [];
-  if (isReference(mode)) {
-    const bare = `with --mode ${mode} (one guest on the machine itself: no VMM)`;
-    if (given.has('quantum')) out.push(`--quantum does nothing ${bare}: nothing is scheduled`);
-    if (given.has('overhead')) out.push(`--no-overhead does nothing ${bare}: bare hardware is the reference, so no overhead is measured`);
-  }
+  // (--no-overhead with --mode bare is not warned about: it asks for what bare does anyway,
+  // and scripts pass it to every mode alike.)
+  if (isReference(mode) && given.has('quantum')) out.push(`--quantum does nothing with --mode ${mode} (one guest on the machine itself, no VMM): nothing is scheduled`);
   if (given.has('define') && !args.some((a) => /\.(s|asm)$/i.test(a))) out.push('-D does nothing: no input is assembly source (.s), only images');
   if (given.has('stats') && !options.quiet && !options.json) out.push('--stats does nothing without -q or --json: the summary is printed anyway');
   return out;
