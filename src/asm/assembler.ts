@@ -13,6 +13,7 @@ import { Stmt, type StmtKind } from './statement.js';
 import { qualify, SymbolTable } from './symbols.js';
 import { FORMATS } from '../isa/formats.js';
 import { BY_MNEMONIC, type InstructionSpec } from '../isa/table.js';
+import { didYouMean } from '../text/nearest.js';
 
 /** Lines assembled in all (after macro expansion) before giving up: stops runaway macros. */
 export const MAX_LINES = 1_000_000;
@@ -23,7 +24,10 @@ const NO_OPERANDS: readonly Operand[] = [];
 
 export interface AssemblerOptions {
   readonly defines: Readonly<Record<string, number>>;
+  /** A source file's text (main or .include); throws when it cannot be read (NotText for a binary). */
   readonly readFile: (path: string) => string;
+  /** Where .include looks after the including file's directory: -I, then the built-in one. */
+  readonly includeDirs: readonly string[];
   readonly maxErrors: number;
   /** The directives by lowercase name (directives.ts; passed in so that the table, which
    *  acts on an Assembler, and the Assembler do not import each other). */
@@ -179,7 +183,7 @@ export class Assembler {
     const name = op.name;
     if (name.charCodeAt(0) === 46) {
       const directive = this.options.directives.get(name.toLowerCase());
-      if (!directive) throw new AsmError(op.col, `unknown directive '${name}'`);
+      if (!directive) throw new AsmError(op.col, `unknown directive '${name}'${didYouMean(name, this.options.directives.keys())}`);
       directive.run(this, op, where, unit);
       return;
     }
@@ -190,7 +194,16 @@ export class Assembler {
     if (pseudo) return this.pseudo(pseudo, op, where);
     const macro = this.macros.get(name);
     if (macro) return this.expand(macro, op, where, unit);
-    throw new AsmError(op.col, `unknown mnemonic '${name}'`);
+    throw new AsmError(op.col, `unknown mnemonic '${name}'${didYouMean(name, this.operationNames())}`);
+  }
+
+  /** What an operation may be called, for "did you mean": instructions (the ISA table), then
+   *  pseudo-instructions, macros defined so far, and directives (`word` for `.word`). */
+  private *operationNames(): Iterable<string> {
+    yield* BY_MNEMONIC.keys();
+    yield* PSEUDO_BY_NAME.keys();
+    yield* this.macros.names();
+    yield* this.options.directives.keys();
   }
 
   private instruction(spec: InstructionSpec, op: Operation, where: Where): void {

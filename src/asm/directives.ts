@@ -2,12 +2,14 @@
 // layout (.org, .align, .space count, .if) must be known when the directive is reached;
 // the rest (.word, .byte, .space fill, .entry) are evaluated in the second pass (emit.ts).
 
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Assembler, Directive, Unit } from './assembler.js';
 import type { Expr, Operand, Operation } from './ast.js';
 import { AsmError, type Frame, type Where } from './diagnostics.js';
+import { includeCandidates } from './include-path.js';
 import { describe } from './operands.js';
 import { PSEUDO_BY_NAME } from './pseudo.js';
+import { NotText } from './source-text.js';
 import { qualify } from './symbols.js';
 import { BY_MNEMONIC } from '../isa/table.js';
 
@@ -24,7 +26,7 @@ const ROWS: readonly Directive[] = [
   { name: '.ascii', syntax: '"text", ...', summary: 'the UTF-8 bytes of strings', min: 1, max: MANY, run: (a, o, w) => text(a, o, w, false) },
   { name: '.asciz', syntax: '"text", ...', summary: 'the UTF-8 bytes of strings, each followed by a zero byte', min: 1, max: MANY, run: (a, o, w) => text(a, o, w, true) },
   { name: '.space', syntax: 'count[, fill]', summary: 'count bytes of fill (default 0); count known here', min: 1, max: 2, run: space },
-  { name: '.include', syntax: '"path"', summary: 'assembles another file here (path relative to this file)', min: 1, max: 1, run: include },
+  { name: '.include', syntax: '"path"', summary: 'assembles another file here (found next to this file, else in the -I directories, else in vmm\'s guests/include)', min: 1, max: 1, run: include },
   { name: '.if', syntax: 'value', summary: 'assembles what follows if value is not 0 (known here)', min: 1, max: 1, run: ifValue },
   { name: '.ifdef', syntax: 'name', summary: 'assembles what follows if name is defined (-D, .equ or an earlier label)', min: 1, max: 1, run: (a, o, w, u) => ifDefined(a, o, w, u, true) },
   { name: '.ifndef', syntax: 'name', summary: 'assembles what follows if name is not defined', min: 1, max: 1, run: (a, o, w, u) => ifDefined(a, o, w, u, false) },
@@ -157,16 +159,10 @@ function include(asm: Assembler, op: Operation, where: Where): void {
   const o: Operand = op.operands[0]!;
   if (o.k !== 'str') fail(o.col, `operand 1 of '${op.name}': expected a string, got ${describe(o)}`);
   const written = new TextDecoder().decode(o.bytes);
-  const path = isAbsolute(written) ? written : join(dirname(where.frame.file), written);
+  if (where.frame.includeDepth >= MAX_INCLUDE_DEPTH) fail(op.col, `includes nested deeper than ${MAX_INCLUDE_DEPTH}`);
+  const { path, source } = findInclude(asm, written, where.frame.file, o.col);
   for (let f: Frame | undefined = where.frame; f; f = f.at?.frame) {
     if (f.kind === 'file' && resolve(f.file) === resolve(path)) fail(o.col, `include cycle: '${path}' includes itself`);
-  }
-  if (where.frame.includeDepth >= MAX_INCLUDE_DEPTH) fail(op.col, `includes nested deeper than ${MAX_INCLUDE_DEPTH}`);
-  let source: string;
-  try {
-    source = asm.options.readFile(path);
-  } catch (error) {
-    fail(o.col, `cannot include '${written}': ${readError(error)}`);
   }
   const frame: Frame = {
     kind: 'file',
@@ -178,6 +174,27 @@ function include(asm: Assembler, op: Operation, where: Where): void {
     includeDepth: where.frame.includeDepth + 1,
   };
   asm.text(source, frame);
+}
+
+/**
+ * The first of the places `.include "written"` looks (include-path.ts) that holds a file, and
+ * its text. None: "no such file", naming every place searched. One that exists but cannot be
+ * read (a directory, no permission, not text) is the error, with its path when it is not the
+ * including file's directory.
+ */
+function findInclude(asm: Assembler, written: string, includer: string, col: number): { path: string; source: string } {
+  const paths = includeCandidates(written, includer, asm.options.includeDirs);
+  for (const [i, path] of paths.entries()) {
+    try {
+      return { path, source: asm.options.readFile(path) };
+    } catch (error) {
+      const why = error instanceof NotText ? `'${path}' is ${error.reason(` at line ${error.line}, column ${error.column}`)}` : readError(error);
+      if (why === 'no such file') continue;
+      fail(col, `cannot include '${written}'${i > 0 && !(error instanceof NotText) ? ` (${path})` : ''}: ${why}`);
+    }
+  }
+  const searched = paths.length > 1 ? ` (searched ${paths.join(', ')})` : '';
+  fail(col, `cannot include '${written}': no such file${searched}`);
 }
 
 /** Why a file could not be read, in a few words. */

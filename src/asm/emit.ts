@@ -5,6 +5,7 @@
 import type { Operand } from './ast.js';
 import { AsmError, type DiagnosticList } from './diagnostics.js';
 import { evaluate, type EvalContext, type SymbolValues } from './expr.js';
+import { liHint } from './hints.js';
 import { operandValue } from './operands.js';
 import type { PseudoOperandKind } from './pseudo.js';
 import type { Stmt } from './statement.js';
@@ -32,7 +33,7 @@ function emit(s: Stmt, ctx: EvalContext): void {
       const spec = s.spec!;
       const kinds = FORMATS[spec.format].operands as readonly OperandKind[];
       const values = operandValues(kinds, s.operands, spec.mnemonic, ctx);
-      writeWord(out, at, encodeChecked(spec, values, s.address, (i) => s.operands[i]!.col));
+      writeWord(out, at, encodeChecked(spec, values, s.address, (i) => s.operands[i]!.col, () => liHint(spec.mnemonic, operandTexts(s))));
       return;
     }
     case 'pseudo': {
@@ -43,7 +44,7 @@ function emit(s: Stmt, ctx: EvalContext): void {
       const rangeCol = s.operands.length > 0 ? s.operands[s.operands.length - 1]!.col : s.col;
       expansion.forEach(([mnemonic, operands], i) => {
         const spec = BY_MNEMONIC.get(mnemonic)!;
-        writeWord(out, at + 4 * i, encodeChecked(spec, operands, s.address + 4 * i, () => rangeCol));
+        writeWord(out, at + 4 * i, encodeChecked(spec, operands, s.address + 4 * i, () => rangeCol, () => liHint(pseudo.name, operandTexts(s))));
       });
       return;
     }
@@ -68,14 +69,20 @@ function operandValues(kinds: readonly PseudoOperandKind[], operands: readonly O
   return values;
 }
 
-/** Encodes after checking every operand's range; a range error is reported at `colOf(i)`. */
-function encodeChecked(spec: InstructionSpec, values: readonly OperandValue[], pc: number, colOf: (i: number) => number): number {
+/** Encodes after checking every operand's range; a range error is reported at `colOf(i)`,
+ *  with `hint()` after it when the immediate is out of range (hints.ts). */
+function encodeChecked(spec: InstructionSpec, values: readonly OperandValue[], pc: number, colOf: (i: number) => number, hint: () => string): number {
   const kinds = FORMATS[spec.format].operands as readonly OperandKind[];
   for (let i = 0; i < kinds.length; i++) {
     const error = operandError(kinds[i]!, values[i]!, pc);
-    if (error) throw new AsmError(colOf(i), error);
+    if (error) throw new AsmError(colOf(i), kinds[i] === 'simm16' || kinds[i] === 'uimm16' ? error + hint() : error);
   }
   return encode(spec, values, pc);
+}
+
+/** A statement's operands as written (for a macro's line: as expanded). */
+function operandTexts(s: Stmt): string[] {
+  return s.operands.map((o) => s.where.text.slice(o.col - 1, o.end - 1));
 }
 
 function value(o: Operand, ctx: EvalContext): number {

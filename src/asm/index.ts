@@ -7,8 +7,10 @@ import { makeDiagnostic, type Diagnostic, type Frame, type Where } from './diagn
 import { DIRECTIVES, readError } from './directives.js';
 import { emitAll } from './emit.js';
 import { evaluate } from './expr.js';
+import { builtinIncludeDir } from './include-path.js';
 import { layOut } from './layout.js';
 import { listingRows, type ListingRow } from './listing.js';
+import { NotText, sourceText } from './source-text.js';
 import type { Image, Segment } from '../image/model.js';
 
 export type { Diagnostic } from './diagnostics.js';
@@ -19,8 +21,13 @@ export { formatListing } from './listing.js';
 export interface AssembleOptions {
   /** -D NAME[=VALUE] from the command line; VALUE defaults to 1. */
   defines?: Readonly<Record<string, number>>;
-  /** Reads a source file (main or .include). Default: fs.readFileSync(path, 'utf8'); throw to signal "cannot read". */
-  readFile?: (path: string) => string;
+  /** Reads a source file (main or .include): its bytes (decoded as UTF-8) or its text. Default:
+   *  fs.readFileSync(path); throw to signal "cannot read". A file with a NUL byte or bytes that
+   *  are not UTF-8 is refused as not a text file. */
+  readFile?: (path: string) => string | Uint8Array;
+  /** -I: directories where `.include` looks after the including file's directory, in order
+   *  (and before vmm's own guests/include, which is always searched last). */
+  includeDirs?: readonly string[];
   /** Stop after this many errors (default 20), with a final note that more were suppressed. */
   maxErrors?: number;
   /** Also require what a loadable image needs: some bytes, and an entry point inside them
@@ -44,6 +51,7 @@ export function assembleFile(path: string, options?: AssembleOptions): AssembleR
   try {
     text = readSource(options, path);
   } catch (error) {
+    if (error instanceof NotText) return failed(path, `'${path}' is ${error.reason('')}`, error);
     return failed(path, `cannot read '${path}': ${readError(error)}`);
   }
   return assembleSource(text, path, options);
@@ -59,7 +67,9 @@ export function assembleSource(text: string, fileName: string, options?: Assembl
 
 function assemble(text: string, fileName: string, options: AssembleOptions): AssembleResult {
   const maxErrors = Math.max(1, Math.floor(Number(options.maxErrors ?? DEFAULT_MAX_ERRORS)) || DEFAULT_MAX_ERRORS);
-  const asm = new Assembler({ defines: options.defines ?? {}, readFile: (p) => readSource(options, p), maxErrors, directives: DIRECTIVES });
+  const builtin = builtinIncludeDir();
+  const includeDirs = [...(options.includeDirs ?? []).map(String), ...(builtin === undefined ? [] : [builtin])];
+  const asm = new Assembler({ defines: options.defines ?? {}, readFile: (p) => readSource(options, p), includeDirs, maxErrors, directives: DIRECTIVES });
   const frame: Frame = { kind: 'file', file: fileName, fileIndex: asm.fileIndex(fileName), macroDepth: 0, includeDepth: 1 };
   defineAll(asm, options.defines ?? {});
   asm.text(text, frame);
@@ -76,10 +86,10 @@ function assemble(text: string, fileName: string, options: AssembleOptions): Ass
 }
 
 function readSource(options: AssembleOptions, path: string): string {
-  const text = options.readFile ? options.readFile(path) : readFileSync(path, 'utf8');
-  if (typeof text !== 'string') throw new Error('no such file');
-  // Sources are UTF-8; a byte-order mark some editors put first is not part of the text.
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const content = options.readFile ? options.readFile(path) : readFileSync(path);
+  if (typeof content !== 'string' && !(content instanceof Uint8Array)) throw new Error('no such file');
+  // Sources are UTF-8 text; a byte-order mark some editors put first is not part of the text.
+  return sourceText(content);
 }
 
 /** -D defines, as constants; a bad one is reported at "<command line>". */
@@ -127,8 +137,9 @@ function lineTable(asm: Assembler): Image['lines'] {
   return rows.sort((a, b) => a.address - b.address);
 }
 
-function failed(file: string, message: string): AssembleResult {
+/** One diagnostic for the file: at line 1, or at the byte that makes it not text. */
+function failed(file: string, message: string, at?: NotText): AssembleResult {
   const frame: Frame = { kind: 'file', file, fileIndex: 0, macroDepth: 0, includeDepth: 1 };
-  const where: Where = { frame, line: 1, text: '', order: 0 };
-  return { image: undefined, diagnostics: [makeDiagnostic(where, 1, message)], listing: [] };
+  const where: Where = { frame, line: at?.line ?? 1, text: at?.lineText ?? '', order: 0 };
+  return { image: undefined, diagnostics: [makeDiagnostic(where, at?.column ?? 1, message)], listing: [] };
 }

@@ -2,14 +2,15 @@
 // emitted bytes into segments (maximal runs of contiguous bytes, so no two segments touch),
 // reports bytes emitted twice, and gives each statement its place in a segment buffer.
 
-import type { DiagnosticList } from './diagnostics.js';
+import { chainOf, type DiagnosticList } from './diagnostics.js';
 import type { Stmt } from './statement.js';
 import type { Segment } from '../image/model.js';
 
 /**
  * Builds the (zero-filled) segments for the statements with bytes and points each statement
  * at its segment buffer. A statement whose bytes overlap another's gets the error
- * "bytes at 0x... already emitted" (on whichever comes later in the source) and is skipped.
+ * "bytes at 0x... already emitted (by a.s:3:9)" (on whichever comes later in the source,
+ * naming the other) and is skipped.
  */
 export function layOut(stmts: readonly Stmt[], diags: DiagnosticList): Segment[] {
   const emitting = stmts.filter((s) => s.size > 0);
@@ -20,8 +21,8 @@ export function layOut(stmts: readonly Stmt[], diags: DiagnosticList): Segment[]
   for (const s of emitting) {
     const run = runs[runs.length - 1];
     if (run && owner && s.address < owner.address + owner.size) {
-      const later = s.where.order > owner.where.order ? s : owner;
-      diags.add(later.where, later.col, `bytes at 0x${s.address.toString(16)} already emitted`);
+      const [earlier, later] = s.where.order > owner.where.order ? [owner, s] : [s, owner];
+      diags.add(later.where, later.col, `bytes at 0x${s.address.toString(16)} already emitted (by ${site(earlier)})`);
       s.skip = true;
       continue;
     }
@@ -41,6 +42,12 @@ export function layOut(stmts: readonly Stmt[], diags: DiagnosticList): Segment[]
     }
     return { address: run.address, bytes };
   });
+}
+
+/** "a.s:3:9", and for a line of a macro "m.s:3:9 in macro 'm' invoked at a.s:12:1". */
+function site(s: Stmt): string {
+  const at = `${s.where.frame.file}:${s.where.line}:${s.col}`;
+  return s.where.frame.kind === 'macro' ? `${at} ${chainOf(s.where.frame)[0]}` : at;
 }
 
 function isSorted(stmts: readonly Stmt[]): boolean {

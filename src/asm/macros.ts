@@ -37,6 +37,11 @@ export class MacroTable {
     return this.map.get(name);
   }
 
+  /** The names defined so far, in order of definition. */
+  names(): Iterable<string> {
+    return this.map.keys();
+  }
+
   /** Adds a definition; throws an AsmError at its name for a second one. */
   define(def: MacroDef): void {
     const first = this.map.get(def.name);

@@ -1,6 +1,7 @@
 // Assembling for the CLI: `vmm asm`, and `vmm run x.s` which assembles on the fly. The
 // assembler (and its grammar) is loaded only here, so other commands start fast.
 
+import { statSync } from 'node:fs';
 import type { Image } from '../image/model.js';
 import type { ListingRow } from '../asm/index.js';
 import { UsageProblem } from './command.js';
@@ -35,10 +36,36 @@ export function parseDefines(values: readonly string[] = []): Record<string, num
   return defines;
 }
 
-export async function assembleForCli(path: string, defines: Record<string, number>, io: Io): Promise<{ image: Image; listing: ListingRow[] }> {
+/** Parse repeated `-I DIR` options: each must name a directory. */
+export function parseIncludeDirs(values: readonly string[] = []): string[] {
+  for (const dir of values) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(dir).isDirectory();
+    } catch {
+      throw new UsageProblem(`-I ${dir}: no such directory`);
+    }
+    if (!isDirectory) throw new UsageProblem(`-I ${dir}: not a directory`);
+  }
+  return [...values];
+}
+
+/** How sources are assembled: the -D defines and the -I include directories. */
+export interface SourceOptions {
+  readonly defines: Record<string, number>;
+  readonly includeDirs: readonly string[];
+}
+
+/** -D and -I from a command's options (`define`, `include`), checked (a usage error if bad). */
+export function sourceOptions(options: { define?: unknown; include?: unknown }): SourceOptions {
+  return { defines: parseDefines(options.define as string[] | undefined), includeDirs: parseIncludeDirs(options.include as string[] | undefined) };
+}
+
+export async function assembleForCli(path: string, source: SourceOptions, io: Io): Promise<{ image: Image; listing: ListingRow[] }> {
   const { assembleFile, formatDiagnostic } = await import('../asm/index.js');
   const result = assembleFile(path, {
-    defines,
+    defines: source.defines,
+    includeDirs: source.includeDirs,
     runnable: true,
     readFile: readSourceFile,
   });

@@ -37,11 +37,12 @@ export function readUserFile(path: string, limit: number = FILE_LIMITS.image): U
   }
 }
 
-/** A source file's text for the assembler, read as readUserFile reads (its problem thrown
- *  as a plain error, which the assembler reports at the line that named the file). */
-export function readSourceFile(path: string): string {
+/** A source file's bytes for the assembler (which decodes them, and refuses a binary), read
+ *  as readUserFile reads (its problem thrown as a plain error, which the assembler reports at
+ *  the line that named the file). */
+export function readSourceFile(path: string): Uint8Array {
   try {
-    return Buffer.from(readUserFile(path, FILE_LIMITS.source)).toString('utf8');
+    return readUserFile(path, FILE_LIMITS.source);
   } catch (e) {
     if (e instanceof FileProblem) throw new Error(e.problem);
     throw e;

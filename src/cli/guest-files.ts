@@ -3,15 +3,17 @@
 
 import { basename } from 'node:path';
 import type { GuestInput } from '../machine/config.js';
-import { assembleForCli, parseDefines } from './assemble.js';
+import { assembleForCli, sourceOptions, type SourceOptions } from './assemble.js';
 import { readImageFile } from './image-file.js';
 import type { Io } from './io.js';
 
-export async function loadGuests(paths: readonly string[], defines: readonly string[], io: Io): Promise<GuestInput[]> {
+/** `options` holds -D and -I (`define`, `include`), read only if a path is a source. */
+export async function loadGuests(paths: readonly string[], options: { define?: unknown; include?: unknown }, io: Io): Promise<GuestInput[]> {
   const names = uniqueNames(paths.map(guestName));
   const guests: GuestInput[] = [];
+  let source: SourceOptions | undefined;
   for (const [i, path] of paths.entries()) {
-    const image = /\.(s|asm)$/i.test(path) ? (await assembleForCli(path, parseDefines(defines), io)).image : readImageFile(path, io).image;
+    const image = /\.(s|asm)$/i.test(path) ? (await assembleForCli(path, (source ??= sourceOptions(options)), io)).image : readImageFile(path, io).image;
     guests.push({ name: names[i]!, image, file: path });
   }
   return guests;

@@ -15,5 +15,6 @@ export function defineMachineOptions(cmd: Command): Command {
     .option('--max-instructions <n>', 'stop a guest after this many instructions (status 1, reason "limit"); counts are decimal: 10k is 10,000, 2M is 2,000,000', DEFAULTS.maxInstructions)
     .option('--no-jit', 'interpret every instruction instead of compiling hot blocks (slower; the same results)')
     .option('--cost-model <file.json>', 'override cycle costs, e.g. {"instructions": {"div": 40}, "events": {"trap": 80}}')
-    .option('-D, --define <NAME[=VALUE]>', 'define a symbol when assembling .s inputs (repeatable)', collect);
+    .option('-D, --define <NAME[=VALUE]>', 'define a symbol when assembling .s inputs (repeatable)', collect)
+    .option('-I, --include <dir>', 'also look for .include files in dir when assembling .s inputs (repeatable)', collect);
 }

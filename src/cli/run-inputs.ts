@@ -19,7 +19,7 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   for (const why of uselessOptions(mode, args, options, given)) io.err.write(`vmm: warning: ${why}\n`);
   const config = runConfig(options, io);
   if (isReference(mode) && args.length > 1) throw new UsageProblem(`--mode ${mode} runs one image directly on the machine (there is no VMM to share it); got ${args.length} images`);
-  const guests = await loadGuests(args, options.define as string[], io);
+  const guests = await loadGuests(args, options, io);
   // --mem NAME=SIZE: this guest's memory instead of the plain --mem (or the default).
   for (const { guest, text } of perGuest(guests, memValues(options), '--mem', 'every guest', 'one size')) guest.memoryBytes = parseMemory(text);
   const vmmMode = modeNamed(mode);
@@ -84,6 +84,7 @@ function uselessOptions(mode: string, args: readonly string[], options: Record<s
   // and scripts pass it to every mode alike.)
   if (isReference(mode) && given.has('quantum')) out.push(`--quantum does nothing with --mode ${mode} (one guest on the machine itself, no VMM): nothing is scheduled`);
   if (given.has('define') && !args.some((a) => /\.(s|asm)$/i.test(a))) out.push('-D does nothing: no input is assembly source (.s), only images');
+  if (given.has('include') && !args.some((a) => /\.(s|asm)$/i.test(a))) out.push('-I does nothing: no input is assembly source (.s), only images');
   if (given.has('stats') && !options.quiet && !options.json) out.push('--stats does nothing without -q or --json: the summary is printed anyway');
   return out;
 }

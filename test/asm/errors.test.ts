@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { assembleFile, assembleSource, formatDiagnostic } from '../../src/asm/index.js';
+import { builtinIncludeDir } from '../../src/asm/include-path.js';
 import { asm, files } from './helpers.js';
+
+const BUILTIN = builtinIncludeDir()!;
 
 /** "file:line:col: message" of every diagnostic. */
 function located(source: string[], readFile?: (p: string) => string): string[] {
@@ -20,7 +23,7 @@ describe('error messages (exact text and location)', () => {
     ['control register expected', ['mtcr r1, r2'], "a.s:1:6: operand 1 of 'mtcr': expected a control register, got a register"],
     ['port expected', ['out r1, r2'], "a.s:1:5: operand 1 of 'out': expected a port, got a register"],
     ['branch target expected', ['call [r1]'], "a.s:1:6: operand 1 of 'call': expected a branch target, got a memory operand"],
-    ['immediate range', ['addi r1, r2, 70000'], 'a.s:1:14: immediate 70000 out of range -32768..32767'],
+    ['immediate range', ['addi r1, r2, 70000'], 'a.s:1:14: immediate 70000 out of range -32768..32767 (li rX, 70000 loads it into a free register rX; then add r1, r2, rX)'],
     ['undefined symbol', ['.word foo'], "a.s:1:7: undefined symbol 'foo'"],
     ['duplicate symbol', ['nop', 'nop', 'foo: nop', 'foo: nop'], "a.s:4:1: duplicate symbol 'foo' (first defined at a.s:3:1)"],
     ['.endif without .if', ['.endif'], 'a.s:1:1: .endif without .if'],
@@ -32,7 +35,7 @@ describe('error messages (exact text and location)', () => {
     ['macro arguments', ['.macro m a, b', '.endm', 'm 1'], "a.s:3:1: macro 'm' takes 2 arguments, got 1"],
     ['macro depth', ['.macro m', 'm', '.endm', 'm'], 'a.s:2:1: macro expansion deeper than 64'],
     ['syntax error', ['add r1,, r2'], 'a.s:1:8: syntax error: expected an operand'],
-    ['bytes emitted twice', ['.org 0x100', '.word 1', '.org 0x100', '.byte 2'], 'a.s:4:1: bytes at 0x100 already emitted'],
+    ['bytes emitted twice', ['.org 0x100', '.word 1', '.org 0x100', '.byte 2'], 'a.s:4:1: bytes at 0x100 already emitted (by a.s:2:1)'],
     ['instruction alignment', ['.org 0x1001', 'nop'], 'a.s:2:1: instruction at 0x1001 is not a multiple of 4'],
     ['.align', ['.align 3'], 'a.s:1:8: .align 3: not a power of two'],
     ['byte range', ['.byte 300'], 'a.s:1:7: byte value 300 out of range -128..255'],
@@ -43,7 +46,7 @@ describe('error messages (exact text and location)', () => {
   }
 
   it('cannot include', () => {
-    expect(located(['.include "x.s"'], files({}))).toEqual(["a.s:1:10: cannot include 'x.s': no such file"]);
+    expect(located(['.include "x.s"'], files({}))).toEqual([`a.s:1:10: cannot include 'x.s': no such file (searched x.s, ${BUILTIN}/x.s)`]);
   });
 
   it('include cycle', () => {
@@ -96,7 +99,7 @@ describe('reporting', () => {
     expect(() => assembleSource('.include "x"\nnop', 'a.s', weird)).not.toThrow();
     expect(assembleSource('.include "x"\nnop', 'a.s', weird).diagnostics.map((d) => d.message)).toEqual([
       "'r1' is a register name and cannot be a symbol",
-      "cannot include 'x': no such file",
+      `cannot include 'x': no such file (searched x, ${BUILTIN}/x)`,
     ]);
     expect(() => assembleFile('a.s', { readFile: () => { throw 'boom'; } })).not.toThrow();
   });

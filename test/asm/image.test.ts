@@ -21,8 +21,8 @@ describe('the image', () => {
   });
 
   it('reports bytes emitted twice, naming the address', () => {
-    expect(error(['.org 0x100', '.word 1, 2', '.org 0x104', '.byte 9'])).toBe('4:1: bytes at 0x104 already emitted');
-    expect(error(['.org 0x104', '.word 1', '.org 0x100', '.word 1, 2'])).toBe('4:1: bytes at 0x104 already emitted');
+    expect(error(['.org 0x100', '.word 1, 2', '.org 0x104', '.byte 9'])).toBe('4:1: bytes at 0x104 already emitted (by a.s:2:1)');
+    expect(error(['.org 0x104', '.word 1', '.org 0x100', '.word 1, 2'])).toBe('4:1: bytes at 0x104 already emitted (by a.s:2:1)');
   });
 
   it('lists every label and constant with its kind', () => {

@@ -1,6 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MAX_INCLUDE_DEPTH } from '../../src/asm/directives.js';
+import { builtinIncludeDir } from '../../src/asm/include-path.js';
 import { assembleFile, assembleSource } from '../../src/asm/index.js';
-import { files } from './helpers.js';
+import { files, symbol } from './helpers.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BUILTIN = join(ROOT, 'guests', 'include');
 
 describe('.include', () => {
   it('assembles another file in place, relative to the including file', () => {
@@ -33,9 +42,14 @@ describe('.include', () => {
     expect(assembleFile('a.s', { readFile }).image!.files).toEqual(['a.s', 'b.s']);
   });
 
-  it('reports a missing file at the path operand', () => {
-    const r = assembleSource('nop\n  .include "x.s"\n', 'a.s', { readFile: files({}) });
-    expect(r.diagnostics.map((d) => `${d.line}:${d.column}: ${d.message}`)).toEqual(["2:12: cannot include 'x.s': no such file"]);
+  it('reports a missing file at the path operand, naming every place searched', () => {
+    const r = assembleSource('nop\n  .include "x.s"\n', 'src/a.s', { readFile: files({}), includeDirs: ['inc', 'lib'] });
+    expect(r.diagnostics.map((d) => `${d.line}:${d.column}: ${d.message}`)).toEqual([
+      `2:12: cannot include 'x.s': no such file (searched src/x.s, inc/x.s, lib/x.s, ${BUILTIN}/x.s)`,
+    ]);
+    // An absolute path is only itself.
+    const abs = assembleSource('.include "/no/x.s"', 'a.s', { readFile: files({}), includeDirs: ['inc'] });
+    expect(abs.diagnostics.map((d) => d.message)).toEqual(["cannot include '/no/x.s': no such file"]);
   });
 
   it('reports include cycles', () => {
@@ -63,5 +77,81 @@ describe('.include', () => {
   it('reads real files by default', () => {
     const r = assembleFile('/nonexistent/dir/x.s');
     expect(r.diagnostics[0]!.message).toBe("cannot read '/nonexistent/dir/x.s': no such file");
+  });
+});
+
+describe('.include search: the including file\'s directory, then -I in order, then the built-in directory', () => {
+  const value = (readFile: (p: string) => string, includeDirs: string[] = ['inc1', 'inc2']) => {
+    const r = assembleFile('src/main.s', { readFile, includeDirs });
+    expect(r.diagnostics).toEqual([]);
+    return { k: symbol(r.image!, 'K'), files: r.image!.files };
+  };
+
+  it('takes the first place that has the file', () => {
+    const all = { 'src/main.s': '.include "k.inc"\nstart: nop', 'src/k.inc': 'K = 1', 'inc1/k.inc': 'K = 2', 'inc2/k.inc': 'K = 3' };
+    expect(value(files(all))).toEqual({ k: 1, files: ['src/main.s', 'src/k.inc'] });
+    const { 'src/k.inc': _, ...noLocal } = all;
+    expect(value(files(noLocal))).toEqual({ k: 2, files: ['src/main.s', 'inc1/k.inc'] });
+    expect(value(files(noLocal), ['inc2', 'inc1'])).toEqual({ k: 3, files: ['src/main.s', 'inc2/k.inc'] });
+    const { 'inc1/k.inc': __, ...onlyLast } = noLocal;
+    expect(value(files(onlyLast))).toEqual({ k: 3, files: ['src/main.s', 'inc2/k.inc'] });
+  });
+
+  it('searches from the directory of a file found through -I for what it includes', () => {
+    const map = { 'src/main.s': '.include "k.inc"\nstart: nop', 'inc2/k.inc': '.include "more.inc"', 'inc2/more.inc': 'K = 5' };
+    expect(value(files(map))).toEqual({ k: 5, files: ['src/main.s', 'inc2/k.inc', 'inc2/more.inc'] });
+  });
+
+  it('reports a place that has the file but cannot read it, with its path when found through -I', () => {
+    const readFile = (p: string) => {
+      if (p === 'inc1/d.s') throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+      return files({})(p);
+    };
+    expect(assembleFile('src/main.s', { readFile: (p) => (p === 'src/main.s' ? '.include "d.s"' : readFile(p)), includeDirs: ['inc1'] }).diagnostics.map((d) => d.message)).toEqual([
+      "cannot include 'd.s' (inc1/d.s): is a directory",
+    ]);
+  });
+
+  it('keeps the cycle check: a file found through -I that includes its includer', () => {
+    const r = assembleFile('a.s', { readFile: files({ 'a.s': '.include "b.s"', 'inc/b.s': '.include "a.s"' }), includeDirs: ['inc', '.'] });
+    const d = r.diagnostics[0]!;
+    expect([d.file, d.line, d.column, d.message]).toEqual(['inc/b.s', 1, 10, "include cycle: 'a.s' includes itself"]);
+    expect(d.chain).toEqual(['included from a.s:1:1']);
+  });
+
+  it('keeps the depth limit for chains of files found through -I', () => {
+    const map: Record<string, string> = { 'a.s': '.include "f0.s"' };
+    for (let i = 0; i < MAX_INCLUDE_DEPTH + 5; i++) map[`inc/f${i}.s`] = `.include "f${i + 1}.s"`;
+    const r = assembleFile('a.s', { readFile: files(map), includeDirs: ['inc'] });
+    expect(r.diagnostics.map((d) => d.message)).toEqual([`includes nested deeper than ${MAX_INCLUDE_DEPTH}`]);
+    expect(r.diagnostics[0]!.file).toBe(`inc/f${MAX_INCLUDE_DEPTH - 2}.s`);
+  });
+
+  it('the built-in directory is guests/include of this package, holding platform.inc', () => {
+    expect(builtinIncludeDir()).toBe(BUILTIN);
+  });
+
+  describe('with a source outside the repository', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmm-asm-include-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('.include "platform.inc" finds the platform constants with no copying', () => {
+      writeFileSync(join(dir, 'a.s'), '.include "platform.inc"\nstart:  out CONSOLE_DATA, r1\n        hlt\n');
+      const r = assembleFile(join(dir, 'a.s'));
+      expect(r.diagnostics).toEqual([]);
+      expect(symbol(r.image!, 'CONSOLE_DATA')).toBe(0x10);
+      expect(r.image!.files).toEqual([join(dir, 'a.s'), join(BUILTIN, 'platform.inc')]);
+    });
+
+    it('a platform.inc of its own (next to it, or through -I) comes first', () => {
+      mkdirSync(join(dir, 'lib'));
+      writeFileSync(join(dir, 'lib', 'platform.inc'), 'CONSOLE_DATA = 0x99\n');
+      writeFileSync(join(dir, 'b.s'), '.include "platform.inc"\nstart:  hlt\n');
+      const viaI = assembleFile(join(dir, 'b.s'), { includeDirs: [join(dir, 'lib')] });
+      expect(symbol(viaI.image!, 'CONSOLE_DATA')).toBe(0x99);
+      writeFileSync(join(dir, 'platform.inc'), 'CONSOLE_DATA = 0x77\n');
+      const local = assembleFile(join(dir, 'b.s'), { includeDirs: [join(dir, 'lib')] });
+      expect(symbol(local.image!, 'CONSOLE_DATA')).toBe(0x77);
+    });
   });
 });

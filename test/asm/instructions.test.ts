@@ -80,8 +80,8 @@ describe('instructions', () => {
   });
 
   it('passes the ISA range errors through, at the operand', () => {
-    expect(error('addi r1, r2, 70000')).toBe('1:14: immediate 70000 out of range -32768..32767');
-    expect(error('ori r1, r2, -1')).toBe('1:13: immediate -1 out of range 0..65535');
+    expect(error('addi r1, r2, 70000')).toBe('1:14: immediate 70000 out of range -32768..32767 (li rX, 70000 loads it into a free register rX; then add r1, r2, rX)');
+    expect(error('ori r1, r2, -1')).toBe('1:13: immediate -1 out of range 0..65535 (li rX, -1 loads it into a free register rX; then or r1, r2, rX)');
     expect(error('ldw r1, [r2 + 40000]')).toBe('1:9: offset 40000 out of range -32768..32767');
     expect(error('mfcr r1, 99')).toBe('1:10: no control register 99');
     expect(error('out 0x10000, r1')).toBe('1:5: port 65536 out of range 0..65535');
@@ -100,7 +100,7 @@ describe('instructions', () => {
   });
 
   it('reports an unknown mnemonic at the mnemonic', () => {
-    expect(error('  ad r1, r2, r3')).toBe("1:3: unknown mnemonic 'ad'");
+    expect(error('  ad r1, r2, r3')).toBe("1:3: unknown mnemonic 'ad' (did you mean 'add'?)");
     expect(error('x: foo')).toBe("1:4: unknown mnemonic 'foo'");
   });
 });

@@ -262,7 +262,7 @@ describe('vmm asm', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
       [
-        'bad.s:2:22: error: immediate 70000 out of range -32768..32767',
+        'bad.s:2:22: error: immediate 70000 out of range -32768..32767 (li rX, 70000 loads it into a free register rX; then add r1, r2, rX)',
         '          addi r1, r2, 70000',
         '                       ^',
         "bad.s:3:9: error: unknown mnemonic 'foo'",

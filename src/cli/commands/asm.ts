@@ -1,7 +1,7 @@
 // `vmm asm SOURCE`: assemble TOY32 source to a .bin image (and optionally a listing).
 
 import { checkOutputPath, collect, samePath, UsageProblem, type CommandSpec } from '../command.js';
-import { assembleForCli, parseDefines } from '../assemble.js';
+import { assembleForCli, sourceOptions } from '../assemble.js';
 import { EXIT } from '../errors.js';
 
 /** The default image path: the source path with .s (or .asm) replaced by .bin. */
@@ -18,6 +18,7 @@ export const asmCommand: CommandSpec = {
       .option('-o, --output <file>', 'image to write (default: the source with .bin)')
       .option('-l, --listing <file>', 'also write a listing: address, bytes, line, source')
       .option('-D, --define <NAME[=VALUE]>', 'define a symbol for .if/.ifdef (repeatable; VALUE defaults to 1)', collect)
+      .option('-I, --include <dir>', 'also look for .include files in dir (repeatable; after the including file\'s directory, before vmm\'s own guests/include, which holds platform.inc)', collect)
       .addHelpText(
         'after',
         '\nErrors are reported as file:line:col with the source line; all of them, not just the first.\n\nExamples (in the folder that holds vmm\'s guests/):\n  vmm asm guests/bare/hello.s                                   # writes guests/bare/hello.bin\n  vmm asm guests/kernel/tinyos.s -o kernel.bin -l kernel.lst\n  vmm asm guests/kernel/tinyos.s -D PARAVIRT                    # conditional assembly',
@@ -31,7 +32,7 @@ export const asmCommand: CommandSpec = {
       checkOutputPath('-l', String(options.listing), [source]);
       if (imagePath !== '-' && samePath(String(options.listing), imagePath)) throw new UsageProblem(`-l ${options.listing}: the image goes there (-o ${imagePath})`);
     }
-    const { image, listing } = await assembleForCli(source, parseDefines(options.define as string[]), io);
+    const { image, listing } = await assembleForCli(source, sourceOptions(options), io);
     const { writeImage } = await import('../../image/format.js');
     const out = io.openOutput(imagePath);
     out.write(writeImage(image));
