@@ -3,12 +3,12 @@
 // loaded on demand, so `vmm --version` starts almost as fast as node itself.
 // The grammar module src/asm/toy32.ohm-bundle.js must exist: `npm run grammar` makes it.
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const banner = { js: "import { createRequire as __vmmCreateRequire } from 'node:module'; const require = __vmmCreateRequire(import.meta.url);" };
 // Chunk names carry a content hash: clear old ones so dist/ holds only this build.
 rmSync('dist/chunks', { recursive: true, force: true });
-await build({
+const result = await build({
   entryPoints: { vmm: 'bin/vmm.ts', bench: 'scripts/bench.ts', fuzz: 'scripts/fuzz.ts' },
   outdir: 'dist',
   bundle: true,
@@ -20,5 +20,26 @@ await build({
   banner,
   logLevel: 'warning',
   legalComments: 'none',
+  metafile: true,
 });
 chmodSync('dist/vmm.js', 0o755);
+
+// The bundle carries the code of its npm dependencies (the package has none), so it carries
+// their licenses too: dist/THIRD_PARTY_LICENSES.txt has each bundled package's license file.
+const packages = new Set();
+for (const [input, { inputs }] of Object.entries(result.metafile.outputs)) {
+  if (!input.startsWith('dist/vmm') && !input.startsWith('dist/chunks/')) continue;
+  for (const path of Object.keys(inputs)) {
+    const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path);
+    if (m) packages.add(m[1]);
+  }
+}
+const notices = [...packages].sort().map((name) => {
+  const dir = `node_modules/${name}`;
+  const { version, license } = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
+  const file = readdirSync(dir).find((f) => /^licen[cs]e(\.(md|txt))?$/i.test(f));
+  if (!file || !existsSync(`${dir}/${file}`)) throw new Error(`${name}: no license file to ship with the bundle`);
+  return `${name} ${version} (${license})\n\n${readFileSync(`${dir}/${file}`, 'utf8').trim()}\n`;
+});
+writeFileSync('dist/THIRD_PARTY_LICENSES.txt', `Packages bundled into dist/vmm.js and dist/chunks/, with their licenses.\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`);
+
