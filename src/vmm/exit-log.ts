@@ -5,7 +5,7 @@ import { CONTROL_REGISTERS } from '../isa/arch.js';
 import { disassemble } from '../isa/disasm.js';
 import { BY_OPCODE } from '../isa/table.js';
 import { sourceOf } from '../image/model.js';
-import type { ExitAnswer, ExitProbe, ExitRecord, Qualification } from './exits.js';
+import { Next, type ExitAnswer, type ExitProbe, type ExitRecord, type Qualification } from './exits.js';
 import type { Vm } from './vm.js';
 
 /** The qualification of an emulated instruction: its port and value, register, address. */
@@ -32,6 +32,12 @@ export function qualify(vm: Vm, word: number): Qualification {
 
 const NONE: Qualification = Object.freeze({});
 
+/** The register an emulated `in` or `mfcr` reads into (its record waits for the value), or -1. */
+function readsInto(word: number): number {
+  const m = BY_OPCODE[word >>> 24]?.mnemonic;
+  return m === 'in' || m === 'mfcr' ? (word >>> 20) & 15 : -1;
+}
+
 export class ExitLog {
   private seq = 0;
 
@@ -47,9 +53,27 @@ export class ExitLog {
   /** Record an exit or a note as its answer says (the instruction at pc is read when the
    *  answer does not carry it). */
   record(vm: Vm, a: Readonly<ExitAnswer>): void {
+    this.completeRead(false);
     const word = a.word ?? this.instructionAt(vm, a.pc);
-    this.emit(a.reason.note ? 'note' : 'exit', vm, a, word, a.qualifyWord && a.word !== undefined ? qualify(vm, a.word) : NONE);
+    const qualified = a.qualifyWord && a.word !== undefined;
+    this.emit(a.reason.note ? 'note' : 'exit', vm, a, word, qualified ? qualify(vm, a.word!) : NONE);
+    // an `in` or `mfcr` about to be emulated: its record goes out with the value it read
+    this.pendingRead = qualified && a.next === Next.Emulate ? readsInto(a.word!) : -1;
+    this.pendingVm = vm;
+    if (this.pendingRead < 0) this.probe.record(this.out);
   }
+
+  /** The emulated instruction has run (`retired`) or trapped: hand over a record that waited
+   *  for the value read (without one if the instruction trapped). */
+  completeRead(retired: boolean): void {
+    if (this.pendingRead < 0) return;
+    if (retired) this.out.value = this.pendingVm!.vcpu.regs[this.pendingRead]! >>> 0;
+    this.pendingRead = -1;
+    this.probe.record(this.out);
+  }
+
+  private pendingRead = -1;
+  private pendingVm: Vm | undefined;
 
   /** The one record, refilled for every exit (records are many; probes copy what they keep). */
   private readonly out: ExitRecord = {
@@ -87,7 +111,6 @@ export class ExitLog {
     r.action = action;
     r.cost = cost;
     r.detail = q.detail ?? w.detail;
-    this.probe.record(r);
   }
 }
 

@@ -255,7 +255,10 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
       }
     } else {
       this.record(vm, a);
-      if (a.next === Next.Emulate) this.emulate(vm, a.word ?? 0);
+      if (a.next === Next.Emulate) {
+        const retired = this.emulate(vm, a.word ?? 0);
+        this.log?.completeRead(retired);
+      }
     }
     return this.resume(vm);
   }
@@ -292,16 +295,18 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     return devicesMoved && this.processor.cpu.instructions + (this.deviceDeadline - vm.ticks) < this.sliceLimit;
   }
 
-  /** Run one guest instruction on the virtual CPU (the emulate of trap-and-emulate). The
+  /** Run one guest instruction on the virtual CPU (the emulate of trap-and-emulate); whether
+   *  it retired (else it trapped, and the trap was delivered or the guest stopped). The
    *  physical CPU's count moves with it, so the slice keeps the guest's time exact. */
-  private emulate(vm: Vm, word: number): void {
+  private emulate(vm: Vm, word: number): boolean {
     const trap = vm.emulator.step(word);
     if (trap) {
       this.reflect(vm, trap.cause, trap.addr, trap.pc);
-      return;
+      return false;
     }
     this.processor.cpu.instructions++;
     this.mark++;
+    return true;
   }
 
   private timerExit(vm: Vm, why: 'quantum' | 'device'): void {

@@ -12,7 +12,8 @@ import { main } from '../../src/cli/main.js';
 import { recordToJson } from '../../src/trace/jsonl.js';
 import { TEXT_HEADER } from '../../src/trace/text.js';
 import { EXIT_REASONS, type ExitProbe } from '../../src/vmm/exits.js';
-import { ROOT } from '../support/guests.js';
+import { assembleText, recorder, ROOT } from '../support/guests.js';
+import { MODES } from '../../src/vmm/modes/index.js';
 import { guest, runHv, type VmmMode } from './helpers.js';
 
 const BUNDLE = join(ROOT, 'dist', 'vmm.js');
@@ -236,4 +237,33 @@ describe('a long trace streams', () => {
     expect(big.rssKb).toBeLessThan(small.rssKb * 1.6);
     expect(big.seconds).toBeLessThan(15);
   }, 40_000);
+});
+
+describe('values read by emulated in and mfcr are recorded', () => {
+  // The guest reads a control register it wrote, the console status and the timer period:
+  // each record carries what the register got, in every mode.
+  const READS = `.include "../include/platform.inc"
+    start:  li r1, 0x1234
+            mtcr scratch, r1
+            mfcr r2, scratch
+            in r3, CONSOLE_STATUS
+            li r4, 777
+            out TIMER_PERIOD, r4
+            in r5, TIMER_PERIOD
+            mfcr r6, mid
+            hlt`;
+  for (const mode of MODES.map((m) => m.name)) {
+    it(`${mode}: each read's record has the value its register received`, () => {
+      const probe = recorder();
+      const { vms } = runHv([{ name: 'g', image: assembleText(READS) }], mode, {}, probe);
+      const regs = vms[0]!.vcpu.regs;
+      const reads = probe.records.filter((r) => /^(in|mfcr) /.test(r.insn) && r.action !== 'translated');
+      expect(reads.map((r) => [r.insn.split(',')[0], r.value])).toEqual([
+        ['mfcr r2', 0x1234],
+        ['in r3', regs[3]! >>> 0],
+        ['in r5', 777],
+        ['mfcr r6', regs[6]! >>> 0],
+      ]);
+    });
+  }
 });
