@@ -12,5 +12,7 @@ export const TIMER_REG = { PERIOD: 0, REMAINING: 1, NOW: 2 } as const;
 export const DISK_REG = { SECTOR: 0, ADDRESS: 1, COUNT: 2, COMMAND: 3, STATUS: 4, SIZE: 5 } as const;
 export const DISK_COMMAND = { READ: 1, WRITE: 2 } as const;
 export const DISK_STATUS = { IDLE: 0, BUSY: 1, OK: 2, BAD_SECTOR: 3, BAD_ADDRESS: 4, BAD_COMMAND: 5 } as const;
+/** STATUS values in words (traces). */
+export const DISK_STATUS_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(DISK_STATUS).map(([name, value]) => [value, name.toLowerCase().replace('_', ' ')]));
 export const PIC_REG = { MASK: 0, PENDING: 1, ACK: 2, NEXT: 3 } as const;
 export const SECTOR_SIZE = 512;

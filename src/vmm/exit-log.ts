@@ -53,27 +53,44 @@ export class ExitLog {
   /** Record an exit or a note as its answer says (the instruction at pc is read when the
    *  answer does not carry it). */
   record(vm: Vm, a: Readonly<ExitAnswer>): void {
-    this.completeRead(false);
     const word = a.word ?? this.instructionAt(vm, a.pc);
     const qualified = a.qualifyWord && a.word !== undefined;
-    this.emit(a.reason.note ? 'note' : 'exit', vm, a, word, qualified ? qualify(vm, a.word!) : NONE);
+    if (this.pendingRead >= 0 && a.reason.note) {
+      // a device's note while an emulated read runs (a DMA finishing as `in` polls the
+      // disk): it follows the read's record
+      const later = { ...this.out };
+      this.emit(later, 'note', vm, a, word, NONE);
+      this.later.push(later);
+      return;
+    }
+    this.completeRead(false);
+    this.emit(this.out, a.reason.note ? 'note' : 'exit', vm, a, word, qualified ? qualify(vm, a.word!) : NONE);
     // an `in` or `mfcr` about to be emulated: its record goes out with the value it read
     this.pendingRead = qualified && a.next === Next.Emulate ? readsInto(a.word!) : -1;
     this.pendingVm = vm;
-    if (this.pendingRead < 0) this.probe.record(this.out);
+    if (this.pendingRead < 0) this.handOver(this.out);
   }
 
   /** The emulated instruction has run (`retired`) or trapped: hand over a record that waited
-   *  for the value read (without one if the instruction trapped). */
+   *  for the value read (without one if the instruction trapped), then any that followed it. */
   completeRead(retired: boolean): void {
     if (this.pendingRead < 0) return;
     if (retired) this.out.value = this.pendingVm!.vcpu.regs[this.pendingRead]! >>> 0;
     this.pendingRead = -1;
-    this.probe.record(this.out);
+    this.handOver(this.out);
+    for (const r of this.later) this.handOver(r);
+    this.later.length = 0;
   }
 
   private pendingRead = -1;
   private pendingVm: Vm | undefined;
+  private readonly later: ExitRecord[] = [];
+
+  /** Number the record and give it to the probe. */
+  private handOver(r: ExitRecord): void {
+    r.seq = ++this.seq;
+    this.probe.record(r);
+  }
 
   /** The one record, refilled for every exit (records are many; probes copy what they keep). */
   private readonly out: ExitRecord = {
@@ -82,14 +99,12 @@ export class ExitLog {
     cr: undefined, irq: undefined, count: undefined, action: 'none', cost: 0, detail: undefined,
   };
 
-  /** Fill and hand over the record: the answer's qualification, then what the instruction
-   *  itself says (`w`). */
-  private emit(kind: 'exit' | 'note', vm: Vm, a: Readonly<ExitAnswer>, word: number | undefined, w: Qualification): void {
+  /** Fill record `r`: the answer's qualification, then what the instruction itself says
+   *  (`w`). */
+  private emit(r: ExitRecord, kind: 'exit' | 'note', vm: Vm, a: Readonly<ExitAnswer>, word: number | undefined, w: Qualification): void {
     const { reason, pc, action, cost, q } = a;
     const at = describe(vm, pc, word);
-    const r = this.out;
     r.kind = kind;
-    r.seq = ++this.seq;
     r.cycle = this.clock();
     r.guest = vm.name;
     r.mode = this.mode;

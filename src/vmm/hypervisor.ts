@@ -14,12 +14,15 @@
 
 import { CAUSE, CR, FLAG, INTERRUPT_BASE, MACHINE_ID, causeName, trappingPc } from '../isa/arch.js';
 import { describeAt } from '../image/disassembly.js';
+import { hex } from '../isa/disasm.js';
 import type { MachineConfig } from '../machine/config.js';
 import type { CostModel } from '../machine/costs.js';
 import { enterTrap } from '../machine/cpu.js';
 import type { ExecutionHooks } from '../machine/execution.js';
 import { boundsOf, type Bounds } from '../machine/bounds.js';
+import type { DiskTransfer } from '../machine/devices/disk.js';
 import { limitReason } from '../machine/limit.js';
+import { DISK_COMMAND, DISK_STATUS_NAMES, SECTOR_SIZE } from '../machine/platform.js';
 import { idleStep, MAX_SLICE } from '../machine/machine.js';
 import { Access } from '../machine/mmu.js';
 import { Processor } from '../machine/processor.js';
@@ -84,7 +87,23 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   addVm(vm: Vm, frames: Int32Array): void {
     vm.modeFrames = frames;
     vm.virtualizer = this.virtualize(vm, frames);
+    vm.devices.disk.onFinish = (t) => this.noteDma(vm, t);
     this.vms.push(vm);
+  }
+
+  /** A disk command of the guest finished (the data moved by DMA, or the command was
+   *  refused): a note, so that a trace shows each transfer where its interrupt comes from. */
+  private noteDma(vm: Vm, t: DiskTransfer): void {
+    const a = vm.noteAnswer.set(REASON.dma, 'transferred', 0, vm.vcpu.pc);
+    if (this.log) {
+      const what = t.command === DISK_COMMAND.READ ? 'read' : t.command === DISK_COMMAND.WRITE ? 'write' : `command ${t.command}`;
+      const bytes = t.count * SECTOR_SIZE;
+      const way = t.command === DISK_COMMAND.READ ? 'into' : 'from';
+      a.q.address = t.address;
+      a.q.count = t.count;
+      a.q.detail = `disk ${what} of ${t.count} sector${t.count === 1 ? '' : 's'} at sector ${t.sector} ${way} guest-physical ${hex(t.address, 8)} (${bytes} bytes): ${DISK_STATUS_NAMES[t.status] ?? t.status}`;
+    }
+    this.record(vm, a);
   }
 
   /** Host cycles so far: instructions, page walks and the VMM's own work. */

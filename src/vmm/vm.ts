@@ -46,6 +46,9 @@ export class Vm implements VirtualPlatform {
   /** The vCPU's exit values and the answer to the current one (refilled, never allocated). */
   readonly exitValues = exitValues();
   readonly answer = new ExitAnswer();
+  /** The answer for notes its virtual devices raise (apart: they may come while an exit's
+   *  answer is being carried out). */
+  readonly noteAnswer = new ExitAnswer();
   idleTicks = 0;
   /** Host cycles spent on this guest: its instructions plus the VMM's work for it. */
   cycles = 0;

@@ -11,7 +11,7 @@ import { memoryIo } from '../support/io.js';
 import { main } from '../../src/cli/main.js';
 import { recordToJson } from '../../src/trace/jsonl.js';
 import { TEXT_HEADER } from '../../src/trace/text.js';
-import { EXIT_REASONS, type ExitProbe } from '../../src/vmm/exits.js';
+import { EXIT_ACTIONS, EXIT_REASONS, type ExitProbe } from '../../src/vmm/exits.js';
 import { assembleText, recorder, ROOT } from '../support/guests.js';
 import { MODES } from '../../src/vmm/modes/index.js';
 import { guest, runHv, type VmmMode } from './helpers.js';
@@ -35,7 +35,7 @@ function jsonl(guests: string[], mode: VmmMode, options = {}): string {
   return lines.join('');
 }
 
-const ACTIONS = new Set(['emulated', 'reflected', 'injected', 'filled', 'callout', 'translated', 'invalidated', 'killed', 'halted', 'resumed', 'switched', 'none']);
+const ACTIONS = new Set<string>(EXIT_ACTIONS.map((a) => a.name));
 const REQUIRED: Record<string, string> = { seq: 'number', cycle: 'number', guest: 'string', vcpu: 'number', mode: 'string', reason: 'string', code: 'number', pc: 'number', insn: 'string', action: 'string', cost: 'number', kind: 'string' };
 const OPTIONAL: Record<string, string> = { source: 'string', port: 'number', value: 'number', address: 'number', access: 'string', cause: 'string', cr: 'string', irq: 'number', count: 'number', detail: 'string' };
 
@@ -264,6 +264,51 @@ describe('values read by emulated in and mfcr are recorded', () => {
         ['in r5', 777],
         ['mfcr r6', regs[6]! >>> 0],
       ]);
+    });
+  }
+});
+
+describe('disk transfers are traced as dma notes', () => {
+  // Two commands, polled with interrupts off: a read of sector 0 into 0x8000, then a read
+  // past the end of the disk; the note of each comes right after the `in` that saw it end.
+  const POLL = `.include "../include/platform.inc"
+    start:  movi r1, 0
+            out DISK_SECTOR, r1
+            li r1, 0x8000
+            out DISK_ADDRESS, r1
+            movi r1, 1
+            out DISK_COUNT, r1
+            movi r1, DISK_CMD_READ
+            out DISK_COMMAND, r1
+    .wait:  in r2, DISK_STATUS
+            cmpi r2, DISK_BUSY
+            beq .wait
+            li r1, 1000
+            out DISK_SECTOR, r1
+            movi r1, DISK_CMD_READ
+            out DISK_COMMAND, r1
+    .wait2: in r3, DISK_STATUS
+            cmpi r3, DISK_BUSY
+            beq .wait2
+            hlt`;
+  for (const mode of MODES.map((m) => m.name)) {
+    it(`${mode}: a note per command with what moved and its status, after the in that saw it end`, () => {
+      const probe = recorder();
+      const disk = new Uint8Array(1024).fill(7);
+      const { reports } = runHv([{ name: 'g', image: assembleText(POLL), disk }], mode, {}, probe);
+      const records = probe.records;
+      records.forEach((r, i) => expect(r.seq).toBe(i + 1)); // handed over in order
+      const notes = records.flatMap((r, i) => (r.reason === 'dma' ? [i] : []));
+      expect(notes.map((i) => records[i]!.detail)).toEqual([
+        'disk read of 1 sector at sector 0 into guest-physical 0x00008000 (512 bytes): ok',
+        'disk read of 1 sector at sector 1000 into guest-physical 0x00008000 (512 bytes): bad sector',
+      ]);
+      for (const i of notes) {
+        expect(records[i]).toMatchObject({ kind: 'note', action: 'transferred', address: 0x8000, count: 1, cost: 0 });
+        expect(records[i - 1]).toMatchObject({ port: 0x34, insn: expect.stringMatching(/^in r[23], 0x34$/) });
+      }
+      expect(notes.map((i) => records[i - 1]!.value)).toEqual([2, 3]); // DISK_STATUS OK, BAD_SECTOR
+      expect(reports[0]!.notes!['dma']).toBe(2);
     });
   }
 });

@@ -21,6 +21,15 @@ export class DiskImage {
   }
 }
 
+/** A finished disk command: what was asked (as latched) and the STATUS it ended with. */
+export interface DiskTransfer {
+  command: number;
+  sector: number;
+  address: number;
+  count: number;
+  status: number;
+}
+
 export const DISK_LATENCY = { base: 200, perSector: 50 } as const;
 
 export class Disk implements Device {
@@ -36,6 +45,9 @@ export class Disk implements Device {
   private doneAt = Infinity;
   private now = 0;
   transfers = 0;
+  /** Told of each command when it finishes (data moved or not), with its status; for the
+   *  VMM's trace. */
+  onFinish: ((t: DiskTransfer) => void) | undefined;
 
   constructor(
     readonly irq: IrqLine,
@@ -65,12 +77,12 @@ export class Disk implements Device {
 
   private start(command: number): void {
     if (this.status === DISK_STATUS.BUSY) return;
+    this.command = command;
+    this.job = { sector: this.sector, address: this.address, count: this.count };
     if (command !== DISK_COMMAND.READ && command !== DISK_COMMAND.WRITE) {
       this.finish(DISK_STATUS.BAD_COMMAND);
       return;
     }
-    this.command = command;
-    this.job = { sector: this.sector, address: this.address, count: this.count };
     this.status = DISK_STATUS.BUSY;
     this.doneAt = this.now + DISK_LATENCY.base + DISK_LATENCY.perSector * Math.min(this.count, 1 << 16);
   }
@@ -99,6 +111,7 @@ export class Disk implements Device {
   private finish(status: number): void {
     this.status = status;
     this.doneAt = Infinity;
+    this.onFinish?.({ command: this.command, ...this.job, status });
     this.irq.raise();
   }
 }
