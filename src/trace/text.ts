@@ -2,7 +2,8 @@
 
 import type { ChalkInstance } from 'chalk';
 import { hex } from '../isa/disasm.js';
-import { EXIT_REASONS, type ExitProbe, type ExitRecord } from '../vmm/exits.js';
+import { EXIT_REASONS, type ExitRecord } from '../vmm/exits.js';
+import { LineSink } from './line-sink.js';
 import type { Writer } from './writer.js';
 
 /** Wide enough for every reason name, and for notes with their "note:" mark. */
@@ -12,30 +13,12 @@ const HEX_QUALIFIERS = new Set(['port', 'value', 'address']);
 
 export const TEXT_HEADER = `${'seq'.padStart(8)} ${'cycle'.padStart(12)}  ${'guest'.padEnd(10)} ${'mode'.padEnd(4)}  ${'reason'.padEnd(REASON_WIDTH)} ${'code'.padStart(4)}  ${'pc'.padEnd(10)}  ${'instruction'.padEnd(24)} ${'action'.padEnd(11)} ${'cost'.padStart(6)}  details`;
 
-export class TextSink implements ExitProbe {
-  records = 0;
-  private headed = false;
-
-  constructor(
-    private readonly out: Writer,
-    private readonly c: ChalkInstance,
-  ) {}
-
-  /** Lines go to the writer as they are made: only the header, if no record came. (The
-   *  header waits for the run to start, so a run that cannot start prints only its error.) */
-  flush(): void {
-    this.head();
+export class TextSink extends LineSink {
+  constructor(out: Writer, c: ChalkInstance) {
+    super(out, c, TEXT_HEADER);
   }
 
-  private head(): void {
-    if (this.headed) return;
-    this.headed = true;
-    this.out.write(this.c.bold(TEXT_HEADER) + '\n');
-  }
-
-  record(r: ExitRecord): void {
-    if (!this.headed) this.head();
-    this.records++;
+  protected line(r: ExitRecord): string {
     const c = this.c;
     const note = r.kind === 'note';
     const label = (note ? `note:${r.reason}` : r.reason).padEnd(REASON_WIDTH);
@@ -47,8 +30,6 @@ export class TextSink implements ExitProbe {
     }
     if (r.source) details.push(c.dim(r.source));
     if (r.detail) details.push(note ? c.yellow(r.detail) : r.detail);
-    this.out.write(
-      `${String(r.seq).padStart(8)} ${String(r.cycle).padStart(12)}  ${r.guest.padEnd(10)} ${r.mode.padEnd(4)}  ${reason} ${String(r.code).padStart(4)}  ${hex(r.pc, 8)}  ${r.insn.padEnd(24)} ${r.action.padEnd(11)} ${String(r.cost).padStart(6)}  ${details.join(' ')}\n`,
-    );
+    return `${String(r.seq).padStart(8)} ${String(r.cycle).padStart(12)}  ${r.guest.padEnd(10)} ${r.mode.padEnd(4)}  ${reason} ${String(r.code).padStart(4)}  ${hex(r.pc, 8)}  ${r.insn.padEnd(24)} ${r.action.padEnd(11)} ${String(r.cost).padStart(6)}  ${details.join(' ')}`;
   }
 }

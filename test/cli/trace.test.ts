@@ -198,7 +198,7 @@ describe('vmm trace: bad input (exit 2)', () => {
   });
 
   it('an unknown --format, --reason or --guest', async () => {
-    expectUsageError(await vmmIn(['trace', HELLO, '--format', 'xml']), "error: --format must be text or jsonl, got 'xml'");
+    expectUsageError(await vmmIn(['trace', HELLO, '--format', 'xml']), "error: --format must be text, short or jsonl, got 'xml'");
     const r = await vmmIn(['trace', HELLO, '--reason', 'io,frob']);
     expectUsageError(r, "error: --reason: unknown exit reason 'frob' (known: exception (0), external-interrupt (1)");
     expectUsageError(await vmmIn(['trace', HELLO, '--reason', '99']), "unknown exit reason '99'");
@@ -281,5 +281,31 @@ describe('vmm trace: traps', () => {
     writeFileSync(src, 'start:\n        movi    r1, 1\n        sys\n        hlt\n');
     const r = await vmmIn(['trace', src, '--mode', 'trap', '--format', 'jsonl', '--reason', 'triple-fault', '-q']);
     expect(parseLines(r.stdout)[0]).toMatchObject({ reason: 'triple-fault', cause: 'syscall', pc: 4, insn: 'sys', source: `${src}:3` });
+  });
+});
+
+describe('vmm trace --format short', () => {
+  it('every line fits 80 columns, one line per record of the text format, in the same order', async () => {
+    const dir = tempDir();
+    const longName = join(dir, 'a-guest-with-a-very-long-name.s');
+    writeFileSync(longName, readFileSync('guests/bare/hello.s', 'utf8').replace('../include/', `${process.cwd()}/guests/include/`));
+    const args = ['trace', 'guests/kernel/tinyos.s', longName, '--disk', 'tinyos=guests/kernel/disk.txt', '--mode', 'trap', '--strict', '-q'];
+    const short = await vmmIn([...args, '--format', 'short']);
+    const text = await vmmIn([...args, '--format', 'text']);
+    expect(short.status).toBe(0);
+    const lines = short.stdout.trimEnd().split('\n');
+    for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(80);
+    const textLines = text.stdout.trimEnd().split('\n');
+    expect(lines.length).toBe(textLines.length);
+    expect(lines[0]).toMatch(/^ +seq +cycle guest +reason +pc +instruction$/);
+    const seqs = (ls: string[]) => ls.slice(1).map((l) => Number(l.trim().split(/\s+/)[0]));
+    expect(seqs(lines)).toEqual(seqs(textLines));
+    const trap = await vmmIn(['trace', 'guests/kernel/tinyos.s', '--mode', 'trap', '--format', 'short', '-q']);
+    expect(trap.stdout).toMatch(/^ +\d+ +\d+ tinyos +\*sensitive-unprivileged +[0-9a-f]{8} getf r4$/m);
+    expect(short.stdout).toMatch(/ a-guest~ /); // a long name is cut, marked with ~
+  });
+
+  it('an unknown format names the three', async () => {
+    expectUsageError(await vmmIn(['trace', 'guests/bare/hello.s', '--format', 'wide']), "--format must be text, short or jsonl, got 'wide'");
   });
 });

@@ -16,7 +16,7 @@ export const traceCommand: CommandSpec = {
     const { DEFAULT_MODE, MODES } = await import('../../vmm/modes/index.js');
     defineRunOptions(cmd, MODES.map((m) => m.name), DEFAULT_MODE)
       .option('--exits', 'trace VM exits (the default, and for now the only kind of record)')
-      .option('--format <format>', 'text (aligned, coloured on a TTY) or jsonl (one JSON object per line)', 'text')
+      .option('--format <format>', 'text (aligned, coloured on a TTY), short (the same in 80 columns: seq, cycle, guest, reason, pc, instruction) or jsonl (one JSON object per line)', 'text')
       .option('--guest <names>', 'only these guests (comma-separated names; repeatable)', collect)
       .option('--reason <reasons>', 'only these exit reasons (comma-separated names or codes, e.g. io,hlt or 30,12; repeatable)', collect)
       .option('-o, --output <file>', 'write the trace to a file; the guests\' console output then goes to stdout')
@@ -41,12 +41,13 @@ Examples (in the folder that holds vmm's guests/):
   async run(args, options, io, given) {
     if (options.json) throw new UsageProblem('vmm trace has no --json: --format jsonl writes each exit as one JSON object per line (vmm run --json gives the run\'s report)');
     const format = String(options.format);
-    if (format !== 'text' && format !== 'jsonl') throw new UsageProblem(`--format must be text or jsonl, got '${format}'`);
+    if (format !== 'text' && format !== 'short' && format !== 'jsonl') throw new UsageProblem(`--format must be text, short or jsonl, got '${format}'`);
     const { isReference, MODES, REFERENCE } = await import('../../vmm/modes/index.js');
     if (isReference(String(options.mode))) throw new UsageProblem(`--mode ${REFERENCE.name} has no VMM, so there are no VM exits to trace; use --mode ${MODES.map((m) => m.name).join(' or ')}`);
     const { FilterError, filtered, parseReasons } = await import('../../trace/filter.js');
     const { JsonLinesSink } = await import('../../trace/jsonl.js');
     const { TextSink } = await import('../../trace/text.js');
+    const { ShortTextSink } = await import('../../trace/short.js');
     const { formatSummary } = await import('../../report/summary.js');
     const { executeRun } = await import('../execute.js');
     const { chalkFor } = await import('../colors.js');
@@ -68,7 +69,8 @@ Examples (in the folder that holds vmm's guests/):
     }
     const toFile = options.output !== undefined && options.output !== '-';
     const out = io.openOutput(toFile ? String(options.output) : '-');
-    const sink = format === 'jsonl' ? new JsonLinesSink(out) : new TextSink(out, chalkFor(!toFile && io.outColor));
+    const color = chalkFor(!toFile && io.outColor);
+    const sink = format === 'jsonl' ? new JsonLinesSink(out) : format === 'short' ? new ShortTextSink(out, color) : new TextSink(out, color);
     const report = executeRun(inputs, io, !toFile, filtered(sink, { guests, reasons }));
     sink.flush();
     out.flush();
