@@ -8,19 +8,28 @@ import type { ExitProbe } from '../vmm/exits.js';
 import { chalkFor } from './colors.js';
 import { UserError } from './errors.js';
 import { GuestConsole } from './guest-console.js';
+import { TerminalProgress } from './progress.js';
 import type { Io } from './io.js';
+import type { Writer } from '../trace/writer.js';
 import type { RunInputs } from './run-options.js';
 
-/** Run the guests as the options say; console output streams to stdout unless `quietConsole`. */
-export function executeRun(inputs: RunInputs, io: Io, quietConsole: boolean, probe?: ExitProbe): RunReport {
-  const { guests, mode, config } = inputs;
+/** Run the guests as the options say; console output streams to stdout unless `quietConsole`.
+ *  With `progress`, a long run shows its progress on stderr when that is a terminal. */
+export function executeRun(inputs: RunInputs, io: Io, quietConsole: boolean, probe?: ExitProbe, progress = false): RunReport {
+  const { guests, mode } = inputs;
   const width = Math.max(...guests.map((g) => g.name.length));
-  const consoles = guests.map((g, i) => consoleFor(g.name.padEnd(width), i, guests.length, io, quietConsole));
+  const meter = progress && io.errTerminal ? new TerminalProgress(io.err, io.now) : undefined;
+  // guest output erases the progress line first (both may share one terminal)
+  const out: Writer = meter ? { write: (data) => (meter.finish(), io.out.write(data)), flush: () => io.out.flush() } : io.out;
+  const consoles = guests.map((g, i) => consoleFor(g.name.padEnd(width), i, guests.length, { ...io, out }, quietConsole));
+  const config = meter ? { ...inputs.config, progress: meter } : inputs.config;
   try {
     return { mode, guests: runGuests(guests, mode, config, consoles, probe) };
   } catch (e) {
     if (e instanceof LoadError) throw new UserError(e.message);
     throw e;
+  } finally {
+    meter?.finish();
   }
 }
 

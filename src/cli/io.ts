@@ -13,6 +13,10 @@ export interface Io {
   readonly errColor: boolean;
   /** Stdout is a terminal: guest console bytes that would steer it are shown escaped. */
   readonly outTerminal: boolean;
+  /** Stderr is a terminal: a long run shows its progress there. */
+  readonly errTerminal: boolean;
+  /** Wall-clock milliseconds, monotonic (progress display only; tests pass their own). */
+  readonly now?: () => number;
   readonly cwd: string;
   /** A file's bytes; more than `limit` bytes (default FILE_LIMITS.image) is a UserError. */
   readFile(path: string, limit?: number): Uint8Array;
@@ -49,6 +53,7 @@ export function processIo(): Io {
     outColor: colorWanted(process.stdout.isTTY === true, process.env),
     errColor: colorWanted(process.stderr.isTTY === true, process.env),
     outTerminal: process.stdout.isTTY === true,
+    errTerminal: process.stderr.isTTY === true,
     cwd: process.cwd(),
     readFile: readUserFile,
     openOutput(path: string): Writer {

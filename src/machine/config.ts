@@ -18,6 +18,14 @@ export interface MachineConfig {
   jit?: boolean;
   /** Lower bounds than the defaults (bounds.ts), for tests. */
   bounds?: Partial<Bounds>;
+  /** Told after every slice of the run, for a progress display (it must be cheap). */
+  progress?: ProgressMeter;
+}
+
+/** Watches a long run: `slice` comes after every slice (at most 2^20 instructions apart) with
+ *  the instructions retired and the exits taken so far on the host. */
+export interface ProgressMeter {
+  slice(instructions: number, exits: number): void;
 }
 
 export interface GuestInput {

@@ -150,6 +150,7 @@ export class Machine implements ExecutionHooks {
       }
       this.processor.run(cpu.instructions + Math.min(remaining, this.bus.nextEvent(this.now), MAX_SLICE));
       this.bus.advance(this.now);
+      this.config.progress?.slice(cpu.instructions, 0);
     }
     return this.termination!;
   }

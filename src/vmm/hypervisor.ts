@@ -62,6 +62,8 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   private readonly log: ExitLog | undefined;
   /** Cycles of the VMM's own work (exits), beyond the host CPU's instructions and walks. */
   eventCycles = 0;
+  /** Exits and notes recorded on this host (for a progress display). */
+  private exitCount = 0;
   readonly bounds: Bounds;
 
   constructor(
@@ -164,6 +166,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
       this.mark = cpu.instructions;
       this.processor.run(this.sliceLimit, probe);
       this.leave(vm, cpu.pc);
+      this.config.progress?.slice(cpu.instructions, this.exitCount);
       // The slice ran to its end: the host timer fired. It is an exit for a device only if
       // one is due now (the guest may have reprogrammed the device since the slice began;
       // then the next slice runs to the new deadline).
@@ -286,6 +289,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   private record(vm: Vm, a: ExitAnswer): void {
     if (!a.recorded) return;
     vm.exits[a.reason.index]!++;
+    this.exitCount++;
     this.eventCycles += a.cost;
     if (a.reason.diverges && !vm.firstDivergence) vm.firstDivergence = { pc: a.pc, where: this.where(vm, a.pc), detail: a.q.detail ?? '' };
     if (this.log) {

@@ -19,7 +19,7 @@ export class MemoryWriter implements Writer {
 }
 
 /** An Io that keeps stdout and stderr in memory (files still go to disk), for tests. */
-export function memoryIo(cwd = process.cwd(), color = false, terminal = false): Io & { out: MemoryWriter; err: MemoryWriter } {
+export function memoryIo(cwd = process.cwd(), color = false, terminal = false, errTerminal = false, now?: () => number): Io & { out: MemoryWriter; err: MemoryWriter } {
   const out = new MemoryWriter();
   return {
     out,
@@ -27,6 +27,8 @@ export function memoryIo(cwd = process.cwd(), color = false, terminal = false): 
     outColor: color,
     errColor: color,
     outTerminal: terminal,
+    errTerminal,
+    now,
     cwd,
     readFile: readUserFile,
     openOutput: (path) => (path === '-' ? out : openFileWriter(path)),

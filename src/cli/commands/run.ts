@@ -41,7 +41,7 @@ Examples (in the folder that holds vmm's guests/):
     const { formatSummary } = await import('../../report/summary.js');
     const { chalkFor } = await import('../colors.js');
     const json = options.json === true;
-    const report = executeRun(inputs, io, json);
+    const report = executeRun(inputs, io, json, undefined, !options.quiet);
     if (json) io.out.write(JSON.stringify(report, null, 2) + '\n');
     if (options.stats || (!json && !options.quiet)) io.err.write(formatSummary(report, chalkFor(io.errColor)));
     return report.guests.every((g) => g.status === 'halted') ? EXIT.OK : EXIT.GUEST_FAILED;

@@ -71,7 +71,7 @@ Examples (in the folder that holds vmm's guests/):
     const out = io.openOutput(toFile ? String(options.output) : '-');
     const color = chalkFor(!toFile && io.outColor);
     const sink = format === 'jsonl' ? new JsonLinesSink(out) : format === 'short' ? new ShortTextSink(out, color) : new TextSink(out, color);
-    const report = executeRun(inputs, io, !toFile, filtered(sink, { guests, reasons }));
+    const report = executeRun(inputs, io, !toFile, filtered(sink, { guests, reasons }), !options.quiet && toFile);
     sink.flush();
     out.flush();
     if (options.stats || !options.quiet) io.err.write(formatSummary(report, chalkFor(io.errColor)) + `${sink.records} trace records${toFile ? ` written to ${options.output}` : ''}\n`);
