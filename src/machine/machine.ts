@@ -145,7 +145,7 @@ export class Machine implements ExecutionHooks {
       }
       const remaining = maxInstructions - cpu.instructions;
       if (remaining <= 0) {
-        this.stop('limit', limitReason(maxInstructions, cpu.pc, this.wordAt(cpu.pc), this.image, this.traps, cpu.instructions));
+        this.stop('limit', limitReason(maxInstructions, cpu.pc, (at) => this.wordAt(at), this.image, this.traps, cpu.instructions));
         break;
       }
       this.processor.run(cpu.instructions + Math.min(remaining, this.bus.nextEvent(this.now), MAX_SLICE));

@@ -145,7 +145,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
       if (vm.vcpu.instructions >= this.config.maxInstructions) {
         const why = vm.virtualizer.explainStuck();
         const pc = vm.vcpu.pc;
-        vm.end('limit', `${limitReason(this.config.maxInstructions, pc, this.instructionAt(vm, pc), vm.image, vm.traps, vm.vcpu.instructions)}${why ? `; ${why}` : ''}`);
+        vm.end('limit', `${limitReason(this.config.maxInstructions, pc, (at) => this.instructionAt(vm, at), vm.image, vm.traps, vm.vcpu.instructions)}${why ? `; ${why}` : ''}`);
         break;
       }
       const untilDevice = vm.devices.bus.nextEvent(vm.ticks);

@@ -277,7 +277,7 @@ describe('vmm run: how a guest fails (exit 1, with the reason)', () => {
       const r = await vmmIn(['run', `${FIXTURES}/spin.s`, '--mode', mode, '--max-instructions', '5000']);
       expect(r.status).toBe(1);
       expectClean(r);
-      expect(r.stderr).toMatch(new RegExp(`^spin \\(${mode}\\): limit: instruction limit of 5000 reached at pc 0x[0-9a-f]{8} \\(\\w.*, test/cli/fixtures/spin\\.s:\\d+\\)$`, 'm'));
+      expect(r.stderr).toMatch(new RegExp(`^spin \\(${mode}\\): limit: instruction limit of 5000 reached at pc 0x[0-9a-f]{8} \\(\\w.*, test/cli/fixtures/spin\\.s:\\d+\\); looping: the jmp at pc 0x00000004 \\(test/cli/fixtures/spin\\.s:5\\) jumps back to pc 0x00000000 \\(test/cli/fixtures/spin\\.s:4\\)$`, 'm'));
       const { doc } = await json([`${FIXTURES}/spin.s`, '--mode', mode, '--max-instructions', '5_000']);
       expect(doc.guests[0]).toMatchObject({ status: 'limit', reason: expect.stringMatching(/^instruction limit of 5000 reached at pc /), instructions: 5000 });
       expect(doc.guests[0]!.reason).not.toContain('storm');
