@@ -18,7 +18,7 @@ export const EXIT_REASONS = [
   { name: 'sensitive-unprivileged', code: 70, note: true, diverges: true, summary: 'NOT an exit (a note): a sensitive instruction ran deprivileged without trapping, so the VMM never saw it' },
   { name: 'interrupt-injection', code: 71, note: true, summary: 'NOT an exit (a note): on the way back into the guest, the VMM delivered a virtual interrupt to the guest kernel' },
   { name: 'guest-switch', code: 72, note: true, summary: 'NOT an exit (a note): the physical CPU passed to this guest from another one (its registers, address space and TLB state loaded)' },
-  { name: 'dma', code: 73, note: true, summary: 'NOT an exit (a note): a disk command of the guest finished: its virtual disk moved the sectors by DMA between the disk and guest memory (or refused the command), and raises its interrupt' },
+  { name: 'dma', code: 73, note: true, summary: 'NOT an exit (a note): a disk command of the guest started (action started), or finished: its virtual disk moved the sectors by DMA between the disk and guest memory, or refused the command, and raises its interrupt (action transferred)' },
 ] as const;
 
 export type ExitReason = (typeof EXIT_REASONS)[number]['name'];
@@ -54,6 +54,7 @@ export const EXIT_ACTIONS = [
   { name: 'halted', summary: 'the guest\'s vCPU waits for a virtual interrupt' },
   { name: 'resumed', summary: 'the guest continues after the VMM\'s own work (its virtual devices)' },
   { name: 'switched', summary: 'the guest\'s slice is over and the scheduler picks the next guest (external-interrupt), or this guest got the CPU (guest-switch)' },
+  { name: 'started', summary: 'a virtual device accepted a DMA command and is busy with it (the transfer completes later, with a note of its own)' },
   { name: 'transferred', summary: 'a virtual device finished a DMA command: the data moved between it and guest memory, or the command was refused (the detail says which)' },
   { name: 'none', summary: 'the VMM did nothing: it never saw the instruction (notes)' },
 ] as const;

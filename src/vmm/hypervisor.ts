@@ -22,7 +22,7 @@ import type { ExecutionHooks } from '../machine/execution.js';
 import { boundsOf, type Bounds } from '../machine/bounds.js';
 import type { DiskTransfer } from '../machine/devices/disk.js';
 import { limitReason } from '../machine/limit.js';
-import { DISK_COMMAND, DISK_STATUS_NAMES, SECTOR_SIZE } from '../machine/platform.js';
+import { DISK_COMMAND, DISK_STATUS, DISK_STATUS_NAMES, SECTOR_SIZE } from '../machine/platform.js';
 import { idleStep, MAX_SLICE } from '../machine/machine.js';
 import { Access } from '../machine/mmu.js';
 import { Processor } from '../machine/processor.js';
@@ -89,14 +89,15 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   addVm(vm: Vm, frames: Int32Array): void {
     vm.modeFrames = frames;
     vm.virtualizer = this.virtualize(vm, frames);
-    vm.devices.disk.onFinish = (t) => this.noteDma(vm, t);
+    vm.devices.disk.onCommand = (t) => this.noteDma(vm, t);
     this.vms.push(vm);
   }
 
-  /** A disk command of the guest finished (the data moved by DMA, or the command was
-   *  refused): a note, so that a trace shows each transfer where its interrupt comes from. */
+  /** A disk command of the guest started (status busy) or finished (the data moved by DMA,
+   *  or the command was refused): a note each, so that a trace shows each transfer from the
+   *  out that starts it to the interrupt that ends it. */
   private noteDma(vm: Vm, t: DiskTransfer): void {
-    const a = vm.noteAnswer.set(REASON.dma, 'transferred', 0, vm.vcpu.pc);
+    const a = vm.noteAnswer.set(REASON.dma, t.status === DISK_STATUS.BUSY ? 'started' : 'transferred', 0, vm.vcpu.pc);
     if (this.log) {
       const what = t.command === DISK_COMMAND.READ ? 'read' : t.command === DISK_COMMAND.WRITE ? 'write' : `command ${t.command}`;
       const bytes = t.count * SECTOR_SIZE;

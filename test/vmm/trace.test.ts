@@ -292,23 +292,28 @@ describe('disk transfers are traced as dma notes', () => {
             beq .wait2
             hlt`;
   for (const mode of MODES.map((m) => m.name)) {
-    it(`${mode}: a note per command with what moved and its status, after the in that saw it end`, () => {
+    it(`${mode}: a note when a command starts and when it ends, with what moved and its status`, () => {
       const probe = recorder();
       const disk = new Uint8Array(1024).fill(7);
       const { reports } = runHv([{ name: 'g', image: assembleText(POLL), disk }], mode, {}, probe);
       const records = probe.records;
       records.forEach((r, i) => expect(r.seq).toBe(i + 1)); // handed over in order
-      const notes = records.flatMap((r, i) => (r.reason === 'dma' ? [i] : []));
-      expect(notes.map((i) => records[i]!.detail)).toEqual([
-        'disk read of 1 sector at sector 0 into guest-physical 0x00008000 (512 bytes): ok',
-        'disk read of 1 sector at sector 1000 into guest-physical 0x00008000 (512 bytes): bad sector',
+      const all = records.filter((r) => r.reason === 'dma');
+      expect(all.map((r) => [r.action, r.detail])).toEqual([
+        ['started', 'disk read of 1 sector at sector 0 into guest-physical 0x00008000 (512 bytes): busy'],
+        ['transferred', 'disk read of 1 sector at sector 0 into guest-physical 0x00008000 (512 bytes): ok'],
+        ['started', 'disk read of 1 sector at sector 1000 into guest-physical 0x00008000 (512 bytes): busy'],
+        ['transferred', 'disk read of 1 sector at sector 1000 into guest-physical 0x00008000 (512 bytes): bad sector'],
       ]);
+      // each start comes right after the out that wrote the command
+      for (const s of records.flatMap((r, i) => (r.action === 'started' ? [i] : []))) expect(records[s - 1]).toMatchObject({ port: 0x33, value: 1 });
+      const notes = records.flatMap((r, i) => (r.action === 'transferred' ? [i] : []));
       for (const i of notes) {
         expect(records[i]).toMatchObject({ kind: 'note', action: 'transferred', address: 0x8000, count: 1, cost: 0 });
         expect(records[i - 1]).toMatchObject({ port: 0x34, insn: expect.stringMatching(/^in r[23], 0x34$/) });
       }
       expect(notes.map((i) => records[i - 1]!.value)).toEqual([2, 3]); // DISK_STATUS OK, BAD_SECTOR
-      expect(reports[0]!.notes!['dma']).toBe(2);
+      expect(reports[0]!.notes!['dma']).toBe(4);
     });
   }
 });

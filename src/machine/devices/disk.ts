@@ -45,9 +45,9 @@ export class Disk implements Device {
   private doneAt = Infinity;
   private now = 0;
   transfers = 0;
-  /** Told of each command when it finishes (data moved or not), with its status; for the
-   *  VMM's trace. */
-  onFinish: ((t: DiskTransfer) => void) | undefined;
+  /** Told of each command when it starts (status BUSY) and when it finishes (data moved or
+   *  not, with its final status); for the VMM's trace. */
+  onCommand: ((t: DiskTransfer) => void) | undefined;
 
   constructor(
     readonly irq: IrqLine,
@@ -85,6 +85,7 @@ export class Disk implements Device {
     }
     this.status = DISK_STATUS.BUSY;
     this.doneAt = this.now + DISK_LATENCY.base + DISK_LATENCY.perSector * Math.min(this.count, 1 << 16);
+    this.onCommand?.({ command, ...this.job, status: this.status });
   }
 
   advance(now: number): void {
@@ -111,7 +112,7 @@ export class Disk implements Device {
   private finish(status: number): void {
     this.status = status;
     this.doneAt = Infinity;
-    this.onFinish?.({ command: this.command, ...this.job, status });
+    this.onCommand?.({ command: this.command, ...this.job, status });
     this.irq.raise();
   }
 }
