@@ -71,7 +71,8 @@ export function instructionCode(spec: InstructionSpec, variant: Variant, extraCy
   const charge = extraCycles ? `cy += ${extraCycles}; ` : '';
   let body = expandMacros(spec.exec, variant, charge, fixed?.lazyFlags === true);
   const privileged = spec.class === 'privileged' || (variant.strict && spec.class === 'sensitive');
-  if (variant.probe && spec.class === 'sensitive') body = `if (!(fl & F_S)) m.noteSensitive(pc, w, fl); ${body}`;
+  // the note's clock must read the same in every engine: the counts so far go to cpu first
+  if (variant.probe && spec.class === 'sensitive') body = `if (!(fl & F_S)) { cpu.instructions = n; cpu.extraCycles = cy; m.noteSensitive(pc, w, fl); } ${body}`;
   const signed = kinds.some((k) => k === 'simm16' || k === 'mem');
   const field = (name: string, runtime: string, value: (w: number) => number | string) => {
     if (!new RegExp(`\\b${name}\\b`).test(body)) return undefined;

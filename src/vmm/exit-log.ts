@@ -1,7 +1,7 @@
 // Turning VM exits into trace records: only built when a probe is plugged in (tracing off
 // costs nothing). Records are data; sinks in src/trace/ format them.
 
-import { CONTROL_REGISTERS } from '../isa/arch.js';
+import { causeName, CONTROL_REGISTERS } from '../isa/arch.js';
 import { disassemble } from '../isa/disasm.js';
 import { BY_OPCODE } from '../isa/table.js';
 import { sourceOf } from '../image/model.js';
@@ -55,34 +55,48 @@ export class ExitLog {
   record(vm: Vm, a: Readonly<ExitAnswer>): void {
     const word = a.word ?? this.instructionAt(vm, a.pc);
     const qualified = a.qualifyWord && a.word !== undefined;
-    if (this.pendingRead >= 0 && a.reason.note) {
-      // a device's note while an emulated read runs (a DMA finishing as `in` polls the
-      // disk): it follows the read's record
+    if (this.pending && a.reason.note) {
+      // a device's note while the instruction is emulated (a DMA finishing as `in` polls the
+      // disk): it follows the instruction's record
       const later = { ...this.out };
       this.emit(later, 'note', vm, a, word, NONE);
       this.later.push(later);
       return;
     }
-    this.completeRead(false);
+    this.handOverPending();
     this.emit(this.out, a.reason.note ? 'note' : 'exit', vm, a, word, qualified ? qualify(vm, a.word!) : NONE);
-    // an `in` or `mfcr` about to be emulated: its record goes out with the value it read
-    this.pendingRead = qualified && a.next === Next.Emulate ? readsInto(a.word!) : -1;
+    if (a.next !== Next.Emulate) return this.handOver(this.out);
+    // an instruction about to be emulated: its record goes out once it has run, with the
+    // value an `in` or `mfcr` read, or as reflected if it trapped
+    this.pending = true;
+    this.readInto = qualified ? readsInto(a.word!) : -1;
     this.pendingVm = vm;
-    if (this.pendingRead < 0) this.handOver(this.out);
   }
 
-  /** The emulated instruction has run (`retired`) or trapped: hand over a record that waited
-   *  for the value read (without one if the instruction trapped), then any that followed it. */
-  completeRead(retired: boolean): void {
-    if (this.pendingRead < 0) return;
-    if (retired) this.out.value = this.pendingVm!.vcpu.regs[this.pendingRead]! >>> 0;
-    this.pendingRead = -1;
+  /** The emulated instruction has retired (`trapCause` undefined) or trapped: hand over its
+   *  record, with the value it read or as reflected with the trap's cause, then any record
+   *  that came meanwhile. */
+  emulated(trapCause?: number): void {
+    if (!this.pending) return;
+    if (trapCause === undefined) {
+      if (this.readInto >= 0) this.out.value = this.pendingVm!.vcpu.regs[this.readInto]! >>> 0;
+    } else {
+      this.out.action = 'reflected';
+      this.out.cause = causeName(trapCause);
+    }
+    this.handOverPending();
+  }
+
+  private handOverPending(): void {
+    if (!this.pending) return;
+    this.pending = false;
     this.handOver(this.out);
     for (const r of this.later) this.handOver(r);
     this.later.length = 0;
   }
 
-  private pendingRead = -1;
+  private pending = false;
+  private readInto = -1;
   private pendingVm: Vm | undefined;
   private readonly later: ExitRecord[] = [];
 

@@ -192,6 +192,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   /** Put a guest on the physical CPU: its address space, and after another guest, all of
    *  its translation state again: a guest switch, charged to the guest that gets the CPU. */
   private switchTo(vm: Vm): void {
+    if (this.current !== vm) this.fetchVpn = -1; // the last fetched page was another guest's
     this.current = vm;
     vm.virtualizer.memory.activate();
     if (this.lastRun === vm) return; // back to the same guest: its tables are still loaded
@@ -278,10 +279,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
       }
     } else {
       this.record(vm, a);
-      if (a.next === Next.Emulate) {
-        const retired = this.emulate(vm, a.word ?? 0);
-        this.log?.completeRead(retired);
-      }
+      if (a.next === Next.Emulate) this.emulate(vm, a.word ?? 0);
     }
     return this.resume(vm);
   }
@@ -319,18 +317,18 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     return devicesMoved && this.processor.cpu.instructions + (this.deviceDeadline - vm.ticks) < this.sliceLimit;
   }
 
-  /** Run one guest instruction on the virtual CPU (the emulate of trap-and-emulate); whether
-   *  it retired (else it trapped, and the trap was delivered or the guest stopped). The
+  /** Run one guest instruction on the virtual CPU (the emulate of trap-and-emulate). The
    *  physical CPU's count moves with it, so the slice keeps the guest's time exact. */
-  private emulate(vm: Vm, word: number): boolean {
+  private emulate(vm: Vm, word: number): void {
     const trap = vm.emulator.step(word);
     if (trap) {
+      this.log?.emulated(trap.cause);
       this.reflect(vm, trap.cause, trap.addr, trap.pc);
-      return false;
+      return;
     }
     this.processor.cpu.instructions++;
     this.mark++;
-    return true;
+    this.log?.emulated();
   }
 
   private timerExit(vm: Vm, why: 'quantum' | 'device'): void {

@@ -317,3 +317,40 @@ describe('disk transfers are traced as dma notes', () => {
     });
   }
 });
+
+describe('records say what really happened to the instruction', () => {
+  it('an emulated instruction that traps is recorded as reflected, with the cause, and no value read', () => {
+    // mfcr r9, 12 (0x5090000c): control register 12 does not exist, so it traps `illegal` (as on bare)
+    const BAD_CR = `start:  la r1, handler\n        mtcr tvec, r1\n        .word 0x5090000c\n        hlt\nhandler: mfcr r5, cause\n        hlt`;
+    for (const mode of MODES.map((m) => m.name)) {
+      const probe = recorder();
+      const { reports } = runHv([{ name: 'g', image: assembleText(BAD_CR) }], mode, {}, probe);
+      expect(reports[0]!.traps, mode).toEqual({ illegal: 1 });
+      const bad = probe.records.find((r) => r.insn === '.word 0x5090000c' && r.action !== 'translated')!;
+      expect(bad, mode).toMatchObject({ action: 'reflected', cause: 'illegal', value: undefined });
+      const read = probe.records.find((r) => r.insn === 'mfcr r5, cause' && r.action !== 'translated')!;
+      expect(read, mode).toMatchObject({ value: 1 }); // the cause the handler read: illegal
+    }
+  });
+
+  it('a guest-switch note shows the instruction of the guest that gets the CPU', () => {
+    const A = 'start:  addi r1, r1, 1\n        jmp start';
+    const B = 'start:  subi r2, r2, 1\n        jmp start';
+    for (const mode of MODES.map((m) => m.name)) {
+      const probe = recorder();
+      runHv([{ name: 'a', image: assembleText(A) }, { name: 'b', image: assembleText(B) }], mode, { quantum: 1000, maxInstructions: 20_000 }, probe);
+      const switches = probe.records.filter((r) => r.reason === 'guest-switch');
+      expect(switches.length).toBeGreaterThan(4);
+      for (const s of switches) expect(s.insn, `${mode} ${s.guest}`).toMatch(s.guest === 'a' ? /^(addi r1, r1, 1|jmp 0x0)$/ : /^(addi r2, r2, -1|jmp 0x0)$/);
+    }
+  });
+});
+
+describe('the trace does not depend on the engine', () => {
+  for (const mode of MODES.map((m) => m.name)) {
+    it(`${mode}: the same records with the block compiler and without (cycles of notes included)`, () => {
+      const records = (jit: boolean) => jsonl(['kernel/tinyos.s', 'attack/redpill.s', 'bare/primes.s'], mode, { jit });
+      expect(records(true)).toBe(records(false));
+    });
+  }
+});
