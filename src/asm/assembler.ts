@@ -13,7 +13,7 @@ import { Stmt, type StmtKind } from './statement.js';
 import { qualify, SymbolTable } from './symbols.js';
 import { FORMATS } from '../isa/formats.js';
 import { BY_MNEMONIC, type InstructionSpec } from '../isa/table.js';
-import { didYouMean } from '../text/nearest.js';
+import { didYouMean, quoted } from '../text/nearest.js';
 
 /** Lines assembled in all (after macro expansion) before giving up: stops runaway macros. */
 export const MAX_LINES = 1_000_000;
@@ -183,7 +183,7 @@ export class Assembler {
     const name = op.name;
     if (name.charCodeAt(0) === 46) {
       const directive = this.options.directives.get(name.toLowerCase());
-      if (!directive) throw new AsmError(op.col, `unknown directive '${name}'${didYouMean(name, this.options.directives.keys())}`);
+      if (!directive) throw new AsmError(op.col, `unknown directive '${quoted(name)}'${didYouMean(name, this.options.directives.keys())}`);
       directive.run(this, op, where, unit);
       return;
     }
@@ -194,7 +194,7 @@ export class Assembler {
     if (pseudo) return this.pseudo(pseudo, op, where);
     const macro = this.macros.get(name);
     if (macro) return this.expand(macro, op, where, unit);
-    throw new AsmError(op.col, `unknown mnemonic '${name}'${didYouMean(name, this.operationNames())}`);
+    throw new AsmError(op.col, `unknown mnemonic '${quoted(name)}'${didYouMean(name, this.operationNames())}`);
   }
 
   /** What an operation may be called, for "did you mean": instructions (the ISA table), then

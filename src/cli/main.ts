@@ -58,12 +58,16 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     if (argv.length === 0) {
       program.outputHelp({ error: true });
       status = EXIT.USAGE;
-    } else if (argv[0] === 'help' && argv[1] !== undefined && !COMMANDS.some((spec) => spec.name === argv[1])) {
+    } else if (argv[0] === 'help' && argv[1] !== undefined && !argv[1].startsWith('-') && !COMMANDS.some((spec) => spec.name === argv[1])) {
       const names = COMMANDS.map((spec) => spec.name);
       throw new UsageProblem(`vmm help ${argv[1]}: there is no command '${argv[1]}'${didYouMean(argv[1], names)}; the commands are ${names.join(', ')}`);
+    } else if (argv[0] === 'help' && argv.length > 2) {
+      throw new UsageProblem(`vmm help takes one command, got ${argv.slice(1).join(' ')}`);
     } else {
-      // vmm help COMMAND is vmm COMMAND --help (so that its lazily declared options show)
-      const args = argv[0] === 'help' && argv[1] !== undefined ? [argv[1], '--help'] : [...argv];
+      // vmm help COMMAND is vmm COMMAND --help (so that its lazily declared options show);
+      // vmm help --help is vmm --help
+      const helpOf = argv[0] === 'help' ? argv[1] : undefined;
+      const args = helpOf === undefined ? [...argv] : helpOf.startsWith('-') ? ['--help'] : [helpOf, '--help'];
       await program.parseAsync(args, { from: 'user' });
     }
   } catch (e) {

@@ -17,6 +17,7 @@ export class TerminalProgress implements ProgressMeter {
   private last: number;
   private lastExits = 0;
   private shown = false;
+  private stageName = '';
 
   constructor(
     private readonly err: Writer,
@@ -34,8 +35,13 @@ export class TerminalProgress implements ProgressMeter {
     this.last = t;
     this.lastExits = exits;
     const seconds = ((t - this.start) / 1000).toFixed(1);
-    this.err.write(`\r\x1b[Kvmm: ${n(instructions)} instructions, ${n(rate)} exits/s, ${seconds} s (Ctrl-C stops it)`);
+    this.err.write(`\r\x1b[Kvmm: ${this.stageName}${n(instructions)} instructions, ${n(rate)} exits/s, ${seconds} s (Ctrl-C stops it)`);
     this.shown = true;
+  }
+
+  stage(name: string): void {
+    this.stageName = `${name}: `;
+    this.lastExits = 0;
   }
 
   /** Erase the line (before the summary). */

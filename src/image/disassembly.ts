@@ -10,9 +10,10 @@ import { sourceOf, type Image, type ImageSymbol } from './model.js';
 export function describeAt(pc: number, word: number | undefined, image: Image | undefined): string {
   const source = image ? sourceOf(image, pc) : undefined;
   const parts = [word === undefined ? undefined : disassemble(word, pc), source ? `${source.file}:${source.line}` : undefined].filter(Boolean);
-  // A zero word where the image has nothing: the program ran off the end of its code.
-  const offTheEnd = word === 0 && image !== undefined && !image.segments.some((s) => pc >= s.address && pc < s.address + s.bytes.length);
-  if (offTheEnd) parts.push('past the end of the image: the program ran off the end of its code; end it with hlt');
+  // A zero word where the image has nothing, just after a word it has: the program ran off
+  // the end of its code (a jump to nowhere lands elsewhere, and is not called that).
+  const inImage = (at: number) => image!.segments.some((s) => at >= s.address && at < s.address + s.bytes.length);
+  if (word === 0 && image !== undefined && !inImage(pc) && inImage(pc - 4)) parts.push('just past the end of its code: the program ran off its end; end it with hlt');
   return `pc ${hex(pc, 8)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
 

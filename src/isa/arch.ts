@@ -48,7 +48,7 @@ export const CAUSES = [
   { code: 8, name: 'divide', summary: 'divide or remainder by zero', savedPc: 'faulting' },
   { code: 9, name: 'misaligned', summary: 'word access or jump target not a multiple of 4 (faddr = address)', savedPc: 'faulting' },
   { code: 10, name: 'bus', summary: 'physical address outside memory (faddr = virtual address)', savedPc: 'faulting' },
-  { code: 11, name: 'hypercall', summary: 'hcall instruction (taken by the VMM in para mode)', savedPc: 'next' },
+  { code: 11, name: 'hypercall', summary: 'hcall instruction (a hypercall: taken by the VMM of a paravirtual mode; elsewhere a trap like sys)', savedPc: 'next' },
 ] as const;
 export type CauseName = (typeof CAUSES)[number]['name'];
 export const CAUSE = Object.fromEntries(CAUSES.map((c) => [c.name.toUpperCase().replace('-', '_'), c.code])) as {

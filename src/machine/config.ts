@@ -26,6 +26,8 @@ export interface MachineConfig {
  *  the instructions retired and the exits taken so far on the host. */
 export interface ProgressMeter {
   slice(instructions: number, exits: number): void;
+  /** A new stage of the run begins (its counts start again), named for the display. */
+  stage(name: string): void;
 }
 
 export interface GuestInput {

@@ -6,6 +6,7 @@
 import { CAUSES, INTERRUPT_BASE } from '../isa/arch.js';
 import { IRQ } from '../machine/platform.js';
 import { EXIT_ACTIONS, EXIT_REASONS } from '../vmm/exits.js';
+import { MODES, REFERENCE } from '../vmm/modes/index.js';
 
 /** The summary's own words, in the order a summary shows them. */
 export const SUMMARY_WORDS = [
@@ -40,6 +41,7 @@ export interface LegendEntry {
 export function legend(): LegendEntry[] {
   return [
     ...SUMMARY_WORDS.map((w) => ({ kind: 'summary', word: w.word, meaning: w.meaning })),
+    ...[REFERENCE, ...MODES].map((m) => ({ kind: 'mode', word: m.name, meaning: `--mode ${m.name}: ${m.summary}` })),
     ...EXIT_REASONS.map((r) => ({ kind: 'note' in r ? 'note' : 'exit reason', word: r.name, meaning: `${r.summary} (code ${r.code})` })),
     ...EXIT_ACTIONS.map((a) => ({ kind: 'action', word: a.name, meaning: a.summary })),
     ...CAUSES.map((c) => ({ kind: 'trap cause', word: c.name, meaning: `${c.summary} (cause ${c.code})` })),
@@ -51,8 +53,8 @@ export function legend(): LegendEntry[] {
   ];
 }
 
-/** The entries for a word ("irq3" finds irqN; case matters only for WARNING). */
+/** The entries for a word, in any case ("irq3" finds irqN). */
 export function explain(word: string): LegendEntry[] {
-  const key = /^irq\d+$/.test(word) ? 'irqN' : word;
-  return legend().filter((e) => e.word === key || e.word.toLowerCase() === key.toLowerCase());
+  const key = /^irq\d+$/i.test(word) ? 'irqn' : word.toLowerCase();
+  return legend().filter((e) => e.word.toLowerCase() === key);
 }

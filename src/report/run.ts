@@ -51,8 +51,9 @@ export function runGuests(guests: readonly GuestInput[], mode: string, config: R
  *  same work to a normal halt; else why there is no such figure (docs/cli.md). */
 export function overhead(report: GuestReport, guest: GuestInput, config: RunConfig): number | string {
   if (report.status !== 'halted') return `the guest did not halt normally (${report.status})`;
-  const bare = runBare(guest, { ...config, progress: undefined }, silentConsole());
-  if (bare.status !== 'halted') return `on bare hardware the guest ended ${bare.status}`;
+  config.progress?.stage(`${guest.name} alone on bare hardware, for its overhead`);
+  const bare = runBare(guest, config, silentConsole());
+  if (bare.status !== 'halted') return `on bare hardware the guest did not halt normally (${bare.status})`;
   if (bare.instructions !== report.instructions) {
     return `not the same work as on bare hardware (${bare.instructions.toLocaleString('en-US')} instructions there)`;
   }

@@ -35,7 +35,7 @@ function divergenceWarning(d: NonNullable<GuestReport['divergences']>, c: ChalkI
   const many = d.count === 1 ? 'a sensitive instruction' : `${n(d.count)} sensitive instructions`;
   return [
     c.yellow(`  WARNING      ${many} ran deprivileged without an exit: the guest silently diverged`),
-    c.yellow(`               from bare hardware, and its output and figures may be wrong. The first:`),
+    c.yellow(`               from bare hardware, and its output and figures may be wrong. ${d.count === 1 ? 'It was:' : 'The first:'}`),
     c.yellow(`               ${d.first.where}: ${d.first.detail}`),
     c.yellow(`               (--strict makes them trap; --mode full translates them)`),
   ];

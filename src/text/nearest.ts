@@ -25,6 +25,7 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const c of candidates) {
+    if (Math.abs(w.length - c.length) >= bestDistance) continue; // at least that many edits apart
     const distance = editDistance(w, c.toLowerCase());
     if (distance < bestDistance) {
       best = c;
@@ -32,6 +33,11 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
     }
   }
   return best;
+}
+
+/** A word as a message quotes it: at most 40 characters, a longer one cut with "...". */
+export function quoted(word: string): string {
+  return word.length <= 40 ? word : `${word.slice(0, 37)}...`;
 }
 
 /** " (did you mean 'x'?)" for the nearest candidate, or "" when none is near. */

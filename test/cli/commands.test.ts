@@ -104,6 +104,12 @@ describe('vmm help', () => {
     expect(r.stderr).toContain("there is no command 'trase' (did you mean 'trace'?)");
   });
 
+  it('vmm help --help and -h are vmm --help; more than one command is a usage error', async () => {
+    const top = await vmmIn(['--help']);
+    for (const flag of ['--help', '-h']) expect(await vmmIn(['help', flag])).toEqual(top);
+    expectUsageError(await vmmIn(['help', 'run', 'extra']), 'vmm help takes one command, got run extra');
+  });
+
   it('vmm trace --json points to --format jsonl', async () => {
     expectUsageError(await vmmIn(['trace', '--json', 'guests/bare/hello.s']), /vmm trace has no --json: --format jsonl writes each exit as one JSON object per line/);
   });

@@ -57,6 +57,11 @@ describe('vmm explain', () => {
     for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
   });
 
+  it('takes words in any case, and explains the modes a summary header names', async () => {
+    for (const w of ['IRQ2', 'Halted', 'warning', 'Hidden-Page-Fault']) expect((await vmmIn(['explain', w])).status, w).toBe(0);
+    for (const m of ['bare', 'trap', 'full']) expect((await vmmIn(['explain', m])).stdout, m).toMatch(new RegExp(`^${m} \\(mode\\): --mode ${m}: `));
+  });
+
   it('a word it does not know is a usage error that names the nearest', async () => {
     const r = await vmmIn(['explain', 'hiden-page-fault']);
     expect(r.status).toBe(2);

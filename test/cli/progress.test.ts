@@ -1,10 +1,15 @@
 // A long run shows its progress on stderr when that is a terminal, erased before the summary
 // and before guest output; never on a pipe or a file, never with -q (docs/cli.md).
 
-import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../support/io.js';
 import { ROOT } from '../support/guests.js';
+import { cleanTemp, tempDir } from './helpers.js';
+
+afterAll(cleanTemp);
 
 /** A clock that moves 300 ms each time it is read. */
 function fakeClock(): () => number {
@@ -42,5 +47,15 @@ describe('progress of a long run', () => {
   it('guest output on stdout stays as it is', async () => {
     const r = await run(['run', 'guests/bare/primes.s', '--mode', 'trap', '--quantum', '100', '--no-overhead'], true);
     expect(r.stdout).toBe('2 3 5 7 11 13 17 19 23 29 31 37 41 43 47 53 59 61 67 71 73 79 83 89 97\n');
+  });
+
+  it('the bare run that measures the overhead shows its progress too, named', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'count.s'), 'start:  li r1, 300000\n.loop:  subi r1, r1, 1\n        cmpi r1, 0\n        bne .loop\n        hlt\n');
+    const r = await run(['run', join(dir, 'count.s'), '--mode', 'trap'], true);
+    expect(r.status).toBe(0);
+    const progress = r.stderr.split('\r\x1b[K').filter((l) => l.startsWith('vmm: '));
+    expect(progress.some((p) => p.startsWith('vmm: count alone on bare hardware, for its overhead: '))).toBe(true);
+    expect(progress.some((p) => /^vmm: [\d,]+ instructions/.test(p))).toBe(true);
   });
 });

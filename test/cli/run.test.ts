@@ -256,10 +256,12 @@ describe('vmm run: how a guest fails (exit 1, with the reason)', () => {
     for (const mode of RUN_MODES) {
       const r = await vmmIn(['run', src, '--mode', mode, '--no-overhead']);
       expect(r.status).toBe(1);
-      expect(r.stderr, mode).toContain(`off (${mode}): faulted: unhandled illegal trap at pc 0x00000008 (.word 0x00000000, past the end of the image: the program ran off the end of its code; end it with hlt)`);
+      expect(r.stderr, mode).toContain(`off (${mode}): faulted: unhandled illegal trap at pc 0x00000008 (.word 0x00000000, just past the end of its code: the program ran off its end; end it with hlt)`);
     }
-    // a zero word inside the image is not "past the end"
+    // a zero word inside the image, or reached by a jump, is not "past the end"
     writeFileSync(src, 'start:  jmp data\ndata:   .word 0\n');
+    expect((await vmmIn(['run', src, '--mode', 'bare'])).stderr).not.toContain('past the end');
+    writeFileSync(src, 'start:  jmp 0x800\n        hlt\n');
     expect((await vmmIn(['run', src, '--mode', 'bare'])).stderr).not.toContain('past the end');
   });
 

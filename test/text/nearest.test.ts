@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, editDistance, nearest } from '../../src/text/nearest.js';
+import { didYouMean, editDistance, nearest, quoted } from '../../src/text/nearest.js';
 
 describe('nearest: the likely typo', () => {
   it('counts inserts, deletes, substitutions and adjacent swaps as one step each', () => {
@@ -17,5 +17,11 @@ describe('nearest: the likely typo', () => {
     expect(nearest('xyz', ['movi', 'addi'])).toBeUndefined();
     expect(didYouMean('ad', ['add', 'sub'])).toBe(" (did you mean 'add'?)");
     expect(didYouMean('zzzz', ['add', 'sub'])).toBe('');
+  });
+
+  it('a very long word is compared only with candidates of a length near its own (a megabyte of it is no slower than a word)', () => {
+    expect(nearest('x'.repeat(1_000_000), ['movi', 'addi', 'x'.repeat(10)])).toBeUndefined();
+    expect(quoted('y'.repeat(100))).toBe(`${'y'.repeat(37)}...`);
+    expect(quoted('movi')).toBe('movi');
   });
 });

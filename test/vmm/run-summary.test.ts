@@ -116,6 +116,7 @@ describe('vmm run under the VMM', () => {
     const lines = r.stderr.split('\n');
     expect(lines[0]).toMatch(/^tinyos \(trap\): halted: /);
     expect(lines[1]).toBe(`  WARNING      ${g.divergences!.count.toLocaleString('en-US')} sensitive instructions ran deprivileged without an exit: the guest silently diverged`);
+    expect(lines[2]).toMatch(/may be wrong\. The first:$/);
     expect(lines[3]).toBe(`               ${g.divergences!.first.where}: ${g.divergences!.first.detail}`);
     // where nothing diverged, no warning and no key
     for (const args of [['--mode', 'trap', '--strict'], ['--mode', 'full'], ['--mode', 'bare']]) {

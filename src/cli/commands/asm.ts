@@ -21,7 +21,7 @@ export const asmCommand: CommandSpec = {
       .option('-I, --include <dir>', 'also look for .include files in dir (repeatable; after the including file\'s directory, before vmm\'s own guests/include, which holds platform.inc)', collect)
       .addHelpText(
         'after',
-        '\nErrors are reported as file:line:col with the source line; all of them, not just the first.\n\nExamples (in the folder that holds vmm\'s guests/):\n  vmm asm guests/bare/hello.s                                   # writes guests/bare/hello.bin\n  vmm asm guests/kernel/tinyos.s -o kernel.bin -l kernel.lst\n  vmm asm guests/kernel/tinyos.s -D PARAVIRT                    # conditional assembly',
+        '\nErrors are reported as file:line:col with the source line; all of them, not just the first.\n\nExamples (in the folder that holds vmm\'s guests/):\n  vmm asm guests/bare/hello.s                                   # writes guests/bare/hello.bin\n  vmm asm guests/kernel/tinyos.s -o kernel.bin -l kernel.lst\n  vmm asm guests/bench/exits.s -D COUNT=1000                    # a constant for .ifndef and expressions',
       );
   },
   async run(args, options, io) {
