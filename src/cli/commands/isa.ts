@@ -2,6 +2,7 @@
 
 import type { CommandSpec } from '../command.js';
 import { EXIT } from '../errors.js';
+import type { Io } from '../io.js';
 
 export const isaCommand: CommandSpec = {
   name: 'isa',
@@ -10,9 +11,11 @@ export const isaCommand: CommandSpec = {
     cmd
       .option('--json', 'print one JSON document')
       .option('--markdown', 'print the instruction table as in docs/isa.md')
-      .addHelpText('after', '\nExamples:\n  vmm isa\n  vmm isa --json | jq \'.instructions[] | select(.class == "sensitive")\'');
+      .option('--hypercalls', 'print the hypercall table instead: the paravirtual ABI of docs/hypercalls.md (with --json or --markdown too)')
+      .addHelpText('after', '\nExamples:\n  vmm isa\n  vmm isa --json | jq \'.instructions[] | select(.class == "sensitive")\'\n  vmm isa --hypercalls');
   },
   async run(_args, options, io) {
+    if (options.hypercalls) return printHypercalls(options, io);
     const { FORMATS } = await import('../../isa/formats.js');
     const { INSTRUCTIONS } = await import('../../isa/table.js');
     const { byClass, CLASS_SUMMARY, markdownTable, verdicts } = await import('../../isa/verdict.js');
@@ -44,3 +47,29 @@ export const isaCommand: CommandSpec = {
     return EXIT.OK;
   },
 };
+
+/** `vmm isa --hypercalls`: the hypercall and error tables (src/isa/hypercalls.ts). */
+async function printHypercalls(options: Record<string, unknown>, io: Io): Promise<number> {
+  const { HYPERCALL_ERRORS, HYPERCALLS, hypercallErrorsMarkdown, hypercallsMarkdown } = await import('../../isa/hypercalls.js');
+  if (options.json) {
+    io.out.write(JSON.stringify({ hypercalls: HYPERCALLS, errors: HYPERCALL_ERRORS }, null, 2) + '\n');
+    return EXIT.OK;
+  }
+  if (options.markdown) {
+    io.out.write(`${hypercallsMarkdown()}\n\n${hypercallErrorsMarkdown()}\n`);
+    return EXIT.OK;
+  }
+  const { chalkFor } = await import('../colors.js');
+  const c = chalkFor(io.outColor);
+  const width = Math.max(...HYPERCALLS.map((h) => h.name.length));
+  const lines = [c.bold(`TOY32 hypercalls: ${HYPERCALLS.length} (hcall: number in r0, arguments in r1..r4, result in r0)`), ''];
+  for (const h of HYPERCALLS) {
+    lines.push(`  ${String(h.number).padStart(2)}  ${c.cyan(h.name.padEnd(width))}  ${h.summary}`);
+    for (const a of h.args) lines.push(`      ${''.padEnd(width)}  ${a.reg} ${a.name}: ${a.meaning}`);
+    lines.push(`      ${''.padEnd(width)}  ${c.dim(`r0: ${h.result}; errors ${h.errors.join(', ')}`)}`);
+  }
+  lines.push('', c.bold('Errors'), ...HYPERCALL_ERRORS.map((e) => `  ${String(e.value).padStart(3)}  ${e.name.padEnd(6)}  ${e.meaning}`));
+  io.out.write(lines.join('\n') + '\n');
+  return EXIT.OK;
+}
+

@@ -1,0 +1,192 @@
+// The paravirtual ABI: every hypercall a PARAVIRT guest may make with `hcall`, and every
+// error it may get back, as one table each (docs/hypercalls.md is written from them, and a
+// test keeps them equal; `vmm isa --hypercalls` prints them). Numbers follow Xen's public
+// headers (xen/include/public/xen.h, errno.h) where a call has a Xen counterpart.
+//
+// Calling convention: the number in r0, arguments in r1..r4; the result in r0 (0, a count,
+// or a negative error code), other registers kept unless a call says otherwise.
+
+export interface HypercallArgument {
+  readonly reg: 'r1' | 'r2' | 'r3' | 'r4';
+  readonly name: string;
+  readonly meaning: string;
+}
+
+export interface Hypercall {
+  readonly number: number;
+  readonly name: string;
+  /** What it does, in a line. */
+  readonly summary: string;
+  readonly args: readonly HypercallArgument[];
+  /** What r0 holds after it. */
+  readonly result: string;
+  /** The errors it can return, by name (HYPERCALL_ERRORS). */
+  readonly errors: readonly ErrorName[];
+  /** Its Xen counterpart, and how this one differs. */
+  readonly xen: string;
+}
+
+/** Negative results, Xen's errno values (xen/include/public/errno.h). */
+export const HYPERCALL_ERRORS = [
+  { name: 'EPERM', value: -1, meaning: 'not allowed: the operation would break isolation or the page-table rules' },
+  { name: 'ENOENT', value: -2, meaning: 'no such object (an event channel that is not bound)' },
+  { name: 'EFAULT', value: -14, meaning: 'an address the call was given is outside the guest\'s memory, or not mapped' },
+  { name: 'EBUSY', value: -16, meaning: 'the object is in use (a pinned table that is still a root)' },
+  { name: 'EINVAL', value: -22, meaning: 'a bad argument: an unknown command, a count out of range, a misaligned address' },
+  { name: 'ENOSYS', value: -38, meaning: 'no hypercall with this number' },
+] as const;
+
+export type ErrorName = (typeof HYPERCALL_ERRORS)[number]['name'];
+
+/** Most operations one batched call (mmu_update, mmuext_op, multicall) may carry. */
+export const MAX_BATCH = 1024;
+
+export const HYPERCALLS: readonly Hypercall[] = [
+  {
+    number: 0,
+    name: 'set_trap_table',
+    summary: 'register the guest kernel\'s trap entry point (its tvec)',
+    args: [{ reg: 'r1', name: 'entry', meaning: 'virtual address of the trap handler, 4-aligned (0: none)' }],
+    result: '0',
+    errors: ['EINVAL'],
+    xen: 'HYPERVISOR_set_trap_table (0); Xen takes a table of vectors, TOY32 has one entry point that reads cause',
+  },
+  {
+    number: 1,
+    name: 'mmu_update',
+    summary: 'apply a batch of page-table entry writes, each validated',
+    args: [
+      { reg: 'r1', name: 'requests', meaning: 'guest address of `count` pairs {entry address (guest-physical), new value}' },
+      { reg: 'r2', name: 'count', meaning: `number of pairs, 1..${MAX_BATCH}` },
+    ],
+    result: 'the number of entries applied (all of them, or those before the first refused one), or an error if none was',
+    errors: ['EFAULT', 'EINVAL', 'EPERM'],
+    xen: 'HYPERVISOR_mmu_update (1); the count applied is the result instead of a success_count pointer',
+  },
+  {
+    number: 4,
+    name: 'set_callbacks',
+    summary: 'register the event callback: where the guest kernel is entered when an event is delivered',
+    args: [{ reg: 'r1', name: 'callback', meaning: 'virtual address of the event handler, 4-aligned' }],
+    result: '0',
+    errors: ['EINVAL'],
+    xen: 'HYPERVISOR_set_callbacks (4); one callback (no failsafe callback)',
+  },
+  {
+    number: 13,
+    name: 'multicall',
+    summary: 'make several hypercalls in one exit',
+    args: [
+      { reg: 'r1', name: 'calls', meaning: 'guest address of `count` entries {number, r1, r2, r3, r4, result}' },
+      { reg: 'r2', name: 'count', meaning: `number of entries, 1..${MAX_BATCH}` },
+    ],
+    result: 'the number of calls made; each entry\'s result word holds its own r0',
+    errors: ['EFAULT', 'EINVAL'],
+    xen: 'HYPERVISOR_multicall (13); a multicall inside a multicall is refused (EINVAL), as in Xen',
+  },
+  {
+    number: 14,
+    name: 'update_va_mapping',
+    summary: 'write the page-table entry that maps one virtual page, validated, then flush as asked',
+    args: [
+      { reg: 'r1', name: 'va', meaning: 'the virtual address whose entry changes (in the current address space)' },
+      { reg: 'r2', name: 'pte', meaning: 'the new entry' },
+      { reg: 'r3', name: 'flags', meaning: '1: flush the whole TLB after; 2: invalidate this page only; 0: neither' },
+    ],
+    result: '0',
+    errors: ['EFAULT', 'EINVAL', 'EPERM'],
+    xen: 'HYPERVISOR_update_va_mapping (14); flags are UVMF_TLB_FLUSH (1) and UVMF_INVLPG (2), local only',
+  },
+  {
+    number: 15,
+    name: 'set_timer_op',
+    summary: 'set a one-shot timer: an event on the timer channel after `ticks` guest ticks',
+    args: [{ reg: 'r1', name: 'ticks', meaning: 'ticks from now, 1..2^31-1 (0: cancel)' }],
+    result: '0',
+    errors: ['EINVAL'],
+    xen: 'HYPERVISOR_set_timer_op (15); relative guest ticks instead of an absolute time in ns',
+  },
+  {
+    number: 18,
+    name: 'console_io',
+    summary: 'write a buffer to the guest\'s console in one exit',
+    args: [
+      { reg: 'r1', name: 'cmd', meaning: '0: write (CONSOLEIO_write)' },
+      { reg: 'r2', name: 'count', meaning: 'bytes to write, 0..4096' },
+      { reg: 'r3', name: 'buffer', meaning: 'guest virtual address of the bytes' },
+    ],
+    result: 'the number of bytes written',
+    errors: ['EFAULT', 'EINVAL'],
+    xen: 'HYPERVISOR_console_io (18); write only (no CONSOLEIO_read: input comes by event)',
+  },
+  {
+    number: 26,
+    name: 'mmuext_op',
+    summary: 'extended MMU operations, batched: pin and unpin page-table pages, new page-table base, TLB flush, invlpg',
+    args: [
+      { reg: 'r1', name: 'ops', meaning: 'guest address of `count` pairs {command, argument}: 1 pin a page directory (frame), 4 unpin (frame), 5 new base (frame of a pinned directory), 6 flush the TLB, 7 invalidate one page (va)' },
+      { reg: 'r2', name: 'count', meaning: `number of pairs, 1..${MAX_BATCH}` },
+    ],
+    result: 'the number of operations done (all, or those before the first refused one), or an error if none was',
+    errors: ['EBUSY', 'EFAULT', 'EINVAL', 'EPERM'],
+    xen: 'HYPERVISOR_mmuext_op (26); commands keep Xen\'s numbers (MMUEXT_PIN_L2_TABLE 1, UNPIN_TABLE 4, NEW_BASEPTR 5, TLB_FLUSH_LOCAL 6, INVLPG_LOCAL 7); two-level tables, so only L2 roots are pinned',
+  },
+  {
+    number: 29,
+    name: 'sched_op',
+    summary: 'scheduler operations: yield the CPU, block until an event, shut down with a reason',
+    args: [
+      { reg: 'r1', name: 'cmd', meaning: '0: yield; 1: block (events enabled) until one is pending; 2: shut down' },
+      { reg: 'r2', name: 'reason', meaning: 'for shutdown: 0 poweroff (the guest halts), 1 reboot, 2 suspend, 3 crash (the guest is stopped as faulted)' },
+    ],
+    result: '0 (shutdown does not return)',
+    errors: ['EINVAL'],
+    xen: 'HYPERVISOR_sched_op (29); SCHEDOP_yield 0, SCHEDOP_block 1, SCHEDOP_shutdown 2 with SHUTDOWN_poweroff 0, reboot 1, suspend 2, crash 3',
+  },
+  {
+    number: 32,
+    name: 'event_channel_op',
+    summary: 'event channels: bind a virtual interrupt to a port, send on a port, unmask a port',
+    args: [
+      { reg: 'r1', name: 'cmd', meaning: '1: bind a virtual interrupt (r2 = virq: 0 timer, 1 console, 2 disk); 4: send (r2 = port); 9: unmask (r2 = port)' },
+      { reg: 'r2', name: 'arg', meaning: 'the virq or the port' },
+    ],
+    result: 'for bind, the port bound; else 0',
+    errors: ['EINVAL', 'ENOENT'],
+    xen: 'HYPERVISOR_event_channel_op (32); EVTCHNOP_bind_virq 1, send 4, unmask 9; at most 32 ports, one pending bit each in the shared-info page',
+  },
+];
+
+/** The hypercall with this number, if there is one. */
+export function hypercallNumbered(number: number): Hypercall | undefined {
+  return HYPERCALLS.find((h) => h.number === number);
+}
+
+/** The hypercall table as Markdown (docs/hypercalls.md). */
+export function hypercallsMarkdown(): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const rows = ['| number | name | arguments | result | errors | does |', '|---:|---|---|---|---|---|'];
+  for (const h of HYPERCALLS) {
+    const args = h.args.map((a) => `\`${a.reg}\` ${a.name}: ${esc(a.meaning)}`).join('<br>');
+    rows.push(`| ${h.number} | \`${h.name}\` | ${args} | ${esc(h.result)} | ${h.errors.map((e) => `\`${e}\``).join(', ')} | ${esc(h.summary)} |`);
+  }
+  return rows.join('\n');
+}
+
+/** The error table as Markdown (docs/hypercalls.md). */
+export function hypercallErrorsMarkdown(): string {
+  return ['| name | value | meaning |', '|---|---:|---|', ...HYPERCALL_ERRORS.map((e) => `| \`${e.name}\` | ${e.value} | ${e.meaning} |`)].join('\n');
+}
+
+/** The table as assembler constants (guests/include/hypercalls.inc): HC_NAME and ENAME. */
+export function hypercallsInclude(): string {
+  return [
+    '; hypercalls.inc - the paravirtual ABI: hypercall numbers and error codes.',
+    '; Generated from src/isa/hypercalls.ts (a test keeps them equal); docs/hypercalls.md.',
+    '',
+    ...HYPERCALLS.map((h) => `.equ HC_${h.name.toUpperCase()}, ${h.number}`),
+    '',
+    ...HYPERCALL_ERRORS.map((e) => `.equ ${e.name}, ${e.value}`),
+    '',
+  ].join('\n');
+}
