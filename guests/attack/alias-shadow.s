@@ -366,13 +366,13 @@ start:
         SAY     "6. the entries now (A = 0x8, D = 0x10):\n"
         li      r8, TA
         li      r9, TA + 11 * 4
-        call    dump
+        call    dump_words
         li      r8, PDIR
         li      r9, PDIR + 15 * 4
-        call    dump
+        call    dump_words
         li      r8, G3 + J * 4
         li      r9, G3 + J * 4 + 4
-        call    dump
+        call    dump_words
         SAY     "alias-shadow: done\n"
         jmp     halt_forever
 
@@ -419,43 +419,6 @@ run_h:
         mov     r1, r8
         call    put_dec
         call    newline
-        pop     lr
-        ret
-
-; dump: print the words [r8, r9) with their addresses, four to a line.
-dump:
-        push    lr
-        movi    r10, 0
-.word:
-        cmp     r8, r9
-        bgeu    .end
-        andi    r1, r10, 3
-        cmpi    r1, 0
-        bne     .same_line
-        STR     "  "
-        call    puts
-        mov     r1, r8
-        call    put_hex
-        STR     ":"
-        call    puts
-.same_line:
-        movi    r1, ' '
-        out     CONSOLE_DATA, r1
-        ldw     r1, [r8]
-        call    put_hex
-        addi    r8, r8, 4
-        addi    r10, r10, 1
-        andi    r1, r10, 3
-        cmpi    r1, 0
-        bne     .word
-        call    newline
-        jmp     .word
-.end:
-        andi    r1, r10, 3
-        cmpi    r1, 0
-        beq     .ret
-        call    newline
-.ret:
         pop     lr
         ret
 

@@ -144,7 +144,7 @@ probe_trap:
         la      r12, probe_state
         ldw     r13, [r12 + PROBE_RESUME]
         cmpi    r13, 0
-        beq     .unexpected
+        beq     unexpected
         mtcr    spc, r13
         mfcr    r13, cause
         stw     r13, [r12 + PROBE_CAUSE]
@@ -153,7 +153,10 @@ probe_trap:
         movi    r13, 0
         stw     r13, [r12 + PROBE_RESUME]       ; one trap per arming
         rfe
-.unexpected:
+
+; unexpected: a trap nothing expected: print "unexpected <cause> trap at <spc>" and halt for
+; good. A trap handler jumps here (any registers; interrupts stay off).
+unexpected:
         la      r1, msg_unexpected
         call    puts
         mfcr    r1, cause
@@ -249,6 +252,43 @@ report:
         pop     lr
         ret
 
+; dump_words: print the words [r8, r9) with their addresses, four to a line.
+dump_words:
+        push    lr
+        movi    r10, 0
+.word:
+        cmp     r8, r9
+        bgeu    .end
+        andi    r1, r10, 3
+        cmpi    r1, 0
+        bne     .same_line
+        la      r1, msg_indent
+        call    puts
+        mov     r1, r8
+        call    put_hex
+        la      r1, msg_address_end
+        call    puts
+.same_line:
+        movi    r1, ' '
+        out     CONSOLE_DATA, r1
+        ldw     r1, [r8]
+        call    put_hex
+        addi    r8, r8, 4
+        addi    r10, r10, 1
+        andi    r1, r10, 3
+        cmpi    r1, 0
+        bne     .word
+        call    newline
+        jmp     .word
+.end:
+        andi    r1, r10, 3
+        cmpi    r1, 0
+        beq     .ret
+        call    newline
+.ret:
+        pop     lr
+        ret
+
 halt_forever:
         cli
         hlt
@@ -309,6 +349,7 @@ msg_unexpected: .asciz  "unexpected "
 msg_trap_at:    .asciz  " trap at "
 msg_indent:     .asciz  "  "
 msg_colon:      .asciz  ": "
+msg_address_end: .asciz ":"
 msg_ok:         .asciz  "ok "
 msg_fault_at:   .asciz  " fault at "
 dec_digits:     .space  11

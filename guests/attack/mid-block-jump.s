@@ -623,23 +623,12 @@ handler:
         stw     r13, [r12 + TS_SFLAGS]
         ldw     r13, [r12 + TS_RESUME]
         cmpi    r13, 0
-        beq     .unexpected
+        beq     unexpected
         stw     r0, [r12 + TS_RESUME]   ; one trap per arming
         mtcr    spc, r13
         movi    r13, FLAG_S
         mtcr    sflags, r13
         rfe
-.unexpected:
-        la      r1, msg_unexpected
-        call    puts
-        mfcr    r1, cause
-        call    put_cause
-        la      r1, msg_trap_at
-        call    puts
-        mfcr    r1, spc
-        call    put_hex
-        call    newline
-        jmp     halt_forever
 
 user_stub:
         sys                             ; a block run in user mode returns here

@@ -275,25 +275,25 @@ start:
         SAY     "6. the entries now (A = 0x8, D = 0x10):\n"
         li      r8, PDIR1
         li      r9, PDIR1 + 4 * 4
-        call    dump
+        call    dump_words
         li      r8, PDIR1 + REC_RO * 4
         li      r9, PDIR1 + 1024 * 4
-        call    dump
+        call    dump_words
         li      r8, PDIR2
         li      r9, PDIR2 + 4 * 4
-        call    dump
+        call    dump_words
         li      r8, PDIR2 + REC_RO * 4
         li      r9, PDIR2 + 1024 * 4
-        call    dump
+        call    dump_words
         li      r8, PTA
         li      r9, PTA + 8 * 4
-        call    dump
+        call    dump_words
         li      r8, PTB
         li      r9, PTB + 8 * 4
-        call    dump
+        call    dump_words
         li      r8, PTC
         li      r9, PTC + 8 * 4
-        call    dump
+        call    dump_words
         SAY     "recursive-map: done\n"
         jmp     halt_forever
 
@@ -318,43 +318,6 @@ fill_page:
         addi    r1, r1, 4
         cmp     r1, r3
         bltu    .loop
-        ret
-
-; dump: print the words [r8, r9) with their addresses, four to a line.
-dump:
-        push    lr
-        movi    r10, 0
-.word:
-        cmp     r8, r9
-        bgeu    .end
-        andi    r1, r10, 3
-        cmpi    r1, 0
-        bne     .same_line
-        STR     "  "
-        call    puts
-        mov     r1, r8
-        call    put_hex
-        STR     ":"
-        call    puts
-.same_line:
-        movi    r1, ' '
-        out     CONSOLE_DATA, r1
-        ldw     r1, [r8]
-        call    put_hex
-        addi    r8, r8, 4
-        addi    r10, r10, 1
-        andi    r1, r10, 3
-        cmpi    r1, 0
-        bne     .word
-        call    newline
-        jmp     .word
-.end:
-        andi    r1, r10, 3
-        cmpi    r1, 0
-        beq     .ret
-        call    newline
-.ret:
-        pop     lr
         ret
 
 .include "lib.s"

@@ -508,17 +508,6 @@ handler:
 .return:
         rfe
 
-unexpected:
-        la      r1, msg_unexpected
-        call    puts
-        mfcr    r1, cause
-        call    put_cause
-        la      r1, msg_trap_at
-        call    puts
-        mfcr    r1, spc
-        call    put_hex
-        call    newline
-        jmp     halt_forever
 
         .align  4
 hs:             .space  32
