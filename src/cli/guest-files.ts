@@ -7,13 +7,18 @@ import { assembleForCli, sourceOptions, type SourceOptions } from './assemble.js
 import { readImageFile } from './image-file.js';
 import type { Io } from './io.js';
 
+/** An input that is assembly source (assembled on the fly), not an image. */
+export function isSource(path: string): boolean {
+  return /\.(s|asm)$/i.test(path);
+}
+
 /** `options` holds -D and -I (`define`, `include`), read only if a path is a source. */
 export async function loadGuests(paths: readonly string[], options: { define?: unknown; include?: unknown }, io: Io): Promise<GuestInput[]> {
   const names = uniqueNames(paths.map(guestName));
   const guests: GuestInput[] = [];
   let source: SourceOptions | undefined;
   for (const [i, path] of paths.entries()) {
-    const image = /\.(s|asm)$/i.test(path) ? (await assembleForCli(path, (source ??= sourceOptions(options)), io)).image : readImageFile(path, io).image;
+    const image = isSource(path) ? (await assembleForCli(path, (source ??= sourceOptions(options)), io)).image : readImageFile(path, io).image;
     guests.push({ name: names[i]!, image, file: path });
   }
   return guests;

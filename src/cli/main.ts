@@ -58,17 +58,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     if (argv.length === 0) {
       program.outputHelp({ error: true });
       status = EXIT.USAGE;
-    } else if (argv[0] === 'help' && argv[1] !== undefined && !argv[1].startsWith('-') && !COMMANDS.some((spec) => spec.name === argv[1])) {
-      const names = COMMANDS.map((spec) => spec.name);
-      throw new UsageProblem(`vmm help ${argv[1]}: there is no command '${argv[1]}'${didYouMean(argv[1], names)}; the commands are ${names.join(', ')}`);
-    } else if (argv[0] === 'help' && argv.length > 2) {
-      throw new UsageProblem(`vmm help takes one command, got ${argv.slice(1).join(' ')}`);
     } else {
-      // vmm help COMMAND is vmm COMMAND --help (so that its lazily declared options show);
-      // vmm help --help is vmm --help
-      const helpOf = argv[0] === 'help' ? argv[1] : undefined;
-      const args = helpOf === undefined ? [...argv] : helpOf.startsWith('-') ? ['--help'] : [helpOf, '--help'];
-      await program.parseAsync(args, { from: 'user' });
+      await program.parseAsync(argv[0] === 'help' ? helpArguments(argv.slice(1)) : [...argv], { from: 'user' });
     }
   } catch (e) {
     caught = e;
@@ -89,6 +80,17 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const failure = io.out.failure;
   if (failure && failure !== caught) status = reportError(failure, io);
   return status;
+}
+
+/** What `vmm help [WHAT]` runs: `vmm COMMAND --help` (so that a command's lazily declared
+ *  options show), or `vmm --help` for no command or a flag (`vmm help -h`). */
+function helpArguments(what: readonly string[]): string[] {
+  if (what.length > 1) throw new UsageProblem(`vmm help takes one command, got ${what.join(' ')}`);
+  const name = what[0];
+  if (name === undefined || name.startsWith('-')) return ['--help'];
+  const names = COMMANDS.map((spec) => spec.name);
+  if (!names.includes(name)) throw new UsageProblem(`vmm help ${name}: there is no command '${name}'${didYouMean(name, names)}; the commands are ${names.join(', ')}`);
+  return [name, '--help'];
 }
 
 /** An error's message without the "error: " commander puts before its own. */

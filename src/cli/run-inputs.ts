@@ -7,7 +7,7 @@ import { hostMemoryBytes } from '../vmm/boot.js';
 import { isReference, modeNamed, RUN_MODES } from '../vmm/modes/index.js';
 import { UsageProblem } from './command.js';
 import { FILE_LIMITS, readStdin } from './files.js';
-import { loadGuests } from './guest-files.js';
+import { isSource, loadGuests } from './guest-files.js';
 import type { Io } from './io.js';
 import { memValues, parseMemory, runConfig } from './machine-config.js';
 import { DEFAULTS } from './machine-options.js';
@@ -83,8 +83,9 @@ function uselessOptions(mode: string, args: readonly string[], options: Record<s
   // (--no-overhead with --mode bare is not warned about: it asks for what bare does anyway,
   // and scripts pass it to every mode alike.)
   if (isReference(mode) && given.has('quantum')) out.push(`--quantum does nothing with --mode ${mode} (one guest on the machine itself, no VMM): nothing is scheduled`);
-  if (given.has('define') && !args.some((a) => /\.(s|asm)$/i.test(a))) out.push('-D does nothing: no input is assembly source (.s), only images');
-  if (given.has('include') && !args.some((a) => /\.(s|asm)$/i.test(a))) out.push('-I does nothing: no input is assembly source (.s), only images');
+  if (!args.some(isSource)) {
+    for (const [key, flag] of [['define', '-D'], ['include', '-I']] as const) if (given.has(key)) out.push(`${flag} does nothing: no input is assembly source (.s), only images`);
+  }
   if (given.has('stats') && !options.quiet && !options.json) out.push('--stats does nothing without -q or --json: the summary is printed anyway');
   return out;
 }
