@@ -34,25 +34,15 @@ describe('binary translations are bounded', () => {
   });
 });
 
-// Paging kernels for the shadow page-table bounds: `table` maps the low 128 KiB one to one.
-const MAP_LOW = `
-    map:    movi r3, 0
-            li r2, 0x20000
-    .next:  cmp r3, r2
-            bgeu .done
-            ori r3, r3, PTE_V | PTE_W
-            stw r3, [r1]
-            addi r1, r1, 4
-            xori r3, r3, PTE_V | PTE_W
-            addi r3, r3, PAGE_SIZE
-            jmp .next
-    .done:  ret`;
+// Paging kernels for the shadow page-table bounds: `table` maps the low 128 KiB one to one
+// (identity_map of guests/attack/lib.s).
 
 /** 12 page directories, each mapping the low memory through \`table\`; 40 rounds switch
  *  ptbr through all of them and load through each. */
 const MANY_ROOTS = `.include "../include/platform.inc"
     start:  la r1, table
-            call map
+            li r2, 0x20000
+            call identity_map
             la r2, table
             ori r2, r2, PTE_V | PTE_W
             la r1, dirs
@@ -77,7 +67,7 @@ const MANY_ROOTS = `.include "../include/platform.inc"
             cmpi r6, 0
             bne .round
             hlt
-${MAP_LOW}
+.include "../attack/lib.s"
             .align 4096
     table:  .space 4096
     dirs:   .space 12 * 4096`;
@@ -86,7 +76,8 @@ ${MAP_LOW}
  *  memory, and loads through 120 regions need 120 shadow tables, more than the pool. */
 const MANY_TABLES = `.include "../include/platform.inc"
     start:  la r1, table
-            call map
+            li r2, 0x20000
+            call identity_map
             la r2, table
             ori r2, r2, PTE_V | PTE_W
             la r1, dir
@@ -113,7 +104,7 @@ const MANY_TABLES = `.include "../include/platform.inc"
             cmpi r6, 0
             bne .round
             hlt
-${MAP_LOW}
+.include "../attack/lib.s"
     value:  .word 7
             .align 4096
     table:  .space 4096

@@ -161,7 +161,7 @@ describe('the guest\'s own TLB figures follow its architecture; the VMM\'s are r
   const TLB = `
     start:  la r1, table
             li r2, 0x10000
-            call map
+            call identity_map
             la r1, dir
             la r2, table
             ori r2, r2, PTE_V | PTE_W
@@ -177,16 +177,7 @@ describe('the guest\'s own TLB figures follow its architecture; the VMM\'s are r
             bne .again
             tlbflush
             hlt
-    map:    movi r3, 0
-    .next:  cmp r3, r2
-            bgeu .done
-            ori r3, r3, PTE_V | PTE_W
-            stw r3, [r1]
-            addi r1, r1, 4
-            xori r3, r3, PTE_V | PTE_W
-            addi r3, r3, PAGE_SIZE
-            jmp .next
-    .done:  ret
+            .include "../attack/lib.s"
             .align 4096
     dir:    .space 4096
     table:  .space 4096`;
