@@ -31,7 +31,7 @@ export const SUMMARY_WORDS = [
 ] as const;
 
 export interface LegendEntry {
-  /** What kind of word it is: "summary", "exit reason", "note", "action", "trap cause". */
+  /** What kind of word it is: "summary", "mode", "exit reason", "note", "action", "trap cause". */
   kind: string;
   word: string;
   meaning: string;
