@@ -15,7 +15,7 @@
 ;
 ; Expected console output (bare, 1 MiB): asid-wrap.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .ifndef SWITCHES
 .equ SWITCHES, 2046

@@ -22,7 +22,7 @@
 ;
 ; Expected console output (bare, 1 MiB): bad-tvec.expected; status faulted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ STACK_TOP, 0xf000
 .equ MEM_END, 0x100000

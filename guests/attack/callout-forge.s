@@ -14,7 +14,7 @@
 ;
 ; Expected console output (bare): callout-forge.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ STACK_TOP, 0xf000
 

@@ -25,7 +25,7 @@
 ;
 ; Expected console output (bare, 1 MiB): code-page-write.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ STACK_TOP, 0xf000
 .equ PDIR, 0x10000

@@ -24,7 +24,7 @@
 ; Needs a disk of one sector: run it with --disk guests/kernel/disk.txt.
 ; Expected console output (bare, 1 MiB, that disk): disk-games.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ STACK_TOP, 0xf000
 .equ BUF, 0x20000                       ; sector 0 as read at the start

@@ -18,7 +18,7 @@
 ; Needs a disk of at least one sector: run it with --disk guests/kernel/disk.txt.
 ; Expected console output (bare, 1 MiB, that disk): dma-beyond.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ STACK_TOP, 0xf000
 .equ SAVED, 0x20000                     ; sector 0 as it was at the start

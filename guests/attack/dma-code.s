@@ -29,7 +29,7 @@
 ;
 ; Expected console output (bare, 1 MiB): dma-code.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ STACK_TOP, 0xf000
 .equ BUF, 0x30000                       ; the sector being prepared

@@ -31,7 +31,7 @@
 ;
 ; Expected console output (bare, 1 MiB): ie-games.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ STACK_TOP, 0xf000
 .equ RELOAD, 100                        ; stage 5: the handler's new period

@@ -25,7 +25,7 @@
 ; --disk guests/kernel/disk.txt.
 ; Expected console output (bare, 1 MiB, that input and disk): irq-io.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ STACK_TOP, 0xf000
 .equ BUF_A, 0x20000                     ; sector buffers

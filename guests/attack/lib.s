@@ -21,7 +21,11 @@
 ;                      fill the table with supervisor RW entries mapping [0, end) to
 ;                      itself (end <= 4 MiB, page aligned)              clobbers r1..r3
 ;
-; Probing: probe_trap is the trap vector (install with `la r1, probe_trap; mtcr tvec, r1`).
+; Console output, the trap handler's control registers and halting are the ops of
+; paravirt.inc (natively the instructions themselves), so that the paravirtual attack guests
+; share these helpers; their runtime (paravirt.s, empty natively) is included at the end.
+;
+; Probing: probe_trap is the trap vector (install with `la r1, probe_trap; set_trap_entry r1`).
 ; A probe routine stores where to resume in probe_resume; a trap records cause and fault
 ; address in probe_cause/probe_faddr and resumes there. A trap with no probe armed prints
 ; "unexpected <cause> trap at <spc>" and halts. r12 and r13 belong to the trap handler:
@@ -34,7 +38,7 @@ puts:
         ldb     r2, [r1]
         cmpi    r2, 0
         beq     .done
-        out     CONSOLE_DATA, r2
+        putc    r2
         addi    r1, r1, 1
         jmp     puts
 .done:
@@ -42,7 +46,7 @@ puts:
 
 newline:
         movi    r1, '\n'
-        out     CONSOLE_DATA, r1
+        putc    r1
         ret
 
 ; show_hex / show_dec: "  <r1>: <r9>\n". Clobber r1..r5.
@@ -78,9 +82,9 @@ show_label:
 
 put_hex:
         movi    r2, '0'
-        out     CONSOLE_DATA, r2
+        putc    r2
         movi    r2, 'x'
-        out     CONSOLE_DATA, r2
+        putc    r2
         movi    r5, 8
 .digit:
         shri    r2, r1, 28
@@ -89,7 +93,7 @@ put_hex:
         ble     .out
         addi    r2, r2, 'a' - '9' - 1
 .out:
-        out     CONSOLE_DATA, r2
+        putc    r2
         shli    r1, r1, 4
         subi    r5, r5, 1
         cmpi    r5, 0
@@ -111,7 +115,7 @@ put_dec:
         ldb     r3, [r2]
         cmpi    r3, 0
         beq     .done
-        out     CONSOLE_DATA, r3
+        putc    r3
         addi    r2, r2, 1
         jmp     .emit
 .done:
@@ -145,25 +149,26 @@ probe_trap:
         ldw     r13, [r12 + PROBE_RESUME]
         cmpi    r13, 0
         beq     unexpected
-        mtcr    spc, r13
-        mfcr    r13, cause
+        trap_read r13, CAUSE
         stw     r13, [r12 + PROBE_CAUSE]
-        mfcr    r13, faddr
+        trap_read r13, FADDR
         stw     r13, [r12 + PROBE_FADDR]
-        movi    r13, 0
-        stw     r13, [r12 + PROBE_RESUME]       ; one trap per arming
-        rfe
+        ldw     r13, [r12 + PROBE_RESUME]
+        stw     r0, [r12 + PROBE_RESUME]        ; one trap per arming (r0 is 0 in a probe)
+        trap_write SPC, r13, r12
+        iret_keep_r0 r0, r12
+        return_from_trap
 
 ; unexpected: a trap nothing expected: print "unexpected <cause> trap at <spc>" and halt for
 ; good. A trap handler jumps here (any registers; interrupts stay off).
 unexpected:
         la      r1, msg_unexpected
         call    puts
-        mfcr    r1, cause
+        trap_read r1, CAUSE
         call    put_cause
         la      r1, msg_trap_at
         call    puts
-        mfcr    r1, spc
+        trap_read r1, SPC
         call    put_hex
         call    newline
         jmp     halt_forever
@@ -270,7 +275,7 @@ dump_words:
         call    puts
 .same_line:
         movi    r1, ' '
-        out     CONSOLE_DATA, r1
+        putc    r1
         ldw     r1, [r8]
         call    put_hex
         addi    r8, r8, 4
@@ -290,8 +295,8 @@ dump_words:
         ret
 
 halt_forever:
-        cli
-        hlt
+        irq_disable
+        halt
         jmp     halt_forever
 
 ; ---- page tables ------------------------------------------------------------------------
@@ -355,3 +360,5 @@ msg_fault_at:   .asciz  " fault at "
 dec_digits:     .space  11
 dec_end:        .byte   0
         .align  4
+
+.include "../include/paravirt.s"

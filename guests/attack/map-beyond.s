@@ -17,7 +17,7 @@
 ;
 ; Expected console output (bare, 1 MiB): map-beyond.expected; status faulted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ PDIR, 0x10000                      ; page directory
 .equ PT0, 0x11000                       ; identity map of the guest's memory (supervisor)

@@ -26,7 +26,7 @@
 ;
 ; Expected console output (bare, 1 MiB): mid-block-jump.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ STACK_TOP, 0xf000
 .equ PDIR, 0x10000

@@ -25,7 +25,7 @@
 ;
 ; Expected console output (bare, 1 MiB): nested-fault.expected; status faulted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ STACK_TOP, 0xf000
 .equ BEYOND, 0x7ff00000                 ; beyond memory: bus with paging off

@@ -24,7 +24,7 @@
 ;
 ; Expected console output (bare, 1 MiB, no disk): pic-games.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ STACK_TOP, 0xf000
 .equ LOG_MAX, 64

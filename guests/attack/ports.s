@@ -20,7 +20,7 @@
 ;
 ; Expected console output (bare, 1 MiB, no disk): ports.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ STACK_TOP, 0xf000
 .equ WRITES, 0x10000                    ; generated: out P, r1  (P = 0..0xffff), jr r10

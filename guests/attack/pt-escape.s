@@ -18,7 +18,7 @@
 ;
 ; Expected console output (bare, 1 MiB): pt-escape.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ PDIR, 0x10000                      ; page directory
 .equ PT0, 0x11000                       ; identity map of the guest's memory (supervisor)

@@ -25,7 +25,7 @@
 ;
 ; Expected console output (bare, 1 MiB): ptbr-games.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ STACK_TOP, 0xf000
 .equ PT0, 0x10000                       ; identity map of all memory, supervisor RW

@@ -21,7 +21,7 @@
 ;
 ; Expected console output (bare, 1 MiB): recursive-map.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ STACK_TOP, 0xf000
 .equ PDIR1, 0x10000                     ; the first address space's directory

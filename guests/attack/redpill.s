@@ -15,7 +15,7 @@
 ;
 ; Expected console output (bare): redpill.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ STACK_TOP, 0xf000
 

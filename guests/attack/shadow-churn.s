@@ -13,7 +13,7 @@
 ;
 ; Expected console output (bare, default ROUNDS): shadow-churn.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .ifndef ROUNDS
 .equ ROUNDS, 20000

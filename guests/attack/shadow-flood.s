@@ -14,7 +14,7 @@
 ;
 ; Expected console output (bare, 1 MiB): shadow-flood.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ DIRS, 12
 .equ DIR0, 0x20000                      ; DIRS page directories

@@ -12,7 +12,7 @@
 ;
 ; Expected console output (bare, any limit): spin.expected; status limit.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .ifndef WITH_TIMER
 start:

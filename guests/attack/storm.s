@@ -15,7 +15,7 @@
 ;
 ; Expected console output (bare): storm.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ REPORT_AT, 1000
 .ifndef STOP_AT

@@ -21,7 +21,7 @@
 ;
 ; Expected console output (bare, 1 MiB): timer-edges.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ STACK_TOP, 0xf000
 .equ STOP_AT, 20                        ; stage 4: the handler stops the timer at this count

@@ -22,7 +22,7 @@
 ;
 ; Expected console output (bare, 1 MiB): tlb-games.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ STACK_TOP, 0xf000
 .equ PDIR, 0x10000

@@ -24,7 +24,7 @@
 ;
 ; Expected console output (bare, 1 MiB): user-privileged.expected; status halted.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ KSTACK, 0xf000
 .equ SENT, 0x5a5a5a5a

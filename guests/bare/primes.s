@@ -1,7 +1,8 @@
 ; primes.s - print the primes below 100 on one line, separated by single spaces.
-; Trial division by d while d*d <= n. Bare machine, no kernel.
+; Trial division by d while d*d <= n. Bare machine, no kernel (or, built with -D PARAVIRT,
+; a paravirtual guest: see paravirt.inc).
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .equ LIMIT, 100
 
@@ -25,7 +26,7 @@ next:
         cmpi    r11, 0
         beq     .first
         movi    r2, ' '
-        out     CONSOLE_DATA, r2
+        putc    r2
 .first:
         mov     r1, r10
         call    print_decimal
@@ -35,8 +36,8 @@ next:
         jmp     next
 done:
         movi    r2, '\n'
-        out     CONSOLE_DATA, r2
-        hlt
+        putc    r2
+        halt
 
 ; print_decimal: print r1 as an unsigned decimal number. Clobbers r1..r4.
 print_decimal:
@@ -54,11 +55,13 @@ print_decimal:
         ldb     r3, [r2]
         cmpi    r3, 0                   ; digits_end holds the terminating 0
         beq     .return
-        out     CONSOLE_DATA, r3
+        putc    r3
         addi    r2, r2, 1
         jmp     .emit
 .return:
         ret
+
+.include "../include/paravirt.s"
 
 digits:     .space  10
 digits_end: .byte   0

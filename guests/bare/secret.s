@@ -1,12 +1,13 @@
 ; secret.s - a well-behaved guest that keeps a secret and watches over it.
-; Bare machine, no kernel: paging off, supervisor mode, interrupts off.
+; Bare machine, no kernel: paging off, supervisor mode, interrupts off (or, built with
+; -D PARAVIRT, a paravirtual guest: see paravirt.inc).
 ;
 ; It fills four pages (0x40000..0x44000) with the text "SECRET-DATA-!!! " repeated, then
 ; ROUNDS times reads every 16th word of them back and checks them (so the pages stay hot
 ; in the TLB while other guests run), and prints whether they were intact every time.
 ; Beside hostile guests under the VMM it must print exactly what it prints alone.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 .ifndef ROUNDS
 .equ ROUNDS, 50
@@ -48,7 +49,7 @@ start:
         la      r1, msg_changed
 .print:
         call    puts
-        hlt
+        halt
 
 ; expected: r3 = the secret's word at address r1. Clobbers r3, r4.
 expected:
@@ -62,12 +63,14 @@ puts:
         ldb     r2, [r1]
         cmpi    r2, 0
         beq     .done
-        out     CONSOLE_DATA, r2
+        putc    r2
         addi    r1, r1, 1
         jmp     puts
 .done:
         li      r2, SECRET_END          ; (callers keep the end of the secret in r2)
         ret
+
+.include "../include/paravirt.s"
 
         .align  4
 pattern:        .ascii  "SECRET-DATA-!!! "

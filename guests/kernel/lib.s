@@ -6,23 +6,13 @@
 ; ---- console output ------------------------------------------------------------------
 
 ; console_write: write r2 bytes from address r1 to the console. This is the only routine
-; that touches the console port. It is an interrupt-safe section, x86 style: getf saves
-; FLAGS (with IE) like pushf, cli keeps interrupts out, setf puts IE back like popf, so a
-; write is never split by an interrupt, whether the caller runs with IE set (boot) or clear
-; (trap handlers). Clobbers r1..r4.
+; that touches the console. It is an interrupt-safe section (a write is never split by an
+; interrupt), whether the caller runs with IE set (boot) or clear (trap handlers): natively
+; getf saves FLAGS like pushf, cli keeps interrupts out, setf puts IE back like popf, around
+; a loop of out; built PARAVIRT, the bytes are gathered and each line is one hypercall (the
+; console_write_bytes op of paravirt.inc). Clobbers r1..r4.
 console_write:
-        getf    r4                      ; save FLAGS, IE included
-        cli
-        add     r2, r1, r2              ; r2 = end of the bytes
-.loop:
-        cmp     r1, r2
-        bgeu    .done
-        ldb     r3, [r1]
-        out     CONSOLE_DATA, r3
-        addi    r1, r1, 1
-        jmp     .loop
-.done:
-        setf    r4                      ; IE as it was
+        console_write_bytes
         ret
 
 ; puts: write the NUL-terminated string at r1. Clobbers r1..r4.
@@ -151,6 +141,6 @@ panic:
 
 ; halt_forever: stop the machine: hlt with IE clear ends the run (status halted).
 halt_forever:
-        cli
-        hlt
+        irq_disable
+        halt
         jmp     halt_forever

@@ -50,7 +50,7 @@
 ; Trap frame (on the kernel stack; also the saved context in a TCB): r0..r15 (the sp slot
 ; holds the interrupted sp), then pc and FLAGS as spc/sflags had them.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 
 ; ---- constants -----------------------------------------------------------------------
 
@@ -60,6 +60,7 @@
 .equ KSTACK_SIZE, 0x2000
 .equ USER_BASE, 0x400000
 .equ TIMER_TICKS, 1000                  ; timer period: a time slice, in ticks
+.equ KERNEL_LINES, (1 << IRQ_TIMER) | (1 << IRQ_DISK) ; the interrupt lines tinyos takes
 .equ LINE_MAX, 60                       ; at most this much of the disk's first line
 
 ; system calls (number in r0)
@@ -84,7 +85,8 @@
 .equ TCB_PTBR, 8                        ; page directory | PTBR_PAGING
 .equ TCB_ASID, 12                       ; address-space id (tags the TLB if it is tagged)
 .equ TCB_UEND, 16                       ; end of its user range [USER_BASE, TCB_UEND)
-.equ TCB_FRAME, 20                      ; saved context: a trap frame
+.equ TCB_UROOT, 20                      ; its user-only page directory, or 0 (user_root_new)
+.equ TCB_FRAME, 24                      ; saved context: a trap frame
 .equ TCB_SIZE, TCB_FRAME + FRAME_SIZE
 .equ TASK_FREE, 0
 .equ TASK_RUNNABLE, 1
@@ -105,7 +107,7 @@
 ; start: entered with paging off, supervisor mode, IE clear, sp = top of memory.
 start:
         la      r1, trap_entry
-        mtcr    tvec, r1
+        set_trap_entry r1
         li      r1, KMAP_LIMIT          ; the kernel stack stays inside what the kernel maps
         cmp     sp, r1
         bleu    .stack_ok
@@ -138,11 +140,9 @@ start:
 ; init_interrupts: unmask the timer and disk lines, start the timer, enable interrupts.
 ; Clobbers r1.
 init_interrupts:
-        li      r1, ~((1 << IRQ_TIMER) | (1 << IRQ_DISK))
-        out     PIC_MASK, r1
-        li      r1, TIMER_TICKS
-        out     TIMER_PERIOD, r1
-        sti
+        irq_lines_enable KERNEL_LINES
+        timer_start TIMER_TICKS
+        irq_enable
         ret
 
 ; read_disk: print the first line of disk sector 0 ("tinyos: disk: ..."), read by DMA into
@@ -150,7 +150,7 @@ init_interrupts:
 ; and the disk line unmasked. Clobbers r1..r7.
 read_disk:
         push    lr
-        in      r1, DISK_SIZE
+        disk_sectors r1
         cmpi    r1, 0
         bne     .present
         la      r1, msg_disk_empty
@@ -161,28 +161,20 @@ read_disk:
         la      r3, disk_done
         movi    r1, 0
         stw     r1, [r3]
-        la      r1, disk_buf
-        out     DISK_ADDRESS, r1
-        movi    r1, 0
-        out     DISK_SECTOR, r1
-        movi    r1, 1
-        out     DISK_COUNT, r1
-        movi    r1, DISK_CMD_READ
-        out     DISK_COMMAND, r1
+        disk_read disk_buf, 0, 1        ; sector 0, one sector, into disk_buf
         ; Wait for disk_interrupt to set disk_done. Test the flag with interrupts off, then
         ; put IE back and hlt until the next interrupt. (If the disk interrupt slips in
         ; between setf and hlt, the next timer tick ends the hlt: no lost wake-up.)
 .wait:
-        getf    r5
-        cli
+        irq_save r5
         ldw     r4, [r3]
         cmpi    r4, 0
         bne     .done
-        setf    r5
-        hlt
+        irq_restore r5
+        wait_for_interrupt
         jmp     .wait
 .done:
-        setf    r5
+        irq_restore r5
         la      r1, disk_status
         ldw     r1, [r1]
         cmpi    r1, DISK_OK
@@ -261,7 +253,7 @@ create_tasks:
 ; Switch to the first task by restoring its context from a frame at the top of the kernel
 ; stack, exactly as if returning from a trap.
 start_tasks:
-        cli
+        irq_disable
         la      r1, kstack_top
         ldw     sp, [r1]
         subi    sp, sp, FRAME_SIZE
@@ -282,12 +274,12 @@ start_tasks:
 ; trap_dispatch handles the trap. trap_return restores the frame, which a task switch may
 ; have replaced with another task's context, and returns with rfe.
 trap_entry:
-        mtcr    scratch, sp             ; park the interrupted sp; sp is free now
-        mfcr    sp, sflags
+        trap_park_sp                    ; park the interrupted sp; sp is free now
+        trap_read sp, SFLAGS
         andi    sp, sp, FLAG_S
         cmpi    sp, 0
         beq     .from_user
-        mfcr    sp, scratch             ; from the kernel: stay on its stack
+        trap_parked_sp sp               ; from the kernel: stay on its stack
         jmp     .save
 .from_user:
         la      sp, kstack_top
@@ -309,19 +301,21 @@ trap_entry:
         stw     r12, [sp + 48]
         stw     r13, [sp + 52]
         stw     lr, [sp + F_LR]
-        mfcr    r1, scratch
+        trap_parked_sp r1
         stw     r1, [sp + F_SP]
-        mfcr    r1, spc
+        trap_read r1, SPC
         stw     r1, [sp + F_PC]
-        mfcr    r1, sflags
+        trap_read r1, SFLAGS
         stw     r1, [sp + F_FLAGS]
         mov     r1, sp
         call    trap_dispatch
 trap_return:
         ldw     r1, [sp + F_PC]
-        mtcr    spc, r1
+        trap_write SPC, r1, r2
         ldw     r1, [sp + F_FLAGS]
-        mtcr    sflags, r1
+        trap_write SFLAGS, r1, r2
+        ldw     r1, [sp + F_R0]
+        iret_keep_r0 r1, r2
         ldw     r0, [sp + 0]
         ldw     r1, [sp + 4]
         ldw     r2, [sp + 8]
@@ -338,13 +332,13 @@ trap_return:
         ldw     r13, [sp + 52]
         ldw     lr, [sp + F_LR]
         ldw     sp, [sp + F_SP]
-        rfe
+        return_from_trap
 
 ; trap_dispatch: r1 = the trap frame. Sends the trap to its handler (each handler takes
 ; r1 = frame and returns to trap_return). May clobber every register: trap_return restores
 ; them from the frame.
 trap_dispatch:
-        mfcr    r2, cause
+        trap_read r2, CAUSE
         cmpi    r2, CAUSE_IRQ_BASE
         bge     .interrupt
         ldw     r3, [r1 + F_FLAGS]
@@ -361,7 +355,7 @@ trap_dispatch:
         beq     timer_interrupt
         cmpi    r2, IRQ_DISK
         beq     disk_interrupt
-        out     PIC_ACK, r2             ; a line tinyos never unmasks: acknowledge, ignore
+        irq_ack r2, r3, r4              ; a line tinyos never unmasks: acknowledge, ignore
         ret
 
 ; kernel_trap: r1 = frame, r2 = cause of a trap taken in supervisor mode (not an
@@ -385,7 +379,7 @@ kernel_trap:
 ; time slice is over: switch to the next one. Clobbers r1..r7.
 timer_interrupt:
         movi    r2, IRQ_TIMER
-        out     PIC_ACK, r2
+        irq_ack r2, r3, r4
         ldw     r2, [r1 + F_FLAGS]
         andi    r2, r2, FLAG_S
         cmpi    r2, 0
@@ -393,16 +387,16 @@ timer_interrupt:
         ret                             ; interrupted the kernel (boot): nothing to switch
 
 ; disk_interrupt: r1 = frame. A transfer ended: record its status, set disk_done,
-; acknowledge the line. Clobbers r2, r3.
+; acknowledge the line. Clobbers r2..r4.
 disk_interrupt:
-        in      r2, DISK_STATUS
+        disk_status r2, r3
         la      r3, disk_status
         stw     r2, [r3]
         movi    r2, 1
         la      r3, disk_done
         stw     r2, [r3]
         movi    r2, IRQ_DISK
-        out     PIC_ACK, r2
+        irq_ack r2, r3, r4
         ret
 
 ; ---- system calls --------------------------------------------------------------------
@@ -536,23 +530,21 @@ put_current_name:
 
 ; make_runnable: put the TCB at r1 on the run queue. Clobbers r2, r3.
 make_runnable:
-        getf    r2
-        cli
+        irq_save r2
         movi    r3, TASK_RUNNABLE
         stw     r3, [r1 + TCB_STATE]
-        setf    r2
+        irq_restore r2
         ret
 
 ; end_current: r1 = frame. Take the current task off the run queue for good, then switch
 ; to the next task (see schedule). Clobbers r1..r7.
 end_current:
-        getf    r2
-        cli
+        irq_save r2
         la      r3, current_tcb
         ldw     r3, [r3]
         movi    r4, TASK_DONE
         stw     r4, [r3 + TCB_STATE]
-        setf    r2
+        irq_restore r2
         jmp     schedule                ; tail call
 
 ; preempt: r1 = frame of the current task. Save its context and switch to the next
@@ -581,14 +573,13 @@ schedule:
         push    r8
         push    r9
         mov     r8, r1
-        getf    r9
-        cli
+        irq_save r9
         call    pick_next
         cmpi    r1, 0
         beq     all_done
         mov     r2, r8
         call    load_context
-        setf    r9
+        irq_restore r9
         pop     r9
         pop     r8
         pop     lr
@@ -632,16 +623,17 @@ pick_next:
         ret
 
 ; load_context: make the TCB at r1 the current task: switch to its address space and copy
-; its saved context into the frame at r2. Clobbers r1..r4.
+; its saved context into the frame at r2. Clobbers r1..r5.
 load_context:
         la      r3, current_tcb
         stw     r1, [r3]
+        mov     r5, r2                  ; r5 = the frame
         ldw     r3, [r1 + TCB_ASID]
-        mtcr    asid, r3
-        ldw     r3, [r1 + TCB_PTBR]
-        mtcr    ptbr, r3                ; the kernel half of every address space is the same
+        ldw     r4, [r1 + TCB_UROOT]
+        ldw     r2, [r1 + TCB_PTBR]
+        set_address_space r2, r4, r3    ; the kernel half of every address space is the same
         mov     r3, r1
-        mov     r1, r2
+        mov     r1, r5
         addi    r2, r3, TCB_FRAME
         movi    r3, FRAME_SIZE
         jmp     copy_words              ; tail call
@@ -651,6 +643,7 @@ load_context:
 .include "lib.s"
 .include "vm.s"
 .include "user.s"
+.include "../include/paravirt.s"
 .ifdef KREAD_TASK
         KREAD_PROGRAM                   ; an extra user program (macro from the includer)
 .endif

@@ -1,6 +1,11 @@
 ; vm.s - tinyos: physical frames, page tables and the tasks' address spaces.
 ; Included by tinyos.s; same calling convention (see lib.s).
 ;
+; Page-table entries are read and written with the pt_get and pt_set ops of paravirt.inc
+; (natively a load and a store; built PARAVIRT, a validated mmu_update hypercall, with frames
+; turned into machine frames), and a page becomes a table only after table_ready or
+; directory_ready (PARAVIRT: mapped read-only, and pinned).
+;
 ; Paging (src/machine/mmu.ts): va = | dir (10) | table (10) | offset (12) |. A user access
 ; needs U in both the PDE and the PTE; a write needs W in both.
 ;   kernel directory   PDE 0 -> kernel page table: identity map of [KERNEL_BASE, kstack_top),
@@ -43,16 +48,17 @@ map_page:
         shri    r5, r8, 22
         shli    r5, r5, 2
         add     r5, r1, r5              ; r5 = address of the PDE
-        ldw     r6, [r5]
+        pt_get  r6, r5
         andi    r7, r6, PTE_V
         cmpi    r7, 0
         bne     .have_table
         mov     r6, r5
         call    alloc_frame             ; r1 = new page table (r5..r9 are kept)
+        table_ready r1
         andi    r7, r9, PTE_U
         ori     r7, r7, PTE_V | PTE_W
         or      r7, r1, r7
-        stw     r7, [r6]
+        pt_set  r6, r7
         mov     r6, r7
 .have_table:
         shri    r6, r6, 12              ; r6 = page-table address (PDE without its bits)
@@ -61,7 +67,7 @@ map_page:
         andi    r7, r7, 0x3ff
         shli    r7, r7, 2
         add     r6, r6, r7              ; r6 = address of the PTE
-        stw     r9, [r6]
+        pt_set  r6, r9
         pop     r9
         pop     r8
         pop     lr
@@ -71,6 +77,17 @@ map_page:
 ; KERNEL_BASE to the top of the kernel stack, supervisor only) and turn paging on.
 ; Clobbers r1..r7.
 init_paging:
+.ifdef PARAVIRT
+        ; A paravirtual guest boots with paging on, on the VMM's boot tables, which already
+        ; map all its memory where it is (start-info's SI_PT_BASE; docs/hypercalls.md):
+        ; they are the kernel's directory. (The one place where tinyos's structure, not just
+        ; an op, differs between the builds.)
+        li      r1, PV_START_INFO
+        ldw     r1, [r1 + SI_PT_BASE]
+        la      r2, kernel_pdir
+        stw     r1, [r2]
+        ret
+.endif
         push    lr
         push    r8
         push    r9
@@ -121,13 +138,23 @@ create_task:
         stw     r1, [r9 + TCB_NAME]
         call    alloc_frame
         mov     r10, r1                 ; r10 = the task's page directory
+        directory_ready r10
         ori     r1, r10, PTBR_PAGING
         stw     r1, [r9 + TCB_PTBR]
-        mov     r1, r10                 ; share the kernel's page table(s)
-        la      r2, kernel_pdir
-        ldw     r2, [r2]
-        movi    r3, KERNEL_PDES * 4
-        call    copy_words
+        la      r11, kernel_pdir        ; share the kernel's page table(s)
+        ldw     r11, [r11]
+        movi    r12, 0
+.share:
+        add     r2, r11, r12
+        pt_get  r3, r2
+        add     r2, r10, r12
+        pt_set  r2, r3
+        addi    r12, r12, 4
+        cmpi    r12, KERNEL_PDES * 4
+        blt     .share
+        share_fixmap r11, r10
+        user_root_new r1                ; 0 natively: the U bit keeps user code out
+        stw     r1, [r9 + TCB_UROOT]
         ldw     r11, [r8 + SPEC_START]  ; r11 = next program byte to copy
         li      r12, USER_BASE          ; r12 = next user page
 .code:
@@ -164,6 +191,15 @@ create_task:
         li      r1, PAGE_SIZE
         add     r12, r12, r1            ; r12 = end of the user range = initial sp
         stw     r12, [r9 + TCB_UEND]
+        ldw     r1, [r9 + TCB_UROOT]    ; a user-only root gets the task's page table too
+        cmpi    r1, 0
+        beq     .no_user_root
+        li      r2, (USER_BASE >> 22) * 4
+        add     r3, r10, r2
+        pt_get  r4, r3
+        add     r3, r1, r2
+        pt_set  r3, r4
+.no_user_root:
         ; the first context (the frame trap_return will restore)
         addi    r1, r9, TCB_FRAME
         movi    r2, 0

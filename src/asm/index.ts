@@ -11,7 +11,10 @@ import { builtinIncludeDir } from './include-path.js';
 import { layOut } from './layout.js';
 import { listingRows, type ListingRow } from './listing.js';
 import { NotText, sourceText } from './source-text.js';
-import type { Image, Segment } from '../image/model.js';
+import { IMAGE_FLAGS, type Image, type Segment } from '../image/model.js';
+
+/** The symbol whose definition makes a PARAVIRT build. */
+export const PARAVIRT_SYMBOL = 'PARAVIRT';
 
 export type { Diagnostic } from './diagnostics.js';
 export { formatDiagnostic } from './diagnostics.js';
@@ -81,7 +84,10 @@ function assemble(text: string, fileName: string, options: AssembleOptions): Ass
   const entry = entryPoint(asm, segments);
   if (asm.diags.count === 0 && options.runnable) checkRunnable(asm, segments, entry, fileName);
   if (asm.diags.count > 0) return { image: undefined, diagnostics: asm.diags.result((name) => asm.symbols.has(name)), listing: [] };
-  const image: Image = { entry, segments, symbols: asm.symbols.imageSymbols(), files: asm.files, lines: lineTable(asm) };
+  // A PARAVIRT build says so in its header (docs/image-format.md): PARAVIRT was defined, by
+  // -D or in the source.
+  const paravirt = asm.symbols.has(PARAVIRT_SYMBOL);
+  const image: Image = { entry, ...(paravirt ? { flags: IMAGE_FLAGS.PARAVIRT } : {}), segments, symbols: asm.symbols.imageSymbols(), files: asm.files, lines: lineTable(asm) };
   return { image, diagnostics: [], listing: listingRows(asm.stmts) };
 }
 

@@ -3,7 +3,12 @@
 
 import { basename } from 'node:path';
 import type { GuestInput } from '../machine/config.js';
+import { assembleFile, PARAVIRT_SYMBOL } from '../asm/index.js';
+import { isParavirt, type Image } from '../image/model.js';
+import type { Build } from '../vmm/modes/mode.js';
 import { assembleForCli, sourceOptions, type SourceOptions } from './assemble.js';
+import { readSourceFile } from './files.js';
+import { UsageProblem } from './command.js';
 import { readImageFile } from './image-file.js';
 import type { Io } from './io.js';
 
@@ -12,16 +17,50 @@ export function isSource(path: string): boolean {
   return /\.(s|asm)$/i.test(path);
 }
 
-/** `options` holds -D and -I (`define`, `include`), read only if a path is a source. */
-export async function loadGuests(paths: readonly string[], options: { define?: unknown; include?: unknown }, io: Io): Promise<GuestInput[]> {
+/** `options` holds -D and -I (`define`, `include`), read only if a path is a source. For
+ *  the PARAVIRT build a source is assembled with PARAVIRT defined, and also without it (the
+ *  native build, which bare runs for the overhead figure). Every image must be of `build`. */
+export async function loadGuests(paths: readonly string[], options: { define?: unknown; include?: unknown }, io: Io, build: Build, mode: string): Promise<GuestInput[]> {
   const names = uniqueNames(paths.map(guestName));
   const guests: GuestInput[] = [];
   let source: SourceOptions | undefined;
   for (const [i, path] of paths.entries()) {
-    const image = isSource(path) ? (await assembleForCli(path, (source ??= sourceOptions(options)), io)).image : readImageFile(path, io).image;
-    guests.push({ name: names[i]!, image, file: path });
+    if (!isSource(path)) {
+      const image = readImageFile(path, io).image;
+      checkBuild(path, image, build, mode);
+      guests.push({ name: names[i]!, image, file: path });
+      continue;
+    }
+    source ??= sourceOptions(options);
+    const native = build === 'paravirt' ? undefined : (await assembleForCli(path, source, io)).image;
+    const paravirt = build === 'paravirt' ? (await assembleForCli(path, { ...source, defines: { ...source.defines, [PARAVIRT_SYMBOL]: 1 } }, io)).image : undefined;
+    const image = (paravirt ?? native)!;
+    checkBuild(path, image, build, mode);
+    // The native build of a PARAVIRT guest, for its overhead against bare (when it builds).
+    const nativeToo = paravirt ? nativeBuild(path, source) : undefined;
+    guests.push({ name: names[i]!, image, file: path, ...(nativeToo ? { native: nativeToo } : {}) });
   }
   return guests;
+}
+
+/** Refuse an image that is not the build `mode` runs (exit 2), saying how to get the other. */
+function checkBuild(path: string, image: Image, build: Build, mode: string): void {
+  const paravirt = isParavirt(image);
+  if (paravirt === (build === 'paravirt')) return;
+  const from = isSource(path) ? `${path} (assembled with PARAVIRT defined)` : path;
+  if (paravirt) {
+    throw new UsageProblem(`${from} is a PARAVIRT build: it calls the VMM with hypercalls, so it runs under --mode para only; build it without -D PARAVIRT for --mode ${mode}`);
+  }
+  throw new UsageProblem(
+    `${path} is a native image: --mode ${mode} runs PARAVIRT builds only (there is no shadow paging or trap-and-emulate to run an unmodified kernel); ` +
+      `assemble it with -D PARAVIRT (vmm asm ${isSource(path) ? path : 'SOURCE.s'} -D PARAVIRT), or give vmm the .s source, which --mode ${mode} assembles with PARAVIRT defined`,
+  );
+}
+
+/** The native build of a source, quietly (undefined when it does not assemble). */
+function nativeBuild(path: string, source: SourceOptions): Image | undefined {
+  const result = assembleFile(path, { defines: source.defines, includeDirs: source.includeDirs, runnable: true, readFile: readSourceFile });
+  return result.image && !isParavirt(result.image) ? result.image : undefined;
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { GuestInput } from '../machine/config.js';
 import { MAX_MEMORY } from '../machine/memory.js';
 import { hostMemoryBytes } from '../vmm/boot.js';
-import { isReference, modeNamed, RUN_MODES } from '../vmm/modes/index.js';
+import { buildFor, isReference, modeNamed, RUN_MODES } from '../vmm/modes/index.js';
 import { UsageProblem } from './command.js';
 import { FILE_LIMITS, readStdin } from './files.js';
 import { isSource, loadGuests } from './guest-files.js';
@@ -19,7 +19,7 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   for (const why of uselessOptions(mode, args, options, given)) io.err.write(`vmm: warning: ${why}\n`);
   const config = runConfig(options, io);
   if (isReference(mode) && args.length > 1) throw new UsageProblem(`--mode ${mode} runs one image directly on the machine (there is no VMM to share it); got ${args.length} images`);
-  const guests = await loadGuests(args, options, io);
+  const guests = await loadGuests(args, options, io, buildFor(mode), mode);
   // --mem NAME=SIZE: this guest's memory instead of the plain --mem (or the default).
   for (const { guest, text } of perGuest(guests, memValues(options), '--mem', 'every guest', 'one size')) guest.memoryBytes = parseMemory(text);
   const vmmMode = modeNamed(mode);

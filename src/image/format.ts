@@ -1,12 +1,15 @@
 // The .bin image format: write and load with full validation. Layout in docs/image-format.md.
 // Every rejection is an ImageError naming the byte offset of what is wrong.
 
-import type { Image, ImageSymbol, LineEntry, Segment, SymbolKind } from './model.js';
+import { IMAGE_FLAGS, type Image, type ImageSymbol, type LineEntry, type Segment, type SymbolKind } from './model.js';
 import { isRegisterName } from '../isa/registers.js';
 
 export const MAGIC = 'TOY32IMG';
-export const VERSION = 1;
+/** Version 1: a 40-byte header. Version 2 adds a flags word (IMAGE_FLAGS) at offset 40; an
+ *  image without flags is written as version 1, so older readers keep reading it. */
+export const VERSION = 2;
 export const HEADER_SIZE = 40;
+const HEADER_SIZE_V2 = 44;
 const SEGMENT_ROW = 12;
 const SYMBOL_ROW = 12;
 const FILE_ROW = 4;
@@ -32,8 +35,10 @@ export function writeImage(image: Image): Uint8Array {
   const fileNames = image.files.map((f) => strings.add(f));
   const stringBytes = strings.bytes();
   const dataSize = image.segments.reduce((n, s) => n + s.bytes.length, 0);
+  const flags = image.flags ?? 0;
+  const headerSize = flags ? HEADER_SIZE_V2 : HEADER_SIZE;
   const tablesEnd =
-    HEADER_SIZE +
+    headerSize +
     image.segments.length * SEGMENT_ROW +
     image.symbols.length * SYMBOL_ROW +
     image.files.length * FILE_ROW +
@@ -42,11 +47,12 @@ export function writeImage(image: Image): Uint8Array {
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   out.set(new TextEncoder().encode(MAGIC), 0);
-  view.setUint16(8, VERSION, true);
-  view.setUint16(10, HEADER_SIZE, true);
+  view.setUint16(8, flags ? 2 : 1, true);
+  view.setUint16(10, headerSize, true);
   const header = [image.entry, image.segments.length, image.symbols.length, image.files.length, image.lines.length, stringBytes.length, dataSize];
   header.forEach((v, i) => view.setUint32(12 + 4 * i, v >>> 0, true));
-  let at = HEADER_SIZE;
+  if (flags) view.setUint32(40, flags >>> 0, true);
+  let at = headerSize;
   let dataOffset = 0;
   for (const seg of image.segments) {
     view.setUint32(at, seg.address >>> 0, true);
@@ -86,9 +92,14 @@ export function loadImage(bytes: Uint8Array): Image {
   if (!MAGIC.startsWith(magic)) throw new ImageError(0, `bad magic ${JSON.stringify(magic)}: not a TOY32 image (expected "${MAGIC}")`);
   r.need(0, HEADER_SIZE, 'header');
   const version = r.u16(8);
-  if (version !== VERSION) throw new ImageError(8, `unsupported image version ${version} (this vmm reads version ${VERSION})`);
+  if (version !== 1 && version !== 2) throw new ImageError(8, `unsupported image version ${version} (this vmm reads versions 1 and ${VERSION})`);
   const headerSize = r.u16(10);
-  if (headerSize !== HEADER_SIZE) throw new ImageError(10, `bad header size ${headerSize} (expected ${HEADER_SIZE})`);
+  const expectedHeader = version === 1 ? HEADER_SIZE : HEADER_SIZE_V2;
+  if (headerSize !== expectedHeader) throw new ImageError(10, `bad header size ${headerSize} (version ${version} has ${expectedHeader})`);
+  r.need(0, headerSize, 'header');
+  const flags = version === 1 ? 0 : r.u32(40);
+  const known = Object.values(IMAGE_FLAGS).reduce((m, bit) => m | bit, 0);
+  if (flags & ~known) throw new ImageError(40, `unknown flags 0x${(flags & ~known).toString(16)} (known: ${Object.entries(IMAGE_FLAGS).map(([n, b]) => `${b} ${n}`).join(', ')})`);
   const entry = r.u32(12);
   const counts = { segments: r.u32(16), symbols: r.u32(20), files: r.u32(24), lines: r.u32(28) };
   for (const [i, key] of (['segments', 'symbols', 'files', 'lines'] as const).entries()) {
@@ -97,7 +108,7 @@ export function loadImage(bytes: Uint8Array): Image {
   const stringSize = r.u32(32);
   const dataSize = r.u32(36);
 
-  const segAt = HEADER_SIZE;
+  const segAt = headerSize;
   const symAt = segAt + counts.segments * SEGMENT_ROW;
   const fileAt = symAt + counts.symbols * SYMBOL_ROW;
   const lineAt = fileAt + counts.files * FILE_ROW;
@@ -146,7 +157,7 @@ export function loadImage(bytes: Uint8Array): Image {
     throw new ImageError(12, `entry point 0x${entry.toString(16)} is outside every segment`);
   }
   if (entry % 4 !== 0) throw new ImageError(12, `entry point 0x${entry.toString(16)} is not a multiple of 4`);
-  return { entry, segments, symbols, files, lines };
+  return flags ? { entry, flags, segments, symbols, files, lines } : { entry, segments, symbols, files, lines };
 }
 
 function readSegments(r: Reader, segAt: number, count: number, dataAt: number, dataSize: number): Segment[] {

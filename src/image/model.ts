@@ -23,8 +23,16 @@ export interface LineEntry {
   readonly line: number;
 }
 
+/** Bits of an image's flags word (docs/image-format.md). */
+export const IMAGE_FLAGS = {
+  /** Built for paravirtualization (assembled with PARAVIRT defined): runs under --mode para only. */
+  PARAVIRT: 1,
+} as const;
+
 export interface Image {
   readonly entry: number;
+  /** IMAGE_FLAGS bits; absent or 0: a native image. */
+  readonly flags?: number;
   readonly segments: readonly Segment[];
   readonly symbols: readonly ImageSymbol[];
   readonly files: readonly string[];
@@ -49,4 +57,9 @@ export function sourceOf(image: Image, address: number): { file: string; line: n
   const inSegment = image.segments.some((s) => address >= s.address && address < s.address + s.bytes.length);
   if (!inSegment) return undefined;
   return { file: image.files[row.file] ?? '?', line: row.line };
+}
+
+/** Whether the image is a PARAVIRT build. */
+export function isParavirt(image: Image): boolean {
+  return ((image.flags ?? 0) & IMAGE_FLAGS.PARAVIRT) !== 0;
 }

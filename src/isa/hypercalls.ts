@@ -6,6 +6,8 @@
 // Calling convention: the number in r0, arguments in r1..r4; the result in r0 (0, a count,
 // or a negative error code), other registers kept unless a call says otherwise.
 
+import { abiInclude } from './paravirt-abi.js';
+
 export interface HypercallArgument {
   readonly reg: 'r1' | 'r2' | 'r3' | 'r4';
   readonly name: string;
@@ -56,12 +58,12 @@ export const HYPERCALLS: readonly Hypercall[] = [
     name: 'mmu_update',
     summary: 'apply a batch of page-table entry writes, each validated',
     args: [
-      { reg: 'r1', name: 'requests', meaning: 'guest address of `count` pairs {entry address (guest-physical), new value}' },
+      { reg: 'r1', name: 'requests', meaning: 'guest virtual address of `count` pairs {machine address of the entry, new value}' },
       { reg: 'r2', name: 'count', meaning: `number of pairs, 1..${MAX_BATCH}` },
     ],
     result: 'the number of entries applied (all of them, or those before the first refused one), or an error if none was',
     errors: ['EFAULT', 'EINVAL', 'EPERM'],
-    xen: 'HYPERVISOR_mmu_update (1); the count applied is the result instead of a success_count pointer',
+    xen: 'HYPERVISOR_mmu_update (1); only MMU_NORMAL_PT_UPDATE (the entry address is a machine address, as in Xen); the count applied is the result instead of a success_count pointer',
   },
   {
     number: 4,
@@ -100,11 +102,23 @@ export const HYPERCALLS: readonly Hypercall[] = [
   {
     number: 15,
     name: 'set_timer_op',
-    summary: 'set a one-shot timer: an event on the timer channel after `ticks` guest ticks',
-    args: [{ reg: 'r1', name: 'ticks', meaning: 'ticks from now, 1..2^31-1 (0: cancel)' }],
+    summary: 'set the timer: an event on the timer\'s port after `ticks` guest ticks, then every `period` ticks (0: once)',
+    args: [
+      { reg: 'r1', name: 'ticks', meaning: 'ticks from now to the first event, 1..2^31-1 (0: cancel the timer)' },
+      { reg: 'r2', name: 'period', meaning: 'ticks between later events, 0..2^31-1 (0: one shot)' },
+    ],
     result: '0',
     errors: ['EINVAL'],
-    xen: 'HYPERVISOR_set_timer_op (15); relative guest ticks instead of an absolute time in ns',
+    xen: 'HYPERVISOR_set_timer_op (15) is one-shot at an absolute time in ns, and Xen 3\'s VCPUOP_set_periodic_timer is periodic; here relative guest ticks, both in one call',
+  },
+  {
+    number: 17,
+    name: 'xen_version',
+    summary: 'the interface version; does nothing else, so the PV layer makes it to have a pending event delivered at once',
+    args: [],
+    result: 'the version: 1',
+    errors: [],
+    xen: 'HYPERVISOR_xen_version (17) with XENVER_version; Linux\'s xen_force_evtchn_callback makes it for the same reason',
   },
   {
     number: 18,
@@ -120,16 +134,25 @@ export const HYPERCALLS: readonly Hypercall[] = [
     xen: 'HYPERVISOR_console_io (18); write only (no CONSOLEIO_read: input comes by event)',
   },
   {
+    number: 23,
+    name: 'iret',
+    summary: 'return from a trap or event: pc, FLAGS (mode, conditions; IE unmasks events) and r0 from the shared-info page',
+    args: [],
+    result: 'r0 as saved in the shared-info page (SH_R0)',
+    errors: [],
+    xen: 'HYPERVISOR_iret (23); Xen pops the frame from the guest kernel stack, here it is in the shared-info page',
+  },
+  {
     number: 26,
     name: 'mmuext_op',
     summary: 'extended MMU operations, batched: pin and unpin page-table pages, new page-table base, TLB flush, invlpg',
     args: [
-      { reg: 'r1', name: 'ops', meaning: 'guest address of `count` pairs {command, argument}: 1 pin a page directory (frame), 4 unpin (frame), 5 new base (frame of a pinned directory), 6 flush the TLB, 7 invalidate one page (va)' },
+      { reg: 'r1', name: 'ops', meaning: 'guest address of `count` pairs {command, argument}: 1 pin a page directory (machine frame), 4 unpin (machine frame), 5 new kernel base (machine frame of a pinned directory), 6 flush the TLB, 7 invalidate one page (va), 15 new user base (machine frame of a pinned directory, 0: none)' },
       { reg: 'r2', name: 'count', meaning: `number of pairs, 1..${MAX_BATCH}` },
     ],
     result: 'the number of operations done (all, or those before the first refused one), or an error if none was',
     errors: ['EBUSY', 'EFAULT', 'EINVAL', 'EPERM'],
-    xen: 'HYPERVISOR_mmuext_op (26); commands keep Xen\'s numbers (MMUEXT_PIN_L2_TABLE 1, UNPIN_TABLE 4, NEW_BASEPTR 5, TLB_FLUSH_LOCAL 6, INVLPG_LOCAL 7); two-level tables, so only L2 roots are pinned',
+    xen: 'HYPERVISOR_mmuext_op (26); commands keep Xen\'s numbers (MMUEXT_PIN_L2_TABLE 1, UNPIN_TABLE 4, NEW_BASEPTR 5, TLB_FLUSH_LOCAL 6, INVLPG_LOCAL 7, NEW_USER_BASEPTR 15, as on x86-64); two-level tables, so only L2 roots are pinned',
   },
   {
     number: 29,
@@ -137,7 +160,7 @@ export const HYPERCALLS: readonly Hypercall[] = [
     summary: 'scheduler operations: yield the CPU, block until an event, shut down with a reason',
     args: [
       { reg: 'r1', name: 'cmd', meaning: '0: yield; 1: block (events enabled) until one is pending; 2: shut down' },
-      { reg: 'r2', name: 'reason', meaning: 'for shutdown: 0 poweroff (the guest halts), 1 reboot, 2 suspend, 3 crash (the guest is stopped as faulted)' },
+      { reg: 'r2', name: 'reason', meaning: 'for shutdown: 0 poweroff (the guest halts), 1 reboot and 2 suspend (the guest ends: vmm restarts nothing), 3 crash (the guest is stopped as faulted)' },
     ],
     result: '0 (shutdown does not return)',
     errors: ['EINVAL'],
@@ -148,11 +171,11 @@ export const HYPERCALLS: readonly Hypercall[] = [
     name: 'event_channel_op',
     summary: 'event channels: bind a virtual interrupt to a port, send on a port, unmask a port',
     args: [
-      { reg: 'r1', name: 'cmd', meaning: '1: bind a virtual interrupt (r2 = virq: 0 timer, 1 console, 2 disk); 4: send (r2 = port); 9: unmask (r2 = port)' },
+      { reg: 'r1', name: 'cmd', meaning: '1: bind a virtual interrupt to the lowest free port (r2 = virq: 0 timer, 1 console, 2 disk); 4: send on a port (to the disk\'s port: the back end takes the new requests); 9: unmask (r2 = port)' },
       { reg: 'r2', name: 'arg', meaning: 'the virq or the port' },
     ],
     result: 'for bind, the port bound; else 0',
-    errors: ['EINVAL', 'ENOENT'],
+    errors: ['EBUSY', 'EINVAL', 'ENOENT'],
     xen: 'HYPERVISOR_event_channel_op (32); EVTCHNOP_bind_virq 1, send 4, unmask 9; at most 32 ports, one pending bit each in the shared-info page',
   },
 ];
@@ -181,12 +204,14 @@ export function hypercallErrorsMarkdown(): string {
 /** The table as assembler constants (guests/include/hypercalls.inc): HC_NAME and ENAME. */
 export function hypercallsInclude(): string {
   return [
-    '; hypercalls.inc - the paravirtual ABI: hypercall numbers and error codes.',
-    '; Generated from src/isa/hypercalls.ts (a test keeps them equal); docs/hypercalls.md.',
+    '; hypercalls.inc - the paravirtual ABI: hypercall numbers, error codes, the shared pages.',
+    '; Generated from src/isa/hypercalls.ts and src/isa/paravirt-abi.ts (a test keeps them',
+    '; equal); docs/hypercalls.md.',
     '',
     ...HYPERCALLS.map((h) => `.equ HC_${h.name.toUpperCase()}, ${h.number}`),
     '',
     ...HYPERCALL_ERRORS.map((e) => `.equ ${e.name}, ${e.value}`),
+    ...abiInclude(),
     '',
   ].join('\n');
 }

@@ -35,6 +35,9 @@ export interface GuestInput {
   image: Image;
   /** The file the image came from, for messages about it. */
   file?: string;
+  /** For a PARAVIRT image assembled from source: the native build of the same source (bare
+   *  runs it for the overhead figure). */
+  native?: Image;
   /** This guest's memory when it is not the machine's memoryBytes (--mem NAME=SIZE). */
   memoryBytes?: number;
   input?: Uint8Array;

@@ -28,6 +28,9 @@ export interface EventCosts {
   translate: number;
   /** Paravirtual hypercall round trip. */
   hypercall: number;
+  /** Paravirtual: one operation of a hypercall beyond the call itself (a validated entry, a
+   *  pin, a flush of a batch). */
+  hypercallOp: number;
   /** Hardware-assisted VM exit + VM entry round trip. */
   vmExit: number;
   /** Switching the physical CPU from one guest to another (a guest switch). */
@@ -52,6 +55,7 @@ export const DEFAULT_EVENT_COSTS: Readonly<EventCosts> = {
   callout: 40,
   translate: 50,
   hypercall: 300,
+  hypercallOp: 60,
   vmExit: 1000,
   guestSwitch: 2000,
 };

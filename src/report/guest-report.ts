@@ -32,6 +32,8 @@ export interface GuestReport {
   /** Things the VMM did or missed that are not exits (interrupt injections, silent
    *  sensitive instructions). */
   notes?: Record<string, number>;
+  /** Hypercalls by name, most first (para; absent when the guest made none). */
+  hypercalls?: Record<string, number>;
   /** Silent divergences from bare hardware (sensitive instructions that ran deprivileged
    *  unseen, in trap mode): how many, and the first. Absent when there were none. */
   divergences?: { count: number; first: Divergence };
@@ -93,6 +95,7 @@ export function vmReport(vm: Vm, console: ConsoleSink): GuestReport {
     traps: trapCounts(vm.traps),
     exits,
     notes,
+    ...(vm.hypercalls.size ? { hypercalls: Object.fromEntries([...vm.hypercalls].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) } : {}),
     ...(diverged && vm.firstDivergence ? { divergences: { count: diverged, first: vm.firstDivergence } } : {}),
   };
 }

@@ -56,6 +56,7 @@ export function formatSummary(report: RunReport, c: ChalkInstance): string {
     out.push(`  traps        ${countList(g.traps)}`);
     if (g.exits) out.push(`  exits        ${countList(g.exits)}`);
     if (g.notes && Object.keys(g.notes).length) out.push(`  notes        ${countList(g.notes)}`);
+    if (g.hypercalls) out.push(`  hypercalls   ${countList(g.hypercalls)}`);
   }
   return out.join('\n') + '\n';
 }

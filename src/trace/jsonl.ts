@@ -63,7 +63,10 @@ export function recordToJson(r: Readonly<ExitRecord>): string {
     (r.cause === undefined ? '' : `,"cause":${str(r.cause)}`) +
     (r.cr === undefined ? '' : `,"cr":${str(r.cr)}`) +
     (r.irq === undefined ? '' : `,"irq":${r.irq}`) +
-    (r.count === undefined ? '' : `,"count":${r.count}`);
+    (r.count === undefined ? '' : `,"count":${r.count}`) +
+    (r.hypercall === undefined ? '' : `,"hypercall":${str(r.hypercall)}`) +
+    (r.args === undefined ? '' : `,"args":[${r.args.join(',')}]`) +
+    (r.result === undefined ? '' : `,"result":${r.result}`);
   const detail = r.detail === undefined ? '' : `,"detail":${str(r.detail)}`;
   return `{"seq":${r.seq},"cycle":${r.cycle},${middle(r).text}${q},"action":"${r.action}","cost":${r.cost}${detail}}\n`;
 }
@@ -89,7 +92,9 @@ export class JsonLinesSink implements ExitProbe {
 
   record(r: Readonly<ExitRecord>): void {
     this.records++;
-    if ((r.detail?.length ?? 0) + (r.cause?.length ?? 0) + (r.cr?.length ?? 0) > LONG_RECORD) {
+    // Long free text, and hypercalls (rare next to other exits, with an array of arguments),
+    // go through recordToJson.
+    if ((r.detail?.length ?? 0) + (r.cause?.length ?? 0) + (r.cr?.length ?? 0) > LONG_RECORD || r.hypercall !== undefined) {
       this.flush();
       this.out.write(recordToJson(r));
       return;

@@ -28,6 +28,7 @@ export class TextSink extends LineSink {
       const v = r[q];
       if (v !== undefined) details.push(`${q}=${HEX_QUALIFIERS.has(q) && typeof v === 'number' ? hex(v) : v}`);
     }
+    if (r.hypercall !== undefined) details.push(`hypercall=${r.hypercall}(${(r.args ?? []).map((v) => hex(v)).join(', ')})${r.result === undefined ? '' : ` result=${r.result}`}`);
     if (r.source) details.push(c.dim(r.source));
     if (r.detail) details.push(note ? c.yellow(r.detail) : r.detail);
     return `${String(r.seq).padStart(8)} ${String(r.cycle).padStart(12)}  ${r.guest.padEnd(10)} ${r.mode.padEnd(4)}  ${reason} ${String(r.code).padStart(4)}  ${hex(r.pc, 8)}  ${r.insn.padEnd(24)} ${r.action.padEnd(11)} ${String(r.cost).padStart(6)}  ${details.join(' ')}`;

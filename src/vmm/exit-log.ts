@@ -110,7 +110,7 @@ export class ExitLog {
   private readonly out: ExitRecord = {
     kind: 'exit', seq: 0, cycle: 0, guest: '', vcpu: 0, mode: '', reason: 'exception', code: 0, pc: 0, insn: '',
     source: undefined, port: undefined, value: undefined, address: undefined, access: undefined, cause: undefined,
-    cr: undefined, irq: undefined, count: undefined, action: 'none', cost: 0, detail: undefined,
+    cr: undefined, irq: undefined, count: undefined, hypercall: undefined, args: undefined, result: undefined, action: 'none', cost: 0, detail: undefined,
   };
 
   /** Fill record `r`: the answer's qualification, then what the instruction itself says
@@ -137,6 +137,9 @@ export class ExitLog {
     r.cr = q.cr ?? w.cr;
     r.irq = q.irq ?? w.irq;
     r.count = q.count ?? w.count;
+    r.hypercall = q.hypercall;
+    r.args = q.args;
+    r.result = q.result;
     r.action = action;
     r.cost = cost;
     r.detail = q.detail ?? w.detail;

@@ -7,6 +7,7 @@ export const EXIT_REASONS = [
   { name: 'external-interrupt', code: 1, summary: 'the host timer ended the guest\'s slice: its quantum is over or one of its virtual devices is due' },
   { name: 'triple-fault', code: 2, summary: 'the guest cannot take a trap (no handler, or a fault while entering it): the VMM stops it' },
   { name: 'hlt', code: 12, summary: 'the guest kernel executed hlt: its vCPU waits for a virtual interrupt' },
+  { name: 'hypercall', code: 18, summary: 'a paravirtual guest kernel called the VMM with hcall (VT-x\'s VMCALL): the record names the call, its arguments, its result and, for a batch, how many operations it carried' },
   { name: 'cr-access', code: 28, summary: 'mfcr or mtcr trapped and was emulated on the virtual control registers' },
   { name: 'io', code: 30, summary: 'in or out trapped and was emulated on the guest\'s virtual device' },
   { name: 'privileged', code: 64, summary: 'another privileged instruction (rfe, cli, sti, tlbflush, invlpg, or a sensitive one under --strict) trapped and was emulated' },
@@ -51,6 +52,7 @@ export const EXIT_ACTIONS = [
   { name: 'translated', summary: 'the VMM translated a block of guest-kernel code' },
   { name: 'invalidated', summary: 'the VMM dropped translations or shadow entries (reserved: current exits report emulated)' },
   { name: 'killed', summary: 'the VMM stopped the guest' },
+  { name: 'serviced', summary: 'the VMM carried out a hypercall and put its result in r0' },
   { name: 'halted', summary: 'the guest\'s vCPU waits for a virtual interrupt' },
   { name: 'resumed', summary: 'the guest continues after the VMM\'s own work (its virtual devices)' },
   { name: 'switched', summary: 'the guest\'s slice is over and the scheduler picks the next guest (external-interrupt), or this guest got the CPU (guest-switch)' },
@@ -86,6 +88,10 @@ export interface ExitRecord {
   cr?: string;
   irq?: number;
   count?: number;
+  /** A hypercall's name, its argument registers r1..r4 and its result (r0 after it). */
+  hypercall?: string;
+  args?: number[];
+  result?: number;
   action: ExitAction;
   /** Cycles this exit cost under the cost model. */
   cost: number;
@@ -170,7 +176,7 @@ export class ExitAnswer {
   trapAddress = 0;
   trapPc = 0;
   /** The qualification beyond the instruction's own (undefined: none). */
-  readonly q: Qualification = { port: undefined, value: undefined, address: undefined, access: undefined, cause: undefined, cr: undefined, irq: undefined, count: undefined, detail: undefined };
+  readonly q: Qualification = { port: undefined, value: undefined, address: undefined, access: undefined, cause: undefined, cr: undefined, irq: undefined, count: undefined, hypercall: undefined, args: undefined, result: undefined, detail: undefined };
 
   /** Nothing to record (yet). */
   none(): this {
@@ -196,8 +202,9 @@ export class ExitAnswer {
    *  off it is never cleared, and costs nothing). */
   clearQualification(): void {
     const q = this.q;
-    q.port = q.value = q.address = q.irq = q.count = undefined;
-    q.access = q.cause = q.cr = q.detail = undefined;
+    q.port = q.value = q.address = q.irq = q.count = q.result = undefined;
+    q.access = q.cause = q.cr = q.detail = q.hypercall = undefined;
+    q.args = undefined;
   }
 
   /** The core emulates `word` (the instruction at pc; undefined when pc is not mapped) on
@@ -220,4 +227,4 @@ export class ExitAnswer {
 
 /** What an exit was about: the qualification fields of a record (values and addresses are
  *  recorded as unsigned 32-bit numbers, like pc). */
-export type Qualification = Partial<Pick<ExitRecord, 'port' | 'value' | 'address' | 'access' | 'cause' | 'cr' | 'irq' | 'count' | 'detail'>>;
+export type Qualification = Partial<Pick<ExitRecord, 'port' | 'value' | 'address' | 'access' | 'cause' | 'cr' | 'irq' | 'count' | 'hypercall' | 'args' | 'result' | 'detail'>>;

@@ -81,6 +81,10 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     if (config.probe) this.log = new ExitLog(config.probe, mode.name, () => this.hostCycles, (vm, pc) => this.instructionAt(vm, pc));
   }
 
+  get tracing(): boolean {
+    return this.log !== undefined;
+  }
+
   get costs(): CostModel {
     return this.config.costs;
   }
@@ -159,6 +163,10 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
         this.timerExit(vm, 'quantum');
         break;
       }
+      if (vm.yielded) {
+        vm.yielded = false; // sched_op yield: the rest of the slice goes to the next guest
+        break;
+      }
       const budget = Math.min(untilQuantum, untilDevice, this.config.maxInstructions - vm.vcpu.instructions, MAX_SLICE);
       vm.virtualizer.enter();
       const cpu = this.processor.cpu;
@@ -222,21 +230,26 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
 
   /** Inject the highest-priority pending virtual interrupt when the virtual IE allows. */
   private deliverInterrupt(vm: Vm): void {
-    if (!(vm.vcpu.flags & FLAG.IE)) return;
-    const irq = vm.devices.pic.next();
-    if (irq < 0) return;
+    const irq = vm.virtualizer.nextInterrupt();
+    if (irq < 0 || !(vm.vcpu.flags & FLAG.IE)) return;
     vm.vcpu.halted = false;
     const pc = vm.vcpu.pc;
     if (!this.deliverable(vm, INTERRUPT_BASE + irq, 0, pc)) return;
     const a = vm.answer.set(REASON['interrupt-injection'], 'injected', this.costs.events.reflect, pc);
     a.q.irq = irq;
     this.record(vm, a);
-    enterTrap(vm.vcpu, INTERRUPT_BASE + irq, 0, pc);
+    this.enter(vm, INTERRUPT_BASE + irq, 0, pc);
   }
 
   /** Deliver a trap to the guest kernel on its virtual CPU, as its hardware would. */
   private reflect(vm: Vm, cause: number, addr: number, pc: number): void {
-    if (this.deliverable(vm, cause, addr, pc)) enterTrap(vm.vcpu, cause, addr, pc);
+    if (this.deliverable(vm, cause, addr, pc)) this.enter(vm, cause, addr, pc);
+  }
+
+  /** Enter trap `cause` on the vCPU, and let the mode publish it. */
+  private enter(vm: Vm, cause: number, addr: number, pc: number): void {
+    enterTrap(vm.vcpu, cause, addr, pc);
+    vm.virtualizer.delivered(cause);
   }
 
   /** Whether the guest kernel can take a trap now, as its hardware would decide (a handler
@@ -275,7 +288,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
       const { trapCause, trapAddress, trapPc } = a;
       if (this.deliverable(vm, trapCause, trapAddress, trapPc)) {
         this.record(vm, a);
-        enterTrap(vm.vcpu, trapCause, trapAddress, trapPc);
+        this.enter(vm, trapCause, trapAddress, trapPc);
       }
     } else {
       this.record(vm, a);
@@ -312,7 +325,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     }
     if (vm.running && !vm.vcpu.halted) this.deliverInterrupt(vm);
     vm.virtualizer.enter();
-    if (!vm.running || vm.vcpu.halted) return true;
+    if (!vm.running || vm.vcpu.halted || vm.yielded) return true;
     // A device the guest just programmed may now be due before the slice ends.
     return devicesMoved && this.processor.cpu.instructions + (this.deviceDeadline - vm.ticks) < this.sliceLimit;
   }

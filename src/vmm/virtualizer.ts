@@ -23,6 +23,15 @@ export interface Virtualizer {
   /** What an exit means and what the VMM does about it: fill `answer` (the core records it
    *  and carries out its `next`). */
   handle(exit: VcpuExit, answer: ExitAnswer): void;
+  /** The interrupt the vCPU would take now if its virtual IE allows, or -1: the virtual
+   *  interrupt controller's lowest pending unmasked line, or (para) the lowest pending
+   *  unmasked event channel. Called at every interrupt point, whatever IE is (para turns
+   *  the lines its devices raised into events here). */
+  nextInterrupt(): number;
+  /** The core has just entered a trap or interrupt `cause` on the vCPU (its control
+   *  registers and pc set as the hardware would): the mode publishes it where its guest
+   *  looks (para: the shared-info page). */
+  delivered(cause: number): void;
   /** Why this guest, stuck (halted with virtual interrupts off, or out of instructions),
    *  went wrong, when the mode knows something the guest does not; else undefined. */
   explainStuck(): string | undefined;

@@ -59,6 +59,10 @@ export class Vm implements VirtualPlatform {
    *  and invalidations as its architecture counts them (as on bare hardware), and those the
    *  VMM made besides. */
   readonly tlb: Required<TlbFigures> = { lookups: 0, hits: 0, misses: 0, flushes: 0, invalidations: 0, walkReferences: 0, vmmFlushes: 0, vmmInvalidations: 0 };
+  /** Hypercalls made, by name (para). */
+  readonly hypercalls = new Map<string, number>();
+  /** The guest gave up the rest of its slice (sched_op yield). */
+  yielded = false;
   /** An emulated instruction reached a device: devices catch up before the guest goes on. */
   devicesDue = false;
   status: VmStatus | 'running' = 'running';

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { GuestReport } from '../../src/report/guest-report.js';
 import { MODES } from '../../src/vmm/modes/index.js';
 import { bareState, guestPath, recorder, run } from '../support/guests.js';
-import { allGuestSources, GUEST_TABLE, guest, programs, runHv, vmState, type RunOptions, type VmmMode } from './helpers.js';
+import { allGuestSources, GUEST_TABLE, guest, modesFor, programs, runHv, sameLines, vmState, type RunOptions, type VmmMode } from './helpers.js';
 
 /** Guests whose kernel runs getf/setf/cpuid in supervisor mode: a mode that cannot follow
  *  them says so in its equivalence (trap-and-emulate: that is the point of --mode trap). */
@@ -105,8 +105,24 @@ describe('the guest table', () => {
 
 for (const rel of programs()) {
   describe(rel, () => {
-    for (const mode of MODES) {
+    for (const mode of modesFor(rel)) {
       const m = mode.name;
+      if (mode.equivalence.byLines) {
+        // Another build of the same source: its lines must be the native build's on bare.
+        it(`--mode ${m} (the PARAVIRT build) prints the native build's lines on bare, with and without a disk, whatever the quantum and TLB`, () => {
+          const { input, options } = guest(rel, undefined, 'paravirt');
+          const variants: [string, RunOptions, boolean][] = [['default', {}, true], ['no disk', {}, false], ['quantum 7', { quantum: 7 }, true], ['tagged TLB', { tlbTagged: true }, true]];
+          for (const [label, extra, withDisk] of variants) {
+            const g = { ...input, disk: withDisk ? input.disk : undefined };
+            const want = withDisk ? bare(rel).report : run([{ ...guest(rel).input, disk: undefined }], 'bare', options)[0]!;
+            const got = runHv([g], m, { ...options, ...extra }).reports[0]!;
+            expect(got.status, `${m} ${label}: status (${got.reason})`).toBe(want.status);
+            expect(sameLines(got.console, want.console), `${m} ${label}:\n${got.console}`).toBeUndefined();
+            if (label === 'default') expect(runHv([g], m, options).reports[0]!.console, `${m}: deterministic`).toBe(got.console);
+          }
+        });
+        continue;
+      }
       const known = KNOWN_BUGS[m]?.[rel];
       const runIt = HANGS[m]?.has(rel) ? it.todo : known ? it.fails : it;
       const unless = mode.equivalence.exactUnless;

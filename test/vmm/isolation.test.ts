@@ -16,7 +16,8 @@ import type { GuestReport } from '../../src/report/guest-report.js';
 import { MODES, modeNamed } from '../../src/vmm/modes/index.js';
 import { CR } from '../../src/isa/arch.js';
 import { assemble, guestPath, ROOT, run } from '../support/guests.js';
-import { expectedOutput, framesHash, guest, outcome, programs, runHv, vmState, type HvRun, type RunOptions, type VmmMode } from './helpers.js';
+import type { Build } from '../../src/vmm/modes/mode.js';
+import { buildsOf, expectedOutput, framesHash, guest, outcome, programs, runHv, vmState, type HvRun, type RunOptions, type VmmMode } from './helpers.js';
 
 const ATTACKS = programs().filter((g) => g.startsWith('attack/'));
 const VICTIMS = ['bare/primes.s', 'kernel/tinyos.s', 'bare/secret.s'];
@@ -34,6 +35,9 @@ const HANGS: Record<string, Set<VmmMode>> = {};
 interface Config {
   label: string;
   mode: VmmMode;
+  /** The build the mode runs: victims and attackers are run in it (attackers without it
+   *  are not run in this configuration). */
+  build: Build;
   options: RunOptions;
   victims: string[];
   /** Where the attacker goes among the guests. */
@@ -53,12 +57,16 @@ const SENSITIVE_VICTIMS = new Set(['kernel/tinyos.s']);
 /** Every mode; a mode that cannot follow every guest (trap) twice: with --strict and all
  *  victims, and plain with the victims it can run. The attacker goes first or last by mode. */
 const CONFIGS: Config[] = MODES.flatMap((mode): Config[] => {
-  if (!mode.equivalence.exactUnless) return [{ label: mode.name, mode: mode.name, options: {}, victims: VICTIMS, attackerFirst: true }];
+  const build = mode.build;
+  if (!mode.equivalence.exactUnless) return [{ label: mode.name, mode: mode.name, build, options: {}, victims: VICTIMS, attackerFirst: true }];
   return [
-    { label: `${mode.name} --strict`, mode: mode.name, options: { strict: true }, victims: VICTIMS, attackerFirst: false },
-    { label: mode.name, mode: mode.name, options: {}, victims: VICTIMS.filter((v) => !SENSITIVE_VICTIMS.has(v)), attackerFirst: false, skip: HEAVY_AND_NOT_SENSITIVE },
+    { label: `${mode.name} --strict`, mode: mode.name, build, options: { strict: true }, victims: VICTIMS, attackerFirst: false },
+    { label: mode.name, mode: mode.name, build, options: {}, victims: VICTIMS.filter((v) => !SENSITIVE_VICTIMS.has(v)), attackerFirst: false, skip: HEAVY_AND_NOT_SENSITIVE },
   ];
 });
+
+/** The modes that run native images (the native attackers' corner cases below). */
+const NATIVE_MODES = MODES.filter((m) => m.build === 'native').map((m) => m.name);
 
 const SHARED_LIMIT = 300_000;
 
@@ -69,8 +77,8 @@ function limitFor(attacker: string): RunOptions {
 }
 
 function lineup(config: Config, attacker: string): GuestInput[] {
-  const victims = config.victims.map((v) => guest(v).input);
-  const a = guest(attacker, 'attacker').input;
+  const victims = config.victims.map((v) => guest(v, undefined, config.build).input);
+  const a = guest(attacker, 'attacker', config.build).input;
   return config.attackerFirst ? [a, ...victims] : [...victims, a];
 }
 
@@ -97,6 +105,23 @@ function bare(rel: string, options: RunOptions): GuestReport {
   return r;
 }
 
+/** A guest alone the way `config` runs it: on bare hardware for the native build; alone
+ *  under the mode for a PARAVIRT build (bare runs only the native one). */
+function alone(rel: string, config: Config, options: RunOptions): GuestReport {
+  if (config.build === 'native') return bare(rel, options);
+  const key = `${config.mode}:${rel}:${JSON.stringify(options)}`;
+  let r = bareAlone.get(key);
+  if (!r) {
+    const g = guest(rel, undefined, config.build);
+    r = runHv([g.input], config.mode, { ...g.options, ...options }).reports[0]!;
+    bareAlone.set(key, r);
+  }
+  return r;
+}
+
+/** The attackers of a configuration: those that have its build. */
+const attackersOf = (config: Config) => ATTACKS.filter((a) => buildsOf(a).includes(config.build) && !config.skip?.has(a));
+
 describe('the attack guests', () => {
   it('are all there, each with a header saying what it attacks and what must happen', () => {
     for (const name of ['kread', 'map-beyond', 'pt-escape', 'dma-beyond', 'ports', 'spin', 'spin-timer', 'storm', 'selfmod']) {
@@ -114,8 +139,9 @@ describe('the attack guests', () => {
     }
   });
 
-  it.each(ATTACKS)('%s gives its .expected output alone in bare mode, and ends as its header says', (rel) => {
-    const r = bare(rel, {});
+  it.each(ATTACKS)('%s gives its .expected output alone (in bare mode, or under para for a PARAVIRT-only guest), and ends as its header says', (rel) => {
+    const pvOnly = !buildsOf(rel).includes('native');
+    const r = pvOnly ? runHv([guest(rel, undefined, 'paravirt').input], 'para', guest(rel).options).reports[0]! : bare(rel, {});
     expect(r.console).toBe(expectedOutput(rel));
     const limited = guest(rel).options.maxInstructions !== undefined;
     const header = /^; Expected console output .*; status (\w+)\.$/m.exec(readFileSync(guestPath(...rel.split('/')), 'utf8'));
@@ -124,7 +150,7 @@ describe('the attack guests', () => {
   });
 
   it('the non-terminating ones say the same whatever the limit, and the victims need less than the shared limit', () => {
-    for (const rel of ATTACKS.filter((a) => guest(a).options.maxInstructions)) {
+    for (const rel of ATTACKS.filter((a) => guest(a).options.maxInstructions && buildsOf(a).includes('native'))) {
       expect(bare(rel, { maxInstructions: SHARED_LIMIT }).console, rel).toBe(expectedOutput(rel));
     }
     for (const v of VICTIMS) expect(bare(v, {}).instructions, v).toBeLessThan(SHARED_LIMIT);
@@ -140,10 +166,10 @@ describe('the well-behaved guests alone', () => {
       const b = baseline(config, {});
       for (const v of config.victims) {
         const r = b.reports.find((x) => x.name === guest(v).input.name)!;
-        const alone = bare(v, config.options);
-        expect(r.console, `${config.label}: ${v}`).toBe(alone.console);
-        expect(r.status, `${config.label}: ${v}`).toBe(alone.status);
-        expect(r.instructions, `${config.label}: ${v}`).toBe(alone.instructions);
+        const want = alone(v, config, config.options);
+        expect(r.console, `${config.label}: ${v}`).toBe(want.console);
+        expect(r.status, `${config.label}: ${v}`).toBe(want.status);
+        expect(r.instructions, `${config.label}: ${v}`).toBe(want.instructions);
       }
     }
   });
@@ -151,7 +177,7 @@ describe('the well-behaved guests alone', () => {
 
 for (const config of CONFIGS) {
   describe(`under --mode ${config.label}`, () => {
-    for (const attacker of ATTACKS.filter((a) => !config.skip?.has(a))) {
+    for (const attacker of attackersOf(config)) {
       const hangs = HANGS[attacker]?.has(config.mode);
       (hangs ? it.todo : it)(`${attacker} cannot touch ${config.victims.join(', ')}${hangs ? ' (it hangs vmm: see the child-process test)' : ''}`, () => {
         const limit = limitFor(attacker);
@@ -167,8 +193,9 @@ for (const config of CONFIGS) {
           expect(outcome(got.reports[k]!), label).toEqual(outcome(base.reports[k]!));
           expect(vmState(got.vms[k]!), `${label}: final state and memory`).toEqual(vmState(base.vms[k]!));
           expect(framesHash(got.hv, got.pools[k]!), `${label}: its shadow-pool frames`).toBe(framesHash(base.hv, base.pools[k]!));
-          // and as alone on bare hardware: same output, end, instructions and ticks
-          expect(outcome(got.reports[k]!), label).toEqual(outcome(bare(v, { ...config.options, ...limit })));
+          // and as alone (on bare hardware; a PARAVIRT build alone under its mode): same
+          // output, end, instructions and ticks
+          expect(outcome(got.reports[k]!), label).toEqual(outcome(alone(v, config, { ...config.options, ...limit })));
         });
         const a = got.reports[attackerIndex]!;
         expect(a.reason, 'the attacker ends with a stated reason').not.toBe('');
@@ -176,7 +203,7 @@ for (const config of CONFIGS) {
         const excused = modeNamed(config.mode)!.equivalence.exactUnless !== undefined && !config.options.strict && SENSITIVE_IN_KERNEL.has(attacker);
         const faithful = !excused && !OWN_OUTPUT_BUG[attacker]?.has(config.mode);
         if (faithful) {
-          const want = bare(attacker, { ...config.options, ...limit });
+          const want = alone(attacker, config, { ...config.options, ...limit });
           expect(a.console, `${attacker}: its own output`).toBe(want.console);
           expect(a.status).toBe(want.status);
           expect(a.instructions).toBe(want.instructions);
@@ -188,7 +215,7 @@ for (const config of CONFIGS) {
 
 describe('isolation corner cases', () => {
   it('asid-wrap with a tagged TLB cannot reach the guest beside it (an address-space id is reused only once its shadow root is gone)', () => {
-    for (const mode of MODES.map((m) => m.name)) {
+    for (const mode of NATIVE_MODES) {
       const { reports } = runHv([guest('bare/secret.s').input, guest('attack/asid-wrap.s').input], mode, { tlbTagged: true });
       expect(reports[1]!.console, `${mode}: the attacker sees only its own zeros`).toBe(expectedOutput('attack/asid-wrap.s'));
       expect(reports[0]!.console, `${mode}: the secret stays intact`).toBe(bare('bare/secret.s', {}).console);
@@ -196,7 +223,7 @@ describe('isolation corner cases', () => {
   });
 
   it('asid-wrap with an untagged TLB is contained (every ptbr write flushes)', () => {
-    for (const mode of MODES.map((m) => m.name)) {
+    for (const mode of NATIVE_MODES) {
       const { reports } = runHv([guest('bare/secret.s').input, guest('attack/asid-wrap.s').input], mode, {});
       expect(reports[1]!.console).toBe(expectedOutput('attack/asid-wrap.s'));
       expect(reports[0]!.console).toBe(bare('bare/secret.s', {}).console);
@@ -242,7 +269,7 @@ describe('isolation corner cases', () => {
 
 describe('what the attacks show under the VMM', () => {
   it('map-beyond and pt-escape see bus faults beyond their memory and exactly their own frames below it', () => {
-    for (const mode of MODES.map((m) => m.name)) {
+    for (const mode of NATIVE_MODES) {
       const { reports } = runHv([guest('bare/primes.s').input, guest('attack/pt-escape.s').input, guest('attack/map-beyond.s').input], mode, {});
       expect(reports[1]!.console).toMatch(/own frames seen as themselves: 256, bus faults: 772, anomalies: 0\n.*\n.*anomalies: 0\n/);
       expect(reports[2]!.console).not.toMatch(/ok 0x(?!1a571a57)/);
@@ -273,7 +300,7 @@ describe('what the attacks show under the VMM', () => {
 
 describe('address-space ids are a bounded resource no guest can exhaust', () => {
   it('with an untagged TLB the VMM hands out none', () => {
-    for (const mode of MODES.map((m) => m.name)) {
+    for (const mode of NATIVE_MODES) {
       const { hv } = runHv([guest('attack/asid-wrap.s').input], mode, {});
       expect(hv.processor.cpu.cr[CR.ASID], mode).toBe(0);
     }
@@ -283,7 +310,7 @@ describe('address-space ids are a bounded resource no guest can exhaust', () => 
     const wrap = guest('attack/asid-wrap.s');
     const small = assemble(guestPath('attack', 'asid-wrap.s'), { SWITCHES: 60, ROUNDS: 5 });
     const want = run([{ name: 'w', image: small }], 'bare', { tlbTagged: true })[0]!;
-    for (const mode of MODES.map((m) => m.name)) {
+    for (const mode of NATIVE_MODES) {
       const guests = [guest('bare/secret.s').input, ...Array.from({ length: 12 }, (_, i) => ({ ...wrap.input, name: `w${i}`, image: small }))];
       const { reports, hv } = runHv(guests, mode, { tlbTagged: true, bounds: { asids: 16 } });
       expect(reports[0]!.console, `${mode}: the secret`).toBe(bare('bare/secret.s', {}).console);

@@ -9,20 +9,23 @@ export const inspectCommand: CommandSpec = {
   define(cmd) {
     cmd
       .argument('<image>', 'a .bin image')
-      .option('--json', 'print one JSON document: {file, size, version, entry, segments[{address,size,sha256}], symbols[{name,value,kind}], files, lines}')
+      .option('--json', 'print one JSON document: {file, size, version, build, entry, segments[{address,size,sha256}], symbols[{name,value,kind}], files, lines}')
       .addHelpText('after', '\nExamples (in the folder that holds vmm\'s guests/):\n  vmm asm guests/bare/hello.s -o hello.bin && vmm inspect hello.bin\n  vmm inspect hello.bin --json | jq .entry');
   },
   async run(args, options, io) {
     const { createHash } = await import('node:crypto');
-    const { VERSION: IMAGE_VERSION } = await import('../../image/format.js');
+    const { isParavirt } = await import('../../image/model.js');
     const { hex } = await import('../../isa/disasm.js');
     const { readImageFile } = await import('../image-file.js');
     const path = args[0]!;
     const { image, size } = readImageFile(path, io);
     const segments = image.segments.map((s) => ({ address: s.address, size: s.bytes.length, sha256: createHash('sha256').update(s.bytes).digest('hex') }));
     const symbols = image.symbols.map((s) => ({ name: s.name, value: s.value >>> 0, kind: s.kind }));
+    // The format version the image was written in: 2 when it has flags.
+    const version = image.flags ? 2 : 1;
+    const build = isParavirt(image) ? 'paravirt' : 'native';
     if (options.json) {
-      const doc = { file: path, size, version: IMAGE_VERSION, entry: image.entry, segments, symbols, files: image.files, lines: image.lines.length };
+      const doc = { file: path, size, version, build, entry: image.entry, segments, symbols, files: image.files, lines: image.lines.length };
       io.out.write(JSON.stringify(doc, null, 2) + '\n');
       return EXIT.OK;
     }
@@ -30,7 +33,8 @@ export const inspectCommand: CommandSpec = {
     const c = chalkFor(io.outColor);
     const entryName = image.symbols.find((s) => s.kind === 'label' && s.value >>> 0 === image.entry)?.name;
     const lines = [
-      `${c.bold('image')}     ${path} (${size} bytes, format version ${IMAGE_VERSION})`,
+      `${c.bold('image')}     ${path} (${size} bytes, format version ${version})`,
+      `${c.bold('build')}     ${build === 'paravirt' ? 'PARAVIRT (flag 1): runs under --mode para only' : 'native: runs on bare and under trap and full'}`,
       `${c.bold('entry')}     ${hex(image.entry, 8)}${entryName ? ` (${entryName})` : ''}`,
       `${c.bold('segments')}  ${segments.length}`,
       c.dim(`  address     end         size    sha256`),

@@ -3,17 +3,19 @@
 // from here, so a mode registered here is offered, run and tested everywhere.
 
 import { fullMode } from './full/mode.js';
-import type { Mode } from './mode.js';
+import type { Build, Mode } from './mode.js';
+import { paraMode } from './para/mode.js';
 import { trapMode } from './trap/mode.js';
 
 /** The unvirtualized baseline every mode is compared against. */
 export const REFERENCE = {
   name: 'bare',
   summary: 'no VMM: one image runs directly on the machine (the unvirtualized baseline)',
+  build: 'native',
 } as const;
 
 /** The VMM's modes, in the order they are listed and compared. */
-export const MODES: readonly Mode[] = [trapMode, fullMode];
+export const MODES: readonly Mode[] = [trapMode, fullMode, paraMode];
 
 /** Every way to run guests, by name: the reference first. */
 export const RUN_MODES: readonly string[] = [REFERENCE.name, ...MODES.map((m) => m.name)];
@@ -29,4 +31,9 @@ export function modeNamed(name: string): Mode | undefined {
 /** Whether `name` is the bare reference (no VMM). */
 export function isReference(name: string): boolean {
   return name === REFERENCE.name;
+}
+
+/** The build of a guest the way `name` (a mode or the reference) runs. */
+export function buildFor(name: string): Build {
+  return modeNamed(name)?.build ?? REFERENCE.build;
 }

@@ -20,6 +20,9 @@ export interface Mode {
   readonly summary: string;
   /** What the equivalence oracle may expect of a guest run in this mode (tests read it). */
   readonly equivalence: Equivalence;
+  /** Which build of a guest the mode runs: the native one, or the PARAVIRT one (assembled
+   *  with -D PARAVIRT; its image says so in its header). */
+  readonly build: Build;
   /** Host frames one guest needs beyond its own memory (for the VMM's tables). */
   readonly framesPerGuest: number;
   /** Begin running guests on one host: the mode's host-wide state (one physical TLB, so
@@ -35,7 +38,13 @@ export interface Mode {
  *  deprivileged unseen), so equality is not expected of that run. */
 export interface Equivalence {
   readonly exactUnless?: ExitReason;
+  /** Only the console lines are expected to match the native build's on bare (each task's
+   *  lines in the same order; interleaving may differ): the mode runs another build. */
+  readonly byLines?: true;
 }
+
+/** The two builds of a guest's source (docs/vmm.md, "para"). */
+export type Build = 'native' | 'paravirt';
 
 /** What the core offers a mode. */
 export interface VmmHost {
@@ -47,4 +56,6 @@ export interface VmmHost {
   instructionAt(vm: Vm, pc: number): number | undefined;
   /** "pc 0x... (insn, file:line)" for messages. */
   where(vm: Vm, pc: number): string;
+  /** Exit records are being built (a trace is on): qualify answers in full. */
+  readonly tracing: boolean;
 }

@@ -11,6 +11,7 @@ export const fullMode: Mode = {
   name: 'full',
   summary: 'full virtualization: guest-kernel code is binary-translated so sensitive instructions call into the VMM',
   equivalence: {},
+  build: 'native',
   framesPerGuest: SHADOW_POOL_FRAMES,
   start(host) {
     const asids = new AsidAllocator(host.bounds.asids, host.processor.tlb);

@@ -96,6 +96,13 @@ export class SoftwareVirtualizer implements Virtualizer {
     return this.extension.codeFor(hostFrame);
   }
 
+  nextInterrupt(): number {
+    return this.vm.devices.pic.next();
+  }
+
+  /** The virtual control registers are where the guest kernel reads the trap (mfcr traps). */
+  delivered(): void {}
+
   explainStuck(): string | undefined {
     return this.extension.explainStuck();
   }

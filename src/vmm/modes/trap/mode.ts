@@ -14,6 +14,7 @@ export const trapMode: Mode = {
   // A guest whose kernel runs no sensitive instruction unseen (or any guest with --strict,
   // where they trap) runs exactly as on bare hardware.
   equivalence: { exactUnless: 'sensitive-unprivileged' },
+  build: 'native',
   framesPerGuest: SHADOW_POOL_FRAMES,
   start(host) {
     const asids = new AsidAllocator(host.bounds.asids, host.processor.tlb);

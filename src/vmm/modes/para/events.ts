@@ -1,0 +1,77 @@
+// Event channels (Xen's event_channel.h, reduced): EVTCHN_PORTS ports, each bound to one
+// virtual interrupt (timer, console, disk), with a pending bit and a mask bit in the
+// shared-info page. The VMM sets a port's pending bit and the vCPU's upcall-pending word;
+// the guest masks a port with a store and unmasks it with EVTCHNOP_unmask; its event mask
+// (SH_UPCALL_MASK, the virtual IE) is a store too. An event is delivered, as interrupt
+// 16 + port, while the mask is clear and the port is pending and unmasked: the lowest such
+// port first. The guest clears the pending bit (a store) before it unmasks again, as it
+// acknowledges an interrupt; a bit it leaves set is delivered again, like a level-triggered
+// line.
+
+import { EVTCHN_PORTS, SHARED_INFO } from '../../../isa/paravirt-abi.js';
+import { ERR } from './page-types.js';
+
+/** The shared-info page's words (pseudo-physical offsets into it). */
+export interface SharedWords {
+  read(offset: number): number;
+  write(offset: number, value: number): void;
+}
+
+export class EventChannels {
+  /** virq -> port (-1: not bound), port -> virq. */
+  private readonly portOfVirq: Int32Array;
+  private readonly virqOfPort = new Int32Array(EVTCHN_PORTS).fill(-1);
+  /** Why the last refused operation was refused. */
+  why = '';
+
+  constructor(
+    private readonly shared: SharedWords,
+    virqs: number,
+  ) {
+    this.portOfVirq = new Int32Array(virqs).fill(-1);
+  }
+
+  /** Bind `virq` to the lowest free port; the port (masked until unmasked), or an error. */
+  bindVirq(virq: number): number {
+    if (!(virq >= 0 && virq < this.portOfVirq.length)) return this.refuse(ERR.EINVAL, `no virtual interrupt ${virq} (0 timer, 1 console, 2 disk)`);
+    if (this.portOfVirq[virq]! >= 0) return this.refuse(ERR.EBUSY, `virtual interrupt ${virq} is already bound to port ${this.portOfVirq[virq]}`);
+    const port = this.virqOfPort.indexOf(-1);
+    if (port < 0) return this.refuse(ERR.EBUSY, `every one of the ${EVTCHN_PORTS} ports is bound`);
+    this.portOfVirq[virq] = port;
+    this.virqOfPort[port] = virq;
+    return port;
+  }
+
+  /** The virq bound to `port`, or an error (EINVAL out of range, ENOENT not bound). */
+  virqOf(port: number): number {
+    if (!(port >= 0 && port < EVTCHN_PORTS)) return this.refuse(ERR.EINVAL, `port ${port} is out of range (0..${EVTCHN_PORTS - 1})`);
+    const virq = this.virqOfPort[port]!;
+    return virq >= 0 ? virq : this.refuse(ERR.ENOENT, `port ${port} is not bound`);
+  }
+
+  unmask(port: number): number {
+    const virq = this.virqOf(port);
+    if (virq < 0) return virq;
+    this.shared.write(SHARED_INFO.EVTCHN_MASK, this.shared.read(SHARED_INFO.EVTCHN_MASK) & ~(1 << port));
+    return 0;
+  }
+
+  /** A virtual interrupt happened: its port (if bound) is pending. */
+  raise(virq: number): void {
+    const port = this.portOfVirq[virq]!;
+    if (port < 0) return;
+    this.shared.write(SHARED_INFO.EVTCHN_PENDING, this.shared.read(SHARED_INFO.EVTCHN_PENDING) | (1 << port));
+    this.shared.write(SHARED_INFO.UPCALL_PENDING, 1);
+  }
+
+  /** The lowest pending unmasked port, or -1. */
+  next(): number {
+    const ready = this.shared.read(SHARED_INFO.EVTCHN_PENDING) & ~this.shared.read(SHARED_INFO.EVTCHN_MASK);
+    return ready === 0 ? -1 : 31 - Math.clz32(ready & -ready);
+  }
+
+  private refuse(error: number, why: string): number {
+    this.why = why;
+    return error;
+  }
+}
