@@ -311,11 +311,11 @@ trap_entry:
         call    trap_dispatch
 trap_return:
         ldw     r1, [sp + F_PC]
-        trap_write SPC, r1, r2
+        trap_write SPC, r1
         ldw     r1, [sp + F_FLAGS]
-        trap_write SFLAGS, r1, r2
+        trap_write SFLAGS, r1
         ldw     r1, [sp + F_R0]
-        iret_keep_r0 r1, r2
+        iret_keep_r0 r1
         ldw     r0, [sp + 0]
         ldw     r1, [sp + 4]
         ldw     r2, [sp + 8]

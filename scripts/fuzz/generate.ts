@@ -17,7 +17,9 @@
 //           (privileged ones included: ports, control registers, rfe, hlt; never the three
 //           sensitive ones, which trap mode cannot follow by design), run in supervisor mode
 // Every trap goes to a handler that prints the cause and address and skips the instruction;
-// after 60 traps, or at the program's last `sys`, it prints the checksum and halts.
+// after 60 traps, or at the program's last `sys`, it prints the checksum and halts. The trap
+// handler, the console and halting are paravirt.inc's ops, so a plain program also builds
+// with -D PARAVIRT, for --mode para.
 
 import { encode } from '../../src/isa/encoding.js';
 import { unusedBits } from '../../src/isa/formats.js';
@@ -72,6 +74,10 @@ const BRANCHES = ['beq', 'bne', 'blt', 'bge', 'bgt', 'ble', 'bltu', 'bgeu', 'bgt
 /** Registers the units use: r10..r13, sp and lr belong to the frame of the program. */
 const REGS = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9'];
 const DATA_WORDS = 64;
+/** Where a plain program keeps its variables and its units (see program()). */
+const PLAIN_DATA = 0x400;
+const PLAIN_BODY = 0x800;
+const hex = (n: number) => `0x${n.toString(16)}`;
 /** Windows the paging kinds map at WINDOW_BASE + i pages, to frames at WINDOW_FRAMES. */
 const WINDOWS = 8;
 const WINDOW_BASE = 0x100000;
@@ -217,7 +223,7 @@ function program(f: Frame, units: readonly string[]): string {
   const body = units.map((u, i) => `; unit ${i}\n${indent(u)}`).join('\n');
   const enterUser = f.kind === 'user' ? '        la r1, .user\n        mtcr spc, r1\n        movi r1, 0\n        mtcr sflags, r1\n        rfe\n.user:' : '';
   const main = `start:  la r1, handler
-        mtcr tvec, r1
+        set_trap_entry r1
 ${paging ? pagingSetup(f) : ''}${f.kind === 'ptecode' ? '        la r1, dir\n        movi r2, PTE_V | PTE_W\n        stw r2, [r1]\n        ori r1, r1, PTBR_PAGING\n        mtcr ptbr, r1\n        li sp, 0x1000\n' : ''}
         la r13, data
 ${init}
@@ -230,6 +236,31 @@ ${body}
         bne .round`}
         sys
 program_end:`;
+  const variables = `traps:  .word 0
+saved_lr: .word 0
+data:
+${f.data.map((w) => `        .word ${w}`).join('\n')}`;
+  if (f.kind === 'plain') {
+    // Built both ways (native and PARAVIRT), whose ops differ in length: the variables and the
+    // units sit at fixed addresses, so that no address a unit sees (in a register, or as a
+    // fault address) depends on the build.
+    const [setup, rest] = [main.slice(0, main.indexOf('        la r13, data')), main.slice(main.indexOf('        la r13, data'))];
+    return `; fuzz program (plain)
+.include "../include/paravirt.inc"
+${setup}        jmp body
+        .org ${hex(PLAIN_DATA)}
+${variables}
+        .org ${hex(PLAIN_BODY)}
+body:
+${rest}
+${epilogue()}
+${subroutines()}
+${handler()}
+${printing()}
+        .align 4
+.include "../include/paravirt.s"
+`;
+  }
   const common = `${main}
 ${epilogue()}
 ${subroutines()}
@@ -237,13 +268,10 @@ ${handler()}
 ${paging ? pageHelpers() : ''}
 ${printing()}
         .align 4
-traps:  .word 0
-saved_lr: .word 0
-data:
-${f.data.map((w) => `        .word ${w}`).join('\n')}`;
+${variables}`;
   if (f.kind === 'ptecode') {
     return `; fuzz program (ptecode)
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
         .word PTE_V | PTE_W             ; PTE 0: va 0 -> frame 0 (this page is code, and its own page table)
 ptes:                                   ; PTEs 1..8: instructions, and the mappings of va 0x1000..0x8000
 ${f.ptes.map((w) => `        .word ${w}`).join('\n')}
@@ -254,7 +282,7 @@ dir:    .space 4096
 `;
   }
   return `; fuzz program (${f.kind})
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
 ${common}
 ${paging ? '        .align 4096\ndir:    .space 4096\ntable:  .space 4096' : ''}
 `;
@@ -282,9 +310,9 @@ ${REGS.map((r) => `        mov r1, ${r}\n        call put_hex_sp`).join('\n')}
         mov r1, r11
         call put_hex
         movi r1, 10
-        out CONSOLE_DATA, r1
-        cli
-        hlt`;
+        putc r1
+        irq_disable
+        halt`;
 }
 
 function subroutines(): string {
@@ -295,7 +323,7 @@ function subroutines(): string {
  *  already), at most 60 times; the program's last sys, or the 61st trap, ends it. */
 function handler(): string {
   return `handler:
-        mfcr r10, spc
+        trap_read r10, SPC
         la r11, program_end
         cmp r10, r11
         beq .end
@@ -307,21 +335,23 @@ function handler(): string {
         bgt .end
         la r1, m_trap
         call puts
-        mfcr r1, cause
+        trap_read r1, CAUSE
         call put_hex_sp
-        mfcr r1, faddr
+        trap_read r1, FADDR
         call put_hex
         movi r1, 10
-        out CONSOLE_DATA, r1
-        mfcr r10, cause
+        putc r1
+        trap_read r10, CAUSE
         cmpi r10, 3
         beq .back
         cmpi r10, 4
         beq .back
-        mfcr r10, spc
+        trap_read r10, SPC
         addi r10, r10, 4
-        mtcr spc, r10
-.back:  rfe
+        trap_write SPC, r10
+.back:
+        iret_keep_r0 r0
+        return_from_trap
 .end:   jmp finish`;
 }
 
@@ -368,7 +398,7 @@ function printing(): string {
   return `puts:   ldb r2, [r1]
         cmpi r2, 0
         beq .pd
-        out CONSOLE_DATA, r2
+        putc r2
         addi r1, r1, 1
         jmp puts
 .pd:    ret
@@ -379,7 +409,7 @@ put_hex:
         cmpi r2, 58
         blt .pdig
         addi r2, r2, 39
-.pdig:  out CONSOLE_DATA, r2
+.pdig:  putc r2
         shli r1, r1, 4
         subi r3, r3, 1
         cmpi r3, 0
@@ -390,7 +420,7 @@ put_hex_sp:
         stw lr, [r2]
         call put_hex
         movi r1, 32
-        out CONSOLE_DATA, r1
+        putc r1
         la r2, saved_lr
         ldw lr, [r2]
         ret

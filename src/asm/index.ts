@@ -138,8 +138,15 @@ function checkRunnable(asm: Assembler, segments: readonly Segment[], entry: numb
 }
 
 /** One row per emitted statement, sorted by address (macro lines: the line in the macro body). */
+/** Address -> file and line of each emitting statement; code from a macro maps to the line
+ *  that invoked it (the outermost invocation, a line written in a file), as GNU as does: a
+ *  trace then names the kernel's line, not the body of paravirt.inc's op. */
 function lineTable(asm: Assembler): Image['lines'] {
-  const rows = asm.stmts.filter((s) => s.segment && !s.skip).map((s) => ({ address: s.address, file: s.where.frame.fileIndex, line: s.where.line }));
+  const written = (where: Where): Where => (where.frame.kind === 'macro' && where.frame.at ? written(where.frame.at) : where);
+  const rows = asm.stmts.filter((s) => s.segment && !s.skip).map((s) => {
+    const at = written(s.where);
+    return { address: s.address, file: at.frame.fileIndex, line: at.line };
+  });
   return rows.sort((a, b) => a.address - b.address);
 }
 

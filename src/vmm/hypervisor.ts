@@ -355,7 +355,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   instructionAt(vm: Vm, pc: number): number | undefined {
     // The page the CPU is fetching from is the usual answer (the instruction that exited).
     if (pc >>> 12 === this.fetchVpn && vm === this.current) return this.processor.memory.words[this.fetchBase + ((pc & 4095) >>> 2)];
-    const gpa = vm.guestMmu.peek(pc, Access.Fetch, vm.vcpu.flags);
+    const gpa = vm.virtualizer.memory.peekFetch(pc);
     return gpa >= 0 ? vm.memory.read32(gpa) : undefined;
   }
 

@@ -46,6 +46,9 @@ export interface MemoryVirtualizer {
   reload(): void;
   /** A host page fault at va while the guest ran. */
   fault(va: number, access: Access): FaultOutcome;
+  /** Guest-physical address of the guest's fetch at `va` through its own tables as they are
+   *  now, without touching the TLB or A/D bits (for messages and traces), or -1. */
+  peekFetch(va: number): number;
   /** Host physical address of a guest-virtual access by the emulator in the mode of `flags`,
    *  or -cause (a write is the guest's own: derived state is kept coherent). */
   translate(va: number, write: boolean, flags: number): number;

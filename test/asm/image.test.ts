@@ -48,9 +48,9 @@ describe('the image', () => {
     expect(img.files).toEqual(['a.s']);
   });
 
-  it('maps macro lines to the line in the macro body', () => {
-    const img = image(['.macro m', '  nop', '  nop', '.endm', 'm']);
-    expect(img.lines.map((l) => l.line)).toEqual([2, 3]);
+  it('maps code from a macro to the line that invoked it, the outermost invocation', () => {
+    const img = image(['.macro m', '  nop', '  nop', '.endm', '.macro outer', '  m', '  nop', '.endm', 'm', 'outer']);
+    expect(img.lines.map((l) => [l.address, l.line])).toEqual([[0, 9], [4, 9], [8, 10], [12, 10], [16, 10]]);
   });
 
   it('keeps addresses inside 32 bits', () => {

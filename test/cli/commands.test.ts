@@ -152,16 +152,16 @@ describe('--help of every subcommand', () => {
 
   it('vmm trace --help lists only the modes trace accepts', async () => {
     const r = await vmmIn(['trace', '--help']);
-    expect(r.stdout).toMatch(/--mode <mode> +how guests run: trap, full \(default:\s+"full"\)/);
+    expect(r.stdout).toMatch(/--mode <mode> +how guests run: trap, full, para \(default:\s+"full"\)/);
     expect(r.stdout).not.toMatch(/how guests run: bare/);
-    expect((await vmmIn(['run', '--help'])).stdout).toMatch(/--mode <mode> +how guests run: bare, trap, full /);
+    expect((await vmmIn(['run', '--help'])).stdout).toMatch(/--mode <mode> +how guests run: bare, trap, full, para /);
   });
 
   it('-h through the bundle', () => {
     const r = vmm(['run', '-h']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Usage: vmm run [options] <images...>');
-    expect(r.stdout).toMatch(/--mode <mode> +how guests run: bare, trap, full \(default:\s+"full"\)/);
+    expect(r.stdout).toMatch(/--mode <mode> +how guests run: bare, trap, full, para \(default:\s+"full"\)/);
     expect(r.stderr).toBe('');
   });
 });
@@ -218,9 +218,11 @@ describe('vmm asm', () => {
     const r = await vmmIn(['asm', 'guests/bare/hello.s', '-o', join(dir, 'h.bin'), '-l', join(dir, 'h.lst')]);
     expect(r.status).toBe(0);
     const lst = readFileSync(join(dir, 'h.lst'), 'utf8');
-    expect(lst).toContain('00000000                6  start:');
-    expect(lst).toMatch(/^00000020  00 00 00 53  16 +hlt/m);
-    expect(lst).toMatch(/^00000024  68 65 6c 6c  19 +\.asciz  "hello, world\\n"$/m);
+    expect(lst).toMatch(/^; guests\/bare\/hello\.s\n00000000 {17}8  start:$/m);
+    // an op of paravirt.inc: its invocation, then (under the file's name) the body's lines
+    expect(lst).toMatch(/^00000020 {16}18 +halt /m);
+    expect(lst).toMatch(/^; guests\/include\/paravirt\.inc\n00000020  00 00 00 53  \d+ +hlt$/m);
+    expect(lst).toMatch(/^00000024  68 65 6c 6c +23 +\.asciz  "hello, world\\n"$/m);
     expect(lst).toContain('.equ CONSOLE_DATA, 0x10');
     expect(lst.endsWith('\n')).toBe(true);
   });
@@ -376,21 +378,33 @@ describe('vmm inspect', () => {
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(new RegExp(`^image     ${image} \\(\\d+ bytes, format version 1\\)$`));
-    expect(lines[1]).toBe('entry     0x00000000 (start)');
-    expect(lines[2]).toBe('segments  1');
-    expect(lines[3]).toBe('  address     end         size    sha256');
-    expect(lines[4]).toMatch(/^ {2}0x00000000 {2}0x00000032 {6}50 {2}[0-9a-f]{64}$/);
-    expect(r.stdout).toMatch(/^symbols {3}68$/m);
+    expect(lines[1]).toBe('build     native: runs on bare and under trap and full');
+    expect(lines[2]).toBe('entry     0x00000000 (start)');
+    expect(lines[3]).toBe('segments  1');
+    expect(lines[4]).toBe('  address     end         size    sha256');
+    expect(lines[5]).toMatch(/^ {2}0x00000000 {2}0x00000032 {6}50 {2}[0-9a-f]{64}$/);
+    expect(r.stdout).toMatch(/^symbols {3}\d+$/m);
     expect(r.stdout).toContain('  0x00000024  label     message');
     expect(r.stdout).toContain('  0x00000010  constant  CONSOLE_DATA');
-    expect(r.stdout).toMatch(/^sources   guests\/bare\/hello\.s, guests\/include\/platform\.inc; 9 line-map rows$/m);
+    expect(r.stdout).toMatch(/^sources   guests\/bare\/hello\.s, guests\/include\/paravirt\.inc, guests\/include\/platform\.inc, guests\/include\/hypercalls\.inc, guests\/include\/paravirt\.s; 9 line-map rows$/m);
+  });
+
+  it('says whether an image is a PARAVIRT build (flag 1, format version 2)', async () => {
+    const dir = tempDir();
+    const pv = join(dir, 'hello-pv.bin');
+    expect((await vmmIn(['asm', 'guests/bare/hello.s', '-D', 'PARAVIRT', '-o', pv])).status).toBe(0);
+    const r = await vmmIn(['inspect', pv]);
+    expect(r.stdout).toMatch(/^image {5}\S+ \(\d+ bytes, format version 2\)\nbuild {5}PARAVIRT \(flag 1\): runs under --mode para only\n/);
+    const doc = JSON.parse((await vmmIn(['inspect', pv, '--json'])).stdout) as { version: number; build: string };
+    expect([doc.version, doc.build]).toEqual([2, 'paravirt']);
   });
 
   it('--json gives one document with entry, segments[{address,size,sha256}] and symbols', async () => {
     const r = await vmmIn(['inspect', image, '--json']);
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc)).toEqual(['file', 'size', 'version', 'entry', 'segments', 'symbols', 'files', 'lines']);
+    expect(Object.keys(doc)).toEqual(['file', 'size', 'version', 'build', 'entry', 'segments', 'symbols', 'files', 'lines']);
+    expect([doc.version, doc.build]).toEqual([1, 'native']);
     expect(doc.file).toBe(image);
     expect(doc.size).toBe(readFileSync(image).length);
     expect(doc.version).toBe(1);
@@ -401,7 +415,7 @@ describe('vmm inspect', () => {
     expect(doc.segments[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(doc.symbols).toContainEqual({ name: 'start', value: 0, kind: 'label' });
     expect(doc.symbols).toContainEqual({ name: 'CONSOLE_DATA', value: 16, kind: 'constant' });
-    expect(doc.files).toEqual(['guests/bare/hello.s', 'guests/include/platform.inc']);
+    expect(doc.files).toEqual(['guests/bare/hello.s', 'guests/include/paravirt.inc', 'guests/include/platform.inc', 'guests/include/hypercalls.inc', 'guests/include/paravirt.s']);
     expect(doc.lines).toBe(9);
   });
 

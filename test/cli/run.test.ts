@@ -8,12 +8,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/guest-report.js';
 import { cleanTemp, expectClean, expectedOf, expectUsageError, FIXTURES, requireBundle, ROOT, tempDir, vmm, vmmIn, type Result } from './helpers.js';
-import { MODES, RUN_MODES, modeNamed } from '../../src/vmm/modes/index.js';
+import { buildFor, MODES, RUN_MODES, modeNamed } from '../../src/vmm/modes/index.js';
 
-/** The VMM's modes, by name (from the registry). */
-const VMM_MODES = MODES.map((m) => m.name);
-/** The ways to run that follow every guest exactly (not a mode that says it cannot). */
-const EXACT_MODES = RUN_MODES.filter((m) => !modeNamed(m)?.equivalence.exactUnless);
+/** The ways to run native images (the tests' own small programs are native: para runs the
+ *  PARAVIRT build of a guest, and has tests of its own below). */
+const NATIVE_RUN_MODES = RUN_MODES.filter((m) => buildFor(m) === 'native');
+/** The VMM's modes that run native images, by name (from the registry). */
+const VMM_MODES = MODES.filter((m) => m.build === 'native').map((m) => m.name);
+/** The ways to run that follow every guest exactly (not a mode that says it cannot, nor one
+ *  that runs another build). */
+const EXACT_MODES = NATIVE_RUN_MODES.filter((m) => !modeNamed(m)?.equivalence.exactUnless);
+/** How a guest that halts says so: hlt with interrupts off, or (para) the shutdown hypercall. */
+const HALTED = (mode: string) => (buildFor(mode) === 'paravirt' ? 'finished normally (shut down: poweroff)' : 'finished normally (hlt with interrupts off)');
 
 beforeAll(requireBundle);
 afterAll(cleanTemp);
@@ -43,9 +49,10 @@ describe('vmm run: the guests in every mode', () => {
         expect(r.status, r.stderr).toBe(0);
         expect(r.stdout).toBe(expected);
         const name = path.includes('hello') ? 'hello' : 'primes';
-        expect(r.stderr).toMatch(new RegExp(`^${name} \\(${mode}\\): halted: finished normally \\(hlt with interrupts off\\) at pc 0x[0-9a-f]{8}$`, 'm'));
+        expect(r.stderr).toMatch(new RegExp(`^${name} \\(${mode}\\): halted: ${HALTED(mode).replace(/[()]/g, '\\$&')} at pc 0x[0-9a-f]{8}$`, 'm'));
       }
-      // The pc is that of the hlt the guest halted on (hello.s:16), not the one after it.
+      if (buildFor(mode) === 'paravirt') return; // (its image is another: other pcs)
+      // The pc is that of the hlt the guest halted on (hello.s:18), not the one after it.
       expect((await vmmIn(['run', HELLO, '--mode', mode])).stderr.split('\n')[0]).toBe(`hello (${mode}): halted: finished normally (hlt with interrupts off) at pc 0x00000020`);
       const { doc } = await json([HELLO, '--mode', mode]);
       expect(doc.guests[0]).toMatchObject({ status: 'halted', reason: 'finished normally (hlt with interrupts off)', pc: 0x20 });
@@ -55,7 +62,8 @@ describe('vmm run: the guests in every mode', () => {
   it('cpuid gives the machine id ("TOY1") in every mode, with and without --strict', async () => {
     // Under trap-and-emulate the deprivileged kernel runs cpuid natively: it must still see the id.
     const src = join(tempDir(), 'cpuid.s');
-    writeFileSync(src, 'start:\n        cpuid   r1\n        movi    r3, 4\n.next:\n        out     0x10, r1\n        shri    r1, r1, 8\n        addi    r3, r3, -1\n        cmpi    r3, 0\n        bne     .next\n        movi    r1, 10\n        out     0x10, r1\n        hlt\n');
+    // (written with paravirt.inc's ops, so the same source is a PARAVIRT guest for para)
+    writeFileSync(src, '.include "paravirt.inc"\nstart:\n        cpuid   r1\n        movi    r3, 4\n.next:\n        putc    r1\n        shri    r1, r1, 8\n        addi    r3, r3, -1\n        cmpi    r3, 0\n        bne     .next\n        movi    r1, 10\n        putc    r1\n        halt\n.include "paravirt.s"\n');
     for (const mode of RUN_MODES) {
       for (const strict of [[], ['--strict']]) {
         expect(await vmmIn(['run', src, '--mode', mode, '-q', ...strict]), `${mode} ${strict.join('')}`).toEqual({ status: 0, stdout: 'TOY1\n', stderr: '' });
@@ -223,7 +231,7 @@ describe('vmm run --json', () => {
   it('pc is unsigned in the --json document, like the summary and the trace', async () => {
     const src = join(tempDir(), 'high.s');
     writeFileSync(src, 'start:\n        jmp 0xfffffff8\n');
-    for (const mode of RUN_MODES) {
+    for (const mode of NATIVE_RUN_MODES) {
       const { r, doc } = await json([src, '--mode', mode, '--no-overhead']);
       expect(r.status).toBe(1);
       expect(doc.guests[0]!.reason).toContain('at pc 0xfffffff8');
@@ -253,7 +261,7 @@ describe('vmm run: how a guest fails (exit 1, with the reason)', () => {
   it('a program that runs off the end of its code is told so, in every mode', async () => {
     const src = join(tempDir(), 'off.s');
     writeFileSync(src, 'start:  movi r1, 1\n        addi r1, r1, 1\n');
-    for (const mode of RUN_MODES) {
+    for (const mode of NATIVE_RUN_MODES) {
       const r = await vmmIn(['run', src, '--mode', mode, '--no-overhead']);
       expect(r.status).toBe(1);
       expect(r.stderr, mode).toContain(`off (${mode}): faulted: unhandled illegal trap at pc 0x00000008 (.word 0x00000000, just past the end of its code: the program ran off its end; end it with hlt)`);
@@ -267,7 +275,7 @@ describe('vmm run: how a guest fails (exit 1, with the reason)', () => {
 
   it('at the instruction limit the reason says where the guest was, and names an interrupt storm, alike in every mode', async () => {
     const reasons = new Set<string>();
-    for (const mode of RUN_MODES) {
+    for (const mode of NATIVE_RUN_MODES) {
       const { doc } = await json(['guests/attack/storm.s', '--mode', mode, '--max-instructions', '50k', '--no-overhead']);
       reasons.add(doc.guests[0]!.reason);
     }
@@ -275,7 +283,7 @@ describe('vmm run: how a guest fails (exit 1, with the reason)', () => {
   });
 
   it('--max-instructions reached: limit', async () => {
-    for (const mode of RUN_MODES) {
+    for (const mode of NATIVE_RUN_MODES) {
       const r = await vmmIn(['run', `${FIXTURES}/spin.s`, '--mode', mode, '--max-instructions', '5000']);
       expect(r.status).toBe(1);
       expectClean(r);
@@ -294,7 +302,7 @@ describe('vmm run: how a guest fails (exit 1, with the reason)', () => {
   });
 
   it('a trap with no handler: faulted, naming the instruction and its source line in every mode', async () => {
-    for (const mode of RUN_MODES) {
+    for (const mode of NATIVE_RUN_MODES) {
       const r = await vmmIn(['run', `${FIXTURES}/divzero.s`, '--mode', mode]);
       expect(r.status).toBe(1);
       expectClean(r);
@@ -311,7 +319,7 @@ describe('vmm run: how a guest fails (exit 1, with the reason)', () => {
       const src = join(dir, `${insn}.s`);
       writeFileSync(src, `start:\n        movi    r1, 1\n        ${insn}\n        hlt\n`);
       const cause = { sys: 'syscall', brk: 'breakpoint', hcall: 'hypercall' }[insn];
-      for (const mode of RUN_MODES) {
+      for (const mode of NATIVE_RUN_MODES) {
         const r = await vmmIn(['run', src, '--mode', mode, '--no-overhead']);
         expect(r.status, `${insn} ${mode}: ${r.stderr}`).toBe(1);
         expect(r.stderr.split('\n').filter((l) => !l.startsWith('vmm: warning:'))[0]).toBe(`${insn} (${mode}): faulted: unhandled ${cause} trap at pc 0x00000004 (${insn}, ${src}:3): no trap handler (tvec = 0)`);
@@ -332,7 +340,7 @@ describe('vmm run: console input and disks', () => {
   it('--input FILE feeds the guest console', async () => {
     const input = join(tempDir(), 'in.txt');
     writeFileSync(input, 'one\ntwo\n');
-    for (const mode of RUN_MODES) {
+    for (const mode of NATIVE_RUN_MODES) {
       const r = await vmmIn(['run', `${FIXTURES}/echo.s`, '--mode', mode, '--input', input, '-q']);
       expect(r).toEqual({ status: 0, stdout: '> one\n> two\n', stderr: '' });
     }
@@ -424,7 +432,7 @@ describe('vmm run: console input and disks', () => {
 
 describe('vmm run: bad input (exit 2, a message naming the flag or file)', () => {
   const bad: [string[], string][] = [
-    [['--mode', 'xyz'], "error: --mode must be one of bare, trap, full, got 'xyz'"],
+    [['--mode', 'xyz'], "error: --mode must be one of bare, trap, full, para, got 'xyz'"],
     [['--mem', '3K'], "error: --mem expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got '3K'"],
     [['--mem', 'lots'], "--mem expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got 'lots'"],
     [['--mem', '2G'], "--mem expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got '2G'"],
@@ -476,8 +484,8 @@ describe('vmm run: bad input (exit 2, a message naming the flag or file)', () =>
   });
 
   it('a bad --mode through the bundle: exit 2, one line, no stack trace', () => {
-    const r = vmm(['run', HELLO, '--mode', 'para']);
-    expect(r).toEqual({ status: 2, stdout: '', stderr: "error: --mode must be one of bare, trap, full, got 'para'\n" });
+    const r = vmm(['run', HELLO, '--mode', 'xen']);
+    expect(r).toEqual({ status: 2, stdout: '', stderr: "error: --mode must be one of bare, trap, full, para, got 'xen'\n" });
   });
 
   it('--mode bare with two images', async () => {
@@ -571,7 +579,7 @@ describe('with --json, a usage or input error is a JSON document on stdout too',
   it('bad option, bad value, missing file, assembly error, bad image: {error: {status, message}} on stdout, the message on stderr', async () => {
     const cases: [string[], RegExp][] = [
       [['run', HELLO, '--json', '--bogus'], /^unknown option '--bogus'/],
-      [['run', HELLO, '--json', '--mode', 'xyz'], /^--mode must be one of bare, trap, full, got 'xyz'$/],
+      [['run', HELLO, '--json', '--mode', 'xyz'], /^--mode must be one of bare, trap, full, para, got 'xyz'$/],
       [['run', 'nope.bin', '--json'], /^nope\.bin: /],
       [['run', 'test/cli/fixtures/divzero.s', 'package.json', '--json'], /package\.json/],
       [['inspect', 'package.json', '--json'], /bad magic/],
@@ -623,3 +631,40 @@ describe('options that do nothing in this run are warned about (the run goes on)
   });
 });
 
+
+describe('vmm run --mode para: the PARAVIRT build', () => {
+  it('assembles a .s with PARAVIRT defined: tinyos prints the native lines, the summary counts hypercalls by name, the overhead is against the native build on bare', async () => {
+    const r = await vmmIn(['run', TINYOS, '--mode', 'para', '--disk', DISK]);
+    expect(r.status, r.stderr).toBe(0);
+    expect([...r.stdout.split('\n')].sort()).toEqual([...tinyos.split('\n')].sort());
+    expect(r.stderr).toMatch(/^tinyos \(para\): halted: finished normally \(shut down: poweroff\) at pc 0x[0-9a-f]{8}$/m);
+    expect(r.stderr).toMatch(/^ {2}hypercalls {3}iret [\d,]+ {2}mmuext_op [\d,]+ {2}console_io [\d,]+ .*set_trap_table 1$/m);
+    expect(r.stderr).toMatch(/overhead \d+\.\d\dx bare/);
+    const { doc } = await json([TINYOS, '--mode', 'para', '--disk', DISK]);
+    const g = doc.guests[0]!;
+    expect(g.exits).toMatchObject({ hypercall: expect.any(Number) });
+    expect(Object.values(g.hypercalls!).reduce((a, b) => a + b, 0)).toBe(g.exits!['hypercall']);
+    expect(g.overhead).toBeGreaterThan(1);
+  });
+
+  it('refuses a native image (exit 2, saying why and how to build it), and a PARAVIRT image in any other mode', async () => {
+    const dir = tempDir();
+    const native = join(dir, 'hello.bin');
+    const pv = join(dir, 'hello-pv.bin');
+    expect((await vmmIn(['asm', HELLO, '-o', native])).status).toBe(0);
+    expect((await vmmIn(['asm', HELLO, '-D', 'PARAVIRT', '-o', pv])).status).toBe(0);
+    expectUsageError(await vmmIn(['run', native, '--mode', 'para']), `error: ${native} is a native image: --mode para runs PARAVIRT builds only (there is no shadow paging or trap-and-emulate to run an unmodified kernel); assemble it with -D PARAVIRT (vmm asm SOURCE.s -D PARAVIRT), or give vmm the .s source, which --mode para assembles with PARAVIRT defined`);
+    for (const mode of NATIVE_RUN_MODES) {
+      expectUsageError(await vmmIn(['run', pv, '--mode', mode]), `error: ${pv} is a PARAVIRT build: it calls the VMM with hypercalls, so it runs under --mode para only; build it without -D PARAVIRT for --mode ${mode}`);
+    }
+    expectUsageError(await vmmIn(['run', HELLO, '-D', 'PARAVIRT', '--mode', 'full']), `error: ${HELLO} (assembled with PARAVIRT defined) is a PARAVIRT build: it calls the VMM with hypercalls, so it runs under --mode para only; build it without -D PARAVIRT for --mode full`);
+    const ok = await vmmIn(['run', pv, '--mode', 'para', '-q']);
+    expect(ok).toEqual({ status: 0, stdout: hello, stderr: '' });
+    // an image has no native build beside it: no overhead figure, and why
+    expect((await json([pv, '--mode', 'para'])).doc.guests[0]!.overheadMissing).toBe('no native build to run on bare hardware (give vmm the .s source: it assembles both builds)');
+  });
+
+  it('a guest too small for the shared pages is refused with the size it needs', async () => {
+    expectUsageError(await vmmIn(['run', HELLO, '--mode', 'para', '--mem', '28K']), /^vmm: .*hello.*28672 bytes of memory cannot hold a paravirtual guest: its shared pages, boot page tables and frame list take 8 pages \(raise --mem\)$/m);
+  });
+});

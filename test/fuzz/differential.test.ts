@@ -69,7 +69,8 @@ describe('the saved reproductions (test/fuzz/found/) agree in every way', () => 
       const [reference, ...others] = ways();
       const want = run(image!, reference!, machine);
       expect(want.status).toBe('halted');
-      for (const way of others) expect(run(image!, way, machine), way.name).toEqual(want);
+      // (the saved programs are native builds: a PARAVIRT way runs the generated ones only)
+      for (const way of others.filter((w) => w.build === 'native')) expect(run(image!, way, machine), way.name).toEqual(want);
     });
   }
 });

@@ -13,8 +13,12 @@ import { recordToJson } from '../../src/trace/jsonl.js';
 import { TEXT_HEADER } from '../../src/trace/text.js';
 import { EXIT_ACTIONS, EXIT_REASONS, type ExitProbe } from '../../src/vmm/exits.js';
 import { assembleText, recorder, ROOT } from '../support/guests.js';
-import { MODES } from '../../src/vmm/modes/index.js';
-import { guest, runHv, type VmmMode } from './helpers.js';
+import { MODES, modeNamed } from '../../src/vmm/modes/index.js';
+import { buildsOf, guest, runHv, type VmmMode } from './helpers.js';
+
+/** The modes that run native images (the inline programs below are native; para has no
+ *  emulated in or mfcr to record). */
+const NATIVE_MODES = MODES.filter((m) => m.build === 'native').map((m) => m.name);
 
 const BUNDLE = join(ROOT, 'dist', 'vmm.js');
 const tmp = mkdtempSync(join(tmpdir(), 'vmm-trace-'));
@@ -31,13 +35,17 @@ async function cli(args: string[]): Promise<{ status: number; stdout: string; st
 function jsonl(guests: string[], mode: VmmMode, options = {}): string {
   const lines: string[] = [];
   const probe: ExitProbe = { record: (r) => void lines.push(recordToJson(r)) };
-  runHv(guests.map((g) => guest(g).input), mode, options, probe);
+  const build = modeNamed(mode)!.build;
+  runHv(guests.filter((g) => buildsOf(g).includes(build)).map((g) => guest(g, undefined, build).input), mode, options, probe);
   return lines.join('');
 }
 
 const ACTIONS = new Set<string>(EXIT_ACTIONS.map((a) => a.name));
 const REQUIRED: Record<string, string> = { seq: 'number', cycle: 'number', guest: 'string', vcpu: 'number', mode: 'string', reason: 'string', code: 'number', pc: 'number', insn: 'string', action: 'string', cost: 'number', kind: 'string' };
-const OPTIONAL: Record<string, string> = { source: 'string', port: 'number', value: 'number', address: 'number', access: 'string', cause: 'string', cr: 'string', irq: 'number', count: 'number', detail: 'string' };
+const OPTIONAL: Record<string, string> = {
+  source: 'string', port: 'number', value: 'number', address: 'number', access: 'string', cause: 'string', cr: 'string', irq: 'number', count: 'number',
+  hypercall: 'string', args: 'object', result: 'number', detail: 'string',
+};
 
 /** Checks every line of a JSON-lines trace (plain checks: there are tens of thousands of
  *  records); returns the parsed records. */
@@ -77,7 +85,8 @@ function checkSchema(text: string, mode: VmmMode): Record<string, unknown>[] {
     if (!ACTIONS.has(r.action as string)) problem('action', line);
     if (!((r.cost as number) >= 0)) problem('cost', line);
     if (!((r.pc as number) >= 0 && (r.pc as number) < 2 ** 32)) problem('pc out of range', line);
-    if (r.source !== undefined && !/^\S+\.s:\d+$/.test(r.source as string)) problem('source is not file:line', line);
+    if (r.source !== undefined && !/^\S+\.(s|inc):\d+$/.test(r.source as string)) problem('source is not file:line', line);
+    if (r.hypercall !== undefined && (r.reason !== 'hypercall' || !Array.isArray(r.args) || !(r.args as unknown[]).every((a) => Number.isInteger(a) && (a as number) >= 0))) problem('hypercall without its arguments', line);
     if (r.access !== undefined && !['read', 'write', 'fetch'].includes(r.access as string)) problem('access', line);
     if (!((r.seq as number) > lastSeq)) problem('seq not increasing', line);
     if (!((r.cycle as number) >= lastCycle)) problem('cycle went back', line);
@@ -94,23 +103,39 @@ describe('JSON-lines traces', () => {
   const fullGuests = ['kernel/tinyos.s', 'attack/pt-escape.s', 'attack/selfmod.s', 'attack/map-beyond.s', 'attack/spin-timer.s'];
   const trapGuests = ['kernel/tinyos.s', 'attack/pt-escape.s', 'attack/map-beyond.s', 'attack/spin-timer.s'];
   const options = { maxInstructions: 300_000 };
+  const paraGuests = ['kernel/tinyos.s', 'attack/pv-ring.s', 'attack/pv-privileged.s', 'bare/primes.s'];
   const full = jsonl(fullGuests, 'full', options);
   const trap = jsonl(trapGuests, 'trap', options);
+  const para = jsonl(paraGuests, 'para', options);
 
   it('are deterministic: the same guests give byte-identical traces', () => {
     expect(jsonl(fullGuests, 'full', options)).toBe(full);
     expect(jsonl(trapGuests, 'trap', options)).toBe(trap);
+    expect(jsonl(paraGuests, 'para', options)).toBe(para);
   });
 
   it('have one JSON object per line, with the documented fields and types, codes as in EXIT_REASONS, seq increasing and cycle never going back', () => {
     const seen = new Set<string>();
-    for (const [text, mode] of [[full, 'full'], [trap, 'trap']] as const) {
+    const runs = { full: fullGuests, trap: trapGuests, para: paraGuests };
+    for (const [text, mode] of [[full, 'full'], [trap, 'trap'], [para, 'para']] as const) {
       const records = checkSchema(text, mode);
       for (const r of records) seen.add(r.reason as string);
-      expect(new Set(records.map((r) => r.guest))).toEqual(new Set((mode === 'full' ? fullGuests : trapGuests).map((g) => g.replace(/^.*\//, '').replace(/\.s$/, ''))));
+      expect(new Set(records.map((r) => r.guest))).toEqual(new Set(runs[mode].map((g) => g.replace(/^.*\//, '').replace(/\.s$/, ''))));
     }
-    // between them, the two runs show every kind of exit and note there is
+    // between them, the three runs show every kind of exit and note there is
     expect([...seen].sort()).toEqual(EXIT_REASONS.map((r) => r.name).sort());
+  });
+
+  it('a hypercall record names the call, its argument registers and its result, and a batch its count', () => {
+    const records = checkSchema(para, 'para').filter((r) => r.reason === 'hypercall');
+    expect(records.length).toBeGreaterThan(100);
+    for (const r of records) expect(r, JSON.stringify(r)).toMatchObject({ kind: 'exit', code: 18, action: 'serviced', insn: 'hcall', hypercall: expect.any(String) });
+    const mmuext = records.find((r) => r.hypercall === 'mmuext_op' && r.guest === 'tinyos' && (r.args as number[])[1] === 2)!;
+    expect(mmuext).toMatchObject({ result: 2, count: 2 }); // NEW_BASEPTR and NEW_USER_BASEPTR in one call
+    expect((mmuext.args as number[]).length).toBe(2);
+    const refused = records.filter((r) => typeof r.result === 'number' && (r.result as number) < 0);
+    for (const r of refused) expect(r.detail, JSON.stringify(r)).toEqual(expect.any(String)); // why it was refused
+    expect(records.find((r) => r.hypercall === 'iret')).not.toHaveProperty('result'); // iret restores r0
   });
 
   it('through the CLI with -o, two runs write byte-identical files', async () => {
@@ -252,7 +277,7 @@ describe('values read by emulated in and mfcr are recorded', () => {
             in r5, TIMER_PERIOD
             mfcr r6, mid
             hlt`;
-  for (const mode of MODES.map((m) => m.name)) {
+  for (const mode of NATIVE_MODES) {
     it(`${mode}: each read's record has the value its register received`, () => {
       const probe = recorder();
       const { vms } = runHv([{ name: 'g', image: assembleText(READS) }], mode, {}, probe);
@@ -291,7 +316,7 @@ describe('disk transfers are traced as dma notes', () => {
             cmpi r3, DISK_BUSY
             beq .wait2
             hlt`;
-  for (const mode of MODES.map((m) => m.name)) {
+  for (const mode of NATIVE_MODES) {
     it(`${mode}: a note when a command starts and when it ends, with what moved and its status`, () => {
       const probe = recorder();
       const disk = new Uint8Array(1024).fill(7);
@@ -322,7 +347,7 @@ describe('records say what really happened to the instruction', () => {
   it('an emulated instruction that traps is recorded as reflected, with the cause, and no value read', () => {
     // mfcr r9, 12 (0x5090000c): control register 12 does not exist, so it traps `illegal` (as on bare)
     const BAD_CR = `start:  la r1, handler\n        mtcr tvec, r1\n        .word 0x5090000c\n        hlt\nhandler: mfcr r5, cause\n        hlt`;
-    for (const mode of MODES.map((m) => m.name)) {
+    for (const mode of NATIVE_MODES) {
       const probe = recorder();
       const { reports } = runHv([{ name: 'g', image: assembleText(BAD_CR) }], mode, {}, probe);
       expect(reports[0]!.traps, mode).toEqual({ illegal: 1 });
@@ -336,12 +361,14 @@ describe('records say what really happened to the instruction', () => {
   it('a guest-switch note shows the instruction of the guest that gets the CPU', () => {
     const A = 'start:  addi r1, r1, 1\n        jmp start';
     const B = 'start:  subi r2, r2, 1\n        jmp start';
-    for (const mode of MODES.map((m) => m.name)) {
+    for (const mode of MODES) {
+      // the same loops are a PARAVIRT build when they say so (they make no privileged operation)
+      const build = (text: string) => assembleText(mode.build === 'paravirt' ? `.equ PARAVIRT, 1\n${text}` : text);
       const probe = recorder();
-      runHv([{ name: 'a', image: assembleText(A) }, { name: 'b', image: assembleText(B) }], mode, { quantum: 1000, maxInstructions: 20_000 }, probe);
+      runHv([{ name: 'a', image: build(A) }, { name: 'b', image: build(B) }], mode.name, { quantum: 1000, maxInstructions: 20_000 }, probe);
       const switches = probe.records.filter((r) => r.reason === 'guest-switch');
       expect(switches.length).toBeGreaterThan(4);
-      for (const s of switches) expect(s.insn, `${mode} ${s.guest}`).toMatch(s.guest === 'a' ? /^(addi r1, r1, 1|jmp 0x0)$/ : /^(addi r2, r2, -1|jmp 0x0)$/);
+      for (const s of switches) expect(s.insn, `${mode.name} ${s.guest}`).toMatch(s.guest === 'a' ? /^(addi r1, r1, 1|jmp 0x0)$/ : /^(addi r2, r2, -1|jmp 0x0)$/);
     }
   });
 });

@@ -43,7 +43,7 @@ Examples (in the folder that holds vmm's guests/):
     const format = String(options.format);
     if (format !== 'text' && format !== 'short' && format !== 'jsonl') throw new UsageProblem(`--format must be text, short or jsonl, got '${format}'`);
     const { isReference, MODES, REFERENCE } = await import('../../vmm/modes/index.js');
-    if (isReference(String(options.mode))) throw new UsageProblem(`--mode ${REFERENCE.name} has no VMM, so there are no VM exits to trace; use --mode ${MODES.map((m) => m.name).join(' or ')}`);
+    if (isReference(String(options.mode))) throw new UsageProblem(`--mode ${REFERENCE.name} has no VMM, so there are no VM exits to trace; use --mode ${listOr(MODES.map((m) => m.name))}`);
     const { FilterError, filtered, parseReasons } = await import('../../trace/filter.js');
     const { JsonLinesSink } = await import('../../trace/jsonl.js');
     const { TextSink } = await import('../../trace/text.js');
@@ -85,4 +85,9 @@ function listOption(flag: string, values: readonly string[] | undefined): string
   const parts = values.flatMap((v) => v.split(',')).map((p) => p.trim());
   if (parts.some((p) => p === '')) throw new UsageProblem(`${flag} expects comma-separated names, got '${values.join(',')}'`);
   return parts;
+}
+
+/** "a, b or c". */
+function listOr(names: readonly string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 }

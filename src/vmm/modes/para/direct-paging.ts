@@ -9,7 +9,7 @@
 // untagged TLB each switch flushes it (the price, as on x86-64 before PCIDs); with a tagged
 // TLB each root holds an address-space id.
 
-import { CAUSE, CR, FLAG, PTBR_PAGING } from '../../../isa/arch.js';
+import { CAUSE, CR, FLAG, PTBR_PAGING, PTE } from '../../../isa/arch.js';
 import { Access } from '../../../machine/mmu.js';
 import type { Processor } from '../../../machine/processor.js';
 import type { CpuState } from '../../../machine/cpu.js';
@@ -74,6 +74,18 @@ export class DirectPaging implements MemoryVirtualizer {
   translate(va: number, write: boolean): number {
     if ((this.host.cpu.cr[CR.PTBR]! >>> 12) !== this.loaded) this.activate();
     return this.host.mmu.walk(va, write ? Access.Write : Access.Read, true, false);
+  }
+
+  /** The guest's tables are walked from the root of its mode (they name machine frames),
+   *  with the rights of its code (deprivileged: user); the guest-physical address, or -1. */
+  peekFetch(va: number): number {
+    const words = this.host.memory.words;
+    const pde = words[((this.root() << 12) + (va >>> 22) * 4) >>> 2]!;
+    if ((pde & (PTE.V | PTE.U)) !== (PTE.V | PTE.U)) return -1;
+    const pte = words[((pde & ~4095) + ((va >>> 12) & 1023) * 4) >>> 2]!;
+    if ((pte & (PTE.V | PTE.U)) !== (PTE.V | PTE.U)) return -1;
+    const pfn = this.types.pfnOf(pte >>> 12);
+    return pfn < 0 ? -1 : pfn * 4096 + (va & 4095);
   }
 
   /** The back end never moves data into a page table (it checks each buffer's frames). */

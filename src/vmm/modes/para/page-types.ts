@@ -38,7 +38,7 @@ export class PageTypes {
     /** Host memory as words: where the tables are read and written. */
     private readonly words: Int32Array,
     /** The guest frame (pseudo-physical) backed by machine frame `mfn`, or -1 if not the guest's. */
-    private readonly pfnOf: (mfn: number) => number,
+    readonly pfnOf: (mfn: number) => number,
     /** The machine frame of guest frame `pfn`. */
     private readonly mfnOf: (pfn: number) => number,
     frames: number,

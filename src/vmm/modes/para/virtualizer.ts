@@ -16,6 +16,7 @@
 
 import { CAUSE, CONDITION_MASK, CR, FLAG, INTERRUPT_BASE, PAGE_SIZE, PTBR_PAGING, PTE, SP, causeName, trappingPc } from '../../../isa/arch.js';
 import { hypercallNumbered, MAX_BATCH } from '../../../isa/hypercalls.js';
+import { BY_MNEMONIC } from '../../../isa/table.js';
 import {
   CONSOLE_MAX, CONSOLEIO_WRITE, EVTCHNOP, MMUEXT, MULTICALL_ENTRY_WORDS, PV_VA, SCHEDOP, SHARED_INFO, SHUTDOWN, UVMF, VIRQ,
 } from '../../../isa/paravirt-abi.js';
@@ -32,6 +33,8 @@ import { DirectPaging } from './direct-paging.js';
 import { EventChannels } from './events.js';
 import { buildBootArea, pvAreaPages, pvLayout, type PvLayout } from './layout.js';
 import { ERR, PageTypes } from './page-types.js';
+
+const CPUID = BY_MNEMONIC.get('cpuid')!.opcode;
 
 /** What `call` returns for iret (r0 is restored, not a result). */
 const RESTORED = 1 << 30;
@@ -187,10 +190,20 @@ export class ParaVirtualizer implements Virtualizer {
   }
 
   private exception(cause: number, addr: number, pc: number, a: ExitAnswer): void {
-    this.reflect(cause, addr, pc, a);
     if (cause === CAUSE.PRIVILEGED && this.vcpu.flags & FLAG.S) {
+      const word = this.host.instructionAt(this.vm, pc);
+      if (word !== undefined && word >>> 24 === CPUID) {
+        // cpuid (privileged under --strict) reads no state the VMM must keep: emulated, as
+        // Xen emulates CPUID for its paravirtual guests.
+        const e = this.host.costs.events;
+        a.set(REASON.privileged, 'emulated', e.vmmTrap + e.emulate, pc).emulate(word);
+        return;
+      }
+      this.reflect(cause, addr, pc, a);
       a.q.detail = 'a privileged instruction in a PARAVIRT kernel is not emulated under para: it is reflected, as Xen injects a general-protection fault';
+      return;
     }
+    this.reflect(cause, addr, pc, a);
   }
 
   private reflect(cause: number, addr: number, pc: number, a: ExitAnswer): void {

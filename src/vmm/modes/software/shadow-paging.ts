@@ -125,6 +125,11 @@ export class ShadowPaging implements MemoryVirtualizer {
     this.host.writeCr(CR.PTBR, (root.hostDir << 12) | PTBR_PAGING);
   }
 
+  /** The guest's own tables are walked, on guest-physical memory (the vCPU's mode). */
+  peekFetch(va: number): number {
+    return this.guestMmu.peek(va, Access.Fetch, this.vcpu.flags);
+  }
+
   /** Build the shadow entry for a host page fault at va, or say why not: a guest fault to
    *  reflect (-cause), or a write to a protected page-table or code frame. */
   fault(va: number, access: Access): FaultOutcome {
