@@ -7,9 +7,10 @@ import { isRegisterName } from '../isa/registers.js';
 export const MAGIC = 'TOY32IMG';
 /** Version 1: a 40-byte header. Version 2 adds a flags word (IMAGE_FLAGS) at offset 40; an
  *  image without flags is written as version 1, so older readers keep reading it. */
-export const VERSION = 2;
+export const VERSION = 1;
 export const HEADER_SIZE = 40;
-const HEADER_SIZE_V2 = 44;
+export const FLAGS_VERSION = 2;
+export const FLAGS_HEADER_SIZE = 44;
 const SEGMENT_ROW = 12;
 const SYMBOL_ROW = 12;
 const FILE_ROW = 4;
@@ -36,7 +37,7 @@ export function writeImage(image: Image): Uint8Array {
   const stringBytes = strings.bytes();
   const dataSize = image.segments.reduce((n, s) => n + s.bytes.length, 0);
   const flags = image.flags ?? 0;
-  const headerSize = flags ? HEADER_SIZE_V2 : HEADER_SIZE;
+  const headerSize = flags ? FLAGS_HEADER_SIZE : HEADER_SIZE;
   const tablesEnd =
     headerSize +
     image.segments.length * SEGMENT_ROW +
@@ -47,7 +48,7 @@ export function writeImage(image: Image): Uint8Array {
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   out.set(new TextEncoder().encode(MAGIC), 0);
-  view.setUint16(8, flags ? 2 : 1, true);
+  view.setUint16(8, flags ? FLAGS_VERSION : VERSION, true);
   view.setUint16(10, headerSize, true);
   const header = [image.entry, image.segments.length, image.symbols.length, image.files.length, image.lines.length, stringBytes.length, dataSize];
   header.forEach((v, i) => view.setUint32(12 + 4 * i, v >>> 0, true));
@@ -92,12 +93,12 @@ export function loadImage(bytes: Uint8Array): Image {
   if (!MAGIC.startsWith(magic)) throw new ImageError(0, `bad magic ${JSON.stringify(magic)}: not a TOY32 image (expected "${MAGIC}")`);
   r.need(0, HEADER_SIZE, 'header');
   const version = r.u16(8);
-  if (version !== 1 && version !== 2) throw new ImageError(8, `unsupported image version ${version} (this vmm reads versions 1 and ${VERSION})`);
+  if (version !== VERSION && version !== FLAGS_VERSION) throw new ImageError(8, `unsupported image version ${version} (this vmm reads versions ${VERSION} and ${FLAGS_VERSION})`);
   const headerSize = r.u16(10);
-  const expectedHeader = version === 1 ? HEADER_SIZE : HEADER_SIZE_V2;
+  const expectedHeader = version === VERSION ? HEADER_SIZE : FLAGS_HEADER_SIZE;
   if (headerSize !== expectedHeader) throw new ImageError(10, `bad header size ${headerSize} (version ${version} has ${expectedHeader})`);
   r.need(0, headerSize, 'header');
-  const flags = version === 1 ? 0 : r.u32(40);
+  const flags = version === VERSION ? 0 : r.u32(40);
   const known = Object.values(IMAGE_FLAGS).reduce((m, bit) => m | bit, 0);
   if (flags & ~known) throw new ImageError(40, `unknown flags 0x${(flags & ~known).toString(16)} (known: ${Object.entries(IMAGE_FLAGS).map(([n, b]) => `${b} ${n}`).join(', ')})`);
   const entry = r.u32(12);

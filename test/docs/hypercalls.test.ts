@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HYPERCALL_ERRORS, HYPERCALLS, hypercallErrorsMarkdown, hypercallsInclude, hypercallsMarkdown } from '../../src/isa/hypercalls.js';
+import { abiMarkdown, PV_ABI } from '../../src/isa/paravirt-abi.js';
 import { ROOT, assembleText } from '../support/guests.js';
 import { memoryIo } from '../support/io.js';
 import { main } from '../../src/cli/main.js';
@@ -25,6 +26,7 @@ describe('the hypercall table', () => {
     expect(between('hypercalls')).toBe(hypercallsMarkdown());
     expect(between('hypercall-errors')).toBe(hypercallErrorsMarkdown());
     expect(between('hypercalls-xen')!.split('\n')).toEqual(HYPERCALLS.map((h) => `- \`${h.name}\`: ${h.xen}`));
+    expect(between('pv-abi')).toBe(abiMarkdown());
   });
 
   it('guests/include/hypercalls.inc is generated from it and assembles to the same values', () => {
@@ -34,6 +36,7 @@ describe('the hypercall table', () => {
     const value = (name: string) => image.symbols.find((s) => s.name === name)?.value;
     for (const h of HYPERCALLS) expect(value(`HC_${h.name.toUpperCase()}`), h.name).toBe(h.number);
     for (const e of HYPERCALL_ERRORS) expect(value(e.name), e.name).toBe(e.value >>> 0); // a 32-bit word
+    for (const c of PV_ABI.flatMap((g) => g.constants)) expect(value(c.name), c.name).toBe(c.value >>> 0);
   });
 
   it('vmm isa --hypercalls lists every call and error; --json and --markdown give the tables', async () => {
