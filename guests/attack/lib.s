@@ -156,7 +156,7 @@ probe_trap:
         ldw     r13, [r12 + PROBE_RESUME]
         stw     r0, [r12 + PROBE_RESUME]        ; one trap per arming (r0 is 0 in a probe)
         trap_write SPC, r13
-        iret_keep_r0 r0
+        iret_keep_r0
         return_from_trap
 
 ; unexpected: a trap nothing expected: print "unexpected <cause> trap at <spc>" and halt for

@@ -27,7 +27,6 @@ start:
         addi    r1, r1, 8
         cmp     r1, r2
         bltu    .fill
-        call    pv_flush
 .storm:
         movi    r0, HC_XEN_VERSION
         hcall

@@ -137,34 +137,63 @@ pv_deliver_pending:
         ret
 
 ; pv_bind_lines: bind the timer, console and disk virtual interrupts to ports 0, 1, 2 (the
-; interrupt lines' numbers), and unmask the ports of the lines in the bit mask r1.
+; interrupt lines' numbers), and unmask the ports of the lines in the bit mask r1: one
+; multicall (at boot, as Linux batches its first hypercalls). Clobbers r1.
 pv_bind_lines:
         push    r0
         push    r2
         push    r3
         push    r4
-        mov     r3, r1                  ; r3 = lines to unmask
+        push    r5
+        subi    sp, sp, 6 * 24          ; up to 6 entries {number, r1, r2, r3, r4, result}
+        mov     r5, sp                  ; r5 = the next entry
         movi    r4, 0                   ; r4 = virq = line = port
 .bind:
         movi    r0, HC_EVENT_CHANNEL_OP
-        movi    r1, EVTCHNOP_BIND_VIRQ
-        mov     r2, r4
-        hcall
-        cmp     r0, r4
-        bne     pv_crash
-        movi    r2, 1
-        shl     r2, r2, r4
-        and     r2, r2, r3
-        cmpi    r2, 0
-        beq     .masked
-        movi    r0, HC_EVENT_CHANNEL_OP
-        movi    r1, EVTCHNOP_UNMASK
-        mov     r2, r4
-        hcall
-.masked:
+        stw     r0, [r5]
+        movi    r0, EVTCHNOP_BIND_VIRQ
+        stw     r0, [r5 + 4]
+        stw     r4, [r5 + 8]
+        addi    r5, r5, 24
         addi    r4, r4, 1
         cmpi    r4, VIRQ_DISK
         ble     .bind
+        movi    r4, 0
+.unmask:
+        movi    r2, 1
+        shl     r2, r2, r4
+        and     r2, r2, r1
+        cmpi    r2, 0
+        beq     .masked
+        movi    r0, HC_EVENT_CHANNEL_OP
+        stw     r0, [r5]
+        movi    r0, EVTCHNOP_UNMASK
+        stw     r0, [r5 + 4]
+        stw     r4, [r5 + 8]
+        addi    r5, r5, 24
+.masked:
+        addi    r4, r4, 1
+        cmpi    r4, VIRQ_DISK
+        ble     .unmask
+        sub     r2, r5, sp
+        movi    r3, 24
+        divu    r2, r2, r3              ; r2 = entries
+        movi    r0, HC_MULTICALL
+        mov     r1, sp
+        hcall
+        cmp     r0, r2
+        bne     pv_crash
+        ldw     r0, [sp + 20]           ; each bind got the port of its line
+        cmpi    r0, 0
+        bne     pv_crash
+        ldw     r0, [sp + 44]
+        cmpi    r0, 1
+        bne     pv_crash
+        ldw     r0, [sp + 68]
+        cmpi    r0, 2
+        bne     pv_crash
+        addi    sp, sp, 6 * 24
+        pop     r5
         pop     r4
         pop     r3
         pop     r2
@@ -243,6 +272,44 @@ pv_set_entry:
         pop     r2
         ret
 
+; pv_set_list: r1 entries from the list at r0 ({entry address, entry}, pseudo-physical),
+; turned into machine values in place, then one mmu_update. Clobbers r0..r2.
+pv_set_list:
+        push    r3
+        push    r4
+        push    lr
+        mov     r3, r0                  ; r3 = the list
+        mov     r4, r1                  ; r4 = entries left to turn
+.next:
+        cmpi    r4, 0
+        beq     .call
+        ldw     r0, [r3]
+        call    pv_machine
+        stw     r0, [r3]
+        ldw     r0, [r3 + 4]
+        andi    r2, r0, PTE_V
+        cmpi    r2, 0
+        beq     .absent                 ; an entry that is not present keeps its bits
+        call    pv_machine
+        stw     r0, [r3 + 4]
+.absent:
+        addi    r3, r3, 8
+        subi    r4, r4, 1
+        jmp     .next
+.call:
+        shli    r2, r1, 3
+        sub     r0, r3, r2              ; the list again
+        mov     r2, r1
+        mov     r1, r0
+        movi    r0, HC_MMU_UPDATE
+        hcall
+        cmp     r0, r2
+        bne     pv_crash
+        pop     lr
+        pop     r4
+        pop     r3
+        ret
+
 ; pv_make_readonly: map the page at r0 (its pseudo-physical address, mapped there)
 ; read-only, with update_va_mapping, and invalidate its TLB entry.
 pv_make_readonly:
@@ -313,42 +380,6 @@ pv_share_fixmap:
         pop     r2
         pop     r1
         pop     r0
-        ret
-
-; pv_set_roots: kernel root r0 (a directory | PTBR_PAGING), user root r1 (a directory, or 0),
-; with one mmuext_op of two commands. (On every task switch: kept short.)
-pv_set_roots:
-        push    r2
-        push    r3
-        subi    sp, sp, 16
-        li      r3, PV_P2M
-        shri    r2, r0, 12
-        shli    r2, r2, 2
-        add     r2, r2, r3
-        ldw     r2, [r2]                ; the kernel root's machine frame
-        stw     r2, [sp + 4]
-        movi    r2, MMUEXT_NEW_BASEPTR
-        stw     r2, [sp]
-        movi    r2, MMUEXT_NEW_USER_BASEPTR
-        stw     r2, [sp + 8]
-        movi    r2, 0
-        cmpi    r1, 0
-        beq     .user
-        shri    r2, r1, 12
-        shli    r2, r2, 2
-        add     r2, r2, r3
-        ldw     r2, [r2]                ; the user root's machine frame
-.user:
-        stw     r2, [sp + 12]
-        movi    r0, HC_MMUEXT_OP
-        mov     r1, sp
-        movi    r2, 2
-        hcall
-        cmpi    r0, 2
-        bne     pv_crash
-        addi    sp, sp, 16
-        pop     r3
-        pop     r2
         ret
 
 ; ---- the disk (the block front end) ---------------------------------------------------------

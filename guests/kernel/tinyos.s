@@ -314,9 +314,8 @@ trap_return:
         trap_write SPC, r1
         ldw     r1, [sp + F_FLAGS]
         trap_write SFLAGS, r1
-        ldw     r1, [sp + F_R0]
-        iret_keep_r0 r1
         ldw     r0, [sp + 0]
+        iret_keep_r0
         ldw     r1, [sp + 4]
         ldw     r2, [sp + 8]
         ldw     r3, [sp + 12]
@@ -622,16 +621,21 @@ pick_next:
         mov     r1, r2
         ret
 
-; load_context: make the TCB at r1 the current task: switch to its address space and copy
-; its saved context into the frame at r2. Clobbers r1..r5.
+; load_context: make the TCB at r1 the current task: switch to its address space (unless it
+; is the current task already: its space is loaded) and copy its saved context into the
+; frame at r2. Clobbers r1..r6.
 load_context:
         la      r3, current_tcb
+        ldw     r4, [r3]
         stw     r1, [r3]
         mov     r5, r2                  ; r5 = the frame
+        cmp     r4, r1
+        beq     .loaded
         ldw     r3, [r1 + TCB_ASID]
         ldw     r4, [r1 + TCB_UROOT]
-        ldw     r2, [r1 + TCB_PTBR]
-        set_address_space r2, r4, r3    ; the kernel half of every address space is the same
+        ldw     r6, [r1 + TCB_PTBR]
+        set_address_space r6, r4, r3    ; the kernel half of every address space is the same
+.loaded:
         mov     r3, r1
         mov     r1, r5
         addi    r2, r3, TCB_FRAME

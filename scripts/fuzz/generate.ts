@@ -350,7 +350,7 @@ function handler(): string {
         addi r10, r10, 4
         trap_write SPC, r10
 .back:
-        iret_keep_r0 r0
+        iret_keep_r0
         return_from_trap
 .end:   jmp finish`;
 }

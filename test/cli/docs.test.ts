@@ -87,7 +87,7 @@ describe('docs/trace-format.md', () => {
     for (const n of notes) expect(trace).toMatch(new RegExp(`\`${n}\` \\(note\\)`));
   });
 
-  const FIELDS = ['seq', 'cycle', 'kind', 'guest', 'vcpu', 'mode', 'reason', 'code', 'pc', 'insn', 'source', 'port', 'value', 'address', 'access', 'cause', 'cr', 'irq', 'count', 'action', 'cost', 'detail'];
+  const FIELDS = ['seq', 'cycle', 'kind', 'guest', 'vcpu', 'mode', 'reason', 'code', 'pc', 'insn', 'source', 'port', 'value', 'address', 'access', 'cause', 'cr', 'irq', 'count', 'hypercall', 'args', 'result', 'action', 'cost', 'detail'];
 
   it('documents every field, in the order the JSON-lines sink writes them', () => {
     const fieldRows = rows(section(trace, 'The record')).slice(1);

@@ -39,7 +39,7 @@ describe('binary translations are bounded', () => {
 
 /** 12 page directories, each mapping the low memory through \`table\`; 40 rounds switch
  *  ptbr through all of them and load through each. */
-const MANY_ROOTS = `.include "../include/platform.inc"
+const MANY_ROOTS = `.include "../include/paravirt.inc"
     start:  la r1, table
             li r2, 0x20000
             call identity_map
@@ -74,7 +74,7 @@ const MANY_ROOTS = `.include "../include/platform.inc"
 
 /** One directory whose 120 entries all point to \`table\`: every 4 MiB region shows the low
  *  memory, and loads through 120 regions need 120 shadow tables, more than the pool. */
-const MANY_TABLES = `.include "../include/platform.inc"
+const MANY_TABLES = `.include "../include/paravirt.inc"
     start:  la r1, table
             li r2, 0x20000
             call identity_map

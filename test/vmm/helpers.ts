@@ -53,9 +53,12 @@ export const GUEST_TABLE: Readonly<Record<string, GuestSpec>> = {
   'attack/spin-timer.s': { maxInstructions: 100_000 },
   'bench/exits.s': { defines: { COUNT: 20_000 } },
   'bench/sieve.s': { defines: { ROUNDS: 1 } },
+  'bench/ptmap.s': { defines: { ROUNDS: 8 }, builds: ['native', 'paravirt'] },
+  'bench/console.s': { builds: ['native', 'paravirt'] },
   // A tinyos task reading a kernel page: under para it must fault exactly as on bare.
   'attack/kread.s': { builds: ['native', 'paravirt'] },
   'attack/pvlib.s': { includeOnly: true },
+  'include/paravirt.s': { includeOnly: true },
   'attack/pv-foreign.s': { builds: ['paravirt'] },
   'attack/pv-table-rules.s': { builds: ['paravirt'] },
   'attack/pv-batch.s': { builds: ['paravirt'] },
