@@ -4,7 +4,7 @@
 // moments apart in the same process.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assembleFile } from '../src/asm/index.js';
@@ -47,6 +47,7 @@ const config: RunConfig = { memoryBytes: 1 << 20, tlbSize: 64, tlbTagged: false,
 const BARE = REFERENCE.name;
 const FULL = 'full';
 const TRAP = 'trap';
+const PARA = 'para';
 
 function runGuest(guest: GuestInput, mode: string, probe?: ExitProbe): GuestReport {
   return runGuests([guest], mode, config, [silent()], probe)[0]!;
@@ -128,6 +129,42 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
       const rate = exits / seconds / 1e6;
       report(`vmm: exit-heavy guest (out in a loop), --mode ${mode}, M exits/s`, rate.toFixed(2), '>= 2', rate >= 2);
     }
+  },
+
+  // Paravirtualization (docs/vmm.md, "para"): the same sources, natively under full and trap
+  // --strict, and built PARAVIRT under para. Counts, not times: every exit record counts
+  // (notes are not exits). Cycles are the cost model's.
+  para() {
+    const both = (path: string, defines: Record<string, number> = {}) => ({ native: assemble(path, defines), paravirt: assemble(path, { ...defines, PARAVIRT: 1 }) });
+    const exitsOf = (r: GuestReport) => Object.values(r.exits ?? {}).reduce((a, b) => a + b, 0);
+    const under = (images: { native: Image; paravirt: Image }, name: string, disk?: Uint8Array) => ({
+      full: check(runGuest({ name, image: images.native, disk }, FULL), `${name} full`),
+      strict: check(runGuests([{ name, image: images.native, disk }], TRAP, { ...config, strict: true }, [silent()])[0]!, `${name} trap --strict`),
+      para: check(runGuest({ name, image: images.paravirt, disk }, PARA), `${name} para`),
+    });
+    const per = (a: number, b: number) => (a / b).toFixed(2);
+
+    const tinyos = under(both('guests/kernel/tinyos.s'), 'tinyos', readFileSync('guests/kernel/disk.txt'));
+    const [full, strict, para] = [exitsOf(tinyos.full), exitsOf(tinyos.strict), exitsOf(tinyos.para)];
+    report(`para: tinyos with its disk, exits: full ${full.toLocaleString('en-US')}, para ${para.toLocaleString('en-US')}; full / para`, per(full, para), '>= 5', full / para >= 5);
+    report(`para: tinyos, exits: trap --strict ${strict.toLocaleString('en-US')} / para`, per(strict, para), '(figure)', true);
+    report(`para: tinyos, cycles: full ${tinyos.full.cycles.toLocaleString('en-US')} / para ${tinyos.para.cycles.toLocaleString('en-US')}`, per(tinyos.full.cycles, tinyos.para.cycles), '(figure)', true);
+    report(`para: tinyos, cycles: trap --strict ${tinyos.strict.cycles.toLocaleString('en-US')} / para`, per(tinyos.strict.cycles, tinyos.para.cycles), '(figure)', true);
+    report(`para: tinyos, guest instructions: para / native (the PV layer's own)`, per(tinyos.para.instructions, tinyos.full.instructions), '(figure)', true);
+
+    const ptmapImages = both('guests/bench/ptmap.s');
+    const ptmap = under(ptmapImages, 'ptmap');
+    const writes = ptmap.full.exits?.['page-table-write'] ?? 0;
+    const calls = ptmap.para.hypercalls?.['mmu_update'] ?? 0;
+    const constant = (name: string) => ptmapImages.native.symbols.find((x) => x.name === name)!.value;
+    const updates = constant('ROUNDS') * constant('PAGES') * 2; // each page mapped, then unmapped
+    report(`para: ptmap, ${updates.toLocaleString('en-US')} page-table updates: full's page-table-write exits`, writes.toLocaleString('en-US'), '(figure)', true);
+    report(`para: ptmap: para's mmu_update hypercalls (${calls}), updates per hypercall`, per(updates, calls), '(figure)', true);
+    report(`para: ptmap, cycles per update (the whole run's): full ${per(ptmap.full.cycles, updates)}, para`, per(ptmap.para.cycles, updates), '(figure)', true);
+    report(`para: ptmap, exits: full ${exitsOf(ptmap.full).toLocaleString('en-US')} / para ${exitsOf(ptmap.para).toLocaleString('en-US')}`, per(exitsOf(ptmap.full), exitsOf(ptmap.para)), '(figure)', true);
+
+    const consoleGuest = under(both('guests/bench/console.s'), 'console');
+    report(`para: 1 KiB of console output, exits: full ${exitsOf(consoleGuest.full).toLocaleString('en-US')} / para ${exitsOf(consoleGuest.para)}`, per(exitsOf(consoleGuest.full), exitsOf(consoleGuest.para)), '(figure)', true);
   },
 
   // Tracing: the same guest with every exit written to a file as JSON lines. Each run writes

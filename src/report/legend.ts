@@ -10,7 +10,7 @@ import { MODES, REFERENCE } from '../vmm/modes/index.js';
 
 /** The summary's own words, in the order a summary shows them. */
 export const SUMMARY_WORDS = [
-  { word: 'halted', meaning: 'status: the guest finished as it meant to, with hlt and interrupts off (exit status 0)' },
+  { word: 'halted', meaning: 'status: the guest finished as it meant to, with hlt and interrupts off, or (a PARAVIRT guest) the shutdown hypercall (exit status 0)' },
   { word: 'faulted', meaning: 'status: the guest hit a trap it has no handler for, a double fault or a deadlock, as on bare hardware (exit status 1)' },
   { word: 'killed', meaning: 'status: the VMM stopped the guest, which could not make progress for a reason the mode knows (exit status 1)' },
   { word: 'limit', meaning: 'status: the guest reached --max-instructions or the guest-time bound before it halted (exit status 1)' },
@@ -28,6 +28,7 @@ export const SUMMARY_WORDS = [
   { word: 'traps', meaning: 'traps and interrupts the guest kernel took, by cause (the same in every mode for a correct guest)' },
   { word: 'exits', meaning: 'VM exits: each time the CPU left the guest for the VMM, by reason (not in bare mode)' },
   { word: 'notes', meaning: 'things the VMM did or missed that are not exits (interrupt injections, guest switches, sensitive instructions it never saw)' },
+  { word: 'hypercalls', meaning: 'under para: the hypercalls the PARAVIRT guest kernel made, by name (docs/hypercalls.md); each is a hypercall exit' },
 ] as const;
 
 export interface LegendEntry {

@@ -124,7 +124,7 @@ export class PageTypes {
     const n = this.count[pfn]!;
     const have = this.type[pfn]!;
     if (n > 0) {
-      if (have === want && have !== PageType.Fixed) {
+      if (have === want) {
         this.count[pfn] = n + 1;
         return 0;
       }
