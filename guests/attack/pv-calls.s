@@ -25,16 +25,16 @@ start:
         la      r1, msg_title
         call    puts
         movi    r0, 2
-        la      r3, msg_2
+        la      r5, msg_2
         call    hc
         movi    r0, 99
-        la      r3, msg_99
+        la      r5, msg_99
         call    hc
         movi    r0, -1
-        la      r3, msg_neg
+        la      r5, msg_neg
         call    hc
         li      r0, 0x7fffffff
-        la      r3, msg_max
+        la      r5, msg_max
         call    hc
         ; a multicall: {multicall}, {iret}, {99}
         li      r1, LIST
@@ -46,7 +46,7 @@ start:
         stw     r2, [r1 + 48]
         movi    r0, HC_MULTICALL
         movi    r2, 3
-        la      r3, msg_multi
+        la      r5, msg_multi
         call    hc
         li      r10, LIST
         ldw     r9, [r10 + 20]
@@ -63,98 +63,67 @@ start:
         movi    r1, 1
         movi    r2, 1
         la      r3, msg_title
-        push    r3
-        la      r3, msg_con_cmd
-        call    hc_r3
+        la      r5, msg_con_cmd
+        call    hc
         movi    r0, HC_CONSOLE_IO
         movi    r1, CONSOLEIO_WRITE
         li      r2, 5000
-        la      r4, msg_title
-        la      r3, msg_con_big
-        call    hc_r4
+        la      r3, msg_title
+        la      r5, msg_con_big
+        call    hc
         movi    r0, HC_CONSOLE_IO
         movi    r1, CONSOLEIO_WRITE
         movi    r2, -1
-        la      r4, msg_title
-        la      r3, msg_con_neg
-        call    hc_r4
+        la      r3, msg_title
+        la      r5, msg_con_neg
+        call    hc
         movi    r0, HC_CONSOLE_IO
         movi    r1, CONSOLEIO_WRITE
         movi    r2, 16
-        li      r4, 0x7ff00000
-        la      r3, msg_con_unmapped
-        call    hc_r4
+        li      r3, 0x7ff00000
+        la      r5, msg_con_unmapped
+        call    hc
         movi    r0, HC_CONSOLE_IO
         movi    r1, CONSOLEIO_WRITE
         movi    r2, 64
-        li      r4, PV_BLK_RING + 0xff0 ; 16 bytes mapped, then the end of the address space
-        la      r3, msg_con_runs_off
-        call    hc_r4
+        li      r3, PV_BLK_RING + 0xff0 ; 16 bytes mapped, then the end of the address space
+        la      r5, msg_con_runs_off
+        call    hc
         ; scheduler and mapping
         movi    r0, HC_SCHED_OP
         movi    r1, 9
-        la      r3, msg_sched
+        la      r5, msg_sched
         call    hc
         movi    r0, HC_SCHED_OP
         movi    r1, SCHEDOP_SHUTDOWN
         movi    r2, 7
-        la      r3, msg_reason
+        la      r5, msg_reason
         call    hc
         movi    r0, HC_UPDATE_VA_MAPPING
         li      r1, LIST
         movi    r2, 0
-        movi    r4, 4
-        la      r3, msg_flags
-        call    hc_r4_as_r3
+        movi    r3, 4
+        la      r5, msg_flags
+        call    hc
         movi    r0, HC_SET_TRAP_TABLE
         li      r1, 0x1002
-        la      r3, msg_tvec
+        la      r5, msg_tvec
         call    hc
         movi    r0, HC_SET_CALLBACKS
         li      r1, 0x1001
-        la      r3, msg_callback
+        la      r5, msg_callback
         call    hc
         halt
 
-; hc: hypercall r0 (r1, r2 as set); show the result under label r3.
+; hc: hypercall r0 with r1..r3 as set; show the result under label r5.
 hc:
         push    lr
-        push    r3
         hcall
         mov     r9, r0
-        pop     r1
+        mov     r1, r5
         call    show_result
         pop     lr
         ret
-
-; hc_r3: as hc, with the call's r3 on the stack (pushed by the caller, popped here).
-hc_r3:
-        mov     r5, r3
-        pop     r3
-        push    lr
-        push    r5
-        hcall
-        mov     r9, r0
-        pop     r1
-        call    show_result
-        pop     lr
-        ret
-
-; hc_r4: as hc, with the call's r3 in r4.
-hc_r4:
-        push    lr
-        push    r3
-        mov     r3, r4
-        hcall
-        mov     r9, r0
-        pop     r1
-        call    show_result
-        pop     lr
-        ret
-
-; hc_r4_as_r3: the same (update_va_mapping's flags are its r3).
-hc_r4_as_r3:
-        jmp     hc_r4
 
 msg_title:      .asciz  "pv-calls: hypercalls that do not exist, and arguments out of range\n"
 msg_2:          .asciz  "hypercall 2"
