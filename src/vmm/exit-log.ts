@@ -55,7 +55,7 @@ export class ExitLog {
   record(vm: Vm, a: Readonly<ExitAnswer>): void {
     const word = a.word ?? this.instructionAt(vm, a.pc);
     const qualified = a.qualifyWord && a.word !== undefined;
-    if (this.pending && a.reason.note) {
+    if ((this.pending || this.holding) && a.reason.note) {
       // a device's note while the instruction is emulated (a DMA finishing as `in` polls the
       // disk): it follows the instruction's record
       const later = { ...this.out };
@@ -65,7 +65,11 @@ export class ExitLog {
     }
     this.handOverPending();
     this.emit(this.out, a.reason.note ? 'note' : 'exit', vm, a, word, qualified ? qualify(vm, a.word!) : NONE);
-    if (a.next !== Next.Emulate) return this.handOver(this.out);
+    this.holding = false;
+    if (a.next !== Next.Emulate) {
+      this.handOver(this.out);
+      return this.handOverLater();
+    }
     // an instruction about to be emulated: its record goes out once it has run, with the
     // value an `in` or `mfcr` read, or as reflected if it trapped
     this.pending = true;
@@ -91,11 +95,33 @@ export class ExitLog {
     if (!this.pending) return;
     this.pending = false;
     this.handOver(this.out);
-    for (const r of this.later) this.handOver(r);
+    this.handOverLater();
+  }
+
+  /** The notes raised while an exit was handled, after its record, at its cycle or later
+   *  (the exit's cost covers its handling). */
+  private handOverLater(): void {
+    for (const r of this.later) {
+      r.cycle = Math.max(r.cycle, this.out.cycle);
+      this.handOver(r);
+    }
     this.later.length = 0;
   }
 
+  /** An exit is being handled: notes recorded meanwhile wait for its record. */
+  hold(): void {
+    this.holding = true;
+  }
+
+  /** The exit has been handled: notes still waiting (it recorded nothing) go out. */
+  release(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    if (!this.pending) this.handOverLater();
+  }
+
   private pending = false;
+  private holding = false;
   private readInto = -1;
   private pendingVm: Vm | undefined;
   private readonly later: ExitRecord[] = [];

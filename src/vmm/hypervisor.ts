@@ -283,6 +283,9 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
    *  what it says, and goes back into the guest. Returns whether the CPU must leave its loop. */
   private dispatch(vm: Vm, exit: VcpuExit): boolean {
     const a = vm.answer;
+    // Notes the handling raises (a hypercall that starts a disk command) follow the exit's
+    // own record in the trace.
+    this.log?.hold();
     vm.virtualizer.handle(exit, a);
     if (a.next === Next.Reflect) {
       const { trapCause, trapAddress, trapPc } = a;
@@ -294,6 +297,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
       this.record(vm, a);
       if (a.next === Next.Emulate) this.emulate(vm, a.word ?? 0);
     }
+    this.log?.release();
     return this.resume(vm);
   }
 

@@ -136,6 +136,12 @@ describe('JSON-lines traces', () => {
     const refused = records.filter((r) => typeof r.result === 'number' && (r.result as number) < 0);
     for (const r of refused) expect(r.detail, JSON.stringify(r)).toEqual(expect.any(String)); // why it was refused
     expect(records.find((r) => r.hypercall === 'iret')).not.toHaveProperty('result'); // iret restores r0
+    // the disk command a hypercall starts is noted right after that hypercall's record
+    // (tinyos's one read: the back end starts a ring's later requests as earlier ones end)
+    const all = checkSchema(para, 'para');
+    const started = all.flatMap((r, i) => (r.reason === 'dma' && r.action === 'started' && r.guest === 'tinyos' ? [i] : []));
+    expect(started.length).toBeGreaterThan(0);
+    for (const i of started) expect(all[i - 1], JSON.stringify(all[i])).toMatchObject({ reason: 'hypercall', hypercall: 'event_channel_op', args: [4, expect.any(Number)] });
   });
 
   it('through the CLI with -o, two runs write byte-identical files', async () => {
