@@ -1,0 +1,192 @@
+// --mode para's mechanisms, each with a small PARAVIRT guest (docs/hypercalls.md): the block
+// ring's one event for a batch of requests, the one hypercall that re-enabling costs with an
+// event pending, the root switches at kernel entry and exit and what they cost the TLB,
+// shutdown reasons, yield, and the boot state.
+
+import { describe, expect, it } from 'vitest';
+import { assembleText, recorder } from '../support/guests.js';
+import { runHv } from './helpers.js';
+
+/** A PARAVIRT guest from a body (paravirt.inc's ops and constants in scope, its runtime after). */
+const pv = (body: string) => assembleText(`.equ PARAVIRT, 1\n.include "../include/paravirt.inc"\n        .org 0x1000\nstart:\n${body}\n.include "../include/paravirt.s"\n`);
+
+describe('para: the block ring', () => {
+  it('three reads queued and one notification: three transfers, one event, the data where each asked', () => {
+    const image = pv(`
+        la      r1, entry
+        set_trap_entry r1
+        movi    r0, HC_EVENT_CHANNEL_OP
+        movi    r1, EVTCHNOP_BIND_VIRQ
+        movi    r2, VIRQ_DISK
+        hcall
+        mov     r8, r0                  ; r8 = the disk's port
+        movi    r0, HC_EVENT_CHANNEL_OP
+        movi    r1, EVTCHNOP_UNMASK
+        mov     r2, r8
+        hcall
+        li      r10, PV_BLK_RING
+        movi    r11, 0
+.queue: shli    r1, r11, 5
+        add     r1, r1, r10
+        movi    r2, DISK_CMD_READ
+        stw     r2, [r1 + RING_SLOTS + RING_REQ_OP]
+        stw     r11, [r1 + RING_SLOTS + RING_REQ_SECTOR]
+        movi    r2, 1
+        stw     r2, [r1 + RING_SLOTS + RING_REQ_COUNT]
+        shli    r2, r11, 12
+        li      r3, 0x80000
+        add     r2, r2, r3
+        stw     r2, [r1 + RING_SLOTS + RING_REQ_BUFFER]
+        addi    r11, r11, 1
+        cmpi    r11, 3
+        blt     .queue
+        stw     r11, [r10 + RING_REQ_PROD]
+        movi    r0, HC_EVENT_CHANNEL_OP
+        movi    r1, EVTCHNOP_SEND
+        mov     r2, r8
+        hcall
+        wait_for_interrupt              ; blocks until the event
+        li      r1, 0x80000             ; the first byte of each buffer
+        ldb     r2, [r1]
+        putc    r2
+        li      r1, 0x81000
+        ldb     r2, [r1]
+        putc    r2
+        li      r1, 0x82000
+        ldb     r2, [r1]
+        putc    r2
+        movi    r2, '\\n'
+        putc    r2
+        halt
+entry:  trap_read r1, CAUSE             ; the event: clear its pending bit, and return
+        subi    r1, r1, CAUSE_IRQ_BASE
+        irq_ack r1, r2, r3
+        la      r1, events
+        ldw     r2, [r1]
+        addi    r2, r2, 1
+        stw     r2, [r1]
+        iret_keep_r0
+        return_from_trap
+        .align  4
+events: .word   0`);
+    const disk = new Uint8Array(3 * 512);
+    disk[0] = 'a'.charCodeAt(0);
+    disk[512] = 'b'.charCodeAt(0);
+    disk[1024] = 'c'.charCodeAt(0);
+    const probe = recorder();
+    const { reports } = runHv([{ name: 'g', image, disk }], 'para', {}, probe);
+    expect(reports[0]!.console).toBe('abc\n');
+    expect(reports[0]!.status).toBe('halted');
+    const transfers = probe.records.filter((r) => r.reason === 'dma' && r.action === 'transferred');
+    expect(transfers.map((r) => r.address)).toEqual([0x80000, 0x81000, 0x82000]);
+    const sends = probe.records.filter((r) => r.hypercall === 'event_channel_op' && r.args?.[0] === 4);
+    expect(sends).toHaveLength(1);
+    expect(probe.records.filter((r) => r.reason === 'interrupt-injection')).toHaveLength(1);
+  });
+});
+
+describe('para: the event mask is a store', () => {
+  // The timer's event is pending while events are masked; unmasking it costs one hypercall
+  // (xen_version), and with nothing pending, none.
+  const SOURCE = (spin: number) => `
+        la      r1, entry
+        set_trap_entry r1
+        irq_lines_enable 1 << IRQ_TIMER
+        li      r1, 50
+        push    lr
+        call    pv_set_timer
+        pop     lr
+        irq_disable
+        li      r1, ${spin}              ; spin with events masked
+.spin:  subi    r1, r1, 1
+        cmpi    r1, 0
+        bne     .spin
+        irq_enable                      ; the pending event (if any) now
+        halt
+entry:  movi    r2, IRQ_TIMER
+        irq_ack r2, r3, r4
+        movi    r1, 0                   ; stop the timer
+        push    lr
+        call    pv_set_timer
+        pop     lr
+        iret_keep_r0
+        return_from_trap`;
+
+  it('re-enabling with an event pending: one xen_version, then the event; without one: no hypercall', () => {
+    for (const [spin, pending] of [
+      [200, true],
+      [5, false],
+    ] as const) {
+      const probe = recorder();
+      const { reports } = runHv([{ name: 'g', image: pv(SOURCE(spin)) }], 'para', {}, probe);
+      expect(reports[0]!.status).toBe('halted');
+      const versions = probe.records.filter((r) => r.hypercall === 'xen_version');
+      expect(versions.length, `spin ${spin}`).toBe(pending ? 1 : 0);
+      if (pending) {
+        const i = probe.records.indexOf(versions[0]!);
+        expect(probe.records[i + 1]).toMatchObject({ reason: 'interrupt-injection', irq: 0 });
+      }
+    }
+  });
+});
+
+describe('para: kernel and user roots', () => {
+  it('tinyos switches roots at every kernel entry and exit: with an untagged TLB each is a flush of the VMM\'s; with a tagged one, none', async () => {
+    const { guest } = await import('./helpers.js');
+    const { input } = guest('kernel/tinyos.s', undefined, 'paravirt');
+    const untagged = runHv([input], 'para').reports[0]!;
+    const tagged = runHv([input], 'para', { tlbTagged: true }).reports[0]!;
+    const syscalls = untagged.traps['syscall']!;
+    const ticks = untagged.traps['irq0']!;
+    // a trap from a task into the kernel and the iret back each switch roots (ticks that
+    // interrupt the kernel itself, at boot, switch nothing)
+    expect(untagged.tlb.vmmFlushes).toBeGreaterThan(syscalls + ticks);
+    expect(tagged.tlb.vmmFlushes).toBeLessThan(5);
+    expect(tagged.console).toBe(untagged.console);
+  });
+});
+
+describe('para: the scheduler operations', () => {
+  it('shutdown: poweroff, reboot and suspend end the guest halted, with the reason; crash, faulted; a bad reason, EINVAL', () => {
+    for (const [reason, status, words] of [
+      [0, 'halted', 'finished normally (shut down: poweroff)'],
+      [1, 'halted', 'finished normally (shut down: reboot)'],
+      [2, 'halted', 'finished normally (shut down: suspend)'],
+      [3, 'faulted', 'the guest shut down: crash (sched_op)'],
+    ] as const) {
+      const { reports } = runHv([{ name: 'g', image: pv(`        movi r0, HC_SCHED_OP\n        movi r1, SCHEDOP_SHUTDOWN\n        movi r2, ${reason}\n        hcall\n        halt`) }], 'para');
+      expect([reports[0]!.status, reports[0]!.reason]).toEqual([status, words]);
+    }
+  });
+
+  it('yield gives the rest of the slice to the next guest', () => {
+    const probe = recorder();
+    const yielder = pv(`        movi r0, HC_SCHED_OP\n        movi r1, SCHEDOP_YIELD\n        hcall\n        halt`);
+    const other = pv(`        li r1, 100\n.l:     subi r1, r1, 1\n        cmpi r1, 0\n        bne .l\n        halt`);
+    runHv([{ name: 'y', image: yielder }, { name: 'o', image: other }], 'para', {}, probe);
+    const i = probe.records.findIndex((r) => r.hypercall === 'sched_op');
+    expect(probe.records[i + 1]).toMatchObject({ reason: 'guest-switch', guest: 'o' });
+  });
+});
+
+describe('para: the boot state', () => {
+  it('sp at the end of the usable memory, r1 the start-info page, events masked, the frame list and start-info as documented', () => {
+    const image = pv(`
+        mov     r5, sp
+        mov     r6, r1
+        li      r2, PV_SHARED_INFO
+        ldw     r7, [r2 + SH_UPCALL_MASK]
+        ldw     r8, [r1 + SI_MAGIC]
+        ldw     r9, [r1 + SI_NR_PAGES]
+        ldw     r10, [r1 + SI_USABLE_END]
+        li      r2, PV_P2M
+        ldw     r11, [r2]
+        ldw     r12, [r2 + 4]
+        halt`);
+    const { vms } = runHv([{ name: 'g', image }], 'para', { memoryBytes: 1 << 20 });
+    const r = vms[0]!.vcpu.regs;
+    const usable = (256 - 8) * 4096; // 8 pages for the area of a 1 MiB guest
+    expect([r[5], r[6]! >>> 0, r[7], r[8], r[9], r[10]]).toEqual([usable, 0xffffc000, 1, 0x31565054, 256, usable]);
+    expect(r[12]).toBe(r[11]! + 1); // consecutive machine frames
+  });
+});
