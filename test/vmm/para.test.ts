@@ -131,7 +131,7 @@ entry:  movi    r2, IRQ_TIMER
 });
 
 describe('para: kernel and user roots', () => {
-  it('tinyos switches roots at every kernel entry and exit: with an untagged TLB each is a flush of the VMM\'s; with a tagged one, none', async () => {
+  it('tinyos switches roots at every kernel entry and exit: with an untagged TLB each is a flush of the VMM\'s; with a tagged one, almost none', async () => {
     const { guest } = await import('./helpers.js');
     const { input } = guest('kernel/tinyos.s', undefined, 'paravirt');
     const untagged = runHv([input], 'para').reports[0]!;
@@ -141,7 +141,9 @@ describe('para: kernel and user roots', () => {
     // a trap from a task into the kernel and the iret back each switch roots (ticks that
     // interrupt the kernel itself, at boot, switch nothing)
     expect(untagged.tlb.vmmFlushes).toBeGreaterThan(syscalls + ticks);
-    expect(tagged.tlb.vmmFlushes).toBeLessThan(5);
+    // tagged: each root keeps its address-space id; the few flushes left are of frames that
+    // became page tables (a writable entry cached from before must not outlive that)
+    expect(tagged.tlb.vmmFlushes).toBeLessThan(untagged.tlb.vmmFlushes / 20);
     expect(tagged.console).toBe(untagged.console);
   });
 });
