@@ -24,13 +24,16 @@ several); the summary (instructions, cycles, exits, TLB, traps, overhead against
 each guest ended) to stderr. Exit status: 0 every guest halted; 1 a guest faulted, was killed
 or hit the limit; 2 bad input.
 
-Modes: ${RUN_MODES.join(', ')} (default ${DEFAULT_MODE})
+Modes: ${RUN_MODES.join(', ')} (default ${DEFAULT_MODE}). --mode para runs PARAVIRT builds: a .s is
+assembled with PARAVIRT defined (and natively too, for the overhead against bare); an image
+must have been built with -D PARAVIRT, and every other mode refuses such an image.
 
 Examples (in the folder that holds vmm's guests/):
   vmm run guests/bare/hello.s --mode bare
   vmm run guests/bare/hello.s guests/bare/primes.s --mode full
   vmm run guests/kernel/tinyos.s --disk guests/kernel/disk.txt --mode trap            # status 1: trap-and-emulate goes wrong
   vmm run guests/kernel/tinyos.s --disk guests/kernel/disk.txt --mode trap --strict   # not on the classically virtualizable machine
+  vmm run guests/kernel/tinyos.s --disk guests/kernel/disk.txt --mode para            # the PARAVIRT build: hypercalls
   vmm run guests/kernel/tinyos.s guests/bare/primes.s --disk tinyos=guests/kernel/disk.txt --json | jq '.guests[0].exits'`,
       );
   },
