@@ -147,7 +147,7 @@ export const HYPERCALLS: readonly Hypercall[] = [
     name: 'mmuext_op',
     summary: 'extended MMU operations, batched: pin and unpin page-table pages, new page-table base, TLB flush, invlpg',
     args: [
-      { reg: 'r1', name: 'ops', meaning: 'guest address of `count` pairs {command, argument}: 1 pin a page directory (machine frame), 4 unpin (machine frame), 5 new kernel base (machine frame of a pinned directory), 6 flush the TLB, 7 invalidate one page (va), 15 new user base (machine frame of a pinned directory, 0: none)' },
+      { reg: 'r1', name: 'ops', meaning: 'guest address of `count` pairs {command, argument}: 1 pin a page directory (machine frame), 4 unpin (machine frame), 5 new kernel base (machine frame of a pinned directory), 6 flush the TLB, 7 invalidate one page (va), 15 new user base (machine frame of a pinned directory; 0: none, so machine frame 0 is never a user root)' },
       { reg: 'r2', name: 'count', meaning: `number of pairs, 1..${MAX_BATCH}` },
     ],
     result: 'the number of operations done (all, or those before the first refused one), or an error if none was',

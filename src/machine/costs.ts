@@ -31,6 +31,9 @@ export interface EventCosts {
   /** Paravirtual: one operation of a hypercall beyond the call itself (a validated entry, a
    *  pin, a flush of a batch). */
   hypercallOp: number;
+  /** Paravirtual: examining one page-table entry while a table is validated or dropped
+   *  (pinning a directory, a new page table). */
+  validateEntry: number;
   /** Hardware-assisted VM exit + VM entry round trip. */
   vmExit: number;
   /** Switching the physical CPU from one guest to another (a guest switch). */
@@ -56,6 +59,7 @@ export const DEFAULT_EVENT_COSTS: Readonly<EventCosts> = {
   translate: 50,
   hypercall: 300,
   hypercallOp: 60,
+  validateEntry: 2,
   vmExit: 1000,
   guestSwitch: 2000,
 };

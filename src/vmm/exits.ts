@@ -171,6 +171,10 @@ export class ExitAnswer {
   /** Derive the qualification from `word` (port and value of out, register of mtcr, ...). */
   qualifyWord = false;
   next: Next = Next.Resume;
+  /** Guest instructions the VMM's work for this exit counts as (para: validating page
+   *  tables): the guest's time and its instruction limit pay for it, as Xen's hypercalls run
+   *  on the guest's time, so no guest can keep the VMM busy for free. */
+  busy = 0;
   /** Next.Reflect: the trap to deliver, and its saved pc. */
   trapCause = 0;
   trapAddress = 0;
@@ -195,6 +199,7 @@ export class ExitAnswer {
     this.word = undefined;
     this.qualifyWord = false;
     this.next = Next.Resume;
+    this.busy = 0;
     return this;
   }
 

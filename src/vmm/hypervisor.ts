@@ -298,6 +298,13 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
       if (a.next === Next.Emulate) this.emulate(vm, a.word ?? 0);
     }
     this.log?.release();
+    if (a.busy > 0) {
+      // The VMM's work counts as the guest's instructions: its clock, its quantum and its
+      // instruction limit move on; the CPU leaves its loop so the scheduler sees them.
+      vm.vcpu.instructions += Math.min(a.busy, Math.max(0, this.config.maxInstructions - vm.vcpu.instructions));
+      this.resume(vm);
+      return true;
+    }
     return this.resume(vm);
   }
 

@@ -67,6 +67,7 @@ export const GUEST_TABLE: Readonly<Record<string, GuestSpec>> = {
   'attack/pv-events.s': { builds: ['paravirt'] },
   'attack/pv-calls.s': { builds: ['paravirt'] },
   'attack/pv-storm.s': { builds: ['paravirt'], maxInstructions: 100_000 },
+  'attack/pv-pin-storm.s': { builds: ['paravirt'], maxInstructions: 100_000 },
   'attack/pv-callback.s': { builds: ['paravirt'] },
   'attack/pv-privileged.s': { builds: ['paravirt'] },
 };

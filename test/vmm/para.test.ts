@@ -143,7 +143,7 @@ describe('para: kernel and user roots', () => {
     expect(untagged.tlb.vmmFlushes).toBeGreaterThan(syscalls + ticks);
     // tagged: each root keeps its address-space id; the few flushes left are of frames that
     // became page tables (a writable entry cached from before must not outlive that)
-    expect(tagged.tlb.vmmFlushes).toBeLessThan(untagged.tlb.vmmFlushes / 20);
+    expect(tagged.tlb.vmmFlushes).toBeLessThan(untagged.tlb.vmmFlushes! / 20);
     expect(tagged.console).toBe(untagged.console);
   });
 });

@@ -18,12 +18,12 @@ import type { AsidAllocator } from '../software/asids.js';
 import type { PageTypes } from './page-types.js';
 
 export class DirectPaging implements MemoryVirtualizer {
-  /** Machine frames of the roots (0: none; a guest without a user root runs its user code on
-   *  the kernel root). */
+  /** Machine frames of the roots (user root -1: none; a guest without a user root runs its
+   *  user code on the kernel root). */
   kernelRoot = 0;
-  userRoot = 0;
-  /** The root in the physical CPU now (0: none loaded). */
-  private loaded = 0;
+  userRoot = -1;
+  /** The root in the physical CPU now (-1: none loaded). */
+  private loaded = -1;
   /** Address-space ids of the roots (tagged TLB only). */
   private readonly asidOf = new Map<number, number>();
 
@@ -36,7 +36,7 @@ export class DirectPaging implements MemoryVirtualizer {
 
   /** The root for the vCPU's mode. */
   private root(): number {
-    return this.vcpu.flags & FLAG.S || this.userRoot === 0 ? this.kernelRoot : this.userRoot;
+    return this.vcpu.flags & FLAG.S || this.userRoot < 0 ? this.kernelRoot : this.userRoot;
   }
 
   activate(): void {
@@ -117,8 +117,18 @@ export class DirectPaging implements MemoryVirtualizer {
     for (const root of [...this.asidOf.keys()]) this.forget(root);
   }
 
-  /** A frame became a page table: a writable TLB entry of it may be left from before. */
+  /** A frame became a page table: a writable TLB entry of it may be left from before; the
+   *  TLB is flushed before the guest runs again (settle), once however many there were. */
   tableTyped(): void {
+    this.staleWritable = true;
+  }
+
+  /** After a hypercall: the flush tableTyped asked for, if any. */
+  settle(): void {
+    if (!this.staleWritable) return;
+    this.staleWritable = false;
     this.host.tlb.flush();
   }
+
+  private staleWritable = false;
 }

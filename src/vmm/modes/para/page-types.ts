@@ -33,6 +33,9 @@ export class PageTypes {
   readonly pinned: Uint8Array;
   /** Why the last refused operation was refused (for the trace). */
   why = '';
+  /** Entries examined so far (validated, rolled back or dropped): the VMM's work, which the
+   *  guest's time is charged for. */
+  work = 0;
 
   constructor(
     /** Host memory as words: where the tables are read and written. */
@@ -140,10 +143,12 @@ export class PageTypes {
     this.type[pfn] = want;
     this.count[pfn] = 1;
     const base = this.machineWordsOf(pfn);
+    this.work += 1024;
     for (let i = 0; i < 1024; i++) {
       const entry = this.words[base + i]!;
       const e = want === PageType.L1 ? this.takePte(entry) : this.takePde(entry);
       if (e) {
+        this.work += i;
         for (let j = 0; j < i; j++) {
           const taken = this.words[base + j]!;
           if (want === PageType.L1) this.dropPte(taken);
@@ -166,6 +171,7 @@ export class PageTypes {
     this.type[pfn] = PageType.None;
     if (type !== PageType.L1 && type !== PageType.L2) return;
     const base = this.machineWordsOf(pfn);
+    this.work += 1024;
     for (let i = 0; i < 1024; i++) {
       if (type === PageType.L1) this.dropPte(this.words[base + i]!);
       else this.dropPde(this.words[base + i]!);

@@ -35,6 +35,9 @@ import { buildBootArea, pvAreaPages, pvLayout, type PvLayout } from './layout.js
 import { ERR, PageTypes } from './page-types.js';
 
 const CPUID = BY_MNEMONIC.get('cpuid')!.opcode;
+/** Page-table entries the validator examines in the time of one guest instruction (the
+ *  guest's time pays for the VMM's work: ExitAnswer.busy). */
+const ENTRIES_PER_INSTRUCTION = 64;
 
 /** What `call` returns for iret (r0 is restored, not a result). */
 const RESTORED = 1 << 30;
@@ -220,13 +223,17 @@ export class ParaVirtualizer implements Virtualizer {
     const number = r[0]!;
     this.ops = 0;
     this.why = '';
+    const work = this.types.work;
     const result = this.call(number, r[1]!, r[2]!, r[3]!, false);
+    this.memory.settle();
     if (result !== RESTORED) r[0] = result;
     const spec = hypercallNumbered(number);
     const name = spec?.name ?? `unknown ${number}`;
     this.vm.hypercalls.set(name, (this.vm.hypercalls.get(name) ?? 0) + 1);
     const e = this.host.costs.events;
-    a.set(REASON.hypercall, 'serviced', e.hypercall + this.ops * e.hypercallOp, (pc - 4) | 0);
+    const examined = this.types.work - work;
+    a.set(REASON.hypercall, 'serviced', e.hypercall + this.ops * e.hypercallOp + examined * e.validateEntry, (pc - 4) | 0);
+    a.busy = Math.floor(examined / ENTRIES_PER_INSTRUCTION);
     if (!this.host.tracing) return;
     const q = a.q;
     q.hypercall = name;
@@ -350,7 +357,7 @@ export class ParaVirtualizer implements Virtualizer {
         const user = cmd === MMUEXT.NEW_USER_BASEPTR;
         if (!(user && frame === 0) && !this.types.isPinned(frame)) return this.refuse(ERR.EPERM, `frame ${hex(frame)} is not a pinned page directory of this guest`);
         if (user) {
-          m.userRoot = frame; // loaded on the next return to user mode
+          m.userRoot = frame === 0 ? -1 : frame; // loaded on the next return to user mode
           return 0;
         }
         // As the guest's own mtcr ptbr: the new base takes effect at once (an untagged TLB
