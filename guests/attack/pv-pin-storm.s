@@ -5,7 +5,7 @@
 ; 200 pages read-only, names them all as page tables in one directory, and pins and unpins
 ; that directory in a loop: some 400,000 entries examined for every few instructions.
 ;
-; What must happen: the VMM's work counts as the guest's time (one instruction per 64 entries
+; What must happen: the VMM's work counts as the guest's time (an instruction an entry
 ; examined), so the guest meets the instruction limit as soon as it would had it done the
 ; work itself: vmm finishes in moments, not hours, and a well-behaved guest beside it runs
 ; exactly as alone. Status limit.

@@ -68,6 +68,9 @@ export const GUEST_TABLE: Readonly<Record<string, GuestSpec>> = {
   'attack/pv-calls.s': { builds: ['paravirt'] },
   'attack/pv-storm.s': { builds: ['paravirt'], maxInstructions: 100_000 },
   'attack/pv-pin-storm.s': { builds: ['paravirt'], maxInstructions: 100_000 },
+  'attack/pv-shared-table.s': { builds: ['paravirt'] },
+  'attack/pv-code-table.s': { builds: ['paravirt'] },
+  'attack/pv-batch-work.s': { builds: ['paravirt'] },
   'attack/pv-callback.s': { builds: ['paravirt'] },
   'attack/pv-privileged.s': { builds: ['paravirt'] },
 };

@@ -26,12 +26,13 @@ interface World {
 }
 
 const mfn = (pfn: number) => FIRST + pfn;
+const memoryOf = (words: Int32Array) => ({ words, write32: (address: number, value: number) => void (words[address >>> 2] = value) });
 const pfnOf = (m: number) => (m >= FIRST && m < FIRST + FRAMES ? m - FIRST : -1);
 const entryAddress = (pfn: number, i: number) => (mfn(pfn) << 12) + i * 4;
 
 function world(): World {
   const words = new Int32Array((HOST_FRAMES * 4096) / 4);
-  const types = new PageTypes(words, pfnOf, mfn, FRAMES);
+  const types = new PageTypes(memoryOf(words), pfnOf, mfn, FRAMES);
   types.fix(FIXED);
   return { words, types, pinned: new Set() };
 }
@@ -223,9 +224,19 @@ describe('the direct-paging validator against its reference', () => {
     expect(actual(w).count.every((c) => c === 0)).toBe(true); // every reference dropped
   });
 
+  it('a page the VMM writes (shared-info, the ring) is writable for good: never a table, whatever maps it', () => {
+    const w = base();
+    w.types.keepWritable(6);
+    expect(w.types.update(entryAddress(TABLE, 4), (mfn(6) << 12) | PTE.V | PTE.U)).toBe(0); // mapped: fine
+    expect(w.types.update(entryAddress(TABLE, 5), (mfn(6) << 12) | PTE.V | PTE.W | PTE.U)).toBe(0);
+    expect(w.types.update(entryAddress(DIR, 5), (mfn(6) << 12) | PTE.V)).toBe(ERR.EPERM);
+    expect(w.types.pin(mfn(6))).toBe(ERR.EPERM);
+    expect(w.types.typeOf(6)).toBe(PageType.Writable);
+  });
+
   it('a disk read in flight keeps its frames from becoming tables (EBUSY)', () => {
     const words = new Int32Array((HOST_FRAMES * 4096) / 4);
-    const types = new PageTypes(words, pfnOf, mfn, FRAMES, (pfn) => pfn === 3);
+    const types = new PageTypes(memoryOf(words), pfnOf, mfn, FRAMES, (pfn) => pfn === 3);
     expect(types.pin(mfn(3))).toBe(ERR.EBUSY);
     expect(types.pin(mfn(4))).toBe(0);
   });

@@ -3,7 +3,9 @@
 // name machine frames, so the VMM must make sure that nothing reachable through them breaks
 // isolation. Every frame of the guest has a type and a count of references of that type:
 //
-//   Writable  mapped writable by that many present, writable entries of tables in use
+//   Writable  mapped writable by that many present, writable entries of tables in use; or,
+//             forever, a page the VMM itself writes (shared-info, the console page, the
+//             block ring): it must never become a table
 //   L1        used as a page table by that many directory entries of tables in use
 //   L2        pinned as a page directory (a root may only be a pinned directory)
 //   Fixed     a page the VMM gave the guest read-only (start-info, the frame list): forever
@@ -27,6 +29,13 @@ export const ERR: Readonly<Record<ErrorName, number>> = Object.fromEntries(HYPER
 /** A count no reference reaches: a Fixed frame keeps its type. */
 const FOREVER = 1 << 30;
 
+/** Host memory as the validator reads and writes it (writes go through write32, so that code
+ *  compiled from a page hears of them). */
+export interface TableMemory {
+  readonly words: Int32Array;
+  write32(address: number, value: number): void;
+}
+
 export class PageTypes {
   readonly type: Uint8Array;
   readonly count: Int32Array;
@@ -37,9 +46,11 @@ export class PageTypes {
    *  guest's time is charged for. */
   work = 0;
 
+  private readonly words: Int32Array;
+
   constructor(
-    /** Host memory as words: where the tables are read and written. */
-    private readonly words: Int32Array,
+    /** Host memory: where the tables are read and written. */
+    private readonly memory: TableMemory,
     /** The guest frame (pseudo-physical) backed by machine frame `mfn`, or -1 if not the guest's. */
     readonly pfnOf: (mfn: number) => number,
     /** The machine frame of guest frame `pfn`. */
@@ -50,6 +61,7 @@ export class PageTypes {
     /** A frame has just become a page table: a stale writable TLB entry of it must go. */
     private readonly becameTable: () => void = () => {},
   ) {
+    this.words = memory.words;
     this.type = new Uint8Array(frames);
     this.count = new Int32Array(frames);
     this.pinned = new Uint8Array(frames);
@@ -58,6 +70,12 @@ export class PageTypes {
   /** Give frame `pfn` to the guest read-only for good (it must have no references yet). */
   fix(pfn: number): void {
     this.type[pfn] = PageType.Fixed;
+    this.count[pfn] = FOREVER;
+  }
+
+  /** Frame `pfn` is one the VMM writes (a shared page): writable for good, never a table. */
+  keepWritable(pfn: number): void {
+    this.type[pfn] = PageType.Writable;
     this.count[pfn] = FOREVER;
   }
 
@@ -108,7 +126,7 @@ export class PageTypes {
     const old = this.words[at]!;
     const e = type === PageType.L1 ? this.takePte(value) : this.takePde(value);
     if (e) return e;
-    this.words[at] = value;
+    this.memory.write32(ma, value);
     if (type === PageType.L1) this.dropPte(old);
     else this.dropPde(old);
     return 0;

@@ -37,7 +37,11 @@ import { ERR, PageTypes } from './page-types.js';
 const CPUID = BY_MNEMONIC.get('cpuid')!.opcode;
 /** Page-table entries the validator examines in the time of one guest instruction (the
  *  guest's time pays for the VMM's work: ExitAnswer.busy). */
-const ENTRIES_PER_INSTRUCTION = 64;
+const ENTRIES_PER_INSTRUCTION = 1;
+/** Entries one hypercall may have examined before a batch stops (and returns how many of
+ *  its operations it did, as a Xen hypercall preempted by a continuation): the VMM's work for
+ *  one exit is bounded (one more operation may add a directory's worth, 1024 tables). */
+const WORK_PER_HYPERCALL = 1 << 20;
 
 /** What `call` returns for iret (r0 is restored, not a result). */
 const RESTORED = 1 << 30;
@@ -61,6 +65,8 @@ export class ParaVirtualizer implements Virtualizer {
   private why = '';
   /** Ticks between timer events after the first (0: one shot). */
   private timerPeriod = 0;
+  /** The validator's work count at which the current hypercall's batches stop. */
+  private workLimit = 0;
 
   constructor(
     readonly vm: Vm,
@@ -79,10 +85,12 @@ export class ParaVirtualizer implements Virtualizer {
       }
     }
     const mfnOf = (pfn: number) => frames[pfn]!;
-    this.types = new PageTypes(host.processor.memory.words, (mfn) => vm.memory.guestFrameOf(mfn), mfnOf, frames.length, (pfn) => this.blk?.busy(pfn) ?? false, () => this.memory?.tableTyped());
+    this.types = new PageTypes(host.processor.memory, (mfn) => vm.memory.guestFrameOf(mfn), mfnOf, frames.length, (pfn) => this.blk?.busy(pfn) ?? false, () => this.memory?.tableTyped());
     buildBootArea(layout, vm.memory, mfnOf, vm.devices.disk.read(DISK_REG.SIZE));
     this.types.fix(layout.startInfo);
     for (let i = 0; i < layout.p2mPages; i++) this.types.fix(layout.p2m + i);
+    // The pages the VMM writes into can never become page tables (its writes are unchecked).
+    for (const pfn of [layout.sharedInfo, layout.console, layout.blkRing]) this.types.keepWritable(pfn);
     if (this.types.pin(mfnOf(layout.bootDir))) throw new Error(`VMM bug: the boot page tables were refused: ${this.types.why}`);
     this.memory = new DirectPaging(host.processor, vm.vcpu, this.types, asids);
     this.memory.kernelRoot = mfnOf(layout.bootDir);
@@ -224,6 +232,7 @@ export class ParaVirtualizer implements Virtualizer {
     this.ops = 0;
     this.why = '';
     const work = this.types.work;
+    this.workLimit = work + WORK_PER_HYPERCALL;
     const result = this.call(number, r[1]!, r[2]!, r[3]!, false);
     this.memory.settle();
     if (result !== RESTORED) r[0] = result;
@@ -322,6 +331,10 @@ export class ParaVirtualizer implements Virtualizer {
       if (result < 0) {
         if (this.why && !this.why.startsWith('entry')) this.why = `entry ${i}: ${this.why}`;
         return i > 0 ? i : result;
+      }
+      if (this.types.work >= this.workLimit && i + 1 < count) {
+        this.why = `stopped after ${i + 1} of ${count}: the hypercall's work is bounded (${WORK_PER_HYPERCALL} entries examined); make the call again for the rest`;
+        return i + 1;
       }
     }
     return count;
