@@ -68,7 +68,7 @@ export const HYPERCALLS: readonly Hypercall[] = [
   {
     number: 4,
     name: 'set_callbacks',
-    summary: 'register the event callback: where the guest kernel is entered when an event is delivered',
+    summary: 'register the event callback: where the guest kernel is entered when an event is delivered (a trap entry must be set too: without one every trap and event is unhandled)',
     args: [{ reg: 'r1', name: 'callback', meaning: 'virtual address of the event handler, 4-aligned' }],
     result: '0',
     errors: ['EINVAL'],

@@ -192,3 +192,59 @@ describe('para: the boot state', () => {
     expect(r[12]).toBe(r[11]! + 1); // consecutive machine frames
   });
 });
+
+describe('para: what an audit found', () => {
+  it('sched_op block with no event that can come (its port unbound or masked) stops the guest with a stated deadlock, not a hang', () => {
+    for (const bind of ['', '        movi r0, HC_EVENT_CHANNEL_OP\n        movi r1, EVTCHNOP_BIND_VIRQ\n        movi r2, VIRQ_TIMER\n        hcall\n']) {
+      const image = pv(`        la r1, start\n        set_trap_entry r1\n${bind}        movi r0, HC_SET_TIMER_OP\n        movi r1, 10\n        movi r2, 10\n        hcall\n        movi r0, HC_SCHED_OP\n        movi r1, SCHEDOP_BLOCK\n        hcall\n        halt`);
+      const r = runHv([{ name: 'g', image }], 'para', { maxInstructions: 100_000 }).reports[0]!;
+      expect(r.status).toBe('faulted');
+      expect(r.reason).toMatch(/deadlock/);
+    }
+  });
+
+  it('a multicall whose result word cannot be written still counts the call it made', () => {
+    // the list's own page is unmapped by its one call: the result cannot be written back
+    const image = pv(`        li r1, 0x30000\n        movi r2, HC_UPDATE_VA_MAPPING\n        stw r2, [r1]\n        stw r1, [r1 + 4]\n        movi r2, UVMF_INVLPG\n        stw r2, [r1 + 12]\n        movi r0, HC_MULTICALL\n        movi r2, 1\n        hcall\n        mov r9, r0\n        halt`);
+    const { vms } = runHv([{ name: 'g', image }], 'para');
+    expect(vms[0]!.vcpu.regs[9]).toBe(1);
+  });
+
+  it("a multicall of a million cheap operations: the guest's time pays for each (an instruction an operation)", () => {
+    // 1024 entries {mmuext_op of 1024 TLB flushes}
+    const image = pv(`        li r3, 0x40000                  ; the list of {TLB_FLUSH_LOCAL, 0}
+        li r4, 1024
+        movi r5, MMUEXT_TLB_FLUSH_LOCAL
+.ops:   stw r5, [r3]
+        addi r3, r3, 8
+        subi r4, r4, 1
+        cmpi r4, 0
+        bne .ops
+        li r3, 0x50000                  ; the multicall's entries
+        li r4, 1024
+.calls: movi r5, HC_MMUEXT_OP
+        stw r5, [r3]
+        li r5, 0x40000
+        stw r5, [r3 + 4]
+        li r5, 1024
+        stw r5, [r3 + 8]
+        addi r3, r3, 24
+        subi r4, r4, 1
+        cmpi r4, 0
+        bne .calls
+        movi r0, HC_MULTICALL
+        li r1, 0x50000
+        li r2, 1024
+        hcall
+        mov r9, r0
+        halt`);
+    const probe = recorder();
+    const { vms, reports } = runHv([{ name: 'g', image }], 'para', {}, probe);
+    expect(vms[0]!.vcpu.regs[9]).toBe(1024);
+    // each call and each of its operations, until the bound stops the last batch part-way
+    const count = probe.records.find((r) => r.hypercall === 'multicall')!.count!;
+    expect(count).toBeGreaterThanOrEqual(1 << 20);
+    expect(count).toBeLessThanOrEqual(1024 * 1025);
+    expect(reports[0]!.instructions).toBeGreaterThan(1 << 20); // the work was the guest's time
+  });
+});

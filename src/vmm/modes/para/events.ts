@@ -64,6 +64,18 @@ export class EventChannels {
     this.shared.write(SHARED_INFO.UPCALL_PENDING, 1);
   }
 
+  /** The virtual interrupts (bit per virq, which is its interrupt line) bound to a port the
+   *  guest has not masked: those whose event can be delivered. */
+  deliverableLines(): number {
+    const mask = this.shared.read(SHARED_INFO.EVTCHN_MASK);
+    let lines = 0;
+    for (let virq = 0; virq < this.portOfVirq.length; virq++) {
+      const port = this.portOfVirq[virq]!;
+      if (port >= 0 && !(mask & (1 << port))) lines |= 1 << virq;
+    }
+    return lines;
+  }
+
   /** The lowest pending unmasked port, or -1. */
   next(): number {
     const ready = this.shared.read(SHARED_INFO.EVTCHN_PENDING) & ~this.shared.read(SHARED_INFO.EVTCHN_MASK);

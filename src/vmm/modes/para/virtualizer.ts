@@ -35,13 +35,12 @@ import { buildBootArea, pvAreaPages, pvLayout, type PvLayout } from './layout.js
 import { ERR, PageTypes } from './page-types.js';
 
 const CPUID = BY_MNEMONIC.get('cpuid')!.opcode;
-/** Page-table entries the validator examines in the time of one guest instruction (the
- *  guest's time pays for the VMM's work: ExitAnswer.busy). */
-const ENTRIES_PER_INSTRUCTION = 1;
-/** Entries one hypercall may have examined before a batch stops (and returns how many of
- *  its operations it did, as a Xen hypercall preempted by a continuation): the VMM's work for
- *  one exit is bounded (one more operation may add a directory's worth, 1024 tables). */
-const WORK_PER_HYPERCALL = 1 << 20;
+/** The effort one hypercall may spend before a batch stops (and returns how many of its
+ *  operations it did, as a Xen hypercall preempted by a continuation): operations carried,
+ *  page-table entries examined and console bytes written, each one unit. The guest's time
+ *  pays for every unit, an instruction each (ExitAnswer.busy), so the VMM's work for one exit
+ *  is bounded and no guest has it for free (one more operation may add a directory's worth). */
+const EFFORT_PER_HYPERCALL = 1 << 20;
 
 /** What `call` returns for iret (r0 is restored, not a result). */
 const RESTORED = 1 << 30;
@@ -65,8 +64,12 @@ export class ParaVirtualizer implements Virtualizer {
   private why = '';
   /** Ticks between timer events after the first (0: one shot). */
   private timerPeriod = 0;
-  /** The validator's work count at which the current hypercall's batches stop. */
-  private workLimit = 0;
+  /** Where the current hypercall's effort began, and bytes it wrote to the console. */
+  private workStart = 0;
+  private bytes = 0;
+  /** Set when a batch must stop after the operation just done (it ran, but its result
+   *  could not be written back). */
+  private stopBatch = false;
 
   constructor(
     readonly vm: Vm,
@@ -166,6 +169,10 @@ export class ParaVirtualizer implements Virtualizer {
       if (lines & (1 << IRQ.disk)) this.blk.completed();
       if (lines & (1 << IRQ.console)) this.events.raise(VIRQ.CONSOLE);
     }
+    // The mask word is the guest's (and a hypercall or a DMA may have written it since the
+    // exit): the virtual IE follows it before any event is delivered.
+    const vcpu = this.vcpu;
+    vcpu.flags = (vcpu.flags & ~FLAG.IE) | (this.masked() ? 0 : FLAG.IE);
     return this.events.next();
   }
 
@@ -232,7 +239,8 @@ export class ParaVirtualizer implements Virtualizer {
     this.ops = 0;
     this.why = '';
     const work = this.types.work;
-    this.workLimit = work + WORK_PER_HYPERCALL;
+    this.workStart = work;
+    this.bytes = 0;
     const result = this.call(number, r[1]!, r[2]!, r[3]!, false);
     this.memory.settle();
     if (result !== RESTORED) r[0] = result;
@@ -242,7 +250,7 @@ export class ParaVirtualizer implements Virtualizer {
     const e = this.host.costs.events;
     const examined = this.types.work - work;
     a.set(REASON.hypercall, 'serviced', e.hypercall + this.ops * e.hypercallOp + examined * e.validateEntry, (pc - 4) | 0);
-    a.busy = Math.floor(examined / ENTRIES_PER_INSTRUCTION);
+    a.busy = this.effort();
     if (!this.host.tracing) return;
     const q = a.q;
     q.hypercall = name;
@@ -269,8 +277,12 @@ export class ParaVirtualizer implements Virtualizer {
         if (nested) return this.refuse(ERR.EINVAL, 'a multicall inside a multicall');
         return this.batch(a1, a2, MULTICALL_ENTRY_WORDS, (w, at) => {
           const result = this.call(w[0]!, w[1]!, w[2]!, w[3]!, true); // (no call takes r4)
-          if (!this.writeWord(at + 20, result)) return this.refuse(ERR.EFAULT, `cannot write the result of the call at ${hex(at)}`);
           this.ops++;
+          if (!this.writeWord(at + 20, result)) {
+            // The call was made: it counts, and the multicall stops after it.
+            this.why = `the call at ${hex(at)} was made, but its result could not be written back (not mapped writable): the multicall stops after it`;
+            this.stopBatch = true;
+          }
           return 0;
         });
       case 14: // update_va_mapping
@@ -305,6 +317,11 @@ export class ParaVirtualizer implements Virtualizer {
     return 0;
   }
 
+  /** What the current hypercall has cost so far: operations, entries examined, bytes. */
+  private effort(): number {
+    return this.ops + (this.types.work - this.workStart) + this.bytes;
+  }
+
   /** Count a batched operation that succeeded; keep why one failed. */
   private counted(result: number, why: string): number {
     if (result < 0) this.why = why;
@@ -332,8 +349,12 @@ export class ParaVirtualizer implements Virtualizer {
         if (this.why && !this.why.startsWith('entry')) this.why = `entry ${i}: ${this.why}`;
         return i > 0 ? i : result;
       }
-      if (this.types.work >= this.workLimit && i + 1 < count) {
-        this.why = `stopped after ${i + 1} of ${count}: the hypercall's work is bounded (${WORK_PER_HYPERCALL} entries examined); make the call again for the rest`;
+      if (this.stopBatch) {
+        this.stopBatch = false;
+        return i + 1;
+      }
+      if (this.effort() >= EFFORT_PER_HYPERCALL && i + 1 < count) {
+        this.why = `stopped after ${i + 1} of ${count}: the hypercall's work is bounded (${EFFORT_PER_HYPERCALL} operations, entries examined and bytes); make the call again for the rest`;
         return i + 1;
       }
     }
@@ -413,6 +434,7 @@ export class ParaVirtualizer implements Virtualizer {
     }
     const console = this.vm.devices.console;
     for (const byte of bytes) console.write(CONSOLE_REG.DATA, byte);
+    this.bytes += count;
     return count;
   }
 
@@ -435,7 +457,13 @@ export class ParaVirtualizer implements Virtualizer {
         return 0;
       case SCHEDOP.BLOCK:
         this.setMask(false);
-        if (this.nextInterrupt() < 0) this.vcpu.halted = true;
+        if (this.nextInterrupt() < 0) {
+          this.vcpu.halted = true;
+          // Only lines whose event could be delivered can wake it: the others are masked at
+          // the (hidden) interrupt controller, so that a wait no event can end is a deadlock
+          // the idle loop names, as on bare hardware.
+          this.vm.devices.pic.mask = ~this.events.deliverableLines();
+        }
         return 0;
       case SCHEDOP.SHUTDOWN: {
         const name = SHUTDOWN_NAMES[reason];
