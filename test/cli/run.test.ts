@@ -638,7 +638,7 @@ describe('vmm run --mode para: the PARAVIRT build', () => {
     expect(r.status, r.stderr).toBe(0);
     expect([...r.stdout.split('\n')].sort()).toEqual([...tinyos.split('\n')].sort());
     expect(r.stderr).toMatch(/^tinyos \(para\): halted: finished normally \(shut down: poweroff\) at pc 0x[0-9a-f]{8}$/m);
-    expect(r.stderr).toMatch(/^ {2}hypercalls {3}iret [\d,]+ {2}mmuext_op [\d,]+ {2}console_io [\d,]+ .*set_trap_table 1$/m);
+    expect(r.stderr).toMatch(/^ {2}hypercalls {3}iret [\d,]+ {2}mmuext_op [\d,]+ {2}console_io [\d,]+ .*set_trap_table 1\b/m);
     expect(r.stderr).toMatch(/overhead \d+\.\d\dx bare/);
     const { doc } = await json([TINYOS, '--mode', 'para', '--disk', DISK]);
     const g = doc.guests[0]!;
