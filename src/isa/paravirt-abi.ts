@@ -4,6 +4,8 @@
 // is Xen's start_info, shared_info/vcpu_info and io/ring.h (xen/include/public/xen.h),
 // reduced to what TOY32 needs; docs/hypercalls.md says how each differs.
 
+import { hex } from './disasm.js';
+
 export interface AbiConstant {
   /** The assembler name (guests/include/hypercalls.inc). */
   readonly name: string;
@@ -182,9 +184,6 @@ export const PV_ABI: readonly AbiGroup[] = [
   },
 ];
 
-function hex(n: number): string {
-  return `0x${(n >>> 0).toString(16)}`;
-}
 
 /** The layout as Markdown tables (docs/hypercalls.md, "Shared pages"). */
 export function abiMarkdown(): string {

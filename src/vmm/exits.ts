@@ -2,6 +2,8 @@
 // follow VT-x basic exit reasons where one fits; 64 and up are the software VMM's own.
 // docs/trace-format.md is written from this table (a test keeps them in step).
 
+import { causeName, trappingPc } from '../isa/arch.js';
+
 export const EXIT_REASONS = [
   { name: 'exception', code: 0, summary: 'a guest trap (system call, fault, breakpoint) came to the VMM and was reflected into the guest kernel' },
   { name: 'external-interrupt', code: 1, summary: 'the host timer ended the guest\'s slice: its quantum is over or one of its virtual devices is due' },
@@ -217,6 +219,16 @@ export class ExitAnswer {
   emulate(word: number | undefined): this {
     this.word = word;
     this.next = Next.Emulate;
+    return this;
+  }
+
+  /** A trap the guest kernel must see, reflected with the cause and address bare hardware
+   *  would give: the exit (reason exception, naming the instruction that trapped), its
+   *  qualification, and what the core does next. */
+  reflectedTrap(cause: number, addr: number, pc: number, cost: number): this {
+    this.set(REASON.exception, 'reflected', cost, trappingPc(cause, pc)).reflect(cause, addr, pc);
+    this.q.cause = causeName(cause);
+    if (addr) this.q.address = addr;
     return this;
   }
 

@@ -16,6 +16,7 @@
 // An entry may only name the guest's own frames. A refused operation leaves every type and
 // count as it was (its references taken so far are dropped again).
 
+import { hex } from '../../../isa/disasm.js';
 import { PTE } from '../../../isa/arch.js';
 import { HYPERCALL_ERRORS, type ErrorName } from '../../../isa/hypercalls.js';
 
@@ -228,6 +229,3 @@ export class PageTypes {
   }
 }
 
-function hex(n: number): string {
-  return `0x${(n >>> 0).toString(16)}`;
-}

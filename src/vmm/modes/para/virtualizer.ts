@@ -14,7 +14,8 @@
 // page-types.ts); I/O is the console hypercall and the block ring (blkback.ts) with event
 // channels (events.ts). docs/vmm.md, "para", tells the whole story.
 
-import { CAUSE, CONDITION_MASK, CR, FLAG, INTERRUPT_BASE, PAGE_SIZE, PTBR_PAGING, PTE, SP, causeName, trappingPc } from '../../../isa/arch.js';
+import { hex } from '../../../isa/disasm.js';
+import { CAUSE, CONDITION_MASK, CR, FLAG, INTERRUPT_BASE, PAGE_SIZE, PTBR_PAGING, PTE, SP } from '../../../isa/arch.js';
 import { hypercallNumbered, MAX_BATCH } from '../../../isa/hypercalls.js';
 import { BY_MNEMONIC } from '../../../isa/table.js';
 import {
@@ -226,9 +227,7 @@ export class ParaVirtualizer implements Virtualizer {
 
   private reflect(cause: number, addr: number, pc: number, a: ExitAnswer): void {
     const e = this.host.costs.events;
-    a.set(REASON.exception, 'reflected', e.vmmTrap + e.reflect, trappingPc(cause, pc)).reflect(cause, addr, pc);
-    a.q.cause = causeName(cause);
-    if (addr) a.q.address = addr;
+    a.reflectedTrap(cause, addr, pc, e.vmmTrap + e.reflect);
   }
 
   /** hcall: from the guest kernel, a hypercall; from its user code, a trap like sys. */
@@ -524,6 +523,3 @@ export class ParaVirtualizer implements Virtualizer {
   }
 }
 
-function hex(n: number): string {
-  return `0x${(n >>> 0).toString(16)}`;
-}

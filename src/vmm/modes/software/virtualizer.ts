@@ -11,7 +11,7 @@
 // diagnosis of sensitive instructions that run unseen) as a SoftwareExtension. One class
 // for both keeps the exit path monomorphic when several modes run in one process.
 
-import { CAUSE, CONDITION_MASK, FLAG, causeName, trappingPc } from '../../../isa/arch.js';
+import { CAUSE, CONDITION_MASK, FLAG } from '../../../isa/arch.js';
 import { INSTRUCTIONS } from '../../../isa/table.js';
 import type { Access } from '../../../machine/mmu.js';
 import type { CpuState } from '../../../machine/cpu.js';
@@ -145,9 +145,7 @@ export class SoftwareVirtualizer implements Virtualizer {
    *  would give. */
   reflectExit(cause: number, addr: number, pc: number, a: ExitAnswer): void {
     const e = this.host.costs.events;
-    a.set(REASON.exception, 'reflected', e.vmmTrap + e.reflect, trappingPc(cause, pc)).reflect(cause, addr, pc);
-    a.q.cause = causeName(cause);
-    if (addr) a.q.address = addr;
+    a.reflectedTrap(cause, addr, pc, e.vmmTrap + e.reflect);
   }
 
   /** A host page fault: hidden (fill the shadow), a protected write (emulate), or the guest's. */
