@@ -311,11 +311,9 @@ trap_entry:
         call    trap_dispatch
 trap_return:
         ldw     r1, [sp + F_PC]
-        trap_write SPC, r1
-        ldw     r1, [sp + F_FLAGS]
-        trap_write SFLAGS, r1
+        ldw     r2, [sp + F_FLAGS]
         ldw     r0, [sp + 0]
-        iret_keep_r0
+        trap_set_return r1, r2, r3      ; rfe resumes at F_PC with F_FLAGS (and this r0)
         ldw     r1, [sp + 4]
         ldw     r2, [sp + 8]
         ldw     r3, [sp + 12]
@@ -375,7 +373,7 @@ kernel_trap:
         jmp     halt_forever
 
 ; timer_interrupt: r1 = frame. Acknowledges the timer; if it interrupted a task, the task's
-; time slice is over: switch to the next one. Clobbers r1..r7.
+; time slice is over: switch to the next one. Clobbers r0..r7.
 timer_interrupt:
         movi    r2, IRQ_TIMER
         irq_ack r2, r3, r4
@@ -400,7 +398,7 @@ disk_interrupt:
 
 ; ---- system calls --------------------------------------------------------------------
 
-; syscall: r1 = frame of a `sys` from a task (r0 = number). Clobbers r1..r7.
+; syscall: r1 = frame of a `sys` from a task (r0 = number). Clobbers r0..r7.
 syscall:
         ldw     r2, [r1 + F_R0]
         cmpi    r2, SYS_WRITE
@@ -449,7 +447,7 @@ sys_write:
         jmp     kill_current
 
 ; sys_exit: r1 = frame. Prints "tinyos: task <name> exited", ends the task and switches to
-; the next one. Clobbers r1..r7.
+; the next one. Clobbers r0..r7.
 sys_exit:
         push    lr
         push    r8
@@ -469,7 +467,7 @@ sys_exit:
 ; Prints "tinyos: task <name> killed: <reason> at <pc>", ends the task and switches to the
 ; next one. The pc is the instruction's own: for a fault the saved pc is the faulting
 ; instruction; after sys, brk and hcall it is the next one, so 4 is taken off.
-; Clobbers r1..r7.
+; Clobbers r0..r7.
 kill_current:
         push    lr
         push    r8
@@ -536,7 +534,7 @@ make_runnable:
         ret
 
 ; end_current: r1 = frame. Take the current task off the run queue for good, then switch
-; to the next task (see schedule). Clobbers r1..r7.
+; to the next task (see schedule). Clobbers r0..r7.
 end_current:
         irq_save r2
         la      r3, current_tcb
@@ -547,7 +545,7 @@ end_current:
         jmp     schedule                ; tail call
 
 ; preempt: r1 = frame of the current task. Save its context and switch to the next
-; runnable task (possibly itself). For the timer and for yield. Clobbers r1..r7.
+; runnable task (possibly itself). For the timer and for yield. Clobbers r0..r7.
 preempt:
         push    lr
         push    r8
@@ -566,7 +564,7 @@ preempt:
 
 ; schedule: r1 = the trap frame. Pick the next runnable task and load its context into the
 ; frame, its address space into ptbr/asid; trap_return then resumes it. When no task is
-; left, print "tinyos: all tasks done" and halt. Clobbers r1..r7.
+; left, print "tinyos: all tasks done" and halt. Clobbers r0..r7.
 schedule:
         push    lr
         push    r8
@@ -623,22 +621,22 @@ pick_next:
 
 ; load_context: make the TCB at r1 the current task: switch to its address space (unless it
 ; is the current task already: its space is loaded) and copy its saved context into the
-; frame at r2. Clobbers r1..r6.
+; frame at r2. Clobbers r0..r7.
 load_context:
         la      r3, current_tcb
         ldw     r4, [r3]
         stw     r1, [r3]
         mov     r5, r2                  ; r5 = the frame
+        mov     r6, r1                  ; r6 = the TCB
         cmp     r4, r1
         beq     .loaded
-        ldw     r3, [r1 + TCB_ASID]
-        ldw     r4, [r1 + TCB_UROOT]
-        ldw     r6, [r1 + TCB_PTBR]
-        set_address_space r6, r4, r3    ; the kernel half of every address space is the same
+        ldw     r3, [r6 + TCB_ASID]
+        ldw     r4, [r6 + TCB_UROOT]
+        ldw     r7, [r6 + TCB_PTBR]
+        set_address_space r7, r4, r3    ; the kernel half of every address space is the same
 .loaded:
-        mov     r3, r1
         mov     r1, r5
-        addi    r2, r3, TCB_FRAME
+        addi    r2, r6, TCB_FRAME
         movi    r3, FRAME_SIZE
         jmp     copy_words              ; tail call
 
