@@ -65,6 +65,13 @@ export function machineFor(program: Program): Omit<RunConfig, 'jit' | 'strict'> 
     maxInstructions: program.kind === 'raw' ? 100_000 : 1_000_000,
     quantum: r.pick([1, 7, 1000, 10_000]),
     overhead: false,
+    // the hardware-assisted CPU's settings (only --mode hw reads them)
+    assist: {
+      nestedPaging: r.chance(0.7),
+      vpid: r.chance(0.7),
+      exitOn: r.chance(0.3) ? ['cr,exceptions,invlpg,tlbflush'] : [],
+      noExitOn: r.chance(0.3) ? ['hlt,io'] : [],
+    },
   };
 }
 

@@ -1,6 +1,8 @@
 // Running guests for `vmm run` and `vmm trace` (loaded only by those commands), with each
 // guest's console output streamed to stdout.
 
+import { modeNamed } from '../vmm/modes/index.js';
+import { DEFAULT_ASSIST } from '../vmm/modes/mode.js';
 import { LoadError } from '../machine/load.js';
 import type { ConsoleSink, RunReport } from '../report/guest-report.js';
 import { runGuests } from '../report/run.js';
@@ -24,7 +26,8 @@ export function executeRun(inputs: RunInputs, io: Io, quietConsole: boolean, pro
   const consoles = guests.map((g, i) => consoleFor(g.name.padEnd(width), i, guests.length, { ...io, out }, quietConsole));
   const config = meter ? { ...inputs.config, progress: meter } : inputs.config;
   try {
-    return { mode, guests: runGuests(guests, mode, config, consoles, probe) };
+    const hardware = modeNamed(mode)?.describeAssist?.(config.assist ?? DEFAULT_ASSIST);
+    return { mode, ...(hardware ? { hardware } : {}), guests: runGuests(guests, mode, config, consoles, probe) };
   } catch (e) {
     if (e instanceof LoadError) throw new UserError(e.message);
     throw e;

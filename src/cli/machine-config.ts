@@ -10,6 +10,7 @@ import { FILE_LIMITS } from './files.js';
 import { UserError } from './errors.js';
 import type { Io } from './io.js';
 import { DEFAULTS } from './machine-options.js';
+import type { HardwareAssist } from '../vmm/modes/mode.js';
 
 export function runConfig(options: Record<string, unknown>, io: Io): RunConfig {
   const plain = memValues(options).filter((v) => !v.includes('='));
@@ -27,6 +28,22 @@ export function runConfig(options: Record<string, unknown>, io: Io): RunConfig {
     jit: options.jit !== false,
     quantum: parseCount('--quantum', String(options.quantum), 1, 1 << 30),
     overhead: options.overhead !== false,
+    assist: hardwareAssist(options),
+  };
+}
+
+/** --npt, --vpid, --exit-on and --exit-off (the mode that uses them checks the controls' names). */
+function hardwareAssist(options: Record<string, unknown>): HardwareAssist {
+  const onOff = (flag: string, value: unknown): boolean => {
+    if (value === undefined || value === 'on') return true;
+    if (value === 'off') return false;
+    throw new UsageProblem(`${flag} expects on or off, got '${String(value)}'`);
+  };
+  return {
+    nestedPaging: onOff('--npt', options.npt),
+    vpid: onOff('--vpid', options.vpid),
+    exitOn: (options.exitOn as string[] | undefined) ?? [],
+    noExitOn: (options.exitOff as string[] | undefined) ?? [],
   };
 }
 

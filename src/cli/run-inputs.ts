@@ -4,7 +4,7 @@
 import type { GuestInput } from '../machine/config.js';
 import { MAX_MEMORY } from '../machine/memory.js';
 import { hostMemoryBytes } from '../vmm/boot.js';
-import { buildFor, isReference, modeNamed, RUN_MODES } from '../vmm/modes/index.js';
+import { buildFor, isReference, modeNamed, MODES, RUN_MODES } from '../vmm/modes/index.js';
 import { UsageProblem } from './command.js';
 import { FILE_LIMITS, readStdin } from './files.js';
 import { isSource, loadGuests } from './guest-files.js';
@@ -23,6 +23,8 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   // --mem NAME=SIZE: this guest's memory instead of the plain --mem (or the default).
   for (const { guest, text } of perGuest(guests, memValues(options), '--mem', 'every guest', 'one size')) guest.memoryBytes = parseMemory(text);
   const vmmMode = modeNamed(mode);
+  const assistProblem = config.assist && vmmMode?.checkAssist?.(config.assist);
+  if (assistProblem) throw new UsageProblem(assistProblem);
   const hostBytes = vmmMode ? hostMemoryBytes(vmmMode, guests.map((g) => g.memoryBytes ?? config.memoryBytes)) : 0;
   if (hostBytes > MAX_MEMORY) {
     const need = hostBytes / (1 << 20);
@@ -85,6 +87,9 @@ function uselessOptions(mode: string, args: readonly string[], options: Record<s
   if (isReference(mode) && given.has('quantum')) out.push(`--quantum does nothing with --mode ${mode} (one guest on the machine itself, no VMM): nothing is scheduled`);
   if (!args.some(isSource)) {
     for (const [key, flag] of [['define', '-D'], ['include', '-I']] as const) if (given.has(key)) out.push(`${flag} does nothing: no input is assembly source (.s), only images`);
+  }
+  if (!modeNamed(mode)?.checkAssist) {
+    for (const [key, flag] of [['npt', '--npt'], ['vpid', '--vpid'], ['exitOn', '--exit-on'], ['exitOff', '--exit-off']] as const) if (given.has(key)) out.push(`${flag} does nothing with --mode ${mode}: it sets up the hardware-assisted CPU (${MODES.filter((m) => m.checkAssist).map((m) => `--mode ${m.name}`).join(', ')})`);
   }
   if (given.has('stats') && !options.quiet && !options.json) out.push('--stats does nothing without -q or --json: the summary is printed anyway');
   return out;

@@ -28,5 +28,9 @@ export function defineRunOptions(cmd: Command, modes: readonly string[], default
     .option('--quantum <n>', 'guest instructions per scheduling slice under the VMM (10k is 10,000)', DEFAULT_QUANTUM)
     .option('--input <[guest=]file>', 'console input for a guest (- for stdin; repeatable)', collect)
     .option('--disk <[guest=]file>', 'disk image for a guest (repeatable; without one a guest has an empty disk)', collect)
-    .option('--no-overhead', 'do not run each guest alone in bare mode to measure overhead');
+    .option('--no-overhead', 'do not run each guest alone in bare mode to measure overhead')
+    .option('--npt <on|off>', 'hw: nested paging; off: shadow page tables, as on first-generation VT-x', 'on')
+    .option('--vpid <on|off>', 'hw: tag TLB entries with the guest\'s VPID; off: the TLB is flushed on every VM entry, as before VPID', 'on')
+    .option('--exit-on <controls>', 'hw: turn exit controls on, comma-separated: hlt, io, port:N, interrupt-window, invlpg, tlbflush, cr-read:NAME, cr-write:NAME (cr for all), exception:CAUSE (exceptions for all) (repeatable)', collect)
+    .option('--exit-off <controls>', 'hw: turn exit controls off, as --exit-on names them (external-interrupt and cpuid stay on: the VMM must get the CPU back, and cpuid always exits on VT-x) (repeatable)', collect);
 }

@@ -4,13 +4,14 @@
 // known word as constants. Both run the very same instruction bodies.
 //
 // The generated code lives in a scope that provides: R CR M32 M8 CODE TT TF TP TMASK MEMSZ
-// (arrays), m (ExecutionHooks), mem (PhysicalMemory), the constants of CONSTANTS, and the
+// XO XR XW XP XI (arrays), m (ExecutionHooks), mem (PhysicalMemory), the constants of CONSTANTS, and the
 // variables pc fl n cy acc tc ta fvpn rmask wmask atag. A trap is `break trap` with the
 // cause in tc and the address in ta; RESYNC is `break loop`.
 
 import { CAUSES, CONTROL_REGISTERS, CR, FLAG, FLAGS_MASK } from '../isa/arch.js';
 import { FORMATS, unusedBits, type OperandKind } from '../isa/formats.js';
 import { COMPARE_FLAGS, type InstructionSpec } from '../isa/table.js';
+import { VM_EXIT_CAUSE, VM_WINDOW_CAUSE } from './vmx.js';
 
 export interface Variant {
   /** Data accesses go through the TLB (else physical, bounds-checked). */
@@ -19,7 +20,30 @@ export interface Variant {
   readonly strict: boolean;
   /** Sensitive instructions executed in user mode are reported to hooks.noteSensitive. */
   readonly probe: boolean;
+  /** Non-root operation (vmx.ts): an instruction whose exit control is set leaves guest
+   *  code with VM_EXIT_CAUSE before it executes. */
+  readonly nonroot?: boolean;
 }
+
+/** In non-root operation, the test of an instruction's exit control (vmx.ts's arrays: XO by
+ *  opcode, XR/XW by control register, XP the I/O bitmap). */
+const EXIT_CONTROL: Readonly<Record<string, string>> = {
+  in: 'XP[imm] === 1',
+  out: 'XP[imm] === 1',
+  mfcr: 'XR[imm] === 1',
+  mtcr: 'XW[imm] === 1',
+  hlt: 'XO[OP] === 1',
+  invlpg: 'XO[OP] === 1',
+  tlbflush: 'XO[OP] === 1',
+  cpuid: 'XO[OP] === 1',
+};
+
+/** The instructions that can set IE: in non-root operation, with interrupt-window exiting
+ *  on, each leaves guest code after it retires once IE is set (VM_WINDOW_CAUSE). */
+const WINDOW_OPENERS = new Set(['sti', 'setf', 'rfe']);
+
+/** The mnemonics the exit controls can make leave non-root operation. */
+export const EXITING_MNEMONICS: readonly string[] = Object.keys(EXIT_CONTROL);
 
 export const CONSTANTS = [
   ...Object.entries(FLAG).map(([k, v]) => `F_${k} = ${v}`),
@@ -27,6 +51,8 @@ export const CONSTANTS = [
   ...Object.entries(CR).map(([k, v]) => `CR_${k} = ${v}`),
   `CR_COUNT = ${CONTROL_REGISTERS.length}`,
   `FLAGS_MASK = ${FLAGS_MASK}`,
+  `C_VMEXIT = ${VM_EXIT_CAUSE}`,
+  `C_VMWINDOW = ${VM_WINDOW_CAUSE}`,
 ].join(', ');
 
 /** The scope every generated function opens with (from a LoopContext named ctx). */
@@ -34,6 +60,7 @@ export const PRELUDE = `'use strict';
 const { cpu, hooks: m, memory: mem, tlb } = ctx;
 const R = cpu.regs, CR = cpu.cr, M32 = mem.words, M8 = mem.bytes, CODE = mem.codeFrames;
 const TT = tlb.tags, TF = tlb.frames, TP = tlb.perms, TMASK = tlb.mask, MEMSZ = mem.size;
+const XO = cpu.exitControls.opcode, XR = cpu.exitControls.crRead, XW = cpu.exitControls.crWrite, XP = cpu.exitControls.port, XI = cpu.exitControls.interruptWindow;
 const ${CONSTANTS};`;
 
 export function trap(cause: string, addr: string): string {
@@ -69,7 +96,8 @@ export function needsWholeFlags(spec: InstructionSpec): boolean {
 export function instructionCode(spec: InstructionSpec, variant: Variant, extraCycles: number, fixed?: Fixed): string {
   const kinds = FORMATS[spec.format].operands as readonly OperandKind[];
   const charge = extraCycles ? `cy += ${extraCycles}; ` : '';
-  let body = expandMacros(spec.exec, variant, charge, fixed?.lazyFlags === true);
+  const exec = variant.nonroot && WINDOW_OPENERS.has(spec.mnemonic) ? spec.exec.replace(/RESYNC/g, 'WINDOW_EXIT RESYNC') : spec.exec;
+  let body = expandMacros(exec, variant, charge, fixed?.lazyFlags === true);
   const privileged = spec.class === 'privileged' || (variant.strict && spec.class === 'sensitive');
   // the note's clock must read the same in every engine: the counts so far go to cpu first
   if (variant.probe && spec.class === 'sensitive') body = `if (!(fl & F_S)) { cpu.instructions = n; cpu.extraCycles = cy; m.noteSensitive(pc, w, fl); } ${body}`;
@@ -89,6 +117,9 @@ export function instructionCode(spec: InstructionSpec, variant: Variant, extraCy
   const unused = unusedBits(spec.format);
   if (unused && !fixed) checks.push(`if (w & ${unused | 0}) ${trap('C_ILLEGAL', '0')}`);
   if (privileged) checks.push(`if (!(fl & F_S)) ${trap('C_PRIVILEGED', '0')}`);
+  const control = variant.nonroot ? EXIT_CONTROL[spec.mnemonic] : undefined;
+  // (the exit passes the instruction word as the trap's address: the VMM need not fetch it)
+  if (control) body = `if (${control.replace('OP', String(spec.opcode))}) ${trap('C_VMEXIT', fixed ? String(fixed.word | 0) : 'w')} ${body}`;
   const next = spec.flow ? ` ${charge}` : ` ${charge}pc = (pc + 4) | 0;`;
   const decl = decls.length ? `const ${decls.join(', ')}; ` : '';
   return `${checks.join(' ')} ${decl}${body}${next}`;
@@ -108,6 +139,7 @@ function expandMacros(exec: string, variant: Variant, charge: string, lazy: bool
     .replace(/TRAP_NEXT\((\w+)\)/g, (_, cause: string) => `{ pc = (pc + 4) | 0; n++; acc--; ${charge}${trap(cause, '0')} }`)
     .replace(/TRAP\((\w+), ([^)]+)\)/g, (_, cause: string, addr: string) => trap(cause, addr))
     .replace(/JUMP\(([^)]+)\)/g, (_, t: string) => `{ const t = ${t}; if (t & 3) ${trap('C_MISALIGNED', 't')} pc = t; }`)
+    .replace(/WINDOW_EXIT/g, `if (XI[0] === 1 && (fl & F_IE) !== 0) { n++; acc--; ${charge}${trap('C_VMWINDOW', '0')} }`)
     .replace(/RESYNC/g, `${charge}break loop;`)
     .replace(/SYNC /g, 'cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy; ');
 }

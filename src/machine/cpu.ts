@@ -4,6 +4,7 @@
 
 import { CAUSE, causeName, CONTROL_REGISTERS, CR, FLAG, INTERRUPT_BASE, trappingPc } from '../isa/arch.js';
 import { hex } from '../isa/disasm.js';
+import { ExitControls } from './vmx.js';
 
 export class CpuState {
   pc = 0;
@@ -18,6 +19,8 @@ export class CpuState {
   /** Cause and address of a trap raised inside a compiled block, for the loop to deliver. */
   trapCause = 0;
   trapAddress = 0;
+  /** In non-root operation, which guest actions exit (vmx.ts; unused elsewhere). */
+  readonly exitControls = new ExitControls(CONTROL_REGISTERS.length);
 
   /** regs may be shared: a VMM's virtual CPU uses the physical registers while it runs. */
   constructor(readonly regs: Int32Array = new Int32Array(16)) {}

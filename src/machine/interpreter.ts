@@ -8,7 +8,7 @@
 // mode changes, so TLB figures stay exact); loads and stores check the TLB inline. Where a
 // compiled block starts at pc and fits in the slice, the loop calls it instead.
 //
-// Variants are compiled lazily, one per combination of paging, strict and probe (see
+// Variants are compiled lazily, one per combination of paging, strict, probe and nonroot (see
 // codegen.ts). Anything that is not plain computation (traps, ports, control registers,
 // halts) calls out to the ExecutionHooks and leaves the loop, so exits cost nothing until
 // they happen.
@@ -23,7 +23,7 @@ type Factory = (ctx: LoopContext) => RunLoop;
 const factories = new Map<string, Factory>();
 
 export function compileLoop(variant: Variant, ctx: LoopContext): RunLoop {
-  const key = `${+variant.paging}${+variant.strict}${+variant.probe}:${ctx.cycles.join(',')}`;
+  const key = `${+variant.paging}${+variant.strict}${+variant.probe}${+(variant.nonroot ?? false)}:${ctx.cycles.join(',')}`;
   let factory = factories.get(key);
   if (!factory) {
     factory = new Function('ctx', generateSource(variant, ctx.cycles)) as Factory;
@@ -109,7 +109,7 @@ const stepFactories = new Map<string, (ctx: LoopContext) => StepFunction>();
 /** A single-step function over the same instruction bodies as the loop (the VMM's
  *  emulator: one instruction on a virtual CPU, no fetch, no loop). */
 export function compileStep(variant: Variant, ctx: LoopContext): StepFunction {
-  const key = `${+variant.paging}${+variant.strict}${+variant.probe}:${ctx.cycles.join(',')}`;
+  const key = `${+variant.paging}${+variant.strict}${+variant.probe}${+(variant.nonroot ?? false)}:${ctx.cycles.join(',')}`;
   let factory = stepFactories.get(key);
   if (!factory) {
     factory = new Function('ctx', generateStepSource(variant, ctx.cycles)) as (ctx: LoopContext) => StepFunction;

@@ -15,7 +15,9 @@
 
 import { decode } from '../isa/encoding.js';
 import { CALLOUT_OPCODE, type BlockFn, type BlockProvider, type FrameBlocks, type LoopContext } from './execution.js';
-import { instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, type Variant } from './codegen.js';
+import { EXITING_MNEMONICS, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, type Variant } from './codegen.js';
+
+const EXITING = new Set(EXITING_MNEMONICS);
 
 export const MAX_BLOCK = 64;
 
@@ -84,6 +86,9 @@ export class BlockCache implements BlockProvider {
       const word = memory.words[frame * 1024 + s]!;
       const d = word >>> 24 === CALLOUT_OPCODE ? undefined : decode(word);
       if (!d) break;
+      // Non-root operation: an instruction an exit control may stop is left to the
+      // interpreter (a block that ends at once in an exit would only cost its call).
+      if (this.variant.nonroot && EXITING.has(d.spec.mnemonic)) break;
       words.push(word);
       if (d.spec.flow) break;
     }

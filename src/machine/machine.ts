@@ -117,7 +117,7 @@ export class Machine implements ExecutionHooks {
   }
 
   get cycles(): number {
-    return this.cpu.instructions + this.cpu.extraCycles + this.eventCycles + this.processor.tlb.walkReferences * this.config.costs.events.walkReference;
+    return this.cpu.instructions + this.cpu.extraCycles + this.eventCycles + (this.processor.tlb.walkReferences + this.processor.tlb.walkWrites) * this.config.costs.events.walkReference;
   }
 
   /** Load an image (from `file`, named in errors) and reset the CPU (see loadImage). */

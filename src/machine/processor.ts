@@ -19,6 +19,9 @@ export class Processor {
   readonly tlb: Tlb;
   readonly mmu: Mmu;
   private readonly loops = new Map<number, RunLoop>();
+  /** VMX non-root operation (vmx.ts): the VMM runs a guest under hardware assistance, and
+   *  the CPU consults cpu.exitControls. */
+  nonroot = false;
   private readonly blockCaches: BlockCache[] = [];
 
   constructor(
@@ -50,11 +53,12 @@ export class Processor {
   /** Run until `limit` instructions have retired or a hook leaves the loop. `probe` reports
    *  sensitive instructions run in user mode (see ExecutionHooks.noteSensitive). */
   run(limit: number, probe = false): void {
-    const paging = this.mmu.pagingEnabled;
-    const key = (paging ? 1 : 0) | (probe ? 2 : 0);
+    const paging = this.mmu.translating;
+    const nonroot = this.nonroot;
+    const key = (paging ? 1 : 0) | (probe ? 2 : 0) | (nonroot ? 4 : 0);
     let loop = this.loops.get(key);
     if (!loop) {
-      const variant = { paging, strict: this.config.strict, probe };
+      const variant = { paging, strict: this.config.strict, probe, nonroot };
       const jit = this.config.jit === false ? null : new BlockCache(variant, this.memory.size / 4096, boundsOf(this.config).compiledBlocks);
       const ctx = { cpu: this.cpu, hooks: this.hooks, memory: this.memory, tlb: this.tlb, cycles: this.config.costs.opcodeCycles, jit };
       jit?.bind(ctx);

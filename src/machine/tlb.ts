@@ -14,6 +14,9 @@ export interface TlbFigures {
   flushes: number;
   invalidations: number;
   walkReferences: number;
+  /** A and D bits written back by walks (apart from the reads, so that walks of different
+   *  depths compare like with like). */
+  walkWrites: number;
   /** Under a VMM: the host TLB's flushes and invalidations that the VMM made for its own
    *  ends (switching shadow roots, dropping shadow entries), beside the guest's own above. */
   vmmFlushes?: number;
@@ -31,8 +34,10 @@ export class Tlb {
   misses = 0;
   flushes = 0;
   invalidations = 0;
-  /** Memory references made by page walks (reads of PDE/PTE and A/D write-backs). */
+  /** Memory reads made by page walks (PDEs and PTEs; nested walks: their entries too). */
   walkReferences = 0;
+  /** A/D write-backs made by page walks. */
+  walkWrites = 0;
 
   /** size: entries, a power of two from 1 to 4096. */
   constructor(
@@ -54,7 +59,7 @@ export class Tlb {
 
   /** The counters so far. */
   figures(): TlbFigures {
-    return { lookups: this.lookups, hits: this.hits, misses: this.misses, flushes: this.flushes, invalidations: this.invalidations, walkReferences: this.walkReferences };
+    return { lookups: this.lookups, hits: this.hits, misses: this.misses, flushes: this.flushes, invalidations: this.invalidations, walkReferences: this.walkReferences, walkWrites: this.walkWrites };
   }
 
   setAsid(asid: number): void {
@@ -78,6 +83,13 @@ export class Tlb {
   flushTag(asid: number): void {
     const tag = asid << 20;
     for (let slot = 0; slot < this.size; slot++) if (this.tags[slot] !== -1 && (this.tags[slot]! & ~0xfffff) === tag) this.tags[slot] = -1;
+    this.flushes++;
+  }
+
+  /** Drop every entry of several address spaces (a guest's VPID tags): one flush. */
+  flushTags(asids: readonly number[]): void {
+    const tags = new Set(asids.map((a) => a << 20));
+    for (let slot = 0; slot < this.size; slot++) if (this.tags[slot] !== -1 && tags.has(this.tags[slot]! & ~0xfffff)) this.tags[slot] = -1;
     this.flushes++;
   }
 

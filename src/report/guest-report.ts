@@ -1,6 +1,7 @@
 // What a run reports per guest, as data (the JSON of `vmm run --json`; docs/cli.md names
 // every field): read off the bare machine or off a VM once it has run.
 
+import type { AssistDescription } from '../vmm/modes/mode.js';
 import { causeName } from '../isa/arch.js';
 import type { ConsoleBackend } from '../machine/devices/console.js';
 import type { Machine, Termination } from '../machine/machine.js';
@@ -45,6 +46,8 @@ export interface GuestReport {
 
 export interface RunReport {
   mode: string;
+  /** The hardware-assisted CPU's settings (--mode hw). */
+  hardware?: AssistDescription;
   guests: GuestReport[];
 }
 

@@ -8,6 +8,7 @@ import { Machine } from '../machine/machine.js';
 import type { ExitProbe } from '../vmm/exits.js';
 import { bootVmm } from '../vmm/boot.js';
 import { modeNamed } from '../vmm/modes/index.js';
+import type { HardwareAssist } from '../vmm/modes/mode.js';
 import { machineReport, vmReport, type ConsoleSink, type GuestReport } from './guest-report.js';
 
 /** The report layer's configuration: the machine, and how a run goes. */
@@ -18,6 +19,8 @@ export interface RunConfig extends MachineConfig {
   quantum: number;
   /** Also run each guest alone on bare hardware to report its overhead. */
   overhead: boolean;
+  /** The hardware-assisted CPU's settings (--mode hw). */
+  assist?: HardwareAssist;
 }
 
 /** Run one guest on the bare machine. */

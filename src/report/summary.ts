@@ -15,7 +15,7 @@ export function wordsOf(key: string): string {
 
 /** The TLB figures the summary shows, by key: the guest's line, and the VMM's (its keys
  *  are `vmm` + the word, shown on the line labelled `vmm tlb`). */
-export const TLB_LINE = ['hits', 'misses', 'flushes', 'invalidations', 'walkReferences'] as const;
+export const TLB_LINE = ['hits', 'misses', 'flushes', 'invalidations', 'walkReferences', 'walkWrites'] as const;
 export const VMM_TLB_LINE = ['vmmFlushes', 'vmmInvalidations'] as const;
 
 function figures(t: TlbFigures, keys: readonly (keyof TlbFigures)[], prefix = ''): string {

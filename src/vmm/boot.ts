@@ -14,7 +14,7 @@ import { Vm } from './vm.js';
 
 /** Host memory for guests of these sizes under `mode`: their frames and the mode's. */
 export function hostMemoryBytes(mode: Mode, guestBytes: readonly number[]): number {
-  return guestBytes.reduce((sum, bytes) => sum + (framesFor(bytes) + mode.framesPerGuest) * PAGE_SIZE, 0);
+  return guestBytes.reduce((sum, bytes) => sum + (framesFor(bytes) + mode.framesPerGuest(bytes)) * PAGE_SIZE, 0);
 }
 
 /** A host with the guests loaded, ready to run (each guest's memory is its memoryBytes, or
@@ -31,7 +31,7 @@ export function bootVmm(guests: readonly GuestInput[], config: VmmConfig, mode: 
     }
     const memory = new GuestMemory(hv.processor.memory, frames.allocate(framesFor(sizes[i]!)));
     const vm = new Vm(i, g, memory, consoles[i]!, { memory: hv.processor.memory, costs: config.costs, tlbTagged: config.tlbTagged });
-    hv.addVm(vm, frames.allocate(mode.framesPerGuest));
+    hv.addVm(vm, frames.allocate(mode.framesPerGuest(sizes[i]!)));
   });
   return hv;
 }

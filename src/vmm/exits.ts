@@ -8,10 +8,15 @@ export const EXIT_REASONS = [
   { name: 'exception', code: 0, summary: 'a guest trap (system call, fault, breakpoint) came to the VMM and was reflected into the guest kernel' },
   { name: 'external-interrupt', code: 1, summary: 'the host timer ended the guest\'s slice: its quantum is over or one of its virtual devices is due' },
   { name: 'triple-fault', code: 2, summary: 'the guest cannot take a trap (no handler, or a fault while entering it): the VMM stops it' },
+  { name: 'interrupt-window', code: 7, summary: 'hardware-assisted: the guest enabled interrupts while the VMM had one to inject (interrupt-window exiting): the VMM injects it at once' },
+  { name: 'cpuid', code: 10, summary: 'hardware-assisted: cpuid always exits, as on VT-x; the VMM emulated it' },
   { name: 'hlt', code: 12, summary: 'the guest kernel executed hlt: its vCPU waits for a virtual interrupt' },
+  { name: 'invlpg', code: 14, summary: 'hardware-assisted: invlpg exiting is on (shadow paging needs it): the VMM emulated it on its own tables and the TLB' },
   { name: 'hypercall', code: 18, summary: 'a paravirtual guest kernel called the VMM with hcall (VT-x\'s VMCALL): the record names the call, its arguments, its result and, for a batch, how many operations it carried' },
-  { name: 'cr-access', code: 28, summary: 'mfcr or mtcr trapped and was emulated on the virtual control registers' },
-  { name: 'io', code: 30, summary: 'in or out trapped and was emulated on the guest\'s virtual device' },
+  { name: 'cr-access', code: 28, summary: 'mfcr or mtcr trapped (or, hardware-assisted, its register\'s exit control is on) and was emulated on the virtual control registers' },
+  { name: 'io', code: 30, summary: 'in or out trapped (or, hardware-assisted, its port exits) and was emulated on the guest\'s virtual device' },
+  { name: 'ept-violation', code: 48, summary: 'hardware-assisted with nested paging: the nested table does not map a guest-physical address, or not for the access (the record gives both); past the guest\'s memory the VMM gives the guest the bus error its hardware would' },
+  { name: 'tlb-flush', code: 58, summary: 'hardware-assisted: tlbflush exiting is on (VT-x\'s INVPCID exit): the VMM emulated the flush' },
   { name: 'privileged', code: 64, summary: 'another privileged instruction (rfe, cli, sti, tlbflush, invlpg, or a sensitive one under --strict) trapped and was emulated' },
   { name: 'hidden-page-fault', code: 65, summary: 'a fault the guest must not see: the shadow page table lacked an entry the guest\'s own tables allow, and the VMM filled it' },
   { name: 'page-table-write', code: 66, summary: 'a write to a write-protected guest page-table page: the VMM emulated it and dropped the shadow entries it invalidates' },
@@ -188,6 +193,7 @@ export class ExitAnswer {
   none(): this {
     this.recorded = false;
     this.next = Next.Resume;
+    this.busy = 0;
     return this;
   }
 

@@ -29,7 +29,7 @@ import { Processor } from '../machine/processor.js';
 import type { ExitProbe } from './exits.js';
 import { Next, REASON, type ExitAnswer, type VcpuExit } from './exits.js';
 import { ExitLog } from './exit-log.js';
-import type { Mode, VmmHost } from './modes/mode.js';
+import { DEFAULT_ASSIST, type HardwareAssist, type Mode, type VmmHost } from './modes/mode.js';
 import type { Virtualizer } from './virtualizer.js';
 import type { Vm } from './vm.js';
 
@@ -41,6 +41,8 @@ export interface VmmConfig extends MachineConfig {
   maxInstructions: number;
   /** Where exit records go; undefined: tracing is off and no record is built. */
   probe?: ExitProbe;
+  /** The hardware-assisted CPU's settings (DEFAULT_ASSIST when not given). */
+  assist?: HardwareAssist;
 }
 
 export class Hypervisor implements ExecutionHooks, VmmHost {
@@ -72,7 +74,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     hostMemoryBytes: number,
   ) {
     this.fetchArray = new Int32Array(0);
-    this.processor = new Processor({ ...config, memoryBytes: hostMemoryBytes }, this);
+    this.processor = new Processor({ ...config, memoryBytes: hostMemoryBytes, tlbTagged: config.tlbTagged || mode.taggedHostTlb === true }, this);
     // The host is the same machine the guests would run on bare: cpuid run natively by a
     // guest (trap mode, or guest user code) reads this.
     this.processor.cpu.cr[CR.MID] = MACHINE_ID;
@@ -83,6 +85,10 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
 
   get tracing(): boolean {
     return this.log !== undefined;
+  }
+
+  get assist(): HardwareAssist {
+    return this.config.assist ?? DEFAULT_ASSIST;
   }
 
   get costs(): CostModel {
@@ -116,7 +122,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   /** Host cycles so far: instructions, page walks and the VMM's own work. */
   get hostCycles(): number {
     const cpu = this.processor.cpu;
-    return cpu.instructions + cpu.extraCycles + this.processor.tlb.walkReferences * this.costs.events.walkReference + this.eventCycles;
+    return cpu.instructions + cpu.extraCycles + (this.processor.tlb.walkReferences + this.processor.tlb.walkWrites) * this.costs.events.walkReference + this.eventCycles;
   }
 
   /** Run every guest until each has ended (halted, faulted, killed or out of instructions). */
@@ -137,7 +143,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   private runSlice(vm: Vm): void {
     const tlb = this.processor.tlb;
     const own = vm.tlb;
-    const before = { cycles: this.hostCycles, lookups: tlb.lookups, misses: tlb.misses, flushes: tlb.flushes - own.flushes, invalidations: tlb.invalidations - own.invalidations, walks: tlb.walkReferences };
+    const before = { cycles: this.hostCycles, lookups: tlb.lookups, misses: tlb.misses, flushes: tlb.flushes - own.flushes, invalidations: tlb.invalidations - own.invalidations, walks: tlb.walkReferences, walkWrites: tlb.walkWrites };
     this.switchTo(vm);
     const quantumEnd = vm.ticks + this.config.quantum;
     const probe = vm.virtualizer.probesSensitive;
@@ -192,6 +198,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     own.vmmFlushes += tlb.flushes - own.flushes - before.flushes;
     own.vmmInvalidations += tlb.invalidations - own.invalidations - before.invalidations;
     own.walkReferences += tlb.walkReferences - before.walks;
+    own.walkWrites += tlb.walkWrites - before.walkWrites;
     this.current = undefined;
     // An ended guest gives back what it held of the host (its shadow roots' address-space ids).
     if (!vm.running) vm.virtualizer.memory.release();
@@ -261,7 +268,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     const failure = vm.trapGuard.check(vm.vcpu, cause, addr, pc, (at) => this.where(vm, at));
     if (!failure) return true;
     vm.vcpu.pc = pc;
-    const a = vm.answer.set(REASON['triple-fault'], 'killed', this.costs.events.vmmTrap, trappingPc(cause, pc));
+    const a = vm.answer.set(REASON['triple-fault'], 'killed', vm.virtualizer.exitCost, trappingPc(cause, pc));
     a.q.cause = causeName(cause);
     a.q.detail = failure;
     this.record(vm, a);
@@ -312,6 +319,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   private record(vm: Vm, a: ExitAnswer): void {
     if (!a.recorded) return;
     vm.exits[a.reason.index]!++;
+    if (!a.reason.note) vm.exitsTaken++;
     this.exitCount++;
     this.eventCycles += a.cost;
     if (a.reason.diverges && !vm.firstDivergence) vm.firstDivergence = { pc: a.pc, where: this.where(vm, a.pc), detail: a.q.detail ?? '' };
@@ -356,7 +364,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   }
 
   private timerExit(vm: Vm, why: 'quantum' | 'device'): void {
-    const a = vm.answer.set(REASON['external-interrupt'], why === 'quantum' ? 'switched' : 'resumed', this.costs.events.vmmTrap, vm.vcpu.pc);
+    const a = vm.answer.set(REASON['external-interrupt'], why === 'quantum' ? 'switched' : 'resumed', vm.virtualizer.exitCost, vm.vcpu.pc);
     a.q.detail = why === 'quantum' ? 'host timer: quantum over' : 'host timer: a virtual device is due';
     this.record(vm, a);
   }
@@ -435,13 +443,25 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     this.record(vm, a);
   }
 
-  // Guest code reached the platform itself. Under ring compression this never happens
-  // without a trap first; under hardware-assisted virtualization these are exits.
+  // Guest code reached the platform itself: in non-root operation (hardware-assisted modes)
+  // with the instruction's exit control off, so not an exit: the mode carries it out on the
+  // guest's own state, the physical CPU's. (With a control on, the CPU exited before the
+  // instruction: raise.) Under ring compression these never happen without a trap first.
+  private direct(vm: Vm, exit: VcpuExit): void {
+    // The guest's clock moves to this instruction (for the devices a port reaches).
+    const cpu = this.processor.cpu;
+    vm.vcpu.instructions += cpu.instructions - this.mark;
+    this.mark = cpu.instructions;
+    const a = vm.answer.none();
+    vm.virtualizer.handle(exit, a);
+    this.record(vm, a);
+  }
+
   portIn(port: number): number {
     const vm = this.current!;
     const exit = vm.exitValues['port-in'];
     exit.port = port;
-    this.dispatch(vm, exit);
+    this.direct(vm, exit);
     return exit.value;
   }
 
@@ -450,7 +470,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     const exit = vm.exitValues['port-out'];
     exit.port = port;
     exit.value = value;
-    this.dispatch(vm, exit);
+    this.direct(vm, exit);
   }
 
   writeCr(index: number, value: number): void {
@@ -458,23 +478,23 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     const exit = vm.exitValues['cr-write'];
     exit.index = index;
     exit.value = value;
-    this.dispatch(vm, exit);
+    this.direct(vm, exit);
   }
 
   tlbFlush(): void {
     const vm = this.current!;
-    this.dispatch(vm, vm.exitValues['tlb-flush']);
+    this.direct(vm, vm.exitValues['tlb-flush']);
   }
 
   tlbInvalidate(va: number): void {
     const vm = this.current!;
     const exit = vm.exitValues.invlpg;
     exit.va = va;
-    this.dispatch(vm, exit);
+    this.direct(vm, exit);
   }
 
   halt(): void {
     const vm = this.current!;
-    this.dispatch(vm, vm.exitValues.hlt);
+    this.direct(vm, vm.exitValues.hlt);
   }
 }

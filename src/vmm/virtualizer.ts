@@ -13,6 +13,9 @@ export interface Virtualizer {
    *  mode (as `sensitive` exits) rather than running them unseen. */
   readonly probesSensitive: boolean;
   readonly memory: MemoryVirtualizer;
+  /** Cycles of an exit the core records itself (the host timer's, a triple fault): the
+   *  mode's round trip into the VMM and back. */
+  readonly exitCost: number;
   /** VM entry: load the vCPU onto the physical CPU (registers, FLAGS, address space). */
   enter(): void;
   /** VM exit: the physical CPU left guest code at pc; save its state into the vCPU. */

@@ -58,7 +58,7 @@ export class Vm implements VirtualPlatform {
   /** The host TLB's work for this guest (lookups, misses, walks), the guest's own flushes
    *  and invalidations as its architecture counts them (as on bare hardware), and those the
    *  VMM made besides. */
-  readonly tlb: Required<TlbFigures> = { lookups: 0, hits: 0, misses: 0, flushes: 0, invalidations: 0, walkReferences: 0, vmmFlushes: 0, vmmInvalidations: 0 };
+  readonly tlb: Required<TlbFigures> = { lookups: 0, hits: 0, misses: 0, flushes: 0, invalidations: 0, walkReferences: 0, walkWrites: 0, vmmFlushes: 0, vmmInvalidations: 0 };
   /** Hypercalls made, by name (para). */
   readonly hypercalls = new Map<string, number>();
   /** The guest gave up the rest of its slice (sched_op yield). */
@@ -76,7 +76,9 @@ export class Vm implements VirtualPlatform {
   readonly name: string;
   readonly image: Image;
   /** The guest's TLB is tagged: writing its page-table base does not flush it. */
-  private readonly tlbTagged: boolean;
+  readonly tlbTagged: boolean;
+  /** Exits recorded for this guest (not notes). */
+  exitsTaken = 0;
 
   constructor(
     readonly id: number,

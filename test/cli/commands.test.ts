@@ -152,16 +152,16 @@ describe('--help of every subcommand', () => {
 
   it('vmm trace --help lists only the modes trace accepts', async () => {
     const r = await vmmIn(['trace', '--help']);
-    expect(r.stdout).toMatch(/--mode <mode> +how guests run: trap, full, para \(default:\s+"full"\)/);
+    expect(r.stdout).toMatch(/--mode <mode> +how guests run: trap, full, para, hw \(default:\s+"full"\)/);
     expect(r.stdout).not.toMatch(/how guests run: bare/);
-    expect((await vmmIn(['run', '--help'])).stdout).toMatch(/--mode <mode> +how guests run: bare, trap, full, para /);
+    expect((await vmmIn(['run', '--help'])).stdout).toMatch(/--mode <mode> +how guests run: bare, trap, full, para, hw\s/);
   });
 
   it('-h through the bundle', () => {
     const r = vmm(['run', '-h']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Usage: vmm run [options] <images...>');
-    expect(r.stdout).toMatch(/--mode <mode> +how guests run: bare, trap, full, para \(default:\s+"full"\)/);
+    expect(r.stdout).toMatch(/--mode <mode> +how guests run: bare, trap, full, para, hw\s+\(default:\s+"full"\)/);
     expect(r.stderr).toBe('');
   });
 });

@@ -158,7 +158,7 @@ describe('vmm run: stdout and stderr', () => {
     const summary = r.stderr.split('\n');
     expect(summary[0]).toBe('hello (trap): halted: finished normally (hlt with interrupts off) at pc 0x00000020');
     expect(summary[1]).toMatch(/^ {2}instructions {13}84 {4}cycles +[\d,]+ {4}overhead \d+\.\d\dx bare$/);
-    expect(summary[2]).toMatch(/^ {2}tlb {10}hits \d+ {2}misses \d+ {2}flushes \d+ {2}invalidations \d+ {2}walk references \d+$/);
+    expect(summary[2]).toMatch(/^ {2}tlb {10}hits \d+ {2}misses \d+ {2}flushes \d+ {2}invalidations \d+ {2}walk references \d+ {2}walk writes \d+$/);
     expect(summary[3]).toMatch(/^ {2}vmm tlb {6}flushes \d+ {2}invalidations \d+$/);
     expect(summary[4]).toBe('  traps        none');
     expect(summary[5]).toMatch(/^ {2}exits {8}io 13 {2}hidden-page-fault 1 {2}hlt 1$/);
@@ -187,7 +187,7 @@ describe('vmm run: stdout and stderr', () => {
     expect(r.stderr.split('\n')).toEqual([
       'hello (bare): halted: finished normally (hlt with interrupts off) at pc 0x00000020',
       '  instructions             84    cycles              215    overhead n/a: bare hardware is the reference',
-      '  tlb          hits 0  misses 0  flushes 0  invalidations 0  walk references 0',
+      '  tlb          hits 0  misses 0  flushes 0  invalidations 0  walk references 0  walk writes 0',
       '  traps        none',
       '',
     ]);
@@ -217,7 +217,7 @@ describe('vmm run --json', () => {
       expect(Object.keys(g)).toEqual(expect.arrayContaining(['name', 'status', 'reason', 'pc', 'console', 'instructions', 'cycles', 'ticks', 'tlb', 'traps', 'exits']));
       expect(g.status).toBe('halted');
       expect(g.reason).toBe('finished normally (hlt with interrupts off)');
-      expect(Object.keys(g.tlb)).toEqual(['lookups', 'hits', 'misses', 'flushes', 'invalidations', 'walkReferences', 'vmmFlushes', 'vmmInvalidations']);
+      expect(Object.keys(g.tlb)).toEqual(['lookups', 'hits', 'misses', 'flushes', 'invalidations', 'walkReferences', 'walkWrites', 'vmmFlushes', 'vmmInvalidations']);
       expect(g.instructions).toBeGreaterThan(0);
       expect(g.cycles).toBeGreaterThan(g.instructions);
       expect(g.overhead).toBeGreaterThan(1);
@@ -432,7 +432,7 @@ describe('vmm run: console input and disks', () => {
 
 describe('vmm run: bad input (exit 2, a message naming the flag or file)', () => {
   const bad: [string[], string][] = [
-    [['--mode', 'xyz'], "error: --mode must be one of bare, trap, full, para, got 'xyz'"],
+    [['--mode', 'xyz'], "error: --mode must be one of bare, trap, full, para, hw, got 'xyz'"],
     [['--mem', '3K'], "error: --mem expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got '3K'"],
     [['--mem', 'lots'], "--mem expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got 'lots'"],
     [['--mem', '2G'], "--mem expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got '2G'"],
@@ -485,7 +485,7 @@ describe('vmm run: bad input (exit 2, a message naming the flag or file)', () =>
 
   it('a bad --mode through the bundle: exit 2, one line, no stack trace', () => {
     const r = vmm(['run', HELLO, '--mode', 'xen']);
-    expect(r).toEqual({ status: 2, stdout: '', stderr: "error: --mode must be one of bare, trap, full, para, got 'xen'\n" });
+    expect(r).toEqual({ status: 2, stdout: '', stderr: "error: --mode must be one of bare, trap, full, para, hw, got 'xen'\n" });
   });
 
   it('--mode bare with two images', async () => {
@@ -579,7 +579,7 @@ describe('with --json, a usage or input error is a JSON document on stdout too',
   it('bad option, bad value, missing file, assembly error, bad image: {error: {status, message}} on stdout, the message on stderr', async () => {
     const cases: [string[], RegExp][] = [
       [['run', HELLO, '--json', '--bogus'], /^unknown option '--bogus'/],
-      [['run', HELLO, '--json', '--mode', 'xyz'], /^--mode must be one of bare, trap, full, para, got 'xyz'$/],
+      [['run', HELLO, '--json', '--mode', 'xyz'], /^--mode must be one of bare, trap, full, para, hw, got 'xyz'$/],
       [['run', 'nope.bin', '--json'], /^nope\.bin: /],
       [['run', 'test/cli/fixtures/divzero.s', 'package.json', '--json'], /package\.json/],
       [['inspect', 'package.json', '--json'], /bad magic/],

@@ -190,7 +190,7 @@ describe('vmm trace filters', () => {
 describe('vmm trace: bad input (exit 2)', () => {
   it('--mode bare has no VM exits', () => {
     const r = vmm(['trace', HELLO, '--mode', 'bare']);
-    expect(r).toEqual({ status: 2, stdout: '', stderr: 'error: --mode bare has no VMM, so there are no VM exits to trace; use --mode trap, full or para\n' });
+    expect(r).toEqual({ status: 2, stdout: '', stderr: 'error: --mode bare has no VMM, so there are no VM exits to trace; use --mode trap, full, para or hw\n' });
   });
 
   it('an image that does not fit its memory: only the error, no trace header', async () => {
@@ -226,6 +226,12 @@ describe('vmm trace: bad input (exit 2)', () => {
   });
 });
 
+/** Options that make a mode exit on every trap and privileged instruction these tests use
+ *  (hardware-assisted, most run in the guest without an exit by default). */
+function exitingAll(mode: string): string[] {
+  return mode === 'hw' ? ['--exit-on', 'exceptions,invlpg,cr-write:tvec'] : [];
+}
+
 describe('vmm trace: numbers in JSON lines', () => {
   // value and address are unsigned 32-bit numbers, like pc (and like the hex of the text
   // format), so a jq filter such as `.address >= 2147483648` sees them.
@@ -235,7 +241,7 @@ describe('vmm trace: numbers in JSON lines', () => {
     const src = join(tempDir(), 'neg.s');
     writeFileSync(src, SOURCE);
     for (const mode of VMM_MODES) {
-      const r = await vmmIn(['trace', src, '--mode', mode, '--format', 'jsonl', '--reason', 'privileged,io,cr-access,bt-callout', '-q']);
+      const r = await vmmIn(['trace', src, '--mode', mode, ...exitingAll(mode), '--format', 'jsonl', '--reason', 'privileged,io,cr-access,bt-callout,invlpg', '-q']);
       expect(r.status).toBe(0);
       const records = parseLines(r.stdout).filter((x) => x.insn !== 'hlt');
       expect(records.map((x) => [x.insn, x.address ?? x.value]), mode).toEqual([
@@ -264,9 +270,11 @@ describe('vmm trace: traps', () => {
       const unhandled = join(dir, `${insn}-unhandled.s`);
       writeFileSync(unhandled, `start:\n        movi    r1, 1\n        ${insn}\n        hlt\n`);
       for (const mode of VMM_MODES) {
-        const r = await vmmIn(['trace', handled, '--mode', mode, '--format', 'jsonl', '--reason', 'exception,triple-fault', '-q']);
+        const r = await vmmIn(['trace', handled, '--mode', mode, ...exitingAll(mode), '--format', 'jsonl', '--reason', 'exception,triple-fault,hypercall', '-q']);
         expect(r.status).toBe(0);
-        expect(parseLines(r.stdout), `${insn} ${mode}`).toMatchObject([{ reason: 'exception', pc: 12, insn, source: `${handled}:4`, cause, action: 'reflected' }]);
+        // (Hardware-assisted, hcall is VMCALL: an exit of its own, reflected to a native guest.)
+        const reason = mode === 'hw' && insn === 'hcall' ? 'hypercall' : 'exception';
+        expect(parseLines(r.stdout), `${insn} ${mode}`).toMatchObject([{ reason, pc: 12, insn, source: `${handled}:4`, ...(reason === 'exception' ? { cause } : {}), action: 'reflected' }]);
         const u = await vmmIn(['trace', unhandled, '--mode', mode, '--format', 'jsonl', '--reason', 'exception,triple-fault', '-q']);
         expect(u.status).toBe(1);
         expect(parseLines(u.stdout)).toMatchObject([

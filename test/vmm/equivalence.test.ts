@@ -10,12 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { GuestReport } from '../../src/report/guest-report.js';
 import { MODES } from '../../src/vmm/modes/index.js';
+import { DEFAULT_ASSIST } from '../../src/vmm/modes/mode.js';
 import { bareState, guestPath, recorder, run } from '../support/guests.js';
 import { allGuestSources, buildsOf, expectedOutput, GUEST_TABLE, guest, modesFor, programs, runHv, sameLines, vmState, type RunOptions, type VmmMode } from './helpers.js';
 
 /** Guests whose kernel runs getf/setf/cpuid in supervisor mode: a mode that cannot follow
  *  them says so in its equivalence (trap-and-emulate: that is the point of --mode trap). */
-const SENSITIVE_IN_KERNEL = new Set(['kernel/tinyos.s', 'attack/kread.s', 'attack/selfmod.s']);
+const SENSITIVE_IN_KERNEL = new Set(['kernel/tinyos.s', 'attack/kread.s', 'attack/selfmod.s', 'attack/hw-cpuid-hlt.s']);
 
 /** Known VMM bugs by mode and guest (reported; the tests stay as `it.fails` until fixed). */
 const KNOWN_BUGS: Record<string, Record<string, string>> = {};
@@ -103,6 +104,18 @@ describe('the guest table', () => {
   });
 });
 
+/** A mode's own settings, each of which must also equal bare. */
+const SETTINGS: Record<string, [string, RunOptions][]> = {
+  hw: [
+    ['--npt off', { assist: { ...DEFAULT_ASSIST, nestedPaging: false } }],
+    ['--vpid off', { assist: { ...DEFAULT_ASSIST, vpid: false } }],
+    ['--npt off --vpid off, tagged TLB', { tlbTagged: true, assist: { ...DEFAULT_ASSIST, nestedPaging: false, vpid: false } }],
+    ['--vpid off, tagged TLB, quantum 7', { tlbTagged: true, quantum: 7, assist: { ...DEFAULT_ASSIST, vpid: false } }],
+    ['hlt and io exiting off', { assist: { ...DEFAULT_ASSIST, noExitOn: ['hlt,io'] } }],
+    ['every control on', { assist: { ...DEFAULT_ASSIST, exitOn: ['cr,exceptions,invlpg,tlbflush'] } }],
+  ],
+};
+
 for (const rel of programs()) {
   describe(rel, () => {
     for (const mode of modesFor(rel)) {
@@ -160,6 +173,7 @@ for (const rel of programs()) {
         if (unless && SENSITIVE_IN_KERNEL.has(rel)) return; // only --strict is expected to match
         for (const quantum of quantaFor(bare(rel).report.instructions)) checkAgainstBare(rel, m, { quantum }, `${m}, quantum ${quantum}`);
         checkAgainstBare(rel, m, { tlbTagged: true }, `${m}, tagged TLB`);
+        for (const [label, options] of SETTINGS[m] ?? []) checkAgainstBare(rel, m, options, `${m}, ${label}`);
       });
     }
   });

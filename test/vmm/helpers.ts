@@ -51,6 +51,7 @@ export const GUEST_TABLE: Readonly<Record<string, GuestSpec>> = {
   'attack/irq-io.s': { disk: 'kernel/disk.txt', input: 'attack/irq-io.input' },
   'attack/spin.s': { maxInstructions: 100_000 },
   'attack/spin-timer.s': { maxInstructions: 100_000 },
+  'attack/hw-window.s': { maxInstructions: 100_000 },
   'bench/exits.s': { defines: { COUNT: 20_000 } },
   'bench/sieve.s': { defines: { ROUNDS: 1 } },
   'bench/ptmap.s': { defines: { ROUNDS: 8 }, builds: ['native', 'paravirt'] },

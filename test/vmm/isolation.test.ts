@@ -299,8 +299,8 @@ describe('what the attacks show under the VMM', () => {
 });
 
 describe('address-space ids are a bounded resource no guest can exhaust', () => {
-  it('with an untagged TLB the VMM hands out none', () => {
-    for (const mode of NATIVE_MODES) {
+  it('with an untagged TLB the VMM hands out none (but VPIDs, where the hardware tags its TLB)', () => {
+    for (const mode of NATIVE_MODES.filter((m) => !modeNamed(m)!.taggedHostTlb)) {
       const { hv } = runHv([guest('attack/asid-wrap.s').input], mode, {});
       expect(hv.processor.cpu.cr[CR.ASID], mode).toBe(0);
     }

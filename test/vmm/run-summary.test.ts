@@ -41,7 +41,7 @@ describe('vmm run under the VMM', () => {
         expect(n(figures![2]!)).toBe(g.cycles);
         expect(Number(figures![3])).toBeCloseTo(g.overhead!, 2);
         expect(g.overhead!).toBeGreaterThan(1); // the VMM's work costs cycles
-        expect(block[2]).toMatch(/^ {2}tlb +hits [\d,]+ +misses [\d,]+ +flushes [\d,]+ +invalidations [\d,]+ +walk references [\d,]+$/);
+        expect(block[2]).toMatch(/^ {2}tlb +hits [\d,]+ +misses [\d,]+ +flushes [\d,]+ +invalidations [\d,]+ +walk references [\d,]+ +walk writes [\d,]+$/);
         expect(block[3]).toMatch(/^ {2}vmm tlb +flushes [\d,]+ +invalidations [\d,]+$/);
         expect(block[4]).toMatch(/^ {2}traps +/);
         const exitsLine = block.find((l) => l.startsWith('  exits'))!;
@@ -72,7 +72,7 @@ describe('vmm run under the VMM', () => {
       expect(typeof g.console).toBe('string');
       expect(Number.isInteger(g.instructions) && g.instructions > 0).toBe(true);
       expect(Number.isInteger(g.cycles) && g.cycles > g.instructions).toBe(true);
-      expect(Object.keys(g.tlb).sort()).toEqual(['flushes', 'hits', 'invalidations', 'lookups', 'misses', 'vmmFlushes', 'vmmInvalidations', 'walkReferences']);
+      expect(Object.keys(g.tlb).sort()).toEqual(['flushes', 'hits', 'invalidations', 'lookups', 'misses', 'vmmFlushes', 'vmmInvalidations', 'walkReferences', 'walkWrites']);
       expect(g.tlb.hits + g.tlb.misses).toBe(g.tlb.lookups);
       expect(typeof g.traps).toBe('object');
       for (const [reason, count] of Object.entries(g.exits!)) {

@@ -14,6 +14,7 @@ import { TEXT_HEADER } from '../../src/trace/text.js';
 import { EXIT_ACTIONS, EXIT_REASONS, type ExitProbe } from '../../src/vmm/exits.js';
 import { assembleText, recorder, ROOT } from '../support/guests.js';
 import { MODES, modeNamed } from '../../src/vmm/modes/index.js';
+import { DEFAULT_ASSIST } from '../../src/vmm/modes/mode.js';
 import { buildsOf, guest, runHv, type VmmMode } from './helpers.js';
 
 /** The modes that run native images (the inline programs below are native; para has no
@@ -107,6 +108,9 @@ describe('JSON-lines traces', () => {
   const full = jsonl(fullGuests, 'full', options);
   const trap = jsonl(trapGuests, 'trap', options);
   const para = jsonl(paraGuests, 'para', options);
+  // hw with invlpg and tlbflush exiting on (so that ptbr-games shows both); redpill's cpuid
+  const hwGuests = ['kernel/tinyos.s', 'attack/ptbr-games.s', 'attack/redpill.s', 'attack/map-beyond.s'];
+  const hw = jsonl(hwGuests, 'hw', { ...options, assist: { ...DEFAULT_ASSIST, exitOn: ['invlpg,tlbflush'] } });
 
   it('are deterministic: the same guests give byte-identical traces', () => {
     expect(jsonl(fullGuests, 'full', options)).toBe(full);
@@ -116,13 +120,13 @@ describe('JSON-lines traces', () => {
 
   it('have one JSON object per line, with the documented fields and types, codes as in EXIT_REASONS, seq increasing and cycle never going back', () => {
     const seen = new Set<string>();
-    const runs = { full: fullGuests, trap: trapGuests, para: paraGuests };
-    for (const [text, mode] of [[full, 'full'], [trap, 'trap'], [para, 'para']] as const) {
+    const runs = { full: fullGuests, trap: trapGuests, para: paraGuests, hw: hwGuests };
+    for (const [text, mode] of [[full, 'full'], [trap, 'trap'], [para, 'para'], [hw, 'hw']] as const) {
       const records = checkSchema(text, mode);
       for (const r of records) seen.add(r.reason as string);
       expect(new Set(records.map((r) => r.guest))).toEqual(new Set(runs[mode].map((g) => g.replace(/^.*\//, '').replace(/\.s$/, ''))));
     }
-    // between them, the three runs show every kind of exit and note there is
+    // between them, the four runs show every kind of exit and note there is
     expect([...seen].sort()).toEqual(EXIT_REASONS.map((r) => r.name).sort());
   });
 
@@ -270,6 +274,11 @@ describe('a long trace streams', () => {
   }, 40_000);
 });
 
+/** Hardware-assisted, mfcr and an illegal instruction exit only when their controls say so. */
+function exitingReads(mode: string) {
+  return mode === 'hw' ? { assist: { ...DEFAULT_ASSIST, exitOn: ['cr-read,exception:illegal'] } } : {};
+}
+
 describe('values read by emulated in and mfcr are recorded', () => {
   // The guest reads a control register it wrote, the console status and the timer period:
   // each record carries what the register got, in every mode.
@@ -286,7 +295,7 @@ describe('values read by emulated in and mfcr are recorded', () => {
   for (const mode of NATIVE_MODES) {
     it(`${mode}: each read's record has the value its register received`, () => {
       const probe = recorder();
-      const { vms } = runHv([{ name: 'g', image: assembleText(READS) }], mode, {}, probe);
+      const { vms } = runHv([{ name: 'g', image: assembleText(READS) }], mode, exitingReads(mode), probe);
       const regs = vms[0]!.vcpu.regs;
       const reads = probe.records.filter((r) => /^(in|mfcr) /.test(r.insn) && r.action !== 'translated');
       expect(reads.map((r) => [r.insn.split(',')[0], r.value])).toEqual([
@@ -355,7 +364,7 @@ describe('records say what really happened to the instruction', () => {
     const BAD_CR = `start:  la r1, handler\n        mtcr tvec, r1\n        .word 0x5090000c\n        hlt\nhandler: mfcr r5, cause\n        hlt`;
     for (const mode of NATIVE_MODES) {
       const probe = recorder();
-      const { reports } = runHv([{ name: 'g', image: assembleText(BAD_CR) }], mode, {}, probe);
+      const { reports } = runHv([{ name: 'g', image: assembleText(BAD_CR) }], mode, exitingReads(mode), probe);
       expect(reports[0]!.traps, mode).toEqual({ illegal: 1 });
       const bad = probe.records.find((r) => r.insn === '.word 0x5090000c' && r.action !== 'translated')!;
       expect(bad, mode).toMatchObject({ action: 'reflected', cause: 'illegal', value: undefined });

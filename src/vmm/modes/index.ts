@@ -3,6 +3,7 @@
 // from here, so a mode registered here is offered, run and tested everywhere.
 
 import { fullMode } from './full/mode.js';
+import { hwMode } from './hw/mode.js';
 import type { Build, Mode } from './mode.js';
 import { paraMode } from './para/mode.js';
 import { trapMode } from './trap/mode.js';
@@ -15,7 +16,7 @@ export const REFERENCE = {
 } as const;
 
 /** The VMM's modes, in the order they are listed and compared. */
-export const MODES: readonly Mode[] = [trapMode, fullMode, paraMode];
+export const MODES: readonly Mode[] = [trapMode, fullMode, paraMode, hwMode];
 
 /** Every way to run guests, by name: the reference first. */
 export const RUN_MODES: readonly string[] = [REFERENCE.name, ...MODES.map((m) => m.name)];

@@ -23,8 +23,16 @@ export interface Mode {
   /** Which build of a guest the mode runs: the native one, or the PARAVIRT one (assembled
    *  with -D PARAVIRT; its image says so in its header). */
   readonly build: Build;
-  /** Host frames one guest needs beyond its own memory (for the VMM's tables). */
-  readonly framesPerGuest: number;
+  /** Host frames a guest of `guestBytes` needs beyond its own memory (the VMM's tables). */
+  framesPerGuest(guestBytes: number): number;
+  /** The host CPU's TLB has address-space tags whatever the guests' --tlb-tagged (VPID). */
+  readonly taggedHostTlb?: boolean;
+  /** A mode that runs guests on the hardware-assisted CPU: what is wrong with its settings
+   *  (--npt, --vpid, --exit-on, --exit-off), or undefined. Other modes ignore them. */
+  checkAssist?(assist: HardwareAssist): string | undefined;
+  /** The hardware-assisted CPU as these settings make it (for --json): nested paging, VPID
+   *  and every exit control that is on. */
+  describeAssist?(assist: HardwareAssist): AssistDescription;
   /** Begin running guests on one host: the mode's host-wide state (one physical TLB, so
    *  one space of address-space ids), returned as the function that virtualizes each VM.
    *  `frames` are the host frames reserved for that VM (framesPerGuest of them). */
@@ -58,4 +66,27 @@ export interface VmmHost {
   where(vm: Vm, pc: number): string;
   /** Exit records are being built (a trace is on): qualify answers in full. */
   readonly tracing: boolean;
+  /** The hardware-assisted CPU's settings (modes that run guests in non-root operation). */
+  readonly assist: HardwareAssist;
 }
+
+/** How the hardware-assisted CPU is set up (`--npt`, `--vpid`, `--exit-on`, `--no-exit-on`). */
+export interface HardwareAssist {
+  /** Nested paging (EPT) on; off: shadow page tables, as on first-generation VT-x. */
+  readonly nestedPaging: boolean;
+  /** TLB entries carry the guest's VPID, so exits, entries and guest switches keep them. */
+  readonly vpid: boolean;
+  /** Exit controls turned on and off beyond the defaults, by name (modes/hw/controls.ts). */
+  readonly exitOn: readonly string[];
+  readonly noExitOn: readonly string[];
+}
+
+export interface AssistDescription {
+  nestedPaging: boolean;
+  vpid: boolean;
+  /** The exit controls that are on, and the ports whose bitmap bit differs from `io`. */
+  exitControls: { on: string[]; ports: Record<string, boolean> };
+}
+
+/** The defaults: nested paging and VPID on, the default exit controls (like KVM's). */
+export const DEFAULT_ASSIST: HardwareAssist = { nestedPaging: true, vpid: true, exitOn: [], noExitOn: [] };

@@ -12,7 +12,7 @@ export const fullMode: Mode = {
   summary: 'full virtualization: guest-kernel code is binary-translated so sensitive instructions call into the VMM',
   equivalence: {},
   build: 'native',
-  framesPerGuest: SHADOW_POOL_FRAMES,
+  framesPerGuest: () => SHADOW_POOL_FRAMES,
   start(host) {
     const asids = new AsidAllocator(host.bounds.asids, host.processor.tlb);
     return (vm, frames) => fullVirtualizer(vm, host, frames, asids);

@@ -16,7 +16,7 @@ export const paraMode: Mode = {
   equivalence: { byLines: true },
   build: 'paravirt',
   // The shared pages, boot tables and frame list live in the guest's own memory (its top).
-  framesPerGuest: 0,
+  framesPerGuest: () => 0,
   start(host) {
     const asids = new AsidAllocator(host.bounds.asids, host.processor.tlb);
     return (vm) => new ParaVirtualizer(vm, host, asids);

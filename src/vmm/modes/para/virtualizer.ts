@@ -148,6 +148,10 @@ export class ParaVirtualizer implements Virtualizer {
     this.vcpu.flags = (this.vcpu.flags & ~FLAG.IE) | (masked ? 0 : FLAG.IE);
   }
 
+  get exitCost(): number {
+    return this.host.costs.events.vmmTrap;
+  }
+
   codeFor(): undefined {
     return undefined;
   }

@@ -7,6 +7,8 @@
 //   the guest's tables allow; the user view only the guest's user (U) pages, so guest user
 //   code still faults on its kernel's supervisor-only pages exactly as on bare hardware.
 //   With the guest's paging off, a physical view maps guest-physical memory one to one.
+//   Hardware-assisted without nested paging (`hardware`), the guest kernel runs in the
+//   CPU's supervisor mode: one view, its entries carrying the guest's U bit.
 // - Coherence by write protection: every guest frame that holds a page directory or page
 //   table a shadow was built from is mapped read-only; a guest write to it faults, and the
 //   VMM emulates the write and drops the shadow entries it invalidates. Frames with a binary
@@ -76,6 +78,11 @@ export class ShadowPaging implements MemoryVirtualizer {
     private readonly guestMmu: Mmu,
     pool: Int32Array,
     private readonly asids: AsidAllocator,
+    /** Hardware-assisted, without nested paging: the guest kernel runs in the CPU's
+     *  supervisor mode, so there is one view, whose entries carry the guest's own U bit for
+     *  the CPU to check; the host TLB is tagged, and `guestTagged` says whether the guest's
+     *  own TLB is (else its ptbr writes flush the root's entries). */
+    private readonly hardware?: { readonly guestTagged: boolean },
   ) {
     this.freeFrames = [...pool].reverse();
     this.protection = new Uint8Array(guest.frames.length);
@@ -88,7 +95,7 @@ export class ShadowPaging implements MemoryVirtualizer {
     const vflags = this.vcpu.flags;
     const paging = (vcr[CR.PTBR]! & PTBR_PAGING) !== 0;
     const guestDir = paging ? vcr[CR.PTBR]! >>> 12 : -1;
-    const view: View = paging && !(vflags & FLAG.S) ? View.User : View.Kernel;
+    const view: View = paging && !this.hardware && !(vflags & FLAG.S) ? View.User : View.Kernel;
     const active = this.active;
     if (active && active.guestDir === guestDir && active.view === view) {
       if (reloadPtbr) this.load(active, true);
@@ -107,6 +114,7 @@ export class ShadowPaging implements MemoryVirtualizer {
    *  hardware would do). */
   ptbrWritten(): void {
     this.activate(true);
+    if (this.hardware && !this.hardware.guestTagged && this.active) this.host.tlb.flushTag(this.active.asid);
   }
 
   /** Put the active root back in the physical CPU (after another guest ran). */
@@ -138,6 +146,7 @@ export class ShadowPaging implements MemoryVirtualizer {
     let gfn: number;
     let writable: boolean;
     let tableGfn = -1;
+    let userBit: number = PTE.U;
     if (root.guestDir < 0) {
       if (va < 0 || va >= this.guest.size) return -CAUSE.BUS; // as on bare hardware
       gfn = va >>> 12;
@@ -151,10 +160,11 @@ export class ShadowPaging implements MemoryVirtualizer {
       this.protect(tableGfn, PROTECT_TABLE);
       const { lastPde: pde, lastPte: pte } = this.guestMmu;
       writable = (pde & pte & PTE.W) !== 0 && (pte & PTE.D) !== 0;
+      if (this.hardware) userBit = pde & pte & PTE.U;
     }
     const protection = this.protection[gfn]!;
     if (access === Access.Write && protection) return protection & PROTECT_TABLE ? Fault.PageTableWrite : Fault.CodeWrite;
-    const hostPte = (this.guest.frames[gfn]! << 12) | PTE.V | PTE.U | PTE.A | PTE.D | (writable && !protection ? PTE.W : 0);
+    const hostPte = (this.guest.frames[gfn]! << 12) | PTE.V | userBit | PTE.A | PTE.D | (writable && !protection ? PTE.W : 0);
     this.install(root, va, hostPte, gfn, tableGfn);
     this.stats.fills++;
     return Fault.Filled;

@@ -92,6 +92,10 @@ export class SoftwareVirtualizer implements Virtualizer {
     vcpu.regs.set(cpu.regs);
   }
 
+  get exitCost(): number {
+    return this.host.costs.events.vmmTrap;
+  }
+
   codeFor(hostFrame: number): Int32Array | undefined {
     return this.extension.codeFor(hostFrame);
   }

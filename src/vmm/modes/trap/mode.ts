@@ -15,7 +15,7 @@ export const trapMode: Mode = {
   // where they trap) runs exactly as on bare hardware.
   equivalence: { exactUnless: 'sensitive-unprivileged' },
   build: 'native',
-  framesPerGuest: SHADOW_POOL_FRAMES,
+  framesPerGuest: () => SHADOW_POOL_FRAMES,
   start(host) {
     const asids = new AsidAllocator(host.bounds.asids, host.processor.tlb);
     return (vm, frames) => trapVirtualizer(vm, host, frames, asids);

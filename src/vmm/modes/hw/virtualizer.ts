@@ -1,0 +1,264 @@
+// --mode hw, per VM: hardware-assisted virtualization, VT-x's way. The vCPU's state is
+// loaded into the physical CPU in non-root operation (VM entry) and saved from it on every
+// exit: the unmodified guest kernel runs in its own supervisor mode, natively, and only what
+// the exit controls select leaves it (controls.ts):
+//
+//   an instruction whose control is on (hlt, in/out, mtcr/mfcr, invlpg, cpuid, ...)
+//                                              -> exit with VT-x's reason; emulated
+//   a guest trap in the exception bitmap       -> exit 0; injected into the guest kernel
+//   any other guest trap                       -> no exit: the CPU delivers it to the guest
+//   a nested fault (an address past the guest) -> exit 48 (EPT violation); the guest gets
+//                                                 the bus error its hardware would give
+//   without nested paging (--npt off): ptbr and asid access, invlpg, tlbflush and page
+//   faults exit, and the VMM keeps shadow page tables (the software modes' shadow code):
+//   a hidden fault is filled, a write to a guest page table emulated
+//   enabling interrupts with one to inject     -> exit 7 (interrupt window); injected
+//   hcall                                      -> exit 18 (VMCALL always exits); a native
+//                                                 guest gets its hypercall trap, as on bare
+//
+// With a control off the instruction runs in the guest on its own state: a port reaches its
+// virtual device directly (as an assigned device would), a control register is the CPU's.
+// Virtual interrupts are injected on VM entry (VM-entry interruption information). A VM exit
+// and the next entry cost the cost model's vmExit, plus the VMM's work.
+
+import { CAUSE, CR, FLAG, PAGE_SIZE } from '../../../isa/arch.js';
+import { hex } from '../../../isa/disasm.js';
+import { BY_MNEMONIC } from '../../../isa/table.js';
+import { controlRegisterValue, type CpuState } from '../../../machine/cpu.js';
+import { NESTED_FAULT_CAUSE, VM_EXIT_CAUSE, VM_WINDOW_CAUSE } from '../../../machine/vmx.js';
+import { REASON, type ExitAnswer, type ReasonRow, type VcpuExit } from '../../exits.js';
+import type { Virtualizer } from '../../virtualizer.js';
+import { Access } from '../../../machine/mmu.js';
+import type { Vm } from '../../vm.js';
+import type { VmmHost } from '../mode.js';
+import type { AsidAllocator } from '../software/asids.js';
+import { applyControls, exceptionBitmap, type ControlSettings } from './controls.js';
+import { NestedPaging } from './nested-paging.js';
+import { ShadowPaging } from '../software/shadow-paging.js';
+import { Fault, type MemoryVirtualizer } from '../../virtualizer.js';
+
+const ACCESS_NAMES = ['read', 'write', 'fetch'] as const;
+
+/** The exit reason of each opcode an exit control can stop (by opcode: exits are hot). */
+const INSTRUCTION_REASON: readonly ReasonRow[] = (() => {
+  const by: Record<string, ReasonRow> = { in: REASON.io, out: REASON.io, mfcr: REASON['cr-access'], mtcr: REASON['cr-access'], hlt: REASON.hlt, invlpg: REASON.invlpg, tlbflush: REASON['tlb-flush'], cpuid: REASON.cpuid };
+  const reasons = new Array<ReasonRow>(256).fill(REASON.privileged);
+  for (const [mnemonic, reason] of Object.entries(by)) reasons[BY_MNEMONIC.get(mnemonic)!.opcode] = reason;
+  return reasons;
+})();
+
+export class HardwareVirtualizer implements Virtualizer {
+  readonly probesSensitive = false;
+  readonly memory: MemoryVirtualizer;
+  /** Nested paging, or null: shadow page tables (the physical ptbr and asid are the VMM's). */
+  private readonly nested: NestedPaging | null;
+  private readonly cpu: CpuState;
+  private readonly vcpu: CpuState;
+  /** Bit per trap cause whose traps exit (the exception bitmap). */
+  private readonly exceptionExits: number;
+  private readonly windowExiting: boolean;
+  /** The CPU left non-root operation since the last VM entry (a VM exit). */
+  private exited = true;
+  /** Exits recorded for this guest when it last entered (interrupt-window exiting off: a
+   *  pending interrupt waits for the next exit). */
+  private exitsAtEntry = -1;
+  private readonly vpid: boolean;
+  /** 1 for each control register VM entry loads from the vCPU. */
+  private readonly loadedCrs: Uint8Array;
+
+  constructor(
+    readonly vm: Vm,
+    readonly host: VmmHost,
+    frames: Int32Array,
+    private readonly settings: ControlSettings,
+    /** Host TLB tags: VPIDs (nested paging, VPID on) or the shadow roots' ids. */
+    asids: AsidAllocator,
+  ) {
+    this.cpu = host.processor.cpu;
+    this.vcpu = vm.vcpu;
+    const { nestedPaging, vpid } = host.assist;
+    this.nested = nestedPaging ? new NestedPaging(host.processor, vm, frames, vpid ? asids : null, vm.tlbTagged) : null;
+    this.memory = this.nested ?? new ShadowPaging(host.processor, vm.memory, vm.vcpu, vm.guestMmu, frames, asids, { guestTagged: vm.tlbTagged });
+    this.exceptionExits = exceptionBitmap(settings);
+    this.windowExiting = settings.on.has('interrupt-window');
+    this.vpid = vpid;
+    this.loadedCrs = new Uint8Array(vm.vcpu.cr.length).fill(1);
+    if (!this.nested) this.loadedCrs[CR.PTBR] = this.loadedCrs[CR.ASID] = 0;
+  }
+
+  get exitCost(): number {
+    return this.host.costs.events.vmExit;
+  }
+
+  /** VM entry: the guest state area goes into the physical CPU, in non-root operation. The
+   *  control registers go one way only: the vCPU's are always the guest's (the VMM changes
+   *  them when it emulates or delivers a trap, and a native mtcr writes both), except, under
+   *  shadow paging, ptbr and asid, whose physical values are the shadow root's. */
+  enter(): void {
+    const cpu = this.cpu;
+    const vcpu = this.vcpu;
+    cpu.pc = vcpu.pc;
+    cpu.flags = vcpu.flags;
+    const regs = cpu.regs;
+    const vregs = vcpu.regs;
+    for (let i = 0; i < 16; i++) regs[i] = vregs[i]!;
+    const cr = cpu.cr;
+    const vcr = vcpu.cr;
+    const loaded = this.loadedCrs;
+    for (let i = 0; i < cr.length; i++) if (loaded[i]) cr[i] = vcr[i]!;
+    const processor = this.host.processor;
+    if (!processor.nonroot) {
+      processor.nonroot = true;
+      applyControls(this.settings, cpu.exitControls);
+    }
+    // Interrupt-window exiting: on while an interrupt waits for the guest's IE.
+    cpu.exitControls.interruptWindow[0] = this.windowExiting && !(vcpu.flags & FLAG.IE) && this.vm.devices.pic.next() >= 0 ? 1 : 0;
+    this.memory.activate();
+    if (this.exited && !this.vpid) processor.tlb.flush(); // VT-x before VPID
+    this.exited = false;
+    this.exitsAtEntry = this.vm.exitsTaken;
+  }
+
+  /** VM exit: the guest state area is saved from the physical CPU. */
+  leave(pc: number): void {
+    const cpu = this.cpu;
+    const vcpu = this.vcpu;
+    vcpu.pc = pc;
+    vcpu.flags = cpu.flags;
+    const regs = cpu.regs;
+    const vregs = vcpu.regs;
+    for (let i = 0; i < 16; i++) vregs[i] = regs[i]!;
+    this.exited = true;
+  }
+
+  codeFor(): undefined {
+    return undefined;
+  }
+
+  /** The virtual interrupt controller's next line. With interrupt-window exiting off, the
+   *  VMM injects only when it has the CPU: after an exit, or while the vCPU is halted (it
+   *  does not see the guest enable interrupts in between). */
+  nextInterrupt(): number {
+    if (!this.windowExiting && !this.vcpu.halted && this.vm.exitsTaken === this.exitsAtEntry) return -1;
+    return this.vm.devices.pic.next();
+  }
+
+  /** The guest kernel reads the trap from its own control registers (the vCPU's). */
+  delivered(): void {}
+
+  explainStuck(): undefined {
+    return undefined;
+  }
+
+  handle(exit: VcpuExit, a: ExitAnswer): void {
+    switch (exit.kind) {
+      case 'exception':
+        return this.exception(exit.cause, exit.addr, exit.pc, a);
+      case 'hypercall': {
+        // VMCALL always exits; a native guest has no hypercalls: its kernel gets the trap.
+        const e = this.host.costs.events;
+        a.set(REASON.hypercall, 'reflected', e.vmExit + e.reflect, (exit.pc - 4) | 0).reflect(CAUSE.HYPERCALL, 0, exit.pc);
+        a.q.detail = 'a native guest: no hypercall interface, so its kernel takes the hypercall trap as on bare hardware';
+        return;
+      }
+      case 'callout':
+        // Opcode 0xff in the guest's code: illegal, delivered by the CPU as on bare hardware.
+        this.exited = false;
+        a.none().reflect(CAUSE.ILLEGAL, 0, exit.pc);
+        return;
+      case 'sensitive':
+        return void a.none();
+      // Non-root operation with the instruction's control off: no exit, the guest's own state.
+      case 'port-in':
+        exit.value = this.vm.portIn(exit.port);
+        return void a.none();
+      case 'port-out':
+        this.vm.portOut(exit.port, exit.value);
+        return void a.none();
+      case 'cr-write':
+        return this.writeCr(exit.index, exit.value, a);
+      case 'tlb-flush':
+        this.vm.tlb.flushes++;
+        this.memory.flushTlb();
+        return void a.none();
+      case 'invlpg':
+        this.vm.tlb.invalidations++;
+        this.memory.invalidatePage(exit.va);
+        return void a.none();
+      case 'hlt':
+        this.vcpu.halted = true;
+        return void a.none();
+      default: {
+        const never: never = exit;
+        throw new Error(`VMM bug: unknown exit ${(never as VcpuExit).kind}`);
+      }
+    }
+  }
+
+  /** mtcr in non-root operation, its control off: the physical CPU's register is the guest's. */
+  private writeCr(index: number, value: number, a: ExitAnswer): void {
+    const cpu = this.cpu;
+    cpu.cr[index] = controlRegisterValue(cpu, index, value);
+    this.vcpu.cr[index] = cpu.cr[index]!;
+    if (index === CR.PTBR) {
+      if (!this.vm.tlbTagged) this.vm.tlb.flushes++;
+      this.memory.ptbrWritten();
+    } else if (index === CR.ASID) this.nested?.asidWritten();
+    a.none();
+  }
+
+  private exception(cause: number, addr: number, pc: number, a: ExitAnswer): void {
+    const e = this.host.costs.events;
+    if (cause === VM_EXIT_CAUSE) return this.instructionExit(addr, pc, a);
+    if (cause === VM_WINDOW_CAUSE) {
+      a.set(REASON['interrupt-window'], 'resumed', e.vmExit, (pc - 4) | 0);
+      return;
+    }
+    if (cause === NESTED_FAULT_CAUSE) return this.nestedFault(addr, pc, a);
+    if (!this.nested && cause >= CAUSE.PAGE_READ && cause <= CAUSE.PAGE_FETCH) return this.shadowFault((cause - CAUSE.PAGE_READ) as Access, addr, pc, a);
+    if (cause < 32 && this.exceptionExits & (1 << cause)) {
+      a.reflectedTrap(cause, addr, pc, e.vmExit + e.reflect);
+      return;
+    }
+    // Not in the bitmap: the CPU vectors it through the guest's own tvec; no exit.
+    this.exited = false;
+    a.none().reflect(cause, addr, pc);
+  }
+
+  /** Shadow paging: a page fault exits; hidden (fill the shadow), a write to a guest page
+   *  table (emulate), or the guest's own (inject it). */
+  private shadowFault(access: Access, addr: number, pc: number, a: ExitAnswer): void {
+    const result = this.memory.fault(addr, access);
+    const e = this.host.costs.events;
+    if (result === Fault.Filled) {
+      a.set(REASON['hidden-page-fault'], 'filled', e.vmExit + e.shadowFill, pc);
+      a.q.address = addr;
+      a.q.access = ACCESS_NAMES[access];
+    } else if (result === Fault.PageTableWrite) {
+      a.set(REASON['page-table-write'], 'emulated', e.vmExit + e.pageTableWrite, pc).emulate(this.host.instructionAt(this.vm, pc));
+      a.q.address = addr;
+    } else {
+      a.reflectedTrap(-result, addr, pc, e.vmExit + e.reflect);
+    }
+  }
+
+  /** An instruction whose exit control is on: exit with its reason; the VMM emulates it. */
+  private instructionExit(word: number, pc: number, a: ExitAnswer): void {
+    const reason = INSTRUCTION_REASON[word >>> 24]!;
+    const e = this.host.costs.events;
+    a.set(reason, reason === REASON.hlt ? 'halted' : 'emulated', e.vmExit + e.emulate, pc).emulate(word);
+    a.qualifyWord = true;
+  }
+
+  /** A nested fault: the guest named a guest-physical address its memory does not have. Its
+   *  hardware would give a bus error: the VMM delivers that. */
+  private nestedFault(va: number, pc: number, a: ExitAnswer): void {
+    const mmu = this.host.processor.mmu;
+    const gpa = mmu.nestedFaultAddress >>> 0;
+    const e = this.host.costs.events;
+    a.set(REASON['ept-violation'], 'reflected', e.vmExit + e.reflect, pc).reflect(CAUSE.BUS, va, pc);
+    a.q.address = gpa;
+    a.q.access = ACCESS_NAMES[mmu.nestedFaultAccess];
+    if (this.host.tracing) a.q.detail = `guest-physical ${hex(gpa, 8)} (guest-linear ${hex(va, 8)}) is past the guest's ${this.vm.memory.size / PAGE_SIZE} frames: its bus error`;
+  }
+}
