@@ -19,6 +19,10 @@ export class CpuState {
   /** Cause and address of a trap raised inside a compiled block, for the loop to deliver. */
   trapCause = 0;
   trapAddress = 0;
+  /** Bumped by every write to cr other than the CPU's own mtcr (trap entry, a VMM's
+   *  emulated mtcr): a VMM that loads a virtual CPU's registers into the physical one can
+   *  tell whether they changed since it last did. */
+  crVersion = 0;
   /** In non-root operation, which guest actions exit (vmx.ts; unused elsewhere). */
   readonly exitControls = new ExitControls(CONTROL_REGISTERS.length);
 
@@ -33,6 +37,7 @@ export function enterTrap(cpu: CpuState, cause: number, addr: number, pc: number
   cpu.cr[CR.SFLAGS] = cpu.flags;
   cpu.cr[CR.CAUSE] = cause;
   cpu.cr[CR.FADDR] = addr;
+  cpu.crVersion++;
   cpu.flags = FLAG.S;
   cpu.pc = cpu.cr[CR.TVEC]! & ~3;
 }

@@ -25,6 +25,8 @@ import { NESTED_FAULT_CAUSE } from './vmx.js';
 
 export const Access = { Read: 0, Write: 1, Fetch: 2 } as const;
 export type Access = (typeof Access)[keyof typeof Access];
+/** An access's name, as exit records give it. */
+export const ACCESS_NAMES = ['read', 'write', 'fetch'] as const;
 
 const FAULT_CAUSE = [CAUSE.PAGE_READ, CAUSE.PAGE_WRITE, CAUSE.PAGE_FETCH] as const;
 

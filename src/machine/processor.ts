@@ -22,6 +22,8 @@ export class Processor {
   /** VMX non-root operation (vmx.ts): the VMM runs a guest under hardware assistance, and
    *  the CPU consults cpu.exitControls. */
   nonroot = false;
+  /** In non-root operation: whose guest state the CPU holds (the VMM's token). */
+  nonrootGuest: object | undefined = undefined;
   private readonly blockCaches: BlockCache[] = [];
 
   constructor(

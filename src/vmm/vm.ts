@@ -136,6 +136,7 @@ export class Vm implements VirtualPlatform {
   /** The virtual control register; a new page-table base takes effect at once. */
   writeCr(index: number, value: number): void {
     this.vcpu.cr[index] = controlRegisterValue(this.vcpu, index, value);
+    this.vcpu.crVersion++;
     if (index !== CR.PTBR) return;
     if (!this.tlbTagged) this.tlb.flushes++;
     this.virtualizer.memory.ptbrWritten();

@@ -28,16 +28,15 @@ import { controlRegisterValue, type CpuState } from '../../../machine/cpu.js';
 import { NESTED_FAULT_CAUSE, VM_EXIT_CAUSE, VM_WINDOW_CAUSE } from '../../../machine/vmx.js';
 import { REASON, type ExitAnswer, type ReasonRow, type VcpuExit } from '../../exits.js';
 import type { Virtualizer } from '../../virtualizer.js';
-import { Access } from '../../../machine/mmu.js';
+import { ACCESS_NAMES, Access } from '../../../machine/mmu.js';
 import type { Vm } from '../../vm.js';
 import type { VmmHost } from '../mode.js';
 import type { AsidAllocator } from '../software/asids.js';
 import { applyControls, exceptionBitmap, type ControlSettings } from './controls.js';
 import { NestedPaging } from './nested-paging.js';
 import { ShadowPaging } from '../software/shadow-paging.js';
-import { Fault, type MemoryVirtualizer } from '../../virtualizer.js';
-
-const ACCESS_NAMES = ['read', 'write', 'fetch'] as const;
+import type { MemoryVirtualizer } from '../../virtualizer.js';
+import { answerShadowFault } from '../software/shadow-fault.js';
 
 /** The exit reason of each opcode an exit control can stop (by opcode: exits are hot). */
 const INSTRUCTION_REASON: readonly ReasonRow[] = (() => {
@@ -63,6 +62,10 @@ export class HardwareVirtualizer implements Virtualizer {
    *  pending interrupt waits for the next exit). */
   private exitsAtEntry = -1;
   private readonly vpid: boolean;
+  /** The interrupt line nextInterrupt last found pending (-1: none). */
+  private pendingIrq = -1;
+  /** The vCPU's crVersion when its control registers were last loaded. */
+  private crVersion = -1;
   /** 1 for each control register VM entry loads from the vCPU. */
   private readonly loadedCrs: Uint8Array;
 
@@ -102,17 +105,23 @@ export class HardwareVirtualizer implements Virtualizer {
     const regs = cpu.regs;
     const vregs = vcpu.regs;
     for (let i = 0; i < 16; i++) regs[i] = vregs[i]!;
-    const cr = cpu.cr;
-    const vcr = vcpu.cr;
-    const loaded = this.loadedCrs;
-    for (let i = 0; i < cr.length; i++) if (loaded[i]) cr[i] = vcr[i]!;
     const processor = this.host.processor;
+    if (vcpu.crVersion !== this.crVersion || processor.nonrootGuest !== this) {
+      // changed by the VMM since the last entry, or another guest had the CPU
+      const cr = cpu.cr;
+      const vcr = vcpu.cr;
+      const loaded = this.loadedCrs;
+      for (let i = 0; i < cr.length; i++) if (loaded[i]) cr[i] = vcr[i]!;
+      this.crVersion = vcpu.crVersion;
+      processor.nonrootGuest = this;
+    }
     if (!processor.nonroot) {
       processor.nonroot = true;
       applyControls(this.settings, cpu.exitControls);
     }
-    // Interrupt-window exiting: on while an interrupt waits for the guest's IE.
-    cpu.exitControls.interruptWindow[0] = this.windowExiting && !(vcpu.flags & FLAG.IE) && this.vm.devices.pic.next() >= 0 ? 1 : 0;
+    // Interrupt-window exiting: on while an interrupt waits for the guest's IE (the core
+    // asked nextInterrupt just before this entry).
+    cpu.exitControls.interruptWindow[0] = this.windowExiting && !(vcpu.flags & FLAG.IE) && this.pendingIrq >= 0 ? 1 : 0;
     this.memory.activate();
     if (this.exited && !this.vpid) processor.tlb.flush(); // VT-x before VPID
     this.exited = false;
@@ -140,7 +149,7 @@ export class HardwareVirtualizer implements Virtualizer {
    *  does not see the guest enable interrupts in between). */
   nextInterrupt(): number {
     if (!this.windowExiting && !this.vcpu.halted && this.vm.exitsTaken === this.exitsAtEntry) return -1;
-    return this.vm.devices.pic.next();
+    return (this.pendingIrq = this.vm.devices.pic.next());
   }
 
   /** The guest kernel reads the trap from its own control registers (the vCPU's). */
@@ -228,18 +237,7 @@ export class HardwareVirtualizer implements Virtualizer {
   /** Shadow paging: a page fault exits; hidden (fill the shadow), a write to a guest page
    *  table (emulate), or the guest's own (inject it). */
   private shadowFault(access: Access, addr: number, pc: number, a: ExitAnswer): void {
-    const result = this.memory.fault(addr, access);
-    const e = this.host.costs.events;
-    if (result === Fault.Filled) {
-      a.set(REASON['hidden-page-fault'], 'filled', e.vmExit + e.shadowFill, pc);
-      a.q.address = addr;
-      a.q.access = ACCESS_NAMES[access];
-    } else if (result === Fault.PageTableWrite) {
-      a.set(REASON['page-table-write'], 'emulated', e.vmExit + e.pageTableWrite, pc).emulate(this.host.instructionAt(this.vm, pc));
-      a.q.address = addr;
-    } else {
-      a.reflectedTrap(-result, addr, pc, e.vmExit + e.reflect);
-    }
+    answerShadowFault(this.memory.fault(addr, access), access, addr, pc, a, this.host.costs.events.vmExit, this.host.costs, () => this.host.instructionAt(this.vm, pc));
   }
 
   /** An instruction whose exit control is on: exit with its reason; the VMM emulates it. */

@@ -15,14 +15,13 @@ import { CAUSE, CONDITION_MASK, FLAG } from '../../../isa/arch.js';
 import { INSTRUCTIONS } from '../../../isa/table.js';
 import type { Access } from '../../../machine/mmu.js';
 import type { CpuState } from '../../../machine/cpu.js';
-import { REASON, type ExitAnswer, type ReasonRow, type VcpuExit } from '../../exits.js';
+import { Next, REASON, type ExitAnswer, type ReasonRow, type VcpuExit } from '../../exits.js';
+import { answerShadowFault } from './shadow-fault.js';
 import type { Vm } from '../../vm.js';
-import { Fault, type Virtualizer } from '../../virtualizer.js';
+import type { Virtualizer } from '../../virtualizer.js';
 import type { VmmHost } from '../mode.js';
 import type { AsidAllocator } from './asids.js';
 import { ShadowPaging } from './shadow-paging.js';
-
-const ACCESS_NAMES = ['read', 'write', 'fetch'] as const;
 
 /** The exit reason of each opcode when it traps as privileged in the guest kernel. */
 const EMULATED_REASON: readonly ReasonRow[] = (() => {
@@ -154,21 +153,8 @@ export class SoftwareVirtualizer implements Virtualizer {
 
   /** A host page fault: hidden (fill the shadow), a protected write (emulate), or the guest's. */
   private pageFault(access: Access, addr: number, pc: number, a: ExitAnswer): void {
-    const result = this.memory.fault(addr, access);
-    const e = this.host.costs.events;
-    if (result === Fault.Filled) {
-      a.set(REASON['hidden-page-fault'], 'filled', e.vmmTrap + e.shadowFill, pc);
-      a.q.address = addr;
-      a.q.access = ACCESS_NAMES[access];
-    } else if (result === Fault.PageTableWrite || result === Fault.CodeWrite) {
-      const table = result === Fault.PageTableWrite;
-      a.set(table ? REASON['page-table-write'] : REASON['code-write'], 'emulated', e.vmmTrap + (table ? e.pageTableWrite : e.emulate), pc);
-      a.emulate(this.host.instructionAt(this.vm, pc));
-      this.extension.emulating(a.word ?? 0);
-      a.q.address = addr;
-    } else {
-      this.reflectExit(-result, addr, pc, a);
-    }
+    answerShadowFault(this.memory.fault(addr, access), access, addr, pc, a, this.host.costs.events.vmmTrap, this.host.costs, () => this.host.instructionAt(this.vm, pc));
+    if (a.next === Next.Emulate) this.extension.emulating(a.word ?? 0);
   }
 
   /** A privileged instruction of the guest kernel trapped: emulate it. */
