@@ -33,7 +33,8 @@ export const SUMMARY_WORDS = [
 ] as const;
 
 export interface LegendEntry {
-  /** What kind of word it is: "summary", "mode", "exit reason", "note", "action", "trap cause". */
+  /** What kind of word it is: "summary", "mode", "exit reason", "note", "action", "trap
+   *  cause", or "--mode NAME" for a mode's own (hw's exit controls). */
   kind: string;
   word: string;
   meaning: string;
@@ -52,6 +53,7 @@ export function legend(): LegendEntry[] {
       word: 'irqN',
       meaning: `interrupt on line N of the interrupt controller: ${Object.entries(IRQ).map(([device, line]) => `irq${line} ${device}`).join(', ')} (cause ${INTERRUPT_BASE} + N)`,
     },
+    ...MODES.flatMap((m) => (m.words ?? []).map((w) => ({ kind: `--mode ${m.name}`, word: w.word, meaning: w.meaning }))),
   ];
 }
 

@@ -6,7 +6,7 @@ import { EXIT } from '../errors.js';
 
 export const explainCommand: CommandSpec = {
   name: 'explain',
-  summary: 'explain the words of the summary and the trace: modes, exit reasons, notes, actions, trap causes',
+  summary: 'explain the words of the summary and the trace: modes, exit reasons, notes, actions, trap causes, and the exit controls of --mode hw',
   define(cmd) {
     cmd
       .argument('[words...]', 'words to explain (e.g. hidden-page-fault, overhead, "walk references", irq0); none: all of them')

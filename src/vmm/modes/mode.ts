@@ -33,6 +33,8 @@ export interface Mode {
   /** The hardware-assisted CPU as these settings make it (for --json): nested paging, VPID
    *  and every exit control that is on. */
   describeAssist?(assist: HardwareAssist): AssistDescription;
+  /** Words of the mode's own that `vmm explain` knows (hw: its exit controls). */
+  readonly words?: readonly { word: string; meaning: string }[];
   /** Begin running guests on one host: the mode's host-wide state (one physical TLB, so
    *  one space of address-space ids), returned as the function that virtualizes each VM.
    *  `frames` are the host frames reserved for that VM (framesPerGuest of them). */

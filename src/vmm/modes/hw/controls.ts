@@ -42,6 +42,15 @@ export const CONTROLS: readonly ControlSpec[] = [
   }),
 ];
 
+/** The controls as `vmm explain` lists them: one word per kind of control. */
+export const CONTROL_WORDS: readonly { word: string; meaning: string }[] = [
+  ...CONTROLS.filter((c) => !c.name.includes(':')).map((c) => ({ word: c.name, meaning: `exit control: ${c.summary}${c.always ? ` (always on: ${c.always})` : c.nested ? ' (on by default)' : ''}` })),
+  { word: 'port:N', meaning: 'exit control: in and out of port N exit (one bit of the I/O bitmap; io sets them all)' },
+  { word: 'cr-read:NAME', meaning: 'exit control: mfcr of control register NAME exits (cr-read for all, cr for reads and writes; on for ptbr and asid with --npt off)' },
+  { word: 'cr-write:NAME', meaning: 'exit control: mtcr of control register NAME exits (cr-write for all; on for ptbr and asid with --npt off)' },
+  { word: 'exception:CAUSE', meaning: 'exit control: a guest trap of that cause exits, the exception bitmap (exceptions for all; on for the page faults with --npt off); else the CPU delivers it to the guest kernel' },
+];
+
 /** Names that stand for several controls. */
 const GROUPS: Readonly<Record<string, (name: string) => boolean>> = {
   cr: (n) => n.startsWith('cr-'),
@@ -77,7 +86,7 @@ export function controlSettings(nestedPaging: boolean, exitOn: readonly string[]
       ports.set(port, value);
       continue;
     } else {
-      if (!CONTROLS.some((c) => c.name === name)) throw new ControlError(`${flag} ${name}: no such exit control (known: ${[...Object.keys(GROUPS), 'hlt', 'io', 'port:N', 'invlpg', 'tlbflush', 'cr-read:NAME', 'cr-write:NAME', 'exception:CAUSE', 'interrupt-window'].join(', ')})`);
+      if (!CONTROLS.some((c) => c.name === name)) throw new ControlError(`${flag} ${name}: no such exit control (vmm explain lists them; known: ${[...Object.keys(GROUPS), 'hlt', 'io', 'port:N', 'invlpg', 'tlbflush', 'cr-read:NAME', 'cr-write:NAME', 'exception:CAUSE', 'interrupt-window'].join(', ')})`);
       names = [name];
     }
     for (const n of names) {

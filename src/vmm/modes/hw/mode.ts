@@ -6,7 +6,7 @@
 
 import type { Mode } from '../mode.js';
 import { AsidAllocator } from '../software/asids.js';
-import { ControlError, controlSettings, describeControls } from './controls.js';
+import { CONTROL_WORDS, ControlError, controlSettings, describeControls } from './controls.js';
 import { nestedTableFrames } from './nested-paging.js';
 import { SHADOW_POOL_FRAMES } from '../software/shadow-paging.js';
 import { HardwareVirtualizer } from './virtualizer.js';
@@ -20,6 +20,7 @@ export const hwMode: Mode = {
   // The nested table, or with --npt off the shadow tables' pool.
   framesPerGuest: (bytes) => Math.max(nestedTableFrames(bytes), SHADOW_POOL_FRAMES),
   taggedHostTlb: true,
+  words: CONTROL_WORDS,
   checkAssist(assist) {
     try {
       controlSettings(assist.nestedPaging, assist.exitOn, assist.noExitOn);
