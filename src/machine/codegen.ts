@@ -12,6 +12,7 @@ import { CAUSES, CONTROL_REGISTERS, CR, FLAG, FLAGS_MASK } from '../isa/arch.js'
 import { FORMATS, unusedBits, type OperandKind } from '../isa/formats.js';
 import { COMPARE_FLAGS, type InstructionSpec } from '../isa/table.js';
 import { VM_EXIT_CAUSE, VM_WINDOW_CAUSE } from './vmx.js';
+import { MMIO_BASE } from './platform.js';
 
 export interface Variant {
   /** Data accesses go through the TLB (else physical, bounds-checked). */
@@ -53,6 +54,7 @@ export const CONSTANTS = [
   `FLAGS_MASK = ${FLAGS_MASK}`,
   `C_VMEXIT = ${VM_EXIT_CAUSE}`,
   `C_VMWINDOW = ${VM_WINDOW_CAUSE}`,
+  `MMIO_PAGE = ${MMIO_BASE >>> 12}`,
 ].join(', ');
 
 /** The scope every generated function opens with (from a LoopContext named ctx). */
@@ -179,14 +181,23 @@ function access(variant: Variant, vaExpr: string, kind: AccessKind, operand: str
   const word = kind === 'load32' || kind === 'store32';
   const write = kind === 'store32' || kind === 'store8';
   const align = word ? `if (va & 3) ${trap('C_MISALIGNED', 'va')} ` : '';
+  // The memory-mapped device (platform.ts): the TLB never holds its page, so only the slow
+  // path can reach it; the access goes to the device's hook, and the loop leaves after it.
+  const device =
+    `{ cpu.instructions = n; cpu.extraCycles = cy; ` +
+    (kind === 'load32' ? `${operand} = m.mmioRead(pa) | 0;`
+    : kind === 'load8' ? `${operand} = m.mmioRead(pa) & 255;`
+    : kind === 'store32' ? `m.mmioWrite(pa, ${operand});`
+    : `m.mmioWrite(pa, ${operand} & 255);`) +
+    ` pc = (pc + 4) | 0; ${charge}break loop; } `;
   let pa: string;
   if (variant.paging) {
     pa =
       `acc++; const vp = va >>> 12, sl = vp & TMASK; let pa; ` +
       `if (TT[sl] === (vp | atag) && (TP[sl] & ${write ? 'wmask' : 'rmask'}) !== 0) pa = TF[sl] | (va & 4095); ` +
-      `else { pa = m.dataTranslate(va, ${write}, fl); fvpn = -1; if (pa < 0) ${trap('-pa', 'va')} } `;
+      `else { pa = m.dataTranslate(va, ${write}, fl); fvpn = -1; if (pa < 0) ${trap('-pa', 'va')} if (pa >= MEMSZ) ${device}} `;
   } else {
-    pa = `if (va < 0 || va >= MEMSZ) ${trap('C_BUS', 'va')} const pa = va; `;
+    pa = `const pa = va; if (va < 0 || va >= MEMSZ) { if ((va >>> 12) === MMIO_PAGE) ${device}${trap('C_BUS', 'va')} } `;
   }
   const op =
     kind === 'load32' ? `${operand} = M32[pa >> 2];`

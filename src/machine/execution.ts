@@ -22,6 +22,10 @@ export interface ExecutionHooks {
   dataTranslate(va: number, write: boolean, flags: number): number;
   portIn(port: number): number;
   portOut(port: number, value: number): void;
+  /** A load or store reached the memory-mapped device (platform.ts, MMIO_BASE) at physical
+   *  address pa; the CPU state is synced, and the loop leaves after the instruction. */
+  mmioRead(pa: number): number;
+  mmioWrite(pa: number, value: number): void;
   writeCr(index: number, value: number): void;
   tlbFlush(): void;
   tlbInvalidate(va: number): void;

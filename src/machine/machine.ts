@@ -6,6 +6,7 @@
 // device event, then let the devices catch up. Time is ticks: instructions retired plus
 // ticks spent halted, never the wall clock.
 
+import { mmioPort } from './platform.js';
 import { CAUSE, FLAG, INTERRUPT_BASE } from '../isa/arch.js';
 import { hex } from '../isa/disasm.js';
 import { describeAt } from '../image/disassembly.js';
@@ -212,6 +213,16 @@ export class Machine implements ExecutionHooks {
   portOut(port: number, value: number): void {
     this.bus.advance(this.now);
     this.bus.write(port, value);
+  }
+
+  mmioRead(pa: number): number {
+    const port = mmioPort(pa);
+    return port < 0 ? 0 : this.portIn(port);
+  }
+
+  mmioWrite(pa: number, value: number): void {
+    const port = mmioPort(pa);
+    if (port >= 0) this.portOut(port, value);
   }
 
   writeCr(index: number, value: number): void {

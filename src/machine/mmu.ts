@@ -6,7 +6,8 @@
 // Both levels must be valid; user access needs U in both, writes need W in both (also in
 // supervisor mode: there is no way to write a read-only page). The walker sets A in the PDE
 // and PTE it uses, and D in the PTE on a write. A table or frame outside physical memory is
-// a bus error. Faults are returned as -cause; nothing here throws.
+// a bus error, except the memory-mapped device's page (platform.ts), which a load or store
+// reaches without the TLB ever caching it. Faults are returned as -cause; nothing here throws.
 //
 // Nested paging (VT-x's EPT, AMD's NPT; Bhargava et al., ASPLOS 2008), in non-root
 // operation: ptbr holds the guest's own directory (a guest-physical address), and a second,
@@ -22,6 +23,7 @@ import { CAUSE, CR, FLAG, PTBR_PAGING, PTE } from '../isa/arch.js';
 import type { WordMemory } from './memory.js';
 import { PERM, type Tlb } from './tlb.js';
 import { NESTED_FAULT_CAUSE } from './vmx.js';
+import { isMmio } from './platform.js';
 
 export const Access = { Read: 0, Write: 1, Fetch: 2 } as const;
 export type Access = (typeof Access)[keyof typeof Access];
@@ -60,7 +62,7 @@ export class Mmu {
   /** Physical address of va for an access in the mode of `flags`, or -cause. With paging
    *  on, a TLB hit with enough permission answers; otherwise the tables are walked. */
   translate(va: number, access: Access, flags: number): number {
-    if (!this.translating) return va >= 0 && va < this.memory.size ? va : -CAUSE.BUS;
+    if (!this.translating) return va >= 0 && va < this.memory.size ? va : isMmio(va) && access !== Access.Fetch ? va : -CAUSE.BUS;
     const user = (flags & FLAG.S) === 0;
     const need = access === Access.Write ? (user ? PERM.USER_WRITE : PERM.SUPER_WRITE) : user ? PERM.USER_READ : PERM.SUPER_READ;
     const tlb = this.tlb;
@@ -74,7 +76,7 @@ export class Mmu {
   /** Where va leads for `access` in the mode of `flags`, without touching the TLB, the
    *  counters or the A/D bits (for messages and debuggers). */
   peek(va: number, access: Access, flags: number): number {
-    if (!this.pagingEnabled) return va >= 0 && va < this.memory.size ? va : -CAUSE.BUS;
+    if (!this.pagingEnabled) return va >= 0 && va < this.memory.size ? va : isMmio(va) && access !== Access.Fetch ? va : -CAUSE.BUS;
     return this.walk(va, access, (flags & FLAG.S) === 0, false);
   }
 
@@ -98,7 +100,9 @@ export class Mmu {
     if (user && !userOk) return -FAULT_CAUSE[access];
     if (access === Access.Write && !writable) return -FAULT_CAUSE[access];
     const frame = pte & ~4095;
-    if (frame < 0 || frame + 4096 > mem.size) return -CAUSE.BUS;
+    // the memory-mapped device's page: reached, never cached (each access is the device's)
+    const device = isMmio(frame) && access !== Access.Fetch;
+    if (!device && (frame < 0 || frame + 4096 > mem.size)) return -CAUSE.BUS;
     this.lastTableAddress = tableAddress;
     this.lastPde = pde;
     this.lastPte = pte;
@@ -113,7 +117,7 @@ export class Mmu {
       tlb.walkWrites++;
       this.lastPte = updated;
     }
-    if (fill) {
+    if (fill && !device) {
       // Writes are allowed from the TLB only once D is set, so the first write walks again.
       const writeOk = writable && (updated & PTE.D) !== 0;
       const perms =

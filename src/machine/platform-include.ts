@@ -2,7 +2,7 @@
 // lines for assembly programs. A test checks the committed file equals this text.
 
 import { CAUSES, CONTROL_REGISTERS, FLAG, INTERRUPT_BASE, PTE, PTBR_PAGING } from '../isa/arch.js';
-import { CONSOLE_REG, CONSOLE_STATUS, DISK_COMMAND, DISK_REG, DISK_STATUS, IRQ, PIC_REG, PORT_BASE, SECTOR_SIZE, TIMER_REG } from './platform.js';
+import { CONSOLE_REG, CONSOLE_STATUS, DISK_COMMAND, DISK_REG, DISK_STATUS, IRQ, MMIO_BASE, PIC_REG, PORT_BASE, SECTOR_SIZE, TIMER_REG } from './platform.js';
 
 export function platformInclude(): string {
   const lines = ['; TOY32 platform constants. Generated from src/isa/arch.ts and src/machine/platform.ts;', '; a test keeps this file equal to them (see docs/devices.md).', ''];
@@ -15,6 +15,9 @@ export function platformInclude(): string {
   ports('TIMER', PORT_BASE.timer, TIMER_REG);
   ports('DISK', PORT_BASE.disk, DISK_REG);
   ports('PIC', PORT_BASE.pic, PIC_REG);
+  lines.push('', '; the memory-mapped device: the console\'s registers, a word each');
+  equ('MMIO_BASE', MMIO_BASE);
+  for (const [reg, off] of Object.entries(CONSOLE_REG)) equ(`MMIO_CONSOLE_${reg}`, MMIO_BASE + off * 4);
   lines.push('', '; device values');
   for (const [k, v] of Object.entries(CONSOLE_STATUS)) equ(`CONSOLE_${k}`, v);
   for (const [k, v] of Object.entries(DISK_COMMAND)) equ(`DISK_CMD_${k}`, v);

@@ -16,3 +16,21 @@ export const DISK_STATUS = { IDLE: 0, BUSY: 1, OK: 2, BAD_SECTOR: 3, BAD_ADDRESS
 export const DISK_STATUS_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(DISK_STATUS).map(([name, value]) => [value, name.toLowerCase().replace('_', ' ')]));
 export const PIC_REG = { MASK: 0, PENDING: 1, ACK: 2, NEXT: 3 } as const;
 export const SECTOR_SIZE = 512;
+
+/** The memory-mapped device (docs/devices.md): the console's registers, mirrored at a
+ *  physical address past any memory (physical memory is at most 1 GiB): word i of the page
+ *  at MMIO_BASE is console register i (DATA, STATUS, CTRL). Loads and stores there reach
+ *  the device; other offsets of the page read 0 and ignore writes; nothing is fetched
+ *  from it (a fetch is a bus error). */
+export const MMIO_BASE = 0x60000000;
+
+/** Whether physical address `pa` is in the memory-mapped device's page. */
+export function isMmio(pa: number): boolean {
+  return pa >>> 12 === MMIO_BASE >>> 12;
+}
+
+/** The port the memory-mapped register at `pa` mirrors, or -1 (an unused offset). */
+export function mmioPort(pa: number): number {
+  const offset = pa & 4095;
+  return offset < 4 * Object.keys(CONSOLE_REG).length ? PORT_BASE.console + (offset >>> 2) : -1;
+}

@@ -14,7 +14,7 @@ import { Tlb } from '../machine/tlb.js';
 
 /** What an emulated instruction may touch: the guest's virtual platform (the same
  *  operations a CPU's hooks offer, plus guest-virtual address translation). */
-export interface VirtualPlatform extends Pick<ExecutionHooks, 'portIn' | 'portOut' | 'writeCr' | 'tlbFlush' | 'tlbInvalidate' | 'halt'> {
+export interface VirtualPlatform extends Pick<ExecutionHooks, 'portIn' | 'portOut' | 'mmioRead' | 'mmioWrite' | 'writeCr' | 'tlbFlush' | 'tlbInvalidate' | 'halt'> {
   /** Host physical address of a guest-virtual access in the mode of `flags`, or -cause. */
   translate(va: number, write: boolean, flags: number): number;
 }
@@ -73,6 +73,14 @@ export class Emulator implements ExecutionHooks {
 
   portOut(port: number, value: number): void {
     this.platform.portOut(port, value);
+  }
+
+  mmioRead(pa: number): number {
+    return this.platform.mmioRead(pa);
+  }
+
+  mmioWrite(pa: number, value: number): void {
+    this.platform.mmioWrite(pa, value);
   }
 
   writeCr(index: number, value: number): void {

@@ -15,7 +15,7 @@ export const EXIT_REASONS = [
   { name: 'hypercall', code: 18, summary: 'a paravirtual guest kernel called the VMM with hcall (VT-x\'s VMCALL): the record names the call, its arguments, its result and, for a batch, how many operations it carried' },
   { name: 'cr-access', code: 28, summary: 'mfcr or mtcr trapped (or, hardware-assisted, its register\'s exit control is on) and was emulated on the virtual control registers' },
   { name: 'io', code: 30, summary: 'in or out trapped (or, hardware-assisted, its port exits) and was emulated on the guest\'s virtual device' },
-  { name: 'ept-violation', code: 48, summary: 'hardware-assisted with nested paging: the nested table does not map a guest-physical address, or not for the access (the record gives both); past the guest\'s memory the VMM gives the guest the bus error its hardware would' },
+  { name: 'ept-violation', code: 48, summary: 'hardware-assisted with nested paging: the nested table does not map a guest-physical address, or not for the access (the record gives both); past the guest\'s memory the VMM gives the guest the bus error its hardware would; on the memory-mapped device\'s page it emulates the access (as KVM handles MMIO)' },
   { name: 'tlb-flush', code: 58, summary: 'hardware-assisted: tlbflush exiting is on (VT-x\'s INVPCID exit): the VMM emulated the flush' },
   { name: 'privileged', code: 64, summary: 'another privileged instruction (rfe, cli, sti, tlbflush, invlpg, or a sensitive one under --strict) trapped and was emulated' },
   { name: 'hidden-page-fault', code: 65, summary: 'a fault the guest must not see: the shadow page table lacked an entry the guest\'s own tables allow, and the VMM filled it' },
@@ -27,6 +27,7 @@ export const EXIT_REASONS = [
   { name: 'interrupt-injection', code: 71, note: true, summary: 'NOT an exit (a note): on the way back into the guest, the VMM delivered a virtual interrupt to the guest kernel' },
   { name: 'guest-switch', code: 72, note: true, summary: 'NOT an exit (a note): the physical CPU passed to this guest from another one (its registers, address space and TLB state loaded)' },
   { name: 'dma', code: 73, note: true, summary: 'NOT an exit (a note): a disk command of the guest started (action started), or finished: its virtual disk moved the sectors by DMA between the disk and guest memory, or refused the command, and raises its interrupt (action transferred)' },
+  { name: 'mmio', code: 74, summary: 'an access to the memory-mapped device (docs/devices.md): the VMM never maps its page, so each load or store faults, and the VMM emulated it on the guest\'s virtual device (under hw this is an ept-violation, emulated)' },
 ] as const;
 
 export type ExitReason = (typeof EXIT_REASONS)[number]['name'];

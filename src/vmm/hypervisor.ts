@@ -473,6 +473,16 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     this.direct(vm, exit);
   }
 
+  /** The VMM never maps the memory-mapped device's page for a guest (each access is an exit
+   *  it emulates on the guest's virtual device), so the physical CPU cannot reach it. */
+  mmioRead(): number {
+    throw new Error('VMM bug: a guest reached the memory-mapped device without an exit');
+  }
+
+  mmioWrite(): void {
+    throw new Error('VMM bug: a guest reached the memory-mapped device without an exit');
+  }
+
   writeCr(index: number, value: number): void {
     const vm = this.current!;
     const exit = vm.exitValues['cr-write'];

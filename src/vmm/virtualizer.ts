@@ -68,6 +68,7 @@ export interface MemoryVirtualizer {
 }
 
 /** What a host page fault was: a hidden fault the VMM filled, a write to a page the VMM
- *  protects (to emulate), or a fault the guest's own tables cause (-cause, to reflect). */
-export const Fault = { Filled: 0, PageTableWrite: 1, CodeWrite: 2 } as const;
+ *  protects (to emulate), an access to the memory-mapped device (to emulate), or a fault
+ *  the guest's own tables cause (-cause, to reflect). */
+export const Fault = { Filled: 0, PageTableWrite: 1, CodeWrite: 2, Device: 3 } as const;
 export type FaultOutcome = number;

@@ -102,7 +102,7 @@ function checkSchema(text: string, mode: VmmMode): Record<string, unknown>[] {
 
 describe('JSON-lines traces', () => {
   const fullGuests = ['kernel/tinyos.s', 'attack/pt-escape.s', 'attack/selfmod.s', 'attack/map-beyond.s', 'attack/spin-timer.s'];
-  const trapGuests = ['kernel/tinyos.s', 'attack/pt-escape.s', 'attack/map-beyond.s', 'attack/spin-timer.s'];
+  const trapGuests = ['kernel/tinyos.s', 'attack/pt-escape.s', 'attack/map-beyond.s', 'attack/spin-timer.s', 'bare/mmio.s'];
   const options = { maxInstructions: 300_000 };
   const paraGuests = ['kernel/tinyos.s', 'attack/pv-ring.s', 'attack/pv-privileged.s', 'bare/primes.s'];
   const full = jsonl(fullGuests, 'full', options);

@@ -11,6 +11,7 @@
 // VMM flushes the TLB on every VM entry after an exit (hw/virtualizer.ts), as VT-x did
 // before VPID. A guest whose own TLB is untagged has one tag, flushed when it writes ptbr.
 
+import { isMmio } from '../../../machine/platform.js';
 import { ASID_LIMIT, CAUSE, CR, FLAG, PTBR_PAGING, PTE } from '../../../isa/arch.js';
 import { Access } from '../../../machine/mmu.js';
 import type { Processor } from '../../../machine/processor.js';
@@ -112,6 +113,7 @@ export class NestedPaging implements MemoryVirtualizer {
       gpa = this.vm.guestMmu.walk(va, write ? Access.Write : Access.Read, (flags & FLAG.S) === 0, true, false);
       if (gpa < 0) return gpa;
     }
+    if (isMmio(gpa)) return gpa; // the device's: past the host's memory, so the emulator's hooks take it
     if (!this.guest.contains(gpa, 4)) return -CAUSE.BUS;
     if (write) this.guest.noteWrite(gpa, 4);
     return this.guest.hostAddress(gpa);

@@ -21,6 +21,7 @@
 // Virtual interrupts are injected on VM entry (VM-entry interruption information). A VM exit
 // and the next entry cost the cost model's vmExit, plus the VMM's work.
 
+import { isMmio } from '../../../machine/platform.js';
 import { CAUSE, CR, FLAG, PAGE_SIZE } from '../../../isa/arch.js';
 import { hex } from '../../../isa/disasm.js';
 import { BY_MNEMONIC } from '../../../isa/table.js';
@@ -254,6 +255,13 @@ export class HardwareVirtualizer implements Virtualizer {
     const mmu = this.host.processor.mmu;
     const gpa = mmu.nestedFaultAddress >>> 0;
     const e = this.host.costs.events;
+    if (isMmio(gpa) && mmu.nestedFaultAccess !== Access.Fetch) {
+      // the memory-mapped device: as KVM does, the VMM emulates the access
+      a.set(REASON['ept-violation'], 'emulated', e.vmExit + e.emulate, pc).emulate(this.host.instructionAt(this.vm, pc));
+      a.q.address = gpa;
+      a.q.access = ACCESS_NAMES[mmu.nestedFaultAccess];
+      return;
+    }
     a.set(REASON['ept-violation'], 'reflected', e.vmExit + e.reflect, pc).reflect(CAUSE.BUS, va, pc);
     a.q.address = gpa;
     a.q.access = ACCESS_NAMES[mmu.nestedFaultAccess];

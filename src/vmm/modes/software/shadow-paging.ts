@@ -16,6 +16,7 @@
 // - Guest A and D bits are set by the VMM's walk of the guest tables as hardware would, and
 //   a page is mapped writable only once the guest's D bit is set.
 
+import { isMmio } from '../../../machine/platform.js';
 import { CAUSE, CR, FLAG, PTBR_PAGING, PTE } from '../../../isa/arch.js';
 import type { CpuState } from '../../../machine/cpu.js';
 import { Access, type Mmu } from '../../../machine/mmu.js';
@@ -148,6 +149,7 @@ export class ShadowPaging implements MemoryVirtualizer {
     let tableGfn = -1;
     let userBit: number = PTE.U;
     if (root.guestDir < 0) {
+      if (isMmio(va) && access !== Access.Fetch) return Fault.Device; // never mapped: emulated
       if (va < 0 || va >= this.guest.size) return -CAUSE.BUS; // as on bare hardware
       gfn = va >>> 12;
       writable = true;
@@ -155,6 +157,7 @@ export class ShadowPaging implements MemoryVirtualizer {
       const user = (vflags & FLAG.S) === 0;
       const gpa = this.guestMmu.walk(va, access, user, true, false);
       if (gpa < 0) return gpa;
+      if (isMmio(gpa)) return Fault.Device;
       gfn = gpa >>> 12;
       tableGfn = this.guestMmu.lastTableAddress >>> 12;
       this.protect(tableGfn, PROTECT_TABLE);
@@ -251,9 +254,10 @@ export class ShadowPaging implements MemoryVirtualizer {
       gpa = this.guestMmu.walk(va, write ? Access.Write : Access.Read, (flags & FLAG.S) === 0, true, false);
       if (gpa < 0) return gpa;
     } else {
-      if (va < 0 || va >= this.guest.size) return -CAUSE.BUS;
       gpa = va;
+      if (!isMmio(va) && (va < 0 || va >= this.guest.size)) return -CAUSE.BUS;
     }
+    if (isMmio(gpa)) return gpa; // the device's: past the host's memory, so the emulator's hooks take it
     if (write) {
       if (this.isTable(gpa >>> 12)) this.tableWritten(gpa);
       this.guest.noteWrite(gpa, 4);
