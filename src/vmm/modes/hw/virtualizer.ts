@@ -115,7 +115,9 @@ export class HardwareVirtualizer implements Virtualizer {
       for (let i = 0; i < cr.length; i++) if (loaded[i]) cr[i] = vcr[i]!;
       this.crVersion = vcpu.crVersion;
       processor.nonrootGuest = this;
-    }
+      // nested paging's address space follows the registers (a native mtcr updates it)
+      this.memory.activate();
+    } else if (!this.nested) this.memory.activate(); // shadows may have been dropped (DMA)
     if (!processor.nonroot) {
       processor.nonroot = true;
       applyControls(this.settings, cpu.exitControls);
@@ -123,7 +125,6 @@ export class HardwareVirtualizer implements Virtualizer {
     // Interrupt-window exiting: on while an interrupt waits for the guest's IE (the core
     // asked nextInterrupt just before this entry).
     cpu.exitControls.interruptWindow[0] = this.windowExiting && !(vcpu.flags & FLAG.IE) && this.pendingIrq >= 0 ? 1 : 0;
-    this.memory.activate();
     if (this.exited && !this.vpid) processor.tlb.flush(); // VT-x before VPID
     this.exited = false;
     this.exitsAtEntry = this.vm.exitsTaken;
