@@ -86,10 +86,21 @@ export class Tlb {
     this.flushes++;
   }
 
-  /** Drop every entry of several address spaces (a guest's VPID tags): one flush. */
+  /** Drop every entry of several address spaces (a guest's VPID tags, usually one or two):
+   *  one flush. */
   flushTags(asids: readonly number[]): void {
-    const tags = new Set(asids.map((a) => a << 20));
-    for (let slot = 0; slot < this.size; slot++) if (this.tags[slot] !== -1 && tags.has(this.tags[slot]! & ~0xfffff)) this.tags[slot] = -1;
+    const tags = this.tags;
+    for (let slot = 0; slot < this.size; slot++) {
+      const t = tags[slot]!;
+      if (t === -1) continue;
+      const asid = t >>> 20;
+      for (let i = 0; i < asids.length; i++) {
+        if (asids[i] === asid) {
+          tags[slot] = -1;
+          break;
+        }
+      }
+    }
     this.flushes++;
   }
 

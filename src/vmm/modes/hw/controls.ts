@@ -75,9 +75,9 @@ export function controlSettings(nestedPaging: boolean, exitOn: readonly string[]
   const ports = new Map<number, boolean>();
   const items = (list: readonly string[], value: boolean) => list.flatMap((text) => text.split(',')).map((t) => t.trim()).filter((t) => t !== '').map((name) => ({ name, value }));
   const all = [...items(exitOn, true), ...items(noExitOn, false)];
-  const isGroup = (name: string) => name in GROUPS;
+  const isGroup = (name: string) => Object.hasOwn(GROUPS, name);
   for (const { name, value } of [...all.filter((i) => isGroup(i.name)), ...all.filter((i) => !isGroup(i.name))]) {
-    const flag = value ? '--exit-on' : '--no-exit-on';
+    const flag = value ? '--exit-on' : '--exit-off';
     let names: string[];
     if (isGroup(name)) names = CONTROLS.filter((c) => GROUPS[name]!(c.name)).map((c) => c.name);
     else if (name.startsWith('port:')) {

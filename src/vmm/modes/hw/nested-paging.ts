@@ -33,6 +33,7 @@ export class NestedPaging implements MemoryVirtualizer {
   readonly root: number;
   /** Host tag per guest address-space id (VPID on). */
   private readonly tags = new Map<number, number>();
+  private readonly heldTags: number[] = [];
   /** The key (guestAsid) whose tag the TLB has now, -1: none. */
   private activeKey = -1;
   private readonly guest: GuestMemory;
@@ -124,8 +125,16 @@ export class NestedPaging implements MemoryVirtualizer {
 
   /** The guest's TLB flush: every entry of its tags (one flush). */
   flushTlb(): void {
-    if (this.vpids) this.host.tlb.flushTags([...this.tags.values()]);
+    if (this.vpids) this.host.tlb.flushTags(this.tagList());
     else this.host.tlb.flush();
+  }
+
+  /** The tags this guest holds now, as a list (kept, so a flush allocates nothing). */
+  private tagList(): readonly number[] {
+    const list = this.heldTags;
+    list.length = 0;
+    for (const tag of this.tags.values()) list.push(tag);
+    return list;
   }
 
   invalidatePage(va: number): void {
@@ -149,7 +158,7 @@ export class NestedPaging implements MemoryVirtualizer {
   /** The guest has ended: its tags' entries go, and the tags back to the allocator. */
   release(): void {
     if (!this.vpids || this.tags.size === 0) return;
-    this.host.tlb.flushTags([...this.tags.values()]);
+    this.host.tlb.flushTags(this.tagList());
     for (const tag of this.tags.values()) this.vpids.release(tag);
     this.tags.clear();
   }
