@@ -6,7 +6,7 @@
 // device event, then let the devices catch up. Time is ticks: instructions retired plus
 // ticks spent halted, never the wall clock.
 
-import { mmioPort } from './platform.js';
+import { mmioRead, mmioWrite } from './platform.js';
 import { CAUSE, FLAG, INTERRUPT_BASE } from '../isa/arch.js';
 import { hex } from '../isa/disasm.js';
 import { describeAt } from '../image/disassembly.js';
@@ -216,13 +216,11 @@ export class Machine implements ExecutionHooks {
   }
 
   mmioRead(pa: number): number {
-    const port = mmioPort(pa);
-    return port < 0 ? 0 : this.portIn(port);
+    return mmioRead(this, pa);
   }
 
   mmioWrite(pa: number, value: number): void {
-    const port = mmioPort(pa);
-    if (port >= 0) this.portOut(port, value);
+    mmioWrite(this, pa, value);
   }
 
   writeCr(index: number, value: number): void {

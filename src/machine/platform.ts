@@ -30,7 +30,25 @@ export function isMmio(pa: number): boolean {
 }
 
 /** The port the memory-mapped register at `pa` mirrors, or -1 (an unused offset). */
-export function mmioPort(pa: number): number {
+function mmioPort(pa: number): number {
   const offset = pa & 4095;
   return offset < 4 * Object.keys(CONSOLE_REG).length ? PORT_BASE.console + (offset >>> 2) : -1;
+}
+
+/** Where a memory-mapped access goes: the ports of the machine or of a guest's platform. */
+interface PortSpace {
+  portIn(port: number): number;
+  portOut(port: number, value: number): void;
+}
+
+/** A load from the memory-mapped device at `pa`: its port read (an unused offset reads 0). */
+export function mmioRead(ports: PortSpace, pa: number): number {
+  const port = mmioPort(pa);
+  return port < 0 ? 0 : ports.portIn(port);
+}
+
+/** A store to the memory-mapped device at `pa`: its port written (an unused offset: ignored). */
+export function mmioWrite(ports: PortSpace, pa: number, value: number): void {
+  const port = mmioPort(pa);
+  if (port >= 0) ports.portOut(port, value);
 }

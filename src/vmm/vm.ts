@@ -8,7 +8,7 @@ import type { GuestInput } from '../machine/config.js';
 import type { CostModel } from '../machine/costs.js';
 import { controlRegisterValue, CpuState, TrapGuard } from '../machine/cpu.js';
 import { NO_DEVICE } from '../machine/bus.js';
-import { mmioPort } from '../machine/platform.js';
+import { mmioRead, mmioWrite } from '../machine/platform.js';
 import type { ConsoleBackend } from '../machine/devices/console.js';
 import { createDevices, type Devices } from '../machine/devices/index.js';
 import { loadImage } from '../machine/load.js';
@@ -132,13 +132,11 @@ export class Vm implements VirtualPlatform {
 
   /** The memory-mapped device's registers are the guest's own virtual console's. */
   mmioRead(pa: number): number {
-    const port = mmioPort(pa);
-    return port < 0 ? 0 : this.portIn(port);
+    return mmioRead(this, pa);
   }
 
   mmioWrite(pa: number, value: number): void {
-    const port = mmioPort(pa);
-    if (port >= 0) this.portOut(port, value);
+    mmioWrite(this, pa, value);
   }
 
   // The guest's own TLB operations are counted here as its architecture defines them (the
