@@ -63,10 +63,13 @@ export interface FrameBlocks {
  *  1 (trapped: cause and address in the CPU state) or 2 (leave the loop). */
 export type BlockFn = (limit: number) => number;
 
-/** Where the loop finds compiled blocks (jit.ts's BlockCache). */
+/** Where the loop finds compiled blocks (jit.ts's BlockCache). Code is a page of words the
+ *  loop fetches from: a frame of physical memory (`words` is memory.words and `base` the
+ *  frame's first word), or a page the VMM supplies in its place (fetchArray: full mode's
+ *  binary translation, whose owner calls Processor.forgetCode when a word of it changes). */
 export interface BlockProvider {
-  /** The blocks of a physical frame (a shared table with none, for a frame without any). */
-  table(frame: number): FrameBlocks;
-  /** Compile the block that starts at `slot` of `frame`; returns the frame's table now. */
-  compile(frame: number, slot: number): FrameBlocks;
+  /** The blocks of a code page (a shared table with none, for a page without any). */
+  table(words: Int32Array, base: number): FrameBlocks;
+  /** Compile the block that starts at `slot` of a code page; returns the page's table now. */
+  compile(words: Int32Array, base: number, slot: number): FrameBlocks;
 }

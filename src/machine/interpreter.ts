@@ -60,7 +60,7 @@ return function run(limit) {
         const page = m.fetchPage(pc, fl);
         if (page < 0) { n++; ${trap('-page', 'pc')} }
         F = m.fetchArray; fbase = page; fvpn = pc >>> 12;
-        JT = JIT !== null && F === M32 ? JIT.table(page >>> 10) : null;
+        JT = JIT !== null ? JIT.table(F, page) : null;
       }
       if (JT !== null) {
         const s = (pc & 4095) >>> 2, f = JT.fns[s];
@@ -74,7 +74,7 @@ return function run(limit) {
             if (r === 2) break loop;
             tc = cpu.trapCause; ta = cpu.trapAddress; break trap;
           }
-        } else if (++JT.heat[s] === HOT) JT = JIT.compile(fbase >>> 10, s);
+        } else if (++JT.heat[s] === HOT) JT = JIT.compile(F, fbase, s);
       }
       w = F[fbase + ((pc & 4095) >>> 2)];
       n++;

@@ -5,9 +5,12 @@
 // does not decode (excluded), the end of the page, or MAX_BLOCK instructions. Its code is
 // the interpreter's own instruction bodies (codegen.ts) with the fields of each word as
 // constants, so a block means exactly what interpreting it would. Blocks are kept per
-// physical frame and slot and are position-independent, so any virtual mapping of the
-// frame may run them. A write to a frame with blocks (by the CPU, DMA, a page walk or the
-// VMM) drops them all (PhysicalMemory.onCodeWrite).
+// code page and slot and are position-independent, so any virtual mapping of the page may
+// run them. A code page is a physical frame, or a page the VMM has the CPU fetch from in its
+// place (full mode's binary translation: its kernel code is compiled like any other). A
+// write to a frame with blocks (by the CPU, DMA, a page walk or the VMM) drops them all
+// (PhysicalMemory.onCodeWrite); a VMM's page drops its blocks when its owner says a word of
+// it changed (Processor.forgetCode).
 //
 // A block returns 0 when it ran to its end, -1 when it also changed the TLB (the fetch
 // cache must be refilled), 1 when an instruction trapped (cause and address in the CPU
@@ -32,17 +35,21 @@ interface Table extends FrameBlocks {
   count: number;
 }
 
-/** The table of every frame without blocks: no function in any slot, and one heat count per
- *  slot shared by all such frames (a shared count only makes code compile sooner, which
- *  changes nothing a program sees), so running code in many frames allocates nothing. */
-function coldTable(): FrameBlocks {
-  return { fns: new Array<BlockFn | undefined>(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint16Array(1024) };
+/** The table of every page without blocks: no function in any slot, and one heat count per
+ *  slot shared by all such pages (a shared count only changes when code is compiled, which
+ *  changes nothing a program sees), so running code in many pages allocates nothing. */
+function coldTable(): Table {
+  // (every table has the same shape, count included, so the loop's reads of them stay
+  // monomorphic)
+  return { fns: new Array<BlockFn | undefined>(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint16Array(1024), count: 0 };
 }
 
-/** The compiled blocks of one CPU loop variant, by physical frame and slot, at most
- *  `limit` of them (bounds.ts: when full, the cache is emptied). */
+/** The compiled blocks of one CPU loop variant, by code page and slot, at most `limit` of
+ *  them (bounds.ts: when full, the cache is emptied). */
 export class BlockCache implements BlockProvider {
   private readonly frames: (Table | undefined)[];
+  /** The tables of the VMM's code pages (they go when their page goes). */
+  private supplied = new WeakMap<Int32Array, Table>();
   private readonly cold = coldTable();
   private ctx!: LoopContext;
   /** Blocks compiled so far, and live now. */
@@ -65,8 +72,8 @@ export class BlockCache implements BlockProvider {
     this.ctx = ctx;
   }
 
-  table(frame: number): FrameBlocks {
-    return this.frames[frame] ?? this.cold;
+  table(words: Int32Array, base: number): FrameBlocks {
+    return (words === this.ctx.memory.words ? this.frames[base >>> 10] : this.supplied.get(words)) ?? this.cold;
   }
 
   /** Forget every block made from a frame (its memory changed). */
@@ -77,13 +84,23 @@ export class BlockCache implements BlockProvider {
     this.frames[frame] = undefined;
   }
 
-  /** Compile the block starting at `slot` of `frame` into the frame's table (made now if
-   *  the frame has none). */
-  compile(frame: number, slot: number): FrameBlocks {
+  /** A page the VMM supplied changed: forget its blocks. */
+  forget(code: Int32Array): void {
+    const t = this.supplied.get(code);
+    if (!t) return;
+    this.liveBlocks -= t.count;
+    this.supplied.delete(code);
+  }
+
+  /** Compile the block starting at `slot` of a code page into the page's table (made now if
+   *  the page has none). */
+  compile(code: Int32Array, base: number, slot: number): FrameBlocks {
     const memory = this.ctx.memory;
+    const physical = code === memory.words;
+    const frame = base >>> 10;
     const words: number[] = [];
     for (let s = slot; s < 1024 && words.length < MAX_BLOCK; s++) {
-      const word = memory.words[frame * 1024 + s]!;
+      const word = code[base + s]!;
       const d = word >>> 24 === CALLOUT_OPCODE ? undefined : decode(word);
       if (!d) break;
       // Non-root operation: an instruction an exit control may stop is left to the
@@ -92,7 +109,7 @@ export class BlockCache implements BlockProvider {
       words.push(word);
       if (d.spec.flow) break;
     }
-    if (words.length === 0 || this.frames[frame]?.fns[slot]) return this.table(frame);
+    if (words.length === 0 || this.table(code, base).fns[slot]) return this.table(code, base);
     if (this.liveBlocks >= this.limit) this.empty();
     const source = blockSource(words, this.variant, this.ctx.cycles);
     let factory = factories.get(source);
@@ -101,17 +118,18 @@ export class BlockCache implements BlockProvider {
       factory = new Function('ctx', source) as BlockFactory;
       factories.set(source, factory);
     }
-    let table = this.frames[frame];
+    let table = physical ? this.frames[frame] : this.supplied.get(code);
     if (!table) {
-      table = { ...coldTable(), count: 0 };
-      this.frames[frame] = table;
+      table = coldTable();
+      if (physical) this.frames[frame] = table;
+      else this.supplied.set(code, table);
       this.tablesMade++;
     }
     table.fns[slot] = factory(this.ctx);
     table.lengths[slot] = words.length;
     table.count++;
     this.liveBlocks++;
-    memory.codeFrames[frame] = 1;
+    if (physical) memory.codeFrames[frame] = 1;
     this.blocksCompiled++;
     return table;
   }
@@ -119,6 +137,7 @@ export class BlockCache implements BlockProvider {
   /** The cache is full: drop every block (they are compiled again as code runs hot). */
   private empty(): void {
     this.frames.fill(undefined);
+    this.supplied = new WeakMap();
     this.liveBlocks = 0;
     this.flushes++;
   }

@@ -52,6 +52,12 @@ export class Processor {
     return { live: sum((c) => c.liveBlocks), tables: sum((c) => c.tablesMade), flushes: sum((c) => c.flushes) };
   }
 
+  /** Forget the blocks compiled from a code page the VMM supplies (a word of it changed, or
+   *  the page is gone). */
+  forgetCode(code: Int32Array): void {
+    for (const cache of this.blockCaches) cache.forget(code);
+  }
+
   /** Run until `limit` instructions have retired or a hook leaves the loop. `probe` reports
    *  sensitive instructions run in user mode (see ExecutionHooks.noteSensitive). */
   run(limit: number, probe = false): void {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { encode } from '../../src/isa/encoding.js';
 import { BY_MNEMONIC, COMPARE_FLAGS, INSTRUCTIONS } from '../../src/isa/table.js';
-import { assemble, assembleText, bareState, guestPath, readDisk } from '../support/guests.js';
+import { assemble, assembleText, bareState, guestPath, readDisk, selfPatchingLoop } from '../support/guests.js';
 
 function withAndWithout(image: ReturnType<typeof assemble>, options: Parameters<typeof bareState>[1] = {}) {
   const jit = bareState(image, { ...options, jit: true });
@@ -70,22 +70,7 @@ describe('block compiler: same results as the interpreter', () => {
   });
 
   it('code that rewrites itself runs the new instructions', () => {
-    // The loop patches its own `movi r3, 1` into `movi r3, 2` after 100 passes.
-    const patched = encode(BY_MNEMONIC.get('movi')!, [3, 2], 0) | 0;
-    const image = assembleText(`
-      start:  movi r1, 0
-              movi r2, 0
-      .loop:  movi r3, 1
-              add  r2, r2, r3
-              addi r1, r1, 1
-              cmpi r1, 100
-              bne  .skip
-              la   r4, .loop
-              li   r5, ${patched}
-              stw  r5, [r4]
-      .skip:  cmpi r1, 300
-              blt  .loop
-              hlt`);
+    const image = selfPatchingLoop();
     const { jit, interpreted } = withAndWithout(image);
     expect(jit.regs[2]).toBe(100 + 2 * 200);
     expect({ ...jit, blocks: 0 }).toEqual({ ...interpreted, blocks: 0 });

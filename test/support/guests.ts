@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assembleFile, assembleSource, formatDiagnostic } from '../../src/asm/index.js';
 import type { Image } from '../../src/image/model.js';
+import { encode } from '../../src/isa/encoding.js';
+import { BY_MNEMONIC } from '../../src/isa/table.js';
 import type { GuestInput } from '../../src/machine/config.js';
 import { makeCostModel } from '../../src/machine/costs.js';
 import { Machine } from '../../src/machine/machine.js';
@@ -27,6 +29,26 @@ export function assembleText(text: string, name = 'test.s'): Image {
   const { image, diagnostics } = assembleSource(text, join(ROOT, 'guests', 'bare', name));
   if (!image) throw new Error(diagnostics.map(formatDiagnostic).join('\n'));
   return image;
+}
+
+/** A loop that patches its own `movi r3, 1` into `movi r3, 2` after 100 passes, 300 in all
+ *  (so the patched word sits in hot, compiled code): r2 ends at 100 + 2 * 200. */
+export function selfPatchingLoop(): Image {
+  const patched = encode(BY_MNEMONIC.get('movi')!, [3, 2], 0) | 0;
+  return assembleText(`
+      start:  movi r1, 0
+              movi r2, 0
+      .loop:  movi r3, 1
+              add  r2, r2, r3
+              addi r1, r1, 1
+              cmpi r1, 100
+              bne  .skip
+              la   r4, .loop
+              li   r5, ${patched}
+              stw  r5, [r4]
+      .skip:  cmpi r1, 300
+              blt  .loop
+              hlt`);
 }
 
 export const OPTIONS: RunConfig = {

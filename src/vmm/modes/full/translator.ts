@@ -8,6 +8,9 @@
 // write-protected; the VMM emulates a guest write to it and forgets the translation of just
 // the word written, which is retranslated when it next runs (self-modifying code works, and
 // data that shares a page with code costs an exit per write, not a retranslation).
+// The CPU compiles translated code into blocks like any other (jit.ts); the translator
+// reports every page whose translated words changed, or that it forgot, so that the blocks
+// made from it go too.
 
 import { decode } from '../../../isa/encoding.js';
 import { CALLOUT_OPCODE } from '../../../machine/execution.js';
@@ -32,6 +35,9 @@ export class Translator {
     /** At most this many pages are kept (Bounds.translatedPages): the oldest is forgotten
      *  (its frame stays write-protected; its code is translated again if it runs again). */
     private readonly maxPages: number,
+    /** A page's translated words changed or the page was forgotten: code compiled from it
+     *  is stale (Processor.forgetCode). */
+    private readonly changed: (page: Int32Array) => void,
   ) {}
 
   /** Pages of translation kept now. */
@@ -44,7 +50,9 @@ export class Translator {
     let page = this.pages.get(gfn);
     if (!page) {
       if (this.pages.size >= this.maxPages) {
-        this.pages.delete(this.pages.keys().next().value!);
+        const [oldest, code] = this.pages.entries().next().value!;
+        this.pages.delete(oldest);
+        this.changed(code);
         this.evictions++;
       }
       page = new Int32Array(1024).fill(CALLOUT.TRANSLATE | 0);
@@ -83,6 +91,7 @@ export class Translator {
       const page = this.pages.get(word >>> 10);
       if (!page || page[word & 1023] === (CALLOUT.TRANSLATE | 0)) continue;
       page[word & 1023] = CALLOUT.TRANSLATE | 0;
+      this.changed(page);
       forgotten++;
     }
     this.invalidations += forgotten;

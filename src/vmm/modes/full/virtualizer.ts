@@ -30,7 +30,8 @@ class BinaryTranslation implements SoftwareExtension {
     this.vm = base.vm;
     this.host = base.host;
     const shadow = base.memory;
-    this.translator = new Translator(this.vm.memory, (gfn) => shadow.protectCode(gfn), base.host.bounds.translatedPages);
+    const processor = base.host.processor;
+    this.translator = new Translator(this.vm.memory, (gfn) => shadow.protectCode(gfn), base.host.bounds.translatedPages, (page) => processor.forgetCode(page));
     this.vm.memory.onWrite = (gpa, length) => this.translator.invalidate(gpa, length);
   }
 

@@ -31,6 +31,7 @@ import { REASON, type ExitAnswer, type ReasonRow, type VcpuExit } from '../../ex
 import type { Virtualizer } from '../../virtualizer.js';
 import { ACCESS_NAMES, Access } from '../../../machine/mmu.js';
 import type { Vm } from '../../vm.js';
+import type { Processor } from '../../../machine/processor.js';
 import type { VmmHost } from '../mode.js';
 import type { AsidAllocator } from '../software/asids.js';
 import { applyControls, exceptionBitmap, type ControlSettings } from './controls.js';
@@ -69,6 +70,9 @@ export class HardwareVirtualizer implements Virtualizer {
   private crVersion = -1;
   /** 1 for each control register VM entry loads from the vCPU. */
   private readonly loadedCrs: Uint8Array;
+  private readonly processor: Processor;
+  /** The CPU's interrupt-window exiting control (vmx.ts). */
+  private readonly interruptWindow: Uint8Array;
 
   constructor(
     readonly vm: Vm,
@@ -78,7 +82,9 @@ export class HardwareVirtualizer implements Virtualizer {
     /** Host TLB tags: VPIDs (nested paging, VPID on) or the shadow roots' ids. */
     asids: AsidAllocator,
   ) {
+    this.processor = host.processor;
     this.cpu = host.processor.cpu;
+    this.interruptWindow = this.cpu.exitControls.interruptWindow;
     this.vcpu = vm.vcpu;
     const { nestedPaging, vpid } = host.assist;
     this.nested = nestedPaging ? new NestedPaging(host.processor, vm, frames, vpid ? asids : null, vm.tlbTagged) : null;
@@ -103,10 +109,8 @@ export class HardwareVirtualizer implements Virtualizer {
     const vcpu = this.vcpu;
     cpu.pc = vcpu.pc;
     cpu.flags = vcpu.flags;
-    const regs = cpu.regs;
-    const vregs = vcpu.regs;
-    for (let i = 0; i < 16; i++) regs[i] = vregs[i]!;
-    const processor = this.host.processor;
+    cpu.regs.set(vcpu.regs);
+    const processor = this.processor;
     if (vcpu.crVersion !== this.crVersion || processor.nonrootGuest !== this) {
       // changed by the VMM since the last entry, or another guest had the CPU
       const cr = cpu.cr;
@@ -124,7 +128,7 @@ export class HardwareVirtualizer implements Virtualizer {
     }
     // Interrupt-window exiting: on while an interrupt waits for the guest's IE (the core
     // asked nextInterrupt just before this entry).
-    cpu.exitControls.interruptWindow[0] = this.windowExiting && !(vcpu.flags & FLAG.IE) && this.pendingIrq >= 0 ? 1 : 0;
+    this.interruptWindow[0] = this.windowExiting && !(vcpu.flags & FLAG.IE) && this.pendingIrq >= 0 ? 1 : 0;
     if (this.exited && !this.vpid) processor.tlb.flush(); // VT-x before VPID
     this.exited = false;
     this.exitsAtEntry = this.vm.exitsTaken;
@@ -136,9 +140,7 @@ export class HardwareVirtualizer implements Virtualizer {
     const vcpu = this.vcpu;
     vcpu.pc = pc;
     vcpu.flags = cpu.flags;
-    const regs = cpu.regs;
-    const vregs = vcpu.regs;
-    for (let i = 0; i < 16; i++) vregs[i] = regs[i]!;
+    vcpu.regs.set(cpu.regs);
     this.exited = true;
   }
 

@@ -1,0 +1,55 @@
+// Full mode's translated guest-kernel code is compiled into blocks like any other code
+// (src/machine/jit.ts): the blocks come from the translation page, and go when a word of it
+// changes (the guest wrote its code) or the page is forgotten (the translation bound). The
+// results must be exactly those of bare hardware, and of full mode without the compiler.
+
+import { describe, expect, it } from 'vitest';
+import { assembleText, bareState, selfPatchingLoop } from '../support/guests.js';
+import { runHv, vmState } from './helpers.js';
+
+describe('full mode compiles translated kernel code', () => {
+  it('a hot kernel loop runs from blocks made from its translation, with the results of bare hardware', () => {
+    const image = assembleText(`
+      start:  movi r1, 0
+              movi r2, 0
+      .loop:  add  r2, r2, r1
+              addi r1, r1, 1
+              cmpi r1, 5000
+              blt  .loop
+              hlt`);
+    const { hv, vms } = runHv([{ name: 'g', image }], 'full');
+    expect(hv.processor.blocksCompiled).toBeGreaterThan(0);
+    const bare = bareState(image);
+    expect(vms[0]!.vcpu.regs[2]).toBe(bare.regs[2]);
+    expect(vms[0]!.vcpu.instructions).toBe(bare.instructions);
+  });
+
+  it('kernel code that rewrites a compiled word runs the new instruction (the blocks of the page are forgotten)', () => {
+    const image = selfPatchingLoop();
+    const compiled = runHv([{ name: 'g', image }], 'full');
+    const interpreted = runHv([{ name: 'g', image }], 'full', { jit: false });
+    expect(compiled.hv.processor.blocksCompiled).toBeGreaterThan(0);
+    expect(compiled.vms[0]!.vcpu.regs[2]).toBe(100 + 2 * 200);
+    expect(vmState(compiled.vms[0]!)).toEqual(vmState(interpreted.vms[0]!));
+    expect(compiled.reports[0]!.exits).toEqual(interpreted.reports[0]!.exits);
+    expect(compiled.reports[0]!.tlb).toEqual(interpreted.reports[0]!.tlb);
+  });
+
+  it('with room for two translated pages, a page forgotten takes its blocks with it', () => {
+    // kernel code over 6 pages, each calling the next, 200 rounds: pages are forgotten and
+    // translated again all the time. Each page's code sits at slots of its own, so that each
+    // is compiled once it is hot (pages without blocks share their slots' heat counts).
+    const lines = ['start:  li r6, 200', '.round: call p1', '        subi sp, sp, 0', '        subi r6, r6, 1', '        cmpi r6, 0', '        bne .round', '        hlt'];
+    for (let p = 1; p <= 6; p++) {
+      lines.push(`        .org 0x${(p * 4096 + p * 64).toString(16)}`, `p${p}:    addi r1, r1, ${p}`);
+      lines.push(p < 6 ? `        subi sp, sp, 4\n        stw lr, [sp]\n        call p${p + 1}\n        ldw lr, [sp]\n        addi sp, sp, 4\n        ret` : '        ret');
+    }
+    const image = assembleText(lines.join('\n'));
+    const { hv, vms } = runHv([{ name: 'g', image }], 'full', { bounds: { translatedPages: 2 } });
+    expect(vms[0]!.vcpu.regs[1]).toBe(200 * 21);
+    const compiled = hv.processor.blocksCompiled;
+    expect(compiled).toBeGreaterThanOrEqual(10);
+    // live: only the blocks of the (at most two) pages kept, two blocks a page at most
+    expect(hv.processor.codeCacheStats().live).toBeLessThanOrEqual(2 * 2);
+  });
+});
