@@ -4,8 +4,7 @@
 // self-modifying code, slices that end mid-loop).
 
 import { describe, expect, it } from 'vitest';
-import { encode } from '../../src/isa/encoding.js';
-import { BY_MNEMONIC, COMPARE_FLAGS, INSTRUCTIONS } from '../../src/isa/table.js';
+import { COMPARE_FLAGS, INSTRUCTIONS } from '../../src/isa/table.js';
 import { assemble, assembleText, bareState, guestPath, readDisk, selfPatchingLoop } from '../support/guests.js';
 
 function withAndWithout(image: ReturnType<typeof assemble>, options: Parameters<typeof bareState>[1] = {}) {
