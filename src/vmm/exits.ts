@@ -190,9 +190,12 @@ export class ExitAnswer {
   /** The qualification beyond the instruction's own (undefined: none). */
   readonly q: Qualification = { port: undefined, value: undefined, address: undefined, access: undefined, cause: undefined, cr: undefined, irq: undefined, count: undefined, hypercall: undefined, args: undefined, result: undefined, detail: undefined };
 
-  /** Nothing to record (yet). */
+  /** Nothing to record (yet). `cost` may still be set: cycles of work that is not an exit
+   *  (a trap the CPU delivers to the guest kernel itself, in non-root operation, costs what
+   *  a trap costs on bare hardware). */
   none(): this {
     this.recorded = false;
+    this.cost = 0;
     this.next = Next.Resume;
     this.busy = 0;
     return this;

@@ -317,7 +317,10 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
 
   /** The one place exits and notes are counted, charged and logged. */
   private record(vm: Vm, a: ExitAnswer): void {
-    if (!a.recorded) return;
+    if (!a.recorded) {
+      this.eventCycles += a.cost; // work that is not an exit (ExitAnswer.none)
+      return;
+    }
     vm.exits[a.reason.index]!++;
     if (!a.reason.note) vm.exitsTaken++;
     this.exitCount++;

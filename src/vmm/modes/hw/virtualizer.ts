@@ -176,9 +176,7 @@ export class HardwareVirtualizer implements Virtualizer {
       }
       case 'callout':
         // Opcode 0xff in the guest's code: illegal, delivered by the CPU as on bare hardware.
-        this.exited = false;
-        a.none().reflect(CAUSE.ILLEGAL, 0, exit.pc);
-        return;
+        return this.deliveredByCpu(CAUSE.ILLEGAL, 0, exit.pc, a);
       case 'sensitive':
         return void a.none();
       // Non-root operation with the instruction's control off: no exit, the guest's own state.
@@ -234,8 +232,15 @@ export class HardwareVirtualizer implements Virtualizer {
       return;
     }
     // Not in the bitmap: the CPU vectors it through the guest's own tvec; no exit.
+    this.deliveredByCpu(cause, addr, pc, a);
+  }
+
+  /** A guest trap the CPU delivers to the guest kernel itself, in non-root operation: no
+   *  exit, and the cost of a trap on bare hardware. */
+  private deliveredByCpu(cause: number, addr: number, pc: number, a: ExitAnswer): void {
     this.exited = false;
     a.none().reflect(cause, addr, pc);
+    a.cost = this.host.costs.events.trap;
   }
 
   /** Shadow paging: a page fault exits; hidden (fill the shadow), a write to a guest page
