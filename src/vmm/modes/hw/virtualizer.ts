@@ -58,10 +58,9 @@ export class HardwareVirtualizer implements Virtualizer {
   /** Bit per trap cause whose traps exit (the exception bitmap). */
   private readonly exceptionExits: number;
   private readonly windowExiting: boolean;
-  /** The CPU left non-root operation since the last VM entry (a VM exit). */
-  private exited = true;
-  /** Exits recorded for this guest when it last entered (interrupt-window exiting off: a
-   *  pending interrupt waits for the next exit). */
+  /** Exits recorded for this guest when it last entered: a VM exit happened since when the
+   *  count moved (the simulator also leaves and re-enters its loop where no exit happens:
+   *  after a native mtcr, rfe, sti, port access, or a trap the CPU delivers itself). */
   private exitsAtEntry = -1;
   private readonly vpid: boolean;
   /** The interrupt line nextInterrupt last found pending (-1: none). */
@@ -111,6 +110,8 @@ export class HardwareVirtualizer implements Virtualizer {
     cpu.flags = vcpu.flags;
     cpu.regs.set(vcpu.regs);
     const processor = this.processor;
+    // VT-x before VPID: every VM exit and entry flushes the TLB (another guest ran: it exited)
+    if (!this.vpid && (this.vm.exitsTaken !== this.exitsAtEntry || processor.nonrootGuest !== this)) processor.tlb.flush();
     if (vcpu.crVersion !== this.crVersion || processor.nonrootGuest !== this) {
       // changed by the VMM since the last entry, or another guest had the CPU
       const cr = cpu.cr;
@@ -129,8 +130,6 @@ export class HardwareVirtualizer implements Virtualizer {
     // Interrupt-window exiting: on while an interrupt waits for the guest's IE (the core
     // asked nextInterrupt just before this entry).
     this.interruptWindow[0] = this.windowExiting && !(vcpu.flags & FLAG.IE) && this.pendingIrq >= 0 ? 1 : 0;
-    if (this.exited && !this.vpid) processor.tlb.flush(); // VT-x before VPID
-    this.exited = false;
     this.exitsAtEntry = this.vm.exitsTaken;
   }
 
@@ -141,7 +140,6 @@ export class HardwareVirtualizer implements Virtualizer {
     vcpu.pc = pc;
     vcpu.flags = cpu.flags;
     vcpu.regs.set(cpu.regs);
-    this.exited = true;
   }
 
   codeFor(): undefined {
@@ -238,7 +236,6 @@ export class HardwareVirtualizer implements Virtualizer {
   /** A guest trap the CPU delivers to the guest kernel itself, in non-root operation: no
    *  exit, and the cost of a trap on bare hardware. */
   private deliveredByCpu(cause: number, addr: number, pc: number, a: ExitAnswer): void {
-    this.exited = false;
     a.none().reflect(cause, addr, pc);
     a.cost = this.host.costs.events.trap;
   }
