@@ -10,6 +10,7 @@
 ; tables the VMM built, with a window table hooked into them).
 
 .include "../include/paravirt.inc"
+.include "micro.inc"
 
 .ifndef ROUNDS
 .equ ROUNDS, 200
@@ -20,36 +21,7 @@
 
         .org    0x1000
 start:
-.ifdef PARAVIRT
-        li      r1, PV_START_INFO       ; the boot directory: its slot 1 gets the window table
-        ldw     r8, [r1 + SI_PT_BASE]
-        la      r1, wtable
-        table_ready r1
-        addi    r2, r8, (WINDOW >> 22) * 4
-        ori     r3, r1, PTE_V | PTE_W | PTE_U
-        pt_set  r2, r3
-.else
-        la      r1, itable              ; identity map of the first MiB, then the window table
-        movi    r2, 0
-        li      r3, 0x100000
-.identity:
-        ori     r4, r2, PTE_V | PTE_W
-        stw     r4, [r1]
-        addi    r1, r1, 4
-        li      r4, PAGE_SIZE
-        add     r2, r2, r4
-        cmp     r2, r3
-        bltu    .identity
-        la      r8, dir
-        la      r1, itable
-        ori     r1, r1, PTE_V | PTE_W
-        stw     r1, [r8]
-        la      r1, wtable
-        ori     r1, r1, PTE_V | PTE_W
-        stw     r1, [r8 + (WINDOW >> 22) * 4]
-        ori     r1, r8, PTBR_PAGING
-        mtcr    ptbr, r1
-.endif
+        paging_with_window              ; r8 = the directory (micro.inc)
         movi    r9, 0                   ; checksum
         li      r10, ROUNDS
 .round:
@@ -141,8 +113,5 @@ print_hex:
 .include "../include/paravirt.s"
 
 msg:    .asciz  "ptmap: checksum "
-        .align  PAGE_SIZE
-dir:    .space  PAGE_SIZE
-itable: .space  PAGE_SIZE
-wtable: .space  PAGE_SIZE
+        paging_pages
 list:   .space  PAGES * 8

@@ -9,23 +9,31 @@ import { fileURLToPath } from 'node:url';
 let builtin: string | null | undefined;
 
 /**
- * vmm's own include directory: guests/include in the package that holds this module, found
- * by going up from this module's file to the first directory with a package.json. That works
- * from the TypeScript sources (src/asm/) and from the bundle, wherever the bundler put this
- * module (dist/vmm.js or one of its chunks, see scripts/build.mjs). Undefined if there is none.
+ * vmm's own include directory: guests/include in the package that holds this module
+ * (packageGuestsDir). Undefined if there is none.
  */
 export function builtinIncludeDir(): string | undefined {
-  if (builtin === undefined) builtin = findBuiltin() ?? null;
+  if (builtin === undefined) {
+    const guests = packageGuestsDir();
+    builtin = guests !== undefined && isDirectory(join(guests, 'include')) ? join(guests, 'include') : null;
+  }
   return builtin ?? undefined;
 }
 
-function findBuiltin(): string | undefined {
+/**
+ * The guests/ folder of the package that holds this module (its include files, and the
+ * benchmarks vmm compare runs), found by going up from this module's file to the first
+ * directory with a package.json. That works from the TypeScript sources (src/asm/) and from
+ * the bundle, wherever the bundler put this module (dist/vmm.js or one of its chunks, see
+ * scripts/build.mjs). Undefined if there is none.
+ */
+export function packageGuestsDir(): string | undefined {
   const url = import.meta.url;
   if (!url.startsWith('file:')) return undefined;
   for (let dir = dirname(fileURLToPath(url)); ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) {
-      const include = join(dir, 'guests', 'include');
-      return isDirectory(include) ? include : undefined;
+      const guests = join(dir, 'guests');
+      return isDirectory(guests) ? guests : undefined;
     }
     if (dirname(dir) === dir) return undefined;
   }

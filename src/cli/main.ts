@@ -8,6 +8,7 @@ import { VERSION } from '../version.js';
 import type { CommandSpec } from './command.js';
 import { UsageProblem } from './command.js';
 import { asmCommand } from './commands/asm.js';
+import { compareCommand } from './commands/compare.js';
 import { disasmCommand } from './commands/disasm.js';
 import { explainCommand } from './commands/explain.js';
 import { inspectCommand } from './commands/inspect.js';
@@ -17,7 +18,7 @@ import { traceCommand } from './commands/trace.js';
 import { EXIT, red, UserError } from './errors.js';
 import { processIo, type Io } from './io.js';
 
-export const COMMANDS: readonly CommandSpec[] = [asmCommand, disasmCommand, inspectCommand, runCommand, traceCommand, explainCommand, isaCommand];
+export const COMMANDS: readonly CommandSpec[] = [asmCommand, disasmCommand, inspectCommand, runCommand, traceCommand, compareCommand, explainCommand, isaCommand];
 
 /** Exit status for a bug in vmm itself (anything but 0, 1 and 2 is a bug). */
 export const EXIT_INTERNAL = 70;

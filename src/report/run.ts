@@ -67,7 +67,14 @@ export function overhead(report: GuestReport, guest: GuestInput, config: RunConf
   } else if (bare.instructions !== report.instructions) {
     return `not the same work as on bare hardware (${bare.instructions.toLocaleString('en-US')} instructions there)`;
   }
-  return bare.cycles > 0 ? report.cycles / bare.cycles : 'no cycles on bare hardware';
+  return cyclesAgainstBare(report.cycles, bare.cycles) ?? 'no cycles on bare hardware';
+}
+
+/** The overhead against bare of the same work: cycles under a technique over cycles on bare
+ *  hardware (undefined when bare hardware took none). vmm run's summary and vmm compare's
+ *  table both take it from here. */
+export function cyclesAgainstBare(cycles: number, bareCycles: number): number | undefined {
+  return bareCycles > 0 ? cycles / bareCycles : undefined;
 }
 
 function silentConsole(): ConsoleSink {
@@ -80,7 +87,7 @@ function capturingConsole(): ConsoleSink {
 }
 
 /** The same lines, in any interleaving (docs/vmm.md: a PARAVIRT build's equivalence). */
-function sameLines(a: string, b: string): boolean {
+export function sameLines(a: string, b: string): boolean {
   const sorted = (s: string) => s.split('\n').sort().join('\n');
   return sorted(a) === sorted(b);
 }

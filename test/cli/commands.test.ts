@@ -63,7 +63,8 @@ describe('vmm', () => {
   });
 
   it('reports a missing argument with exit 2', async () => {
-    for (const c of COMMANDS.filter((c) => c.name !== 'isa' && c.name !== 'explain')) expectUsageError(await vmmIn([c.name]), /error: missing required argument '(source|image|images)'/);
+    // (isa, explain and compare take none: compare alone runs its microbenchmark suite)
+    for (const c of COMMANDS.filter((c) => !['isa', 'explain', 'compare'].includes(c.name))) expectUsageError(await vmmIn([c.name]), /error: missing required argument '(source|image|images)'/);
   });
 
   it.runIf(existsSync('/dev/full'))('says so, with exit 2 and no stack trace, when its output cannot be written (a full disk)', () => {
@@ -125,6 +126,7 @@ describe('--help of every subcommand', () => {
     explain: [],
     run: ['--mode', '--mem', '--tlb', '--tlb-tagged', '--strict', '--max-instructions', '--no-jit', '--cost-model', '-D, --define', '--quantum', '--input', '--disk', '--no-overhead', '--json', '-q, --quiet'],
     trace: ['--mode', '--mem', '--tlb', '--quantum', '--input', '--disk', '--exits', '--format', '--guest', '--reason', '-o, --output', '-q, --quiet'],
+    compare: ['--modes', '--json', '--markdown', '--mem', '--tlb', '--tlb-tagged', '--max-instructions', '--no-jit', '--cost-model', '-D, --define', '-I, --include', '--quantum'],
   };
 
   it('covers every command', () => {

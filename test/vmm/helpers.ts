@@ -56,6 +56,16 @@ export const GUEST_TABLE: Readonly<Record<string, GuestSpec>> = {
   'bench/sieve.s': { defines: { ROUNDS: 1 } },
   'bench/ptmap.s': { defines: { ROUNDS: 8 }, builds: ['native', 'paravirt'] },
   'bench/console.s': { builds: ['native', 'paravirt'] },
+  // vmm compare's microbenchmarks (docs/compare.md), a few passes each
+  'bench/syscall.s': { defines: { ITER: 20 }, builds: ['native', 'paravirt'] },
+  'bench/in.s': { defines: { ITER: 20 }, builds: ['native', 'paravirt'] },
+  'bench/ptbr.s': { defines: { ITER: 20 }, builds: ['native', 'paravirt'] },
+  'bench/callret.s': { defines: { ITER: 20 }, builds: ['native', 'paravirt'] },
+  'bench/pgfault.s': { defines: { ITER: 20 }, builds: ['native', 'paravirt'] },
+  'bench/divzero.s': { defines: { ITER: 20 }, builds: ['native', 'paravirt'] },
+  'bench/ptemod.s': { defines: { ITER: 20 }, builds: ['native', 'paravirt'] },
+  'bench/tlbthrash.s': { defines: { ITER: 4 }, builds: ['native', 'paravirt'] },
+  'bench/hypercall.s': { defines: { ITER: 20 }, builds: ['native', 'paravirt'] },
   // A tinyos task reading a kernel page: under para it must fault exactly as on bare.
   'attack/kread.s': { builds: ['native', 'paravirt'] },
   'attack/pvlib.s': { includeOnly: true },

@@ -35,6 +35,8 @@ export interface Mode {
   describeAssist?(assist: HardwareAssist): AssistDescription;
   /** Words of the mode's own that `vmm explain` knows (hw: its exit controls). */
   readonly words?: readonly { word: string; meaning: string }[];
+  /** The ways `vmm compare` runs this mode (docs/compare.md), in the order of its table. */
+  readonly techniques: readonly ModeTechnique[];
   /** Begin running guests on one host: the mode's host-wide state (one physical TLB, so
    *  one space of address-space ids), returned as the function that virtualizes each VM.
    *  `frames` are the host frames reserved for that VM (framesPerGuest of them). */
@@ -51,6 +53,17 @@ export interface Equivalence {
   /** Only the console lines are expected to match the native build's on bare (each task's
    *  lines in the same order; interleaving may differ): the mode runs another build. */
   readonly byLines?: true;
+}
+
+/** One way to run a mode, as `vmm compare` names it (--modes) and shows it (the `vmm run`
+ *  flags that give it). */
+export interface ModeTechnique {
+  readonly id: string;
+  readonly label: string;
+  /** --strict (trap-and-emulate on the classically virtualizable machine). */
+  readonly strict?: boolean;
+  /** Hardware-assisted CPU settings beyond the defaults (--npt off, --vpid off). */
+  readonly assist?: Partial<HardwareAssist>;
 }
 
 /** The two builds of a guest's source (docs/vmm.md, "para"). */

@@ -17,6 +17,11 @@ export const hwMode: Mode = {
   // The guest runs natively on its own state: everything bare hardware shows, it shows.
   equivalence: {},
   build: 'native',
+  techniques: [
+    { id: 'hw', label: 'hw' },
+    { id: 'hw-npt-off', label: 'hw --npt off', assist: { nestedPaging: false } },
+    { id: 'hw-vpid-off', label: 'hw --vpid off', assist: { vpid: false } },
+  ],
   // The nested table, or with --npt off the shadow tables' pool.
   framesPerGuest: (bytes) => Math.max(nestedTableFrames(bytes), SHADOW_POOL_FRAMES),
   taggedHostTlb: true,

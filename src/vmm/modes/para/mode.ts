@@ -15,6 +15,7 @@ export const paraMode: Mode = {
   // what must match the native build's on bare.
   equivalence: { byLines: true },
   build: 'paravirt',
+  techniques: [{ id: 'para', label: 'para' }],
   // The shared pages, boot tables and frame list live in the guest's own memory (its top).
   framesPerGuest: () => 0,
   start(host) {

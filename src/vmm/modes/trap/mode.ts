@@ -15,6 +15,8 @@ export const trapMode: Mode = {
   // where they trap) runs exactly as on bare hardware.
   equivalence: { exactUnless: 'sensitive-unprivileged' },
   build: 'native',
+  // Without --strict a kernel that uses getf, setf or cpuid goes wrong: not a technique to weigh.
+  techniques: [{ id: 'trap-strict', label: 'trap --strict', strict: true }],
   framesPerGuest: () => SHADOW_POOL_FRAMES,
   start(host) {
     const asids = new AsidAllocator(host.bounds.asids, host.processor.tlb);

@@ -1,0 +1,94 @@
+// `vmm compare [IMAGES...]`: every technique side by side, per pass of each guest's operation
+// (docs/compare.md). With no images, the microbenchmark suite of guests/bench.
+
+import type { CommandSpec } from '../command.js';
+import { UsageProblem } from '../command.js';
+import { EXIT } from '../errors.js';
+import { DEFAULT_QUANTUM } from '../run-options.js';
+import { defineMachineOptions } from '../machine-options.js';
+
+export const compareCommand: CommandSpec = {
+  name: 'compare',
+  summary: 'every technique side by side (bare, trap --strict, full, para, hw with and without nested paging and VPID): cycles, exits, TLB misses and page walks per pass',
+  define(cmd) {
+    cmd.argument('[images...]', 'guest sources (.s, built natively and with PARAVIRT) or images (.bin); none: the microbenchmark suite');
+    cmd.option('--modes <list>', 'the techniques to show, comma-separated: bare, trap-strict, full, para, hw, hw-npt-off, hw-vpid-off (default: all)');
+    cmd.option('--json', 'print the rows as one JSON document');
+    cmd.option('--markdown', 'print one Markdown table');
+    defineMachineOptions(cmd, { strict: false }).option('--quantum <n>', 'guest instructions per scheduling slice under the VMM', DEFAULT_QUANTUM);
+    cmd.addHelpText(
+      'after',
+      `
+A guest with an ITER symbol (each microbenchmark of guests/bench: .ifndef ITER / .equ ITER, N)
+runs twice, with ITER and with 2 ITER passes of its operation; the figures are the difference
+of the two runs over ITER: the cost of one pass, with boot and finish cancelled. A guest
+without one is measured over its whole run. para runs the PARAVIRT build of a source; an
+image runs only where its build does. "vs bare" is cycles against bare hardware's.
+
+Exit status: 0 every guest halted under every technique; 1 one did not (its row says why);
+2 bad input.
+
+Examples (in the folder that holds vmm's guests/):
+  vmm compare                                         # the whole suite (docs/compare.md)
+  vmm compare guests/bench/syscall.s --modes bare,full,hw
+  vmm compare guests/bench/tlbthrash.s --tlb 256      # the TLB now holds every page
+  vmm compare guests/bench/pgfault.s -D ITER=5000 --markdown
+  vmm compare guests/kernel/tinyos.s --json | jq '.rows[] | {technique, cycles: .perPass.cycles}'`,
+    );
+  },
+  async run(args, options, io) {
+    if (options.json && options.markdown) throw new UsageProblem('--json and --markdown: choose one');
+    const { TECHNIQUES, compare, imageSubject } = await import('../../report/compare.js');
+    const { SUITE, sourceSubject, suiteSubjects } = await import('../../report/compare-suite.js');
+    const { compareMarkdown, compareText } = await import('../../report/compare-table.js');
+    const { didYouMean } = await import('../../text/nearest.js');
+    const { memValues, runConfig } = await import('../machine-config.js');
+    const { assembleForCli, sourceOptions } = await import('../assemble.js');
+    const { guestName, isSource, uniqueNames } = await import('../guest-files.js');
+    const { readImageFile } = await import('../image-file.js');
+    const { readSourceFile } = await import('../files.js');
+    const { isParavirt } = await import('../../image/model.js');
+    const { TerminalProgress } = await import('../progress.js');
+
+    const ids = TECHNIQUES.map((t) => t.id);
+    const wanted = options.modes === undefined ? ids : String(options.modes).split(',').map((s) => s.trim()).filter(Boolean);
+    for (const id of wanted) if (!ids.includes(id)) throw new UsageProblem(`--modes: no technique '${id}'${didYouMean(id, ids)}; the techniques are ${ids.join(', ')}`);
+    if (wanted.length === 0) throw new UsageProblem(`--modes expects techniques, comma-separated: ${ids.join(', ')}`);
+    const techniques = TECHNIQUES.filter((t) => wanted.includes(t.id));
+    if (memValues(options).some((v) => v.includes('='))) throw new UsageProblem('--mem NAME=SIZE: vmm compare gives every guest the same memory (--mem SIZE)');
+    const config = runConfig(options, io);
+
+    let subjects;
+    let headings: { name: string; operation?: string }[];
+    if (args.length === 0) {
+      subjects = suiteSubjects();
+      if (!subjects) throw new UsageProblem('the microbenchmark suite is not installed with this vmm (no guests/ beside it): name the guests to compare');
+      headings = SUITE.map((e) => ({ name: e.name, operation: e.operation }));
+    } else {
+      const names = uniqueNames(args.map(guestName));
+      const source = sourceOptions(options);
+      subjects = [];
+      for (const [i, path] of args.entries()) {
+        if (isSource(path)) {
+          await assembleForCli(path, source, io); // errors with their locations, status 2
+          subjects.push(sourceSubject(names[i]!, path, { ...source, readFile: readSourceFile }));
+        } else {
+          const image = readImageFile(path, io).image;
+          subjects.push(imageSubject(names[i]!, isParavirt(image) ? { paravirt: image } : { native: image }));
+        }
+      }
+      headings = names.map((name) => ({ name }));
+    }
+
+    const meter = io.errTerminal ? new TerminalProgress(io.err, io.now) : undefined;
+    let rows;
+    try {
+      rows = compare(subjects, techniques, { ...config, ...(meter ? { progress: meter } : {}) }, (subject, technique) => meter?.stage(`${subject} under ${technique}`));
+    } finally {
+      meter?.finish();
+    }
+    if (options.json) io.out.write(JSON.stringify({ techniques: techniques.map(({ id, label }) => ({ id, label })), rows }, null, 2) + '\n');
+    else io.out.write(options.markdown ? compareMarkdown(headings, rows) : compareText(headings, rows));
+    return rows.every((r) => r.perPass) ? EXIT.OK : EXIT.GUEST_FAILED;
+  },
+};

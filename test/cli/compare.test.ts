@@ -1,0 +1,173 @@
+// vmm compare: every technique side by side (docs/compare.md). The whole suite through the
+// built bundle (every guest halts under every technique, the same output twice); per-pass
+// figures exact against the cost model; the mechanism each row of docs/compare.md explains
+// (which exits happen, which do not); user sources with and without ITER, images of either
+// build; and every bad option.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BY_MNEMONIC } from '../../src/isa/table.js';
+import { makeCostModel } from '../../src/machine/costs.js';
+import type { CompareRow } from '../../src/report/compare.js';
+import { SUITE } from '../../src/report/compare-suite.js';
+import { TECHNIQUES } from '../../src/report/compare.js';
+import { cleanTemp, expectClean, expectUsageError, requireBundle, ROOT, tempDir, vmm, vmmIn } from './helpers.js';
+
+beforeAll(requireBundle);
+afterAll(cleanTemp);
+
+async function rows(args: string[]): Promise<CompareRow[]> {
+  const r = await vmmIn(['compare', ...args, '--json']);
+  expect(r.stderr).toBe('');
+  return (JSON.parse(r.stdout) as { rows: CompareRow[] }).rows;
+}
+
+/** The row of a technique, with its figures. */
+function of(all: readonly CompareRow[], technique: string, subject?: string) {
+  const row = all.find((r) => r.technique === technique && (subject === undefined || r.subject === subject));
+  expect(row?.perPass, `${subject ?? ''} ${technique}: ${row?.problem}`).toBeDefined();
+  return { ...row!, p: row!.perPass! };
+}
+
+const costs = makeCostModel();
+const cyclesOf = (...mnemonics: string[]) => mnemonics.reduce((n, m) => n + costs.opcodeCycles[BY_MNEMONIC.get(m)!.opcode]!, 0);
+
+describe('vmm compare: the suite', () => {
+  it('runs every microbenchmark under every technique, each halting, and prints the same table twice', () => {
+    const first = vmm(['compare']);
+    expectClean(first);
+    expect(first.status).toBe(0);
+    for (const entry of SUITE) expect(first.stdout).toContain(`\n${entry.name}: ${entry.operation} (per pass: `);
+    for (const t of TECHNIQUES) expect(first.stdout.split('\n').filter((l) => new RegExp(`^  ${t.label} +[\\d,]+\\.\\d\\d `).test(l)).length, t.label).toBe(SUITE.length);
+    expect(vmm(['compare']).stdout).toBe(first.stdout);
+  });
+
+  it('docs/compare.md holds the table vmm compare --markdown prints', async () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'compare.md'), 'utf8');
+    const table = /<!-- compare:begin -->\n([\s\S]*?)\n<!-- compare:end -->/.exec(doc)?.[1];
+    const r = await vmmIn(['compare', '--markdown']);
+    expect(r.status).toBe(0);
+    expect(table, 'docs/compare.md: run `vmm compare --markdown` and paste its table between the markers').toBe(r.stdout.split('\n\n')[0]);
+  });
+
+  it('per-pass figures are exact: a call and its return on bare hardware cost the cost model\'s instructions', async () => {
+    const all = await rows(['guests/bench/callret.s', '--modes', 'bare']);
+    const bare = of(all, 'bare');
+    expect(bare.passes).toEqual([2000, 4000]);
+    // call, ret (jr lr), and the pass loop's subi (addi), cmpi, bne
+    expect(bare.p.instructions).toBe(5);
+    expect(bare.p.cycles).toBe(cyclesOf('call', 'jr', 'addi', 'cmpi', 'bne'));
+    expect(bare.overhead).toBe(1);
+  });
+});
+
+describe('vmm compare: what each row of docs/compare.md says happens', () => {
+  it('in: an io exit under trap --strict and hw, a callout under full, a load from the start-info page under para', async () => {
+    const all = await rows(['guests/bench/in.s']);
+    expect(of(all, 'trap-strict').p.exitsByReason.io).toBe(1);
+    expect(of(all, 'hw').p.exitsByReason.io).toBe(1);
+    // without VPID, the exit flushes the TLB: the code page is walked again
+    expect(of(all, 'hw').p.tlbMisses).toBe(0);
+    expect(of(all, 'hw-vpid-off').p.tlbMisses).toBe(1);
+    expect(of(all, 'full').p.exitsByReason['bt-callout']).toBe(1);
+    expect(of(all, 'para').p.exitsByReason.io).toBeUndefined();
+    expect(of(all, 'para').p.cycles).toBeLessThan(of(all, 'bare').p.cycles);
+  });
+
+  it('syscall and divzero: no exit under hw (the CPU delivers the trap, at bare hardware\'s cost), a reflected exception under full and para', async () => {
+    const all = await rows(['guests/bench/syscall.s', 'guests/bench/divzero.s', '--quantum', '1G']);
+    for (const subject of ['syscall', 'divzero']) {
+      expect(of(all, 'hw', subject).p.exits).toBe(0);
+      // no exit, so nothing flushes the TLB even without VPID
+      expect(of(all, 'hw-vpid-off', subject).p.tlbMisses).toBe(0);
+      expect(of(all, 'hw', subject).p.cycles).toBe(of(all, 'bare', subject).p.cycles);
+      expect(of(all, 'full', subject).p.exitsByReason.exception).toBe(1);
+      expect(of(all, 'para', subject).p.exitsByReason.exception).toBe(1);
+    }
+  });
+
+  it('ptemod: a traced page-table write under shadow paging, a hypercall under para, a plain store under nested paging', async () => {
+    const all = await rows(['guests/bench/ptemod.s', '--quantum', '1G']);
+    for (const t of ['trap-strict', 'full', 'hw-npt-off']) expect(of(all, t).p.exitsByReason['page-table-write']).toBe(1);
+    expect(of(all, 'para').p.exitsByReason.hypercall).toBe(1);
+    expect(of(all, 'hw').p.exits).toBe(0);
+  });
+
+  it('tlbthrash: every read misses, and a miss walks 2 references natively and under shadow paging, 8 under nested paging', async () => {
+    const all = await rows(['guests/bench/tlbthrash.s', '--modes', 'bare,full,hw,hw-npt-off']);
+    for (const t of ['bare', 'full', 'hw', 'hw-npt-off']) expect(of(all, t).p.tlbMisses).toBeGreaterThanOrEqual(128);
+    const perMiss = (t: string) => of(all, t).p.walkReferences / of(all, t).p.tlbMisses;
+    expect(perMiss('bare')).toBe(2);
+    expect(perMiss('full')).toBe(2);
+    expect(perMiss('hw-npt-off')).toBe(2);
+    expect(perMiss('hw')).toBe(8);
+  });
+
+  it('switch: one guest switch a pass; with VPID the two guests\' TLB entries survive it, without they are refilled', async () => {
+    const all = await rows(['--modes', 'hw,hw-vpid-off,full']);
+    for (const t of ['hw', 'hw-vpid-off', 'full']) expect(of(all, t, 'switch').p.notes['guest-switch']).toBe(1);
+    expect(of(all, 'hw', 'switch').p.tlbMisses).toBeLessThan(4);
+    expect(of(all, 'hw-vpid-off', 'switch').p.tlbMisses).toBeGreaterThan(32);
+    expect(of(all, 'full', 'switch').p.tlbMisses).toBeGreaterThan(32);
+  });
+});
+
+describe('vmm compare: a student\'s own guests', () => {
+  it('a source without ITER is measured over its whole run; with -D ITER one of its own, per pass', async () => {
+    const whole = await rows(['guests/bare/hello.s', '--modes', 'bare,full']);
+    expect(of(whole, 'full').passes).toBeNull();
+    expect(of(whole, 'full').p.exits).toBeGreaterThan(0);
+    const r = await vmmIn(['compare', 'guests/bench/divzero.s', '-D', 'ITER=300', '--modes', 'bare']);
+    expect(r.stdout).toContain('divzero (per pass: 300 and 600 passes)');
+  });
+
+  it('images run where their build does: a native image has no para row, a PARAVIRT image only that (status 1, the rows say why)', async () => {
+    const dir = tempDir();
+    const native = join(dir, 'in.bin');
+    const paravirt = join(dir, 'in-pv.bin');
+    expect((await vmmIn(['asm', 'guests/bench/in.s', '-o', native])).status).toBe(0);
+    expect((await vmmIn(['asm', 'guests/bench/in.s', '-D', 'PARAVIRT', '-o', paravirt])).status).toBe(0);
+    const r = await vmmIn(['compare', native, paravirt, '--modes', 'bare,para,hw']);
+    expect(r.status).toBe(1);
+    const [inRows, pvRows] = [r.stdout.split('\n\n')[1]!, r.stdout.split('\n\n')[2]!];
+    expect(inRows).toMatch(/para\s+-.*para runs PARAVIRT builds/);
+    expect(inRows).toMatch(/hw\s+[\d,]+\.\d\d/);
+    expect(pvRows).toMatch(/bare\s+-.*under para only/);
+    expect(pvRows).toMatch(/para\s+[\d,]+\.\d\d/);
+  });
+
+  it('a guest that does not halt under a technique has its row say so, and the status is 1', async () => {
+    const r = await vmmIn(['compare', 'guests/attack/spin.s', '--modes', 'bare,hw', '--max-instructions', '5000']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/\n  bare +- +- +- +- +- +spin: limit: instruction limit of 5000 reached at pc /);
+    expect(r.stdout).toMatch(/\n  hw +- +- +- +- +- +spin: limit: instruction limit of 5000 reached at pc /);
+  });
+
+  it('--markdown is one table, a row per guest and technique', async () => {
+    const r = await vmmIn(['compare', 'guests/bench/callret.s', 'guests/bench/in.s', '--markdown', '--modes', 'bare,hw']);
+    expect(r.status).toBe(0);
+    const table = r.stdout.split('\n').filter((l) => l.startsWith('|'));
+    expect(table[0]).toBe('| guest | technique | cycles | vs bare | exits | TLB misses | walk refs | exits and notes by reason |');
+    expect(table.length).toBe(2 + 4);
+    expect(table[2]).toMatch(/^\| callret \| bare \| 6\.00 \| 1\.00 \| 0 \|/);
+  });
+});
+
+describe('vmm compare: bad input', () => {
+  it('names the flag or the file, with status 2', async () => {
+    expectUsageError(await vmmIn(['compare', '--modes', 'fulll']), /--modes: no technique 'fulll'.*did you mean 'full'/);
+    expectUsageError(await vmmIn(['compare', '--modes', ',']), /--modes expects techniques/);
+    expectUsageError(await vmmIn(['compare', '--json', '--markdown']), /--json and --markdown: choose one/);
+    expectUsageError(await vmmIn(['compare', '--mem', 'a=1M']), /--mem NAME=SIZE/);
+    expectUsageError(await vmmIn(['compare', '--tlb', '3']), /--tlb expects a power of two/);
+    expectUsageError(await vmmIn(['compare', '--strict']), /unknown option '--strict'/);
+    const dir = tempDir();
+    const bad = join(dir, 'bad.s');
+    writeFileSync(bad, 'start: frob r1\n');
+    const r = await vmmIn(['compare', bad]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${bad}:1:8: error: unknown mnemonic 'frob'`);
+    expect((await vmmIn(['compare', join(dir, 'none.bin')])).status).toBe(2);
+  });
+});
