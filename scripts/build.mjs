@@ -3,7 +3,7 @@
 // loaded on demand, so `vmm --version` starts almost as fast as node itself.
 // The grammar module src/asm/toy32.ohm-bundle.js must exist: `npm run grammar` makes it.
 import { build } from 'esbuild';
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const banner = { js: "import { createRequire as __vmmCreateRequire } from 'node:module'; const require = __vmmCreateRequire(import.meta.url);" };
 // Chunk names carry a content hash: clear old ones so dist/ holds only this build.
@@ -34,6 +34,14 @@ for (const [input, { inputs }] of Object.entries(result.metafile.outputs)) {
     if (m) packages.add(m[1]);
   }
 }
+// The HTML report's page embeds these files as they are (src/report/html/page.ts reads them
+// from dist/assets/ when running from the bundle): the viewer, its style, and Chart.js.
+const ASSETS = { 'viewer.js': 'src/report/html/viewer.js', 'viewer.css': 'src/report/html/viewer.css', 'chart.umd.min.js': 'node_modules/chart.js/dist/chart.umd.min.js' };
+rmSync('dist/assets', { recursive: true, force: true });
+mkdirSync('dist/assets', { recursive: true });
+for (const [name, from] of Object.entries(ASSETS)) copyFileSync(from, `dist/assets/${name}`);
+packages.add('chart.js');
+
 const notices = [...packages].sort().map((name) => {
   const dir = `node_modules/${name}`;
   const { version, license } = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
@@ -41,5 +49,5 @@ const notices = [...packages].sort().map((name) => {
   if (!file || !existsSync(`${dir}/${file}`)) throw new Error(`${name}: no license file to ship with the bundle`);
   return `${name} ${version} (${license})\n\n${readFileSync(`${dir}/${file}`, 'utf8').trim()}\n`;
 });
-writeFileSync('dist/THIRD_PARTY_LICENSES.txt', `Packages bundled into dist/vmm.js and dist/chunks/, with their licenses.\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`);
+writeFileSync('dist/THIRD_PARTY_LICENSES.txt', `Packages bundled into dist/vmm.js, dist/chunks/ and dist/assets/ (the HTML report's page), with their licenses.\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`);
 

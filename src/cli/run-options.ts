@@ -7,6 +7,7 @@ import type { GuestInput } from '../machine/config.js';
 import type { RunConfig } from '../report/run.js';
 import { collect } from './command.js';
 import { defineMachineOptions } from './machine-options.js';
+import { REPORT_OPTION } from './report-file.js';
 
 export const DEFAULT_QUANTUM = '10000';
 
@@ -32,5 +33,6 @@ export function defineRunOptions(cmd: Command, modes: readonly string[], default
     .option('--npt <on|off>', 'hw: nested paging; off: shadow page tables, as on first-generation VT-x', 'on')
     .option('--vpid <on|off>', 'hw: tag TLB entries with the guest\'s VPID; off: the TLB is flushed on every VM entry, as before VPID', 'on')
     .option('--exit-on <controls>', 'hw: turn exit controls on, comma-separated: hlt, io, port:N, interrupt-window, invlpg, tlbflush, cr-read:NAME, cr-write:NAME (cr for all), exception:CAUSE (exceptions for all) (repeatable)', collect)
+    .option(...REPORT_OPTION)
     .option('--exit-off <controls>', 'hw: turn exit controls off, as --exit-on names them (external-interrupt and cpuid stay on: the VMM must get the CPU back, and cpuid always exits on VT-x) (repeatable)', collect);
 }

@@ -24,7 +24,7 @@ const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as 
 /** Files of the checkout a student needs, which the installed package must hold. */
 const NEEDED = /^(README\.md|docs\/[^/]+\.(md|txt)|guests\/.+\.(s|inc|expected|input|txt)|editors\/.+)$/;
 /** What else the installed package holds: its package.json and the bundle. */
-const BUILT = /^(package\.json|dist\/vmm\.js|dist\/chunks\/[^/]+\.js|dist\/THIRD_PARTY_LICENSES\.txt)$/;
+const BUILT = /^(package\.json|dist\/vmm\.js|dist\/chunks\/[^/]+\.js|dist\/THIRD_PARTY_LICENSES\.txt|dist\/assets\/(viewer\.js|viewer\.css|chart\.umd\.min\.js))$/;
 
 interface Run {
   status: number;
@@ -86,7 +86,7 @@ describe('the package installed with npm install -g from the tarball of npm pack
   it('ships the licenses of the packages its bundle carries', () => {
     const notices = readFileSync(join(installed, 'dist', 'THIRD_PARTY_LICENSES.txt'), 'utf8');
     const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string }> };
-    for (const name of ['chalk', 'commander', 'ohm-js']) {
+    for (const name of ['chalk', 'commander', 'ohm-js', 'chart.js']) {
       expect(notices).toContain(`${name} ${lock.packages[`node_modules/${name}`]!.version} (MIT)`);
     }
     expect(notices).toMatch(/Permission is hereby granted/);
@@ -102,6 +102,16 @@ describe('the package installed with npm install -g from the tarball of npm pack
     const r = spawn(vmm, ['run', join(installed, 'guests', 'bare', 'hello.s'), '--mode', 'bare'], work);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe(readFileSync(join(ROOT, 'guests', 'bare', 'hello.expected'), 'utf8'));
+  });
+
+  it('writes the HTML report from anywhere, with the viewer and Chart.js of its own dist/assets', () => {
+    const page = join(work, 'hello.html');
+    const r = spawn(vmm, ['run', join(installed, 'guests', 'bare', 'hello.s'), '--mode', 'trap', '-q', '--report', page], work);
+    expect(r.status, r.stderr).toBe(0);
+    const html = readFileSync(page, 'utf8');
+    expect(html).toContain('Chart.js v4');
+    expect(html).toContain(readFileSync(join(ROOT, 'src', 'report', 'html', 'viewer.js'), 'utf8').split('\n')[0]);
+    expect(html).not.toContain('sourceMappingURL');
   });
 
   it('finds .include "platform.inc" in its own guests/include for a source anywhere', () => {

@@ -6,6 +6,7 @@ import { UsageProblem } from '../command.js';
 import { EXIT } from '../errors.js';
 import { DEFAULT_QUANTUM } from '../run-options.js';
 import { defineMachineOptions } from '../machine-options.js';
+import { REPORT_OPTION } from '../report-file.js';
 
 export const compareCommand: CommandSpec = {
   name: 'compare',
@@ -15,6 +16,7 @@ export const compareCommand: CommandSpec = {
     cmd.option('--modes <list>', 'the techniques to show, comma-separated: bare, trap-strict, full, para, hw, hw-npt-off, hw-vpid-off (default: all)');
     cmd.option('--json', 'print the rows as one JSON document');
     cmd.option('--markdown', 'print one Markdown table');
+    cmd.option(...REPORT_OPTION);
     defineMachineOptions(cmd, { strict: false }).option('--quantum <n>', 'guest instructions per scheduling slice under the VMM', DEFAULT_QUANTUM);
     cmd.addHelpText(
       'after',
@@ -33,11 +35,14 @@ Examples (in the folder that holds vmm's guests/):
   vmm compare guests/bench/syscall.s --modes bare,full,hw
   vmm compare guests/bench/tlbthrash.s --tlb 256      # the TLB now holds every page
   vmm compare guests/bench/pgfault.s -D ITER=5000 --markdown
+  vmm compare --report compare.html                   # the table and its chart, in a browser
   vmm compare guests/kernel/tinyos.s --json | jq '.rows[] | {technique, cycles: .perPass.cycles}'`,
     );
   },
   async run(args, options, io) {
     if (options.json && options.markdown) throw new UsageProblem('--json and --markdown: choose one');
+    const { checkReportPath, writeReport } = await import('../report-file.js');
+    const reportPath = checkReportPath(options.report, args);
     const { TECHNIQUES, compare, imageSubject } = await import('../../report/compare.js');
     const { SUITE, sourceSubject, suiteSubjects } = await import('../../report/compare-suite.js');
     const { compareMarkdown, compareText } = await import('../../report/compare-table.js');
@@ -86,6 +91,11 @@ Examples (in the folder that holds vmm's guests/):
       rows = compare(subjects, techniques, { ...config, ...(meter ? { progress: meter } : {}) }, (subject, technique) => meter?.stage(`${subject} under ${technique}`));
     } finally {
       meter?.finish();
+    }
+    if (reportPath) {
+      const { VERSION } = await import('../../version.js');
+      const title = `vmm compare ${args.join(' ')}${options.modes === undefined ? '' : ` --modes ${String(options.modes)}`}`.replace(/\s+/g, ' ').trim();
+      await writeReport(reportPath, { title, version: VERSION, compare: { techniques: techniques.map(({ id, label }) => ({ id, label })), subjects: headings, rows } }, io);
     }
     if (options.json) io.out.write(JSON.stringify({ techniques: techniques.map(({ id, label }) => ({ id, label })), rows }, null, 2) + '\n');
     else io.out.write(options.markdown ? compareMarkdown(headings, rows) : compareText(headings, rows));

@@ -34,17 +34,23 @@ Examples (in the folder that holds vmm's guests/):
   vmm run guests/kernel/tinyos.s --disk guests/kernel/disk.txt --mode trap            # status 1: trap-and-emulate goes wrong
   vmm run guests/kernel/tinyos.s --disk guests/kernel/disk.txt --mode trap --strict   # not on the classically virtualizable machine
   vmm run guests/kernel/tinyos.s --disk guests/kernel/disk.txt --mode para            # the PARAVIRT build: hypercalls
-  vmm run guests/kernel/tinyos.s guests/bare/primes.s --disk tinyos=guests/kernel/disk.txt --json | jq '.guests[0].exits'`,
+  vmm run guests/kernel/tinyos.s guests/bare/primes.s --disk tinyos=guests/kernel/disk.txt --json | jq '.guests[0].exits'
+  vmm run guests/kernel/tinyos.s guests/bare/primes.s --disk tinyos=guests/kernel/disk.txt --report run.html   # open run.html in a browser`,
       );
   },
   async run(args, options, io, given) {
+    const { checkReportPath } = await import('../report-file.js');
+    const reportPath = checkReportPath(options.report, args);
     const { loadRunInputs } = await import('../run-inputs.js');
     const inputs = await loadRunInputs(args, options, io, given);
     const { executeRun } = await import('../execute.js');
     const { formatSummary } = await import('../../report/summary.js');
     const { chalkFor } = await import('../colors.js');
+    const { runReport } = await import('../run-report.js');
     const json = options.json === true;
-    const report = executeRun(inputs, io, json, undefined, !options.quiet);
+    const page = reportPath ? runReport(inputs) : undefined;
+    const report = executeRun(inputs, io, json, page?.probe, !options.quiet);
+    if (page && reportPath) await page.write(reportPath, `vmm run ${args.join(' ')} --mode ${inputs.mode}`, report, io);
     if (json) io.out.write(JSON.stringify(report, null, 2) + '\n');
     if (options.stats || (!json && !options.quiet)) io.err.write(formatSummary(report, chalkFor(io.errColor)));
     return report.guests.every((g) => g.status === 'halted') ? EXIT.OK : EXIT.GUEST_FAILED;

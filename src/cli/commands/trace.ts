@@ -60,6 +60,9 @@ Examples (in the folder that holds vmm's guests/):
       throw e;
     }
     if (options.output !== undefined) checkOutputPath('-o', String(options.output), args);
+    const { checkReportPath } = await import('../report-file.js');
+    const reportPath = checkReportPath(options.report, args);
+    if (reportPath !== undefined && options.output !== undefined && reportPath === String(options.output)) throw new UsageProblem(`--report ${reportPath}: -o writes the trace there already`);
     const guestList = listOption('--guest', options.guest as string[] | undefined);
     const { loadRunInputs } = await import('../run-inputs.js');
     const inputs = await loadRunInputs(args, options, io, given);
@@ -71,9 +74,14 @@ Examples (in the folder that holds vmm's guests/):
     const out = io.openOutput(toFile ? String(options.output) : '-');
     const color = chalkFor(!toFile && io.outColor);
     const sink = format === 'jsonl' ? new JsonLinesSink(out) : format === 'short' ? new ShortTextSink(out, color) : new TextSink(out, color);
-    const report = executeRun(inputs, io, !toFile, filtered(sink, { guests, reasons }), !options.quiet && toFile);
+    const { bothProbes } = await import('../../report/html/timeline.js');
+    const { runReport } = await import('../run-report.js');
+    const page = reportPath ? runReport(inputs) : undefined;
+    const traced = filtered(sink, { guests, reasons });
+    const report = executeRun(inputs, io, !toFile, page ? bothProbes(traced, page.probe) : traced, !options.quiet && toFile);
     sink.flush();
     out.flush();
+    if (page && reportPath) await page.write(reportPath, `vmm trace ${args.join(' ')} --mode ${inputs.mode}`, report, io);
     if (options.stats || !options.quiet) io.err.write(formatSummary(report, chalkFor(io.errColor)) + `${sink.records} trace records${toFile ? ` written to ${options.output}` : ''}\n`);
     return report.guests.every((g) => g.status === 'halted') ? EXIT.OK : EXIT.GUEST_FAILED;
   },

@@ -1,0 +1,25 @@
+// --report FILE.html (vmm run, vmm trace, vmm compare): the HTML report of docs/report.md,
+// written to a file once the run is over.
+
+import type { ReportData } from '../report/html/page.js';
+import { checkOutputPath, UsageProblem } from './command.js';
+import type { Io } from './io.js';
+
+export const REPORT_OPTION = ['--report <file.html>', 'also write an HTML report: one page that works offline (docs/report.md)'] as const;
+
+/** Check the --report file before anything runs: a name, not stdout, none of the inputs. */
+export function checkReportPath(path: unknown, inputs: readonly string[]): string | undefined {
+  if (path === undefined) return undefined;
+  const name = String(path);
+  if (name === '-') throw new UsageProblem('--report expects a file name: the page is not written to standard output');
+  checkOutputPath('--report', name, inputs);
+  return name;
+}
+
+/** Write the page. */
+export async function writeReport(path: string, data: ReportData, io: Io): Promise<void> {
+  const { reportPage } = await import('../report/html/page.js');
+  const out = io.openOutput(path);
+  out.write(reportPage(data));
+  out.flush();
+}

@@ -1,0 +1,21 @@
+// The HTML report of a run (vmm run and vmm trace --report): a probe that watches the exit
+// records while the guests run, and, once they have, the page.
+
+import { TimelineCollector } from '../report/html/timeline.js';
+import type { RunReport } from '../report/guest-report.js';
+import { VERSION } from '../version.js';
+import type { Io } from './io.js';
+import { writeReport } from './report-file.js';
+import type { RunInputs } from './run-options.js';
+
+export function runReport(inputs: RunInputs) {
+  const probe = new TimelineCollector(inputs.guests.map((g) => g.name));
+  return {
+    probe,
+    async write(path: string, title: string, report: RunReport, io: Io): Promise<void> {
+      // The host's cycles: every guest's (a guest's cycles are the host's while it ran).
+      const end = report.guests.reduce((n, g) => n + g.cycles, 0);
+      await writeReport(path, { title, version: VERSION, run: { mode: report.mode, guests: report.guests, walkReference: inputs.config.costs.events.walkReference, timeline: probe.finish(end) } }, io);
+    },
+  };
+}

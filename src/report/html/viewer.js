@@ -1,0 +1,278 @@
+// The HTML report's viewer (docs/report.md): draws the page from the JSON in #report-data
+// with Chart.js. Plain browser JavaScript, embedded into the page as it is (no build step).
+// window.vmmReport keeps the data and the charts for whoever inspects the page (the tests).
+(() => {
+  'use strict';
+  const data = JSON.parse(document.getElementById('report-data').textContent);
+  const charts = {};
+  window.vmmReport = { data, charts };
+  Chart.defaults.font.size = 12;
+  Chart.defaults.animation = false;
+  Chart.defaults.maintainAspectRatio = false;
+  const main = document.getElementById('report');
+  main.textContent = '';
+
+  // ---- small helpers ------------------------------------------------------------------
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === 'class') e.className = v;
+      else if (k === 'style') e.style.cssText = v;
+      else e.setAttribute(k, v);
+    }
+    for (const c of children) if (c !== undefined && c !== null) e.append(c);
+    return e;
+  }
+  const int = (x) => Math.round(x).toLocaleString('en-US');
+  const fixed = (x, d) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+  /** Colours: each exit reason (and each technique) its own, in a fixed order, the same in
+   *  every chart of the page; lanes a muted colour per guest. */
+  const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#17becf', '#bcbd22', '#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#7f7f7f', '#aec7e8'];
+  const LANES = ['#9d8ac7', '#7fb0a8', '#c9a27a', '#8fa8d6', '#c98aa6', '#9fbf7f'];
+  const names = new Set();
+  if (data.run && data.run.timeline) for (const t of Object.values(data.run.timeline.totals)) for (const r of Object.keys(t)) names.add(r);
+  if (data.compare) for (const t of data.compare.techniques) names.add(`technique:${t.id}`);
+  const order = [...names].sort();
+  function colour(name) {
+    if (name.startsWith('guest:')) {
+      const lanes = data.run && data.run.timeline ? data.run.timeline.lanes : [];
+      return LANES[Math.max(0, lanes.indexOf(name.slice(6))) % LANES.length];
+    }
+    const i = order.indexOf(name);
+    return PALETTE[(i < 0 ? order.length : i) % PALETTE.length];
+  }
+  /** Exits per pass: "<0.01" for a rare event that is there, else up to 2 decimals. */
+  const perPass = (x) => (x > 0 && x < 0.005 ? '<0.01' : x.toLocaleString('en-US', { maximumFractionDigits: 2 }));
+  function table(head, rows, numeric) {
+    const t = el('table');
+    t.append(el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', numeric[i] ? { class: 'num' } : {}, h)))));
+    const body = el('tbody');
+    for (const r of rows) body.append(el('tr', {}, ...r.map((c, i) => el('td', numeric[i] ? { class: 'num' } : {}, c))));
+    t.append(body);
+    return t;
+  }
+  function chartBox(height) {
+    const canvas = el('canvas');
+    return { box: el('div', { class: 'chart', style: `height:${height}px` }, canvas), canvas };
+  }
+  /** A horizontal stacked bar per guest, in `section`: one dataset per part. */
+  function guestBars(section, guests, datasets, axis) {
+    const { box, canvas } = chartBox(110 + 44 * guests.length);
+    section.append(box);
+    return new Chart(canvas, {
+      type: 'bar',
+      data: { labels: guests.map((g) => g.name), datasets },
+      options: { indexAxis: 'y', scales: { x: { stacked: true, title: { display: true, text: axis }, ticks: { callback: (v) => int(v) } }, y: { stacked: true } }, plugins: { legend: { position: 'bottom' } } },
+    });
+  }
+
+  // ---- a run ---------------------------------------------------------------------------
+  function renderRun(run) {
+    const guests = run.guests;
+    const tl = run.timeline;
+    if (tl) renderTimeline(run, tl);
+    const summary = el('section', { id: 'summary' }, el('h2', {}, `Summary (--mode ${run.mode})`));
+    const exitsOf = (g) => sum(Object.values(g.exits || {}));
+    summary.append(
+      table(
+        ['guest', 'status', 'instructions', 'cycles', 'exits', 'TLB misses', 'walk references', 'overhead'],
+        guests.map((g) => [
+          g.name,
+          el('span', { class: g.status === 'halted' ? '' : 'bad', title: g.reason }, g.status),
+          int(g.instructions),
+          int(g.cycles),
+          int(exitsOf(g)),
+          int(g.tlb.misses),
+          int(g.tlb.walkReferences),
+          g.overhead !== undefined ? `${fixed(g.overhead, 2)}x` : 'n/a',
+        ]),
+        [false, false, true, true, true, true, true, true],
+      ),
+    );
+    main.append(summary);
+    const grid = el('div', { class: 'grid' });
+    grid.append(renderExits(run), renderCycles(run));
+    main.append(grid, renderTlb(run));
+  }
+
+  /** The lanes: which guest held the CPU (shaded), and the exits as marks. */
+  function renderTimeline(run, tl) {
+    const section = el('section', { id: 'timeline' }, el('h2', {}, 'Timeline: which guest held the CPU, and its exits'));
+    const { box, canvas } = chartBox(70 + 48 * tl.lanes.length);
+    section.append(box);
+    const thinned = Object.entries(tl.sampledEvery).filter(([, every]) => every > 1);
+    const shown = thinned.length ? `${thinned.map(([reason, every]) => `one ${reason} in ${int(every)}`).join(', ')} is marked (${int(tl.marks.length)} marks); the tables count them all` : 'every exit and note is marked';
+    section.append(el('p', { class: 'note' }, `Shaded: the guest's share of the CPU in each of ${int(tl.held[0] ? tl.held[0].length : 0)} spans of ${int(tl.bucketCycles)} host cycles; ${shown}. Hover a mark for its record.`));
+    main.append(section);
+    const byReason = new Map();
+    for (const m of tl.marks) {
+      if (!byReason.has(m.reason)) byReason.set(m.reason, []);
+      byReason.get(m.reason).push({ x: m.cycle, y: tl.lanes.indexOf(m.guest), record: m });
+    }
+    const datasets = [...byReason].map(([reason, points]) => ({
+      label: reason,
+      data: points,
+      backgroundColor: colour(reason),
+      borderColor: colour(reason),
+      pointStyle: points[0].record.kind === 'note' ? 'triangle' : 'rectRot',
+      pointRadius: 4,
+      pointHoverRadius: 6,
+    }));
+    const lanesPlugin = {
+      id: 'lanes',
+      beforeDatasetsDraw(chart) {
+        const { ctx, scales } = chart;
+        const x = scales.x;
+        const y = scales.y;
+        const band = Math.abs(y.getPixelForValue(0) - y.getPixelForValue(1)) * 0.7;
+        ctx.save();
+        tl.lanes.forEach((lane, i) => {
+          const yc = y.getPixelForValue(i);
+          ctx.fillStyle = '#f0f2f5';
+          ctx.fillRect(x.left, yc - band / 2, x.right - x.left, band);
+          ctx.fillStyle = colour(`guest:${lane}`);
+          tl.held[i].forEach((cycles, b) => {
+            if (cycles <= 0) return;
+            ctx.globalAlpha = 0.25 + 0.5 * Math.min(1, cycles / tl.bucketCycles);
+            const x0 = x.getPixelForValue(b * tl.bucketCycles);
+            const x1 = x.getPixelForValue(Math.min(tl.end, (b + 1) * tl.bucketCycles));
+            ctx.fillRect(x0, yc - band / 2, Math.max(1, x1 - x0), band);
+          });
+          ctx.globalAlpha = 1;
+        });
+        ctx.restore();
+      },
+    };
+    charts.timeline = new Chart(canvas, {
+      type: 'scatter',
+      data: { datasets },
+      plugins: [lanesPlugin],
+      options: {
+        scales: {
+          x: { type: 'linear', min: 0, max: Math.max(1, tl.end), title: { display: true, text: 'host cycles' }, ticks: { callback: (v) => int(v) } },
+          y: {
+            type: 'linear',
+            min: -0.5,
+            max: tl.lanes.length - 0.5,
+            reverse: true,
+            afterBuildTicks: (scale) => {
+              scale.ticks = tl.lanes.map((_, i) => ({ value: i }));
+            },
+            ticks: { callback: (v) => tl.lanes[v] ?? '' },
+            grid: { display: false },
+            title: { display: true, text: 'guest' },
+          },
+        },
+        plugins: {
+          legend: { position: 'top', labels: { usePointStyle: true } },
+          tooltip: {
+            callbacks: {
+              label: (ctx) => describe(ctx.raw.record),
+            },
+          },
+        },
+      },
+    });
+  }
+
+  /** A record as the tooltip shows it, a line per field. */
+  function describe(r) {
+    const lines = [`#${r.seq} ${r.kind} ${r.reason} (${r.code}) at cycle ${int(r.cycle)}`, `${r.guest} pc 0x${(r.pc >>> 0).toString(16).padStart(8, '0')}: ${r.insn}`];
+    if (r.source) lines.push(r.source);
+    lines.push(`${r.action}, ${int(r.cost)} cycles`);
+    for (const k of ['port', 'value', 'address', 'access', 'cause', 'cr', 'irq', 'count', 'hypercall', 'result']) if (r[k] !== undefined) lines.push(`${k}: ${typeof r[k] === 'number' && k !== 'count' && k !== 'irq' ? `0x${(r[k] >>> 0).toString(16)}` : r[k]}`);
+    if (r.detail) lines.push(r.detail);
+    return lines;
+  }
+
+  /** Exits (and notes) by reason, per guest: a stacked bar, and the exact table. */
+  function renderExits(run) {
+    const section = el('section', { id: 'exits' }, el('h2', {}, 'Exits and notes by reason'));
+    const totals = run.timeline ? run.timeline.totals : {};
+    const reasons = [...new Set(run.guests.flatMap((g) => Object.keys(totals[g.name] || {})))].sort();
+    if (reasons.length === 0) {
+      section.append(el('p', { class: 'note' }, 'No exits: nothing left the guest (bare hardware runs no VMM).'));
+      return section;
+    }
+    const datasets = reasons.map((reason) => ({ label: reason, data: run.guests.map((g) => (totals[g.name] || {})[reason]?.count ?? 0), backgroundColor: colour(reason) }));
+    charts.exits = guestBars(section, run.guests, datasets, 'exits and notes');
+    const rows = [];
+    for (const g of run.guests) for (const reason of reasons) {
+      const t = (totals[g.name] || {})[reason];
+      if (t) rows.push([g.name, reason, t.kind, int(t.count), int(t.cycles)]);
+    }
+    section.append(table(['guest', 'reason', 'kind', 'count', 'cycles'], rows, [false, false, false, true, true]));
+    return section;
+  }
+
+  /** Where each guest's cycles went: its own instructions (and traps), page walks, the VMM's
+   *  work by reason, guest switches. */
+  function renderCycles(run) {
+    const section = el('section', { id: 'cycles' }, el('h2', {}, 'Where the cycles went'));
+    const totals = run.timeline ? run.timeline.totals : {};
+    const parts = run.guests.map((g) => {
+      const walks = (g.tlb.walkReferences + g.tlb.walkWrites) * run.walkReference;
+      const vmm = Object.entries(totals[g.name] || {}).map(([reason, t]) => [reason, t.cycles]);
+      const vmmCycles = sum(vmm.map((v) => v[1]));
+      return { walks, vmm, guest: Math.max(0, g.cycles - walks - vmmCycles) };
+    });
+    const kinds = [...new Set(parts.flatMap((p) => p.vmm.map((v) => v[0])))].sort();
+    charts.cycles = guestBars(
+      section,
+      run.guests,
+      [
+        { label: 'guest instructions and traps', data: parts.map((p) => p.guest), backgroundColor: '#8fb3d9' },
+        { label: 'page walks', data: parts.map((p) => p.walks), backgroundColor: '#c9a66b' },
+        ...kinds.map((k) => ({ label: `VMM: ${k}`, data: parts.map((p) => (p.vmm.find((v) => v[0] === k) || [k, 0])[1]), backgroundColor: colour(k) })),
+      ],
+      'cycles',
+    );
+    return section;
+  }
+
+  function renderTlb(run) {
+    const section = el('section', { id: 'tlb' }, el('h2', {}, 'TLB'));
+    section.append(
+      table(
+        ['guest', 'lookups', 'hits', 'misses', 'flushes', 'invalidations', 'walk references', 'walk writes', 'VMM flushes'],
+        run.guests.map((g) => [g.name, int(g.tlb.lookups), int(g.tlb.hits), int(g.tlb.misses), int(g.tlb.flushes), int(g.tlb.invalidations), int(g.tlb.walkReferences), int(g.tlb.walkWrites), int(g.tlb.vmmFlushes ?? 0)]),
+        [false, true, true, true, true, true, true, true, true],
+      ),
+    );
+    return section;
+  }
+
+  // ---- a comparison ----------------------------------------------------------------------
+  function renderCompare(cmp) {
+    const section = el('section', { id: 'compare' }, el('h2', {}, 'Cycles per pass against bare hardware (log scale)'));
+    const { box, canvas } = chartBox(300);
+    section.append(box);
+    main.append(section);
+    const rowOf = (subject, technique) => cmp.rows.find((r) => r.subject === subject && r.technique === technique);
+    charts.compare = new Chart(canvas, {
+      type: 'bar',
+      data: {
+        labels: cmp.subjects.map((s) => s.name),
+        datasets: cmp.techniques.map((t) => ({ label: t.label, data: cmp.subjects.map((s) => rowOf(s.name, t.id)?.overhead ?? null), backgroundColor: colour(`technique:${t.id}`) })),
+      },
+      options: { scales: { y: { type: 'logarithmic', title: { display: true, text: 'cycles per pass / bare' } } }, plugins: { legend: { position: 'top' } } },
+    });
+    const reasons = (p) =>
+      Object.entries(p.exitsByReason)
+        .sort((a, b) => b[1] - a[1])
+        .map(([r, n]) => `${perPass(n)} ${r}`)
+        .join(', ');
+    const rows = cmp.rows.map((r) =>
+      r.perPass
+        ? [r.subject, r.label, fixed(r.perPass.cycles, 2), r.overhead !== undefined ? fixed(r.overhead, 2) : '-', perPass(r.perPass.exits), fixed(r.perPass.tlbMisses, 2), fixed(r.perPass.walkReferences, 2), reasons(r.perPass)]
+        : [r.subject, r.label, '-', '-', '-', '-', '-', el('span', { class: 'bad' }, r.problem || '')],
+    );
+    const t = el('section', { id: 'compare-table' }, el('h2', {}, 'Per pass'));
+    t.append(table(['guest', 'technique', 'cycles', 'vs bare', 'exits', 'TLB misses', 'walk refs', 'exits by reason'], rows, [false, false, true, true, true, true, true, false]));
+    main.append(t);
+  }
+
+  if (data.run) renderRun(data.run);
+  if (data.compare) renderCompare(data.compare);
+})();

@@ -1,0 +1,203 @@
+// The HTML report (docs/report.md) in a real browser: Debian's chromium driven by
+// playwright-core (.ci/run installs chromium when it is missing). The page made by the built
+// bundle renders with no console errors, shows the numbers of the run's --json, has one lane
+// per guest, and at 1280x800 shows the lanes with their exit marks, the legend, the axis
+// labels and the summary table without scrolling, in text of at least 12 px. Screenshots go
+// to test-results/ (not committed). The timeline's memory bound is checked without a browser.
+
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CompareRow } from '../../src/report/compare.js';
+import type { RunReport } from '../../src/report/guest-report.js';
+import { BUCKETS, MARKS_PER_REASON, TimelineCollector } from '../../src/report/html/timeline.js';
+import type { ExitRecord } from '../../src/vmm/exits.js';
+import { cleanTemp, requireBundle, ROOT, tempDir, vmm } from '../cli/helpers.js';
+
+// (the callbacks given to page.evaluate run in the page: the browser's names)
+declare const window: any, document: any, getComputedStyle: (e: unknown) => { fontSize: string };
+type HTMLElement = { innerText?: string };
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join(ROOT, 'test-results');
+let browser: Browser;
+
+beforeAll(async () => {
+  requireBundle();
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs it (apt-get install -y chromium)`);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  cleanTemp();
+});
+
+/** Open a report at 1280x800; the console's errors and warnings, and the page's own. */
+async function open(file: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // offline: any request beyond the file itself is a failure
+  await page.route(/^(?!file:)/, (route) => {
+    problems.push(`network: ${route.request().url()}`);
+    return route.abort();
+  });
+  await page.goto(`file://${file}`);
+  await page.waitForFunction(() => (window as unknown as { vmmReport?: unknown }).vmmReport !== undefined);
+  return { page, problems };
+}
+
+/** The smallest font size of any text on the page, and of the charts. */
+async function smallestText(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const sizes = [...document.querySelectorAll('body *')].filter((e) => (e as HTMLElement).innerText?.trim() && e.children.length === 0).map((e) => parseFloat(getComputedStyle(e).fontSize));
+    const chart = (window as unknown as { Chart: { defaults: { font: { size: number } } } }).Chart.defaults.font.size;
+    return Math.min(chart, ...sizes);
+  });
+}
+
+describe('the report of a run', () => {
+  it('renders offline with no console error, one lane per guest, and the numbers of --json; at 1280x800 the lanes, marks, legend, axes and summary show without scrolling', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'run.html');
+    const r = vmm(['run', 'guests/kernel/tinyos.s', 'guests/bare/primes.s', '--disk', 'tinyos=guests/kernel/disk.txt', '--json', '--report', file]);
+    expect(r.status).toBe(0);
+    const json = JSON.parse(r.stdout) as RunReport;
+    const { page, problems } = await open(file);
+    await page.screenshot({ path: join(SHOTS, 'report-run.png') });
+
+    // one lane per guest, in run order, each with exit marks drawn inside the chart
+    const timeline = await page.evaluate(() => {
+      const { data, charts } = (window as unknown as { vmmReport: { data: { run: { timeline: { lanes: string[] } } }; charts: Record<string, any> } }).vmmReport;
+      const c = charts.timeline;
+      const y = c.scales.y;
+      return {
+        lanes: data.run.timeline.lanes,
+        ticks: y.ticks.map((t: { value: number }) => c.options.scales.y.ticks.callback(t.value)),
+        marksInside: c.getSortedVisibleDatasetMetas().flatMap((m: any) => m.data).filter((p: any) => p.x >= c.chartArea.left && p.x <= c.chartArea.right && p.y >= c.chartArea.top && p.y <= c.chartArea.bottom).length,
+        legend: c.legend.legendItems.map((i: { text: string }) => i.text),
+        xTitle: c.options.scales.x.title.text,
+        box: c.canvas.getBoundingClientRect().toJSON(),
+      };
+    });
+    expect(timeline.lanes).toEqual(json.guests.map((g) => g.name));
+    expect(timeline.ticks).toEqual(timeline.lanes);
+    expect(timeline.marksInside).toBeGreaterThan(100);
+    expect(timeline.legend).toContain('bt-callout');
+    expect(timeline.xTitle).toBe('host cycles');
+    expect(timeline.box.bottom).toBeLessThanOrEqual(800);
+
+    // the summary table: visible, and the run's own numbers
+    const summary = await page.evaluate(() => {
+      const table = document.querySelector('#summary table')!;
+      return { bottom: table.getBoundingClientRect().bottom, rows: [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)) };
+    });
+    expect(summary.bottom).toBeLessThanOrEqual(800);
+    const n = (x: number) => x.toLocaleString('en-US');
+    expect(summary.rows).toEqual(
+      json.guests.map((g) => [g.name, g.status, n(g.instructions), n(g.cycles), n(Object.values(g.exits ?? {}).reduce((a, b) => a + b, 0)), n(g.tlb.misses), n(g.tlb.walkReferences), `${g.overhead!.toFixed(2)}x`]),
+    );
+    // exits by reason: the exact table equals --json's exits
+    const exits = await page.evaluate(() => [...document.querySelectorAll('#exits tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    for (const g of json.guests) {
+      for (const [reason, count] of Object.entries(g.exits ?? {})) expect(exits.find((row) => row[0] === g.name && row[1] === reason)?.[3]).toBe(n(count));
+    }
+    expect(await smallestText(page)).toBeGreaterThanOrEqual(12);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('a bare run has one lane that holds the CPU throughout, and no exits', async () => {
+    const file = join(tempDir(), 'bare.html');
+    expect(vmm(['run', 'guests/bare/primes.s', '--mode', 'bare', '-q', '--report', file]).status).toBe(0);
+    const { page, problems } = await open(file);
+    const lane = await page.evaluate(() => {
+      const t = (window as unknown as { vmmReport: { data: { run: { timeline: { held: number[][]; end: number } } } } }).vmmReport.data.run.timeline;
+      return { lanes: t.held.length, held: t.held[0]!.reduce((a, b) => a + b, 0), end: t.end };
+    });
+    expect(lane.lanes).toBe(1);
+    expect(lane.held).toBe(lane.end);
+    expect(await page.textContent('#exits')).toContain('No exits');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the report of vmm compare', () => {
+  it('shows the table of --json and its chart, with no console error', async () => {
+    const file = join(tempDir(), 'compare.html');
+    const r = vmm(['compare', 'guests/bench/in.s', 'guests/bench/syscall.s', '--json', '--report', file]);
+    expect(r.status).toBe(0);
+    const rows = (JSON.parse(r.stdout) as { rows: CompareRow[] }).rows;
+    const { page, problems } = await open(file);
+    await page.screenshot({ path: join(SHOTS, 'report-compare.png') });
+    const cells = await page.evaluate(() => [...document.querySelectorAll('#compare-table tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(cells.map((c) => [c[0], c[1], c[2]])).toEqual(rows.map((row) => [row.subject, row.label, row.perPass!.cycles.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })]));
+    const bars = await page.evaluate(() => (window as unknown as { vmmReport: { charts: Record<string, any> } }).vmmReport.charts.compare.data.datasets.length);
+    expect(bars).toBe(7);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the timeline in bounded memory', () => {
+  it('a million records keep at most MARKS_PER_REASON marks a reason (the rare reason all of its own) and BUCKETS buckets, and count every record exactly', () => {
+    const c = new TimelineCollector(['a', 'b']);
+    const r: ExitRecord = { kind: 'exit', seq: 0, cycle: 0, guest: 'a', vcpu: 0, mode: 'full', reason: 'io', code: 30, pc: 0, insn: 'out 0x10, r1', action: 'emulated', cost: 500 };
+    for (let i = 1; i <= 1_000_000; i++) {
+      r.seq = i;
+      r.cycle = i * 700;
+      r.guest = i % 3 === 0 ? 'b' : 'a';
+      r.reason = i % 100_000 === 0 ? 'hlt' : i % 1000 === 0 ? 'guest-switch' : 'io';
+      r.kind = r.reason === 'guest-switch' ? 'note' : 'exit';
+      c.record(r);
+    }
+    const t = c.finish(1_000_001 * 700);
+    const io = t.marks.filter((m) => m.reason === 'io');
+    expect(io.length).toBeLessThanOrEqual(MARKS_PER_REASON);
+    expect(io.length).toBeGreaterThan(MARKS_PER_REASON / 2);
+    expect(t.marks.filter((m) => m.reason === 'guest-switch').length).toBeLessThanOrEqual(MARKS_PER_REASON);
+    expect(t.marks.filter((m) => m.reason === 'hlt').length).toBe(10); // a rare reason keeps every record
+    expect(t.sampledEvery['io']).toBeGreaterThan(1);
+    expect(t.sampledEvery['hlt']).toBe(1);
+    expect(t.held.every((h) => h.length <= BUCKETS)).toBe(true);
+    // every cycle of the run is held by one guest or the other
+    expect(t.held.flat().reduce((a, b) => a + b, 0)).toBe(t.end);
+    const counted = t.reasons.flatMap((x) => x.counts.flat()).reduce((a, b) => a + b, 0);
+    expect(counted).toBe(1_000_000);
+    expect(t.totals.a!.io!.count + t.totals.b!.io!.count).toBe(999_000); // the millionth's multiples of 1,000 are switches (or hlt)
+    expect(t.totals.a!.io!.cycles + t.totals.b!.io!.cycles).toBe(999_000 * 500);
+    // a page of such a run stays small
+    expect(JSON.stringify(t).length).toBeLessThan(1 << 20);
+  });
+});
+
+describe('--report errors', () => {
+  it('a report file that is an input, or stdout, is a usage error (status 2)', () => {
+    const r = vmm(['run', 'guests/bare/hello.s', '--report', 'guests/bare/hello.s']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--report guests/bare/hello.s: that is an input');
+    const s = vmm(['compare', 'guests/bench/in.s', '--report', '-']);
+    expect(s.status).toBe(2);
+    expect(s.stderr).toContain('--report expects a file name');
+  });
+
+  it('a trace with --report writes both the trace and the page', () => {
+    const dir = tempDir();
+    const file = join(dir, 'trace.html');
+    const r = vmm(['trace', 'guests/bare/hello.s', '--mode', 'trap', '--format', 'jsonl', '-q', '--reason', 'hlt', '--report', file]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    // the page counts every exit, not just the ones the trace filter kept
+    expect(readFileSync(file, 'utf8')).toContain('"io":{"count":13');
+  });
+});
