@@ -22,7 +22,7 @@ const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as 
 };
 
 /** Files of the checkout a student needs, which the installed package must hold. */
-const NEEDED = /^(README\.md|docs\/[^/]+\.(md|txt)|guests\/.+\.(s|inc|expected|input|txt)|editors\/.+)$/;
+const NEEDED = /^(README\.md|docs\/[^/]+\.(md|txt)|docs\/labs\/.+|guests\/.+\.(s|inc|expected|input|txt)|editors\/.+)$/;
 /** What else the installed package holds: its package.json and the bundle. */
 const BUILT = /^(package\.json|dist\/vmm\.js|dist\/chunks\/[^/]+\.js|dist\/THIRD_PARTY_LICENSES\.txt|dist\/assets\/(viewer\.js|viewer\.css|chart\.umd\.min\.js))$/;
 
