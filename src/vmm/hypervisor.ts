@@ -233,6 +233,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     }
     const problem = idleStep(vm.vcpu, vm.devices, (ticks) => (vm.idleTicks += ticks), () => vm.ticks, this.bounds.ticks);
     if (problem) vm.end(problem.status, problem.reason);
+    else if (vm.virtualizer.haltedInGuest?.()) this.timerExit(vm, 'wake');
   }
 
   /** Inject the highest-priority pending virtual interrupt when the virtual IE allows. */
@@ -366,9 +367,9 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     this.log?.emulated();
   }
 
-  private timerExit(vm: Vm, why: 'quantum' | 'device'): void {
+  private timerExit(vm: Vm, why: 'quantum' | 'device' | 'wake'): void {
     const a = vm.answer.set(REASON['external-interrupt'], why === 'quantum' ? 'switched' : 'resumed', vm.virtualizer.exitCost, vm.vcpu.pc);
-    a.q.detail = why === 'quantum' ? 'host timer: quantum over' : 'host timer: a virtual device is due';
+    a.q.detail = why === 'quantum' ? 'host timer: quantum over' : why === 'device' ? 'host timer: a virtual device is due' : 'a device event while the guest was halted in non-root operation (hlt exiting off)';
     this.record(vm, a);
   }
 

@@ -38,6 +38,10 @@ export interface Virtualizer {
   /** Why this guest, stuck (halted with virtual interrupts off, or out of instructions),
    *  went wrong, when the mode knows something the guest does not; else undefined. */
   explainStuck(): string | undefined;
+  /** The vCPU is halted in the guest, where the VMM did not see it halt (hardware
+   *  assistance with hlt exiting off): each device event that wakes it reaches the VMM as an
+   *  external-interrupt exit. Absent or false: the VMM took the halt itself. */
+  haltedInGuest?(): boolean;
 }
 
 /** How a mode virtualizes guest memory: shadow page tables for the software modes; direct,

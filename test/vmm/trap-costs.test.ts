@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeCostModel } from '../../src/machine/costs.js';
 import { DEFAULT_ASSIST } from '../../src/vmm/modes/mode.js';
-import { assemble, guestPath, run } from '../support/guests.js';
+import { assemble, assembleText, guestPath, run } from '../support/guests.js';
 
 const costs = makeCostModel().events;
 /** A quantum longer than the runs: no timer exit adds its cycles. */
@@ -29,5 +29,42 @@ describe('a guest trap under --mode hw', () => {
   it('in the exception bitmap: a VM exit and a reflection in place of the trap', () => {
     const exiting = cyclesPerPass('hw', { assist: { ...DEFAULT_ASSIST, exitOn: ['exception:divide'] } });
     expect(exiting).toBe(cyclesPerPass('bare') - costs.trap + costs.vmExit + costs.reflect);
+  });
+});
+
+describe('a guest halted in non-root operation (hw, hlt exiting off)', () => {
+  // A kernel that waits for 20 timer interrupts with hlt, then halts for good.
+  const source = `
+    .include "platform.inc"
+    start:  la   r1, on_timer
+            mtcr tvec, r1
+            li   r1, ~(1 << IRQ_TIMER)
+            out  PIC_MASK, r1
+            li   r1, 500
+            out  TIMER_PERIOD, r1
+            movi r9, 0
+            sti
+    .wait:  hlt
+            cmpi r9, 20
+            blt  .wait
+            cli
+            hlt
+    on_timer:
+            addi r9, r9, 1
+            movi r12, IRQ_TIMER
+            out  PIC_ACK, r12
+            rfe`;
+
+  it('is woken by an external-interrupt exit each time (the VMM did not see it halt), which flushes the TLB without VPID', () => {
+    const image = assembleText(source);
+    const hltOff = { ...DEFAULT_ASSIST, noExitOn: ['hlt', 'io'] };
+    const [quiet] = run([{ name: 'g', image }], 'hw', { ...QUIET, assist: hltOff });
+    expect(quiet!.status).toBe('halted');
+    expect(quiet!.exits).toEqual({ 'external-interrupt': 20 });
+    const [noVpid] = run([{ name: 'g', image }], 'hw', { ...QUIET, assist: { ...hltOff, vpid: false } });
+    expect(noVpid!.tlb.vmmFlushes).toBeGreaterThanOrEqual(20);
+    // with hlt exiting on, the VMM takes each hlt: no exit to wake it
+    const [exiting] = run([{ name: 'g', image }], 'hw', { ...QUIET, assist: { ...DEFAULT_ASSIST, noExitOn: ['io'] } });
+    expect(exiting!.exits).toEqual({ hlt: 21 });
   });
 });

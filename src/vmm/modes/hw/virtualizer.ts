@@ -65,6 +65,8 @@ export class HardwareVirtualizer implements Virtualizer {
   private readonly vpid: boolean;
   /** The interrupt line nextInterrupt last found pending (-1: none). */
   private pendingIrq = -1;
+  /** The vCPU halted in non-root operation (hlt exiting off) and has not run since. */
+  private halted = false;
   /** The vCPU's crVersion when its control registers were last loaded. */
   private crVersion = -1;
   /** 1 for each control register VM entry loads from the vCPU. */
@@ -131,6 +133,11 @@ export class HardwareVirtualizer implements Virtualizer {
     // asked nextInterrupt just before this entry).
     this.interruptWindow[0] = this.windowExiting && !(vcpu.flags & FLAG.IE) && this.pendingIrq >= 0 ? 1 : 0;
     this.exitsAtEntry = this.vm.exitsTaken;
+    this.halted = false;
+  }
+
+  haltedInGuest(): boolean {
+    return this.halted && this.vcpu.halted;
   }
 
   /** VM exit: the guest state area is saved from the physical CPU. */
@@ -195,7 +202,9 @@ export class HardwareVirtualizer implements Virtualizer {
         this.memory.invalidatePage(exit.va);
         return void a.none();
       case 'hlt':
+        // hlt exiting off: the CPU halts in the guest; the VMM hears of it at the next event
         this.vcpu.halted = true;
+        this.halted = true;
         return void a.none();
       default: {
         const never: never = exit;
