@@ -10,7 +10,7 @@
 ; tables the VMM built, with a window table hooked into them).
 
 .include "../include/paravirt.inc"
-.include "micro.inc"
+.include "window.inc"
 
 .ifndef ROUNDS
 .equ ROUNDS, 200
@@ -21,7 +21,7 @@
 
         .org    0x1000
 start:
-        paging_with_window              ; r8 = the directory (micro.inc)
+        paging_with_window              ; r8 = the directory (window.inc)
         movi    r9, 0                   ; checksum
         li      r10, ROUNDS
 .round:

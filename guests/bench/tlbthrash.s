@@ -4,8 +4,9 @@
 ; references natively, 8 under nested paging, none more under shadow paging). With
 ; -D PAGES=32 the pages fit in the TLB: vmm compare's guest switch runs it so, as two
 ; guests, to see what a switch does to the TLB. The pages read start COPY * PAGES pages
-; into the window (-D COPY=N), so that two copies use TLB slots of their own (the TLB is
-; direct-mapped: the same addresses would evict each other whatever their tags).
+; into the window (-D COPY=N), so that two copies use TLB slots of their own, but for the
+; slot copy 0's second page shares with the code page (the TLB is direct-mapped: the same
+; addresses would evict each other whatever their tags).
 
 .ifndef ITER
 .equ ITER, 100                        ; passes (micro.inc's default is 1000)

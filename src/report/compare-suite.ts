@@ -33,7 +33,7 @@ export const SUITE: readonly SuiteEntry[] = [
   { name: 'pgfault', file: 'bench/pgfault.s', operation: 'a page fault handled and resumed, then the page unmapped', paper: 'pgfault' },
   { name: 'divzero', file: 'bench/divzero.s', operation: 'a division by zero, handled', paper: 'divzero' },
   { name: 'ptemod', file: 'bench/ptemod.s', operation: 'a page-table entry write', paper: 'ptemod' },
-  { name: 'tlbthrash', file: 'bench/tlbthrash.s', operation: 'a read from each of 128 pages (twice the TLB)' },
+  { name: 'tlbthrash', file: 'bench/tlbthrash.s', operation: 'a read from each of 128 pages (twice the default TLB)' },
   { name: 'hypercall', file: 'bench/hypercall.s', operation: 'the cheapest call into the VMM (natively cpuid)' },
   { name: 'switch', file: 'bench/tlbthrash.s', defines: { PAGES: 32 }, copies: 2, operation: 'a guest switch: two guests, each reading 32 pages a pass, switched once a pass' },
 ];
@@ -65,7 +65,35 @@ export function sourceSubject(name: string, path: string, options: Pick<Assemble
     return image;
   };
   const plain = build('native');
-  const iter = (typeof plain === 'string' ? build('paravirt') : plain) as Image | string;
-  const passes = typeof iter === 'string' ? undefined : iter.symbols.find((s) => s.name === 'ITER')?.value;
-  return { name, copies, switchEveryPass: copies > 1, ...(passes !== undefined && passes > 0 ? { passes } : {}), image: (kind, n, copy) => build(kind, n, copy) };
+  const kind: Build = typeof plain === 'string' ? 'paravirt' : 'native';
+  const iter = build(kind);
+  let passes = typeof iter === 'string' ? undefined : iter.symbols.find((s) => s.name === 'ITER')?.value;
+  // ITER given its value again must build too: a source that sets it unconditionally (or
+  // names something else ITER) cannot run other counts, and is measured over its whole run
+  if (passes !== undefined && (passes | 0) === passes && passes >= MIN_PASSES && passes <= MAX_PASSES && typeof build(kind, passes) === 'string') passes = undefined;
+  return {
+    name,
+    copies,
+    switchEveryPass: copies > 1,
+    ...(passes !== undefined ? { passes } : {}),
+    image: (k, n, copy) => build(k, n, copy),
+    check() {
+      if (passes === undefined) return undefined;
+      if ((passes | 0) !== passes || passes < MIN_PASSES || passes > MAX_PASSES) {
+        return `${path}: ITER is ${passes}; vmm compare runs ITER and 2 ITER passes, so ITER must be a whole number from ${MIN_PASSES} to ${MAX_PASSES.toLocaleString('en-US')}`;
+      }
+      for (const k of ['native', 'paravirt'] as const) {
+        if (typeof build(k) === 'string') continue; // this build never worked: its rows say so
+        for (const n of [passes, 2 * passes]) {
+          const image = build(k, n);
+          if (typeof image === 'string') return image;
+        }
+      }
+      return undefined;
+    },
+  };
 }
+
+/** The passes vmm compare can run: 2 ITER must be a count too. */
+export const MIN_PASSES = 1;
+export const MAX_PASSES = 2 ** 30;

@@ -40,6 +40,9 @@ export interface Subject {
   /** The image of a build, with ITER = passes when given, for copy `copy` (0, 1, ...: a
    *  source has COPY defined when it runs in copies); or why there is none. */
   image(build: Build, passes?: number, copy?: number): Image | string;
+  /** What makes it unfit to measure at all (bad input: an ITER out of range, a count that
+   *  does not build); undefined when it is fit. */
+  check?(): string | undefined;
 }
 
 /** Figures per pass (or per run, for a guest without ITER), per copy. */
@@ -72,10 +75,30 @@ export interface CompareRow {
   problem?: string;
 }
 
-const silent = (): ConsoleSink => {
-  const bytes: number[] = [];
-  return { putByte: (b) => void bytes.push(b), finish() {}, text: () => Buffer.from(bytes).toString('latin1') };
-};
+/** Console output kept to compare techniques: the first KEPT bytes, and the length and an
+ *  FNV-1a hash of all of them (a guest that prints for ever stays within bounds). */
+const KEPT = 1 << 20;
+function keptConsole(): ConsoleSink {
+  let bytes = new Uint8Array(4096);
+  let length = 0;
+  let hash = 0x811c9dc5;
+  return {
+    putByte(b) {
+      hash = Math.imul(hash ^ b, 0x01000193) >>> 0;
+      if (length < KEPT) {
+        if (length === bytes.length) {
+          const more = new Uint8Array(bytes.length * 2);
+          more.set(bytes);
+          bytes = more;
+        }
+        bytes[length] = b;
+      }
+      length++;
+    },
+    finish() {},
+    text: () => Buffer.from(bytes.subarray(0, Math.min(length, KEPT))).toString('latin1') + (length > KEPT ? `\n[${length} bytes in all, hash ${hash.toString(16)}]` : ''),
+  };
+}
 
 /** One run: every copy's report, or what went wrong. */
 function runOnce(subject: Subject, technique: Technique, config: RunConfig, passes: number | undefined): GuestReport[] | string {
@@ -89,7 +112,7 @@ function runOnce(subject: Subject, technique: Technique, config: RunConfig, pass
     names.map((name, i) => ({ name, image: images[i] as Image })),
     technique.mode,
     settings,
-    names.map(() => silent()),
+    names.map(() => keptConsole()),
   );
   const failed = reports.find((r) => r.status !== 'halted');
   const at = passes === undefined ? '' : ` (ITER=${passes})`;
@@ -160,7 +183,10 @@ export function measure(subject: Subject, technique: Technique, config: RunConfi
   if (passes) {
     const second = runOnce(subject, technique, config, passes[1]);
     if (typeof second === 'string') return { row: { ...row, problem: second }, console };
+    // the difference is the passes' only if the two runs differ in nothing else
+    if (!sameLines(second[0]!.console, console)) return { row: { ...row, problem: `it prints differently with ITER=${passes[0]} and ITER=${passes[1]}, so the difference of the runs is not its passes' alone` }, console };
     figures = perPass(totals(second), totals(first), (passes[1] - passes[0]) * copies);
+    if (figures.instructions <= 0) return { row: { ...row, problem: `ITER does not change how much it runs: the runs with ITER=${passes[0]} and ITER=${passes[1]} retired the same instructions` }, console };
   } else {
     figures = perPass(totals(first), NONE, copies);
   }
@@ -176,7 +202,7 @@ export function compare(subjects: readonly Subject[], techniques: readonly Techn
   for (const subject of subjects) {
     progress?.(subject.name, reference.label);
     const bare = measure(subject, reference, config);
-    if (bare.row.perPass) bare.row.overhead = 1;
+    if (bare.row.perPass && bare.row.perPass.cycles > 0) bare.row.overhead = 1;
     for (const technique of techniques) {
       if (technique === reference) {
         rows.push(bare.row);

@@ -154,7 +154,59 @@ describe('vmm compare: a student\'s own guests', () => {
   });
 });
 
+describe('vmm compare: guests it cannot measure per pass', () => {
+  it('a source that does not loop on ITER (ptmap counts ROUNDS) is measured over its whole run', async () => {
+    const all = await rows(['guests/bench/ptmap.s', '--modes', 'bare', '-D', 'ROUNDS=2']);
+    expect(of(all, 'bare').passes).toBeNull();
+  });
+
+  it('a source that prints differently with ITER and 2 ITER, or whose ITER changes nothing it runs, has a row that says so (status 1)', async () => {
+    const dir = tempDir();
+    const prints = join(dir, 'prints.s');
+    writeFileSync(prints, '.include "paravirt.inc"\n.ifndef ITER\n.equ ITER, 5\n.endif\nstart: movi r2, ITER\n putc r2\n halt\n');
+    const same = join(dir, 'same.s');
+    writeFileSync(same, '.include "paravirt.inc"\n.ifndef ITER\n.equ ITER, 5\n.endif\nstart: movi r2, 0x41\n putc r2\n halt\n');
+    const r = await vmmIn(['compare', prints, same, '--modes', 'bare']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('it prints differently with ITER=5 and ITER=10');
+    expect(r.stdout).toContain('ITER does not change how much it runs');
+  });
+
+  it('a source that sets ITER unconditionally is measured over its whole run', async () => {
+    const fixed = join(tempDir(), 'fixed.s');
+    writeFileSync(fixed, '.include "paravirt.inc"\n.equ ITER, 5\nstart: movi r2, 0x41\n putc r2\n halt\n');
+    const all = await rows([fixed, '--modes', 'bare']);
+    expect(of(all, 'bare').passes).toBeNull();
+  });
+
+  it('a guest that prints for ever keeps vmm within bounded memory: its row says where it stopped', async () => {
+    const flood = join(tempDir(), 'flood.s');
+    writeFileSync(flood, '.include "paravirt.inc"\nstart: movi r2, 0x78\nloop: putc r2\n jmp loop\n');
+    const before = process.memoryUsage().rss;
+    const r = await vmmIn(['compare', flood, '--modes', 'bare,full', '--max-instructions', '6M']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('flood: limit: instruction limit of 6000000 reached');
+    expect(process.memoryUsage().rss - before).toBeLessThan(200 << 20);
+  });
+});
+
 describe('vmm compare: bad input', () => {
+  it('what vmm run refuses, vmm compare refuses the same way (status 2), before it runs anything', async () => {
+    expectUsageError(await vmmIn(['compare', 'guests/bench/syscall.s', '-D', 'PARAVIRT']), /-D PARAVIRT: vmm compare defines it itself/);
+    expectUsageError(await vmmIn(['compare', '--mem', '512M']), /--mem 512M: 2 guest\(s\) under trap --strict need .* MiB of host memory/);
+    expectUsageError(await vmmIn(['compare', 'guests/bench/syscall.s', '--modes', 'trap']), /no technique 'trap' \(--mode trap runs as trap-strict\)/);
+    for (const [args, message] of [
+      [['guests/bench/syscall.s', '--mem', '4K'], 'does not fit in 4096 bytes of memory'],
+      [['guests/bare/hello.s', '--mem', '32K'], 'cannot hold a paravirtual guest'],
+      [['guests/bench/syscall.s', '-D', 'ITER=0'], 'ITER is 0; vmm compare runs ITER and 2 ITER passes, so ITER must be a whole number from 1 to 1,073,741,824'],
+    ] as const) {
+      const r = await vmmIn(['compare', ...args]);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stdout).toBe('');
+    }
+  });
+
   it('names the flag or the file, with status 2', async () => {
     expectUsageError(await vmmIn(['compare', '--modes', 'fulll']), /--modes: no technique 'fulll'.*did you mean 'full'/);
     expectUsageError(await vmmIn(['compare', '--modes', ',']), /--modes expects techniques/);

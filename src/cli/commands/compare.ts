@@ -48,20 +48,36 @@ Examples (in the folder that holds vmm's guests/):
     const { compareMarkdown, compareText } = await import('../../report/compare-table.js');
     const { didYouMean } = await import('../../text/nearest.js');
     const { memValues, runConfig } = await import('../machine-config.js');
+    const { DEFAULTS } = await import('../machine-options.js');
     const { assembleForCli, sourceOptions } = await import('../assemble.js');
     const { guestName, isSource, uniqueNames } = await import('../guest-files.js');
     const { readImageFile } = await import('../image-file.js');
     const { readSourceFile } = await import('../files.js');
     const { isParavirt } = await import('../../image/model.js');
     const { TerminalProgress } = await import('../progress.js');
+    const { LoadError } = await import('../../machine/load.js');
+    const { MAX_MEMORY } = await import('../../machine/memory.js');
+    const { hostMemoryBytes } = await import('../../vmm/boot.js');
+    const { modeNamed } = await import('../../vmm/modes/index.js');
+    const { UserError } = await import('../errors.js');
 
     const ids = TECHNIQUES.map((t) => t.id);
     const wanted = options.modes === undefined ? ids : String(options.modes).split(',').map((s) => s.trim()).filter(Boolean);
-    for (const id of wanted) if (!ids.includes(id)) throw new UsageProblem(`--modes: no technique '${id}'${didYouMean(id, ids)}; the techniques are ${ids.join(', ')}`);
+    for (const id of wanted) {
+      if (ids.includes(id)) continue;
+      const ofMode = TECHNIQUES.filter((t) => t.mode === id).map((t) => t.id);
+      const hint = ofMode.length ? ` (--mode ${id} runs as ${ofMode.join(', ')})` : didYouMean(id, ids);
+      throw new UsageProblem(`--modes: no technique '${id}'${hint}; the techniques are ${ids.join(', ')}`);
+    }
     if (wanted.length === 0) throw new UsageProblem(`--modes expects techniques, comma-separated: ${ids.join(', ')}`);
     const techniques = TECHNIQUES.filter((t) => wanted.includes(t.id));
     if (memValues(options).some((v) => v.includes('='))) throw new UsageProblem('--mem NAME=SIZE: vmm compare gives every guest the same memory (--mem SIZE)');
     const config = runConfig(options, io);
+    const { parseDefines } = await import('../assemble.js');
+    const defines = parseDefines(options.define as string[] | undefined);
+    for (const name of ['PARAVIRT', 'COPY']) {
+      if (Object.hasOwn(defines, name)) throw new UsageProblem(`-D ${name}: vmm compare defines it itself (it builds every source natively and with PARAVIRT, and numbers the copies it runs)`);
+    }
 
     let subjects;
     let headings: { name: string; operation?: string }[];
@@ -75,8 +91,10 @@ Examples (in the folder that holds vmm's guests/):
       subjects = [];
       for (const [i, path] of args.entries()) {
         if (isSource(path)) {
-          await assembleForCli(path, source, io); // errors with their locations, status 2
-          subjects.push(sourceSubject(names[i]!, path, { ...source, readFile: readSourceFile }));
+          const subject = sourceSubject(names[i]!, path, { ...source, readFile: readSourceFile });
+          // a source that builds neither way: its errors with their locations, status 2
+          if (typeof subject.image('native') === 'string' && typeof subject.image('paravirt') === 'string') await assembleForCli(path, source, io);
+          subjects.push(subject);
         } else {
           const image = readImageFile(path, io).image;
           subjects.push(imageSubject(names[i]!, isParavirt(image) ? { paravirt: image } : { native: image }));
@@ -85,10 +103,25 @@ Examples (in the folder that holds vmm's guests/):
       headings = names.map((name) => ({ name }));
     }
 
+    for (const subject of subjects) {
+      const problem = subject.check?.();
+      if (problem) throw new UserError(problem);
+    }
+    // every technique's host must hold its guests, as vmm run checks
+    const copies = Math.max(...subjects.map((x) => x.copies));
+    for (const t of techniques) {
+      const mode = modeNamed(t.mode);
+      const need = mode ? hostMemoryBytes(mode, Array.from({ length: copies }, () => config.memoryBytes)) : config.memoryBytes;
+      if (need > MAX_MEMORY) throw new UsageProblem(`--mem ${memValues(options)[0] ?? DEFAULTS.mem}: ${copies} guest(s) under ${t.label} need ${(need / (1 << 20)).toFixed(1)} MiB of host memory (guests plus the VMM's tables); the simulated host has at most ${MAX_MEMORY >> 20} MiB`);
+    }
     const meter = io.errTerminal ? new TerminalProgress(io.err, io.now) : undefined;
     let rows;
     try {
       rows = compare(subjects, techniques, { ...config, ...(meter ? { progress: meter } : {}) }, (subject, technique) => meter?.stage(`${subject} under ${technique}`));
+    } catch (e) {
+      // a guest the machine cannot load (memory too small for its image or its PV layout)
+      if (e instanceof LoadError) throw new UserError(e.message);
+      throw e;
     } finally {
       meter?.finish();
     }
