@@ -54,6 +54,12 @@ function heading(subject: SubjectHeading, row: CompareRow | undefined): string {
 export const COMPARE_NOTE =
   'Per pass: the difference of two runs, with ITER and 2 ITER passes, over ITER (boot and finish cancel); ' +
   'cycles are the cost model\'s; "vs bare" is cycles against bare hardware\'s for the same pass.';
+const WHOLE_RUN_NOTE = 'Each guest over its whole run (none has ITER); cycles are the cost model\'s; "vs bare" is cycles against bare hardware\'s.';
+
+/** The note that says how the figures were made. */
+function noteFor(rows: readonly CompareRow[]): string {
+  return rows.some((r) => r.passes) ? COMPARE_NOTE : WHOLE_RUN_NOTE;
+}
 
 /** The table as lined-up text, one block per subject. */
 export function compareText(subjects: readonly SubjectHeading[], rows: readonly CompareRow[]): string {
@@ -63,7 +69,7 @@ export function compareText(subjects: readonly SubjectHeading[], rows: readonly 
     `  ${r
       .map((cell, i) => (i === 0 || i === r.length - 1 ? cell.padEnd(i === r.length - 1 ? 0 : widths[i]!) : cell.padStart(widths[i]!)))
       .join('   ')}`.trimEnd();
-  const out: string[] = [COMPARE_NOTE, ''];
+  const out: string[] = [noteFor(rows), ''];
   for (const subject of subjects) {
     const mine = rows.filter((r) => r.subject === subject.name);
     out.push(heading(subject, mine[0]), line(COLUMNS), ...mine.map((r) => line(cells(r))), '');
@@ -78,5 +84,5 @@ export function compareMarkdown(subjects: readonly SubjectHeading[], rows: reado
   for (const subject of subjects) {
     for (const row of rows.filter((r) => r.subject === subject.name)) out.push(`| ${escape(subject.name)} | ${cells(row).map(escape).join(' | ')} |`);
   }
-  return `${out.join('\n')}\n\n${COMPARE_NOTE}\n`;
+  return `${out.join('\n')}\n\n${noteFor(rows)}\n`;
 }

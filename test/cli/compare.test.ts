@@ -117,6 +117,7 @@ describe('vmm compare: a student\'s own guests', () => {
   it('a source without ITER is measured over its whole run; with -D ITER one of its own, per pass', async () => {
     const whole = await rows(['guests/bare/hello.s', '--modes', 'bare,full']);
     expect(of(whole, 'full').passes).toBeNull();
+    expect((await vmmIn(['compare', 'guests/bare/hello.s', '--modes', 'bare'])).stdout).toMatch(/^Each guest over its whole run \(none has ITER\)/);
     expect(of(whole, 'full').p.exits).toBeGreaterThan(0);
     const r = await vmmIn(['compare', 'guests/bench/divzero.s', '-D', 'ITER=300', '--modes', 'bare']);
     expect(r.stdout).toContain('divzero (per pass: 300 and 600 passes)');

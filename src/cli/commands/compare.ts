@@ -17,7 +17,7 @@ export const compareCommand: CommandSpec = {
     cmd.option('--json', 'print the rows as one JSON document');
     cmd.option('--markdown', 'print one Markdown table');
     cmd.option(...REPORT_OPTION);
-    defineMachineOptions(cmd, { strict: false }).option('--quantum <n>', 'guest instructions per scheduling slice under the VMM', DEFAULT_QUANTUM);
+    defineMachineOptions(cmd, { perGuest: false }).option('--quantum <n>', 'guest instructions per scheduling slice under the VMM', DEFAULT_QUANTUM);
     cmd.addHelpText(
       'after',
       `
