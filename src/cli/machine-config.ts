@@ -10,7 +10,8 @@ import { FILE_LIMITS } from './files.js';
 import { UserError } from './errors.js';
 import type { Io } from './io.js';
 import { DEFAULTS } from './machine-options.js';
-import type { HardwareAssist } from '../vmm/modes/mode.js';
+import type { HardwareAssist, Mode } from '../vmm/modes/mode.js';
+import { hostMemoryBytes } from '../vmm/boot.js';
 
 export function runConfig(options: Record<string, unknown>, io: Io): RunConfig {
   const plain = memValues(options).filter((v) => !v.includes('='));
@@ -75,5 +76,15 @@ function costModel(path: string | undefined, io: Io) {
   } catch (e) {
     if (e instanceof CostModelError) throw new UserError(`${path}: ${e.message}`);
     throw e;
+  }
+}
+
+/** Refuse guests of these sizes that the simulated host cannot hold under `mode` with the
+ *  VMM's tables (vmm run and vmm compare alike; the bare reference holds one guest, as
+ *  parseMemory checks). `subject` begins the message: "--mem 1M for 2 guest(s) needs". */
+export function checkHostMemory(mode: Mode | undefined, guestBytes: readonly number[], subject: string): void {
+  const hostBytes = mode ? hostMemoryBytes(mode, guestBytes) : 0;
+  if (hostBytes > MAX_MEMORY) {
+    throw new UsageProblem(`${subject} ${(hostBytes / (1 << 20)).toFixed(1)} MiB of host memory (guests plus the VMM's tables); the simulated host has at most ${MAX_MEMORY >> 20} MiB`);
   }
 }

@@ -2,14 +2,12 @@
 // loaded (images read, sources assembled), and each guest's memory, console input and disk.
 
 import type { GuestInput } from '../machine/config.js';
-import { MAX_MEMORY } from '../machine/memory.js';
-import { hostMemoryBytes } from '../vmm/boot.js';
 import { buildFor, isReference, modeNamed, MODES, RUN_MODES } from '../vmm/modes/index.js';
 import { UsageProblem } from './command.js';
 import { FILE_LIMITS, readStdin } from './files.js';
 import { isSource, loadGuests } from './guest-files.js';
 import type { Io } from './io.js';
-import { memValues, parseMemory, runConfig } from './machine-config.js';
+import { checkHostMemory, memValues, parseMemory, runConfig } from './machine-config.js';
 import { DEFAULTS } from './machine-options.js';
 import type { RunInputs } from './run-options.js';
 
@@ -25,12 +23,7 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   const vmmMode = modeNamed(mode);
   const assistProblem = config.assist && vmmMode?.checkAssist?.(config.assist);
   if (assistProblem) throw new UsageProblem(assistProblem);
-  const hostBytes = vmmMode ? hostMemoryBytes(vmmMode, guests.map((g) => g.memoryBytes ?? config.memoryBytes)) : 0;
-  if (hostBytes > MAX_MEMORY) {
-    const need = hostBytes / (1 << 20);
-    const what = `--mem ${memValues(options).join(' --mem ') || DEFAULTS.mem}`;
-    throw new UsageProblem(`${what} for ${args.length} guest(s) needs ${need.toFixed(1)} MiB of host memory (guests plus the VMM's tables); the simulated host has at most ${MAX_MEMORY >> 20} MiB`);
-  }
+  checkHostMemory(vmmMode, guests.map((g) => g.memoryBytes ?? config.memoryBytes), `--mem ${memValues(options).join(' --mem ') || DEFAULTS.mem} for ${args.length} guest(s) needs`);
   assignFiles(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => (g.input = path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input)));
   assignFiles(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => (g.disk = io.readFile(path, FILE_LIMITS.disk)));
   return { guests, mode, config };

@@ -13,7 +13,7 @@ import { isParavirt, type Image } from '../image/model.js';
 import { buildFor, isReference, MODES, REFERENCE } from '../vmm/modes/index.js';
 import { DEFAULT_ASSIST, type Build, type ModeTechnique } from '../vmm/modes/mode.js';
 import type { ConsoleSink, GuestReport } from './guest-report.js';
-import { cyclesAgainstBare, runGuests, sameLines, type RunConfig } from './run.js';
+import { cyclesAgainstBare, keptConsole, runGuests, sameLines, type RunConfig } from './run.js';
 
 /** A way to run guests that vmm compare weighs: the bare reference, or a mode with its
  *  settings (each mode lists its own: ModeTechnique). */
@@ -73,31 +73,6 @@ export interface CompareRow {
   /** Why there are no figures: the guest did not build, did not halt, or printed otherwise
    *  than on bare hardware. */
   problem?: string;
-}
-
-/** Console output kept to compare techniques: the first KEPT bytes, and the length and an
- *  FNV-1a hash of all of them (a guest that prints for ever stays within bounds). */
-const KEPT = 1 << 20;
-function keptConsole(): ConsoleSink {
-  let bytes = new Uint8Array(4096);
-  let length = 0;
-  let hash = 0x811c9dc5;
-  return {
-    putByte(b) {
-      hash = Math.imul(hash ^ b, 0x01000193) >>> 0;
-      if (length < KEPT) {
-        if (length === bytes.length) {
-          const more = new Uint8Array(bytes.length * 2);
-          more.set(bytes);
-          bytes = more;
-        }
-        bytes[length] = b;
-      }
-      length++;
-    },
-    finish() {},
-    text: () => Buffer.from(bytes.subarray(0, Math.min(length, KEPT))).toString('latin1') + (length > KEPT ? `\n[${length} bytes in all, hash ${hash.toString(16)}]` : ''),
-  };
 }
 
 /** One run: every copy's report, or what went wrong. */

@@ -47,7 +47,7 @@ Examples (in the folder that holds vmm's guests/):
     const { SUITE, sourceSubject, suiteSubjects } = await import('../../report/compare-suite.js');
     const { compareMarkdown, compareText } = await import('../../report/compare-table.js');
     const { didYouMean } = await import('../../text/nearest.js');
-    const { memValues, runConfig } = await import('../machine-config.js');
+    const { checkHostMemory, memValues, runConfig } = await import('../machine-config.js');
     const { DEFAULTS } = await import('../machine-options.js');
     const { assembleForCli, sourceOptions } = await import('../assemble.js');
     const { guestName, isSource, uniqueNames } = await import('../guest-files.js');
@@ -56,8 +56,6 @@ Examples (in the folder that holds vmm's guests/):
     const { isParavirt } = await import('../../image/model.js');
     const { TerminalProgress } = await import('../progress.js');
     const { LoadError } = await import('../../machine/load.js');
-    const { MAX_MEMORY } = await import('../../machine/memory.js');
-    const { hostMemoryBytes } = await import('../../vmm/boot.js');
     const { modeNamed } = await import('../../vmm/modes/index.js');
     const { UserError } = await import('../errors.js');
 
@@ -110,9 +108,7 @@ Examples (in the folder that holds vmm's guests/):
     // every technique's host must hold its guests, as vmm run checks
     const copies = Math.max(...subjects.map((x) => x.copies));
     for (const t of techniques) {
-      const mode = modeNamed(t.mode);
-      const need = mode ? hostMemoryBytes(mode, Array.from({ length: copies }, () => config.memoryBytes)) : config.memoryBytes;
-      if (need > MAX_MEMORY) throw new UsageProblem(`--mem ${memValues(options)[0] ?? DEFAULTS.mem}: ${copies} guest(s) under ${t.label} need ${(need / (1 << 20)).toFixed(1)} MiB of host memory (guests plus the VMM's tables); the simulated host has at most ${MAX_MEMORY >> 20} MiB`);
+      checkHostMemory(modeNamed(t.mode), Array.from({ length: copies }, () => config.memoryBytes), `--mem ${memValues(options)[0] ?? DEFAULTS.mem}: ${copies} guest(s) under ${t.label} need`);
     }
     const meter = io.errTerminal ? new TerminalProgress(io.err, io.now) : undefined;
     let rows;
