@@ -72,8 +72,13 @@ export class BlockCache implements BlockProvider {
     this.ctx = ctx;
   }
 
-  table(words: Int32Array, base: number): FrameBlocks {
-    return (words === this.ctx.memory.words ? this.frames[base >>> 10] : this.supplied.get(words)) ?? this.cold;
+  table(code: Int32Array, base: number): FrameBlocks {
+    return this.own(code, base) ?? this.cold;
+  }
+
+  /** The table of a code page's own, if it has one. */
+  private own(code: Int32Array, base: number): Table | undefined {
+    return code === this.ctx.memory.words ? this.frames[base >>> 10] : this.supplied.get(code);
   }
 
   /** Forget every block made from a frame (its memory changed). */
@@ -109,7 +114,7 @@ export class BlockCache implements BlockProvider {
       words.push(word);
       if (d.spec.flow) break;
     }
-    if (words.length === 0 || this.table(code, base).fns[slot]) return this.table(code, base);
+    if (words.length === 0 || this.own(code, base)?.fns[slot]) return this.table(code, base);
     if (this.liveBlocks >= this.limit) this.empty();
     const source = blockSource(words, this.variant, this.ctx.cycles);
     let factory = factories.get(source);
@@ -118,7 +123,7 @@ export class BlockCache implements BlockProvider {
       factory = new Function('ctx', source) as BlockFactory;
       factories.set(source, factory);
     }
-    let table = physical ? this.frames[frame] : this.supplied.get(code);
+    let table = this.own(code, base);
     if (!table) {
       table = coldTable();
       if (physical) this.frames[frame] = table;
