@@ -1,4 +1,5 @@
-; console.s - writes 1 KiB to the console, 16 lines of 64 bytes (npm run bench).
+; console.s - writes 1 KiB to the console, 16 lines of 64 bytes (npm run bench; -D LINES=N
+; for N lines).
 ;
 ; Each byte goes out with the putc op of paravirt.inc: natively an out (under trap and full
 ; an exit each), built PARAVIRT a store into the console page, the line written with one
@@ -6,7 +7,9 @@
 
 .include "../include/paravirt.inc"
 
+.ifndef LINES
 .equ LINES, 16
+.endif
 .equ WIDTH, 63                          ; and a newline: 64 bytes a line
 
         .org    0x1000

@@ -82,8 +82,8 @@ function costModel(path: string | undefined, io: Io) {
 /** Refuse guests of these sizes that the simulated host cannot hold under `mode` with the
  *  VMM's tables (vmm run and vmm compare alike; the bare reference holds one guest, as
  *  parseMemory checks). `subject` begins the message: "--mem 1M for 2 guest(s) needs". */
-export function checkHostMemory(mode: Mode | undefined, guestBytes: readonly number[], subject: string): void {
-  const hostBytes = mode ? hostMemoryBytes(mode, guestBytes) : 0;
+export function checkHostMemory(mode: Mode | undefined, guestBytes: readonly number[], subject: string, hostOsBytes = 0): void {
+  const hostBytes = mode ? hostOsBytes + hostMemoryBytes(mode, guestBytes) : 0;
   if (hostBytes > MAX_MEMORY) {
     throw new UsageProblem(`${subject} ${(hostBytes / (1 << 20)).toFixed(1)} MiB of host memory (guests plus the VMM's tables); the simulated host has at most ${MAX_MEMORY >> 20} MiB`);
   }

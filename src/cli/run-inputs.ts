@@ -2,8 +2,15 @@
 // loaded (images read, sources assembled), and each guest's memory, console input and disk.
 
 import type { GuestInput } from '../machine/config.js';
+import { join } from 'node:path';
+import { packageGuestsDir } from '../asm/include-path.js';
+import { isParavirt } from '../image/model.js';
+import { HOST_OS_BYTES, type HostedSetup } from '../vmm/hosts/hosted/hosted-host.js';
+import { isTopology, TOPOLOGIES, DEFAULT_HOST_IMAGE } from '../vmm/hosts/index.js';
 import { buildFor, isReference, modeNamed, MODES, RUN_MODES } from '../vmm/modes/index.js';
-import { UsageProblem } from './command.js';
+import { assembleForCli } from './assemble.js';
+import { parseCount, UsageProblem } from './command.js';
+import { readImageFile } from './image-file.js';
 import { FILE_LIMITS, readStdin } from './files.js';
 import { isSource, loadGuests } from './guest-files.js';
 import type { Io } from './io.js';
@@ -17,16 +24,42 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   for (const why of uselessOptions(mode, args, options, given)) io.err.write(`vmm: warning: ${why}\n`);
   const config = runConfig(options, io);
   if (isReference(mode) && args.length > 1) throw new UsageProblem(`--mode ${mode} runs one image directly on the machine (there is no VMM to share it); got ${args.length} images`);
+  const host = await hostSetup(mode, options, io);
   const guests = await loadGuests(args, options, io, buildFor(mode), mode);
   // --mem NAME=SIZE: this guest's memory instead of the plain --mem (or the default).
   for (const { guest, text } of perGuest(guests, memValues(options), '--mem', 'every guest', 'one size')) guest.memoryBytes = parseMemory(text);
   const vmmMode = modeNamed(mode);
   const assistProblem = config.assist && vmmMode?.checkAssist?.(config.assist);
   if (assistProblem) throw new UsageProblem(assistProblem);
-  checkHostMemory(vmmMode, guests.map((g) => g.memoryBytes ?? config.memoryBytes), `--mem ${memValues(options).join(' --mem ') || DEFAULTS.mem} for ${args.length} guest(s) needs`);
+  checkHostMemory(vmmMode, guests.map((g) => g.memoryBytes ?? config.memoryBytes), `--mem ${memValues(options).join(' --mem ') || DEFAULTS.mem} for ${args.length} guest(s) needs`, host ? HOST_OS_BYTES : 0);
   assignFiles(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => (g.input = path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input)));
   assignFiles(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => (g.disk = io.readFile(path, FILE_LIMITS.disk)));
-  return { guests, mode, config };
+  return { guests, mode, config, ...(host ? { host } : {}) };
+}
+
+/** --host and the hosted options: the host OS loaded (undefined: bare-metal). */
+async function hostSetup(mode: string, options: Record<string, unknown>, io: Io): Promise<HostedSetup | undefined> {
+  const topology = String(options.host);
+  if (!isTopology(topology)) throw new UsageProblem(`--host must be one of ${TOPOLOGIES.map((t) => t.name).join(', ')}, got '${topology}'`);
+  const hostedOnly = ['hostImage', 'hostFault'].filter((k) => options[k] !== undefined);
+  if (topology !== 'hosted') {
+    if (hostedOnly.length || options.hostApp !== 'idle') throw new UsageProblem(`--host-image, --host-app and --host-fault set up the host OS of --host hosted (this run is --host ${topology})`);
+    return undefined;
+  }
+  if (isReference(mode)) throw new UsageProblem(`--host hosted runs the VMM as a process of a host OS; --mode ${mode} has no VMM (use --mode ${MODES.map((m) => m.name).join(', ')})`);
+  const app = String(options.hostApp);
+  if (app !== 'idle' && app !== 'busy') throw new UsageProblem(`--host-app must be idle or busy, got '${app}'`);
+  const faultTick = options.hostFault === undefined ? 0 : parseCount('--host-fault', String(options.hostFault), 1, 2 ** 31 - 1);
+  let file = options.hostImage as string | undefined;
+  if (file === undefined) {
+    const dir = packageGuestsDir();
+    if (!dir) throw new UsageProblem(`--host hosted needs a host OS: this installation has no guests/${DEFAULT_HOST_IMAGE}; name one with --host-image`);
+    file = join(dir, DEFAULT_HOST_IMAGE);
+  }
+  // The host OS runs on the machine itself: always its native build, with no -D of the guests'.
+  const image = isSource(file) ? (await assembleForCli(file, { defines: {}, includeDirs: [] }, io)).image : readImageFile(file, io).image;
+  if (isParavirt(image)) throw new UsageProblem(`${file} is a PARAVIRT build: the host OS runs on the machine itself, so it must be a native image`);
+  return { image, file: options.hostImage === undefined ? `guests/${DEFAULT_HOST_IMAGE}` : file, app, faultTick };
 }
 
 /**

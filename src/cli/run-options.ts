@@ -8,6 +8,8 @@ import type { RunConfig } from '../report/run.js';
 import { collect } from './command.js';
 import { defineMachineOptions } from './machine-options.js';
 import { REPORT_OPTION } from './report-file.js';
+import type { HostedSetup } from '../vmm/hosts/hosted/hosted-host.js';
+import { DEFAULT_HOST_IMAGE, DEFAULT_TOPOLOGY, TOPOLOGIES } from '../vmm/hosts/index.js';
 
 export const DEFAULT_QUANTUM = '10000';
 
@@ -16,6 +18,8 @@ export interface RunInputs {
   /** A name from RUN_MODES. */
   mode: string;
   config: RunConfig;
+  /** --host hosted: the host OS and its setup (undefined: bare-metal). */
+  host?: HostedSetup;
 }
 
 /** The argument of `vmm run` and `vmm trace` (declared at start-up). */
@@ -33,6 +37,10 @@ export function defineRunOptions(cmd: Command, modes: readonly string[], default
     .option('--npt <on|off>', 'hw: nested paging; off: shadow page tables, as on first-generation VT-x', 'on')
     .option('--vpid <on|off>', 'hw: tag TLB entries with the guest\'s VPID; off: the TLB is flushed on every VM entry, as before VPID', 'on')
     .option('--exit-on <controls>', 'hw: turn exit controls on, comma-separated: hlt, io, port:N, interrupt-window, invlpg, tlbflush, cr-read:NAME, cr-write:NAME (cr for all), exception:CAUSE (exceptions for all) (repeatable)', collect)
+    .option('--host <topology>', `where the VMM runs: ${TOPOLOGIES.map((t) => t.name).join(', ')} (docs/topologies.md)`, DEFAULT_TOPOLOGY)
+    .option('--host-image <file>', `hosted: the host OS to boot, .s or .bin (default guests/${DEFAULT_HOST_IMAGE})`)
+    .option('--host-app <idle|busy>', 'hosted: the host application that competes with the VMM\'s process for the CPU', 'idle')
+    .option('--host-fault <tick>', 'hosted: the host OS faults at its N-th timer tick (every guest stops with it)')
     .option(...REPORT_OPTION)
     .option('--exit-off <controls>', 'hw: turn exit controls off, as --exit-on names them (external-interrupt and cpuid stay on: the VMM must get the CPU back, and cpuid always exits on VT-x) (repeatable)', collect);
 }

@@ -191,6 +191,6 @@ export function abiMarkdown(): string {
 }
 
 /** The layout as assembler constants. */
-export function abiInclude(): string[] {
-  return PV_ABI.flatMap((g) => ['', `; ${g.title}`, ...g.constants.map((c) => `.equ ${c.name}, ${c.value > 255 ? hex(c.value) : c.value}`)]);
+export function abiInclude(groups: readonly AbiGroup[] = PV_ABI): string[] {
+  return groups.flatMap((g) => ['', `; ${g.title}`, ...g.constants.map((c) => `.equ ${c.name}, ${c.value > 255 ? hex(c.value) : c.value}`)]);
 }

@@ -38,6 +38,9 @@ export interface EventCosts {
   vmExit: number;
   /** Switching the physical CPU from one guest to another (a guest switch). */
   guestSwitch: number;
+  /** Hosted: switching the CPU between the host OS's world and the VMM's, either way (every
+   *  register, control register and the address space saved and loaded; the TLB flushed). */
+  worldSwitch: number;
 }
 
 export interface CostModel {
@@ -62,6 +65,7 @@ export const DEFAULT_EVENT_COSTS: Readonly<EventCosts> = {
   validateEntry: 2,
   vmExit: 1000,
   guestSwitch: 2000,
+  worldSwitch: 3000,
 };
 
 export class CostModelError extends Error {}

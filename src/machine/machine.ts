@@ -90,14 +90,28 @@ export class Machine implements ExecutionHooks {
   private readonly trapGuard = new TrapGuard();
   private image: Image | undefined;
   private termination: Termination | undefined;
+  /** Which of the processor's worlds runs this machine's code (0 unless it shares one). */
+  private readonly world: number;
+  /** Work a device asked to do outside the CPU loop, at the next instruction boundary. */
+  private boundaryWork: (() => void) | undefined;
 
+  /** With `processor`, the machine runs on a CPU it shares as another world (a hosted VMM's
+   *  host OS and its guests: src/vmm/hosts/hosted/); else on a CPU of its own. */
   constructor(
     readonly config: MachineConfig,
     backends: DeviceBackends,
+    processor?: Processor,
   ) {
     this.fetchArray = new Int32Array(0);
-    this.processor = new Processor(config, this);
+    this.processor = processor ?? new Processor(config, this);
+    this.world = processor ? processor.addWorld(this) : 0;
     this.devices = createDevices(backends.console, dmaView(this.processor.memory), backends.input, backends.disk);
+  }
+
+  /** Run `work` once the instruction running now has completed, outside the CPU loop (a
+   *  device whose register write hands the CPU to other code: the hosted VMM's world switch). */
+  atBoundary(work: () => void): void {
+    this.boundaryWork = work;
   }
 
   get bus() {
@@ -131,6 +145,12 @@ export class Machine implements ExecutionHooks {
   run(maxInstructions: number): Termination {
     const cpu = this.cpu;
     while (!this.termination) {
+      const work = this.boundaryWork;
+      if (work) {
+        this.boundaryWork = undefined;
+        work();
+        continue;
+      }
       if (cpu.flags & FLAG.IE) {
         const irq = this.pic.next();
         if (irq >= 0) {
@@ -149,7 +169,7 @@ export class Machine implements ExecutionHooks {
         this.stop('limit', limitReason(maxInstructions, cpu.pc, (at) => this.wordAt(at), this.image, this.traps, cpu.instructions));
         break;
       }
-      this.processor.run(cpu.instructions + Math.min(remaining, this.bus.nextEvent(this.now), MAX_SLICE));
+      this.processor.run(cpu.instructions + Math.min(remaining, this.bus.nextEvent(this.now), MAX_SLICE), false, this.world);
       this.bus.advance(this.now);
       this.config.progress?.slice(cpu.instructions, 0);
     }
@@ -164,7 +184,7 @@ export class Machine implements ExecutionHooks {
 
   /** End the run. The pc reported is where the CPU stopped: the hlt it halted on, else the
    *  instruction it would run next (or that faulted). */
-  private stop(status: RunStatus, reason: string): void {
+  stop(status: RunStatus, reason: string): void {
     this.termination ??= { status, reason, pc: (this.cpu.halted ? this.cpu.pc - 4 : this.cpu.pc) >>> 0 };
   }
 

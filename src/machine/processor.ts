@@ -25,19 +25,28 @@ export class Processor {
   /** In non-root operation: whose guest state the CPU holds (the VMM's token). */
   nonrootGuest: object | undefined = undefined;
   private readonly blockCaches: BlockCache[] = [];
+  /** Whose code the CPU runs, each with its own hooks (world 0: the constructor's). A hosted
+   *  VMM time-shares the CPU between the host OS and the guests: two worlds. */
+  private readonly worlds: ExecutionHooks[] = [];
 
   constructor(
     readonly config: MachineConfig,
-    private readonly hooks: ExecutionHooks,
+    hooks: ExecutionHooks,
   ) {
     this.memory = new PhysicalMemory(config.memoryBytes);
     this.tlb = new Tlb(config.tlbSize, config.tlbTagged);
     this.mmu = new Mmu(this.memory, this.tlb, this.cpu.cr);
-    this.hooks.fetchArray = this.memory.words;
+    this.addWorld(hooks);
     this.memory.onCodeWrite = (frame) => {
       for (const cache of this.blockCaches) cache.invalidate(frame);
       this.memory.codeFrames[frame] = 0;
     };
+  }
+
+  /** Another world's hooks: its number, for run(). */
+  addWorld(hooks: ExecutionHooks): number {
+    hooks.fetchArray = this.memory.words;
+    return this.worlds.push(hooks) - 1;
   }
 
   /** Blocks compiled so far, over every variant. */
@@ -59,16 +68,17 @@ export class Processor {
   }
 
   /** Run until `limit` instructions have retired or a hook leaves the loop. `probe` reports
-   *  sensitive instructions run in user mode (see ExecutionHooks.noteSensitive). */
-  run(limit: number, probe = false): void {
+   *  sensitive instructions run in user mode (see ExecutionHooks.noteSensitive); `world`
+   *  says whose hooks (addWorld). */
+  run(limit: number, probe = false, world = 0): void {
     const paging = this.mmu.translating;
     const nonroot = this.nonroot;
-    const key = (paging ? 1 : 0) | (probe ? 2 : 0) | (nonroot ? 4 : 0);
+    const key = (paging ? 1 : 0) | (probe ? 2 : 0) | (nonroot ? 4 : 0) | (world << 3);
     let loop = this.loops.get(key);
     if (!loop) {
       const variant = { paging, strict: this.config.strict, probe, nonroot };
       const jit = this.config.jit === false ? null : new BlockCache(variant, this.memory.size / 4096, boundsOf(this.config).compiledBlocks);
-      const ctx = { cpu: this.cpu, hooks: this.hooks, memory: this.memory, tlb: this.tlb, cycles: this.config.costs.opcodeCycles, jit };
+      const ctx = { cpu: this.cpu, hooks: this.worlds[world]!, memory: this.memory, tlb: this.tlb, cycles: this.config.costs.opcodeCycles, jit };
       jit?.bind(ctx);
       if (jit) this.blockCaches.push(jit);
       loop = compileLoop(variant, ctx);

@@ -2,6 +2,7 @@
 // every field): read off the bare machine or off a VM once it has run.
 
 import type { AssistDescription } from '../vmm/modes/mode.js';
+import type { HostReport } from '../vmm/hosts/hosted/hosted-host.js';
 import { causeName } from '../isa/arch.js';
 import type { ConsoleBackend } from '../machine/devices/console.js';
 import type { Machine, Termination } from '../machine/machine.js';
@@ -49,6 +50,8 @@ export interface RunReport {
   /** The hardware-assisted CPU's settings (--mode hw). */
   hardware?: AssistDescription;
   guests: GuestReport[];
+  /** --host hosted: what the host OS did. */
+  host?: HostReport;
 }
 
 /** Traps by cause name, in cause order. */

@@ -7,8 +7,10 @@ import type { GuestInput, MachineConfig } from '../machine/config.js';
 import { Machine } from '../machine/machine.js';
 import type { ExitProbe } from '../vmm/exits.js';
 import { bootVmm } from '../vmm/boot.js';
+import { runHosted, type HostedSetup, type HostReport } from '../vmm/hosts/hosted/hosted-host.js';
+import type { Hypervisor } from '../vmm/hypervisor.js';
 import { modeNamed } from '../vmm/modes/index.js';
-import type { HardwareAssist } from '../vmm/modes/mode.js';
+import type { HardwareAssist, Mode } from '../vmm/modes/mode.js';
 import { machineReport, vmReport, type ConsoleSink, type GuestReport } from './guest-report.js';
 
 /** The report layer's configuration: the machine, and how a run goes. */
@@ -41,6 +43,19 @@ export function runGuests(guests: readonly GuestInput[], mode: string, config: R
   }
   const hv = bootVmm(guests, { ...config, probe }, vmmMode, consoles);
   hv.run();
+  return vmReports(hv, guests, config, vmmMode, consoles);
+}
+
+/** Run guests under `mode` with the VMM as a process of a host OS (--host hosted). */
+export function runGuestsHosted(guests: readonly GuestInput[], mode: string, config: RunConfig, consoles: readonly ConsoleSink[], setup: HostedSetup, probe?: ExitProbe): { guests: GuestReport[]; host: HostReport } {
+  const vmmMode = modeNamed(mode);
+  if (!vmmMode) throw new RangeError(`${mode} has no VMM to run as a host process`);
+  const { hv, host } = runHosted(guests, { ...config, probe }, vmmMode, consoles, setup, keptConsole());
+  return { guests: vmReports(hv, guests, config, vmmMode, consoles), host };
+}
+
+/** Each guest's report, with its overhead against bare when asked for. */
+function vmReports(hv: Hypervisor, guests: readonly GuestInput[], config: RunConfig, vmmMode: Mode, consoles: readonly ConsoleSink[]): GuestReport[] {
   return hv.vms.map((vm, i) => {
     const report = vmReport(vm, consoles[i]!);
     const ratio = config.overhead ? overhead(report, guests[i]!, config, vmmMode.equivalence.byLines === true) : 'not measured (--no-overhead)';

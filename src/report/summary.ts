@@ -4,6 +4,7 @@ import type { ChalkInstance } from 'chalk';
 import { hex } from '../isa/disasm.js';
 import type { TlbFigures } from '../machine/tlb.js';
 import type { GuestReport, RunReport } from './guest-report.js';
+import type { HostReport } from '../vmm/hosts/hosted/hosted-host.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -58,5 +59,21 @@ export function formatSummary(report: RunReport, c: ChalkInstance): string {
     if (g.notes && Object.keys(g.notes).length) out.push(`  notes        ${countList(g.notes)}`);
     if (g.hypercalls) out.push(`  hypercalls   ${countList(g.hypercalls)}`);
   }
+  if (report.host) out.push(...hostSummary(report.host, report.guests, c));
   return out.join('\n') + '\n';
+}
+
+/** The host OS of a hosted run: how it ended, its world switches, each guest's requests. */
+function hostSummary(h: HostReport, guests: readonly GuestReport[], c: ChalkInstance): string[] {
+  const statusColor = h.status === 'halted' ? c.green : c.red;
+  const out = [
+    `${c.bold('host')} (${h.topology}, ${h.image}, application ${h.app}): ${statusColor(h.status)}: ${h.reason}`,
+    `  cycles ${n(h.cycles).padStart(16)}    guests' share ${h.guestShare.toFixed(3)}    world switches ${n(h.worldSwitches)}`,
+  ];
+  h.requests.forEach((r, i) => {
+    const counts = countList({ 'disk reads': r.diskReads, 'disk writes': r.diskWrites, 'console lines': r.consoleLines });
+    out.push(`  requests     ${guests[i]?.name ?? i}: ${counts}${r.hostCycles ? `  (host cycles ${n(r.hostCycles)})` : ''}`);
+  });
+  for (const line of h.console.trimEnd().split('\n')) if (line) out.push(`  console      ${line}`);
+  return out;
 }

@@ -7,6 +7,8 @@ export class FilterError extends Error {}
 export interface TraceFilter {
   guests?: ReadonlySet<string>;
   reasons?: ReadonlySet<string>;
+  /** Only the hops of these host I/O requests (hosted: `--request ID`). */
+  requests?: ReadonlySet<number>;
 }
 
 /** The reasons of `--reason io,hlt,28` (split): every entry must name a reason or its code. */
@@ -22,11 +24,12 @@ export function parseReasons(parts: readonly string[]): Set<string> {
 
 /** A probe that passes on only the records the filter keeps. */
 export function filtered(sink: ExitProbe, filter: TraceFilter): ExitProbe {
-  if (!filter.guests && !filter.reasons) return sink;
+  if (!filter.guests && !filter.reasons && !filter.requests) return sink;
   return {
     record(r: ExitRecord) {
       if (filter.guests && !filter.guests.has(r.guest)) return;
       if (filter.reasons && !filter.reasons.has(r.reason)) return;
+      if (filter.requests && (r.request === undefined || !filter.requests.has(r.request))) return;
       sink.record(r);
     },
   };

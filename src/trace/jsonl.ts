@@ -64,6 +64,7 @@ export function recordToJson(r: Readonly<ExitRecord>): string {
     (r.cr === undefined ? '' : `,"cr":${str(r.cr)}`) +
     (r.irq === undefined ? '' : `,"irq":${r.irq}`) +
     (r.count === undefined ? '' : `,"count":${r.count}`) +
+    (r.request === undefined ? '' : `,"request":${r.request}`) +
     (r.hypercall === undefined ? '' : `,"hypercall":${str(r.hypercall)}`) +
     (r.args === undefined ? '' : `,"args":[${r.args.join(',')}]`) +
     (r.result === undefined ? '' : `,"result":${r.result}`);
@@ -75,7 +76,7 @@ export function recordToJson(r: Readonly<ExitRecord>): string {
 const B = Object.fromEntries(
   Object.entries({
     seq: '{"seq":', cycle: ',"cycle":', comma: ',', port: ',"port":', value: ',"value":', address: ',"address":', access: ',"access":"',
-    cause: ',"cause":', cr: ',"cr":', irq: ',"irq":', count: ',"count":', action: ',"action":"', cost: '","cost":', detail: ',"detail":', quote: '"', end: '}\n',
+    cause: ',"cause":', cr: ',"cr":', irq: ',"irq":', count: ',"count":', request: ',"request":', action: ',"action":"', cost: '","cost":', detail: ',"detail":', quote: '"', end: '}\n',
   }).map(([k, v]) => [k, encoder.encode(v)]),
 ) as Record<string, Uint8Array>;
 
@@ -121,6 +122,7 @@ export class JsonLinesSink implements ExitProbe {
     if (r.cr !== undefined) this.text(B.cr!, r.cr);
     if (r.irq !== undefined) this.field(B.irq!, r.irq);
     if (r.count !== undefined) this.field(B.count!, r.count);
+    if (r.request !== undefined) this.field(B.request!, r.request);
     this.put(B.action!);
     this.ascii(r.action);
     this.put(B.cost!);

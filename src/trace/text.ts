@@ -8,7 +8,7 @@ import type { Writer } from './writer.js';
 
 /** Wide enough for every reason name, and for notes with their "note:" mark. */
 const REASON_WIDTH = Math.max(...EXIT_REASONS.map((r) => r.name.length)) + 'note:'.length;
-const QUALIFIERS = ['port', 'value', 'address', 'access', 'cause', 'cr', 'irq', 'count'] as const;
+const QUALIFIERS = ['port', 'value', 'address', 'access', 'cause', 'cr', 'irq', 'count', 'request'] as const;
 const HEX_QUALIFIERS = new Set(['port', 'value', 'address']);
 
 export const TEXT_HEADER = `${'seq'.padStart(8)} ${'cycle'.padStart(12)}  ${'guest'.padEnd(10)} ${'mode'.padEnd(4)}  ${'reason'.padEnd(REASON_WIDTH)} ${'code'.padStart(4)}  ${'pc'.padEnd(10)}  ${'instruction'.padEnd(24)} ${'action'.padEnd(11)} ${'cost'.padStart(6)}  details`;

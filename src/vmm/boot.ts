@@ -18,13 +18,14 @@ export function hostMemoryBytes(mode: Mode, guestBytes: readonly number[]): numb
 }
 
 /** A host with the guests loaded, ready to run (each guest's memory is its memoryBytes, or
- *  the config's). Throws LoadError when an image does not fit its memory, or is not the
+ *  the config's; the first `reservedBytes` of host memory are left to a hosted topology's
+ *  host OS). Throws LoadError when an image does not fit its memory, or is not the
  *  build the mode runs (native or PARAVIRT). */
-export function bootVmm(guests: readonly GuestInput[], config: VmmConfig, mode: Mode, consoles: readonly ConsoleBackend[]): Hypervisor {
+export function bootVmm(guests: readonly GuestInput[], config: VmmConfig, mode: Mode, consoles: readonly ConsoleBackend[], reservedBytes = 0): Hypervisor {
   const sizes = guests.map((g) => g.memoryBytes ?? config.memoryBytes);
-  const hostBytes = hostMemoryBytes(mode, sizes);
+  const hostBytes = reservedBytes + hostMemoryBytes(mode, sizes);
   const hv = new Hypervisor(config, mode, hostBytes);
-  const frames = new HostFrames(hostBytes / PAGE_SIZE);
+  const frames = new HostFrames(hostBytes / PAGE_SIZE, reservedBytes / PAGE_SIZE);
   guests.forEach((g, i) => {
     if (isParavirt(g.image) !== (mode.build === 'paravirt')) {
       throw new LoadError(`${g.file ?? g.name}: ${isParavirt(g.image) ? 'a PARAVIRT build runs under --mode para only' : `a native image cannot run under --mode ${mode.name}, which runs PARAVIRT builds (assemble with -D PARAVIRT)`}`);

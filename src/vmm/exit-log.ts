@@ -108,6 +108,12 @@ export class ExitLog {
     this.later.length = 0;
   }
 
+  /** The exit whose emulation is under way caused host I/O request `request` (hosted): its
+   *  record is the request's first hop. */
+  tagPending(request: number): void {
+    if (this.pending) this.out.request = request;
+  }
+
   /** An exit is being handled: notes recorded meanwhile wait for its record. */
   hold(): void {
     this.holding = true;
@@ -136,7 +142,7 @@ export class ExitLog {
   private readonly out: ExitRecord = {
     kind: 'exit', seq: 0, cycle: 0, guest: '', vcpu: 0, mode: '', reason: 'exception', code: 0, pc: 0, insn: '',
     source: undefined, port: undefined, value: undefined, address: undefined, access: undefined, cause: undefined,
-    cr: undefined, irq: undefined, count: undefined, hypercall: undefined, args: undefined, result: undefined, action: 'none', cost: 0, detail: undefined,
+    cr: undefined, irq: undefined, count: undefined, request: undefined, hypercall: undefined, args: undefined, result: undefined, action: 'none', cost: 0, detail: undefined,
   };
 
   /** Fill record `r`: the answer's qualification, then what the instruction itself says
@@ -163,6 +169,7 @@ export class ExitLog {
     r.cr = q.cr ?? w.cr;
     r.irq = q.irq ?? w.irq;
     r.count = q.count ?? w.count;
+    r.request = q.request;
     r.hypercall = q.hypercall;
     r.args = q.args;
     r.result = q.result;

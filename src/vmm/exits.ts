@@ -27,6 +27,9 @@ export const EXIT_REASONS = [
   { name: 'interrupt-injection', code: 71, note: true, summary: 'NOT an exit (a note): on the way back into the guest, the VMM delivered a virtual interrupt to the guest kernel' },
   { name: 'guest-switch', code: 72, note: true, summary: 'NOT an exit (a note): the physical CPU passed to this guest from another one (its registers, address space and TLB state loaded)' },
   { name: 'dma', code: 73, note: true, summary: 'NOT an exit (a note): a disk command of the guest started (action started), or finished: its virtual disk moved the sectors by DMA between the disk and guest memory, or refused the command, and raises its interrupt (action transferred)' },
+  { name: 'host-request', code: 75, note: true, summary: 'NOT an exit (a note): hosted (--host hosted): the VMM\'s device model needs the host OS for the guest\'s I/O (a disk command, a console line) and queues a request for the VMM\'s process; every hop of its path carries its request id (vmm trace --request ID)' },
+  { name: 'world-switch', code: 76, note: true, summary: 'NOT an exit (a note): hosted: the CPU passed between the host OS\'s world and the VMM\'s (the VMM driver saves one world\'s registers, control registers and address space and loads the other\'s; the TLB is flushed): to the host, for a request or because the host\'s timer fired, and back when the VMM\'s process asks again' },
+  { name: 'host-io', code: 77, note: true, summary: 'NOT an exit (a note): hosted: the host OS carried out a request of the VMM\'s process (its system call, its driver on the physical device), and the VMM copied the result in (the detail says how many host cycles the request took)' },
   { name: 'mmio', code: 74, summary: 'an access to the memory-mapped device (docs/devices.md): the VMM never maps its page, so each load or store faults, and the VMM emulated it on the guest\'s virtual device (under hw this is an ept-violation, emulated)' },
 ] as const;
 
@@ -96,6 +99,8 @@ export interface ExitRecord {
   cr?: string;
   irq?: number;
   count?: number;
+  /** The host I/O request this record is a hop of (hosted). */
+  request?: number;
   /** A hypercall's name, its argument registers r1..r4 and its result (r0 after it). */
   hypercall?: string;
   args?: number[];
@@ -188,7 +193,7 @@ export class ExitAnswer {
   trapAddress = 0;
   trapPc = 0;
   /** The qualification beyond the instruction's own (undefined: none). */
-  readonly q: Qualification = { port: undefined, value: undefined, address: undefined, access: undefined, cause: undefined, cr: undefined, irq: undefined, count: undefined, hypercall: undefined, args: undefined, result: undefined, detail: undefined };
+  readonly q: Qualification = { port: undefined, value: undefined, address: undefined, access: undefined, cause: undefined, cr: undefined, irq: undefined, count: undefined, request: undefined, hypercall: undefined, args: undefined, result: undefined, detail: undefined };
 
   /** Nothing to record (yet). `cost` may still be set: cycles of work that is not an exit
    *  (a trap the CPU delivers to the guest kernel itself, in non-root operation, costs what
@@ -219,7 +224,7 @@ export class ExitAnswer {
    *  off it is never cleared, and costs nothing). */
   clearQualification(): void {
     const q = this.q;
-    q.port = q.value = q.address = q.irq = q.count = q.result = undefined;
+    q.port = q.value = q.address = q.irq = q.count = q.request = q.result = undefined;
     q.access = q.cause = q.cr = q.detail = q.hypercall = undefined;
     q.args = undefined;
   }
@@ -254,4 +259,4 @@ export class ExitAnswer {
 
 /** What an exit was about: the qualification fields of a record (values and addresses are
  *  recorded as unsigned 32-bit numbers, like pc). */
-export type Qualification = Partial<Pick<ExitRecord, 'port' | 'value' | 'address' | 'access' | 'cause' | 'cr' | 'irq' | 'count' | 'hypercall' | 'args' | 'result' | 'detail'>>;
+export type Qualification = Partial<Pick<ExitRecord, 'port' | 'value' | 'address' | 'access' | 'cause' | 'cr' | 'irq' | 'count' | 'request' | 'hypercall' | 'args' | 'result' | 'detail'>>;

@@ -5,9 +5,16 @@
 import { PAGE_SIZE } from '../isa/arch.js';
 
 export class HostFrames {
-  private next = 0;
+  private next: number;
 
-  constructor(readonly total: number) {}
+  /** Frames [first, total) are the VMM's to hand out (below `first`: a hosted topology's
+   *  host OS). */
+  constructor(
+    readonly total: number,
+    first = 0,
+  ) {
+    this.next = first;
+  }
 
   /** n consecutive free frame numbers. Throws when the host is out of memory (a VMM bug:
    *  host memory is sized for every guest before the run starts). */

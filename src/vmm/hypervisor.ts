@@ -27,7 +27,7 @@ import { idleStep, MAX_SLICE } from '../machine/machine.js';
 import { Access } from '../machine/mmu.js';
 import { Processor } from '../machine/processor.js';
 import type { ExitProbe } from './exits.js';
-import { Next, REASON, type ExitAnswer, type VcpuExit } from './exits.js';
+import { Next, REASON, type ExitAction, type ExitAnswer, type ReasonRow, type VcpuExit } from './exits.js';
 import { ExitLog } from './exit-log.js';
 import { DEFAULT_ASSIST, type HardwareAssist, type Mode, type VmmHost } from './modes/mode.js';
 import type { Virtualizer } from './virtualizer.js';
@@ -44,6 +44,14 @@ export interface VmmConfig extends MachineConfig {
   /** The hardware-assisted CPU's settings (DEFAULT_ASSIST when not given). */
   assist?: HardwareAssist;
 }
+
+/** The external-interrupt exits the core takes itself, and what each record says. */
+const TIMER_EXITS = {
+  quantum: 'host timer: quantum over',
+  device: 'host timer: a virtual device is due',
+  wake: 'a device event while the guest was halted in non-root operation (hlt exiting off)',
+  host: "the host OS's timer: the host takes the CPU back from the VMM's process (hosted)",
+} as const;
 
 export class Hypervisor implements ExecutionHooks, VmmHost {
   readonly processor: Processor;
@@ -66,6 +74,14 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   eventCycles = 0;
   /** Exits and notes recorded on this host (for a progress display). */
   private exitCount = 0;
+  /** The guest the scheduler looks at next. */
+  private nextVm = 0;
+  /** Under a hosted topology (src/vmm/hosts/): the host CPU's instruction count at which the
+   *  host OS's timer takes the CPU back from the VMM's process (Infinity: the VMM owns the
+   *  machine), and a request of the VMM's process to go back to the host now (its device
+   *  model needs the host OS). Either ends the running slice. */
+  hostLimit = Infinity;
+  leaveForHost = false;
   readonly bounds: Bounds;
 
   constructor(
@@ -127,15 +143,57 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
 
   /** Run every guest until each has ended (halted, faulted, killed or out of instructions). */
   run(): void {
+    while (this.runUntilHost() !== 'done');
+  }
+
+  /** Run the guests round robin, from where the last call stopped, until each has ended
+   *  ('done') or the host wants the CPU back ('host': hostLimit reached, or leaveForHost). */
+  runUntilHost(): 'done' | 'host' {
+    const cpu = this.processor.cpu;
     for (;;) {
       let ran = false;
-      for (const vm of this.vms) {
+      for (let k = 0; k < this.vms.length; k++) {
+        const vm = this.vms[this.nextVm]!;
+        this.nextVm = (this.nextVm + 1) % this.vms.length;
         if (!vm.running) continue;
-        this.runSlice(vm);
         ran = true;
+        this.runSlice(vm);
+        if (this.leaveForHost || cpu.instructions >= this.hostLimit) return 'host';
       }
-      if (!ran) return;
+      if (!ran) return 'done';
     }
+  }
+
+  /** The guest that had the CPU last (undefined before the first, and after a world switch). */
+  get lastGuest(): Vm | undefined {
+    return this.lastRun;
+  }
+
+  /** Hosted: the host OS's world had the CPU (its registers, address space and TLB): every
+   *  guest's translation state must be loaded again before it runs (charged as the world
+   *  switch, not as a guest switch). */
+  worldSwitched(): void {
+    this.lastRun = undefined;
+    this.current = undefined;
+    this.fetchVpn = -1;
+    this.processor.nonroot = false;
+    this.processor.nonrootGuest = undefined;
+  }
+
+  /** A note of the host topology's own (hosted: a request, a world switch, the host's I/O),
+   *  recorded and charged like the core's. Its cost is the guest's when it comes outside the
+   *  guest's slice. `detail` is built only when tracing. */
+  hostNote(vm: Vm, reason: ReasonRow, action: ExitAction, cost: number, request: number, detail: () => string): void {
+    const a = vm.noteAnswer.set(reason, action, cost, vm.vcpu.pc);
+    if (this.log) {
+      a.q.detail = detail();
+      if (request > 0) {
+        a.q.request = request;
+        this.log.tagPending(request);
+      }
+    }
+    if (this.current !== vm) vm.cycles += cost;
+    this.record(vm, a);
   }
 
   // ---- scheduling ---------------------------------------------------------------------
@@ -148,6 +206,11 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     const quantumEnd = vm.ticks + this.config.quantum;
     const probe = vm.virtualizer.probesSensitive;
     while (vm.running) {
+      if (this.leaveForHost) break;
+      if (this.processor.cpu.instructions >= this.hostLimit) {
+        this.timerExit(vm, 'host');
+        break;
+      }
       this.deliverInterrupt(vm);
       if (vm.vcpu.halted) {
         this.idle(vm);
@@ -173,7 +236,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
         vm.yielded = false; // sched_op yield: the rest of the slice goes to the next guest
         break;
       }
-      const budget = Math.min(untilQuantum, untilDevice, this.config.maxInstructions - vm.vcpu.instructions, MAX_SLICE);
+      const budget = Math.min(untilQuantum, untilDevice, this.config.maxInstructions - vm.vcpu.instructions, MAX_SLICE, this.hostLimit - this.processor.cpu.instructions);
       vm.virtualizer.enter();
       const cpu = this.processor.cpu;
       this.sliceLimit = cpu.instructions + budget;
@@ -348,7 +411,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     }
     if (vm.running && !vm.vcpu.halted) this.deliverInterrupt(vm);
     vm.virtualizer.enter();
-    if (!vm.running || vm.vcpu.halted || vm.yielded) return true;
+    if (!vm.running || vm.vcpu.halted || vm.yielded || this.leaveForHost) return true;
     // A device the guest just programmed may now be due before the slice ends.
     return devicesMoved && this.processor.cpu.instructions + (this.deviceDeadline - vm.ticks) < this.sliceLimit;
   }
@@ -367,9 +430,9 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     this.log?.emulated();
   }
 
-  private timerExit(vm: Vm, why: 'quantum' | 'device' | 'wake'): void {
-    const a = vm.answer.set(REASON['external-interrupt'], why === 'quantum' ? 'switched' : 'resumed', vm.virtualizer.exitCost, vm.vcpu.pc);
-    a.q.detail = why === 'quantum' ? 'host timer: quantum over' : why === 'device' ? 'host timer: a virtual device is due' : 'a device event while the guest was halted in non-root operation (hlt exiting off)';
+  private timerExit(vm: Vm, why: keyof typeof TIMER_EXITS): void {
+    const a = vm.answer.set(REASON['external-interrupt'], why === 'quantum' || why === 'host' ? 'switched' : 'resumed', vm.virtualizer.exitCost, vm.vcpu.pc);
+    a.q.detail = TIMER_EXITS[why];
     this.record(vm, a);
   }
 

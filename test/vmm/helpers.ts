@@ -42,6 +42,7 @@ export const GUEST_TABLE: Readonly<Record<string, GuestSpec>> = {
   'kernel/lib.s': { includeOnly: true },
   'kernel/vm.s': { includeOnly: true },
   'kernel/user.s': { includeOnly: true },
+  'kernel/causes.s': { includeOnly: true },
   'attack/lib.s': { includeOnly: true },
   'kernel/tinyos.s': { disk: 'kernel/disk.txt' },
   'attack/dma-beyond.s': { disk: 'kernel/disk.txt' },

@@ -1,7 +1,9 @@
 // `vmm compare [IMAGES...]`: every technique side by side, per pass of each guest's operation
 // (docs/compare.md). With no images, the microbenchmark suite of guests/bench.
 
+import { join } from 'node:path';
 import type { CommandSpec } from '../command.js';
+import type { Io } from '../io.js';
 import { UsageProblem } from '../command.js';
 import { EXIT } from '../errors.js';
 import { DEFAULT_QUANTUM } from '../run-options.js';
@@ -14,6 +16,7 @@ export const compareCommand: CommandSpec = {
   define(cmd) {
     cmd.argument('[images...]', 'guest sources (.s, built natively and with PARAVIRT) or images (.bin); none: the microbenchmark suite');
     cmd.option('--modes <list>', 'the techniques to show, comma-separated: bare, trap-strict, full, para, hw, hw-npt-off, hw-vpid-off (default: all)');
+    cmd.option('--host <topologies>', 'instead: the I/O cost of each host topology, comma-separated (bare-metal,hosted), per 4 KiB disk read and per console line, under one mode (--modes MODE; default full)');
     cmd.option('--json', 'print the rows as one JSON document');
     cmd.option('--markdown', 'print one Markdown table');
     cmd.option(...REPORT_OPTION);
@@ -36,11 +39,13 @@ Examples (in the folder that holds vmm's guests/):
   vmm compare guests/bench/tlbthrash.s --tlb 256      # the TLB now holds every page
   vmm compare guests/bench/pgfault.s -D ITER=5000 --markdown
   vmm compare --report compare.html                   # the table and its chart, in a browser
-  vmm compare guests/kernel/tinyos.s --json | jq '.rows[] | {technique, cycles: .perPass.cycles}'`,
+  vmm compare guests/kernel/tinyos.s --json | jq '.rows[] | {technique, cycles: .perPass.cycles}'
+  vmm compare --host bare-metal,hosted                # what the host topology costs a guest's I/O`,
     );
   },
   async run(args, options, io) {
     if (options.json && options.markdown) throw new UsageProblem('--json and --markdown: choose one');
+    if (options.host !== undefined) return compareHosts(args, options, io);
     const { checkReportPath, writeReport } = await import('../report-file.js');
     const reportPath = checkReportPath(options.report, args);
     const { TECHNIQUES, compare, imageSubject } = await import('../../report/compare.js');
@@ -131,3 +136,31 @@ Examples (in the folder that holds vmm's guests/):
     return rows.every((r) => r.perPass) ? EXIT.OK : EXIT.GUEST_FAILED;
   },
 };
+
+/** `vmm compare --host LIST`: the I/O cost table of the host topologies (topology-costs.ts). */
+async function compareHosts(args: readonly string[], options: Record<string, unknown>, io: Io): Promise<number> {
+  const { isTopology, TOPOLOGIES, DEFAULT_HOST_IMAGE } = await import('../../vmm/hosts/index.js');
+  const { MODES } = await import('../../vmm/modes/index.js');
+  const { compareTopologies, topologyTable } = await import('../../report/topology-costs.js');
+  const { packageGuestsDir } = await import('../../asm/include-path.js');
+  const { assembleFile } = await import('../../asm/index.js');
+  const { runConfig } = await import('../machine-config.js');
+  const names = String(options.host).split(',').map((x) => x.trim()).filter(Boolean);
+  for (const name of names) if (!isTopology(name)) throw new UsageProblem(`--host: no topology '${name}'; the topologies are ${TOPOLOGIES.map((t) => t.name).join(', ')}`);
+  if (names.length === 0) throw new UsageProblem(`--host expects topologies, comma-separated: ${TOPOLOGIES.map((t) => t.name).join(', ')}`);
+  if (args.length) throw new UsageProblem('--host measures its own I/O microbenchmarks (guests/bench/diskread.s and console.s): give no images');
+  if (options.report !== undefined) throw new UsageProblem('--report draws the technique table; with --host, use --markdown or --json');
+  const mode = options.modes === undefined ? 'full' : String(options.modes);
+  if (!MODES.some((m) => m.name === mode)) throw new UsageProblem(`--host compares topologies under one VMM mode: --modes ${MODES.map((m) => m.name).join(' | ')}, got '${mode}'`);
+  const guests = packageGuestsDir();
+  if (!guests) throw new UsageProblem('the I/O microbenchmarks are not installed with this vmm (no guests/ beside it)');
+  const build = (file: string, defines: Record<string, number>) => {
+    const r = assembleFile(join(guests, file), { defines, runnable: true });
+    if (!r.image) throw new Error(`VMM bug: guests/${file} does not assemble: ${r.diagnostics[0]?.message}`);
+    return r.image;
+  };
+  const config = runConfig(options, io);
+  const comparison = compareTopologies(names as never, mode, config, { image: build, host: { image: build(DEFAULT_HOST_IMAGE, {}), file: `guests/${DEFAULT_HOST_IMAGE}`, faultTick: 0 } });
+  io.out.write(options.json ? JSON.stringify(comparison, null, 2) + '\n' : topologyTable(comparison, options.markdown === true));
+  return comparison.rows.every((r) => r.costs.every((k) => !k.problem)) ? EXIT.OK : EXIT.GUEST_FAILED;
+}

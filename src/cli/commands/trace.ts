@@ -2,7 +2,7 @@
 
 import { Option } from 'commander';
 import type { CommandSpec } from '../command.js';
-import { checkOutputPath, collect, UsageProblem } from '../command.js';
+import { checkOutputPath, collect, parseCount, UsageProblem } from '../command.js';
 import { EXIT } from '../errors.js';
 import { defineRunOptions, IMAGES_ARGUMENT } from '../run-options.js';
 
@@ -19,6 +19,7 @@ export const traceCommand: CommandSpec = {
       .option('--format <format>', 'text (aligned, coloured on a TTY), short (the same in 80 columns: seq, cycle, guest, reason, pc, instruction) or jsonl (one JSON object per line)', 'text')
       .option('--guest <names>', 'only these guests (comma-separated names; repeatable)', collect)
       .option('--reason <reasons>', 'only these exit reasons (comma-separated names or codes, e.g. io,hlt or 30,12; repeatable)', collect)
+      .option('--request <ids>', 'hosted: only the hops of these host I/O requests (comma-separated ids, as the records\' request= gives them; repeatable)', collect)
       .option('-o, --output <file>', 'write the trace to a file; the guests\' console output then goes to stdout')
       .option('-q, --quiet', 'do not print the summary on stderr')
       .option('--stats', 'print the summary on stderr even with -q')
@@ -35,7 +36,8 @@ Examples (in the folder that holds vmm's guests/):
   vmm trace --exits guests/bare/hello.s
   vmm trace --exits guests/kernel/tinyos.s --disk guests/kernel/disk.txt --mode trap --reason sensitive-unprivileged,hlt   # status 1
   vmm trace --exits guests/bare/hello.s guests/bare/primes.s --format jsonl -o exits.jsonl
-  vmm trace --exits guests/bare/primes.s --format jsonl | jq -r .reason | sort | uniq -c`,
+  vmm trace --exits guests/bare/primes.s --format jsonl | jq -r .reason | sort | uniq -c
+  vmm trace --exits guests/kernel/tinyos.s --disk guests/kernel/disk.txt --host hosted --request 1   # one I/O request's path`,
       );
   },
   async run(args, options, io, given) {
@@ -64,6 +66,9 @@ Examples (in the folder that holds vmm's guests/):
     const reportPath = checkReportPath(options.report, args);
     if (reportPath !== undefined && options.output !== undefined && reportPath === String(options.output)) throw new UsageProblem(`--report ${reportPath}: -o writes the trace there already`);
     const guestList = listOption('--guest', options.guest as string[] | undefined);
+    const requestList = listOption('--request', options.request as string[] | undefined);
+    const requests = requestList ? new Set(requestList.map((id) => parseCount('--request', id, 1))) : undefined;
+    if (requests && options.host !== 'hosted') throw new UsageProblem('--request follows a host I/O request, which only --host hosted makes');
     const { loadRunInputs } = await import('../run-inputs.js');
     const inputs = await loadRunInputs(args, options, io, given);
     const guests = guestList ? new Set(guestList) : undefined;
@@ -77,7 +82,7 @@ Examples (in the folder that holds vmm's guests/):
     const { bothProbes } = await import('../../report/html/timeline.js');
     const { runReport } = await import('../run-report.js');
     const page = reportPath ? runReport(inputs) : undefined;
-    const traced = filtered(sink, { guests, reasons });
+    const traced = filtered(sink, { guests, reasons, requests });
     const report = executeRun(inputs, io, !toFile, page ? bothProbes(traced, page.probe) : traced, !options.quiet && toFile);
     sink.flush();
     out.flush();

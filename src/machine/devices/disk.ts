@@ -52,7 +52,8 @@ export class Disk implements Device {
   constructor(
     readonly irq: IrqLine,
     private readonly memory: DmaMemory,
-    private readonly image: DiskImage,
+    /** The disk's contents (a hosted VMM's device model fills it from the host OS). */
+    readonly image: DiskImage,
   ) {}
 
   read(offset: number): number {

@@ -1,0 +1,42 @@
+// The two devices only the hosted machine has (host-abi.ts): the VMM driver's world-switch
+// port, and the terminal lines. Both sit on the physical bus the host OS drives.
+
+import type { Device } from '../../../machine/device.js';
+import type { ConsoleBackend } from '../../../machine/devices/console.js';
+import { LINES_REG, VMMON_REG, VMMON_STATUS } from './host-abi.js';
+
+/** vmmon: a write of RUN asks for a world switch into the VMM (carried out once the `out`
+ *  has completed, outside the CPU loop); STATUS reads why the VMM came back. */
+export class VmmonDevice implements Device {
+  readonly name = 'vmmon';
+  readonly ports = 2;
+  status: number = VMMON_STATUS.DONE;
+
+  constructor(private readonly run: (requestPage: number) => void) {}
+
+  read(offset: number): number {
+    return offset === VMMON_REG.STATUS ? this.status : 0;
+  }
+
+  write(offset: number, value: number): void {
+    if (offset === VMMON_REG.RUN) this.run(value >>> 0);
+  }
+}
+
+/** Terminal lines: LINE selects one (out of range: bytes go nowhere), DATA writes a byte. */
+export class TerminalLines implements Device {
+  readonly name = 'lines';
+  readonly ports = 2;
+  private line = 0;
+
+  constructor(private readonly lines: readonly ConsoleBackend[]) {}
+
+  read(): number {
+    return 0;
+  }
+
+  write(offset: number, value: number): void {
+    if (offset === LINES_REG.LINE) this.line = value >>> 0;
+    else if (offset === LINES_REG.DATA) this.lines[this.line]?.putByte(value & 0xff);
+  }
+}

@@ -1,0 +1,229 @@
+// --host hosted: a type-2 VMM (docs/topologies.md). The host OS, a TOY32 program
+// (guests/host/hostos.s by default), boots first on the simulated machine and owns it: the
+// physical devices, the timer, all memory. The VMM is one of its processes: the process's
+// system call makes the host's VMM driver write the vmmon port, and at that instruction
+// boundary the CPU switches worlds: the host's registers, control registers and address
+// space are saved, and the VMM runs its guests until the host's timer is due (the host
+// takes the CPU back, and may run its other process) or a guest's device needs the host
+// (vmm-process.ts: the process carries the request out with host system calls, then asks
+// again). Each switch, either way, is a `world-switch` note charged by the cost model.
+//
+// The physical disk holds every guest's disk file, one partition each (boot info); the
+// terminal lines carry every guest's console out. Host memory is [0, HOST_OS_BYTES) for
+// the host OS, then the VMM's frames for its guests.
+
+import { CR, PAGE_SIZE } from '../../../isa/arch.js';
+import { hex } from '../../../isa/disasm.js';
+import type { Image } from '../../../image/model.js';
+import type { GuestInput } from '../../../machine/config.js';
+import type { ConsoleBackend } from '../../../machine/devices/console.js';
+import { LoadError } from '../../../machine/load.js';
+import { Machine, type Termination } from '../../../machine/machine.js';
+import { SECTOR_SIZE } from '../../../machine/platform.js';
+import { bootVmm } from '../../boot.js';
+import { REASON } from '../../exits.js';
+import type { Hypervisor, VmmConfig } from '../../hypervisor.js';
+import type { Mode } from '../../modes/mode.js';
+import type { Vm } from '../../vm.js';
+import { TerminalLines, VmmonDevice } from './devices.js';
+import { HOST_APP, HOST_INFO, HOST_INFO_MAGIC, HOST_MAX_GUESTS, HOST_PORT, REQUEST, VMMON_STATUS } from './host-abi.js';
+import { VmmProcess, type HostIoFigures, type RequestPage } from './vmm-process.js';
+
+/** Host memory the host OS has: its kernel, its processes and the boot-info page (the top
+ *  page). Guests' memory comes after it. */
+export const HOST_OS_BYTES = 0x80000;
+/** The host OS's time slice (its timer period), in ticks. */
+export const HOST_SLICE = 20_000;
+
+export interface HostedSetup {
+  /** The host OS image, and the file it came from (for messages). */
+  readonly image: Image;
+  readonly file: string;
+  readonly app: keyof typeof HOST_APP;
+  /** 0: never; n: the host OS faults at its n-th timer tick. */
+  readonly faultTick: number;
+}
+
+/** What the host did in a hosted run (the summary's host line; `host` in --json). */
+export interface HostReport {
+  topology: 'hosted';
+  image: string;
+  app: keyof typeof HOST_APP;
+  status: Termination['status'];
+  reason: string;
+  /** The host's own console (line 0). */
+  console: string;
+  worldSwitches: number;
+  /** Host cycles in all: the host OS, its processes, the guests and the VMM. */
+  cycles: number;
+  /** The guests' share of the CPU as the host's timer sees it: their instructions retired
+   *  over every instruction the CPU retired (the host OS's and its processes' included). */
+  guestShare: number;
+  /** Per guest, in guest order: its requests to the host and their host cycles. */
+  requests: HostIoFigures[];
+}
+
+/** Boot the host OS and the guests, run until the host stops, and say how it went. */
+export function runHosted(guests: readonly GuestInput[], config: VmmConfig, mode: Mode, consoles: readonly ConsoleBackend[], setup: HostedSetup, hostConsole: ConsoleBackend & { text(): string }): { hv: Hypervisor; host: HostReport } {
+  if (guests.length > HOST_MAX_GUESTS) throw new LoadError(`--host hosted runs at most ${HOST_MAX_GUESTS} guests (one disk partition each on the host's disk), got ${guests.length}`);
+  const process = new VmmProcess(guests.length);
+  // The VMM's virtual disk is a cache of the guest's disk file, which is on the host's disk.
+  const sectors = guests.map((g) => Math.ceil((g.disk?.length ?? 0) / SECTOR_SIZE));
+  const cached = guests.map((g, i) => ({ ...g, disk: g.disk ? new Uint8Array(sectors[i]! * SECTOR_SIZE) : undefined }));
+  const hv = bootVmm(cached, config, mode, guests.map((_, i) => process.consoleOf(i)), HOST_OS_BYTES);
+  process.attach(hv);
+  const physicalDisk = new Uint8Array(sectors.reduce((a, b) => a + b, 0) * SECTOR_SIZE);
+  let at = 0;
+  guests.forEach((g, i) => {
+    if (g.disk) physicalDisk.set(g.disk, at * SECTOR_SIZE);
+    at += sectors[i]!;
+  });
+  const host = new HostedHost(hv, config, process, setup, [hostConsole, ...consoles], physicalDisk, sectors);
+  const end = host.run(guests.length);
+  const early = hv.vms.some((vm) => vm.running);
+  const stopped = `the host OS stopped (${end.status}: ${end.reason}${lastLine(hostConsole.text())})`;
+  for (const vm of hv.vms) vm.end('killed', `${stopped} before its VMM process had finished: under --host hosted the VMM is one of its processes`);
+  const instructions = hv.processor.cpu.instructions;
+  const guestInstructions = hv.vms.reduce((sum, vm) => sum + vm.vcpu.instructions, 0);
+  return {
+    hv,
+    host: {
+      topology: 'hosted', image: setup.file, app: setup.app,
+      status: early ? 'faulted' : end.status, reason: early ? `${stopped} while its VMM process still ran guests` : end.reason,
+      console: hostConsole.text(), worldSwitches: host.worldSwitches, cycles: hv.hostCycles + host.machine.eventCycles,
+      guestShare: instructions > 0 ? Math.round(Math.min(1, guestInstructions / instructions) * 1000) / 1000 : 0, requests: process.figures,
+    },
+  };
+}
+
+function lastLine(text: string): string {
+  const line = text.trimEnd().split('\n').pop();
+  return line ? `; it printed "${line}"` : '';
+}
+
+class HostedHost {
+  readonly machine: Machine;
+  private readonly vmmon: VmmonDevice;
+  worldSwitches = 0;
+  /** The host's CPU state while the VMM's world runs. */
+  private readonly saved = { regs: new Int32Array(16), cr: new Int32Array(0), pc: 0, flags: 0, nestedRoot: -1 };
+  /** The guest the last world switch was for (notes need a guest). */
+  private lastVm: Vm;
+
+  constructor(
+    private readonly hv: Hypervisor,
+    config: VmmConfig,
+    private readonly process: VmmProcess,
+    private readonly setup: HostedSetup,
+    lines: readonly ConsoleBackend[],
+    disk: Uint8Array,
+    private readonly sectors: readonly number[],
+  ) {
+    this.lastVm = hv.vms[0]!;
+    this.machine = new Machine(config, { console: lines[0]!, disk }, hv.processor);
+    this.vmmon = new VmmonDevice((page) => this.machine.atBoundary(() => this.enterVmm(page)));
+    this.machine.bus.attach(HOST_PORT.vmmon, this.vmmon);
+    this.machine.bus.attach(HOST_PORT.lines, new TerminalLines(lines));
+    this.saved.cr = new Int32Array(hv.processor.cpu.cr.length);
+  }
+
+  /** Boot the host OS and run it until it stops (with every guest done, its VMM process
+   *  exits and the host shuts down). */
+  run(guests: number): Termination {
+    const { image, file } = this.setup;
+    const info = HOST_OS_BYTES - PAGE_SIZE;
+    for (const seg of image.segments) {
+      if (seg.address + seg.bytes.length > info) throw new LoadError(`${file}: segment 0x${seg.address.toString(16)}..0x${(seg.address + seg.bytes.length).toString(16)} does not fit in the host OS's ${HOST_OS_BYTES / 1024} KiB (below its boot-info page at ${hex(info)})`);
+    }
+    const m = this.machine;
+    m.load(image, file);
+    const memory = m.processor.memory;
+    memory.write32(info + HOST_INFO.MAGIC, HOST_INFO_MAGIC);
+    memory.write32(info + HOST_INFO.GUESTS, guests);
+    memory.write32(info + HOST_INFO.APP, HOST_APP[this.setup.app]);
+    memory.write32(info + HOST_INFO.FAULT_TICK, this.setup.faultTick);
+    memory.write32(info + HOST_INFO.TIMER, HOST_SLICE);
+    let first = 0;
+    this.sectors.forEach((n, i) => {
+      memory.write32(info + HOST_INFO.PARTITIONS + i * 8, first);
+      memory.write32(info + HOST_INFO.PARTITIONS + i * 8 + 4, n);
+      first += n;
+    });
+    m.cpu.regs[1] = info;
+    m.cpu.regs[14] = info; // sp: below the boot-info page
+    // The host runs as long as its guests may, its other process as long again, and its own
+    // work besides: past that it is stuck.
+    const bound = Math.min(2 ** 52, (guests + 2) * 2 * this.hv.config.maxInstructions);
+    return m.run(bound);
+  }
+
+  /** The vmmon port was written: the world switch into the VMM, its work, and back. */
+  private enterVmm(pagePa: number): void {
+    const page = this.requestPage(pagePa);
+    if (!page) {
+      this.machine.stop('faulted', `the host OS's VMM driver gave the VMM a request page at ${hex(pagePa, 8)}: not a page of the host OS's memory (0..${hex(HOST_OS_BYTES - 2 * PAGE_SIZE, 8)})`);
+      return;
+    }
+    const processor = this.hv.processor;
+    const cpu = processor.cpu;
+    const saved = this.saved;
+    saved.regs.set(cpu.regs);
+    saved.cr.set(cpu.cr);
+    saved.pc = cpu.pc;
+    saved.flags = cpu.flags;
+    saved.nestedRoot = processor.mmu.nestedRoot;
+    const now = () => this.hv.hostCycles + this.machine.eventCycles;
+    this.switchNote(this.lastVm, 'into the VMM: the VMM process asked the VMM driver to run its guests');
+    this.hv.worldSwitched();
+    processor.tlb.flush();
+    this.lastVm = this.process.complete(page, now()) ?? this.lastVm;
+    this.process.flushEnded();
+    let status: number = VMMON_STATUS.PREEMPTED;
+    if (this.process.pending) status = VMMON_STATUS.REQUEST;
+    else {
+      const due = this.machine.bus.nextEvent(this.machine.now);
+      if (due > 0) {
+        this.hv.hostLimit = cpu.instructions + due;
+        const ran = this.hv.runUntilHost();
+        this.lastVm = this.hv.lastGuest ?? this.lastVm;
+        this.hv.leaveForHost = false;
+        this.process.flushEnded();
+        status = this.process.pending ? VMMON_STATUS.REQUEST : ran === 'done' ? VMMON_STATUS.DONE : VMMON_STATUS.PREEMPTED;
+      }
+    }
+    if (status === VMMON_STATUS.REQUEST) this.lastVm = this.process.post(page, now());
+    this.vmmon.status = status;
+    // Back to the host's world: its state as it was, the TLB flushed.
+    this.hv.worldSwitched();
+    cpu.regs.set(saved.regs);
+    cpu.cr.set(saved.cr);
+    cpu.crVersion++;
+    cpu.pc = saved.pc;
+    cpu.flags = saved.flags;
+    cpu.halted = false;
+    processor.mmu.nestedRoot = saved.nestedRoot;
+    processor.tlb.setAsid(cpu.cr[CR.ASID]!);
+    processor.tlb.flush();
+    this.switchNote(this.lastVm, status === VMMON_STATUS.REQUEST ? 'back to the host OS: the VMM process has a request to carry out' : status === VMMON_STATUS.DONE ? 'back to the host OS: every guest has ended' : "back to the host OS: its timer is due (the VMM process is preempted)", status === VMMON_STATUS.REQUEST ? this.process.postedId : 0);
+  }
+
+  private switchNote(vm: Vm, why: string, request = this.process.postedId): void {
+    this.worldSwitches++;
+    this.hv.hostNote(vm, REASON['world-switch'], 'switched', this.hv.costs.events.worldSwitch, request, () => `world switch ${why}`);
+  }
+
+  /** The request page at `pa`, if it is a page of the host OS's memory (not its boot info). */
+  private requestPage(pa: number): RequestPage | undefined {
+    if (pa & (PAGE_SIZE - 1) || pa + PAGE_SIZE > HOST_OS_BYTES - PAGE_SIZE) return undefined;
+    const memory = this.hv.processor.memory;
+    return {
+      read: (offset) => memory.read32(pa + offset),
+      write: (offset, value) => memory.write32(pa + offset, value),
+      data: () => {
+        const data = memory.read32(pa + REQUEST.DATA_PA) >>> 0;
+        if (data & (PAGE_SIZE - 1) || data + PAGE_SIZE > HOST_OS_BYTES - PAGE_SIZE) return undefined;
+        return memory.bytes.subarray(data, data + PAGE_SIZE);
+      },
+    };
+  }
+}
