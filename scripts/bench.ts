@@ -14,6 +14,7 @@ import { makeCostModel } from '../src/machine/costs.js';
 import type { GuestInput } from '../src/machine/config.js';
 import type { ConsoleSink, GuestReport } from '../src/report/guest-report.js';
 import { runGuests, type RunConfig } from '../src/report/run.js';
+import { compareTopologies } from '../src/report/topology-costs.js';
 import { JsonLinesSink } from '../src/trace/jsonl.js';
 import type { ExitProbe } from '../src/vmm/exits.js';
 import { REFERENCE } from '../src/vmm/modes/index.js';
@@ -224,6 +225,25 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  },
+
+  // Host topologies (docs/topologies.md): what each costs a guest's I/O, per operation, as
+  // vmm compare --host measures it (the whole machine's cycles: under hosted the host OS's
+  // work and both world switches), and the guests' share of the CPU under hosted.
+  topologies() {
+    const inputs = { image: (file: string, defines: Record<string, number>) => assemble(join('guests', file), defines), host: { image: assemble('guests/host/hostos.s'), file: 'guests/host/hostos.s', faultTick: 0 } };
+    const t0 = performance.now();
+    const c = compareTopologies(['bare-metal', 'hosted'], FULL, config, inputs);
+    const seconds = (performance.now() - t0) / 1000;
+    for (const row of c.rows) {
+      const [bareMetal, hosted] = row.costs;
+      if (!bareMetal?.cycles || !hosted?.cycles) throw new Error(`${row.operation}: ${bareMetal?.problem ?? hosted?.problem}`);
+      report(`topologies: ${row.label}, cycles: bare-metal ${bareMetal.cycles.toLocaleString('en-US')}, hosted`, hosted.cycles.toLocaleString('en-US'), '(figure)', true);
+      report(`topologies: ${row.label}, hosted / bare-metal`, (hosted.cycles / bareMetal.cycles).toFixed(2), '(figure)', true);
+    }
+    report('topologies: hosted, guests\' share of the CPU, host application idle', c.share!.idle.toFixed(3), '(figure)', true);
+    report('topologies: hosted, guests\' share of the CPU, host application busy', c.share!.busy.toFixed(3), '(figure)', true);
+    report('topologies: vmm compare --host bare-metal,hosted, seconds', seconds.toFixed(1), '(figure)', true);
   },
 
   // Tracing: the same guest with every exit written to a file as JSON lines. Each run writes

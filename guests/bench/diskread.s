@@ -1,8 +1,7 @@
 ; diskread.s - a 4 KiB disk read by DMA, waited for with its completion interrupt, ITER
 ; times (-D ITER=N; default 100). The I/O path each host topology gives a guest
-; (docs/topologies.md): under --host hosted every read goes through the host OS. Run with a
-; disk of at least 8 sectors (guests/kernel/disk.txt is padded to whole sectors; the read
-; of sectors 0..7 needs 4 KiB: use a disk file of that size, as npm run bench makes one).
+; (docs/topologies.md): under --host hosted every read goes through the host OS. Its disk
+; needs 8 sectors: vmm run guests/bench/diskread.s --disk guests/bench/diskread.txt.
 ;
 ; The command is issued with interrupts on: its interrupt cannot come before the wait's
 ; first check (the disk takes hundreds of ticks), so the check-then-hlt needs no lock.
@@ -45,7 +44,7 @@ on_trap:
         bne     unexpected
         disk_status r11, r12
         cmpi    r11, DISK_OK
-        bne     unexpected
+        bne     no_disk
         movi    r11, 1
         la      r12, done
         stw     r11, [r12]
@@ -54,7 +53,15 @@ on_trap:
         iret_keep_r0
         return_from_trap
 
+; no_disk: the read failed (no disk, or one of fewer than 8 sectors): say so and stop.
+no_disk:
+        la      r1, why_no_disk
+        call    puts
+        irq_disable
+        halt
+
 name:   .asciz  "diskread: "
+why_no_disk: .asciz "diskread: the read failed: give a disk of 8 sectors (--disk guests/bench/diskread.txt)\n"
         micro_data
 .include "../attack/lib.s"
         .align  4

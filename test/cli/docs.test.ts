@@ -83,11 +83,11 @@ describe('docs/trace-format.md', () => {
   it('says which reasons are notes, not exits', () => {
     const notes = EXIT_REASONS.filter((r) => r.summary.startsWith('NOT an exit')).map((r) => r.name);
     expect(notes).toEqual(EXIT_REASONS.filter((r) => 'note' in r).map((r) => r.name));
-    expect(notes).toEqual(['sensitive-unprivileged', 'interrupt-injection', 'guest-switch', 'dma']);
+    expect(notes).toEqual(['sensitive-unprivileged', 'interrupt-injection', 'guest-switch', 'dma', 'host-request', 'world-switch', 'host-io']);
     for (const n of notes) expect(trace).toMatch(new RegExp(`\`${n}\` \\(note\\)`));
   });
 
-  const FIELDS = ['seq', 'cycle', 'kind', 'guest', 'vcpu', 'mode', 'reason', 'code', 'pc', 'insn', 'source', 'port', 'value', 'address', 'access', 'cause', 'cr', 'irq', 'count', 'hypercall', 'args', 'result', 'action', 'cost', 'detail'];
+  const FIELDS = ['seq', 'cycle', 'kind', 'guest', 'vcpu', 'mode', 'reason', 'code', 'pc', 'insn', 'source', 'port', 'value', 'address', 'access', 'cause', 'cr', 'irq', 'count', 'request', 'hypercall', 'args', 'result', 'action', 'cost', 'detail'];
 
   it('documents every field, in the order the JSON-lines sink writes them', () => {
     const fieldRows = rows(section(trace, 'The record')).slice(1);

@@ -70,6 +70,19 @@ function cases(): Case[] {
       out.push({ way, name, args: [...plain, ...defines.flatMap((d) => ['-D', d]), ...limitOf(rels), ...extra, ...flags] });
     }
   }
+  // The hosted topology (docs/topologies.md): the VMM as a process of the host OS.
+  const hosted: [string, string[], string[]][] = [
+    ['hosted-tinyos+primes', ['kernel/tinyos.s', 'bare/primes.s'], ['--host', 'hosted']],
+    ['hosted-busy-tinyos', ['kernel/tinyos.s'], ['--host', 'hosted', '--host-app', 'busy']],
+  ];
+  for (const [way, flags] of ways) {
+    if (way === 'bare') continue;
+    for (const [name, rels, extra] of hosted) {
+      if (!runs(way, rels)) continue;
+      const args = rels.length > 1 ? rels.flatMap((r) => guestArgs(r, r.replace(/^.*\//, '').replace(/\.s$/, ''))) : guestArgs(rels[0]!);
+      out.push({ way, name, args: [...args, ...extra, ...flags] });
+    }
+  }
   return out;
 }
 

@@ -67,6 +67,7 @@ export const GUEST_TABLE: Readonly<Record<string, GuestSpec>> = {
   'bench/ptemod.s': { defines: { ITER: 20 }, builds: ['native', 'paravirt'] },
   'bench/tlbthrash.s': { defines: { ITER: 4 }, builds: ['native', 'paravirt'] },
   'bench/hypercall.s': { defines: { ITER: 20 }, builds: ['native', 'paravirt'] },
+  'bench/diskread.s': { defines: { ITER: 5 }, disk: 'bench/diskread.txt', builds: ['native', 'paravirt'] },
   // A tinyos task reading a kernel page: under para it must fault exactly as on bare.
   'attack/kread.s': { builds: ['native', 'paravirt'] },
   'attack/pvlib.s': { includeOnly: true },

@@ -44,7 +44,7 @@ function jsonl(guests: string[], mode: VmmMode, options = {}): string {
 const ACTIONS = new Set<string>(EXIT_ACTIONS.map((a) => a.name));
 const REQUIRED: Record<string, string> = { seq: 'number', cycle: 'number', guest: 'string', vcpu: 'number', mode: 'string', reason: 'string', code: 'number', pc: 'number', insn: 'string', action: 'string', cost: 'number', kind: 'string' };
 const OPTIONAL: Record<string, string> = {
-  source: 'string', port: 'number', value: 'number', address: 'number', access: 'string', cause: 'string', cr: 'string', irq: 'number', count: 'number',
+  source: 'string', port: 'number', value: 'number', address: 'number', access: 'string', cause: 'string', cr: 'string', irq: 'number', count: 'number', request: 'number',
   hypercall: 'string', args: 'object', result: 'number', detail: 'string',
 };
 
@@ -118,15 +118,18 @@ describe('JSON-lines traces', () => {
     expect(jsonl(paraGuests, 'para', options)).toBe(para);
   });
 
-  it('have one JSON object per line, with the documented fields and types, codes as in EXIT_REASONS, seq increasing and cycle never going back', () => {
+  it('have one JSON object per line, with the documented fields and types, codes as in EXIT_REASONS, seq increasing and cycle never going back', async () => {
     const seen = new Set<string>();
+    // a hosted run: the host topology's notes (its requests, world switches, host I/O)
+    const hosted = await cli(['trace', 'guests/kernel/tinyos.s', '--disk', 'guests/kernel/disk.txt', '--host', 'hosted', '--format', 'jsonl', '-q']);
+    for (const r of checkSchema(hosted.stdout, 'full')) seen.add(r.reason as string);
     const runs = { full: fullGuests, trap: trapGuests, para: paraGuests, hw: hwGuests };
     for (const [text, mode] of [[full, 'full'], [trap, 'trap'], [para, 'para'], [hw, 'hw']] as const) {
       const records = checkSchema(text, mode);
       for (const r of records) seen.add(r.reason as string);
       expect(new Set(records.map((r) => r.guest))).toEqual(new Set(runs[mode].map((g) => g.replace(/^.*\//, '').replace(/\.s$/, ''))));
     }
-    // between them, the four runs show every kind of exit and note there is
+    // between them, the five runs show every kind of exit and note there is
     expect([...seen].sort()).toEqual(EXIT_REASONS.map((r) => r.name).sort());
   });
 

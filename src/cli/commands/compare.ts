@@ -140,7 +140,7 @@ Examples (in the folder that holds vmm's guests/):
 /** `vmm compare --host LIST`: the I/O cost table of the host topologies (topology-costs.ts). */
 async function compareHosts(args: readonly string[], options: Record<string, unknown>, io: Io): Promise<number> {
   const { isTopology, TOPOLOGIES, DEFAULT_HOST_IMAGE } = await import('../../vmm/hosts/index.js');
-  const { MODES } = await import('../../vmm/modes/index.js');
+  const { DEFAULT_MODE, MODES } = await import('../../vmm/modes/index.js');
   const { compareTopologies, topologyTable } = await import('../../report/topology-costs.js');
   const { packageGuestsDir } = await import('../../asm/include-path.js');
   const { assembleFile } = await import('../../asm/index.js');
@@ -150,7 +150,7 @@ async function compareHosts(args: readonly string[], options: Record<string, unk
   if (names.length === 0) throw new UsageProblem(`--host expects topologies, comma-separated: ${TOPOLOGIES.map((t) => t.name).join(', ')}`);
   if (args.length) throw new UsageProblem('--host measures its own I/O microbenchmarks (guests/bench/diskread.s and console.s): give no images');
   if (options.report !== undefined) throw new UsageProblem('--report draws the technique table; with --host, use --markdown or --json');
-  const mode = options.modes === undefined ? 'full' : String(options.modes);
+  const mode = options.modes === undefined ? DEFAULT_MODE : String(options.modes);
   if (!MODES.some((m) => m.name === mode)) throw new UsageProblem(`--host compares topologies under one VMM mode: --modes ${MODES.map((m) => m.name).join(' | ')}, got '${mode}'`);
   const guests = packageGuestsDir();
   if (!guests) throw new UsageProblem('the I/O microbenchmarks are not installed with this vmm (no guests/ beside it)');

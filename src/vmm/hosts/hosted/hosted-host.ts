@@ -81,7 +81,8 @@ export function runHosted(guests: readonly GuestInput[], config: VmmConfig, mode
   const host = new HostedHost(hv, config, process, setup, [hostConsole, ...consoles], physicalDisk, sectors);
   const end = host.run(guests.length);
   const early = hv.vms.some((vm) => vm.running);
-  const stopped = `the host OS stopped (${end.status}: ${end.reason}${lastLine(hostConsole.text())})`;
+  const last = lastLine(hostConsole.text());
+  const stopped = end.status === 'halted' ? `the host OS halted${last ? ` (${last})` : ''}` : `the host OS stopped (${end.status}: ${end.reason}${last ? `; ${last}` : ''})`;
   for (const vm of hv.vms) vm.end('killed', `${stopped} before its VMM process had finished: under --host hosted the VMM is one of its processes`);
   const instructions = hv.processor.cpu.instructions;
   const guestInstructions = hv.vms.reduce((sum, vm) => sum + vm.vcpu.instructions, 0);
@@ -98,7 +99,7 @@ export function runHosted(guests: readonly GuestInput[], config: VmmConfig, mode
 
 function lastLine(text: string): string {
   const line = text.trimEnd().split('\n').pop();
-  return line ? `; it printed "${line}"` : '';
+  return line ? `it printed "${line}"` : '';
 }
 
 class HostedHost {
