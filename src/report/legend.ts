@@ -6,6 +6,7 @@
 import { CAUSES, INTERRUPT_BASE } from '../isa/arch.js';
 import { IRQ } from '../machine/platform.js';
 import { EXIT_ACTIONS, EXIT_REASONS } from '../vmm/exits.js';
+import { TOPOLOGIES } from '../vmm/hosts/index.js';
 import { MODES, REFERENCE } from '../vmm/modes/index.js';
 
 /** The summary's own words, in the order a summary shows them. */
@@ -30,10 +31,14 @@ export const SUMMARY_WORDS = [
   { word: 'exits', meaning: 'VM exits: each time the CPU left the guest for the VMM, by reason (not in bare mode)' },
   { word: 'notes', meaning: 'things the VMM did or missed that are not exits (interrupt injections, guest switches, sensitive instructions it never saw)' },
   { word: 'hypercalls', meaning: 'under para: the hypercalls the PARAVIRT guest kernel made, by name (docs/hypercalls.md); each is a hypercall exit' },
+  { word: 'host', meaning: 'under --host hosted: the host OS, how it ended, and its own console (docs/topologies.md)' },
+  { word: "guests' share", meaning: 'under --host hosted: the guests\' instructions over every instruction the CPU retired (the host OS\'s and its processes\' too): their share of the CPU as the host\'s timer sees it (json: guestShare)' },
+  { word: 'world switches', meaning: 'under --host hosted: times the CPU passed between the host OS\'s world and the VMM\'s, either way (json: worldSwitches)' },
+  { word: 'requests', meaning: 'under --host hosted: per guest, the I/O the host OS did for it (disk reads, disk writes, console lines), and the host cycles from posting each request to its completion' },
 ] as const;
 
 export interface LegendEntry {
-  /** What kind of word it is: "summary", "mode", "exit reason", "note", "action", "trap
+  /** What kind of word it is: "summary", "mode", "topology", "exit reason", "note", "action", "trap
    *  cause", or "--mode NAME" for a mode's own (hw's exit controls). */
   kind: string;
   word: string;
@@ -45,6 +50,7 @@ export function legend(): LegendEntry[] {
   return [
     ...SUMMARY_WORDS.map((w) => ({ kind: 'summary', word: w.word, meaning: w.meaning })),
     ...[REFERENCE, ...MODES].map((m) => ({ kind: 'mode', word: m.name, meaning: `--mode ${m.name}: ${m.summary}` })),
+    ...TOPOLOGIES.map((t) => ({ kind: 'topology', word: t.name, meaning: `--host ${t.name}: ${t.summary}` })),
     ...EXIT_REASONS.map((r) => ({ kind: 'note' in r ? 'note' : 'exit reason', word: r.name, meaning: `${r.summary} (code ${r.code})` })),
     ...EXIT_ACTIONS.map((a) => ({ kind: 'action', word: a.name, meaning: a.summary })),
     ...CAUSES.map((c) => ({ kind: 'trap cause', word: c.name, meaning: `${c.summary} (cause ${c.code})` })),

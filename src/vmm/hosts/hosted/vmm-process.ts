@@ -168,7 +168,8 @@ export class VmmProcess {
       if (op === REQUEST_OP.DISK_READ) figures.diskReads++;
       else figures.diskWrites++;
       const data = image?.slice(s * SECTOR_SIZE, (s + n) * SECTOR_SIZE);
-      this.request(vm, op, s, n, data, () => `the virtual disk's ${op === REQUEST_OP.DISK_READ ? 'read' : 'write'} of sectors ${s}..${s + n - 1}: the host ${op === REQUEST_OP.DISK_READ ? 'reads them from' : 'writes them to'} the guest's disk file`);
+      const which = n === 1 ? `sector ${s}` : `sectors ${s}..${s + n - 1}`;
+      this.request(vm, op, s, n, data, () => `the virtual disk's ${op === REQUEST_OP.DISK_READ ? 'read' : 'write'} of ${which}: the host ${op === REQUEST_OP.DISK_READ ? 'reads' : 'writes'} ${n === 1 ? 'it' : 'them'} ${op === REQUEST_OP.DISK_READ ? 'from' : 'to'} the guest's disk file`);
     }
   }
 
