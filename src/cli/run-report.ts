@@ -9,12 +9,13 @@ import { writeReport } from './report-file.js';
 import type { RunInputs } from './run-options.js';
 
 export function runReport(inputs: RunInputs) {
-  const probe = new TimelineCollector(inputs.guests.map((g) => g.name));
+  const probe = new TimelineCollector(inputs.guests.map((g) => g.name), inputs.host ? 'host OS' : undefined);
   return {
     probe,
     async write(path: string, title: string, report: RunReport, io: Io): Promise<void> {
       // The host's cycles: every guest's (a guest's cycles are the host's while it ran).
-      const end = report.guests.reduce((n, g) => n + g.cycles, 0);
+      // (Hosted: the whole machine's, the host OS's too.)
+      const end = report.host?.cycles ?? report.guests.reduce((n, g) => n + g.cycles, 0);
       await writeReport(path, { title, version: VERSION, run: { mode: report.mode, guests: report.guests, walkReference: inputs.config.costs.events.walkReference, timeline: probe.finish(end) } }, io);
     },
   };

@@ -60,6 +60,8 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   private readonly virtualize: (vm: Vm, frames: Int32Array) => Virtualizer;
   private current: Vm | undefined;
   private lastRun: Vm | undefined;
+  /** Another world had the CPU since lastRun ran (hosted): its state must be loaded again. */
+  private reloadAll = false;
   /** Host instruction count at which the running slice ends, and when it was last synced. */
   private sliceLimit = 0;
   /** The running guest's tick at which its next virtual device event is due. */
@@ -135,11 +137,15 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     this.record(vm, a);
   }
 
-  /** Host cycles so far: instructions, page walks and the VMM's own work. */
+  /** Host cycles so far: instructions, page walks and the VMM's own work (and, hosted, the
+   *  host OS's events: otherCycles). */
   get hostCycles(): number {
     const cpu = this.processor.cpu;
-    return cpu.instructions + cpu.extraCycles + (this.processor.tlb.walkReferences + this.processor.tlb.walkWrites) * this.costs.events.walkReference + this.eventCycles;
+    return cpu.instructions + cpu.extraCycles + (this.processor.tlb.walkReferences + this.processor.tlb.walkWrites) * this.costs.events.walkReference + this.eventCycles + this.otherCycles();
   }
+
+  /** Cycles of another world on this CPU (hosted: the host OS's traps and interrupts). */
+  otherCycles: () => number = () => 0;
 
   /** Run every guest until each has ended (halted, faulted, killed or out of instructions). */
   run(): void {
@@ -164,16 +170,16 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     }
   }
 
-  /** The guest that had the CPU last (undefined before the first, and after a world switch). */
+  /** The guest that had the CPU last (undefined before the first). */
   get lastGuest(): Vm | undefined {
     return this.lastRun;
   }
 
-  /** Hosted: the host OS's world had the CPU (its registers, address space and TLB): every
-   *  guest's translation state must be loaded again before it runs (charged as the world
-   *  switch, not as a guest switch). */
+  /** Hosted: the host OS's world had the CPU (its registers, address space and TLB): the
+   *  next guest's translation state must be loaded again before it runs (charged as the
+   *  world switch; a guest switch only when another guest than the last one runs). */
   worldSwitched(): void {
-    this.lastRun = undefined;
+    this.reloadAll = true;
     this.current = undefined;
     this.fetchVpn = -1;
     this.processor.nonroot = false;
@@ -273,11 +279,13 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     if (this.current !== vm) this.fetchVpn = -1; // the last fetched page was another guest's
     this.current = vm;
     vm.virtualizer.memory.activate();
-    if (this.lastRun === vm) return; // back to the same guest: its tables are still loaded
+    // back to the same guest: its tables are still loaded (unless the host's world ran)
+    if (this.lastRun === vm && !this.reloadAll) return;
+    this.reloadAll = false;
     const from = this.lastRun;
     this.lastRun = vm;
     vm.virtualizer.memory.reload();
-    if (!from) return; // the first guest to run: nothing to switch from
+    if (!from || from === vm) return; // the first guest to run, or the same one again
     const a = vm.answer.set(REASON['guest-switch'], 'switched', this.costs.events.guestSwitch, vm.vcpu.pc);
     a.q.detail = `from ${from.name}`;
     this.record(vm, a);

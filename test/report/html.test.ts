@@ -181,6 +181,39 @@ describe('the timeline in bounded memory', () => {
   });
 });
 
+describe('the timeline of a hosted run', () => {
+  it('has the host OS\'s lane: it holds the CPU from the start and between a world switch back and the next one into the VMM', () => {
+    const c = new TimelineCollector(['a', 'b'], 'host OS');
+    const r: ExitRecord = { kind: 'note', seq: 0, cycle: 0, guest: 'a', vcpu: 0, mode: 'full', reason: 'world-switch', code: 76, pc: 0, insn: 'nop', action: 'switched', cost: 3000 };
+    const at = (cycle: number, reason: ExitRecord['reason'], guest: string) => c.record({ ...r, seq: cycle, cycle, reason, guest });
+    at(1000, 'world-switch', 'a'); // into the VMM: a runs
+    at(3000, 'guest-switch', 'b'); // b gets the CPU
+    at(4000, 'world-switch', 'b'); // back to the host
+    at(9000, 'world-switch', 'b'); // into the VMM: b again
+    const t = c.finish(10_000);
+    expect(t.lanes).toEqual(['a', 'b', 'host OS']);
+    const held = t.held.map((h) => h.reduce((x, y) => x + y, 0));
+    expect(held).toEqual([2000, 2000, 6000]);
+  });
+
+  it('is drawn in the page of a hosted run, with the host OS\'s lane', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'hosted.html');
+    const r = vmm(['run', 'guests/kernel/tinyos.s', 'guests/bare/primes.s', '--disk', 'tinyos=guests/kernel/disk.txt', '--host', 'hosted', '--host-app', 'busy', '-q', '--report', file]);
+    expect(r.status).toBe(0);
+    const { page, problems } = await open(file);
+    await page.screenshot({ path: join(SHOTS, 'report-hosted.png') });
+    const lanes = await page.evaluate(() => (window as unknown as { vmmReport: { data: { run: { timeline: { lanes: string[]; held: number[][] } } } } }).vmmReport.data.run.timeline);
+    expect(lanes.lanes).toEqual(['tinyos', 'primes', 'host OS']);
+    // with a busy host application the host holds a good part of the CPU
+    const held = lanes.held.map((h) => h.reduce((x, y) => x + y, 0));
+    expect(held[2]! / held.reduce((x, y) => x + y, 0)).toBeGreaterThan(0.2);
+    expect(await page.title()).toContain('--host hosted');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('--report errors', () => {
   it('a report file that is an input, or stdout, is a usage error (status 2)', () => {
     const r = vmm(['run', 'guests/bare/hello.s', '--report', 'guests/bare/hello.s']);

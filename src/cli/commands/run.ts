@@ -50,7 +50,7 @@ Examples (in the folder that holds vmm's guests/):
     const json = options.json === true;
     const page = reportPath ? runReport(inputs) : undefined;
     const report = executeRun(inputs, io, json, page?.probe, !options.quiet);
-    if (page && reportPath) await page.write(reportPath, `vmm run ${args.join(' ')} --mode ${inputs.mode}`, report, io);
+    if (page && reportPath) await page.write(reportPath, `vmm run ${args.join(' ')} --mode ${inputs.mode}${inputs.host ? ' --host hosted' : ''}`, report, io);
     if (json) io.out.write(JSON.stringify(report, null, 2) + '\n');
     if (options.stats || (!json && !options.quiet)) io.err.write(formatSummary(report, chalkFor(io.errColor)));
     return report.guests.every((g) => g.status === 'halted') ? EXIT.OK : EXIT.GUEST_FAILED;

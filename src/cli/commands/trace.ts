@@ -86,7 +86,7 @@ Examples (in the folder that holds vmm's guests/):
     const report = executeRun(inputs, io, !toFile, page ? bothProbes(traced, page.probe) : traced, !options.quiet && toFile);
     sink.flush();
     out.flush();
-    if (page && reportPath) await page.write(reportPath, `vmm trace ${args.join(' ')} --mode ${inputs.mode}`, report, io);
+    if (page && reportPath) await page.write(reportPath, `vmm trace ${args.join(' ')} --mode ${inputs.mode}${inputs.host ? ' --host hosted' : ''}`, report, io);
     if (options.stats || !options.quiet) io.err.write(formatSummary(report, chalkFor(io.errColor)) + `${sink.records} trace records${toFile ? ` written to ${options.output}` : ''}\n`);
     return report.guests.every((g) => g.status === 'halted') ? EXIT.OK : EXIT.GUEST_FAILED;
   },

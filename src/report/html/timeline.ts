@@ -2,7 +2,10 @@
 // a run's exit records and keeps, in bounded memory however long the run:
 //   - which guest held the CPU over host cycles, as cycles held per guest in each of at most
 //     BUCKETS buckets (a guest switch note starts a guest's hold); when a run outgrows the
-//     buckets, neighbours merge and a bucket covers twice the cycles;
+//     buckets, neighbours merge and a bucket covers twice the cycles. Under a hosted
+//     topology the host OS has a lane of its own: it holds the CPU from the start, and each
+//     world-switch note passes the CPU between it and the VMM's guests (they alternate:
+//     into the VMM, back to the host, ...);
 //   - exits and notes by reason per guest per bucket;
 //   - a sample of whole records for the marks and their tooltips, reason by reason (so a
 //     rare reason keeps all its records beside a frequent one): every record of a reason
@@ -23,7 +26,7 @@ export interface ReasonTotals {
 }
 
 export interface TimelineData {
-  /** One lane per guest, in run order. */
+  /** One lane per guest, in run order (then the host OS's, under a hosted topology). */
   lanes: string[];
   /** Host cycles each bucket covers; buckets start at 0. */
   bucketCycles: number;
@@ -50,17 +53,27 @@ export class TimelineCollector implements ExitProbe {
   private holder = 0;
   private since = 0;
 
-  constructor(private readonly lanes: readonly string[]) {
-    this.held = lanes.map(() => new Float64Array(BUCKETS));
-    for (const lane of lanes) this.totals[lane] = {};
+  private readonly lanes: readonly string[];
+  /** The host OS's lane (hosted), or -1. */
+  private readonly hostLane: number;
+
+  /** `host`: the name of the host OS's lane, under a hosted topology. */
+  constructor(guests: readonly string[], host?: string) {
+    this.lanes = host === undefined ? [...guests] : [...guests, host];
+    this.hostLane = host === undefined ? -1 : guests.length;
+    this.holder = Math.max(0, this.hostLane);
+    this.held = this.lanes.map(() => new Float64Array(BUCKETS));
+    for (const lane of guests) this.totals[lane] = {};
   }
 
   record(r: Readonly<ExitRecord>): void {
     this.fit(r.cycle);
     const lane = Math.max(0, this.lanes.indexOf(r.guest));
-    if (r.reason === 'guest-switch') {
+    if (r.reason === 'guest-switch' || r.reason === 'world-switch') {
       this.hold(r.cycle);
-      this.holder = lane;
+      // a world switch into the VMM gives the CPU to the guest that ran last (another
+      // guest's turn then comes with a guest switch); one back gives it to the host
+      this.holder = r.reason === 'world-switch' && this.holder !== this.hostLane && this.hostLane >= 0 ? this.hostLane : lane;
     }
     let c = this.counts.get(r.reason);
     if (!c) {

@@ -91,7 +91,7 @@ export function runHosted(guests: readonly GuestInput[], config: VmmConfig, mode
     host: {
       topology: 'hosted', image: setup.file, app: setup.app,
       status: early ? 'faulted' : end.status, reason: early ? `${stopped} while its VMM process still ran guests` : end.reason,
-      console: hostConsole.text(), worldSwitches: host.worldSwitches, cycles: hv.hostCycles + host.machine.eventCycles,
+      console: hostConsole.text(), worldSwitches: host.worldSwitches, cycles: hv.hostCycles,
       guestShare: instructions > 0 ? Math.round(Math.min(1, guestInstructions / instructions) * 1000) / 1000 : 0, requests: process.figures,
     },
   };
@@ -122,6 +122,7 @@ class HostedHost {
   ) {
     this.lastVm = hv.vms[0]!;
     this.machine = new Machine(config, { console: lines[0]!, disk }, hv.processor);
+    hv.otherCycles = () => this.machine.eventCycles;
     this.vmmon = new VmmonDevice((page) => this.machine.atBoundary(() => this.enterVmm(page)));
     this.machine.bus.attach(HOST_PORT.vmmon, this.vmmon);
     this.machine.bus.attach(HOST_PORT.lines, new TerminalLines(lines));
@@ -173,7 +174,7 @@ class HostedHost {
     saved.pc = cpu.pc;
     saved.flags = cpu.flags;
     saved.nestedRoot = processor.mmu.nestedRoot;
-    const now = () => this.hv.hostCycles + this.machine.eventCycles;
+    const now = () => this.hv.hostCycles;
     this.switchNote(this.lastVm, 'into the VMM: the VMM process asked the VMM driver to run its guests');
     this.hv.worldSwitched();
     processor.tlb.flush();
