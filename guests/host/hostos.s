@@ -26,13 +26,9 @@
 .include "../include/paravirt.inc"
 .include "../include/host.inc"
 
-; ---- constants (the names lib.s and vm.s expect, as in tinyos) -----------------------
+; ---- constants (and kernel.inc's, shared with tinyos) --------------------------------
 
-.equ KERNEL_BASE, 0x1000
-.equ KMAP_LIMIT, 0x400000
-.equ KERNEL_PDES, KMAP_LIMIT >> 22
-.equ KSTACK_SIZE, 0x2000
-.equ USER_BASE, 0x400000
+.include "../kernel/kernel.inc"
 .equ IO_VA, 0x800000                    ; the VMM process's request page, then its data page
 .equ KERNEL_LINES, (1 << IRQ_TIMER) | (1 << IRQ_DISK)
 
@@ -42,40 +38,9 @@
 .equ SYS_HOSTIO, 5                      ; carry out the request in the request page
 .equ SYS_PAUSE, 6                       ; wait for ever
 
-; trap frame
-.equ F_R0, 0
-.equ F_R1, 4
-.equ F_R2, 8
-.equ F_SP, 56
-.equ F_LR, 60
-.equ F_PC, 64
-.equ F_FLAGS, 68
-.equ FRAME_WORDS, 18
-.equ FRAME_SIZE, FRAME_WORDS * 4
-
-; process control block (vm.s's TCB, with the request page after the frame)
-.equ TCB_STATE, 0
-.equ TCB_NAME, 4
-.equ TCB_PTBR, 8
-.equ TCB_ASID, 12
-.equ TCB_UEND, 16
-.equ TCB_UROOT, 20
-.equ TCB_FRAME, 24
-.equ TCB_REQ, TCB_FRAME + FRAME_SIZE    ; physical address of its request page, or 0
+.equ TCB_REQ, TCB_FRAME + FRAME_SIZE    ; the VMM process's request page (physical), or 0
 .equ TCB_SIZE, TCB_REQ + 4
-.equ TASK_FREE, 0
-.equ TASK_RUNNABLE, 1
-.equ TASK_DONE, 2
-.equ TASK_BLOCKED, 3
 .equ NTASKS, 2
-
-; process spec (vm.s's create_task)
-.equ SPEC_NAME, 0
-.equ SPEC_START, 4
-.equ SPEC_END, 8
-.equ SPEC_R1, 12
-.equ SPEC_R2, 16
-.equ SPEC_SIZE, 20
 
 ; the boot-info words kept (copied before paging: the page itself is not mapped)
 .equ INFO_WORDS, (HI_PARTITIONS + HI_MAX_GUESTS * 8) / 4
@@ -173,66 +138,9 @@ map_request_pages:
         pop     lr
         ret
 
-; ---- traps (as tinyos: the interrupted sp parked in scratch, a frame on the kernel stack)
+; ---- traps (trap.s: the interrupted sp parked in scratch, a frame on the kernel stack) ----
 
-trap_entry:
-        mtcr    scratch, sp
-        mfcr    sp, sflags
-        andi    sp, sp, FLAG_S
-        cmpi    sp, 0
-        beq     .from_user
-        mfcr    sp, scratch             ; from the kernel (its idle wait): stay on its stack
-        jmp     .save
-.from_user:
-        la      sp, kstack_top
-        ldw     sp, [sp]
-.save:
-        subi    sp, sp, FRAME_SIZE
-        stw     r0, [sp + 0]
-        stw     r1, [sp + 4]
-        stw     r2, [sp + 8]
-        stw     r3, [sp + 12]
-        stw     r4, [sp + 16]
-        stw     r5, [sp + 20]
-        stw     r6, [sp + 24]
-        stw     r7, [sp + 28]
-        stw     r8, [sp + 32]
-        stw     r9, [sp + 36]
-        stw     r10, [sp + 40]
-        stw     r11, [sp + 44]
-        stw     r12, [sp + 48]
-        stw     r13, [sp + 52]
-        stw     lr, [sp + F_LR]
-        mfcr    r1, scratch
-        stw     r1, [sp + F_SP]
-        mfcr    r1, spc
-        stw     r1, [sp + F_PC]
-        mfcr    r1, sflags
-        stw     r1, [sp + F_FLAGS]
-        mov     r1, sp
-        call    trap_dispatch
-trap_return:
-        ldw     r1, [sp + F_PC]
-        ldw     r2, [sp + F_FLAGS]
-        ldw     r0, [sp + 0]
-        mtcr    spc, r1
-        mtcr    sflags, r2
-        ldw     r1, [sp + 4]
-        ldw     r2, [sp + 8]
-        ldw     r3, [sp + 12]
-        ldw     r4, [sp + 16]
-        ldw     r5, [sp + 20]
-        ldw     r6, [sp + 24]
-        ldw     r7, [sp + 28]
-        ldw     r8, [sp + 32]
-        ldw     r9, [sp + 36]
-        ldw     r10, [sp + 40]
-        ldw     r11, [sp + 44]
-        ldw     r12, [sp + 48]
-        ldw     r13, [sp + 52]
-        ldw     lr, [sp + F_LR]
-        ldw     sp, [sp + F_SP]
-        rfe
+.include "../kernel/trap.s"
 
 ; trap_dispatch: r1 = the trap frame.
 trap_dispatch:
@@ -256,21 +164,7 @@ trap_dispatch:
         out     PIC_ACK, r2
         ret
 
-; kernel_trap: the kernel itself trapped (a kernel bug, or --host-fault): panic.
-kernel_trap:
-        mov     r8, r1
-        mov     r9, r2
-        la      r1, msg_panic
-        call    puts
-        mov     r1, r9
-        call    put_cause
-        la      r1, msg_at
-        call    puts
-        ldw     r1, [r8 + F_PC]
-        call    put_hex
-        la      r1, msg_newline
-        call    puts
-        jmp     halt_forever
+.include "../kernel/kernel-trap.s"         ; (--host-fault makes the kernel trap)
 
 ; timer_interrupt: r1 = frame. A tick: count it (--host-fault), and if it interrupted a
 ; process, its time slice is over.
@@ -537,55 +431,7 @@ schedule:
         pop     lr
         ret
 
-; pick_next: r1 = the next runnable TCB after the current one (itself last), or 0.
-pick_next:
-        la      r2, current_tcb
-        ldw     r2, [r2]
-        cmpi    r2, 0
-        bne     .scan
-        la      r2, tasks_end
-        subi    r2, r2, TCB_SIZE
-.scan:
-        la      r3, tasks
-        la      r4, tasks_end
-        movi    r5, NTASKS
-.next:
-        addi    r2, r2, TCB_SIZE
-        cmp     r2, r4
-        bltu    .check
-        mov     r2, r3
-.check:
-        ldw     r1, [r2 + TCB_STATE]
-        cmpi    r1, TASK_RUNNABLE
-        beq     .found
-        subi    r5, r5, 1
-        cmpi    r5, 0
-        bne     .next
-        movi    r1, 0
-        ret
-.found:
-        mov     r1, r2
-        ret
-
-; load_context: make the TCB at r1 current (its address space, unless it is current
-; already) and copy its saved context into the frame at r2.
-load_context:
-        la      r3, current_tcb
-        ldw     r4, [r3]
-        stw     r1, [r3]
-        mov     r5, r2
-        mov     r6, r1
-        cmp     r4, r1
-        beq     .loaded
-        ldw     r3, [r6 + TCB_ASID]
-        mtcr    asid, r3
-        ldw     r7, [r6 + TCB_PTBR]
-        mtcr    ptbr, r7
-.loaded:
-        mov     r1, r5
-        addi    r2, r6, TCB_FRAME
-        movi    r3, FRAME_SIZE
-        jmp     copy_words
+.include "../kernel/sched.s"
 
 ; ---- the rest of the kernel, shared with tinyos ---------------------------------------
 

@@ -52,13 +52,9 @@
 
 .include "../include/paravirt.inc"
 
-; ---- constants -----------------------------------------------------------------------
+; ---- constants (and kernel.inc's: the layout, the trap frame, the TCB) -----------------
 
-.equ KERNEL_BASE, 0x1000
-.equ KMAP_LIMIT, 0x400000               ; one page table: the kernel maps at most 4 MiB
-.equ KERNEL_PDES, KMAP_LIMIT >> 22      ; directory entries the tasks share with the kernel
-.equ KSTACK_SIZE, 0x2000
-.equ USER_BASE, 0x400000
+.include "kernel.inc"
 .equ TIMER_TICKS, 1000                  ; timer period: a time slice, in ticks
 .equ KERNEL_LINES, (1 << IRQ_TIMER) | (1 << IRQ_DISK) ; the interrupt lines tinyos takes
 .equ LINE_MAX, 60                       ; at most this much of the disk's first line
@@ -68,37 +64,7 @@
 .equ SYS_YIELD, 2
 .equ SYS_EXIT, 3
 
-; trap frame
-.equ F_R0, 0
-.equ F_R1, 4
-.equ F_R2, 8
-.equ F_SP, 56
-.equ F_LR, 60
-.equ F_PC, 64
-.equ F_FLAGS, 68
-.equ FRAME_WORDS, 18
-.equ FRAME_SIZE, FRAME_WORDS * 4
-
-; task control block
-.equ TCB_STATE, 0                       ; TASK_FREE, TASK_RUNNABLE or TASK_DONE
-.equ TCB_NAME, 4                        ; address of its name (a string)
-.equ TCB_PTBR, 8                        ; page directory | PTBR_PAGING
-.equ TCB_ASID, 12                       ; address-space id (tags the TLB if it is tagged)
-.equ TCB_UEND, 16                       ; end of its user range [USER_BASE, TCB_UEND)
-.equ TCB_UROOT, 20                      ; its user-only page directory, or 0 (user_root_new)
-.equ TCB_FRAME, 24                      ; saved context: a trap frame
 .equ TCB_SIZE, TCB_FRAME + FRAME_SIZE
-.equ TASK_FREE, 0
-.equ TASK_RUNNABLE, 1
-.equ TASK_DONE, 2
-
-; task spec (task_specs): what create_task builds a task from
-.equ SPEC_NAME, 0
-.equ SPEC_START, 4                      ; program: [start, end) in the kernel image
-.equ SPEC_END, 8
-.equ SPEC_R1, 12                        ; initial r1 and r2
-.equ SPEC_R2, 16
-.equ SPEC_SIZE, 20
 
 ; ---- boot ----------------------------------------------------------------------------
 
@@ -263,73 +229,7 @@ start_tasks:
 
 ; ---- traps ---------------------------------------------------------------------------
 
-; trap_entry: the trap vector (tvec). The CPU has saved pc and FLAGS in spc/sflags and runs
-; in supervisor mode with IE clear, on whatever sp was interrupted: a task's user sp, or the
-; kernel's own. TOY32 has no instruction that swaps a register with a control register, so
-; the `scratch` control register is the one spare place that lets the handler free a
-; register: the interrupted sp is parked there, and sp then finds the kernel stack:
-;   - from user mode: the top of the kernel stack (empty: tasks never sleep in the kernel);
-;   - from the kernel (an interrupt while it waits with IE set): below the interrupted sp.
-; Then every register goes into a trap frame on that stack (sp slot from scratch), and
-; trap_dispatch handles the trap. trap_return restores the frame, which a task switch may
-; have replaced with another task's context, and returns with rfe.
-trap_entry:
-        trap_park_sp                    ; park the interrupted sp; sp is free now
-        trap_read sp, SFLAGS
-        andi    sp, sp, FLAG_S
-        cmpi    sp, 0
-        beq     .from_user
-        trap_parked_sp sp               ; from the kernel: stay on its stack
-        jmp     .save
-.from_user:
-        la      sp, kstack_top
-        ldw     sp, [sp]                ; from a task: the top of the kernel stack
-.save:
-        subi    sp, sp, FRAME_SIZE
-        stw     r0, [sp + 0]
-        stw     r1, [sp + 4]
-        stw     r2, [sp + 8]
-        stw     r3, [sp + 12]
-        stw     r4, [sp + 16]
-        stw     r5, [sp + 20]
-        stw     r6, [sp + 24]
-        stw     r7, [sp + 28]
-        stw     r8, [sp + 32]
-        stw     r9, [sp + 36]
-        stw     r10, [sp + 40]
-        stw     r11, [sp + 44]
-        stw     r12, [sp + 48]
-        stw     r13, [sp + 52]
-        stw     lr, [sp + F_LR]
-        trap_parked_sp r1
-        stw     r1, [sp + F_SP]
-        trap_read r1, SPC
-        stw     r1, [sp + F_PC]
-        trap_read r1, SFLAGS
-        stw     r1, [sp + F_FLAGS]
-        mov     r1, sp
-        call    trap_dispatch
-trap_return:
-        ldw     r1, [sp + F_PC]
-        ldw     r2, [sp + F_FLAGS]
-        ldw     r0, [sp + 0]
-        trap_set_return r1, r2, r3      ; rfe resumes at F_PC with F_FLAGS (and this r0)
-        ldw     r1, [sp + 4]
-        ldw     r2, [sp + 8]
-        ldw     r3, [sp + 12]
-        ldw     r4, [sp + 16]
-        ldw     r5, [sp + 20]
-        ldw     r6, [sp + 24]
-        ldw     r7, [sp + 28]
-        ldw     r8, [sp + 32]
-        ldw     r9, [sp + 36]
-        ldw     r10, [sp + 40]
-        ldw     r11, [sp + 44]
-        ldw     r12, [sp + 48]
-        ldw     r13, [sp + 52]
-        ldw     lr, [sp + F_LR]
-        ldw     sp, [sp + F_SP]
-        return_from_trap
+.include "trap.s"
 
 ; trap_dispatch: r1 = the trap frame. Sends the trap to its handler (each handler takes
 ; r1 = frame and returns to trap_return). May clobber every register: trap_return restores
@@ -355,22 +255,7 @@ trap_dispatch:
         irq_ack r2, r3, r4              ; a line tinyos never unmasks: acknowledge, ignore
         ret
 
-; kernel_trap: r1 = frame, r2 = cause of a trap taken in supervisor mode (not an
-; interrupt). Prints "tinyos: panic: <cause> at <pc>" and halts.
-kernel_trap:
-        mov     r8, r1
-        mov     r9, r2
-        la      r1, msg_panic
-        call    puts
-        mov     r1, r9
-        call    put_cause
-        la      r1, msg_at
-        call    puts
-        ldw     r1, [r8 + F_PC]
-        call    put_hex
-        la      r1, msg_newline
-        call    puts
-        jmp     halt_forever
+.include "kernel-trap.s"
 
 ; timer_interrupt: r1 = frame. Acknowledges the timer; if it interrupted a task, the task's
 ; time slice is over: switch to the next one. Clobbers r0..r7.
@@ -588,57 +473,7 @@ all_done:
         call    puts
         jmp     halt_forever
 
-; pick_next: r1 = the next runnable TCB after the current one (the current one last), or 0
-; if no task is runnable. Clobbers r1..r5.
-pick_next:
-        la      r2, current_tcb
-        ldw     r2, [r2]
-        cmpi    r2, 0
-        bne     .scan
-        la      r2, tasks_end           ; no current task: start the scan at the first
-        subi    r2, r2, TCB_SIZE
-.scan:
-        la      r3, tasks
-        la      r4, tasks_end
-        movi    r5, NTASKS
-.next:
-        addi    r2, r2, TCB_SIZE
-        cmp     r2, r4
-        bltu    .check
-        mov     r2, r3                  ; wrap around
-.check:
-        ldw     r1, [r2 + TCB_STATE]
-        cmpi    r1, TASK_RUNNABLE
-        beq     .found
-        subi    r5, r5, 1
-        cmpi    r5, 0
-        bne     .next
-        movi    r1, 0
-        ret
-.found:
-        mov     r1, r2
-        ret
-
-; load_context: make the TCB at r1 the current task: switch to its address space (unless it
-; is the current task already: its space is loaded) and copy its saved context into the
-; frame at r2. Clobbers r0..r7.
-load_context:
-        la      r3, current_tcb
-        ldw     r4, [r3]
-        stw     r1, [r3]
-        mov     r5, r2                  ; r5 = the frame
-        mov     r6, r1                  ; r6 = the TCB
-        cmp     r4, r1
-        beq     .loaded
-        ldw     r3, [r6 + TCB_ASID]
-        ldw     r4, [r6 + TCB_UROOT]
-        ldw     r7, [r6 + TCB_PTBR]
-        set_address_space r7, r4, r3    ; the kernel half of every address space is the same
-.loaded:
-        mov     r1, r5
-        addi    r2, r6, TCB_FRAME
-        movi    r3, FRAME_SIZE
-        jmp     copy_words              ; tail call
+.include "sched.s"
 
 ; ---- the rest of the kernel's code ---------------------------------------------------
 
