@@ -218,6 +218,9 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
         break;
       }
       this.deliverInterrupt(vm);
+      // (the mode may have started a device command there, whose data the host must fetch
+      // before the guest's clock moves on: hosted)
+      if (this.leaveForHost) break;
       if (vm.vcpu.halted) {
         this.idle(vm);
         continue;
