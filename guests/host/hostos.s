@@ -463,10 +463,24 @@ app_idle:
         jmp     app_idle
 app_idle_end:
 
+.ifdef SNOOP_APP
+; (guests/attack/host-snoop.s) the busy application reads the guests' memory instead: the
+; VMM's frames for them start where the host OS's memory ends. A process sees only what the
+; kernel maps for it, so its first load faults and the kernel kills it.
+app_busy:
+        li      r1, HOST_OS_END
+.snoop:
+        ldw     r2, [r1]
+        li      r3, PAGE_SIZE
+        add     r1, r1, r3
+        jmp     .snoop
+app_busy_end:
+.else
 app_busy:
         addi    r1, r1, 1
         jmp     app_busy
 app_busy_end:
+.endif
 
 ; ---- read-only data ------------------------------------------------------------------
 

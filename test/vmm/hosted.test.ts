@@ -189,6 +189,20 @@ again:  out VMMON_RUN, r1
   });
 });
 
+describe('host processes', () => {
+  it('cannot read the guests\' memory: guests/attack/host-snoop.s\'s application is killed, the guests run on', async () => {
+    const idle = await runJson([...TINYOS, '--host', 'hosted']);
+    const snoop = await runJson([...TINYOS, '--host', 'hosted', '--host-image', 'guests/attack/host-snoop.s', '--host-app', 'busy']);
+    expect(snoop.status).toBe(0);
+    expect(snoop.json.host!.console).toContain('host: process busy killed: a fault\n');
+    expect(snoop.json.host!.status).toBe('halted');
+    snoop.json.guests.forEach((g, i) => {
+      expect(g.console).toBe(idle.json.guests[i]!.console);
+      expect(g.instructions).toBe(idle.json.guests[i]!.instructions);
+    });
+  });
+});
+
 describe('bad options', () => {
   const cases: [string[], RegExp][] = [
     [['--host', 'nowhere'], /--host must be one of bare-metal, hosted, got 'nowhere'/],

@@ -13,6 +13,10 @@
 
 import { abiInclude, type AbiGroup } from '../../../isa/paravirt-abi.js';
 
+/** Host memory the host OS has: its kernel, its processes and the boot-info page (the top
+ *  page). The VMM's frames for its guests come after it. */
+export const HOST_OS_BYTES = 0x80000;
+
 /** Ports of the hosted machine's own devices. */
 export const HOST_PORT = { vmmon: 0x60, lines: 0x50 } as const;
 
@@ -83,6 +87,7 @@ export const HOST_ABI: readonly AbiGroup[] = [
   { title: 'Why the VMM gave the CPU back (VMMON_STATUS)', constants: rows('VMMON_', VMMON_STATUS) },
   { title: 'The request page (byte offsets)', constants: rows('REQ_', REQUEST) },
   { title: 'Requests', constants: rows('REQ_', { ...REQUEST_OP, MAX_SECTORS: REQUEST_MAX_SECTORS }) },
+  { title: 'Host memory', constants: [{ name: 'HOST_OS_END', value: HOST_OS_BYTES, meaning: 'the end of the host OS\'s memory: the VMM\'s frames for its guests start here' }] },
   { title: 'The boot-info page (byte offsets)', constants: [...rows('HI_', HOST_INFO), ...rows('HI_', { MAGIC_VALUE: HOST_INFO_MAGIC, MAX_GUESTS: HOST_MAX_GUESTS, APP_IDLE: HOST_APP.idle, APP_BUSY: HOST_APP.busy })] },
 ];
 

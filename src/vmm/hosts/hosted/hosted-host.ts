@@ -26,14 +26,13 @@ import type { Hypervisor, VmmConfig } from '../../hypervisor.js';
 import type { Mode } from '../../modes/mode.js';
 import type { Vm } from '../../vm.js';
 import { TerminalLines, VmmonDevice } from './devices.js';
-import { HOST_APP, HOST_INFO, HOST_INFO_MAGIC, HOST_MAX_GUESTS, HOST_PORT, REQUEST, VMMON_STATUS } from './host-abi.js';
+import { HOST_APP, HOST_INFO, HOST_OS_BYTES, HOST_INFO_MAGIC, HOST_MAX_GUESTS, HOST_PORT, REQUEST, VMMON_STATUS } from './host-abi.js';
 import { VmmProcess, type HostIoFigures, type RequestPage } from './vmm-process.js';
 
-/** Host memory the host OS has: its kernel, its processes and the boot-info page (the top
- *  page). Guests' memory comes after it. */
-export const HOST_OS_BYTES = 0x80000;
 /** The host OS's time slice (its timer period), in ticks. */
 export const HOST_SLICE = 20_000;
+
+export { HOST_OS_BYTES };
 
 export interface HostedSetup {
   /** The host OS image, and the file it came from (for messages). */
