@@ -92,6 +92,8 @@ export class Machine implements ExecutionHooks {
   private termination: Termination | undefined;
   /** Which of the processor's worlds runs this machine's code (0 unless it shares one). */
   private readonly world: number;
+  /** Told of each interrupt the CPU takes (a hosted VMM's trace of the host's own). */
+  onInterrupt: ((irq: number) => void) | undefined;
   /** Work a device asked to do outside the CPU loop, at the next instruction boundary. */
   private boundaryWork: (() => void) | undefined;
 
@@ -157,6 +159,7 @@ export class Machine implements ExecutionHooks {
           cpu.halted = false;
           this.eventCycles += this.config.costs.events.interrupt - this.config.costs.events.trap;
           this.raise(INTERRUPT_BASE + irq, 0, cpu.pc);
+          this.onInterrupt?.(irq);
           continue;
         }
       }

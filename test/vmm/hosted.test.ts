@@ -111,6 +111,23 @@ describe('the trace of a hosted run', () => {
     expect(lines[0]).toMatchObject({ reason: 'bt-callout', port: 0x33 }); // tinyos's kernel writes the disk's COMMAND register
   });
 
+  it('shows the host\'s own interrupt: its arrival (an exit), its routing (a world switch) and its delivery, with the latency', async () => {
+    const all = await cli(['trace', ...TINYOS, '--host', 'hosted', '--host-app', 'busy', '--format', 'jsonl', '-q', '--reason', 'external-interrupt,world-switch,host-interrupt']);
+    const records = all.stdout.trim().split('\n').map((l) => JSON.parse(l) as { reason: string; detail: string; cycle: number; kind: string });
+    const delivered = records.map((r, i) => [r, i] as const).filter(([r]) => r.reason === 'host-interrupt');
+    expect(delivered.length).toBeGreaterThan(5);
+    for (const [r, i] of delivered) {
+      const [exit, routed] = [records[i - 2]!, records[i - 1]!];
+      expect(exit).toMatchObject({ reason: 'external-interrupt', kind: 'exit' });
+      expect(exit.detail).toMatch(/the host OS's timer/);
+      expect(routed.reason).toBe('world-switch');
+      expect(routed.detail).toMatch(/back to the host OS: its timer is due/);
+      const latency = Number(/(\d[\d,]*) cycles after it came due/.exec(r.detail)![1]!.replace(/,/g, ''));
+      expect(latency).toBeGreaterThanOrEqual(3000); // at least the world switch
+      expect(r.cycle - exit.cycle).toBeLessThanOrEqual(latency + 400);
+    }
+  });
+
   it('is deterministic: the same run, byte for byte', async () => {
     const a = await cli(['trace', ...TINYOS, '--host', 'hosted', '--host-app', 'busy', '--format', 'jsonl', '-q']);
     const b = await cli(['trace', ...TINYOS, '--host', 'hosted', '--host-app', 'busy', '--format', 'jsonl', '-q']);

@@ -109,6 +109,8 @@ class HostedHost {
   private readonly saved = { regs: new Int32Array(16), cr: new Int32Array(0), pc: 0, flags: 0, nestedRoot: -1 };
   /** The guest the last world switch was for (notes need a guest). */
   private lastVm: Vm;
+  /** Host cycles when a host device came due while the VMM's world ran, or -1. */
+  private arrived = -1;
 
   constructor(
     private readonly hv: Hypervisor,
@@ -122,6 +124,7 @@ class HostedHost {
     this.lastVm = hv.vms[0]!;
     this.machine = new Machine(config, { console: lines[0]!, disk }, hv.processor);
     hv.otherCycles = () => this.machine.eventCycles;
+    this.machine.onInterrupt = (irq) => this.hostInterrupt(irq);
     this.vmmon = new VmmonDevice((page) => this.machine.atBoundary(() => this.enterVmm(page)));
     this.machine.bus.attach(HOST_PORT.vmmon, this.vmmon);
     this.machine.bus.attach(HOST_PORT.lines, new TerminalLines(lines));
@@ -190,6 +193,8 @@ class HostedHost {
         this.hv.leaveForHost = false;
         this.process.flushEnded();
         status = this.process.pending ? VMMON_STATUS.REQUEST : ran === 'done' ? VMMON_STATUS.DONE : VMMON_STATUS.PREEMPTED;
+        // The host's device came due while a guest had the CPU: the host takes it later.
+        if (cpu.instructions >= this.hv.hostLimit) this.arrived = this.hv.hostCycles;
       }
     }
     if (status === VMMON_STATUS.REQUEST) this.lastVm = this.process.post(page, now());
@@ -206,6 +211,15 @@ class HostedHost {
     processor.tlb.setAsid(cpu.cr[CR.ASID]!);
     processor.tlb.flush();
     this.switchNote(this.lastVm, status === VMMON_STATUS.REQUEST ? 'back to the host OS: the VMM process has a request to carry out' : status === VMMON_STATUS.DONE ? 'back to the host OS: every guest has ended' : "back to the host OS: its timer is due (the VMM process is preempted)", status === VMMON_STATUS.REQUEST ? this.process.postedId : 0);
+  }
+
+  /** The host OS took interrupt `irq`: if it came due while the VMM's world ran, note the
+   *  delivery and its latency (the host's device was "meant for another guest": the host). */
+  private hostInterrupt(irq: number): void {
+    if (this.arrived < 0) return;
+    const latency = this.hv.hostCycles - this.arrived;
+    this.arrived = -1;
+    this.hv.hostNote(this.lastVm, REASON['host-interrupt'], 'injected', 0, 0, () => `the host OS took irq${irq} of its own devices, ${latency.toLocaleString('en-US')} cycles after it came due while this guest had the CPU (the external-interrupt exit gave the CPU back; the world switch routed it to the host)`);
   }
 
   private switchNote(vm: Vm, why: string, request = this.process.postedId): void {
