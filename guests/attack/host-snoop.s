@@ -10,6 +10,8 @@
 ; VMM's process and its guests run on, exactly as with an idle application. (The host
 ; kernel itself could map the guests' frames: the host OS is trusted, docs/topologies.md.)
 ; Run alone (not as a host image) it has no boot-info page and panics, as hostos.s does.
+;
+; Expected console output (run alone, bare): host-snoop.expected; status halted.
 
 .equ SNOOP_APP, 1
 .include "../host/hostos.s"

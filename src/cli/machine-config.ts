@@ -85,6 +85,6 @@ function costModel(path: string | undefined, io: Io) {
 export function checkHostMemory(mode: Mode | undefined, guestBytes: readonly number[], subject: string, hostOsBytes = 0): void {
   const hostBytes = mode ? hostOsBytes + hostMemoryBytes(mode, guestBytes) : 0;
   if (hostBytes > MAX_MEMORY) {
-    throw new UsageProblem(`${subject} ${(hostBytes / (1 << 20)).toFixed(1)} MiB of host memory (guests plus the VMM's tables); the simulated host has at most ${MAX_MEMORY >> 20} MiB`);
+    throw new UsageProblem(`${subject} ${(hostBytes / (1 << 20)).toFixed(1)} MiB of host memory (guests plus the VMM's tables${hostOsBytes ? `, and the host OS's ${hostOsBytes >> 10} KiB` : ''}); the simulated host has at most ${MAX_MEMORY >> 20} MiB`);
   }
 }

@@ -2,10 +2,11 @@
 // loaded (images read, sources assembled), and each guest's memory, console input and disk.
 
 import type { GuestInput } from '../machine/config.js';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { packageGuestsDir } from '../asm/include-path.js';
 import { isParavirt } from '../image/model.js';
 import { HOST_OS_BYTES, type HostedSetup } from '../vmm/hosts/hosted/hosted-host.js';
+import { HOST_MAX_GUESTS } from '../vmm/hosts/hosted/host-abi.js';
 import { isTopology, TOPOLOGIES, DEFAULT_HOST_IMAGE } from '../vmm/hosts/index.js';
 import { buildFor, isReference, modeNamed, MODES, RUN_MODES } from '../vmm/modes/index.js';
 import { assembleForCli } from './assemble.js';
@@ -24,7 +25,7 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   for (const why of uselessOptions(mode, args, options, given)) io.err.write(`vmm: warning: ${why}\n`);
   const config = runConfig(options, io);
   if (isReference(mode) && args.length > 1) throw new UsageProblem(`--mode ${mode} runs one image directly on the machine (there is no VMM to share it); got ${args.length} images`);
-  const host = await hostSetup(mode, options, io);
+  const host = await hostSetup(mode, args.length, options, io);
   const guests = await loadGuests(args, options, io, buildFor(mode), mode);
   // --mem NAME=SIZE: this guest's memory instead of the plain --mem (or the default).
   for (const { guest, text } of perGuest(guests, memValues(options), '--mem', 'every guest', 'one size')) guest.memoryBytes = parseMemory(text);
@@ -38,7 +39,7 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
 }
 
 /** --host and the hosted options: the host OS loaded (undefined: bare-metal). */
-async function hostSetup(mode: string, options: Record<string, unknown>, io: Io): Promise<HostedSetup | undefined> {
+async function hostSetup(mode: string, guests: number, options: Record<string, unknown>, io: Io): Promise<HostedSetup | undefined> {
   const topology = String(options.host);
   if (!isTopology(topology)) throw new UsageProblem(`--host must be one of ${TOPOLOGIES.map((t) => t.name).join(', ')}, got '${topology}'`);
   const hostedOnly = ['hostImage', 'hostFault'].filter((k) => options[k] !== undefined);
@@ -47,19 +48,26 @@ async function hostSetup(mode: string, options: Record<string, unknown>, io: Io)
     return undefined;
   }
   if (isReference(mode)) throw new UsageProblem(`--host hosted runs the VMM as a process of a host OS; --mode ${mode} has no VMM (use --mode ${MODES.map((m) => m.name).join(', ')})`);
+  if (guests > HOST_MAX_GUESTS) throw new UsageProblem(`--host hosted runs at most ${HOST_MAX_GUESTS} guests (one disk partition each on the host's disk), got ${guests}`);
   const app = String(options.hostApp);
   if (app !== 'idle' && app !== 'busy') throw new UsageProblem(`--host-app must be idle or busy, got '${app}'`);
   const faultTick = options.hostFault === undefined ? 0 : parseCount('--host-fault', String(options.hostFault), 1, 2 ** 31 - 1);
   let file = options.hostImage as string | undefined;
+  let shown = file;
   if (file === undefined) {
     const dir = packageGuestsDir();
     if (!dir) throw new UsageProblem(`--host hosted needs a host OS: this installation has no guests/${DEFAULT_HOST_IMAGE}; name one with --host-image`);
-    file = join(dir, DEFAULT_HOST_IMAGE);
+    // Named as the package names it; read from here when it is below here (then messages
+    // that cite its lines name it as every other input), else from the package.
+    const path = join(dir, DEFAULT_HOST_IMAGE);
+    const rel = relative(io.cwd, path);
+    file = rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+    shown = `guests/${DEFAULT_HOST_IMAGE}`;
   }
   // The host OS runs on the machine itself: always its native build, with no -D of the guests'.
   const image = isSource(file) ? (await assembleForCli(file, { defines: {}, includeDirs: [] }, io)).image : readImageFile(file, io).image;
   if (isParavirt(image)) throw new UsageProblem(`${file} is a PARAVIRT build: the host OS runs on the machine itself, so it must be a native image`);
-  return { image, file: options.hostImage === undefined ? `guests/${DEFAULT_HOST_IMAGE}` : file, app, faultTick };
+  return { image, file: shown ?? file, app, faultTick };
 }
 
 /**

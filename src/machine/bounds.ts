@@ -17,6 +17,10 @@ export interface Bounds {
   /** Address-space ids (host TLB tags) live at once under the VMM with a tagged TLB; when
    *  all are taken the least recently used is reclaimed, its TLB entries flushed. */
   asids: number;
+  /** VM exits in a row without an instruction retiring (a livelock: a fault the VMM fills
+   *  and the guest takes again, because something rewrites the tables behind its back). At
+   *  the bound the guest is stopped (status `killed`). */
+  exitsWithoutProgress: number;
 }
 
 export const DEFAULT_BOUNDS: Readonly<Bounds> = {
@@ -24,6 +28,7 @@ export const DEFAULT_BOUNDS: Readonly<Bounds> = {
   compiledBlocks: 16_384,
   translatedPages: 4096,
   asids: ASID_LIMIT - 1,
+  exitsWithoutProgress: 1_000_000,
 };
 
 /** The bounds of a configuration (its own where given, else the defaults). */

@@ -143,8 +143,10 @@ export class Machine implements ExecutionHooks {
     this.image = image;
   }
 
-  /** Run until the program halts, faults for good, or `maxInstructions` have retired. */
-  run(maxInstructions: number): Termination {
+  /** Run until the program halts, faults for good, or `maxInstructions` have retired (or,
+   *  with `budget`, until it has retired more than the budget allows as it grows: a hosted
+   *  VMM's host OS is allowed more as its guests make progress). */
+  run(maxInstructions: number, budget?: { limit(): number; reason(): string }): Termination {
     const cpu = this.cpu;
     while (!this.termination) {
       const work = this.boundaryWork;
@@ -167,9 +169,9 @@ export class Machine implements ExecutionHooks {
         this.idle();
         continue;
       }
-      const remaining = maxInstructions - cpu.instructions;
+      const remaining = (budget ? budget.limit() : maxInstructions) - cpu.instructions;
       if (remaining <= 0) {
-        this.stop('limit', limitReason(maxInstructions, cpu.pc, (at) => this.wordAt(at), this.image, this.traps, cpu.instructions));
+        this.stop('limit', budget ? budget.reason() : limitReason(maxInstructions, cpu.pc, (at) => this.wordAt(at), this.image, this.traps, cpu.instructions));
         break;
       }
       this.processor.run(cpu.instructions + Math.min(remaining, this.bus.nextEvent(this.now), MAX_SLICE), false, this.world);

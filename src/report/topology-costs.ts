@@ -4,11 +4,13 @@
 // The cycles are the whole machine's: under hosted the host OS's work for the request (its
 // system call, its driver, its scheduler) and both world switches count, not only the
 // guest's. And the guests' share of the CPU under hosted, with the host application idle
-// and busy: a CPU-bound guest's instructions over every instruction the CPU retired.
+// and busy: a CPU-bound guest's instructions over every instruction the CPU retired. Under
+// para the guests are their PARAVIRT builds.
 
 import type { Image } from '../image/model.js';
 import type { HostedSetup, HostReport } from '../vmm/hosts/hosted/hosted-host.js';
 import type { Topology } from '../vmm/hosts/index.js';
+import { buildFor } from '../vmm/modes/index.js';
 import type { ConsoleSink, GuestReport } from './guest-report.js';
 import { runGuests, runGuestsHosted, type RunConfig } from './run.js';
 
@@ -29,8 +31,8 @@ export const IO_OPERATIONS: readonly IoOperation[] = [
   { name: 'console-line', label: 'console line of 64 bytes', file: 'bench/console.s', param: 'LINES', count: 16 },
 ];
 
-/** The CPU-bound guest of the share figure, and its size. */
-export const SHARE_GUEST = { file: 'bench/sieve.s', defines: { ROUNDS: 2 } } as const;
+/** The CPU-bound guest of the share figure (it has both builds), and its size. */
+export const SHARE_GUEST = { file: 'bench/callret.s', defines: { ITER: 200_000 } } as const;
 
 /** One operation under one topology: per operation, or why there is no figure. */
 export interface IoCost {
@@ -80,10 +82,12 @@ const exitsOf = (r: GuestReport) => Object.values(r.exits ?? {}).reduce((a, b) =
 
 export function compareTopologies(topologies: readonly Topology[], mode: string, config: RunConfig, inputs: TopologyInputs): TopologyComparison {
   const settings = { ...config, overhead: false };
+  // the build the mode runs: natively, or the PARAVIRT one under para
+  const build = (file: string, defines: Record<string, number>) => inputs.image(file, buildFor(mode) === 'paravirt' ? { ...defines, PARAVIRT: 1 } : defines);
   const rows = IO_OPERATIONS.map((op) => {
     const disk = op.diskBytes ? new Uint8Array(op.diskBytes).map((_, i) => (i * 7) & 255) : undefined;
     const costs = topologies.map((topology): IoCost => {
-      const [one, two] = [op.count, op.count * 2].map((n) => runOne(inputs.image(op.file, { [op.param]: n }), op.name, disk, topology, mode, settings, inputs));
+      const [one, two] = [op.count, op.count * 2].map((n) => runOne(build(op.file, { [op.param]: n }), op.name, disk, topology, mode, settings, inputs));
       const failed = [one!, two!].find((r) => r.guest.status !== 'halted');
       if (failed) return { topology, problem: `${failed.guest.status}: ${failed.guest.reason}` };
       const per = (a: number, b: number) => Math.round(((b - a) / op.count) * 100) / 100;
@@ -97,8 +101,8 @@ export function compareTopologies(topologies: readonly Topology[], mode: string,
     return { operation: op.name, label: op.label, costs };
   });
   if (!topologies.includes('hosted')) return { mode, rows };
-  const sieve = inputs.image(SHARE_GUEST.file, SHARE_GUEST.defines);
-  const shareOf = (app: HostedSetup['app']) => runOne(sieve, 'sieve', undefined, 'hosted', mode, settings, inputs, app).host!.guestShare;
+  const cpuBound = build(SHARE_GUEST.file, SHARE_GUEST.defines);
+  const shareOf = (app: HostedSetup['app']) => runOne(cpuBound, 'callret', undefined, 'hosted', mode, settings, inputs, app).host!.guestShare;
   return { mode, rows, share: { idle: shareOf('idle'), busy: shareOf('busy') } };
 }
 

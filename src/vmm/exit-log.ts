@@ -111,7 +111,7 @@ export class ExitLog {
   /** The exit whose emulation is under way caused host I/O request `request` (hosted): its
    *  record is the request's first hop. */
   tagPending(request: number): void {
-    if (this.pending) this.out.request = request;
+    if (this.pending) this.out.request ??= request; // (a command of several requests: its first)
   }
 
   /** An exit is being handled: notes recorded meanwhile wait for its record. */

@@ -78,6 +78,9 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   private exitCount = 0;
   /** The guest the scheduler looks at next. */
   private nextVm = 0;
+  /** The CPU's instruction count at the last exit, and exits since without one retiring. */
+  private progressMark = -1;
+  private stalledExits = 0;
   /** Under a hosted topology (src/vmm/hosts/): the host CPU's instruction count at which the
    *  host OS's timer takes the CPU back from the VMM's process (Infinity: the VMM owns the
    *  machine), and a request of the VMM's process to go back to the host now (its device
@@ -364,6 +367,14 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   /** The one dispatch: the mode answers the exit; the core records the answer, carries out
    *  what it says, and goes back into the guest. Returns whether the CPU must leave its loop. */
   private dispatch(vm: Vm, exit: VcpuExit): boolean {
+    const retired = this.processor.cpu.instructions;
+    if (retired !== this.progressMark) {
+      this.progressMark = retired;
+      this.stalledExits = 0;
+    } else if (++this.stalledExits >= this.bounds.exitsWithoutProgress) {
+      vm.end('killed', `no progress: ${this.stalledExits.toLocaleString('en-US')} VM exits in a row without an instruction retiring, the last at ${this.where(vm, vm.vcpu.pc)} (${exit.kind}): the tables it runs on keep changing behind its back`);
+      return true;
+    }
     const a = vm.answer;
     // Notes the handling raises (a hypercall that starts a disk command) follow the exit's
     // own record in the trace.

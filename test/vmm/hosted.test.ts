@@ -193,6 +193,78 @@ describe('hostile or broken host images are contained', () => {
     expect(r.json.guests[0]!.reason).toMatch(/the host OS stopped \(limit: /);
   });
 
+  it('a host that keeps calling the VMM driver after every guest is done: stopped at its allowance, status 1', async () => {
+    const forever = host('forever', '        li r1, 0x10000\nagain:  out VMMON_RUN, r1\n        jmp again');
+    const t0 = performance.now();
+    const r = await runJson(['guests/bare/hello.s', '--host', 'hosted', '--host-image', forever]);
+    expect(performance.now() - t0).toBeLessThan(30_000);
+    expect(r.status).toBe(1);
+    expect(r.json.host!.status).toBe('limit');
+    expect(r.json.host!.reason).toMatch(/the host OS ran [\d,]+ instructions of its own, more than its allowance/);
+    expect(r.json.guests[0]!.status).toBe('halted');
+    // after DONE the driver answers at once: no more world switches are charged to the guest
+    expect(r.json.host!.worldSwitches).toBeLessThan(10);
+  });
+
+  it('a host that rewrites the VMM\'s frames: each guest it wrecks is stopped for want of progress, never a hang', async () => {
+    const wrecker = host('wrecker', `        mov r8, r1
+        li r1, 500
+        out TIMER_PERIOD, r1
+        li r9, 0x10000
+        li r3, 0x11000
+        stw r3, [r9 + REQ_DATA_PA]
+run:    out VMMON_RUN, r9
+        in r2, VMMON_STATUS
+        li r10, HOST_OS_END
+        li r11, 0x340000
+        li r12, 0x12345678
+wreck:  stw r12, [r10]
+        addi r10, r10, 0x40
+        cmp r10, r11
+        bltu wreck
+        cmpi r2, VMMON_DONE
+        bne run
+        hlt`);
+    const t0 = performance.now();
+    const r = await runJson([...TINYOS, '--mode', 'full', '--host', 'hosted', '--host-image', wrecker, '--max-instructions', '1M']);
+    expect(performance.now() - t0).toBeLessThan(60_000);
+    expect(r.status).toBe(1);
+    const tinyos = r.json.guests[0]!;
+    expect(tinyos.status).toBe('killed');
+    expect(tinyos.reason).toMatch(/^no progress: 1,000,000 VM exits in a row without an instruction retiring, the last at pc 0x/);
+  });
+
+  it('the host\'s data page is written as a DMA writes: code compiled from it is forgotten (the same with --no-jit)', async () => {
+    // the request page's data page is the host's own code page: the console line lands on it
+    const selfish = host('selfish', `        li r9, 0x10000
+        la r3, code
+        stw r3, [r9 + REQ_DATA_PA]
+        movi r7, 0
+run:    movi r6, 20                   ; the code runs hot: compiled
+warm:   call code
+        subi r6, r6, 1
+        cmpi r6, 0
+        bne warm
+        out VMMON_RUN, r9
+        in r2, VMMON_STATUS
+        cmpi r2, VMMON_REQUEST
+        bne finish
+        ldw r3, [r9 + REQ_COUNT]
+        stw r3, [r9 + REQ_STATUS]
+        jmp run
+finish: movi r1, '0'
+        add r1, r1, r7
+        out CONSOLE_DATA, r1
+        hlt
+        .align 4096
+code:   addi r7, r7, 1
+        ret`);
+    const jit = await runJson(['guests/bare/hello.s', '--host', 'hosted', '--host-image', selfish]);
+    const interpreted = await runJson(['guests/bare/hello.s', '--host', 'hosted', '--host-image', selfish, '--no-jit']);
+    expect(jit.json.host).toEqual(interpreted.json.host);
+    expect(jit.json.host!.reason).toMatch(/unhandled illegal trap/); // the console line, run as code
+  });
+
   it('a host that runs the VMM but never does its I/O: guests run, their output goes nowhere, nothing breaks', async () => {
     const lazy = host('lazy', `        li r1, 0x2000
 again:  out VMMON_RUN, r1
@@ -220,6 +292,48 @@ describe('host processes', () => {
   });
 });
 
+describe('a small --max-instructions', () => {
+  it('bounds the guests, not the host OS\'s boot and its I/O for them', async () => {
+    const r = await runJson(['guests/bare/hello.s', '--host', 'hosted', '--max-instructions', '5000']);
+    expect(r.status).toBe(0);
+    expect(r.json.guests[0]!.console).toBe('hello, world\n');
+  });
+});
+
+describe('a disk command of more than one request', () => {
+  it('makes a request per 8 sectors; the exit that started it carries the first one\'s id', async () => {
+    const src = join(tmp, 'big-read.s');
+    writeFileSync(src, `.include "${join(ROOT, 'guests/include/platform.inc')}"
+        .org 0x1000
+start:  li r1, 0x20000
+        out DISK_ADDRESS, r1
+        movi r1, 0
+        out DISK_SECTOR, r1
+        movi r1, 20
+        out DISK_COUNT, r1
+        movi r1, DISK_CMD_READ
+        out DISK_COMMAND, r1
+wait:   in r1, DISK_STATUS
+        cmpi r1, DISK_BUSY
+        beq wait
+        li r2, 0x20000 + 19 * 512
+        ldb r1, [r2]
+        out CONSOLE_DATA, r1
+        hlt
+`);
+    const disk = join(tmp, 'disk20.bin');
+    writeFileSync(disk, new Uint8Array(20 * 512).map((_, i) => 65 + (i >> 9)));
+    const bareMetal = await runJson([src, '--disk', disk, '--mode', 'trap']);
+    const hosted = await runJson([src, '--disk', disk, '--mode', 'trap', '--host', 'hosted']);
+    expect(hosted.json.guests[0]!.console).toBe(bareMetal.json.guests[0]!.console);
+    expect(hosted.json.guests[0]!.console).toBe('T');
+    expect(hosted.json.host!.requests[0]!.diskReads).toBe(3);
+    const trace = await cli(['trace', src, '--disk', disk, '--mode', 'trap', '--host', 'hosted', '--format', 'jsonl', '-q', '--request', '1']);
+    const first = JSON.parse(trace.stdout.split('\n')[0]!) as { reason: string; port: number };
+    expect(first).toMatchObject({ reason: 'io', port: 0x33 });
+  });
+});
+
 describe('bad options', () => {
   const cases: [string[], RegExp][] = [
     [['--host', 'nowhere'], /--host must be one of bare-metal, hosted, got 'nowhere'/],
@@ -228,6 +342,7 @@ describe('bad options', () => {
     [['--host', 'hosted', '--host-app', 'lazy'], /--host-app must be idle or busy, got 'lazy'/],
     [['--host', 'hosted', '--host-fault', '0'], /--host-fault/],
     [['--host', 'hosted', '--host-image', 'no/such/host.bin'], /no\/such\/host\.bin/],
+    [['--host', 'hosted', ...Array.from({ length: 16 }, () => 'guests/bare/hello.s')], /--host hosted runs at most 16 guests \(one disk partition each on the host's disk\), got 17/],
   ];
   for (const [args, message] of cases) {
     it(`${args.join(' ')}: exit 2`, async () => {
@@ -237,6 +352,21 @@ describe('bad options', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     });
   }
+
+  it('vmm compare --host: a topology twice, an empty entry, an unknown one: exit 2; under para it measures the PARAVIRT builds', async () => {
+    for (const [list, message] of [['hosted,hosted', /a topology named twice/], ['bare-metal,,hosted', /expects topologies, comma-separated/], ['dom', /no topology 'dom'/]] as const) {
+      const r = await cli(['compare', '--host', list]);
+      expect(r.status, list).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    const para = await cli(['compare', '--host', 'bare-metal,hosted', '--modes', 'para', '--json']);
+    expect(para.status).toBe(0);
+    const rows = (JSON.parse(para.stdout) as { rows: { costs: { cycles: number; worldSwitches?: number }[] }[] }).rows;
+    for (const row of rows) {
+      expect(row.costs[1]!.cycles).toBeGreaterThan(row.costs[0]!.cycles);
+      expect(row.costs[1]!.worldSwitches).toBeGreaterThanOrEqual(2);
+    }
+  });
 
   it('--request without a hosted run: exit 2', async () => {
     const r = await cli(['trace', 'guests/bare/hello.s', '--request', '1']);

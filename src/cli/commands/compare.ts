@@ -145,9 +145,11 @@ async function compareHosts(args: readonly string[], options: Record<string, unk
   const { packageGuestsDir } = await import('../../asm/include-path.js');
   const { assembleFile } = await import('../../asm/index.js');
   const { runConfig } = await import('../machine-config.js');
-  const names = String(options.host).split(',').map((x) => x.trim()).filter(Boolean);
-  for (const name of names) if (!isTopology(name)) throw new UsageProblem(`--host: no topology '${name}'; the topologies are ${TOPOLOGIES.map((t) => t.name).join(', ')}`);
-  if (names.length === 0) throw new UsageProblem(`--host expects topologies, comma-separated: ${TOPOLOGIES.map((t) => t.name).join(', ')}`);
+  const names = String(options.host).split(',').map((x) => x.trim());
+  const known = TOPOLOGIES.map((t) => t.name).join(', ');
+  if (names.some((x) => x === '')) throw new UsageProblem(`--host expects topologies, comma-separated: ${known}; got '${String(options.host)}'`);
+  for (const name of names) if (!isTopology(name)) throw new UsageProblem(`--host: no topology '${name}'; the topologies are ${known}`);
+  if (new Set(names).size !== names.length) throw new UsageProblem(`--host ${String(options.host)}: a topology named twice`);
   if (args.length) throw new UsageProblem('--host measures its own I/O microbenchmarks (guests/bench/diskread.s and console.s): give no images');
   if (options.report !== undefined) throw new UsageProblem('--report draws the technique table; with --host, use --markdown or --json');
   const mode = options.modes === undefined ? DEFAULT_MODE : String(options.modes);

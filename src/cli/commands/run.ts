@@ -53,6 +53,7 @@ Examples (in the folder that holds vmm's guests/):
     if (page && reportPath) await page.write(reportPath, `vmm run ${args.join(' ')} --mode ${inputs.mode}${inputs.host ? ' --host hosted' : ''}`, report, io);
     if (json) io.out.write(JSON.stringify(report, null, 2) + '\n');
     if (options.stats || (!json && !options.quiet)) io.err.write(formatSummary(report, chalkFor(io.errColor)));
-    return report.guests.every((g) => g.status === 'halted') ? EXIT.OK : EXIT.GUEST_FAILED;
+    // (hosted: a host OS that did not finish its work fails the run too)
+    return report.guests.every((g) => g.status === 'halted') && (report.host?.status ?? 'halted') === 'halted' ? EXIT.OK : EXIT.GUEST_FAILED;
   },
 };

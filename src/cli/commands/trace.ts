@@ -66,7 +66,7 @@ Examples (in the folder that holds vmm's guests/):
     const reportPath = checkReportPath(options.report, args);
     if (reportPath !== undefined && options.output !== undefined && reportPath === String(options.output)) throw new UsageProblem(`--report ${reportPath}: -o writes the trace there already`);
     const guestList = listOption('--guest', options.guest as string[] | undefined);
-    const requestList = listOption('--request', options.request as string[] | undefined);
+    const requestList = listOption('--request', options.request as string[] | undefined, 'ids');
     const requests = requestList ? new Set(requestList.map((id) => parseCount('--request', id, 1))) : undefined;
     if (requests && options.host !== 'hosted') throw new UsageProblem('--request follows a host I/O request, which only --host hosted makes');
     const { loadRunInputs } = await import('../run-inputs.js');
@@ -88,15 +88,16 @@ Examples (in the folder that holds vmm's guests/):
     out.flush();
     if (page && reportPath) await page.write(reportPath, `vmm trace ${args.join(' ')} --mode ${inputs.mode}${inputs.host ? ' --host hosted' : ''}`, report, io);
     if (options.stats || !options.quiet) io.err.write(formatSummary(report, chalkFor(io.errColor)) + `${sink.records} trace records${toFile ? ` written to ${options.output}` : ''}\n`);
-    return report.guests.every((g) => g.status === 'halted') ? EXIT.OK : EXIT.GUEST_FAILED;
+    // (hosted: a host OS that did not finish its work fails the run too)
+    return report.guests.every((g) => g.status === 'halted') && (report.host?.status ?? 'halted') === 'halted' ? EXIT.OK : EXIT.GUEST_FAILED;
   },
 };
 
 /** `--guest a,b --guest c` -> [a, b, c]; the values of every use, each a comma-separated list. */
-function listOption(flag: string, values: readonly string[] | undefined): string[] | undefined {
+function listOption(flag: string, values: readonly string[] | undefined, what = 'names'): string[] | undefined {
   if (values === undefined) return undefined;
   const parts = values.flatMap((v) => v.split(',')).map((p) => p.trim());
-  if (parts.some((p) => p === '')) throw new UsageProblem(`${flag} expects comma-separated names, got '${values.join(',')}'`);
+  if (parts.some((p) => p === '')) throw new UsageProblem(`${flag} expects comma-separated ${what}, got '${values.join(',')}'`);
   return parts;
 }
 

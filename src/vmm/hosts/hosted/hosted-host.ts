@@ -32,6 +32,11 @@ import { VmmProcess, type HostIoFigures, type RequestPage } from './vmm-process.
 /** The host OS's time slice (its timer period), in ticks. */
 export const HOST_SLICE = 20_000;
 
+/** How many instructions of its own the host OS may run (docs/topologies.md): a base for its
+ *  boot, then an allowance for each guest instruction (its other process shares the CPU) and
+ *  for each request it carries out. Past that it is stuck, or starves its VMM process. */
+export const HOST_ALLOWANCE = { base: 20_000_000, perGuestInstruction: 16, perRequest: 20_000 } as const;
+
 export { HOST_OS_BYTES };
 
 export interface HostedSetup {
@@ -80,6 +85,7 @@ export function runHosted(guests: readonly GuestInput[], config: VmmConfig, mode
   const host = new HostedHost(hv, config, process, setup, [hostConsole, ...consoles], physicalDisk, sectors);
   const end = host.run(guests.length);
   const early = hv.vms.some((vm) => vm.running);
+  const lost = process.unfinished;
   const last = lastLine(hostConsole.text());
   const stopped = end.status === 'halted' ? `the host OS halted${last ? ` (${last})` : ''}` : `the host OS stopped (${end.status}: ${end.reason}${last ? `; ${last}` : ''})`;
   for (const vm of hv.vms) vm.end('killed', `${stopped} before its VMM process had finished: under --host hosted the VMM is one of its processes`);
@@ -89,7 +95,8 @@ export function runHosted(guests: readonly GuestInput[], config: VmmConfig, mode
     hv,
     host: {
       topology: 'hosted', image: setup.file, app: setup.app,
-      status: early ? 'faulted' : end.status, reason: early ? `${stopped} while its VMM process still ran guests` : end.reason,
+      status: early || lost ? 'faulted' : end.status,
+      reason: early ? `${stopped} while its VMM process still ran guests` : lost ? `${stopped} with ${lost} request${lost === 1 ? '' : 's'} of its VMM process not carried out: guest console output or disk writes are lost` : end.reason,
       console: hostConsole.text(), worldSwitches: host.worldSwitches, cycles: hv.hostCycles,
       guestShare: instructions > 0 ? Math.round(Math.min(1, guestInstructions / instructions) * 1000) / 1000 : 0, requests: process.figures,
     },
@@ -155,10 +162,15 @@ class HostedHost {
     });
     m.cpu.regs[1] = info;
     m.cpu.regs[14] = info; // sp: below the boot-info page
-    // The host runs as long as its guests may, its other process as long again, and its own
-    // work besides: past that it is stuck.
-    const bound = Math.min(2 ** 52, (guests + 2) * 2 * this.hv.config.maxInstructions);
-    return m.run(bound);
+    // The host OS's own instructions are bounded by what its guests' progress allows
+    // (HOST_ALLOWANCE): a host that never runs its VMM, or starves it, is stopped.
+    const guestInstructions = () => this.hv.vms.reduce((n, vm) => n + vm.vcpu.instructions, 0);
+    const allowance = () => HOST_ALLOWANCE.base + HOST_ALLOWANCE.perGuestInstruction * guestInstructions() + HOST_ALLOWANCE.perRequest * this.process.completed;
+    return m.run(2 ** 52, {
+      limit: () => Math.min(2 ** 52, guestInstructions() + allowance()),
+      reason: () =>
+        `the host OS ran ${(m.cpu.instructions - guestInstructions()).toLocaleString('en-US')} instructions of its own, more than its allowance (${HOST_ALLOWANCE.base.toLocaleString('en-US')}, and ${HOST_ALLOWANCE.perGuestInstruction} per guest instruction and ${HOST_ALLOWANCE.perRequest.toLocaleString('en-US')} per request it carried out): it does not let its VMM process make progress`,
+    });
   }
 
   /** The vmmon port was written: the world switch into the VMM, its work, and back. */
@@ -166,6 +178,11 @@ class HostedHost {
     const page = this.requestPage(pagePa);
     if (!page) {
       this.machine.stop('faulted', `the host OS's VMM driver gave the VMM a request page at ${hex(pagePa, 8)}: not a page of the host OS's memory (0..${hex(HOST_OS_BYTES - 2 * PAGE_SIZE, 8)})`);
+      return;
+    }
+    // Every guest has ended and nothing is owed to the host: the driver says so at once.
+    if (!this.process.pending && this.process.unfinished === 0 && this.hv.vms.every((vm) => !vm.running)) {
+      this.vmmon.status = VMMON_STATUS.DONE;
       return;
     }
     const processor = this.hv.processor;
@@ -231,13 +248,20 @@ class HostedHost {
   private requestPage(pa: number): RequestPage | undefined {
     if (pa & (PAGE_SIZE - 1) || pa + PAGE_SIZE > HOST_OS_BYTES - PAGE_SIZE) return undefined;
     const memory = this.hv.processor.memory;
+    const dataPa = () => {
+      const data = memory.read32(pa + REQUEST.DATA_PA) >>> 0;
+      return data & (PAGE_SIZE - 1) || data + PAGE_SIZE > HOST_OS_BYTES - PAGE_SIZE ? -1 : data;
+    };
     return {
       read: (offset) => memory.read32(pa + offset),
       write: (offset, value) => memory.write32(pa + offset, value),
       data: () => {
-        const data = memory.read32(pa + REQUEST.DATA_PA) >>> 0;
-        if (data & (PAGE_SIZE - 1) || data + PAGE_SIZE > HOST_OS_BYTES - PAGE_SIZE) return undefined;
-        return memory.bytes.subarray(data, data + PAGE_SIZE);
+        const data = dataPa();
+        return data < 0 ? undefined : memory.bytes.subarray(data, data + PAGE_SIZE);
+      },
+      writeData: (bytes) => {
+        const data = dataPa();
+        if (data >= 0) memory.writeBytes(data, bytes.subarray(0, PAGE_SIZE));
       },
     };
   }

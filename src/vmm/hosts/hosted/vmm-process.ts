@@ -37,6 +37,9 @@ export interface RequestPage {
   write(offset: number, value: number): void;
   /** The data page's bytes, once checked (undefined: the host OS gave a bad address). */
   data(): Uint8Array | undefined;
+  /** Write bytes at the start of the data page (as a DMA would: compiled code there is
+   *  forgotten); nothing when its address is bad. */
+  writeData(bytes: Uint8Array): void;
 }
 
 /** Per guest, what its I/O cost the host: requests by kind and their host cycles. */
@@ -104,6 +107,14 @@ export class VmmProcess {
     return this.queue.length > 0;
   }
 
+  /** Requests the host OS has carried out (or answered). */
+  completed = 0;
+
+  /** Requests queued or posted that the host OS never carried out (when it stops). */
+  get unfinished(): number {
+    return this.queue.length + (this.inFlight ? 1 : 0);
+  }
+
   /** The id of the request the host OS has now (0: none). */
   get postedId(): number {
     return this.inFlight?.id ?? 0;
@@ -120,7 +131,7 @@ export class VmmProcess {
     page.write(REQUEST.COUNT, r.count);
     page.write(REQUEST.STATUS, 0);
     page.write(REQUEST.ID, r.id);
-    if (r.data) page.data()?.set(r.data);
+    if (r.data) page.writeData(r.data);
     return r.vm;
   }
 
@@ -130,6 +141,7 @@ export class VmmProcess {
     const r = this.inFlight;
     if (!r) return undefined;
     this.inFlight = undefined;
+    this.completed++;
     const status = page.read(REQUEST.STATUS);
     const figures = this.figures[r.vm.id]!;
     figures.hostCycles += now - r.posted;
