@@ -16,7 +16,7 @@ export function runReport(inputs: RunInputs) {
       // The host's cycles: every guest's (a guest's cycles are the host's while it ran).
       // (Hosted: the whole machine's, the host OS's too.)
       const end = report.host?.cycles ?? report.guests.reduce((n, g) => n + g.cycles, 0);
-      await writeReport(path, { title, version: VERSION, run: { mode: report.mode, guests: report.guests, walkReference: inputs.config.costs.events.walkReference, timeline: probe.finish(end) } }, io);
+      await writeReport(path, { title, version: VERSION, run: { mode: report.mode, guests: report.guests, walkReference: inputs.config.costs.events.walkReference, timeline: probe.finish(end), ...(report.host ? { host: report.host } : {}) } }, io);
     },
   };
 }

@@ -209,6 +209,9 @@ describe('the timeline of a hosted run', () => {
     const held = lanes.held.map((h) => h.reduce((x, y) => x + y, 0));
     expect(held[2]! / held.reduce((x, y) => x + y, 0)).toBeGreaterThan(0.2);
     expect(await page.title()).toContain('--host hosted');
+    const host = await page.evaluate(() => document.querySelector('#host')?.textContent ?? '');
+    expect(host).toMatch(/Host OS \(hosted: guests\/host\/hostos\.s, application busy\)/);
+    expect(host).toContain('host: the VMM process exited: shutting down');
     expect(problems).toEqual([]);
     await page.close();
   });

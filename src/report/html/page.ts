@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { CompareRow } from '../compare.js';
 import type { SubjectHeading } from '../compare-table.js';
 import type { GuestReport } from '../guest-report.js';
+import type { HostReport } from '../../vmm/hosts/hosted/hosted-host.js';
 import type { TimelineData } from './timeline.js';
 
 /** What the page shows: a run (one or several guests, with its timeline), or a comparison. */
@@ -22,6 +23,8 @@ export interface ReportData {
     /** Cycles of one page-walk reference (the cost model's walkReference). */
     walkReference: number;
     timeline?: TimelineData;
+    /** --host hosted: what the host OS did. */
+    host?: HostReport;
   };
   compare?: {
     techniques: { id: string; label: string }[];

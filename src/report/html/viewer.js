@@ -90,10 +90,31 @@
         [false, false, true, true, true, true, true, true],
       ),
     );
+    if (run.host) summary.append(renderHost(run.host, guests));
     main.append(summary);
     const grid = el('div', { class: 'grid' });
     grid.append(renderExits(run), renderCycles(run));
     main.append(grid, renderTlb(run));
+  }
+
+  /** A hosted run's host OS (docs/topologies.md): how it ended, its share of the CPU, its
+   *  world switches, each guest's requests, and its own console. */
+  function renderHost(h, guests) {
+    const box = el('div', { id: 'host' }, el('h3', {}, `Host OS (${h.topology}: ${h.image}, application ${h.app})`));
+    box.append(
+      table(
+        ['status', 'cycles', "guests' share", 'world switches'],
+        [[el('span', { class: h.status === 'halted' ? '' : 'bad', title: h.reason }, h.status), int(h.cycles), fixed(h.guestShare, 3), int(h.worldSwitches)]],
+        [false, true, true, true],
+      ),
+      table(
+        ['guest', 'disk reads', 'disk writes', 'console lines', 'host cycles'],
+        h.requests.map((r, i) => [guests[i] ? guests[i].name : String(i), int(r.diskReads), int(r.diskWrites), int(r.consoleLines), int(r.hostCycles)]),
+        [false, true, true, true, true],
+      ),
+      el('pre', { class: 'console' }, h.console),
+    );
+    return box;
   }
 
   /** The lanes: which guest held the CPU (shaded), and the exits as marks. */
