@@ -24,6 +24,10 @@ several); the summary (instructions, cycles, exits, TLB, traps, overhead against
 each guest ended) to stderr. Exit status: 0 every guest halted; 1 a guest faulted, was killed
 or hit the limit; 2 bad input.
 
+Host topologies (--host): bare-metal (default: the VMM owns the machine) or hosted (a TOY32
+host OS boots first and the VMM is one of its processes: guest I/O goes through world
+switches and host system calls; any VMM mode runs under it).
+
 Modes: ${RUN_MODES.join(', ')} (default ${DEFAULT_MODE}). --mode para runs PARAVIRT builds: a .s is
 assembled with PARAVIRT defined (and natively too, for the overhead against bare); an image
 must have been built with -D PARAVIRT, and every other mode refuses such an image.
@@ -35,7 +39,8 @@ Examples (in the folder that holds vmm's guests/):
   vmm run guests/kernel/tinyos.s --disk guests/kernel/disk.txt --mode trap --strict   # not on the classically virtualizable machine
   vmm run guests/kernel/tinyos.s --disk guests/kernel/disk.txt --mode para            # the PARAVIRT build: hypercalls
   vmm run guests/kernel/tinyos.s guests/bare/primes.s --disk tinyos=guests/kernel/disk.txt --json | jq '.guests[0].exits'
-  vmm run guests/kernel/tinyos.s guests/bare/primes.s --disk tinyos=guests/kernel/disk.txt --report run.html   # open run.html in a browser`,
+  vmm run guests/kernel/tinyos.s guests/bare/primes.s --disk tinyos=guests/kernel/disk.txt --report run.html   # open run.html in a browser
+  vmm run guests/kernel/tinyos.s --disk guests/kernel/disk.txt --host hosted --host-app busy   # under a host OS (docs/topologies.md)`,
       );
   },
   async run(args, options, io, given) {
