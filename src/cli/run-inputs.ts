@@ -5,8 +5,8 @@ import type { GuestInput } from '../machine/config.js';
 import { isAbsolute, join, relative } from 'node:path';
 import { packageGuestsDir } from '../asm/include-path.js';
 import { isParavirt } from '../image/model.js';
-import { HOST_OS_BYTES, type HostedSetup } from '../vmm/hosts/hosted/hosted-host.js';
-import { HOST_MAX_GUESTS } from '../vmm/hosts/hosted/host-abi.js';
+import { hostedGuestsProblem, type HostedSetup } from '../vmm/hosts/hosted/hosted-host.js';
+import { HOST_OS_BYTES } from '../vmm/hosts/hosted/host-abi.js';
 import { isTopology, TOPOLOGIES, DEFAULT_HOST_IMAGE } from '../vmm/hosts/index.js';
 import { buildFor, isReference, modeNamed, MODES, RUN_MODES } from '../vmm/modes/index.js';
 import { assembleForCli } from './assemble.js';
@@ -48,7 +48,8 @@ async function hostSetup(mode: string, guests: number, options: Record<string, u
     return undefined;
   }
   if (isReference(mode)) throw new UsageProblem(`--host hosted runs the VMM as a process of a host OS; --mode ${mode} has no VMM (use --mode ${MODES.map((m) => m.name).join(', ')})`);
-  if (guests > HOST_MAX_GUESTS) throw new UsageProblem(`--host hosted runs at most ${HOST_MAX_GUESTS} guests (one disk partition each on the host's disk), got ${guests}`);
+  const tooMany = hostedGuestsProblem(guests);
+  if (tooMany) throw new UsageProblem(tooMany);
   const app = String(options.hostApp);
   if (app !== 'idle' && app !== 'busy') throw new UsageProblem(`--host-app must be idle or busy, got '${app}'`);
   const faultTick = options.hostFault === undefined ? 0 : parseCount('--host-fault', String(options.hostFault), 1, 2 ** 31 - 1);

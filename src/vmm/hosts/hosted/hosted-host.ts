@@ -37,8 +37,6 @@ export const HOST_SLICE = 20_000;
  *  for each request it carries out. Past that it is stuck, or starves its VMM process. */
 export const HOST_ALLOWANCE = { base: 20_000_000, perGuestInstruction: 16, perRequest: 20_000 } as const;
 
-export { HOST_OS_BYTES };
-
 export interface HostedSetup {
   /** The host OS image, and the file it came from (for messages). */
   readonly image: Image;
@@ -67,9 +65,20 @@ export interface HostReport {
   requests: HostIoFigures[];
 }
 
+/** What is wrong with running `guests` guests under the host OS, or undefined. */
+export function hostedGuestsProblem(guests: number): string | undefined {
+  return guests > HOST_MAX_GUESTS ? `--host hosted runs at most ${HOST_MAX_GUESTS} guests (one disk partition each on the host's disk), got ${guests}` : undefined;
+}
+
+/** Instructions the guests have retired (their share of the CPU's). */
+function retiredByGuests(hv: Hypervisor): number {
+  return hv.vms.reduce((n, vm) => n + vm.vcpu.instructions, 0);
+}
+
 /** Boot the host OS and the guests, run until the host stops, and say how it went. */
 export function runHosted(guests: readonly GuestInput[], config: VmmConfig, mode: Mode, consoles: readonly ConsoleBackend[], setup: HostedSetup, hostConsole: ConsoleBackend & { text(): string }): { hv: Hypervisor; host: HostReport } {
-  if (guests.length > HOST_MAX_GUESTS) throw new LoadError(`--host hosted runs at most ${HOST_MAX_GUESTS} guests (one disk partition each on the host's disk), got ${guests.length}`);
+  const tooMany = hostedGuestsProblem(guests.length);
+  if (tooMany) throw new LoadError(tooMany);
   const process = new VmmProcess(guests.length);
   // The VMM's virtual disk is a cache of the guest's disk file, which is on the host's disk.
   const sectors = guests.map((g) => Math.ceil((g.disk?.length ?? 0) / SECTOR_SIZE));
@@ -90,7 +99,7 @@ export function runHosted(guests: readonly GuestInput[], config: VmmConfig, mode
   const stopped = end.status === 'halted' ? `the host OS halted${last ? ` (${last})` : ''}` : `the host OS stopped (${end.status}: ${end.reason}${last ? `; ${last}` : ''})`;
   for (const vm of hv.vms) vm.end('killed', `${stopped} before its VMM process had finished: under --host hosted the VMM is one of its processes`);
   const instructions = hv.processor.cpu.instructions;
-  const guestInstructions = hv.vms.reduce((sum, vm) => sum + vm.vcpu.instructions, 0);
+  const guestInstructions = retiredByGuests(hv);
   return {
     hv,
     host: {
@@ -164,12 +173,14 @@ class HostedHost {
     m.cpu.regs[14] = info; // sp: below the boot-info page
     // The host OS's own instructions are bounded by what its guests' progress allows
     // (HOST_ALLOWANCE): a host that never runs its VMM, or starves it, is stopped.
-    const guestInstructions = () => this.hv.vms.reduce((n, vm) => n + vm.vcpu.instructions, 0);
-    const allowance = () => HOST_ALLOWANCE.base + HOST_ALLOWANCE.perGuestInstruction * guestInstructions() + HOST_ALLOWANCE.perRequest * this.process.completed;
+    const { base, perGuestInstruction, perRequest } = HOST_ALLOWANCE;
     return m.run(2 ** 52, {
-      limit: () => Math.min(2 ** 52, guestInstructions() + allowance()),
+      limit: () => {
+        const guests = retiredByGuests(this.hv);
+        return Math.min(2 ** 52, guests + base + perGuestInstruction * guests + perRequest * this.process.completed);
+      },
       reason: () =>
-        `the host OS ran ${(m.cpu.instructions - guestInstructions()).toLocaleString('en-US')} instructions of its own, more than its allowance (${HOST_ALLOWANCE.base.toLocaleString('en-US')}, and ${HOST_ALLOWANCE.perGuestInstruction} per guest instruction and ${HOST_ALLOWANCE.perRequest.toLocaleString('en-US')} per request it carried out): it does not let its VMM process make progress`,
+        `the host OS ran ${(m.cpu.instructions - retiredByGuests(this.hv)).toLocaleString('en-US')} instructions of its own, more than its allowance (${HOST_ALLOWANCE.base.toLocaleString('en-US')}, and ${HOST_ALLOWANCE.perGuestInstruction} per guest instruction and ${HOST_ALLOWANCE.perRequest.toLocaleString('en-US')} per request it carried out): it does not let its VMM process make progress`,
     });
   }
 
@@ -181,7 +192,7 @@ class HostedHost {
       return;
     }
     // Every guest has ended and nothing is owed to the host: the driver says so at once.
-    if (!this.process.pending && this.process.unfinished === 0 && this.hv.vms.every((vm) => !vm.running)) {
+    if (this.process.unfinished === 0 && this.hv.vms.every((vm) => !vm.running)) {
       this.vmmon.status = VMMON_STATUS.DONE;
       return;
     }
@@ -195,7 +206,7 @@ class HostedHost {
     saved.nestedRoot = processor.mmu.nestedRoot;
     const now = () => this.hv.hostCycles;
     this.switchNote(this.lastVm, 'into the VMM: the VMM process asked the VMM driver to run its guests');
-    this.hv.worldSwitched();
+    // (the VMM's own state was marked for loading again when its world last gave the CPU back)
     processor.tlb.flush();
     this.lastVm = this.process.complete(page, now()) ?? this.lastVm;
     this.process.flushEnded();

@@ -55,13 +55,16 @@ export class VmmProcess {
   private readonly queue: HostRequest[] = [];
   private inFlight: HostRequest | undefined;
   private nextId = 1;
-  private readonly lines: number[][];
+  /** Each guest's console line being gathered, and its length. */
+  private readonly lines: Uint8Array[];
+  private readonly lineLengths: Int32Array;
   readonly figures: HostIoFigures[];
   private hv!: Hypervisor;
 
   /** For `guests` guests (their consoles exist before the VMM that runs them: attach). */
   constructor(guests: number) {
-    this.lines = Array.from({ length: guests }, () => []);
+    this.lines = Array.from({ length: guests }, () => new Uint8Array(LINE_MAX));
+    this.lineLengths = new Int32Array(guests);
     this.figures = this.lines.map(() => ({ diskReads: 0, diskWrites: 0, consoleLines: 0, hostCycles: 0 }));
   }
 
@@ -82,9 +85,10 @@ export class VmmProcess {
   consoleOf(index: number): ConsoleBackend {
     return {
       putByte: (byte) => {
-        const line = this.lines[index]!;
-        line.push(byte);
-        if (byte === 10 || line.length >= LINE_MAX) this.consoleLine(this.hv.vms[index]!);
+        const length = this.lineLengths[index]!;
+        this.lines[index]![length] = byte;
+        this.lineLengths[index] = length + 1;
+        if (byte === 10 || length + 1 === LINE_MAX) this.consoleLine(this.hv.vms[index]!);
       },
     };
   }
@@ -100,7 +104,7 @@ export class VmmProcess {
 
   /** Guests that ended with part of a line unsent: it goes out now. */
   flushEnded(): void {
-    for (const vm of this.hv.vms) if (!vm.running && this.lines[vm.id]!.length > 0) this.consoleLine(vm);
+    for (const vm of this.hv.vms) if (!vm.running && this.lineLengths[vm.id]! > 0) this.consoleLine(vm);
   }
 
   get pending(): boolean {
@@ -165,9 +169,8 @@ export class VmmProcess {
   }
 
   private consoleLine(vm: Vm): void {
-    const line = this.lines[vm.id]!;
-    const data = Uint8Array.from(line);
-    line.length = 0;
+    const data = this.lines[vm.id]!.slice(0, this.lineLengths[vm.id]);
+    this.lineLengths[vm.id] = 0;
     this.figures[vm.id]!.consoleLines++;
     this.request(vm, REQUEST_OP.CONSOLE_WRITE, 0, data.length, data, () => `a console line of ${data.length} bytes, for the host to write to terminal line ${vm.id + 1}`);
   }
