@@ -4,9 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { TOPOLOGIES } from '../../src/vmm/hosts/index.js';
-import { memoryIo } from '../support/io.js';
+import { vmmIn } from '../cli/helpers.js';
 import { ROOT } from '../support/guests.js';
 
 const doc = readFileSync(join(ROOT, 'docs', 'topologies.md'), 'utf8');
@@ -18,11 +17,10 @@ describe('docs/topologies.md', () => {
   });
 
   it('has the I/O cost table exactly as vmm compare --host prints it', async () => {
-    if (process.cwd() !== ROOT) process.chdir(ROOT);
-    const io = memoryIo(ROOT, false);
-    expect(await main(['compare', '--host', 'bare-metal,hosted', '--markdown'], io)).toBe(0);
+    const r = await vmmIn(['compare', '--host', 'bare-metal,hosted', '--markdown']);
+    expect(r.status).toBe(0);
     const table = /<!-- topologies:begin -->\n([\s\S]*?)\n<!-- topologies:end -->/.exec(doc)?.[1];
     expect(table).toBeDefined();
-    expect(`${table}\n`).toBe(io.out.text());
+    expect(`${table}\n`).toBe(r.stdout);
   });
 });

@@ -11,11 +11,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { memoryIo } from '../support/io.js';
 import { RUN_MODES as MODES, buildFor } from '../../src/vmm/modes/index.js';
 import { buildsOf, GUEST_TABLE, programs } from '../vmm/helpers.js';
 import { ROOT } from '../support/guests.js';
+import { vmmIn as cli } from '../cli/helpers.js';
 
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const DIR = join(ROOT, 'test', 'golden');
@@ -86,12 +85,6 @@ function cases(): Case[] {
   return out;
 }
 
-async function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  if (process.cwd() !== ROOT) process.chdir(ROOT);
-  const io = memoryIo(ROOT, false);
-  const status = await main(args, io);
-  return { status, stdout: io.out.text(), stderr: io.err.text() };
-}
 
 async function render(c: Case): Promise<string> {
   const run = await cli(['run', ...c.args, '--json', '--stats']);

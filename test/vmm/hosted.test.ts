@@ -4,26 +4,16 @@
 // traced with its request id; a host fault stops every guest; a busy host application
 // takes CPU from them; bad options and hostile host images are refused or contained.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { HOST_ABI, hostInclude } from '../../src/vmm/hosts/hosted/host-abi.js';
 import { MODES } from '../../src/vmm/modes/index.js';
-import { memoryIo } from '../support/io.js';
+import { cleanTemp, expectUsageError, tempDir, vmmIn as cli } from '../cli/helpers.js';
 import { ROOT } from '../support/guests.js';
-import { readFileSync } from 'node:fs';
 
-const tmp = mkdtempSync(join(tmpdir(), 'vmm-hosted-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  if (process.cwd() !== ROOT) process.chdir(ROOT);
-  const io = memoryIo(ROOT, false);
-  const status = await main(args, io);
-  return { status, stdout: io.out.text(), stderr: io.err.text() };
-}
+const tmp = tempDir();
+afterAll(cleanTemp);
 
 interface Json {
   guests: { name: string; status: string; reason: string; console: string; instructions: number; cycles: number; notes?: Record<string, number> }[];
@@ -346,18 +336,13 @@ describe('bad options', () => {
   ];
   for (const [args, message] of cases) {
     it(`${args.join(' ')}: exit 2`, async () => {
-      const r = await cli(['run', 'guests/bare/hello.s', ...args]);
-      expect(r.status).toBe(2);
-      expect(r.stderr).toMatch(message);
-      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expectUsageError(await cli(['run', 'guests/bare/hello.s', ...args]), message);
     });
   }
 
   it('vmm compare --host: a topology twice, an empty entry, an unknown one: exit 2; under para it measures the PARAVIRT builds', async () => {
     for (const [list, message] of [['hosted,hosted', /a topology named twice/], ['bare-metal,,hosted', /expects topologies, comma-separated/], ['dom', /no topology 'dom'/]] as const) {
-      const r = await cli(['compare', '--host', list]);
-      expect(r.status, list).toBe(2);
-      expect(r.stderr).toMatch(message);
+      expectUsageError(await cli(['compare', '--host', list]), message);
     }
     const para = await cli(['compare', '--host', 'bare-metal,hosted', '--modes', 'para', '--json']);
     expect(para.status).toBe(0);
@@ -369,17 +354,13 @@ describe('bad options', () => {
   });
 
   it('--request without a hosted run: exit 2', async () => {
-    const r = await cli(['trace', 'guests/bare/hello.s', '--request', '1']);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--request follows a host I\/O request, which only --host hosted makes/);
+    expectUsageError(await cli(['trace', 'guests/bare/hello.s', '--request', '1']), /--request follows a host I\/O request, which only --host hosted makes/);
   });
 
   it('a host source with an error: exit 2 with its location', async () => {
     const path = join(tmp, 'broken.s');
     writeFileSync(path, '        .org 0x1000\nstart:  bogus r1\n');
-    const r = await cli(['run', 'guests/bare/hello.s', '--host', 'hosted', '--host-image', path]);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/broken\.s:2:9/);
+    expectUsageError(await cli(['run', 'guests/bare/hello.s', '--host', 'hosted', '--host-image', path]), /broken\.s:2:9/);
   });
 });
 

@@ -3,22 +3,14 @@
 // {mode, guests: [{name, status, reason, console, instructions, cycles, tlb, traps, exits}]}.
 
 import { describe, expect, it } from 'vitest';
-import { memoryIo } from '../support/io.js';
-import { main } from '../../src/cli/main.js';
 import type { GuestReport, RunReport } from '../../src/report/guest-report.js';
 import { EXIT_REASONS } from '../../src/vmm/exits.js';
-import { ROOT } from '../support/guests.js';
 import { MODES } from '../../src/vmm/modes/index.js';
+import { vmmIn as cli } from '../cli/helpers.js';
 
 /** The VMM's modes, by name (from the registry). */
 const VMM_MODES = MODES.map((m) => m.name);
 
-async function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  if (process.cwd() !== ROOT) process.chdir(ROOT);
-  const io = memoryIo(ROOT, false);
-  const status = await main(args, io);
-  return { status, stdout: io.out.text(), stderr: io.err.text() };
-}
 
 const GUESTS = ['guests/kernel/tinyos.s', 'guests/bare/primes.s', '--disk', 'tinyos=guests/kernel/disk.txt'];
 const REASONS = new Set<string>(EXIT_REASONS.map((r) => r.name));

@@ -7,8 +7,6 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryIo } from '../support/io.js';
-import { main } from '../../src/cli/main.js';
 import { recordToJson } from '../../src/trace/jsonl.js';
 import { TEXT_HEADER } from '../../src/trace/text.js';
 import { EXIT_ACTIONS, EXIT_REASONS, type ExitProbe } from '../../src/vmm/exits.js';
@@ -16,6 +14,7 @@ import { assembleText, recorder, ROOT } from '../support/guests.js';
 import { MODES, modeNamed } from '../../src/vmm/modes/index.js';
 import { DEFAULT_ASSIST } from '../../src/vmm/modes/mode.js';
 import { buildsOf, guest, runHv, type VmmMode } from './helpers.js';
+import { vmmIn as cli } from '../cli/helpers.js';
 
 /** The modes that run native images (the inline programs below are native; para has no
  *  emulated in or mfcr to record). */
@@ -25,12 +24,6 @@ const BUNDLE = join(ROOT, 'dist', 'vmm.js');
 const tmp = mkdtempSync(join(tmpdir(), 'vmm-trace-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  if (process.cwd() !== ROOT) process.chdir(ROOT);
-  const io = memoryIo(ROOT, false);
-  const status = await main(args, io);
-  return { status, stdout: io.out.text(), stderr: io.err.text() };
-}
 
 /** JSON lines of a run, in-process, through the same serializer the CLI uses. */
 function jsonl(guests: string[], mode: VmmMode, options = {}): string {
