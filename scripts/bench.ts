@@ -12,8 +12,8 @@ import { FdWriter } from '../src/cli/fd-writer.js';
 import type { Image } from '../src/image/model.js';
 import { makeCostModel } from '../src/machine/costs.js';
 import type { GuestInput } from '../src/machine/config.js';
-import type { ConsoleSink, GuestReport } from '../src/report/guest-report.js';
-import { runGuests, type RunConfig } from '../src/report/run.js';
+import { exitCount, type GuestReport } from '../src/report/guest-report.js';
+import { runGuests, silentConsole, type RunConfig } from '../src/report/run.js';
 import { compareTopologies } from '../src/report/topology-costs.js';
 import { JsonLinesSink } from '../src/trace/jsonl.js';
 import type { ExitProbe } from '../src/vmm/exits.js';
@@ -44,7 +44,6 @@ function assemble(path: string, defines: Record<string, number> = {}): Image {
   return r.image;
 }
 
-const silent = (): ConsoleSink => ({ putByte() {}, finish() {}, text: () => '' });
 const config: RunConfig = { memoryBytes: 1 << 20, tlbSize: 64, tlbTagged: false, strict: false, costs: makeCostModel(), maxInstructions: 1e12, quantum: 10_000, overhead: false };
 const BARE = REFERENCE.name;
 const FULL = 'full';
@@ -53,7 +52,7 @@ const PARA = 'para';
 const HW = 'hw';
 
 function runGuest(guest: GuestInput, mode: string, probe?: ExitProbe): GuestReport {
-  return runGuests([guest], mode, config, [silent()], probe)[0]!;
+  return runGuests([guest], mode, config, [silentConsole()], probe)[0]!;
 }
 
 function check(r: GuestReport, what: string): GuestReport {
@@ -134,7 +133,7 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
       runGuest(guest, mode);
       const runs = Array.from({ length: 7 }, () => timed(() => check(runGuest(guest, mode), 'exits')));
       const seconds = median(runs.map((r) => r.seconds));
-      const exits = Object.values(runs[0]!.value.exits ?? {}).reduce((a, b) => a + b, 0);
+      const exits = exitCount(runs[0]!.value);
       const rate = exits / seconds / 1e6;
       report(`vmm: exit-heavy guest (out in a loop), --mode ${mode}, M exits/s`, rate.toFixed(2), '>= 2', rate >= 2);
     }
@@ -145,16 +144,15 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
   // (notes are not exits). Cycles are the cost model's.
   para() {
     const both = (path: string, defines: Record<string, number> = {}) => ({ native: assemble(path, defines), paravirt: assemble(path, { ...defines, PARAVIRT: 1 }) });
-    const exitsOf = (r: GuestReport) => Object.values(r.exits ?? {}).reduce((a, b) => a + b, 0);
     const under = (images: { native: Image; paravirt: Image }, name: string, disk?: Uint8Array) => ({
       full: check(runGuest({ name, image: images.native, disk }, FULL), `${name} full`),
-      strict: check(runGuests([{ name, image: images.native, disk }], TRAP, { ...config, strict: true }, [silent()])[0]!, `${name} trap --strict`),
+      strict: check(runGuests([{ name, image: images.native, disk }], TRAP, { ...config, strict: true }, [silentConsole()])[0]!, `${name} trap --strict`),
       para: check(runGuest({ name, image: images.paravirt, disk }, PARA), `${name} para`),
     });
     const per = (a: number, b: number) => (a / b).toFixed(2);
 
     const tinyos = under(both('guests/kernel/tinyos.s'), 'tinyos', readFileSync('guests/kernel/disk.txt'));
-    const [full, strict, para] = [exitsOf(tinyos.full), exitsOf(tinyos.strict), exitsOf(tinyos.para)];
+    const [full, strict, para] = [exitCount(tinyos.full), exitCount(tinyos.strict), exitCount(tinyos.para)];
     report(`para: tinyos with its disk, exits: full ${full.toLocaleString('en-US')}, para ${para.toLocaleString('en-US')}; full / para`, per(full, para), '>= 5', full / para >= 5);
     report(`para: tinyos, exits: trap --strict ${strict.toLocaleString('en-US')} / para`, per(strict, para), '(figure)', true);
     report(`para: tinyos, cycles: full ${tinyos.full.cycles.toLocaleString('en-US')} / para ${tinyos.para.cycles.toLocaleString('en-US')}`, per(tinyos.full.cycles, tinyos.para.cycles), '(figure)', true);
@@ -170,10 +168,10 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
     report(`para: ptmap, ${updates.toLocaleString('en-US')} page-table updates: full's page-table-write exits`, writes.toLocaleString('en-US'), '(figure)', true);
     report(`para: ptmap: para's mmu_update hypercalls (${calls}), updates per hypercall`, per(updates, calls), '(figure)', true);
     report(`para: ptmap, cycles per update (the whole run's): full ${per(ptmap.full.cycles, updates)}, para`, per(ptmap.para.cycles, updates), '(figure)', true);
-    report(`para: ptmap, exits: full ${exitsOf(ptmap.full).toLocaleString('en-US')} / para ${exitsOf(ptmap.para).toLocaleString('en-US')}`, per(exitsOf(ptmap.full), exitsOf(ptmap.para)), '(figure)', true);
+    report(`para: ptmap, exits: full ${exitCount(ptmap.full).toLocaleString('en-US')} / para ${exitCount(ptmap.para).toLocaleString('en-US')}`, per(exitCount(ptmap.full), exitCount(ptmap.para)), '(figure)', true);
 
     const consoleGuest = under(both('guests/bench/console.s'), 'console');
-    report(`para: 1 KiB of console output, exits: full ${exitsOf(consoleGuest.full).toLocaleString('en-US')} / para ${exitsOf(consoleGuest.para)}`, per(exitsOf(consoleGuest.full), exitsOf(consoleGuest.para)), '(figure)', true);
+    report(`para: 1 KiB of console output, exits: full ${exitCount(consoleGuest.full).toLocaleString('en-US')} / para ${exitCount(consoleGuest.para)}`, per(exitCount(consoleGuest.full), exitCount(consoleGuest.para)), '(figure)', true);
   },
 
   // Hardware-assisted virtualization (docs/vmm.md, "hw"): the CPU-bound guest natively in
@@ -187,20 +185,19 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
     const guest = exitsGuest();
     runGuest(guest, HW);
     runGuest(guest, FULL);
-    const exitsOf = (r: GuestReport) => Object.values(r.exits ?? {}).reduce((a, b) => a + b, 0);
     const perExit = Array.from({ length: 7 }, () => {
       const hw = timed(() => check(runGuest(guest, HW), 'exits hw'));
       const full = timed(() => check(runGuest(guest, FULL), 'exits full'));
-      return hw.seconds / exitsOf(hw.value) / (full.seconds / exitsOf(full.value));
+      return hw.seconds / exitCount(hw.value) / (full.seconds / exitCount(full.value));
     });
     const exitRatio = median(perExit);
     report('hw: exit-heavy guest, wall time per exit --mode hw / full', exitRatio.toFixed(2), '<= 1', exitRatio <= 1);
 
     const tinyos = { name: 'tinyos', image: assemble('guests/kernel/tinyos.s'), disk: readFileSync('guests/kernel/disk.txt') };
-    const [bare, hw, shadow] = [runGuest(tinyos, BARE), runGuest(tinyos, HW), runGuests([tinyos], HW, { ...config, assist: { ...DEFAULT_ASSIST, nestedPaging: false } }, [silent()])[0]!];
+    const [bare, hw, shadow] = [runGuest(tinyos, BARE), runGuest(tinyos, HW), runGuests([tinyos], HW, { ...config, assist: { ...DEFAULT_ASSIST, nestedPaging: false } }, [silentConsole()])[0]!];
     const perMiss = (r: GuestReport) => r.tlb.walkReferences / r.tlb.misses;
     report(`hw: tinyos, page-walk reads per TLB miss: bare ${perMiss(bare).toFixed(2)}, hw (nested)`, perMiss(hw).toFixed(2), '(figure)', true);
-    report(`hw: tinyos, exits: hw ${exitsOf(hw).toLocaleString('en-US')}, --npt off`, exitsOf(shadow).toLocaleString('en-US'), '(figure)', true);
+    report(`hw: tinyos, exits: hw ${exitCount(hw).toLocaleString('en-US')}, --npt off`, exitCount(shadow).toLocaleString('en-US'), '(figure)', true);
     report(`hw: tinyos, cycles: hw ${hw.cycles.toLocaleString('en-US')}, --npt off ${shadow.cycles.toLocaleString('en-US')}; overhead vs bare`, (hw.cycles / bare.cycles).toFixed(2), '(figure)', true);
   },
 

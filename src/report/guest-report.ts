@@ -54,6 +54,11 @@ export interface RunReport {
   host?: HostReport;
 }
 
+/** A guest's VM exits, every reason together (none in bare mode). */
+export function exitCount(r: GuestReport): number {
+  return Object.values(r.exits ?? {}).reduce((a, b) => a + b, 0);
+}
+
 /** Traps by cause name, in cause order. */
 export function trapCounts(traps: ReadonlyMap<number, number>): Record<string, number> {
   const out: Record<string, number> = {};

@@ -92,7 +92,8 @@ export function cyclesAgainstBare(cycles: number, bareCycles: number): number | 
   return bareCycles > 0 ? cycles / bareCycles : undefined;
 }
 
-function silentConsole(): ConsoleSink {
+/** A console that keeps nothing (runs whose output no one reads). */
+export function silentConsole(): ConsoleSink {
   return { putByte() {}, finish() {}, text: () => '' };
 }
 

@@ -11,8 +11,8 @@ import type { Image } from '../image/model.js';
 import type { HostedSetup, HostReport } from '../vmm/hosts/hosted/hosted-host.js';
 import type { Topology } from '../vmm/hosts/index.js';
 import { buildFor } from '../vmm/modes/index.js';
-import type { ConsoleSink, GuestReport } from './guest-report.js';
-import { runGuests, runGuestsHosted, type RunConfig } from './run.js';
+import { exitCount, type GuestReport } from './guest-report.js';
+import { runGuests, runGuestsHosted, silentConsole, type RunConfig } from './run.js';
 
 /** An I/O operation measured, and the guest (guests/bench) that repeats it. */
 export interface IoOperation {
@@ -64,21 +64,19 @@ export interface TopologyInputs {
   host: Omit<HostedSetup, 'app'>;
 }
 
-const quiet = (): ConsoleSink => ({ putByte() {}, finish() {}, text: () => '' });
 
 /** One run of a single guest under a topology: its report, the machine's cycles and the
  *  world switches (hosted). */
 function runOne(image: Image, name: string, disk: Uint8Array | undefined, topology: Topology, mode: string, config: RunConfig, inputs: TopologyInputs, app: HostedSetup['app'] = 'idle'): { guest: GuestReport; cycles: number; host?: HostReport } {
   const guest = { name, image, ...(disk ? { disk } : {}) };
   if (topology === 'hosted') {
-    const run = runGuestsHosted([guest], mode, config, [quiet()], { ...inputs.host, app });
+    const run = runGuestsHosted([guest], mode, config, [silentConsole()], { ...inputs.host, app });
     return { guest: run.guests[0]!, cycles: run.host.cycles, host: run.host };
   }
-  const report = runGuests([guest], mode, config, [quiet()])[0]!;
+  const report = runGuests([guest], mode, config, [silentConsole()])[0]!;
   return { guest: report, cycles: report.cycles };
 }
 
-const exitsOf = (r: GuestReport) => Object.values(r.exits ?? {}).reduce((a, b) => a + b, 0);
 
 export function compareTopologies(topologies: readonly Topology[], mode: string, config: RunConfig, inputs: TopologyInputs): TopologyComparison {
   const settings = { ...config, overhead: false };
@@ -86,15 +84,16 @@ export function compareTopologies(topologies: readonly Topology[], mode: string,
   const build = (file: string, defines: Record<string, number>) => inputs.image(file, buildFor(mode) === 'paravirt' ? { ...defines, PARAVIRT: 1 } : defines);
   const rows = IO_OPERATIONS.map((op) => {
     const disk = op.diskBytes ? new Uint8Array(op.diskBytes).map((_, i) => (i * 7) & 255) : undefined;
+    const images = [op.count, op.count * 2].map((n) => build(op.file, { [op.param]: n }));
     const costs = topologies.map((topology): IoCost => {
-      const [one, two] = [op.count, op.count * 2].map((n) => runOne(build(op.file, { [op.param]: n }), op.name, disk, topology, mode, settings, inputs));
+      const [one, two] = images.map((image) => runOne(image, op.name, disk, topology, mode, settings, inputs));
       const failed = [one!, two!].find((r) => r.guest.status !== 'halted');
       if (failed) return { topology, problem: `${failed.guest.status}: ${failed.guest.reason}` };
       const per = (a: number, b: number) => Math.round(((b - a) / op.count) * 100) / 100;
       return {
         topology,
         cycles: per(one!.cycles, two!.cycles),
-        exits: per(exitsOf(one!.guest), exitsOf(two!.guest)),
+        exits: per(exitCount(one!.guest), exitCount(two!.guest)),
         ...(one!.host ? { worldSwitches: per(one!.host.worldSwitches, two!.host!.worldSwitches) } : {}),
       };
     });

@@ -148,8 +148,9 @@ async function compareHosts(args: readonly string[], options: Record<string, unk
   const names = String(options.host).split(',').map((x) => x.trim());
   const known = TOPOLOGIES.map((t) => t.name).join(', ');
   if (names.some((x) => x === '')) throw new UsageProblem(`--host expects topologies, comma-separated: ${known}; got '${String(options.host)}'`);
+  const topologies = names.filter(isTopology);
   for (const name of names) if (!isTopology(name)) throw new UsageProblem(`--host: no topology '${name}'; the topologies are ${known}`);
-  if (new Set(names).size !== names.length) throw new UsageProblem(`--host ${String(options.host)}: a topology named twice`);
+  if (new Set(topologies).size !== topologies.length) throw new UsageProblem(`--host ${String(options.host)}: a topology named twice`);
   if (args.length) throw new UsageProblem('--host measures its own I/O microbenchmarks (guests/bench/diskread.s and console.s): give no images');
   if (options.report !== undefined) throw new UsageProblem('--report draws the technique table; with --host, use --markdown or --json');
   const mode = options.modes === undefined ? DEFAULT_MODE : String(options.modes);
@@ -162,7 +163,7 @@ async function compareHosts(args: readonly string[], options: Record<string, unk
     return r.image;
   };
   const config = runConfig(options, io);
-  const comparison = compareTopologies(names as never, mode, config, { image: build, host: { image: build(DEFAULT_HOST_IMAGE, {}), file: `guests/${DEFAULT_HOST_IMAGE}`, faultTick: 0 } });
+  const comparison = compareTopologies(topologies, mode, config, { image: build, host: { image: build(DEFAULT_HOST_IMAGE, {}), file: `guests/${DEFAULT_HOST_IMAGE}`, faultTick: 0 } });
   io.out.write(options.json ? JSON.stringify(comparison, null, 2) + '\n' : topologyTable(comparison, options.markdown === true));
   return comparison.rows.every((r) => r.costs.every((k) => !k.problem)) ? EXIT.OK : EXIT.GUEST_FAILED;
 }
