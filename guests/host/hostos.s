@@ -393,22 +393,7 @@ end_current:
         stw     r4, [r3 + TCB_STATE]
         jmp     schedule
 
-; preempt: r1 = frame of the current process: save it, switch to the next runnable one.
-preempt:
-        push    lr
-        push    r8
-        mov     r8, r1
-        mov     r2, r1
-        la      r1, current_tcb
-        ldw     r1, [r1]
-        addi    r1, r1, TCB_FRAME
-        movi    r3, FRAME_SIZE
-        call    copy_words
-        mov     r1, r8
-        call    schedule
-        pop     r8
-        pop     lr
-        ret
+.include "../kernel/preempt.s"
 
 ; schedule: r1 = the trap frame. Load the next runnable process into it. With none
 ; runnable, the kernel waits for an interrupt (a disk completion, a tick) with IE set.

@@ -429,23 +429,7 @@ end_current:
         irq_restore r2
         jmp     schedule                ; tail call
 
-; preempt: r1 = frame of the current task. Save its context and switch to the next
-; runnable task (possibly itself). For the timer and for yield. Clobbers r0..r7.
-preempt:
-        push    lr
-        push    r8
-        mov     r8, r1
-        mov     r2, r1                  ; save the frame into the current TCB
-        la      r1, current_tcb
-        ldw     r1, [r1]
-        addi    r1, r1, TCB_FRAME
-        movi    r3, FRAME_SIZE
-        call    copy_words
-        mov     r1, r8
-        call    schedule
-        pop     r8
-        pop     lr
-        ret
+.include "preempt.s"
 
 ; schedule: r1 = the trap frame. Pick the next runnable task and load its context into the
 ; frame, its address space into ptbr/asid; trap_return then resumes it. When no task is

@@ -46,6 +46,7 @@ export const GUEST_TABLE: Readonly<Record<string, GuestSpec>> = {
   'kernel/trap.s': { includeOnly: true },
   'kernel/sched.s': { includeOnly: true },
   'kernel/kernel-trap.s': { includeOnly: true },
+  'kernel/preempt.s': { includeOnly: true },
   'attack/lib.s': { includeOnly: true },
   'kernel/tinyos.s': { disk: 'kernel/disk.txt' },
   'attack/dma-beyond.s': { disk: 'kernel/disk.txt' },
