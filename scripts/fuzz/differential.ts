@@ -1,17 +1,20 @@
 // The differential fuzzer: every generated program (generate.ts) runs in every way vmm can
 // run it (the bare machine interpreted, the bare machine with its block compiler, and every
-// registered mode, with --strict where a mode's equivalence asks for it), and every way must
+// registered mode, with --strict where a mode's equivalence asks for it, under every host
+// topology of the registry), and every way must
 // give the same console output, status, reason and instruction count as the interpreted bare
 // machine. A mode that runs another build (para: the PARAVIRT one) runs the kinds that build
 // both ways (plain) and must give the same console output and status (its instructions are
 // others). A divergence is reduced to the fewest units that still show it.
 
 import { join } from 'node:path';
-import { assembleSource, formatDiagnostic } from '../../src/asm/index.js';
+import { assembleFile, assembleSource, formatDiagnostic } from '../../src/asm/index.js';
 import type { Image } from '../../src/image/model.js';
 import { makeCostModel } from '../../src/machine/costs.js';
-import type { ConsoleSink } from '../../src/report/guest-report.js';
-import { runGuests, type RunConfig } from '../../src/report/run.js';
+import type { GuestInput } from '../../src/machine/config.js';
+import type { ConsoleSink, GuestReport } from '../../src/report/guest-report.js';
+import { runGuests, runGuestsHosted, type RunConfig } from '../../src/report/run.js';
+import { DEFAULT_HOST_IMAGE, DEFAULT_TOPOLOGY, TOPOLOGIES, type Topology } from '../../src/vmm/hosts/index.js';
 import { MODES, REFERENCE } from '../../src/vmm/modes/index.js';
 import type { Build } from '../../src/vmm/modes/mode.js';
 import { generate, Random, type Kind, type Program } from './generate.js';
@@ -26,6 +29,8 @@ export interface Way {
    *  console output and status alone. */
   readonly build: Build;
   readonly kinds?: readonly Kind[];
+  /** The host topology (docs/topologies.md); absent: the default one. */
+  readonly host?: Topology;
 }
 
 /** The kinds whose programs build both ways (their privileged operations are paravirt.inc's
@@ -43,7 +48,34 @@ export function ways(): Way[] {
     out.push({ name: m.name, mode: m.name, jit: true, strict: false, build: m.build, ...kinds });
     if (m.equivalence.exactUnless) out.push({ name: `${m.name} --strict`, mode: m.name, jit: true, strict: true, build: m.build, ...kinds });
   }
+  // every other topology of the registry, each mode under it (--strict where the mode's
+  // equivalence asks for it: the run must match exactly)
+  for (const t of TOPOLOGIES) {
+    if (t.name === DEFAULT_TOPOLOGY) continue;
+    for (const m of MODES) {
+      const kinds = m.build === 'paravirt' ? { kinds: PARAVIRT_KINDS } : {};
+      const strict = m.equivalence.exactUnless !== undefined;
+      out.push({ name: `${m.name}${strict ? ' --strict' : ''} --host ${t.name}`, mode: m.name, jit: true, strict, build: m.build, host: t.name, ...kinds });
+    }
+  }
   return out;
+}
+
+/** How each topology runs one guest (the host OS of hosted assembled once, with a busy
+ *  application: the harder case). */
+let hostImage: Image | undefined;
+const RUN_ON: Record<Topology, (guest: GuestInput, mode: string, config: RunConfig, console: ConsoleSink) => GuestReport> = {
+  'bare-metal': (guest, mode, config, console) => runGuests([guest], mode, config, [console])[0]!,
+  hosted: (guest, mode, config, console) => {
+    hostImage ??= assembleHost();
+    return runGuestsHosted([guest], mode, config, [console], { image: hostImage, file: `guests/${DEFAULT_HOST_IMAGE}`, app: 'busy', faultTick: 0 }).guests[0]!;
+  },
+};
+
+function assembleHost(): Image {
+  const { image, diagnostics } = assembleFile(join(process.cwd(), 'guests', DEFAULT_HOST_IMAGE), { runnable: true });
+  if (!image) throw new Error(`the host OS does not assemble:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
+  return image;
 }
 
 export interface Outcome {
@@ -85,8 +117,8 @@ export function assemble(source: string, root = process.cwd(), build: Build = 'n
 export function run(image: Image, way: Way, machine: Omit<RunConfig, 'jit' | 'strict'>): Outcome {
   const bytes: number[] = [];
   const sink: ConsoleSink = { putByte: (b) => void bytes.push(b), finish() {}, text: () => Buffer.from(bytes).toString('latin1') };
-  const [r] = runGuests([{ name: 'fuzz', image }], way.mode, { ...machine, jit: way.jit, strict: way.strict }, [sink]);
-  return { console: r!.console, status: r!.status, reason: r!.reason, instructions: r!.instructions };
+  const r = RUN_ON[way.host ?? DEFAULT_TOPOLOGY]({ name: 'fuzz', image }, way.mode, { ...machine, jit: way.jit, strict: way.strict }, sink);
+  return { console: r.console, status: r.status, reason: r.reason, instructions: r.instructions };
 }
 
 export interface Divergence {

@@ -11,6 +11,7 @@ import { makeCostModel } from '../../src/machine/costs.js';
 import { divergence, generate, run, ways } from '../../scripts/fuzz/differential.js';
 import { KINDS } from '../../scripts/fuzz/generate.js';
 import { MODES } from '../../src/vmm/modes/index.js';
+import { DEFAULT_TOPOLOGY, TOPOLOGIES } from '../../src/vmm/hosts/index.js';
 import { ROOT } from '../support/guests.js';
 
 const FOUND = join(ROOT, 'test', 'fuzz', 'found');
@@ -18,9 +19,13 @@ const FOUND = join(ROOT, 'test', 'fuzz', 'found');
 const SLICE = 60;
 
 describe('the ways a program is run', () => {
-  it('are the bare machine interpreted and compiled, and every registered mode', () => {
+  it('are the bare machine interpreted and compiled, and every registered mode under every registered topology', () => {
     const names = ways().map((w) => w.mode);
     for (const m of MODES) expect(names).toContain(m.name);
+    for (const t of TOPOLOGIES) {
+      if (t.name === DEFAULT_TOPOLOGY) continue;
+      for (const m of MODES) expect(ways().some((w) => w.mode === m.name && w.host === t.name), `${m.name} --host ${t.name}`).toBe(true);
+    }
     expect(ways()[0]!.jit).toBe(false);
   });
 });

@@ -9,6 +9,8 @@ import type { Image } from '../../src/image/model.js';
 import type { GuestInput } from '../../src/machine/config.js';
 import { vmReport, type GuestReport } from '../../src/report/guest-report.js';
 import { bootVmm } from '../../src/vmm/boot.js';
+import { runHosted } from '../../src/vmm/hosts/hosted/hosted-host.js';
+import type { Topology } from '../../src/vmm/hosts/index.js';
 import type { ExitProbe } from '../../src/vmm/exits.js';
 import type { Hypervisor } from '../../src/vmm/hypervisor.js';
 import { MODES, modeNamed } from '../../src/vmm/modes/index.js';
@@ -160,6 +162,23 @@ export function runHv(guests: readonly GuestInput[], mode: VmmMode, options: Run
   hv.run();
   return { hv, vms: hv.vms, pools: hv.vms.map((vm) => vm.modeFrames), reports: hv.vms.map((vm, i) => vmReport(vm, consoles[i]!)) };
 }
+
+/** The host OS of --host hosted (assembled once, when first needed). */
+let hostImage: Image | undefined;
+
+/** Guests under `mode`, with the VMM where each topology of the registry puts it
+ *  (docs/topologies.md): a topology added to the registry without a runner here does not
+ *  compile. Under hosted the host application is busy (the harder case). */
+export const TOPOLOGY_RUNNERS: Record<Topology, (guests: readonly GuestInput[], mode: VmmMode, options?: RunOptions, probe?: ExitProbe) => HvRun> = {
+  'bare-metal': runHv,
+  hosted: (guests, mode, options = {}, probe) => {
+    const consoles = guests.map(() => captureConsole());
+    hostImage ??= assemble(guestPath('host', 'hostos.s'));
+    const setup = { image: hostImage, file: 'guests/host/hostos.s', app: 'busy' as const, faultTick: 0 };
+    const { hv } = runHosted(guests, { ...OPTIONS, ...options, probe }, modeNamed(mode)!, consoles, setup, captureConsole());
+    return { hv, vms: hv.vms, pools: hv.vms.map((vm) => vm.modeFrames), reports: hv.vms.map((vm, i) => vmReport(vm, consoles[i]!)) };
+  },
+};
 
 /** A guest's final architectural state under the VMM, as bareState (test/support) gives
  *  it for the bare machine: registers, pc, FLAGS, control registers, memory hash. */
