@@ -15,6 +15,7 @@ import type { GuestInput } from '../src/machine/config.js';
 import { exitCount, type GuestReport } from '../src/report/guest-report.js';
 import { runGuests, silentConsole, type RunConfig } from '../src/report/run.js';
 import { compareTopologies } from '../src/report/topology-costs.js';
+import { DOM0_MEMORY_BYTES } from '../src/vmm/hosts/dom0/dom0-abi.js';
 import { JsonLinesSink } from '../src/trace/jsonl.js';
 import type { ExitProbe } from '../src/vmm/exits.js';
 import { REFERENCE } from '../src/vmm/modes/index.js';
@@ -228,7 +229,8 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
   // vmm compare --host measures it (the whole machine's cycles: under hosted the host OS's
   // work and both world switches), and the guests' share of the CPU under hosted.
   topologies() {
-    const inputs = { image: (file: string, defines: Record<string, number>) => assemble(join('guests', file), defines), host: { image: assemble('guests/host/hostos.s'), file: 'guests/host/hostos.s', faultTick: 0 } };
+    const dom0 = { image: assemble('guests/dom0/dom0.s', { PARAVIRT: 1 }), file: 'guests/dom0/dom0.s', crashAt: 0, memoryBytes: DOM0_MEMORY_BYTES };
+    const inputs = { image: (file: string, defines: Record<string, number>) => assemble(join('guests', file), defines), host: { image: assemble('guests/host/hostos.s'), file: 'guests/host/hostos.s', faultTick: 0 }, dom0 };
     const t0 = performance.now();
     const c = compareTopologies(['bare-metal', 'hosted'], FULL, config, inputs);
     const seconds = (performance.now() - t0) / 1000;
@@ -241,6 +243,18 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
     report('topologies: hosted, guests\' share of the CPU, host application idle', c.share!.idle.toFixed(3), '(figure)', true);
     report('topologies: hosted, guests\' share of the CPU, host application busy', c.share!.busy.toFixed(3), '(figure)', true);
     report('topologies: vmm compare --host bare-metal,hosted, seconds', seconds.toFixed(1), '(figure)', true);
+    // The three side by side under para (dom0's guests are paravirtual).
+    const t1 = performance.now();
+    const p = compareTopologies(['bare-metal', 'hosted', 'dom0'], PARA, config, inputs);
+    const paraSeconds = (performance.now() - t1) / 1000;
+    for (const row of p.rows) {
+      const [bareMetal, hosted, driver] = row.costs;
+      if (!bareMetal?.cycles || !hosted?.cycles || !driver?.cycles) throw new Error(`${row.operation}: ${bareMetal?.problem ?? hosted?.problem ?? driver?.problem}`);
+      report(`topologies (para): ${row.label}, cycles: bare-metal ${bareMetal.cycles.toLocaleString('en-US')}, hosted ${hosted.cycles.toLocaleString('en-US')}, dom0`, driver.cycles.toLocaleString('en-US'), '(figure)', true);
+      report(`topologies (para): ${row.label}, hosted / bare-metal, dom0 / bare-metal`, `${(hosted.cycles / bareMetal.cycles).toFixed(2)}, ${(driver.cycles / bareMetal.cycles).toFixed(2)}`, '(figure)', true);
+      report(`topologies (para): ${row.label}, dom0 exits and domain switches per operation`, `${driver.exits}, ${driver.domainSwitches}`, '(figure)', true);
+    }
+    report('topologies: vmm compare --host bare-metal,hosted,dom0 --modes para, seconds', paraSeconds.toFixed(1), '(figure)', true);
   },
 
   // Tracing: the same guest with every exit written to a file as JSON lines. Each run writes

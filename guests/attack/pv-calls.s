@@ -3,7 +3,7 @@
 ;
 ; Attacks: the hypercall number and every argument are the guest's: it calls numbers 2, 99,
 ; -1 and 0x7fffffff; a multicall holding a multicall, an iret and an unknown call; console
-; writes with command 1, with 5000 and -1 bytes, from a buffer that is not mapped and from
+; writes with command 7, with 5000 and -1 bytes, from a buffer that is not mapped and from
 ; one that runs into unmapped memory; scheduler command 9 and shutdown reason 7;
 ; update_va_mapping with flags 4; trap and event entries that are not multiples of 4.
 ;
@@ -60,7 +60,7 @@ start:
         call    show_result
         ; console
         movi    r0, HC_CONSOLE_IO
-        movi    r1, 1
+        movi    r1, 7
         movi    r2, 1
         la      r3, msg_title
         la      r5, msg_con_cmd
@@ -134,7 +134,7 @@ msg_multi:      .asciz  "multicall of {multicall, iret, 99}"
 msg_multi1:     .asciz  "  its multicall"
 msg_multi2:     .asciz  "  its iret"
 msg_multi3:     .asciz  "  its call 99"
-msg_con_cmd:    .asciz  "console_io command 1"
+msg_con_cmd:    .asciz  "console_io command 7"
 msg_con_big:    .asciz  "console_io of 5000 bytes"
 msg_con_neg:    .asciz  "console_io of -1 bytes"
 msg_con_unmapped: .asciz "console_io from an unmapped buffer"

@@ -45,8 +45,16 @@ start:
         stw     r1, [r10 + RING_SLOTS + RING_REQ_SECTOR]
         movi    r1, 1
         stw     r1, [r10 + RING_SLOTS + RING_REQ_COUNT]
-        li      r1, BUFFER
-        stw     r1, [r10 + RING_SLOTS + RING_REQ_BUFFER]
+        push    r4
+        push    r5
+        push    r6
+        li      r4, BUFFER
+        mov     r5, r10
+        movi    r6, GNT_FIRST_FREE
+        call    ring_buffer
+        pop     r6
+        pop     r5
+        pop     r4
         movi    r1, 1
         stw     r1, [r10 + RING_REQ_PROD]
         movi    r0, HC_EVENT_CHANNEL_OP

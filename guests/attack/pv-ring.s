@@ -101,7 +101,8 @@ start:
         call    puts
         halt
 
-; queue: a request {op r1, sector r2, count r3, buffer r4} in the next slot; req_prod++.
+; queue: a request {op r1, sector r2, count r3, buffer r4 (by grant)} in the next slot;
+; req_prod++. Clobbers r5, r6.
 queue:
         andi    r5, r11, RING_SIZE - 1
         shli    r5, r5, 5
@@ -110,7 +111,12 @@ queue:
         stw     r1, [r5 + RING_SLOTS + RING_REQ_OP]
         stw     r2, [r5 + RING_SLOTS + RING_REQ_SECTOR]
         stw     r3, [r5 + RING_SLOTS + RING_REQ_COUNT]
-        stw     r4, [r5 + RING_SLOTS + RING_REQ_BUFFER]
+        andi    r6, r11, RING_SIZE - 1
+        shli    r6, r6, 1
+        addi    r6, r6, GNT_FIRST_FREE
+        push    lr
+        call    ring_buffer
+        pop     lr
         addi    r11, r11, 1
         stw     r11, [r10 + RING_REQ_PROD]
         ret

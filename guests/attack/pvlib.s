@@ -10,6 +10,8 @@
 ;   mmuext1 r1=command r2=argument              r9 = mmuext_op's result for one command
 ;   uvm r1=va r2=entry r3=flags                 r9 = update_va_mapping's result
 ;   machine_entry r1=va             r1 = the machine address of va's entry in the boot tables
+;   ring_buffer r4=buffer r5=slot r6=ref   the slot names the buffer by grant: references r6
+;                                   (its page) and r6 + 1 (the next) granted to the back end
 
         .align  4                       ; included after a program's data
 show_result:
@@ -109,14 +111,40 @@ machine_entry:
         pop     lr
         ret
 
+ring_buffer:
+        push    r0
+        push    r1
+        push    r2
+        stw     r6, [r5 + RING_SLOTS + RING_REQ_GREF]
+        andi    r0, r4, 4095
+        stw     r0, [r5 + RING_SLOTS + RING_REQ_OFFSET]
+        li      r0, PV_START_INFO
+        ldw     r0, [r0 + SI_BACKEND_DOMID]
+        shli    r0, r0, GNT_DOMID_SHIFT
+        ori     r0, r0, GNT_PERMIT_ACCESS
+        li      r1, PV_SHARED_INFO + SH_GRANT_TABLE
+        shli    r2, r6, 3
+        add     r1, r1, r2
+        stw     r0, [r1 + GNT_FLAGS]
+        stw     r0, [r1 + GNT_ENTRY_SIZE + GNT_FLAGS]
+        shri    r2, r4, 12
+        stw     r2, [r1 + GNT_FRAME]
+        addi    r2, r2, 1
+        stw     r2, [r1 + GNT_ENTRY_SIZE + GNT_FRAME]
+        pop     r2
+        pop     r1
+        pop     r0
+        ret
+
         .align  4
 error_names:
         .word   EPERM, en_eperm, ENOENT, en_enoent, EFAULT, en_efault, EBUSY, en_ebusy
-        .word   EINVAL, en_einval, ENOSYS, en_enosys, 0, 0
+        .word   EINVAL, en_einval, ENOSYS, en_enosys, EIO, en_eio, 0, 0
 en_eperm:       .asciz  "EPERM"
 en_enoent:      .asciz  "ENOENT"
 en_efault:      .asciz  "EFAULT"
 en_ebusy:       .asciz  "EBUSY"
 en_einval:      .asciz  "EINVAL"
 en_enosys:      .asciz  "ENOSYS"
+en_eio:         .asciz  "EIO"
         .align  4

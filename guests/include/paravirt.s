@@ -384,23 +384,54 @@ pv_share_fixmap:
 
 ; ---- the disk (the block front end) ---------------------------------------------------------
 
-; pv_disk_read: queue a read of r3 sectors from sector r2 into r1 (pseudo-physical) on the
-; block ring, and notify the back end on the disk's port. Clobbers r1.
+; pv_disk_read: queue a read of r3 sectors from sector r2 into r1 (pseudo-physical, a
+; multiple of 512) on the block ring, and notify the back end on the disk's port. The
+; request names its buffer by grant reference (the slot's two: the buffer's page, and the
+; next one if the buffer runs into it), granted to the back end's domain for this request
+; (pv_disk_status revokes them). Clobbers r1.
 pv_disk_read:
         push    r0
         push    r4
         push    r5
+        push    r6
+        push    r7
         li      r4, PV_BLK_RING
         ldw     r5, [r4 + RING_REQ_PROD]
-        andi    r0, r5, RING_SIZE - 1
-        shli    r0, r0, 5
+        andi    r6, r5, RING_SIZE - 1
+        shli    r0, r6, 5
         add     r0, r0, r4              ; r0 = the slot - RING_SLOTS
         stw     r5, [r0 + RING_SLOTS + RING_REQ_ID]
-        stw     r1, [r0 + RING_SLOTS + RING_REQ_BUFFER]
         stw     r2, [r0 + RING_SLOTS + RING_REQ_SECTOR]
         stw     r3, [r0 + RING_SLOTS + RING_REQ_COUNT]
-        movi    r1, DISK_CMD_READ
-        stw     r1, [r0 + RING_SLOTS + RING_REQ_OP]
+        andi    r7, r1, 4095
+        stw     r7, [r0 + RING_SLOTS + RING_REQ_OFFSET]
+        shli    r6, r6, 1
+        addi    r6, r6, GNT_FIRST_FREE  ; r6 = the slot's first grant reference
+        stw     r6, [r0 + RING_SLOTS + RING_REQ_GREF]
+        movi    r7, DISK_CMD_READ
+        stw     r7, [r0 + RING_SLOTS + RING_REQ_OP]
+        ; the grant entries: {PERMIT_ACCESS | back end << 16, frame}, the second only if
+        ; the buffer runs past its page
+        li      r0, PV_START_INFO
+        ldw     r7, [r0 + SI_BACKEND_DOMID]
+        shli    r7, r7, GNT_DOMID_SHIFT
+        ori     r7, r7, GNT_PERMIT_ACCESS
+        li      r0, PV_SHARED_INFO + SH_GRANT_TABLE
+        shli    r6, r6, 3
+        add     r6, r6, r0              ; r6 = the first entry
+        shri    r0, r1, 12
+        stw     r0, [r6 + GNT_FRAME]
+        stw     r7, [r6 + GNT_FLAGS]
+        andi    r1, r1, 4095
+        shli    r0, r3, 9
+        add     r1, r1, r0              ; r1 = where the buffer ends in its page
+        cmpi    r1, 4096
+        bleu    .one_page
+        ldw     r0, [r6 + GNT_FRAME]
+        addi    r0, r0, 1
+        stw     r0, [r6 + GNT_ENTRY_SIZE + GNT_FRAME]
+        stw     r7, [r6 + GNT_ENTRY_SIZE + GNT_FLAGS]
+.one_page:
         addi    r5, r5, 1
         stw     r5, [r4 + RING_REQ_PROD]
         push    r2
@@ -409,9 +440,42 @@ pv_disk_read:
         movi    r2, IRQ_DISK            ; the disk's port
         hcall
         pop     r2
+        pop     r7
+        pop     r6
         pop     r5
         pop     r4
         pop     r0
+        ret
+
+; pv_disk_status: r0 = the status of the next response on the ring (one per interrupt), or
+; RING_STATUS_FORGED if its id is not the request's (pv_disk_read's ids are ring indices);
+; the back end's access to that request's buffer ends (both of its grant entries revoked).
+pv_disk_status:
+        push    r1
+        push    r2
+        push    r3
+        li      r1, PV_BLK_RING
+        ldw     r3, [r1 + RING_RSP_CONS]
+        addi    r0, r3, 1
+        stw     r0, [r1 + RING_RSP_CONS]
+        andi    r2, r3, RING_SIZE - 1
+        shli    r0, r2, 5
+        add     r0, r0, r1
+        ldw     r1, [r0 + RING_SLOTS + RING_RSP_ID]
+        ldw     r0, [r0 + RING_SLOTS + RING_RSP_STATUS]
+        cmp     r1, r3
+        beq     .own
+        movi    r0, RING_STATUS_FORGED
+.own:
+        li      r1, PV_SHARED_INFO + SH_GRANT_TABLE + GNT_FIRST_FREE * GNT_ENTRY_SIZE
+        shli    r2, r2, 4               ; two entries of 8 bytes per slot
+        add     r1, r1, r2
+        movi    r2, 0
+        stw     r2, [r1 + GNT_FLAGS]
+        stw     r2, [r1 + GNT_ENTRY_SIZE + GNT_FLAGS]
+        pop     r3
+        pop     r2
+        pop     r1
         ret
 
 .endif

@@ -173,6 +173,18 @@ read_disk:
         call    puts
         mov     r1, r8
         call    put_dec
+.ifdef PARAVIRT
+        ; the front end's own words for what no disk says (paravirt.inc's ring statuses)
+        la      r1, msg_no_backend
+        cmpi    r8, RING_STATUS_NO_BACKEND
+        beq     .why
+        la      r1, msg_forged
+        cmpi    r8, RING_STATUS_FORGED
+        bne     .said
+.why:
+        call    puts
+.said:
+.endif
         pop     r8
 .end:
         la      r1, msg_newline
@@ -493,6 +505,10 @@ msg_paging:     .asciz  "tinyos: paging on\n"
 msg_disk:       .asciz  "tinyos: disk: "
 msg_disk_empty: .asciz  "tinyos: disk: empty\n"
 msg_disk_error: .asciz  "tinyos: disk: error "
+.ifdef PARAVIRT
+msg_no_backend: .asciz  " (no back end: guest 0 is gone)"
+msg_forged:     .asciz  " (a forged response: its id is not the request's)"
+.endif
 msg_starting:   .asciz  "tinyos: starting "
 msg_tasks:      .asciz  " tasks\n"
 msg_task:       .asciz  "tinyos: task "
@@ -520,7 +536,7 @@ disk_status:    .word   0               ; DISK_STATUS at the end of the last tra
 
 tasks:          .space  NTASKS * TCB_SIZE
 tasks_end:
-        .align  16
+        .align  SECTOR_SIZE             ; (a paravirtual front end grants whole sectors)
 disk_buf:       .space  SECTOR_SIZE
         .align  PAGE_SIZE
 kernel_end:

@@ -8,13 +8,14 @@
 // others). A divergence is reduced to the fewest units that still show it.
 
 import { join } from 'node:path';
-import { assembleFile, assembleSource, formatDiagnostic } from '../../src/asm/index.js';
+import { assembleFile, assembleSource, formatDiagnostic, PARAVIRT_SYMBOL } from '../../src/asm/index.js';
 import type { Image } from '../../src/image/model.js';
 import { makeCostModel } from '../../src/machine/costs.js';
 import type { GuestInput } from '../../src/machine/config.js';
 import type { ConsoleSink, GuestReport } from '../../src/report/guest-report.js';
-import { runGuests, runGuestsHosted, type RunConfig } from '../../src/report/run.js';
-import { DEFAULT_HOST_IMAGE, DEFAULT_TOPOLOGY, TOPOLOGIES, type Topology } from '../../src/vmm/hosts/index.js';
+import { runGuests, runGuestsDom0, runGuestsHosted, type RunConfig } from '../../src/report/run.js';
+import { combines, DEFAULT_DOM0_IMAGE, DEFAULT_HOST_IMAGE, DEFAULT_TOPOLOGY, TOPOLOGIES, type Topology } from '../../src/vmm/hosts/index.js';
+import { DOM0_MEMORY_BYTES } from '../../src/vmm/hosts/dom0/dom0-abi.js';
 import { MODES, REFERENCE } from '../../src/vmm/modes/index.js';
 import type { Build } from '../../src/vmm/modes/mode.js';
 import { generate, Random, type Kind, type Program } from './generate.js';
@@ -53,6 +54,7 @@ export function ways(): Way[] {
   for (const t of TOPOLOGIES) {
     if (t.name === DEFAULT_TOPOLOGY) continue;
     for (const m of MODES) {
+      if (!combines(t.name, m.build)) continue;
       const kinds = m.build === 'paravirt' ? { kinds: PARAVIRT_KINDS } : {};
       const strict = m.equivalence.exactUnless !== undefined;
       out.push({ name: `${m.name}${strict ? ' --strict' : ''} --host ${t.name}`, mode: m.name, jit: true, strict, build: m.build, host: t.name, ...kinds });
@@ -70,11 +72,20 @@ const RUN_ON: Record<Topology, (guest: GuestInput, mode: string, config: RunConf
     hostImage ??= assembleHost();
     return runGuestsHosted([guest], mode, config, [console], { image: hostImage, file: `guests/${DEFAULT_HOST_IMAGE}`, app: 'busy', faultTick: 0 }).guests[0]!;
   },
+  dom0: (guest, mode, config, console) => {
+    dom0Image ??= assembleGuest(DEFAULT_DOM0_IMAGE, { [PARAVIRT_SYMBOL]: 1 });
+    return runGuestsDom0([guest], mode, config, [console], { image: dom0Image, file: `guests/${DEFAULT_DOM0_IMAGE}`, crashAt: 0, memoryBytes: DOM0_MEMORY_BYTES }).guests[0]!;
+  },
 };
+let dom0Image: Image | undefined;
 
 function assembleHost(): Image {
-  const { image, diagnostics } = assembleFile(join(process.cwd(), 'guests', DEFAULT_HOST_IMAGE), { runnable: true });
-  if (!image) throw new Error(`the host OS does not assemble:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
+  return assembleGuest(DEFAULT_HOST_IMAGE, {});
+}
+
+function assembleGuest(rel: string, defines: Record<string, number>): Image {
+  const { image, diagnostics } = assembleFile(join(process.cwd(), 'guests', rel), { runnable: true, defines });
+  if (!image) throw new Error(`guests/${rel} does not assemble:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
   return image;
 }
 

@@ -7,7 +7,10 @@ import { packageGuestsDir } from '../asm/include-path.js';
 import { isParavirt } from '../image/model.js';
 import { hostedGuestsProblem, type HostedSetup } from '../vmm/hosts/hosted/hosted-host.js';
 import { HOST_OS_BYTES } from '../vmm/hosts/hosted/host-abi.js';
-import { isTopology, TOPOLOGIES, DEFAULT_HOST_IMAGE } from '../vmm/hosts/index.js';
+import { isTopology, TOPOLOGIES, DEFAULT_DOM0_IMAGE, DEFAULT_HOST_IMAGE } from '../vmm/hosts/index.js';
+import { dom0GuestsProblem, type Dom0Setup } from '../vmm/hosts/dom0/dom0-host.js';
+import { DOM0_MEMORY_BYTES } from '../vmm/hosts/dom0/dom0-abi.js';
+import { PARAVIRT_SYMBOL } from '../asm/index.js';
 import { buildFor, isReference, modeNamed, MODES, RUN_MODES } from '../vmm/modes/index.js';
 import { assembleForCli } from './assemble.js';
 import { parseCount, UsageProblem } from './command.js';
@@ -26,16 +29,48 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   const config = runConfig(options, io);
   if (isReference(mode) && args.length > 1) throw new UsageProblem(`--mode ${mode} runs one image directly on the machine (there is no VMM to share it); got ${args.length} images`);
   const host = await hostSetup(mode, args.length, options, io);
+  const dom0 = await dom0Setup(mode, args.length, options, io);
   const guests = await loadGuests(args, options, io, buildFor(mode), mode);
   // --mem NAME=SIZE: this guest's memory instead of the plain --mem (or the default).
   for (const { guest, text } of perGuest(guests, memValues(options), '--mem', 'every guest', 'one size')) guest.memoryBytes = parseMemory(text);
   const vmmMode = modeNamed(mode);
   const assistProblem = config.assist && vmmMode?.checkAssist?.(config.assist);
   if (assistProblem) throw new UsageProblem(assistProblem);
-  checkHostMemory(vmmMode, guests.map((g) => g.memoryBytes ?? config.memoryBytes), `--mem ${memValues(options).join(' --mem ') || DEFAULTS.mem} for ${args.length} guest(s) needs`, host ? HOST_OS_BYTES : 0);
+  const sizes = guests.map((g) => g.memoryBytes ?? config.memoryBytes);
+  checkHostMemory(vmmMode, dom0 ? [...sizes, dom0.memoryBytes] : sizes, `--mem ${memValues(options).join(' --mem ') || DEFAULTS.mem} for ${args.length} guest(s)${dom0 ? ' and guest 0' : ''} needs`, host ? HOST_OS_BYTES : 0);
   assignFiles(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => (g.input = path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input)));
   assignFiles(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => (g.disk = io.readFile(path, FILE_LIMITS.disk)));
-  return { guests, mode, config, ...(host ? { host } : {}) };
+  return { guests, mode, config, ...(host ? { host } : {}), ...(dom0 ? { dom0 } : {}) };
+}
+
+/** --host dom0 and its options: guest 0's kernel loaded (undefined: another topology). */
+async function dom0Setup(mode: string, guests: number, options: Record<string, unknown>, io: Io): Promise<Dom0Setup | undefined> {
+  const topology = String(options.host);
+  if (topology !== 'dom0') {
+    if (options.dom0Image !== undefined || options.dom0Crash !== undefined) throw new UsageProblem(`--dom0-image and --dom0-crash set up guest 0 of --host dom0 (this run is --host ${topology})`);
+    return undefined;
+  }
+  if (buildFor(mode) !== 'paravirt') throw new UsageProblem(`--host dom0 runs paravirtual domains (guest 0's back ends serve their front ends): use --mode ${MODES.filter((m) => m.build === 'paravirt').map((m) => m.name).join(', ')}`);
+  const tooMany = dom0GuestsProblem(guests);
+  if (tooMany) throw new UsageProblem(tooMany);
+  const crashAt = options.dom0Crash === undefined ? 0 : parseCount('--dom0-crash', String(options.dom0Crash), 1, 2 ** 31 - 1);
+  const { file, shown } = packageFile(options.dom0Image as string | undefined, DEFAULT_DOM0_IMAGE, '--host dom0 needs guest 0\'s kernel', '--dom0-image', io);
+  // Guest 0 is a paravirtual kernel: its PARAVIRT build, with no -D of the guests'.
+  const image = isSource(file) ? (await assembleForCli(file, { defines: { [PARAVIRT_SYMBOL]: 1 }, includeDirs: [] }, io)).image : readImageFile(file, io).image;
+  if (!isParavirt(image)) throw new UsageProblem(`${file} is a native image: guest 0 is a paravirtual kernel (assemble it with -D PARAVIRT, or give the .s source)`);
+  return { image, file: shown, crashAt, memoryBytes: DOM0_MEMORY_BYTES };
+}
+
+/** A file named by an option, or the package's default one (`guests/DEFAULT`): the path to
+ *  read, and the name messages give. Read from here when it is below here (then messages
+ *  that cite its lines name it as every other input), else from the package. */
+function packageFile(named: string | undefined, fallback: string, what: string, flag: string, io: Io): { file: string; shown: string } {
+  if (named !== undefined) return { file: named, shown: named };
+  const dir = packageGuestsDir();
+  if (!dir) throw new UsageProblem(`${what}: this installation has no guests/${fallback}; name one with ${flag}`);
+  const path = join(dir, fallback);
+  const rel = relative(io.cwd, path);
+  return { file: rel.startsWith('..') || isAbsolute(rel) ? path : rel, shown: `guests/${fallback}` };
 }
 
 /** --host and the hosted options: the host OS loaded (undefined: bare-metal). */
@@ -53,22 +88,11 @@ async function hostSetup(mode: string, guests: number, options: Record<string, u
   const app = String(options.hostApp);
   if (app !== 'idle' && app !== 'busy') throw new UsageProblem(`--host-app must be idle or busy, got '${app}'`);
   const faultTick = options.hostFault === undefined ? 0 : parseCount('--host-fault', String(options.hostFault), 1, 2 ** 31 - 1);
-  let file = options.hostImage as string | undefined;
-  let shown = file;
-  if (file === undefined) {
-    const dir = packageGuestsDir();
-    if (!dir) throw new UsageProblem(`--host hosted needs a host OS: this installation has no guests/${DEFAULT_HOST_IMAGE}; name one with --host-image`);
-    // Named as the package names it; read from here when it is below here (then messages
-    // that cite its lines name it as every other input), else from the package.
-    const path = join(dir, DEFAULT_HOST_IMAGE);
-    const rel = relative(io.cwd, path);
-    file = rel.startsWith('..') || isAbsolute(rel) ? path : rel;
-    shown = `guests/${DEFAULT_HOST_IMAGE}`;
-  }
+  const { file, shown } = packageFile(options.hostImage as string | undefined, DEFAULT_HOST_IMAGE, '--host hosted needs a host OS', '--host-image', io);
   // The host OS runs on the machine itself: always its native build, with no -D of the guests'.
   const image = isSource(file) ? (await assembleForCli(file, { defines: {}, includeDirs: [] }, io)).image : readImageFile(file, io).image;
   if (isParavirt(image)) throw new UsageProblem(`${file} is a PARAVIRT build: the host OS runs on the machine itself, so it must be a native image`);
-  return { image, file: shown ?? file, app, faultTick };
+  return { image, file: shown, app, faultTick };
 }
 
 /**

@@ -9,7 +9,8 @@ import { collect } from './command.js';
 import { defineMachineOptions } from './machine-options.js';
 import { REPORT_OPTION } from './report-file.js';
 import type { HostedSetup } from '../vmm/hosts/hosted/hosted-host.js';
-import { DEFAULT_HOST_IMAGE, DEFAULT_TOPOLOGY, TOPOLOGIES } from '../vmm/hosts/index.js';
+import type { Dom0Setup } from '../vmm/hosts/dom0/dom0-host.js';
+import { DEFAULT_DOM0_IMAGE, DEFAULT_HOST_IMAGE, DEFAULT_TOPOLOGY, TOPOLOGIES } from '../vmm/hosts/index.js';
 
 export const DEFAULT_QUANTUM = '10000';
 
@@ -20,6 +21,8 @@ export interface RunInputs {
   config: RunConfig;
   /** --host hosted: the host OS and its setup (undefined: bare-metal). */
   host?: HostedSetup;
+  /** --host dom0: guest 0 and its setup. */
+  dom0?: Dom0Setup;
 }
 
 /** The argument of `vmm run` and `vmm trace` (declared at start-up). */
@@ -41,6 +44,8 @@ export function defineRunOptions(cmd: Command, modes: readonly string[], default
     .option('--host-image <file>', `hosted: the host OS to boot, .s or .bin (default guests/${DEFAULT_HOST_IMAGE})`)
     .option('--host-app <idle|busy>', 'hosted: the host application that competes with the VMM\'s process for the CPU', 'idle')
     .option('--host-fault <tick>', 'hosted: the host OS faults at its N-th timer tick (every guest stops with it)')
+    .option('--dom0-image <file>', `dom0: guest 0's kernel, .s (assembled with PARAVIRT defined) or a PARAVIRT .bin (default guests/${DEFAULT_DOM0_IMAGE})`)
+    .option('--dom0-crash <n>', 'dom0: guest 0\'s back end crashes as it takes its N-th request (the guests go on; their requests get error responses)')
     .option(...REPORT_OPTION)
     .option('--exit-off <controls>', 'hw: turn exit controls off, as --exit-on names them (external-interrupt and cpuid stay on: the VMM must get the CPU back, and cpuid always exits on VT-x) (repeatable)', collect);
 }

@@ -9,7 +9,8 @@ import { writeReport } from './report-file.js';
 import type { RunInputs } from './run-options.js';
 
 export function runReport(inputs: RunInputs) {
-  const probe = new TimelineCollector(inputs.guests.map((g) => g.name), inputs.host ? 'host OS' : undefined);
+  // (guest 0 of --host dom0 is a domain like the others: a lane of its own)
+  const probe = new TimelineCollector([...inputs.guests.map((g) => g.name), ...(inputs.dom0 ? ['dom0'] : [])], inputs.host ? 'host OS' : undefined);
   return {
     probe,
     async write(path: string, title: string, report: RunReport, io: Io): Promise<void> {

@@ -31,7 +31,8 @@ export interface Hypercall {
 /** Negative results, Xen's errno values (xen/include/public/errno.h). */
 export const HYPERCALL_ERRORS = [
   { name: 'EPERM', value: -1, meaning: 'not allowed: the operation would break isolation or the page-table rules' },
-  { name: 'ENOENT', value: -2, meaning: 'no such object (an event channel that is not bound)' },
+  { name: 'ENOENT', value: -2, meaning: 'no such object (an event channel that is not bound, a domain that does not exist)' },
+  { name: 'EIO', value: -5, meaning: 'the back end that would carry the request out is gone (guest 0 crashed or stopped)' },
   { name: 'EFAULT', value: -14, meaning: 'an address the call was given is outside the guest\'s memory, or not mapped' },
   { name: 'EBUSY', value: -16, meaning: 'the object is in use (a pinned table that is still a root)' },
   { name: 'EINVAL', value: -22, meaning: 'a bad argument: an unknown command, a count out of range, a misaligned address' },
@@ -39,6 +40,9 @@ export const HYPERCALL_ERRORS = [
 ] as const;
 
 export type ErrorName = (typeof HYPERCALL_ERRORS)[number]['name'];
+
+/** The error codes by name (negative, as a hypercall returns them). */
+export const ERR: Readonly<Record<ErrorName, number>> = Object.fromEntries(HYPERCALL_ERRORS.map((e) => [e.name, e.value])) as Record<ErrorName, number>;
 
 /** Most operations one batched call (mmu_update, mmuext_op, multicall) may carry. */
 export const MAX_BATCH = 1024;
@@ -123,15 +127,29 @@ export const HYPERCALLS: readonly Hypercall[] = [
   {
     number: 18,
     name: 'console_io',
-    summary: 'write a buffer to the guest\'s console in one exit',
+    summary: 'write a buffer to the guest\'s console in one exit; guest 0 also reads another domain\'s console output, to write it to that domain\'s terminal line',
     args: [
-      { reg: 'r1', name: 'cmd', meaning: '0: write (CONSOLEIO_write)' },
-      { reg: 'r2', name: 'count', meaning: 'bytes to write, 0..4096' },
+      { reg: 'r1', name: 'cmd', meaning: '0: write (CONSOLEIO_write); 1: read a domain\'s output (CONSOLEIO_read, guest 0 only)' },
+      { reg: 'r2', name: 'count', meaning: 'bytes to write, 0..4096 (read: most bytes to take)' },
       { reg: 'r3', name: 'buffer', meaning: 'guest virtual address of the bytes' },
+      { reg: 'r4', name: 'domain', meaning: 'read: the domain whose output to take' },
     ],
-    result: 'the number of bytes written',
+    result: 'the number of bytes written (read: taken)',
+    errors: ['EFAULT', 'EINVAL', 'EIO', 'ENOENT', 'EPERM'],
+    xen: 'HYPERVISOR_console_io (18); CONSOLEIO_write 0 and CONSOLEIO_read 1. Under --host dom0 a write goes to guest 0, not to the VMM\'s console: it queues the bytes for guest 0\'s console back end and notifies it (Xen\'s front end would write a shared ring that guest 0 maps); guest 0 takes them with CONSOLEIO_read (Xen\'s dom0 reads the hypervisor\'s console ring the same way); once guest 0 is gone the VMM writes them itself, as Xen\'s own console',
+  },
+  {
+    number: 20,
+    name: 'grant_table_op',
+    summary: 'grant copy: copy bytes between frames of domains that granted the caller access (checked: the entry in force, granted to the caller, writable for a destination, the frame the granter\'s own, the range inside the frame)',
+    args: [
+      { reg: 'r1', name: 'cmd', meaning: '5: copy (GNTTABOP_copy)' },
+      { reg: 'r2', name: 'ops', meaning: 'guest virtual address of `count` copy operations of 8 words {src_dom, src_ref, src_off, dst_dom, dst_ref, dst_off, len, status} (docs/hypercalls.md, "Grant table and grant copy")' },
+      { reg: 'r3', name: 'count', meaning: `number of operations, 1..${MAX_BATCH}` },
+    ],
+    result: 'the number of operations carried (each has its own status word: 0, or a GNTST_ code)',
     errors: ['EFAULT', 'EINVAL'],
-    xen: 'HYPERVISOR_console_io (18); write only (no CONSOLEIO_read: input comes by event)',
+    xen: 'HYPERVISOR_grant_table_op (20) with GNTTABOP_copy (5); one copy is {source, destination, length, status} with each side a (domain, reference or frame, offset); no GNTTABOP_map_grant_ref: guest 0 copies, it never maps another domain\'s frame',
   },
   {
     number: 23,
@@ -171,12 +189,25 @@ export const HYPERCALLS: readonly Hypercall[] = [
     name: 'event_channel_op',
     summary: 'event channels: bind a virtual interrupt to a port, send on a port, unmask a port',
     args: [
-      { reg: 'r1', name: 'cmd', meaning: '1: bind a virtual interrupt to the lowest free port (r2 = virq: 0 timer, 1 console, 2 disk); 4: send on a port (to the disk\'s port: the back end takes the new requests); 9: unmask (r2 = port)' },
-      { reg: 'r2', name: 'arg', meaning: 'the virq or the port' },
+      { reg: 'r1', name: 'cmd', meaning: '0: bind a port to another domain\'s front ends (guest 0 only; r2 = the domain): its notifications arrive there, and a send there notifies it; 1: bind a virtual interrupt to the lowest free port (r2 = virq: 0 timer, 1 console, 2 disk; for guest 0 the disk\'s is the physical disk\'s interrupt); 4: send on a port (to the disk\'s port: the back end takes the new requests); 9: unmask (r2 = port)' },
+      { reg: 'r2', name: 'arg', meaning: 'the domain, the virq or the port' },
     ],
-    result: 'for bind, the port bound; else 0',
-    errors: ['EBUSY', 'EINVAL', 'ENOENT'],
-    xen: 'HYPERVISOR_event_channel_op (32); EVTCHNOP_bind_virq 1, send 4, unmask 9; at most 32 ports, one pending bit each in the shared-info page',
+    result: 'for a bind, the port bound; else 0',
+    errors: ['EBUSY', 'EINVAL', 'EIO', 'ENOENT', 'EPERM'],
+    xen: 'HYPERVISOR_event_channel_op (32); EVTCHNOP_bind_interdomain 0 (here the toolstack\'s alloc_unbound is implied: the VMM connected each front end at boot), bind_virq 1, send 4, unmask 9; at most 32 ports, one pending bit each in the shared-info page',
+  },
+  {
+    number: 36,
+    name: 'domctl',
+    summary: 'guest 0 only: destroy a domain whose front end broke the split driver\'s rules (the VMM stops it, with the verdict as its reason)',
+    args: [
+      { reg: 'r1', name: 'cmd', meaning: '2: destroy (DOMCTL_DESTROY)' },
+      { reg: 'r2', name: 'domain', meaning: 'the domain (not 0)' },
+      { reg: 'r3', name: 'verdict', meaning: '1: its ring indices cannot be true; 2: it notifies without requests, without end; 3: its ring cannot be read (its grant revoked)' },
+    ],
+    result: '0',
+    errors: ['EINVAL', 'ENOENT', 'EPERM'],
+    xen: 'HYPERVISOR_domctl (36) with XEN_DOMCTL_destroydomain (2), which Xen\'s toolstack in dom0 issues; the verdict is TOY32\'s, so the stopped guest\'s reason says why',
   },
 ];
 

@@ -30,4 +30,7 @@ export interface DmaMemory {
   /** Copy bytes into memory at address (the caller checked the range). */
   write(address: number, bytes: Uint8Array): void;
   read(address: number, length: number): Uint8Array;
+  /** Whether the device may move `length` bytes at `address` (into memory with `write`):
+   *  an IOMMU's answer (absent: anywhere inside `size`). */
+  permits?(address: number, length: number, write: boolean): boolean;
 }

@@ -48,6 +48,17 @@ export const MAX_SLICE = 1 << 20;
  *  IE is clear or no interrupt can ever come (no device will fire, or every line that will
  *  is masked: a halted CPU cannot unmask it), or when the clock would pass `maxTicks`
  *  (bounds.ts: beyond 2^53 it would not be exact); else move time to the next device event. */
+/** Ticks until the next event of a device whose line is unmasked (Infinity: none): what
+ *  could wake a halted CPU. */
+export function nextWake(devices: Devices, now: number): number {
+  let wait = Infinity;
+  for (const { device } of devices.bus.devices) {
+    const next = device.nextEvent?.(now) ?? Infinity;
+    if (next < wait && device.irq && device.irq.number >= 0 && !(devices.pic.mask & (1 << device.irq.number))) wait = next;
+  }
+  return wait;
+}
+
 export function idleStep(cpu: { flags: number }, devices: Devices, addIdle: (ticks: number) => void, now: () => number, maxTicks: number): { status: RunStatus; reason: string } | undefined {
   if (!(cpu.flags & FLAG.IE)) return { status: 'halted', reason: 'finished normally (hlt with interrupts off)' };
   let wait = Infinity;

@@ -3,6 +3,7 @@
 
 import type { AssistDescription } from '../vmm/modes/mode.js';
 import type { HostReport } from '../vmm/hosts/hosted/hosted-host.js';
+import type { Dom0Report } from '../vmm/hosts/dom0/dom0-host.js';
 import { causeName } from '../isa/arch.js';
 import type { ConsoleBackend } from '../machine/devices/console.js';
 import type { Machine, Termination } from '../machine/machine.js';
@@ -52,6 +53,8 @@ export interface RunReport {
   guests: GuestReport[];
   /** --host hosted: what the host OS did. */
   host?: HostReport;
+  /** --host dom0: what guest 0 did. */
+  dom0?: Dom0Report;
 }
 
 /** A guest's VM exits, every reason together (none in bare mode). */

@@ -35,6 +35,10 @@ export const SUMMARY_WORDS = [
   { word: "guests' share", meaning: 'under --host hosted: the guests\' instructions over every instruction the CPU retired (the host OS\'s and its processes\' too): their share of the CPU as the host\'s timer sees it (json: guestShare)' },
   { word: 'world switches', meaning: 'under --host hosted: times the CPU passed between the host OS\'s world and the VMM\'s, either way (json: worldSwitches)' },
   { word: 'requests', meaning: 'under --host hosted: per guest, the I/O the host OS did for it (disk reads, disk writes, console lines), and the host cycles from posting each request to its completion' },
+  { word: 'guest 0', meaning: 'under --host dom0: the driver domain, how it ended, and its own console (docs/topologies.md)' },
+  { word: 'domain switches', meaning: 'under --host dom0: times the CPU passed from one domain to another, guest 0 included (json: domainSwitches)' },
+  { word: 'events routed', meaning: 'under --host dom0: events the VMM routed between domains: front ends to guest 0, its answers back, the physical disk\'s interrupts to it (json: eventsRouted)' },
+  { word: 'front ends', meaning: 'under --host dom0: per guest, its block requests and notifications, its console bytes (and those dropped while guest 0 fell behind), and requests the VMM answered itself once guest 0 was gone' },
 ] as const;
 
 export interface LegendEntry {

@@ -8,6 +8,7 @@ import { Machine } from '../machine/machine.js';
 import type { ExitProbe } from '../vmm/exits.js';
 import { bootVmm } from '../vmm/boot.js';
 import { runHosted, type HostedSetup, type HostReport } from '../vmm/hosts/hosted/hosted-host.js';
+import { runDom0, type Dom0Report, type Dom0Setup } from '../vmm/hosts/dom0/dom0-host.js';
 import type { Hypervisor } from '../vmm/hypervisor.js';
 import { modeNamed } from '../vmm/modes/index.js';
 import type { HardwareAssist, Mode } from '../vmm/modes/mode.js';
@@ -52,6 +53,14 @@ export function runGuestsHosted(guests: readonly GuestInput[], mode: string, con
   if (!vmmMode) throw new RangeError(`${mode} has no VMM to run as a host process`);
   const { hv, host } = runHosted(guests, { ...config, probe }, vmmMode, consoles, setup, keptConsole());
   return { guests: vmReports(hv, guests, config, vmmMode, consoles), host };
+}
+
+/** Run guests under `mode` beside guest 0, which runs their back ends (--host dom0). */
+export function runGuestsDom0(guests: readonly GuestInput[], mode: string, config: RunConfig, consoles: readonly ConsoleSink[], setup: Dom0Setup, probe?: ExitProbe): { guests: GuestReport[]; dom0: Dom0Report } {
+  const vmmMode = modeNamed(mode);
+  if (!vmmMode) throw new RangeError(`${mode} has no VMM to run guest 0 under`);
+  const { hv, host } = runDom0(guests, { ...config, probe }, vmmMode, consoles, setup, keptConsole());
+  return { guests: vmReports(hv, guests, config, vmmMode, consoles), dom0: host };
 }
 
 /** Each guest's report, with its overhead against bare when asked for. */

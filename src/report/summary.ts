@@ -5,6 +5,7 @@ import { hex } from '../isa/disasm.js';
 import type { TlbFigures } from '../machine/tlb.js';
 import type { GuestReport, RunReport } from './guest-report.js';
 import type { HostReport } from '../vmm/hosts/hosted/hosted-host.js';
+import type { Dom0Report } from '../vmm/hosts/dom0/dom0-host.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -60,7 +61,23 @@ export function formatSummary(report: RunReport, c: ChalkInstance): string {
     if (g.hypercalls) out.push(`  hypercalls   ${countList(g.hypercalls)}`);
   }
   if (report.host) out.push(...hostSummary(report.host, report.guests, c));
+  if (report.dom0) out.push(...dom0Summary(report.dom0, c));
   return out.join('\n') + '\n';
+}
+
+/** Guest 0 of a dom0 run: how it ended, what it routed, each guest's I/O through it. */
+function dom0Summary(h: Dom0Report, c: ChalkInstance): string[] {
+  const statusColor = h.status === 'halted' ? c.green : c.red;
+  const out = [
+    `${c.bold('guest 0')} (${h.topology}, ${h.image}): ${statusColor(h.status)}: ${h.reason}`,
+    `  cycles ${n(h.cycles).padStart(16)}    host cycles ${n(h.hostCycles)}    domain switches ${n(h.domainSwitches)}    events routed ${n(h.eventsRouted)}    disk interrupts routed ${n(h.interruptsRouted)}${h.iommuRefused ? `    DMA refused by the IOMMU ${n(h.iommuRefused)}` : ''}`,
+  ];
+  for (const io of h.io) {
+    const counts = countList({ 'block requests': io.blockRequests, notifications: io.notifications, 'console bytes': io.consoleBytes, 'console bytes dropped': io.consoleDropped, 'answered by the VMM (no back end)': io.answeredByVmm, 'console bytes written by the VMM (no back end)': io.consoleByVmm });
+    out.push(`  front ends   ${io.guest}: ${counts}`);
+  }
+  for (const line of h.console.trimEnd().split('\n')) if (line) out.push(`  console      ${line}`);
+  return out;
 }
 
 /** The host OS of a hosted run: how it ended, its world switches, each guest's requests. */

@@ -5,14 +5,16 @@
 // system call, its driver, its scheduler) and both world switches count, not only the
 // guest's. And the guests' share of the CPU under hosted, with the host application idle
 // and busy: a CPU-bound guest's instructions over every instruction the CPU retired. Under
-// para the guests are their PARAVIRT builds.
+// para the guests are their PARAVIRT builds; under dom0 (para only) guest 0's work counts
+// too, and the domain switches between it and the guest.
 
 import type { Image } from '../image/model.js';
 import type { HostedSetup, HostReport } from '../vmm/hosts/hosted/hosted-host.js';
-import type { Topology } from '../vmm/hosts/index.js';
+import { combines, type Topology } from '../vmm/hosts/index.js';
+import type { Dom0Report, Dom0Setup } from '../vmm/hosts/dom0/dom0-host.js';
 import { buildFor } from '../vmm/modes/index.js';
 import { exitCount, type GuestReport } from './guest-report.js';
-import { runGuests, runGuestsHosted, silentConsole, type RunConfig } from './run.js';
+import { runGuests, runGuestsDom0, runGuestsHosted, silentConsole, type RunConfig } from './run.js';
 
 /** An I/O operation measured, and the guest (guests/bench) that repeats it. */
 export interface IoOperation {
@@ -40,6 +42,8 @@ export interface IoCost {
   cycles?: number;
   exits?: number;
   worldSwitches?: number;
+  /** Under dom0: times the CPU passed between domains. */
+  domainSwitches?: number;
   problem?: string;
 }
 
@@ -62,13 +66,19 @@ export interface TopologyInputs {
   image(file: string, defines: Record<string, number>): Image;
   /** The host OS of --host hosted. */
   host: Omit<HostedSetup, 'app'>;
+  /** Guest 0 of --host dom0. */
+  dom0: Dom0Setup;
 }
 
 
 /** One run of a single guest under a topology: its report, the machine's cycles and the
  *  world switches (hosted). */
-function runOne(image: Image, name: string, disk: Uint8Array | undefined, topology: Topology, mode: string, config: RunConfig, inputs: TopologyInputs, app: HostedSetup['app'] = 'idle'): { guest: GuestReport; cycles: number; host?: HostReport } {
+function runOne(image: Image, name: string, disk: Uint8Array | undefined, topology: Topology, mode: string, config: RunConfig, inputs: TopologyInputs, app: HostedSetup['app'] = 'idle'): { guest: GuestReport; cycles: number; host?: HostReport; dom0?: Dom0Report } {
   const guest = { name, image, ...(disk ? { disk } : {}) };
+  if (topology === 'dom0') {
+    const run = runGuestsDom0([guest], mode, config, [silentConsole()], inputs.dom0);
+    return { guest: run.guests[0]!, cycles: run.dom0.hostCycles, dom0: run.dom0 };
+  }
   if (topology === 'hosted') {
     const run = runGuestsHosted([guest], mode, config, [silentConsole()], { ...inputs.host, app });
     return { guest: run.guests[0]!, cycles: run.host.cycles, host: run.host };
@@ -86,6 +96,7 @@ export function compareTopologies(topologies: readonly Topology[], mode: string,
     const disk = op.diskBytes ? new Uint8Array(op.diskBytes).map((_, i) => (i * 7) & 255) : undefined;
     const images = [op.count, op.count * 2].map((n) => build(op.file, { [op.param]: n }));
     const costs = topologies.map((topology): IoCost => {
+      if (!combines(topology, buildFor(mode))) return { topology, problem: `--host ${topology} runs PARAVIRT guests only (--modes ${mode} runs the native build)` };
       const [one, two] = images.map((image) => runOne(image, op.name, disk, topology, mode, settings, inputs));
       const failed = [one!, two!].find((r) => r.guest.status !== 'halted');
       if (failed) return { topology, problem: `${failed.guest.status}: ${failed.guest.reason}` };
@@ -95,6 +106,7 @@ export function compareTopologies(topologies: readonly Topology[], mode: string,
         cycles: per(one!.cycles, two!.cycles),
         exits: per(exitCount(one!.guest), exitCount(two!.guest)),
         ...(one!.host ? { worldSwitches: per(one!.host.worldSwitches, two!.host!.worldSwitches) } : {}),
+        ...(one!.dom0 ? { domainSwitches: per(one!.dom0.domainSwitches, two!.dom0!.domainSwitches) } : {}),
       };
     });
     return { operation: op.name, label: op.label, costs };
@@ -117,6 +129,7 @@ export function topologyTable(c: TopologyComparison, markdown: boolean): string 
   topologies.forEach((t, i) => columns.push({ title: `${t} exits`, value: (row) => fig(row.costs[i], (k) => k.exits) }));
   topologies.forEach((t, i) => {
     if (c.rows.some((row) => row.costs[i]?.worldSwitches !== undefined)) columns.push({ title: `${t} world switches`, value: (row) => fig(row.costs[i], (k) => k.worldSwitches) });
+    if (c.rows.some((row) => row.costs[i]?.domainSwitches !== undefined)) columns.push({ title: `${t} domain switches`, value: (row) => fig(row.costs[i], (k) => k.domainSwitches) });
   });
   topologies.slice(1).forEach((t, j) => {
     columns.push({ title: `${t} / ${topologies[0]}`, value: (row) => {

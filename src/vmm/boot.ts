@@ -21,7 +21,7 @@ export function hostMemoryBytes(mode: Mode, guestBytes: readonly number[]): numb
  *  the config's; the first `reservedBytes` of host memory are left to a hosted topology's
  *  host OS). Throws LoadError when an image does not fit its memory, or is not the
  *  build the mode runs (native or PARAVIRT). */
-export function bootVmm(guests: readonly GuestInput[], config: VmmConfig, mode: Mode, consoles: readonly ConsoleBackend[], reservedBytes = 0): Hypervisor {
+export function bootVmm(guests: readonly GuestInput[], config: VmmConfig, mode: Mode, consoles: readonly ConsoleBackend[], reservedBytes = 0, prepare?: (vm: Vm) => void): Hypervisor {
   const sizes = guests.map((g) => g.memoryBytes ?? config.memoryBytes);
   const hostBytes = reservedBytes + hostMemoryBytes(mode, sizes);
   const hv = new Hypervisor(config, mode, hostBytes);
@@ -32,6 +32,7 @@ export function bootVmm(guests: readonly GuestInput[], config: VmmConfig, mode: 
     }
     const memory = new GuestMemory(hv.processor.memory, frames.allocate(framesFor(sizes[i]!)));
     const vm = new Vm(i, g, memory, consoles[i]!, { memory: hv.processor.memory, costs: config.costs, tlbTagged: config.tlbTagged });
+    prepare?.(vm); // (a topology's links, before the mode takes the VM on)
     hv.addVm(vm, frames.allocate(mode.framesPerGuest(sizes[i]!)));
   });
   return hv;

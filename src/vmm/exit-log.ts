@@ -169,7 +169,7 @@ export class ExitLog {
     r.cr = q.cr ?? w.cr;
     r.irq = q.irq ?? w.irq;
     r.count = q.count ?? w.count;
-    r.request = q.request;
+    r.request = q.request ?? (vm.servingRequest > 0 ? vm.servingRequest : undefined);
     r.hypercall = q.hypercall;
     r.args = q.args;
     r.result = q.result;

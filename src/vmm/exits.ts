@@ -30,7 +30,8 @@ export const EXIT_REASONS = [
   { name: 'host-request', code: 75, note: true, summary: 'NOT an exit (a note): hosted (--host hosted): the VMM\'s device model needs the host OS for the guest\'s I/O (a disk command, a console line) and queues a request for the VMM\'s process; every hop of its path carries its request id (vmm trace --request ID)' },
   { name: 'world-switch', code: 76, note: true, summary: 'NOT an exit (a note): hosted: the CPU passed between the host OS\'s world and the VMM\'s (the VMM driver saves one world\'s registers, control registers and address space and loads the other\'s; the TLB is flushed): to the host, for a request or because the host\'s timer fired, and back when the VMM\'s process asks again' },
   { name: 'host-io', code: 77, note: true, summary: 'NOT an exit (a note): hosted: the host OS carried out a request of the VMM\'s process (its system call, its driver on the physical device), and the VMM copied the result in (the detail says how many host cycles the request took)' },
-  { name: 'host-interrupt', code: 78, note: true, summary: 'NOT an exit (a note): hosted: an interrupt of the host OS\'s own devices (its timer, its disk) came due while the VMM\'s world had the CPU: the VMM gave the CPU back (an external-interrupt exit), and the host OS took the interrupt once its world ran and its IE allowed; the detail gives the latency in cycles' },
+  { name: 'host-interrupt', code: 78, note: true, summary: 'NOT an exit (a note): an interrupt of a physical device owned by the host OS (hosted: its timer, its disk) or by guest 0 (dom0: the disk) came due while another had the CPU: the VMM took it (an external-interrupt exit) and routed it to the owner, which took it once it ran and its IE allowed; the detail gives the latency in cycles' },
+  { name: 'domain-event', code: 79, note: true, summary: 'NOT an exit (a note): dom0 (--host dom0): the VMM routed an event between domains: a front end\'s notification to guest 0\'s back end (requests on its ring, or console output), guest 0\'s answer to the front end, or the physical disk\'s interrupt to guest 0, its owner; the receiving domain takes it when it next runs (the detail says which, and the request id follows the request)' },
   { name: 'mmio', code: 74, summary: 'an access to the memory-mapped device (docs/devices.md): the VMM never maps its page, so each load or store faults, and the VMM emulated it on the guest\'s virtual device (under hw this is an ept-violation, emulated)' },
 ] as const;
 
@@ -70,6 +71,7 @@ export const EXIT_ACTIONS = [
   { name: 'switched', summary: 'the guest\'s slice is over and the scheduler picks the next guest (external-interrupt), or this guest got the CPU (guest-switch)' },
   { name: 'started', summary: 'a virtual device accepted a DMA command and is busy with it (the transfer completes later, with a note of its own)' },
   { name: 'transferred', summary: 'a virtual device finished a DMA command: the data moved between it and guest memory, or the command was refused (the detail says which)' },
+  { name: 'routed', summary: 'the VMM made an event pending in another domain, which takes it when it next runs (dom0)' },
   { name: 'none', summary: 'the VMM did nothing: it never saw the instruction (notes)' },
 ] as const;
 

@@ -23,7 +23,7 @@ import { boundsOf, type Bounds } from '../machine/bounds.js';
 import type { DiskTransfer } from '../machine/devices/disk.js';
 import { limitReason } from '../machine/limit.js';
 import { DISK_COMMAND, DISK_STATUS, DISK_STATUS_NAMES, SECTOR_SIZE } from '../machine/platform.js';
-import { idleStep, MAX_SLICE } from '../machine/machine.js';
+import { idleStep, MAX_SLICE, nextWake } from '../machine/machine.js';
 import { Access } from '../machine/mmu.js';
 import { Processor } from '../machine/processor.js';
 import type { ExitProbe } from './exits.js';
@@ -51,6 +51,7 @@ const TIMER_EXITS = {
   device: 'host timer: a virtual device is due',
   wake: 'a device event while the guest was halted in non-root operation (hlt exiting off)',
   host: "the host OS's timer: the host takes the CPU back from the VMM's process (hosted)",
+  physical: "a physical device of guest 0's is due: its interrupt goes to guest 0 (dom0)",
 } as const;
 
 export class Hypervisor implements ExecutionHooks, VmmHost {
@@ -87,6 +88,8 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
    *  model needs the host OS). Either ends the running slice. */
   hostLimit = Infinity;
   leaveForHost = false;
+  /** What reaching hostLimit means (the external-interrupt exit's record). */
+  hostLimitWhy: 'host' | 'physical' = 'host';
   readonly bounds: Bounds;
 
   constructor(
@@ -156,21 +159,39 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   }
 
   /** Run the guests round robin, from where the last call stopped, until each has ended
-   *  ('done') or the host wants the CPU back ('host': hostLimit reached, or leaveForHost). */
-  runUntilHost(): 'done' | 'host' {
+   *  ('done'), the host wants the CPU back ('host': hostLimit reached, or leaveForHost), or
+   *  every guest left waits for an event another domain owes it ('idle': dom0). */
+  runUntilHost(): 'done' | 'host' | 'idle' {
     const cpu = this.processor.cpu;
     for (;;) {
       let ran = false;
+      let moved = false;
       for (let k = 0; k < this.vms.length; k++) {
         const vm = this.vms[this.nextVm]!;
         this.nextVm = (this.nextVm + 1) % this.vms.length;
         if (!vm.running) continue;
         ran = true;
+        if (this.awaitsAnother(vm)) continue; // (no slice, no guest switch: nothing to do)
+        const ticks = vm.ticks;
+        const exits = this.exitCount;
         this.runSlice(vm);
+        if (vm.ticks !== ticks || this.exitCount !== exits || !vm.running) moved = true;
         if (this.leaveForHost || cpu.instructions >= this.hostLimit) return 'host';
       }
       if (!ran) return 'done';
+      if (!moved) return 'idle';
     }
+  }
+
+  /** The scheduler looks at `vm` next (a domain an event just woke: Xen's boost). */
+  runNext(vm: Vm): void {
+    this.nextVm = this.vms.indexOf(vm);
+  }
+
+  /** Whether `vm` is halted waiting for an event only another domain can send (dom0): no
+   *  event of its own is pending or due. */
+  private awaitsAnother(vm: Vm): boolean {
+    return vm.vcpu.halted && (vm.vcpu.flags & FLAG.IE) !== 0 && vm.links !== undefined && vm.links.awaitsAnother() && nextWake(vm.devices, vm.ticks) === Infinity && vm.virtualizer.nextInterrupt() < 0;
   }
 
   /** The guest that had the CPU last (undefined before the first). */
@@ -217,7 +238,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     while (vm.running) {
       if (this.leaveForHost) break;
       if (this.processor.cpu.instructions >= this.hostLimit) {
-        this.timerExit(vm, 'host');
+        this.timerExit(vm, this.hostLimitWhy);
         break;
       }
       this.deliverInterrupt(vm);
@@ -225,6 +246,8 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
       // before the guest's clock moves on: hosted)
       if (this.leaveForHost) break;
       if (vm.vcpu.halted) {
+        // Its event is owed by another domain (dom0): the others run meanwhile.
+        if (this.awaitsAnother(vm)) break;
         this.idle(vm);
         continue;
       }
@@ -434,6 +457,8 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     if (vm.running && !vm.vcpu.halted) this.deliverInterrupt(vm);
     vm.virtualizer.enter();
     if (!vm.running || vm.vcpu.halted || vm.yielded || this.leaveForHost) return true;
+    // A physical device the guest just programmed (passed through: dom0) is due sooner.
+    if (this.hostLimit < this.sliceLimit) return true;
     // A device the guest just programmed may now be due before the slice ends.
     return devicesMoved && this.processor.cpu.instructions + (this.deviceDeadline - vm.ticks) < this.sliceLimit;
   }
@@ -453,7 +478,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   }
 
   private timerExit(vm: Vm, why: keyof typeof TIMER_EXITS): void {
-    const a = vm.answer.set(REASON['external-interrupt'], why === 'quantum' || why === 'host' ? 'switched' : 'resumed', vm.virtualizer.exitCost, vm.vcpu.pc);
+    const a = vm.answer.set(REASON['external-interrupt'], why === 'quantum' || why === 'host' || why === 'physical' ? 'switched' : 'resumed', vm.virtualizer.exitCost, vm.vcpu.pc);
     a.q.detail = TIMER_EXITS[why];
     this.record(vm, a);
   }

@@ -20,6 +20,7 @@ import { Emulator, type VirtualPlatform } from './emulator.js';
 import { EXIT_REASONS, ExitAnswer, exitValues } from './exits.js';
 import type { GuestMemory } from './guest-memory.js';
 import type { Virtualizer } from './virtualizer.js';
+import type { DomainLinks, PassThrough } from './links.js';
 
 /** A silent divergence from bare hardware: where ("pc 0x... (insn, file:line)"), and what
  *  the guest saw there that bare hardware would not have shown it. */
@@ -73,6 +74,14 @@ export class Vm implements VirtualPlatform {
   endPc = 0;
   /** The first silent divergence recorded (a note whose reason `diverges`), for the report. */
   firstDivergence: Divergence | undefined;
+  /** Under a topology with a driver domain (--host dom0): this domain's links to the others
+   *  (set before the VMM takes the VM on); undefined: the VMM's own back ends serve it. */
+  links: DomainLinks | undefined;
+  /** Physical devices passed through to this guest (guest 0's): its port accesses to them
+   *  reach the device itself, once the mode has let them through. */
+  passthrough: PassThrough | undefined;
+  /** The I/O request this domain is serving now (guest 0), for its trace records; 0: none. */
+  servingRequest = 0;
 
   readonly name: string;
   readonly image: Image;
@@ -115,6 +124,7 @@ export class Vm implements VirtualPlatform {
   // ---- VirtualPlatform: what an emulated instruction touches --------------------------
 
   portIn(port: number): number {
+    if (this.passthrough?.owns(port)) return this.passthrough.portIn(port);
     const bus = this.devices.bus;
     if (!bus.owns(port)) return NO_DEVICE;
     bus.advance(this.ticks);
@@ -123,6 +133,7 @@ export class Vm implements VirtualPlatform {
   }
 
   portOut(port: number, value: number): void {
+    if (this.passthrough?.owns(port)) return this.passthrough.portOut(port, value);
     const bus = this.devices.bus;
     if (!bus.owns(port)) return;
     bus.advance(this.ticks);

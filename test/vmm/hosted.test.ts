@@ -326,7 +326,7 @@ wait:   in r1, DISK_STATUS
 
 describe('bad options', () => {
   const cases: [string[], RegExp][] = [
-    [['--host', 'nowhere'], /--host must be one of bare-metal, hosted, got 'nowhere'/],
+    [['--host', 'nowhere'], /--host must be one of bare-metal, hosted, dom0, got 'nowhere'/],
     [['--host-app', 'busy'], /--host-image, --host-app and --host-fault set up the host OS of --host hosted/],
     [['--host', 'hosted', '--mode', 'bare'], /--mode bare has no VMM/],
     [['--host', 'hosted', '--host-app', 'lazy'], /--host-app must be idle or busy, got 'lazy'/],
@@ -353,8 +353,8 @@ describe('bad options', () => {
     }
   });
 
-  it('--request without a hosted run: exit 2', async () => {
-    expectUsageError(await cli(['trace', 'guests/bare/hello.s', '--request', '1']), /--request follows a host I\/O request, which only --host hosted makes/);
+  it('--request without a hosted or dom0 run: exit 2', async () => {
+    expectUsageError(await cli(['trace', 'guests/bare/hello.s', '--request', '1']), /--request follows an I\/O request through a host topology, which only --host hosted and --host dom0 make/);
   });
 
   it('a host source with an error: exit 2 with its location', async () => {

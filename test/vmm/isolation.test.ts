@@ -8,7 +8,7 @@
 // reason).
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GuestInput } from '../../src/machine/config.js';
@@ -17,8 +17,8 @@ import { MODES, modeNamed } from '../../src/vmm/modes/index.js';
 import { CR } from '../../src/isa/arch.js';
 import { assemble, guestPath, ROOT, run } from '../support/guests.js';
 import type { Build } from '../../src/vmm/modes/mode.js';
-import { buildsOf, expectedOutput, framesHash, guest, outcome, programs, runHv, TOPOLOGY_RUNNERS, vmState, type HvRun, type RunOptions, type VmmMode } from './helpers.js';
-import { DEFAULT_TOPOLOGY, TOPOLOGIES } from '../../src/vmm/hosts/index.js';
+import { buildsOf, expectedOutput, framesHash, guest, looseOutcome, outcome, programs, runHv, TOPOLOGY_RUNNERS, vmState, type HvRun, type RunOptions, type VmmMode } from './helpers.js';
+import { combines, DEFAULT_TOPOLOGY, exactTiming, TOPOLOGIES } from '../../src/vmm/hosts/index.js';
 
 const ATTACKS = programs().filter((g) => g.startsWith('attack/'));
 const VICTIMS = ['bare/primes.s', 'kernel/tinyos.s', 'bare/secret.s'];
@@ -179,7 +179,7 @@ describe('the well-behaved guests alone', () => {
 // Under every other topology of the registry, each attacker beside the victims leaves them
 // exactly as under the default one, and ends as it does there.
 for (const topology of TOPOLOGIES.filter((t) => t.name !== DEFAULT_TOPOLOGY).map((t) => t.name)) {
-  for (const config of CONFIGS) {
+  for (const config of CONFIGS.filter((c) => combines(topology, c.build))) {
     describe(`under --mode ${config.label} --host ${topology}`, () => {
       for (const attacker of attackersOf(config)) {
         it(`${attacker} cannot touch ${config.victims.join(', ')}, as under --host ${DEFAULT_TOPOLOGY}`, () => {
@@ -188,7 +188,9 @@ for (const topology of TOPOLOGIES.filter((t) => t.name !== DEFAULT_TOPOLOGY).map
           const got = TOPOLOGY_RUNNERS[topology](lineup(config, attacker), config.mode, options);
           got.reports.forEach((r, k) => {
             const label = `${r.name} beside ${attacker} --host ${topology}`;
-            expect(outcome(r), label).toEqual(outcome(want.reports[k]!));
+            if (exactTiming(topology)) expect(outcome(r), label).toEqual(outcome(want.reports[k]!));
+            // (an attacker whose own end differs there is pinned by its X.<topology>.expected)
+            else if (!(r.name === 'attacker' && existsSync(guestPath(attacker.replace(/\.s$/, `.${topology}.expected`))))) expect(looseOutcome(r), label).toEqual(looseOutcome(want.reports[k]!));
             // (a PARAVIRT guest's memory holds machine frames, which the host OS's memory moves)
             if (config.build === 'native') expect(vmState(got.vms[k]!), `${label}: final state and memory`).toEqual(vmState(want.vms[k]!));
           });

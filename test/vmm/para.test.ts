@@ -36,7 +36,18 @@ describe('para: the block ring', () => {
         shli    r2, r11, 12
         li      r3, 0x80000
         add     r2, r2, r3
-        stw     r2, [r1 + RING_SLOTS + RING_REQ_BUFFER]
+        shri    r2, r2, 12              ; the buffer's frame, granted to the back end
+        shli    r3, r11, 1
+        addi    r3, r3, GNT_FIRST_FREE
+        stw     r3, [r1 + RING_SLOTS + RING_REQ_GREF]
+        movi    r4, 0
+        stw     r4, [r1 + RING_SLOTS + RING_REQ_OFFSET]
+        shli    r3, r3, 3
+        li      r4, PV_SHARED_INFO + SH_GRANT_TABLE
+        add     r3, r3, r4
+        stw     r2, [r3 + GNT_FRAME]
+        movi    r4, GNT_PERMIT_ACCESS
+        stw     r4, [r3 + GNT_FLAGS]
         addi    r11, r11, 1
         cmpi    r11, 3
         blt     .queue

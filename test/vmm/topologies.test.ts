@@ -10,25 +10,36 @@
 import { describe, expect, it } from 'vitest';
 import type { GuestReport } from '../../src/report/guest-report.js';
 import { recordToJson } from '../../src/trace/jsonl.js';
-import { DEFAULT_TOPOLOGY, TOPOLOGIES } from '../../src/vmm/hosts/index.js';
+import { combines, DEFAULT_TOPOLOGY, exactTiming, TOPOLOGIES } from '../../src/vmm/hosts/index.js';
 import { MODES } from '../../src/vmm/modes/index.js';
-import { buildsOf, guest, programs, TOPOLOGY_RUNNERS, vmState } from './helpers.js';
+import { existsSync } from 'node:fs';
+import { guestPath } from '../support/guests.js';
+import { buildsOf, guest, programs, sameLines, TOPOLOGY_RUNNERS, vmState } from './helpers.js';
 
 const reasonCore = (r: GuestReport) => r.reason.replace(/ \([^)]*\)/g, '');
 
 describe.each(TOPOLOGIES.filter((t) => t.name !== DEFAULT_TOPOLOGY).map((t) => t.name))('--host %s', (topology) => {
   for (const rel of programs()) {
     for (const mode of MODES) {
-      if (!buildsOf(rel).includes(mode.build)) continue;
+      if (!buildsOf(rel).includes(mode.build) || !combines(topology, mode.build)) continue;
+      // A hostile guest whose outcome under this topology differs is pinned by its own
+      // X.<topology>.expected (test/guests/expected.test.ts; docs/topologies.md says why).
+      if (existsSync(guestPath(rel.replace(/\.s$/, `.${topology}.expected`)))) continue;
       it(`${rel} under --mode ${mode.name} ends as under --host ${DEFAULT_TOPOLOGY}`, () => {
         const { input, options } = guest(rel, undefined, mode.build);
         const want = TOPOLOGY_RUNNERS[DEFAULT_TOPOLOGY]([input], mode.name, options);
         const got = TOPOLOGY_RUNNERS[topology]([input], mode.name, options);
         const [w, g] = [want.reports[0]!, got.reports[0]!];
         const label = `${rel} --mode ${mode.name} --host ${topology}`;
-        expect(g.console, `${label}: console`).toBe(w.console);
         expect(g.status, `${label}: status`).toBe(w.status);
         expect(reasonCore(g), `${label}: reason`).toBe(reasonCore(w));
+        if (!exactTiming(topology)) {
+          // A back end sits between (dom0): the same lines, each task's in order, as the
+          // paravirtual equivalence has it (docs/vmm.md); the timing may differ.
+          expect(sameLines(g.console, w.console), `${label}: console lines`).toBeUndefined();
+          return;
+        }
+        expect(g.console, `${label}: console`).toBe(w.console);
         expect(g.instructions, `${label}: instructions`).toBe(w.instructions);
         expect(g.ticks, `${label}: ticks`).toBe(w.ticks);
         expect(g.traps, `${label}: traps`).toEqual(w.traps);
@@ -41,7 +52,7 @@ describe.each(TOPOLOGIES.filter((t) => t.name !== DEFAULT_TOPOLOGY).map((t) => t
 });
 
 describe.each(TOPOLOGIES.map((t) => t.name))('--host %s is deterministic', (topology) => {
-  it.each(MODES.map((m) => m.name))('--mode %s: the same guests give the same trace, byte for byte', (mode) => {
+  it.each(MODES.filter((m) => combines(topology, m.build)).map((m) => m.name))('--mode %s: the same guests give the same trace, byte for byte', (mode) => {
     const build = MODES.find((m) => m.name === mode)!.build;
     const trace = () => {
       const lines: string[] = [];

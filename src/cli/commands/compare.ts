@@ -139,7 +139,8 @@ Examples (in the folder that holds vmm's guests/):
 
 /** `vmm compare --host LIST`: the I/O cost table of the host topologies (topology-costs.ts). */
 async function compareHosts(args: readonly string[], options: Record<string, unknown>, io: Io): Promise<number> {
-  const { isTopology, TOPOLOGIES, DEFAULT_HOST_IMAGE } = await import('../../vmm/hosts/index.js');
+  const { isTopology, TOPOLOGIES, DEFAULT_DOM0_IMAGE, DEFAULT_HOST_IMAGE } = await import('../../vmm/hosts/index.js');
+  const { DOM0_MEMORY_BYTES } = await import('../../vmm/hosts/dom0/dom0-abi.js');
   const { DEFAULT_MODE, MODES } = await import('../../vmm/modes/index.js');
   const { compareTopologies, topologyTable } = await import('../../report/topology-costs.js');
   const { packageGuestsDir } = await import('../../asm/include-path.js');
@@ -163,7 +164,8 @@ async function compareHosts(args: readonly string[], options: Record<string, unk
     return r.image;
   };
   const config = runConfig(options, io);
-  const comparison = compareTopologies(topologies, mode, config, { image: build, host: { image: build(DEFAULT_HOST_IMAGE, {}), file: `guests/${DEFAULT_HOST_IMAGE}`, faultTick: 0 } });
+  const dom0 = { image: build(DEFAULT_DOM0_IMAGE, { PARAVIRT: 1 }), file: `guests/${DEFAULT_DOM0_IMAGE}`, crashAt: 0, memoryBytes: DOM0_MEMORY_BYTES };
+  const comparison = compareTopologies(topologies, mode, config, { image: build, host: { image: build(DEFAULT_HOST_IMAGE, {}), file: `guests/${DEFAULT_HOST_IMAGE}`, faultTick: 0 }, dom0 });
   io.out.write(options.json ? JSON.stringify(comparison, null, 2) + '\n' : topologyTable(comparison, options.markdown === true));
   return comparison.rows.every((r) => r.costs.every((k) => !k.problem)) ? EXIT.OK : EXIT.GUEST_FAILED;
 }

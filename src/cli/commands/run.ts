@@ -55,10 +55,10 @@ Examples (in the folder that holds vmm's guests/):
     const json = options.json === true;
     const page = reportPath ? runReport(inputs) : undefined;
     const report = executeRun(inputs, io, json, page?.probe, !options.quiet);
-    if (page && reportPath) await page.write(reportPath, `vmm run ${args.join(' ')} --mode ${inputs.mode}${inputs.host ? ' --host hosted' : ''}`, report, io);
+    if (page && reportPath) await page.write(reportPath, `vmm run ${args.join(' ')} --mode ${inputs.mode}${inputs.host ? ' --host hosted' : inputs.dom0 ? ' --host dom0' : ''}`, report, io);
     if (json) io.out.write(JSON.stringify(report, null, 2) + '\n');
     if (options.stats || (!json && !options.quiet)) io.err.write(formatSummary(report, chalkFor(io.errColor)));
-    // (hosted: a host OS that did not finish its work fails the run too)
-    return report.guests.every((g) => g.status === 'halted') && (report.host?.status ?? 'halted') === 'halted' ? EXIT.OK : EXIT.GUEST_FAILED;
+    // (hosted: a host OS that did not finish its work fails the run too; dom0: guest 0 too)
+    return report.guests.every((g) => g.status === 'halted') && (report.host?.status ?? 'halted') === 'halted' && (report.dom0?.status ?? 'halted') === 'halted' ? EXIT.OK : EXIT.GUEST_FAILED;
   },
 };

@@ -19,7 +19,7 @@ export const traceCommand: CommandSpec = {
       .option('--format <format>', 'text (aligned, coloured on a TTY), short (the same in 80 columns: seq, cycle, guest, reason, pc, instruction) or jsonl (one JSON object per line)', 'text')
       .option('--guest <names>', 'only these guests (comma-separated names; repeatable)', collect)
       .option('--reason <reasons>', 'only these exit reasons (comma-separated names or codes, e.g. io,hlt or 30,12; repeatable)', collect)
-      .option('--request <ids>', 'hosted: only the hops of these host I/O requests (comma-separated ids, as the records\' request= gives them; repeatable)', collect)
+      .option('--request <ids>', 'hosted, dom0: only the hops of these I/O requests (comma-separated ids, as the records\' request= gives them; repeatable)', collect)
       .option('-o, --output <file>', 'write the trace to a file; the guests\' console output then goes to stdout')
       .option('-q, --quiet', 'do not print the summary on stderr')
       .option('--stats', 'print the summary on stderr even with -q')
@@ -68,12 +68,14 @@ Examples (in the folder that holds vmm's guests/):
     const guestList = listOption('--guest', options.guest as string[] | undefined);
     const requestList = listOption('--request', options.request as string[] | undefined, 'ids');
     const requests = requestList ? new Set(requestList.map((id) => parseCount('--request', id, 1))) : undefined;
-    if (requests && options.host !== 'hosted') throw new UsageProblem('--request follows a host I/O request, which only --host hosted makes');
+    if (requests && options.host !== 'hosted' && options.host !== 'dom0') throw new UsageProblem('--request follows an I/O request through a host topology, which only --host hosted and --host dom0 make');
     const { loadRunInputs } = await import('../run-inputs.js');
     const inputs = await loadRunInputs(args, options, io, given);
     const guests = guestList ? new Set(guestList) : undefined;
+    // (under --host dom0, guest 0's records are named dom0)
+    const names = [...inputs.guests.map((x) => x.name), ...(inputs.dom0 ? ['dom0'] : [])];
     for (const g of guests ?? []) {
-      if (!inputs.guests.some((x) => x.name === g)) throw new UsageProblem(`--guest ${g}: no such guest (guests: ${inputs.guests.map((x) => x.name).join(', ')})`);
+      if (!names.includes(g)) throw new UsageProblem(`--guest ${g}: no such guest (guests: ${names.join(', ')})`);
     }
     const toFile = options.output !== undefined && options.output !== '-';
     const out = io.openOutput(toFile ? String(options.output) : '-');
@@ -86,10 +88,10 @@ Examples (in the folder that holds vmm's guests/):
     const report = executeRun(inputs, io, !toFile, page ? bothProbes(traced, page.probe) : traced, !options.quiet && toFile);
     sink.flush();
     out.flush();
-    if (page && reportPath) await page.write(reportPath, `vmm trace ${args.join(' ')} --mode ${inputs.mode}${inputs.host ? ' --host hosted' : ''}`, report, io);
+    if (page && reportPath) await page.write(reportPath, `vmm trace ${args.join(' ')} --mode ${inputs.mode}${inputs.host ? ' --host hosted' : inputs.dom0 ? ' --host dom0' : ''}`, report, io);
     if (options.stats || !options.quiet) io.err.write(formatSummary(report, chalkFor(io.errColor)) + `${sink.records} trace records${toFile ? ` written to ${options.output}` : ''}\n`);
-    // (hosted: a host OS that did not finish its work fails the run too)
-    return report.guests.every((g) => g.status === 'halted') && (report.host?.status ?? 'halted') === 'halted' ? EXIT.OK : EXIT.GUEST_FAILED;
+    // (hosted: a host OS that did not finish its work fails the run too; dom0: guest 0 too)
+    return report.guests.every((g) => g.status === 'halted') && (report.host?.status ?? 'halted') === 'halted' && (report.dom0?.status ?? 'halted') === 'halted' ? EXIT.OK : EXIT.GUEST_FAILED;
   },
 };
 

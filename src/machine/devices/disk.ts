@@ -2,7 +2,8 @@
 // the transfer completes LATENCY ticks later, moving whole 512-byte sectors between the disk
 // and memory, and raises the line. The registers are latched when COMMAND is written.
 // Errors are reported in STATUS, never by failing:
-// sectors past the end -> BAD_SECTOR, a DMA range outside memory -> BAD_ADDRESS.
+// sectors past the end -> BAD_SECTOR, a DMA range outside memory (or, behind an IOMMU, not
+// mapped for the access) -> BAD_ADDRESS.
 //   SECTOR ADDRESS COUNT (rw)   COMMAND (w) 1 read, 2 write   STATUS (r)   SIZE (r) in sectors
 // The disk model works on a DiskImage (the backend): changes stay in memory, never on the file.
 
@@ -103,6 +104,7 @@ export class Disk implements Device {
     if (count === 0 || sector + count > this.image.sectors) return DISK_STATUS.BAD_SECTOR;
     const length = count * SECTOR_SIZE;
     if (address + length > this.memory.size) return DISK_STATUS.BAD_ADDRESS;
+    if (this.memory.permits && !this.memory.permits(address, length, this.command === DISK_COMMAND.READ)) return DISK_STATUS.BAD_ADDRESS;
     const at = sector * SECTOR_SIZE;
     if (this.command === DISK_COMMAND.READ) this.memory.write(address, this.image.bytes.subarray(at, at + length));
     else this.image.bytes.set(this.memory.read(address, length), at);

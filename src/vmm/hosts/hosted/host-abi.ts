@@ -12,6 +12,7 @@
 // I/O, and the result goes back into the guest.
 
 import { abiInclude, type AbiGroup } from '../../../isa/paravirt-abi.js';
+import { LINES_REG } from '../../../machine/devices/lines.js';
 
 /** Host memory the host OS has: its kernel, its processes and the boot-info page (the top
  *  page). The VMM's frames for its guests come after it. */
@@ -34,7 +35,6 @@ export const VMMON_STATUS = {
 
 /** Terminal lines (a serial concentrator): LINE selects a line, DATA writes a byte to it.
  *  Line 0 is the host's own console; line k + 1 is guest k's. */
-export const LINES_REG = { LINE: 0, DATA: 1 } as const;
 
 /** The request page (byte offsets): written by the VMM, carried out by the host OS. */
 export const REQUEST = {

@@ -25,7 +25,8 @@ import { REASON } from '../../exits.js';
 import type { Hypervisor, VmmConfig } from '../../hypervisor.js';
 import type { Mode } from '../../modes/mode.js';
 import type { Vm } from '../../vm.js';
-import { TerminalLines, VmmonDevice } from './devices.js';
+import { TerminalLines } from '../../../machine/devices/lines.js';
+import { VmmonDevice } from './vmmon.js';
 import { HOST_APP, HOST_INFO, HOST_OS_BYTES, HOST_INFO_MAGIC, HOST_MAX_GUESTS, HOST_PORT, REQUEST, VMMON_STATUS } from './host-abi.js';
 import { VmmProcess, type HostIoFigures, type RequestPage } from './vmm-process.js';
 

@@ -12,7 +12,8 @@
 // list at the fixed addresses of src/isa/paravirt-abi.ts.
 
 import { PTE, PAGE_SIZE } from '../../../isa/arch.js';
-import { FIXMAP_SLOT, PV_VA, SHARED_INFO, START_INFO, START_INFO_MAGIC } from '../../../isa/paravirt-abi.js';
+import { BACKEND_DOMID, DOMAIN_ROW, FIXMAP_SLOT, GRANT, PV_VA, SHARED_INFO, START_INFO, START_INFO_MAGIC } from '../../../isa/paravirt-abi.js';
+import type { DomainRow } from '../../links.js';
 
 /** Pages of the area before the identity tables and the frame list. */
 const FIXED_PAGES = 6;
@@ -65,6 +66,15 @@ export function pvAreaPages(frames: number): number {
   return FIXED_PAGES + 2 * Math.ceil(frames / 1024);
 }
 
+/** What start-info says of the domain beyond its memory. */
+export interface BootInfo {
+  readonly diskSectors: number;
+  readonly domid: number;
+  /** Guest 0: the domains it serves. */
+  readonly domains?: readonly DomainRow[] | undefined;
+  readonly crashAt?: number | undefined;
+}
+
 /** Guest memory as the builder writes it (pseudo-physical byte addresses). */
 export interface BootMemory {
   write32(gpa: number, value: number): void;
@@ -72,7 +82,8 @@ export interface BootMemory {
 
 /** Write the area: start-info, shared-info (events masked), the frame list and the boot page
  *  tables. `mfnOf` gives each guest frame's machine frame. */
-export function buildBootArea(layout: PvLayout, memory: BootMemory, mfnOf: (pfn: number) => number, diskSectors: number): void {
+export function buildBootArea(layout: PvLayout, memory: BootMemory, mfnOf: (pfn: number) => number, boot: BootInfo): void {
+  const { diskSectors, domid, domains, crashAt } = boot;
   const page = (pfn: number) => pfn * PAGE_SIZE;
   const si = page(layout.startInfo);
   const fields: [number, number][] = [
@@ -86,11 +97,26 @@ export function buildBootArea(layout: PvLayout, memory: BootMemory, mfnOf: (pfn:
     [START_INFO.NR_PT_FRAMES, 2 + layout.identityTableCount],
     [START_INFO.MFN_LIST, PV_VA.P2M],
     [START_INFO.DISK_SECTORS, diskSectors],
+    [START_INFO.DOMID, domid],
+    [START_INFO.BACKEND_DOMID, BACKEND_DOMID],
+    [START_INFO.DOMAINS, domains?.length ?? 0],
+    [START_INFO.CRASH_AT, crashAt ?? 0],
   ];
   for (const [offset, value] of fields) memory.write32(si + offset, value);
+  (domains ?? []).forEach((d, i) => {
+    const row = si + START_INFO.DOMAIN_TABLE + i * DOMAIN_ROW.SIZE;
+    memory.write32(row + DOMAIN_ROW.DOMID, d.domid);
+    memory.write32(row + DOMAIN_ROW.FIRST_SECTOR, d.firstSector);
+    memory.write32(row + DOMAIN_ROW.SECTORS, d.sectors);
+    memory.write32(row + DOMAIN_ROW.LINE, d.line);
+  });
   const shared = page(layout.sharedInfo);
   memory.write32(shared + SHARED_INFO.UPCALL_MASK, 1);
   memory.write32(shared + SHARED_INFO.EVTCHN_MASK, -1);
+  // The domain builder grants the back end's domain the block ring (GNT_RING_REF).
+  const ring = shared + SHARED_INFO.GRANT_TABLE + GRANT.RING_REF * GRANT.ENTRY_SIZE;
+  memory.write32(ring + GRANT.FLAGS, GRANT.PERMIT_ACCESS | (BACKEND_DOMID << GRANT.DOMID_SHIFT));
+  memory.write32(ring + GRANT.FRAME, layout.blkRing);
   for (let pfn = 0; pfn < layout.frames; pfn++) memory.write32(page(layout.p2m) + pfn * 4, mfnOf(pfn));
 
   const readOnly = (pfn: number) =>

@@ -18,14 +18,13 @@
 
 import { hex } from '../../../isa/disasm.js';
 import { PTE } from '../../../isa/arch.js';
-import { HYPERCALL_ERRORS, type ErrorName } from '../../../isa/hypercalls.js';
+import { ERR } from '../../../isa/hypercalls.js';
 
 export const PageType = { None: 0, Writable: 1, L1: 2, L2: 3, Fixed: 4 } as const;
 export type PageType = (typeof PageType)[keyof typeof PageType];
 export const PAGE_TYPE_NAMES = ['none', 'writable', 'page table', 'page directory', 'read-only (the VMM\'s)'] as const;
 
-/** The error codes by name (negative, as a hypercall returns them). */
-export const ERR: Readonly<Record<ErrorName, number>> = Object.fromEntries(HYPERCALL_ERRORS.map((e) => [e.name, e.value])) as Record<ErrorName, number>;
+export { ERR };
 
 /** A count no reference reaches: a Fixed frame keeps its type. */
 const FOREVER = 1 << 30;

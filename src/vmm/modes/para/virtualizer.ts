@@ -19,8 +19,9 @@ import { CAUSE, CONDITION_MASK, CR, FLAG, INTERRUPT_BASE, PAGE_SIZE, PTBR_PAGING
 import { hypercallNumbered, MAX_BATCH } from '../../../isa/hypercalls.js';
 import { BY_MNEMONIC } from '../../../isa/table.js';
 import {
-  CONSOLE_MAX, CONSOLEIO_WRITE, EVTCHNOP, MMUEXT, MULTICALL_ENTRY_WORDS, PV_VA, SCHEDOP, SHARED_INFO, SHUTDOWN, UVMF, VIRQ,
+  CONSOLE_MAX, CONSOLEIO_READ, CONSOLEIO_WRITE, DOMCTL, EVTCHNOP, GNTCOPY, GNTTABOP_COPY, MMUEXT, MULTICALL_ENTRY_WORDS, PV_VA, SCHEDOP, SHARED_INFO, SHUTDOWN, UVMF, VIRQ,
 } from '../../../isa/paravirt-abi.js';
+import { decode } from '../../../isa/encoding.js';
 import { LoadError } from '../../../machine/load.js';
 import { CONSOLE_REG, DISK_REG, IRQ, PORT_BASE, TIMER_REG } from '../../../machine/platform.js';
 import type { CpuState } from '../../../machine/cpu.js';
@@ -29,13 +30,17 @@ import type { Vm } from '../../vm.js';
 import type { Virtualizer } from '../../virtualizer.js';
 import type { VmmHost } from '../mode.js';
 import type { AsidAllocator } from '../software/asids.js';
+import { GrantTable } from '../../grant-table.js';
 import { BlockBackend } from './blkback.js';
+import { GrantCopy } from './grant-copy.js';
 import { DirectPaging } from './direct-paging.js';
 import { EventChannels } from './events.js';
 import { buildBootArea, pvAreaPages, pvLayout, type PvLayout } from './layout.js';
-import { ERR, PageTypes } from './page-types.js';
+import { ERR, PAGE_TYPE_NAMES, PageType, PageTypes } from './page-types.js';
 
 const CPUID = BY_MNEMONIC.get('cpuid')!.opcode;
+const IN = BY_MNEMONIC.get('in')!.opcode;
+const OUT = BY_MNEMONIC.get('out')!.opcode;
 /** The effort one hypercall may spend before a batch stops (and returns how many of its
  *  operations it did, as a Xen hypercall preempted by a continuation): operations carried,
  *  page-table entries examined and console bytes written, each one unit. The guest's time
@@ -54,6 +59,11 @@ export class ParaVirtualizer implements Virtualizer {
   readonly types: PageTypes;
   readonly events: EventChannels;
   readonly blk: BlockBackend;
+  /** The guest's grant table (in its shared-info page), and its grant copies. */
+  readonly grants: GrantTable;
+  private readonly copier: GrantCopy;
+  /** This domain's id (start-info's SI_DOMID). */
+  readonly domid: number;
   private readonly cpu: CpuState;
   private readonly vcpu: CpuState;
   /** Guest-physical address of the shared-info page. */
@@ -90,7 +100,8 @@ export class ParaVirtualizer implements Virtualizer {
     }
     const mfnOf = (pfn: number) => frames[pfn]!;
     this.types = new PageTypes(host.processor.memory, (mfn) => vm.memory.guestFrameOf(mfn), mfnOf, frames.length, (pfn) => this.blk?.busy(pfn) ?? false, () => this.memory?.tableTyped());
-    buildBootArea(layout, vm.memory, mfnOf, vm.devices.disk.read(DISK_REG.SIZE));
+    this.domid = vm.links?.domid ?? vm.id + 1;
+    buildBootArea(layout, vm.memory, mfnOf, { diskSectors: vm.links?.diskSectors ?? vm.devices.disk.read(DISK_REG.SIZE), domid: this.domid, domains: vm.links?.domainTable, crashAt: vm.links?.crashAt });
     this.types.fix(layout.startInfo);
     for (let i = 0; i < layout.p2mPages; i++) this.types.fix(layout.p2m + i);
     // The pages the VMM writes into can never become page tables (its writes are unchecked).
@@ -101,16 +112,18 @@ export class ParaVirtualizer implements Virtualizer {
     this.shared = layout.sharedInfo * PAGE_SIZE;
     const sharedWords = { read: (o: number) => vm.memory.read32(this.shared + o), write: (o: number, v: number) => vm.memory.write32(this.shared + o, v) };
     this.events = new EventChannels(sharedWords, Object.keys(VIRQ).length);
+    this.grants = new GrantTable(sharedWords, frames.length, (pfn) => this.unwritable(pfn));
+    this.copier = new GrantCopy({ domid: this.domid, memory: vm.memory, unwritable: (pfn) => this.unwritable(pfn), granting: (domid) => vm.links?.granting(domid) });
     const ring = layout.blkRing * PAGE_SIZE;
     this.blk = new BlockBackend({
       ring: { read: (o) => vm.memory.read32(ring + o), write: (o, v) => vm.memory.write32(ring + o, v) },
-      memoryBytes: vm.memory.size,
-      types: this.types,
+      grants: this.grants,
       diskOut: (register, value) => vm.portOut(PORT_BASE.disk + register, value),
       diskStatus: () => vm.devices.disk.read(DISK_REG.STATUS),
       notify: () => this.events.raise(VIRQ.DISK),
       stop: (reason) => vm.end('killed', reason),
     });
+    vm.links?.attach({ grants: this.grants, memory: vm.memory, ring: this.blk.ring, unwritable: (pfn) => this.unwritable(pfn) });
     // Boot state (docs/hypercalls.md, "Boot"): paging on with the boot tables, events
     // masked, sp at the end of the usable memory, r1 = the start-info page.
     const vcpu = vm.vcpu;
@@ -171,8 +184,23 @@ export class ParaVirtualizer implements Virtualizer {
         if (timer.read(TIMER_REG.PERIOD) !== this.timerPeriod) timer.write(TIMER_REG.PERIOD, this.timerPeriod);
         this.events.raise(VIRQ.TIMER);
       }
-      if (lines & (1 << IRQ.disk)) this.blk.completed();
+      if (lines & (1 << IRQ.disk)) {
+        // Under a driver domain the line is guest 0's physical disk (routed to it); else the
+        // guest's virtual disk, which the VMM's own back end drives.
+        if (this.vm.links) this.events.raise(VIRQ.DISK);
+        else this.blk.completed();
+      }
       if (lines & (1 << IRQ.console)) this.events.raise(VIRQ.CONSOLE);
+    }
+    const links = this.vm.links;
+    if (links) {
+      // Notifications from other domains since the last look: guest 0's answers arrive on a
+      // front end's disk port; a front end's requests on the port guest 0 connected to it.
+      const from = links.takeNotifications();
+      if (from !== 0) {
+        if (this.domid !== 0) this.events.raise(VIRQ.DISK);
+        else for (let d = 1; d < 32; d++) if (from & (1 << d)) this.events.raiseRemote(d);
+      }
     }
     // The mask word is the guest's (and a hypercall or a DMA may have written it since the
     // exit): the virtual IE follows it before any event is delivered.
@@ -193,6 +221,16 @@ export class ParaVirtualizer implements Virtualizer {
     m.write32(at + SHARED_INFO.SP, vcpu.regs[SP]!);
     m.write32(at + SHARED_INFO.UPCALL_MASK, 1);
     if (cause >= INTERRUPT_BASE && this.callback !== 0) vcpu.pc = this.callback;
+    if (cause >= INTERRUPT_BASE) {
+      this.events.holding = true; // (until its iret: see events.ts)
+      this.vm.links?.delivered(cause - INTERRUPT_BASE, this.events.remoteOf(cause - INTERRUPT_BASE));
+    }
+  }
+
+  /** Why guest frame `pfn` may not be written by a DMA or a grant copy, or undefined. */
+  private unwritable(pfn: number): string | undefined {
+    const type = this.types.typeOf(pfn);
+    return type === PageType.None || type === PageType.Writable ? undefined : PAGE_TYPE_NAMES[type];
   }
 
   // ---- exits --------------------------------------------------------------------------
@@ -215,6 +253,16 @@ export class ParaVirtualizer implements Virtualizer {
   private exception(cause: number, addr: number, pc: number, a: ExitAnswer): void {
     if (cause === CAUSE.PRIVILEGED && this.vcpu.flags & FLAG.S) {
       const word = this.host.instructionAt(this.vm, pc);
+      const op = word === undefined ? -1 : word >>> 24;
+      if ((op === IN || op === OUT) && this.vm.passthrough?.owns(decode(word!)?.imm ?? -1)) {
+        // A port of a physical device passed through to this guest (guest 0's): the VMM
+        // checked it is one, and carries the access out on the device (Xen emulates a PV
+        // guest's port I/O the same way, after checking its I/O permissions).
+        const e = this.host.costs.events;
+        a.set(REASON.io, 'emulated', e.vmmTrap + e.emulate, pc).emulate(word!);
+        a.q.detail = 'a port of a physical device passed through to this guest: the VMM let it through';
+        return;
+      }
       if (word !== undefined && word >>> 24 === CPUID) {
         // cpuid (privileged under --strict) reads no state the VMM must keep: emulated, as
         // Xen emulates CPUID for its paravirtual guests.
@@ -244,7 +292,7 @@ export class ParaVirtualizer implements Virtualizer {
     const work = this.types.work;
     this.workStart = work;
     this.bytes = 0;
-    const result = this.call(number, r[1]!, r[2]!, r[3]!, false);
+    const result = this.call(number, r[1]!, r[2]!, r[3]!, r[4]!, false);
     this.memory.settle();
     if (result !== RESTORED) r[0] = result;
     const spec = hypercallNumbered(number);
@@ -264,7 +312,7 @@ export class ParaVirtualizer implements Virtualizer {
   }
 
   /** Carry out hypercall `number`; its result (0, a count, or an error). */
-  private call(number: number, a1: number, a2: number, a3: number, nested: boolean): number {
+  private call(number: number, a1: number, a2: number, a3: number, a4: number, nested: boolean): number {
     switch (number) {
       case 0: // set_trap_table
         if (a1 & 3) return this.refuse(ERR.EINVAL, `trap entry ${hex(a1)} is not a multiple of 4`);
@@ -279,7 +327,7 @@ export class ParaVirtualizer implements Virtualizer {
       case 13: // multicall
         if (nested) return this.refuse(ERR.EINVAL, 'a multicall inside a multicall');
         return this.batch(a1, a2, MULTICALL_ENTRY_WORDS, (w, at) => {
-          const result = this.call(w[0]!, w[1]!, w[2]!, w[3]!, true); // (no call takes r4)
+          const result = this.call(w[0]!, w[1]!, w[2]!, w[3]!, w[4]!, true);
           this.ops++;
           if (!this.writeWord(at + 20, result)) {
             // The call was made: it counts, and the multicall stops after it.
@@ -295,7 +343,24 @@ export class ParaVirtualizer implements Virtualizer {
       case 17: // xen_version
         return 1;
       case 18: // console_io
-        return this.consoleWrite(a1, a2, a3);
+        return this.consoleIo(a1, a2, a3, a4);
+      case 20: // grant_table_op
+        if (a1 !== GNTTABOP_COPY) return this.refuse(ERR.EINVAL, `grant table command ${a1}: only ${GNTTABOP_COPY} (copy)`);
+        return this.batch(a2, a3, GNTCOPY.WORDS, (w, at) => {
+          const status = this.copier.copy(w);
+          this.ops++;
+          this.bytes += status === 0 ? w[GNTCOPY.LEN >>> 2]! >>> 0 : 0;
+          if (status < 0) this.why = `copy at ${hex(at)}: ${this.copier.why}`;
+          if (!this.writeWord(at + GNTCOPY.STATUS, status)) {
+            this.why = `the copy at ${hex(at)} was made, but its status could not be written back (not mapped writable): the call stops after it`;
+            this.stopBatch = true;
+          }
+          return 0;
+        });
+      case 36: // domctl
+        if (!this.vm.links || this.domid !== 0) return this.refuse(ERR.EPERM, 'domctl is guest 0\'s (--host dom0)');
+        if (a1 !== DOMCTL.DESTROY) return this.refuse(ERR.EINVAL, `domctl command ${a1}: only ${DOMCTL.DESTROY} (destroy)`);
+        return this.fromLinks(this.vm.links.destroy(a2, a3));
       case 23: // iret
         if (nested) return this.refuse(ERR.EINVAL, 'iret inside a multicall');
         return this.iret();
@@ -421,8 +486,9 @@ export class ParaVirtualizer implements Virtualizer {
     return result;
   }
 
-  private consoleWrite(cmd: number, count: number, buffer: number): number {
-    if (cmd !== CONSOLEIO_WRITE) return this.refuse(ERR.EINVAL, `console command ${cmd}: only 0 (write)`);
+  private consoleIo(cmd: number, count: number, buffer: number, domid: number): number {
+    if (cmd === CONSOLEIO_READ) return this.consoleRead(count, buffer, domid);
+    if (cmd !== CONSOLEIO_WRITE) return this.refuse(ERR.EINVAL, `console command ${cmd}: 0 write, 1 read`);
     if (count < 0 || count > CONSOLE_MAX) return this.refuse(ERR.EINVAL, `count ${count} is out of range (0..${CONSOLE_MAX})`);
     if ((buffer >>> 0) + count > 2 ** 32) return this.refuse(ERR.EFAULT, `the buffer at ${hex(buffer)} runs past the end of the address space`);
     const words = this.host.processor.memory;
@@ -435,10 +501,41 @@ export class ParaVirtualizer implements Virtualizer {
       bytes.set(words.bytes.subarray(pa, pa + chunk), i);
       i += chunk;
     }
+    this.bytes += count;
+    const links = this.vm.links;
+    // Guest 0's own output is the VMM's console (Xen's dom0 writes the hypervisor's).
+    if (links && this.domid !== 0) return this.fromLinks(links.consoleWrite(bytes));
     const console = this.vm.devices.console;
     for (const byte of bytes) console.write(CONSOLE_REG.DATA, byte);
-    this.bytes += count;
     return count;
+  }
+
+  /** Guest 0: up to `count` bytes of domain `domid`'s console output into its buffer. */
+  private consoleRead(count: number, buffer: number, domid: number): number {
+    const links = this.vm.links;
+    if (!links || this.domid !== 0) return this.refuse(ERR.EPERM, 'console reads are guest 0\'s (--host dom0)');
+    if (count < 0 || count > CONSOLE_MAX) return this.refuse(ERR.EINVAL, `count ${count} is out of range (0..${CONSOLE_MAX})`);
+    for (let i = 0; i < count; i += 4096 - ((buffer + i) & 4095)) {
+      if (this.memory.translate((buffer + i) | 0, true) < 0) return this.refuse(ERR.EFAULT, `byte ${i} of the buffer, at ${hex((buffer + i) | 0)}, is not mapped writable`);
+    }
+    const taken = links.consoleRead(domid, count);
+    if (typeof taken === 'number') return this.fromLinks(taken);
+    for (let i = 0; i < taken.length; ) {
+      const va = (buffer + i) | 0;
+      const pa = this.memory.translate(va, true);
+      const chunk = Math.min(taken.length - i, 4096 - (va & 4095));
+      this.host.processor.memory.writeBytes(pa, taken.subarray(i, i + chunk));
+      this.vm.memory.noteWrite(this.vm.memory.guestFrameOf(pa >>> 12) * 4096 + (pa & 4095), chunk);
+      i += chunk;
+    }
+    this.bytes += taken.length;
+    return taken.length;
+  }
+
+  /** A result of the topology's links: kept, with the reason it gave when it refused. */
+  private fromLinks(result: number): number {
+    if (result < 0) this.why = this.vm.links?.why ?? '';
+    return result;
   }
 
   /** Return from a trap or event, with the state the kernel left in the shared-info page. */
@@ -450,6 +547,7 @@ export class ParaVirtualizer implements Virtualizer {
     vcpu.flags = sflags & (CONDITION_MASK | FLAG.S);
     vcpu.regs[0] = m.read32(this.shared + SHARED_INFO.R0);
     this.setMask(!(sflags & FLAG.IE));
+    this.events.publish();
     return RESTORED;
   }
 
@@ -483,14 +581,28 @@ export class ParaVirtualizer implements Virtualizer {
   private eventChannelOp(cmd: number, arg: number): number {
     const ev = this.events;
     let result: number;
+    const links = this.vm.links;
     switch (cmd) {
+      case EVTCHNOP.BIND_INTERDOMAIN: {
+        if (!links || this.domid !== 0) return this.refuse(ERR.EPERM, 'binding a port to another domain is guest 0\'s (--host dom0)');
+        const ok = links.connect(arg);
+        if (ok < 0) return this.fromLinks(ok);
+        result = ev.bindInterdomain(arg);
+        break;
+      }
       case EVTCHNOP.BIND_VIRQ:
         result = ev.bindVirq(arg);
         break;
       case EVTCHNOP.SEND: {
+        const remote = ev.remoteOf(arg);
+        if (remote >= 0 && links) return this.fromLinks(links.notifyFrontend(remote));
         result = ev.virqOf(arg);
-        if (result === VIRQ.DISK) {
+        if (result === VIRQ.DISK && links && this.domid !== 0) {
+          return this.fromLinks(links.notifyBackend());
+        } else if (result === VIRQ.DISK && !links) {
+          this.blk.why = '';
           this.blk.kick();
+          if (this.blk.why) this.why = `the block back end refused a request: ${this.blk.why}`;
           result = 0;
         } else if (result >= 0) {
           return this.refuse(ERR.EINVAL, `port ${arg} is bound to virtual interrupt ${result}: only the disk's port has a back end to notify`);

@@ -1,0 +1,153 @@
+// --host dom0: Xen's driver domain (docs/topologies.md). Guest 0, a paravirtual TOY32 kernel
+// (guests/dom0/dom0.s by default), runs beside the other guests under the VMM, which passes
+// the physical disk and the terminal lines through to it (their ports reach the devices,
+// their DMA goes through the IOMMU, the disk's interrupt is routed to it as an event) and
+// emulates no device itself: it keeps the CPU, the timer and event delivery, routes events
+// between domains and checks every grant (switchboard.ts). The other guests' block and
+// console front ends talk to guest 0's back ends over their rings, by event channel, with
+// their buffers shared by grant; a disk read is front end -> ring + event -> guest 0's back
+// end -> physical DMA into guest 0 -> grant copy into the guest -> response + event.
+//
+// The physical devices keep host time (instructions the CPU retired, plus time every
+// domain spent waiting), so the disk's interrupt can arrive while another domain has the
+// CPU. The physical disk holds every guest's disk file, one partition each.
+
+import type { Image } from '../../../image/model.js';
+import { Bus } from '../../../machine/bus.js';
+import type { GuestInput } from '../../../machine/config.js';
+import type { ConsoleBackend } from '../../../machine/devices/console.js';
+import { Disk, DiskImage } from '../../../machine/devices/disk.js';
+import { TerminalLines } from '../../../machine/devices/lines.js';
+import { LoadError } from '../../../machine/load.js';
+import { DISK_COMMAND, DISK_STATUS, DISK_STATUS_NAMES, IRQ, SECTOR_SIZE } from '../../../machine/platform.js';
+import { hex } from '../../../isa/disasm.js';
+import { bootVmm } from '../../boot.js';
+import { REASON } from '../../exits.js';
+import type { Hypervisor, VmmConfig } from '../../hypervisor.js';
+import type { DomainRow } from '../../links.js';
+import type { Mode } from '../../modes/mode.js';
+import type { VmStatus } from '../../vm.js';
+import { DOM0_MAX_DOMAINS, DOM0_PORT } from './dom0-abi.js';
+import { Iommu } from './iommu.js';
+import { Switchboard, type DomainIo } from './switchboard.js';
+
+export interface Dom0Setup {
+  /** Guest 0's kernel (a PARAVIRT build), and the file it came from. */
+  readonly image: Image;
+  readonly file: string;
+  /** 0: never; n: guest 0's back end crashes as it takes its n-th request. */
+  readonly crashAt: number;
+  readonly memoryBytes: number;
+}
+
+/** What guest 0 did in a dom0 run (the summary's host line; `host` in --json). */
+export interface Dom0Report {
+  topology: 'dom0';
+  image: string;
+  status: VmStatus;
+  reason: string;
+  /** Guest 0's own console (console_io). */
+  console: string;
+  /** Guest 0's cycles, and the host's in all (every domain and the VMM). */
+  cycles: number;
+  hostCycles: number;
+  /** Times the CPU passed from one domain to another. */
+  domainSwitches: number;
+  eventsRouted: number;
+  interruptsRouted: number;
+  /** Transfers of guest 0's devices the IOMMU refused. */
+  iommuRefused: number;
+  /** Per guest, in guest order. */
+  io: (DomainIo & { guest: string })[];
+}
+
+/** What is wrong with running `guests` guests beside guest 0, or undefined. */
+export function dom0GuestsProblem(guests: number): string | undefined {
+  return guests > DOM0_MAX_DOMAINS ? `--host dom0 serves at most ${DOM0_MAX_DOMAINS} guests (domain ids 1..${DOM0_MAX_DOMAINS}), got ${guests}` : undefined;
+}
+
+/** Boot guest 0 and the guests, run until every guest has ended, and say how it went. */
+export function runDom0(guests: readonly GuestInput[], config: VmmConfig, mode: Mode, consoles: readonly ConsoleBackend[], setup: Dom0Setup, dom0Console: ConsoleBackend & { text(): string }): { hv: Hypervisor; host: Dom0Report } {
+  const tooMany = dom0GuestsProblem(guests.length);
+  if (tooMany) throw new LoadError(tooMany);
+  if (mode.build !== 'paravirt') throw new LoadError(`--host dom0 runs paravirtual domains (guest 0's back ends serve their front ends): give a mode that runs PARAVIRT builds, not ${mode.name}`);
+  const sectors = guests.map((g) => Math.ceil((g.disk?.length ?? 0) / SECTOR_SIZE));
+  const table: DomainRow[] = [];
+  let first = 0;
+  guests.forEach((_, i) => {
+    table.push({ domid: i + 1, firstSector: first, sectors: sectors[i]!, line: i + 1 });
+    first += sectors[i]!;
+  });
+  const physical = new Uint8Array(first * SECTOR_SIZE);
+  guests.forEach((g, i) => g.disk && physical.set(g.disk, table[i]!.firstSector * SECTOR_SIZE));
+
+  let hv!: Hypervisor;
+  const board = new Switchboard(() => hv, guests.length + 1, table, first, setup.crashAt, [undefined, ...consoles]);
+  const bus = new Bus();
+  let skipped = 0; // host time every domain spent waiting for a physical device
+  const now = () => hv.processor.cpu.instructions + skipped;
+  let iommu: Iommu | undefined;
+  const dom0Input: GuestInput = { name: 'dom0', image: setup.image, file: setup.file, memoryBytes: setup.memoryBytes };
+  // Guest 0 runs after the guests in the scheduler's order (they start first; it is woken
+  // by their events): VM ids 0..n-1 are the guests (domains 1..n), id n is guest 0.
+  hv = bootVmm([...guests, dom0Input], config, mode, [...consoles, dom0Console], 0, (vm) => {
+    const domid = vm.id === guests.length ? 0 : vm.id + 1;
+    vm.links = board.linksFor(vm, domid);
+    if (domid !== 0) return;
+    iommu = new Iommu(vm.memory, (pfn) => board.unwritable(0, pfn));
+    const disk = new Disk({ number: IRQ.disk, raise: () => board.diskInterrupt() }, iommu, new DiskImage(physical));
+    disk.onCommand = (t) => {
+      const what = t.command === DISK_COMMAND.READ ? 'read' : t.command === DISK_COMMAND.WRITE ? 'write' : `command ${t.command}`;
+      hv.hostNote(vm, REASON.dma, t.status === DISK_STATUS.BUSY ? 'started' : 'transferred', 0, 0, () => `physical disk ${what} of ${t.count} sector${t.count === 1 ? '' : 's'} at sector ${t.sector} ${t.command === DISK_COMMAND.READ ? 'into' : 'from'} bus address ${hex(t.address, 8)} (guest 0's memory, through the IOMMU): ${DISK_STATUS_NAMES[t.status] ?? t.status}`);
+    };
+    bus.attach(DOM0_PORT.disk, disk);
+    bus.attach(DOM0_PORT.lines, new TerminalLines([dom0Console, ...consoles], iommu));
+    vm.passthrough = {
+      owns: (port) => bus.owns(port),
+      portIn: (port) => {
+        bus.advance(now());
+        return bus.read(port);
+      },
+      portOut: (port, value) => {
+        bus.advance(now());
+        bus.write(port, value);
+        const due = bus.nextEvent(now());
+        if (due !== Infinity) hv.hostLimit = Math.min(hv.hostLimit, hv.processor.cpu.instructions + Math.max(due, 0));
+      },
+    };
+  });
+  const dom0 = hv.vms[guests.length]!;
+  hv.hostLimitWhy = 'physical';
+  for (;;) {
+    const due = bus.nextEvent(now());
+    hv.hostLimit = due === Infinity ? Infinity : hv.processor.cpu.instructions + Math.max(due, 0);
+    const ran = hv.runUntilHost();
+    if (ran === 'done') break;
+    if (!dom0.running) board.backendGone();
+    if (ran === 'idle') {
+      const next = bus.nextEvent(now());
+      if (board.served.every((vm) => !vm.running)) dom0.end('halted', 'every domain it served has ended: the VMM shut guest 0 down, as Xen\'s toolstack would');
+      else if (!dom0.running) {
+        // (the VMM answered the rings: the guests go on)
+      } else if (next === Infinity) {
+        // Every domain waits and no device will interrupt: the front ends' requests will not
+        // be answered. They are stopped (guest 0 runs on for the others, and the VMM cannot
+        // tell a back end that lost them from a front end that made them unanswerable).
+        for (const vm of board.served) if (vm.running) vm.end('killed', 'deadlock: it waits for answers to its block requests, and guest 0\'s back end, waiting too, will not give them (no device will interrupt)');
+      } else skipped += Math.max(next, 0);
+    }
+    bus.advance(now());
+  }
+  hv.vms.pop(); // guest 0 is the host's, not one of the guests
+  const domainSwitches = [...hv.vms, dom0].reduce((n, vm) => n + vm.exits[REASON['guest-switch'].index]!, 0);
+  return {
+    hv,
+    host: {
+      topology: 'dom0', image: setup.file, status: dom0.status === 'running' ? 'limit' : dom0.status, reason: dom0.reason,
+      console: dom0Console.text(), cycles: dom0.cycles, hostCycles: hv.hostCycles, domainSwitches,
+      eventsRouted: board.eventsRouted, interruptsRouted: board.interruptsRouted, iommuRefused: iommu?.refused ?? 0,
+      io: board.io.slice(1).map((io, i) => ({ guest: guests[i]!.name, ...io })),
+    },
+  };
+}
+

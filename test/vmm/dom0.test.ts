@@ -1,0 +1,189 @@
+// --host dom0 (docs/topologies.md): guest 0, a paravirtual TOY32 kernel beside the guests,
+// runs their back ends on the physical devices the VMM passes through to it. A disk read
+// goes front end -> ring + event -> guest 0 -> physical DMA -> grant copy -> response +
+// event, each hop traced with the request's id; guest 0's crash leaves the guests running,
+// their requests answered with an error; hostile guests 0 and hostile front ends are
+// contained; bad options are refused.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GNTST, GRANT, SHARED_INFO } from '../../src/isa/paravirt-abi.js';
+import { GrantTable } from '../../src/vmm/grant-table.js';
+import { dom0Include } from '../../src/vmm/hosts/dom0/dom0-abi.js';
+import { cleanTemp, expectUsageError, tempDir, vmmIn as cli } from '../cli/helpers.js';
+import { ROOT } from '../support/guests.js';
+
+const tmp = tempDir();
+afterAll(cleanTemp);
+
+interface Json {
+  guests: { name: string; status: string; reason: string; console: string; instructions: number; cycles: number; notes?: Record<string, number> }[];
+  dom0?: { status: string; reason: string; console: string; domainSwitches: number; eventsRouted: number; interruptsRouted: number; iommuRefused: number; io: { guest: string; blockRequests: number; answeredByVmm: number; consoleByVmm: number }[] };
+}
+
+async function runJson(args: string[]): Promise<{ status: number; json: Json; stderr: string }> {
+  const r = await cli(['run', ...args, '--json', '--no-overhead']);
+  return { status: r.status, json: JSON.parse(r.stdout) as Json, stderr: r.stderr };
+}
+
+const TINYOS = ['guests/kernel/tinyos.s', '--disk', 'guests/kernel/disk.txt', '--mode', 'para'];
+const TWO = ['guests/kernel/tinyos.s', 'guests/bench/diskread.s', '-D', 'ITER=5', '--disk', 'tinyos=guests/kernel/disk.txt', '--disk', 'diskread=guests/bench/diskread.txt', '--mode', 'para'];
+const expected = (rel: string) => readFileSync(join(ROOT, 'guests', rel), 'utf8');
+
+describe('guests beside guest 0', () => {
+  it('see the same lines as bare-metal, and their I/O goes through guest 0', async () => {
+    const bareMetal = await runJson(TWO);
+    const dom0 = await runJson([...TWO, '--host', 'dom0']);
+    expect(dom0.status).toBe(0);
+    expect(dom0.json.dom0!.status).toBe('halted');
+    dom0.json.guests.forEach((g, i) => {
+      expect(g.status).toBe('halted');
+      expect(g.console.split('\n').sort()).toEqual(bareMetal.json.guests[i]!.console.split('\n').sort());
+    });
+    expect(dom0.json.guests[0]!.console).toContain('tinyos: disk: hello from the disk');
+    const io = dom0.json.dom0!.io;
+    expect(io.map((x) => x.guest)).toEqual(['tinyos', 'diskread']);
+    expect(io[1]!.blockRequests).toBe(5);
+    expect(dom0.json.dom0!.interruptsRouted).toBe(6); // tinyos's read and diskread's five
+    expect(dom0.json.dom0!.domainSwitches).toBeGreaterThan(10);
+  });
+
+  it('a disk read: every hop is traced with one request id, guest 0\'s work included', async () => {
+    const r = await cli(['trace', ...TINYOS, '--host', 'dom0', '--format', 'jsonl', '-q']);
+    const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { guest: string; reason: string; request?: number; hypercall?: string; detail?: string; action: string });
+    const notify = records.find((x) => x.guest === 'tinyos' && x.hypercall === 'event_channel_op' && x.request !== undefined)!;
+    expect(notify).toBeDefined();
+    const hops = records.filter((x) => x.request === notify.request);
+    const kinds = hops.map((x) => `${x.guest} ${x.reason}${x.hypercall ? ` ${x.hypercall}` : ''}`);
+    expect(kinds).toContain('dom0 domain-event');
+    expect(kinds).toContain('dom0 hypercall grant_table_op');
+    expect(kinds).toContain('dom0 io');
+    expect(kinds).toContain('dom0 dma');
+    expect(kinds).toContain('dom0 host-interrupt');
+    expect(kinds).toContain('tinyos domain-event');
+    expect(hops.find((x) => x.reason === 'host-interrupt')!.detail).toMatch(/took the physical disk's interrupt [\d,]+ cycles after it arrived/);
+    // --request follows it
+    const one = await cli(['trace', ...TINYOS, '--host', 'dom0', '--request', String(notify.request), '-q']);
+    expect(one.status).toBe(0);
+    expect(one.stdout.split('\n').filter((l) => /request=/.test(l)).length).toBe(hops.length);
+  });
+
+  it('--dom0-crash: the guests run on, their requests answered with an error they report', async () => {
+    const r = await runJson([...TWO, '--host', 'dom0', '--dom0-crash', '1']);
+    expect(r.status).toBe(1); // guest 0 did not halt
+    expect(r.json.dom0!.status).toBe('faulted');
+    expect(r.json.dom0!.console).toContain('dom0: crashed: page-read at 0xdead0000');
+    const [tinyos, diskread] = r.json.guests;
+    expect(tinyos!.status).toBe('halted');
+    expect(tinyos!.console).toContain('tinyos: disk: error 6 (no back end: guest 0 is gone)');
+    expect(tinyos!.console).toMatch(/^A2$/m); // its tasks ran on
+    expect(diskread!.status).toBe('halted');
+    expect(r.json.dom0!.io.reduce((n, x) => n + x.answeredByVmm, 0)).toBeGreaterThan(0);
+    expect(r.stderr).toBe('');
+  });
+});
+
+describe('hostile guests 0 (--dom0-image)', () => {
+  it('dom0-overreach: every copy and DMA outside what it was given is refused; the guest beside it runs as with the normal guest 0', async () => {
+    const normal = await runJson([...TINYOS, '--host', 'dom0']);
+    const r = await runJson([...TINYOS, '--host', 'dom0', '--dom0-image', 'guests/attack/dom0-overreach.s']);
+    expect(r.json.dom0!.console).toBe(expected('attack/dom0-overreach.expected'));
+    expect(r.json.dom0!.iommuRefused).toBe(2);
+    expect(r.json.guests[0]!.status).toBe('halted');
+    expect(r.json.guests[0]!.console).toBe(normal.json.guests[0]!.console);
+  });
+
+  it('dom0-forge: the front end rejects a response whose id is not its request\'s', async () => {
+    const r = await runJson([...TINYOS, '--host', 'dom0', '--dom0-image', 'guests/attack/dom0-forge.s']);
+    expect(r.json.dom0!.console).toBe(expected('attack/dom0-forge.expected'));
+    expect(r.json.guests[0]!.console).toContain("tinyos: disk: error 7 (a forged response: its id is not the request's)");
+    expect(r.json.guests[0]!.status).toBe('halted');
+  });
+});
+
+describe('hostile front ends', () => {
+  it('evtchn-storm is destroyed by guest 0 with its verdict; the guest beside it runs on', async () => {
+    const r = await runJson(['guests/attack/evtchn-storm.s', 'guests/kernel/tinyos.s', '--disk', 'tinyos=guests/kernel/disk.txt', '--mode', 'para', '--host', 'dom0']);
+    expect(r.json.guests[0]!.status).toBe('killed');
+    expect(r.json.guests[0]!.reason).toMatch(/guest 0's back end had it destroyed \(domctl\): it notified without requests, without end/);
+    expect(r.json.guests[1]!.status).toBe('halted');
+    expect(r.json.guests[1]!.console).toContain('tinyos: disk: hello from the disk');
+  });
+
+  it('a front end whose ring cannot be read is destroyed, not guest 0', async () => {
+    const src = join(tmp, 'unring.s');
+    // the ring's grant revoked, then a read: guest 0 cannot copy the ring in
+    const text = readFileSync(join(ROOT, 'guests', 'attack', 'grant-revoke.s'), 'utf8')
+      .replace('.include "../include/paravirt.inc"', `.include "${join(ROOT, 'guests', 'include', 'paravirt.inc')}"`)
+      .replace(/\.include "(pvlib|lib)\.s"/g, (_m, f) => `.include "${join(ROOT, 'guests', 'attack', `${f}.s`)}"`)
+      .replace('        li      r10, PV_BLK_RING\n', `        li      r1, PV_SHARED_INFO + SH_GRANT_TABLE\n        movi    r2, 0\n        stw     r2, [r1 + GNT_FLAGS]\n        li      r10, PV_BLK_RING\n`);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(src, text);
+    const r = await runJson([src, 'guests/kernel/tinyos.s', '--disk', 'unring=guests/kernel/disk.txt', '--disk', 'tinyos=guests/kernel/disk.txt', '--mode', 'para', '--host', 'dom0']);
+    expect(r.json.guests[0]!.status).toBe('killed');
+    expect(r.json.guests[0]!.reason).toMatch(/its block ring cannot be read/);
+    expect(r.json.dom0!.status).toBe('halted');
+    expect(r.json.guests[1]!.status).toBe('halted');
+  });
+});
+
+describe('the grant table', () => {
+  const page = new Int32Array(1024);
+  const words = { read: (o: number) => page[o >>> 2]!, write: (o: number, v: number) => void (page[o >>> 2] = v) };
+  const grants = new GrantTable(words, 16, (pfn) => (pfn === 3 ? 'a page table' : undefined));
+  const entry = (ref: number, flags: number, domid: number, frame: number) => {
+    words.write(SHARED_INFO.GRANT_TABLE + ref * GRANT.ENTRY_SIZE + GRANT.FLAGS, flags | (domid << GRANT.DOMID_SHIFT));
+    words.write(SHARED_INFO.GRANT_TABLE + ref * GRANT.ENTRY_SIZE + GRANT.FRAME, frame);
+  };
+  it('checks owner, frame, permission and that the grant is still in force, at each use', () => {
+    entry(2, GRANT.PERMIT_ACCESS, 0, 5);
+    expect(grants.frame(2, 0, true)).toBe(5);
+    expect(grants.frame(2, 1, false)).toBe(GNTST.PERMISSION_DENIED); // granted to domain 0 only
+    entry(3, GRANT.PERMIT_ACCESS | GRANT.READONLY, 0, 6);
+    expect(grants.frame(3, 0, false)).toBe(6);
+    expect(grants.frame(3, 0, true)).toBe(GNTST.PERMISSION_DENIED);
+    entry(4, GRANT.PERMIT_ACCESS, 0, 16);
+    expect(grants.frame(4, 0, false)).toBe(GNTST.BAD_PAGE); // not the granter's frame
+    entry(5, GRANT.PERMIT_ACCESS, 0, 3);
+    expect(grants.frame(5, 0, false)).toBe(3);
+    expect(grants.frame(5, 0, true)).toBe(GNTST.BAD_PAGE); // a page table: never written
+    expect(grants.frame(GRANT.ENTRIES, 0, false)).toBe(GNTST.BAD_GNTREF);
+    entry(2, 0, 0, 5); // revoked
+    expect(grants.frame(2, 0, false)).toBe(GNTST.BAD_GNTREF);
+    expect(grants.why).toMatch(/not in force/);
+  });
+});
+
+describe('--host dom0 options', () => {
+  it('guests/include/dom0.inc is generated from dom0-abi.ts', () => {
+    expect(readFileSync(join(ROOT, 'guests', 'include', 'dom0.inc'), 'utf8')).toBe(dom0Include());
+  });
+
+  it.each([
+    [['--host', 'dom0', '--mode', 'full'], /--host dom0 runs paravirtual domains/],
+    [['--dom0-crash', '2'], /--dom0-image and --dom0-crash set up guest 0 of --host dom0/],
+    [['--host', 'dom0', '--mode', 'para', '--dom0-crash', '0'], /--dom0-crash/],
+  ])('%j: exit 2', async (flags, message) => {
+    expectUsageError(await cli(['run', 'guests/bare/hello.s', ...flags]), message);
+  });
+
+  it('a native image as guest 0: exit 2', async () => {
+    const native = join(tmp, 'native.bin');
+    expect((await cli(['asm', 'guests/bare/hello.s', '-o', native])).status).toBe(0);
+    expectUsageError(await cli(['run', 'guests/bare/hello.s', '--host', 'dom0', '--mode', 'para', '--dom0-image', native]), /is a native image: guest 0 is a paravirtual kernel/);
+  });
+
+  it('vmm compare --host bare-metal,hosted,dom0 --modes para: a disk read costs more through guest 0, with two domain switches', async () => {
+    const r = await cli(['compare', '--host', 'bare-metal,hosted,dom0', '--modes', 'para', '--json']);
+    expect(r.status).toBe(0);
+    const rows = (JSON.parse(r.stdout) as { rows: { operation: string; costs: { topology: string; cycles: number; domainSwitches?: number }[] }[] }).rows;
+    const read = rows.find((x) => x.operation === 'disk-read')!;
+    expect(read.costs[2]!.topology).toBe('dom0');
+    expect(read.costs[2]!.cycles).toBeGreaterThan(read.costs[0]!.cycles);
+    expect(read.costs[2]!.domainSwitches).toBe(2);
+    const full = await cli(['compare', '--host', 'bare-metal,dom0']);
+    expect(full.status).toBe(1);
+    expect(full.stdout).toMatch(/--host dom0 runs PARAVIRT guests only/);
+  });
+});
