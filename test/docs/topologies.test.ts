@@ -1,5 +1,5 @@
 // docs/topologies.md says what the code does: every topology of the registry, and the I/O
-// cost table exactly as `vmm compare --host bare-metal,hosted --markdown` prints it.
+// cost tables exactly as `vmm compare --host ... --markdown` prints them.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +20,14 @@ describe('docs/topologies.md', () => {
     const r = await vmmIn(['compare', '--host', 'bare-metal,hosted', '--markdown']);
     expect(r.status).toBe(0);
     const table = /<!-- topologies:begin -->\n([\s\S]*?)\n<!-- topologies:end -->/.exec(doc)?.[1];
+    expect(table).toBeDefined();
+    expect(`${table}\n`).toBe(r.stdout);
+  });
+
+  it('has the three topologies\' table under para exactly as vmm compare prints it', async () => {
+    const r = await vmmIn(['compare', '--host', 'bare-metal,hosted,dom0', '--modes', 'para', '--markdown']);
+    expect(r.status).toBe(0);
+    const table = /<!-- topologies-para:begin -->\n([\s\S]*?)\n<!-- topologies-para:end -->/.exec(doc)?.[1];
     expect(table).toBeDefined();
     expect(`${table}\n`).toBe(r.stdout);
   });
