@@ -5,7 +5,7 @@ import { modeNamed } from '../vmm/modes/index.js';
 import { DEFAULT_ASSIST } from '../vmm/modes/mode.js';
 import { LoadError } from '../machine/load.js';
 import type { ConsoleSink, RunReport } from '../report/guest-report.js';
-import { runGuests, runGuestsDom0, runGuestsHosted } from '../report/run.js';
+import { runGuests, runGuestsDom0, runGuestsHosted, runGuestsPassthrough } from '../report/run.js';
 import type { ExitProbe } from '../vmm/exits.js';
 import { chalkFor } from './colors.js';
 import { UserError } from './errors.js';
@@ -27,6 +27,9 @@ export function executeRun(inputs: RunInputs, io: Io, quietConsole: boolean, pro
   const config = meter ? { ...inputs.config, progress: meter } : inputs.config;
   try {
     const hardware = modeNamed(mode)?.describeAssist?.(config.assist ?? DEFAULT_ASSIST);
+    if (inputs.passthrough !== undefined) {
+      return { mode, ...(hardware ? { hardware } : {}), guests: runGuestsPassthrough(guests, mode, config, consoles, inputs.passthrough, probe) };
+    }
     if (inputs.dom0) {
       const run = runGuestsDom0(guests, mode, config, consoles, inputs.dom0, probe);
       return { mode, ...(hardware ? { hardware } : {}), guests: run.guests, dom0: run.dom0 };

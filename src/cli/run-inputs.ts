@@ -7,7 +7,7 @@ import { packageGuestsDir } from '../asm/include-path.js';
 import { isParavirt } from '../image/model.js';
 import { hostedGuestsProblem, type HostedSetup } from '../vmm/hosts/hosted/hosted-host.js';
 import { HOST_OS_BYTES } from '../vmm/hosts/hosted/host-abi.js';
-import { isTopology, TOPOLOGIES, DEFAULT_DOM0_IMAGE, DEFAULT_HOST_IMAGE } from '../vmm/hosts/index.js';
+import { isTopology, TOPOLOGIES, DEFAULT_DOM0_IMAGE, DEFAULT_HOST_IMAGE, DEFAULT_TOPOLOGY } from '../vmm/hosts/index.js';
 import { dom0GuestsProblem, type Dom0Setup } from '../vmm/hosts/dom0/dom0-host.js';
 import { DOM0_MEMORY_BYTES } from '../vmm/hosts/dom0/dom0-abi.js';
 import { PARAVIRT_SYMBOL } from '../asm/index.js';
@@ -40,7 +40,21 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   checkHostMemory(vmmMode, dom0 ? [...sizes, dom0.memoryBytes] : sizes, `--mem ${memValues(options).join(' --mem ') || DEFAULTS.mem} for ${args.length} guest(s)${dom0 ? ' and guest 0' : ''} needs`, host ? HOST_OS_BYTES : 0);
   assignFiles(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => (g.input = path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input)));
   assignFiles(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => (g.disk = io.readFile(path, FILE_LIMITS.disk)));
-  return { guests, mode, config, ...(host ? { host } : {}), ...(dom0 ? { dom0 } : {}) };
+  const passthrough = passthroughOwner(guests, mode, options);
+  return { guests, mode, config, ...(host ? { host } : {}), ...(dom0 ? { dom0 } : {}), ...(passthrough !== undefined ? { passthrough } : {}) };
+}
+
+/** --passthrough GUEST: the guest's index (undefined: none). */
+function passthroughOwner(guests: readonly GuestInput[], mode: string, options: Record<string, unknown>): number | undefined {
+  const name = options.passthrough as string | undefined;
+  if (name === undefined) return undefined;
+  if (String(options.host) !== DEFAULT_TOPOLOGY) throw new UsageProblem(`--passthrough gives a device to one guest of a bare-metal VMM (--host ${DEFAULT_TOPOLOGY}); under --host ${String(options.host)} the host owns the devices`);
+  if (isReference(mode)) throw new UsageProblem(`--passthrough needs a VMM: --mode ${mode} runs the guest on the machine itself, every device already its own`);
+  if (buildFor(mode) === 'paravirt') throw new UsageProblem(`--passthrough: under --mode ${mode} a guest's disk is its front end's, served by the VMM's back end; a PARAVIRT guest has no driver of its own to give the device to`);
+  const owner = guests.findIndex((g) => g.name === name);
+  if (owner < 0) throw new UsageProblem(`--passthrough ${name}: no such guest (guests: ${guests.map((g) => g.name).join(', ')})`);
+  if (!guests[owner]!.disk) throw new UsageProblem(`--passthrough ${name}: the guest has no --disk to put on the physical disk`);
+  return owner;
 }
 
 /** --host dom0 and its options: guest 0's kernel loaded (undefined: another topology). */

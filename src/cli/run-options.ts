@@ -23,6 +23,8 @@ export interface RunInputs {
   host?: HostedSetup;
   /** --host dom0: guest 0 and its setup. */
   dom0?: Dom0Setup;
+  /** --passthrough: the guest (an index) the physical disk is passed through to. */
+  passthrough?: number;
 }
 
 /** The argument of `vmm run` and `vmm trace` (declared at start-up). */
@@ -45,6 +47,7 @@ export function defineRunOptions(cmd: Command, modes: readonly string[], default
     .option('--host-app <idle|busy>', 'hosted: the host application that competes with the VMM\'s process for the CPU', 'idle')
     .option('--host-fault <tick>', 'hosted: the host OS faults at its N-th timer tick (every guest stops with it)')
     .option('--dom0-image <file>', `dom0: guest 0's kernel, .s (assembled with PARAVIRT defined) or a PARAVIRT .bin (default guests/${DEFAULT_DOM0_IMAGE})`)
+    .option('--passthrough <guest>', 'bare-metal: pass the physical disk through to this guest (its --disk is on it): its own driver drives it, its interrupts keep host time and may come while another guest runs')
     .option('--dom0-crash <n>', 'dom0: guest 0\'s back end crashes as it takes its N-th request (the guests go on; their requests get error responses)')
     .option(...REPORT_OPTION)
     .option('--exit-off <controls>', 'hw: turn exit controls off, as --exit-on names them (external-interrupt and cpuid stay on: the VMM must get the CPU back, and cpuid always exits on VT-x) (repeatable)', collect);

@@ -9,6 +9,7 @@ import type { ExitProbe } from '../vmm/exits.js';
 import { bootVmm } from '../vmm/boot.js';
 import { runHosted, type HostedSetup, type HostReport } from '../vmm/hosts/hosted/hosted-host.js';
 import { runDom0, type Dom0Report, type Dom0Setup } from '../vmm/hosts/dom0/dom0-host.js';
+import { runPassthrough } from '../vmm/hosts/passthrough.js';
 import type { Hypervisor } from '../vmm/hypervisor.js';
 import { modeNamed } from '../vmm/modes/index.js';
 import type { HardwareAssist, Mode } from '../vmm/modes/mode.js';
@@ -61,6 +62,14 @@ export function runGuestsDom0(guests: readonly GuestInput[], mode: string, confi
   if (!vmmMode) throw new RangeError(`${mode} has no VMM to run guest 0 under`);
   const { hv, host } = runDom0(guests, { ...config, probe }, vmmMode, consoles, setup, keptConsole());
   return { guests: vmReports(hv, guests, config, vmmMode, consoles), dom0: host };
+}
+
+/** Run guests under `mode` with the physical disk passed through to guest `owner`. */
+export function runGuestsPassthrough(guests: readonly GuestInput[], mode: string, config: RunConfig, consoles: readonly ConsoleSink[], owner: number, probe?: ExitProbe): GuestReport[] {
+  const vmmMode = modeNamed(mode);
+  if (!vmmMode) throw new RangeError(`${mode} has no VMM to pass a device through`);
+  const hv = runPassthrough(guests, { ...config, probe }, vmmMode, consoles, owner);
+  return vmReports(hv, guests, config, vmmMode, consoles);
 }
 
 /** Each guest's report, with its overhead against bare when asked for. */

@@ -51,7 +51,7 @@ const TIMER_EXITS = {
   device: 'host timer: a virtual device is due',
   wake: 'a device event while the guest was halted in non-root operation (hlt exiting off)',
   host: "the host OS's timer: the host takes the CPU back from the VMM's process (hosted)",
-  physical: "a physical device of guest 0's is due: its interrupt goes to guest 0 (dom0)",
+  physical: 'a physical device passed through to a guest is due (its owner: guest 0 under dom0, or the --passthrough guest): the VMM routes its interrupt',
 } as const;
 
 export class Hypervisor implements ExecutionHooks, VmmHost {
@@ -188,10 +188,12 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     this.nextVm = this.vms.indexOf(vm);
   }
 
-  /** Whether `vm` is halted waiting for an event only another domain can send (dom0): no
-   *  event of its own is pending or due. */
+  /** Whether `vm` is halted waiting for an event only another domain (dom0) or a physical
+   *  device passed through to it can send: no event of its own is pending or due. */
   private awaitsAnother(vm: Vm): boolean {
-    return vm.vcpu.halted && (vm.vcpu.flags & FLAG.IE) !== 0 && vm.links !== undefined && vm.links.awaitsAnother() && nextWake(vm.devices, vm.ticks) === Infinity && vm.virtualizer.nextInterrupt() < 0;
+    if (!vm.vcpu.halted || !(vm.vcpu.flags & FLAG.IE)) return false;
+    const waits = vm.links ? vm.links.awaitsAnother() : vm.passthrough?.busy?.() === true;
+    return waits && nextWake(vm.devices, vm.ticks) === Infinity && vm.virtualizer.nextInterrupt() < 0;
   }
 
   /** The guest that had the CPU last (undefined before the first). */
@@ -358,6 +360,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   private enter(vm: Vm, cause: number, addr: number, pc: number): void {
     enterTrap(vm.vcpu, cause, addr, pc);
     vm.virtualizer.delivered(cause);
+    vm.passthrough?.delivered?.(cause);
   }
 
   /** Whether the guest kernel can take a trap now, as its hardware would decide (a handler

@@ -74,4 +74,9 @@ export interface PassThrough {
   owns(port: number): boolean;
   portIn(port: number): number;
   portOut(port: number, value: number): void;
+  /** A device of the owner's is working: its interrupt will come (the owner, halted, waits
+   *  for it while the others run). */
+  busy?(): boolean;
+  /** Trap `cause` was delivered to the owner (an interrupt's latency is noted). */
+  delivered?(cause: number): void;
 }

@@ -83,7 +83,7 @@ describe('docs/trace-format.md', () => {
   it('says which reasons are notes, not exits', () => {
     const notes = EXIT_REASONS.filter((r) => r.summary.startsWith('NOT an exit')).map((r) => r.name);
     expect(notes).toEqual(EXIT_REASONS.filter((r) => 'note' in r).map((r) => r.name));
-    expect(notes).toEqual(['sensitive-unprivileged', 'interrupt-injection', 'guest-switch', 'dma', 'host-request', 'world-switch', 'host-io', 'host-interrupt', 'domain-event']);
+    expect(notes).toEqual(['sensitive-unprivileged', 'interrupt-injection', 'guest-switch', 'dma', 'host-request', 'world-switch', 'host-io', 'host-interrupt', 'domain-event', 'irq-route']);
     for (const n of notes) expect(trace).toMatch(new RegExp(`\`${n}\` \\(note\\)`));
   });
 

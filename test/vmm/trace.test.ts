@@ -119,13 +119,16 @@ describe('JSON-lines traces', () => {
     // and a dom0 run: its domain events and guest 0's records
     const dom0 = await cli(['trace', 'guests/kernel/tinyos.s', '--disk', 'guests/kernel/disk.txt', '--mode', 'para', '--host', 'dom0', '--format', 'jsonl', '-q']);
     for (const r of checkSchema(dom0.stdout, 'para')) seen.add(r.reason as string);
+    // and a disk passed through to one guest: its interrupt routed
+    const through = await cli(['trace', 'guests/kernel/tinyos.s', '--disk', 'guests/kernel/disk.txt', '--passthrough', 'tinyos', '--format', 'jsonl', '-q']);
+    for (const r of checkSchema(through.stdout, 'full')) seen.add(r.reason as string);
     const runs = { full: fullGuests, trap: trapGuests, para: paraGuests, hw: hwGuests };
     for (const [text, mode] of [[full, 'full'], [trap, 'trap'], [para, 'para'], [hw, 'hw']] as const) {
       const records = checkSchema(text, mode);
       for (const r of records) seen.add(r.reason as string);
       expect(new Set(records.map((r) => r.guest))).toEqual(new Set(runs[mode].map((g) => g.replace(/^.*\//, '').replace(/\.s$/, ''))));
     }
-    // between them, the six runs show every kind of exit and note there is
+    // between them, the seven runs show every kind of exit and note there is
     expect([...seen].sort()).toEqual(EXIT_REASONS.map((r) => r.name).sort());
   });
 

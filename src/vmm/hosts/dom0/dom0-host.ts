@@ -8,12 +8,11 @@
 // their buffers shared by grant; a disk read is front end -> ring + event -> guest 0's back
 // end -> physical DMA into guest 0 -> grant copy into the guest -> response + event.
 //
-// The physical devices keep host time (instructions the CPU retired, plus time every
-// domain spent waiting), so the disk's interrupt can arrive while another domain has the
-// CPU. The physical disk holds every guest's disk file, one partition each.
+// The physical devices keep host time (../physical.ts), so the disk's interrupt can arrive
+// while another domain has the CPU. The physical disk holds every guest's disk file, one
+// partition each.
 
 import type { Image } from '../../../image/model.js';
-import { Bus } from '../../../machine/bus.js';
 import type { GuestInput } from '../../../machine/config.js';
 import type { ConsoleBackend } from '../../../machine/devices/console.js';
 import { Disk, DiskImage } from '../../../machine/devices/disk.js';
@@ -29,6 +28,7 @@ import type { Mode } from '../../modes/mode.js';
 import type { VmStatus } from '../../vm.js';
 import { DOM0_MAX_DOMAINS, DOM0_PORT } from './dom0-abi.js';
 import { Iommu } from './iommu.js';
+import { PhysicalDevices } from '../physical.js';
 import { Switchboard, type DomainIo } from './switchboard.js';
 
 export interface Dom0Setup {
@@ -78,14 +78,12 @@ export function runDom0(guests: readonly GuestInput[], config: VmmConfig, mode: 
     table.push({ domid: i + 1, firstSector: first, sectors: sectors[i]!, line: i + 1 });
     first += sectors[i]!;
   });
-  const physical = new Uint8Array(first * SECTOR_SIZE);
-  guests.forEach((g, i) => g.disk && physical.set(g.disk, table[i]!.firstSector * SECTOR_SIZE));
+  const image = new Uint8Array(first * SECTOR_SIZE);
+  guests.forEach((g, i) => g.disk && image.set(g.disk, table[i]!.firstSector * SECTOR_SIZE));
 
   let hv!: Hypervisor;
   const board = new Switchboard(() => hv, guests.length + 1, table, first, setup.crashAt, [undefined, ...consoles]);
-  const bus = new Bus();
-  let skipped = 0; // host time every domain spent waiting for a physical device
-  const now = () => hv.processor.cpu.instructions + skipped;
+  const physical = new PhysicalDevices(() => hv);
   let iommu: Iommu | undefined;
   const dom0Input: GuestInput = { name: 'dom0', image: setup.image, file: setup.file, memoryBytes: setup.memoryBytes };
   // Guest 0 runs after the guests in the scheduler's order (they start first; it is woken
@@ -95,49 +93,30 @@ export function runDom0(guests: readonly GuestInput[], config: VmmConfig, mode: 
     vm.links = board.linksFor(vm, domid);
     if (domid !== 0) return;
     iommu = new Iommu(vm.memory, (pfn) => board.unwritable(0, pfn));
-    const disk = new Disk({ number: IRQ.disk, raise: () => board.diskInterrupt() }, iommu, new DiskImage(physical));
+    const disk = new Disk({ number: IRQ.disk, raise: () => board.diskInterrupt() }, iommu, new DiskImage(image));
     disk.onCommand = (t) => {
       const what = t.command === DISK_COMMAND.READ ? 'read' : t.command === DISK_COMMAND.WRITE ? 'write' : `command ${t.command}`;
       hv.hostNote(vm, REASON.dma, t.status === DISK_STATUS.BUSY ? 'started' : 'transferred', 0, 0, () => `physical disk ${what} of ${t.count} sector${t.count === 1 ? '' : 's'} at sector ${t.sector} ${t.command === DISK_COMMAND.READ ? 'into' : 'from'} bus address ${hex(t.address, 8)} (guest 0's memory, through the IOMMU): ${DISK_STATUS_NAMES[t.status] ?? t.status}`);
     };
-    bus.attach(DOM0_PORT.disk, disk);
-    bus.attach(DOM0_PORT.lines, new TerminalLines([dom0Console, ...consoles], iommu));
-    vm.passthrough = {
-      owns: (port) => bus.owns(port),
-      portIn: (port) => {
-        bus.advance(now());
-        return bus.read(port);
-      },
-      portOut: (port, value) => {
-        bus.advance(now());
-        bus.write(port, value);
-        const due = bus.nextEvent(now());
-        if (due !== Infinity) hv.hostLimit = Math.min(hv.hostLimit, hv.processor.cpu.instructions + Math.max(due, 0));
-      },
-    };
+    physical.bus.attach(DOM0_PORT.disk, disk);
+    physical.bus.attach(DOM0_PORT.lines, new TerminalLines([dom0Console, ...consoles], iommu));
+    vm.passthrough = physical.passThrough();
   });
   const dom0 = hv.vms[guests.length]!;
-  hv.hostLimitWhy = 'physical';
-  for (;;) {
-    const due = bus.nextEvent(now());
-    hv.hostLimit = due === Infinity ? Infinity : hv.processor.cpu.instructions + Math.max(due, 0);
-    const ran = hv.runUntilHost();
-    if (ran === 'done') break;
-    if (!dom0.running) board.backendGone();
-    if (ran === 'idle') {
-      const next = bus.nextEvent(now());
-      if (board.served.every((vm) => !vm.running)) dom0.end('halted', 'every domain it served has ended: the VMM shut guest 0 down, as Xen\'s toolstack would');
-      else if (!dom0.running) {
-        // (the VMM answered the rings: the guests go on)
-      } else if (next === Infinity) {
-        // Every domain waits and no device will interrupt: the front ends' requests will not
-        // be answered. They are stopped (guest 0 runs on for the others, and the VMM cannot
-        // tell a back end that lost them from a front end that made them unanswerable).
-        for (const vm of board.served) if (vm.running) vm.end('killed', 'deadlock: it waits for answers to its block requests, and guest 0\'s back end, waiting too, will not give them (no device will interrupt)');
-      } else skipped += Math.max(next, 0);
-    }
-    bus.advance(now());
-  }
+  physical.run(
+    () => {
+      if (!dom0.running) board.backendGone();
+      if (dom0.running && board.served.every((vm) => !vm.running)) dom0.end('halted', 'every domain it served has ended: the VMM shut guest 0 down, as Xen\'s toolstack would');
+    },
+    () => {
+      // Every domain waits and no device will interrupt: the front ends' requests will not
+      // be answered. They are stopped (guest 0 runs on for the others, and the VMM cannot
+      // tell a back end that lost them from a front end that made them unanswerable). (With
+      // guest 0 gone, the VMM has just answered them: they run again.)
+      if (!dom0.running) return;
+      for (const vm of board.served) if (vm.running) vm.end('killed', 'deadlock: it waits for answers to its block requests, and guest 0\'s back end, waiting too, will not give them (no device will interrupt)');
+    },
+  );
   hv.vms.pop(); // guest 0 is the host's, not one of the guests
   const domainSwitches = [...hv.vms, dom0].reduce((n, vm) => n + vm.exits[REASON['guest-switch'].index]!, 0);
   return {

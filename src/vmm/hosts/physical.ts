@@ -1,0 +1,69 @@
+// Physical devices the VMM passes through to one guest (guest 0 under --host dom0; a guest
+// under --passthrough): they keep host time (the instructions the CPU retired, plus the time
+// every guest spent waiting for them), not the owner's, so their interrupts can arrive while
+// another guest has the CPU. The run loop lets the guests run up to the devices' next event
+// (Hypervisor.hostLimit: an external-interrupt exit), brings the devices up to date, and,
+// when every guest waits, moves host time on to that event.
+
+import { Bus } from '../../machine/bus.js';
+import type { Hypervisor } from '../hypervisor.js';
+import type { PassThrough } from '../links.js';
+
+export class PhysicalDevices {
+  readonly bus = new Bus();
+  /** Host time every guest spent waiting for these devices. */
+  private waited = 0;
+
+  constructor(private readonly hv: () => Hypervisor) {}
+
+  /** Host time, in ticks. */
+  now(): number {
+    return this.hv().processor.cpu.instructions + this.waited;
+  }
+
+  /** Whether a device is busy (an event of its will come). */
+  get busy(): boolean {
+    return this.bus.nextEvent(this.now()) !== Infinity;
+  }
+
+  /** The owner's ports that reach these devices (its mode lets them through). A command
+   *  that makes a device due sooner ends the running slice there. */
+  passThrough(): PassThrough {
+    const bus = this.bus;
+    return {
+      owns: (port) => bus.owns(port),
+      portIn: (port) => {
+        bus.advance(this.now());
+        return bus.read(port);
+      },
+      portOut: (port, value) => {
+        bus.advance(this.now());
+        bus.write(port, value);
+        const due = bus.nextEvent(this.now());
+        const hv = this.hv();
+        if (due !== Infinity) hv.hostLimit = Math.min(hv.hostLimit, hv.processor.cpu.instructions + Math.max(due, 0));
+      },
+    };
+  }
+
+  /** Run every guest until each has ended. `settle` runs each time the guests give the CPU
+   *  back; `stuck` when every guest waits and no device will interrupt (it must end one). */
+  run(settle: () => void, stuck: () => void): void {
+    const hv = this.hv();
+    hv.hostLimitWhy = 'physical';
+    for (;;) {
+      const due = this.bus.nextEvent(this.now());
+      hv.hostLimit = due === Infinity ? Infinity : hv.processor.cpu.instructions + Math.max(due, 0);
+      const ran = hv.runUntilHost();
+      if (ran === 'done') break;
+      settle();
+      if (ran === 'idle') {
+        const next = this.bus.nextEvent(this.now());
+        if (next === Infinity) stuck();
+        else this.waited += Math.max(next, 0);
+      }
+      this.bus.advance(this.now());
+    }
+    hv.hostLimit = Infinity;
+  }
+}
