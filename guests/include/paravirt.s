@@ -448,14 +448,24 @@ pv_disk_read:
         ret
 
 ; pv_disk_status: r0 = the status of the next response on the ring (one per interrupt), or
-; RING_STATUS_FORGED if its id is not the request's (pv_disk_read's ids are ring indices);
-; the back end's access to that request's buffer ends (both of its grant entries revoked).
+; RING_STATUS_FORGED if there is none (rsp_prod has not passed rsp_cons: an event without an
+; answer; nothing is consumed) or its id is not the request's (pv_disk_read's ids are ring
+; indices); the back end's access to that request's buffer ends (both grants revoked).
 pv_disk_status:
         push    r1
         push    r2
         push    r3
         li      r1, PV_BLK_RING
         ldw     r3, [r1 + RING_RSP_CONS]
+        ldw     r0, [r1 + RING_RSP_PROD]
+        cmp     r0, r3
+        bne     .answered
+        movi    r0, RING_STATUS_FORGED
+        pop     r3
+        pop     r2
+        pop     r1
+        ret
+.answered:
         addi    r0, r3, 1
         stw     r0, [r1 + RING_RSP_CONS]
         andi    r2, r3, RING_SIZE - 1

@@ -31,6 +31,7 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   const host = await hostSetup(mode, args.length, options, io);
   const dom0 = await dom0Setup(mode, args.length, options, io);
   const guests = await loadGuests(args, options, io, buildFor(mode), mode);
+  if (dom0 && guests.some((g) => g.name === 'dom0')) throw new UsageProblem('under --host dom0 guest 0 is named dom0: give the guest named dom0 a file of another name');
   // --mem NAME=SIZE: this guest's memory instead of the plain --mem (or the default).
   for (const { guest, text } of perGuest(guests, memValues(options), '--mem', 'every guest', 'one size')) guest.memoryBytes = parseMemory(text);
   const vmmMode = modeNamed(mode);

@@ -252,7 +252,7 @@ export const PV_ABI: readonly AbiGroup[] = [
     constants: rows('RING_', BLK_RING, {
       REQ_PROD: 'requests produced (the guest writes it; free-running)',
       RSP_PROD: 'responses produced (the VMM writes it; free-running)',
-      RSP_CONS: 'the front end\'s own: responses consumed (the PV layer keeps it here; the VMM never reads it)',
+      RSP_CONS: 'the front end\'s own: responses consumed (the PV layer keeps it here; the VMM reads it only to answer the ring itself once guest 0 is gone, if rsp_prod cannot be true)',
       SLOTS: 'offset of slot 0',
       SLOT_SIZE: 'bytes per slot',
       SIZE: 'slots (index & (SIZE - 1) is the slot)',

@@ -88,6 +88,9 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
    *  model needs the host OS). Either ends the running slice. */
   hostLimit = Infinity;
   leaveForHost = false;
+  /** Whether the topology wants the CPU back now (dom0: guest 0 or its last domain ended),
+   *  asked after each slice. */
+  hostWants: () => boolean = () => false;
   /** What reaching hostLimit means (the external-interrupt exit's record). */
   hostLimitWhy: 'host' | 'physical' = 'host';
   readonly bounds: Bounds;
@@ -176,7 +179,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
         const exits = this.exitCount;
         this.runSlice(vm);
         if (vm.ticks !== ticks || this.exitCount !== exits || !vm.running) moved = true;
-        if (this.leaveForHost || cpu.instructions >= this.hostLimit) return 'host';
+        if (this.leaveForHost || cpu.instructions >= this.hostLimit || this.hostWants()) return 'host';
       }
       if (!ran) return 'done';
       if (!moved) return 'idle';

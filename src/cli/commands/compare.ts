@@ -16,7 +16,7 @@ export const compareCommand: CommandSpec = {
   define(cmd) {
     cmd.argument('[images...]', 'guest sources (.s, built natively and with PARAVIRT) or images (.bin); none: the microbenchmark suite');
     cmd.option('--modes <list>', 'the techniques to show, comma-separated: bare, trap-strict, full, para, hw, hw-npt-off, hw-vpid-off (default: all)');
-    cmd.option('--host <topologies>', 'instead: the I/O cost of each host topology, comma-separated (bare-metal,hosted), per 4 KiB disk read and per console line, under one mode (--modes MODE; default full)');
+    cmd.option('--host <topologies>', 'instead: the I/O cost of each host topology, comma-separated (bare-metal,hosted,dom0), per 4 KiB disk read and per console line, under one mode (--modes MODE; default full; dom0 needs para)');
     cmd.option('--json', 'print the rows as one JSON document');
     cmd.option('--markdown', 'print one Markdown table');
     cmd.option(...REPORT_OPTION);
@@ -139,7 +139,7 @@ Examples (in the folder that holds vmm's guests/):
 
 /** `vmm compare --host LIST`: the I/O cost table of the host topologies (topology-costs.ts). */
 async function compareHosts(args: readonly string[], options: Record<string, unknown>, io: Io): Promise<number> {
-  const { isTopology, TOPOLOGIES, DEFAULT_DOM0_IMAGE, DEFAULT_HOST_IMAGE } = await import('../../vmm/hosts/index.js');
+  const { combines, isTopology, TOPOLOGIES, DEFAULT_DOM0_IMAGE, DEFAULT_HOST_IMAGE } = await import('../../vmm/hosts/index.js');
   const { DOM0_MEMORY_BYTES } = await import('../../vmm/hosts/dom0/dom0-abi.js');
   const { DEFAULT_MODE, MODES } = await import('../../vmm/modes/index.js');
   const { compareTopologies, topologyTable } = await import('../../report/topology-costs.js');
@@ -156,16 +156,18 @@ async function compareHosts(args: readonly string[], options: Record<string, unk
   if (options.report !== undefined) throw new UsageProblem('--report draws the technique table; with --host, use --markdown or --json');
   const mode = options.modes === undefined ? DEFAULT_MODE : String(options.modes);
   if (!MODES.some((m) => m.name === mode)) throw new UsageProblem(`--host compares topologies under one VMM mode: --modes ${MODES.map((m) => m.name).join(' | ')}, got '${mode}'`);
+  const build = MODES.find((m) => m.name === mode)!.build;
+  for (const t of topologies) if (!combines(t, build)) throw new UsageProblem(`--host ${t} runs PARAVIRT guests only: compare it with --modes ${MODES.filter((m) => combines(t, m.build)).map((m) => m.name).join(' | ')}`);
   const guests = packageGuestsDir();
   if (!guests) throw new UsageProblem('the I/O microbenchmarks are not installed with this vmm (no guests/ beside it)');
-  const build = (file: string, defines: Record<string, number>) => {
+  const assemble = (file: string, defines: Record<string, number>) => {
     const r = assembleFile(join(guests, file), { defines, runnable: true });
     if (!r.image) throw new Error(`VMM bug: guests/${file} does not assemble: ${r.diagnostics[0]?.message}`);
     return r.image;
   };
   const config = runConfig(options, io);
-  const dom0 = { image: build(DEFAULT_DOM0_IMAGE, { PARAVIRT: 1 }), file: `guests/${DEFAULT_DOM0_IMAGE}`, crashAt: 0, memoryBytes: DOM0_MEMORY_BYTES };
-  const comparison = compareTopologies(topologies, mode, config, { image: build, host: { image: build(DEFAULT_HOST_IMAGE, {}), file: `guests/${DEFAULT_HOST_IMAGE}`, faultTick: 0 }, dom0 });
+  const dom0 = { image: assemble(DEFAULT_DOM0_IMAGE, { PARAVIRT: 1 }), file: `guests/${DEFAULT_DOM0_IMAGE}`, crashAt: 0, memoryBytes: DOM0_MEMORY_BYTES };
+  const comparison = compareTopologies(topologies, mode, config, { image: assemble, host: { image: assemble(DEFAULT_HOST_IMAGE, {}), file: `guests/${DEFAULT_HOST_IMAGE}`, faultTick: 0 }, dom0 });
   io.out.write(options.json ? JSON.stringify(comparison, null, 2) + '\n' : topologyTable(comparison, options.markdown === true));
   return comparison.rows.every((r) => r.costs.every((k) => !k.problem)) ? EXIT.OK : EXIT.GUEST_FAILED;
 }

@@ -47,7 +47,8 @@ export class PhysicalDevices {
   }
 
   /** Run every guest until each has ended. `settle` runs each time the guests give the CPU
-   *  back; `stuck` when every guest waits and no device will interrupt (it must end one). */
+   *  back, the last time too; `stuck` when every guest waits and no device will interrupt
+   *  (it must end one). */
   run(settle: () => void, stuck: () => void): void {
     const hv = this.hv();
     hv.hostLimitWhy = 'physical';
@@ -55,8 +56,8 @@ export class PhysicalDevices {
       const due = this.bus.nextEvent(this.now());
       hv.hostLimit = due === Infinity ? Infinity : hv.processor.cpu.instructions + Math.max(due, 0);
       const ran = hv.runUntilHost();
-      if (ran === 'done') break;
       settle();
+      if (ran === 'done') break;
       if (ran === 'idle') {
         const next = this.bus.nextEvent(this.now());
         if (next === Infinity) stuck();

@@ -103,18 +103,20 @@ export function runDom0(guests: readonly GuestInput[], config: VmmConfig, mode: 
     vm.passthrough = physical.passThrough();
   });
   const dom0 = hv.vms[guests.length]!;
+  hv.hostWants = () => (dom0.running ? board.served.every((vm) => !vm.running) : !board.gone);
   physical.run(
     () => {
       if (!dom0.running) board.backendGone();
       if (dom0.running && board.served.every((vm) => !vm.running)) dom0.end('halted', 'every domain it served has ended: the VMM shut guest 0 down, as Xen\'s toolstack would');
     },
     () => {
-      // Every domain waits and no device will interrupt: the front ends' requests will not
-      // be answered. They are stopped (guest 0 runs on for the others, and the VMM cannot
-      // tell a back end that lost them from a front end that made them unanswerable). (With
-      // guest 0 gone, the VMM has just answered them: they run again.)
+      // Every domain waits and no device will interrupt: guest 0 left requests unanswered (a
+      // front end that made them unanswerable has been destroyed by it). Guest 0 is stopped,
+      // and the VMM answers the rings. (With guest 0 gone, it has just answered them.)
       if (!dom0.running) return;
-      for (const vm of board.served) if (vm.running) vm.end('killed', 'deadlock: it waits for answers to its block requests, and guest 0\'s back end, waiting too, will not give them (no device will interrupt)');
+      const waiting = board.served.filter((vm) => vm.running).map((vm) => vm.name).join(', ');
+      dom0.end('killed', `deadlock: the domains it serves (${waiting}) wait for answers to their requests, and guest 0, waiting too, will not give them (no device will interrupt)`);
+      board.backendGone();
     },
   );
   hv.vms.pop(); // guest 0 is the host's, not one of the guests

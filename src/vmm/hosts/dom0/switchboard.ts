@@ -252,11 +252,14 @@ export class Switchboard {
     const vm = this.vms[d]!;
     const ring = this.domains[d]!.ring;
     const prod = ring.read(BLK_RING.REQ_PROD) >>> 0;
-    const rsp = ring.read(BLK_RING.RSP_PROD) >>> 0;
+    let rsp = ring.read(BLK_RING.RSP_PROD) >>> 0;
+    // rsp_prod is guest 0's word: if it cannot be true, answer from what the front end has
+    // consumed (its own word), so that only the front end's own words can blame it
+    if (((prod - rsp) >>> 0) > BLK_RING.SIZE) rsp = ring.read(BLK_RING.RSP_CONS) >>> 0;
     const n = (prod - rsp) >>> 0;
     if (n === 0) return 0;
     if (n > BLK_RING.SIZE) {
-      vm.end('killed', `block ring: req_prod ${prod} is ${n} requests ahead of rsp_prod ${rsp} (the ring holds ${BLK_RING.SIZE})`);
+      vm.end('killed', `block ring: req_prod ${prod} is ${n} requests ahead of the responses it consumed (${rsp}; the ring holds ${BLK_RING.SIZE})`);
       return 0;
     }
     for (let i = rsp; i !== prod; i = (i + 1) >>> 0) {

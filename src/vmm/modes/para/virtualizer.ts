@@ -515,6 +515,7 @@ export class ParaVirtualizer implements Virtualizer {
     const links = this.vm.links;
     if (!links || this.domid !== 0) return this.refuse(ERR.EPERM, 'console reads are guest 0\'s (--host dom0)');
     if (count < 0 || count > CONSOLE_MAX) return this.refuse(ERR.EINVAL, `count ${count} is out of range (0..${CONSOLE_MAX})`);
+    if ((buffer >>> 0) + count > 2 ** 32) return this.refuse(ERR.EFAULT, `the buffer at ${hex(buffer)} runs past the end of the address space`);
     for (let i = 0; i < count; i += 4096 - ((buffer + i) & 4095)) {
       if (this.memory.translate((buffer + i) | 0, true) < 0) return this.refuse(ERR.EFAULT, `byte ${i} of the buffer, at ${hex((buffer + i) | 0)}, is not mapped writable`);
     }
