@@ -20,9 +20,9 @@ import type { CostModel } from '../machine/costs.js';
 import { enterTrap } from '../machine/cpu.js';
 import type { ExecutionHooks } from '../machine/execution.js';
 import { boundsOf, type Bounds } from '../machine/bounds.js';
-import type { DiskTransfer } from '../machine/devices/disk.js';
+import { describeTransfer, type DiskTransfer } from '../machine/devices/disk.js';
 import { limitReason } from '../machine/limit.js';
-import { DISK_COMMAND, DISK_STATUS, DISK_STATUS_NAMES, SECTOR_SIZE } from '../machine/platform.js';
+import { DISK_STATUS, SECTOR_SIZE } from '../machine/platform.js';
 import { idleStep, MAX_SLICE, nextWake } from '../machine/machine.js';
 import { Access } from '../machine/mmu.js';
 import { Processor } from '../machine/processor.js';
@@ -136,12 +136,9 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   private noteDma(vm: Vm, t: DiskTransfer): void {
     const a = vm.noteAnswer.set(REASON.dma, t.status === DISK_STATUS.BUSY ? 'started' : 'transferred', 0, vm.vcpu.pc);
     if (this.log) {
-      const what = t.command === DISK_COMMAND.READ ? 'read' : t.command === DISK_COMMAND.WRITE ? 'write' : `command ${t.command}`;
-      const bytes = t.count * SECTOR_SIZE;
-      const way = t.command === DISK_COMMAND.READ ? 'into' : 'from';
       a.q.address = t.address;
       a.q.count = t.count;
-      a.q.detail = `disk ${what} of ${t.count} sector${t.count === 1 ? '' : 's'} at sector ${t.sector} ${way} guest-physical ${hex(t.address, 8)} (${bytes} bytes): ${DISK_STATUS_NAMES[t.status] ?? t.status}`;
+      a.q.detail = describeTransfer(t, 'disk', `guest-physical ${hex(t.address, 8)} (${t.count * SECTOR_SIZE} bytes)`);
     }
     this.record(vm, a);
   }

@@ -7,7 +7,7 @@
 //   SECTOR ADDRESS COUNT (rw)   COMMAND (w) 1 read, 2 write   STATUS (r)   SIZE (r) in sectors
 // The disk model works on a DiskImage (the backend): changes stay in memory, never on the file.
 
-import { DISK_COMMAND, DISK_REG, DISK_STATUS, SECTOR_SIZE } from '../platform.js';
+import { DISK_COMMAND, DISK_REG, DISK_STATUS, DISK_STATUS_NAMES, SECTOR_SIZE } from '../platform.js';
 import type { Device, DmaMemory, IrqLine } from '../device.js';
 
 export class DiskImage {
@@ -29,6 +29,14 @@ export interface DiskTransfer {
   address: number;
   count: number;
   status: number;
+}
+
+/** A transfer in words, for traces: "<device> read of N sectors at sector S into <memory>:
+ *  <status>". */
+export function describeTransfer(t: DiskTransfer, device: string, memory: string): string {
+  const what = t.command === DISK_COMMAND.READ ? 'read' : t.command === DISK_COMMAND.WRITE ? 'write' : `command ${t.command}`;
+  const way = t.command === DISK_COMMAND.READ ? 'into' : 'from';
+  return `${device} ${what} of ${t.count} sector${t.count === 1 ? '' : 's'} at sector ${t.sector} ${way} ${memory}: ${DISK_STATUS_NAMES[t.status] ?? t.status}`;
 }
 
 export const DISK_LATENCY = { base: 200, perSector: 50 } as const;

@@ -8,12 +8,11 @@
 // `host-interrupt` note with the latency). "Interrupts (may be for a different guest?)".
 
 import { INTERRUPT_BASE } from '../../isa/arch.js';
-import { hex } from '../../isa/disasm.js';
 import type { GuestInput } from '../../machine/config.js';
 import type { ConsoleBackend } from '../../machine/devices/console.js';
 import { Disk, DiskImage } from '../../machine/devices/disk.js';
 import { LoadError } from '../../machine/load.js';
-import { DISK_COMMAND, DISK_STATUS, DISK_STATUS_NAMES, IRQ, PORT_BASE } from '../../machine/platform.js';
+import { IRQ, PORT_BASE } from '../../machine/platform.js';
 import { bootVmm } from '../boot.js';
 import { REASON } from '../exits.js';
 import type { Hypervisor, VmmConfig } from '../hypervisor.js';
@@ -29,31 +28,24 @@ export function runPassthrough(guests: readonly GuestInput[], config: VmmConfig,
   if (!contents) throw new LoadError(`--passthrough ${guests[owner]?.name ?? owner}: the guest has no --disk to put on the physical disk`);
   let hv!: Hypervisor;
   const physical = new PhysicalDevices(() => hv);
-  let arrived = -1;
   // The guest's own virtual disk stays empty: its ports reach the physical one.
   const inputs = guests.map((g, i) => (i === owner ? { ...g, disk: undefined } : g));
   hv = bootVmm(inputs, config, mode, consoles, 0, (vm) => {
     if (vm.id !== owner) return;
     const line = vm.devices.pic.line(IRQ.disk);
     const disk = new Disk({ number: IRQ.disk, raise: () => route(vm, line) }, new Iommu(vm.memory, () => undefined), new DiskImage(contents));
-    disk.onCommand = (t) => {
-      const what = t.command === DISK_COMMAND.READ ? 'read' : t.command === DISK_COMMAND.WRITE ? 'write' : `command ${t.command}`;
-      hv.hostNote(vm, REASON.dma, t.status === DISK_STATUS.BUSY ? 'started' : 'transferred', 0, 0, () => `physical disk (passed through) ${what} of ${t.count} sector${t.count === 1 ? '' : 's'} at sector ${t.sector} ${t.command === DISK_COMMAND.READ ? 'into' : 'from'} guest-physical ${hex(t.address, 8)} (through the IOMMU): ${DISK_STATUS_NAMES[t.status] ?? t.status}`);
-    };
+    physical.traceDisk(disk, vm, 'physical disk (passed through)', (address) => `guest-physical ${address} (through the IOMMU)`);
     physical.bus.attach(PORT_BASE.disk, disk);
     vm.passthrough = {
       ...physical.passThrough(),
       busy: () => physical.busy,
       delivered: (cause) => {
-        if (cause !== INTERRUPT_BASE + IRQ.disk || arrived < 0) return;
-        const latency = hv.hostCycles - arrived;
-        arrived = -1;
-        hv.hostNote(vm, REASON['host-interrupt'], 'injected', 0, 0, () => `the guest took its passed-through disk's interrupt ${latency.toLocaleString('en-US')} cycles after it arrived`);
+        if (cause === INTERRUPT_BASE + IRQ.disk) physical.interruptTaken(vm, 0, (latency) => `the guest took its passed-through disk's interrupt ${latency} cycles after it arrived`);
       },
     };
   });
   const route = (vm: Vm, line: { raise(): void }) => {
-    arrived = hv.hostCycles;
+    physical.interruptArrived();
     line.raise();
     hv.hostNote(vm, REASON['irq-route'], 'routed', 0, 0, () => `the passed-through disk's interrupt${hv.lastGuest !== vm ? `, arrived while ${hv.lastGuest?.name ?? 'no guest'} had the CPU,` : ''} routed to its owner`);
     hv.runNext(vm);

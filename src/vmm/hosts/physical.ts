@@ -5,14 +5,21 @@
 // (Hypervisor.hostLimit: an external-interrupt exit), brings the devices up to date, and,
 // when every guest waits, moves host time on to that event.
 
+import { hex } from '../../isa/disasm.js';
 import { Bus } from '../../machine/bus.js';
+import { describeTransfer, type Disk } from '../../machine/devices/disk.js';
+import { DISK_STATUS } from '../../machine/platform.js';
+import { REASON } from '../exits.js';
 import type { Hypervisor } from '../hypervisor.js';
 import type { PassThrough } from '../links.js';
+import type { Vm } from '../vm.js';
 
 export class PhysicalDevices {
   readonly bus = new Bus();
   /** Host time every guest spent waiting for these devices. */
   private waited = 0;
+  /** Host cycles when an interrupt was routed to the owner and not yet taken, or -1. */
+  private arrived = -1;
 
   constructor(private readonly hv: () => Hypervisor) {}
 
@@ -24,6 +31,27 @@ export class PhysicalDevices {
   /** Whether a device is busy (an event of its will come). */
   get busy(): boolean {
     return this.bus.nextEvent(this.now()) !== Infinity;
+  }
+
+  /** Trace each command of `disk` (owned by `vm`) as a `dma` note; `memory` names where a
+   *  transfer's address points. */
+  traceDisk(disk: Disk, vm: Vm, device: string, memory: (address: string) => string): void {
+    disk.onCommand = (t) => this.hv().hostNote(vm, REASON.dma, t.status === DISK_STATUS.BUSY ? 'started' : 'transferred', 0, 0, () => describeTransfer(t, device, memory(hex(t.address, 8))));
+  }
+
+  /** An interrupt of these devices was routed to its owner (now). */
+  interruptArrived(): void {
+    this.arrived = this.hv().hostCycles;
+  }
+
+  /** The owner `vm` took the interrupt: a `host-interrupt` note with its latency (`detail`
+   *  words it), if one was waiting. */
+  interruptTaken(vm: Vm, request: number, detail: (latency: string) => string): void {
+    if (this.arrived < 0) return;
+    const hv = this.hv();
+    const latency = (hv.hostCycles - this.arrived).toLocaleString('en-US');
+    this.arrived = -1;
+    hv.hostNote(vm, REASON['host-interrupt'], 'injected', 0, request, () => detail(latency));
   }
 
   /** The owner's ports that reach these devices (its mode lets them through). A command

@@ -18,8 +18,7 @@ import type { ConsoleBackend } from '../../../machine/devices/console.js';
 import { Disk, DiskImage } from '../../../machine/devices/disk.js';
 import { TerminalLines } from '../../../machine/devices/lines.js';
 import { LoadError } from '../../../machine/load.js';
-import { DISK_COMMAND, DISK_STATUS, DISK_STATUS_NAMES, IRQ, SECTOR_SIZE } from '../../../machine/platform.js';
-import { hex } from '../../../isa/disasm.js';
+import { IRQ, SECTOR_SIZE } from '../../../machine/platform.js';
 import { bootVmm } from '../../boot.js';
 import { REASON } from '../../exits.js';
 import type { Hypervisor, VmmConfig } from '../../hypervisor.js';
@@ -82,8 +81,8 @@ export function runDom0(guests: readonly GuestInput[], config: VmmConfig, mode: 
   guests.forEach((g, i) => g.disk && image.set(g.disk, table[i]!.firstSector * SECTOR_SIZE));
 
   let hv!: Hypervisor;
-  const board = new Switchboard(() => hv, guests.length + 1, table, first, setup.crashAt, [undefined, ...consoles]);
   const physical = new PhysicalDevices(() => hv);
+  const board = new Switchboard(() => hv, physical, guests.length + 1, table, first, setup.crashAt, [undefined, ...consoles]);
   let iommu: Iommu | undefined;
   const dom0Input: GuestInput = { name: 'dom0', image: setup.image, file: setup.file, memoryBytes: setup.memoryBytes };
   // Guest 0 runs after the guests in the scheduler's order (they start first; it is woken
@@ -94,10 +93,7 @@ export function runDom0(guests: readonly GuestInput[], config: VmmConfig, mode: 
     if (domid !== 0) return;
     iommu = new Iommu(vm.memory, (pfn) => board.unwritable(0, pfn));
     const disk = new Disk({ number: IRQ.disk, raise: () => board.diskInterrupt() }, iommu, new DiskImage(image));
-    disk.onCommand = (t) => {
-      const what = t.command === DISK_COMMAND.READ ? 'read' : t.command === DISK_COMMAND.WRITE ? 'write' : `command ${t.command}`;
-      hv.hostNote(vm, REASON.dma, t.status === DISK_STATUS.BUSY ? 'started' : 'transferred', 0, 0, () => `physical disk ${what} of ${t.count} sector${t.count === 1 ? '' : 's'} at sector ${t.sector} ${t.command === DISK_COMMAND.READ ? 'into' : 'from'} bus address ${hex(t.address, 8)} (guest 0's memory, through the IOMMU): ${DISK_STATUS_NAMES[t.status] ?? t.status}`);
-    };
+    physical.traceDisk(disk, vm, 'physical disk', (address) => `bus address ${address} (guest 0's memory, through the IOMMU)`);
     physical.bus.attach(DOM0_PORT.disk, disk);
     physical.bus.attach(DOM0_PORT.lines, new TerminalLines([dom0Console, ...consoles], iommu));
     vm.passthrough = physical.passThrough();

@@ -15,6 +15,7 @@ import { REASON } from '../../exits.js';
 import type { Hypervisor } from '../../hypervisor.js';
 import type { DomainLinks, DomainRow, GrantingDomain, LinkedDomain } from '../../links.js';
 import type { Vm } from '../../vm.js';
+import type { PhysicalDevices } from '../physical.js';
 import { ERR } from '../../../isa/hypercalls.js';
 
 /** Console bytes a domain may have waiting for guest 0 (beyond, a write takes fewer). */
@@ -50,8 +51,6 @@ export class Switchboard {
   private readonly seen: Int32Array;
   private readonly lastRequest: Int32Array;
   private nextRequest = 0;
-  /** Host cycles when the physical disk's interrupt was routed to guest 0, or -1. */
-  private arrived = -1;
   private diskLine: IrqLine | undefined;
   /** Guest 0 has stopped: the VMM answers the rings itself. */
   gone = false;
@@ -61,6 +60,8 @@ export class Switchboard {
 
   constructor(
     private readonly hv: () => Hypervisor,
+    /** The devices passed through to guest 0 (their interrupt's latency is noted there). */
+    private readonly physical: PhysicalDevices,
     domains: number,
     private readonly table: readonly DomainRow[],
     private readonly physicalSectors: number,
@@ -203,11 +204,7 @@ export class Switchboard {
       return;
     }
     if (remote >= 0) vm.servingRequest = this.lastRequest[remote]!;
-    else if (this.arrived >= 0) {
-      const latency = this.hv().hostCycles - this.arrived;
-      this.arrived = -1;
-      this.hv().hostNote(vm, REASON['host-interrupt'], 'injected', 0, vm.servingRequest, () => `guest 0 took the physical disk's interrupt ${latency.toLocaleString('en-US')} cycles after it arrived (routed to it by the VMM as an event; it takes it when it runs and its events are unmasked)`);
-    }
+    else this.physical.interruptTaken(vm, vm.servingRequest, (latency) => `guest 0 took the physical disk's interrupt ${latency} cycles after it arrived (routed to it by the VMM as an event; it takes it when it runs and its events are unmasked)`);
   }
 
   awaitsAnother(domid: number): boolean {
@@ -223,7 +220,7 @@ export class Switchboard {
   diskInterrupt(): void {
     if (this.gone || !this.diskLine) return;
     this.interruptsRouted++;
-    this.arrived = this.hv().hostCycles;
+    this.physical.interruptArrived();
     this.diskLine.raise();
     this.route(-1, 0, this.guest0.servingRequest, () => 'the physical disk\'s interrupt, routed to guest 0, its owner');
   }
