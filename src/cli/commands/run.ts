@@ -24,9 +24,11 @@ several); the summary (instructions, cycles, exits, TLB, traps, overhead against
 each guest ended) to stderr. Exit status: 0 every guest halted; 1 a guest faulted, was killed
 or hit the limit; 2 bad input.
 
-Host topologies (--host): bare-metal (default: the VMM owns the machine) or hosted (a TOY32
-host OS boots first and the VMM is one of its processes: guest I/O goes through world
-switches and host system calls; any VMM mode runs under it).
+Host topologies (--host): bare-metal (default: the VMM owns the machine; --passthrough gives
+the physical disk to one guest), hosted (a TOY32 host OS boots first and the VMM is one of
+its processes: guest I/O goes through world switches and host system calls; any VMM mode
+runs under it) or dom0 (Xen's guest 0, a paravirtual TOY32 kernel beside the guests, owns the
+devices and runs their back ends; --mode para only).
 
 Modes: ${RUN_MODES.join(', ')} (default ${DEFAULT_MODE}). --mode para runs PARAVIRT builds: a .s is
 assembled with PARAVIRT defined (and natively too, for the overhead against bare); an image
@@ -40,7 +42,8 @@ Examples (in the folder that holds vmm's guests/):
   vmm run guests/kernel/tinyos.s --disk guests/kernel/disk.txt --mode para            # the PARAVIRT build: hypercalls
   vmm run guests/kernel/tinyos.s guests/bare/primes.s --disk tinyos=guests/kernel/disk.txt --json | jq '.guests[0].exits'
   vmm run guests/kernel/tinyos.s guests/bare/primes.s --disk tinyos=guests/kernel/disk.txt --report run.html   # open run.html in a browser
-  vmm run guests/kernel/tinyos.s --disk guests/kernel/disk.txt --host hosted --host-app busy   # under a host OS (docs/topologies.md)`,
+  vmm run guests/kernel/tinyos.s --disk guests/kernel/disk.txt --host hosted --host-app busy   # under a host OS (docs/topologies.md)
+  vmm run guests/kernel/tinyos.s --disk guests/kernel/disk.txt --mode para --host dom0 --dom0-crash 1   # status 1: guest 0 crashes; tinyos runs on`,
       );
   },
   async run(args, options, io, given) {
