@@ -88,7 +88,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
    *  model needs the host OS). Either ends the running slice. */
   hostLimit = Infinity;
   leaveForHost = false;
-  /** Whether the topology wants the CPU back now (dom0: guest 0 or its last domain ended),
+  /** Whether the topology wants the CPU back now (dom0: guest 0 ended, or overstayed its last domain),
    *  asked after each slice. */
   hostWants: () => boolean = () => false;
   /** What reaching hostLimit means (the external-interrupt exit's record). */

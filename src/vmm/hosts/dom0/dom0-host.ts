@@ -60,6 +60,10 @@ export interface Dom0Report {
   io: (DomainIo & { guest: string })[];
 }
 
+/** Instructions guest 0 may run after the last domain it served has ended, to take and
+ *  write their last console output, before the VMM shuts it down. */
+const SHUTDOWN_GRACE = 1_000_000;
+
 /** What is wrong with running `guests` guests beside guest 0, or undefined. */
 export function dom0GuestsProblem(guests: number): string | undefined {
   return guests > DOM0_MAX_DOMAINS ? `--host dom0 serves at most ${DOM0_MAX_DOMAINS} guests (domain ids 1..${DOM0_MAX_DOMAINS}), got ${guests}` : undefined;
@@ -84,7 +88,7 @@ export function runDom0(guests: readonly GuestInput[], config: VmmConfig, mode: 
   const physical = new PhysicalDevices(() => hv);
   const board = new Switchboard(() => hv, physical, guests.length + 1, table, first, setup.crashAt, [undefined, ...consoles]);
   let iommu: Iommu | undefined;
-  const dom0Input: GuestInput = { name: 'dom0', image: setup.image, file: setup.file, memoryBytes: setup.memoryBytes };
+  const dom0Input: GuestInput = { name: 'dom0', image: setup.image, file: setup.file, memoryBytes: setup.memoryBytes, memoryOption: '--dom0-mem' };
   // Guest 0 runs after the guests in the scheduler's order (they start first; it is woken
   // by their events): VM ids 0..n-1 are the guests (domains 1..n), id n is guest 0.
   hv = bootVmm([...guests, dom0Input], config, mode, [...consoles, dom0Console], 0, (vm) => {
@@ -99,17 +103,34 @@ export function runDom0(guests: readonly GuestInput[], config: VmmConfig, mode: 
     vm.passthrough = physical.passThrough();
   });
   const dom0 = hv.vms[guests.length]!;
-  hv.hostWants = () => (dom0.running ? board.served.every((vm) => !vm.running) : !board.gone);
+  // Guest 0 is shut down once every domain it served has ended and it has nothing left to
+  // do (it waits, and no device will interrupt): so it takes and writes their last output.
+  // One that keeps running instead is stopped after SHUTDOWN_GRACE instructions.
+  const allEnded = () => board.served.every((vm) => !vm.running);
+  let endedAt = -1;
+  const pastGrace = () => {
+    if (endedAt < 0) endedAt = dom0.vcpu.instructions;
+    return dom0.vcpu.instructions - endedAt > SHUTDOWN_GRACE;
+  };
+  hv.hostWants = () => (dom0.running ? allEnded() && pastGrace() : !board.gone);
   physical.run(
     () => {
       if (!dom0.running) board.backendGone();
-      if (dom0.running && board.served.every((vm) => !vm.running)) dom0.end('halted', 'every domain it served has ended: the VMM shut guest 0 down, as Xen\'s toolstack would');
+      if (dom0.running && allEnded() && pastGrace()) {
+        dom0.end('killed', `every domain it served has ended, and it was still busy ${SHUTDOWN_GRACE.toLocaleString('en-US')} instructions later: the VMM shut it down`);
+        board.backendGone();
+      }
     },
     () => {
+      if (!dom0.running) return;
+      if (allEnded()) {
+        dom0.end('halted', 'every domain it served has ended: the VMM shut guest 0 down, as Xen\'s toolstack would');
+        board.backendGone();
+        return;
+      }
       // Every domain waits and no device will interrupt: guest 0 left requests unanswered (a
       // front end that made them unanswerable has been destroyed by it). Guest 0 is stopped,
       // and the VMM answers the rings. (With guest 0 gone, it has just answered them.)
-      if (!dom0.running) return;
       const waiting = board.served.filter((vm) => vm.running).map((vm) => vm.name).join(', ');
       dom0.end('killed', `deadlock: the domains it serves (${waiting}) wait for answers to their requests, and guest 0, waiting too, will not give them (no device will interrupt)`);
       board.backendGone();
