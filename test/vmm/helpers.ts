@@ -98,6 +98,7 @@ export const GUEST_TABLE: Readonly<Record<string, GuestSpec>> = {
   'attack/evtchn-storm.s': { builds: ['paravirt'] },
   'attack/dom0-overreach.s': { builds: ['paravirt'], guest0: true },
   'attack/dom0-forge.s': { builds: ['paravirt'], guest0: true },
+  'attack/dom0-impostor.s': { builds: ['paravirt'], disk: 'kernel/disk.txt' },
   'attack/pv-pin-storm.s': { builds: ['paravirt'], maxInstructions: 100_000 },
   'attack/pv-shared-table.s': { builds: ['paravirt'] },
   'attack/pv-code-table.s': { builds: ['paravirt'] },
