@@ -53,11 +53,11 @@ export function memValues(options: Record<string, unknown>): string[] {
   return (options.mem as string[] | undefined) ?? [];
 }
 
-/** A --mem size: a multiple of 4K, at most MAX_MEMORY. */
-export function parseMemory(text: string): number {
+/** A memory size (of --mem, or of `option`): a multiple of 4K, at most MAX_MEMORY. */
+export function parseMemory(text: string, option = '--mem'): number {
   const mem = parseSize(text);
   if (mem === undefined || mem <= 0 || mem % 4096 !== 0 || mem > MAX_MEMORY) {
-    throw new UsageProblem(`--mem expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got '${text}'`);
+    throw new UsageProblem(`${option} expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got '${text}'`);
   }
   return mem;
 }

@@ -38,7 +38,7 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   const assistProblem = config.assist && vmmMode?.checkAssist?.(config.assist);
   if (assistProblem) throw new UsageProblem(assistProblem);
   const sizes = guests.map((g) => g.memoryBytes ?? config.memoryBytes);
-  checkHostMemory(vmmMode, dom0 ? [...sizes, dom0.memoryBytes] : sizes, `--mem ${memValues(options).join(' --mem ') || DEFAULTS.mem} for ${args.length} guest(s)${dom0 ? ' and guest 0' : ''} needs`, host ? HOST_OS_BYTES : 0);
+  checkHostMemory(vmmMode, dom0 ? [...sizes, dom0.memoryBytes] : sizes, `--mem ${memValues(options).join(' --mem ') || DEFAULTS.mem} for ${args.length} guest(s)${dom0 ? ` and guest 0's ${options.dom0Mem ?? `${DOM0_MEMORY_BYTES >>> 20}M`}` : ''} needs`, host ? HOST_OS_BYTES : 0);
   assignFiles(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => (g.input = path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input)));
   assignFiles(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => (g.disk = io.readFile(path, FILE_LIMITS.disk)));
   const passthrough = passthroughOwner(guests, mode, options);
@@ -62,7 +62,7 @@ function passthroughOwner(guests: readonly GuestInput[], mode: string, options: 
 async function dom0Setup(mode: string, guests: number, options: Record<string, unknown>, io: Io): Promise<Dom0Setup | undefined> {
   const topology = String(options.host);
   if (topology !== 'dom0') {
-    if (options.dom0Image !== undefined || options.dom0Crash !== undefined) throw new UsageProblem(`--dom0-image and --dom0-crash set up guest 0 of --host dom0 (this run is --host ${topology})`);
+    if (options.dom0Image !== undefined || options.dom0Crash !== undefined || options.dom0Mem !== undefined) throw new UsageProblem(`--dom0-image, --dom0-mem and --dom0-crash set up guest 0 of --host dom0 (this run is --host ${topology})`);
     return undefined;
   }
   if (buildFor(mode) !== 'paravirt') throw new UsageProblem(`--host dom0 runs paravirtual domains (guest 0's back ends serve their front ends): use --mode ${MODES.filter((m) => m.build === 'paravirt').map((m) => m.name).join(', ')}`);
@@ -73,7 +73,8 @@ async function dom0Setup(mode: string, guests: number, options: Record<string, u
   // Guest 0 is a paravirtual kernel: its PARAVIRT build, with no -D of the guests'.
   const image = isSource(file) ? (await assembleForCli(file, { defines: { [PARAVIRT_SYMBOL]: 1 }, includeDirs: [] }, io)).image : readImageFile(file, io).image;
   if (!isParavirt(image)) throw new UsageProblem(`${file} is a native image: guest 0 is a paravirtual kernel (assemble it with -D PARAVIRT, or give the .s source)`);
-  return { image, file: shown, crashAt, memoryBytes: DOM0_MEMORY_BYTES };
+  const memoryBytes = options.dom0Mem === undefined ? DOM0_MEMORY_BYTES : parseMemory(String(options.dom0Mem), '--dom0-mem');
+  return { image, file: shown, crashAt, memoryBytes };
 }
 
 /** A file named by an option, or the package's default one (`guests/DEFAULT`): the path to

@@ -10,6 +10,7 @@ import { defineMachineOptions } from './machine-options.js';
 import { REPORT_OPTION } from './report-file.js';
 import type { HostedSetup } from '../vmm/hosts/hosted/hosted-host.js';
 import type { Dom0Setup } from '../vmm/hosts/dom0/dom0-host.js';
+import { DOM0_MEMORY_BYTES } from '../vmm/hosts/dom0/dom0-abi.js';
 import { DEFAULT_DOM0_IMAGE, DEFAULT_HOST_IMAGE, DEFAULT_TOPOLOGY, TOPOLOGIES } from '../vmm/hosts/index.js';
 
 export const DEFAULT_QUANTUM = '10000';
@@ -47,6 +48,7 @@ export function defineRunOptions(cmd: Command, modes: readonly string[], default
     .option('--host-app <idle|busy>', 'hosted: the host application that competes with the VMM\'s process for the CPU', 'idle')
     .option('--host-fault <tick>', 'hosted: the host OS faults at its N-th timer tick (every guest stops with it)')
     .option('--dom0-image <file>', `dom0: guest 0's kernel, .s (assembled with PARAVIRT defined) or a PARAVIRT .bin (default guests/${DEFAULT_DOM0_IMAGE})`)
+    .option('--dom0-mem <size>', `dom0: guest 0's memory, e.g. 512K, 2M (a multiple of 4K; default ${DOM0_MEMORY_BYTES / 1024 / 1024}M)`)
     .option('--passthrough <guest>', 'bare-metal: pass the physical disk through to this guest (its --disk is on it): its own driver drives it, its interrupts keep host time and may come while another guest runs')
     .option('--dom0-crash <n>', 'dom0: guest 0\'s back end crashes as it takes its N-th request (the guests go on; their requests get error responses)')
     .option(...REPORT_OPTION)

@@ -40,6 +40,9 @@ export interface GuestInput {
   native?: Image;
   /** This guest's memory when it is not the machine's memoryBytes (--mem NAME=SIZE). */
   memoryBytes?: number;
+  /** The option that sets this guest's memory, named when the image does not fit (default
+   *  --mem; guest 0 of --host dom0: --dom0-mem). */
+  memoryOption?: string;
   input?: Uint8Array;
   disk?: Uint8Array;
 }

@@ -15,13 +15,14 @@ export interface LoadTarget {
 }
 
 /** Load `image` (from `file`, named in errors) and reset `cpu`: pc at the entry, supervisor
- *  mode with interrupts off, sp at the top of memory, the machine id in mid. */
-export function loadImage(image: Image, memory: LoadTarget, cpu: CpuState, file?: string): void {
+ *  mode with interrupts off, sp at the top of memory, the machine id in mid. An image that
+ *  does not fit names `memoryOption`, the option that sets this memory. */
+export function loadImage(image: Image, memory: LoadTarget, cpu: CpuState, file?: string, memoryOption = '--mem'): void {
   const where = file ? `${file}: ` : '';
   for (const seg of image.segments) {
     if (seg.address + seg.bytes.length > memory.size) {
       throw new LoadError(
-        `${where}segment 0x${seg.address.toString(16)}..0x${(seg.address + seg.bytes.length).toString(16)} does not fit in ${memory.size} bytes of memory (raise --mem)`,
+        `${where}segment 0x${seg.address.toString(16)}..0x${(seg.address + seg.bytes.length).toString(16)} does not fit in ${memory.size} bytes of memory (raise ${memoryOption})`,
       );
     }
   }

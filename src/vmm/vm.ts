@@ -84,6 +84,8 @@ export class Vm implements VirtualPlatform {
   servingRequest = 0;
 
   readonly name: string;
+  /** The option that sets its memory, for messages (GuestInput.memoryOption). */
+  readonly memoryOption: string;
   readonly image: Image;
   /** The guest's TLB is tagged: writing its page-table base does not flush it. */
   readonly tlbTagged: boolean;
@@ -103,13 +105,14 @@ export class Vm implements VirtualPlatform {
     },
   ) {
     this.name = guest.name;
+    this.memoryOption = guest.memoryOption ?? '--mem';
     this.image = guest.image;
     this.tlbTagged = host.tlbTagged;
     this.devices = createDevices(console, memory.dma(), guest.input, guest.disk);
     this.guestMmu = new Mmu(memory, new Tlb(1, false), this.vcpu.cr);
     this.emulator = new Emulator(this.vcpu, host.memory, host.costs, this);
     memory.onDmaWrite = (gpa, length) => this.virtualizer.memory.written(gpa, length);
-    loadImage(guest.image, memory, this.vcpu, guest.file);
+    loadImage(guest.image, memory, this.vcpu, guest.file, guest.memoryOption);
   }
 
   /** Guest time: instructions retired plus ticks spent halted. */

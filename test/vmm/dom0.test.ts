@@ -49,6 +49,27 @@ describe('guests beside guest 0', () => {
     expect(dom0.json.dom0!.domainSwitches).toBeGreaterThan(10);
   });
 
+  it('guest 0 writes each domain\'s last lines too: it is shut down only once it has nothing left to do', async () => {
+    const r = await runJson([...TWO, '--host', 'dom0']);
+    expect(r.json.dom0!.reason).toMatch(/every domain it served has ended/);
+    expect(r.json.guests[0]!.console.endsWith('tinyos: all tasks done\n')).toBe(true);
+    expect(r.json.dom0!.io.map((x) => x.consoleByVmm)).toEqual([0, 0]);
+  });
+
+  it('a guest 0 still busy long after its domains ended is shut down, and their held output written by the VMM', async () => {
+    const src = join(tmp, 'busy0.s');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(src, `.include "${join(ROOT, 'guests', 'include', 'paravirt.inc')}"\n        .org    0x1000\nstart:  jmp     start\n`);
+    const r = await runJson(['guests/bench/console.s', '-D', 'LINES=2', '--mode', 'para', '--host', 'dom0', '--dom0-image', src]);
+    expect(r.json.guests[0]!.status).toBe('halted');
+    expect(r.json.dom0!.status).toBe('killed');
+    expect(r.json.dom0!.reason).toMatch(/every domain it served has ended, and it was still busy 1,000,000 instructions later/);
+    expect(r.json.dom0!.io[0]!.consoleByVmm).toBeGreaterThan(0);
+    const alone = await runJson(['guests/bench/console.s', '-D', 'LINES=2', '--mode', 'para']);
+    expect(r.json.guests[0]!.console).toBe(alone.json.guests[0]!.console);
+    expect(r.status).toBe(1);
+  });
+
   it('a disk read: every hop is traced with one request id, guest 0\'s work included', async () => {
     const r = await cli(['trace', ...TINYOS, '--host', 'dom0', '--format', 'jsonl', '-q']);
     const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { guest: string; reason: string; request?: number; hypercall?: string; detail?: string; action: string });
@@ -162,11 +183,25 @@ describe('--host dom0 options', () => {
 
   it.each([
     [['--host', 'dom0', '--mode', 'full'], /--host dom0 runs paravirtual domains/],
-    [['--dom0-crash', '2'], /--dom0-image and --dom0-crash set up guest 0 of --host dom0/],
+    [['--dom0-crash', '2'], /--dom0-image, --dom0-mem and --dom0-crash set up guest 0 of --host dom0/],
     [['--host', 'dom0', '--mode', 'para', '--dom0-crash', '0'], /--dom0-crash/],
     [['guests/dom0/dom0.s', '--host', 'dom0', '--mode', 'para'], /under --host dom0 guest 0 is named dom0/],
   ])('%j: exit 2', async (flags, message) => {
     expectUsageError(await cli(['run', 'guests/bare/hello.s', ...flags]), message);
+  });
+
+  it('--dom0-mem sets guest 0\'s memory; one its kernel does not fit names the option; exit 2', async () => {
+    for (const size of ['64K', '4M']) {
+      const r = await runJson([...TINYOS, '--host', 'dom0', '--dom0-mem', size]);
+      expect(r.status).toBe(0);
+      expect(r.json.dom0!.status).toBe('halted');
+      expect(r.json.guests[0]!.console).toContain('tinyos: disk: hello from the disk');
+    }
+    const small = await cli(['run', ...TINYOS, '--host', 'dom0', '--dom0-mem', '12K']);
+    expect(small.status).toBe(2);
+    expect(small.stderr).toMatch(/guests\/dom0\/dom0\.s: segment 0x1000\.\.0x[0-9a-f]+ does not fit in 12288 bytes of memory \(raise --dom0-mem\)/);
+    expectUsageError(await cli(['run', ...TINYOS, '--host', 'dom0', '--dom0-mem', '3K']), /--dom0-mem expects a size that is a multiple of 4K/);
+    expectUsageError(await cli(['run', ...TINYOS, '--dom0-mem', '1M']), /--dom0-mem and --dom0-crash set up guest 0 of --host dom0/);
   });
 
   it('a native image as guest 0: exit 2', async () => {

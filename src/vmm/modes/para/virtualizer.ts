@@ -91,11 +91,11 @@ export class ParaVirtualizer implements Virtualizer {
     this.vcpu = vm.vcpu;
     const frames = vm.memory.frames;
     const layout = pvLayout(frames.length);
-    if (!layout) throw new LoadError(`${vm.name}: ${vm.memory.size} bytes of memory cannot hold a paravirtual guest: its shared pages, boot page tables and frame list take ${pvAreaPages(frames.length)} pages (raise --mem)`);
+    if (!layout) throw new LoadError(`${vm.name}: ${vm.memory.size} bytes of memory cannot hold a paravirtual guest: its shared pages, boot page tables and frame list take ${pvAreaPages(frames.length)} pages (raise ${vm.memoryOption})`);
     this.layout = layout;
     for (const seg of vm.image.segments) {
       if (seg.address + seg.bytes.length > layout.usableEnd) {
-        throw new LoadError(`${vm.name}: segment 0x${seg.address.toString(16)}..0x${(seg.address + seg.bytes.length).toString(16)} overlaps the paravirtual start area at 0x${layout.usableEnd.toString(16)} (the top ${pvAreaPages(frames.length)} pages of memory; raise --mem)`);
+        throw new LoadError(`${vm.name}: segment 0x${seg.address.toString(16)}..0x${(seg.address + seg.bytes.length).toString(16)} overlaps the paravirtual start area at 0x${layout.usableEnd.toString(16)} (the top ${pvAreaPages(frames.length)} pages of memory; raise ${vm.memoryOption})`);
       }
     }
     const mfnOf = (pfn: number) => frames[pfn]!;
