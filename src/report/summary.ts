@@ -70,7 +70,7 @@ function dom0Summary(h: Dom0Report, c: ChalkInstance): string[] {
   const statusColor = h.status === 'halted' ? c.green : c.red;
   const out = [
     `${c.bold('guest 0')} (${h.topology}, ${h.image}): ${statusColor(h.status)}: ${h.reason}`,
-    `  cycles ${n(h.cycles).padStart(16)}    host cycles ${n(h.hostCycles)}    domain switches ${n(h.domainSwitches)}    events routed ${n(h.eventsRouted)}    disk interrupts routed ${n(h.interruptsRouted)}${h.iommuRefused ? `    DMA refused by the IOMMU ${n(h.iommuRefused)}` : ''}`,
+    `  cycles ${n(h.cycles).padStart(16)}    exits ${n(h.exits)}    host cycles ${n(h.hostCycles)}    domain switches ${n(h.domainSwitches)}    events routed ${n(h.eventsRouted)}    disk interrupts routed ${n(h.interruptsRouted)}${h.iommuRefused ? `    DMA refused by the IOMMU ${n(h.iommuRefused)}` : ''}`,
   ];
   for (const io of h.io) {
     const counts = countList({ 'block requests': io.blockRequests, notifications: io.notifications, 'console bytes': io.consoleBytes, 'console bytes dropped': io.consoleDropped, 'answered by the VMM (no back end)': io.answeredByVmm, 'console bytes written by the VMM (no back end)': io.consoleByVmm });

@@ -104,7 +104,8 @@ export function compareTopologies(topologies: readonly Topology[], mode: string,
       return {
         topology,
         cycles: per(one!.cycles, two!.cycles),
-        exits: per(exitCount(one!.guest), exitCount(two!.guest)),
+        // every domain's VM exits: under dom0 guest 0's too (the host OS of hosted is no VM)
+        exits: per(exitCount(one!.guest) + (one!.dom0?.exits ?? 0), exitCount(two!.guest) + (two!.dom0?.exits ?? 0)),
         ...(one!.host ? { worldSwitches: per(one!.host.worldSwitches, two!.host!.worldSwitches) } : {}),
         ...(one!.dom0 ? { domainSwitches: per(one!.dom0.domainSwitches, two!.dom0!.domainSwitches) } : {}),
       };
@@ -146,7 +147,7 @@ export function topologyTable(c: TopologyComparison, markdown: boolean): string 
   } else {
     const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
     const line = (r: string[]) => r.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('   ').trimEnd();
-    lines.push(`I/O under each host topology, --mode ${c.mode}: per operation, the whole machine's cycles`, '', line(header), ...body.map(line));
+    lines.push(`I/O under each host topology, --mode ${c.mode}: per operation, the whole machine's cycles, and VM exits of every domain (under dom0, guest 0's too)`, '', line(header), ...body.map(line));
   }
   for (const row of c.rows) for (const k of row.costs) if (k.problem) lines.push(`${row.operation} under ${k.topology}: ${k.problem}`);
   if (c.share) lines.push('', `guests' share of the CPU under hosted (a CPU-bound guest): host application idle ${c.share.idle.toFixed(3)}, busy ${c.share.busy.toFixed(3)}`);

@@ -20,7 +20,7 @@ import { TerminalLines } from '../../../machine/devices/lines.js';
 import { LoadError } from '../../../machine/load.js';
 import { IRQ, SECTOR_SIZE } from '../../../machine/platform.js';
 import { bootVmm } from '../../boot.js';
-import { REASON } from '../../exits.js';
+import { EXIT_REASONS, REASON } from '../../exits.js';
 import type { Hypervisor, VmmConfig } from '../../hypervisor.js';
 import type { DomainRow } from '../../links.js';
 import type { Mode } from '../../modes/mode.js';
@@ -50,6 +50,9 @@ export interface Dom0Report {
   /** Guest 0's cycles, and the host's in all (every domain and the VMM). */
   cycles: number;
   hostCycles: number;
+  /** Guest 0's VM exits (its port I/O to the devices, its hypercalls, its interrupts), notes
+   *  not counted. */
+  exits: number;
   /** Times the CPU passed from one domain to another. */
   domainSwitches: number;
   eventsRouted: number;
@@ -138,11 +141,12 @@ export function runDom0(guests: readonly GuestInput[], config: VmmConfig, mode: 
   );
   hv.vms.pop(); // guest 0 is the host's, not one of the guests
   const domainSwitches = [...hv.vms, dom0].reduce((n, vm) => n + vm.exits[REASON['guest-switch'].index]!, 0);
+  const exits = EXIT_REASONS.reduce((n, r, k) => n + (REASON[r.name].note ? 0 : dom0.exits[k]!), 0);
   return {
     hv,
     host: {
       topology: 'dom0', image: setup.file, status: dom0.status === 'running' ? 'limit' : dom0.status, reason: dom0.reason,
-      console: dom0Console.text(), cycles: dom0.cycles, hostCycles: hv.hostCycles, domainSwitches,
+      console: dom0Console.text(), cycles: dom0.cycles, hostCycles: hv.hostCycles, exits, domainSwitches,
       eventsRouted: board.eventsRouted, interruptsRouted: board.interruptsRouted, iommuRefused: iommu?.refused ?? 0,
       io: board.io.slice(1).map((io, i) => ({ guest: guests[i]!.name, ...io })),
     },
