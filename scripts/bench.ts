@@ -13,7 +13,7 @@ import type { Image } from '../src/image/model.js';
 import { makeCostModel } from '../src/machine/costs.js';
 import type { GuestInput } from '../src/machine/config.js';
 import { exitCount, type GuestReport } from '../src/report/guest-report.js';
-import { runGuests, silentConsole, type RunConfig } from '../src/report/run.js';
+import { keptConsole, runGuests, silentConsole, type RunConfig } from '../src/report/run.js';
 import { compareTopologies } from '../src/report/topology-costs.js';
 import { DOM0_MEMORY_BYTES } from '../src/vmm/hosts/dom0/dom0-abi.js';
 import { JsonLinesSink } from '../src/trace/jsonl.js';
@@ -21,6 +21,7 @@ import type { ExitProbe } from '../src/vmm/exits.js';
 import { REFERENCE } from '../src/vmm/modes/index.js';
 import { DEFAULT_ASSIST } from '../src/vmm/modes/mode.js';
 import { benchAssembler } from './bench/asm.js';
+import { WORKLOADS } from './bench/workloads.js';
 
 const rows: { figure: string; value: string; target: string; ok: boolean }[] = [];
 function report(figure: string, value: string, target: string, ok: boolean): void {
@@ -119,6 +120,91 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
     const jsSeconds = median(Array.from({ length: 11 }, () => timed(() => sieveInJavaScript(ROUNDS)).seconds));
     report(`interpreter: sieve guest, paging on, user mode, M instructions/s`, mips.toFixed(0), '>= 150', mips >= 150);
     report(`interpreter: same sieve in plain JS ${(jsSeconds * 1000).toFixed(1)} ms vs guest ${(seconds * 1000).toFixed(0)} ms, ratio`, (jsSeconds / seconds).toFixed(3), '>= 0.05', jsSeconds / seconds >= 0.05);
+  },
+
+  // The engine (docs/vmm.md): the workloads of varied shape (scripts/bench/workloads.ts)
+  // against their plain-JavaScript twins, in bare mode; each guest's run is timed in-process
+  // with its image assembled beforehand, and its twin warm, in the same process.
+  workloads() {
+    const ratios: number[] = [];
+    for (const w of WORKLOADS) {
+      const guest = { name: w.file.replace(/.*\/|\.s$/g, ''), image: assemble(w.file, w.defines) };
+      const printed = check(runGuests([guest], BARE, config, [keptConsole()])[0]!, w.name).console;
+      const expected = w.twin(w.defines);
+      if (printed !== expected) throw new Error(`${w.name}: the guest printed ${JSON.stringify(printed)}, its JavaScript twin ${JSON.stringify(expected)}`);
+      const guestSeconds = median(Array.from({ length: 7 }, () => timed(() => runGuest(guest, BARE)).seconds));
+      for (let i = 0; i < 3; i++) w.twin(w.defines);
+      const jsSeconds = median(Array.from({ length: 11 }, () => timed(() => w.twin(w.defines)).seconds));
+      const ratio = jsSeconds / guestSeconds;
+      ratios.push(ratio);
+      report(`workloads: ${w.name}, plain JS ${(jsSeconds * 1000).toFixed(1)} ms / guest ${(guestSeconds * 1000).toFixed(0)} ms`, ratio.toFixed(3), '>= 0.15', ratio >= 0.15);
+    }
+    const med = median(ratios);
+    report('workloads: median speed against plain JS, bare', med.toFixed(3), '>= 0.3', med >= 0.3);
+  },
+
+  // Code and data on one page, kernels under the VMM, exits, tracing and the overhead run.
+  engine() {
+    const tasks = (defines: Record<string, number> = {}) => ({ name: 'tasks', image: assemble('guests/bench/tasks.s', defines) });
+    const separate = tasks();
+    const shared = tasks({ SHARED: 1 });
+    runGuest(separate, BARE);
+    runGuest(shared, BARE);
+    const sharing = median(Array.from({ length: 7 }, () => {
+      const apart = timed(() => check(runGuest(separate, BARE), 'tasks')).seconds;
+      const together = timed(() => check(runGuest(shared, BARE), 'tasks shared')).seconds;
+      return together / apart;
+    }));
+    report('engine: kernel with its data on its code page / on a page apart, wall time, bare', sharing.toFixed(2), '<= 1.5', sharing <= 1.5);
+    const full = wallAgainstBare(separate, FULL);
+    report('engine: interrupt-driven two-task kernel, wall time --mode full / bare', full.toFixed(2), '<= 1.3', full <= 1.3);
+    const trap = wallAgainstBare(separate, TRAP);
+    report('engine: interrupt-driven two-task kernel, wall time --mode trap / bare', trap.toFixed(2), '<= 1.5', trap <= 1.5);
+    const dispatch = wallAgainstBare({ name: 'dispatch', image: assemble('guests/bench/dispatch.s', { SUPERVISOR: 1 }) }, FULL);
+    report('engine: supervisor-mode dispatch loop, wall time --mode full / bare', dispatch.toFixed(2), '<= 1.5', dispatch <= 1.5);
+
+    // One exit against the instructions of the same loop without it (-D NO_EXIT).
+    const exits = exitsGuest();
+    const quiet = { name: 'exits', image: assemble('guests/bench/exits.s', { COUNT: EXITS, NO_EXIT: 1 }) };
+    for (const mode of [FULL, TRAP]) {
+      runGuest(exits, mode);
+      runGuest(quiet, mode);
+      const perExit = median(Array.from({ length: 7 }, () => {
+        const loud = timed(() => check(runGuest(exits, mode), 'exits'));
+        const still = timed(() => check(runGuest(quiet, mode), 'exits without'));
+        const instruction = still.seconds / still.value.instructions;
+        return (loud.seconds - still.seconds) / exitCount(loud.value) / instruction;
+      }));
+      report(`engine: one exit, --mode ${mode}, in guest instructions of the same loop's wall time`, perExit.toFixed(1), '<= 20', perExit <= 20);
+    }
+    // Tracing every exit to a JSON-lines file, against the untraced run.
+    const dir = mkdtempSync(join(tmpdir(), 'vmm-bench-'));
+    try {
+      runGuest(exits, FULL, { record() {} });
+      const traced = median(Array.from({ length: 5 }, (_, i) => {
+        const untraced = timed(() => check(runGuest(exits, FULL), 'exits')).seconds;
+        const path = join(dir, `trace-${i}.jsonl`);
+        const writer = new FdWriter(openSync(path, 'w'), path, true);
+        const sink = new JsonLinesSink(writer);
+        const seconds = timed(() => {
+          check(runGuest(exits, FULL, sink), 'exits traced');
+          sink.flush();
+          writer.flush();
+        }).seconds;
+        writer.close();
+        rmSync(path);
+        return seconds / untraced;
+      }));
+      report('engine: exit-heavy guest traced to a JSON-lines file / untraced, wall time', traced.toFixed(2), '<= 3', traced <= 3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // vmm run's default overhead figure (a bare run besides), against --no-overhead.
+    const withOverhead = { ...config, overhead: true };
+    const timedRun = (c: RunConfig) => timed(() => check(runGuests([separate], FULL, c, [silentConsole()])[0]!, 'tasks')).seconds;
+    timedRun(withOverhead);
+    const overheadCost = median(Array.from({ length: 7 }, () => timedRun(withOverhead) / timedRun(config)));
+    report('engine: vmm run --mode full with its overhead figure / --no-overhead, wall time', overheadCost.toFixed(2), '<= 1.2', overheadCost <= 1.2);
   },
 
   // The VMM: the same CPU-bound user code under full virtualization, against bare.

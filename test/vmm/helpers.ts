@@ -65,6 +65,11 @@ export const GUEST_TABLE: Readonly<Record<string, GuestSpec>> = {
   'attack/hw-window.s': { maxInstructions: 100_000 },
   'bench/exits.s': { defines: { COUNT: 20_000 } },
   'bench/sieve.s': { defines: { ROUNDS: 1 } },
+  // the bench's workloads (scripts/bench/workloads.ts), small
+  'bench/fib.s': { defines: { N: 12 } },
+  'bench/memwalk.s': { defines: { PASSES: 1 } },
+  'bench/dispatch.s': { defines: { ITER: 2000 } },
+  'bench/tasks.s': { defines: { PRIMES: 600, COLLATZ: 200, QUANTUM: 300 } },
   'bench/ptmap.s': { defines: { ROUNDS: 8 }, builds: ['native', 'paravirt'] },
   'bench/console.s': { builds: ['native', 'paravirt'] },
   // guest 0 of --host dom0 (a PARAVIRT kernel only); alone, with no domain to serve, it waits
