@@ -6,7 +6,7 @@
 ; tries each: it destroys domain 2 and guest 0; reads domain 2's console; binds a port to
 ; domain 2; copies from guest 0's grant 0 and from domain 2's ring grant into its own page,
 ; and from its own page into domain 2's ring grant; and drives the physical disk's command
-; port (0x53, guest 0's) directly.
+; port (DISK_COMMAND, 0x33: guest 0's physical disk under dom0) directly.
 ;
 ; What must happen: domctl, console read and the binding are EPERM (each is guest 0's);
 ; each copy fails with its grant status: under dom0 GNTST_PERMISSION_DENIED (-8), as no
@@ -86,13 +86,13 @@ start:
         la      r1, msg_into2
         call    show_status
 
-        movi    r0, 0               ; the physical disk's command port
+        movi    r0, 0               ; the disk's command port
         movi    r1, 1
         la      r12, probe_state        ; armed: its trap resumes at .after_out
         stw     r0, [r12 + PROBE_CAUSE]
         la      r13, .after_out
         stw     r13, [r12 + PROBE_RESUME]
-        out     0x53, r1
+        out     DISK_COMMAND, r1
 .after_out:
         la      r12, probe_state
         stw     r0, [r12 + PROBE_RESUME]
@@ -214,7 +214,7 @@ msg_bind:     .asciz  "bind a port to domain 2"
 msg_from0:    .asciz  "grant copy from guest 0's grant 0"
 msg_from2:    .asciz  "grant copy from domain 2's ring grant"
 msg_into2:    .asciz  "grant copy into domain 2's ring grant"
-msg_port:     .asciz  "out to the physical disk's port 0x53"
+msg_port:     .asciz  "out to the disk's command port (0x33)"
 msg_page:     .asciz  "its own page still reads"
 msg_disk:     .asciz  "its own disk read's status"
 .include "pvlib.s"

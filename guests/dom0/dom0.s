@@ -28,9 +28,17 @@
 .include "../include/dom0.inc"
 
 .equ STORM, 256                         ; empty notifications in a row that end a domain
+.equ STACK, 4096                        ; the stack it needs above its image
 
         .org    0x1000
 start:
+        la      r1, image_end + STACK   ; room for its stack? (sp starts at the top of what
+        cmp     sp, r1                  ; the VMM gave it: --dom0-mem)
+        bgeu    .room
+        la      r1, msg_no_room
+        call    puts
+        jmp     fail
+.room:
         la      r1, on_trap
         set_trap_entry r1               ; traps and events enter at on_trap
         la      r1, msg_boot
@@ -196,8 +204,9 @@ serve:
         shli    r2, r1, 2
         add     r13, r13, r2            ; r13 = its port's word (and row index * 4)
         call    serve_console
-        mov     r9, r0                  ; bytes sent
+        push    r0                      ; bytes sent (serve_ring clobbers r9)
         call    serve_ring
+        pop     r9
         add     r9, r9, r0              ; + requests answered
         ; a notification that brought no work: count it (a storm ends the domain)
         la      r4, ports
@@ -602,6 +611,7 @@ data:
         ret
 
 msg_boot:       .asciz  "dom0: guest 0 up: the physical disk and terminal lines are passed through\n"
+msg_no_room:    .asciz  "dom0: too little memory for its stack above its image: raise --dom0-mem\n"
 msg_ready:      .asciz  "dom0: back ends ready for "
 msg_domains:    .asciz  " domains\n"
 msg_crashed:    .asciz  "dom0: crashed: "
@@ -621,3 +631,4 @@ op:             .space  GC_WORDS * 4
 ringbuf:        .space  4096            ; a domain's ring, copied in
 databuf:        .space  4096            ; the disk's data
 conbuf:         .space  4096            ; console output on its way out
+image_end:

@@ -147,7 +147,7 @@ export function topologyTable(c: TopologyComparison, markdown: boolean): string 
   } else {
     const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
     const line = (r: string[]) => r.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('   ').trimEnd();
-    lines.push(`I/O under each host topology, --mode ${c.mode}: per operation, the whole machine's cycles, and VM exits of every domain (under dom0, guest 0's too)`, '', line(header), ...body.map(line));
+    lines.push(`I/O under each host topology, --mode ${c.mode}: per operation, the whole machine's cycles${topologies.includes('dom0') ? ', and VM exits of every domain (guest 0\'s too)' : ''}`, '', line(header), ...body.map(line));
   }
   for (const row of c.rows) for (const k of row.costs) if (k.problem) lines.push(`${row.operation} under ${k.topology}: ${k.problem}`);
   if (c.share) lines.push('', `guests' share of the CPU under hosted (a CPU-bound guest): host application idle ${c.share.idle.toFixed(3)}, busy ${c.share.busy.toFixed(3)}`);

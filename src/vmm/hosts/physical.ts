@@ -76,13 +76,14 @@ export class PhysicalDevices {
 
   /** Run every guest until each has ended. `settle` runs each time the guests give the CPU
    *  back, the last time too; `stuck` when every guest waits and no device will interrupt
-   *  (it must end one). */
-  run(settle: () => void, stuck: () => void): void {
+   *  (it must end one). `deadline`: the instruction count (the CPU's) by which the host must
+   *  have the CPU back besides the devices' (Infinity: none). */
+  run(settle: () => void, stuck: () => void, deadline: () => number = () => Infinity): void {
     const hv = this.hv();
     hv.hostLimitWhy = 'physical';
     for (;;) {
       const due = this.bus.nextEvent(this.now());
-      hv.hostLimit = due === Infinity ? Infinity : hv.processor.cpu.instructions + Math.max(due, 0);
+      hv.hostLimit = Math.min(deadline(), due === Infinity ? Infinity : hv.processor.cpu.instructions + Math.max(due, 0));
       const ran = hv.runUntilHost();
       settle();
       if (ran === 'done') break;

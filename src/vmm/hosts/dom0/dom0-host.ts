@@ -108,18 +108,24 @@ export function runDom0(guests: readonly GuestInput[], config: VmmConfig, mode: 
   const dom0 = hv.vms[guests.length]!;
   // Guest 0 is shut down once every domain it served has ended and it has nothing left to
   // do (it waits, and no device will interrupt): so it takes and writes their last output.
-  // One that keeps running instead is stopped after SHUTDOWN_GRACE instructions.
+  // One that keeps running instead is stopped SHUTDOWN_GRACE instructions later (the CPU's
+  // count: after its domains, guest 0 is the only one running).
   const allEnded = () => board.served.every((vm) => !vm.running);
-  let endedAt = -1;
-  const pastGrace = () => {
-    if (endedAt < 0) endedAt = dom0.vcpu.instructions;
-    return dom0.vcpu.instructions - endedAt > SHUTDOWN_GRACE;
+  const cpu = hv.processor.cpu;
+  let graceEnd = Infinity;
+  hv.hostWants = () => {
+    if (!dom0.running) return !board.gone;
+    if (!allEnded()) return false;
+    if (graceEnd === Infinity) {
+      graceEnd = cpu.instructions + SHUTDOWN_GRACE;
+      return true; // (back to the host's loop, which bounds guest 0's slices by it)
+    }
+    return cpu.instructions >= graceEnd;
   };
-  hv.hostWants = () => (dom0.running ? allEnded() && pastGrace() : !board.gone);
   physical.run(
     () => {
       if (!dom0.running) board.backendGone();
-      if (dom0.running && allEnded() && pastGrace()) {
+      if (dom0.running && allEnded() && cpu.instructions >= graceEnd) {
         dom0.end('killed', `every domain it served has ended, and it was still busy ${SHUTDOWN_GRACE.toLocaleString('en-US')} instructions later: the VMM shut it down`);
         board.backendGone();
       }
@@ -138,6 +144,7 @@ export function runDom0(guests: readonly GuestInput[], config: VmmConfig, mode: 
       dom0.end('killed', `deadlock: the domains it serves (${waiting}) wait for answers to their requests, and guest 0, waiting too, will not give them (no device will interrupt)`);
       board.backendGone();
     },
+    () => graceEnd,
   );
   hv.vms.pop(); // guest 0 is the host's, not one of the guests
   const domainSwitches = [...hv.vms, dom0].reduce((n, vm) => n + vm.exits[REASON['guest-switch'].index]!, 0);

@@ -25,6 +25,7 @@ import { decode } from '../../../isa/encoding.js';
 import { LoadError } from '../../../machine/load.js';
 import { CONSOLE_REG, DISK_REG, IRQ, PORT_BASE, TIMER_REG } from '../../../machine/platform.js';
 import type { CpuState } from '../../../machine/cpu.js';
+import { copyRegisters } from '../../../machine/cpu.js';
 import { REASON, type ExitAnswer, type VcpuExit } from '../../exits.js';
 import type { Vm } from '../../vm.js';
 import type { Virtualizer } from '../../virtualizer.js';
@@ -140,7 +141,7 @@ export class ParaVirtualizer implements Virtualizer {
     const cpu = this.cpu;
     cpu.pc = this.vcpu.pc;
     cpu.flags = (this.vcpu.flags & CONDITION_MASK) | FLAG.IE;
-    cpu.regs.set(this.vcpu.regs);
+    copyRegisters(cpu.regs, this.vcpu.regs);
     this.memory.activate();
   }
 
@@ -149,7 +150,7 @@ export class ParaVirtualizer implements Virtualizer {
     const vcpu = this.vcpu;
     vcpu.pc = pc;
     vcpu.flags = (this.cpu.flags & CONDITION_MASK) | (vcpu.flags & FLAG.S) | (this.masked() ? 0 : FLAG.IE);
-    vcpu.regs.set(this.cpu.regs);
+    copyRegisters(vcpu.regs, this.cpu.regs);
   }
 
   private masked(): boolean {
@@ -292,6 +293,8 @@ export class ParaVirtualizer implements Virtualizer {
     const work = this.types.work;
     this.workStart = work;
     this.bytes = 0;
+    // (the request this call serves, as it began: a back end's answer ends its request)
+    const serving = this.vm.servingRequest;
     const result = this.call(number, r[1]!, r[2]!, r[3]!, r[4]!, false);
     this.memory.settle();
     if (result !== RESTORED) r[0] = result;
@@ -309,6 +312,7 @@ export class ParaVirtualizer implements Virtualizer {
     if (result !== RESTORED) q.result = result;
     if (spec && /multicall|mmu_update|mmuext_op/.test(spec.name)) q.count = this.ops;
     if (this.why) q.detail = this.why;
+    if (serving > 0 && this.vm.servingRequest !== serving) q.request = serving;
   }
 
   /** Carry out hypercall `number`; its result (0, a count, or an error). */
