@@ -23,6 +23,11 @@ export class CpuState {
    *  emulated mtcr): a VMM that loads a virtual CPU's registers into the physical one can
    *  tell whether they changed since it last did. */
   crVersion = 0;
+  /** Bumped by whatever changes where code is fetched from other than the TLB and the mode
+   *  bit (a VMM loading another address space or mode of its guest, compiled code dropped):
+   *  the CPU loop keeps its fetch page across a call out of guest code only while this and
+   *  Tlb.epoch stay. */
+  fetchEpoch = 0;
   /** In non-root operation, which guest actions exit (vmx.ts; unused elsewhere). */
   readonly exitControls = new ExitControls(CONTROL_REGISTERS.length);
 

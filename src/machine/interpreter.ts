@@ -33,9 +33,18 @@ export function compileLoop(variant: Variant, ctx: LoopContext): RunLoop {
 }
 
 export const SAVE = 'cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy;';
-const LOAD =
-  'pc = cpu.pc; fl = cpu.flags; n = cpu.instructions; cy = cpu.extraCycles; fvpn = -1;' +
-  ' rmask = (fl & F_S) ? 1 : 4; wmask = (fl & F_S) ? 2 : 8; atag = tlb.asidTag;';
+/** Back from a hook or a block: the CPU state again. The fetch page stays while neither the
+ *  TLB (Tlb.epoch), the mode bit nor anything else about fetching (CpuState.fetchEpoch) has
+ *  changed, and (paging) the TLB still holds the page's translation: then fetchPage would
+ *  find the same page with a TLB hit, so the TLB figures are the same as if it had. */
+function load(variant: Variant): string {
+  const held = variant.paging ? ' || TT[fvpn & TMASK] !== (fvpn | tlb.asidTag) || (TP[fvpn & TMASK] & ((fl & F_S) ? 1 : 4)) === 0' : '';
+  return (
+    'pc = cpu.pc; fl = cpu.flags; n = cpu.instructions; cy = cpu.extraCycles;' +
+    ` if (tlb.epoch !== te || cpu.fetchEpoch !== fe || ((fl ^ fs) & F_S) !== 0${held}) fvpn = -1;` +
+    ' rmask = (fl & F_S) ? 1 : 4; wmask = (fl & F_S) ? 2 : 8; atag = tlb.asidTag;'
+  );
+}
 
 /** The generated source of one variant (exported for tests and the curious).
  *  Traps jump (`break trap`) to the one shared trap path after the switch, with the cause
@@ -48,18 +57,20 @@ function switchCases(variant: Variant, cycles: Int32Array): string {
 
 export function generateSource(variant: Variant, cycles: Int32Array): string {
   const cases = switchCases(variant, cycles);
+  const LOAD = load(variant);
   return `${PRELUDE}
 const JIT = ctx.jit, HOT = ${HOT_THRESHOLD};
 return function run(limit) {
-  let pc = 0, fl = 0, n = 0, cy = 0, fvpn = -1, fbase = 0, F = M32, acc = 0, rmask = 1, wmask = 2, atag = 0, tc = 0, ta = 0, w = 0, JT = null;
+  let pc = 0, fl = 0, n = 0, cy = 0, fvpn = -1, fbase = 0, F = M32, acc = 0, rmask = 1, wmask = 2, atag = 0, tc = 0, ta = 0, w = 0, JT = null, te = 0, fe = 0, fs = 0;
   ${LOAD}
+  fvpn = -1;
   const n0 = n;
   loop: while (n < limit) {
     trap: {
       if ((pc >>> 12) !== fvpn) {
         const page = m.fetchPage(pc, fl);
         if (page < 0) { n++; ${trap('-page', 'pc')} }
-        F = m.fetchArray; fbase = page; fvpn = pc >>> 12;
+        F = m.fetchArray; fbase = page; fvpn = pc >>> 12; te = tlb.epoch; fe = cpu.fetchEpoch; fs = fl;
         JT = JIT !== null ? JIT.table(F, page) : null;
       }
       if (JT !== null) {
@@ -70,7 +81,7 @@ return function run(limit) {
             const r = f(limit);
             if (r === 0) { pc = cpu.pc; fl = cpu.flags; n = cpu.instructions; cy = cpu.extraCycles; continue loop; }
             ${LOAD}
-            if (r === -1) continue loop;
+            if (r === -1) { fvpn = -1; continue loop; }
             if (r === 2) break loop;
             tc = cpu.trapCause; ta = cpu.trapAddress; break trap;
           }

@@ -87,6 +87,7 @@ export class BlockCache implements BlockProvider {
     if (!t) return;
     this.liveBlocks -= t.count;
     this.frames[frame] = undefined;
+    this.ctx.cpu.fetchEpoch++; // (the loop may hold this frame's table)
   }
 
   /** A page the VMM supplied changed: forget its blocks. */
@@ -95,6 +96,7 @@ export class BlockCache implements BlockProvider {
     if (!t) return;
     this.liveBlocks -= t.count;
     this.supplied.delete(code);
+    this.ctx.cpu.fetchEpoch++;
   }
 
   /** Compile the block starting at `slot` of a code page into the page's table (made now if
@@ -145,6 +147,7 @@ export class BlockCache implements BlockProvider {
     this.supplied = new WeakMap();
     this.liveBlocks = 0;
     this.flushes++;
+    this.ctx.cpu.fetchEpoch++;
   }
 }
 

@@ -64,6 +64,7 @@ export class Processor {
   /** Forget the blocks compiled from a code page the VMM supplies (a word of it changed, or
    *  the page is gone). */
   forgetCode(code: Int32Array): void {
+    this.cpu.fetchEpoch++; // (the loop may be fetching from it)
     for (const cache of this.blockCaches) cache.forget(code);
   }
 

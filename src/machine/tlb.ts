@@ -38,6 +38,9 @@ export class Tlb {
   walkReferences = 0;
   /** A/D write-backs made by page walks. */
   walkWrites = 0;
+  /** Bumped by every change of an entry or of the address-space tag: the CPU loop keeps its
+   *  fetch page across a call out of guest code only while this stays. */
+  epoch = 0;
 
   /** size: entries, a power of two from 1 to 4096. */
   constructor(
@@ -64,6 +67,7 @@ export class Tlb {
 
   setAsid(asid: number): void {
     this.asidTag = this.tagged ? asid << 20 : 0;
+    this.epoch++;
   }
 
   fill(vpn: number, frameAddress: number, perms: number): void {
@@ -71,12 +75,14 @@ export class Tlb {
     this.tags[slot] = vpn | this.asidTag;
     this.frames[slot] = frameAddress;
     this.perms[slot] = perms;
+    this.epoch++;
   }
 
   /** Drop every entry (all address spaces). */
   flush(): void {
     this.tags.fill(-1);
     this.flushes++;
+    this.epoch++;
   }
 
   /** Drop every entry of one address space (tagged TLB): counted as a flush. */
@@ -84,6 +90,7 @@ export class Tlb {
     const tag = asid << 20;
     for (let slot = 0; slot < this.size; slot++) if (this.tags[slot] !== -1 && (this.tags[slot]! & ~0xfffff) === tag) this.tags[slot] = -1;
     this.flushes++;
+    this.epoch++;
   }
 
   /** Drop every entry of several address spaces (a guest's VPID tags, usually one or two):
@@ -102,6 +109,7 @@ export class Tlb {
       }
     }
     this.flushes++;
+    this.epoch++;
   }
 
   /** Drop the entry of one virtual page, whatever its address space. */
@@ -110,6 +118,7 @@ export class Tlb {
     const slot = vpn & this.mask;
     if ((this.tags[slot]! & 0xfffff) === vpn) this.tags[slot] = -1;
     this.invalidations++;
+    this.epoch++;
   }
 
   /** Physical frame address and permissions of a valid entry for vpn, or undefined. */

@@ -91,6 +91,8 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   /** Whether the topology wants the CPU back now (dom0: guest 0 ended, or overstayed its last domain),
    *  asked after each slice. */
   hostWants: () => boolean = () => false;
+  /** The virtual mode bit the running guest was last entered with (see resume). */
+  private enteredMode = 0;
   /** What reaching hostLimit means (the external-interrupt exit's record). */
   hostLimitWhy: 'host' | 'physical' = 'host';
   readonly bounds: Bounds;
@@ -275,6 +277,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
       }
       const budget = Math.min(untilQuantum, untilDevice, this.config.maxInstructions - vm.vcpu.instructions, MAX_SLICE, this.hostLimit - this.processor.cpu.instructions);
       vm.virtualizer.enter();
+      this.enteredMode = vm.vcpu.flags & FLAG.S;
       const cpu = this.processor.cpu;
       this.sliceLimit = cpu.instructions + budget;
       this.deviceDeadline = vm.ticks + untilDevice;
@@ -459,6 +462,13 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     }
     if (vm.running && !vm.vcpu.halted) this.deliverInterrupt(vm);
     vm.virtualizer.enter();
+    // where the guest's code is fetched from depends on its virtual mode (full: translated
+    // kernel code): the CPU loop fetches its page again when that changed
+    const mode = vm.vcpu.flags & FLAG.S;
+    if (mode !== this.enteredMode) {
+      this.enteredMode = mode;
+      this.processor.cpu.fetchEpoch++;
+    }
     if (!vm.running || vm.vcpu.halted || vm.yielded || this.leaveForHost) return true;
     // A physical device the guest just programmed (passed through: dom0) is due sooner.
     if (this.hostLimit < this.sliceLimit) return true;

@@ -59,7 +59,8 @@ export interface ShadowStats {
 }
 
 export class ShadowPaging implements MemoryVirtualizer {
-  private readonly roots = new Map<string, ShadowRoot>();
+  /** By address space and view: guestDir * 2 + view (a number: no string per switch). */
+  private readonly roots = new Map<number, ShadowRoot>();
   private active: ShadowRoot | undefined;
   private readonly freeFrames: number[];
   private readonly protection: Uint8Array;
@@ -102,7 +103,7 @@ export class ShadowPaging implements MemoryVirtualizer {
       if (reloadPtbr) this.load(active, true);
       return;
     }
-    const key = `${guestDir}:${view}`;
+    const key = guestDir * 2 + view;
     let root = this.roots.get(key);
     if (!root) root = this.buildRoot(key, guestDir, view);
     root.lastUsed = ++this.clock;
@@ -342,7 +343,7 @@ export class ShadowPaging implements MemoryVirtualizer {
     this.stats.zapped++;
   }
 
-  private buildRoot(key: string, guestDir: number, view: View): ShadowRoot {
+  private buildRoot(key: number, guestDir: number, view: View): ShadowRoot {
     if (this.roots.size >= MAX_ROOTS) this.evict();
     const root: ShadowRoot = {
       guestDir,
@@ -360,7 +361,7 @@ export class ShadowPaging implements MemoryVirtualizer {
   }
 
   private evict(): void {
-    let victim: [string, ShadowRoot] | undefined;
+    let victim: [number, ShadowRoot] | undefined;
     for (const entry of this.roots) {
       if (entry[1] !== this.active && (!victim || entry[1].lastUsed < victim[1].lastUsed)) victim = entry;
     }
