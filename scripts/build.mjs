@@ -8,7 +8,23 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSy
 const banner = { js: "import { createRequire as __vmmCreateRequire } from 'node:module'; const require = __vmmCreateRequire(import.meta.url);" };
 // Chunk names carry a content hash: clear old ones so dist/ holds only this build.
 rmSync('dist/chunks', { recursive: true, force: true });
+// The build's id: a hash of the sources, so that what a run of vmm keeps for later runs (the
+// overhead's bare runs, src/cli/bare-cache.ts) is never taken for another build's.
+const { createHash } = await import('node:crypto');
+const buildHash = createHash('sha256');
+for (const dir of ['src', 'bin']) {
+  for (const f of readdirSync(dir, { recursive: true }).map(String).sort()) {
+    const path = `${dir}/${f}`;
+    try {
+      buildHash.update(path);
+      buildHash.update(readFileSync(path));
+    } catch {
+      // a folder
+    }
+  }
+}
 const result = await build({
+  define: { __VMM_BUILD__: JSON.stringify(buildHash.digest('hex').slice(0, 32)) },
   entryPoints: { vmm: 'bin/vmm.ts', bench: 'scripts/bench.ts', fuzz: 'scripts/fuzz.ts' },
   outdir: 'dist',
   bundle: true,

@@ -2,6 +2,7 @@
 // and the run options (run-options.ts) checked and turned into a RunConfig, with the cost
 // model read from its file.
 
+import { diskBareCache } from './bare-cache.js';
 import { CostModelError, makeCostModel } from '../machine/costs.js';
 import { MAX_MEMORY, parseSize } from '../machine/memory.js';
 import type { RunConfig } from '../report/run.js';
@@ -30,6 +31,7 @@ export function runConfig(options: Record<string, unknown>, io: Io): RunConfig {
     quantum: parseCount('--quantum', String(options.quantum), 1, 1 << 30),
     overhead: options.overhead !== false,
     assist: hardwareAssist(options),
+    ...(options.overhead !== false ? { bareCache: diskBareCache() } : {}),
   };
 }
 

@@ -18,7 +18,7 @@ export const SUMMARY_WORDS = [
   { word: 'WARNING', meaning: 'the guest silently diverged from bare hardware (sensitive instructions ran deprivileged unseen): it may have halted, but its output and figures are not what bare hardware gives' },
   { word: 'instructions', meaning: 'guest instructions retired; the same in every mode for a correct guest' },
   { word: 'cycles', meaning: 'simulated time: each instruction\'s cost plus each VMM event\'s (exits, fills, switches), by the cost model' },
-  { word: 'overhead', meaning: 'cycles of this run divided by the cycles of the same guest alone on bare hardware (1.00x: none); "n/a" with the reason where there is no like-for-like bare run' },
+  { word: 'overhead', meaning: 'cycles of this run divided by the cycles of the same guest alone on bare hardware (1.00x: none), run once per image and machine and kept for later runs (docs/cli.md, VMM_CACHE_DIR); "n/a" with the reason where there is no like-for-like bare run' },
   { word: 'tlb', meaning: 'the TLB while the guest ran: under the VMM the host TLB, so it includes what the shadow tables cost' },
   { word: 'hits', meaning: 'TLB lookups that found their translation' },
   { word: 'misses', meaning: 'TLB lookups that did not, each costing a page walk' },

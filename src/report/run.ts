@@ -13,6 +13,7 @@ import { runPassthrough } from '../vmm/hosts/passthrough.js';
 import type { Hypervisor } from '../vmm/hypervisor.js';
 import { modeNamed } from '../vmm/modes/index.js';
 import type { HardwareAssist, Mode } from '../vmm/modes/mode.js';
+import type { Image } from '../image/model.js';
 import { machineReport, vmReport, type ConsoleSink, type GuestReport } from './guest-report.js';
 
 /** The report layer's configuration: the machine, and how a run goes. */
@@ -25,6 +26,34 @@ export interface RunConfig extends MachineConfig {
   overhead: boolean;
   /** The hardware-assisted CPU's settings (--mode hw). */
   assist?: HardwareAssist;
+  /** Where the overhead's bare runs are kept between runs of vmm (none: each is run). */
+  bareCache?: BareCache;
+}
+
+/** What the overhead figure needs of a guest's run alone on bare hardware. */
+export interface BareFacts {
+  status: string;
+  instructions: number;
+  cycles: number;
+  /** Its console output (the first KEPT bytes), to compare a PARAVIRT build's lines with. */
+  console: string;
+}
+
+/** Bare runs kept between runs of vmm: the same image, devices' contents and machine give
+ *  the same run (the simulation is deterministic), so it need not run again. `key` names
+ *  what the run depends on; the cache adds what identifies vmm's own code. */
+export interface BareCache {
+  get(key: BareKey): BareFacts | undefined;
+  put(key: BareKey, facts: BareFacts): void;
+}
+
+/** Everything a bare run's result depends on. */
+export interface BareKey {
+  image: Image;
+  disk?: Uint8Array;
+  input?: Uint8Array;
+  /** The machine: memory, TLB, cost model, the instruction bound. */
+  machine: string;
 }
 
 /** Run one guest on the bare machine. */
@@ -91,16 +120,34 @@ export function overhead(report: GuestReport, guest: GuestInput, config: RunConf
   if (report.status !== 'halted') return `the guest did not halt normally (${report.status})`;
   const native = otherBuild ? guest.native : guest.image;
   if (!native) return 'no native build to run on bare hardware (give vmm the .s source: it assembles both builds)';
-  config.progress?.stage(`${guest.name} alone on bare hardware, for its overhead`);
-  const bareConsole = otherBuild ? keptConsole() : silentConsole();
-  const bare = runBare({ ...guest, image: native }, config, bareConsole);
+  const bare = bareFacts({ ...guest, image: native }, config);
   if (bare.status !== 'halted') return `on bare hardware the guest did not halt normally (${bare.status})`;
   if (otherBuild) {
-    if (!sameLines(bareConsole.text(), report.console)) return 'not the same console output as the native build on bare hardware';
+    if (!sameLines(bare.console, report.console)) return 'not the same console output as the native build on bare hardware';
   } else if (bare.instructions !== report.instructions) {
     return `not the same work as on bare hardware (${bare.instructions.toLocaleString('en-US')} instructions there)`;
   }
   return cyclesAgainstBare(report.cycles, bare.cycles) ?? 'no cycles on bare hardware';
+}
+
+/** The guest's run alone on bare hardware: from the cache when it has it, else run (and
+ *  kept there). */
+function bareFacts(guest: GuestInput, config: RunConfig): BareFacts {
+  const memoryBytes = guest.memoryBytes ?? config.memoryBytes;
+  const key: BareKey = {
+    image: guest.image,
+    disk: guest.disk,
+    input: guest.input,
+    machine: JSON.stringify({ memoryBytes, tlbSize: config.tlbSize, tlbTagged: config.tlbTagged, strict: config.strict, bounds: config.bounds ?? {}, maxInstructions: config.maxInstructions, costs: config.costs }),
+  };
+  const kept = config.bareCache?.get(key);
+  if (kept) return kept;
+  config.progress?.stage(`${guest.name} alone on bare hardware, for its overhead`);
+  const console = keptConsole();
+  const bare = runBare(guest, config, console);
+  const facts = { status: bare.status, instructions: bare.instructions, cycles: bare.cycles, console: console.text() };
+  config.bareCache?.put(key, facts);
+  return facts;
 }
 
 /** The overhead against bare of the same work: cycles under a technique over cycles on bare
