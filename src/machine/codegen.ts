@@ -204,6 +204,6 @@ function access(variant: Variant, vaExpr: string, kind: AccessKind, operand: str
     : kind === 'load8' ? `${operand} = M8[pa];`
     : kind === 'store32' ? `M32[pa >> 2] = ${operand};`
     : `M8[pa] = ${operand};`;
-  const codeCheck = write ? ` if (CODE[pa >>> 12] !== 0) { mem.onCodeWrite(pa >>> 12); pc = (pc + 4) | 0; ${charge}break loop; }` : '';
+  const codeCheck = write ? ` if (CODE[pa >>> 12] !== 0 && mem.onCodeWrite(pa >>> 12, (pa & 4095) >>> 2, (pa & 4095) >>> 2)) { pc = (pc + 4) | 0; ${charge}break loop; }` : '';
   return `{ const va = ${vaExpr}; ${align}${pa}${op}${codeCheck} }`;
 }

@@ -8,9 +8,11 @@
 // code page and slot and are position-independent, so any virtual mapping of the page may
 // run them. A code page is a physical frame, or a page the VMM has the CPU fetch from in its
 // place (full mode's binary translation: its kernel code is compiled like any other). A
-// write to a frame with blocks (by the CPU, DMA, a page walk or the VMM) drops them all
-// (PhysicalMemory.onCodeWrite); a VMM's page drops its blocks when its owner says a word of
-// it changed (Processor.forgetCode).
+// write to a frame with blocks (by the CPU, DMA, a page walk or the VMM) drops the blocks
+// made from the words it wrote, and only those (PhysicalMemory.onCodeWrite): data beside
+// code costs a check, not the code; a dropped block keeps its heat and is compiled again
+// soon. A VMM's page drops its blocks when its owner says a word of it changed
+// (Processor.forgetCode).
 //
 // A block returns 0 when it ran to its end, -1 when it also changed the TLB (the fetch
 // cache must be refilled), 1 when an instruction trapped (cause and address in the CPU
@@ -18,11 +20,16 @@
 
 import { decode } from '../isa/encoding.js';
 import { CALLOUT_OPCODE, type BlockFn, type BlockProvider, type FrameBlocks, type LoopContext } from './execution.js';
+import { HOT_THRESHOLD } from './interpreter.js';
 import { EXITING_MNEMONICS, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, type Variant } from './codegen.js';
 
 const EXITING = new Set(EXITING_MNEMONICS);
 
 export const MAX_BLOCK = 64;
+
+/** Interpreted runs after which a block dropped by a write to its code is compiled again
+ *  (fewer than HOT_THRESHOLD: it was hot already). */
+const REHEAT = 2;
 
 type BlockFactory = (ctx: LoopContext) => BlockFn;
 /** Compiled block sources, shared by every machine in the process (same code, same text);
@@ -30,9 +37,11 @@ type BlockFactory = (ctx: LoopContext) => BlockFn;
 const factories = new Map<string, BlockFactory>();
 const FACTORY_CACHE_LIMIT = 4096;
 
-/** A frame's blocks, and how many it has. */
+/** A frame's blocks, how many it has, and how many cover each of its words (a write to a
+ *  word no block covers drops nothing). */
 interface Table extends FrameBlocks {
   count: number;
+  readonly covered: Uint8Array;
 }
 
 /** The table of every page without blocks: no function in any slot, and one heat count per
@@ -41,7 +50,7 @@ interface Table extends FrameBlocks {
 function coldTable(): Table {
   // (every table has the same shape, count included, so the loop's reads of them stay
   // monomorphic)
-  return { fns: new Array<BlockFn | undefined>(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint16Array(1024), count: 0 };
+  return { fns: new Array<BlockFn | undefined>(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint16Array(1024), count: 0, covered: new Uint8Array(1024) };
 }
 
 /** The compiled blocks of one CPU loop variant, by code page and slot, at most `limit` of
@@ -81,13 +90,31 @@ export class BlockCache implements BlockProvider {
     return code === this.ctx.memory.words ? this.frames[base >>> 10] : this.supplied.get(code);
   }
 
-  /** Forget every block made from a frame (its memory changed). */
-  invalidate(frame: number): void {
+  /** Words `first`..`last` of a frame changed: forget the blocks made from any of them (the
+   *  others stay, and so do the heat counts: hot code is compiled again soon). True when
+   *  some were forgotten. */
+  invalidate(frame: number, first: number, last: number): boolean {
     const t = this.frames[frame];
-    if (!t) return;
-    this.liveBlocks -= t.count;
-    this.frames[frame] = undefined;
-    this.ctx.cpu.fetchEpoch++; // (the loop may hold this frame's table)
+    if (!t) return false;
+    let dropped = false;
+    for (let word = first; word <= last; word++) {
+      if (t.covered[word] === 0) continue;
+      for (let s = Math.max(0, word - MAX_BLOCK + 1); s <= word; s++) {
+        if (t.fns[s] === undefined || s + t.lengths[s]! <= word) continue;
+        t.fns[s] = undefined;
+        for (let k = s; k < s + t.lengths[s]!; k++) t.covered[k]!--;
+        t.count--;
+        this.liveBlocks--;
+        t.heat[s] = HOT_THRESHOLD - REHEAT;
+        dropped = true;
+      }
+    }
+    return dropped;
+  }
+
+  /** Blocks made from a frame (in this cache). */
+  blocksIn(frame: number): number {
+    return this.frames[frame]?.count ?? 0;
   }
 
   /** A page the VMM supplied changed: forget its blocks. */
@@ -134,6 +161,7 @@ export class BlockCache implements BlockProvider {
     }
     table.fns[slot] = factory(this.ctx);
     table.lengths[slot] = words.length;
+    for (let k = slot; k < slot + words.length; k++) table.covered[k]!++;
     table.count++;
     this.liveBlocks++;
     if (physical) memory.codeFrames[frame] = 1;

@@ -17,9 +17,11 @@ export class PhysicalMemory implements WordMemory {
   readonly bytes: Uint8Array;
   readonly words: Int32Array;
   /** 1 for each frame that compiled code (the block compiler's) was made from. A write to
-   *  such a frame calls onCodeWrite, which drops that code. */
+   *  such a frame calls onCodeWrite with the words it wrote (slots `first`..`last` of the
+   *  frame), which drops the code made from them; true when it dropped some (the CPU must
+   *  then leave compiled code). */
   readonly codeFrames: Uint8Array;
-  onCodeWrite: (frame: number) => void = () => {};
+  onCodeWrite: (frame: number, first: number, last: number) => boolean = () => false;
 
   /** size: bytes, a multiple of the 4 KiB page, at most 1 GiB. */
   constructor(readonly size: number) {
@@ -43,14 +45,19 @@ export class PhysicalMemory implements WordMemory {
 
   write32(address: number, value: number): void {
     this.words[address >>> 2] = value;
-    if (this.codeFrames[address >>> 12]) this.onCodeWrite(address >>> 12);
+    if (this.codeFrames[address >>> 12]) this.onCodeWrite(address >>> 12, (address & 4095) >>> 2, (address & 4095) >>> 2);
   }
 
   /** Copy bytes in at address (the caller checked the range). */
   writeBytes(address: number, bytes: Uint8Array): void {
     this.bytes.set(bytes, address);
-    for (let frame = address >>> 12; frame <= (address + bytes.length - 1) >>> 12; frame++) {
-      if (this.codeFrames[frame]) this.onCodeWrite(frame);
+    if (bytes.length === 0) return;
+    const end = address + bytes.length - 1;
+    for (let frame = address >>> 12; frame <= end >>> 12; frame++) {
+      if (!this.codeFrames[frame]) continue;
+      const first = frame === address >>> 12 ? (address & 4095) >>> 2 : 0;
+      const last = frame === end >>> 12 ? (end & 4095) >>> 2 : 1023;
+      this.onCodeWrite(frame, first, last);
     }
   }
 }

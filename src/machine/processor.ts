@@ -37,9 +37,15 @@ export class Processor {
     this.tlb = new Tlb(config.tlbSize, config.tlbTagged);
     this.mmu = new Mmu(this.memory, this.tlb, this.cpu.cr);
     this.addWorld(hooks);
-    this.memory.onCodeWrite = (frame) => {
-      for (const cache of this.blockCaches) cache.invalidate(frame);
-      this.memory.codeFrames[frame] = 0;
+    this.memory.onCodeWrite = (frame, first, last) => {
+      let dropped = false;
+      let left = 0;
+      for (const cache of this.blockCaches) {
+        if (cache.invalidate(frame, first, last)) dropped = true;
+        left += cache.blocksIn(frame);
+      }
+      if (left === 0) this.memory.codeFrames[frame] = 0;
+      return dropped;
     };
   }
 

@@ -75,6 +75,38 @@ describe('block compiler: same results as the interpreter', () => {
     expect({ ...jit, blocks: 0 }).toEqual({ ...interpreted, blocks: 0 });
   });
 
+  it('data written beside code drops no block; a write into a block drops that block only, and it is compiled again', () => {
+    // a loop that stores to a word on its own code page every pass, then patches one word of
+    // a second loop on the same page once: the first loop's block stays (one compile), the
+    // second loop's block is compiled again after the patch
+    const image = assembleText(`
+      start:  li r1, 5000
+              la r4, counter
+      .loop:  stw r1, [r4]
+              subi r1, r1, 1
+              cmpi r1, 0
+              bne .loop
+              li r2, 0
+              li r3, 400
+      .two:   addi r2, r2, 1
+              subi r3, r3, 1
+              cmpi r3, 200
+              bne .skip
+              la r5, .two
+              la r6, patch
+              ldw r6, [r6]
+              stw r6, [r5]
+      .skip:  cmpi r3, 0
+              bne .two
+              hlt
+      patch:  addi r2, r2, 2
+      counter: .word 0`);
+    const { jit, interpreted } = withAndWithout(image);
+    expect(jit.regs[2]).toBe(200 + 2 * 200);
+    expect({ ...jit, blocks: 0 }).toEqual({ ...interpreted, blocks: 0 });
+    expect(jit.blocks).toBeLessThanOrEqual(8);
+  });
+
   it('random programs (ALU, memory, branches, traps) end in the same state', () => {
     let seed = 12345;
     const rand = (n: number) => {
