@@ -1,8 +1,13 @@
-// The block compiler: hot straight-line guest code becomes one JavaScript function.
+// The block compiler: hot guest code becomes one JavaScript function.
 //
 // A block starts where the interpreter found an instruction hot (HOT_THRESHOLD runs) and
-// runs to the first instruction that changes control flow (included), an instruction that
-// does not decode (excluded), the end of the page, or MAX_BLOCK instructions. Its code is
+// follows the likely path on its page: on past a forward conditional branch to the next word
+// (taken, the branch leaves the block: a side exit), through a forward `jmp` and any `call`
+// to their targets; it ends at a branch back to its start (then it loops inside its
+// function), another backward branch or `jmp` (a loop's end), an indirect jump or any other
+// change of control flow (included), an instruction
+// that does not decode (excluded), a word it already holds, the edge of the page, or
+// MAX_BLOCK instructions. Its code is
 // the interpreter's own instruction bodies (codegen.ts) with the fields of each word as
 // constants, so a block means exactly what interpreting it would. Blocks are kept per
 // code page and slot and are position-independent, so any virtual mapping of the page may
@@ -42,6 +47,8 @@ const FACTORY_CACHE_LIMIT = 4096;
 interface Table extends FrameBlocks {
   count: number;
   readonly covered: Uint8Array;
+  /** The words each block was made from, by its first slot. */
+  readonly spans: (Uint16Array | undefined)[];
 }
 
 /** The table of every page without blocks: no function in any slot, and one heat count per
@@ -50,7 +57,7 @@ interface Table extends FrameBlocks {
 function coldTable(): Table {
   // (every table has the same shape, count included, so the loop's reads of them stay
   // monomorphic)
-  return { fns: new Array<BlockFn | undefined>(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint16Array(1024), count: 0, covered: new Uint8Array(1024) };
+  return { fns: new Array<BlockFn | undefined>(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint16Array(1024), count: 0, covered: new Uint8Array(1024), spans: new Array<Uint16Array | undefined>(1024).fill(undefined) };
 }
 
 /** The compiled blocks of one CPU loop variant, by code page and slot, at most `limit` of
@@ -99,10 +106,12 @@ export class BlockCache implements BlockProvider {
     let dropped = false;
     for (let word = first; word <= last; word++) {
       if (t.covered[word] === 0) continue;
-      for (let s = Math.max(0, word - MAX_BLOCK + 1); s <= word; s++) {
-        if (t.fns[s] === undefined || s + t.lengths[s]! <= word) continue;
+      for (let s = 0; s < 1024; s++) {
+        const span = t.spans[s];
+        if (t.fns[s] === undefined || span === undefined || !span.includes(word)) continue;
         t.fns[s] = undefined;
-        for (let k = s; k < s + t.lengths[s]!; k++) t.covered[k]!--;
+        t.spans[s] = undefined;
+        for (const k of span) t.covered[k]!--;
         t.count--;
         this.liveBlocks--;
         t.heat[s] = HOT_THRESHOLD - REHEAT;
@@ -133,7 +142,10 @@ export class BlockCache implements BlockProvider {
     const physical = code === memory.words;
     const frame = base >>> 10;
     const words: number[] = [];
-    for (let s = slot; s < 1024 && words.length < MAX_BLOCK; s++) {
+    const slots: number[] = [];
+    // The block follows the likely path on this page: past a conditional branch to the next
+    // word (a taken branch leaves the block), through jmp and call to their targets.
+    for (let s = slot; s >= 0 && s < 1024 && words.length < MAX_BLOCK && !slots.includes(s); ) {
       const word = code[base + s]!;
       const d = word >>> 24 === CALLOUT_OPCODE ? undefined : decode(word);
       if (!d) break;
@@ -141,11 +153,16 @@ export class BlockCache implements BlockProvider {
       // interpreter (a block that ends at once in an exit would only cost its call).
       if (this.variant.nonroot && EXITING.has(d.spec.mnemonic)) break;
       words.push(word);
-      if (d.spec.flow) break;
+      slots.push(s);
+      if (!d.spec.flow) s++;
+      // (indirect jumps, traps, rfe, hlt: the block ends; a branch back to its start: it loops;
+      // another backward branch or jmp closes a loop the block would run out of)
+      else if (d.spec.format !== 'rel' || s + d.off === slot || (d.off <= 0 && d.spec.mnemonic !== 'call')) break;
+      else s = d.spec.group === 'jump' ? s + d.off : s + 1;
     }
     if (words.length === 0 || this.own(code, base)?.fns[slot]) return this.table(code, base);
     if (this.liveBlocks >= this.limit) this.empty();
-    const source = blockSource(words, this.variant, this.ctx.cycles);
+    const source = blockSource(words, this.variant, this.ctx.cycles, slots);
     let factory = factories.get(source);
     if (!factory) {
       if (factories.size >= FACTORY_CACHE_LIMIT) factories.clear();
@@ -161,7 +178,8 @@ export class BlockCache implements BlockProvider {
     }
     table.fns[slot] = factory(this.ctx);
     table.lengths[slot] = words.length;
-    for (let k = slot; k < slot + words.length; k++) table.covered[k]!++;
+    table.spans[slot] = Uint16Array.from(slots);
+    for (const k of slots) table.covered[k]!++;
     table.count++;
     this.liveBlocks++;
     if (physical) memory.codeFrames[frame] = 1;
@@ -185,16 +203,16 @@ export class BlockCache implements BlockProvider {
  *  another full pass. After a load or store that
  *  missed the TLB the block stops, so the next fetch goes through the TLB exactly as the
  *  interpreter's would (the TLB figures do not depend on what was compiled). */
-export function blockSource(words: readonly number[], variant: Variant, cycles: Int32Array): string {
+export function blockSource(words: readonly number[], variant: Variant, cycles: Int32Array, slots: readonly number[] = words.map((_, i) => i)): string {
   const last = decode(words[words.length - 1]!)!;
-  const loops = last.spec.format === 'rel' && last.off === -(words.length - 1);
+  const loops = last.spec.format === 'rel' && slots[slots.length - 1]! + last.off === slots[0];
   // Registers live in locals for the whole block, and compares only record their operands
   // until FLAGS is needed whole (the probe variant does neither: its hook reads the register
   // file and FLAGS in the middle of an instruction).
   const promote = !variant.probe;
   const used = new Set<number>();
   const body = words
-    .map((word) => {
+    .map((word, i) => {
       const d = decode(word)!;
       const memory = d.spec.group === 'load' || d.spec.group === 'store';
       let code = instructionCode(d.spec, variant, cycles[d.spec.opcode]! - 1, { word, lazyFlags: promote });
@@ -206,7 +224,9 @@ export function blockSource(words: readonly number[], variant: Variant, cycles: 
           return `r${r}`;
         });
       }
-      return `      { const w = ${word | 0}; n++; ${code}${memory ? ' if (fvpn !== 0) break body;' : ''} }`;
+      // a conditional branch inside the block: taken, it leaves the block (a side exit)
+      const side = d.spec.flow && i < words.length - 1 && d.spec.group !== 'jump' ? ` if (pc !== ((entry + ${(slots[i + 1]! - slots[0]!) * 4}) | 0)) break body;` : '';
+      return `      { const w = ${word | 0}; n++; ${code}${memory ? ' if (fvpn !== 0) break body;' : ''}${side} }`;
     })
     .join('\n');
   const regs = [...used].sort((x, y) => x - y);

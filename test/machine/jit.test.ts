@@ -20,6 +20,10 @@ describe('block compiler: same results as the interpreter', () => {
     ['tinyos with a disk', assemble(guestPath('kernel', 'tinyos.s')), { disk: readDisk('kernel/disk.txt') }],
     ['kread attack', assemble(guestPath('attack', 'kread.s')), {}],
     ['sieve with a tiny tagged TLB', assemble(guestPath('bench', 'sieve.s'), { ROUNDS: 1 }), { tlbSize: 2, tlbTagged: true }],
+    // blocks that follow calls and fall through branches (side exits), jump tables, a timer
+    ['fib (calls and returns)', assemble(guestPath('bench', 'fib.s'), { N: 14 }), {}],
+    ['dispatch (a jump table; supervisor mode)', assemble(guestPath('bench', 'dispatch.s'), { ITER: 3000, SUPERVISOR: 1 }), {}],
+    ['tasks (two tasks on a timer, data on the code page)', assemble(guestPath('bench', 'tasks.s'), { PRIMES: 700, COLLATZ: 300, QUANTUM: 97, SHARED: 1 }), {}],
   ];
   for (const [name, image, options] of guests) {
     it(name, () => {
