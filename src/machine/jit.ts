@@ -3,12 +3,11 @@
 // A block starts where the interpreter found an instruction hot (HOT_THRESHOLD runs) and
 // follows the likely path on its page: on past a forward conditional branch to the next word
 // (taken, the branch leaves the block: a side exit), through a forward `jmp` and any `call`
-// to their targets; it ends at a branch back to its start (then it loops inside its
+// to their targets. It ends at a branch back to its start (then it loops inside its
 // function), another backward branch or `jmp` (a loop's end), an indirect jump or any other
-// change of control flow (included), an instruction
-// that does not decode (excluded), a word it already holds, the edge of the page, or
-// MAX_BLOCK instructions. Its code is
-// the interpreter's own instruction bodies (codegen.ts) with the fields of each word as
+// change of control flow (included), an instruction that does not decode (excluded), a word
+// it already holds, the edge of the page, or MAX_BLOCK instructions. Its code is the
+// interpreter's own instruction bodies (codegen.ts) with the fields of each word as
 // constants, so a block means exactly what interpreting it would. Blocks are kept per
 // code page and slot and are position-independent, so any virtual mapping of the page may
 // run them. A code page is a physical frame, or a page the VMM has the CPU fetch from in its
@@ -102,23 +101,18 @@ export class BlockCache implements BlockProvider {
    *  some were forgotten. */
   invalidate(frame: number, first: number, last: number): boolean {
     const t = this.frames[frame];
-    if (!t) return false;
-    let dropped = false;
-    for (let word = first; word <= last; word++) {
-      if (t.covered[word] === 0) continue;
-      for (let s = 0; s < 1024; s++) {
-        const span = t.spans[s];
-        if (t.fns[s] === undefined || span === undefined || !span.includes(word)) continue;
-        t.fns[s] = undefined;
-        t.spans[s] = undefined;
-        for (const k of span) t.covered[k]!--;
-        t.count--;
-        this.liveBlocks--;
-        t.heat[s] = HOT_THRESHOLD - REHEAT;
-        dropped = true;
-      }
+    if (!t || !t.covered.subarray(first, last + 1).some((c) => c !== 0)) return false;
+    for (let s = 0; s < 1024; s++) {
+      const span = t.spans[s];
+      if (span === undefined || !span.some((k) => k >= first && k <= last)) continue;
+      t.fns[s] = undefined;
+      t.spans[s] = undefined;
+      for (const k of span) t.covered[k]!--;
+      t.count--;
+      this.liveBlocks--;
+      t.heat[s] = HOT_THRESHOLD - REHEAT;
     }
-    return dropped;
+    return true;
   }
 
   /** Blocks made from a frame (in this cache). */
