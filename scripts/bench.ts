@@ -62,6 +62,21 @@ function check(r: GuestReport, what: string): GuestReport {
   return r;
 }
 
+/** `guest` under full with every exit written to `path` as JSON lines (the file removed
+ *  after): its records and seconds, writing included. */
+function tracedRun(guest: GuestInput, path: string): { records: number; seconds: number } {
+  const writer = new FdWriter(openSync(path, 'w'), path, true);
+  const sink = new JsonLinesSink(writer);
+  const t = timed(() => {
+    check(runGuest(guest, FULL, sink), `${guest.name} traced`);
+    sink.flush();
+    writer.flush();
+  });
+  writer.close();
+  rmSync(path);
+  return { records: sink.records, seconds: t.seconds };
+}
+
 /** A guest's wall time under `mode` against bare: the median of 7 pairs run back to back
  *  (after one warm-up run in the mode), so that the machine's drift affects both sides. */
 function wallAgainstBare(guest: GuestInput, mode: string): number {
@@ -183,17 +198,7 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
       runGuest(exits, FULL, { record() {} });
       const traced = median(Array.from({ length: 5 }, (_, i) => {
         const untraced = timed(() => check(runGuest(exits, FULL), 'exits')).seconds;
-        const path = join(dir, `trace-${i}.jsonl`);
-        const writer = new FdWriter(openSync(path, 'w'), path, true);
-        const sink = new JsonLinesSink(writer);
-        const seconds = timed(() => {
-          check(runGuest(exits, FULL, sink), 'exits traced');
-          sink.flush();
-          writer.flush();
-        }).seconds;
-        writer.close();
-        rmSync(path);
-        return seconds / untraced;
+        return tracedRun(exits, join(dir, `trace-${i}.jsonl`)).seconds / untraced;
       }));
       report('engine: exit-heavy guest traced to a JSON-lines file / untraced, wall time', traced.toFixed(2), '<= 3', traced <= 3);
     } finally {
@@ -368,19 +373,7 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
     const dir = mkdtempSync(join(tmpdir(), 'vmm-bench-'));
     try {
       runGuest(guest, FULL, { record() {} }); // warm up the traced paths
-      const runs = Array.from({ length: 7 }, (_, i) => {
-        const path = join(dir, `trace-${i}.jsonl`);
-        const writer = new FdWriter(openSync(path, 'w'), path, true);
-        const sink = new JsonLinesSink(writer);
-        const t = timed(() => {
-          check(runGuest(guest, FULL, sink), 'exits traced');
-          sink.flush();
-          writer.flush();
-        });
-        writer.close();
-        rmSync(path);
-        return { records: sink.records, seconds: t.seconds };
-      });
+      const runs = Array.from({ length: 7 }, (_, i) => tracedRun(guest, join(dir, `trace-${i}.jsonl`)));
       const rate = median(runs.map((r) => r.records / r.seconds));
       report(`trace: JSON lines written to a file (${runs[0]!.records.toLocaleString('en-US')} records), records/s`, rate.toFixed(0), '>= 500,000', rate >= 500_000);
     } finally {
