@@ -7,7 +7,8 @@
 ; figures on the code's own page (a kernel whose data shares its code page); by default
 ; they are on a page of their own.
 
-.include "../include/platform.inc"
+.include "../include/paravirt.inc"
+.include "paging.inc"
 
 .ifndef QUANTUM
 .equ QUANTUM, 2000
@@ -33,21 +34,7 @@
 start:
         la      r1, kernel_trap
         mtcr    tvec, r1
-        li      r1, PAGE_TABLE          ; page i -> frame i, user, writable
-        movi    r2, 0
-.map:
-        shli    r3, r2, 12
-        ori     r3, r3, PTE_V | PTE_W | PTE_U
-        stw     r3, [r1]
-        addi    r1, r1, 4
-        addi    r2, r2, 1
-        cmpi    r2, MAPPED_PAGES
-        blt     .map
-        li      r1, PAGE_TABLE | PTE_V | PTE_W | PTE_U
-        li      r2, PAGE_DIR
-        stw     r1, [r2]
-        li      r1, PAGE_DIR | PTBR_PAGING
-        mtcr    ptbr, r1
+        identity_paging PAGE_DIR, PAGE_TABLE, MAPPED_PAGES
         la      r1, task_a_record       ; each task starts in user mode with IE set
         la      r2, task_a
         stw     r2, [r1 + T_PC]
@@ -118,10 +105,12 @@ kernel_trap:
         beq     resume
         la      r1, task_a_record       ; both done: print the results
         ldw     r1, [r1 + T_RESULT]
-        call    print_dec
+        call    put_dec
+        call    newline
         la      r1, task_b_record
         ldw     r1, [r1 + T_RESULT]
-        call    print_dec
+        call    put_dec
+        call    newline
 .stop:
         hlt
 
@@ -166,29 +155,6 @@ resume:
         ldw     lr, [sp + 56]
         ldw     sp, [sp + 60]
         rfe
-
-; print_dec: r1 in decimal, unsigned, and a newline. Clobbers r1..r6.
-print_dec:
-        la      r3, digits_end
-        movi    r4, 10
-.digit:
-        subi    r3, r3, 1
-        remu    r5, r1, r4
-        addi    r5, r5, '0'
-        stb     r5, [r3]
-        divu    r1, r1, r4
-        cmpi    r1, 0
-        bne     .digit
-.print:
-        ldb     r5, [r3]
-        out     CONSOLE_DATA, r5
-        addi    r3, r3, 1
-        la      r6, digits_end
-        cmp     r3, r6
-        blt     .print
-        movi    r5, '\n'
-        out     CONSOLE_DATA, r5
-        ret
 
 ; ---- user mode ------------------------------------------------------------------------
 ; task_a: primes below PRIMES by trial division; progress_a = the count so far.
@@ -248,6 +214,8 @@ task_b:
         mov     r1, r10
         sys
 
+.include "../attack/lib.s"
+
 ; ---- data: on the code's page with SHARED, else on a page of its own ------------------
 .ifndef SHARED
         .align  4096
@@ -258,8 +226,6 @@ progress_a:     .word   0
 progress_b:     .word   0
 task_a_record:  .space  T_SIZE
 task_b_record:  .space  T_SIZE
-digits:         .space  12
-digits_end:
         .align  4
         .space  256
 kernel_stack_top:
