@@ -54,7 +54,8 @@ export interface LoopContext {
 export interface FrameBlocks {
   readonly fns: (BlockFn | undefined)[];
   readonly lengths: Uint8Array;
-  /** Interpreted runs of each slot, counting up to HOT_THRESHOLD (wide, so that the shared
+  /** Runs of each slot: interpreted up to HOT_THRESHOLD, then entries into its block from
+   *  the loop up to REGION_HEAT (wide, so that the shared
    *  counts of frames without blocks come round to it again only after 65,536 runs). */
   readonly heat: Uint16Array;
 }
@@ -72,4 +73,7 @@ export interface BlockProvider {
   table(words: Int32Array, base: number): FrameBlocks;
   /** Compile the block that starts at `slot` of a code page; returns the page's table now. */
   compile(words: Int32Array, base: number, slot: number): FrameBlocks;
+  /** The block at `slot` is hot from the loop (REGION_HEAT entries): compile it into its
+   *  page's region; returns the page's table now. */
+  join(words: Int32Array, base: number, slot: number): FrameBlocks;
 }

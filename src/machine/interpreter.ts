@@ -59,7 +59,7 @@ export function generateSource(variant: Variant, cycles: Int32Array): string {
   const cases = switchCases(variant, cycles);
   const LOAD = load(variant);
   return `${PRELUDE}
-const JIT = ctx.jit, HOT = ${HOT_THRESHOLD};
+const JIT = ctx.jit, HOT = ${HOT_THRESHOLD}, REGION = ${REGION_HEAT};
 return function run(limit) {
   let pc = 0, fl = 0, n = 0, cy = 0, fvpn = -1, fbase = 0, F = M32, acc = 0, rmask = 1, wmask = 2, atag = 0, tc = 0, ta = 0, w = 0, JT = null, te = 0, fe = 0, fs = 0;
   ${LOAD}
@@ -74,9 +74,11 @@ return function run(limit) {
         JT = JIT !== null ? JIT.table(F, page) : null;
       }
       if (JT !== null) {
-        const s = (pc & 4095) >>> 2, f = JT.fns[s];
+        const s = (pc & 4095) >>> 2;
+        let f = JT.fns[s];
         if (f !== undefined) {
           if (n + JT.lengths[s] <= limit) {
+            if (++JT.heat[s] === REGION) { JT = JIT.join(F, fbase, s); f = JT.fns[s]; }
             ${SAVE}
             const r = f(limit);
             if (r === 0) { pc = cpu.pc; fl = cpu.flags; n = cpu.instructions; cy = cpu.extraCycles; continue loop; }
@@ -110,6 +112,9 @@ ${cases}
 
 /** Interpreted executions of an instruction before a block starting there is compiled. */
 export const HOT_THRESHOLD = 16;
+/** Runs of a block entered from the loop (not from its region) before it joins its page's
+ *  region (jit.ts). */
+export const REGION_HEAT = 1024;
 
 /** Execute one instruction word at cpu.pc; returns 0 when it completed, 1 when it trapped
  *  (cause and address in cpu.trapCause/trapAddress; nothing retired). */

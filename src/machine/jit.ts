@@ -24,30 +24,63 @@
 
 import { decode } from '../isa/encoding.js';
 import { CALLOUT_OPCODE, type BlockFn, type BlockProvider, type FrameBlocks, type LoopContext } from './execution.js';
-import { HOT_THRESHOLD } from './interpreter.js';
+import { HOT_THRESHOLD, REGION_HEAT } from './interpreter.js';
 import { EXITING_MNEMONICS, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, type Variant } from './codegen.js';
 
 const EXITING = new Set(EXITING_MNEMONICS);
 
 export const MAX_BLOCK = 64;
 
+/** A page's region's bounds: blocks, and instructions over all of them (further hot blocks
+ *  stay on their own). */
+const REGION_BLOCKS = 8;
+const REGION_WORDS = 128;
+/** Entries from the loop after which a page's block joins the region with the block that
+ *  reached REGION_HEAT. */
+const REGION_WARM = REGION_HEAT / 2;
+const REGION_RETRY = REGION_HEAT / 4;
+
 /** Interpreted runs after which a block dropped by a write to its code is compiled again
  *  (fewer than HOT_THRESHOLD: it was hot already). */
 const REHEAT = 2;
 
-type BlockFactory = (ctx: LoopContext) => BlockFn;
-/** Compiled block sources, shared by every machine in the process (same code, same text);
- *  emptied when it holds this many (their text and code are the cache's memory). */
-const factories = new Map<string, BlockFactory>();
+type RegionFactory = (ctx: LoopContext, fns: readonly (BlockFn | undefined)[]) => BlockFn;
+/** Compiled regions, shared by every machine in the process, by the words they were made
+ *  from (and codeKey); emptied when it holds this many (their text and code are the
+ *  cache's memory). */
+const factories = new Map<string, RegionFactory>();
 const FACTORY_CACHE_LIMIT = 4096;
+
+/** A block: the words it was made from, in the order it runs them, and their slots. */
+interface Block {
+  readonly words: readonly number[];
+  readonly slots: readonly number[];
+}
+
+/** Blocks of one code page compiled into one function (regionSource); its blocks' slots in
+ *  the page's table hold that function while they are its members. A block is first
+ *  compiled on its own; once the loop has entered it REGION_HEAT times it joins its page's
+ *  region, which is compiled again with it (so that a page's region is rebuilt only while
+ *  new code on it grows hot, not for every block, such as one made where an interrupt
+ *  returned). */
+interface Region {
+  readonly blocks: Block[];
+  size: number;
+}
 
 /** A frame's blocks, how many it has, and how many cover each of its words (a write to a
  *  word no block covers drops nothing). */
 interface Table extends FrameBlocks {
   count: number;
   readonly covered: Uint8Array;
-  /** The words each block was made from, by its first slot. */
-  readonly spans: (Uint16Array | undefined)[];
+  /** The block that starts at each slot, and the region it belongs to. */
+  readonly blocks: (Block | undefined)[];
+  readonly regionOf: (Region | undefined)[];
+  /** The page's region: its blocks entered from the loop REGION_HEAT times; how often it was
+   *  built, and the reports of blocks not in it since (see join). */
+  region: Region | undefined;
+  builds: number;
+  reports: number;
 }
 
 /** The table of every page without blocks: no function in any slot, and one heat count per
@@ -56,7 +89,7 @@ interface Table extends FrameBlocks {
 function coldTable(): Table {
   // (every table has the same shape, count included, so the loop's reads of them stay
   // monomorphic)
-  return { fns: new Array<BlockFn | undefined>(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint16Array(1024), count: 0, covered: new Uint8Array(1024), spans: new Array<Uint16Array | undefined>(1024).fill(undefined) };
+  return { fns: new Array<BlockFn | undefined>(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint16Array(1024), count: 0, covered: new Uint8Array(1024), blocks: new Array<Block | undefined>(1024).fill(undefined), regionOf: new Array<Region | undefined>(1024).fill(undefined), region: undefined, builds: 0, reports: 0 };
 }
 
 /** The compiled blocks of one CPU loop variant, by code page and slot, at most `limit` of
@@ -67,8 +100,11 @@ export class BlockCache implements BlockProvider {
   private supplied = new WeakMap<Int32Array, Table>();
   private readonly cold = coldTable();
   private ctx!: LoopContext;
-  /** Blocks compiled so far, and live now. */
+  /** What a block's code depends on beside its words: the variant and the cycle costs. */
+  private codeKey = '';
+  /** Blocks compiled so far, and live now; regions compiled (a page's blocks joined). */
   blocksCompiled = 0;
+  regionsCompiled = 0;
   liveBlocks = 0;
   /** Frames that have (or had) a table of their own, and times the cache was emptied. */
   tablesMade = 0;
@@ -85,6 +121,8 @@ export class BlockCache implements BlockProvider {
   /** The loop context blocks run in (set once the loop is built). */
   bind(ctx: LoopContext): void {
     this.ctx = ctx;
+    const v = this.variant;
+    this.codeKey = `${+v.paging}${+v.strict}${+v.probe}${+(v.nonroot ?? false)}:${ctx.cycles.join(',')}`;
   }
 
   table(code: Int32Array, base: number): FrameBlocks {
@@ -103,11 +141,17 @@ export class BlockCache implements BlockProvider {
     const t = this.frames[frame];
     if (!t || !t.covered.subarray(first, last + 1).some((c) => c !== 0)) return false;
     for (let s = 0; s < 1024; s++) {
-      const span = t.spans[s];
-      if (span === undefined || !span.some((k) => k >= first && k <= last)) continue;
+      const block = t.blocks[s];
+      if (block === undefined || !block.slots.some((k) => k >= first && k <= last)) continue;
+      // (its region keeps running its other blocks: it enters a block only while the slot
+      // still holds the region)
+      const region = t.regionOf[s]!;
+      region.blocks.splice(region.blocks.indexOf(block), 1);
+      region.size -= block.words.length;
       t.fns[s] = undefined;
-      t.spans[s] = undefined;
-      for (const k of span) t.covered[k]!--;
+      t.blocks[s] = undefined;
+      t.regionOf[s] = undefined;
+      for (const k of block.slots) t.covered[k]!--;
       t.count--;
       this.liveBlocks--;
       t.heat[s] = HOT_THRESHOLD - REHEAT;
@@ -156,13 +200,6 @@ export class BlockCache implements BlockProvider {
     }
     if (words.length === 0 || this.own(code, base)?.fns[slot]) return this.table(code, base);
     if (this.liveBlocks >= this.limit) this.empty();
-    const source = blockSource(words, this.variant, this.ctx.cycles, slots);
-    let factory = factories.get(source);
-    if (!factory) {
-      if (factories.size >= FACTORY_CACHE_LIMIT) factories.clear();
-      factory = new Function('ctx', source) as BlockFactory;
-      factories.set(source, factory);
-    }
     let table = this.own(code, base);
     if (!table) {
       table = coldTable();
@@ -170,15 +207,65 @@ export class BlockCache implements BlockProvider {
       else this.supplied.set(code, table);
       this.tablesMade++;
     }
-    table.fns[slot] = factory(this.ctx);
+    const block: Block = { words, slots };
+    this.install(table, { blocks: [block], size: words.length });
     table.lengths[slot] = words.length;
-    table.spans[slot] = Uint16Array.from(slots);
+    table.blocks[slot] = block;
     for (const k of slots) table.covered[k]!++;
     table.count++;
     this.liveBlocks++;
     if (physical) memory.codeFrames[frame] = 1;
     this.blocksCompiled++;
     return table;
+  }
+
+  /** The loop has entered the block at `slot` REGION_HEAT times: it joins its page's region
+   *  (unless the region is full), with the page's other blocks warm enough. Every build
+   *  makes the region's code cold again (the JavaScript engine optimizes it anew), so each
+   *  build of a page's region waits for twice the reports of the one before: a page whose
+   *  hot code keeps growing is compiled a logarithmic number of times. A refused block
+   *  reports again REGION_RETRY entries later. Returns the page's table now. */
+  join(code: Int32Array, base: number, slot: number): FrameBlocks {
+    const table = this.own(code, base);
+    if (!table || !table.blocks[slot] || table.regionOf[slot] === table.region) return this.table(code, base);
+    if (++table.reports < 1 << table.builds) {
+      table.heat[slot] = REGION_HEAT - REGION_RETRY;
+      return table;
+    }
+    const region = (table.region ??= { blocks: [], size: 0 });
+    let joined = false;
+    for (let s = 0; s < 1024; s++) {
+      const block = table.blocks[s];
+      if (!block || table.regionOf[s] === region || (s !== slot && table.heat[s]! < REGION_WARM)) continue;
+      if (region.blocks.length >= REGION_BLOCKS || region.size + block.words.length > REGION_WORDS) continue;
+      region.blocks.push(block);
+      region.size += block.words.length;
+      joined = true;
+    }
+    if (joined) {
+      this.install(table, region);
+      this.regionsCompiled++;
+      table.builds++;
+      table.reports = 0;
+    }
+    return table;
+  }
+
+  /** Compile a region and hand its blocks' slots to it. */
+  private install(table: Table, region: Region): void {
+    // (generated code is found by the words it was made from: the same code, the same text)
+    const key = `${this.codeKey}|${region.blocks.map((b) => `${b.slots.join(',')}:${b.words.join(',')}`).join('|')}`;
+    let factory = factories.get(key);
+    if (!factory) {
+      if (factories.size >= FACTORY_CACHE_LIMIT) factories.clear();
+      factory = new Function('ctx', 'FNS', regionSource(region.blocks, this.variant, this.ctx.cycles)) as RegionFactory;
+      factories.set(key, factory);
+    }
+    const fn = factory(this.ctx, table.fns);
+    for (const member of region.blocks) {
+      table.fns[member.slots[0]!] = fn;
+      table.regionOf[member.slots[0]!] = region;
+    }
   }
 
   /** The cache is full: drop every block (they are compiled again as code runs hot). */
@@ -191,56 +278,78 @@ export class BlockCache implements BlockProvider {
   }
 }
 
-/** The source of one block: each instruction's body in turn (each advances pc by 4; the
- *  last may jump), with the registers it uses held in locals. A block whose last
- *  instruction branches back to its start loops inside the function while the slice allows
- *  another full pass. After a load or store that
- *  missed the TLB the block stops, so the next fetch goes through the TLB exactly as the
- *  interpreter's would (the TLB figures do not depend on what was compiled). */
-export function blockSource(words: readonly number[], variant: Variant, cycles: Int32Array, slots: readonly number[] = words.map((_, i) => i)): string {
-  const last = decode(words[words.length - 1]!)!;
-  const loops = last.spec.format === 'rel' && slots[slots.length - 1]! + last.off === slots[0];
-  // Registers live in locals for the whole block, and compares only record their operands
-  // until FLAGS is needed whole (the probe variant does neither: its hook reads the register
-  // file and FLAGS in the middle of an instruction).
+/** The source of a region: one function that runs any of its blocks, and from the end of
+ *  one (or a side exit) goes straight on to the block at the new pc when that is a member,
+ *  the slice allows all of it, and the slot still holds this function (a write to a
+ *  member's words takes it out). Registers live in locals across the whole region, and
+ *  compares only record their operands until FLAGS is needed whole (the probe variant does
+ *  neither: its hook reads the register file and FLAGS in the middle of an instruction).
+ *  Each block is its instructions' bodies in turn (each advances pc by 4; the last may
+ *  jump); one whose last instruction branches back to its start loops in place. After a
+ *  load or store that missed the TLB the region returns, so the next fetch goes through the
+ *  TLB exactly as the interpreter's would (the TLB figures do not depend on what was
+ *  compiled). Blocks are position-independent: `base` is the page the region was entered
+ *  on. */
+/** Inside a block the counts are not kept per instruction: instruction i sets k = i + 1
+ *  (instructions retired past n, itself included) and adds its extra cycles to e, both
+ *  constants the JavaScript compiler folds away, and n and cy are brought up to date
+ *  (COMMIT) wherever the block leaves. */
+const COMMIT = 'n += k; cy += e; k = 0; e = 0;';
+
+export function regionSource(blocks: readonly Block[], variant: Variant, cycles: Int32Array): string {
   const promote = !variant.probe;
   const used = new Set<number>();
-  const body = words
-    .map((word, i) => {
-      const d = decode(word)!;
-      const memory = d.spec.group === 'load' || d.spec.group === 'store';
-      let code = instructionCode(d.spec, variant, cycles[d.spec.opcode]! - 1, { word, lazyFlags: promote });
-      if (promote && needsWholeFlags(d.spec)) code = `${MATERIALIZE_FLAGS} ${code}`;
-      if (promote) {
-        code = code.replace(/(?<![A-Za-z_$])R\[(a|b|c|15)\]/g, (_, f: string) => {
-          const r = f === 'a' ? d.a : f === 'b' ? d.b : f === 'c' ? d.c : 15;
-          used.add(r);
-          return `r${r}`;
-        });
-      }
-      // a conditional branch inside the block: taken, it leaves the block (a side exit)
-      const side = d.spec.flow && i < words.length - 1 && d.spec.group !== 'jump' ? ` if (pc !== ((entry + ${(slots[i + 1]! - slots[0]!) * 4}) | 0)) break body;` : '';
-      return `      { const w = ${word | 0}; n++; ${code}${memory ? ' if (fvpn !== 0) break body;' : ''}${side} }`;
-    })
-    .join('\n');
+  const cases = blocks.map(({ words, slots }) => {
+    const start = slots[0]!;
+    const at = (slot: number) => `((base + ${slot * 4}) | 0)`;
+    const last = decode(words[words.length - 1]!)!;
+    const loops = last.spec.format === 'rel' && slots[slots.length - 1]! + last.off === start;
+    const body = words
+      .map((word, i) => {
+        const d = decode(word)!;
+        const memory = d.spec.group === 'load' || d.spec.group === 'store';
+        let code = instructionCode(d.spec, variant, cycles[d.spec.opcode]! - 1, { word, lazyFlags: promote });
+        if (promote && needsWholeFlags(d.spec)) code = `${MATERIALIZE_FLAGS} ${code}`;
+        if (promote) {
+          code = code.replace(/(?<![A-Za-z_$])R\[(a|b|c|15)\]/g, (_, f: string) => {
+            const r = f === 'a' ? d.a : f === 'b' ? d.b : f === 'c' ? d.c : 15;
+            used.add(r);
+            return `r${r}`;
+          });
+        }
+        // a conditional branch inside the block: taken, it leaves the block (a side exit)
+        // (the counts: see COMMIT)
+        code = code.replace(/\bn\+\+/g, 'k++').replace(/\bn\b/g, '(n + k)').replace(/\bcy \+= /g, 'e += ').replace(/\bcy\b/g, '(cy + e)');
+        const side = d.spec.flow && i < words.length - 1 && d.spec.group !== 'jump' ? ` if (pc !== ${at(slots[i + 1]!)}) { ${COMMIT} continue dispatch; }` : '';
+        return `          { const w = ${word | 0}; k = ${i + 1}; ${code}${memory ? ' if (fvpn !== 0) break dispatch;' : ''}${side} }`;
+      })
+      .join('\n');
+    const again = `\n          ${COMMIT} ${loops ? `if (pc !== ${at(start)} || n + ${words.length} > limit) continue dispatch;` : 'continue dispatch;'}`;
+    return `      case ${start}: if (FNS[${start}] !== region || n + ${words.length} > limit) break dispatch;
+        for (;;) {
+${body}${again}
+        }`;
+  });
   const regs = [...used].sort((x, y) => x - y);
   const load = regs.length ? `let ${regs.map((r) => `r${r} = R[${r}]`).join(', ')};` : '';
   const store = regs.map((r) => `R[${r}] = r${r};`).join(' ');
-  const again = loops ? `if (pc !== entry || n + ${words.length} > limit) break body;` : 'break body;';
   // Fetches are counted by the loop; data lookups here (only when paging: no TLB otherwise).
-  const WRITEBACK = `${promote ? MATERIALIZE_FLAGS : ''} ${store} cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy;${variant.paging ? ' tlb.lookups += acc;' : ''}`;
+  const WRITEBACK = `${COMMIT} ${promote ? MATERIALIZE_FLAGS : ''} ${store} cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy;${variant.paging ? ' tlb.lookups += acc;' : ''}`;
   return `${PRELUDE}
-return function block(limit) {
-  const entry = cpu.pc;
-  let pc = entry, fl = cpu.flags, n = cpu.instructions, cy = cpu.extraCycles, acc = 0, tc = 0, ta = 0, fvpn = 0;
-  const rmask = (fl & F_S) ? 1 : 4, wmask = (fl & F_S) ? 2 : 8, atag = tlb.asidTag;
-  let fx = 0, fy = 0, lz = false;
+return function region(limit) {
+  let pc = cpu.pc, fl = cpu.flags, n = cpu.instructions, cy = cpu.extraCycles, acc = 0, tc = 0, ta = 0, fvpn = 0;
+  const base = pc & -4096, rmask = (fl & F_S) ? 1 : 4, wmask = (fl & F_S) ? 2 : 8, atag = tlb.asidTag;
+  let fx = 0, fy = 0, lz = false, k = 0, e = 0;
   ${load}
   loop: {
     trap: {
-      body: for (;;) {
-${body}
-      ${again}
+      dispatch: for (;;) {
+        const d = (pc - base) | 0;
+        if ((d >>> 12) !== 0) break;
+        switch (d >>> 2) {
+${cases.join('\n')}
+        }
+        break;
       }
       ${WRITEBACK} return fvpn;
     }
