@@ -76,6 +76,11 @@ export function trap(cause: string, addr: string): string {
 export interface Fixed {
   readonly word: number;
   readonly lazyFlags?: boolean;
+  /** The page of the last TLB hit for a read (rv, its frame's address rf) and for a write
+   *  (wv, wf) is kept in locals, and an access to the same page uses it without the TLB's
+   *  arrays. Sound only where the TLB cannot change between two accesses without the code
+   *  leaving (a region: a miss, a flush, a control-register write all leave it). */
+  readonly pageCache?: boolean;
 }
 
 /** Set Z N C V of FLAGS from a compare of x with y (expressions). */
@@ -99,7 +104,7 @@ export function instructionCode(spec: InstructionSpec, variant: Variant, extraCy
   const kinds = FORMATS[spec.format].operands as readonly OperandKind[];
   const charge = extraCycles ? `cy += ${extraCycles}; ` : '';
   const exec = variant.nonroot && WINDOW_OPENERS.has(spec.mnemonic) ? spec.exec.replace(/RESYNC/g, 'WINDOW_EXIT RESYNC') : spec.exec;
-  let body = expandMacros(exec, variant, charge, fixed?.lazyFlags === true);
+  let body = expandMacros(exec, variant, charge, fixed?.lazyFlags === true, fixed?.pageCache === true);
   const privileged = spec.class === 'privileged' || (variant.strict && spec.class === 'sensitive');
   // the note's clock must read the same in every engine: the counts so far go to cpu first
   if (variant.probe && spec.class === 'sensitive') body = `if (!(fl & F_S)) { cpu.instructions = n; cpu.extraCycles = cy; m.noteSensitive(pc, w, fl); } ${body}`;
@@ -128,16 +133,16 @@ export function instructionCode(spec: InstructionSpec, variant: Variant, extraCy
 }
 
 /** Expand the statement macros of the `exec` vocabulary (see src/isa/table.ts). */
-function expandMacros(exec: string, variant: Variant, charge: string, lazy: boolean): string {
+function expandMacros(exec: string, variant: Variant, charge: string, lazy: boolean, pageCache: boolean): string {
   const compared = (cond: string) => cond.replace(/\bx\b/g, 'fx').replace(/\by\b/g, 'fy');
   const flagged = withMacro(exec, 'COMPARE', ',', ([x, y]) =>
     lazy ? `fx = ${x}; fy = ${y}; lz = true;` : compareToFlags(x!, y!),
   );
   return withMacro(flagged, 'CONDITION', ';', ([f, c]) => (lazy ? `(lz ? (${compared(c!)}) : (${f}))` : `(${f})`))
-    .replace(/LOAD32\(([^,]+), (.+)\)$/, (_, dst: string, va: string) => access(variant, va, 'load32', dst, charge))
-    .replace(/LOAD8\(([^,]+), (.+)\)$/, (_, dst: string, va: string) => access(variant, va, 'load8', dst, charge))
-    .replace(/STORE32\((.+), ([^,]+)\)$/, (_, va: string, v: string) => access(variant, va, 'store32', v, charge))
-    .replace(/STORE8\((.+), ([^,]+)\)$/, (_, va: string, v: string) => access(variant, va, 'store8', v, charge))
+    .replace(/LOAD32\(([^,]+), (.+)\)$/, (_, dst: string, va: string) => access(variant, va, 'load32', dst, charge, pageCache))
+    .replace(/LOAD8\(([^,]+), (.+)\)$/, (_, dst: string, va: string) => access(variant, va, 'load8', dst, charge, pageCache))
+    .replace(/STORE32\((.+), ([^,]+)\)$/, (_, va: string, v: string) => access(variant, va, 'store32', v, charge, pageCache))
+    .replace(/STORE8\((.+), ([^,]+)\)$/, (_, va: string, v: string) => access(variant, va, 'store8', v, charge, pageCache))
     .replace(/TRAP_NEXT\((\w+)\)/g, (_, cause: string) => `{ pc = (pc + 4) | 0; n++; acc--; ${charge}${trap(cause, '0')} }`)
     .replace(/TRAP\((\w+), ([^)]+)\)/g, (_, cause: string, addr: string) => trap(cause, addr))
     .replace(/JUMP\(([^)]+)\)/g, (_, t: string) => `{ const t = ${t}; if (t & 3) ${trap('C_MISALIGNED', 't')} pc = t; }`)
@@ -177,7 +182,7 @@ type AccessKind = 'load32' | 'load8' | 'store32' | 'store8';
 /** A load or store: alignment, translation (inline TLB hit, else the MMU's slow path), and
  *  for a store into a frame that compiled code came from, the invalidation of that code
  *  (the store completes, then the CPU leaves the loop so no stale block runs on). */
-function access(variant: Variant, vaExpr: string, kind: AccessKind, operand: string, charge: string): string {
+function access(variant: Variant, vaExpr: string, kind: AccessKind, operand: string, charge: string, pageCache: boolean): string {
   const word = kind === 'load32' || kind === 'store32';
   const write = kind === 'store32' || kind === 'store8';
   const align = word ? `if (va & 3) ${trap('C_MISALIGNED', 'va')} ` : '';
@@ -192,9 +197,12 @@ function access(variant: Variant, vaExpr: string, kind: AccessKind, operand: str
     ` pc = (pc + 4) | 0; ${charge}break loop; } `;
   let pa: string;
   if (variant.paging) {
+    const [cv, cf] = write ? ['wv', 'wf'] : ['rv', 'rf'];
+    const hit = pageCache ? `{ ${cv} = vp; ${cf} = TF[sl]; pa = ${cf} | (va & 4095); }` : 'pa = TF[sl] | (va & 4095);';
     pa =
-      `acc++; const vp = va >>> 12, sl = vp & TMASK; let pa; ` +
-      `if (TT[sl] === (vp | atag) && (TP[sl] & ${write ? 'wmask' : 'rmask'}) !== 0) pa = TF[sl] | (va & 4095); ` +
+      `acc++; const vp = va >>> 12; let pa; ` +
+      (pageCache ? `if (vp === ${cv}) pa = ${cf} | (va & 4095); else ` : '') +
+      `if (TT[vp & TMASK] === (vp | atag) && (TP[vp & TMASK] & ${write ? 'wmask' : 'rmask'}) !== 0) ${hit.replace(/\bsl\b/g, 'vp & TMASK')} ` +
       `else { pa = m.dataTranslate(va, ${write}, fl); fvpn = -1; if (pa < 0) ${trap('-pa', 'va')} if (pa >= MEMSZ) ${device}} `;
   } else {
     pa = `const pa = va; if (va < 0 || va >= MEMSZ) { if ((va >>> 12) === MMIO_PAGE) ${device}${trap('C_BUS', 'va')} } `;

@@ -139,7 +139,10 @@ export class BlockCache implements BlockProvider {
    *  some were forgotten. */
   invalidate(frame: number, first: number, last: number): boolean {
     const t = this.frames[frame];
-    if (!t || !t.covered.subarray(first, last + 1).some((c) => c !== 0)) return false;
+    if (!t) return false;
+    let covered = false;
+    for (let k = first; k <= last && !covered; k++) covered = t.covered[k] !== 0;
+    if (!covered) return false;
     for (let s = 0; s < 1024; s++) {
       const block = t.blocks[s];
       if (block === undefined || !block.slots.some((k) => k >= first && k <= last)) continue;
@@ -308,7 +311,7 @@ export function regionSource(blocks: readonly Block[], variant: Variant, cycles:
       .map((word, i) => {
         const d = decode(word)!;
         const memory = d.spec.group === 'load' || d.spec.group === 'store';
-        let code = instructionCode(d.spec, variant, cycles[d.spec.opcode]! - 1, { word, lazyFlags: promote });
+        let code = instructionCode(d.spec, variant, cycles[d.spec.opcode]! - 1, { word, lazyFlags: promote, pageCache: promote });
         if (promote && needsWholeFlags(d.spec)) code = `${MATERIALIZE_FLAGS} ${code}`;
         if (promote) {
           code = code.replace(/(?<![A-Za-z_$])R\[(a|b|c|15)\]/g, (_, f: string) => {
@@ -339,7 +342,7 @@ ${body}${again}
 return function region(limit) {
   let pc = cpu.pc, fl = cpu.flags, n = cpu.instructions, cy = cpu.extraCycles, acc = 0, tc = 0, ta = 0, fvpn = 0;
   const base = pc & -4096, rmask = (fl & F_S) ? 1 : 4, wmask = (fl & F_S) ? 2 : 8, atag = tlb.asidTag;
-  let fx = 0, fy = 0, lz = false, k = 0, e = 0;
+  let fx = 0, fy = 0, lz = false, k = 0, e = 0, rv = -1, rf = 0, wv = -1, wf = 0;
   ${load}
   loop: {
     trap: {
