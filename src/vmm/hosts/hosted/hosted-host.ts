@@ -16,6 +16,7 @@ import { CR, PAGE_SIZE } from '../../../isa/arch.js';
 import { hex } from '../../../isa/disasm.js';
 import type { Image } from '../../../image/model.js';
 import type { GuestInput } from '../../../machine/config.js';
+import { copyRegisters } from '../../../machine/cpu.js';
 import type { ConsoleBackend } from '../../../machine/devices/console.js';
 import { LoadError } from '../../../machine/load.js';
 import { Machine, type Termination } from '../../../machine/machine.js';
@@ -200,7 +201,7 @@ class HostedHost {
     const processor = this.hv.processor;
     const cpu = processor.cpu;
     const saved = this.saved;
-    saved.regs.set(cpu.regs);
+    copyRegisters(saved.regs, cpu.regs);
     saved.cr.set(cpu.cr);
     saved.pc = cpu.pc;
     saved.flags = cpu.flags;
@@ -230,7 +231,7 @@ class HostedHost {
     this.vmmon.status = status;
     // Back to the host's world: its state as it was, the TLB flushed.
     this.hv.worldSwitched();
-    cpu.regs.set(saved.regs);
+    copyRegisters(cpu.regs, saved.regs);
     cpu.cr.set(saved.cr);
     cpu.crVersion++;
     cpu.pc = saved.pc;

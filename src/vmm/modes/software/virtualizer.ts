@@ -14,7 +14,7 @@
 import { CAUSE, CONDITION_MASK, FLAG } from '../../../isa/arch.js';
 import { INSTRUCTIONS } from '../../../isa/table.js';
 import type { Access } from '../../../machine/mmu.js';
-import type { CpuState } from '../../../machine/cpu.js';
+import { copyRegisters, type CpuState } from '../../../machine/cpu.js';
 import { Next, REASON, type ExitAnswer, type ReasonRow, type VcpuExit } from '../../exits.js';
 import { answerShadowFault } from './shadow-fault.js';
 import type { Vm } from '../../vm.js';
@@ -77,7 +77,7 @@ export class SoftwareVirtualizer implements Virtualizer {
     const v = vcpu.flags;
     cpu.pc = vcpu.pc;
     cpu.flags = (v & CONDITION_MASK) | (v & FLAG.S ? FLAG.IE : v & FLAG.IE);
-    cpu.regs.set(vcpu.regs);
+    copyRegisters(cpu.regs, vcpu.regs);
     this.memory.activate();
   }
 
@@ -88,7 +88,7 @@ export class SoftwareVirtualizer implements Virtualizer {
     const vcpu = this.vcpu;
     vcpu.pc = pc;
     vcpu.flags = (cpu.flags & CONDITION_MASK) | (vcpu.flags & (FLAG.IE | FLAG.S));
-    vcpu.regs.set(cpu.regs);
+    copyRegisters(vcpu.regs, cpu.regs);
   }
 
   get exitCost(): number {
