@@ -1,5 +1,6 @@
 // The differential fuzzer: every generated program (generate.ts) runs in every way vmm can
-// run it (the bare machine interpreted, the bare machine with its block compiler, and every
+// run it (the bare machine interpreted, the bare machine with its block compiler, with and
+// without its regions formed at once, and every
 // registered mode, with --strict where a mode's equivalence asks for it, under every host
 // topology of the registry), and every way must
 // give the same console output, status, reason and instruction count as the interpreted bare
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { assembleFile, assembleSource, formatDiagnostic, PARAVIRT_SYMBOL } from '../../src/asm/index.js';
 import type { Image } from '../../src/image/model.js';
 import { makeCostModel } from '../../src/machine/costs.js';
+import { HOT_THRESHOLD } from '../../src/machine/interpreter.js';
 import type { GuestInput } from '../../src/machine/config.js';
 import type { ConsoleSink, GuestReport } from '../../src/report/guest-report.js';
 import { runGuests, runGuestsDom0, runGuestsHosted, type RunConfig } from '../../src/report/run.js';
@@ -25,6 +27,9 @@ export interface Way {
   readonly name: string;
   readonly mode: string;
   readonly jit: boolean;
+  /** With the compiler: blocks join their page's region after this many entries (absent:
+   *  the default, which short programs seldom reach). */
+  readonly regionHeat?: number;
   readonly strict: boolean;
   /** The build it runs; a PARAVIRT way runs only the kinds in `kinds`, and is held to the
    *  console output and status alone. */
@@ -38,16 +43,21 @@ export interface Way {
  *  ops; the others program the MMU and the devices themselves). */
 export const PARAVIRT_KINDS: readonly Kind[] = ['plain'];
 
+/** Regions as soon as the compiler allows: every way but the default-compiled bare one runs
+ *  its code in regions (jit.ts), translated kernel code under full included. */
+const EARLY_REGIONS = HOT_THRESHOLD + 1;
+
 /** The reference first, then every other way, from the mode registry. */
 export function ways(): Way[] {
   const out: Way[] = [
     { name: `${REFERENCE.name} (interpreted)`, mode: REFERENCE.name, jit: false, strict: false, build: 'native' },
     { name: `${REFERENCE.name} (compiled)`, mode: REFERENCE.name, jit: true, strict: false, build: 'native' },
+    { name: `${REFERENCE.name} (compiled, regions)`, mode: REFERENCE.name, jit: true, regionHeat: EARLY_REGIONS, strict: false, build: 'native' },
   ];
   for (const m of MODES) {
     const kinds = m.build === 'paravirt' ? { kinds: PARAVIRT_KINDS } : {};
-    out.push({ name: m.name, mode: m.name, jit: true, strict: false, build: m.build, ...kinds });
-    if (m.equivalence.exactUnless) out.push({ name: `${m.name} --strict`, mode: m.name, jit: true, strict: true, build: m.build, ...kinds });
+    out.push({ name: m.name, mode: m.name, jit: true, regionHeat: EARLY_REGIONS, strict: false, build: m.build, ...kinds });
+    if (m.equivalence.exactUnless) out.push({ name: `${m.name} --strict`, mode: m.name, jit: true, regionHeat: EARLY_REGIONS, strict: true, build: m.build, ...kinds });
   }
   // every other topology of the registry, each mode under it (--strict where the mode's
   // equivalence asks for it: the run must match exactly)
@@ -57,7 +67,7 @@ export function ways(): Way[] {
       if (!combines(t.name, m.build)) continue;
       const kinds = m.build === 'paravirt' ? { kinds: PARAVIRT_KINDS } : {};
       const strict = m.equivalence.exactUnless !== undefined;
-      out.push({ name: `${m.name}${strict ? ' --strict' : ''} --host ${t.name}`, mode: m.name, jit: true, strict, build: m.build, host: t.name, ...kinds });
+      out.push({ name: `${m.name}${strict ? ' --strict' : ''} --host ${t.name}`, mode: m.name, jit: true, regionHeat: EARLY_REGIONS, strict, build: m.build, host: t.name, ...kinds });
     }
   }
   return out;
@@ -128,7 +138,7 @@ export function assemble(source: string, root = process.cwd(), build: Build = 'n
 export function run(image: Image, way: Way, machine: Omit<RunConfig, 'jit' | 'strict'>): Outcome {
   const bytes: number[] = [];
   const sink: ConsoleSink = { putByte: (b) => void bytes.push(b), finish() {}, text: () => Buffer.from(bytes).toString('latin1') };
-  const r = RUN_ON[way.host ?? DEFAULT_TOPOLOGY]({ name: 'fuzz', image }, way.mode, { ...machine, jit: way.jit, strict: way.strict }, sink);
+  const r = RUN_ON[way.host ?? DEFAULT_TOPOLOGY]({ name: 'fuzz', image }, way.mode, { ...machine, jit: way.jit, regionHeat: way.regionHeat, strict: way.strict }, sink);
   return { console: r.console, status: r.status, reason: r.reason, instructions: r.instructions };
 }
 

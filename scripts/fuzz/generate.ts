@@ -16,6 +16,10 @@
 //   raw     a stream of random words, half of them valid encodings of random instructions
 //           (privileged ones included: ports, control registers, rfe, hlt; never the three
 //           sensitive ones, which trap mode cannot follow by design), run in supervisor mode
+//   smc     plain's units (supervisor mode, paging off) and, half the time, hot loops that
+//           keep a data word between their instructions and store to it every pass (code
+//           and data on one page), or that rewrite the instruction after their store every
+//           pass (so a compiled block, or a region, is dropped in the middle of running)
 // Every trap goes to a handler that prints the cause and address and skips the instruction;
 // after 60 traps, or at the program's last `sys`, it prints the checksum and halts. The trap
 // handler, the console and halting are paravirt.inc's ops, so a plain program also builds
@@ -25,7 +29,7 @@ import { encode } from '../../src/isa/encoding.js';
 import { unusedBits } from '../../src/isa/formats.js';
 import { BY_MNEMONIC, INSTRUCTIONS } from '../../src/isa/table.js';
 
-export const KINDS = ['plain', 'paging', 'user', 'ptecode', 'raw'] as const;
+export const KINDS = ['plain', 'paging', 'user', 'ptecode', 'raw', 'smc'] as const;
 export type Kind = (typeof KINDS)[number];
 
 export interface Program {
@@ -154,10 +158,30 @@ function memory(r: Random): string {
   return `${op} ${reg(r)}, [r13 + ${offset}]`;
 }
 
+/** A hot loop over code and data on one page (smc): a data word between the loop's
+ *  instructions, loaded and stored every pass; or an instruction of the loop rewritten by
+ *  the store just before it, every pass (its immediate flips between two values). */
+function selfModifyingLoop(r: Random, id: string): string[] {
+  const lines = [`li r11, ${20 + r.int(60)}`];
+  if (r.chance(0.5)) {
+    const v = reg(r);
+    lines.push(`la r10, .d${id}`, `jmp .l${id}`, `.d${id}: .word ${r.next() | 0}`, `.l${id}:`, `ldw ${v}, [r10]`, alu(r), `add ${v}, ${v}, ${reg(r)}`, `stw ${v}, [r10${r.chance(0.2) ? ' + 2' : ''}]`);
+  } else {
+    const v = reg(r);
+    const spec = BY_MNEMONIC.get(r.pick(RRI))!;
+    const first = encode(spec, [r.int(10), r.int(10), imm16(r, true)], 0) | 0;
+    lines.push(`la r10, .p${id}`, `li ${v}, ${first}`, `stw ${v}, [r10]`, `.l${id}:`, `ldw ${v}, [r10]`, `xori ${v}, ${v}, ${1 + r.int(0xffff)}`, `stw ${v}, [r10]`, `.p${id}: ${alu(r)}`);
+  }
+  if (r.chance(0.5)) lines.push(...compareBranch(r, `${id}x`));
+  lines.push('subi r11, r11, 1', 'cmpi r11, 0', `bne .l${id}`);
+  return lines;
+}
+
 function unit(r: Random, kind: Kind, n: number): string {
   const id = String(n);
+  if (kind === 'smc' && r.chance(0.5)) return selfModifyingLoop(r, id).join('\n');
   const lines: string[] = [];
-  switch (r.int(kind === 'plain' ? 8 : 10)) {
+  switch (r.int(kind === 'plain' || kind === 'smc' ? 8 : 10)) {
     case 0:
     case 1:
       for (let i = 1 + r.int(4); i > 0; i--) lines.push(alu(r));

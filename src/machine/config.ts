@@ -16,6 +16,10 @@ export interface MachineConfig {
   costs: CostModel;
   /** Compile hot code to JavaScript blocks (default true); results are the same either way. */
   jit?: boolean;
+  /** Entries from the CPU loop after which a compiled block joins its page's region
+   *  (default REGION_HEAT, interpreter.ts; more than HOT_THRESHOLD). Tests and the fuzzer
+   *  set it low so that regions form at once; results are the same at any value. */
+  regionHeat?: number;
   /** Lower bounds than the defaults (bounds.ts), for tests. */
   bounds?: Partial<Bounds>;
   /** Told after every slice of the run, for a progress display (it must be cheap). */

@@ -46,6 +46,8 @@ export interface LoopContext {
   readonly tlb: Tlb;
   /** Cycles per opcode (256 entries), compiled into the code as constants. */
   readonly cycles: Int32Array;
+  /** Entries of a compiled block from the loop after which it joins its page's region. */
+  readonly regionHeat: number;
   /** Compiled blocks for this variant, or null to interpret only. */
   readonly jit: BlockProvider | null;
 }

@@ -23,10 +23,10 @@ type Factory = (ctx: LoopContext) => RunLoop;
 const factories = new Map<string, Factory>();
 
 export function compileLoop(variant: Variant, ctx: LoopContext): RunLoop {
-  const key = `${+variant.paging}${+variant.strict}${+variant.probe}${+(variant.nonroot ?? false)}:${ctx.cycles.join(',')}`;
+  const key = `${+variant.paging}${+variant.strict}${+variant.probe}${+(variant.nonroot ?? false)}:${ctx.regionHeat}:${ctx.cycles.join(',')}`;
   let factory = factories.get(key);
   if (!factory) {
-    factory = new Function('ctx', generateSource(variant, ctx.cycles)) as Factory;
+    factory = new Function('ctx', generateSource(variant, ctx.cycles, ctx.regionHeat)) as Factory;
     factories.set(key, factory);
   }
   return factory(ctx);
@@ -55,11 +55,11 @@ function switchCases(variant: Variant, cycles: Int32Array): string {
   ).join('\n');
 }
 
-export function generateSource(variant: Variant, cycles: Int32Array): string {
+export function generateSource(variant: Variant, cycles: Int32Array, regionHeat = REGION_HEAT): string {
   const cases = switchCases(variant, cycles);
   const LOAD = load(variant);
   return `${PRELUDE}
-const JIT = ctx.jit, HOT = ${HOT_THRESHOLD}, REGION = ${REGION_HEAT};
+const JIT = ctx.jit, HOT = ${HOT_THRESHOLD}, REGION = ${regionHeat};
 return function run(limit) {
   let pc = 0, fl = 0, n = 0, cy = 0, fvpn = -1, fbase = 0, F = M32, acc = 0, rmask = 1, wmask = 2, atag = 0, tc = 0, ta = 0, w = 0, JT = null, te = 0, fe = 0, fs = 0;
   ${LOAD}

@@ -35,10 +35,6 @@ export const MAX_BLOCK = 64;
  *  stay on their own). */
 const REGION_BLOCKS = 8;
 const REGION_WORDS = 128;
-/** Entries from the loop after which a page's block joins the region with the block that
- *  reached REGION_HEAT. */
-const REGION_WARM = REGION_HEAT / 2;
-const REGION_RETRY = REGION_HEAT / 4;
 
 /** Interpreted runs after which a block dropped by a write to its code is compiled again
  *  (fewer than HOT_THRESHOLD: it was hot already). */
@@ -114,6 +110,8 @@ export class BlockCache implements BlockProvider {
     private readonly variant: Variant,
     frameCount: number,
     private readonly limit: number,
+    /** Loop entries after which a block joins its page's region (LoopContext.regionHeat). */
+    private readonly regionHeat = REGION_HEAT,
   ) {
     this.frames = new Array<Table | undefined>(frameCount).fill(undefined);
   }
@@ -222,24 +220,24 @@ export class BlockCache implements BlockProvider {
     return table;
   }
 
-  /** The loop has entered the block at `slot` REGION_HEAT times: it joins its page's region
-   *  (unless the region is full), with the page's other blocks warm enough. Every build
-   *  makes the region's code cold again (the JavaScript engine optimizes it anew), so each
-   *  build of a page's region waits for twice the reports of the one before: a page whose
-   *  hot code keeps growing is compiled a logarithmic number of times. A refused block
-   *  reports again REGION_RETRY entries later. Returns the page's table now. */
+  /** The loop has entered the block at `slot` regionHeat times: it joins its page's region
+   *  (unless the region is full), with the page's other blocks entered half as often. Every
+   *  build makes the region's code cold again (the JavaScript engine optimizes it anew), so
+   *  each build of a page's region waits for twice the reports of the one before: a page
+   *  whose hot code keeps growing is compiled a logarithmic number of times. A refused block
+   *  reports again a quarter of regionHeat entries later. Returns the page's table now. */
   join(code: Int32Array, base: number, slot: number): FrameBlocks {
     const table = this.own(code, base);
     if (!table || !table.blocks[slot] || table.regionOf[slot] === table.region) return this.table(code, base);
     if (++table.reports < 1 << table.builds) {
-      table.heat[slot] = REGION_HEAT - REGION_RETRY;
+      table.heat[slot] = this.regionHeat - Math.max(1, this.regionHeat >> 2);
       return table;
     }
     const region = (table.region ??= { blocks: [], size: 0 });
     let joined = false;
     for (let s = 0; s < 1024; s++) {
       const block = table.blocks[s];
-      if (!block || table.regionOf[s] === region || (s !== slot && table.heat[s]! < REGION_WARM)) continue;
+      if (!block || table.regionOf[s] === region || (s !== slot && table.heat[s]! < this.regionHeat >> 1)) continue;
       if (region.blocks.length >= REGION_BLOCKS || region.size + block.words.length > REGION_WORDS) continue;
       region.blocks.push(block);
       region.size += block.words.length;

@@ -7,7 +7,7 @@ import { boundsOf } from './bounds.js';
 import type { MachineConfig } from './config.js';
 import { controlRegisterValue, CpuState, enterTrap } from './cpu.js';
 import type { ExecutionHooks, RunLoop } from './execution.js';
-import { compileLoop } from './interpreter.js';
+import { compileLoop, REGION_HEAT } from './interpreter.js';
 import { BlockCache } from './jit.js';
 import { PhysicalMemory } from './memory.js';
 import { Access, Mmu } from './mmu.js';
@@ -60,6 +60,11 @@ export class Processor {
     return this.blockCaches.reduce((n, c) => n + c.blocksCompiled, 0);
   }
 
+  /** Regions compiled so far (a page's blocks joined into one function), over every variant. */
+  get regionsCompiled(): number {
+    return this.blockCaches.reduce((n, c) => n + c.regionsCompiled, 0);
+  }
+
   /** The code caches' figures, over every variant: blocks live now, frames given a table of
    *  their own, and times a cache was emptied because it was full. */
   codeCacheStats(): { live: number; tables: number; flushes: number } {
@@ -84,8 +89,9 @@ export class Processor {
     let loop = this.loops.get(key);
     if (!loop) {
       const variant = { paging, strict: this.config.strict, probe, nonroot };
-      const jit = this.config.jit === false ? null : new BlockCache(variant, this.memory.size / 4096, boundsOf(this.config).compiledBlocks);
-      const ctx = { cpu: this.cpu, hooks: this.worlds[world]!, memory: this.memory, tlb: this.tlb, cycles: this.config.costs.opcodeCycles, jit };
+      const regionHeat = this.config.regionHeat ?? REGION_HEAT;
+      const jit = this.config.jit === false ? null : new BlockCache(variant, this.memory.size / 4096, boundsOf(this.config).compiledBlocks, regionHeat);
+      const ctx = { cpu: this.cpu, hooks: this.worlds[world]!, memory: this.memory, tlb: this.tlb, cycles: this.config.costs.opcodeCycles, regionHeat, jit };
       jit?.bind(ctx);
       if (jit) this.blockCaches.push(jit);
       loop = compileLoop(variant, ctx);

@@ -8,7 +8,7 @@ import { CAUSE } from '../isa/arch.js';
 import type { CostModel } from '../machine/costs.js';
 import type { CpuState } from '../machine/cpu.js';
 import type { ExecutionHooks } from '../machine/execution.js';
-import { compileStep, type StepFunction } from '../machine/interpreter.js';
+import { compileStep, REGION_HEAT, type StepFunction } from '../machine/interpreter.js';
 import type { PhysicalMemory } from '../machine/memory.js';
 import { Tlb } from '../machine/tlb.js';
 
@@ -39,7 +39,7 @@ export class Emulator implements ExecutionHooks {
     const noTlb = new Tlb(1, false);
     this.stepFunction = compileStep(
       { paging: true, strict: false, probe: false },
-      { cpu: vcpu, hooks: this, memory: host, tlb: noTlb, cycles: costs.opcodeCycles, jit: null },
+      { cpu: vcpu, hooks: this, memory: host, tlb: noTlb, cycles: costs.opcodeCycles, regionHeat: REGION_HEAT, jit: null },
     );
   }
 

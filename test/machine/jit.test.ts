@@ -5,12 +5,27 @@
 
 import { describe, expect, it } from 'vitest';
 import { COMPARE_FLAGS, INSTRUCTIONS } from '../../src/isa/table.js';
+import { HOT_THRESHOLD } from '../../src/machine/interpreter.js';
 import { assemble, assembleText, bareState, guestPath, readDisk, selfPatchingLoop } from '../support/guests.js';
 
+/** A guest interpreted, compiled, and compiled with its blocks joining regions as soon as
+ *  they can (regionHeat just past HOT_THRESHOLD: every region build the code allows). */
 function withAndWithout(image: ReturnType<typeof assemble>, options: Parameters<typeof bareState>[1] = {}) {
   const jit = bareState(image, { ...options, jit: true });
+  const regions = bareState(image, { ...options, jit: true, regionHeat: HOT_THRESHOLD + 1 });
   const interpreted = bareState(image, { ...options, jit: false });
-  return { jit, interpreted };
+  return { jit, regions, interpreted };
+}
+
+/** What a program can see and a student can measure (not what was compiled). */
+function state({ blocks: _b, regions: _r, ...seen }: ReturnType<typeof bareState>) {
+  return seen;
+}
+
+/** All three runs agree. */
+function expectSame(r: ReturnType<typeof withAndWithout>) {
+  expect(state(r.jit)).toEqual(state(r.interpreted));
+  expect(state(r.regions)).toEqual(state(r.interpreted));
 }
 
 describe('block compiler: same results as the interpreter', () => {
@@ -27,12 +42,11 @@ describe('block compiler: same results as the interpreter', () => {
   ];
   for (const [name, image, options] of guests) {
     it(name, () => {
-      const { jit, interpreted } = withAndWithout(image, options);
-      expect(jit.blocks).toBeGreaterThan(0);
-      expect(interpreted.blocks).toBe(0);
-      const { blocks: _a, ...j } = jit;
-      const { blocks: _b, ...i } = interpreted;
-      expect(j).toEqual(i);
+      const r = withAndWithout(image, options);
+      expect(r.jit.blocks).toBeGreaterThan(0);
+      expect(r.regions.regions).toBeGreaterThan(0);
+      expect(r.interpreted.blocks).toBe(0);
+      expectSame(r);
     });
   }
 
@@ -44,9 +58,9 @@ describe('block compiler: same results as the interpreter', () => {
               bne .loop
               hlt`);
     for (const limit of [1, 17, 1000, 12345, 99999]) {
-      const { jit, interpreted } = withAndWithout(image, { maxInstructions: limit });
-      expect(jit.end.status).toBe('limit');
-      expect({ ...jit, blocks: 0 }).toEqual({ ...interpreted, blocks: 0 });
+      const r = withAndWithout(image, { maxInstructions: limit });
+      expect(r.jit.end.status).toBe('limit');
+      expectSame(r);
     }
   });
 
@@ -65,18 +79,17 @@ describe('block compiler: same results as the interpreter', () => {
               mtcr spc, r3
               rfe`;
     const image = assembleText(`start:${body}`);
-    const { jit, interpreted } = withAndWithout(image);
-    expect(jit.tlb).toEqual({ lookups: 0, misses: 0, flushes: 0, walks: 0 });
-    expect({ ...jit, blocks: 0 }).toEqual({ ...interpreted, blocks: 0 });
-    const paged = withAndWithout(assemble(guestPath('bench', 'sieve.s'), { ROUNDS: 1 }));
-    expect({ ...paged.jit, blocks: 0 }).toEqual({ ...paged.interpreted, blocks: 0 });
+    const r = withAndWithout(image);
+    expect(r.jit.tlb).toEqual({ lookups: 0, misses: 0, flushes: 0, walks: 0 });
+    expectSame(r);
+    expectSame(withAndWithout(assemble(guestPath('bench', 'sieve.s'), { ROUNDS: 1 })));
   });
 
   it('code that rewrites itself runs the new instructions', () => {
     const image = selfPatchingLoop();
-    const { jit, interpreted } = withAndWithout(image);
-    expect(jit.regs[2]).toBe(100 + 2 * 200);
-    expect({ ...jit, blocks: 0 }).toEqual({ ...interpreted, blocks: 0 });
+    const r = withAndWithout(image);
+    expect(r.jit.regs[2]).toBe(100 + 2 * 200);
+    expectSame(r);
   });
 
   it('data written beside code drops no block; a write into a block drops that block only, and it is compiled again', () => {
@@ -105,10 +118,11 @@ describe('block compiler: same results as the interpreter', () => {
               hlt
       patch:  addi r2, r2, 2
       counter: .word 0`);
-    const { jit, interpreted } = withAndWithout(image);
-    expect(jit.regs[2]).toBe(200 + 2 * 200);
-    expect({ ...jit, blocks: 0 }).toEqual({ ...interpreted, blocks: 0 });
-    expect(jit.blocks).toBeLessThanOrEqual(8);
+    const r = withAndWithout(image);
+    expect(r.jit.regs[2]).toBe(200 + 2 * 200);
+    expectSame(r);
+    expect(r.jit.blocks).toBeLessThanOrEqual(8);
+    expect(r.regions.regions).toBeGreaterThan(0);
   });
 
   it('random programs (ALU, memory, branches, traps) end in the same state', () => {
@@ -133,8 +147,7 @@ describe('block compiler: same results as the interpreter', () => {
       }
       lines.push('  subi r12, r12, 1', '  cmpi r12, 0', '  bne top', '  hlt', 'trap: hlt', 'data: .space 64');
       const image = assembleText(lines.join('\n').replace('start:', 'start: la r1, trap\n mtcr tvec, r1\n'));
-      const { jit, interpreted } = withAndWithout(image, { maxInstructions: 20_000 });
-      expect({ ...jit, blocks: 0 }).toEqual({ ...interpreted, blocks: 0 });
+      expectSame(withAndWithout(image, { maxInstructions: 20_000 }));
     }
   });
 });
@@ -205,10 +218,12 @@ describe('register results stay int32 inside a block (a later compare, div or re
               .bad:   addi r11, r11, 1
                       jmp .next
               trap:   hlt`);
-            const { jit, interpreted } = withAndWithout(image, { maxInstructions: 5_000 });
-            expect(jit.blocks, `${spec.mnemonic} ${ops} with ${x}, ${y}`).toBeGreaterThan(0);
-            expect(jit.regs[11], `${spec.mnemonic} ${ops} with ${x}, ${y}: result not int32 in the block`).toBe(0);
-            expect({ ...jit, blocks: 0 }, `${spec.mnemonic} ${ops} with ${x}, ${y}`).toEqual({ ...interpreted, blocks: 0 });
+            const r = withAndWithout(image, { maxInstructions: 5_000 });
+            const what = `${spec.mnemonic} ${ops} with ${x}, ${y}`;
+            expect(r.jit.blocks, what).toBeGreaterThan(0);
+            expect(r.jit.regs[11], `${what}: result not int32 in the block`).toBe(0);
+            expect(state(r.jit), what).toEqual(state(r.interpreted));
+            expect(state(r.regions), what).toEqual(state(r.interpreted));
           }
         }
       }

@@ -107,5 +107,6 @@ export function bareState(image: Image, options: RunOptions & { disk?: Uint8Arra
     tlb: { lookups: tlb.lookups, misses: tlb.misses, flushes: tlb.flushes, walks: tlb.walkReferences },
     memory: createHash('sha256').update(m.processor.memory.bytes).digest('hex'),
     blocks: m.processor.blocksCompiled,
+    regions: m.processor.regionsCompiled,
   };
 }
