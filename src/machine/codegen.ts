@@ -3,7 +3,7 @@
 // it with fields decoded from the word at run time; the block compiler with the fields of a
 // known word as constants. Both run the very same instruction bodies.
 //
-// The generated code lives in a scope that provides: R CR M32 M8 CODE TT TF TP TMASK MEMSZ
+// The generated code lives in a scope that provides: R CR M32 M8 CODE CW TT TF TP TMASK MEMSZ
 // XO XR XW XP XI (arrays), m (ExecutionHooks), mem (PhysicalMemory), the constants of CONSTANTS, and the
 // variables pc fl n cy acc tc ta fvpn rmask wmask atag. A trap is `break trap` with the
 // cause in tc and the address in ta; RESYNC is `break loop`.
@@ -60,7 +60,7 @@ export const CONSTANTS = [
 /** The scope every generated function opens with (from a LoopContext named ctx). */
 export const PRELUDE = `'use strict';
 const { cpu, hooks: m, memory: mem, tlb } = ctx;
-const R = cpu.regs, CR = cpu.cr, M32 = mem.words, M8 = mem.bytes, CODE = mem.codeFrames;
+const R = cpu.regs, CR = cpu.cr, M32 = mem.words, M8 = mem.bytes, CODE = mem.codeFrames, CW = mem.codeWords;
 const TT = tlb.tags, TF = tlb.frames, TP = tlb.perms, TMASK = tlb.mask, MEMSZ = mem.size;
 const XO = cpu.exitControls.opcode, XR = cpu.exitControls.crRead, XW = cpu.exitControls.crWrite, XP = cpu.exitControls.port, XI = cpu.exitControls.interruptWindow;
 const ${CONSTANTS};`;
@@ -212,6 +212,6 @@ function access(variant: Variant, vaExpr: string, kind: AccessKind, operand: str
     : kind === 'load8' ? `${operand} = M8[pa];`
     : kind === 'store32' ? `M32[pa >> 2] = ${operand};`
     : `M8[pa] = ${operand};`;
-  const codeCheck = write ? ` if (CODE[pa >>> 12] !== 0 && mem.onCodeWrite(pa >>> 12, (pa & 4095) >>> 2, (pa & 4095) >>> 2)) { pc = (pc + 4) | 0; ${charge}break loop; }` : '';
+  const codeCheck = write ? ` if (CODE[pa >>> 12] !== 0 && CW[pa >>> 12][(pa & 4095) >>> 2] !== 0 && mem.onCodeWrite(pa >>> 12, (pa & 4095) >>> 2, (pa & 4095) >>> 2)) { pc = (pc + 4) | 0; ${charge}break loop; }` : '';
   return `{ const va = ${vaExpr}; ${align}${pa}${op}${codeCheck} }`;
 }

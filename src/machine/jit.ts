@@ -153,6 +153,7 @@ export class BlockCache implements BlockProvider {
       t.blocks[s] = undefined;
       t.regionOf[s] = undefined;
       for (const k of block.slots) t.covered[k]!--;
+      this.ctx.memory.coverCode(frame, block.slots, -1);
       t.count--;
       this.liveBlocks--;
       t.heat[s] = HOT_THRESHOLD - REHEAT;
@@ -215,7 +216,7 @@ export class BlockCache implements BlockProvider {
     for (const k of slots) table.covered[k]!++;
     table.count++;
     this.liveBlocks++;
-    if (physical) memory.codeFrames[frame] = 1;
+    if (physical) memory.coverCode(frame, slots, 1);
     this.blocksCompiled++;
     return table;
   }
@@ -271,6 +272,10 @@ export class BlockCache implements BlockProvider {
 
   /** The cache is full: drop every block (they are compiled again as code runs hot). */
   private empty(): void {
+    const words = this.ctx.memory.codeWords;
+    this.frames.forEach((t, frame) => {
+      if (t) for (let k = 0; k < 1024; k++) words[frame]![k]! -= t.covered[k]!;
+    });
     this.frames.fill(undefined);
     this.supplied = new WeakMap();
     this.liveBlocks = 0;

@@ -21,6 +21,10 @@ export class PhysicalMemory implements WordMemory {
    *  frame), which drops the code made from them; true when it dropped some (the CPU must
    *  then leave compiled code). */
   readonly codeFrames: Uint8Array;
+  /** By frame (made when its first block is): how many compiled blocks, over all of the
+   *  CPU's code caches, were made from each word. The CPU's store checks it first, so a
+   *  store to data beside code does not call onCodeWrite at all. */
+  readonly codeWords: (Uint16Array | undefined)[];
   onCodeWrite: (frame: number, first: number, last: number) => boolean = () => false;
 
   /** size: bytes, a multiple of the 4 KiB page, at most 1 GiB. */
@@ -32,6 +36,15 @@ export class PhysicalMemory implements WordMemory {
     this.bytes = new Uint8Array(buffer);
     this.words = new Int32Array(buffer);
     this.codeFrames = new Uint8Array(size / PAGE_SIZE);
+    this.codeWords = new Array<Uint16Array | undefined>(size / PAGE_SIZE).fill(undefined);
+  }
+
+  /** Blocks were made from (delta 1) or dropped from (-1) these words of a frame; the frame
+   *  counts as code once made from (codeFrames), until its owner says none is left. */
+  coverCode(frame: number, slots: Iterable<number>, delta: number): void {
+    const words = (this.codeWords[frame] ??= new Uint16Array(1024));
+    for (const k of slots) words[k]! += delta;
+    if (delta > 0) this.codeFrames[frame] = 1;
   }
 
   /** True when [address, address + length) lies inside memory. */

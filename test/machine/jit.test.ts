@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { COMPARE_FLAGS, INSTRUCTIONS } from '../../src/isa/table.js';
 import { HOT_THRESHOLD } from '../../src/machine/interpreter.js';
-import { assemble, assembleText, bareState, guestPath, readDisk, selfPatchingLoop } from '../support/guests.js';
+import { Machine } from '../../src/machine/machine.js';
+import { assemble, assembleText, bareState, guestPath, OPTIONS, readDisk, selfPatchingLoop } from '../support/guests.js';
 
 /** A guest interpreted, compiled, and compiled with its blocks joining regions as soon as
  *  they can (regionHeat just past HOT_THRESHOLD: every region build the code allows). */
@@ -123,6 +124,35 @@ describe('block compiler: same results as the interpreter', () => {
     expectSame(r);
     expect(r.jit.blocks).toBeLessThanOrEqual(8);
     expect(r.regions.regions).toBeGreaterThan(0);
+  });
+
+  it('stores to data beside compiled code (interpreted or compiled) never reach the code caches', () => {
+    // the loop's counter lives between its instructions: 5,000 stores, none to a word any
+    // block was made from (PhysicalMemory.codeWords), so onCodeWrite is never asked
+    const image = assembleText(`
+      start:  li r1, 5000
+              la r4, counter
+              jmp loop
+      counter: .word 0
+      loop:   stw r1, [r4]
+              subi r1, r1, 1
+              cmpi r1, 0
+              bne loop
+              ldw r2, [r4]
+              hlt`);
+    for (const regionHeat of [undefined, HOT_THRESHOLD + 1]) {
+      const m = new Machine({ ...OPTIONS, regionHeat }, { console: { putByte() {} } });
+      m.load(image);
+      const memory = m.processor.memory;
+      let asked = 0;
+      const onCodeWrite = memory.onCodeWrite;
+      memory.onCodeWrite = (frame, first, last) => (asked++, onCodeWrite(frame, first, last));
+      m.run(1e6);
+      expect(m.cpu.regs[2]).toBe(1);
+      expect(m.processor.blocksCompiled).toBeGreaterThan(0);
+      expect(memory.codeFrames[0]).toBe(1);
+      expect(asked).toBe(0);
+    }
   });
 
   it('random programs (ALU, memory, branches, traps) end in the same state', () => {
