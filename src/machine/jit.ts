@@ -192,6 +192,10 @@ export class BlockCache implements BlockProvider {
       // Non-root operation: an instruction an exit control may stop is left to the
       // interpreter (a block that ends at once in an exit would only cost its call).
       if (this.variant.nonroot && EXITING.has(d.spec.mnemonic)) break;
+      // The probe variant: a sensitive instruction is left to the interpreter, whose hook
+      // reads the register file and FLAGS in the middle of it (so that compiled code keeps
+      // registers in locals in every variant).
+      if (this.variant.probe && d.spec.class === 'sensitive') break;
       words.push(word);
       slots.push(s);
       if (!d.spec.flow) s++;
@@ -284,26 +288,24 @@ export class BlockCache implements BlockProvider {
   }
 }
 
-/** The source of a region: one function that runs any of its blocks, and from the end of
- *  one (or a side exit) goes straight on to the block at the new pc when that is a member,
- *  the slice allows all of it, and the slot still holds this function (a write to a
- *  member's words takes it out). Registers live in locals across the whole region, and
- *  compares only record their operands until FLAGS is needed whole (the probe variant does
- *  neither: its hook reads the register file and FLAGS in the middle of an instruction).
- *  Each block is its instructions' bodies in turn (each advances pc by 4; the last may
- *  jump); one whose last instruction branches back to its start loops in place. After a
- *  load or store that missed the TLB the region returns, so the next fetch goes through the
- *  TLB exactly as the interpreter's would (the TLB figures do not depend on what was
- *  compiled). Blocks are position-independent: `base` is the page the region was entered
- *  on. */
 /** Inside a block the counts are not kept per instruction: instruction i sets k = i + 1
  *  (instructions retired past n, itself included) and adds its extra cycles to e, both
  *  constants the JavaScript compiler folds away, and n and cy are brought up to date
  *  (COMMIT) wherever the block leaves. */
 const COMMIT = 'n += k; cy += e; k = 0; e = 0;';
 
+/** The source of a region: one function that runs any of its blocks, and from the end of
+ *  one (or a side exit) goes straight on to the block at the new pc when that is a member,
+ *  the slice allows all of it, and the slot still holds this function (a write to a
+ *  member's words takes it out). Registers live in locals across the whole region, and
+ *  compares only record their operands until FLAGS is needed whole.
+ *  Each block is its instructions' bodies in turn (each advances pc by 4; the last may
+ *  jump); one whose last instruction branches back to its start loops in place. After a
+ *  load or store that missed the TLB the region returns, so the next fetch goes through the
+ *  TLB exactly as the interpreter's would (the TLB figures do not depend on what was
+ *  compiled). Blocks are position-independent: `base` is the page the region was entered
+ *  on. */
 export function regionSource(blocks: readonly Block[], variant: Variant, cycles: Int32Array): string {
-  const promote = !variant.probe;
   const used = new Set<number>();
   const cases = blocks.map(({ words, slots }) => {
     const start = slots[0]!;
@@ -314,18 +316,16 @@ export function regionSource(blocks: readonly Block[], variant: Variant, cycles:
       .map((word, i) => {
         const d = decode(word)!;
         const memory = d.spec.group === 'load' || d.spec.group === 'store';
-        let code = instructionCode(d.spec, variant, cycles[d.spec.opcode]! - 1, { word, lazyFlags: promote, pageCache: promote });
-        if (promote && needsWholeFlags(d.spec)) code = `${MATERIALIZE_FLAGS} ${code}`;
-        if (promote) {
-          code = code.replace(/(?<![A-Za-z_$])R\[(a|b|c|15)\]/g, (_, f: string) => {
-            const r = f === 'a' ? d.a : f === 'b' ? d.b : f === 'c' ? d.c : 15;
-            used.add(r);
-            return `r${r}`;
-          });
-        }
-        // a conditional branch inside the block: taken, it leaves the block (a side exit)
+        let code = instructionCode(d.spec, variant, cycles[d.spec.opcode]! - 1, { word, lazyFlags: true, pageCache: true });
+        if (needsWholeFlags(d.spec)) code = `${MATERIALIZE_FLAGS} ${code}`;
+        code = code.replace(/(?<![A-Za-z_$])R\[(a|b|c|15)\]/g, (_, f: string) => {
+          const r = f === 'a' ? d.a : f === 'b' ? d.b : f === 'c' ? d.c : 15;
+          used.add(r);
+          return `r${r}`;
+        });
         // (the counts: see COMMIT)
         code = code.replace(/\bn\+\+/g, 'k++').replace(/\bn\b/g, '(n + k)').replace(/\bcy \+= /g, 'e += ').replace(/\bcy\b/g, '(cy + e)');
+        // a conditional branch inside the block: taken, it leaves the block (a side exit)
         const side = d.spec.flow && i < words.length - 1 && d.spec.group !== 'jump' ? ` if (pc !== ${at(slots[i + 1]!)}) { ${COMMIT} continue dispatch; }` : '';
         return `          { const w = ${word | 0}; k = ${i + 1}; ${code}${memory ? ' if (fvpn !== 0) break dispatch;' : ''}${side} }`;
       })
@@ -340,7 +340,7 @@ ${body}${again}
   const load = regs.length ? `let ${regs.map((r) => `r${r} = R[${r}]`).join(', ')};` : '';
   const store = regs.map((r) => `R[${r}] = r${r};`).join(' ');
   // Fetches are counted by the loop; data lookups here (only when paging: no TLB otherwise).
-  const WRITEBACK = `${COMMIT} ${promote ? MATERIALIZE_FLAGS : ''} ${store} cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy;${variant.paging ? ' tlb.lookups += acc;' : ''}`;
+  const WRITEBACK = `${COMMIT} ${MATERIALIZE_FLAGS} ${store} cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy;${variant.paging ? ' tlb.lookups += acc;' : ''}`;
   return `${PRELUDE}
 return function region(limit) {
   let pc = cpu.pc, fl = cpu.flags, n = cpu.instructions, cy = cpu.extraCycles, acc = 0, tc = 0, ta = 0, fvpn = 0;
