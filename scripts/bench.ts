@@ -77,11 +77,15 @@ function tracedRun(guest: GuestInput, path: string): { records: number; seconds:
   return { records: sink.records, seconds: t.seconds };
 }
 
-/** A guest's wall time under `mode` against bare: the median of 7 pairs run back to back
- *  (after one warm-up run in the mode), so that the machine's drift affects both sides. */
+/** A guest's wall time under `mode` against bare: the median of 9 pairs run back to back
+ *  (after three warm-up pairs: the JavaScript engine optimizes the code both share, the CPU
+ *  loop and compiled guest code, for both), so that the machine's drift affects both sides. */
 function wallAgainstBare(guest: GuestInput, mode: string): number {
-  runGuest(guest, mode);
-  const pairs = Array.from({ length: 7 }, () => {
+  for (let i = 0; i < 3; i++) {
+    runGuest(guest, BARE);
+    runGuest(guest, mode);
+  }
+  const pairs = Array.from({ length: 9 }, () => {
     const bare = timed(() => check(runGuest(guest, BARE), `${guest.name} bare`)).seconds;
     const under = timed(() => check(runGuest(guest, mode), `${guest.name} ${mode}`)).seconds;
     return under / bare;
