@@ -3,6 +3,7 @@
 // changes (the guest wrote its code) or the page is forgotten (the translation bound). The
 // results must be exactly those of bare hardware, and of full mode without the compiler.
 
+import { HOT_THRESHOLD } from '../../src/machine/interpreter.js';
 import { describe, expect, it } from 'vitest';
 import { assembleText, bareState, selfPatchingLoop } from '../support/guests.js';
 import { runHv, vmState } from './helpers.js';
@@ -33,6 +34,12 @@ describe('full mode compiles translated kernel code', () => {
     expect(vmState(compiled.vms[0]!)).toEqual(vmState(interpreted.vms[0]!));
     expect(compiled.reports[0]!.exits).toEqual(interpreted.reports[0]!.exits);
     expect(compiled.reports[0]!.tlb).toEqual(interpreted.reports[0]!.tlb);
+    // the same with translated kernel code joining regions at once
+    const regions = runHv([{ name: 'g', image }], 'full', { regionHeat: HOT_THRESHOLD + 1 });
+    expect(regions.hv.processor.regionsCompiled).toBeGreaterThan(0);
+    expect(vmState(regions.vms[0]!)).toEqual(vmState(interpreted.vms[0]!));
+    expect(regions.reports[0]!.exits).toEqual(interpreted.reports[0]!.exits);
+    expect(regions.reports[0]!.tlb).toEqual(interpreted.reports[0]!.tlb);
   });
 
   it('with room for two translated pages, a page forgotten takes its blocks with it', () => {
