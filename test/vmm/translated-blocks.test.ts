@@ -3,8 +3,8 @@
 // changes (the guest wrote its code) or the page is forgotten (the translation bound). The
 // results must be exactly those of bare hardware, and of full mode without the compiler.
 
-import { HOT_THRESHOLD } from '../../src/machine/interpreter.js';
 import { describe, expect, it } from 'vitest';
+import { HOT_THRESHOLD } from '../../src/machine/interpreter.js';
 import { assembleText, bareState, selfPatchingLoop } from '../support/guests.js';
 import { runHv, vmState } from './helpers.js';
 
