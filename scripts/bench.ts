@@ -158,6 +158,7 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
       const expected = w.twin(w.defines);
       if (printed !== expected) throw new Error(`${w.name}: the guest printed ${JSON.stringify(printed)}, its JavaScript twin ${JSON.stringify(expected)}`);
       const guestSeconds = median(Array.from({ length: 7 }, () => timed(() => runGuest(guest, BARE)).seconds)) - startup;
+      if (guestSeconds < 5 * startup) throw new Error(`${w.name}: a run of ${((guestSeconds + startup) * 1000).toFixed(1)} ms is too short beside its start-up (${(startup * 1000).toFixed(2)} ms) to measure: raise its size`);
       for (let i = 0; i < 3; i++) w.twin(w.defines);
       const jsSeconds = median(Array.from({ length: 11 }, () => timed(() => w.twin(w.defines)).seconds));
       const ratio = jsSeconds / guestSeconds;

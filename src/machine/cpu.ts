@@ -35,14 +35,14 @@ export class CpuState {
   constructor(readonly regs: Int32Array = new Int32Array(16)) {}
 }
 
-/** Trap entry, as the hardware does it: save pc and FLAGS, record cause and address, enter
- *  supervisor mode with interrupts off, continue at tvec. */
 /** Copy a register file (16 words) into another: the VMM's enter and leave of a guest, on
  *  every exit. A loop, not Int32Array.set, whose call costs more than 16 words' copy. */
 export function copyRegisters(to: Int32Array, from: Int32Array): void {
   for (let i = 0; i < 16; i++) to[i] = from[i]!;
 }
 
+/** Trap entry, as the hardware does it: save pc and FLAGS, record cause and address, enter
+ *  supervisor mode with interrupts off, continue at tvec. */
 export function enterTrap(cpu: CpuState, cause: number, addr: number, pc: number): void {
   cpu.cr[CR.SPC] = pc;
   cpu.cr[CR.SFLAGS] = cpu.flags;

@@ -78,7 +78,11 @@ return function run(limit) {
         let f = JT.fns[s];
         if (f !== undefined) {
           if (n + JT.lengths[s] <= limit) {
-            if (++JT.heat[s] === REGION) { JT = JIT.join(F, fbase, s); f = JT.fns[s]; }
+            if (++JT.heat[s] === REGION) {
+              JT = JIT.join(F, fbase, s);
+              f = JT.fns[s];
+              if (f === undefined) continue loop;
+            }
             ${SAVE}
             const r = f(limit);
             if (r === 0) { pc = cpu.pc; fl = cpu.flags; n = cpu.instructions; cy = cpu.extraCycles; continue loop; }

@@ -64,11 +64,12 @@ interface Region {
   size: number;
 }
 
-/** A frame's blocks, how many it has, and how many cover each of its words (a write to a
+/** A frame's blocks, how many it has, and how many cover each of its words (at most 1,024:
+ *  one per slot of the page, as a block never leaves its page; a write to a
  *  word no block covers drops nothing). */
 interface Table extends FrameBlocks {
   count: number;
-  readonly covered: Uint8Array;
+  readonly covered: Uint16Array;
   /** The block that starts at each slot, and the region it belongs to. */
   readonly blocks: (Block | undefined)[];
   readonly regionOf: (Region | undefined)[];
@@ -85,7 +86,7 @@ interface Table extends FrameBlocks {
 function coldTable(): Table {
   // (every table has the same shape, count included, so the loop's reads of them stay
   // monomorphic)
-  return { fns: new Array<BlockFn | undefined>(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint16Array(1024), count: 0, covered: new Uint8Array(1024), blocks: new Array<Block | undefined>(1024).fill(undefined), regionOf: new Array<Region | undefined>(1024).fill(undefined), region: undefined, builds: 0, reports: 0 };
+  return { fns: new Array<BlockFn | undefined>(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint16Array(1024), count: 0, covered: new Uint16Array(1024), blocks: new Array<Block | undefined>(1024).fill(undefined), regionOf: new Array<Region | undefined>(1024).fill(undefined), region: undefined, builds: 0, reports: 0 };
 }
 
 /** The compiled blocks of one CPU loop variant, by code page and slot, at most `limit` of

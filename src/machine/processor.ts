@@ -7,7 +7,7 @@ import { boundsOf } from './bounds.js';
 import type { MachineConfig } from './config.js';
 import { controlRegisterValue, CpuState, enterTrap } from './cpu.js';
 import type { ExecutionHooks, RunLoop } from './execution.js';
-import { compileLoop, REGION_HEAT } from './interpreter.js';
+import { compileLoop, HOT_THRESHOLD, REGION_HEAT } from './interpreter.js';
 import { BlockCache } from './jit.js';
 import { PhysicalMemory } from './memory.js';
 import { Access, Mmu } from './mmu.js';
@@ -89,7 +89,8 @@ export class Processor {
     let loop = this.loops.get(key);
     if (!loop) {
       const variant = { paging, strict: this.config.strict, probe, nonroot };
-      const regionHeat = this.config.regionHeat ?? REGION_HEAT;
+      // (past HOT_THRESHOLD, where blocks are made; within the 16-bit heat counts)
+      const regionHeat = Math.min(0xffff, Math.max(HOT_THRESHOLD + 1, Math.trunc(this.config.regionHeat ?? REGION_HEAT)));
       const jit = this.config.jit === false ? null : new BlockCache(variant, this.memory.size / 4096, boundsOf(this.config).compiledBlocks, regionHeat);
       const ctx = { cpu: this.cpu, hooks: this.worlds[world]!, memory: this.memory, tlb: this.tlb, cycles: this.config.costs.opcodeCycles, regionHeat, jit };
       jit?.bind(ctx);

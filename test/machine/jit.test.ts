@@ -155,6 +155,34 @@ describe('block compiler: same results as the interpreter', () => {
     }
   });
 
+  it('a word 255 blocks were made from is still covered: rewriting it drops them all', () => {
+    // each call site's block runs on through f (blocks follow calls): with f's own block,
+    // 256 blocks are made from f's first word (an 8-bit count of them wrapped to 0, and the
+    // patch dropped nothing)
+    const calls = Array.from({ length: 255 }, () => '        call f').join('\n');
+    const image = assembleText(`
+      start:  li r9, 40
+              movi r2, 0
+              la r5, f
+              la r6, newf
+              ldw r6, [r6]
+      outer:
+${calls}
+              subi r9, r9, 1
+              cmpi r9, 20
+              bne .same
+              stw r6, [r5]
+      .same:  cmpi r9, 0
+              bne outer
+              hlt
+      f:      addi r2, r2, 1
+              jr r15
+      newf:   addi r2, r2, 100`);
+    const r = withAndWithout(image);
+    expect(r.interpreted.regs[2]).toBe(20 * 255 + 20 * 255 * 100);
+    expectSame(r);
+  });
+
   it('random programs (ALU, memory, branches, traps) end in the same state', () => {
     let seed = 12345;
     const rand = (n: number) => {
