@@ -217,6 +217,7 @@ export class BlockCache implements BlockProvider {
     const block: Block = { words, slots };
     this.install(table, { blocks: [block], size: words.length });
     table.lengths[slot] = words.length;
+    table.heat[slot] = HOT_THRESHOLD; // (a page's first block gets a fresh table: count on from here)
     table.blocks[slot] = block;
     for (const k of slots) table.covered[k]!++;
     table.count++;
