@@ -45,19 +45,19 @@ export const PARAVIRT_KINDS: readonly Kind[] = ['plain'];
 
 /** Regions as soon as the compiler allows: every way but the default-compiled bare one runs
  *  its code in regions (jit.ts), translated kernel code under full included. */
-const EARLY_REGIONS = HOT_THRESHOLD + 1;
+const EARLY_REGIONS = { jit: true, regionHeat: HOT_THRESHOLD + 1 } as const;
 
 /** The reference first, then every other way, from the mode registry. */
 export function ways(): Way[] {
   const out: Way[] = [
     { name: `${REFERENCE.name} (interpreted)`, mode: REFERENCE.name, jit: false, strict: false, build: 'native' },
     { name: `${REFERENCE.name} (compiled)`, mode: REFERENCE.name, jit: true, strict: false, build: 'native' },
-    { name: `${REFERENCE.name} (compiled, regions)`, mode: REFERENCE.name, jit: true, regionHeat: EARLY_REGIONS, strict: false, build: 'native' },
+    { name: `${REFERENCE.name} (compiled, regions)`, mode: REFERENCE.name, ...EARLY_REGIONS, strict: false, build: 'native' },
   ];
   for (const m of MODES) {
     const kinds = m.build === 'paravirt' ? { kinds: PARAVIRT_KINDS } : {};
-    out.push({ name: m.name, mode: m.name, jit: true, regionHeat: EARLY_REGIONS, strict: false, build: m.build, ...kinds });
-    if (m.equivalence.exactUnless) out.push({ name: `${m.name} --strict`, mode: m.name, jit: true, regionHeat: EARLY_REGIONS, strict: true, build: m.build, ...kinds });
+    out.push({ name: m.name, mode: m.name, ...EARLY_REGIONS, strict: false, build: m.build, ...kinds });
+    if (m.equivalence.exactUnless) out.push({ name: `${m.name} --strict`, mode: m.name, ...EARLY_REGIONS, strict: true, build: m.build, ...kinds });
   }
   // every other topology of the registry, each mode under it (--strict where the mode's
   // equivalence asks for it: the run must match exactly)
@@ -67,7 +67,7 @@ export function ways(): Way[] {
       if (!combines(t.name, m.build)) continue;
       const kinds = m.build === 'paravirt' ? { kinds: PARAVIRT_KINDS } : {};
       const strict = m.equivalence.exactUnless !== undefined;
-      out.push({ name: `${m.name}${strict ? ' --strict' : ''} --host ${t.name}`, mode: m.name, jit: true, regionHeat: EARLY_REGIONS, strict, build: m.build, host: t.name, ...kinds });
+      out.push({ name: `${m.name}${strict ? ' --strict' : ''} --host ${t.name}`, mode: m.name, ...EARLY_REGIONS, strict, build: m.build, host: t.name, ...kinds });
     }
   }
   return out;

@@ -163,11 +163,10 @@ function memory(r: Random): string {
  *  the store just before it, every pass (its immediate flips between two values). */
 function selfModifyingLoop(r: Random, id: string): string[] {
   const lines = [`li r11, ${20 + r.int(60)}`];
+  const v = reg(r);
   if (r.chance(0.5)) {
-    const v = reg(r);
     lines.push(`la r10, .d${id}`, `jmp .l${id}`, `.d${id}: .word ${r.next() | 0}`, `.l${id}:`, `ldw ${v}, [r10]`, alu(r), `add ${v}, ${v}, ${reg(r)}`, `stw ${v}, [r10${r.chance(0.2) ? ' + 2' : ''}]`);
   } else {
-    const v = reg(r);
     const spec = BY_MNEMONIC.get(r.pick(RRI))!;
     const first = encode(spec, [r.int(10), r.int(10), imm16(r, true)], 0) | 0;
     lines.push(`la r10, .p${id}`, `li ${v}, ${first}`, `stw ${v}, [r10]`, `.l${id}:`, `ldw ${v}, [r10]`, `xori ${v}, ${v}, ${1 + r.int(0xffff)}`, `stw ${v}, [r10]`, `.p${id}: ${alu(r)}`);

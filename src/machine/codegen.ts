@@ -65,6 +65,12 @@ const TT = tlb.tags, TF = tlb.frames, TP = tlb.perms, TMASK = tlb.mask, MEMSZ = 
 const XO = cpu.exitControls.opcode, XR = cpu.exitControls.crRead, XW = cpu.exitControls.crWrite, XP = cpu.exitControls.port, XI = cpu.exitControls.interruptWindow;
 const ${CONSTANTS};`;
 
+/** What generated code depends on beside the words it was made from: the variant and the
+ *  cycle costs compiled into it (the key of every cache of generated code). */
+export function variantKey(variant: Variant, cycles: Int32Array): string {
+  return `${+variant.paging}${+variant.strict}${+variant.probe}${+(variant.nonroot ?? false)}:${cycles.join(',')}`;
+}
+
 export function trap(cause: string, addr: string): string {
   return `{ tc = ${cause}; ta = ${addr}; break trap; }`;
 }
@@ -200,9 +206,9 @@ function access(variant: Variant, vaExpr: string, kind: AccessKind, operand: str
     const [cv, cf] = write ? ['wv', 'wf'] : ['rv', 'rf'];
     const hit = pageCache ? `{ ${cv} = vp; ${cf} = TF[sl]; pa = ${cf} | (va & 4095); }` : 'pa = TF[sl] | (va & 4095);';
     pa =
-      `acc++; const vp = va >>> 12; let pa; ` +
+      `acc++; const vp = va >>> 12, sl = vp & TMASK; let pa; ` +
       (pageCache ? `if (vp === ${cv}) pa = ${cf} | (va & 4095); else ` : '') +
-      `if (TT[vp & TMASK] === (vp | atag) && (TP[vp & TMASK] & ${write ? 'wmask' : 'rmask'}) !== 0) ${hit.replace(/\bsl\b/g, 'vp & TMASK')} ` +
+      `if (TT[sl] === (vp | atag) && (TP[sl] & ${write ? 'wmask' : 'rmask'}) !== 0) ${hit} ` +
       `else { pa = m.dataTranslate(va, ${write}, fl); fvpn = -1; if (pa < 0) ${trap('-pa', 'va')} if (pa >= MEMSZ) ${device}} `;
   } else {
     pa = `const pa = va; if (va < 0 || va >= MEMSZ) { if ((va >>> 12) === MMIO_PAGE) ${device}${trap('C_BUS', 'va')} } `;

@@ -14,7 +14,7 @@
 // they happen.
 
 import { INSTRUCTIONS } from '../isa/table.js';
-import { instructionCode, PRELUDE, trap, type Variant } from './codegen.js';
+import { instructionCode, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
 import { CALLOUT_OPCODE, type LoopContext, type RunLoop } from './execution.js';
 
 export type { Variant } from './codegen.js';
@@ -23,7 +23,7 @@ type Factory = (ctx: LoopContext) => RunLoop;
 const factories = new Map<string, Factory>();
 
 export function compileLoop(variant: Variant, ctx: LoopContext): RunLoop {
-  const key = `${+variant.paging}${+variant.strict}${+variant.probe}${+(variant.nonroot ?? false)}:${ctx.regionHeat}:${ctx.cycles.join(',')}`;
+  const key = `${variantKey(variant, ctx.cycles)}:${ctx.regionHeat}`;
   let factory = factories.get(key);
   if (!factory) {
     factory = new Function('ctx', generateSource(variant, ctx.cycles, ctx.regionHeat)) as Factory;
@@ -129,7 +129,7 @@ const stepFactories = new Map<string, (ctx: LoopContext) => StepFunction>();
 /** A single-step function over the same instruction bodies as the loop (the VMM's
  *  emulator: one instruction on a virtual CPU, no fetch, no loop). */
 export function compileStep(variant: Variant, ctx: LoopContext): StepFunction {
-  const key = `${+variant.paging}${+variant.strict}${+variant.probe}${+(variant.nonroot ?? false)}:${ctx.cycles.join(',')}`;
+  const key = variantKey(variant, ctx.cycles);
   let factory = stepFactories.get(key);
   if (!factory) {
     factory = new Function('ctx', generateStepSource(variant, ctx.cycles)) as (ctx: LoopContext) => StepFunction;

@@ -1,4 +1,5 @@
-// The block compiler: hot guest code becomes one JavaScript function.
+// The block compiler: hot guest code becomes JavaScript functions, a block at a time, and
+// then a page's hot blocks together in one function (a region: see join and regionSource).
 //
 // A block starts where the interpreter found an instruction hot (HOT_THRESHOLD runs) and
 // follows the likely path on its page: on past a forward conditional branch to the next word
@@ -18,14 +19,14 @@
 // soon. A VMM's page drops its blocks when its owner says a word of it changed
 // (Processor.forgetCode).
 //
-// A block returns 0 when it ran to its end, -1 when it also changed the TLB (the fetch
+// A compiled function (a block alone, or a region) returns 0 when it ran to its end, -1 when it also changed the TLB (the fetch
 // cache must be refilled), 1 when an instruction trapped (cause and address in the CPU
 // state), 2 when the CPU must leave the loop (RESYNC).
 
 import { decode } from '../isa/encoding.js';
 import { CALLOUT_OPCODE, type BlockFn, type BlockProvider, type FrameBlocks, type LoopContext } from './execution.js';
-import { HOT_THRESHOLD, REGION_HEAT } from './interpreter.js';
-import { EXITING_MNEMONICS, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, type Variant } from './codegen.js';
+import { HOT_THRESHOLD } from './interpreter.js';
+import { EXITING_MNEMONICS, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, variantKey, type Variant } from './codegen.js';
 
 const EXITING = new Set(EXITING_MNEMONICS);
 
@@ -111,8 +112,6 @@ export class BlockCache implements BlockProvider {
     private readonly variant: Variant,
     frameCount: number,
     private readonly limit: number,
-    /** Loop entries after which a block joins its page's region (LoopContext.regionHeat). */
-    private readonly regionHeat = REGION_HEAT,
   ) {
     this.frames = new Array<Table | undefined>(frameCount).fill(undefined);
   }
@@ -120,8 +119,7 @@ export class BlockCache implements BlockProvider {
   /** The loop context blocks run in (set once the loop is built). */
   bind(ctx: LoopContext): void {
     this.ctx = ctx;
-    const v = this.variant;
-    this.codeKey = `${+v.paging}${+v.strict}${+v.probe}${+(v.nonroot ?? false)}:${ctx.cycles.join(',')}`;
+    this.codeKey = variantKey(this.variant, ctx.cycles);
   }
 
   table(code: Int32Array, base: number): FrameBlocks {
@@ -237,14 +235,14 @@ export class BlockCache implements BlockProvider {
     const table = this.own(code, base);
     if (!table || !table.blocks[slot] || table.regionOf[slot] === table.region) return this.table(code, base);
     if (++table.reports < 1 << table.builds) {
-      table.heat[slot] = this.regionHeat - Math.max(1, this.regionHeat >> 2);
+      table.heat[slot] = this.ctx.regionHeat - Math.max(1, this.ctx.regionHeat >> 2);
       return table;
     }
     const region = (table.region ??= { blocks: [], size: 0 });
     let joined = false;
     for (let s = 0; s < 1024; s++) {
       const block = table.blocks[s];
-      if (!block || table.regionOf[s] === region || (s !== slot && table.heat[s]! < this.regionHeat >> 1)) continue;
+      if (!block || table.regionOf[s] === region || (s !== slot && table.heat[s]! < this.ctx.regionHeat >> 1)) continue;
       if (region.blocks.length >= REGION_BLOCKS || region.size + block.words.length > REGION_WORDS) continue;
       region.blocks.push(block);
       region.size += block.words.length;
