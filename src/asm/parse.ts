@@ -31,6 +31,10 @@ const matcher = grammar.matcher();
 /** Trees of matched skeletons, per start rule. Bounded: cleared when past CACHE_LIMIT. */
 const caches = { line: new Map<string, Cst>(), head: new Map<string, Cst>() };
 const CACHE_LIMIT = 4096;
+/** Lines parsed so far, by their text (the same text parses to the same, immutable, tree:
+ *  an include file or a macro body assembled again costs a lookup). Bounded like the above;
+ *  a line with a syntax error is not kept (it throws). */
+const parsedLines = new Map<string, ParsedLine>();
 
 export const EMPTY_LINE: ParsedLine = { label: undefined, op: undefined, assign: undefined };
 
@@ -46,6 +50,18 @@ const skeletonMap: PositionMap = { starts: new Int32Array(256), ends: new Int32A
  * `viaSkeleton` false matches the line as written (for tests comparing both ways).
  */
 export function parseLine(text: string, viaSkeleton = true): ParsedLine {
+  let parsed = viaSkeleton ? parsedLines.get(text) : undefined;
+  if (parsed === undefined) {
+    parsed = parseText(text, viaSkeleton);
+    if (viaSkeleton) {
+      if (parsedLines.size >= CACHE_LIMIT) parsedLines.clear();
+      parsedLines.set(text, parsed);
+    }
+  }
+  return parsed;
+}
+
+function parseText(text: string, viaSkeleton: boolean): ParsedLine {
   const [start, end] = codeSpan(text);
   if (start === end) return EMPTY_LINE;
   input = start === 0 && end === text.length ? text : text.slice(start, end);

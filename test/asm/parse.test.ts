@@ -14,6 +14,15 @@ function syntax(line: string): string {
 }
 
 describe('parsing', () => {
+  it('parses a line again from its text (the cache) to an equal tree, and fails a bad line every time', () => {
+    const text = 'again:\tldw r1, [sp + 8]  ; x';
+    const first = parseLine(text);
+    expect(parseLine(text)).toBe(first);
+    expect(parseLine(text, false)).toEqual(first);
+    expect(syntax('again: ldw r1, [sp +')).toBe(syntax('again: ldw r1, [sp +'));
+    expect(syntax('again: ldw r1, [sp +')).not.toBe('no error');
+  });
+
   it('reads a label, an operation and its operands with their columns', () => {
     const p = parseLine('loop:\tldw r1, [sp + 8]  ; x');
     expect(p.label).toEqual({ name: 'loop', col: 1 });
