@@ -57,13 +57,19 @@ export const CONSTANTS = [
   `MMIO_PAGE = ${MMIO_BASE >>> 12}`,
 ].join(', ');
 
-/** The scope every generated function opens with (from a LoopContext named ctx). */
+/** What the source of every generated function starts with: strict mode and the ISA's
+ *  constants. */
 export const PRELUDE = `'use strict';
-const { cpu, hooks: m, memory: mem, tlb } = ctx;
-const R = cpu.regs, CR = cpu.cr, M32 = mem.words, M8 = mem.bytes, CODE = mem.codeFrames, CW = mem.codeWords;
-const TT = tlb.tags, TF = tlb.frames, TP = tlb.perms, TMASK = tlb.mask, MEMSZ = mem.size;
-const XO = cpu.exitControls.opcode, XR = cpu.exitControls.crRead, XW = cpu.exitControls.crWrite, XP = cpu.exitControls.port, XI = cpu.exitControls.interruptWindow;
 const ${CONSTANTS};`;
+
+/** The first statements of every generated function: the machine it runs on, from its
+ *  LoopContext (the parameter `ctx`). A generated function is not bound to one machine:
+ *  one function per variant (and per region's words) serves every machine in the process,
+ *  so the JavaScript engine optimizes it once, not again for each new machine. */
+export const CONTEXT = `const { cpu, hooks: m, memory: mem, tlb } = ctx;
+  const R = cpu.regs, CR = cpu.cr, M32 = mem.words, M8 = mem.bytes, CODE = mem.codeFrames, CW = mem.codeWords;
+  const TT = tlb.tags, TF = tlb.frames, TP = tlb.perms, TMASK = tlb.mask, MEMSZ = mem.size;
+  const XO = cpu.exitControls.opcode, XR = cpu.exitControls.crRead, XW = cpu.exitControls.crWrite, XP = cpu.exitControls.port, XI = cpu.exitControls.interruptWindow;`;
 
 /** What generated code depends on beside the words it was made from: the variant and the
  *  cycle costs compiled into it (the key of every cache of generated code). */

@@ -62,9 +62,11 @@ export interface FrameBlocks {
   readonly heat: Uint16Array;
 }
 
-/** A compiled block: runs from cpu.pc; returns 0 (ran to its end), -1 (also changed the TLB),
- *  1 (trapped: cause and address in the CPU state) or 2 (leave the loop). */
-export type BlockFn = (limit: number) => number;
+/** A compiled block (a region of them): runs from cpu.pc on the machine of `ctx`, whose
+ *  table of the page it runs on is `fns`; returns 0 (ran to its end), -1 (also changed the
+ *  TLB), 1 (trapped: cause and address in the CPU state) or 2 (leave the loop). One function
+ *  serves every machine whose code has the same words (codegen.ts CONTEXT). */
+export type BlockFn = (ctx: LoopContext, limit: number, fns: readonly (BlockFn | undefined)[]) => number;
 
 /** Where the loop finds compiled blocks (jit.ts's BlockCache). Code is a page of words the
  *  loop fetches from: a frame of physical memory (`words` is memory.words and `base` the

@@ -14,22 +14,24 @@
 // they happen.
 
 import { INSTRUCTIONS } from '../isa/table.js';
-import { instructionCode, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
+import { CONTEXT, instructionCode, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
 import { CALLOUT_OPCODE, type LoopContext, type RunLoop } from './execution.js';
 
 export type { Variant } from './codegen.js';
 
-type Factory = (ctx: LoopContext) => RunLoop;
-const factories = new Map<string, Factory>();
+/** The loop of one variant, shared by every machine in the process (codegen.ts CONTEXT). */
+type SharedLoop = (ctx: LoopContext, limit: number) => void;
+const loops = new Map<string, SharedLoop>();
 
 export function compileLoop(variant: Variant, ctx: LoopContext): RunLoop {
   const key = `${variantKey(variant, ctx.cycles)}:${ctx.regionHeat}`;
-  let factory = factories.get(key);
-  if (!factory) {
-    factory = new Function('ctx', generateSource(variant, ctx.cycles, ctx.regionHeat)) as Factory;
-    factories.set(key, factory);
+  let loop = loops.get(key);
+  if (!loop) {
+    loop = new Function(generateSource(variant, ctx.cycles, ctx.regionHeat))() as SharedLoop;
+    loops.set(key, loop);
   }
-  return factory(ctx);
+  const shared = loop;
+  return (limit) => shared(ctx, limit);
 }
 
 export const SAVE = 'cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy;';
@@ -59,8 +61,10 @@ export function generateSource(variant: Variant, cycles: Int32Array, regionHeat 
   const cases = switchCases(variant, cycles);
   const LOAD = load(variant);
   return `${PRELUDE}
-const JIT = ctx.jit, HOT = ${HOT_THRESHOLD}, REGION = ${regionHeat};
-return function run(limit) {
+const HOT = ${HOT_THRESHOLD}, REGION = ${regionHeat};
+return function run(ctx, limit) {
+  ${CONTEXT}
+  const JIT = ctx.jit;
   let pc = 0, fl = 0, n = 0, cy = 0, fvpn = -1, fbase = 0, F = M32, acc = 0, rmask = 1, wmask = 2, atag = 0, tc = 0, ta = 0, w = 0, JT = null, te = 0, fe = 0, fs = 0;
   ${LOAD}
   fvpn = -1;
@@ -84,7 +88,7 @@ return function run(limit) {
               if (f === undefined) continue loop;
             }
             ${SAVE}
-            const r = f(limit);
+            const r = f(ctx, limit, JT.fns);
             if (r === 0) { pc = cpu.pc; fl = cpu.flags; n = cpu.instructions; cy = cpu.extraCycles; continue loop; }
             ${LOAD}
             if (r === -1) { fvpn = -1; continue loop; }
@@ -124,23 +128,25 @@ export const REGION_HEAT = 1024;
  *  (cause and address in cpu.trapCause/trapAddress; nothing retired). */
 export type StepFunction = (word: number) => number;
 
-const stepFactories = new Map<string, (ctx: LoopContext) => StepFunction>();
+const steps = new Map<string, (ctx: LoopContext, word: number) => number>();
 
 /** A single-step function over the same instruction bodies as the loop (the VMM's
  *  emulator: one instruction on a virtual CPU, no fetch, no loop). */
 export function compileStep(variant: Variant, ctx: LoopContext): StepFunction {
   const key = variantKey(variant, ctx.cycles);
-  let factory = stepFactories.get(key);
-  if (!factory) {
-    factory = new Function('ctx', generateStepSource(variant, ctx.cycles)) as (ctx: LoopContext) => StepFunction;
-    stepFactories.set(key, factory);
+  let step = steps.get(key);
+  if (!step) {
+    step = new Function(generateStepSource(variant, ctx.cycles))() as (ctx: LoopContext, word: number) => number;
+    steps.set(key, step);
   }
-  return factory(ctx);
+  const shared = step;
+  return (word) => shared(ctx, word);
 }
 
 export function generateStepSource(variant: Variant, cycles: Int32Array): string {
   return `${PRELUDE}
-return function step(w) {
+return function step(ctx, w) {
+  ${CONTEXT}
   let pc = cpu.pc, fl = cpu.flags, n = cpu.instructions + 1, cy = cpu.extraCycles, acc = 0, tc = 0, ta = 0, fvpn = 0;
   const rmask = (fl & F_S) ? 1 : 4, wmask = (fl & F_S) ? 2 : 8, atag = tlb.asidTag;
   loop: {

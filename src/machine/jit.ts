@@ -26,7 +26,7 @@
 import { decode } from '../isa/encoding.js';
 import { CALLOUT_OPCODE, type BlockFn, type BlockProvider, type FrameBlocks, type LoopContext } from './execution.js';
 import { HOT_THRESHOLD } from './interpreter.js';
-import { EXITING_MNEMONICS, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, variantKey, type Variant } from './codegen.js';
+import { CONTEXT, EXITING_MNEMONICS, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, variantKey, type Variant } from './codegen.js';
 
 const EXITING = new Set(EXITING_MNEMONICS);
 
@@ -41,12 +41,11 @@ const REGION_WORDS = 128;
  *  (fewer than HOT_THRESHOLD: it was hot already). */
 const REHEAT = 2;
 
-type RegionFactory = (ctx: LoopContext, fns: readonly (BlockFn | undefined)[]) => BlockFn;
 /** Compiled regions, shared by every machine in the process, by the words they were made
  *  from (and codeKey); emptied when it holds this many (their text and code are the
  *  cache's memory). */
-const factories = new Map<string, RegionFactory>();
-const FACTORY_CACHE_LIMIT = 4096;
+const regions = new Map<string, BlockFn>();
+const REGION_CACHE_LIMIT = 4096;
 
 /** A block: the words it was made from, in the order it runs them, and their slots. */
 interface Block {
@@ -261,13 +260,12 @@ export class BlockCache implements BlockProvider {
   private install(table: Table, region: Region): void {
     // (generated code is found by the words it was made from: the same code, the same text)
     const key = `${this.codeKey}|${region.blocks.map((b) => `${b.slots.join(',')}:${b.words.join(',')}`).join('|')}`;
-    let factory = factories.get(key);
-    if (!factory) {
-      if (factories.size >= FACTORY_CACHE_LIMIT) factories.clear();
-      factory = new Function('ctx', 'FNS', regionSource(region.blocks, this.variant, this.ctx.cycles)) as RegionFactory;
-      factories.set(key, factory);
+    let fn = regions.get(key);
+    if (!fn) {
+      if (regions.size >= REGION_CACHE_LIMIT) regions.clear();
+      fn = new Function(regionSource(region.blocks, this.variant, this.ctx.cycles))() as BlockFn;
+      regions.set(key, fn);
     }
-    const fn = factory(this.ctx, table.fns);
     for (const member of region.blocks) {
       table.fns[member.slots[0]!] = fn;
       table.regionOf[member.slots[0]!] = region;
@@ -342,7 +340,8 @@ ${body}${again}
   // Fetches are counted by the loop; data lookups here (only when paging: no TLB otherwise).
   const WRITEBACK = `${COMMIT} ${MATERIALIZE_FLAGS} ${store} cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy;${variant.paging ? ' tlb.lookups += acc;' : ''}`;
   return `${PRELUDE}
-return function region(limit) {
+return function region(ctx, limit, FNS) {
+  ${CONTEXT}
   let pc = cpu.pc, fl = cpu.flags, n = cpu.instructions, cy = cpu.extraCycles, acc = 0, tc = 0, ta = 0, fvpn = 0;
   const base = pc & -4096, rmask = (fl & F_S) ? 1 : 4, wmask = (fl & F_S) ? 2 : 8, atag = tlb.asidTag;
   let fx = 0, fy = 0, lz = false, k = 0, e = 0, rv = -1, rf = 0, wv = -1, wf = 0;
