@@ -16,7 +16,7 @@ export const RESET_FLAGS = FLAG.S;
 
 /** Control registers, moved with the privileged mfcr/mtcr. Index = the name's position. */
 export const CONTROL_REGISTERS = [
-  { name: 'ptbr', summary: 'page-table base: bits 31..12 = page-directory frame, bit 0 = paging enable' },
+  { name: 'ptbr', summary: 'page-table base: bits 31..12 = page-directory frame, bit 0 = paging enable', translation: true },
   { name: 'tvec', summary: 'trap vector: address of the one trap handler (low 2 bits ignored)' },
   { name: 'spc', summary: 'saved pc: set on trap entry, restored by rfe (low 2 bits ignored)' },
   { name: 'sflags', summary: 'saved FLAGS: set on trap entry, restored by rfe' },
@@ -24,8 +24,13 @@ export const CONTROL_REGISTERS = [
   { name: 'faddr', summary: 'fault address of the last page fault, misaligned access or bus error' },
   { name: 'scratch', summary: 'free for the kernel (e.g. to find its stack on trap entry)' },
   { name: 'mid', summary: 'machine id (read-only; writes are ignored)' },
-  { name: 'asid', summary: 'address-space id that tags TLB entries when the TLB is tagged (0..2047)' },
-] as const;
+  { name: 'asid', summary: 'address-space id that tags TLB entries when the TLB is tagged (0..2047)', translation: true },
+] as const satisfies readonly { name: string; summary: string; translation?: true }[];
+
+/** Control registers a write to which changes how addresses translate (`translation`): after
+ *  one the CPU leaves its loop, which keeps translations in locals (the fetch page, the
+ *  last data pages); a write to any other goes on in the loop. */
+export const TRANSLATION_CRS: readonly boolean[] = CONTROL_REGISTERS.map((c) => 'translation' in c);
 export type ControlRegisterName = (typeof CONTROL_REGISTERS)[number]['name'];
 export const CR = Object.fromEntries(CONTROL_REGISTERS.map((c, i) => [c.name.toUpperCase(), i])) as {
   readonly [K in ControlRegisterName as Uppercase<K>]: number;

@@ -26,7 +26,8 @@
 //   SYNC         write pc, FLAGS and counts back to the CPU state (before a device sees time)
 //   RESYNC       leave the hot loop after this instruction (mode, paging, IE or device
 //                state changed; the machine re-reads it before going on)
-//   m            the machine: m.portIn(port), m.portOut(port, v), m.writeCr(i, v),
+//   m            the machine: m.portIn(port), m.portOut(port, v), m.writeCr(i, v) (true:
+//                RESYNC),
 //                m.tlbFlush(), m.tlbInvalidate(va), m.halt()
 // Instructions with `flow: true` set pc themselves; for the rest pc advances by 4.
 // Every value written to R[...] must already be an int32 (`| 0` after `>>>`, a division or a
@@ -114,7 +115,7 @@ export const INSTRUCTIONS: readonly InstructionSpec[] = [
   { mnemonic: 'brk', opcode: 0x41, format: 'none', class: 'innocuous', group: 'system', cycles: 1, summary: 'breakpoint: trap `breakpoint`, saved pc = next', exec: 'TRAP_NEXT(C_BREAKPOINT)', flow: true },
   // Privileged: trap `privileged` in user mode
   { mnemonic: 'mfcr', opcode: 0x50, format: 'rc', class: 'privileged', group: 'control', cycles: 2, summary: 'rd = control register', exec: 'if (imm >= CR_COUNT) TRAP(C_ILLEGAL, 0); R[a] = CR[imm];' },
-  { mnemonic: 'mtcr', opcode: 0x51, format: 'cr', class: 'privileged', group: 'control', cycles: 2, summary: 'control register = rs (ptbr: flushes an untagged TLB)', exec: 'if (imm >= CR_COUNT) TRAP(C_ILLEGAL, 0); m.writeCr(imm, R[a]); pc = (pc + 4) | 0; RESYNC', flow: true },
+  { mnemonic: 'mtcr', opcode: 0x51, format: 'cr', class: 'privileged', group: 'control', cycles: 2, summary: 'control register = rs (ptbr: flushes an untagged TLB)', exec: 'if (imm >= CR_COUNT) TRAP(C_ILLEGAL, 0); pc = (pc + 4) | 0; if (m.writeCr(imm, R[a])) { RESYNC }', flow: true },
   { mnemonic: 'rfe', opcode: 0x52, format: 'none', class: 'privileged', group: 'control', cycles: 2, summary: 'return from trap: FLAGS = sflags; pc = spc', exec: 'fl = CR[CR_SFLAGS] & FLAGS_MASK; pc = CR[CR_SPC] & ~3; RESYNC', flow: true },
   { mnemonic: 'hlt', opcode: 0x53, format: 'none', class: 'privileged', group: 'control', cycles: 1, summary: 'halt until an interrupt; with IE clear, halt for good', exec: 'pc = (pc + 4) | 0; m.halt(); RESYNC', flow: true },
   { mnemonic: 'cli', opcode: 0x54, format: 'none', class: 'privileged', group: 'flags', cycles: 1, summary: 'IE = 0', exec: 'fl &= ~F_IE;' },

@@ -16,6 +16,10 @@ export class BusError extends Error {}
 
 export class Bus {
   private readonly slots: Attached[] = [];
+  /** The devices with a clock (advance) and with events of their own (nextEvent), kept
+   *  apart so the CPU's every return to the machine loops over them only. */
+  private readonly clocked: Device[] = [];
+  private readonly scheduled: Device[] = [];
   private readonly owner = new Int16Array(PORT_SPACE).fill(-1);
 
   attach(base: number, device: Device): void {
@@ -33,6 +37,8 @@ export class Bus {
     }
     this.owner.fill(this.slots.length, base, end);
     this.slots.push({ base, device });
+    if (device.advance) this.clocked.push(device);
+    if (device.nextEvent) this.scheduled.push(device);
   }
 
   /** True when some device owns the port. */
@@ -67,13 +73,15 @@ export class Bus {
   }
 
   advance(now: number): void {
-    for (const s of this.slots) s.device.advance?.(now);
+    const clocked = this.clocked;
+    for (let i = 0; i < clocked.length; i++) clocked[i]!.advance!(now);
   }
 
   /** Ticks until the earliest device event, or Infinity. */
   nextEvent(now: number): number {
     let next = Infinity;
-    for (const s of this.slots) next = Math.min(next, s.device.nextEvent?.(now) ?? Infinity);
+    const scheduled = this.scheduled;
+    for (let i = 0; i < scheduled.length; i++) next = Math.min(next, scheduled[i]!.nextEvent!(now));
     return next;
   }
 }

@@ -26,7 +26,9 @@ export interface ExecutionHooks {
    *  address pa; the CPU state is synced, and the loop leaves after the instruction. */
   mmioRead(pa: number): number;
   mmioWrite(pa: number, value: number): void;
-  writeCr(index: number, value: number): void;
+  /** mtcr: true when the CPU must leave its loop after it (a write that changes how
+   *  addresses translate, arch.ts TRANSLATION_CRS, or one the hooks act on further). */
+  writeCr(index: number, value: number): boolean;
   tlbFlush(): void;
   tlbInvalidate(va: number): void;
   halt(): void;

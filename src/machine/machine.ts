@@ -259,8 +259,8 @@ export class Machine implements ExecutionHooks {
     mmioWrite(this, pa, value);
   }
 
-  writeCr(index: number, value: number): void {
-    this.processor.writeCr(index, value);
+  writeCr(index: number, value: number): boolean {
+    return this.processor.writeCr(index, value);
   }
 
   tlbFlush(): void {

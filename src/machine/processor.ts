@@ -2,7 +2,7 @@
 // compiled interpreter loops. The bare machine and the VMM's host both drive one of these,
 // each with its own ExecutionHooks (where traps go, what ports are).
 
-import { CR } from '../isa/arch.js';
+import { CR, TRANSLATION_CRS } from '../isa/arch.js';
 import { boundsOf } from './bounds.js';
 import type { MachineConfig } from './config.js';
 import { controlRegisterValue, CpuState, enterTrap } from './cpu.js';
@@ -18,7 +18,8 @@ export class Processor {
   readonly memory: PhysicalMemory;
   readonly tlb: Tlb;
   readonly mmu: Mmu;
-  private readonly loops = new Map<number, RunLoop>();
+  /** By variant key (see run): a small number, so an array. */
+  private readonly loops: (RunLoop | undefined)[] = [];
   /** VMX non-root operation (vmx.ts): the VMM runs a guest under hardware assistance, and
    *  the CPU consults cpu.exitControls. */
   nonroot = false;
@@ -86,7 +87,7 @@ export class Processor {
     const paging = this.mmu.translating;
     const nonroot = this.nonroot;
     const key = (paging ? 1 : 0) | (probe ? 2 : 0) | (nonroot ? 4 : 0) | (world << 3);
-    let loop = this.loops.get(key);
+    let loop = this.loops[key];
     if (!loop) {
       const variant = { paging, strict: this.config.strict, probe, nonroot };
       // (past HOT_THRESHOLD, where blocks are made; within the 16-bit heat counts)
@@ -96,7 +97,7 @@ export class Processor {
       jit?.bind(ctx);
       if (jit) this.blockCaches.push(jit);
       loop = compileLoop(variant, ctx);
-      this.loops.set(key, loop);
+      this.loops[key] = loop;
     }
     loop(limit);
   }
@@ -116,11 +117,13 @@ export class Processor {
     enterTrap(this.cpu, cause, addr, pc);
   }
 
-  /** The control-register write of mtcr, with its side effects on the TLB. */
-  writeCr(index: number, value: number): void {
+  /** The control-register write of mtcr, with its side effects on the TLB; true when it
+   *  changed how addresses translate (the CPU leaves its loop). */
+  writeCr(index: number, value: number): boolean {
     const cr = this.cpu.cr;
     cr[index] = controlRegisterValue(this.cpu, index, value);
     if (index === CR.PTBR && !this.tlb.tagged) this.tlb.flush();
     if (index === CR.ASID) this.tlb.setAsid(cr[index]!);
+    return TRANSLATION_CRS[index]!;
   }
 }

@@ -83,8 +83,8 @@ export class Emulator implements ExecutionHooks {
     this.platform.mmioWrite(pa, value);
   }
 
-  writeCr(index: number, value: number): void {
-    this.platform.writeCr(index, value);
+  writeCr(index: number, value: number): boolean {
+    return this.platform.writeCr(index, value);
   }
 
   tlbFlush(): void {

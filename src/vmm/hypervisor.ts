@@ -610,12 +610,13 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     throw new Error('VMM bug: a guest reached the memory-mapped device without an exit');
   }
 
-  writeCr(index: number, value: number): void {
+  writeCr(index: number, value: number): boolean {
     const vm = this.current!;
     const exit = vm.exitValues['cr-write'];
     exit.index = index;
     exit.value = value;
     this.direct(vm, exit);
+    return true;
   }
 
   tlbFlush(): void {

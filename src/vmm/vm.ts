@@ -2,7 +2,7 @@
 // VMM chose), its own virtual CPU, its own virtual devices, the mode's virtualizer, and the
 // counters of its run. Nothing here is shared with another guest.
 
-import { CR } from '../isa/arch.js';
+import { CR, TRANSLATION_CRS } from '../isa/arch.js';
 import type { Image } from '../image/model.js';
 import type { GuestInput } from '../machine/config.js';
 import type { CostModel } from '../machine/costs.js';
@@ -158,12 +158,13 @@ export class Vm implements VirtualPlatform {
   // out on the host TLB with one flush or invalidation of its own.
 
   /** The virtual control register; a new page-table base takes effect at once. */
-  writeCr(index: number, value: number): void {
+  writeCr(index: number, value: number): boolean {
     this.vcpu.cr[index] = controlRegisterValue(this.vcpu, index, value);
     this.vcpu.crVersion++;
-    if (index !== CR.PTBR) return;
+    if (index !== CR.PTBR) return TRANSLATION_CRS[index]!;
     if (!this.tlbTagged) this.tlb.flushes++;
     this.virtualizer.memory.ptbrWritten();
+    return true;
   }
 
   tlbFlush(): void {

@@ -155,6 +155,33 @@ describe('block compiler: same results as the interpreter', () => {
     }
   });
 
+  it('mtcr of a register that does not change translation stays in compiled code; a ptbr write leaves the loop', () => {
+    // (the machine's loop is entered once per slice and again after each exit of the CPU's)
+    const loop = (cr: string) =>
+      assembleText(`
+      start:  li r1, 2000
+      loop:   shli r3, r1, 1              ; (even: a ptbr without paging)
+              mtcr ${cr}, r3
+              subi r1, r1, 1
+              cmpi r1, 0
+              bne loop
+              mfcr r2, ${cr}
+              hlt`);
+    const entries = (cr: string): number => {
+      const m = new Machine(OPTIONS, { console: { putByte() {} } });
+      m.load(loop(cr));
+      const run = m.processor.run.bind(m.processor);
+      let count = 0;
+      m.processor.run = (limit, probe, world) => (count++, run(limit, probe, world));
+      m.run(1e6);
+      expect(`${m.termination?.status}: ${m.termination?.reason}`).toMatch(/^halted/);
+      return count;
+    };
+    expect(entries('scratch')).toBeLessThan(10);
+    expect(entries('sflags')).toBeLessThan(10);
+    expect(entries('ptbr')).toBeGreaterThanOrEqual(2000);
+  });
+
   it('a word 255 blocks were made from is still covered: rewriting it drops them all', () => {
     // each call site's block runs on through f (blocks follow calls): with f's own block,
     // 256 blocks are made from f's first word (an 8-bit count of them wrapped to 0, and the
