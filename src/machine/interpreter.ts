@@ -95,7 +95,12 @@ return function run(ctx, limit) {
             if (r === 2) break loop;
             tc = cpu.trapCause; ta = cpu.trapAddress; break trap;
           }
-        } else if (++JT.heat[s] === HOT) JT = JIT.compile(F, fbase, s);
+        } else if (++JT.heat[s] === HOT) {
+          // run the new block at once: interpreting on, the next instructions (as hot) would
+          // each start a block of their own, one word shorter
+          JT = JIT.compile(F, fbase, s);
+          if (JT.fns[s] !== undefined) continue loop;
+        }
       }
       w = F[fbase + ((pc & 4095) >>> 2)];
       n++;

@@ -155,6 +155,48 @@ describe('block compiler: same results as the interpreter', () => {
     }
   });
 
+  it('a straight run of hot code becomes one block, not one per word', () => {
+    // the block made where the run starts is entered at once; interpreting on, each next
+    // word (as hot) would start a block of its own, one word shorter
+    const image = assembleText(`
+      start:  li r1, 100
+      warm:   subi r1, r1, 1                ; (a first block: the page has its table)
+              cmpi r1, 0
+              bne warm
+              li r1, 100
+              movi r2, 0
+      loop:
+              addi r2, r2, 1
+              addi r2, r2, 1
+              addi r2, r2, 1
+              addi r2, r2, 1
+              addi r2, r2, 1
+              addi r2, r2, 1
+              addi r2, r2, 1
+              addi r2, r2, 1
+              addi r2, r2, 1
+              addi r2, r2, 1
+              addi r2, r2, 1
+              addi r2, r2, 1
+              addi r2, r2, 1
+              addi r2, r2, 1
+              addi r2, r2, 1
+              addi r2, r2, 1
+              addi r2, r2, 1
+              addi r2, r2, 1
+              addi r2, r2, 1
+              addi r2, r2, 1
+              subi r1, r1, 1
+              cmpi r1, 0
+              bne loop
+              hlt`);
+    const m = new Machine(OPTIONS, { console: { putByte() {} } });
+    m.load(image);
+    m.run(1e6);
+    expect(m.cpu.regs[2]).toBe(2000);
+    expect(m.processor.blocksCompiled).toBe(2);
+  });
+
   it('mtcr of a register that does not change translation stays in compiled code; a ptbr write leaves the loop', () => {
     // (the machine's loop is entered once per slice and again after each exit of the CPU's)
     const loop = (cr: string) =>
