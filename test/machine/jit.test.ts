@@ -215,8 +215,8 @@ describe('block compiler: same results as the interpreter', () => {
       const run = m.processor.run.bind(m.processor);
       let count = 0;
       m.processor.run = (limit, probe, world) => (count++, run(limit, probe, world));
-      m.run(1e6);
-      expect(`${m.termination?.status}: ${m.termination?.reason}`).toMatch(/^halted/);
+      const end = m.run(1e6);
+      expect(`${end.status}: ${end.reason}`).toMatch(/^halted/);
       return count;
     };
     expect(entries('scratch')).toBeLessThan(10);
