@@ -14,7 +14,7 @@ import { SoftwareVirtualizer, type SoftwareExtension } from '../software/virtual
 import { CALLOUT, Translator } from './translator.js';
 
 export function fullVirtualizer(vm: Vm, host: VmmHost, shadowPool: Int32Array, asids: AsidAllocator): Virtualizer {
-  return new SoftwareVirtualizer(vm, host, shadowPool, asids, (self) => new BinaryTranslation(self));
+  return new SoftwareVirtualizer(vm, host, shadowPool, asids, (self) => new BinaryTranslation(self), true);
 }
 
 /** What full mode adds: guest-kernel code runs from translations, and their callouts. */

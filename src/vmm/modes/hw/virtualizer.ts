@@ -89,7 +89,7 @@ export class HardwareVirtualizer implements Virtualizer {
     this.vcpu = vm.vcpu;
     const { nestedPaging, vpid } = host.assist;
     this.nested = nestedPaging ? new NestedPaging(host.processor, vm, frames, vpid ? asids : null, vm.tlbTagged) : null;
-    this.memory = this.nested ?? new ShadowPaging(host.processor, vm.memory, vm.vcpu, vm.guestMmu, frames, asids, { guestTagged: vm.tlbTagged });
+    this.memory = this.nested ?? new ShadowPaging(host.processor, vm.memory, vm.vcpu, vm.guestMmu, frames, asids, { flushTagOnPtbr: !vm.tlbTagged });
     this.exceptionExits = exceptionBitmap(settings);
     this.windowExiting = settings.on.has('interrupt-window');
     this.vpid = vpid;

@@ -7,8 +7,9 @@
 //   the guest's tables allow; the user view only the guest's user (U) pages, so guest user
 //   code still faults on its kernel's supervisor-only pages exactly as on bare hardware.
 //   With the guest's paging off, a physical view maps guest-physical memory one to one.
-//   Hardware-assisted without nested paging (`hardware`), the guest kernel runs in the
-//   CPU's supervisor mode: one view, its entries carrying the guest's U bit.
+//   Where the guest kernel runs in the CPU's supervisor mode (`supervisorKernel`: full
+//   mode's translated code, hardware-assisted without nested paging), one view, its
+//   entries carrying the guest's U bit: entering and leaving the guest kernel loads no root.
 // - Coherence by write protection: every guest frame that holds a page directory or page
 //   table a shadow was built from is mapped read-only; a guest write to it faults, and the
 //   VMM emulates the write and drops the shadow entries it invalidates. Frames with a binary
@@ -80,11 +81,12 @@ export class ShadowPaging implements MemoryVirtualizer {
     private readonly guestMmu: Mmu,
     pool: Int32Array,
     private readonly asids: AsidAllocator,
-    /** Hardware-assisted, without nested paging: the guest kernel runs in the CPU's
-     *  supervisor mode, so there is one view, whose entries carry the guest's own U bit for
-     *  the CPU to check; the host TLB is tagged, and `guestTagged` says whether the guest's
-     *  own TLB is (else its ptbr writes flush the root's entries). */
-    private readonly hardware?: { readonly guestTagged: boolean },
+    /** The guest kernel runs in the CPU's supervisor mode (hardware-assisted without nested
+     *  paging; full mode's translated kernel code), so there is one view, whose entries
+     *  carry the guest's own U bit for the CPU to check, and a switch between the guest's
+     *  kernel and user code changes no root. `flushTagOnPtbr` (hw: the host TLB is tagged,
+     *  the guest's own is not): a guest ptbr write also drops the root's tagged entries. */
+    private readonly supervisorKernel?: { readonly flushTagOnPtbr: boolean },
   ) {
     this.freeFrames = [...pool].reverse();
     this.protection = new Uint8Array(guest.frames.length);
@@ -97,7 +99,7 @@ export class ShadowPaging implements MemoryVirtualizer {
     const vflags = this.vcpu.flags;
     const paging = (vcr[CR.PTBR]! & PTBR_PAGING) !== 0;
     const guestDir = paging ? vcr[CR.PTBR]! >>> 12 : -1;
-    const view: View = paging && !this.hardware && !(vflags & FLAG.S) ? View.User : View.Kernel;
+    const view: View = paging && !this.supervisorKernel && !(vflags & FLAG.S) ? View.User : View.Kernel;
     const active = this.active;
     if (active && active.guestDir === guestDir && active.view === view) {
       if (reloadPtbr) this.load(active, true);
@@ -116,7 +118,7 @@ export class ShadowPaging implements MemoryVirtualizer {
    *  hardware would do). */
   ptbrWritten(): void {
     this.activate(true);
-    if (this.hardware && !this.hardware.guestTagged && this.active) this.host.tlb.flushTag(this.active.asid);
+    if (this.supervisorKernel?.flushTagOnPtbr && this.active) this.host.tlb.flushTag(this.active.asid);
   }
 
   /** Put the active root back in the physical CPU (after another guest ran). */
@@ -164,7 +166,7 @@ export class ShadowPaging implements MemoryVirtualizer {
       this.protect(tableGfn, PROTECT_TABLE);
       const { lastPde: pde, lastPte: pte } = this.guestMmu;
       writable = (pde & pte & PTE.W) !== 0 && (pte & PTE.D) !== 0;
-      if (this.hardware) userBit = pde & pte & PTE.U;
+      if (this.supervisorKernel) userBit = pde & pte & PTE.U;
     }
     const protection = this.protection[gfn]!;
     if (access === Access.Write && protection) return protection & PROTECT_TABLE ? Fault.PageTableWrite : Fault.CodeWrite;

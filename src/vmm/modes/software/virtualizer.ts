@@ -1,6 +1,10 @@
-// What the software modes (trap and full) share: ring compression, trap-and-emulate, and
-// shadow paging. The guest always runs in the host's user mode on shadow page tables, so
-// every trap the CPU takes while it runs is an exit:
+// What the software modes (trap and full) share: trap-and-emulate and shadow paging. Guest
+// user code runs in the host's user mode; the guest kernel runs deprivileged in user mode
+// too (ring compression, trap mode), or, where no privileged instruction of it ever runs
+// natively (full mode: its code runs from translations, where each is a callout), in the
+// host's supervisor mode, on one shadow view whose entries carry the guest's U bit (so a
+// switch between the guest's kernel and user code loads no root and flushes no TLB). Every
+// trap the CPU takes while the guest runs is an exit:
 //
 //   privileged instruction in the guest kernel  -> emulated on the virtual CPU
 //   page fault the guest's tables allow         -> hidden: the shadow entry is filled
@@ -59,15 +63,19 @@ export class SoftwareVirtualizer implements Virtualizer {
     asids: AsidAllocator,
     /** The mode's part, made once the shared machinery (its shadow paging) exists. */
     extend: (self: SoftwareVirtualizer) => SoftwareExtension,
+    /** The guest kernel runs in the host's supervisor mode (full: it runs translated code
+     *  only), not deprivileged. */
+    private readonly supervisorKernel = false,
   ) {
     this.cpu = host.processor.cpu;
     this.vcpu = vm.vcpu;
-    this.memory = new ShadowPaging(host.processor, vm.memory, vm.vcpu, vm.guestMmu, shadowPool, asids);
+    this.memory = new ShadowPaging(host.processor, vm.memory, vm.vcpu, vm.guestMmu, shadowPool, asids, supervisorKernel ? { flushTagOnPtbr: false } : undefined);
     this.extension = extend(this);
     this.probesSensitive = this.extension.probesSensitive;
   }
 
-  /** Load the vCPU onto the physical CPU, always in user mode (ring compression). The guest
+  /** Load the vCPU onto the physical CPU: guest user code in user mode, the guest kernel in
+   *  user mode too (ring compression) or in supervisor mode (supervisorKernel). The guest
    *  kernel runs with the host's interrupts on (the VMM's timer must get through; a
    *  deprivileged kernel's getf sees that, as pushf did on x86); guest user code sees its
    *  own virtual IE. */
@@ -76,7 +84,7 @@ export class SoftwareVirtualizer implements Virtualizer {
     const vcpu = this.vcpu;
     const v = vcpu.flags;
     cpu.pc = vcpu.pc;
-    cpu.flags = (v & CONDITION_MASK) | (v & FLAG.S ? FLAG.IE : v & FLAG.IE);
+    cpu.flags = (v & CONDITION_MASK) | (v & FLAG.S ? this.kernelFlags : v & FLAG.IE);
     copyRegisters(cpu.regs, vcpu.regs);
     this.memory.activate();
   }
@@ -89,6 +97,11 @@ export class SoftwareVirtualizer implements Virtualizer {
     vcpu.pc = pc;
     vcpu.flags = (cpu.flags & CONDITION_MASK) | (vcpu.flags & (FLAG.IE | FLAG.S));
     copyRegisters(vcpu.regs, cpu.regs);
+  }
+
+  /** The host's mode bits while the guest kernel runs. */
+  private get kernelFlags(): number {
+    return this.supervisorKernel ? FLAG.S | FLAG.IE : FLAG.IE;
   }
 
   get exitCost(): number {
@@ -129,7 +142,8 @@ export class SoftwareVirtualizer implements Virtualizer {
       case 'tlb-flush':
       case 'invlpg':
       case 'hlt':
-        // Ring compression: the guest never runs in supervisor mode, so these trapped first.
+        // Trap mode's guest never runs in supervisor mode, and full mode's kernel only runs
+        // translations (each privileged instruction a callout), so these trapped first.
         throw new Error(`VMM bug: a deprivileged guest reached the platform (${exit.kind}) without an exit`);
       default: {
         const never: never = exit;
