@@ -166,26 +166,7 @@ describe('block compiler: same results as the interpreter', () => {
               li r1, 100
               movi r2, 0
       loop:
-              addi r2, r2, 1
-              addi r2, r2, 1
-              addi r2, r2, 1
-              addi r2, r2, 1
-              addi r2, r2, 1
-              addi r2, r2, 1
-              addi r2, r2, 1
-              addi r2, r2, 1
-              addi r2, r2, 1
-              addi r2, r2, 1
-              addi r2, r2, 1
-              addi r2, r2, 1
-              addi r2, r2, 1
-              addi r2, r2, 1
-              addi r2, r2, 1
-              addi r2, r2, 1
-              addi r2, r2, 1
-              addi r2, r2, 1
-              addi r2, r2, 1
-              addi r2, r2, 1
+${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
               subi r1, r1, 1
               cmpi r1, 0
               bne loop
