@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { HOT_THRESHOLD } from '../../src/machine/interpreter.js';
 import { assembleText, bareState, selfPatchingLoop } from '../support/guests.js';
-import { runHv, vmState } from './helpers.js';
+import { guest, runHv, vmState } from './helpers.js';
 
 describe('full mode compiles translated kernel code', () => {
   it('a hot kernel loop runs from blocks made from its translation, with the results of bare hardware', () => {
@@ -58,5 +58,24 @@ describe('full mode compiles translated kernel code', () => {
     expect(compiled).toBeGreaterThanOrEqual(10);
     // live: only the blocks of the (at most two) pages kept, two blocks a page at most
     expect(hv.processor.codeCacheStats().live).toBeLessThanOrEqual(2 * 2);
+  });
+});
+
+describe('full mode runs its translated kernel in supervisor mode, on one shadow view', () => {
+  it('a switch between the guest kernel and its user tasks loads no shadow root: no VMM flush per interrupt (trap --strict, deprivileged on two views, flushes on each)', () => {
+    // tinyos: tasks in user mode switched on its timer, system calls; an untagged TLB
+    const { input, options } = guest('kernel/tinyos.s');
+    const full = runHv([input], 'full', options).reports[0]!;
+    const trap = runHv([input], 'trap', { ...options, strict: true }).reports[0]!;
+    expect(full.status).toBe('halted');
+    expect(trap.status).toBe('halted');
+    const entries = (r: typeof full) => (r.traps?.syscall ?? 0) + Object.entries(r.traps ?? {}).filter(([k]) => k.startsWith('irq')).reduce((n, [, v]) => n + v, 0);
+    expect(entries(full)).toBeGreaterThan(200);
+    expect(full.tlb.vmmFlushes).toBeLessThanOrEqual(2);
+    expect(trap.tlb.vmmFlushes).toBeGreaterThan(entries(trap));
+    // the guest's own protection holds on the one view: kread's read of a kernel page faults
+    const kread = guest('attack/kread.s');
+    const [k] = runHv([kread.input], 'full', kread.options).reports;
+    expect(k!.console).toContain('killed: page-read');
   });
 });
