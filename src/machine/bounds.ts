@@ -11,8 +11,8 @@ export interface Bounds {
   /** Compiled blocks one CPU keeps (per loop variant). When it is full the code cache is
    *  emptied, and code is compiled again as it runs hot (QEMU's tb_flush). */
   compiledBlocks: number;
-  /** Pages of binary translation one guest keeps (full mode); the least recently
-   *  translated is forgotten and retranslated if it runs again. */
+  /** Pages of binary translation one guest keeps (full mode); the page made first is
+   *  forgotten (first in, first out) and retranslated if it runs again. */
   translatedPages: number;
   /** Address-space ids (host TLB tags) live at once under the VMM with a tagged TLB; when
    *  all are taken the least recently used is reclaimed, its TLB entries flushed. */

@@ -544,7 +544,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     }
     this.fetchVpn = pc >>> 12;
     this.fetchBase = (pa & ~4095) >> 2;
-    const code = this.current!.virtualizer.codeFor(pa >>> 12);
+    const code = this.current!.virtualizer.codeFor(pa >>> 12, flags);
     if (code) {
       this.fetchArray = code;
       return 0;

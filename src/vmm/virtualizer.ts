@@ -21,8 +21,9 @@ export interface Virtualizer {
   /** VM exit: the physical CPU left guest code at pc; save its state into the vCPU. */
   leave(pc: number): void;
   /** The code the CPU fetches instead of host frame `hostFrame`'s own words (a binary
-   *  translation), or undefined to fetch the guest's memory. */
-  codeFor(hostFrame: number): Int32Array | undefined;
+   *  translation), or undefined to fetch the guest's memory; `flags` are the CPU's as it
+   *  fetches. */
+  codeFor(hostFrame: number, flags: number): Int32Array | undefined;
   /** What an exit means and what the VMM does about it: fill `answer` (the core records it
    *  and carries out its `next`). */
   handle(exit: VcpuExit, answer: ExitAnswer): void;

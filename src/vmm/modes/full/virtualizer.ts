@@ -35,9 +35,12 @@ class BinaryTranslation implements SoftwareExtension {
     this.vm.memory.onWrite = (gpa, length) => this.translator.invalidate(gpa, length);
   }
 
-  /** Guest-kernel code is fetched from its translation; guest user code as it is. */
-  codeFor(hostFrame: number): Int32Array | undefined {
-    this.fetchingTranslation = (this.vm.vcpu.flags & FLAG.S) !== 0;
+  /** Guest-kernel code is fetched from its translation; guest user code as it is. Decided by
+   *  the mode the CPU fetches in (enter() runs the guest kernel, and only it, in supervisor
+   *  mode): whatever runs in supervisor mode runs translated code, in which no privileged or
+   *  sensitive instruction is left. */
+  codeFor(hostFrame: number, flags: number): Int32Array | undefined {
+    this.fetchingTranslation = (flags & FLAG.S) !== 0;
     return this.fetchingTranslation ? this.translator.page(this.vm.memory.guestFrameOf(hostFrame)) : undefined;
   }
 

@@ -43,7 +43,7 @@ export interface SoftwareExtension {
   handle(exit: VcpuExit, a: ExitAnswer): boolean;
   /** The shared handling is about to have `word` emulated. */
   emulating(word: number): void;
-  codeFor(hostFrame: number): Int32Array | undefined;
+  codeFor(hostFrame: number, flags: number): Int32Array | undefined;
   explainStuck(): string | undefined;
 }
 
@@ -108,8 +108,8 @@ export class SoftwareVirtualizer implements Virtualizer {
     return this.host.costs.events.vmmTrap;
   }
 
-  codeFor(hostFrame: number): Int32Array | undefined {
-    return this.extension.codeFor(hostFrame);
+  codeFor(hostFrame: number, flags: number): Int32Array | undefined {
+    return this.extension.codeFor(hostFrame, flags);
   }
 
   nextInterrupt(): number {
