@@ -62,6 +62,18 @@ export const CONSTANTS = [
 export const PRELUDE = `'use strict';
 const ${CONSTANTS};`;
 
+/** The function a generated source returns, compiled once per key in the process (`cache`
+ *  is emptied when it holds `limit`: the text and code are its memory). */
+export function compiled<F>(cache: Map<string, F>, key: string, source: () => string, limit = Infinity): F {
+  let fn = cache.get(key);
+  if (fn === undefined) {
+    if (cache.size >= limit) cache.clear();
+    fn = new Function(source())() as F;
+    cache.set(key, fn);
+  }
+  return fn;
+}
+
 /** The first statements of every generated function: the machine it runs on, from its
  *  LoopContext (the parameter `ctx`). A generated function is not bound to one machine:
  *  one function per variant (and per region's words) serves every machine in the process,

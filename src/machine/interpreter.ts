@@ -14,7 +14,7 @@
 // they happen.
 
 import { INSTRUCTIONS } from '../isa/table.js';
-import { CONTEXT, instructionCode, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
+import { compiled, CONTEXT, instructionCode, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
 import { CALLOUT_OPCODE, type LoopContext, type RunLoop } from './execution.js';
 
 export type { Variant } from './codegen.js';
@@ -25,12 +25,7 @@ const loops = new Map<string, SharedLoop>();
 
 export function compileLoop(variant: Variant, ctx: LoopContext): RunLoop {
   const key = `${variantKey(variant, ctx.cycles)}:${ctx.regionHeat}`;
-  let loop = loops.get(key);
-  if (!loop) {
-    loop = new Function(generateSource(variant, ctx.cycles, ctx.regionHeat))() as SharedLoop;
-    loops.set(key, loop);
-  }
-  const shared = loop;
+  const shared = compiled(loops, key, () => generateSource(variant, ctx.cycles, ctx.regionHeat));
   return (limit) => shared(ctx, limit);
 }
 
@@ -139,12 +134,7 @@ const steps = new Map<string, (ctx: LoopContext, word: number) => number>();
  *  emulator: one instruction on a virtual CPU, no fetch, no loop). */
 export function compileStep(variant: Variant, ctx: LoopContext): StepFunction {
   const key = variantKey(variant, ctx.cycles);
-  let step = steps.get(key);
-  if (!step) {
-    step = new Function(generateStepSource(variant, ctx.cycles))() as (ctx: LoopContext, word: number) => number;
-    steps.set(key, step);
-  }
-  const shared = step;
+  const shared = compiled(steps, key, () => generateStepSource(variant, ctx.cycles));
   return (word) => shared(ctx, word);
 }
 

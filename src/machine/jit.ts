@@ -26,7 +26,7 @@
 import { decode } from '../isa/encoding.js';
 import { CALLOUT_OPCODE, type BlockFn, type BlockProvider, type FrameBlocks, type LoopContext } from './execution.js';
 import { HOT_THRESHOLD } from './interpreter.js';
-import { CONTEXT, EXITING_MNEMONICS, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, variantKey, type Variant } from './codegen.js';
+import { compiled, CONTEXT, EXITING_MNEMONICS, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, variantKey, type Variant } from './codegen.js';
 
 const EXITING = new Set(EXITING_MNEMONICS);
 
@@ -260,12 +260,7 @@ export class BlockCache implements BlockProvider {
   private install(table: Table, region: Region): void {
     // (generated code is found by the words it was made from: the same code, the same text)
     const key = `${this.codeKey}|${region.blocks.map((b) => `${b.slots.join(',')}:${b.words.join(',')}`).join('|')}`;
-    let fn = regions.get(key);
-    if (!fn) {
-      if (regions.size >= REGION_CACHE_LIMIT) regions.clear();
-      fn = new Function(regionSource(region.blocks, this.variant, this.ctx.cycles))() as BlockFn;
-      regions.set(key, fn);
-    }
+    const fn = compiled(regions, key, () => regionSource(region.blocks, this.variant, this.ctx.cycles), REGION_CACHE_LIMIT);
     for (const member of region.blocks) {
       table.fns[member.slots[0]!] = fn;
       table.regionOf[member.slots[0]!] = region;
