@@ -7,6 +7,11 @@ import type { Tlb } from './tlb.js';
 
 /** Opcode 0xff never decodes: the binary translator plants it as a callout into the VMM. */
 export const CALLOUT_OPCODE = 0xff;
+/** The callout that asks the VMM for the code of its own slot, which the VMM then writes
+ *  in its place without a word to the CPU: compiled code never holds it (a block ends
+ *  before it). Any other callout stands for an instruction; it is compiled like one, and
+ *  stays until the page's owner says the page changed (Processor.forgetCode). */
+export const CALLOUT_FILL = CALLOUT_OPCODE << 24;
 
 /** What the interpreter calls for everything beyond computation. Hooks may change the CPU
  *  state (the loop reloads it after every call); a `true` return leaves the loop. */
@@ -65,9 +70,11 @@ export interface FrameBlocks {
 }
 
 /** A compiled block (a region of them): runs from cpu.pc on the machine of `ctx`, whose
- *  table of the page it runs on is `fns`; returns 0 (ran to its end), -1 (also changed the
- *  TLB), 1 (trapped: cause and address in the CPU state) or 2 (leave the loop). One function
- *  serves every machine whose code has the same words (codegen.ts CONTEXT). */
+ *  table of the page it runs on is `fns`; returns 0 (ran to its end), -1 (the fetch page
+ *  must be looked up again: the TLB changed, or a hook changed what the region assumed) or
+ *  2 (leave the loop: a hook said so, or RESYNC). Traps and callouts go to the hooks from
+ *  inside (jit.ts regionSource). One function serves every machine whose code has the same
+ *  words (codegen.ts CONTEXT). */
 export type BlockFn = (ctx: LoopContext, limit: number, fns: readonly (BlockFn | undefined)[]) => number;
 
 /** Where the loop finds compiled blocks (jit.ts's BlockCache). Code is a page of words the

@@ -87,8 +87,7 @@ return function run(ctx, limit) {
             if (r === 0) { pc = cpu.pc; fl = cpu.flags; n = cpu.instructions; cy = cpu.extraCycles; continue loop; }
             ${LOAD}
             if (r === -1) { fvpn = -1; continue loop; }
-            if (r === 2) break loop;
-            tc = cpu.trapCause; ta = cpu.trapAddress; break trap;
+            break loop;
           }
         } else if (++JT.heat[s] === HOT) {
           // run the new block at once: interpreting on, the next instructions (as hot) would

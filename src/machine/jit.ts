@@ -6,12 +6,12 @@
 // (taken, the branch leaves the block: a side exit), through a forward `jmp` and any `call`
 // to their targets. It ends at a branch back to its start (then it loops inside its
 // function), another backward branch or `jmp` (a loop's end), an indirect jump or any other
-// change of control flow (included), an instruction that does not decode (excluded), a word
-// it already holds, the edge of the page, or MAX_BLOCK instructions. Its code is the
-// interpreter's own instruction bodies (codegen.ts) with the fields of each word as
-// constants, so a block means exactly what interpreting it would. Blocks are kept per
-// code page and slot and are position-independent, so any virtual mapping of the page may
-// run them. A code page is a physical frame, or a page the VMM has the CPU fetch from in its
+// change of control flow (included), a callout (included, but not a fill), an instruction
+// that does not decode (excluded), a word it already holds, the edge of the page, or
+// MAX_BLOCK instructions. Its code is the interpreter's own instruction bodies (codegen.ts)
+// with the fields of each word as constants, so a block means exactly what interpreting it
+// would. Blocks are kept per code page and slot and are position-independent, so any
+// virtual mapping of the page may run them. A code page is a physical frame, or a page the VMM has the CPU fetch from in its
 // place (full mode's binary translation: its kernel code is compiled like any other). A
 // write to a frame with blocks (by the CPU, DMA, a page walk or the VMM) drops the blocks
 // made from the words it wrote, and only those (PhysicalMemory.onCodeWrite): data beside
@@ -19,14 +19,16 @@
 // soon. A VMM's page drops its blocks when its owner says a word of it changed
 // (Processor.forgetCode).
 //
-// A compiled function (a block alone, or a region) returns 0 when it ran to its end, -1 when it also changed the TLB (the fetch
-// cache must be refilled), 1 when an instruction trapped (cause and address in the CPU
-// state), 2 when the CPU must leave the loop (RESYNC).
+// A compiled function (a block alone, or a region) returns 0 when it ran to its end, -1
+// when the fetch cache must be refilled (the TLB changed), 2 when the CPU must leave the
+// loop (RESYNC, or a hook said so). A trap or a callout (full mode's translated privileged
+// instructions) is handed to the hooks from inside, and the region goes on where they leave
+// the CPU: an exit the VMM handles without leaving costs no return to the loop.
 
 import { decode } from '../isa/encoding.js';
-import { CALLOUT_OPCODE, type BlockFn, type BlockProvider, type FrameBlocks, type LoopContext } from './execution.js';
+import { CALLOUT_FILL, CALLOUT_OPCODE, type BlockFn, type BlockProvider, type FrameBlocks, type LoopContext } from './execution.js';
 import { HOT_THRESHOLD } from './interpreter.js';
-import { compiled, CONTEXT, EXITING_MNEMONICS, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, variantKey, type Variant } from './codegen.js';
+import { compiled, CONTEXT, EXITING_MNEMONICS, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
 
 const EXITING = new Set(EXITING_MNEMONICS);
 
@@ -185,7 +187,16 @@ export class BlockCache implements BlockProvider {
     // word (a taken branch leaves the block), through jmp and call to their targets.
     for (let s = slot; s >= 0 && s < 1024 && words.length < MAX_BLOCK && !slots.includes(s); ) {
       const word = code[base + s]!;
-      const d = word >>> 24 === CALLOUT_OPCODE ? undefined : decode(word);
+      // A callout (binary translation's exit into the VMM) ends the block; the region goes
+      // on after it where the VMM leaves the CPU (see regionSource). A fill callout's slot
+      // is about to be rewritten: the block ends before it.
+      if (word === CALLOUT_FILL) break;
+      if (word >>> 24 === CALLOUT_OPCODE) {
+        words.push(word);
+        slots.push(s);
+        break;
+      }
+      const d = decode(word);
       if (!d) break;
       // Non-root operation: an instruction an exit control may stop is left to the
       // interpreter (a block that ends at once in an exit would only cost its call).
@@ -303,10 +314,12 @@ export function regionSource(blocks: readonly Block[], variant: Variant, cycles:
   const cases = blocks.map(({ words, slots }) => {
     const start = slots[0]!;
     const at = (slot: number) => `((base + ${slot * 4}) | 0)`;
-    const last = decode(words[words.length - 1]!)!;
-    const loops = last.spec.format === 'rel' && slots[slots.length - 1]! + last.off === start;
+    const last = decode(words[words.length - 1]!);
+    const loops = last !== undefined && last.spec.format === 'rel' && slots[slots.length - 1]! + last.off === start;
     const body = words
       .map((word, i) => {
+        // (a callout: a trap with cause -1 and its word as the address)
+        if (word >>> 24 === CALLOUT_OPCODE) return `          { k = ${i + 1}; ${trap('-1', String(word | 0))} }`;
         const d = decode(word)!;
         const memory = d.spec.group === 'load' || d.spec.group === 'store';
         let code = instructionCode(d.spec, variant, cycles[d.spec.opcode]! - 1, { word, lazyFlags: true, pageCache: true });
@@ -331,6 +344,7 @@ ${body}${again}
   });
   const regs = [...used].sort((x, y) => x - y);
   const load = regs.length ? `let ${regs.map((r) => `r${r} = R[${r}]`).join(', ')};` : '';
+  const reload = regs.map((r) => ` r${r} = R[${r}];`).join('');
   const store = regs.map((r) => `R[${r}] = r${r};`).join(' ');
   // Fetches are counted by the loop; data lookups here (only when paging: no TLB otherwise).
   const WRITEBACK = `${COMMIT} ${MATERIALIZE_FLAGS} ${store} cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy;${variant.paging ? ' tlb.lookups += acc;' : ''}`;
@@ -339,9 +353,10 @@ return function region(ctx, limit, FNS) {
   ${CONTEXT}
   let pc = cpu.pc, fl = cpu.flags, n = cpu.instructions, cy = cpu.extraCycles, acc = 0, tc = 0, ta = 0, fvpn = 0;
   const base = pc & -4096, rmask = (fl & F_S) ? 1 : 4, wmask = (fl & F_S) ? 2 : 8, atag = tlb.asidTag;
+  const te = tlb.epoch, fe = cpu.fetchEpoch;
   let fx = 0, fy = 0, lz = false, k = 0, e = 0, rv = -1, rf = 0, wv = -1, wf = 0;
   ${load}
-  loop: {
+  loop: for (;;) {
     trap: {
       dispatch: for (;;) {
         const d = (pc - base) | 0;
@@ -353,7 +368,15 @@ ${cases.join('\n')}
       }
       ${WRITEBACK} return fvpn;
     }
-    ${WRITEBACK} cpu.trapCause = tc; cpu.trapAddress = ta; return 1;
+    // A trap (cause tc, address ta; -1 a callout, ta its word): the instruction did not
+    // retire, its fetch was looked up. The hooks take it here, as the loop's would; the
+    // region goes on where they leave the CPU while nothing it assumed has changed: no TLB
+    // entry or tag, nothing else about fetching, the mode.
+    k--; acc++;
+    ${WRITEBACK}
+    if (tc === -1 ? m.callout(pc, ta) : m.raise(tc, ta, pc)) return 2;
+    if (fvpn !== 0 || tlb.epoch !== te || cpu.fetchEpoch !== fe || ((cpu.flags ^ fl) & F_S) !== 0) return -1;
+    pc = cpu.pc; fl = cpu.flags; n = cpu.instructions; cy = cpu.extraCycles; acc = 0;${reload}
   }
   ${WRITEBACK} return 2;
 };`;

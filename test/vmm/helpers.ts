@@ -174,9 +174,10 @@ export interface HvRun {
 
 /** Run guests under the software VMM exactly as runVirtualized does, but keep the
  *  Hypervisor and the Vms (their vCPUs, memory, shadow pools). */
-export function runHv(guests: readonly GuestInput[], mode: VmmMode, options: RunOptions = {}, probe?: ExitProbe): HvRun {
+export function runHv(guests: readonly GuestInput[], mode: VmmMode, options: RunOptions = {}, probe?: ExitProbe, prepare?: (hv: Hypervisor) => void): HvRun {
   const consoles = guests.map(() => captureConsole());
   const hv = bootVmm(guests, { ...OPTIONS, ...options, probe }, modeNamed(mode)!, consoles);
+  prepare?.(hv);
   hv.run();
   return { hv, vms: hv.vms, pools: hv.vms.map((vm) => vm.modeFrames), reports: hv.vms.map((vm, i) => vmReport(vm, consoles[i]!)) };
 }

@@ -79,3 +79,38 @@ describe('full mode runs its translated kernel in supervisor mode, on one shadow
     expect(k!.console).toContain('killed: page-read');
   });
 });
+
+describe('an exit the VMM handles at once is taken from inside compiled code', () => {
+  // exits.s's loop: an `out` (a callout in full mode's translation, a privileged trap of
+  // the deprivileged kernel in trap mode) and three instructions. Once hot, the loop's
+  // compiled region hands each exit to the VMM itself and goes on after it, without
+  // returning to the CPU loop (the generated functions are named region and run).
+  const image = assembleText(`
+      start:  li r1, 3000
+      .loop:  out 0x80, r1
+              subi r1, r1, 1
+              cmpi r1, 0
+              bne .loop
+              hlt`);
+  for (const [mode, hook] of [['full', 'callout'], ['trap', 'raise']] as const) {
+    it(`--mode ${mode}: most of its ${hook} exits come from a compiled region, with the results of the interpreter`, () => {
+      let fromRegion = 0;
+      let exits = 0;
+      const compiled = runHv([{ name: 'g', image }], mode, {}, undefined, (hv) => {
+        const take = hv[hook].bind(hv) as (...args: number[]) => boolean;
+        hv[hook] = (...args: number[]) => {
+          exits++;
+          if (/at region /.test(new Error().stack!.split('\n')[2]!)) fromRegion++;
+          return take(...args);
+        };
+      });
+      expect(exits).toBeGreaterThanOrEqual(3000);
+      expect(fromRegion).toBeGreaterThan(exits * 0.9);
+      const interpreted = runHv([{ name: 'g', image }], mode, { jit: false });
+      expect(vmState(compiled.vms[0]!)).toEqual(vmState(interpreted.vms[0]!));
+      expect(compiled.reports[0]!.exits).toEqual(interpreted.reports[0]!.exits);
+      expect(compiled.reports[0]!.tlb).toEqual(interpreted.reports[0]!.tlb);
+      expect(compiled.reports[0]!.cycles).toBe(interpreted.reports[0]!.cycles);
+    });
+  }
+});

@@ -8,16 +8,17 @@
 // write-protected; the VMM emulates a guest write to it and forgets the translation of just
 // the word written, which is retranslated when it next runs (self-modifying code works, and
 // data that shares a page with code costs an exit per write, not a retranslation).
-// The CPU compiles translated code into blocks like any other (jit.ts); the translator
-// reports every page whose translated words changed, or that it forgot, so that the blocks
-// made from it go too.
+// The CPU compiles translated code into blocks like any other (jit.ts), callouts included,
+// but never an untranslated slot (CALLOUT_FILL): translating a block fills in only such
+// slots, so no compiled code goes stale then. The translator reports every page whose
+// translated words changed, or that it forgot, so that the blocks made from it go too.
 
 import { decode } from '../../../isa/encoding.js';
-import { CALLOUT_OPCODE } from '../../../machine/execution.js';
+import { CALLOUT_FILL, CALLOUT_OPCODE } from '../../../machine/execution.js';
 import type { GuestMemory } from '../../guest-memory.js';
 
 /** Callout words: the low bits say what the VMM is asked for. */
-export const CALLOUT = { TRANSLATE: (CALLOUT_OPCODE << 24) | 0, EMULATE: (CALLOUT_OPCODE << 24) | 1 } as const;
+export const CALLOUT = { TRANSLATE: CALLOUT_FILL | 0, EMULATE: (CALLOUT_OPCODE << 24) | 1 } as const;
 
 export class Translator {
   /** Translation pages by guest frame, oldest first. */
