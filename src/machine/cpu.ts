@@ -31,12 +31,36 @@ export class CpuState {
   /** In non-root operation, which guest actions exit (vmx.ts; unused elsewhere). */
   readonly exitControls = new ExitControls(CONTROL_REGISTERS.length);
 
-  /** regs may be shared: a VMM's virtual CPU uses the physical registers while it runs. */
-  constructor(readonly regs: Int32Array = new Int32Array(16)) {}
+  /** The register file: the state's own, or, while a VMM's guest holds the physical CPU,
+   *  the physical CPU's (see loadInto): so an exit hands the VMM the guest's registers
+   *  without a copy, and what the VMM writes there is what the guest runs on. */
+  regs: Int32Array;
+  private readonly ownRegs: Int32Array;
+
+  constructor() {
+    this.ownRegs = new Int32Array(16);
+    this.regs = this.ownRegs;
+  }
+
+  /** A virtual CPU goes onto the physical one: its registers move into `physical`, which is
+   *  its register file from now on (nothing to do when it is already). */
+  loadInto(physical: Int32Array): void {
+    if (this.regs === physical) return;
+    copyRegisters(physical, this.regs);
+    this.regs = physical;
+  }
+
+  /** ... and comes off it: its registers move back into its own file (another guest, or
+   *  another world, may use the physical CPU now). */
+  unload(): void {
+    if (this.regs === this.ownRegs) return;
+    copyRegisters(this.ownRegs, this.regs);
+    this.regs = this.ownRegs;
+  }
 }
 
-/** Copy a register file (16 words) into another: the VMM's enter and leave of a guest, on
- *  every exit. A loop, not Int32Array.set, whose call costs more than 16 words' copy. */
+/** Copy a register file (16 words) into another. A loop, not Int32Array.set, whose call
+ *  costs more than 16 words' copy. */
 export function copyRegisters(to: Int32Array, from: Int32Array): void {
   for (let i = 0; i < 16; i++) to[i] = from[i]!;
 }

@@ -16,9 +16,12 @@ export interface Virtualizer {
   /** Cycles of an exit the core records itself (the host timer's, a triple fault): the
    *  mode's round trip into the VMM and back. */
   readonly exitCost: number;
-  /** VM entry: load the vCPU onto the physical CPU (registers, FLAGS, address space). */
+  /** VM entry: load the vCPU onto the physical CPU (registers, FLAGS, address space). The
+   *  registers move once per slice (CpuState.loadInto: the vCPU then works on the physical
+   *  file; the core unloads them when the slice ends), so an exit copies none. */
   enter(): void;
-  /** VM exit: the physical CPU left guest code at pc; save its state into the vCPU. */
+  /** VM exit: the physical CPU left guest code at pc; save its pc and FLAGS into the vCPU
+   *  (its registers are the physical ones until the slice ends). */
   leave(pc: number): void;
   /** The code the CPU fetches instead of host frame `hostFrame`'s own words (a binary
    *  translation), or undefined to fetch the guest's memory; `flags` are the CPU's as it

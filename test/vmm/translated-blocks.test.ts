@@ -114,3 +114,37 @@ describe('an exit the VMM handles at once is taken from inside compiled code', (
     });
   }
 });
+
+describe("an exit hands the VMM the guest's registers without a copy", () => {
+  it('during a slice the vCPU works on the physical register file; between slices each guest has its own, intact', () => {
+    // two guests whose loops exit on every round (out: a callout), each with its own
+    // register values, sharing the CPU in slices of 500 instructions
+    const program = (seed: number) =>
+      assembleText(`
+      start:  li r1, 2000
+              li r5, ${seed}
+      .loop:  out 0x80, r1
+              addi r5, r5, ${seed}
+              subi r1, r1, 1
+              cmpi r1, 0
+              bne .loop
+              hlt`);
+    let checked = 0;
+    let resident = 0;
+    const { hv, vms } = runHv([{ name: 'a', image: program(3) }, { name: 'b', image: program(7) }], 'full', { quantum: 500 }, undefined, (hv) => {
+      const take = hv.callout.bind(hv);
+      hv.callout = (pc: number, word: number) => {
+        checked++;
+        const running = hv.vms.filter((vm) => vm.vcpu.regs === hv.processor.cpu.regs);
+        if (running.length === 1) resident++;
+        return take(pc, word);
+      };
+    });
+    expect(checked).toBeGreaterThanOrEqual(4000);
+    expect(resident).toBe(checked);
+    for (const vm of vms) expect(vm.vcpu.regs).not.toBe(hv.processor.cpu.regs);
+    expect(vms[0]!.vcpu.regs[5]).toBe(3 + 3 * 2000);
+    expect(vms[1]!.vcpu.regs[5]).toBe(7 + 7 * 2000);
+    expect(vms.map((vm) => vm.status)).toEqual(['halted', 'halted']);
+  });
+});

@@ -25,7 +25,7 @@ import { isMmio } from '../../../machine/platform.js';
 import { CAUSE, CR, FLAG, PAGE_SIZE } from '../../../isa/arch.js';
 import { hex } from '../../../isa/disasm.js';
 import { BY_MNEMONIC } from '../../../isa/table.js';
-import { controlRegisterValue, copyRegisters, type CpuState } from '../../../machine/cpu.js';
+import { controlRegisterValue, type CpuState } from '../../../machine/cpu.js';
 import { NESTED_FAULT_CAUSE, VM_EXIT_CAUSE, VM_WINDOW_CAUSE } from '../../../machine/vmx.js';
 import { REASON, type ExitAnswer, type ReasonRow, type VcpuExit } from '../../exits.js';
 import type { Virtualizer } from '../../virtualizer.js';
@@ -110,7 +110,7 @@ export class HardwareVirtualizer implements Virtualizer {
     const vcpu = this.vcpu;
     cpu.pc = vcpu.pc;
     cpu.flags = vcpu.flags;
-    copyRegisters(cpu.regs, vcpu.regs);
+    vcpu.loadInto(cpu.regs);
     const processor = this.processor;
     // VT-x before VPID: every VM exit and entry flushes the TLB (another guest ran: it exited)
     if (!this.vpid && (this.vm.exitsTaken !== this.exitsAtEntry || processor.nonrootGuest !== this)) processor.tlb.flush();
@@ -140,13 +140,13 @@ export class HardwareVirtualizer implements Virtualizer {
     return this.halted && this.vcpu.halted;
   }
 
-  /** VM exit: the guest state area is saved from the physical CPU. */
+  /** VM exit: the guest state area is saved from the physical CPU (pc and FLAGS; the
+   *  registers stay in the physical file until the slice ends: Virtualizer.enter). */
   leave(pc: number): void {
     const cpu = this.cpu;
     const vcpu = this.vcpu;
     vcpu.pc = pc;
     vcpu.flags = cpu.flags;
-    copyRegisters(vcpu.regs, cpu.regs);
   }
 
   codeFor(): undefined {

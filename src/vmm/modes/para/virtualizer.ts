@@ -24,7 +24,7 @@ import {
 import { decode } from '../../../isa/encoding.js';
 import { LoadError } from '../../../machine/load.js';
 import { CONSOLE_REG, DISK_REG, IRQ, PORT_BASE, TIMER_REG } from '../../../machine/platform.js';
-import { copyRegisters, type CpuState } from '../../../machine/cpu.js';
+import type { CpuState } from '../../../machine/cpu.js';
 import { REASON, type ExitAnswer, type VcpuExit } from '../../exits.js';
 import type { Vm } from '../../vm.js';
 import type { Virtualizer } from '../../virtualizer.js';
@@ -140,7 +140,7 @@ export class ParaVirtualizer implements Virtualizer {
     const cpu = this.cpu;
     cpu.pc = this.vcpu.pc;
     cpu.flags = (this.vcpu.flags & CONDITION_MASK) | FLAG.IE;
-    copyRegisters(cpu.regs, this.vcpu.regs);
+    this.vcpu.loadInto(cpu.regs);
     this.memory.activate();
   }
 
@@ -149,7 +149,6 @@ export class ParaVirtualizer implements Virtualizer {
     const vcpu = this.vcpu;
     vcpu.pc = pc;
     vcpu.flags = (this.cpu.flags & CONDITION_MASK) | (vcpu.flags & FLAG.S) | (this.masked() ? 0 : FLAG.IE);
-    copyRegisters(vcpu.regs, this.cpu.regs);
   }
 
   private masked(): boolean {

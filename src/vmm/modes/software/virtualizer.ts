@@ -18,7 +18,7 @@
 import { CAUSE, CONDITION_MASK, FLAG } from '../../../isa/arch.js';
 import { INSTRUCTIONS } from '../../../isa/table.js';
 import type { Access } from '../../../machine/mmu.js';
-import { copyRegisters, type CpuState } from '../../../machine/cpu.js';
+import type { CpuState } from '../../../machine/cpu.js';
 import { Next, REASON, type ExitAnswer, type ReasonRow, type VcpuExit } from '../../exits.js';
 import { answerShadowFault } from './shadow-fault.js';
 import type { Vm } from '../../vm.js';
@@ -85,18 +85,17 @@ export class SoftwareVirtualizer implements Virtualizer {
     const v = vcpu.flags;
     cpu.pc = vcpu.pc;
     cpu.flags = (v & CONDITION_MASK) | (v & FLAG.S ? this.kernelFlags : v & FLAG.IE);
-    copyRegisters(cpu.regs, vcpu.regs);
+    vcpu.loadInto(cpu.regs);
     this.memory.activate();
   }
 
-  /** Copy the physical CPU's state of the guest into its vCPU (the virtual mode and IE stay
-   *  the VMM's: the physical ones are the compressed ring's). */
+  /** Save the physical CPU's pc and FLAGS into the vCPU (the virtual mode and IE stay the
+   *  VMM's: the physical ones are the compressed ring's). */
   leave(pc: number): void {
     const cpu = this.cpu;
     const vcpu = this.vcpu;
     vcpu.pc = pc;
     vcpu.flags = (cpu.flags & CONDITION_MASK) | (vcpu.flags & (FLAG.IE | FLAG.S));
-    copyRegisters(vcpu.regs, cpu.regs);
   }
 
   /** The host's mode bits while the guest kernel runs. */
