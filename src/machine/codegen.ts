@@ -43,8 +43,6 @@ const EXIT_CONTROL: Readonly<Record<string, string>> = {
  *  on, each leaves guest code after it retires once IE is set (VM_WINDOW_CAUSE). */
 const WINDOW_OPENERS = new Set(['sti', 'setf', 'rfe']);
 
-/** The mnemonics the exit controls can make leave non-root operation. */
-export const EXITING_MNEMONICS: readonly string[] = Object.keys(EXIT_CONTROL);
 
 export const CONSTANTS = [
   ...Object.entries(FLAG).map(([k, v]) => `F_${k} = ${v}`),

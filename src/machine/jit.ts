@@ -28,9 +28,7 @@
 import { decode } from '../isa/encoding.js';
 import { CALLOUT_FILL, CALLOUT_OPCODE, type BlockFn, type BlockProvider, type FrameBlocks, type LoopContext } from './execution.js';
 import { HOT_THRESHOLD } from './interpreter.js';
-import { compiled, CONTEXT, EXITING_MNEMONICS, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
-
-const EXITING = new Set(EXITING_MNEMONICS);
+import { compiled, CONTEXT, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
 
 export const MAX_BLOCK = 64;
 
@@ -198,9 +196,6 @@ export class BlockCache implements BlockProvider {
       }
       const d = decode(word);
       if (!d) break;
-      // Non-root operation: an instruction an exit control may stop is left to the
-      // interpreter (a block that ends at once in an exit would only cost its call).
-      if (this.variant.nonroot && EXITING.has(d.spec.mnemonic)) break;
       // The probe variant: a sensitive instruction is left to the interpreter, whose hook
       // reads the register file and FLAGS in the middle of it (so that compiled code keeps
       // registers in locals in every variant).
