@@ -43,7 +43,6 @@ const EXIT_CONTROL: Readonly<Record<string, string>> = {
  *  on, each leaves guest code after it retires once IE is set (VM_WINDOW_CAUSE). */
 const WINDOW_OPENERS = new Set(['sti', 'setf', 'rfe']);
 
-
 export const CONSTANTS = [
   ...Object.entries(FLAG).map(([k, v]) => `F_${k} = ${v}`),
   ...CAUSES.map((c) => `C_${c.name.toUpperCase().replace('-', '_')} = ${c.code}`),

@@ -16,7 +16,8 @@ export class CpuState {
    *  cycles = instructions + extraCycles; events are counted elsewhere). */
   extraCycles = 0;
   halted = false;
-  /** Cause and address of a trap raised inside a compiled block, for the loop to deliver. */
+  /** Cause and address of a trap raised by a single step (the VMM's emulator: see
+   *  interpreter.ts compileStep); compiled code hands its traps to the hooks itself. */
   trapCause = 0;
   trapAddress = 0;
   /** Bumped by every write to cr other than the CPU's own mtcr (trap entry, a VMM's

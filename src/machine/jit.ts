@@ -11,13 +11,13 @@
 // MAX_BLOCK instructions. Its code is the interpreter's own instruction bodies (codegen.ts)
 // with the fields of each word as constants, so a block means exactly what interpreting it
 // would. Blocks are kept per code page and slot and are position-independent, so any
-// virtual mapping of the page may run them. A code page is a physical frame, or a page the VMM has the CPU fetch from in its
-// place (full mode's binary translation: its kernel code is compiled like any other). A
-// write to a frame with blocks (by the CPU, DMA, a page walk or the VMM) drops the blocks
-// made from the words it wrote, and only those (PhysicalMemory.onCodeWrite): data beside
-// code costs a check, not the code; a dropped block keeps its heat and is compiled again
-// soon. A VMM's page drops its blocks when its owner says a word of it changed
-// (Processor.forgetCode).
+// virtual mapping of the page may run them. A code page is a physical frame, or a page the
+// VMM has the CPU fetch from in its place (full mode's binary translation: its kernel code
+// is compiled like any other). A write to a frame with blocks (by the CPU, DMA, a page walk
+// or the VMM) drops the blocks made from the words it wrote, and only those
+// (PhysicalMemory.onCodeWrite): data beside code costs a check, not the code; a dropped
+// block keeps its heat and is compiled again soon. A VMM's page drops its blocks when its
+// owner says a word of it changed (Processor.forgetCode).
 //
 // A compiled function (a block alone, or a region) returns 0 when it ran to its end, -1
 // when the fetch cache must be refilled (the TLB changed), 2 when the CPU must leave the

@@ -18,7 +18,7 @@ import { CALLOUT_FILL, CALLOUT_OPCODE } from '../../../machine/execution.js';
 import type { GuestMemory } from '../../guest-memory.js';
 
 /** Callout words: the low bits say what the VMM is asked for. */
-export const CALLOUT = { TRANSLATE: CALLOUT_FILL | 0, EMULATE: (CALLOUT_OPCODE << 24) | 1 } as const;
+export const CALLOUT = { TRANSLATE: CALLOUT_FILL, EMULATE: (CALLOUT_OPCODE << 24) | 1 } as const;
 
 export class Translator {
   /** Translation pages by guest frame, oldest first. */
