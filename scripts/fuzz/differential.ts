@@ -1,12 +1,13 @@
 // The differential fuzzer: every generated program (generate.ts) runs in every way vmm can
 // run it (the bare machine interpreted, the bare machine with its block compiler, with and
-// without its regions formed at once, and every
-// registered mode, with --strict where a mode's equivalence asks for it, under every host
-// topology of the registry), and every way must
-// give the same console output, status, reason and instruction count as the interpreted bare
-// machine. A mode that runs another build (para: the PARAVIRT one) runs the kinds that build
-// both ways (plain) and must give the same console output and status (its instructions are
-// others). A divergence is reduced to the fewest units that still show it.
+// without its regions formed at once, and every registered mode, with --strict where a
+// mode's equivalence asks for it, under every host topology of the registry), and every way
+// must give the same console output, status, reason and instruction count as the
+// interpreted bare machine. A mode that runs another build (para: the PARAVIRT one) runs the
+// kinds that build both ways (plain) and must give the same console output and status (its
+// instructions are others). Each way that compiles runs interpreted too, and the two must
+// give the same whole report (the engine changes no figure: exits, traps, TLB figures,
+// cycles, ticks, pc). A divergence is reduced to the fewest units that still show it.
 
 import { join } from 'node:path';
 import { assembleFile, assembleSource, formatDiagnostic, PARAVIRT_SYMBOL } from '../../src/asm/index.js';
@@ -37,6 +38,9 @@ export interface Way {
   readonly kinds?: readonly Kind[];
   /** The host topology (docs/topologies.md); absent: the default one. */
   readonly host?: Topology;
+  /** The way (run before it) whose whole report this one's must equal: the same way
+   *  interpreted, for a way that compiles. */
+  readonly twin?: string;
 }
 
 /** The kinds whose programs build both ways (their privileged operations are paravirt.inc's
@@ -47,17 +51,23 @@ export const PARAVIRT_KINDS: readonly Kind[] = ['plain'];
  *  its code in regions (jit.ts), translated kernel code under full included. */
 const EARLY_REGIONS = { jit: true, regionHeat: HOT_THRESHOLD + 1 } as const;
 
-/** The reference first, then every other way, from the mode registry. */
+/** The reference first, then every other way, from the mode registry; each way of a mode
+ *  that compiles comes after its interpreted twin. */
 export function ways(): Way[] {
+  const reference = `${REFERENCE.name} (interpreted)`;
   const out: Way[] = [
-    { name: `${REFERENCE.name} (interpreted)`, mode: REFERENCE.name, jit: false, strict: false, build: 'native' },
-    { name: `${REFERENCE.name} (compiled)`, mode: REFERENCE.name, jit: true, strict: false, build: 'native' },
-    { name: `${REFERENCE.name} (compiled, regions)`, mode: REFERENCE.name, ...EARLY_REGIONS, strict: false, build: 'native' },
+    { name: reference, mode: REFERENCE.name, jit: false, strict: false, build: 'native' },
+    { name: `${REFERENCE.name} (compiled)`, mode: REFERENCE.name, jit: true, strict: false, build: 'native', twin: reference },
+    { name: `${REFERENCE.name} (compiled, regions)`, mode: REFERENCE.name, ...EARLY_REGIONS, strict: false, build: 'native', twin: reference },
   ];
+  const withTwin = (way: Omit<Way, 'jit' | 'twin'>) => {
+    const twin = `${way.name} (interpreted)`;
+    out.push({ ...way, name: twin, jit: false }, { ...way, ...EARLY_REGIONS, twin });
+  };
   for (const m of MODES) {
     const kinds = m.build === 'paravirt' ? { kinds: PARAVIRT_KINDS } : {};
-    out.push({ name: m.name, mode: m.name, ...EARLY_REGIONS, strict: false, build: m.build, ...kinds });
-    if (m.equivalence.exactUnless) out.push({ name: `${m.name} --strict`, mode: m.name, ...EARLY_REGIONS, strict: true, build: m.build, ...kinds });
+    withTwin({ name: m.name, mode: m.name, strict: false, build: m.build, ...kinds });
+    if (m.equivalence.exactUnless) withTwin({ name: `${m.name} --strict`, mode: m.name, strict: true, build: m.build, ...kinds });
   }
   // every other topology of the registry, each mode under it (--strict where the mode's
   // equivalence asks for it: the run must match exactly)
@@ -67,7 +77,7 @@ export function ways(): Way[] {
       if (!combines(t.name, m.build)) continue;
       const kinds = m.build === 'paravirt' ? { kinds: PARAVIRT_KINDS } : {};
       const strict = m.equivalence.exactUnless !== undefined;
-      out.push({ name: `${m.name}${strict ? ' --strict' : ''} --host ${t.name}`, mode: m.name, ...EARLY_REGIONS, strict, build: m.build, host: t.name, ...kinds });
+      withTwin({ name: `${m.name}${strict ? ' --strict' : ''} --host ${t.name}`, mode: m.name, strict, build: m.build, host: t.name, ...kinds });
     }
   }
   return out;
@@ -104,6 +114,8 @@ export interface Outcome {
   status: string;
   reason: string;
   instructions: number;
+  /** The whole report (as JSON), for a way's twin. */
+  report: string;
 }
 
 /** The machine a program runs on, drawn from its seed (so it is the same for every way). */
@@ -139,40 +151,63 @@ export function run(image: Image, way: Way, machine: Omit<RunConfig, 'jit' | 'st
   const bytes: number[] = [];
   const sink: ConsoleSink = { putByte: (b) => void bytes.push(b), finish() {}, text: () => Buffer.from(bytes).toString('latin1') };
   const r = RUN_ON[way.host ?? DEFAULT_TOPOLOGY]({ name: 'fuzz', image }, way.mode, { ...machine, jit: way.jit, regionHeat: way.regionHeat, strict: way.strict }, sink);
-  return { console: r.console, status: r.status, reason: r.reason, instructions: r.instructions };
+  return { console: r.console, status: r.status, reason: r.reason, instructions: r.instructions, report: JSON.stringify(r) };
 }
 
 export interface Divergence {
   way: string;
+  /** What it was held to: the reference's outcome, or its twin's whole report. */
+  against: string;
   want: Outcome;
   got: Outcome;
 }
 
-/** Run a source in every way; the first way that differs from the reference, if any. */
+/** Run a source in every way; the first way that differs from what it is held to, if any. */
 export function divergence(source: string, program: Program, every = ways()): Divergence | undefined {
   const image = assemble(source);
   let paravirt: Image | undefined;
   const machine = machineFor(program);
-  const want = run(image, every[0]!, machine);
+  const reference = every[0]!;
+  const want = run(image, reference, machine);
+  const outcomes = new Map<string, Outcome>([[reference.name, want]]);
   for (const way of every.slice(1)) {
     if (way.kinds && !way.kinds.includes(program.kind)) continue;
+    let got: Outcome;
     if (way.build === 'paravirt') {
       // Its ops run more instructions: a reference cut short by the instruction limit is no
       // end to compare with, and the PARAVIRT build gets four times the limit.
       if (want.status === 'limit') continue;
-      const got = run((paravirt ??= assemble(source, undefined, 'paravirt')), way, { ...machine, maxInstructions: machine.maxInstructions * 4 });
-      if (got.console !== want.console || got.status !== want.status) return { way: way.name, want, got };
-      continue;
+      got = run((paravirt ??= assemble(source, undefined, 'paravirt')), way, { ...machine, maxInstructions: machine.maxInstructions * 4 });
+      if (got.console !== want.console || got.status !== want.status) return { way: way.name, against: reference.name, want, got };
+    } else {
+      got = run(image, way, machine);
+      if (got.console !== want.console || got.status !== want.status || got.reason !== want.reason || got.instructions !== want.instructions) return { way: way.name, against: reference.name, want, got };
     }
-    const got = run(image, way, machine);
-    if (got.console !== want.console || got.status !== want.status || got.reason !== want.reason || got.instructions !== want.instructions) return { way: way.name, want, got };
+    const twin = way.twin === undefined ? undefined : outcomes.get(way.twin);
+    if (twin && got.report !== twin.report) return { way: way.name, against: way.twin!, want: twin, got };
+    outcomes.set(way.name, got);
   }
   return undefined;
 }
 
+/** The first field (a JSON path) where two reports differ, with both values. */
+export function firstDifference(want: string, got: string): string {
+  const walk = (a: unknown, b: unknown, path: string): string | undefined => {
+    if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
+      for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+        const d = walk((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
+        if (d) return d;
+      }
+      return undefined;
+    }
+    return JSON.stringify(a) === JSON.stringify(b) ? undefined : `${path}: ${JSON.stringify(a)} against ${JSON.stringify(b)}`;
+  };
+  return walk(JSON.parse(want), JSON.parse(got), 'report') ?? 'none';
+}
+
 /** The fewest units that still diverge in the same way (delta debugging over the units). */
 export function reduce(program: Program, found: Divergence): string[] {
-  const way = ways().filter((w, i) => i === 0 || w.name === found.way);
+  const way = ways().filter((w, i) => i === 0 || w.name === found.way || w.name === found.against);
   const diverges = (units: readonly string[]) => divergence(program.source(units), program, way) !== undefined;
   let units = [...program.units];
   for (let chunk = Math.ceil(units.length / 2); chunk >= 1; chunk = chunk === 1 ? 0 : Math.ceil(chunk / 2)) {
@@ -190,7 +225,7 @@ export function reduce(program: Program, found: Divergence): string[] {
 export function reproduction(program: Program, units: readonly string[], found: Divergence): string {
   const machine = machineFor(program);
   const header = [
-    `; Found by the differential fuzzer: seed ${program.seed}, kind ${program.kind}; ${found.way} differed from the reference.`,
+    `; Found by the differential fuzzer: seed ${program.seed}, kind ${program.kind}; ${found.way} differed from ${found.against}.`,
     `; fuzz: memory=${machine.memoryBytes} tlb=${machine.tlbSize} tagged=${machine.tlbTagged} quantum=${machine.quantum}`,
   ];
   return `${header.join('\n')}\n${program.source(units).replace(/\.include "\.\.\/include\//g, '.include "../../../guests/include/')}`;

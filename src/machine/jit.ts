@@ -366,11 +366,12 @@ ${cases.join('\n')}
     // A trap (cause tc, address ta; -1 a callout, ta its word): the instruction did not
     // retire, its fetch was looked up. The hooks take it here, as the loop's would; the
     // region goes on where they leave the CPU while nothing it assumed has changed: no TLB
-    // entry or tag, nothing else about fetching, the mode.
+    // entry or tag, nothing else about fetching, the mode it was entered in (rmask and
+    // wmask are that mode's).
     k--; acc++;
     ${WRITEBACK}
     if (tc === -1 ? m.callout(pc, ta) : m.raise(tc, ta, pc)) return 2;
-    if (fvpn !== 0 || tlb.epoch !== te || cpu.fetchEpoch !== fe || ((cpu.flags ^ fl) & F_S) !== 0) return -1;
+    if (fvpn !== 0 || tlb.epoch !== te || cpu.fetchEpoch !== fe || ((cpu.flags & F_S) ? 1 : 4) !== rmask) return -1;
     pc = cpu.pc; fl = cpu.flags; n = cpu.instructions; cy = cpu.extraCycles; acc = 0;${reload}
   }
   ${WRITEBACK} return 2;
