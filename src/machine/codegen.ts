@@ -219,7 +219,10 @@ function access(variant: Variant, vaExpr: string, kind: AccessKind, operand: str
   let pa: string;
   if (variant.paging) {
     const [cv, cf] = write ? ['wv', 'wf'] : ['rv', 'rf'];
-    const hit = pageCache ? `{ ${cv} = vp; ${cf} = TF[sl]; pa = ${cf} | (va & 4095); }` : 'pa = TF[sl] | (va & 4095);';
+    // (a hit that allows the other access too fills both caches: a load and a store to one
+    // page, as in a read-modify-write, look the TLB up once)
+    const [ov, of, omask] = write ? ['rv', 'rf', 'rmask'] : ['wv', 'wf', 'wmask'];
+    const hit = pageCache ? `{ ${cv} = vp; ${cf} = TF[sl]; pa = ${cf} | (va & 4095); if ((TP[sl] & ${omask}) !== 0) { ${ov} = vp; ${of} = ${cf}; } }` : 'pa = TF[sl] | (va & 4095);';
     pa =
       `acc++; const vp = va >>> 12, sl = vp & TMASK; let pa; ` +
       (pageCache ? `if (vp === ${cv}) pa = ${cf} | (va & 4095); else ` : '') +
