@@ -77,20 +77,24 @@ function tracedRun(guest: GuestInput, path: string): { records: number; seconds:
   return { records: sink.records, seconds: t.seconds };
 }
 
-/** A guest's wall time under `mode` against bare: the median of 9 pairs run back to back
+/** The wall time of one run against another's: the median of 9 pairs run back to back
  *  (after three warm-up pairs: the JavaScript engine optimizes the code both share, the CPU
  *  loop and compiled guest code, for both), so that the machine's drift affects both sides. */
-function wallAgainstBare(guest: GuestInput, mode: string): number {
+function pairedWallRatio(against: () => GuestReport, run: () => GuestReport): number {
   for (let i = 0; i < 3; i++) {
-    runGuest(guest, BARE);
-    runGuest(guest, mode);
+    against();
+    run();
   }
   const pairs = Array.from({ length: 9 }, () => {
-    const bare = timed(() => check(runGuest(guest, BARE), `${guest.name} bare`)).seconds;
-    const under = timed(() => check(runGuest(guest, mode), `${guest.name} ${mode}`)).seconds;
-    return under / bare;
+    const before = timed(against).seconds;
+    return timed(run).seconds / before;
   });
   return median(pairs);
+}
+
+/** A guest's wall time under `mode` against bare (pairedWallRatio). */
+function wallAgainstBare(guest: GuestInput, mode: string): number {
+  return pairedWallRatio(() => check(runGuest(guest, BARE), `${guest.name} bare`), () => check(runGuest(guest, mode), `${guest.name} ${mode}`));
 }
 
 const ROUNDS = 20;
@@ -176,13 +180,7 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
     const tasks = (defines: Record<string, number> = {}) => ({ name: 'tasks', image: assemble('guests/bench/tasks.s', defines) });
     const separate = tasks();
     const shared = tasks({ SHARED: 1 });
-    runGuest(separate, BARE);
-    runGuest(shared, BARE);
-    const sharing = median(Array.from({ length: 7 }, () => {
-      const apart = timed(() => check(runGuest(separate, BARE), 'tasks')).seconds;
-      const together = timed(() => check(runGuest(shared, BARE), 'tasks shared')).seconds;
-      return together / apart;
-    }));
+    const sharing = pairedWallRatio(() => check(runGuest(separate, BARE), 'tasks'), () => check(runGuest(shared, BARE), 'tasks shared'));
     report('engine: kernel with its data on its code page / on a page apart, wall time, bare', sharing.toFixed(2), '<= 1.5', sharing <= 1.5);
     const full = wallAgainstBare(separate, FULL);
     report('engine: interrupt-driven two-task kernel, wall time --mode full / bare', full.toFixed(2), '<= 1.3', full <= 1.3);
