@@ -67,15 +67,19 @@ export interface FrameBlocks {
    *  the loop up to REGION_HEAT (wide, so that the shared
    *  counts of frames without blocks come round to it again only after 65,536 runs). */
   readonly heat: Uint16Array;
+  /** For a slot whose block is compiled: which of its function's blocks (a region's, in the
+   *  order it was compiled with) still hold their slots, as bits; the function runs only
+   *  those. */
+  readonly live: Int32Array;
 }
 
-/** A compiled block (a region of them): runs from cpu.pc on the machine of `ctx`, whose
- *  table of the page it runs on is `fns`; returns 0 (ran to its end), -1 (the fetch page
- *  must be looked up again: the TLB changed, or a hook changed what the region assumed) or
- *  2 (leave the loop: a hook said so, or RESYNC). Traps and callouts go to the hooks from
+/** A compiled block (a region of them): runs from cpu.pc on the machine of `ctx`, only the
+ *  blocks whose bits are set in `live` (FrameBlocks.live); returns 0 (ran to its end), -1
+ *  (the fetch page must be looked up again: the TLB changed, or a hook changed what the
+ *  region assumed) or 2 (leave the loop: a hook said so, or RESYNC). Traps and callouts go to the hooks from
  *  inside (jit.ts regionSource). One function serves every machine whose code has the same
  *  words (codegen.ts CONTEXT). */
-export type BlockFn = (ctx: LoopContext, limit: number, fns: readonly (BlockFn | undefined)[]) => number;
+export type BlockFn = (ctx: LoopContext, limit: number, live: number) => number;
 
 /** Where the loop finds compiled blocks (jit.ts's BlockCache). Code is a page of words the
  *  loop fetches from: a frame of physical memory (`words` is memory.words and `base` the
@@ -89,4 +93,7 @@ export interface BlockProvider {
   /** The block at `slot` is hot from the loop (REGION_HEAT entries): compile it into its
    *  page's region; returns the page's table now. */
   join(words: Int32Array, base: number, slot: number): FrameBlocks;
+  /** Changes whenever compiled blocks are dropped (a region that called a hook goes on only
+   *  while it is unchanged: its `live` may be stale). */
+  readonly version: number;
 }

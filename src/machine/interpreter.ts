@@ -83,7 +83,7 @@ return function run(ctx, limit) {
               if (f === undefined) continue loop;
             }
             ${SAVE}
-            const r = f(ctx, limit, JT.fns);
+            const r = f(ctx, limit, JT.live[s]);
             if (r === 0) { pc = cpu.pc; fl = cpu.flags; n = cpu.instructions; cy = cpu.extraCycles; continue loop; }
             ${LOAD}
             if (r === -1) { fvpn = -1; continue loop; }

@@ -62,6 +62,10 @@ interface Block {
 interface Region {
   readonly blocks: Block[];
   size: number;
+  /** The blocks of its compiled function, in their order there, and which of them still
+   *  hold their slots (bit i: members[i]; the function is given these bits). */
+  members: readonly Block[];
+  live: number;
 }
 
 /** A frame's blocks, how many it has, and how many cover each of its words (at most 1,024:
@@ -86,7 +90,7 @@ interface Table extends FrameBlocks {
 function coldTable(): Table {
   // (every table has the same shape, count included, so the loop's reads of them stay
   // monomorphic)
-  return { fns: new Array<BlockFn | undefined>(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint16Array(1024), count: 0, covered: new Uint16Array(1024), blocks: new Array<Block | undefined>(1024).fill(undefined), regionOf: new Array<Region | undefined>(1024).fill(undefined), region: undefined, builds: 0, reports: 0 };
+  return { fns: new Array<BlockFn | undefined>(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint16Array(1024), live: new Int32Array(1024), count: 0, covered: new Uint16Array(1024), blocks: new Array<Block | undefined>(1024).fill(undefined), regionOf: new Array<Region | undefined>(1024).fill(undefined), region: undefined, builds: 0, reports: 0 };
 }
 
 /** The compiled blocks of one CPU loop variant, by code page and slot, at most `limit` of
@@ -106,6 +110,8 @@ export class BlockCache implements BlockProvider {
   /** Frames that have (or had) a table of their own, and times the cache was emptied. */
   tablesMade = 0;
   flushes = 0;
+  /** Changes whenever blocks are dropped (BlockProvider.version). */
+  version = 0;
 
   constructor(
     private readonly variant: Variant,
@@ -142,11 +148,14 @@ export class BlockCache implements BlockProvider {
     for (let s = 0; s < 1024; s++) {
       const block = t.blocks[s];
       if (block === undefined || !block.slots.some((k) => k >= first && k <= last)) continue;
-      // (its region keeps running its other blocks: it enters a block only while the slot
-      // still holds the region)
+      // (its region keeps running its other blocks: their slots' live bits lose this one's)
       const region = t.regionOf[s]!;
       region.blocks.splice(region.blocks.indexOf(block), 1);
       region.size -= block.words.length;
+      const member = region.members.indexOf(block);
+      if (member >= 0) region.live &= ~(1 << member);
+      for (const m of region.members) if (t.regionOf[m.slots[0]!] === region) t.live[m.slots[0]!] = region.live;
+      t.live[s] = 0;
       t.fns[s] = undefined;
       t.blocks[s] = undefined;
       t.regionOf[s] = undefined;
@@ -156,6 +165,7 @@ export class BlockCache implements BlockProvider {
       this.liveBlocks--;
       t.heat[s] = HOT_THRESHOLD - REHEAT;
     }
+    this.version++;
     return true;
   }
 
@@ -170,6 +180,7 @@ export class BlockCache implements BlockProvider {
     if (!t) return;
     this.liveBlocks -= t.count;
     this.supplied.delete(code);
+    this.version++;
     this.ctx.cpu.fetchEpoch++;
   }
 
@@ -218,7 +229,7 @@ export class BlockCache implements BlockProvider {
       this.tablesMade++;
     }
     const block: Block = { words, slots };
-    this.install(table, { blocks: [block], size: words.length });
+    this.install(table, { blocks: [block], size: words.length, members: [], live: 0 });
     table.lengths[slot] = words.length;
     table.heat[slot] = HOT_THRESHOLD; // (a page's first block gets a fresh table: count on from here)
     table.blocks[slot] = block;
@@ -243,7 +254,7 @@ export class BlockCache implements BlockProvider {
       table.heat[slot] = this.ctx.regionHeat - Math.max(1, this.ctx.regionHeat >> 2);
       return table;
     }
-    const region = (table.region ??= { blocks: [], size: 0 });
+    const region = (table.region ??= { blocks: [], size: 0, members: [], live: 0 });
     let joined = false;
     for (let s = 0; s < 1024; s++) {
       const block = table.blocks[s];
@@ -267,9 +278,12 @@ export class BlockCache implements BlockProvider {
     // (generated code is found by the words it was made from: the same code, the same text)
     const key = `${this.codeKey}|${region.blocks.map((b) => `${b.slots.join(',')}:${b.words.join(',')}`).join('|')}`;
     const fn = compiled(regions, key, () => regionSource(region.blocks, this.variant, this.ctx.cycles), REGION_CACHE_LIMIT);
-    for (const member of region.blocks) {
+    region.members = [...region.blocks];
+    region.live = (1 << region.members.length) - 1; // (at most REGION_BLOCKS: 8 bits)
+    for (const member of region.members) {
       table.fns[member.slots[0]!] = fn;
       table.regionOf[member.slots[0]!] = region;
+      table.live[member.slots[0]!] = region.live;
     }
   }
 
@@ -283,6 +297,7 @@ export class BlockCache implements BlockProvider {
     this.supplied = new WeakMap();
     this.liveBlocks = 0;
     this.flushes++;
+    this.version++;
     this.ctx.cpu.fetchEpoch++;
   }
 }
@@ -295,8 +310,9 @@ const COMMIT = 'n += k; cy += e; k = 0; e = 0;';
 
 /** The source of a region: one function that runs any of its blocks, and from the end of
  *  one (or a side exit) goes straight on to the block at the new pc when that is a member,
- *  the slice allows all of it, and the slot still holds this function (a write to a
- *  member's words takes it out). Registers live in locals across the whole region, and
+ *  the slice allows all of it, and its bit is set in `live` (a write to a member's words
+ *  takes it out; after a hook, a change of the cache's version sends the region back to the
+ *  loop, which hands it the bits anew). Registers live in locals across the whole region, and
  *  compares only record their operands until FLAGS is needed whole.
  *  Each block is its instructions' bodies in turn (each advances pc by 4; the last may
  *  jump); one whose last instruction branches back to its start loops in place. After a
@@ -306,7 +322,7 @@ const COMMIT = 'n += k; cy += e; k = 0; e = 0;';
  *  on. */
 export function regionSource(blocks: readonly Block[], variant: Variant, cycles: Int32Array): string {
   const used = new Set<number>();
-  const cases = blocks.map(({ words, slots }) => {
+  const cases = blocks.map(({ words, slots }, member) => {
     const start = slots[0]!;
     const at = (slot: number) => `((base + ${slot * 4}) | 0)`;
     const last = decode(words[words.length - 1]!);
@@ -332,7 +348,7 @@ export function regionSource(blocks: readonly Block[], variant: Variant, cycles:
       })
       .join('\n');
     const again = `\n          ${COMMIT} ${loops ? `if (pc !== ${at(start)} || n + ${words.length} > limit) continue dispatch;` : 'continue dispatch;'}`;
-    return `      case ${start}: if (FNS[${start}] !== region || n + ${words.length} > limit) break dispatch;
+    return `      case ${start}: if ((live & ${1 << member}) === 0 || n + ${words.length} > limit) break dispatch;
         for (;;) {
 ${body}${again}
         }`;
@@ -344,8 +360,9 @@ ${body}${again}
   // Fetches are counted by the loop; data lookups here (only when paging: no TLB otherwise).
   const WRITEBACK = `${COMMIT} ${MATERIALIZE_FLAGS} ${store} cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy;${variant.paging ? ' tlb.lookups += acc;' : ''}`;
   return `${PRELUDE}
-return function region(ctx, limit, FNS) {
+return function region(ctx, limit, live) {
   ${CONTEXT}
+  const JIT = ctx.jit, jv = JIT.version;
   let pc = cpu.pc, fl = cpu.flags, n = cpu.instructions, cy = cpu.extraCycles, acc = 0, tc = 0, ta = 0, fvpn = 0;
   const base = pc & -4096, rmask = (fl & F_S) ? 1 : 4, wmask = (fl & F_S) ? 2 : 8, atag = tlb.asidTag;
   const te = tlb.epoch, fe = cpu.fetchEpoch;
@@ -367,11 +384,12 @@ ${cases.join('\n')}
     // retire, its fetch was looked up. The hooks take it here, as the loop's would; the
     // region goes on where they leave the CPU while nothing it assumed has changed: no TLB
     // entry or tag, nothing else about fetching, the mode it was entered in (rmask and
-    // wmask are that mode's).
+    // wmask are that mode's), no compiled block dropped (live).
     k--; acc++;
     ${WRITEBACK}
     if (tc === -1 ? m.callout(pc, ta) : m.raise(tc, ta, pc)) return 2;
     if (fvpn !== 0 || tlb.epoch !== te || cpu.fetchEpoch !== fe || ((cpu.flags & F_S) ? 1 : 4) !== rmask) return -1;
+    if (JIT.version !== jv) return 0;
     pc = cpu.pc; fl = cpu.flags; n = cpu.instructions; cy = cpu.extraCycles; acc = 0;${reload}
   }
   ${WRITEBACK} return 2;
