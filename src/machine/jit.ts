@@ -8,7 +8,10 @@
 // function), another backward branch or `jmp` (a loop's end), an indirect jump or any other
 // change of control flow (included), a callout (included, but not a fill), an instruction
 // that does not decode (excluded), a word it already holds, the edge of the page, or
-// MAX_BLOCK instructions. Its code is the interpreter's own instruction bodies (codegen.ts)
+// MAX_BLOCK instructions. Where a forward conditional branch's target leads straight (no
+// change of control flow, at most MAX_ARM instructions) to a word further on the block's
+// path, the taken side is compiled too, as an arm that rejoins the path there (an if/else:
+// a diamond stays in the block instead of leaving it). Its code is the interpreter's own instruction bodies (codegen.ts)
 // with the fields of each word as constants, so a block means exactly what interpreting it
 // would. Blocks are kept per code page and slot and are position-independent, so any
 // virtual mapping of the page may run them. A code page is a physical frame, or a page the
@@ -31,6 +34,10 @@ import { HOT_THRESHOLD } from './interpreter.js';
 import { compiled, CONTEXT, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
 
 export const MAX_BLOCK = 64;
+/** The most instructions of a branch's arm (see armsOf), and the most instructions one run
+ *  of a block with arms may retire (its length: the slice must allow it all). */
+const MAX_ARM = 8;
+const MAX_LENGTH = 128;
 
 /** A page's region's bounds: blocks, and instructions over all of them (further hot blocks
  *  stay on their own). */
@@ -47,8 +54,23 @@ const REHEAT = 2;
 const regions = new Map<string, BlockFn>();
 const REGION_CACHE_LIMIT = 4096;
 
-/** A block: the words it was made from, in the order it runs them, and their slots. */
+/** A block: the words it was made from, in the order it runs them, and their slots; the
+ *  arms of its forward branches; every slot it was made from (arms' included), and the
+ *  most instructions one run of it retires. */
 interface Block {
+  readonly words: readonly number[];
+  readonly slots: readonly number[];
+  readonly arms: readonly Arm[];
+  readonly covers: readonly number[];
+  readonly length: number;
+}
+
+/** The taken side of the conditional branch at index `at` of a block's path: straight-line
+ *  words (their slots follow the branch's target), after which the path goes on at index
+ *  `join` (> at): compiled as if (taken) { arm } else { path at + 1 .. join - 1 }. */
+interface Arm {
+  readonly at: number;
+  readonly join: number;
   readonly words: readonly number[];
   readonly slots: readonly number[];
 }
@@ -147,11 +169,11 @@ export class BlockCache implements BlockProvider {
     if (!covered) return false;
     for (let s = 0; s < 1024; s++) {
       const block = t.blocks[s];
-      if (block === undefined || !block.slots.some((k) => k >= first && k <= last)) continue;
+      if (block === undefined || !block.covers.some((k) => k >= first && k <= last)) continue;
       // (its region keeps running its other blocks: their slots' live bits lose this one's)
       const region = t.regionOf[s]!;
       region.blocks.splice(region.blocks.indexOf(block), 1);
-      region.size -= block.words.length;
+      region.size -= block.length;
       const member = region.members.indexOf(block);
       if (member >= 0) region.live &= ~(1 << member);
       for (const m of region.members) if (t.regionOf[m.slots[0]!] === region) t.live[m.slots[0]!] = region.live;
@@ -159,8 +181,8 @@ export class BlockCache implements BlockProvider {
       t.fns[s] = undefined;
       t.blocks[s] = undefined;
       t.regionOf[s] = undefined;
-      for (const k of block.slots) t.covered[k]!--;
-      this.ctx.memory.coverCode(frame, block.slots, -1);
+      for (const k of block.covers) t.covered[k]!--;
+      this.ctx.memory.coverCode(frame, block.covers, -1);
       t.count--;
       this.liveBlocks--;
       t.heat[s] = HOT_THRESHOLD - REHEAT;
@@ -228,17 +250,50 @@ export class BlockCache implements BlockProvider {
       else this.supplied.set(code, table);
       this.tablesMade++;
     }
-    const block: Block = { words, slots };
-    this.install(table, { blocks: [block], size: words.length, members: [], live: 0 });
-    table.lengths[slot] = words.length;
+    const arms = this.armsOf(code, base, words, slots);
+    const length = arms.reduce((sum, arm) => sum + Math.max(0, arm.words.length - (arm.join - arm.at - 1)), words.length);
+    const block: Block = { words, slots, arms, covers: [...slots, ...arms.flatMap((arm) => arm.slots)], length };
+    this.install(table, { blocks: [block], size: length, members: [], live: 0 });
+    table.lengths[slot] = length;
     table.heat[slot] = HOT_THRESHOLD; // (a page's first block gets a fresh table: count on from here)
     table.blocks[slot] = block;
-    for (const k of slots) table.covered[k]!++;
+    for (const k of block.covers) table.covered[k]!++;
     table.count++;
     this.liveBlocks++;
-    if (physical) memory.coverCode(frame, slots, 1);
+    if (physical) memory.coverCode(frame, block.covers, 1);
     this.blocksCompiled++;
     return table;
+  }
+
+  /** The arms of a block's forward conditional branches (Arm): the words from a branch's
+   *  target on, while each is an instruction that neither changes control flow nor is left
+   *  to the interpreter, up to a word further on the path (the join). Arms do not nest: a
+   *  branch between another's and its join leaves the block when taken, as before. */
+  private armsOf(code: Int32Array, base: number, words: readonly number[], slots: readonly number[]): Arm[] {
+    const arms: Arm[] = [];
+    let length = words.length;
+    for (let at = 0, after = 0; at < words.length - 1; at++) {
+      const d = at >= after && words[at]! >>> 24 !== CALLOUT_OPCODE ? decode(words[at]!) : undefined;
+      if (!d || d.spec.group !== 'branch' || d.off <= 0) continue;
+      const armWords: number[] = [];
+      const armSlots: number[] = [];
+      let join = -1;
+      for (let s = slots[at]! + d.off; s < 1024 && armWords.length <= MAX_ARM; s++) {
+        join = slots.indexOf(s);
+        if (join >= 0) break;
+        const word = code[base + s]!;
+        const i = word >>> 24 === CALLOUT_OPCODE ? undefined : decode(word);
+        if (!i || i.spec.flow || (this.variant.probe && i.spec.class === 'sensitive')) break;
+        armWords.push(word);
+        armSlots.push(s);
+      }
+      const longer = Math.max(0, armWords.length - (join - at - 1));
+      if (join <= at || armWords.length > MAX_ARM || length + longer > MAX_LENGTH) continue;
+      arms.push({ at, join, words: armWords, slots: armSlots });
+      length += longer;
+      after = join;
+    }
+    return arms;
   }
 
   /** The loop has entered the block at `slot` regionHeat times: it joins its page's region
@@ -259,9 +314,9 @@ export class BlockCache implements BlockProvider {
     for (let s = 0; s < 1024; s++) {
       const block = table.blocks[s];
       if (!block || table.regionOf[s] === region || (s !== slot && table.heat[s]! < this.ctx.regionHeat >> 1)) continue;
-      if (region.blocks.length >= REGION_BLOCKS || region.size + block.words.length > REGION_WORDS) continue;
+      if (region.blocks.length >= REGION_BLOCKS || region.size + block.length > REGION_WORDS) continue;
       region.blocks.push(block);
-      region.size += block.words.length;
+      region.size += block.length;
       joined = true;
     }
     if (joined) {
@@ -276,7 +331,7 @@ export class BlockCache implements BlockProvider {
   /** Compile a region and hand its blocks' slots to it. */
   private install(table: Table, region: Region): void {
     // (generated code is found by the words it was made from: the same code, the same text)
-    const key = `${this.codeKey}|${region.blocks.map((b) => `${b.slots.join(',')}:${b.words.join(',')}`).join('|')}`;
+    const key = `${this.codeKey}|${region.blocks.map((b) => `${b.slots.join(',')}:${b.words.join(',')}${b.arms.map((a) => `/${a.at}>${a.join}:${a.slots.join(',')}:${a.words.join(',')}`).join('')}`).join('|')}`;
     const fn = compiled(regions, key, () => regionSource(region.blocks, this.variant, this.ctx.cycles), REGION_CACHE_LIMIT);
     region.members = [...region.blocks];
     region.live = (1 << region.members.length) - 1; // (at most REGION_BLOCKS: 8 bits)
@@ -322,35 +377,53 @@ const COMMIT = 'n += k; cy += e; k = 0; e = 0;';
  *  on. */
 export function regionSource(blocks: readonly Block[], variant: Variant, cycles: Int32Array): string {
   const used = new Set<number>();
-  const cases = blocks.map(({ words, slots }, member) => {
+  const cases = blocks.map(({ words, slots, arms, length }, member) => {
     const start = slots[0]!;
     const at = (slot: number) => `((base + ${slot * 4}) | 0)`;
     const last = decode(words[words.length - 1]!);
     const loops = last !== undefined && last.spec.format === 'rel' && slots[slots.length - 1]! + last.off === start;
-    const body = words
-      .map((word, i) => {
-        // (a callout: a trap with cause -1 and its word as the address)
-        if (word >>> 24 === CALLOUT_OPCODE) return `          { k = ${i + 1}; ${trap('-1', String(word | 0))} }`;
-        const d = decode(word)!;
-        const memory = d.spec.group === 'load' || d.spec.group === 'store';
-        let code = instructionCode(d.spec, variant, cycles[d.spec.opcode]! - 1, { word, lazyFlags: true, pageCache: true });
-        if (needsWholeFlags(d.spec)) code = `${MATERIALIZE_FLAGS} ${code}`;
-        code = code.replace(/(?<![A-Za-z_$])R\[(a|b|c|15)\]/g, (_, f: string) => {
-          const r = f === 'a' ? d.a : f === 'b' ? d.b : f === 'c' ? d.c : 15;
-          used.add(r);
-          return `r${r}`;
-        });
-        // (the counts: see COMMIT)
-        code = code.replace(/\bn\+\+/g, 'k++').replace(/\bn\b/g, '(n + k)').replace(/\bcy \+= /g, 'e += ').replace(/\bcy\b/g, '(cy + e)');
-        // a conditional branch inside the block: taken, it leaves the block (a side exit)
-        const side = d.spec.flow && i < words.length - 1 && d.spec.group !== 'jump' ? ` if (pc !== ${at(slots[i + 1]!)}) { ${COMMIT} continue dispatch; }` : '';
-        return `          { const w = ${word | 0}; k = ${i + 1}; ${code}${memory ? ' if (fvpn !== 0) break dispatch;' : ''}${side} }`;
-      })
-      .join('\n');
-    const again = `\n          ${COMMIT} ${loops ? `if (pc !== ${at(start)} || n + ${words.length} > limit) continue dispatch;` : 'continue dispatch;'}`;
-    return `      case ${start}: if ((live & ${1 << member}) === 0 || n + ${words.length} > limit) break dispatch;
+    // One instruction; k is its place since the counts were last committed.
+    const instruction = (word: number, k: number, side: string) => {
+      // (a callout: a trap with cause -1 and its word as the address)
+      if (word >>> 24 === CALLOUT_OPCODE) return `{ k = ${k}; ${trap('-1', String(word | 0))} }`;
+      const d = decode(word)!;
+      const memory = d.spec.group === 'load' || d.spec.group === 'store';
+      let code = instructionCode(d.spec, variant, cycles[d.spec.opcode]! - 1, { word, lazyFlags: true, pageCache: true });
+      if (needsWholeFlags(d.spec)) code = `${MATERIALIZE_FLAGS} ${code}`;
+      code = code.replace(/(?<![A-Za-z_$])R\[(a|b|c|15)\]/g, (_, f: string) => {
+        const r = f === 'a' ? d.a : f === 'b' ? d.b : f === 'c' ? d.c : 15;
+        used.add(r);
+        return `r${r}`;
+      });
+      // (the counts: see COMMIT)
+      code = code.replace(/\bn\+\+/g, 'k++').replace(/\bn\b/g, '(n + k)').replace(/\bcy \+= /g, 'e += ').replace(/\bcy\b/g, '(cy + e)');
+      return `{ const w = ${word | 0}; k = ${k}; ${code}${memory ? ' if (fvpn !== 0) break dispatch;' : ''}${side} }`;
+    };
+    const lines: string[] = [];
+    let committed = 0; // (the path's index where the counts were last committed: an arm's join)
+    let open: Arm | undefined;
+    words.forEach((word, i) => {
+      if (open?.join === i) {
+        lines.push(`${COMMIT} }`);
+        committed = i;
+        open = undefined;
+      }
+      const arm = arms.find((a) => a.at === i);
+      const d = word >>> 24 === CALLOUT_OPCODE ? undefined : decode(word);
+      // a conditional branch inside the block: taken, it leaves the block (a side exit), or
+      // runs its arm and rejoins the path
+      const taken = d?.spec.flow && i < words.length - 1 && d.spec.group !== 'jump' ? `pc !== ${at(slots[i + 1]!)}` : undefined;
+      lines.push(instruction(word, i + 1 - committed, taken && !arm ? ` if (${taken}) { ${COMMIT} continue dispatch; }` : ''));
+      if (arm) {
+        // (the arm counts from the branch's commit; the path after the join, from the join's)
+        lines.push(`if (${taken}) { ${COMMIT} ${arm.words.map((w, x) => instruction(w, x + 1, '')).join(' ')} ${COMMIT} } else {`);
+        open = arm;
+      }
+    });
+    const again = `${COMMIT} ${loops ? `if (pc !== ${at(start)} || n + ${length} > limit) continue dispatch;` : 'continue dispatch;'}`;
+    return `      case ${start}: if ((live & ${1 << member}) === 0 || n + ${length} > limit) break dispatch;
         for (;;) {
-${body}${again}
+${[...lines, again].map((line) => `          ${line}`).join('\n')}
         }`;
   });
   const regs = [...used].sort((x, y) => x - y);

@@ -126,6 +126,74 @@ describe('block compiler: same results as the interpreter', () => {
     expect(r.regions.regions).toBeGreaterThan(0);
   });
 
+  // A loop with a diamond: a forward branch over one side to a word the other side jumps to.
+  const diamond = (count: number, arm: string) =>
+    assembleText(`
+      start:  li r1, ${count}
+              movi r2, 0
+              movi r3, 0
+      .loop:  andi r4, r1, 1
+              cmpi r4, 0
+              beq .even
+              addi r2, r2, 3
+              jmp .join
+      .even:
+      ${arm}
+      .join:  subi r1, r1, 1
+              cmpi r1, 0
+              bne .loop
+              hlt`);
+
+  it('a forward branch whose taken side rejoins the path is compiled with it (one block, no side exit)', () => {
+    const image = diamond(5000, 'addi r3, r3, 1');
+    const r = withAndWithout(image);
+    expect(r.jit.regs[2]).toBe(3 * 2500);
+    expect(r.jit.regs[3]).toBe(2500);
+    expectSame(r);
+    // the loop is one block: its taken side (.even) never becomes a block of its own
+    expect(r.jit.blocks).toBe(1);
+  });
+
+  it('a slice ends at the exact instruction inside a diamond whose arm is longer than the path it skips', () => {
+    // (3,000 passes of 8 or 14 instructions: 33,004 in all)
+    const image = diamond(3000, Array.from({ length: 8 }, () => 'addi r3, r3, 1').join('\n'));
+    for (const limit of [1, 18, 19, 20, 1001, 2345, 23456]) {
+      const r = withAndWithout(image, { maxInstructions: limit });
+      expect(r.jit.end.status).toBe('limit');
+      expectSame(r);
+    }
+    expectSame(withAndWithout(image));
+  });
+
+  it('a store into the arm of a compiled diamond drops its block, and the new instruction runs', () => {
+    // halfway (after the pass with r1 = 2000), the loop rewrites its arm's instruction: addi
+    // r3, r3, 1 (run for the even r1 from 4000 to 2000) becomes addi r3, r3, 100 (1998 to 2)
+    const image = assembleText(`
+      start:  li r1, 4000
+              movi r2, 0
+              movi r3, 0
+              la r6, .arm
+              la r7, patch
+              ldw r7, [r7]
+      .loop:  andi r4, r1, 1
+              cmpi r4, 0
+              beq .arm
+              addi r2, r2, 3
+              jmp .join
+      .arm:   addi r3, r3, 1
+      .join:  cmpi r1, 2000
+              bne .next
+              stw r7, [r6]
+      .next:  subi r1, r1, 1
+              cmpi r1, 0
+              bne .loop
+              hlt
+      patch:  addi r3, r3, 100`);
+    const r = withAndWithout(image);
+    expect(r.jit.regs[3]).toBe(1001 + 100 * 999);
+    expectSame(r);
+  });
+
   it('stores to data beside compiled code (interpreted or compiled) never reach the code caches', () => {
     // the loop's counter lives between its instructions: 5,000 stores, none to a word any
     // block was made from (PhysicalMemory.codeWords), so onCodeWrite is never asked
