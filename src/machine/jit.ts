@@ -11,7 +11,8 @@
 // MAX_BLOCK instructions. Where a forward conditional branch's target leads straight (no
 // change of control flow, at most MAX_ARM instructions) to a word further on the block's
 // path, the taken side is compiled too, as an arm that rejoins the path there (an if/else:
-// a diamond stays in the block instead of leaving it). Its code is the interpreter's own instruction bodies (codegen.ts)
+// a diamond stays in the block instead of leaving it); so is one that runs straight into a
+// change of control flow (an early return), which ends the block there. Its code is the interpreter's own instruction bodies (codegen.ts)
 // with the fields of each word as constants, so a block means exactly what interpreting it
 // would. Blocks are kept per code page and slot and are position-independent, so any
 // virtual mapping of the page may run them. A code page is a physical frame, or a page the
@@ -67,12 +68,15 @@ interface Block {
 
 /** The taken side of the conditional branch at index `at` of a block's path: straight-line
  *  words (their slots follow the branch's target), after which the path goes on at index
- *  `join` (> at): compiled as if (taken) { arm } else { path at + 1 .. join - 1 }. */
+ *  `join` (> at): compiled as if (taken) { arm } else { path at + 1 .. join - 1 }. Or, with
+ *  `join` -1, words whose last changes control flow (a return, a jump): the block is left
+ *  after it, as at its end. `extra`: the most instructions it adds to one run of the block. */
 interface Arm {
   readonly at: number;
   readonly join: number;
   readonly words: readonly number[];
   readonly slots: readonly number[];
+  readonly extra: number;
 }
 
 /** Blocks of one code page compiled into one function (regionSource); its blocks' slots in
@@ -251,7 +255,7 @@ export class BlockCache implements BlockProvider {
       this.tablesMade++;
     }
     const arms = this.armsOf(code, base, words, slots);
-    const length = arms.reduce((sum, arm) => sum + Math.max(0, arm.words.length - (arm.join - arm.at - 1)), words.length);
+    const length = arms.reduce((sum, arm) => sum + arm.extra, words.length);
     const block: Block = { words, slots, arms, covers: [...slots, ...arms.flatMap((arm) => arm.slots)], length };
     this.install(table, { blocks: [block], size: length, members: [], live: 0 });
     table.lengths[slot] = length;
@@ -266,9 +270,10 @@ export class BlockCache implements BlockProvider {
   }
 
   /** The arms of a block's forward conditional branches (Arm): the words from a branch's
-   *  target on, while each is an instruction that neither changes control flow nor is left
-   *  to the interpreter, up to a word further on the path (the join). Arms do not nest: a
-   *  branch between another's and its join leaves the block when taken, as before. */
+   *  target on, while each is an instruction not left to the interpreter, up to a word
+   *  further on the path (the join) or through the first that changes control flow (an arm
+   *  that leaves). Arms do not nest: a branch between another's and its join leaves the
+   *  block when taken, as before. */
   private armsOf(code: Int32Array, base: number, words: readonly number[], slots: readonly number[]): Arm[] {
     const arms: Arm[] = [];
     let length = words.length;
@@ -278,20 +283,22 @@ export class BlockCache implements BlockProvider {
       const armWords: number[] = [];
       const armSlots: number[] = [];
       let join = -1;
-      for (let s = slots[at]! + d.off; s < 1024 && armWords.length <= MAX_ARM; s++) {
+      let leaves = false;
+      for (let s = slots[at]! + d.off; s < 1024 && armWords.length <= MAX_ARM && !leaves; s++) {
         join = slots.indexOf(s);
         if (join >= 0) break;
         const word = code[base + s]!;
         const i = word >>> 24 === CALLOUT_OPCODE ? undefined : decode(word);
-        if (!i || i.spec.flow || (this.variant.probe && i.spec.class === 'sensitive')) break;
+        if (!i || (this.variant.probe && i.spec.class === 'sensitive')) break;
         armWords.push(word);
         armSlots.push(s);
+        leaves = i.spec.flow === true;
       }
-      const longer = Math.max(0, armWords.length - (join - at - 1));
-      if (join <= at || armWords.length > MAX_ARM || length + longer > MAX_LENGTH) continue;
-      arms.push({ at, join, words: armWords, slots: armSlots });
-      length += longer;
-      after = join;
+      const extra = leaves ? armWords.length : Math.max(0, armWords.length - (join - at - 1));
+      if ((leaves ? join >= 0 : join <= at) || armWords.length > MAX_ARM || length + extra > MAX_LENGTH) continue;
+      arms.push({ at, join: leaves ? -1 : join, words: armWords, slots: armSlots, extra });
+      length += extra;
+      if (!leaves) after = join;
     }
     return arms;
   }
@@ -411,13 +418,17 @@ export function regionSource(blocks: readonly Block[], variant: Variant, cycles:
       const arm = arms.find((a) => a.at === i);
       const d = word >>> 24 === CALLOUT_OPCODE ? undefined : decode(word);
       // a conditional branch inside the block: taken, it leaves the block (a side exit), or
-      // runs its arm and rejoins the path
+      // runs its arm, which rejoins the path or leaves
       const taken = d?.spec.flow && i < words.length - 1 && d.spec.group !== 'jump' ? `pc !== ${at(slots[i + 1]!)}` : undefined;
       lines.push(instruction(word, i + 1 - committed, taken && !arm ? ` if (${taken}) { ${COMMIT} continue dispatch; }` : ''));
       if (arm) {
         // (the arm counts from the branch's commit; the path after the join, from the join's)
-        lines.push(`if (${taken}) { ${COMMIT} ${arm.words.map((w, x) => instruction(w, x + 1, '')).join(' ')} ${COMMIT} } else {`);
-        open = arm;
+        const body = `${COMMIT} ${arm.words.map((w, x) => instruction(w, x + 1, '')).join(' ')} ${COMMIT}`;
+        if (arm.join < 0) lines.push(`if (${taken}) { ${body} continue dispatch; }`);
+        else {
+          lines.push(`if (${taken}) { ${body} } else {`);
+          open = arm;
+        }
       }
     });
     const again = `${COMMIT} ${loops ? `if (pc !== ${at(start)} || n + ${length} > limit) continue dispatch;` : 'continue dispatch;'}`;

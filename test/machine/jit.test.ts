@@ -154,6 +154,30 @@ describe('block compiler: same results as the interpreter', () => {
     expect(r.jit.blocks).toBe(1);
   });
 
+  it('a taken side that ends in a return is compiled with the block that branches to it', () => {
+    const image = assembleText(`
+      start:  li r5, 3000
+              movi r6, 0
+      .loop:  mov r1, r5
+              call f
+              add r6, r6, r1
+              subi r5, r5, 1
+              cmpi r5, 0
+              bne .loop
+              hlt
+      f:      cmpi r1, 1000
+              blt .small
+              addi r1, r1, 7
+              ret
+      .small: subi r1, r1, 7
+              ret`);
+    const r = withAndWithout(image);
+    expect(r.jit.regs[6]).toBe(((3000 * 3001) / 2 + 7 * 2001 - 7 * 999) | 0);
+    expectSame(r);
+    // two blocks: the call with f and both its returns; and the loop's tail after the return
+    expect(r.jit.blocks).toBe(2);
+  });
+
   it('a slice ends at the exact instruction inside a diamond whose arm is longer than the path it skips', () => {
     // (3,000 passes of 8 or 14 instructions: 33,004 in all)
     const image = diamond(3000, Array.from({ length: 8 }, () => 'addi r3, r3, 1').join('\n'));
