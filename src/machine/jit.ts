@@ -12,7 +12,7 @@
 // change of control flow, at most MAX_ARM instructions) to a word further on the block's
 // path, the taken side is compiled too, as an arm that rejoins the path there (an if/else:
 // a diamond stays in the block instead of leaving it); so is one that runs straight into a
-// change of control flow (an early return), which ends the block there. Its code is the interpreter's own instruction bodies (codegen.ts)
+// change of control flow (an early return): taken, the block is left after it. Its code is the interpreter's own instruction bodies (codegen.ts)
 // with the fields of each word as constants, so a block means exactly what interpreting it
 // would. Blocks are kept per code page and slot and are position-independent, so any
 // virtual mapping of the page may run them. A code page is a physical frame, or a page the
@@ -36,7 +36,8 @@ import { compiled, CONTEXT, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags,
 
 export const MAX_BLOCK = 64;
 /** The most instructions of a branch's arm (see armsOf), and the most instructions one run
- *  of a block with arms may retire (its length: the slice must allow it all). */
+ *  of a block with arms may retire (its length: the slice must allow it all; at most 255,
+ *  FrameBlocks.lengths being bytes). */
 const MAX_ARM = 8;
 const MAX_LENGTH = 128;
 
@@ -176,7 +177,8 @@ export class BlockCache implements BlockProvider {
       if (block === undefined || !block.covers.some((k) => k >= first && k <= last)) continue;
       // (its region keeps running its other blocks: their slots' live bits lose this one's)
       const region = t.regionOf[s]!;
-      region.blocks.splice(region.blocks.indexOf(block), 1);
+      const joined = region.blocks.indexOf(block);
+      if (joined >= 0) region.blocks.splice(joined, 1);
       region.size -= block.length;
       const member = region.members.indexOf(block);
       if (member >= 0) region.live &= ~(1 << member);
