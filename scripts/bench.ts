@@ -162,7 +162,7 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
       const printed = check(runGuests([guest], BARE, config, [keptConsole()])[0]!, w.name).console;
       const expected = w.twin(w.defines);
       if (printed !== expected) throw new Error(`${w.name}: the guest printed ${JSON.stringify(printed)}, its JavaScript twin ${JSON.stringify(expected)}`);
-      for (let i = 0; i < 2; i++) runGuest(guest, BARE);
+      for (let i = 0; i < 2; i++) runGuest(guest, BARE); // (the check above was the first warm-up run)
       const guestSeconds = median(Array.from({ length: 11 }, () => timed(() => runGuest(guest, BARE)).seconds)) - startup;
       if (guestSeconds < 5 * startup) throw new Error(`${w.name}: a run of ${((guestSeconds + startup) * 1000).toFixed(1)} ms is too short beside its start-up (${(startup * 1000).toFixed(2)} ms) to measure: raise its size`);
       for (let i = 0; i < 3; i++) w.twin(w.defines);

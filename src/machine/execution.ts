@@ -76,9 +76,9 @@ export interface FrameBlocks {
 /** A compiled block (a region of them): runs from cpu.pc on the machine of `ctx`, only the
  *  blocks whose bits are set in `live` (FrameBlocks.live); returns 0 (ran to its end), -1
  *  (the fetch page must be looked up again: the TLB changed, or a hook changed what the
- *  region assumed) or 2 (leave the loop: a hook said so, or RESYNC). Traps and callouts go to the hooks from
- *  inside (jit.ts regionSource). One function serves every machine whose code has the same
- *  words (codegen.ts CONTEXT). */
+ *  region assumed) or 2 (leave the loop: a hook said so, or RESYNC). Traps and callouts go
+ *  to the hooks from inside (jit.ts regionSource). One function serves every machine whose
+ *  code has the same words (codegen.ts CONTEXT). */
 export type BlockFn = (ctx: LoopContext, limit: number, live: number) => number;
 
 /** Where the loop finds compiled blocks (jit.ts's BlockCache). Code is a page of words the

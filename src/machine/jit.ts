@@ -12,16 +12,17 @@
 // change of control flow, at most MAX_ARM instructions) to a word further on the block's
 // path, the taken side is compiled too, as an arm that rejoins the path there (an if/else:
 // a diamond stays in the block instead of leaving it); so is one that runs straight into a
-// change of control flow (an early return): taken, the block is left after it. Its code is the interpreter's own instruction bodies (codegen.ts)
-// with the fields of each word as constants, so a block means exactly what interpreting it
-// would. Blocks are kept per code page and slot and are position-independent, so any
-// virtual mapping of the page may run them. A code page is a physical frame, or a page the
-// VMM has the CPU fetch from in its place (full mode's binary translation: its kernel code
-// is compiled like any other). A write to a frame with blocks (by the CPU, DMA, a page walk
-// or the VMM) drops the blocks made from the words it wrote, and only those
-// (PhysicalMemory.onCodeWrite): data beside code costs a check, not the code; a dropped
-// block keeps its heat and is compiled again soon. A VMM's page drops its blocks when its
-// owner says a word of it changed (Processor.forgetCode).
+// change of control flow (an early return): taken, the block is left after it. Its code is
+// the interpreter's own instruction bodies (codegen.ts) with the fields of each word as
+// constants, so a block means exactly what interpreting it would. Blocks are kept per code
+// page and slot and are position-independent, so any virtual mapping of the page may run
+// them. A code page is a physical frame, or a page the VMM has the CPU fetch from in its
+// place (full mode's binary translation: its kernel code is compiled like any other). A
+// write to a frame with blocks (by the CPU, DMA, a page walk or the VMM) drops the blocks
+// made from the words it wrote, and only those (PhysicalMemory.onCodeWrite): data beside
+// code costs a check, not the code; a dropped block keeps its heat and is compiled again
+// soon. A VMM's page drops its blocks when its owner says a word of it changed
+// (Processor.forgetCode).
 //
 // A compiled function (a block alone, or a region) returns 0 when it ran to its end, -1
 // when the fetch cache must be refilled (the TLB changed), 2 when the CPU must leave the
@@ -280,7 +281,8 @@ export class BlockCache implements BlockProvider {
     const arms: Arm[] = [];
     let length = words.length;
     for (let at = 0, after = 0; at < words.length - 1; at++) {
-      const d = at >= after && words[at]! >>> 24 !== CALLOUT_OPCODE ? decode(words[at]!) : undefined;
+      // (a callout word does not decode: no arm starts or runs through one)
+      const d = at >= after ? decode(words[at]!) : undefined;
       if (!d || d.spec.group !== 'branch' || d.off <= 0) continue;
       const armWords: number[] = [];
       const armSlots: number[] = [];
@@ -290,7 +292,7 @@ export class BlockCache implements BlockProvider {
         join = slots.indexOf(s);
         if (join >= 0) break;
         const word = code[base + s]!;
-        const i = word >>> 24 === CALLOUT_OPCODE ? undefined : decode(word);
+        const i = decode(word);
         if (!i || (this.variant.probe && i.spec.class === 'sensitive')) break;
         armWords.push(word);
         armSlots.push(s);
@@ -418,7 +420,7 @@ export function regionSource(blocks: readonly Block[], variant: Variant, cycles:
         open = undefined;
       }
       const arm = arms.find((a) => a.at === i);
-      const d = word >>> 24 === CALLOUT_OPCODE ? undefined : decode(word);
+      const d = decode(word); // (undefined for a callout)
       // a conditional branch inside the block: taken, it leaves the block (a side exit), or
       // runs its arm, which rejoins the path or leaves
       const taken = d?.spec.flow && i < words.length - 1 && d.spec.group !== 'jump' ? `pc !== ${at(slots[i + 1]!)}` : undefined;
