@@ -149,19 +149,22 @@ export type VcpuExit =
 export type ExitKind = VcpuExit['kind'];
 export type ExitOf<K extends ExitKind> = Extract<VcpuExit, { kind: K }>;
 
-/** One refillable exit value of each kind (a vCPU's). */
+/** One refillable exit value of each kind (a vCPU's). Each has every kind's fields, in one
+ *  order, so that all are of one shape to the JavaScript engine: the dispatch's reads of
+ *  `kind` and of the fields stay monomorphic, however many kinds a run has seen. */
 export function exitValues(): { [K in ExitKind]: ExitOf<K> } {
+  const value = <K extends ExitKind>(kind: K) => ({ kind, pc: 0, cause: 0, addr: 0, word: 0, flags: 0, port: 0, value: 0, index: 0, va: 0 }) as unknown as ExitOf<K>;
   return {
-    exception: { kind: 'exception', cause: 0, addr: 0, pc: 0 },
-    hypercall: { kind: 'hypercall', pc: 0 },
-    callout: { kind: 'callout', pc: 0, word: 0 },
-    sensitive: { kind: 'sensitive', pc: 0, word: 0, flags: 0 },
-    'port-in': { kind: 'port-in', port: 0, value: 0 },
-    'port-out': { kind: 'port-out', port: 0, value: 0 },
-    'cr-write': { kind: 'cr-write', index: 0, value: 0 },
-    'tlb-flush': { kind: 'tlb-flush' },
-    invlpg: { kind: 'invlpg', va: 0 },
-    hlt: { kind: 'hlt' },
+    exception: value('exception'),
+    hypercall: value('hypercall'),
+    callout: value('callout'),
+    sensitive: value('sensitive'),
+    'port-in': value('port-in'),
+    'port-out': value('port-out'),
+    'cr-write': value('cr-write'),
+    'tlb-flush': value('tlb-flush'),
+    invlpg: value('invlpg'),
+    hlt: value('hlt'),
   };
 }
 
