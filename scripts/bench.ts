@@ -21,19 +21,13 @@ import type { ExitProbe } from '../src/vmm/exits.js';
 import { REFERENCE } from '../src/vmm/modes/index.js';
 import { DEFAULT_ASSIST } from '../src/vmm/modes/mode.js';
 import { benchAssembler } from './bench/asm.js';
+import { median, warmUp } from './bench/stats.js';
 import { WORKLOADS } from './bench/workloads.js';
 
 const rows: { figure: string; value: string; target: string; ok: boolean }[] = [];
 function report(figure: string, value: string, target: string, ok: boolean): void {
   rows.push({ figure, value, target, ok });
   console.log(`${ok ? 'ok  ' : 'MISS'}  ${figure.padEnd(58)} ${value.padStart(16)}   target ${target}`);
-}
-
-/** The middle value; of an even count, the mean of the two middle ones. */
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 function timed<T>(f: () => T): { value: T; seconds: number } {
@@ -79,16 +73,9 @@ function tracedRun(guest: GuestInput, path: string): { records: number; seconds:
   return { records: sink.records, seconds: t.seconds };
 }
 
-/** Run `run` until it is warm, and say how many runs that took: until its last five runs
- *  are no more than 10% faster than the fastest before them (at least ten runs, at most 40).
- *  A guest needs more than its twin: the JavaScript engine optimizes each compiled region of
- *  guest code anew, as a large function (an interrupt-driven kernel's take about a dozen
- *  runs, some of them on a plateau). */
+/** Run `run` until it is warm (warmUp), and say how many runs that took. */
 function warm(run: () => unknown): number {
-  const seconds: number[] = [];
-  const settled = () => seconds.length >= 10 && Math.min(...seconds.slice(-5)) >= 0.9 * Math.min(...seconds.slice(0, -5));
-  while (!settled() && seconds.length < 40) seconds.push(timed(run).seconds);
-  return seconds.length;
+  return warmUp(() => timed(run).seconds);
 }
 
 /** The wall time of one run against another's: the median of 9 pairs run back to back, so
