@@ -368,6 +368,15 @@ export class BlockCache implements BlockProvider {
   }
 }
 
+/** After a load or store that missed the TLB (its walk filled an entry): the loop would
+ *  fetch the next instruction through the TLB again. The region goes on as that fetch would
+ *  when the entry it was entered through (`cs`: its code page's slot) still holds the same
+ *  page and frame, readable in this mode, and no compiled block was dropped (a walk's A/D
+ *  writes may reach code); the fill may have taken a slot the page caches held, so they are
+ *  emptied. Otherwise it returns, and the loop fetches (the TLB figures are the
+ *  interpreter's either way). */
+const AFTER_MISS = 'if (fvpn !== 0) { if (TT[cs] !== ctag || TF[cs] !== cframe || (TP[cs] & rmask) === 0 || JIT.version !== jv) break dispatch; fvpn = 0; rv = -1; wv = -1; }';
+
 /** Inside a block the counts are not kept per instruction: instruction i sets k = i + 1
  *  (instructions retired past n, itself included) and adds its extra cycles to e, both
  *  constants the JavaScript compiler folds away, and n and cy are brought up to date
@@ -382,9 +391,9 @@ const COMMIT = 'n += k; cy += e; k = 0; e = 0;';
  *  compares only record their operands until FLAGS is needed whole.
  *  Each block is its instructions' bodies in turn (each advances pc by 4; the last may
  *  jump); one whose last instruction branches back to its start loops in place. After a
- *  load or store that missed the TLB the region returns, so the next fetch goes through the
- *  TLB exactly as the interpreter's would (the TLB figures do not depend on what was
- *  compiled). Blocks are position-independent: `base` is the page the region was entered
+ *  load or store that missed the TLB the region goes on only where the next fetch through
+ *  the TLB would find its code page as before (AFTER_MISS), else it returns, so that the TLB
+ *  figures do not depend on what was compiled. Blocks are position-independent: `base` is the page the region was entered
  *  on. */
 export function regionSource(blocks: readonly Block[], variant: Variant, cycles: Int32Array): string {
   const used = new Set<number>();
@@ -408,7 +417,7 @@ export function regionSource(blocks: readonly Block[], variant: Variant, cycles:
       });
       // (the counts: see COMMIT)
       code = code.replace(/\bn\+\+/g, 'k++').replace(/\bn\b/g, '(n + k)').replace(/\bcy \+= /g, 'e += ').replace(/\bcy\b/g, '(cy + e)');
-      return `{ const w = ${word | 0}; k = ${k}; ${code}${memory ? ' if (fvpn !== 0) break dispatch;' : ''}${side} }`;
+      return `{ const w = ${word | 0}; k = ${k}; ${code}${memory ? ` ${AFTER_MISS}` : ''}${side} }`;
     };
     const lines: string[] = [];
     let committed = 0; // (the path's index where the counts were last committed: an arm's join)
@@ -454,6 +463,7 @@ return function region(ctx, limit, live) {
   let pc = cpu.pc, fl = cpu.flags, n = cpu.instructions, cy = cpu.extraCycles, acc = 0, tc = 0, ta = 0, fvpn = 0;
   const base = pc & -4096, rmask = (fl & F_S) ? 1 : 4, wmask = (fl & F_S) ? 2 : 8, atag = tlb.asidTag;
   const te = tlb.epoch, fe = cpu.fetchEpoch;
+  const cs = (base >>> 12) & TMASK, ctag = TT[cs], cframe = TF[cs];
   let fx = 0, fy = 0, lz = false, k = 0, e = 0, rv = -1, rf = 0, wv = -1, wf = 0;
   ${load}
   loop: for (;;) {

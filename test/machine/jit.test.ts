@@ -297,6 +297,45 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     expect(entries('ptbr')).toBeGreaterThanOrEqual(2000);
   });
 
+  it('a region goes on after a load that missed the TLB when its code page kept its entry, and forgets the page the walk evicted', () => {
+    // Pages p and p + 64 share a slot of the 64-entry direct-mapped TLB, apart from the code
+    // page's (page 0): the load from p + 64 misses and evicts p, which the region's page
+    // cache held after the second load; the next load from p must miss again.
+    const image = assembleText(`
+      .include "../include/paravirt.inc"
+      .include "../bench/paging.inc"
+      start:  identity_paging 0x7e000, 0x7f000, 128
+              li r5, 40
+              li r8, 0x40000
+      pass:   li r1, 0x20000
+              li r2, 0x40000
+      next:   ldw r3, [r1]
+              ldw r3, [r1]
+              add r7, r1, r8
+              ldw r6, [r7]
+              ldw r3, [r1]
+              add r4, r4, r3
+              addi r1, r1, 4096
+              cmp r1, r2
+              bne next
+              subi r5, r5, 1
+              cmpi r5, 0
+              bne pass
+              hlt`);
+    expectSame(withAndWithout(image));
+    const m = new Machine(OPTIONS, { console: { putByte() {} } });
+    m.load(image);
+    const fetchPage = m.processor.fetchPage.bind(m.processor);
+    let fetches = 0;
+    m.processor.fetchPage = (pc, flags) => (fetches++, fetchPage(pc, flags));
+    const end = m.run(1e6);
+    expect(`${end.status}: ${end.reason}`).toMatch(/^halted/);
+    const misses = m.processor.tlb.misses;
+    expect(misses).toBeGreaterThanOrEqual(40 * 32 * 2);
+    // (a region that returned after every miss would make the loop fetch once a miss)
+    expect(fetches).toBeLessThan(misses / 10);
+  });
+
   it('a word 255 blocks were made from is still covered: rewriting it drops them all', () => {
     // each call site's block runs on through f (blocks follow calls): with f's own block,
     // 256 blocks are made from f's first word (an 8-bit count of them wrapped to 0, and the
