@@ -393,8 +393,8 @@ const COMMIT = 'n += k; cy += e; k = 0; e = 0;';
  *  jump); one whose last instruction branches back to its start loops in place. After a
  *  load or store that missed the TLB the region goes on only where the next fetch through
  *  the TLB would find its code page as before (AFTER_MISS), else it returns, so that the TLB
- *  figures do not depend on what was compiled. Blocks are position-independent: `base` is the page the region was entered
- *  on. */
+ *  figures do not depend on what was compiled. Blocks are position-independent: `base` is
+ *  the page the region was entered on. */
 export function regionSource(blocks: readonly Block[], variant: Variant, cycles: Int32Array): string {
   const used = new Set<number>();
   const cases = blocks.map(({ words, slots, arms, length }, member) => {
