@@ -64,8 +64,12 @@ export const INTERRUPT_BASE = 16;
 /** The pc of the instruction that caused a trap, from its saved pc (sys, brk and hcall save
  *  the next instruction's pc; faults their own; interrupts the pc they interrupted). */
 export function trappingPc(cause: number, savedPc: number): number {
-  return CAUSES.find((c) => c.code === cause)?.savedPc === 'next' ? (savedPc - 4) | 0 : savedPc;
+  return SAVES_NEXT[cause] === 1 ? (savedPc - 4) | 0 : savedPc;
 }
+
+/** By cause code: 1 where the saved pc is the next instruction's (a lookup on the path of
+ *  every reflected trap, so a table rather than a search). */
+const SAVES_NEXT = Uint8Array.from({ length: INTERRUPT_BASE }, (_, code) => (CAUSES.some((c) => c.code === code && c.savedPc === 'next') ? 1 : 0));
 
 /** Name of a cause code, including interrupts ("irq0"...). */
 export function causeName(code: number): string {

@@ -105,16 +105,22 @@ export function isFault(cause: number): boolean {
 export class TrapGuard {
   private retiredAtLastTrap = -1;
 
-  /** undefined when the trap can be taken (and is recorded), else why the CPU must stop.
-   *  `where` describes an instruction's pc for the message: the one that trapped (for sys,
-   *  brk and hcall, whose saved pc is the next one, the instruction before `pc`). */
-  check(cpu: CpuState, cause: number, addr: number, pc: number, where: (pc: number) => string): string | undefined {
-    const fault = isFault(cause);
-    const at = trappingPc(cause, pc);
-    const what = () => `${causeName(cause)} trap at ${where(at)}${fault && addr ? `, address ${hex(addr, 8)}` : ''}`;
-    if (fault && cpu.instructions === this.retiredAtLastTrap) return `double fault: ${what()} while entering the trap handler`;
-    if ((cpu.cr[CR.TVEC]! & ~3) === 0) return `unhandled ${what()}: no trap handler (tvec = 0)`;
+  /** undefined when the trap can be taken (and is recorded), else why the CPU must stop
+   *  (its message: trapFailure). Allocates nothing. */
+  check(cpu: CpuState, cause: number): TrapFailure | undefined {
+    if (isFault(cause) && cpu.instructions === this.retiredAtLastTrap) return 'double fault';
+    if ((cpu.cr[CR.TVEC]! & ~3) === 0) return 'unhandled';
     this.retiredAtLastTrap = cpu.instructions;
     return undefined;
   }
+}
+
+export type TrapFailure = 'double fault' | 'unhandled';
+
+/** Why the CPU stopped, for its report. `where` describes an instruction's pc: the one that
+ *  trapped (for sys, brk and hcall, whose saved pc is the next one, the instruction before
+ *  `pc`). */
+export function trapFailure(failure: TrapFailure, cause: number, addr: number, pc: number, where: (pc: number) => string): string {
+  const what = `${causeName(cause)} trap at ${where(trappingPc(cause, pc))}${isFault(cause) && addr ? `, address ${hex(addr, 8)}` : ''}`;
+  return failure === 'double fault' ? `double fault: ${what} while entering the trap handler` : `unhandled ${what}: no trap handler (tvec = 0)`;
 }

@@ -22,7 +22,7 @@ import { loadImage } from './load.js';
 import type { PhysicalMemory } from './memory.js';
 import { Access } from './mmu.js';
 import { Processor } from './processor.js';
-import { TrapGuard } from './cpu.js';
+import { trapFailure, TrapGuard } from './cpu.js';
 
 /** What a machine's devices are connected to on the host: where console output goes, and
  *  the bytes of its console input and its disk. */
@@ -220,9 +220,9 @@ export class Machine implements ExecutionHooks {
   raise(cause: number, addr: number, pc: number): boolean {
     this.traps.set(cause, (this.traps.get(cause) ?? 0) + 1);
     this.eventCycles += this.config.costs.events.trap;
-    const failure = this.trapGuard.check(this.cpu, cause, addr, pc, (at) => this.describe(at));
+    const failure = this.trapGuard.check(this.cpu, cause);
     if (failure) {
-      this.stop('faulted', failure);
+      this.stop('faulted', trapFailure(failure, cause, addr, pc, (at) => this.describe(at)));
       return true;
     }
     this.processor.vector(cause, addr, pc);

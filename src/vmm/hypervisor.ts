@@ -17,7 +17,7 @@ import { describeAt } from '../image/disassembly.js';
 import { hex } from '../isa/disasm.js';
 import type { MachineConfig } from '../machine/config.js';
 import type { CostModel } from '../machine/costs.js';
-import { enterTrap } from '../machine/cpu.js';
+import { enterTrap, trapFailure } from '../machine/cpu.js';
 import type { ExecutionHooks } from '../machine/execution.js';
 import { boundsOf, type Bounds } from '../machine/bounds.js';
 import { describeTransfer, type DiskTransfer } from '../machine/devices/disk.js';
@@ -384,8 +384,9 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
    *  exception that could not be delivered). */
   private deliverable(vm: Vm, cause: number, addr: number, pc: number): boolean {
     vm.traps.set(cause, (vm.traps.get(cause) ?? 0) + 1);
-    const failure = vm.trapGuard.check(vm.vcpu, cause, addr, pc, (at) => this.where(vm, at));
-    if (!failure) return true;
+    const kind = vm.trapGuard.check(vm.vcpu, cause);
+    if (!kind) return true;
+    const failure = trapFailure(kind, cause, addr, pc, (at) => this.where(vm, at));
     vm.vcpu.pc = pc;
     const a = vm.answer.set(REASON['triple-fault'], 'killed', vm.virtualizer.exitCost, trappingPc(cause, pc));
     a.q.cause = causeName(cause);
