@@ -88,8 +88,9 @@ export type BlockFn = (ctx: LoopContext, limit: number, live: number) => number;
 export interface BlockProvider {
   /** The blocks of a code page (a shared table with none, for a page without any). */
   table(words: Int32Array, base: number): FrameBlocks;
-  /** Compile the block that starts at `slot` of a code page; returns the page's table now. */
-  compile(words: Int32Array, base: number, slot: number): FrameBlocks;
+  /** Compile the block that starts at `slot` of a code page, first run in `mode` (1
+   *  supervisor, 0 user: it joins that mode's region); returns the page's table now. */
+  compile(words: Int32Array, base: number, slot: number, mode: number): FrameBlocks;
   /** The block at `slot` is hot from the loop (REGION_HEAT entries): compile it into its
    *  page's region; returns the page's table now. */
   join(words: Int32Array, base: number, slot: number): FrameBlocks;

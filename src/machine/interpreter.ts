@@ -92,7 +92,7 @@ return function run(ctx, limit) {
         } else if (++JT.heat[s] === HOT) {
           // run the new block at once: interpreting on, the next instructions (as hot) would
           // each start a block of their own, one word shorter
-          JT = JIT.compile(F, fbase, s);
+          JT = JIT.compile(F, fbase, s, (fl & F_S) !== 0 ? 1 : 0);
           if (JT.fns[s] !== undefined) continue loop;
         }
       }

@@ -33,7 +33,7 @@
 import { decode } from '../isa/encoding.js';
 import { CALLOUT_FILL, CALLOUT_OPCODE, type BlockFn, type BlockProvider, type FrameBlocks, type LoopContext } from './execution.js';
 import { HOT_THRESHOLD } from './interpreter.js';
-import { compiled, CONTEXT, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
+import { CONTEXT, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
 
 export const MAX_BLOCK = 64;
 /** The most instructions of a branch's arm (see armsOf), and the most instructions one run
@@ -42,10 +42,18 @@ export const MAX_BLOCK = 64;
 const MAX_ARM = 8;
 const MAX_LENGTH = 128;
 
-/** A page's region's bounds: blocks, and instructions over all of them (further hot blocks
- *  stay on their own). */
-const REGION_BLOCKS = 8;
+/** A region's bounds: blocks, and instructions over all of them (further hot blocks stay on
+ *  their own). Sixteen blocks hold a jump table's targets and the blocks that start
+ *  mid-loop where an interrupt or a slice left the code (dispatch.s, nine blocks, ran 15%
+ *  faster than in eight). */
+const REGION_BLOCKS = 16;
 const REGION_WORDS = 128;
+/** The longest source a region of several blocks may have. V8 never optimizes a function
+ *  of more than 60 KiB of bytecode (its --max-optimized-bytecode-size), and regions make
+ *  about 0.72 bytes of it per character: a region over it runs unoptimized, 5× slower than
+ *  its blocks on their own (tasks.s under trap, whose kernel and tasks share a page and a
+ *  mode, at 97,000 characters). */
+const REGION_SOURCE = 60_000;
 
 /** Interpreted runs after which a block dropped by a write to its code is compiled again
  *  (fewer than HOT_THRESHOLD: it was hot already). */
@@ -54,7 +62,7 @@ const REHEAT = 2;
 /** Compiled regions, shared by every machine in the process, by the words they were made
  *  from (and codeKey); emptied when it holds this many (their text and code are the
  *  cache's memory). */
-const regions = new Map<string, BlockFn>();
+const regions = new Map<string, BlockFn | null>();
 const REGION_CACHE_LIMIT = 4096;
 
 /** A block: the words it was made from, in the order it runs them, and their slots; the
@@ -66,6 +74,8 @@ interface Block {
   readonly arms: readonly Arm[];
   readonly covers: readonly number[];
   readonly length: number;
+  /** The mode it was first run in (0 user, 1 supervisor): it joins that mode's region. */
+  readonly mode: number;
 }
 
 /** The taken side of the conditional branch at index `at` of a block's path: straight-line
@@ -86,7 +96,11 @@ interface Arm {
  *  compiled on its own; once the loop has entered it REGION_HEAT times it joins its page's
  *  region, which is compiled again with it (so that a page's region is rebuilt only while
  *  new code on it grows hot, not for every block, such as one made where an interrupt
- *  returned). */
+ *  returned). A page has a region per mode: a kernel's trap path and the user code on its
+ *  page flow into each other only through a trap or `rfe`, which leave compiled code
+ *  anyway, and every guest register a region uses stays live in it for the whole call, so
+ *  one function for both would only make the JavaScript compiler spill the user loop's
+ *  registers to hold the kernel's (tasks.s: a kernel and two tasks on one page). */
 interface Region {
   readonly blocks: Block[];
   size: number;
@@ -105,11 +119,12 @@ interface Table extends FrameBlocks {
   /** The block that starts at each slot, and the region it belongs to. */
   readonly blocks: (Block | undefined)[];
   readonly regionOf: (Region | undefined)[];
-  /** The page's region: its blocks entered from the loop REGION_HEAT times; how often it was
-   *  built, and the reports of blocks not in it since (see join). */
-  region: Region | undefined;
-  builds: number;
-  reports: number;
+  /** The page's regions, by mode (Block.mode): its blocks entered from the loop
+   *  REGION_HEAT times; how often each was built, and the reports of blocks not in it since
+   *  (see join). */
+  readonly regions: (Region | undefined)[];
+  readonly builds: number[];
+  readonly reports: number[];
 }
 
 /** The table of every page without blocks: no function in any slot, and one heat count per
@@ -118,7 +133,7 @@ interface Table extends FrameBlocks {
 function coldTable(): Table {
   // (every table has the same shape, count included, so the loop's reads of them stay
   // monomorphic)
-  return { fns: new Array<BlockFn | undefined>(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint16Array(1024), live: new Int32Array(1024), count: 0, covered: new Uint16Array(1024), blocks: new Array<Block | undefined>(1024).fill(undefined), regionOf: new Array<Region | undefined>(1024).fill(undefined), region: undefined, builds: 0, reports: 0 };
+  return { fns: new Array<BlockFn | undefined>(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint16Array(1024), live: new Int32Array(1024), count: 0, covered: new Uint16Array(1024), blocks: new Array<Block | undefined>(1024).fill(undefined), regionOf: new Array<Region | undefined>(1024).fill(undefined), regions: [undefined, undefined], builds: [0, 0], reports: [0, 0] };
 }
 
 /** The compiled blocks of one CPU loop variant, by code page and slot, at most `limit` of
@@ -198,6 +213,14 @@ export class BlockCache implements BlockProvider {
     return true;
   }
 
+  /** A frame's regions (for tests and the curious): each one's mode and the first slots of
+   *  the blocks it runs now. */
+  regionsIn(frame: number): { mode: number; slots: number[] }[] {
+    const t = this.frames[frame];
+    if (!t) return [];
+    return t.regions.flatMap((region, mode) => (region ? [{ mode, slots: region.members.filter((_, i) => (region.live & (1 << i)) !== 0).map((b) => b.slots[0]!) }] : []));
+  }
+
   /** Blocks made from a frame (in this cache). */
   blocksIn(frame: number): number {
     return this.frames[frame]?.count ?? 0;
@@ -215,7 +238,7 @@ export class BlockCache implements BlockProvider {
 
   /** Compile the block starting at `slot` of a code page into the page's table (made now if
    *  the page has none). */
-  compile(code: Int32Array, base: number, slot: number): FrameBlocks {
+  compile(code: Int32Array, base: number, slot: number, mode: number): FrameBlocks {
     const memory = this.ctx.memory;
     const physical = code === memory.words;
     const frame = base >>> 10;
@@ -259,7 +282,7 @@ export class BlockCache implements BlockProvider {
     }
     const arms = this.armsOf(code, base, words, slots);
     const length = arms.reduce((sum, arm) => sum + arm.extra, words.length);
-    const block: Block = { words, slots, arms, covers: [...slots, ...arms.flatMap((arm) => arm.slots)], length };
+    const block: Block = { words, slots, arms, covers: [...slots, ...arms.flatMap((arm) => arm.slots)], length, mode };
     this.install(table, { blocks: [block], size: length, members: [], live: 0 });
     table.lengths[slot] = length;
     table.heat[slot] = HOT_THRESHOLD; // (a page's first block gets a fresh table: count on from here)
@@ -308,49 +331,73 @@ export class BlockCache implements BlockProvider {
   }
 
   /** The loop has entered the block at `slot` regionHeat times: it joins its page's region
-   *  (unless the region is full), with the page's other blocks entered half as often. Every
-   *  build makes the region's code cold again (the JavaScript engine optimizes it anew), so
-   *  each build of a page's region waits for twice the reports of the one before: a page
-   *  whose hot code keeps growing is compiled a logarithmic number of times. A refused block
-   *  reports again a quarter of regionHeat entries later. Returns the page's table now. */
+   *  of its mode (unless the region is full), with the page's other blocks of that mode
+   *  entered half as often. Every build makes the region's code cold again (the JavaScript
+   *  engine optimizes it anew), so each build of a region waits for twice the reports of the
+   *  one before: a page whose hot code keeps growing is compiled a logarithmic number of
+   *  times. A refused block reports again a quarter of regionHeat entries later. Returns the
+   *  page's table now. */
   join(code: Int32Array, base: number, slot: number): FrameBlocks {
     const table = this.own(code, base);
-    if (!table || !table.blocks[slot] || table.regionOf[slot] === table.region) return this.table(code, base);
-    if (++table.reports < 1 << table.builds) {
+    const block = table?.blocks[slot];
+    if (!table || !block || table.regionOf[slot] === table.regions[block.mode]) return this.table(code, base);
+    const mode = block.mode;
+    if (++table.reports[mode]! < 1 << table.builds[mode]!) {
       table.heat[slot] = this.ctx.regionHeat - Math.max(1, this.ctx.regionHeat >> 2);
       return table;
     }
-    const region = (table.region ??= { blocks: [], size: 0, members: [], live: 0 });
-    let joined = false;
+    const region = (table.regions[mode] ??= { blocks: [], size: 0, members: [], live: 0 });
+    const before = region.blocks.length;
+    const sizeBefore = region.size;
     for (let s = 0; s < 1024; s++) {
-      const block = table.blocks[s];
-      if (!block || table.regionOf[s] === region || (s !== slot && table.heat[s]! < this.ctx.regionHeat >> 1)) continue;
-      if (region.blocks.length >= REGION_BLOCKS || region.size + block.length > REGION_WORDS) continue;
+      const other = table.blocks[s];
+      if (!other || other.mode !== mode || table.regionOf[s] === region || (s !== slot && table.heat[s]! < this.ctx.regionHeat >> 1)) continue;
+      if (region.blocks.length >= REGION_BLOCKS || region.size + other.length > REGION_WORDS) continue;
+      region.blocks.push(other);
+      region.size += other.length;
+    }
+    if (region.blocks.length === before) return table;
+    let built = this.install(table, region);
+    if (!built && region.blocks.length > before + 1 && region.blocks.includes(block)) {
+      // too long to optimize with all of them: the reporting block joins alone
+      region.blocks.length = before;
       region.blocks.push(block);
-      region.size += block.length;
-      joined = true;
+      region.size = sizeBefore + block.length;
+      built = this.install(table, region);
     }
-    if (joined) {
-      this.install(table, region);
-      this.regionsCompiled++;
-      table.builds++;
-      table.reports = 0;
+    if (built) this.regionsCompiled++;
+    else {
+      region.blocks.length = before;
+      region.size = sizeBefore;
     }
+    // (a refused build backs off like one made: its source is not made again soon)
+    table.builds[mode]!++;
+    table.reports[mode] = 0;
     return table;
   }
 
-  /** Compile a region and hand its blocks' slots to it. */
-  private install(table: Table, region: Region): void {
+  /** Compile a region (or find it compiled) and hand its blocks' slots to it. False, and
+   *  nothing changed, when it has several blocks and its source is over REGION_SOURCE. */
+  private install(table: Table, region: Region): boolean {
     // (generated code is found by the words it was made from: the same code, the same text)
     const key = `${this.codeKey}|${region.blocks.map((b) => `${b.slots.join(',')}:${b.words.join(',')}${b.arms.map((a) => `/${a.at}>${a.join}:${a.slots.join(',')}:${a.words.join(',')}`).join('')}`).join('|')}`;
-    const fn = compiled(regions, key, () => regionSource(region.blocks, this.variant, this.ctx.cycles), REGION_CACHE_LIMIT);
+    let fn = regions.get(key);
+    if (fn === undefined) {
+      const source = regionSource(region.blocks, this.variant, this.ctx.cycles);
+      // (a region too long is remembered as such, so that its source is not made again)
+      fn = source.length > REGION_SOURCE && region.blocks.length > 1 ? null : (new Function(source)() as BlockFn);
+      if (regions.size >= REGION_CACHE_LIMIT) regions.clear();
+      regions.set(key, fn);
+    }
+    if (fn === null) return false;
     region.members = [...region.blocks];
-    region.live = (1 << region.members.length) - 1; // (at most REGION_BLOCKS: 8 bits)
+    region.live = (1 << region.members.length) - 1; // (at most REGION_BLOCKS: 16 bits)
     for (const member of region.members) {
       table.fns[member.slots[0]!] = fn;
       table.regionOf[member.slots[0]!] = region;
       table.live[member.slots[0]!] = region.live;
     }
+    return true;
   }
 
   /** The cache is full: drop every block (they are compiled again as code runs hot). */

@@ -66,6 +66,11 @@ export class Processor {
     return this.blockCaches.reduce((n, c) => n + c.regionsCompiled, 0);
   }
 
+  /** The regions of a frame, over every variant (BlockCache.regionsIn). */
+  regionsIn(frame: number): { mode: number; slots: number[] }[] {
+    return this.blockCaches.flatMap((c) => c.regionsIn(frame));
+  }
+
   /** The code caches' figures, over every variant: blocks live now, frames given a table of
    *  their own, and times a cache was emptied because it was full. */
   codeCacheStats(): { live: number; tables: number; flushes: number } {

@@ -336,6 +336,56 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     expect(fetches).toBeLessThan(misses / 10);
   });
 
+  it("a page's kernel and user code join a region each, by the mode they ran in", () => {
+    // tasks.s: the kernel's trap path and both tasks on page 0, all hot (a timer every 97
+    // instructions); the tasks start at task_a.
+    const image = assemble(guestPath('bench', 'tasks.s'), { PRIMES: 3000, COLLATZ: 600, QUANTUM: 97 });
+    const split = image.symbols.find((s) => s.name === 'task_a')!.value >>> 2;
+    const m = new Machine({ ...OPTIONS, regionHeat: HOT_THRESHOLD + 1 }, { console: { putByte() {} } });
+    m.load(image);
+    expect(m.run(OPTIONS.maxInstructions).status).toBe('halted');
+    const regions = m.processor.regionsIn(0);
+    const kernel = regions.filter((r) => r.mode === 1).flatMap((r) => r.slots);
+    const user = regions.filter((r) => r.mode === 0).flatMap((r) => r.slots);
+    expect(kernel.length).toBeGreaterThan(1);
+    expect(user.length).toBeGreaterThan(1);
+    expect(kernel.every((slot) => slot < split)).toBe(true);
+    expect(user.every((slot) => slot >= split)).toBe(true);
+  });
+
+  it('a region stays short enough for the JavaScript engine to optimize: a page of long hot blocks is not all joined', () => {
+    // A jump table to 8 blocks of 13 stores each (121 words, within a region's 128): all of
+    // them in one function would be some 70,000 characters of source with paging on.
+    const cases = Array.from({ length: 8 }, (_, c) => `case${c}: ${Array.from({ length: 13 }, (_, k) => `stw r10, [r7 + ${4 * (13 * c + k)}]`).join('\n')}\n jmp top`);
+    const image = assembleText(`
+      .include "../include/paravirt.inc"
+      .include "../bench/paging.inc"
+      start:  identity_paging 0x7e000, 0x7f000, 128
+              li r10, 20000
+              la r9, cases
+              li r7, 0x20000
+      top:    andi r5, r10, 7
+              shli r5, r5, 2
+              add r5, r5, r9
+              ldw r5, [r5]
+              subi r10, r10, 1
+              cmpi r10, 0
+              beq done
+              jr r5
+      ${cases.join('\n')}
+      done:   hlt
+              .align 4
+      cases:  .word ${cases.map((_, c) => `case${c}`).join(', ')}`);
+    expectSame(withAndWithout(image));
+    const m = new Machine({ ...OPTIONS, regionHeat: HOT_THRESHOLD + 1 }, { console: { putByte() {} } });
+    m.load(image);
+    expect(m.run(OPTIONS.maxInstructions).status).toBe('halted');
+    const top = image.symbols.find((s) => s.name === 'top')!.value;
+    const members = m.processor.regionsIn(top >>> 12).flatMap((r) => r.slots);
+    expect(members.length).toBeGreaterThan(1);
+    expect(members.length).toBeLessThan(9);
+  });
+
   it('a word 255 blocks were made from is still covered: rewriting it drops them all', () => {
     // each call site's block runs on through f (blocks follow calls): with f's own block,
     // 256 blocks are made from f's first word (an 8-bit count of them wrapped to 0, and the
