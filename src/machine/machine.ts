@@ -198,6 +198,12 @@ export class Machine implements ExecutionHooks {
     if (problem) this.stop(problem.status, problem.reason);
   }
 
+  /** The machine will not run again, nor be looked at: its memory goes back to the process
+   *  for the next machine (PhysicalMemory.release). */
+  release(): void {
+    this.processor.memory.release();
+  }
+
   /** End the run. The pc reported is where the CPU stopped: the hlt it halted on, else the
    *  instruction it would run next (or that faulted). */
   stop(status: RunStatus, reason: string): void {

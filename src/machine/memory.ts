@@ -5,6 +5,18 @@ import { PAGE_SIZE } from '../isa/arch.js';
 
 export const MAX_MEMORY = 1 << 30;
 
+/** The buffers of released memories (PhysicalMemory.release), by size, for the next memory
+ *  of that size: at most SPARE_BYTES in all. A fresh buffer's pages are mapped by the
+ *  operating system as they are first touched, which on the reference machine (a virtual
+ *  machine itself) costs about 11 µs a page: 2 ms for a MiB, as much as a bench workload's
+ *  whole run, and more or less of it from run to run as the allocator hands out recycled
+ *  or fresh pages. A spare buffer is zeroed in place instead (about 20 µs a MiB). A process
+ *  that runs one machine (vmm run) never releases one; vmm compare, the labs' scripts and
+ *  the bench run hundreds. */
+const spares = new Map<number, ArrayBuffer[]>();
+const SPARE_BYTES = 64 << 20;
+let spareBytes = 0;
+
 /** Word-addressed view of some physical memory: the machine's own, or a guest's
  *  guest-physical memory as its VMM sees it. Addresses are bounds-checked by callers. */
 export interface WordMemory {
@@ -26,17 +38,38 @@ export class PhysicalMemory implements WordMemory {
    *  store to data beside code does not call onCodeWrite at all. */
   readonly codeWords: (Uint16Array | undefined)[];
   onCodeWrite: (frame: number, first: number, last: number) => boolean = () => false;
+  private readonly buffer: ArrayBuffer;
 
   /** size: bytes, a multiple of the 4 KiB page, at most 1 GiB. */
   constructor(readonly size: number) {
     if (size <= 0 || size % PAGE_SIZE !== 0 || size > MAX_MEMORY) {
       throw new RangeError(`memory size ${size} must be a positive multiple of ${PAGE_SIZE} up to ${MAX_MEMORY}`);
     }
-    const buffer = new ArrayBuffer(size);
+    let buffer = spares.get(size)?.pop();
+    if (buffer) {
+      spareBytes -= size;
+      new Uint8Array(buffer).fill(0);
+    } else buffer = new ArrayBuffer(size);
+    this.buffer = buffer;
     this.bytes = new Uint8Array(buffer);
     this.words = new Int32Array(buffer);
     this.codeFrames = new Uint8Array(size / PAGE_SIZE);
     this.codeWords = new Array<Uint16Array | undefined>(size / PAGE_SIZE).fill(undefined);
+  }
+
+  /** The machine is done with this memory: its buffer goes to the next memory of its size
+   *  (see spares). This memory's views are detached (empty) from now on, so nothing can
+   *  read or write the buffer through them. A second release does nothing. */
+  release(): void {
+    const buffer = this.buffer;
+    if (buffer.byteLength === 0) return;
+    // (a transfer moves the buffer's memory to a new ArrayBuffer and detaches the old one)
+    const moved = structuredClone(buffer, { transfer: [buffer] });
+    if (spareBytes + this.size > SPARE_BYTES) return;
+    const same = spares.get(this.size) ?? [];
+    same.push(moved);
+    spares.set(this.size, same);
+    spareBytes += this.size;
   }
 
   /** Blocks were made from (delta 1) or dropped from (-1) these words of a frame; the frame

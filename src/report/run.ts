@@ -59,9 +59,13 @@ export interface BareKey {
 /** Run one guest on the bare machine. */
 export function runBare(guest: GuestInput, config: RunConfig, console: ConsoleSink): GuestReport {
   const machine = new Machine({ ...config, memoryBytes: guest.memoryBytes ?? config.memoryBytes }, { console, input: guest.input, disk: guest.disk });
-  machine.load(guest.image, guest.file);
-  const end = machine.run(config.maxInstructions);
-  return machineReport(guest.name, machine, end, console);
+  try {
+    machine.load(guest.image, guest.file);
+    const end = machine.run(config.maxInstructions);
+    return machineReport(guest.name, machine, end, console);
+  } finally {
+    machine.release();
+  }
 }
 
 /** Run guests the way `mode` names (the bare reference takes exactly one guest), each
@@ -73,8 +77,12 @@ export function runGuests(guests: readonly GuestInput[], mode: string, config: R
     return [{ ...runBare(guests[0]!, config, consoles[0]!), overheadMissing: 'bare hardware is the reference' }];
   }
   const hv = bootVmm(guests, { ...config, probe }, vmmMode, consoles);
-  hv.run();
-  return vmReports(hv, guests, config, vmmMode, consoles);
+  try {
+    hv.run();
+    return vmReports(hv, guests, config, vmmMode, consoles);
+  } finally {
+    hv.release();
+  }
 }
 
 /** Run guests under `mode` with the VMM as a process of a host OS (--host hosted). */
@@ -82,7 +90,11 @@ export function runGuestsHosted(guests: readonly GuestInput[], mode: string, con
   const vmmMode = modeNamed(mode);
   if (!vmmMode) throw new RangeError(`${mode} has no VMM to run as a host process`);
   const { hv, host } = runHosted(guests, { ...config, probe }, vmmMode, consoles, setup, keptConsole());
-  return { guests: vmReports(hv, guests, config, vmmMode, consoles), host };
+  try {
+    return { guests: vmReports(hv, guests, config, vmmMode, consoles), host };
+  } finally {
+    hv.release();
+  }
 }
 
 /** Run guests under `mode` beside guest 0, which runs their back ends (--host dom0). */
@@ -90,7 +102,11 @@ export function runGuestsDom0(guests: readonly GuestInput[], mode: string, confi
   const vmmMode = modeNamed(mode);
   if (!vmmMode) throw new RangeError(`${mode} has no VMM to run guest 0 under`);
   const { hv, host } = runDom0(guests, { ...config, probe }, vmmMode, consoles, setup, keptConsole());
-  return { guests: vmReports(hv, guests, config, vmmMode, consoles), dom0: host };
+  try {
+    return { guests: vmReports(hv, guests, config, vmmMode, consoles), dom0: host };
+  } finally {
+    hv.release();
+  }
 }
 
 /** Run guests under `mode` with the physical disk passed through to guest `owner`. */
@@ -98,7 +114,11 @@ export function runGuestsPassthrough(guests: readonly GuestInput[], mode: string
   const vmmMode = modeNamed(mode);
   if (!vmmMode) throw new RangeError(`${mode} has no VMM to pass a device through`);
   const hv = runPassthrough(guests, { ...config, probe }, vmmMode, consoles, owner);
-  return vmReports(hv, guests, config, vmmMode, consoles);
+  try {
+    return vmReports(hv, guests, config, vmmMode, consoles);
+  } finally {
+    hv.release();
+  }
 }
 
 /** Each guest's report, with its overhead against bare when asked for. */

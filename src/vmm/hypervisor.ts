@@ -158,6 +158,12 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
   /** Cycles of another world on this CPU (hosted: the host OS's traps and interrupts). */
   otherCycles: () => number = () => 0;
 
+  /** The host will not run again, nor be looked at: its memory (every guest's) goes back to
+   *  the process for the next host (PhysicalMemory.release). */
+  release(): void {
+    this.processor.memory.release();
+  }
+
   /** Run every guest until each has ended (halted, faulted, killed or out of instructions). */
   run(): void {
     while (this.runUntilHost() !== 'done');

@@ -16,6 +16,22 @@ describe('PhysicalMemory', () => {
     expect(m.words.length).toBe(size / 4);
   });
 
+  it('a released memory is empty to its machine, and the next memory of its size starts zeroed in its buffer', () => {
+    const size = 3 * 4096; // (a size no other test releases)
+    const old = new PhysicalMemory(size);
+    old.bytes.fill(0xa5);
+    old.release();
+    old.release(); // (a second release does nothing)
+    expect(old.bytes.length).toBe(0);
+    expect(old.read32(0)).toBeUndefined();
+    const next = new PhysicalMemory(size);
+    expect(next.bytes.length).toBe(size);
+    expect(next.bytes.every((b) => b === 0)).toBe(true);
+    next.write32(4, 7);
+    expect(old.bytes.length).toBe(0); // (the old views stay detached)
+    expect(next.read32(4)).toBe(7);
+  });
+
   it('words are little-endian views of the bytes', () => {
     const m = new PhysicalMemory(4096);
     m.write32(8, 0x11223344);
