@@ -20,7 +20,10 @@ export class Bus {
    *  apart so the CPU's every return to the machine loops over them only. */
   private readonly clocked: Device[] = [];
   private readonly scheduled: Device[] = [];
-  private readonly owner = new Int16Array(PORT_SPACE).fill(-1);
+  /** The slot owning each port, plus one (0: no device), in pages of 256 ports made as
+   *  devices attach: a machine's bus costs a few hundred bytes, not a 64 Ki-entry table
+   *  whose pages the operating system must map (see PhysicalMemory's spares). */
+  private readonly owners: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(PORT_SPACE >>> 8).fill(undefined);
 
   attach(base: number, device: Device): void {
     const end = base + device.ports;
@@ -35,7 +38,8 @@ export class Bus {
         );
       }
     }
-    this.owner.fill(this.slots.length, base, end);
+    if (this.slots.length >= 255) throw new BusError(`${device.name}: a bus takes at most 255 devices`);
+    for (let port = base; port < end; port++) (this.owners[port >>> 8] ??= new Uint8Array(256))[port & 255] = this.slots.length + 1;
     this.slots.push({ base, device });
     if (device.advance) this.clocked.push(device);
     if (device.nextEvent) this.scheduled.push(device);
@@ -43,26 +47,33 @@ export class Bus {
 
   /** True when some device owns the port. */
   owns(port: number): boolean {
-    return port >= 0 && port < PORT_SPACE && this.owner[port]! >= 0;
+    return this.slotOf(port) >= 0;
+  }
+
+  /** The slot of the device owning a port, or -1. */
+  private slotOf(port: number): number {
+    if (!(port >= 0 && port < PORT_SPACE)) return -1;
+    const page = this.owners[port >>> 8];
+    return page === undefined ? -1 : page[port & 255]! - 1;
   }
 
   /** The device owning a port, with the port's offset in it, or undefined. */
   find(port: number): { device: Device; offset: number } | undefined {
-    const slot = port >= 0 && port < PORT_SPACE ? this.owner[port]! : -1;
+    const slot = this.slotOf(port);
     if (slot < 0) return undefined;
     const at = this.slots[slot]!;
     return { device: at.device, offset: port - at.base };
   }
 
   read(port: number): number {
-    const slot = this.owns(port) ? this.owner[port]! : -1;
+    const slot = this.slotOf(port);
     if (slot < 0) return NO_DEVICE;
     const at = this.slots[slot]!;
     return at.device.read(port - at.base);
   }
 
   write(port: number, value: number): void {
-    const slot = this.owns(port) ? this.owner[port]! : -1;
+    const slot = this.slotOf(port);
     if (slot < 0) return;
     const at = this.slots[slot]!;
     at.device.write(port - at.base, value);

@@ -29,8 +29,8 @@ export interface Variant {
 /** In non-root operation, the test of an instruction's exit control (vmx.ts's arrays: XO by
  *  opcode, XR/XW by control register, XP the I/O bitmap). */
 const EXIT_CONTROL: Readonly<Record<string, string>> = {
-  in: 'XP[imm] === 1',
-  out: 'XP[imm] === 1',
+  in: '(XP[imm >>> 3] & (1 << (imm & 7))) !== 0',
+  out: '(XP[imm >>> 3] & (1 << (imm & 7))) !== 0',
   mfcr: 'XR[imm] === 1',
   mtcr: 'XW[imm] === 1',
   hlt: 'XO[OP] === 1',

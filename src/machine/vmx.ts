@@ -32,8 +32,9 @@ export class ExitControls {
   /** By control-register index: mfcr (store) and mtcr (load) exiting. */
   readonly crRead: Uint8Array;
   readonly crWrite: Uint8Array;
-  /** The I/O bitmap, by port. */
-  readonly port = new Uint8Array(PORT_COUNT);
+  /** The I/O bitmap: bit (port & 7) of byte (port >> 3) (VT-x's bitmaps A and B, 8 KiB in
+   *  all; see portExits). */
+  readonly port = new Uint8Array(PORT_COUNT >>> 3);
   /** [0] = 1: interrupt-window exiting (the VMM has an interrupt for the guest once IE is set). */
   readonly interruptWindow = new Uint8Array(1);
 
@@ -41,4 +42,10 @@ export class ExitControls {
     this.crRead = new Uint8Array(controlRegisters);
     this.crWrite = new Uint8Array(controlRegisters);
   }
+}
+
+/** Set whether an `in` or `out` naming `port` exits, in an I/O bitmap (ExitControls.port). */
+export function setPortExit(bitmap: Uint8Array, port: number, exits: boolean): void {
+  if (exits) bitmap[port >>> 3]! |= 1 << (port & 7);
+  else bitmap[port >>> 3]! &= ~(1 << (port & 7));
 }

@@ -44,6 +44,16 @@ describe('Bus.attach', () => {
     expect(bus.read(0x0d)).toBe(NO_DEVICE);
   });
 
+  it('decodes ranges across 256-port pages, and leaves the rest of a page without a device', () => {
+    const bus = new Bus();
+    bus.attach(0x1fe, fake(1, 4).device); // 0x1fe..0x201
+    bus.attach(0x8000, fake(2, 1).device);
+    expect([0x1fd, 0x1fe, 0x1ff, 0x200, 0x201, 0x202].map((p) => bus.read(p))).toEqual([NO_DEVICE, 0x100, 0x101, 0x102, 0x103, NO_DEVICE]);
+    expect(bus.find(0x200)).toEqual({ device: bus.devices[0]!.device, offset: 2 });
+    expect([0x7fff, 0x8000, 0x8001, 0x80ff].map((p) => bus.owns(p))).toEqual([false, true, false, false]);
+    expect([-1, PORT_SPACE, 1.5, NaN].map((p) => bus.owns(p))).toEqual([false, false, false, false]);
+  });
+
   it('accepts a range ending at the last port 0xffff', () => {
     const bus = new Bus();
     bus.attach(PORT_SPACE - 4, fake(1, 4).device);

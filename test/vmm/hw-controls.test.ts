@@ -2,8 +2,11 @@
 // groups and port:N are controls; anything else, JavaScript's own property names included,
 // is refused with the flag that named it.
 
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ControlError, controlSettings } from '../../src/vmm/modes/hw/controls.js';
+import { tempDir, vmmIn } from '../cli/helpers.js';
 
 describe('exit-control names', () => {
   it('names that are no control, built-in property names included, are refused', () => {
@@ -21,5 +24,22 @@ describe('exit-control names', () => {
     expect(controlSettings(true, [], ['io', 'port:0x10']).ports.get(16)).toBe(false);
     expect(() => controlSettings(true, [], ['cpuid'])).toThrow('--exit-off cpuid: it stays on');
     expect(() => controlSettings(false, [], ['invlpg'])).toThrow('--exit-off invlpg: it stays on: shadow paging');
+  });
+});
+
+describe('the I/O bitmap (one bit a port)', () => {
+  it('an out exits exactly when its port\'s bit is set, for ports in every byte of the bitmap', async () => {
+    // out to ports 0x80..0x87 (one byte of the bitmap) and 0xfffe, once each
+    const src = join(tempDir(), 'ports.s');
+    writeFileSync(src, `start:\n${[0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0xfffe].map((p) => `        out ${p}, r1\n`).join('')}        hlt\n`);
+    const ioExits = async (...flags: string[]) => {
+      const r = await vmmIn(['run', src, '--mode', 'hw', '--no-overhead', '--json', ...flags]);
+      expect(r.status, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { guests: { exits: Record<string, number> }[] }).guests[0]!.exits.io ?? 0;
+    };
+    expect(await ioExits()).toBe(9);
+    expect(await ioExits('--exit-off', 'io')).toBe(0);
+    expect(await ioExits('--exit-off', 'io', '--exit-on', 'port:0x83,port:0xfffe')).toBe(2);
+    expect(await ioExits('--exit-off', 'port:0x80,port:0x87')).toBe(7);
   });
 });

@@ -7,7 +7,7 @@
 import { CAUSES, CONTROL_REGISTERS } from '../../../isa/arch.js';
 import { BY_MNEMONIC } from '../../../isa/table.js';
 import type { ExitControls } from '../../../machine/vmx.js';
-import { PORT_COUNT } from '../../../machine/vmx.js';
+import { PORT_COUNT, setPortExit } from '../../../machine/vmx.js';
 
 /** A control: its name on the command line, what it makes exit, and when it is on. */
 export interface ControlSpec {
@@ -116,8 +116,8 @@ export function applyControls(settings: ControlSettings, x: ExitControls): void 
   const on = (name: string) => (settings.on.has(name) ? 1 : 0);
   x.opcode.fill(0);
   for (const m of ['hlt', 'invlpg', 'tlbflush', 'cpuid']) x.opcode[BY_MNEMONIC.get(m)!.opcode] = on(m);
-  x.port.fill(on('io'));
-  for (const [port, value] of settings.ports) x.port[port] = value ? 1 : 0;
+  x.port.fill(on('io') ? 0xff : 0);
+  for (const [port, value] of settings.ports) setPortExit(x.port, port, value);
   CONTROL_REGISTERS.forEach((c, i) => {
     x.crRead[i] = on(`cr-read:${c.name}`);
     x.crWrite[i] = on(`cr-write:${c.name}`);
