@@ -6,14 +6,16 @@ import { PAGE_SIZE } from '../isa/arch.js';
 export const MAX_MEMORY = 1 << 30;
 
 /** The buffers of released memories (PhysicalMemory.release), by size, for the next memory
- *  of that size: at most SPARE_BYTES in all. A fresh buffer's pages are mapped by the
- *  operating system as they are first touched, which on the reference machine (a virtual
- *  machine itself) costs about 11 µs a page: 2 ms for a MiB, as much as a bench workload's
- *  whole run, and more or less of it from run to run as the allocator hands out recycled
- *  or fresh pages. A spare buffer is zeroed in place instead (about 20 µs a MiB). A process
- *  that runs one machine (vmm run) never releases one; vmm compare, the labs' scripts and
- *  the bench run hundreds. */
+ *  of that size: those of at most SPARE_SIZE, SPARE_BYTES in all. A fresh buffer's pages are
+ *  mapped by the operating system as they are first touched, which on the reference machine
+ *  (a virtual machine itself) costs about 11 µs a page: 2 ms for a MiB, as much as a bench
+ *  workload's whole run, and more or less of it from run to run as the allocator hands out
+ *  recycled or fresh pages. A spare buffer is zeroed in place instead (about 20 µs a MiB once
+ *  its pages are mapped; zeroing maps them all, which its first use may not have: hence the
+ *  size bound). A process that runs one machine (vmm run) never releases one; vmm compare,
+ *  the labs' scripts and the bench run hundreds. */
 const spares = new Map<number, ArrayBuffer[]>();
+const SPARE_SIZE = 8 << 20;
 const SPARE_BYTES = 64 << 20;
 let spareBytes = 0;
 
@@ -65,7 +67,7 @@ export class PhysicalMemory implements WordMemory {
     if (buffer.byteLength === 0) return;
     // (a transfer moves the buffer's memory to a new ArrayBuffer and detaches the old one)
     const moved = structuredClone(buffer, { transfer: [buffer] });
-    if (spareBytes + this.size > SPARE_BYTES) return;
+    if (this.size > SPARE_SIZE || spareBytes + this.size > SPARE_BYTES) return;
     const same = spares.get(this.size) ?? [];
     same.push(moved);
     spares.set(this.size, same);
