@@ -15,7 +15,7 @@ import type { GuestInput } from '../../src/machine/config.js';
 import type { GuestReport } from '../../src/report/guest-report.js';
 import { MODES, modeNamed } from '../../src/vmm/modes/index.js';
 import { CR } from '../../src/isa/arch.js';
-import { assemble, guestPath, ROOT, run } from '../support/guests.js';
+import { assemble, assembleText, guestPath, ROOT, run, runOne } from '../support/guests.js';
 import type { Build } from '../../src/vmm/modes/mode.js';
 import { buildsOf, expectedOutput, framesHash, guest, looseOutcome, outcome, programs, runHv, TOPOLOGY_RUNNERS, vmState, type HvRun, type RunOptions, type VmmMode } from './helpers.js';
 import { combines, DEFAULT_TOPOLOGY, exactTiming, TOPOLOGIES } from '../../src/vmm/hosts/index.js';
@@ -343,4 +343,42 @@ describe('address-space ids are a bounded resource no guest can exhaust', () => 
       expect(hv.processor.tlb.tagged).toBe(true);
     }
   });
+});
+
+describe('one machine after another in a process (their memory is reused: PhysicalMemory.release)', () => {
+  // The first guest fills its memory above 64 KiB with a pattern; the next one, in the same
+  // process and the same mode, ORs the same words together and prints Z if all are zero.
+  const fill = assembleText(`
+      start:  li r1, 0x10000
+              li r2, 0x100000
+              li r3, 0xa5a5a5a5
+      .fill:  stw r3, [r1]
+              addi r1, r1, 4
+              cmp r1, r2
+              blt .fill
+              hlt`);
+  const check = assembleText(`
+      .include "../include/paravirt.inc"
+      start:  li r1, 0x10000
+              li r2, 0x100000
+              movi r4, 0
+      .sum:   ldw r3, [r1]
+              or r4, r4, r3
+              addi r1, r1, 4
+              cmp r1, r2
+              blt .sum
+              movi r5, 'Z'
+              cmpi r4, 0
+              beq .out
+              movi r5, 'N'
+      .out:   putc r5
+              hlt`);
+  for (const mode of ['bare', ...MODES.filter((m) => m.build === 'native').map((m) => m.name)]) {
+    it(`${mode}: the next machine sees none of the last one's memory`, () => {
+      expect(runOne(fill, mode).status).toBe('halted');
+      const next = runOne(check, mode);
+      expect(next.status).toBe('halted');
+      expect(next.console).toBe('Z');
+    });
+  }
 });
