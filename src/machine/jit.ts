@@ -65,6 +65,27 @@ const REHEAT = 2;
 const regions = new Map<string, BlockFn | null>();
 const REGION_CACHE_LIMIT = 4096;
 
+/** The regions built so far in the process, by the key of each of their blocks (codeKey and
+ *  blockKey): the first slots of all their blocks, their mode, and the builds it took. A
+ *  machine that runs the same code again (the bench's next run, vmm compare's next
+ *  technique, the bare run for the overhead figure) builds the same region as soon as one
+ *  of its blocks is compiled (BlockCache.replay), not after each has been entered from the
+ *  loop regionHeat times, returning to the loop after every run of it. Its function is found
+ *  in the cache. Regions never change what a program computes, so this changes only speed. */
+const plans = new Map<string, Plan>();
+const PLAN_LIMIT = 4 * REGION_CACHE_LIMIT;
+interface Plan {
+  readonly slots: readonly number[];
+  readonly mode: number;
+  readonly builds: number;
+}
+
+/** A block's part of a region's key: the words it was made from, with their slots (the same
+ *  words make the same code). */
+function blockKey(b: Block): string {
+  return `${b.slots.join(',')}:${b.words.join(',')}${b.arms.map((a) => `/${a.at}>${a.join}:${a.slots.join(',')}:${a.words.join(',')}`).join('')}`;
+}
+
 /** A block: the words it was made from, in the order it runs them, and their slots; the
  *  arms of its forward branches; every slot it was made from (arms' included), and the
  *  most instructions one run of it retires. */
@@ -146,9 +167,12 @@ export class BlockCache implements BlockProvider {
   private ctx!: LoopContext;
   /** What a block's code depends on beside its words: the variant and the cycle costs. */
   private codeKey = '';
-  /** Blocks compiled so far, and live now; regions compiled (a page's blocks joined). */
+  /** Blocks compiled so far, and live now; regions compiled (a page's blocks joined), of
+   *  them those built at once as an earlier machine of the process had them (replay). */
   blocksCompiled = 0;
   regionsCompiled = 0;
+  regionsReplayed = 0;
+  private replaying = false;
   liveBlocks = 0;
   /** Frames that have (or had) a table of their own, and times the cache was emptied. */
   tablesMade = 0;
@@ -292,7 +316,35 @@ export class BlockCache implements BlockProvider {
     this.liveBlocks++;
     if (physical) memory.coverCode(frame, block.covers, 1);
     this.blocksCompiled++;
+    if (!this.replaying) this.replay(table, code, base, block);
     return table;
+  }
+
+  /** A block was just compiled: if a region of the process had it (plans), and this page has
+   *  no region of that mode yet, build that region now, its other blocks compiled here,
+   *  provided each comes out as it was (the same words) and its function is in the cache
+   *  (replaying never makes new code). */
+  private replay(table: Table, code: Int32Array, base: number, block: Block): void {
+    const plan = plans.get(`${this.codeKey}|${blockKey(block)}`);
+    if (!plan || table.regions[plan.mode] || this.liveBlocks + plan.slots.length >= this.limit) return;
+    this.replaying = true;
+    try {
+      for (const slot of plan.slots) if (!table.blocks[slot]) this.compile(code, base, slot, plan.mode);
+    } finally {
+      this.replaying = false;
+    }
+    if (this.own(code, base) !== table) return;
+    const blocks = plan.slots.map((slot) => table.blocks[slot]);
+    if (blocks.some((b) => b === undefined || b.mode !== plan.mode)) return;
+    const members = blocks as Block[];
+    if (!regions.get(`${this.codeKey}|${members.map(blockKey).join('|')}`)) return;
+    const region: Region = { blocks: members, size: members.reduce((sum, b) => sum + b.length, 0), members: [], live: 0 };
+    if (!this.install(table, region)) return;
+    table.regions[plan.mode] = region;
+    table.builds[plan.mode] = plan.builds;
+    table.reports[plan.mode] = 0;
+    this.regionsCompiled++;
+    this.regionsReplayed++;
   }
 
   /** The arms of a block's forward conditional branches (Arm): the words from a branch's
@@ -365,8 +417,14 @@ export class BlockCache implements BlockProvider {
       region.size = sizeBefore + block.length;
       built = this.install(table, region);
     }
-    if (built) this.regionsCompiled++;
-    else {
+    if (built) {
+      this.regionsCompiled++;
+      if (region.members.length > 1) {
+        if (plans.size >= PLAN_LIMIT) plans.clear();
+        const plan: Plan = { slots: region.members.map((b) => b.slots[0]!), mode, builds: table.builds[mode]! + 1 };
+        for (const member of region.members) plans.set(`${this.codeKey}|${blockKey(member)}`, plan);
+      }
+    } else {
       region.blocks.length = before;
       region.size = sizeBefore;
     }
@@ -380,7 +438,7 @@ export class BlockCache implements BlockProvider {
    *  nothing changed, when it has several blocks and its source is over REGION_SOURCE. */
   private install(table: Table, region: Region): boolean {
     // (generated code is found by the words it was made from: the same code, the same text)
-    const key = `${this.codeKey}|${region.blocks.map((b) => `${b.slots.join(',')}:${b.words.join(',')}${b.arms.map((a) => `/${a.at}>${a.join}:${a.slots.join(',')}:${a.words.join(',')}`).join('')}`).join('|')}`;
+    const key = `${this.codeKey}|${region.blocks.map(blockKey).join('|')}`;
     let fn = regions.get(key);
     if (fn === undefined) {
       const source = regionSource(region.blocks, this.variant, this.ctx.cycles);

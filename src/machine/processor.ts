@@ -66,6 +66,12 @@ export class Processor {
     return this.blockCaches.reduce((n, c) => n + c.regionsCompiled, 0);
   }
 
+  /** Regions built at once because an earlier machine of the process had them (jit.ts
+   *  plans), over every variant. */
+  get regionsReplayed(): number {
+    return this.blockCaches.reduce((n, c) => n + c.regionsReplayed, 0);
+  }
+
   /** The regions of a frame, over every variant (BlockCache.regionsIn). */
   regionsIn(frame: number): { mode: number; slots: number[] }[] {
     return this.blockCaches.flatMap((c) => c.regionsIn(frame));

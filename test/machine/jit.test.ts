@@ -3,6 +3,7 @@
 // TLB figures. Random programs stress the corners (traps inside blocks, self-loops,
 // self-modifying code, slices that end mid-loop).
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COMPARE_FLAGS, INSTRUCTIONS } from '../../src/isa/table.js';
 import { HOT_THRESHOLD } from '../../src/machine/interpreter.js';
@@ -384,6 +385,28 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     const members = m.processor.regionsIn(top >>> 12).flatMap((r) => r.slots);
     expect(members.length).toBeGreaterThan(1);
     expect(members.length).toBeLessThan(9);
+  });
+
+  it('a machine running code an earlier machine ran builds its regions at once, from that one\'s plan, to the same end', () => {
+    // the default regionHeat (1,024): without a plan, a region forms only after its blocks
+    // have been entered that often from the loop
+    const image = assemble(guestPath('bench', 'fib.s'), { N: 16 });
+    const first = bareState(image, { jit: true });
+    const m = new Machine({ ...OPTIONS, jit: true }, { console: { putByte() {} } });
+    m.load(image);
+    m.run(OPTIONS.maxInstructions);
+    expect(m.processor.regionsReplayed).toBeGreaterThan(0);
+    expect(m.processor.regionsIn(image.symbols.find((s) => s.name === 'fib')!.value >>> 12).flatMap((r) => r.slots).length).toBeGreaterThan(1);
+    expect(state(bareState(image, { jit: true }))).toEqual(state(first));
+    expect(state(first)).toEqual(state(bareState(image, { jit: false })));
+    // other words in a hot block (here the recursion's decrement): no plan matches
+    const source = readFileSync(guestPath('bench', 'fib.s'), 'utf8');
+    expect(source).toContain('subi    r1, r1, 1');
+    const other = assembleText(`.equ N, 16\n${source.replace('subi    r1, r1, 1', 'subi    r1, r1, 1\n        addi    r1, r1, 0')}`, '../bench/fib-other.s');
+    const o = new Machine({ ...OPTIONS, jit: true }, { console: { putByte() {} } });
+    o.load(other);
+    o.run(OPTIONS.maxInstructions);
+    expect(o.processor.regionsReplayed).toBe(0);
   });
 
   it('a word 255 blocks were made from is still covered: rewriting it drops them all', () => {
