@@ -67,9 +67,10 @@ const REGION_CACHE_LIMIT = 4096;
 
 /** The regions built so far in the process, by the key of each of their blocks (codeKey and
  *  blockKey): the first slots of all their blocks, their mode, and the builds it took. A
- *  machine that runs the same code again (the bench's next run, vmm compare's next
- *  technique, the bare run for the overhead figure) builds the same region as soon as one
- *  of its blocks is compiled (BlockCache.replay), not after each has been entered from the
+ *  machine that runs the same code again in the same CPU variant (the bench's next run, a
+ *  second guest of the same image, the bare runs of vmm compare and of the overhead
+ *  figure, the fuzzer's next way) builds the same region as soon as one of its blocks is
+ *  compiled (BlockCache.replay), not after each has been entered from the
  *  loop regionHeat times, returning to the loop after every run of it. Its function is found
  *  in the cache. Regions never change what a program computes, so this changes only speed. */
 const plans = new Map<string, Plan>();
