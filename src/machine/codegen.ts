@@ -60,12 +60,16 @@ export const PRELUDE = `'use strict';
 const ${CONSTANTS};`;
 
 /** The function a generated source returns, compiled once per key in the process (`cache`
- *  is emptied when it holds `limit`: the text and code are its memory). */
-export function compiled<F>(cache: Map<string, F>, key: string, source: () => string, limit = Infinity): F {
+ *  is emptied when it holds `limit`: the text and code are its memory). A `source` that
+ *  answers null makes no function: null is cached for the key, so it is not asked again. */
+export function compiled<F>(cache: Map<string, F>, key: string, source: () => string, limit?: number): F;
+export function compiled<F>(cache: Map<string, F | null>, key: string, source: () => string | null, limit?: number): F | null;
+export function compiled<F>(cache: Map<string, F | null>, key: string, source: () => string | null, limit = Infinity): F | null {
   let fn = cache.get(key);
   if (fn === undefined) {
     if (cache.size >= limit) cache.clear();
-    fn = new Function(source())() as F;
+    const text = source();
+    fn = text === null ? null : (new Function(text)() as F);
     cache.set(key, fn);
   }
   return fn;

@@ -33,7 +33,7 @@
 import { decode } from '../isa/encoding.js';
 import { CALLOUT_FILL, CALLOUT_OPCODE, type BlockFn, type BlockProvider, type FrameBlocks, type LoopContext } from './execution.js';
 import { HOT_THRESHOLD } from './interpreter.js';
-import { CONTEXT, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
+import { compiled, CONTEXT, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
 
 export const MAX_BLOCK = 64;
 /** The most instructions of a branch's arm (see armsOf), and the most instructions one run
@@ -65,14 +65,14 @@ const REHEAT = 2;
 const regions = new Map<string, BlockFn | null>();
 const REGION_CACHE_LIMIT = 4096;
 
-/** The regions built so far in the process, by the key of each of their blocks (codeKey and
- *  blockKey): the first slots of all their blocks, their mode, and the builds it took. A
- *  machine that runs the same code again in the same CPU variant (the bench's next run, a
- *  second guest of the same image, the bare runs of vmm compare and of the overhead
- *  figure, the fuzzer's next way) builds the same region as soon as one of its blocks is
- *  compiled (BlockCache.replay), not after each has been entered from the
- *  loop regionHeat times, returning to the loop after every run of it. Its function is found
- *  in the cache. Regions never change what a program computes, so this changes only speed. */
+/** The regions built so far in the process, by the key of each of their blocks (its key as a
+ *  region of one, BlockCache.regionKey): the first slots of all their blocks, their mode,
+ *  and the builds it took. A machine that runs the same code again in the same CPU variant
+ *  (the bench's next run, a second guest of the same image, the bare runs of vmm compare and
+ *  of the overhead figure, the fuzzer's next way) builds the same region as soon as one of
+ *  its blocks is compiled (BlockCache.replay), not after each has been entered from the loop
+ *  regionHeat times, returning to the loop after every run of it. Its function is found in
+ *  the cache. Regions never change what a program computes, so this changes only speed. */
 const plans = new Map<string, Plan>();
 const PLAN_LIMIT = 4 * REGION_CACHE_LIMIT;
 interface Plan {
@@ -308,7 +308,8 @@ export class BlockCache implements BlockProvider {
     const arms = this.armsOf(code, base, words, slots);
     const length = arms.reduce((sum, arm) => sum + arm.extra, words.length);
     const block: Block = { words, slots, arms, covers: [...slots, ...arms.flatMap((arm) => arm.slots)], length, mode };
-    this.install(table, { blocks: [block], size: length, members: [], live: 0 });
+    const key = this.regionKey([block]);
+    this.install(table, { blocks: [block], size: length, members: [], live: 0 }, key);
     table.lengths[slot] = length;
     table.heat[slot] = HOT_THRESHOLD; // (a page's first block gets a fresh table: count on from here)
     table.blocks[slot] = block;
@@ -317,7 +318,7 @@ export class BlockCache implements BlockProvider {
     this.liveBlocks++;
     if (physical) memory.coverCode(frame, block.covers, 1);
     this.blocksCompiled++;
-    if (!this.replaying) this.replay(table, code, base, block);
+    if (!this.replaying) this.replay(table, code, base, key);
     return table;
   }
 
@@ -325,8 +326,9 @@ export class BlockCache implements BlockProvider {
    *  no region of that mode yet, build that region now, its other blocks compiled here,
    *  provided each comes out as it was (the same words) and its function is in the cache
    *  (replaying never makes new code). */
-  private replay(table: Table, code: Int32Array, base: number, block: Block): void {
-    const plan = plans.get(`${this.codeKey}|${blockKey(block)}`);
+  private replay(table: Table, code: Int32Array, base: number, key: string): void {
+    const plan = plans.get(key);
+    // (room for all of its blocks: compiling them never empties the cache under the table)
     if (!plan || table.regions[plan.mode] || this.liveBlocks + plan.slots.length >= this.limit) return;
     this.replaying = true;
     try {
@@ -334,13 +336,13 @@ export class BlockCache implements BlockProvider {
     } finally {
       this.replaying = false;
     }
-    if (this.own(code, base) !== table) return;
     const blocks = plan.slots.map((slot) => table.blocks[slot]);
     if (blocks.some((b) => b === undefined || b.mode !== plan.mode)) return;
     const members = blocks as Block[];
-    if (!regions.get(`${this.codeKey}|${members.map(blockKey).join('|')}`)) return;
+    const regionKey = this.regionKey(members);
+    if (!regions.get(regionKey)) return;
     const region: Region = { blocks: members, size: members.reduce((sum, b) => sum + b.length, 0), members: [], live: 0 };
-    if (!this.install(table, region)) return;
+    if (!this.install(table, region, regionKey)) return;
     table.regions[plan.mode] = region;
     table.builds[plan.mode] = plan.builds;
     table.reports[plan.mode] = 0;
@@ -423,7 +425,7 @@ export class BlockCache implements BlockProvider {
       if (region.members.length > 1) {
         if (plans.size >= PLAN_LIMIT) plans.clear();
         const plan: Plan = { slots: region.members.map((b) => b.slots[0]!), mode, builds: table.builds[mode]! + 1 };
-        for (const member of region.members) plans.set(`${this.codeKey}|${blockKey(member)}`, plan);
+        for (const member of region.members) plans.set(this.regionKey([member]), plan);
       }
     } else {
       region.blocks.length = before;
@@ -436,18 +438,18 @@ export class BlockCache implements BlockProvider {
   }
 
   /** Compile a region (or find it compiled) and hand its blocks' slots to it. False, and
-   *  nothing changed, when it has several blocks and its source is over REGION_SOURCE. */
-  private install(table: Table, region: Region): boolean {
-    // (generated code is found by the words it was made from: the same code, the same text)
-    const key = `${this.codeKey}|${region.blocks.map(blockKey).join('|')}`;
-    let fn = regions.get(key);
-    if (fn === undefined) {
-      const source = regionSource(region.blocks, this.variant, this.ctx.cycles);
-      // (a region too long is remembered as such, so that its source is not made again)
-      fn = source.length > REGION_SOURCE && region.blocks.length > 1 ? null : (new Function(source)() as BlockFn);
-      if (regions.size >= REGION_CACHE_LIMIT) regions.clear();
-      regions.set(key, fn);
-    }
+   *  nothing changed, when it has several blocks and its source is over REGION_SOURCE (a
+   *  refusal the cache keeps, so that the source is not made again). */
+  private install(table: Table, region: Region, key = this.regionKey(region.blocks)): boolean {
+    const fn = compiled(
+      regions,
+      key,
+      () => {
+        const source = regionSource(region.blocks, this.variant, this.ctx.cycles);
+        return source.length > REGION_SOURCE && region.blocks.length > 1 ? null : source;
+      },
+      REGION_CACHE_LIMIT,
+    );
     if (fn === null) return false;
     region.members = [...region.blocks];
     region.live = (1 << region.members.length) - 1; // (at most REGION_BLOCKS: 16 bits)
@@ -457,6 +459,12 @@ export class BlockCache implements BlockProvider {
       table.live[member.slots[0]!] = region.live;
     }
     return true;
+  }
+
+  /** A region's key in the cache, and a plan's for a block (as a region of one): the same
+   *  code, the same text. */
+  private regionKey(blocks: readonly Block[]): string {
+    return `${this.codeKey}|${blocks.map(blockKey).join('|')}`;
   }
 
   /** The cache is full: drop every block (they are compiled again as code runs hot). */

@@ -33,7 +33,7 @@ export class ExitControls {
   readonly crRead: Uint8Array;
   readonly crWrite: Uint8Array;
   /** The I/O bitmap: bit (port & 7) of byte (port >> 3) (VT-x's bitmaps A and B, 8 KiB in
-   *  all; see portExits). */
+   *  all; see setPortExit). */
   readonly port = new Uint8Array(PORT_COUNT >>> 3);
   /** [0] = 1: interrupt-window exiting (the VMM has an interrupt for the guest once IE is set). */
   readonly interruptWindow = new Uint8Array(1);
