@@ -77,12 +77,8 @@ export function runGuests(guests: readonly GuestInput[], mode: string, config: R
     return [{ ...runBare(guests[0]!, config, consoles[0]!), overheadMissing: 'bare hardware is the reference' }];
   }
   const hv = bootVmm(guests, { ...config, probe }, vmmMode, consoles);
-  try {
-    hv.run();
-    return vmReports(hv, guests, config, vmmMode, consoles);
-  } finally {
-    hv.release();
-  }
+  hv.run();
+  return vmReports(hv, guests, config, vmmMode, consoles);
 }
 
 /** Run guests under `mode` with the VMM as a process of a host OS (--host hosted). */
@@ -90,11 +86,7 @@ export function runGuestsHosted(guests: readonly GuestInput[], mode: string, con
   const vmmMode = modeNamed(mode);
   if (!vmmMode) throw new RangeError(`${mode} has no VMM to run as a host process`);
   const { hv, host } = runHosted(guests, { ...config, probe }, vmmMode, consoles, setup, keptConsole());
-  try {
-    return { guests: vmReports(hv, guests, config, vmmMode, consoles), host };
-  } finally {
-    hv.release();
-  }
+  return { guests: vmReports(hv, guests, config, vmmMode, consoles), host };
 }
 
 /** Run guests under `mode` beside guest 0, which runs their back ends (--host dom0). */
@@ -102,11 +94,7 @@ export function runGuestsDom0(guests: readonly GuestInput[], mode: string, confi
   const vmmMode = modeNamed(mode);
   if (!vmmMode) throw new RangeError(`${mode} has no VMM to run guest 0 under`);
   const { hv, host } = runDom0(guests, { ...config, probe }, vmmMode, consoles, setup, keptConsole());
-  try {
-    return { guests: vmReports(hv, guests, config, vmmMode, consoles), dom0: host };
-  } finally {
-    hv.release();
-  }
+  return { guests: vmReports(hv, guests, config, vmmMode, consoles), dom0: host };
 }
 
 /** Run guests under `mode` with the physical disk passed through to guest `owner`. */
@@ -114,22 +102,23 @@ export function runGuestsPassthrough(guests: readonly GuestInput[], mode: string
   const vmmMode = modeNamed(mode);
   if (!vmmMode) throw new RangeError(`${mode} has no VMM to pass a device through`);
   const hv = runPassthrough(guests, { ...config, probe }, vmmMode, consoles, owner);
+  return vmReports(hv, guests, config, vmmMode, consoles);
+}
+
+/** Each guest's report, with its overhead against bare when asked for: the last look at the
+ *  host, whose memory then goes to the next machine of the process (Hypervisor.release). */
+function vmReports(hv: Hypervisor, guests: readonly GuestInput[], config: RunConfig, vmmMode: Mode, consoles: readonly ConsoleSink[]): GuestReport[] {
   try {
-    return vmReports(hv, guests, config, vmmMode, consoles);
+    return hv.vms.map((vm, i) => {
+      const report = vmReport(vm, consoles[i]!);
+      const ratio = config.overhead ? overhead(report, guests[i]!, config, vmmMode.equivalence.byLines === true) : 'not measured (--no-overhead)';
+      if (typeof ratio === 'number') report.overhead = Math.round(ratio * 100) / 100;
+      else report.overheadMissing = ratio;
+      return report;
+    });
   } finally {
     hv.release();
   }
-}
-
-/** Each guest's report, with its overhead against bare when asked for. */
-function vmReports(hv: Hypervisor, guests: readonly GuestInput[], config: RunConfig, vmmMode: Mode, consoles: readonly ConsoleSink[]): GuestReport[] {
-  return hv.vms.map((vm, i) => {
-    const report = vmReport(vm, consoles[i]!);
-    const ratio = config.overhead ? overhead(report, guests[i]!, config, vmmMode.equivalence.byLines === true) : 'not measured (--no-overhead)';
-    if (typeof ratio === 'number') report.overhead = Math.round(ratio * 100) / 100;
-    else report.overheadMissing = ratio;
-    return report;
-  });
 }
 
 /** A guest's cycles against the same guest run alone on bare hardware, when both ran the
