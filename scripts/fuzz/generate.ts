@@ -25,9 +25,11 @@
 // handler, the console and halting are paravirt.inc's ops, so a plain program also builds
 // with -D PARAVIRT, for --mode para.
 
+import { CONTROL_REGISTERS } from '../../src/isa/arch.js';
 import { encode } from '../../src/isa/encoding.js';
 import { unusedBits } from '../../src/isa/formats.js';
 import { BY_MNEMONIC, INSTRUCTIONS } from '../../src/isa/table.js';
+import { INLINE_CALLOUT, inlineCallout } from '../../src/machine/execution.js';
 
 export const KINDS = ['plain', 'paging', 'user', 'ptecode', 'raw', 'smc'] as const;
 export type Kind = (typeof KINDS)[number];
@@ -108,11 +110,20 @@ const RAW_SPECS = INSTRUCTIONS.filter((s) => s.class !== 'sensitive');
 /** A random word, or a valid encoding of a random instruction (branches stay near). */
 function rawWord(r: Random): number {
   if (r.chance(0.4)) return r.next() | 0;
+  // (a word in the form of an inline callout: illegal in a guest's own code, in every mode)
+  if (r.chance(0.05)) return inlineCallout(r.pick([INLINE_CALLOUT.READ_CR, INLINE_CALLOUT.WRITE_CR]), r.int(16), r.int(CONTROL_REGISTERS.length));
   const spec = r.pick(RAW_SPECS);
   let bits = r.next() & ~unusedBits(spec.format) & 0xffffff;
   if (spec.format === 'rel') bits = (r.int(33) - 16) & 0xffffff;
   if (spec.format === 'rc' || spec.format === 'cr') bits = (bits & 0xff0000) | r.int(9);
   return ((spec.opcode << 24) | bits) | 0;
+}
+
+/** mfcr of any control register, or mtcr of one the handler does not rely on (not tvec,
+ *  nor ptbr or asid, which would remap the program). */
+function controlRegisterAccess(r: Random): string {
+  if (r.chance(0.5)) return `mfcr ${reg(r)}, ${r.pick(CONTROL_REGISTERS).name}`;
+  return `mtcr ${r.pick(['spc', 'sflags', 'cause', 'faddr', 'scratch', 'mid'])}, ${reg(r)}`;
 }
 
 function reg(r: Random): string {
@@ -210,7 +221,9 @@ function unit(r: Random, kind: Kind, n: number): string {
       break;
     }
     case 7:
-      lines.push(r.pick(['sys', 'brk', `div ${reg(r)}, ${reg(r)}, ${reg(r)}`, `rem ${reg(r)}, ${reg(r)}, ${reg(r)}`]));
+      // (a control-register access in kernel code: full mode translates it inline)
+      if (kind !== 'plain' && kind !== 'user' && r.chance(0.3)) lines.push(controlRegisterAccess(r));
+      else lines.push(r.pick(['sys', 'brk', `div ${reg(r)}, ${reg(r)}, ${reg(r)}`, `rem ${reg(r)}, ${reg(r)}, ${reg(r)}`]));
       break;
     default:
       if (kind === 'ptecode') {

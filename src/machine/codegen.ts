@@ -10,7 +10,9 @@
 
 import { CAUSES, CONTROL_REGISTERS, CR, FLAG, FLAGS_MASK } from '../isa/arch.js';
 import { FORMATS, unusedBits, type OperandKind } from '../isa/formats.js';
-import { COMPARE_FLAGS, type InstructionSpec } from '../isa/table.js';
+import { BY_MNEMONIC, COMPARE_FLAGS, type InstructionSpec } from '../isa/table.js';
+import { controlRegisterMask } from './cpu.js';
+import { INLINE_CALLOUT, inlineCallout, isInlineCallout } from './execution.js';
 import { VM_EXIT_CAUSE, VM_WINDOW_CAUSE } from './vmx.js';
 import { MMIO_BASE } from './platform.js';
 
@@ -106,6 +108,37 @@ export interface Fixed {
    *  arrays. Sound only where the TLB cannot change between two accesses without the code
    *  leaving (a region: a miss, a flush, an invlpg, a write to ptbr or asid all leave it). */
   readonly pageCache?: boolean;
+}
+
+/** An inline callout's body (execution.ts INLINE_CALLOUT) of `kind` for control register
+ *  `index` and general register `reg` (an expression): the access on the virtual CPU `v`
+ *  (as mfcr and mtcr do it on the CPU's own), charged the cycles of the instruction it
+ *  stands for; undefined if the word is not an inline callout. */
+function inlineBody(kind: number, index: number, reg: string, cycles: Int32Array): string | undefined {
+  if (!isInlineCallout(inlineCallout(kind, 0, index))) return undefined;
+  const read = kind === INLINE_CALLOUT.READ_CR;
+  const extra = cycles[BY_MNEMONIC.get(read ? 'mfcr' : 'mtcr')!.opcode]! - 1;
+  const charge = extra ? `cy += ${extra}; ` : '';
+  return read ? `R[${reg}] = v.cr[${index}]; ${charge}` : `v.cr[${index}] = R[${reg}] & ${controlRegisterMask(index)}; v.crVersion++; ${charge}`;
+}
+
+/** The JavaScript of a callout word (opcode 0xff): an inline callout carried out on the
+ *  virtual CPU where there is one and the CPU is in supervisor mode, else `fallback` (the
+ *  callout's trap). `word` known (block compiler), or undefined to decode `w` at run time. */
+export function calloutCode(cycles: Int32Array, fallback: string, word?: number): string {
+  const guard = `const v = cpu.virtualCpu; if (v === null || (fl & F_S) === 0) ${fallback}`;
+  if (word !== undefined) {
+    const body = inlineBody((word >>> 16) & 15, word & 0xffff, String((word >>> 20) & 15), cycles);
+    return body === undefined ? fallback : `{ ${guard} ${body}pc = (pc + 4) | 0; }`;
+  }
+  const cases: string[] = [];
+  for (const kind of Object.values(INLINE_CALLOUT)) {
+    for (let index = 0; index < CONTROL_REGISTERS.length; index++) {
+      const body = inlineBody(kind, index, '(w >>> 20) & 15', cycles);
+      if (body !== undefined) cases.push(`case ${(kind << 16) | index}: { ${guard} ${body}pc = (pc + 4) | 0; break; }`);
+    }
+  }
+  return `switch (w & 0xfffff) { ${cases.join(' ')} default: ${fallback} }`;
 }
 
 /** Set Z N C V of FLAGS from a compare of x with y (expressions). */

@@ -2,7 +2,7 @@
 // instructions: trap entry and control-register writes. The bare machine applies them to
 // the physical CPU; the VMM applies the very same functions to a guest's virtual CPU.
 
-import { CAUSE, causeName, CONTROL_REGISTERS, CR, FLAG, INTERRUPT_BASE, trappingPc } from '../isa/arch.js';
+import { ASID_LIMIT, CAUSE, causeName, CONTROL_REGISTERS, CR, FLAG, INTERRUPT_BASE, trappingPc } from '../isa/arch.js';
 import { hex } from '../isa/disasm.js';
 import { ExitControls } from './vmx.js';
 
@@ -29,6 +29,10 @@ export class CpuState {
    *  the CPU loop keeps its fetch page across a call out of guest code only while this and
    *  Tlb.epoch stay. */
   fetchEpoch = 0;
+  /** The virtual CPU whose control registers binary-translated code reads and writes in
+   *  place (execution.ts INLINE_CALLOUT) while its guest runs on this CPU; null when none
+   *  (bare hardware, and every mode but full). */
+  virtualCpu: CpuState | null = null;
   /** In non-root operation, which guest actions exit (vmx.ts; unused elsewhere). */
   readonly exitControls = new ExitControls(CONTROL_REGISTERS.length);
 
@@ -81,16 +85,20 @@ export function enterTrap(cpu: CpuState, cause: number, addr: number, pc: number
 /** The value a control register holds after mtcr writes `value` (mid is read-only: its
  *  value is kept). Side effects on the TLB are the caller's. */
 export function controlRegisterValue(cpu: CpuState, index: number, value: number): number {
+  return index === CR.MID ? cpu.cr[CR.MID]! : value & controlRegisterMask(index);
+}
+
+/** The bits of a value written to a writable control register that it keeps: a code
+ *  address's low two bits are ignored, an asid has 11 bits. */
+export function controlRegisterMask(index: number): number {
   switch (index) {
     case CR.TVEC:
     case CR.SPC:
-      return value & ~3;
-    case CR.MID:
-      return cpu.cr[CR.MID]!;
+      return ~3;
     case CR.ASID:
-      return value & 2047;
+      return ASID_LIMIT - 1;
     default:
-      return value;
+      return -1;
   }
 }
 

@@ -1,6 +1,7 @@
 // What the CPU's compiled loop runs against (interpreter.ts generates it, jit.ts compiles
 // blocks into it): the hooks it calls for everything beyond computation, and its context.
 
+import { CONTROL_REGISTERS, CR, TRANSLATION_CRS } from '../isa/arch.js';
 import type { CpuState } from './cpu.js';
 import type { PhysicalMemory } from './memory.js';
 import type { Tlb } from './tlb.js';
@@ -12,6 +13,34 @@ export const CALLOUT_OPCODE = 0xff;
  *  before it). Any other callout stands for an instruction; it is compiled like one, and
  *  stays until the page's owner says the page changed (Processor.forgetCode). */
 export const CALLOUT_FILL = CALLOUT_OPCODE << 24;
+
+/** Callouts the CPU carries out itself, without leaving guest code: binary translation's
+ *  inline translations of a control-register access into a load or store of the virtual
+ *  CPU's register (CpuState.virtualCpu), as a translator turns `mov from cr` into a read of
+ *  the virtual CPU's state. The word is the instruction's own with opcode 0xff and the kind
+ *  in bits 19..16 (which mfcr and mtcr leave zero): bits 23..20 the general register, bits
+ *  15..0 the control register. Outside supervisor mode, or with no virtual CPU, the word is
+ *  a callout like any other (so it is illegal in a guest's own code, as any 0xff word). */
+export const INLINE_CALLOUT = { READ_CR: 2, WRITE_CR: 3 } as const;
+
+/** The control registers an inline callout writes: those whose write does nothing beyond
+ *  the register, so that no VMM need see it (not ptbr or asid, which change how addresses
+ *  translate, nor the read-only mid). Any register may be read. */
+export const INLINE_WRITABLE: readonly boolean[] = CONTROL_REGISTERS.map((_, i) => !TRANSLATION_CRS[i] && i !== CR.MID);
+
+/** The inline callout of kind `kind` for register `reg` and control register `cr`. */
+export function inlineCallout(kind: number, reg: number, cr: number): number {
+  return ((CALLOUT_OPCODE << 24) | (reg << 20) | (kind << 16) | cr) | 0;
+}
+
+/** Whether a word is an inline callout the CPU carries out (a kind, and a control register
+ *  that kind may access). */
+export function isInlineCallout(word: number): boolean {
+  const kind = (word >>> 16) & 15;
+  const cr = word & 0xffff;
+  if (word >>> 24 !== CALLOUT_OPCODE) return false;
+  return (kind === INLINE_CALLOUT.READ_CR && cr < CONTROL_REGISTERS.length) || (kind === INLINE_CALLOUT.WRITE_CR && INLINE_WRITABLE[cr] === true);
+}
 
 /** What the interpreter calls for everything beyond computation. Hooks may change the CPU
  *  state (the loop reloads it after every call); a `true` return leaves the loop. */

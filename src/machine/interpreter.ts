@@ -11,10 +11,11 @@
 // Variants are compiled lazily, one per combination of paging, strict, probe and nonroot (see
 // codegen.ts). Anything that is not plain computation (traps, ports, control registers,
 // halts) calls out to the ExecutionHooks and leaves the loop, so exits cost nothing until
-// they happen.
+// they happen. A callout word (opcode 0xff) is the VMM's, but for the inline ones, which the
+// CPU carries out on the virtual CPU itself (execution.ts INLINE_CALLOUT).
 
 import { INSTRUCTIONS } from '../isa/table.js';
-import { compiled, CONTEXT, instructionCode, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
+import { calloutCode, compiled, CONTEXT, instructionCode, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
 import { CALLOUT_OPCODE, type LoopContext, type RunLoop } from './execution.js';
 
 export type { Variant } from './codegen.js';
@@ -100,7 +101,7 @@ return function run(ctx, limit) {
       n++;
       switch (w >>> 24) {
 ${cases}
-        default: if ((w >>> 24) === ${CALLOUT_OPCODE}) ${trap('-1', '0')} ${trap('C_ILLEGAL', '0')}
+        default: if ((w >>> 24) === ${CALLOUT_OPCODE}) { ${calloutCode(cycles, trap('-1', '0'))} break; } ${trap('C_ILLEGAL', '0')}
       }
       continue loop;
     }

@@ -6,7 +6,8 @@
 // (taken, the branch leaves the block: a side exit), through a forward `jmp` and any `call`
 // to their targets. It ends at a branch back to its start (then it loops inside its
 // function), another backward branch or `jmp` (a loop's end), an indirect jump or any other
-// change of control flow (included), a callout (included, but not a fill), an instruction
+// change of control flow (included), a callout (included, but not a fill; an inline callout,
+// which the CPU carries out itself, is an instruction like any other), an instruction
 // that does not decode (excluded), a word it already holds, the edge of the page, or
 // MAX_BLOCK instructions. Where a forward conditional branch's target leads straight (no
 // change of control flow, at most MAX_ARM instructions) to a word further on the block's
@@ -31,9 +32,9 @@
 // the CPU: an exit the VMM handles without leaving costs no return to the loop.
 
 import { decode } from '../isa/encoding.js';
-import { CALLOUT_FILL, CALLOUT_OPCODE, type BlockFn, type BlockProvider, type FrameBlocks, type LoopContext } from './execution.js';
+import { CALLOUT_FILL, CALLOUT_OPCODE, isInlineCallout, type BlockFn, type BlockProvider, type FrameBlocks, type LoopContext } from './execution.js';
 import { HOT_THRESHOLD } from './interpreter.js';
-import { compiled, CONTEXT, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
+import { calloutCode, compiled, CONTEXT, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
 
 export const MAX_BLOCK = 64;
 /** The most instructions of a branch's arm (see armsOf), and the most instructions one run
@@ -280,6 +281,11 @@ export class BlockCache implements BlockProvider {
       if (word >>> 24 === CALLOUT_OPCODE) {
         words.push(word);
         slots.push(s);
+        // (an inline callout is carried out in place: the block goes on after it)
+        if (isInlineCallout(word)) {
+          s++;
+          continue;
+        }
         break;
       }
       const d = decode(word);
@@ -519,7 +525,13 @@ export function regionSource(blocks: readonly Block[], variant: Variant, cycles:
     // One instruction; k is its place since the counts were last committed.
     const instruction = (word: number, k: number, side: string) => {
       // (a callout: a trap with cause -1 and its word as the address)
-      if (word >>> 24 === CALLOUT_OPCODE) return `{ k = ${k}; ${trap('-1', String(word | 0))} }`;
+      // (an inline callout: carried out here on the virtual CPU, else a trap like the others)
+      if (word >>> 24 === CALLOUT_OPCODE) {
+        const reg = (word >>> 20) & 15;
+        const code = calloutCode(cycles, trap('-1', String(word | 0)), word);
+        if (code.includes(`R[${reg}]`)) used.add(reg);
+        return `{ k = ${k}; ${code.replace(`R[${reg}]`, `r${reg}`).replace(/\bcy \+= /g, 'e += ')} }`;
+      }
       const d = decode(word)!;
       const memory = d.spec.group === 'load' || d.spec.group === 'store';
       let code = instructionCode(d.spec, variant, cycles[d.spec.opcode]! - 1, { word, lazyFlags: true, pageCache: true });

@@ -21,7 +21,7 @@ export const EXIT_REASONS = [
   { name: 'hidden-page-fault', code: 65, summary: 'a fault the guest must not see: the shadow page table lacked an entry the guest\'s own tables allow, and the VMM filled it' },
   { name: 'page-table-write', code: 66, summary: 'a write to a write-protected guest page-table page: the VMM emulated it and dropped the shadow entries it invalidates' },
   { name: 'bt-translate', code: 67, summary: 'binary translation: a basic block of guest-kernel code was scanned and translated before running' },
-  { name: 'bt-callout', code: 68, summary: 'binary translation: translated code called into the VMM in place of a sensitive or privileged instruction' },
+  { name: 'bt-callout', code: 68, summary: 'binary translation: translated code called into the VMM in place of a sensitive or privileged instruction (one not translated inline)' },
   { name: 'code-write', code: 69, summary: 'a write to a write-protected page of translated guest code: the VMM emulated it and forgot the translation of the word written' },
   { name: 'sensitive-unprivileged', code: 70, note: true, diverges: true, summary: 'NOT an exit (a note): a sensitive instruction ran deprivileged without trapping, so the VMM never saw it' },
   { name: 'interrupt-injection', code: 71, note: true, summary: 'NOT an exit (a note): on the way back into the guest, the VMM delivered a virtual interrupt to the guest kernel' },

@@ -308,8 +308,10 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
       vm.devices.bus.advance(vm.ticks);
       if (vm.running && !vm.vcpu.halted && cpu.instructions >= this.sliceLimit && deviceDue) this.timerExit(vm, 'device');
     }
-    // The guest's registers leave the physical CPU (they were its vCPU's file all slice).
+    // The guest's registers leave the physical CPU (they were its vCPU's file all slice), and
+    // so do its virtual control registers (binary translation's inline callouts).
     vm.vcpu.unload();
+    this.processor.cpu.virtualCpu = null;
     vm.cycles += this.hostCycles - before.cycles;
     // The host TLB's work in the slice is the guest's; of its flushes and invalidations, those
     // beyond the guest's own (counted as it did them) are the VMM's.

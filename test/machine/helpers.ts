@@ -107,6 +107,9 @@ export interface Setup {
   strict?: boolean;
   input?: Uint8Array;
   disk?: Uint8Array;
+  /** The engine: false interprets only; regionHeat (jit.ts) how soon blocks join regions. */
+  jit?: boolean;
+  regionHeat?: number;
 }
 
 export interface Booted {
@@ -123,6 +126,8 @@ export function makeMachine(setup: Setup = {}): Booted {
     tlbTagged: setup.tlbTagged ?? false,
     strict: setup.strict ?? false,
     costs: makeCostModel(),
+    jit: setup.jit,
+    regionHeat: setup.regionHeat,
   };
   return { machine: new Machine(config, { console: { putByte: (b) => output.push(b) }, input: setup.input, disk: setup.disk }), output };
 }

@@ -1,9 +1,11 @@
 // The binary translator of full mode. Guest-kernel code never runs from guest memory:
 // the CPU fetches it from a translation of its page, built basic block by basic block just
 // before it first runs. TOY32's fixed-width instructions let a translation keep the page's
-// layout: each innocuous instruction is copied as it is (VMware's IDENT translation), and
-// each sensitive or privileged one (and any word that does not decode) becomes a callout
-// into the VMM, which emulates it on the virtual CPU. Untranslated slots hold a callout too,
+// layout: each innocuous instruction is copied as it is (VMware's IDENT translation); a
+// control-register access that only the register sees becomes an access to the virtual
+// CPU's register, carried out in place (inlineTranslation); each other sensitive or
+// privileged instruction (and any word that does not decode) becomes a callout into the
+// VMM, which emulates it on the virtual CPU. Untranslated slots hold a callout too,
 // so the first jump into new code asks for its translation. A page with translations is
 // write-protected; the VMM emulates a guest write to it and forgets the translation of just
 // the word written, which is retranslated when it next runs (self-modifying code works, and
@@ -13,18 +15,33 @@
 // slots, so no compiled code goes stale then. The translator reports every page whose
 // translated words changed, or that it forgot, so that the blocks made from it go too.
 
-import { decode } from '../../../isa/encoding.js';
-import { CALLOUT_FILL, CALLOUT_OPCODE } from '../../../machine/execution.js';
+import { decode, type Decoded } from '../../../isa/encoding.js';
+import { CALLOUT_FILL, CALLOUT_OPCODE, INLINE_CALLOUT, INLINE_WRITABLE, inlineCallout } from '../../../machine/execution.js';
 import type { GuestMemory } from '../../guest-memory.js';
 
 /** Callout words: the low bits say what the VMM is asked for. */
 export const CALLOUT = { TRANSLATE: CALLOUT_FILL, EMULATE: (CALLOUT_OPCODE << 24) | 1 } as const;
+
+/** The inline translation of a privileged instruction, or undefined when it needs a callout.
+ *  A control-register access that does nothing beyond the register (mfcr of any, mtcr of
+ *  one that does not change how addresses translate) becomes a load or store of the virtual
+ *  CPU's register, which the CPU carries out without leaving translated code (execution.ts
+ *  INLINE_CALLOUT): as a binary translator turns a read of a control register or a cli into
+ *  an access to the virtual CPU's state in memory, and saves its callouts for what the VMM
+ *  must see (I/O, a new page-table base, rfe, hlt ...). */
+export function inlineTranslation(d: Decoded): number | undefined {
+  if (d.spec.mnemonic === 'mfcr') return inlineCallout(INLINE_CALLOUT.READ_CR, d.a, d.imm);
+  if (d.spec.mnemonic === 'mtcr' && INLINE_WRITABLE[d.imm]) return inlineCallout(INLINE_CALLOUT.WRITE_CR, d.a, d.imm);
+  return undefined;
+}
 
 export class Translator {
   /** Translation pages by guest frame, oldest first. */
   private readonly pages = new Map<number, Int32Array>();
   blocks = 0;
   instructions = 0;
+  /** Privileged instructions translated inline (no callout: inlineTranslation). */
+  inlined = 0;
   invalidations = 0;
   /** Pages forgotten to stay within the bound. */
   evictions = 0;
@@ -73,9 +90,12 @@ export class Translator {
     const start = slot;
     for (; slot < 1024; slot++) {
       const word = this.memory.read32(gfn * 4096 + slot * 4);
-      const spec = decode(word)?.spec;
+      const decoded = decode(word);
+      const spec = decoded?.spec;
       const native = spec !== undefined && (spec.class === 'innocuous' || spec.class === 'hypercall');
-      page[slot] = native ? word : CALLOUT.EMULATE | 0;
+      const inline = decoded && inlineTranslation(decoded);
+      page[slot] = native ? word : (inline ?? CALLOUT.EMULATE | 0);
+      if (inline !== undefined) this.inlined++;
       if (spec === undefined || spec.flow) break;
     }
     const count = Math.min(slot, 1023) - start + 1;

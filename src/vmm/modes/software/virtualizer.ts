@@ -86,6 +86,8 @@ export class SoftwareVirtualizer implements Virtualizer {
     cpu.pc = vcpu.pc;
     cpu.flags = (v & CONDITION_MASK) | (v & FLAG.S ? this.kernelFlags : v & FLAG.IE);
     vcpu.loadInto(cpu.regs);
+    // (translated kernel code accesses the virtual control registers in place: full mode)
+    cpu.virtualCpu = this.supervisorKernel ? vcpu : null;
     this.memory.activate();
   }
 
