@@ -274,9 +274,9 @@ export class BlockCache implements BlockProvider {
     // word (a taken branch leaves the block), through jmp and call to their targets.
     for (let s = slot; s >= 0 && s < 1024 && words.length < MAX_BLOCK && !slots.includes(s); ) {
       const word = code[base + s]!;
-      // A callout (binary translation's exit into the VMM) ends the block; the region goes
-      // on after it where the VMM leaves the CPU (see regionSource). A fill callout's slot
-      // is about to be rewritten: the block ends before it.
+      // A callout (binary translation's exit into the VMM) ends the block, but for an inline
+      // one (below); the region goes on after it where the VMM leaves the CPU (see
+      // regionSource). A fill callout's slot is about to be rewritten: the block ends before it.
       if (word === CALLOUT_FILL) break;
       if (word >>> 24 === CALLOUT_OPCODE) {
         words.push(word);

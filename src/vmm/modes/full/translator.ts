@@ -40,8 +40,6 @@ export class Translator {
   private readonly pages = new Map<number, Int32Array>();
   blocks = 0;
   instructions = 0;
-  /** Privileged instructions translated inline (no callout: inlineTranslation). */
-  inlined = 0;
   invalidations = 0;
   /** Pages forgotten to stay within the bound. */
   evictions = 0;
@@ -95,7 +93,6 @@ export class Translator {
       const native = spec !== undefined && (spec.class === 'innocuous' || spec.class === 'hypercall');
       const inline = decoded && inlineTranslation(decoded);
       page[slot] = native ? word : (inline ?? CALLOUT.EMULATE | 0);
-      if (inline !== undefined) this.inlined++;
       if (spec === undefined || spec.flow) break;
     }
     const count = Math.min(slot, 1023) - start + 1;

@@ -1,7 +1,8 @@
 // What the software modes (trap and full) share: trap-and-emulate and shadow paging. Guest
 // user code runs in the host's user mode; the guest kernel runs deprivileged in user mode
 // too (ring compression, trap mode), or, where no privileged instruction of it ever runs
-// natively (full mode: its code runs from translations, where each is a callout), in the
+// natively (full mode: its code runs from translations, where each is a callout, or an
+// inline callout on the virtual CPU), in the
 // host's supervisor mode, on one shadow view whose entries carry the guest's U bit (so a
 // switch between the guest's kernel and user code loads no root and flushes no TLB). Every
 // trap the CPU takes while the guest runs is an exit:
@@ -117,7 +118,8 @@ export class SoftwareVirtualizer implements Virtualizer {
     return this.vm.devices.pic.next();
   }
 
-  /** The virtual control registers are where the guest kernel reads the trap (mfcr traps). */
+  /** The virtual control registers are where the guest kernel reads the trap (its mfcr traps,
+   *  or under full reads them in place). */
   delivered(): void {}
 
   explainStuck(): string | undefined {
