@@ -48,6 +48,25 @@ describe('inline callouts', () => {
     expect(translated.machine.cpu.extraCycles).toBe(own.machine.cpu.extraCycles);
   });
 
+  it.each(ENGINES)('%s: on both sides of a forward branch (a block with an arm and a side exit), as mfcr and mtcr', (_, engine) => {
+    // rounds alternate between the two sides: r4 odd reads scratch, even writes it
+    const branchy = (read: (reg: number, cr: number) => Program, write: (reg: number, cr: number) => Program) => {
+      const p = new Program().i('movi', 4, ROUNDS).label('loop').i('andi', 5, 4, 1).i('cmpi', 5, 0).i('beq', 'even');
+      for (const w of read(2, CR.SCRATCH).words()) p.word(w);
+      p.i('add', 3, 3, 2).i('jmp', 'next').label('even').i('addi', 1, 1, 3);
+      for (const w of write(1, CR.SCRATCH).words()) p.word(w);
+      return p.label('next').i('addi', 4, 4, -1).i('cmpi', 4, 0).i('bne', 'loop').i('hlt');
+    };
+    const own = run(branchy((reg, cr) => new Program().i('mfcr', reg, cr), (reg, cr) => new Program().i('mtcr', cr, reg)), engine);
+    const virtual = new CpuState();
+    const translated = run(branchy((reg, cr) => new Program().word(inlineCallout(READ_CR, reg, cr)), (reg, cr) => new Program().word(inlineCallout(WRITE_CR, reg, cr))), { ...engine, before: (m) => void (m.cpu.virtualCpu = virtual) });
+    expect(translated.machine.cpu.cr[CR.CAUSE]).toBe(0);
+    expect([...translated.regs]).toEqual([...own.regs]);
+    expect(own.regs[3]).not.toBe(0);
+    expect(virtual.cr[CR.SCRATCH]).toBe(own.cr[CR.SCRATCH]);
+    expect(translated.machine.cpu.extraCycles).toBe(own.machine.cpu.extraCycles);
+  });
+
   it.each(ENGINES)('%s: with no virtual CPU (bare hardware) each is an illegal word', (_, engine) => {
     // the handler counts the trap in r5 and returns past the word
     const handler = new Program(HANDLER).i('addi', 5, 5, 1).i('mfcr', 6, CR.SPC).i('addi', 6, 6, 4).i('mtcr', CR.SPC, 6).i('rfe');

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CAUSE, CR } from '../../src/isa/arch.js';
 import { INLINE_CALLOUT, inlineCallout } from '../../src/machine/execution.js';
 import { assembleText, bareState } from '../support/guests.js';
-import { runHv } from './helpers.js';
+import { runHv, TOPOLOGY_RUNNERS } from './helpers.js';
 
 const ROUNDS = 1000;
 const KERNEL_LOOP = `
@@ -84,6 +84,18 @@ describe('full mode translates control-register accesses inline', () => {
       }
     });
   }
+
+  it('hosted: the same results, with the host OS running between the guests\' slices', () => {
+    // (two guests of the loop, beside the host OS and its busy application)
+    const image = assembleText(KERNEL_LOOP);
+    const bare = bareState(image);
+    const hosted = TOPOLOGY_RUNNERS.hosted([{ name: 'a', image }, { name: 'b', image }], 'full');
+    for (const vm of hosted.vms) {
+      expect(vm.vcpu.regs.slice(1, 5)).toEqual(Int32Array.from(bare.regs.slice(1, 5)));
+      expect([vm.vcpu.cr[CR.SCRATCH], vm.vcpu.cr[CR.SPC]]).toEqual([bare.cr[CR.SCRATCH], bare.cr[CR.SPC]]);
+    }
+    expect(hosted.reports.map((r) => r.exits?.['bt-callout'])).toEqual([2, 2]);
+  });
 
   it('each guest reads and writes only its own virtual registers, across guest switches', () => {
     // each writes its id into scratch, then reads it back 20,000 times, counting mismatches
