@@ -29,8 +29,11 @@ function str(s: string): string {
 /** `"kind":...,"guest":...,"vcpu":...,"mode":...,"reason":...,"code":...,"pc":...,"insn":...[,"source":...]`
  *  for one reason and pc, kept while the record's repeating fields stay the same. */
 interface Middle {
+  reason: string;
+  pc: number;
   kind: string;
   guest: string;
+  vcpu: number;
   mode: string;
   insn: string;
   source: string | undefined;
@@ -39,16 +42,21 @@ interface Middle {
 }
 const middles = new Map<string, Map<number, Middle>>();
 
+/** Whether a middle is the one of record r (its reason and pc, and the fields it holds). */
+function holds(m: Middle, r: Readonly<ExitRecord>): boolean {
+  return m.reason === r.reason && m.pc === r.pc && m.kind === r.kind && m.guest === r.guest && m.vcpu === r.vcpu && m.mode === r.mode && m.insn === r.insn && m.source === r.source;
+}
+
 function middle(r: Readonly<ExitRecord>): Middle {
   let byPc = middles.get(r.reason);
   if (!byPc) middles.set(r.reason, (byPc = new Map()));
   const m = byPc.get(r.pc);
-  if (m && m.kind === r.kind && m.guest === r.guest && m.mode === r.mode && m.insn === r.insn && m.source === r.source) return m;
+  if (m && holds(m, r)) return m;
   const text =
     `"kind":"${r.kind}","guest":${str(r.guest)},"vcpu":${r.vcpu},"mode":"${r.mode}","reason":"${r.reason}","code":${r.code},"pc":${r.pc},"insn":${str(r.insn)}` +
     (r.source !== undefined ? `,"source":${str(r.source)}` : '');
   if (byPc.size >= 4096) byPc.clear();
-  const fresh = { kind: r.kind, guest: r.guest, mode: r.mode, insn: r.insn, source: r.source, text, bytes: encoder.encode(text) };
+  const fresh = { reason: r.reason, pc: r.pc, kind: r.kind, guest: r.guest, vcpu: r.vcpu, mode: r.mode, insn: r.insn, source: r.source, text, bytes: encoder.encode(text) };
   byPc.set(r.pc, fresh);
   return fresh;
 }
@@ -76,7 +84,7 @@ export function recordToJson(r: Readonly<ExitRecord>): string {
 const B = Object.fromEntries(
   Object.entries({
     seq: '{"seq":', cycle: ',"cycle":', comma: ',', port: ',"port":', value: ',"value":', address: ',"address":', access: ',"access":"',
-    cause: ',"cause":', cr: ',"cr":', irq: ',"irq":', count: ',"count":', request: ',"request":', action: ',"action":"', cost: '","cost":', detail: ',"detail":', quote: '"', end: '}\n',
+    cause: ',"cause":', cr: ',"cr":', irq: ',"irq":', count: ',"count":', request: ',"request":', detail: ',"detail":', quote: '"', end: '}\n',
   }).map(([k, v]) => [k, encoder.encode(v)]),
 ) as Record<string, Uint8Array>;
 
@@ -91,6 +99,9 @@ export class JsonLinesSink implements ExitProbe {
   records = 0;
   private readonly buffer = new Uint8Array(1 << 16);
   private at = 0;
+  private last: Middle | undefined;
+  /** `,"action":"<action>","cost":` by action. */
+  private readonly actions = new Map<string, Uint8Array>();
 
   constructor(private readonly out: Writer) {}
 
@@ -103,7 +114,9 @@ export class JsonLinesSink implements ExitProbe {
       this.out.write(recordToJson(r));
       return;
     }
-    const m = middle(r);
+    // (consecutive records mostly share their repeating fields: the last middle is kept)
+    let m = this.last;
+    if (m === undefined || !holds(m, r)) this.last = m = middle(r);
     // Room for the repeating fields, the numbers, and free text of up to LONG_RECORD
     // characters at up to 6 bytes each once escaped.
     if (this.at + m.bytes.length + RESERVE > this.buffer.length) this.flush();
@@ -126,9 +139,7 @@ export class JsonLinesSink implements ExitProbe {
     if (r.irq !== undefined) this.field(B.irq!, r.irq);
     if (r.count !== undefined) this.field(B.count!, r.count);
     if (r.request !== undefined) this.field(B.request!, r.request);
-    this.put(B.action!);
-    this.ascii(r.action);
-    this.put(B.cost!);
+    this.put(this.actionBytes(r.action));
     this.number(r.cost);
     if (r.detail !== undefined) this.text(B.detail!, r.detail);
     this.put(B.end!);
@@ -143,7 +154,7 @@ export class JsonLinesSink implements ExitProbe {
 
   private put(bytes: Uint8Array): void {
     const n = bytes.length;
-    if (n > 32) {
+    if (n > 24) {
       this.buffer.set(bytes, this.at);
       this.at += n;
       return;
@@ -163,6 +174,15 @@ export class JsonLinesSink implements ExitProbe {
   private text(name: Uint8Array, value: string): void {
     this.put(name);
     this.put(encoder.encode(str(value)));
+  }
+
+  private actionBytes(action: string): Uint8Array {
+    let bytes = this.actions.get(action);
+    if (bytes === undefined) {
+      bytes = encoder.encode(`,"action":"${action}","cost":`);
+      this.actions.set(action, bytes);
+    }
+    return bytes;
   }
 
   /** Plain ASCII (action and access names). */

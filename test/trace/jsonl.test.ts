@@ -53,6 +53,17 @@ describe('JSON-lines sink', () => {
     expect(sink.records).toBe(records.length);
   });
 
+  it('consecutive records of one reason and pc that differ in another repeating field each get their own', () => {
+    const base = sample(1);
+    const variants: Partial<ExitRecord>[] = [{}, { guest: 'other' }, { insn: 'in r1, 0x10' }, { source: undefined }, { source: 'x.s:1' }, { mode: 'trap' }, { kind: 'note' }, { vcpu: 1 }, {}];
+    const records = variants.map((v, i) => ({ ...base, ...v, seq: i + 1 }));
+    const out = new MemoryWriter();
+    const sink = new JsonLinesSink(out);
+    for (const r of records) sink.record(r);
+    sink.flush();
+    expect(out.text()).toBe(records.map(recordToJson).join(''));
+  });
+
   it('keeps nothing back after flush, and nothing is written before it is needed', () => {
     const out = new MemoryWriter();
     const sink = new JsonLinesSink(out);
