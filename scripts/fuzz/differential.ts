@@ -38,6 +38,8 @@ export interface Way {
   readonly kinds?: readonly Kind[];
   /** The host topology (docs/topologies.md); absent: the default one. */
   readonly host?: Topology;
+  /** --bt inline (a mode that translates). */
+  readonly inlineTranslation?: boolean;
   /** The way (run before it) whose whole report this one's must equal: the same way
    *  interpreted, for a way that compiles. */
   readonly twin?: string;
@@ -68,6 +70,7 @@ export function ways(): Way[] {
     const kinds = m.build === 'paravirt' ? { kinds: PARAVIRT_KINDS } : {};
     withTwin({ name: m.name, mode: m.name, strict: false, build: m.build, ...kinds });
     if (m.equivalence.exactUnless) withTwin({ name: `${m.name} --strict`, mode: m.name, strict: true, build: m.build, ...kinds });
+    if (m.translates) withTwin({ name: `${m.name} --bt inline`, mode: m.name, strict: false, build: m.build, inlineTranslation: true, ...kinds });
   }
   // every other topology of the registry, each mode under it (--strict where the mode's
   // equivalence asks for it: the run must match exactly)
@@ -150,7 +153,7 @@ export function assemble(source: string, root = process.cwd(), build: Build = 'n
 export function run(image: Image, way: Way, machine: Omit<RunConfig, 'jit' | 'strict'>): Outcome {
   const bytes: number[] = [];
   const sink: ConsoleSink = { putByte: (b) => void bytes.push(b), finish() {}, text: () => Buffer.from(bytes).toString('latin1') };
-  const r = RUN_ON[way.host ?? DEFAULT_TOPOLOGY]({ name: 'fuzz', image }, way.mode, { ...machine, jit: way.jit, regionHeat: way.regionHeat, strict: way.strict }, sink);
+  const r = RUN_ON[way.host ?? DEFAULT_TOPOLOGY]({ name: 'fuzz', image }, way.mode, { ...machine, jit: way.jit, regionHeat: way.regionHeat, strict: way.strict, inlineTranslation: way.inlineTranslation }, sink);
   return { console: r.console, status: r.status, reason: r.reason, instructions: r.instructions, report: JSON.stringify(r) };
 }
 

@@ -31,8 +31,17 @@ export function runConfig(options: Record<string, unknown>, io: Io): RunConfig {
     quantum: parseCount('--quantum', String(options.quantum), 1, 1 << 30),
     overhead: options.overhead !== false,
     assist: hardwareAssist(options),
+    inlineTranslation: translation(options.bt),
     ...(options.overhead !== false ? { bareCache: diskBareCache() } : {}),
   };
+}
+
+/** --bt: whether full mode's translator translates inline what it can (inline) or calls out
+ *  for every privileged instruction (callout, the default). */
+function translation(value: unknown): boolean {
+  if (value === undefined || value === 'callout') return false;
+  if (value === 'inline') return true;
+  throw new UsageProblem(`--bt expects callout or inline, got '${String(value)}'`);
 }
 
 /** --npt, --vpid, --exit-on and --exit-off (the mode that uses them checks the controls' names). */

@@ -166,6 +166,7 @@ function uselessOptions(mode: string, args: readonly string[], options: Record<s
   if (!modeNamed(mode)?.checkAssist) {
     for (const [key, flag] of [['npt', '--npt'], ['vpid', '--vpid'], ['exitOn', '--exit-on'], ['exitOff', '--exit-off']] as const) if (given.has(key)) out.push(`${flag} does nothing with --mode ${mode}: it sets up the hardware-assisted CPU (${MODES.filter((m) => m.checkAssist).map((m) => `--mode ${m.name}`).join(', ')})`);
   }
+  if (given.has('bt') && !modeNamed(mode)?.translates) out.push(`--bt does nothing with --mode ${mode}: it sets up the binary translator (${MODES.filter((m) => m.translates).map((m) => `--mode ${m.name}`).join(', ')})`);
   if (given.has('stats') && !options.quiet && !options.json) out.push('--stats does nothing without -q or --json: the summary is printed anyway');
   return out;
 }

@@ -26,6 +26,9 @@ export interface RunConfig extends MachineConfig {
   overhead: boolean;
   /** The hardware-assisted CPU's settings (--mode hw). */
   assist?: HardwareAssist;
+  /** --bt inline (--mode full): the translator turns a control-register access only the
+   *  virtual CPU sees into an access to its register, with no callout. */
+  inlineTranslation?: boolean;
   /** Where the overhead's bare runs are kept between runs of vmm (none: each is run). */
   bareCache?: BareCache;
 }

@@ -43,6 +43,8 @@ export interface VmmConfig extends MachineConfig {
   probe?: ExitProbe;
   /** The hardware-assisted CPU's settings (DEFAULT_ASSIST when not given). */
   assist?: HardwareAssist;
+  /** --bt inline: binary translation translates what it can inline (VmmHost). */
+  inlineTranslation?: boolean;
 }
 
 /** The external-interrupt exits the core takes itself, and what each record says. */
@@ -121,6 +123,10 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
 
   get assist(): HardwareAssist {
     return this.config.assist ?? DEFAULT_ASSIST;
+  }
+
+  get inlineTranslation(): boolean {
+    return this.config.inlineTranslation === true;
   }
 
   get costs(): CostModel {

@@ -615,6 +615,7 @@ describe('options that do nothing in this run are warned about (the run goes on)
       [['run', HELLO, '--mode', 'bare', '--quantum', '5', '-q'], 'vmm: warning: --quantum does nothing with --mode bare'],
       [['run', join(dir, 'hello.bin'), '-D', 'X=1', '-q'], 'vmm: warning: -D does nothing: no input is assembly source'],
       [['run', HELLO, '--stats'], 'vmm: warning: --stats does nothing without -q or --json'],
+      [['run', HELLO, '--mode', 'trap', '--bt', 'inline', '-q'], 'vmm: warning: --bt does nothing with --mode trap: it sets up the binary translator (--mode full)'],
     ];
     for (const [args, warning] of cases) {
       const r = await vmmIn(args);
@@ -631,6 +632,27 @@ describe('options that do nothing in this run are warned about (the run goes on)
   });
 });
 
+
+describe('vmm run --mode full --bt', () => {
+  it('inline: the kernel\'s control-register accesses make no callout; the same output; callout is the default', async () => {
+    const exits = async (extra: string[]) => {
+      const r = await vmmIn(['run', 'guests/bench/tasks.s', '--mode', 'full', '--no-overhead', '--json', ...extra]);
+      expect(r.status, r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout) as RunReport;
+      return { callouts: report.guests[0]!.exits?.['bt-callout'], console: report.guests[0]!.console };
+    };
+    const [byDefault, callout, inline] = [await exits([]), await exits(['--bt', 'callout']), await exits(['--bt', 'inline'])];
+    expect(byDefault).toEqual(callout);
+    expect(inline.console).toBe(callout.console);
+    // (per timer tick: 9 callouts, of which 7 read or write a control register)
+    expect(callout.callouts).toBe(41_883);
+    expect(inline.callouts).toBe(9_318);
+  });
+
+  it('anything but callout or inline is a usage error', async () => {
+    expectUsageError(await vmmIn(['run', HELLO, '--bt', 'maybe']), "--bt expects callout or inline, got 'maybe'");
+  });
+});
 
 describe('vmm run --mode para: the PARAVIRT build', () => {
   it('assembles a .s with PARAVIRT defined: tinyos prints the native lines, the summary counts hypercalls by name, the overhead is against the native build on bare', async () => {

@@ -244,11 +244,10 @@ describe('vmm trace: numbers in JSON lines', () => {
       const r = await vmmIn(['trace', src, '--mode', mode, ...exitingAll(mode), '--format', 'jsonl', '--reason', 'privileged,io,cr-access,bt-callout,invlpg', '-q']);
       expect(r.status).toBe(0);
       const records = parseLines(r.stdout).filter((x) => x.insn !== 'hlt');
-      // (full translates mtcr tvec inline: no exit)
       expect(records.map((x) => [x.insn, x.address ?? x.value]), mode).toEqual([
         ['invlpg r2', 0x80000000],
         ['out 0x80, r3', 0xffffffff],
-        ...(mode === 'full' ? [] : [['mtcr tvec, r3', 0xffffffff]]),
+        ['mtcr tvec, r3', 0xffffffff],
       ]);
     }
     const text = await vmmIn(['trace', src, '--mode', 'trap', '--reason', 'privileged,io', '-q']);

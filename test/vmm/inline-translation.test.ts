@@ -1,7 +1,7 @@
-// Full mode translates a guest-kernel control-register access that only the register sees
-// (mfcr of any, mtcr of tvec, spc, sflags, cause, faddr, scratch) into an access to the
-// virtual CPU's register, carried out in place (src/vmm/modes/full/translator.ts
-// inlineTranslation): no callout, no exit. Results must be those of bare hardware; a word
+// With --bt inline, full mode translates a guest-kernel control-register access that only the
+// register sees (mfcr of any, mtcr of tvec, spc, sflags, cause, faddr, scratch) into an
+// access to the virtual CPU's register, carried out in place (src/vmm/modes/full/
+// translator.ts inlineTranslation): no callout, no exit. By default each is a callout. Results must be those of bare hardware; a word
 // that looks like such a translation in the guest's own code is illegal, as on bare
 // hardware; each guest reaches only its own virtual registers.
 
@@ -29,11 +29,13 @@ start:  li r1, 0x5000
         mtcr ptbr, r1
         hlt`;
 
-describe('full mode translates control-register accesses inline', () => {
+const INLINE = { inlineTranslation: true };
+
+describe('full mode translates control-register accesses inline (--bt inline)', () => {
   it('a kernel loop of mfcr and mtcr makes no callout for them, with the results of bare hardware', () => {
     const image = assembleText(KERNEL_LOOP);
     const bare = bareState(image);
-    const full = runHv([{ name: 'g', image }], 'full');
+    const full = runHv([{ name: 'g', image }], 'full', INLINE);
     const vcpu = full.vms[0]!.vcpu;
     expect(vcpu.regs.slice(1, 5)).toEqual(Int32Array.from(bare.regs.slice(1, 5)));
     expect(vcpu.regs[5]).toBe(vcpu.cr[CR.MID]); // the guest's own machine id
@@ -42,16 +44,20 @@ describe('full mode translates control-register accesses inline', () => {
     expect(vcpu.instructions).toBe(bare.instructions);
     // the two callouts left: the write of ptbr (the VMM must see it) and hlt
     expect(full.reports[0]!.exits?.['bt-callout']).toBe(2);
-    // trap mode traps each access
+    // trap mode traps each access; full mode by default calls out for each
     const trap = runHv([{ name: 'g', image }], 'trap');
     expect(trap.reports[0]!.exits?.['cr-access']).toBe(1 + 5 * ROUNDS + 1);
     expect(trap.vms[0]!.vcpu.regs.slice(1, 5)).toEqual(vcpu.regs.slice(1, 5));
+    const callouts = runHv([{ name: 'g', image }], 'full');
+    expect(callouts.reports[0]!.exits?.['bt-callout']).toBe(1 + 5 * ROUNDS + 1 + 1);
+    expect([...callouts.vms[0]!.vcpu.regs]).toEqual([...vcpu.regs]);
+    expect(callouts.reports[0]!.cycles).toBeGreaterThan(full.reports[0]!.cycles);
   });
 
   it('the same without the block compiler', () => {
     const image = assembleText(KERNEL_LOOP);
-    const compiled = runHv([{ name: 'g', image }], 'full');
-    const interpreted = runHv([{ name: 'g', image }], 'full', { jit: false });
+    const compiled = runHv([{ name: 'g', image }], 'full', INLINE);
+    const interpreted = runHv([{ name: 'g', image }], 'full', { ...INLINE, jit: false });
     expect([...interpreted.vms[0]!.vcpu.regs]).toEqual([...compiled.vms[0]!.vcpu.regs]);
     expect([...interpreted.vms[0]!.vcpu.cr]).toEqual([...compiled.vms[0]!.vcpu.cr]);
     expect(interpreted.reports[0]!.exits).toEqual(compiled.reports[0]!.exits);
@@ -78,7 +84,7 @@ describe('full mode translates control-register accesses inline', () => {
       const bare = bareState(image);
       expect([bare.regs[2], bare.regs[5]]).toEqual([0, CAUSE.ILLEGAL]);
       for (const mode of ['full', 'trap'] as const) {
-        const { vms, reports } = runHv([{ name: 'g', image }], mode);
+        const { vms, reports } = runHv([{ name: 'g', image }], mode, INLINE);
         expect(reports[0]!.traps, mode).toEqual({ illegal: 1 });
         expect([vms[0]!.vcpu.regs[2], vms[0]!.vcpu.regs[5], vms[0]!.vcpu.regs[6]], mode).toEqual([0, CAUSE.ILLEGAL, bare.regs[6]]);
       }
@@ -89,7 +95,7 @@ describe('full mode translates control-register accesses inline', () => {
     // (two guests of the loop, beside the host OS and its busy application)
     const image = assembleText(KERNEL_LOOP);
     const bare = bareState(image);
-    const hosted = TOPOLOGY_RUNNERS.hosted([{ name: 'a', image }, { name: 'b', image }], 'full');
+    const hosted = TOPOLOGY_RUNNERS.hosted([{ name: 'a', image }, { name: 'b', image }], 'full', INLINE);
     for (const vm of hosted.vms) {
       expect(vm.vcpu.regs.slice(1, 5)).toEqual(Int32Array.from(bare.regs.slice(1, 5)));
       expect([vm.vcpu.cr[CR.SCRATCH], vm.vcpu.cr[CR.SPC]]).toEqual([bare.cr[CR.SCRATCH], bare.cr[CR.SPC]]);
@@ -113,7 +119,7 @@ describe('full mode translates control-register accesses inline', () => {
               bne .loop
               hlt`);
     // (140,000 instructions each, in slices of 997: the guests take turns about 280 times)
-    const { vms } = runHv([{ name: 'a', image: guest(111) }, { name: 'b', image: guest(222) }], 'full', { quantum: 997 });
+    const { vms } = runHv([{ name: 'a', image: guest(111) }, { name: 'b', image: guest(222) }], 'full', { ...INLINE, quantum: 997 });
     expect(vms.map((vm) => [vm.vcpu.regs[7], vm.vcpu.cr[CR.SCRATCH]])).toEqual([[0, 111], [0, 222]]);
   });
 });

@@ -33,6 +33,8 @@ export interface Mode {
   /** The hardware-assisted CPU as these settings make it (for --json): nested paging, VPID
    *  and every exit control that is on. */
   describeAssist?(assist: HardwareAssist): AssistDescription;
+  /** The mode translates guest-kernel code, so --bt means something to it. */
+  readonly translates?: boolean;
   /** Words of the mode's own that `vmm explain` knows (hw: its exit controls). */
   readonly words?: readonly { word: string; meaning: string }[];
   /** The ways `vmm compare` runs this mode (docs/compare.md), in the order of its table. */
@@ -83,6 +85,10 @@ export interface VmmHost {
   readonly tracing: boolean;
   /** The hardware-assisted CPU's settings (modes that run guests in non-root operation). */
   readonly assist: HardwareAssist;
+  /** --bt inline: a binary translator turns a control-register access only the virtual CPU
+   *  sees into an access to its register in the translated code, with no callout; otherwise
+   *  (the default, --bt callout) it calls out for it as for every privileged instruction. */
+  readonly inlineTranslation: boolean;
 }
 
 /** How the hardware-assisted CPU is set up (`--npt`, `--vpid`, `--exit-on`, `--no-exit-on`). */

@@ -12,6 +12,7 @@ export const fullMode: Mode = {
   summary: 'full virtualization: guest-kernel code is binary-translated so sensitive instructions call into the VMM',
   equivalence: {},
   build: 'native',
+  translates: true,
   techniques: [{ id: 'full', label: 'full' }],
   framesPerGuest: () => SHADOW_POOL_FRAMES,
   start(host) {

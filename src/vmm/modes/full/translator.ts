@@ -54,6 +54,9 @@ export class Translator {
     /** A page's translated words changed or the page was forgotten: code compiled from it
      *  is stale (Processor.forgetCode). */
     private readonly changed: (page: Int32Array) => void,
+    /** Translate what inlineTranslation can inline (--bt inline); else every sensitive or
+     *  privileged instruction becomes a callout. */
+    private readonly inline = false,
   ) {}
 
   /** Pages of translation kept now. */
@@ -91,7 +94,7 @@ export class Translator {
       const decoded = decode(word);
       const spec = decoded?.spec;
       const native = spec !== undefined && (spec.class === 'innocuous' || spec.class === 'hypercall');
-      const inline = decoded && inlineTranslation(decoded);
+      const inline = this.inline && decoded ? inlineTranslation(decoded) : undefined;
       page[slot] = native ? word : (inline ?? CALLOUT.EMULATE | 0);
       if (spec === undefined || spec.flow) break;
     }

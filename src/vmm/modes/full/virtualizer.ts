@@ -32,7 +32,7 @@ class BinaryTranslation implements SoftwareExtension {
     this.host = base.host;
     const shadow = base.memory;
     const processor = base.host.processor;
-    this.translator = new Translator(this.vm.memory, (gfn) => shadow.protectCode(gfn), base.host.bounds.translatedPages, (page) => processor.forgetCode(page));
+    this.translator = new Translator(this.vm.memory, (gfn) => shadow.protectCode(gfn), base.host.bounds.translatedPages, (page) => processor.forgetCode(page), base.host.inlineTranslation);
     this.vm.memory.onWrite = (gpa, length) => this.translator.invalidate(gpa, length);
   }
 
