@@ -193,6 +193,9 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
     report('engine: kernel with its data on its code page / on a page apart, wall time, bare', sharing.toFixed(2), '<= 1.5', sharing <= 1.5);
     const full = wallAgainstBare(separate, FULL);
     report('engine: interrupt-driven two-task kernel, wall time --mode full / bare', full.toFixed(2), '<= 1.3', full <= 1.3);
+    // (--bt inline: the kernel's control-register accesses translated in place, no callout)
+    const inlined = pairedWallRatio(() => check(runGuest(separate, BARE), 'tasks bare'), () => check(runGuests([separate], FULL, { ...config, inlineTranslation: true }, [silentConsole()])[0]!, 'tasks full --bt inline'));
+    report('engine: interrupt-driven two-task kernel, wall time --mode full --bt inline / bare', inlined.toFixed(2), '(figure)', true);
     const trap = wallAgainstBare(separate, TRAP);
     report('engine: interrupt-driven two-task kernel, wall time --mode trap / bare', trap.toFixed(2), '<= 1.5', trap <= 1.5);
     const dispatch = wallAgainstBare({ name: 'dispatch', image: assemble('guests/bench/dispatch.s', { SUPERVISOR: 1 }) }, FULL);
@@ -283,6 +286,8 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
     const [full, strict, para] = [exitCount(tinyos.full), exitCount(tinyos.strict), exitCount(tinyos.para)];
     report(`para: tinyos with its disk, exits: full ${full.toLocaleString('en-US')}, para ${para.toLocaleString('en-US')}; full / para`, per(full, para), '>= 5', full / para >= 5);
     report(`para: tinyos, exits: trap --strict ${strict.toLocaleString('en-US')} / para`, per(strict, para), '(figure)', true);
+    const inline = exitCount(check(runGuests([{ name: 'tinyos', image: assemble('guests/kernel/tinyos.s'), disk: readFileSync('guests/kernel/disk.txt') }], FULL, { ...config, inlineTranslation: true }, [silentConsole()])[0]!, 'tinyos full --bt inline'));
+    report(`para: tinyos, exits: full --bt inline ${inline.toLocaleString('en-US')} / para`, per(inline, para), '(figure)', true);
     report(`para: tinyos, cycles: full ${tinyos.full.cycles.toLocaleString('en-US')} / para ${tinyos.para.cycles.toLocaleString('en-US')}`, per(tinyos.full.cycles, tinyos.para.cycles), '(figure)', true);
     report(`para: tinyos, cycles: trap --strict ${tinyos.strict.cycles.toLocaleString('en-US')} / para`, per(tinyos.strict.cycles, tinyos.para.cycles), '(figure)', true);
     report(`para: tinyos, guest instructions: para / native (the PV layer's own)`, per(tinyos.para.instructions, tinyos.full.instructions), '(figure)', true);
