@@ -82,7 +82,7 @@ function runOnce(subject: Subject, technique: Technique, config: RunConfig, pass
   const missing = images.find((image) => typeof image === 'string');
   if (missing !== undefined) return missing as string;
   const names = copies === 1 ? [subject.name] : Array.from({ length: copies }, (_, i) => `${subject.name}${i + 1}`);
-  const settings: RunConfig = { ...config, strict: technique.strict === true, assist: { ...DEFAULT_ASSIST, ...technique.assist }, overhead: false };
+  const settings: RunConfig = { ...config, strict: technique.strict === true, assist: { ...DEFAULT_ASSIST, ...technique.assist }, inlineTranslation: technique.inlineTranslation === true, overhead: false };
   const reports = runGuests(
     names.map((name, i) => ({ name, image: images[i] as Image })),
     technique.mode,

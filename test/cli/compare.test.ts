@@ -104,6 +104,13 @@ describe('vmm compare: what each row of docs/compare.md says happens', () => {
     expect(perMiss('hw')).toBe(8);
   });
 
+  it('full-inline: the syscall handler\'s mfcr cause is translated in place: one callout a pass (the rfe) where full makes two', async () => {
+    const all = await rows(['guests/bench/syscall.s', '--modes', 'full,full-inline']);
+    expect(of(all, 'full').p.exitsByReason['bt-callout']).toBe(2);
+    expect(of(all, 'full-inline').p.exitsByReason['bt-callout']).toBe(1);
+    expect(of(all, 'full-inline').p.cycles).toBeLessThan(of(all, 'full').p.cycles);
+  });
+
   it('switch: one guest switch a pass; with VPID the two guests\' TLB entries survive it, without they are refilled', async () => {
     const all = await rows(['--modes', 'hw,hw-vpid-off,full']);
     for (const t of ['hw', 'hw-vpid-off', 'full']) expect(of(all, t, 'switch').p.notes['guest-switch']).toBe(1);

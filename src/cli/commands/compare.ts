@@ -15,7 +15,7 @@ export const compareCommand: CommandSpec = {
   summary: 'every technique side by side (bare, trap --strict, full, para, hw with and without nested paging and VPID): cycles, exits, TLB misses and page walks per pass',
   define(cmd) {
     cmd.argument('[images...]', 'guest sources (.s, built natively and with PARAVIRT) or images (.bin); none: the microbenchmark suite');
-    cmd.option('--modes <list>', 'the techniques to show, comma-separated: bare, trap-strict, full, para, hw, hw-npt-off, hw-vpid-off (default: all)');
+    cmd.option('--modes <list>', 'the techniques to show, comma-separated: bare, trap-strict, full, full-inline, para, hw, hw-npt-off, hw-vpid-off (default: all)');
     cmd.option('--host <topologies>', 'instead: the I/O cost of each host topology, comma-separated (bare-metal,hosted,dom0), per 4 KiB disk read and per console line, under one mode (--modes MODE; default full; dom0 needs para)');
     cmd.option('--json', 'print the rows as one JSON document');
     cmd.option('--markdown', 'print one Markdown table');

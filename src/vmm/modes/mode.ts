@@ -66,6 +66,8 @@ export interface ModeTechnique {
   readonly strict?: boolean;
   /** Hardware-assisted CPU settings beyond the defaults (--npt off, --vpid off). */
   readonly assist?: Partial<HardwareAssist>;
+  /** --bt inline (a mode that translates). */
+  readonly inlineTranslation?: true;
 }
 
 /** The two builds of a guest's source (docs/vmm.md, "para"). */

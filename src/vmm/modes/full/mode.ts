@@ -13,7 +13,10 @@ export const fullMode: Mode = {
   equivalence: {},
   build: 'native',
   translates: true,
-  techniques: [{ id: 'full', label: 'full' }],
+  techniques: [
+    { id: 'full', label: 'full' },
+    { id: 'full-inline', label: 'full --bt inline', inlineTranslation: true },
+  ],
   framesPerGuest: () => SHADOW_POOL_FRAMES,
   start(host) {
     const asids = new AsidAllocator(host.bounds.asids, host.processor.tlb);
