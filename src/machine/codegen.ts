@@ -110,32 +110,30 @@ export interface Fixed {
   readonly pageCache?: boolean;
 }
 
-/** An inline callout's body (execution.ts INLINE_CALLOUT) of `kind` for control register
- *  `index` and general register `reg` (an expression): the access on the virtual CPU `v`
- *  (as mfcr and mtcr do it on the CPU's own), charged the cycles of the instruction it
- *  stands for; undefined if the word is not an inline callout. */
-function inlineBody(kind: number, index: number, reg: string, cycles: Int32Array): string | undefined {
+/** An inline callout (execution.ts INLINE_CALLOUT) of `kind` for control register `index`,
+ *  its general register in field a (as instructionCode's operand fields): the access on the
+ *  virtual CPU where there is one and the CPU is in supervisor mode (as mfcr and mtcr do it
+ *  on the CPU's own), charged the cycles of the instruction it stands for, else `fallback`;
+ *  undefined if the word is not an inline callout. */
+function inlineCode(kind: number, index: number, a: string, cycles: Int32Array, fallback: string): string | undefined {
   if (!isInlineCallout(inlineCallout(kind, 0, index))) return undefined;
   const read = kind === INLINE_CALLOUT.READ_CR;
   const extra = cycles[BY_MNEMONIC.get(read ? 'mfcr' : 'mtcr')!.opcode]! - 1;
   const charge = extra ? `cy += ${extra}; ` : '';
-  return read ? `R[${reg}] = v.cr[${index}]; ${charge}` : `v.cr[${index}] = R[${reg}] & ${controlRegisterMask(index)}; v.crVersion++; ${charge}`;
+  const access = read ? `R[a] = v.cr[${index}];` : `v.cr[${index}] = R[a] & ${controlRegisterMask(index)}; v.crVersion++;`;
+  return `{ const a = ${a}, v = cpu.virtualCpu; if (v === null || (fl & F_S) === 0) ${fallback} ${access} ${charge}pc = (pc + 4) | 0; }`;
 }
 
-/** The JavaScript of a callout word (opcode 0xff): an inline callout carried out on the
- *  virtual CPU where there is one and the CPU is in supervisor mode, else `fallback` (the
- *  callout's trap). `word` known (block compiler), or undefined to decode `w` at run time. */
+/** The JavaScript of a callout word (opcode 0xff): an inline callout (inlineCode), else
+ *  `fallback` (the callout's trap). `word` known (block compiler), or undefined to decode
+ *  `w` at run time. */
 export function calloutCode(cycles: Int32Array, fallback: string, word?: number): string {
-  const guard = `const v = cpu.virtualCpu; if (v === null || (fl & F_S) === 0) ${fallback}`;
-  if (word !== undefined) {
-    const body = inlineBody((word >>> 16) & 15, word & 0xffff, String((word >>> 20) & 15), cycles);
-    return body === undefined ? fallback : `{ ${guard} ${body}pc = (pc + 4) | 0; }`;
-  }
+  if (word !== undefined) return inlineCode((word >>> 16) & 15, word & 0xffff, String((word >>> 20) & 15), cycles, fallback) ?? fallback;
   const cases: string[] = [];
   for (const kind of Object.values(INLINE_CALLOUT)) {
     for (let index = 0; index < CONTROL_REGISTERS.length; index++) {
-      const body = inlineBody(kind, index, '(w >>> 20) & 15', cycles);
-      if (body !== undefined) cases.push(`case ${(kind << 16) | index}: { ${guard} ${body}pc = (pc + 4) | 0; break; }`);
+      const code = inlineCode(kind, index, '(w >>> 20) & 15', cycles, fallback);
+      if (code !== undefined) cases.push(`case ${(kind << 16) | index}: ${code} break;`);
     }
   }
   return `switch (w & 0xfffff) { ${cases.join(' ')} default: ${fallback} }`;

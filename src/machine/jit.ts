@@ -524,20 +524,21 @@ export function regionSource(blocks: readonly Block[], variant: Variant, cycles:
     const loops = last !== undefined && last.spec.format === 'rel' && slots[slots.length - 1]! + last.off === start;
     // One instruction; k is its place since the counts were last committed.
     const instruction = (word: number, k: number, side: string) => {
-      // (a callout: a trap with cause -1 and its word as the address)
-      // (an inline callout: carried out here on the virtual CPU, else a trap like the others)
-      if (word >>> 24 === CALLOUT_OPCODE) {
-        const reg = (word >>> 20) & 15;
-        const code = calloutCode(cycles, trap('-1', String(word | 0)), word);
-        if (code.includes(`R[${reg}]`)) used.add(reg);
-        return `{ k = ${k}; ${code.replace(`R[${reg}]`, `r${reg}`).replace(/\bcy \+= /g, 'e += ')} }`;
+      const d = decode(word);
+      let code: string;
+      let memory = false;
+      // (a callout, which does not decode: an inline one is carried out here on the virtual
+      // CPU, its register in field a; any other is a trap with cause -1 and its word as the
+      // address)
+      const [a, b, c] = d ? [d.a, d.b, d.c] : [(word >>> 20) & 15, 0, 0];
+      if (!d) code = calloutCode(cycles, trap('-1', String(word | 0)), word);
+      else {
+        memory = d.spec.group === 'load' || d.spec.group === 'store';
+        code = instructionCode(d.spec, variant, cycles[d.spec.opcode]! - 1, { word, lazyFlags: true, pageCache: true });
+        if (needsWholeFlags(d.spec)) code = `${MATERIALIZE_FLAGS} ${code}`;
       }
-      const d = decode(word)!;
-      const memory = d.spec.group === 'load' || d.spec.group === 'store';
-      let code = instructionCode(d.spec, variant, cycles[d.spec.opcode]! - 1, { word, lazyFlags: true, pageCache: true });
-      if (needsWholeFlags(d.spec)) code = `${MATERIALIZE_FLAGS} ${code}`;
       code = code.replace(/(?<![A-Za-z_$])R\[(a|b|c|15)\]/g, (_, f: string) => {
-        const r = f === 'a' ? d.a : f === 'b' ? d.b : f === 'c' ? d.c : 15;
+        const r = f === 'a' ? a : f === 'b' ? b : f === 'c' ? c : 15;
         used.add(r);
         return `r${r}`;
       });

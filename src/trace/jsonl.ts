@@ -88,6 +88,17 @@ const B = Object.fromEntries(
   }).map(([k, v]) => [k, encoder.encode(v)]),
 ) as Record<string, Uint8Array>;
 
+/** `,"action":"<action>","cost":` as bytes, by action (a name of EXIT_ACTIONS: a few). */
+const actions = new Map<string, Uint8Array>();
+function actionBytes(action: string): Uint8Array {
+  let bytes = actions.get(action);
+  if (bytes === undefined) {
+    bytes = encoder.encode(`,"action":"${action}","cost":`);
+    actions.set(action, bytes);
+  }
+  return bytes;
+}
+
 /** "00" to "99" as ASCII: two digits per division when writing numbers. */
 const TWO_DIGITS = encoder.encode(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''));
 
@@ -100,8 +111,6 @@ export class JsonLinesSink implements ExitProbe {
   private readonly buffer = new Uint8Array(1 << 16);
   private at = 0;
   private last: Middle | undefined;
-  /** `,"action":"<action>","cost":` by action. */
-  private readonly actions = new Map<string, Uint8Array>();
 
   constructor(private readonly out: Writer) {}
 
@@ -139,7 +148,7 @@ export class JsonLinesSink implements ExitProbe {
     if (r.irq !== undefined) this.field(B.irq!, r.irq);
     if (r.count !== undefined) this.field(B.count!, r.count);
     if (r.request !== undefined) this.field(B.request!, r.request);
-    this.put(this.actionBytes(r.action));
+    this.put(actionBytes(r.action));
     this.number(r.cost);
     if (r.detail !== undefined) this.text(B.detail!, r.detail);
     this.put(B.end!);
@@ -174,15 +183,6 @@ export class JsonLinesSink implements ExitProbe {
   private text(name: Uint8Array, value: string): void {
     this.put(name);
     this.put(encoder.encode(str(value)));
-  }
-
-  private actionBytes(action: string): Uint8Array {
-    let bytes = this.actions.get(action);
-    if (bytes === undefined) {
-      bytes = encoder.encode(`,"action":"${action}","cost":`);
-      this.actions.set(action, bytes);
-    }
-    return bytes;
   }
 
   /** Plain ASCII (action and access names). */

@@ -12,7 +12,7 @@ import { REPORT_OPTION } from '../report-file.js';
 
 export const compareCommand: CommandSpec = {
   name: 'compare',
-  summary: 'every technique side by side (bare, trap --strict, full, para, hw with and without nested paging and VPID): cycles, exits, TLB misses and page walks per pass',
+  summary: 'every technique side by side (bare, trap --strict, full with and without inline translation, para, hw with and without nested paging and VPID): cycles, exits, TLB misses and page walks per pass',
   define(cmd) {
     cmd.argument('[images...]', 'guest sources (.s, built natively and with PARAVIRT) or images (.bin); none: the microbenchmark suite');
     cmd.option('--modes <list>', 'the techniques to show, comma-separated: bare, trap-strict, full, full-inline, para, hw, hw-npt-off, hw-vpid-off (default: all)');

@@ -1,10 +1,10 @@
 // The binary translator of full mode. Guest-kernel code never runs from guest memory:
 // the CPU fetches it from a translation of its page, built basic block by basic block just
 // before it first runs. TOY32's fixed-width instructions let a translation keep the page's
-// layout: each innocuous instruction is copied as it is (VMware's IDENT translation); a
-// control-register access that only the register sees becomes an access to the virtual
-// CPU's register, carried out in place (inlineTranslation); each other sensitive or
-// privileged instruction (and any word that does not decode) becomes a callout into the
+// layout: each innocuous instruction is copied as it is (VMware's IDENT translation); with
+// --bt inline, a control-register access that only the register sees becomes an access to
+// the virtual CPU's register, carried out in place (inlineTranslation); each other sensitive
+// or privileged instruction (and any word that does not decode) becomes a callout into the
 // VMM, which emulates it on the virtual CPU. Untranslated slots hold a callout too,
 // so the first jump into new code asks for its translation. A page with translations is
 // write-protected; the VMM emulates a guest write to it and forgets the translation of just

@@ -1,8 +1,9 @@
 // --mode full, per VM: the software modes' trap-and-emulate on shadow page tables, plus
 // binary translation of guest-kernel code (translator.ts). While the vCPU is in virtual
 // supervisor mode the CPU fetches from translations, where every sensitive or privileged
-// instruction is a callout into the VMM or, for a control-register access only the virtual
-// CPU sees, an inline callout the CPU carries out on it; guest user code runs as it is.
+// instruction is a callout into the VMM (or, with --bt inline, for a control-register access
+// only the virtual CPU sees, an inline callout the CPU carries out on it); guest user code
+// runs as it is.
 
 import { FLAG } from '../../../isa/arch.js';
 import { Access } from '../../../machine/mmu.js';

@@ -1,11 +1,11 @@
 // What the software modes (trap and full) share: trap-and-emulate and shadow paging. Guest
 // user code runs in the host's user mode; the guest kernel runs deprivileged in user mode
 // too (ring compression, trap mode), or, where no privileged instruction of it ever runs
-// natively (full mode: its code runs from translations, where each is a callout, or an
-// inline callout on the virtual CPU), in the
-// host's supervisor mode, on one shadow view whose entries carry the guest's U bit (so a
-// switch between the guest's kernel and user code loads no root and flushes no TLB). Every
-// trap the CPU takes while the guest runs is an exit:
+// natively (full mode: its code runs from translations, where each is a callout, or with
+// --bt inline an inline callout on the virtual CPU), in the host's supervisor mode, on one
+// shadow view whose entries carry the guest's U bit (so a switch between the guest's kernel
+// and user code loads no root and flushes no TLB). Every trap the CPU takes while the guest
+// runs is an exit:
 //
 //   privileged instruction in the guest kernel  -> emulated on the virtual CPU
 //   page fault the guest's tables allow         -> hidden: the shadow entry is filled
