@@ -40,7 +40,7 @@ export function defineRunOptions(cmd: Command, modes: readonly string[], default
     .option('--input <[guest=]file>', 'console input for a guest (- for stdin; repeatable)', collect)
     .option('--disk <[guest=]file>', 'disk image for a guest (repeatable; without one a guest has an empty disk)', collect)
     .option('--no-overhead', 'do not run each guest alone in bare mode to measure overhead')
-    .option('--bt <callout|inline>', 'full: a control-register access only the virtual CPU sees is a callout into the VMM, like every privileged instruction; inline: the translation accesses the virtual CPU\'s register itself, with no exit', 'callout')
+    .option('--bt <callout|inline>', 'full: how binary translation handles a control-register access only the virtual CPU sees: callout (a call into the VMM, like every privileged instruction) or inline (the translated code reads or writes the virtual CPU\'s register itself, with no exit)', 'callout')
     .option('--npt <on|off>', 'hw: nested paging; off: shadow page tables, as on first-generation VT-x', 'on')
     .option('--vpid <on|off>', 'hw: tag TLB entries with the guest\'s VPID; off: the TLB is flushed on every VM entry, as before VPID', 'on')
     .option('--exit-on <controls>', 'hw: turn exit controls on, comma-separated: hlt, io, port:N, interrupt-window, invlpg, tlbflush, cr-read:NAME, cr-write:NAME (cr for all), exception:CAUSE (exceptions for all) (repeatable)', collect)
