@@ -8,7 +8,8 @@ import { fileProblem } from './files.js';
 
 /** Buffered writes to a file descriptor with writeSync, so output order is exact, memory
  *  stays flat however much is written, and nothing is lost when vmm exits. Small strings are
- *  joined first (appending strings is cheap) and encoded into a 64 KiB byte buffer in one go.
+ *  joined first (appending strings is cheap) and encoded into a 64 KiB byte buffer in one go;
+ *  byte chunks of BIG_WRITE or more go out as they are.
  *  The first failed write throws an OutputError naming `name`; after it, output is dropped. */
 export class FdWriter implements Writer {
   private readonly buffer = Buffer.allocUnsafe(1 << 16);
@@ -29,10 +30,10 @@ export class FdWriter implements Writer {
       return;
     }
     this.encodeText();
-    if (this.used + data.length > this.buffer.length) {
+    if (this.used + data.length > this.buffer.length || data.length >= BIG_WRITE) {
       this.flushBytes();
-      if (data.length > this.buffer.length) {
-        this.writeOut(data);
+      if (data.length >= BIG_WRITE) {
+        this.writeOut(data); // (a sink's full buffer: written as it is, not copied first)
         return;
       }
     }
@@ -79,6 +80,9 @@ export class FdWriter implements Writer {
     }
   }
 }
+
+/** Byte chunks at least this long are written at once, without copying. */
+const BIG_WRITE = 16 * 1024;
 
 /** Text is encoded in chunks of about this many UTF-16 units. */
 const TEXT_CHUNK = 16 * 1024;

@@ -5,32 +5,51 @@ import { causeName, CONTROL_REGISTERS } from '../isa/arch.js';
 import { disassemble } from '../isa/disasm.js';
 import { BY_OPCODE } from '../isa/table.js';
 import { sourceOf } from '../image/model.js';
-import { Next, type ExitAnswer, type ExitProbe, type ExitRecord, type Qualification } from './exits.js';
+import { blankExitRecord, Next, type ExitAnswer, type ExitProbe, type ExitRecord } from './exits.js';
 import type { Vm } from './vm.js';
 
-/** The qualification of an emulated instruction: its port and value, register, address. */
-export function qualify(vm: Vm, word: number): Qualification {
-  const a = (word >>> 20) & 15;
-  const imm = word & 0xffff;
-  switch (BY_OPCODE[word >>> 24]?.mnemonic) {
-    case 'out':
-      return { port: imm, value: vm.vcpu.regs[a]! };
-    case 'in':
-      return { port: imm };
-    case 'mtcr':
-      return { cr: CONTROL_REGISTERS[imm]?.name ?? String(imm), value: vm.vcpu.regs[a]! };
-    case 'mfcr':
-      return { cr: CONTROL_REGISTERS[imm]?.name ?? String(imm) };
-    case 'setf':
-      return { value: vm.vcpu.regs[a]! };
-    case 'invlpg':
-      return { address: vm.vcpu.regs[a]! };
-    default:
-      return {};
-  }
+/** What an emulated instruction's own operands say: its port and value, control register,
+ *  address (undefined: not one of its operands). */
+export interface Operands {
+  port: number | undefined;
+  value: number | undefined;
+  address: number | undefined;
+  cr: string | undefined;
 }
 
-const NONE: Qualification = Object.freeze({});
+/** Fill `into` with the operands of emulated instruction `word` (one object per log,
+ *  refilled: records are many). */
+export function qualify(vm: Vm, word: number, into: Operands): Operands {
+  const a = (word >>> 20) & 15;
+  const imm = word & 0xffff;
+  into.port = into.value = into.address = undefined;
+  into.cr = undefined;
+  switch (BY_OPCODE[word >>> 24]?.mnemonic) {
+    case 'out':
+      into.port = imm;
+      into.value = vm.vcpu.regs[a]!;
+      break;
+    case 'in':
+      into.port = imm;
+      break;
+    case 'mtcr':
+      into.cr = CONTROL_REGISTERS[imm]?.name ?? String(imm);
+      into.value = vm.vcpu.regs[a]!;
+      break;
+    case 'mfcr':
+      into.cr = CONTROL_REGISTERS[imm]?.name ?? String(imm);
+      break;
+    case 'setf':
+      into.value = vm.vcpu.regs[a]!;
+      break;
+    case 'invlpg':
+      into.address = vm.vcpu.regs[a]!;
+      break;
+  }
+  return into;
+}
+
+const NONE: Operands = Object.freeze({ port: undefined, value: undefined, address: undefined, cr: undefined });
 
 /** The register an emulated `in` or `mfcr` reads into (its record waits for the value), or -1. */
 function readsInto(word: number): number {
@@ -64,7 +83,7 @@ export class ExitLog {
       return;
     }
     this.handOverPending();
-    this.emit(this.out, a.reason.note ? 'note' : 'exit', vm, a, word, qualified ? qualify(vm, a.word!) : NONE);
+    this.emit(this.out, a.reason.note ? 'note' : 'exit', vm, a, word, qualified ? qualify(vm, a.word!, this.operands) : NONE);
     this.holding = false;
     if (a.next !== Next.Emulate) {
       this.handOver(this.out);
@@ -105,7 +124,7 @@ export class ExitLog {
       r.cycle = Math.max(r.cycle, this.out.cycle);
       this.handOver(r);
     }
-    this.later.length = 0;
+    if (this.later.length) this.later.length = 0;
   }
 
   /** The exit whose emulation is under way caused host I/O request `request` (hosted): its
@@ -126,6 +145,11 @@ export class ExitLog {
     if (!this.pending) this.handOverLater();
   }
 
+  private readonly operands: Operands = { ...NONE };
+  /** The instruction the last record named: its guest, pc, and description. */
+  private describedVm: Vm | undefined;
+  private describedPc = -1;
+  private described: Described = { word: undefined, insn: '', source: undefined };
   private pending = false;
   private holding = false;
   private readInto = -1;
@@ -139,17 +163,19 @@ export class ExitLog {
   }
 
   /** The one record, refilled for every exit (records are many; probes copy what they keep). */
-  private readonly out: ExitRecord = {
-    kind: 'exit', seq: 0, cycle: 0, guest: '', vcpu: 0, mode: '', reason: 'exception', code: 0, pc: 0, insn: '',
-    source: undefined, port: undefined, value: undefined, address: undefined, access: undefined, cause: undefined,
-    cr: undefined, irq: undefined, count: undefined, request: undefined, hypercall: undefined, args: undefined, result: undefined, action: 'none', cost: 0, detail: undefined,
-  };
+  private readonly out: ExitRecord = blankExitRecord();
 
   /** Fill record `r`: the answer's qualification, then what the instruction itself says
    *  (`w`). */
-  private emit(r: ExitRecord, kind: 'exit' | 'note', vm: Vm, a: Readonly<ExitAnswer>, word: number | undefined, w: Qualification): void {
+  private emit(r: ExitRecord, kind: 'exit' | 'note', vm: Vm, a: Readonly<ExitAnswer>, word: number | undefined, w: Operands): void {
     const { reason, pc, action, cost, q } = a;
-    const at = describe(vm, pc, word);
+    // (an exit mostly comes from the instruction the last one came from)
+    let at = this.described;
+    if (at.word !== word || this.describedPc !== pc || this.describedVm !== vm) {
+      at = this.described = describe(vm, pc, word);
+      this.describedPc = pc;
+      this.describedVm = vm;
+    }
     r.kind = kind;
     r.cycle = this.clock();
     r.guest = vm.name;
@@ -164,24 +190,31 @@ export class ExitLog {
     r.value = value === undefined ? undefined : value >>> 0;
     const address = q.address ?? w.address;
     r.address = address === undefined ? undefined : address >>> 0;
-    r.access = q.access ?? w.access;
-    r.cause = q.cause ?? w.cause;
+    r.access = q.access;
+    r.cause = q.cause;
     r.cr = q.cr ?? w.cr;
-    r.irq = q.irq ?? w.irq;
-    r.count = q.count ?? w.count;
+    r.irq = q.irq;
+    r.count = q.count;
     r.request = q.request ?? (vm.servingRequest > 0 ? vm.servingRequest : undefined);
     r.hypercall = q.hypercall;
     r.args = q.args;
     r.result = q.result;
     r.action = action;
     r.cost = cost;
-    r.detail = q.detail ?? w.detail;
+    r.detail = q.detail;
   }
+}
+
+/** An instruction word, disassembled, and its file:line. */
+interface Described {
+  word: number | undefined;
+  insn: string;
+  source: string | undefined;
 }
 
 /** The instruction at pc and its source line, remembered per guest and pc (exits come from
  *  the same few instructions over and over). */
-function describe(vm: Vm, pc: number, word: number | undefined): { word: number | undefined; insn: string; source: string | undefined } {
+function describe(vm: Vm, pc: number, word: number | undefined): Described {
   const known = vm.describedPcs.get(pc);
   if (known && known.word === word) return known;
   const source = sourceOf(vm.image, pc);

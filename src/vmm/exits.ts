@@ -115,6 +115,48 @@ export interface ExitRecord {
   detail?: string;
 }
 
+/** A record with every field present (undefined when absent), so that records refilled
+ *  field by field keep one shape. */
+export function blankExitRecord(): ExitRecord {
+  return {
+    kind: 'exit', seq: 0, cycle: 0, guest: '', vcpu: 0, mode: '', reason: 'exception', code: 0, pc: 0, insn: '',
+    source: undefined, port: undefined, value: undefined, address: undefined, access: undefined, cause: undefined,
+    cr: undefined, irq: undefined, count: undefined, request: undefined, hypercall: undefined, args: undefined, result: undefined,
+    action: 'none', cost: 0, detail: undefined,
+  };
+}
+
+/** Copy record `from` into `to` field by field (a probe keeping records it is handed:
+ *  ExitProbe). `args` is shared: a record's arguments are never changed once recorded. */
+export function copyExitRecord(to: ExitRecord, from: Readonly<ExitRecord>): void {
+  to.kind = from.kind;
+  to.seq = from.seq;
+  to.cycle = from.cycle;
+  to.guest = from.guest;
+  to.vcpu = from.vcpu;
+  to.mode = from.mode;
+  to.reason = from.reason;
+  to.code = from.code;
+  to.pc = from.pc;
+  to.insn = from.insn;
+  to.source = from.source;
+  to.port = from.port;
+  to.value = from.value;
+  to.address = from.address;
+  to.access = from.access;
+  to.cause = from.cause;
+  to.cr = from.cr;
+  to.irq = from.irq;
+  to.count = from.count;
+  to.request = from.request;
+  to.hypercall = from.hypercall;
+  to.args = from.args;
+  to.result = from.result;
+  to.action = from.action;
+  to.cost = from.cost;
+  to.detail = from.detail;
+}
+
 /** Where exit records go when tracing is on. With no probe the VMM builds no records.
  *  The record passed is reused for the next exit: a probe that keeps records copies them. */
 export interface ExitProbe {

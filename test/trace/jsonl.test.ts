@@ -28,6 +28,8 @@ function sample(i: number): ExitRecord {
     cr: i % 11 === 0 ? 'ptbr' : undefined,
     irq: i % 13 === 0 ? 2 : undefined,
     count: i % 17 === 0 ? 12 : undefined,
+    request: i % 29 === 3 ? i : undefined,
+    ...(i % 23 === 4 ? { hypercall: 'mmu_update', args: [i, 2, 0xffffffff, 0], result: i % 2 } : {}),
     action: i % 2 ? 'emulated' : 'callout',
     cost: i % 9 ? 500 : 0,
     detail: i % 19 === 0 ? 'a "quoted"\tdetail\nwith control \u0001 characters and é' : i === 50 ? 'x'.repeat(5000) : undefined,
@@ -60,6 +62,20 @@ describe('JSON-lines sink', () => {
     const out = new MemoryWriter();
     const sink = new JsonLinesSink(out);
     for (const r of records) sink.record(r);
+    sink.flush();
+    expect(out.text()).toBe(records.map(recordToJson).join(''));
+  });
+
+  it('copies each record it is handed: one record object refilled for every exit (as the VMM hands them) is written as each was', () => {
+    const records = Array.from({ length: 1000 }, (_, i) => sample(i));
+    const one = { ...sample(0) };
+    const out = new MemoryWriter();
+    const sink = new JsonLinesSink(out);
+    for (const r of records) {
+      for (const key of Object.keys(one) as (keyof ExitRecord)[]) delete one[key];
+      Object.assign(one, r);
+      sink.record(one);
+    }
     sink.flush();
     expect(out.text()).toBe(records.map(recordToJson).join(''));
   });
