@@ -27,18 +27,20 @@ export function executeRun(inputs: RunInputs, io: Io, quietConsole: boolean, pro
   const config = meter ? { ...inputs.config, progress: meter } : inputs.config;
   try {
     const hardware = modeNamed(mode)?.describeAssist?.(config.assist ?? DEFAULT_ASSIST);
+    const translation: RunReport['translation'] = modeNamed(mode)?.translates ? (config.inlineTranslation ? 'inline' : 'callout') : undefined;
+    const settings = { mode, ...(hardware ? { hardware } : {}), ...(translation ? { translation } : {}) };
     if (inputs.passthrough !== undefined) {
-      return { mode, ...(hardware ? { hardware } : {}), guests: runGuestsPassthrough(guests, mode, config, consoles, inputs.passthrough, probe) };
+      return { ...settings, guests: runGuestsPassthrough(guests, mode, config, consoles, inputs.passthrough, probe) };
     }
     if (inputs.dom0) {
       const run = runGuestsDom0(guests, mode, config, consoles, inputs.dom0, probe);
-      return { mode, ...(hardware ? { hardware } : {}), guests: run.guests, dom0: run.dom0 };
+      return { ...settings, guests: run.guests, dom0: run.dom0 };
     }
     if (inputs.host) {
       const run = runGuestsHosted(guests, mode, config, consoles, inputs.host, probe);
-      return { mode, ...(hardware ? { hardware } : {}), guests: run.guests, host: run.host };
+      return { ...settings, guests: run.guests, host: run.host };
     }
-    return { mode, ...(hardware ? { hardware } : {}), guests: runGuests(guests, mode, config, consoles, probe) };
+    return { ...settings, guests: runGuests(guests, mode, config, consoles, probe) };
   } catch (e) {
     if (e instanceof LoadError) throw new UserError(e.message);
     throw e;

@@ -50,6 +50,9 @@ export interface RunReport {
   mode: string;
   /** The hardware-assisted CPU's settings (--mode hw). */
   hardware?: AssistDescription;
+  /** How a mode that translates guest-kernel code (--mode full) translates its privileged
+   *  instructions (--bt): each a callout to the VMM, or control-register accesses inline. */
+  translation?: 'callout' | 'inline';
   guests: GuestReport[];
   /** --host hosted: what the host OS did. */
   host?: HostReport;

@@ -206,11 +206,11 @@ describe('vmm run --stats', () => {
 });
 
 describe('vmm run --json', () => {
-  it('one document {mode, guests:[{name,status,reason,console,instructions,cycles,ticks,tlb,traps,exits}]}', async () => {
+  it('one document {mode, translation (full), guests:[{name,status,reason,console,instructions,cycles,ticks,tlb,traps,exits}]}', async () => {
     const { r, doc } = await json([HELLO, PRIMES, '--mode', 'full']);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
-    expect(Object.keys(doc)).toEqual(['mode', 'guests']);
+    expect(Object.keys(doc)).toEqual(['mode', 'translation', 'guests']);
     expect(doc.mode).toBe('full');
     expect(doc.guests.map((g) => g.name)).toEqual(['hello', 'primes']);
     for (const g of doc.guests) {
@@ -639,14 +639,23 @@ describe('vmm run --mode full --bt', () => {
       const r = await vmmIn(['run', 'guests/bench/tasks.s', '--mode', 'full', '--no-overhead', '--json', ...extra]);
       expect(r.status, r.stderr).toBe(0);
       const report = JSON.parse(r.stdout) as RunReport;
-      return { callouts: report.guests[0]!.exits?.['bt-callout'], console: report.guests[0]!.console };
+      return { callouts: report.guests[0]!.exits?.['bt-callout'], console: report.guests[0]!.console, translation: report.translation };
     };
     const [byDefault, callout, inline] = [await exits([]), await exits(['--bt', 'callout']), await exits(['--bt', 'inline'])];
     expect(byDefault).toEqual(callout);
+    expect([callout.translation, inline.translation]).toEqual(['callout', 'inline']);
     expect(inline.console).toBe(callout.console);
     // (per timer tick: 9 callouts, of which 7 read or write a control register)
     expect(callout.callouts).toBe(41_883);
     expect(inline.callouts).toBe(9_318);
+  });
+
+  it('the summary names inline translation; other modes\' reports have no translation', async () => {
+    const inline = await vmmIn(['run', HELLO, '--mode', 'full', '--bt', 'inline', '--no-overhead']);
+    expect(inline.stderr).toMatch(/^hello \(full, --bt inline\): halted/m);
+    expect((await vmmIn(['run', HELLO, '--mode', 'full', '--no-overhead'])).stderr).toMatch(/^hello \(full\): halted/m);
+    const trap = JSON.parse((await vmmIn(['run', HELLO, '--mode', 'trap', '--json'])).stdout) as RunReport;
+    expect(trap.translation).toBeUndefined();
   });
 
   it('anything but callout or inline is a usage error', async () => {
