@@ -44,6 +44,9 @@ describe('full mode translates control-register accesses inline (--bt inline)', 
     expect(vcpu.instructions).toBe(bare.instructions);
     // the two callouts left: the write of ptbr (the VMM must see it) and hlt
     expect(full.reports[0]!.exits?.['bt-callout']).toBe(2);
+    // a block goes on past an instruction translated inline: start to bne, then to the
+    // write of ptbr, then hlt
+    expect(full.reports[0]!.exits?.['bt-translate']).toBe(3);
     // trap mode traps each access; full mode by default calls out for each
     const trap = runHv([{ name: 'g', image }], 'trap');
     expect(trap.reports[0]!.exits?.['cr-access']).toBe(1 + 5 * ROUNDS + 1);

@@ -82,7 +82,8 @@ export class Translator {
   }
 
   /** Translate the basic block starting at `pc` (in guest frame gfn): up to and including
-   *  the first instruction that changes control flow or the first word that does not decode
+   *  the first instruction that may change control flow (not one translated inline) or the
+   *  first word that does not decode
    *  (one callout, which reports the illegal instruction if it is ever reached), or to the
    *  end of the page. Returns the number of words translated. */
   translateBlock(gfn: number, pc: number): number {
@@ -96,7 +97,8 @@ export class Translator {
       const native = spec !== undefined && (spec.class === 'innocuous' || spec.class === 'hypercall');
       const inline = this.inline && decoded ? inlineTranslation(decoded) : undefined;
       page[slot] = native ? word : (inline ?? CALLOUT.EMULATE | 0);
-      if (spec === undefined || spec.flow) break;
+      // (an instruction translated inline only reads or writes a register: the block goes on)
+      if (spec === undefined || (spec.flow && inline === undefined)) break;
     }
     const count = Math.min(slot, 1023) - start + 1;
     this.blocks++;
