@@ -3,10 +3,18 @@
 
 import { TimelineCollector } from '../report/html/timeline.js';
 import type { RunReport } from '../report/guest-report.js';
+import { modeNamed } from '../vmm/modes/index.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
 import { writeReport } from './report-file.js';
 import type { RunInputs } from './run-options.js';
+
+/** The page's title: the command as run (its images, mode, host topology and --bt inline). */
+export function reportTitle(command: string, images: readonly string[], inputs: RunInputs): string {
+  const host = inputs.host ? ' --host hosted' : inputs.dom0 ? ' --host dom0' : '';
+  const inline = inputs.config.inlineTranslation && modeNamed(inputs.mode)?.translates ? ' --bt inline' : '';
+  return `vmm ${command} ${images.join(' ')} --mode ${inputs.mode}${host}${inline}`;
+}
 
 export function runReport(inputs: RunInputs) {
   // (guest 0 of --host dom0 is a domain like the others: a lane of its own)
@@ -17,7 +25,7 @@ export function runReport(inputs: RunInputs) {
       // The host's cycles: every guest's (a guest's cycles are the host's while it ran).
       // (Hosted: the whole machine's, the host OS's too.)
       const end = report.host?.cycles ?? report.guests.reduce((n, g) => n + g.cycles, 0);
-      await writeReport(path, { title, version: VERSION, run: { mode: report.mode, guests: report.guests, walkReference: inputs.config.costs.events.walkReference, timeline: probe.finish(end), ...(report.host ? { host: report.host } : {}) } }, io);
+      await writeReport(path, { title, version: VERSION, run: { mode: report.mode, ...(report.translation ? { translation: report.translation } : {}), guests: report.guests, walkReference: inputs.config.costs.events.walkReference, timeline: probe.finish(end), ...(report.host ? { host: report.host } : {}) } }, io);
     },
   };
 }

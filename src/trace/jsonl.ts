@@ -6,8 +6,8 @@
 // the fields that repeat from record to record (guest, mode, reason, pc, instruction,
 // source) are serialized and UTF-8-encoded once per reason and pc, numbers are written as
 // ASCII digits, records are formatted in batches (BATCH), and the buffer goes to the writer
-// 256 KiB at a time. recordToJson gives the
-// same line as a string (tests hold the two to each other).
+// 64 KiB at a time. recordToJson gives the same line as a string (tests hold the two to each
+// other).
 
 import type { Writer } from './writer.js';
 import { blankExitRecord, copyExitRecord, type ExitProbe, type ExitRecord } from '../vmm/exits.js';
@@ -118,7 +118,7 @@ export class JsonLinesSink implements ExitProbe {
   private readonly batch: ExitRecord[] = Array.from({ length: BATCH }, blankExitRecord);
   private batched = 0;
   /** Formatted lines not yet handed to the writer. */
-  private readonly buffer = new Uint8Array(1 << 18);
+  private readonly buffer = new Uint8Array(1 << 16);
   private at = 0;
   private last: Middle | undefined;
   /** The last record's action, and its bytes. */

@@ -132,6 +132,26 @@ describe('the report of a run', () => {
   });
 });
 
+describe('the report of a run under full --bt inline', () => {
+  it('says so in its title and its summary heading (a callout run\'s page does not)', async () => {
+    const dir = tempDir();
+    const pages = { inline: join(dir, 'inline.html'), callout: join(dir, 'callout.html') };
+    expect(vmm(['run', 'guests/bare/hello.s', '--mode', 'full', '--bt', 'inline', '-q', '--report', pages.inline]).status).toBe(0);
+    expect(vmm(['run', 'guests/bare/hello.s', '--mode', 'full', '-q', '--report', pages.callout]).status).toBe(0);
+    const seen: { title: string; heading: string }[] = [];
+    for (const file of [pages.inline, pages.callout]) {
+      const { page, problems } = await open(file);
+      seen.push({ title: await page.title(), heading: (await page.textContent('#summary h2')) ?? '' });
+      expect(problems).toEqual([]);
+      await page.close();
+    }
+    expect(seen[0]!.title).toContain('--mode full --bt inline');
+    expect(seen[0]!.heading).toBe('Summary (--mode full --bt inline)');
+    expect(seen[1]!.title).not.toContain('--bt');
+    expect(seen[1]!.heading).toBe('Summary (--mode full)');
+  });
+});
+
 describe('the report of vmm compare', () => {
   it('shows the table of --json and its chart, with no console error', async () => {
     const file = join(tempDir(), 'compare.html');

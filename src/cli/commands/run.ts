@@ -54,11 +54,11 @@ Examples (in the folder that holds vmm's guests/):
     const { executeRun } = await import('../execute.js');
     const { formatSummary } = await import('../../report/summary.js');
     const { chalkFor } = await import('../colors.js');
-    const { runReport } = await import('../run-report.js');
+    const { reportTitle, runReport } = await import('../run-report.js');
     const json = options.json === true;
     const page = reportPath ? runReport(inputs) : undefined;
     const report = executeRun(inputs, io, json, page?.probe, !options.quiet);
-    if (page && reportPath) await page.write(reportPath, `vmm run ${args.join(' ')} --mode ${inputs.mode}${inputs.host ? ' --host hosted' : inputs.dom0 ? ' --host dom0' : ''}`, report, io);
+    if (page && reportPath) await page.write(reportPath, reportTitle('run', args, inputs), report, io);
     if (json) io.out.write(JSON.stringify(report, null, 2) + '\n');
     if (options.stats || (!json && !options.quiet)) io.err.write(formatSummary(report, chalkFor(io.errColor)));
     // (hosted: a host OS that did not finish its work fails the run too; dom0: guest 0 too)

@@ -72,7 +72,7 @@
     const guests = run.guests;
     const tl = run.timeline;
     if (tl) renderTimeline(run, tl);
-    const summary = el('section', { id: 'summary' }, el('h2', {}, `Summary (--mode ${run.mode})`));
+    const summary = el('section', { id: 'summary' }, el('h2', {}, `Summary (--mode ${run.mode}${run.translation === 'inline' ? ' --bt inline' : ''})`));
     const exitsOf = (g) => sum(Object.values(g.exits || {}));
     summary.append(
       table(
