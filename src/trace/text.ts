@@ -8,8 +8,6 @@ import type { Writer } from './writer.js';
 
 /** Wide enough for every reason name, and for notes with their "note:" mark. */
 const REASON_WIDTH = Math.max(...EXIT_REASONS.map((r) => r.name.length)) + 'note:'.length;
-const QUALIFIERS = ['port', 'value', 'address', 'access', 'cause', 'cr', 'irq', 'count', 'request'] as const;
-const HEX_QUALIFIERS = new Set(['port', 'value', 'address']);
 
 export const TEXT_HEADER = `${'seq'.padStart(8)} ${'cycle'.padStart(12)}  ${'guest'.padEnd(10)} ${'mode'.padEnd(4)}  ${'reason'.padEnd(REASON_WIDTH)} ${'code'.padStart(4)}  ${'pc'.padEnd(10)}  ${'instruction'.padEnd(24)} ${'action'.padEnd(11)} ${'cost'.padStart(6)}  details`;
 
@@ -19,18 +17,49 @@ export class TextSink extends LineSink {
   }
 
   protected line(r: ExitRecord): string {
+    const note = r.kind === 'note';
+    // the qualification (port, value and address in hex), then the source and the detail
+    let details = '';
+    if (r.port !== undefined) details += ` port=${hex(r.port)}`;
+    if (r.value !== undefined) details += ` value=${hex(r.value)}`;
+    if (r.address !== undefined) details += ` address=${hex(r.address)}`;
+    if (r.access !== undefined) details += ` access=${r.access}`;
+    if (r.cause !== undefined) details += ` cause=${r.cause}`;
+    if (r.cr !== undefined) details += ` cr=${r.cr}`;
+    if (r.irq !== undefined) details += ` irq=${r.irq}`;
+    if (r.count !== undefined) details += ` count=${r.count}`;
+    if (r.request !== undefined) details += ` request=${r.request}`;
+    if (r.hypercall !== undefined) details += ` hypercall=${r.hypercall}(${(r.args ?? []).map((v) => hex(v)).join(', ')})${r.result === undefined ? '' : ` result=${r.result}`}`;
+    if (r.source) details += ` ${this.dimmed(r.source)}`;
+    if (r.detail) details += ` ${note ? this.c.yellow(r.detail) : r.detail}`;
+    return `${String(r.seq).padStart(8)} ${String(r.cycle).padStart(12)}  ${this.middle(r)} ${String(r.cost).padStart(6)}  ${details.slice(1)}`;
+  }
+
+  /** The columns from guest to action, as the last record's when they are the same (exits
+   *  come from the same few instructions over and over). */
+  private middle(r: ExitRecord): string {
+    const m = this.last;
+    if (m.guest === r.guest && m.mode === r.mode && m.kind === r.kind && m.reason === r.reason && m.action === r.action && m.code === r.code && m.pc === r.pc && m.insn === r.insn) return m.text;
     const c = this.c;
     const note = r.kind === 'note';
     const label = (note ? `note:${r.reason}` : r.reason).padEnd(REASON_WIDTH);
     const reason = note ? c.yellow(label) : r.action === 'killed' ? c.red(label) : c.cyan(label);
-    const details: string[] = [];
-    for (const q of QUALIFIERS) {
-      const v = r[q];
-      if (v !== undefined) details.push(`${q}=${HEX_QUALIFIERS.has(q) && typeof v === 'number' ? hex(v) : v}`);
-    }
-    if (r.hypercall !== undefined) details.push(`hypercall=${r.hypercall}(${(r.args ?? []).map((v) => hex(v)).join(', ')})${r.result === undefined ? '' : ` result=${r.result}`}`);
-    if (r.source) details.push(c.dim(r.source));
-    if (r.detail) details.push(note ? c.yellow(r.detail) : r.detail);
-    return `${String(r.seq).padStart(8)} ${String(r.cycle).padStart(12)}  ${r.guest.padEnd(10)} ${r.mode.padEnd(4)}  ${reason} ${String(r.code).padStart(4)}  ${hex(r.pc, 8)}  ${r.insn.padEnd(24)} ${r.action.padEnd(11)} ${String(r.cost).padStart(6)}  ${details.join(' ')}`;
+    const text = `${r.guest.padEnd(10)} ${r.mode.padEnd(4)}  ${reason} ${String(r.code).padStart(4)}  ${hex(r.pc, 8)}  ${r.insn.padEnd(24)} ${r.action.padEnd(11)}`;
+    this.last = { guest: r.guest, mode: r.mode, kind: r.kind, reason: r.reason, action: r.action, code: r.code, pc: r.pc, insn: r.insn, text };
+    return text;
   }
+
+  private last = { guest: '', mode: '', kind: '', reason: '', action: '', code: -1, pc: -1, insn: '', text: '' };
+
+  /** The source column, dimmed (the last one kept). */
+  private dimmed(source: string): string {
+    if (source !== this.source) {
+      this.source = source;
+      this.sourceText = this.c.dim(source);
+    }
+    return this.sourceText;
+  }
+
+  private source = '';
+  private sourceText = '';
 }
