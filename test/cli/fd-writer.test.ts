@@ -6,22 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FdWriter } from '../../src/cli/fd-writer.js';
+import { Random } from '../../scripts/fuzz/generate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vmm-fd-writer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A deterministic generator (xorshift32). */
-function random(seed: number): (n: number) => number {
-  let x = seed >>> 0 || 1;
-  return (n) => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x % n;
-  };
-}
 
 /** Sizes around the writer's thresholds: small pieces, chunks written without copying, and
  *  chunks larger than its buffer. */
@@ -30,7 +18,8 @@ const SIZES = [0, 1, 7, 100, 4095, 16 * 1024 - 1, 16 * 1024, 40_000, 64 * 1024, 
 describe('FdWriter', () => {
   for (const seed of [1, 2, 3, 4]) {
     it(`writes exactly what it was given, in order (random mix ${seed})`, () => {
-      const next = random(seed);
+      const rng = new Random(seed);
+      const next = (n: number) => rng.int(n);
       const path = join(dir, `out-${seed}.bin`);
       const writer = new FdWriter(openSync(path, 'w'), path, true);
       const expected: Buffer[] = [];

@@ -8,23 +8,12 @@ import { chalkFor } from '../../src/cli/colors.js';
 import { TextSink } from '../../src/trace/text.js';
 import { EXIT_REASONS, type ExitRecord } from '../../src/vmm/exits.js';
 import { MemoryWriter } from '../support/io.js';
-
-/** A deterministic generator (xorshift32). */
-function random(seed: number): (n: number) => number {
-  let x = seed;
-  return (n) => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x % n;
-  };
-}
+import { Random } from '../../scripts/fuzz/generate.js';
 
 /** Records that each change one field of the one before (or none). */
 function records(count: number, seed: number): ExitRecord[] {
-  const next = random(seed);
+  const rng = new Random(seed);
+  const next = (n: number) => rng.int(n);
   const pick = <T>(xs: readonly T[]): T => xs[next(xs.length)]!;
   const changes: ((r: ExitRecord) => void)[] = [
     (r) => (r.guest = pick(['tinyos', 'g2', 'gäst'])),
