@@ -39,6 +39,7 @@ interface Middle {
   insn: string;
   source: string | undefined;
   text: string;
+  /** The text after the comma that precedes it in a line, UTF-8-encoded. */
   bytes: Uint8Array;
 }
 const middles = new Map<string, Map<number, Middle>>();
@@ -136,7 +137,7 @@ export class JsonLinesSink implements ExitProbe {
   private readonly view = new DataView(this.buffer.buffer);
   private at = 0;
   private last: Middle | undefined;
-  /** The last record's action, and its bytes. */
+  /** The last record's action, and its piece. */
   private action = '';
   private actionText = actionPiece('none');
 

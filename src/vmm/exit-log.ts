@@ -10,7 +10,7 @@ import type { Vm } from './vm.js';
 
 /** What an emulated instruction's own operands say: its port and value, control register,
  *  address (undefined: not one of its operands). */
-export interface Operands {
+interface Operands {
   port: number | undefined;
   value: number | undefined;
   address: number | undefined;
@@ -19,7 +19,7 @@ export interface Operands {
 
 /** Fill `into` with the operands of emulated instruction `word` (one object per log,
  *  refilled: records are many). */
-export function qualify(vm: Vm, word: number, into: Operands): Operands {
+function qualify(vm: Vm, word: number, into: Operands): Operands {
   const a = (word >>> 20) & 15;
   const imm = word & 0xffff;
   into.port = into.value = into.address = undefined;
