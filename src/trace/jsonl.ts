@@ -242,8 +242,7 @@ function ascii(buffer: Uint8Array, at: number, s: string): number {
  *  (TWO_DIGITS). */
 function digits(buffer: Uint8Array, at: number, n: number): number {
   if (n < 0 || n > 0x7fffffff || !Number.isInteger(n)) return ascii(buffer, at, String(n));
-  let count = 1;
-  for (let p = 10; p <= n; p *= 10) count++;
+  const count = n < 1e5 ? (n < 100 ? (n < 10 ? 1 : 2) : n < 1e3 ? 3 : n < 1e4 ? 4 : 5) : n < 1e7 ? (n < 1e6 ? 6 : 7) : n < 1e8 ? 8 : n < 1e9 ? 9 : 10;
   const end = at + count;
   let i = end;
   let v = n | 0;

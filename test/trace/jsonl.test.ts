@@ -80,6 +80,18 @@ describe('JSON-lines sink', () => {
     expect(out.text()).toBe(records.map(recordToJson).join(''));
   });
 
+  it('writes every number exactly, at each count of digits and on either side of 2^31', () => {
+    const numbers = [0, 1, 2147483647, 2147483648, 4294967295, 2 ** 40];
+    for (let p = 10; p <= 1e10; p *= 10) numbers.push(p - 1, p, p + 1);
+    const records = numbers.map((n, i) => ({ ...sample(1), seq: i + 1, cycle: n, value: n, cost: n % 2 ** 31, address: n % 2 ** 32 }));
+    const out = new MemoryWriter();
+    const sink = new JsonLinesSink(out);
+    for (const r of records) sink.record(r);
+    sink.flush();
+    expect(out.text()).toBe(records.map(recordToJson).join(''));
+    expect(out.text().split('\n').slice(0, -1).map((line) => JSON.parse(line).cycle)).toEqual(numbers);
+  });
+
   it('keeps nothing back after flush, and nothing is written before it is needed', () => {
     const out = new MemoryWriter();
     const sink = new JsonLinesSink(out);
