@@ -52,9 +52,12 @@ const TRAP = 'trap';
 const PARA = 'para';
 const HW = 'hw';
 
-function runGuest(guest: GuestInput, mode: string, probe?: ExitProbe): GuestReport {
-  return runGuests([guest], mode, config, [silentConsole()], probe)[0]!;
+function runGuest(guest: GuestInput, mode: string, probe?: ExitProbe, settings: RunConfig = config): GuestReport {
+  return runGuests([guest], mode, settings, [silentConsole()], probe)[0]!;
 }
+
+/** The settings of --bt inline (full mode's translator translating in place). */
+const INLINE: RunConfig = { ...config, inlineTranslation: true };
 
 function check(r: GuestReport, what: string): GuestReport {
   if (r.status !== 'halted') throw new Error(`${what}: guest ended ${r.status}: ${r.reason}`);
@@ -203,7 +206,7 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
     const full = wallAgainstBare(separate, FULL);
     report('engine: interrupt-driven two-task kernel, wall time --mode full / bare', full.toFixed(2), '<= 1.3', full <= 1.3);
     // (--bt inline: the kernel's control-register accesses translated in place, no callout)
-    const inlined = pairedWallRatio(() => check(runGuest(separate, BARE), 'tasks bare'), () => check(runGuests([separate], FULL, { ...config, inlineTranslation: true }, [silentConsole()])[0]!, 'tasks full --bt inline'));
+    const inlined = pairedWallRatio(() => check(runGuest(separate, BARE), 'tasks bare'), () => check(runGuest(separate, FULL, undefined, INLINE), 'tasks full --bt inline'));
     report('engine: interrupt-driven two-task kernel, wall time --mode full --bt inline / bare', inlined.toFixed(2), '(figure)', true);
     const trap = wallAgainstBare(separate, TRAP);
     report('engine: interrupt-driven two-task kernel, wall time --mode trap / bare', trap.toFixed(2), '<= 1.5', trap <= 1.5);
@@ -286,7 +289,7 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
     const both = (path: string, defines: Record<string, number> = {}) => ({ native: assemble(path, defines), paravirt: assemble(path, { ...defines, PARAVIRT: 1 }) });
     const under = (images: { native: Image; paravirt: Image }, name: string, disk?: Uint8Array) => ({
       full: check(runGuest({ name, image: images.native, disk }, FULL), `${name} full`),
-      strict: check(runGuests([{ name, image: images.native, disk }], TRAP, { ...config, strict: true }, [silentConsole()])[0]!, `${name} trap --strict`),
+      strict: check(runGuest({ name, image: images.native, disk }, TRAP, undefined, { ...config, strict: true }), `${name} trap --strict`),
       para: check(runGuest({ name, image: images.paravirt, disk }, PARA), `${name} para`),
     });
     const per = (a: number, b: number) => (a / b).toFixed(2);
@@ -296,7 +299,7 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
     const [full, strict, para] = [exitCount(tinyos.full), exitCount(tinyos.strict), exitCount(tinyos.para)];
     report(`para: tinyos with its disk, exits: full ${full.toLocaleString('en-US')}, para ${para.toLocaleString('en-US')}; full / para`, per(full, para), '>= 5', full / para >= 5);
     report(`para: tinyos, exits: trap --strict ${strict.toLocaleString('en-US')} / para`, per(strict, para), '(figure)', true);
-    const inline = exitCount(check(runGuests([{ name: 'tinyos', image: tinyosImages.native, disk: tinyosDisk }], FULL, { ...config, inlineTranslation: true }, [silentConsole()])[0]!, 'tinyos full --bt inline'));
+    const inline = exitCount(check(runGuest({ name: 'tinyos', image: tinyosImages.native, disk: tinyosDisk }, FULL, undefined, INLINE), 'tinyos full --bt inline'));
     report(`para: tinyos, exits: full --bt inline ${inline.toLocaleString('en-US')} / para`, per(inline, para), '(figure)', true);
     report(`para: tinyos, cycles: full ${tinyos.full.cycles.toLocaleString('en-US')} / para ${tinyos.para.cycles.toLocaleString('en-US')}`, per(tinyos.full.cycles, tinyos.para.cycles), '(figure)', true);
     report(`para: tinyos, cycles: trap --strict ${tinyos.strict.cycles.toLocaleString('en-US')} / para`, per(tinyos.strict.cycles, tinyos.para.cycles), '(figure)', true);
@@ -337,7 +340,7 @@ const SECTIONS: Record<string, () => Promise<void> | void> = {
     report('hw: exit-heavy guest, wall time per exit --mode hw / full', exitRatio.toFixed(2), '<= 1', exitRatio <= 1);
 
     const tinyos = { name: 'tinyos', image: assemble('guests/kernel/tinyos.s'), disk: readFileSync('guests/kernel/disk.txt') };
-    const [bare, hw, shadow] = [runGuest(tinyos, BARE), runGuest(tinyos, HW), runGuests([tinyos], HW, { ...config, assist: { ...DEFAULT_ASSIST, nestedPaging: false } }, [silentConsole()])[0]!];
+    const [bare, hw, shadow] = [runGuest(tinyos, BARE), runGuest(tinyos, HW), runGuest(tinyos, HW, undefined, { ...config, assist: { ...DEFAULT_ASSIST, nestedPaging: false } })];
     const perMiss = (r: GuestReport) => r.tlb.walkReferences / r.tlb.misses;
     report(`hw: tinyos, page-walk reads per TLB miss: bare ${perMiss(bare).toFixed(2)}, hw (nested)`, perMiss(hw).toFixed(2), '(figure)', true);
     report(`hw: tinyos, exits: hw ${exitCount(hw).toLocaleString('en-US')}, --npt off`, exitCount(shadow).toLocaleString('en-US'), '(figure)', true);

@@ -3,16 +3,16 @@
 
 import { TimelineCollector } from '../report/html/timeline.js';
 import type { RunReport } from '../report/guest-report.js';
-import { modeNamed } from '../vmm/modes/index.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
 import { writeReport } from './report-file.js';
 import type { RunInputs } from './run-options.js';
 
-/** The page's title: the command as run (its images, mode, host topology and --bt inline). */
-export function reportTitle(command: string, images: readonly string[], inputs: RunInputs): string {
+/** The page's title: the command as run (its images, mode, host topology, and --bt inline
+ *  when the report says full mode translated inline). */
+export function reportTitle(command: string, images: readonly string[], inputs: RunInputs, report: RunReport): string {
   const host = inputs.host ? ' --host hosted' : inputs.dom0 ? ' --host dom0' : '';
-  const inline = inputs.config.inlineTranslation && modeNamed(inputs.mode)?.translates ? ' --bt inline' : '';
+  const inline = report.translation === 'inline' ? ' --bt inline' : '';
   return `vmm ${command} ${images.join(' ')} --mode ${inputs.mode}${host}${inline}`;
 }
 

@@ -58,7 +58,7 @@ Examples (in the folder that holds vmm's guests/):
     const json = options.json === true;
     const page = reportPath ? runReport(inputs) : undefined;
     const report = executeRun(inputs, io, json, page?.probe, !options.quiet);
-    if (page && reportPath) await page.write(reportPath, reportTitle('run', args, inputs), report, io);
+    if (page && reportPath) await page.write(reportPath, reportTitle('run', args, inputs, report), report, io);
     if (json) io.out.write(JSON.stringify(report, null, 2) + '\n');
     if (options.stats || (!json && !options.quiet)) io.err.write(formatSummary(report, chalkFor(io.errColor)));
     // (hosted: a host OS that did not finish its work fails the run too; dom0: guest 0 too)

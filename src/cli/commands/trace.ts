@@ -88,7 +88,7 @@ Examples (in the folder that holds vmm's guests/):
     const report = executeRun(inputs, io, !toFile, page ? bothProbes(traced, page.probe) : traced, !options.quiet && toFile);
     sink.flush();
     out.flush();
-    if (page && reportPath) await page.write(reportPath, reportTitle('trace', args, inputs), report, io);
+    if (page && reportPath) await page.write(reportPath, reportTitle('trace', args, inputs, report), report, io);
     if (options.stats || !options.quiet) io.err.write(formatSummary(report, chalkFor(io.errColor)) + `${sink.records} trace records${toFile ? ` written to ${options.output}` : ''}\n`);
     // (hosted: a host OS that did not finish its work fails the run too; dom0: guest 0 too)
     return report.guests.every((g) => g.status === 'halted') && (report.host?.status ?? 'halted') === 'halted' && (report.dom0?.status ?? 'halted') === 'halted' ? EXIT.OK : EXIT.GUEST_FAILED;
