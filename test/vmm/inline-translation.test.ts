@@ -1,9 +1,10 @@
 // With --bt inline, full mode translates a guest-kernel control-register access that only the
 // register sees (mfcr of any, mtcr of tvec, spc, sflags, cause, faddr, scratch) into an
 // access to the virtual CPU's register, carried out in place (src/vmm/modes/full/
-// translator.ts inlineTranslation): no callout, no exit. By default each is a callout. Results must be those of bare hardware; a word
-// that looks like such a translation in the guest's own code is illegal, as on bare
-// hardware; each guest reaches only its own virtual registers.
+// translator.ts inlineTranslation): no callout, no exit. By default each is a callout.
+// Results must be those of bare hardware; a word that looks like such a translation in the
+// guest's own code is illegal, as on bare hardware; each guest reaches only its own virtual
+// registers.
 
 import { describe, expect, it } from 'vitest';
 import { CAUSE, CR } from '../../src/isa/arch.js';

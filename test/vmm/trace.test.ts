@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CR } from '../../src/isa/arch.js';
 import { recordToJson } from '../../src/trace/jsonl.js';
 import { TEXT_HEADER } from '../../src/trace/text.js';
 import { EXIT_ACTIONS, EXIT_REASONS, type ExitProbe } from '../../src/vmm/exits.js';
@@ -306,6 +307,7 @@ describe('values read by emulated in and mfcr are recorded', () => {
         ['in r5', 777],
         ['mfcr r6', regs[6]! >>> 0],
       ]);
+      expect([regs[2], regs[6]]).toEqual([0x1234, vms[0]!.vcpu.cr[CR.MID]]);
     });
   }
 });
@@ -366,12 +368,13 @@ describe('records say what really happened to the instruction', () => {
     const BAD_CR = `start:  la r1, handler\n        mtcr tvec, r1\n        .word 0x5090000c\n        hlt\nhandler: mfcr r5, cause\n        hlt`;
     for (const mode of NATIVE_MODES) {
       const probe = recorder();
-      const { reports } = runHv([{ name: 'g', image: assembleText(BAD_CR) }], mode, exitingReads(mode), probe);
+      const { reports, vms } = runHv([{ name: 'g', image: assembleText(BAD_CR) }], mode, exitingReads(mode), probe);
       expect(reports[0]!.traps, mode).toEqual({ illegal: 1 });
       const bad = probe.records.find((r) => r.insn === '.word 0x5090000c' && r.action !== 'translated')!;
       expect(bad, mode).toMatchObject({ action: 'reflected', cause: 'illegal', value: undefined });
+      expect(vms[0]!.vcpu.regs[5], mode).toBe(1); // the cause the handler read: illegal
       const read = probe.records.find((r) => r.insn === 'mfcr r5, cause' && r.action !== 'translated')!;
-      expect(read, mode).toMatchObject({ value: 1 }); // the cause the handler read: illegal
+      expect(read, mode).toMatchObject({ value: 1 });
     }
   });
 
