@@ -104,8 +104,8 @@ export interface Fixed {
   readonly word: number;
   readonly lazyFlags?: boolean;
   /** The page of the last TLB hit for a read (rv, its frame's address rf) and for a write
-   *  (wv, wf) is kept in locals, and an access to the same page uses it without the TLB's
-   *  arrays. Sound only where the TLB cannot change between two accesses without the code
+   *  (wv, wf; xv, xf for a frame with compiled code) is kept in locals, and an access to the
+   *  same page uses it without the TLB's arrays. Sound only where the TLB cannot change between two accesses without the code
    *  leaving (a region: a miss, a flush, an invlpg, a write to ptbr or asid all leave it). */
   readonly pageCache?: boolean;
 }
@@ -251,26 +251,29 @@ function access(variant: Variant, vaExpr: string, kind: AccessKind, operand: str
     : kind === 'store32' ? `m.mmioWrite(pa, ${operand});`
     : `m.mmioWrite(pa, ${operand} & 255);`) +
     ` pc = (pc + 4) | 0; ${charge}break loop; } `;
-  let pa: string;
-  if (variant.paging) {
-    const [cv, cf] = write ? ['wv', 'wf'] : ['rv', 'rf'];
-    // (a hit that allows the other access too fills both caches: a load and a store to one
-    // page, as in a read-modify-write, look the TLB up once)
-    const [ov, of, omask] = write ? ['rv', 'rf', 'rmask'] : ['wv', 'wf', 'wmask'];
-    const hit = pageCache ? `{ ${cv} = vp; ${cf} = TF[sl]; pa = ${cf} | (va & 4095); if ((TP[sl] & ${omask}) !== 0) { ${ov} = vp; ${of} = ${cf}; } }` : 'pa = TF[sl] | (va & 4095);';
-    pa =
-      `acc++; const vp = va >>> 12, sl = vp & TMASK; let pa; ` +
-      (pageCache ? `if (vp === ${cv}) pa = ${cf} | (va & 4095); else ` : '') +
-      `if (TT[sl] === (vp | atag) && (TP[sl] & ${write ? 'wmask' : 'rmask'}) !== 0) ${hit} ` +
-      `else { pa = m.dataTranslate(va, ${write}, fl); fvpn = -1; if (pa < 0) ${trap('-pa', 'va')} if (pa >= MEMSZ) ${device}} `;
-  } else {
-    pa = `const pa = va; if (va < 0 || va >= MEMSZ) { if ((va >>> 12) === MMIO_PAGE) ${device}${trap('C_BUS', 'va')} } `;
-  }
-  const op =
-    kind === 'load32' ? `${operand} = M32[pa >> 2];`
-    : kind === 'load8' ? `${operand} = M8[pa];`
-    : kind === 'store32' ? `M32[pa >> 2] = ${operand};`
-    : `M8[pa] = ${operand};`;
+  const op = (pa: string) =>
+    kind === 'load32' ? `${operand} = M32[${pa} >> 2];`
+    : kind === 'load8' ? `${operand} = M8[${pa}];`
+    : kind === 'store32' ? `M32[${pa} >> 2] = ${operand};`
+    : `M8[${pa}] = ${operand};`;
   const codeCheck = write ? ` if (CODE[pa >>> 12] !== 0 && CW[pa >>> 12][(pa & 4095) >>> 2] !== 0 && mem.onCodeWrite(pa >>> 12, (pa & 4095) >>> 2, (pa & 4095) >>> 2)) { pc = (pc + 4) | 0; ${charge}break loop; }` : '';
-  return `{ const va = ${vaExpr}; ${align}${pa}${op}${codeCheck} }`;
+  if (!variant.paging) {
+    return `{ const va = ${vaExpr}; ${align}const pa = va; if (va < 0 || va >= MEMSZ) { if ((va >>> 12) === MMIO_PAGE) ${device}${trap('C_BUS', 'va')} } ${op('pa')}${codeCheck} }`;
+  }
+  const lookup = (hit: string) =>
+    `const sl = vp & TMASK; let pa; if (TT[sl] === (vp | atag) && (TP[sl] & ${write ? 'wmask' : 'rmask'}) !== 0) ${hit} ` +
+    `else { pa = m.dataTranslate(va, ${write}, fl); fvpn = -1; if (pa < 0) ${trap('-pa', 'va')} if (pa >= MEMSZ) ${device}} ${op('pa')}${codeCheck}`;
+  if (!pageCache) return `{ const va = ${vaExpr}; ${align}acc++; const vp = va >>> 12; ${lookup('pa = TF[sl] | (va & 4095);')} }`;
+  // The page caches: a hit fills the cache of its kind, and the other kind's too when the
+  // entry allows that access (a load and a store to one page, as in a read-modify-write,
+  // look the TLB up once). A writable page goes to one of two caches: wv for a frame
+  // without compiled code, whose stores need no code check (code is compiled only in the
+  // loop, never while a region runs, so a frame's code can only go away meanwhile), xv for
+  // one with code (data beside code: the check stays).
+  const writable = `if (CODE[f >>> 12] === 0) { wv = vp; wf = f; } else { xv = vp; xf = f; }`;
+  const fill = write
+    ? `{ const f = TF[sl]; pa = f | (va & 4095); ${writable} if ((TP[sl] & rmask) !== 0) { rv = vp; rf = f; } }`
+    : `{ const f = TF[sl]; pa = f | (va & 4095); rv = vp; rf = f; if ((TP[sl] & wmask) !== 0) ${writable} }`;
+  const cached = write ? `if (vp === wv) ${op('(wf | (va & 4095))')} else if (vp === xv) { const pa = xf | (va & 4095); ${op('pa')}${codeCheck} }` : `if (vp === rv) ${op('(rf | (va & 4095))')}`;
+  return `{ const va = ${vaExpr}; ${align}acc++; const vp = va >>> 12; ${cached} else { ${lookup(fill)} } }`;
 }

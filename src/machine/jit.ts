@@ -495,7 +495,7 @@ export class BlockCache implements BlockProvider {
  *  writes may reach code); the fill may have taken a slot the page caches held, so they are
  *  emptied. Otherwise it returns, and the loop fetches (the TLB figures are the
  *  interpreter's either way). */
-const AFTER_MISS = 'if (fvpn !== 0) { if (TT[cs] !== ctag || TF[cs] !== cframe || (TP[cs] & rmask) === 0 || JIT.version !== jv) break dispatch; fvpn = 0; rv = -1; wv = -1; }';
+const AFTER_MISS = 'if (fvpn !== 0) { if (TT[cs] !== ctag || TF[cs] !== cframe || (TP[cs] & rmask) === 0 || JIT.version !== jv) break dispatch; fvpn = 0; rv = -1; wv = -1; xv = -1; }';
 
 /** Inside a block the counts are not kept per instruction: instruction i sets k = i + 1
  *  (instructions retired past n, itself included) and adds its extra cycles to e, both
@@ -591,7 +591,7 @@ return function region(ctx, limit, live) {
   const base = pc & -4096, rmask = (fl & F_S) ? 1 : 4, wmask = (fl & F_S) ? 2 : 8, atag = tlb.asidTag;
   const te = tlb.epoch, fe = cpu.fetchEpoch;
   const cs = (base >>> 12) & TMASK, ctag = TT[cs], cframe = TF[cs];
-  let fx = 0, fy = 0, lz = false, k = 0, e = 0, rv = -1, rf = 0, wv = -1, wf = 0;
+  let fx = 0, fy = 0, lz = false, k = 0, e = 0, rv = -1, rf = 0, wv = -1, wf = 0, xv = -1, xf = 0;
   ${load}
   loop: for (;;) {
     trap: {

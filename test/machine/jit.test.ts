@@ -337,6 +337,51 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     expect(fetches).toBeLessThan(misses / 10);
   });
 
+
+  it('with paging on, a store after a load from the same code page still drops the block it writes (the write page cache holds no code frame)', () => {
+    // A hot loop reads a word of its own page (the load's TLB hit may fill the region's
+    // write cache too), then rewrites an instruction of a second loop on that page, which
+    // has run hot before: the second loop must run the new instruction. Beside it, stores to
+    // a data page (the fast write cache) and to data beside the code.
+    const image = assembleText(`
+      .include "../include/paravirt.inc"
+      .include "../bench/paging.inc"
+      start:  identity_paging 0x7e000, 0x7f000, 128
+              li r9, 0x30000
+              movi r2, 0
+              movi r10, 0
+      .pass:  li r3, 300
+      .two:   addi r2, r2, 1
+              stw r2, [r9]
+              subi r3, r3, 1
+              cmpi r3, 0
+              bne .two
+              cmpi r10, 0
+              bne .done
+              movi r10, 1
+              li r1, 600
+              la r4, counter
+              la r5, .two
+      .one:   ldw r6, [r4]
+              addi r6, r6, 1
+              stw r6, [r4]
+              cmpi r1, 300
+              bne .keep
+              la r7, patch
+              ldw r7, [r7]
+              stw r7, [r5]
+      .keep:  subi r1, r1, 1
+              cmpi r1, 0
+              bne .one
+              jmp .pass
+      .done:  hlt
+      patch:  addi r2, r2, 5
+      counter: .word 0`);
+    const r = withAndWithout(image);
+    expect(r.jit.regs[2]).toBe(300 + 5 * 300);
+    expect(r.jit.regs[6]).toBe(600);
+    expectSame(r);
+  });
   it("a page's kernel and user code join a region each, by the mode they ran in", () => {
     // tasks.s: the kernel's trap path and both tasks on page 0, all hot (a timer every 97
     // instructions); the tasks start at task_a.
