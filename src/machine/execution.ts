@@ -55,7 +55,10 @@ export interface ExecutionHooks {
   /** Physical address for a data access that missed the TLB, or -cause. */
   dataTranslate(va: number, write: boolean, flags: number): number;
   portIn(port: number): number;
-  portOut(port: number, value: number): void;
+  /** out: true when the CPU must leave its loop after it (what the machine does between
+   *  slices has changed: a device is due sooner, an interrupt can be taken, code was
+   *  dropped, or the hooks act on it further). */
+  portOut(port: number, value: number): boolean;
   /** A load or store reached the memory-mapped device (platform.ts, MMIO_BASE) at physical
    *  address pa; the CPU state is synced, and the loop leaves after the instruction. */
   mmioRead(pa: number): number;

@@ -107,6 +107,8 @@ export class Machine implements ExecutionHooks {
   onInterrupt: ((irq: number) => void) | undefined;
   /** Work a device asked to do outside the CPU loop, at the next instruction boundary. */
   private boundaryWork: (() => void) | undefined;
+  /** The instruction count the running slice ends at (run). */
+  private sliceEnd = 0;
 
   /** With `processor`, the machine runs on a CPU it shares as another world (a hosted VMM's
    *  host OS and its guests: src/vmm/hosts/hosted/); else on a CPU of its own. */
@@ -185,7 +187,8 @@ export class Machine implements ExecutionHooks {
         this.stop('limit', budget ? budget.reason() : limitReason(maxInstructions, cpu.pc, (at) => this.wordAt(at), this.image, this.traps, cpu.instructions));
         break;
       }
-      this.processor.run(cpu.instructions + Math.min(remaining, this.bus.nextEvent(this.now), MAX_SLICE), false, this.world);
+      this.sliceEnd = cpu.instructions + Math.min(remaining, this.bus.nextEvent(this.now), MAX_SLICE);
+      this.processor.run(this.sliceEnd, false, this.world);
       this.bus.advance(this.now);
       this.config.progress?.slice(cpu.instructions, 0);
     }
@@ -252,9 +255,21 @@ export class Machine implements ExecutionHooks {
     return this.bus.read(port);
   }
 
-  portOut(port: number, value: number): void {
+  /** The CPU goes on after an `out` (in compiled code too) unless the write changed what
+   *  run() does between slices: a device now due before the slice's end, an interrupt the
+   *  CPU can take, work at the boundary, or compiled code dropped (a device's DMA). */
+  portOut(port: number, value: number): boolean {
+    const code = this.processor.codeVersion;
     this.bus.advance(this.now);
     this.bus.write(port, value);
+    const cpu = this.cpu;
+    const due = this.bus.nextEvent(this.now);
+    return (
+      cpu.instructions + Math.max(due, 0) < this.sliceEnd ||
+      ((cpu.flags & FLAG.IE) !== 0 && this.pic.next() >= 0) ||
+      this.boundaryWork !== undefined ||
+      this.processor.codeVersion !== code
+    );
   }
 
   mmioRead(pa: number): number {

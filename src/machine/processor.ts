@@ -61,6 +61,13 @@ export class Processor {
     return this.blockCaches.reduce((n, c) => n + c.blocksCompiled, 0);
   }
 
+  /** Changes whenever compiled code is dropped, in any variant (BlockProvider.version). */
+  get codeVersion(): number {
+    let version = 0;
+    for (const cache of this.blockCaches) version += cache.version;
+    return version;
+  }
+
   /** Regions compiled so far (a page's blocks joined into one function), over every variant. */
   get regionsCompiled(): number {
     return this.blockCaches.reduce((n, c) => n + c.regionsCompiled, 0);

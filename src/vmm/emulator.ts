@@ -14,9 +14,10 @@ import { Tlb } from '../machine/tlb.js';
 
 /** What an emulated instruction may touch: the guest's virtual platform (the same
  *  operations a CPU's hooks offer, plus guest-virtual address translation). */
-export interface VirtualPlatform extends Pick<ExecutionHooks, 'portIn' | 'portOut' | 'mmioRead' | 'mmioWrite' | 'writeCr' | 'tlbFlush' | 'tlbInvalidate' | 'halt'> {
+export interface VirtualPlatform extends Pick<ExecutionHooks, 'portIn' | 'mmioRead' | 'mmioWrite' | 'writeCr' | 'tlbFlush' | 'tlbInvalidate' | 'halt'> {
   /** Host physical address of a guest-virtual access in the mode of `flags`, or -cause. */
   translate(va: number, write: boolean, flags: number): number;
+  portOut(port: number, value: number): void;
 }
 
 export interface Trap {
@@ -71,8 +72,9 @@ export class Emulator implements ExecutionHooks {
     return this.platform.portIn(port);
   }
 
-  portOut(port: number, value: number): void {
+  portOut(port: number, value: number): boolean {
     this.platform.portOut(port, value);
+    return true;
   }
 
   mmioRead(pa: number): number {

@@ -619,12 +619,13 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     return exit.value;
   }
 
-  portOut(port: number, value: number): void {
+  portOut(port: number, value: number): boolean {
     const vm = this.current!;
     const exit = vm.exitValues['port-out'];
     exit.port = port;
     exit.value = value;
     this.direct(vm, exit);
+    return true;
   }
 
   /** The VMM never maps the memory-mapped device's page for a guest (each access is an exit

@@ -298,6 +298,74 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     expect(entries('ptbr')).toBeGreaterThanOrEqual(2000);
   });
 
+  // An `out` that changes nothing run() looks at between slices stays in the loop (and in
+  // compiled code); one that makes a device due sooner, or lets an interrupt in, leaves at
+  // once, so the interrupt comes at the exact instruction.
+  it('an out that changes nothing the machine schedules does not end the slice', () => {
+    const image = assembleText(`
+      start:  li r1, 20000
+      .loop:  out 0x80, r1
+              subi r1, r1, 1
+              cmpi r1, 0
+              bne .loop
+              hlt`);
+    for (const jit of [true, false]) {
+      const m = new Machine({ ...OPTIONS, jit }, { console: { putByte() {} } });
+      m.load(image);
+      const run = m.processor.run.bind(m.processor);
+      let slices = 0;
+      m.processor.run = (limit, probe, world) => (slices++, run(limit, probe, world));
+      expect(m.run(1e6).status).toBe('halted');
+      expect(slices).toBeLessThan(10);
+    }
+  });
+
+  it('an out that makes the timer due sooner, or unmasks a pending interrupt, has the interrupt taken at the exact instruction', () => {
+    // The loop counts in r2; at 3000 it either starts the timer (due 40 ticks after the out:
+    // 6 more passes of 6 instructions and one addi, so r2 = 3007 when it fires) or unmasks
+    // the timer's line, pending since long before (taken right after the out: r2 = 3000).
+    const guest = (unmask: boolean) =>
+      assembleText(`
+      .include "../include/platform.inc"
+      start:  la r1, handler
+              mtcr tvec, r1
+              li r1, ${unmask ? -1 : '~(1 << IRQ_TIMER)'}
+              out PIC_MASK, r1
+              li r1, ${unmask ? 10 : 0}
+              out TIMER_PERIOD, r1
+              sti
+              movi r2, 0
+              li r5, 5000
+      .loop:  addi r2, r2, 1
+              cmpi r2, 3000
+              bne .skip
+              li r6, ${unmask ? '~(1 << IRQ_TIMER)' : 40}
+              out ${unmask ? 'PIC_MASK' : 'TIMER_PERIOD'}, r6
+      .skip:  subi r5, r5, 1
+              cmpi r5, 0
+              bne .loop
+              cli
+              hlt
+      handler: la r7, seen
+              stw r2, [r7]
+              movi r8, 0
+              out TIMER_PERIOD, r8
+              movi r8, IRQ_TIMER
+              out PIC_ACK, r8
+              rfe
+      seen:   .word 0`);
+    for (const unmask of [false, true]) {
+      const r = withAndWithout(guest(unmask));
+      expectSame(r);
+      const m = new Machine(OPTIONS, { console: { putByte() {} } });
+      const image = guest(unmask);
+      m.load(image);
+      expect(m.run(1e6).status).toBe('halted');
+      const seen = image.symbols.find((s) => s.name === 'seen')!.value;
+      expect(m.processor.memory.read32(seen)).toBe(unmask ? 3000 : 3007);
+    }
+  });
+
   it('a region goes on after a load that missed the TLB when its code page kept its entry, and forgets the page the walk evicted', () => {
     // Pages p and p + 64 share a slot of the 64-entry direct-mapped TLB, apart from the code
     // page's (page 0): the load from p + 64 misses and evicts p, which the region's page
