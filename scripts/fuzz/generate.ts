@@ -20,6 +20,12 @@
 //           keep a data word between their instructions and store to it every pass (code
 //           and data on one page), or that rewrite the instruction after their store every
 //           pass (so a compiled block, or a region, is dropped in the middle of running)
+//   irq     plain's units (supervisor mode, paging off) with the timer interrupting them: the
+//           program starts it (a random period) with its line unmasked and IE on, and units
+//           restart it with another period or stop it, mask or unmask its line, or read its
+//           clock, in hot loops too. The handler takes an interrupt without touching any
+//           register the program sees, and adds the interrupted pc to a sum printed at the
+//           end, so an interrupt taken one instruction early or late shows
 // Every trap goes to a handler that prints the cause and address and skips the instruction;
 // after 60 traps, or at the program's last `sys`, it prints the checksum and halts. The trap
 // handler, the console and halting are paravirt.inc's ops, so a plain program also builds
@@ -31,7 +37,7 @@ import { unusedBits } from '../../src/isa/formats.js';
 import { BY_MNEMONIC, INSTRUCTIONS } from '../../src/isa/table.js';
 import { INLINE_CALLOUT, inlineCallout } from '../../src/machine/execution.js';
 
-export const KINDS = ['plain', 'paging', 'user', 'ptecode', 'raw', 'smc'] as const;
+export const KINDS = ['plain', 'paging', 'user', 'ptecode', 'raw', 'smc', 'irq'] as const;
 export type Kind = (typeof KINDS)[number];
 
 export interface Program {
@@ -101,6 +107,7 @@ export function generate(seed: number, kind?: Kind): Program {
     windows: Array.from({ length: WINDOWS }, () => r.pick(k === 'user' ? [0, 1, 5, 7, 7, 7] : [0, 1, 3, 3, 5, 7])),
     // addi rA, rB, imm with A and B among the unit registers: frame 0x10AB0..0x10AB15
     ptes: Array.from({ length: 8 }, () => (((0x10000 + (r.int(10) << 8) + (r.int(10) << 4) + r.int(16)) << 12) | r.pick([1, 3, 3])) | 0),
+    period: r.pick(PERIODS),
   };
   return { kind: k, seed, units, memoryBytes: k === 'ptecode' ? 0x11000000 : 1 << 20, source: (body = units) => program(frame, body) };
 }
@@ -187,11 +194,39 @@ function selfModifyingLoop(r: Random, id: string): string[] {
   return lines;
 }
 
+/** Timer periods the irq kind sets: from about the handler's length up. */
+const PERIODS = [23, 40, 97, 250, 1000, 4000];
+
+/** A port access of the irq kind: the timer restarted with another period (or stopped), its
+ *  line masked or unmasked, or its clock read; now and then in a hot loop, every pass or at
+ *  one pass. */
+function timerAccess(r: Random, id: string): string[] {
+  const access = (): string[] => {
+    switch (r.int(5)) {
+      case 0:
+        return ['movi r10, 0', 'out TIMER_PERIOD, r10'];
+      case 1:
+        return [`li r10, ${r.chance(0.5) ? ~1 : -1}`, 'out PIC_MASK, r10'];
+      case 2:
+        return [`in ${reg(r)}, ${r.pick(['TIMER_NOW', 'TIMER_REMAINING', 'PIC_PENDING'])}`];
+      default:
+        return [`li r10, ${r.chance(0.7) ? r.pick(PERIODS) : 20 + r.int(500)}`, 'out TIMER_PERIOD, r10'];
+    }
+  };
+  if (r.chance(0.5)) return access();
+  const lines = [`li r11, ${5 + r.int(60)}`, `.l${id}:`, alu(r)];
+  if (r.chance(0.5)) lines.push(...access());
+  else lines.push(`cmpi r11, ${1 + r.int(5)}`, `bne .t${id}`, ...access(), `.t${id}:`);
+  lines.push(r.chance(0.5) ? memory(r) : alu(r), 'subi r11, r11, 1', 'cmpi r11, 0', `bne .l${id}`);
+  return lines;
+}
+
 function unit(r: Random, kind: Kind, n: number): string {
   const id = String(n);
   if (kind === 'smc' && r.chance(0.5)) return selfModifyingLoop(r, id).join('\n');
+  if (kind === 'irq' && r.chance(0.35)) return timerAccess(r, id).join('\n');
   const lines: string[] = [];
-  switch (r.int(kind === 'plain' || kind === 'smc' ? 8 : 10)) {
+  switch (r.int(kind === 'plain' || kind === 'smc' || kind === 'irq' ? 8 : 10)) {
     case 0:
     case 1:
       for (let i = 1 + r.int(4); i > 0; i--) lines.push(alu(r));
@@ -245,6 +280,8 @@ interface Frame {
   data: number[];
   windows: number[];
   ptes: number[];
+  /** The timer's first period (irq). */
+  period: number;
 }
 
 const indent = (text: string) =>
@@ -258,9 +295,10 @@ function program(f: Frame, units: readonly string[]): string {
   const init = f.values.map((v, i) => `        li r${i}, ${v}`).join('\n');
   const body = units.map((u, i) => `; unit ${i}\n${indent(u)}`).join('\n');
   const enterUser = f.kind === 'user' ? '        la r1, .user\n        mtcr spc, r1\n        movi r1, 0\n        mtcr sflags, r1\n        rfe\n.user:' : '';
+  const timer = f.kind === 'irq' ? `        irq_lines_enable 1 << IRQ_TIMER\n        timer_start ${f.period}\n        irq_enable\n` : '';
   const main = `start:  la r1, handler
         set_trap_entry r1
-${paging ? pagingSetup(f) : ''}${f.kind === 'ptecode' ? '        la r1, dir\n        movi r2, PTE_V | PTE_W\n        stw r2, [r1]\n        ori r1, r1, PTBR_PAGING\n        mtcr ptbr, r1\n        li sp, 0x1000\n' : ''}
+${timer}${paging ? pagingSetup(f) : ''}${f.kind === 'ptecode' ? '        la r1, dir\n        movi r2, PTE_V | PTE_W\n        stw r2, [r1]\n        ori r1, r1, PTBR_PAGING\n        mtcr ptbr, r1\n        li sp, 0x1000\n' : ''}
         la r13, data
 ${init}
 ${enterUser}
@@ -298,9 +336,9 @@ ${printing()}
 `;
   }
   const common = `${main}
-${epilogue()}
+${epilogue(f.kind === 'irq')}
 ${subroutines()}
-${handler()}
+${f.kind === 'irq' ? `${interruptEntry()}${handler('traps_entry')}` : handler()}
 ${paging ? pageHelpers() : ''}
 ${printing()}
         .align 4
@@ -324,10 +362,20 @@ ${paging ? '        .align 4096\ndir:    .space 4096\ntable:  .space 4096' : ''}
 `;
 }
 
-/** The checksum: the unit registers and a hash of the data area, then halt. */
-function epilogue(): string {
+/** The checksum: the unit registers and a hash of the data area (and with `interrupts`, their
+ *  count and the sum of the pcs they interrupted), then halt. */
+function epilogue(interrupts = false): string {
+  const taken = `        la r1, m_irqs
+        call puts
+        la r1, irq_save
+        ldw r1, [r1 + 8]
+        call put_hex_sp
+        la r1, irq_save
+        ldw r1, [r1 + 12]
+        call put_hex_sp
+`;
   return `finish:
-        la r1, m_regs
+${interrupts ? `        irq_disable\n${taken}` : ''}        la r1, m_regs
         call puts
 ${REGS.map((r) => `        mov r1, ${r}\n        call put_hex_sp`).join('\n')}
         la r10, data
@@ -355,10 +403,44 @@ function subroutines(): string {
   return ['addi r1, r1, 7', 'xor r2, r2, r3', 'shri r4, r4, 0', 'mul r5, r5, r6'].map((op, i) => `sub${i}:   ${op}\n        ret`).join('\n');
 }
 
+/** The irq kind's handler entry: an interrupt is counted, its interrupted pc added to a sum
+ *  (sum * 31 + spc), its line acknowledged, and the CPU returns with every register as it
+ *  was (r10 in scratch, r9 and r11 in irq_save); anything else goes on to the handler. */
+function interruptEntry(): string {
+  return `handler:
+        mtcr scratch, r10
+        mfcr r10, cause
+        cmpi r10, CAUSE_IRQ_BASE
+        blt .trap
+        la r10, irq_save
+        stw r11, [r10]
+        stw r9, [r10 + 4]
+        ldw r11, [r10 + 8]
+        addi r11, r11, 1
+        stw r11, [r10 + 8]
+        ldw r11, [r10 + 12]
+        shli r9, r11, 5
+        sub r11, r9, r11
+        mfcr r9, spc
+        add r11, r11, r9
+        stw r11, [r10 + 12]
+        mfcr r11, cause
+        subi r11, r11, CAUSE_IRQ_BASE
+        out PIC_ACK, r11
+        ldw r9, [r10 + 4]
+        ldw r11, [r10]
+        mfcr r10, scratch
+        rfe
+.trap:  mfcr r10, scratch
+        jmp traps_entry
+irq_save: .space 16
+`;
+}
+
 /** Prints "trap CAUSE FADDR", skips the trapping instruction (sys and brk saved the next pc
  *  already), at most 60 times; the program's last sys, or the 61st trap, ends it. */
-function handler(): string {
-  return `handler:
+function handler(label = 'handler'): string {
+  return `${label}:
         trap_read r10, SPC
         la r11, program_end
         cmp r10, r11
@@ -462,5 +544,6 @@ put_hex_sp:
         ret
 m_regs: .asciz "regs "
 m_data: .asciz "data "
-m_trap: .asciz "trap "`;
+m_trap: .asciz "trap "
+m_irqs: .asciz "irqs "`;
 }

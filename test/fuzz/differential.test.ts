@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assembleSource, formatDiagnostic } from '../../src/asm/index.js';
 import { makeCostModel } from '../../src/machine/costs.js';
-import { divergence, firstDifference, generate, run, ways } from '../../scripts/fuzz/differential.js';
+import { assemble, divergence, firstDifference, generate, machineFor, run, ways } from '../../scripts/fuzz/differential.js';
 import { KINDS } from '../../scripts/fuzz/generate.js';
 import { MODES } from '../../src/vmm/modes/index.js';
 import { combines, DEFAULT_TOPOLOGY, TOPOLOGIES } from '../../src/vmm/hosts/index.js';
@@ -60,6 +60,16 @@ describe('the generated programs', () => {
       expect(p.source()).toContain(`; fuzz program (${kind})`);
       expect(divergence(p.source(), p)).toBeUndefined();
     }
+  });
+  it('of the irq kind are interrupted by the timer, in hot loops too', () => {
+    // (the count of interrupts taken and the sum of the pcs they interrupted, in hex)
+    const taken = Array.from({ length: 12 }, (_, i) => {
+      const p = generate(i + 1, 'irq');
+      const out = run(assemble(p.source()), ways()[0]!, machineFor(p));
+      return Number.parseInt(/irqs ([0-9a-f]{8}) /.exec(out.console)![1]!, 16);
+    });
+    expect(taken.filter((n) => n > 0).length).toBeGreaterThanOrEqual(6);
+    expect(Math.max(...taken)).toBeGreaterThanOrEqual(20);
   });
   it('are the same for the same seed, and differ from seed to seed', () => {
     expect(generate(7).source()).toBe(generate(7).source());
