@@ -260,10 +260,11 @@ function access(variant: Variant, vaExpr: string, kind: AccessKind, operand: str
   if (!variant.paging) {
     return `{ const va = ${vaExpr}; ${align}const pa = va; if (va < 0 || va >= MEMSZ) { if ((va >>> 12) === MMIO_PAGE) ${device}${trap('C_BUS', 'va')} } ${op('pa')}${codeCheck} }`;
   }
+  // (sets pa: the TLB's hit, else the MMU's slow path)
   const lookup = (hit: string) =>
-    `const sl = vp & TMASK; let pa; if (TT[sl] === (vp | atag) && (TP[sl] & ${write ? 'wmask' : 'rmask'}) !== 0) ${hit} ` +
-    `else { pa = m.dataTranslate(va, ${write}, fl); fvpn = -1; if (pa < 0) ${trap('-pa', 'va')} if (pa >= MEMSZ) ${device}} ${op('pa')}${codeCheck}`;
-  if (!pageCache) return `{ const va = ${vaExpr}; ${align}acc++; const vp = va >>> 12; ${lookup('pa = TF[sl] | (va & 4095);')} }`;
+    `const sl = vp & TMASK; if (TT[sl] === (vp | atag) && (TP[sl] & ${write ? 'wmask' : 'rmask'}) !== 0) ${hit} ` +
+    `else { pa = m.dataTranslate(va, ${write}, fl); fvpn = -1; if (pa < 0) ${trap('-pa', 'va')} if (pa >= MEMSZ) ${device}}`;
+  if (!pageCache) return `{ const va = ${vaExpr}; ${align}acc++; const vp = va >>> 12; let pa; ${lookup('pa = TF[sl] | (va & 4095);')} ${op('pa')}${codeCheck} }`;
   // The page caches: a hit fills the cache of its kind, and the other kind's too when the
   // entry allows that access (a load and a store to one page, as in a read-modify-write,
   // look the TLB up once). A writable page goes to one of two caches: wv for a frame
@@ -274,6 +275,7 @@ function access(variant: Variant, vaExpr: string, kind: AccessKind, operand: str
   const fill = write
     ? `{ const f = TF[sl]; pa = f | (va & 4095); ${writable} if ((TP[sl] & rmask) !== 0) { rv = vp; rf = f; } }`
     : `{ const f = TF[sl]; pa = f | (va & 4095); rv = vp; rf = f; if ((TP[sl] & wmask) !== 0) ${writable} }`;
-  const cached = write ? `if (vp === wv) ${op('(wf | (va & 4095))')} else if (vp === xv) { const pa = xf | (va & 4095); ${op('pa')}${codeCheck} }` : `if (vp === rv) ${op('(rf | (va & 4095))')}`;
-  return `{ const va = ${vaExpr}; ${align}acc++; const vp = va >>> 12; ${cached} else { ${lookup(fill)} } }`;
+  const [cv, cf] = write ? ['wv', 'wf'] : ['rv', 'rf'];
+  const slow = write ? `if (vp === xv) pa = xf | (va & 4095); else { ${lookup(fill)} }` : lookup(fill);
+  return `{ const va = ${vaExpr}; ${align}acc++; const vp = va >>> 12; if (vp === ${cv}) ${op(`(${cf} | (va & 4095))`)} else { let pa; ${slow} ${op('pa')}${codeCheck} } }`;
 }
