@@ -26,9 +26,8 @@
 //   SYNC         write pc, FLAGS and counts back to the CPU state (before a device sees time)
 //   RESYNC       leave the hot loop after this instruction (mode, paging, IE or device
 //                state changed; the machine re-reads it before going on)
-//   m            the machine: m.portIn(port), m.portOut(port, v), m.writeCr(i, v) (true:
-//                RESYNC),
-//                m.tlbFlush(), m.tlbInvalidate(va), m.halt()
+//   m            the machine: m.portIn(port), m.portOut(port, v) and m.writeCr(i, v) (true:
+//                RESYNC), m.tlbFlush(), m.tlbInvalidate(va), m.halt()
 // Instructions with `flow: true` set pc themselves; for the rest pc advances by 4.
 // Every value written to R[...] must already be an int32 (`| 0` after `>>>`, a division or a
 // hook's result): the block compiler keeps registers in JavaScript locals, where nothing

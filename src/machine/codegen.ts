@@ -105,8 +105,9 @@ export interface Fixed {
   readonly lazyFlags?: boolean;
   /** The page of the last TLB hit for a read (rv, its frame's address rf) and for a write
    *  (wv, wf; xv, xf for a frame with compiled code) is kept in locals, and an access to the
-   *  same page uses it without the TLB's arrays. Sound only where the TLB cannot change between two accesses without the code
-   *  leaving (a region: a miss, a flush, an invlpg, a write to ptbr or asid all leave it). */
+   *  same page uses it without the TLB's arrays. Sound only where the TLB cannot change
+   *  between two accesses without the code leaving (a region: a miss, a flush, an invlpg, a
+   *  write to ptbr or asid all leave it). */
   readonly pageCache?: boolean;
 }
 
