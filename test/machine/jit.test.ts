@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { COMPARE_FLAGS, INSTRUCTIONS } from '../../src/isa/table.js';
 import { HOT_THRESHOLD } from '../../src/machine/interpreter.js';
 import { Machine } from '../../src/machine/machine.js';
-import { assemble, assembleText, bareState, guestPath, OPTIONS, readDisk, selfPatchingLoop } from '../support/guests.js';
+import { assemble, assembleText, bareState, guestPath, OPTIONS, portLoop, readDisk, selfPatchingLoop } from '../support/guests.js';
 
 /** A guest interpreted, compiled, and compiled with its blocks joining regions as soon as
  *  they can (regionHeat just past HOT_THRESHOLD: every region build the code allows). */
@@ -302,13 +302,7 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
   // compiled code); one that makes a device due sooner, or lets an interrupt in, leaves at
   // once, so the interrupt comes at the exact instruction.
   it('an out that changes nothing the machine schedules does not end the slice', () => {
-    const image = assembleText(`
-      start:  li r1, 20000
-      .loop:  out 0x80, r1
-              subi r1, r1, 1
-              cmpi r1, 0
-              bne .loop
-              hlt`);
+    const image = portLoop(20000);
     for (const jit of [true, false]) {
       const m = new Machine({ ...OPTIONS, jit }, { console: { putByte() {} } });
       m.load(image);
@@ -404,7 +398,6 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     // (a region that returned after every miss would make the loop fetch once a miss)
     expect(fetches).toBeLessThan(misses / 10);
   });
-
 
   it('with paging on, a store after a load from the same code page still drops the block it writes (the write page cache holds no code frame)', () => {
     // A hot loop reads a word of its own page (the load's TLB hit may fill the region's

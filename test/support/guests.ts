@@ -31,6 +31,19 @@ export function assembleText(text: string, name = 'test.s'): Image {
   return image;
 }
 
+/** exits.s's loop, `count` passes: an `out` to port 0x80, which no device owns, and three
+ *  instructions (every pass an exit under the VMM; on bare hardware a write that goes
+ *  nowhere). */
+export function portLoop(count: number): Image {
+  return assembleText(`
+      start:  li r1, ${count}
+      .loop:  out 0x80, r1
+              subi r1, r1, 1
+              cmpi r1, 0
+              bne .loop
+              hlt`);
+}
+
 /** A loop that patches its own `movi r3, 1` into `movi r3, 2` after 100 passes, 300 in all
  *  (so the patched word sits in hot, compiled code): r2 ends at 100 + 2 * 200. */
 export function selfPatchingLoop(): Image {

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { HOT_THRESHOLD } from '../../src/machine/interpreter.js';
-import { assembleText, bareState, selfPatchingLoop } from '../support/guests.js';
+import { assembleText, bareState, portLoop, selfPatchingLoop } from '../support/guests.js';
 import { guest, runHv, vmState } from './helpers.js';
 
 describe('full mode compiles translated kernel code', () => {
@@ -85,13 +85,7 @@ describe('an exit the VMM handles at once is taken from inside compiled code', (
   // the deprivileged kernel in trap mode) and three instructions. Once hot, the loop's
   // compiled region hands each exit to the VMM itself and goes on after it, without
   // returning to the CPU loop (the generated functions are named region and run).
-  const image = assembleText(`
-      start:  li r1, 3000
-      .loop:  out 0x80, r1
-              subi r1, r1, 1
-              cmpi r1, 0
-              bne .loop
-              hlt`);
+  const image = portLoop(3000);
   // (hw: the io exit control stops `out` in non-root operation; the exit is a trap too)
   for (const [mode, hook] of [['full', 'callout'], ['trap', 'raise'], ['hw', 'raise']] as const) {
     it(`--mode ${mode}: most of its ${hook} exits come from a compiled region, with the results of the interpreter`, () => {
