@@ -2,7 +2,7 @@
 ; mode. Fills 64K words (64 pages) with a linear congruential sequence, then PASSES times
 ; (-D PASSES=n; default 12) visits every word in a scattered order (k * 1031 mod 64K),
 ; adding it to a running sum and writing back the sum xor k; prints the final sum. The
-; pages outnumber the TLB's entries, so the walk misses often.
+; pages fill the bench's 64-entry TLB and one shares the code page's slot: the walk misses.
 
 .ifndef PASSES
 .equ PASSES, 12
