@@ -19,13 +19,16 @@
 //   smc     plain's units (supervisor mode, paging off) and, half the time, hot loops that
 //           keep a data word between their instructions and store to it every pass (code
 //           and data on one page), or that rewrite the instruction after their store every
-//           pass (so a compiled block, or a region, is dropped in the middle of running)
+//           pass (so a compiled block, or a region, is dropped in the middle of running);
+//           half of them with paging on (an identity map), where compiled code keeps its
+//           page caches
 //   irq     plain's units (supervisor mode, paging off) with the timer interrupting them: the
 //           program starts it (a random period) with its line unmasked and IE on, and units
 //           restart it with another period or stop it, mask or unmask its line, or read its
 //           clock, in hot loops too. The handler takes an interrupt without touching any
 //           register the program sees, and adds the interrupted pc to a sum printed at the
-//           end, so an interrupt taken one instruction early or late shows
+//           end, so an interrupt taken one instruction early or late shows; half of them
+//           with paging on, as smc
 // Every trap goes to a handler that prints the cause and address and skips the instruction;
 // after 60 traps, or at the program's last `sys`, it prints the checksum and halts. The trap
 // handler, the console and halting are paravirt.inc's ops, so a plain program also builds
@@ -108,6 +111,7 @@ export function generate(seed: number, kind?: Kind): Program {
     // addi rA, rB, imm with A and B among the unit registers: frame 0x10AB0..0x10AB15
     ptes: Array.from({ length: 8 }, () => (((0x10000 + (r.int(10) << 8) + (r.int(10) << 4) + r.int(16)) << 12) | r.pick([1, 3, 3])) | 0),
     period: r.pick(PERIODS),
+    paged: (k === 'smc' || k === 'irq') && r.chance(0.5),
   };
   return { kind: k, seed, units, memoryBytes: k === 'ptecode' ? 0x11000000 : 1 << 20, source: (body = units) => program(frame, body) };
 }
@@ -282,6 +286,9 @@ interface Frame {
   ptes: number[];
   /** The timer's first period (irq). */
   period: number;
+  /** smc and irq: paging on (an identity map and the windows; still supervisor mode), where
+   *  compiled code keeps its page caches. */
+  paged: boolean;
 }
 
 const indent = (text: string) =>
@@ -291,7 +298,7 @@ const indent = (text: string) =>
     .join('\n');
 
 function program(f: Frame, units: readonly string[]): string {
-  const paging = f.kind === 'paging' || f.kind === 'user';
+  const paging = f.kind === 'paging' || f.kind === 'user' || f.paged;
   const init = f.values.map((v, i) => `        li r${i}, ${v}`).join('\n');
   const body = units.map((u, i) => `; unit ${i}\n${indent(u)}`).join('\n');
   const enterUser = f.kind === 'user' ? '        la r1, .user\n        mtcr spc, r1\n        movi r1, 0\n        mtcr sflags, r1\n        rfe\n.user:' : '';

@@ -107,8 +107,9 @@ export class Machine implements ExecutionHooks {
   onInterrupt: ((irq: number) => void) | undefined;
   /** Work a device asked to do outside the CPU loop, at the next instruction boundary. */
   private boundaryWork: (() => void) | undefined;
-  /** The instruction count the running slice ends at (run). */
-  private sliceEnd = 0;
+  /** The instruction count the running slice ends at (run); Infinity outside run's slices,
+   *  so that an `out` there leaves whenever some device has an event. */
+  private sliceEnd = Infinity;
 
   /** With `processor`, the machine runs on a CPU it shares as another world (a hosted VMM's
    *  host OS and its guests: src/vmm/hosts/hosted/); else on a CPU of its own. */
@@ -189,6 +190,7 @@ export class Machine implements ExecutionHooks {
       }
       this.sliceEnd = cpu.instructions + Math.min(remaining, this.bus.nextEvent(this.now), MAX_SLICE);
       this.processor.run(this.sliceEnd, false, this.world);
+      this.sliceEnd = Infinity;
       this.bus.advance(this.now);
       this.config.progress?.slice(cpu.instructions, 0);
     }
