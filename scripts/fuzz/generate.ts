@@ -16,13 +16,13 @@
 //   raw     a stream of random words, half of them valid encodings of random instructions
 //           (privileged ones included: ports, control registers, rfe, hlt; never the three
 //           sensitive ones, which trap mode cannot follow by design), run in supervisor mode
-//   smc     plain's units (supervisor mode, paging off) and, half the time, hot loops that
+//   smc     plain's units (supervisor mode) and, half the time, hot loops that
 //           keep a data word between their instructions and store to it every pass (code
 //           and data on one page), or that rewrite the instruction after their store every
 //           pass (so a compiled block, or a region, is dropped in the middle of running);
 //           half of them with paging on (an identity map), where compiled code keeps its
 //           page caches
-//   irq     plain's units (supervisor mode, paging off) with the timer interrupting them: the
+//   irq     plain's units (supervisor mode) with the timer interrupting them: the
 //           program starts it (a random period) with its line unmasked and IE on, and units
 //           restart it with another period or stop it, mask or unmask its line, or read its
 //           clock, in hot loops too. The handler takes an interrupt without touching any
