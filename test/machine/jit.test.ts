@@ -19,6 +19,16 @@ function withAndWithout(image: ReturnType<typeof assemble>, options: Parameters<
   return { jit, regions, interpreted };
 }
 
+/** A guest that runs `body` in supervisor mode with paging on: the first 512 KiB mapped to
+ *  themselves (the bench's paging.inc), its tables at 0x7e000 and 0x7f000. */
+function pagedGuest(body: string) {
+  return assembleText(`
+      .include "../include/paravirt.inc"
+      .include "../bench/paging.inc"
+      start:  identity_paging 0x7e000, 0x7f000, 128
+${body}`);
+}
+
 /** What a program can see and a student can measure (not what was compiled). */
 function state({ blocks: _b, regions: _r, ...seen }: ReturnType<typeof bareState>) {
   return seen;
@@ -364,10 +374,7 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     // Pages p and p + 64 share a slot of the 64-entry direct-mapped TLB, apart from the code
     // page's (page 0): the load from p + 64 misses and evicts p, which the region's page
     // cache held after the second load; the next load from p must miss again.
-    const image = assembleText(`
-      .include "../include/paravirt.inc"
-      .include "../bench/paging.inc"
-      start:  identity_paging 0x7e000, 0x7f000, 128
+    const image = pagedGuest(`
               li r5, 40
               li r8, 0x40000
       pass:   li r1, 0x20000
@@ -404,10 +411,7 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     // write cache too), then rewrites an instruction of a second loop on that page, which
     // has run hot before: the second loop must run the new instruction. Beside it, stores to
     // a data page (the fast write cache) and to data beside the code.
-    const image = assembleText(`
-      .include "../include/paravirt.inc"
-      .include "../bench/paging.inc"
-      start:  identity_paging 0x7e000, 0x7f000, 128
+    const image = pagedGuest(`
               li r9, 0x30000
               movi r2, 0
               movi r10, 0
@@ -464,10 +468,7 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     // A jump table to 8 blocks of 13 stores each (121 words, within a region's 128): all of
     // them in one function would be some 70,000 characters of source with paging on.
     const cases = Array.from({ length: 8 }, (_, c) => `case${c}: ${Array.from({ length: 13 }, (_, k) => `stw r10, [r7 + ${4 * (13 * c + k)}]`).join('\n')}\n jmp top`);
-    const image = assembleText(`
-      .include "../include/paravirt.inc"
-      .include "../bench/paging.inc"
-      start:  identity_paging 0x7e000, 0x7f000, 128
+    const image = pagedGuest(`
               li r10, 20000
               la r9, cases
               li r7, 0x20000
