@@ -12,6 +12,12 @@ const REASON_WIDTH = Math.max(...EXIT_REASONS.map((r) => r.name.length)) + 'note
 export const TEXT_HEADER = `${'seq'.padStart(8)} ${'cycle'.padStart(12)}  ${'guest'.padEnd(10)} ${'mode'.padEnd(4)}  ${'reason'.padEnd(REASON_WIDTH)} ${'code'.padStart(4)}  ${'pc'.padEnd(10)}  ${'instruction'.padEnd(24)} ${'action'.padEnd(11)} ${'cost'.padStart(6)}  details`;
 
 export class TextSink extends LineSink {
+  /** The last record's columns from guest to action, and their text (middle). */
+  private last = { guest: '', mode: '', kind: '', reason: '', action: '', code: -1, pc: -1, insn: '', text: '' };
+  /** The last source column, and the same dimmed (dimmed). */
+  private source = '';
+  private sourceText = '';
+
   constructor(out: Writer, c: ChalkInstance) {
     super(out, c, TEXT_HEADER);
   }
@@ -49,8 +55,6 @@ export class TextSink extends LineSink {
     return text;
   }
 
-  private last = { guest: '', mode: '', kind: '', reason: '', action: '', code: -1, pc: -1, insn: '', text: '' };
-
   /** The source column, dimmed (the last one kept). */
   private dimmed(source: string): string {
     if (source !== this.source) {
@@ -59,7 +63,4 @@ export class TextSink extends LineSink {
     }
     return this.sourceText;
   }
-
-  private source = '';
-  private sourceText = '';
 }
