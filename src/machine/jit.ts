@@ -497,11 +497,18 @@ export class BlockCache implements BlockProvider {
  *  interpreter's either way). */
 const AFTER_MISS = 'if (fvpn !== 0) { if (TT[cs] !== ctag || TF[cs] !== cframe || (TP[cs] & rmask) === 0 || JIT.version !== jv) break dispatch; fvpn = 0; rv = -1; wv = -1; xv = -1; }';
 
+/** Whether a word is a load or a store: an instruction that looks the TLB up once. */
+function isMemory(word: number): boolean {
+  const d = decode(word);
+  return d !== undefined && (d.spec.group === 'load' || d.spec.group === 'store');
+}
+
 /** Inside a block the counts are not kept per instruction: instruction i sets k = i + 1
- *  (instructions retired past n, itself included) and adds its extra cycles to e, both
- *  constants the JavaScript compiler folds away, and n and cy are brought up to date
- *  (COMMIT) wherever the block leaves. */
-const COMMIT = 'n += k; cy += e; k = 0; e = 0;';
+ *  (instructions retired past n, itself included), a load or store sets q to the TLB
+ *  lookups made past acc once it has made its own (after its alignment check), and each
+ *  adds its extra cycles to e, all constants the JavaScript compiler folds away; n, acc and
+ *  cy are brought up to date (COMMIT) wherever the block leaves. */
+const COMMIT = 'n += k; acc += q; cy += e; k = 0; q = 0; e = 0;';
 
 /** The source of a region: one function that runs any of its blocks, and from the end of
  *  one (or a side exit) goes straight on to the block at the new pc when that is a member,
@@ -522,8 +529,9 @@ export function regionSource(blocks: readonly Block[], variant: Variant, cycles:
     const at = (slot: number) => `((base + ${slot * 4}) | 0)`;
     const last = decode(words[words.length - 1]!);
     const loops = last !== undefined && last.spec.format === 'rel' && slots[slots.length - 1]! + last.off === start;
-    // One instruction; k is its place since the counts were last committed.
-    const instruction = (word: number, k: number, side: string) => {
+    // One instruction; k is its place since the counts were last committed, q the loads and
+    // stores before it since then.
+    const instruction = (word: number, k: number, q: number, side: string) => {
       const d = decode(word);
       let code: string;
       let memory = false;
@@ -533,7 +541,7 @@ export function regionSource(blocks: readonly Block[], variant: Variant, cycles:
       const [a, b, c] = d ? [d.a, d.b, d.c] : [(word >>> 20) & 15, 0, 0];
       if (!d) code = calloutCode(cycles, trap('-1', String(word | 0)), word);
       else {
-        memory = d.spec.group === 'load' || d.spec.group === 'store';
+        memory = isMemory(word);
         code = instructionCode(d.spec, variant, cycles[d.spec.opcode]! - 1, { word, lazyFlags: true, pageCache: true });
         if (needsWholeFlags(d.spec)) code = `${MATERIALIZE_FLAGS} ${code}`;
       }
@@ -543,16 +551,18 @@ export function regionSource(blocks: readonly Block[], variant: Variant, cycles:
         return `r${r}`;
       });
       // (the counts: see COMMIT)
-      code = code.replace(/\bn\+\+/g, 'k++').replace(/\bn\b/g, '(n + k)').replace(/\bcy \+= /g, 'e += ').replace(/\bcy\b/g, '(cy + e)');
+      code = code.replace(/\bn\+\+/g, 'k++').replace(/\bn\b/g, '(n + k)').replace(/\bcy \+= /g, 'e += ').replace(/\bcy\b/g, '(cy + e)').replace(/\bacc\+\+;/, `q = ${q + 1};`);
       return `{ const w = ${word | 0}; k = ${k}; ${code}${memory ? ` ${AFTER_MISS}` : ''}${side} }`;
     };
     const lines: string[] = [];
     let committed = 0; // (the path's index where the counts were last committed: an arm's join)
+    let lookups = 0; // (the loads and stores on the path since then)
     let open: Arm | undefined;
     words.forEach((word, i) => {
       if (open?.join === i) {
         lines.push(`${COMMIT} }`);
         committed = i;
+        lookups = 0;
         open = undefined;
       }
       const arm = arms.find((a) => a.at === i);
@@ -560,10 +570,17 @@ export function regionSource(blocks: readonly Block[], variant: Variant, cycles:
       // a conditional branch inside the block: taken, it leaves the block (a side exit), or
       // runs its arm, which rejoins the path or leaves
       const taken = d?.spec.flow && i < words.length - 1 && d.spec.group !== 'jump' ? `pc !== ${at(slots[i + 1]!)}` : undefined;
-      lines.push(instruction(word, i + 1 - committed, taken && !arm ? ` if (${taken}) { ${COMMIT} continue dispatch; }` : ''));
+      lines.push(instruction(word, i + 1 - committed, lookups, taken && !arm ? ` if (${taken}) { ${COMMIT} continue dispatch; }` : ''));
+      if (isMemory(word)) lookups++;
       if (arm) {
         // (the arm counts from the branch's commit; the path after the join, from the join's)
-        const body = `${COMMIT} ${arm.words.map((w, x) => instruction(w, x + 1, '')).join(' ')} ${COMMIT}`;
+        let armLookups = 0;
+        const armCode = arm.words.map((w, x) => {
+          const code = instruction(w, x + 1, armLookups, '');
+          if (isMemory(w)) armLookups++;
+          return code;
+        });
+        const body = `${COMMIT} ${armCode.join(' ')} ${COMMIT}`;
         if (arm.join < 0) lines.push(`if (${taken}) { ${body} continue dispatch; }`);
         else {
           lines.push(`if (${taken}) { ${body} } else {`);
@@ -591,7 +608,7 @@ return function region(ctx, limit, live) {
   const base = pc & -4096, rmask = (fl & F_S) ? 1 : 4, wmask = (fl & F_S) ? 2 : 8, atag = tlb.asidTag;
   const te = tlb.epoch, fe = cpu.fetchEpoch;
   const cs = (base >>> 12) & TMASK, ctag = TT[cs], cframe = TF[cs];
-  let fx = 0, fy = 0, lz = false, k = 0, e = 0, rv = -1, rf = 0, wv = -1, wf = 0, xv = -1, xf = 0;
+  let fx = 0, fy = 0, lz = false, k = 0, q = 0, e = 0, rv = -1, rf = 0, wv = -1, wf = 0, xv = -1, xf = 0;
   ${load}
   loop: for (;;) {
     trap: {
