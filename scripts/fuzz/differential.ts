@@ -21,7 +21,7 @@ import { combines, DEFAULT_DOM0_IMAGE, DEFAULT_HOST_IMAGE, DEFAULT_TOPOLOGY, TOP
 import { DOM0_MEMORY_BYTES } from '../../src/vmm/hosts/dom0/dom0-abi.js';
 import { MODES, REFERENCE } from '../../src/vmm/modes/index.js';
 import type { Build } from '../../src/vmm/modes/mode.js';
-import { generate, Random, type Kind, type Program } from './generate.js';
+import { diskFor, generate, inputFor, Random, type Kind, type Program } from './generate.js';
 
 /** One way to run a program. */
 export interface Way {
@@ -150,10 +150,13 @@ export function assemble(source: string, root = process.cwd(), build: Build = 'n
   return image;
 }
 
-export function run(image: Image, way: Way, machine: Omit<RunConfig, 'jit' | 'strict'>): Outcome {
+/** A program's disk and console input (the dma kind's), if it has them. */
+export type Devices = Pick<GuestInput, 'disk' | 'input'>;
+
+export function run(image: Image, way: Way, machine: Omit<RunConfig, 'jit' | 'strict'>, devices: Devices = {}): Outcome {
   const bytes: number[] = [];
   const sink: ConsoleSink = { putByte: (b) => void bytes.push(b), finish() {}, text: () => Buffer.from(bytes).toString('latin1') };
-  const r = RUN_ON[way.host ?? DEFAULT_TOPOLOGY]({ name: 'fuzz', image }, way.mode, { ...machine, jit: way.jit, regionHeat: way.regionHeat, strict: way.strict, inlineTranslation: way.inlineTranslation }, sink);
+  const r = RUN_ON[way.host ?? DEFAULT_TOPOLOGY]({ name: 'fuzz', image, ...devices }, way.mode, { ...machine, jit: way.jit, regionHeat: way.regionHeat, strict: way.strict, inlineTranslation: way.inlineTranslation }, sink);
   return { console: r.console, status: r.status, reason: r.reason, instructions: r.instructions, report: JSON.stringify(r) };
 }
 
@@ -170,8 +173,9 @@ export function divergence(source: string, program: Program, every = ways()): Di
   const image = assemble(source);
   let paravirt: Image | undefined;
   const machine = machineFor(program);
+  const devices = devicesOf(program);
   const reference = every[0]!;
-  const want = run(image, reference, machine);
+  const want = run(image, reference, machine, devices);
   const outcomes = new Map<string, Outcome>([[reference.name, want]]);
   for (const way of every.slice(1)) {
     if (way.kinds && !way.kinds.includes(program.kind)) continue;
@@ -180,10 +184,10 @@ export function divergence(source: string, program: Program, every = ways()): Di
       // Its ops run more instructions: a reference cut short by the instruction limit is no
       // end to compare with, and the PARAVIRT build gets four times the limit.
       if (want.status === 'limit') continue;
-      got = run((paravirt ??= assemble(source, undefined, 'paravirt')), way, { ...machine, maxInstructions: machine.maxInstructions * 4 });
+      got = run((paravirt ??= assemble(source, undefined, 'paravirt')), way, { ...machine, maxInstructions: machine.maxInstructions * 4 }, devices);
       if (got.console !== want.console || got.status !== want.status) return { way: way.name, against: reference.name, want, got };
     } else {
-      got = run(image, way, machine);
+      got = run(image, way, machine, devices);
       if (got.console !== want.console || got.status !== want.status || got.reason !== want.reason || got.instructions !== want.instructions) return { way: way.name, against: reference.name, want, got };
     }
     const twin = way.twin === undefined ? undefined : outcomes.get(way.twin);
@@ -191,6 +195,11 @@ export function divergence(source: string, program: Program, every = ways()): Di
     outcomes.set(way.name, got);
   }
   return undefined;
+}
+
+/** The disk and console input a program runs with: the dma kind's, made from its seed. */
+export function devicesOf(program: Pick<Program, 'disk' | 'input'>): Devices {
+  return { ...(program.disk ? { disk: program.disk } : {}), ...(program.input ? { input: program.input } : {}) };
 }
 
 /** The first field (a JSON path) where two reports differ, with both values. */
@@ -229,9 +238,9 @@ export function reproduction(program: Program, units: readonly string[], found: 
   const machine = machineFor(program);
   const header = [
     `; Found by the differential fuzzer: seed ${program.seed}, kind ${program.kind}; ${found.way} differed from ${found.against}.`,
-    `; fuzz: memory=${machine.memoryBytes} tlb=${machine.tlbSize} tagged=${machine.tlbTagged} quantum=${machine.quantum}`,
+    `; fuzz: memory=${machine.memoryBytes} tlb=${machine.tlbSize} tagged=${machine.tlbTagged} quantum=${machine.quantum}${program.disk ? ` devices=${program.seed}` : ''}`,
   ];
   return `${header.join('\n')}\n${program.source(units).replace(/\.include "\.\.\/include\//g, '.include "../../../guests/include/')}`;
 }
 
-export { generate, type Kind, type Program };
+export { diskFor, generate, inputFor, type Kind, type Program };

@@ -29,6 +29,12 @@
 //           register the program sees, and adds the interrupted pc to a sum printed at the
 //           end, so an interrupt taken one instruction early or late shows; half of them
 //           with paging on, as smc
+//   dma     plain's units (supervisor mode) and the disk and the console's input: DMA reads
+//           of routines (code from the disk) over a routine the program calls, waited for
+//           or landing while a hot loop calls it; DMA reads of data, waited for or landing
+//           between the loads that read it; DMA writes read back; commands that fail (a
+//           sector past the end, an address outside memory, no sectors, an unknown command);
+//           and reads of the console's input; half of them with paging on, as smc
 // Every trap goes to a handler that prints the cause and address and skips the instruction;
 // after 60 traps, or at the program's last `sys`, it prints the checksum and halts. The trap
 // handler, the console and halting are paravirt.inc's ops, so a plain program also builds
@@ -40,7 +46,7 @@ import { unusedBits } from '../../src/isa/formats.js';
 import { BY_MNEMONIC, INSTRUCTIONS } from '../../src/isa/table.js';
 import { INLINE_CALLOUT, inlineCallout } from '../../src/machine/execution.js';
 
-export const KINDS = ['plain', 'paging', 'user', 'ptecode', 'raw', 'smc', 'irq'] as const;
+export const KINDS = ['plain', 'paging', 'user', 'ptecode', 'raw', 'smc', 'irq', 'dma'] as const;
 export type Kind = (typeof KINDS)[number];
 
 export interface Program {
@@ -49,6 +55,9 @@ export interface Program {
   readonly units: readonly string[];
   /** Guest memory the program needs (bytes). */
   readonly memoryBytes: number;
+  /** Its disk's contents and its console's input (the dma kind). */
+  readonly disk?: Uint8Array;
+  readonly input?: Uint8Array;
   /** The whole source, with these units (all of them by default). */
   source(units?: readonly string[]): string;
 }
@@ -111,9 +120,47 @@ export function generate(seed: number, kind?: Kind): Program {
     // addi rA, rB, imm with A and B among the unit registers: frame 0x10AB0..0x10AB15
     ptes: Array.from({ length: 8 }, () => (((0x10000 + (r.int(10) << 8) + (r.int(10) << 4) + r.int(16)) << 12) | r.pick([1, 3, 3])) | 0),
     period: r.pick(PERIODS),
-    paged: (k === 'smc' || k === 'irq') && r.chance(0.5),
+    paged: (k === 'smc' || k === 'irq' || k === 'dma') && r.chance(0.5),
+    routine: k === 'dma' ? diskFor(seed).routineLength : 0,
   };
-  return { kind: k, seed, units, memoryBytes: k === 'ptecode' ? 0x11000000 : 1 << 20, source: (body = units) => program(frame, body) };
+  const devices = k === 'dma' ? { disk: diskFor(seed).bytes, input: inputFor(seed) } : {};
+  return { kind: k, seed, units, memoryBytes: k === 'ptecode' ? 0x11000000 : 1 << 20, ...devices, source: (body = units) => program(frame, body) };
+}
+
+/** The dma kind's disk: ROUTINE_SECTORS sectors of code, each a routine of the same length
+ *  (ALU instructions over the unit registers, then `ret`: one routine can replace another
+ *  under a call that is running it), then DATA_SECTORS of random words. Made from the seed
+ *  alone (a saved reproduction makes it again from its seed). */
+export function diskFor(seed: number): { bytes: Uint8Array; routineLength: number } {
+  const r = new Random(seed ^ 0x6d2b79f5);
+  const routineLength = 2 + r.int(40);
+  const words = new Int32Array(((ROUTINE_SECTORS + DATA_SECTORS) * SECTOR_BYTES) / 4);
+  const ret = encode(BY_MNEMONIC.get('jr')!, [15], 0);
+  for (let sector = 0; sector < ROUTINE_SECTORS; sector++) {
+    const at = (sector * SECTOR_BYTES) / 4;
+    for (let i = 0; i < routineLength; i++) words[at + i] = routineWord(r);
+    words[at + routineLength] = ret;
+  }
+  for (let i = (ROUTINE_SECTORS * SECTOR_BYTES) / 4; i < words.length; i++) words[i] = r.chance(0.3) ? r.pick(EDGE) : r.next() | 0;
+  return { bytes: new Uint8Array(words.buffer), routineLength };
+}
+
+/** The dma kind's console input: a few bytes (a program reads at most some of them). */
+export function inputFor(seed: number): Uint8Array {
+  const r = new Random(seed ^ 0x1b873593);
+  return Uint8Array.from({ length: r.int(12) }, () => r.int(256));
+}
+
+const SECTOR_BYTES = 512;
+const ROUTINE_SECTORS = 4;
+const DATA_SECTORS = 4;
+
+/** An ALU instruction of a routine on the disk, encoded. */
+function routineWord(r: Random): number {
+  const rd = r.int(10);
+  if (r.chance(0.5)) return encode(BY_MNEMONIC.get(r.pick(RRR.filter((m) => !m.startsWith('div') && !m.startsWith('rem'))))!, [rd, r.int(10), r.int(10)], 0);
+  if (r.chance(0.5)) return encode(BY_MNEMONIC.get(r.pick(RRI))!, [rd, r.int(10), imm16(r, true)], 0);
+  return encode(BY_MNEMONIC.get(r.pick(RRU))!, [rd, r.int(10), imm16(r, false)], 0);
 }
 
 const RAW_SPECS = INSTRUCTIONS.filter((s) => s.class !== 'sensitive');
@@ -225,12 +272,54 @@ function timerAccess(r: Random, id: string): string[] {
   return lines;
 }
 
+/** A disk command: its registers, then COMMAND (r10 a scratch register). */
+function diskCommand(command: number | string, sector: number, address: string, count: number): string[] {
+  return [address.startsWith('0x') || /^\d/.test(address) ? `li r10, ${address}` : `la r10, ${address}`, 'out DISK_ADDRESS, r10', `li r10, ${sector}`, 'out DISK_SECTOR, r10', `li r10, ${count}`, 'out DISK_COUNT, r10', `li r10, ${command}`, 'out DISK_COMMAND, r10'];
+}
+
+/** A device access of the dma kind (see the kinds above); a command is waited for by polling
+ *  STATUS (a unit register then adds it in), or not, and lands where the clock says. */
+function deviceAccess(r: Random, id: string): string[] {
+  let waits = 0;
+  const wait = (label = `.w${id}_${waits++}`) => (r.chance(0.6) ? [`${label}:`, 'in r10, DISK_STATUS', 'cmpi r10, DISK_BUSY', `beq ${label}`, `add ${reg(r)}, ${reg(r)}, r10`] : []);
+  const data = () => r.pick(['dmabuf', 'dmabuf + 256', 'data']);
+  const loop = (body: string[]) => [`li r11, ${1 + r.int(80)}`, `.l${id}:`, ...body, 'subi r11, r11, 1', 'cmpi r11, 0', `bne .l${id}`];
+  switch (r.int(6)) {
+    case 0:
+    case 1:
+      // a routine over the one the program calls, then a hot loop calling it
+      return [...diskCommand('DISK_CMD_READ', r.int(ROUTINE_SECTORS), 'patch', 1), ...wait(), ...loop(r.chance(0.7) ? ['call patch'] : ['call patch', alu(r)])];
+    case 2:
+      // data, then loads of it (in a loop: old words before the transfer lands, new after)
+      return [...diskCommand('DISK_CMD_READ', ROUTINE_SECTORS + r.int(DATA_SECTORS), 'dmabuf', 1 + r.int(2)), ...wait(), 'la r10, dmabuf', ...loop([`ldw ${reg(r)}, [r10 + ${4 * r.int(256)}]`, alu(r)])];
+    case 3:
+      // a write, read back
+      return [...diskCommand('DISK_CMD_WRITE', ROUTINE_SECTORS + r.int(DATA_SECTORS), data(), 1), ...wait(), ...diskCommand('DISK_CMD_READ', ROUTINE_SECTORS + r.int(DATA_SECTORS), 'dmabuf', 1), ...wait()];
+    case 4: {
+      // a command that fails: a sector past the end, an address outside memory, no sectors,
+      // an unknown command; or one given while the disk is busy (ignored)
+      const bad = r.int(5);
+      const lines =
+        bad === 0 ? diskCommand('DISK_CMD_READ', ROUTINE_SECTORS + DATA_SECTORS - 1 + r.int(3), 'dmabuf', 2)
+        : bad === 1 ? diskCommand('DISK_CMD_READ', 0, r.pick(['0xffc00', '0x7ffffffc', '0x60000000']), 1)
+        : bad === 2 ? diskCommand('DISK_CMD_READ', 0, 'dmabuf', 0)
+        : bad === 3 ? diskCommand(r.pick([0, 3, 255]), 0, 'dmabuf', 1)
+        : [...diskCommand('DISK_CMD_READ', ROUTINE_SECTORS, 'dmabuf', 1), ...diskCommand('DISK_CMD_READ', 0, 'patch', 1)];
+      return [...lines, ...wait(), `in ${reg(r)}, DISK_STATUS`];
+    }
+    default:
+      // the console's input (past its end: all ones, and the status says so), the disk's size
+      return Array.from({ length: 1 + r.int(3) }, () => `in ${reg(r)}, ${r.pick(['CONSOLE_DATA', 'CONSOLE_DATA', 'CONSOLE_STATUS', 'DISK_SIZE', 'DISK_STATUS'])}`);
+  }
+}
+
 function unit(r: Random, kind: Kind, n: number): string {
   const id = String(n);
   if (kind === 'smc' && r.chance(0.5)) return selfModifyingLoop(r, id).join('\n');
   if (kind === 'irq' && r.chance(0.35)) return timerAccess(r, id).join('\n');
+  if (kind === 'dma' && r.chance(0.45)) return deviceAccess(r, id).join('\n');
   const lines: string[] = [];
-  switch (r.int(kind === 'plain' || kind === 'smc' || kind === 'irq' ? 8 : 10)) {
+  switch (r.int(kind === 'plain' || kind === 'smc' || kind === 'irq' || kind === 'dma' ? 8 : 10)) {
     case 0:
     case 1:
       for (let i = 1 + r.int(4); i > 0; i--) lines.push(alu(r));
@@ -286,9 +375,11 @@ interface Frame {
   ptes: number[];
   /** The timer's first period (irq). */
   period: number;
-  /** smc and irq: paging on (an identity map and the windows; still supervisor mode), where
-   *  compiled code keeps its page caches. */
+  /** smc, irq and dma: paging on (an identity map and the windows; still supervisor mode),
+   *  where compiled code keeps its page caches. */
   paged: boolean;
+  /** dma: the length of the routines on the disk (diskFor). */
+  routine: number;
 }
 
 const indent = (text: string) =>
@@ -317,10 +408,13 @@ ${body}
         bne .round`}
         sys
 program_end:`;
+  // (dma: the sectors DMA fills follow the data, whose checksum covers them too; the routine
+  // the program calls is a sector of its own, a `ret` until a routine comes from the disk)
+  const dma = f.kind === 'dma' ? `\ndmabuf: .space ${2 * SECTOR_BYTES}\npatch:  ret\n        .space ${SECTOR_BYTES - 4}` : '';
   const variables = `traps:  .word 0
 saved_lr: .word 0
 data:
-${f.data.map((w) => `        .word ${w}`).join('\n')}`;
+${f.data.map((w) => `        .word ${w}`).join('\n')}${dma}`;
   if (f.kind === 'plain') {
     // Built both ways (native and PARAVIRT), whose ops differ in length: the variables and the
     // units sit at fixed addresses, so that no address a unit sees (in a register, or as a
@@ -343,7 +437,7 @@ ${printing()}
 `;
   }
   const common = `${main}
-${epilogue(f.kind === 'irq')}
+${epilogue(f.kind === 'irq', f.kind === 'dma' ? DATA_WORDS + (2 * SECTOR_BYTES) / 4 : DATA_WORDS)}
 ${subroutines()}
 ${f.kind === 'irq' ? `${interruptEntry()}${handler('traps_entry')}` : handler()}
 ${paging ? pageHelpers() : ''}
@@ -371,7 +465,7 @@ ${paging ? '        .align 4096\ndir:    .space 4096\ntable:  .space 4096' : ''}
 
 /** The checksum: the unit registers and a hash of the data area (and with `interrupts`, their
  *  count and the sum of the pcs they interrupted), then halt. */
-function epilogue(interrupts = false): string {
+function epilogue(interrupts = false, words = DATA_WORDS): string {
   const taken = `        la r1, m_irqs
         call puts
         la r1, irq_save
@@ -387,7 +481,7 @@ ${interrupts ? `        irq_disable\n${taken}` : ''}        la r1, m_regs
 ${REGS.map((r) => `        mov r1, ${r}\n        call put_hex_sp`).join('\n')}
         la r10, data
         movi r11, 0
-        movi r12, ${DATA_WORDS}
+        li r12, ${words}
 .sum:   ldw r1, [r10]
         add r11, r11, r1
         shli r1, r11, 3

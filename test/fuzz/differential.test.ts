@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assembleSource, formatDiagnostic } from '../../src/asm/index.js';
 import { makeCostModel } from '../../src/machine/costs.js';
-import { assemble, divergence, firstDifference, generate, machineFor, run, ways } from '../../scripts/fuzz/differential.js';
+import { Machine } from '../../src/machine/machine.js';
+import { encode } from '../../src/isa/encoding.js';
+import { BY_MNEMONIC } from '../../src/isa/table.js';
+import { assemble, devicesOf, diskFor, divergence, firstDifference, generate, inputFor, machineFor, run, ways } from '../../scripts/fuzz/differential.js';
 import { KINDS } from '../../scripts/fuzz/generate.js';
 import { MODES } from '../../src/vmm/modes/index.js';
 import { combines, DEFAULT_TOPOLOGY, TOPOLOGIES } from '../../src/vmm/hosts/index.js';
@@ -71,6 +74,25 @@ describe('the generated programs', () => {
     expect(taken.filter((n) => n > 0).length).toBeGreaterThanOrEqual(6);
     expect(Math.max(...taken)).toBeGreaterThanOrEqual(20);
   });
+  it('of the dma kind move data and code by DMA, routines over the one the program calls included', () => {
+    // (on the bare machine, interpreted: the transfers the disk made, and whether the routine
+    // the program calls is one from the disk at the end, not the `ret` it starts as)
+    const ret = encode(BY_MNEMONIC.get('jr')!, [15], 0);
+    const runs = Array.from({ length: 12 }, (_, i) => {
+      const p = generate(i + 1, 'dma');
+      const image = assemble(p.source());
+      const machine = new Machine({ ...machineFor(p), jit: false, strict: false }, { console: { putByte() {} }, ...devicesOf(p) });
+      machine.load(image);
+      expect(machine.run(1_000_000).status).toBe('halted');
+      const patch = image.symbols.find((s) => s.name === 'patch')!.value;
+      return { transfers: machine.devices.disk.transfers, replaced: machine.processor.memory.read32(patch) !== ret };
+    });
+    expect(runs.filter((r) => r.transfers > 0).length).toBeGreaterThanOrEqual(6);
+    expect(runs.filter((r) => r.replaced).length).toBeGreaterThanOrEqual(3);
+    // the disk and input come from the seed alone (a saved reproduction makes them again)
+    expect(generate(5, 'dma').disk).toEqual(diskFor(5).bytes);
+    expect(generate(5, 'dma').input).toEqual(inputFor(5));
+  });
   it('are the same for the same seed, and differ from seed to seed', () => {
     expect(generate(7).source()).toBe(generate(7).source());
     expect(generate(7).source()).not.toBe(generate(8).source());
@@ -98,18 +120,20 @@ describe('the saved reproductions (test/fuzz/found/) agree in every way, and eac
     it(file, () => {
       const path = join(FOUND, file);
       const text = readFileSync(path, 'utf8');
-      const m = /^; fuzz: memory=(\d+) tlb=(\d+) tagged=(true|false) quantum=(\d+)$/m.exec(text);
+      const m = /^; fuzz: memory=(\d+) tlb=(\d+) tagged=(true|false) quantum=(\d+)(?: devices=(\d+))?$/m.exec(text);
       expect(m, 'the fuzz: line').not.toBeNull();
       const { image, diagnostics } = assembleSource(text, path);
       expect(diagnostics.map(formatDiagnostic)).toEqual([]);
       const machine = { memoryBytes: Number(m![1]), tlbSize: Number(m![2]), tlbTagged: m![3] === 'true', quantum: Number(m![4]), costs: makeCostModel(), maxInstructions: 1_000_000, overhead: false };
+      // (a dma program's disk and console input, made again from its seed)
+      const devices = m![5] === undefined ? {} : { disk: diskFor(Number(m![5])).bytes, input: inputFor(Number(m![5])) };
       const [reference, ...others] = ways();
-      const want = run(image!, reference!, machine);
+      const want = run(image!, reference!, machine, devices);
       expect(want.status).toBe('halted');
       const reports = new Map([[reference!.name, want.report]]);
       // (the saved programs are native builds: a PARAVIRT way runs the generated ones only)
       for (const way of others.filter((w) => w.build === 'native')) {
-        const { report, ...got } = run(image!, way, machine);
+        const { report, ...got } = run(image!, way, machine, devices);
         expect(got, way.name).toEqual({ console: want.console, status: want.status, reason: want.reason, instructions: want.instructions });
         if (way.twin) expect(report, `${way.name} against ${way.twin}`).toBe(reports.get(way.twin));
         reports.set(way.name, report);
