@@ -33,8 +33,9 @@
 //           of routines (code from the disk) over a routine the program calls, waited for
 //           or landing while a hot loop calls it; DMA reads of data, waited for or landing
 //           between the loads that read it; DMA writes read back; commands that fail (a
-//           sector past the end, an address outside memory, no sectors, an unknown command);
-//           and reads of the console's input; half of them with paging on, as smc
+//           sector past the end, an address outside memory, no sectors, an unknown command,
+//           one given while the disk is busy); and reads of the console's input past its
+//           end; half of them with paging on, as smc
 // Every trap goes to a handler that prints the cause and address and skips the instruction;
 // after 60 traps, or at the program's last `sys`, it prints the checksum and halts. The trap
 // handler, the console and halting are paravirt.inc's ops, so a plain program also builds
@@ -121,9 +122,8 @@ export function generate(seed: number, kind?: Kind): Program {
     ptes: Array.from({ length: 8 }, () => (((0x10000 + (r.int(10) << 8) + (r.int(10) << 4) + r.int(16)) << 12) | r.pick([1, 3, 3])) | 0),
     period: r.pick(PERIODS),
     paged: (k === 'smc' || k === 'irq' || k === 'dma') && r.chance(0.5),
-    routine: k === 'dma' ? diskFor(seed).routineLength : 0,
   };
-  const devices = k === 'dma' ? { disk: diskFor(seed).bytes, input: inputFor(seed) } : {};
+  const devices = k === 'dma' ? { disk: diskFor(seed), input: inputFor(seed) } : {};
   return { kind: k, seed, units, memoryBytes: k === 'ptecode' ? 0x11000000 : 1 << 20, ...devices, source: (body = units) => program(frame, body) };
 }
 
@@ -131,7 +131,7 @@ export function generate(seed: number, kind?: Kind): Program {
  *  (ALU instructions over the unit registers, then `ret`: one routine can replace another
  *  under a call that is running it), then DATA_SECTORS of random words. Made from the seed
  *  alone (a saved reproduction makes it again from its seed). */
-export function diskFor(seed: number): { bytes: Uint8Array; routineLength: number } {
+export function diskFor(seed: number): Uint8Array {
   const r = new Random(seed ^ 0x6d2b79f5);
   const routineLength = 2 + r.int(40);
   const words = new Int32Array(((ROUTINE_SECTORS + DATA_SECTORS) * SECTOR_BYTES) / 4);
@@ -142,7 +142,7 @@ export function diskFor(seed: number): { bytes: Uint8Array; routineLength: numbe
     words[at + routineLength] = ret;
   }
   for (let i = (ROUTINE_SECTORS * SECTOR_BYTES) / 4; i < words.length; i++) words[i] = r.chance(0.3) ? r.pick(EDGE) : r.next() | 0;
-  return { bytes: new Uint8Array(words.buffer), routineLength };
+  return new Uint8Array(words.buffer);
 }
 
 /** The dma kind's console input: a few bytes (a program reads at most some of them). */
@@ -378,8 +378,6 @@ interface Frame {
   /** smc, irq and dma: paging on (an identity map and the windows; still supervisor mode),
    *  where compiled code keeps its page caches. */
   paged: boolean;
-  /** dma: the length of the routines on the disk (diskFor). */
-  routine: number;
 }
 
 const indent = (text: string) =>

@@ -90,7 +90,7 @@ describe('the generated programs', () => {
     expect(runs.filter((r) => r.transfers > 0).length).toBeGreaterThanOrEqual(6);
     expect(runs.filter((r) => r.replaced).length).toBeGreaterThanOrEqual(3);
     // the disk and input come from the seed alone (a saved reproduction makes them again)
-    expect(generate(5, 'dma').disk).toEqual(diskFor(5).bytes);
+    expect(generate(5, 'dma').disk).toEqual(diskFor(5));
     expect(generate(5, 'dma').input).toEqual(inputFor(5));
   });
   it('are the same for the same seed, and differ from seed to seed', () => {
@@ -126,7 +126,7 @@ describe('the saved reproductions (test/fuzz/found/) agree in every way, and eac
       expect(diagnostics.map(formatDiagnostic)).toEqual([]);
       const machine = { memoryBytes: Number(m![1]), tlbSize: Number(m![2]), tlbTagged: m![3] === 'true', quantum: Number(m![4]), costs: makeCostModel(), maxInstructions: 1_000_000, overhead: false };
       // (a dma program's disk and console input, made again from its seed)
-      const devices = m![5] === undefined ? {} : { disk: diskFor(Number(m![5])).bytes, input: inputFor(Number(m![5])) };
+      const devices = m![5] === undefined ? {} : { disk: diskFor(Number(m![5])), input: inputFor(Number(m![5])) };
       const [reference, ...others] = ways();
       const want = run(image!, reference!, machine, devices);
       expect(want.status).toBe('halted');
