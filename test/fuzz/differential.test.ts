@@ -87,8 +87,9 @@ describe('the generated programs', () => {
       const patch = image.symbols.find((s) => s.name === 'patch')!.value;
       return { transfers: machine.devices.disk.transfers, replaced: machine.processor.memory.read32(patch) !== ret };
     });
-    expect(runs.filter((r) => r.transfers > 0).length).toBeGreaterThanOrEqual(6);
-    expect(runs.filter((r) => r.replaced).length).toBeGreaterThanOrEqual(3);
+    // (11 and 9 of these 12 when this was written)
+    expect(runs.filter((r) => r.transfers > 0).length).toBeGreaterThanOrEqual(8);
+    expect(runs.filter((r) => r.replaced).length).toBeGreaterThanOrEqual(6);
     // the disk and input come from the seed alone (a saved reproduction makes them again)
     expect(generate(5, 'dma').disk).toEqual(diskFor(5));
     expect(generate(5, 'dma').input).toEqual(inputFor(5));
