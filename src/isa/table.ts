@@ -26,8 +26,9 @@
 //   SYNC         write pc, FLAGS and counts back to the CPU state (before a device sees time)
 //   RESYNC       leave the hot loop after this instruction (mode, paging, IE or device
 //                state changed; the machine re-reads it before going on)
-//   m            the machine: m.portIn(port), m.portOut(port, v) and m.writeCr(i, v) (true:
-//                RESYNC), m.tlbFlush(), m.tlbInvalidate(va), m.halt()
+//   m            the machine: m.portIn(port) (then m.leaveAfterIn true: RESYNC),
+//                m.portOut(port, v) and m.writeCr(i, v) (true: RESYNC), m.tlbFlush(),
+//                m.tlbInvalidate(va), m.halt()
 // Instructions with `flow: true` set pc themselves; for the rest pc advances by 4.
 // Every value written to R[...] must already be an int32 (`| 0` after `>>>`, a division or a
 // hook's result): the block compiler keeps registers in JavaScript locals, where nothing
@@ -119,7 +120,7 @@ export const INSTRUCTIONS: readonly InstructionSpec[] = [
   { mnemonic: 'hlt', opcode: 0x53, format: 'none', class: 'privileged', group: 'control', cycles: 1, summary: 'halt until an interrupt; with IE clear, halt for good', exec: 'pc = (pc + 4) | 0; m.halt(); RESYNC', flow: true },
   { mnemonic: 'cli', opcode: 0x54, format: 'none', class: 'privileged', group: 'flags', cycles: 1, summary: 'IE = 0', exec: 'fl &= ~F_IE;' },
   { mnemonic: 'sti', opcode: 0x55, format: 'none', class: 'privileged', group: 'flags', cycles: 1, summary: 'IE = 1 (a pending interrupt is taken after sti)', exec: 'fl |= F_IE; pc = (pc + 4) | 0; RESYNC', flow: true },
-  { mnemonic: 'in', opcode: 0x56, format: 'rp', class: 'privileged', group: 'io', cycles: 10, summary: 'rd = read of I/O port (all ones if no device)', exec: 'SYNC R[a] = m.portIn(imm) | 0; pc = (pc + 4) | 0; RESYNC', flow: true },
+  { mnemonic: 'in', opcode: 0x56, format: 'rp', class: 'privileged', group: 'io', cycles: 10, summary: 'rd = read of I/O port (all ones if no device)', exec: 'SYNC R[a] = m.portIn(imm) | 0; pc = (pc + 4) | 0; if (m.leaveAfterIn) { RESYNC }', flow: true },
   { mnemonic: 'out', opcode: 0x57, format: 'pr', class: 'privileged', group: 'io', cycles: 10, summary: 'write rs to I/O port (ignored if no device)', exec: 'SYNC const leave = m.portOut(imm, R[a]); pc = (pc + 4) | 0; if (leave) { RESYNC }', flow: true },
   { mnemonic: 'tlbflush', opcode: 0x58, format: 'none', class: 'privileged', group: 'tlb', cycles: 5, summary: 'invalidate every TLB entry', exec: 'm.tlbFlush(); pc = (pc + 4) | 0; RESYNC', flow: true },
   { mnemonic: 'invlpg', opcode: 0x59, format: 'r', class: 'privileged', group: 'tlb', cycles: 2, summary: 'invalidate the TLB entry of the page holding address ra', exec: 'm.tlbInvalidate(R[a]); pc = (pc + 4) | 0; RESYNC', flow: true },

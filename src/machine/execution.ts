@@ -54,7 +54,11 @@ export interface ExecutionHooks {
   fetchArray: Int32Array;
   /** Physical address for a data access that missed the TLB, or -cause. */
   dataTranslate(va: number, write: boolean, flags: number): number;
+  /** in: the port's value; sets leaveAfterIn. */
   portIn(port: number): number;
+  /** Set by portIn: true when the CPU must leave its loop after the `in` (as portOut
+   *  answers for an `out`). */
+  readonly leaveAfterIn: boolean;
   /** out: true when the CPU must leave its loop after it (what the machine does between
    *  slices has changed: a device is due sooner, an interrupt can be taken, code was
    *  dropped, or the hooks act on it further). */

@@ -11,9 +11,9 @@
 // Variants are compiled lazily, one per combination of paging, strict, probe and nonroot (see
 // codegen.ts). Anything that is not plain computation (traps, ports, control registers,
 // halts) calls out to the ExecutionHooks and leaves the loop, so exits cost nothing until
-// they happen; an `out` and most `mtcr`s leave only when the hooks say so. A callout word
-// (opcode 0xff) is the VMM's, but for the inline ones, which the CPU carries out on the
-// virtual CPU itself (execution.ts INLINE_CALLOUT).
+// they happen; an `out`, an `in` and most `mtcr`s leave only when the hooks say so. A
+// callout word (opcode 0xff) is the VMM's, but for the inline ones, which the CPU carries
+// out on the virtual CPU itself (execution.ts INLINE_CALLOUT).
 
 import { INSTRUCTIONS } from '../isa/table.js';
 import { calloutCode, compiled, CONTEXT, instructionCode, PRELUDE, trap, variantKey, type Variant } from './codegen.js';

@@ -108,8 +108,10 @@ export class Machine implements ExecutionHooks {
   /** Work a device asked to do outside the CPU loop, at the next instruction boundary. */
   private boundaryWork: (() => void) | undefined;
   /** The instruction count the running slice ends at (run); Infinity outside run's slices,
-   *  so that an `out` there leaves whenever some device has an event. */
+   *  so that an `out` or an `in` there leaves whenever some device has an event. */
   private sliceEnd = Infinity;
+  /** ExecutionHooks.leaveAfterIn: portIn's answer (sliceChanged). */
+  leaveAfterIn = true;
 
   /** With `processor`, the machine runs on a CPU it shares as another world (a hosted VMM's
    *  host OS and its guests: src/vmm/hosts/hosted/); else on a CPU of its own. */
@@ -253,17 +255,26 @@ export class Machine implements ExecutionHooks {
   }
 
   portIn(port: number): number {
+    const code = this.processor.codeVersion;
     this.bus.advance(this.now);
-    return this.bus.read(port);
+    const value = this.bus.read(port);
+    this.leaveAfterIn = this.sliceChanged(code);
+    return value;
   }
 
-  /** The CPU goes on after an `out` (in compiled code too) unless the write changed what
-   *  run() does between slices: a device now due before the slice's end, an interrupt the
-   *  CPU can take, work at the boundary, or compiled code dropped (a device's DMA). */
   portOut(port: number, value: number): boolean {
     const code = this.processor.codeVersion;
     this.bus.advance(this.now);
     this.bus.write(port, value);
+    return this.sliceChanged(code);
+  }
+
+  /** After a port access: whether it changed what run() does between slices, so that the
+   *  CPU must leave its loop (else it goes on, in compiled code too): a device now due
+   *  before the slice's end, an interrupt the CPU can take (a read of the console's data
+   *  raises its line), work at the boundary, or compiled code dropped since the processor's
+   *  code version was `code` (a device's DMA). */
+  private sliceChanged(code: number): boolean {
     const cpu = this.cpu;
     const due = this.bus.nextEvent(this.now);
     return (

@@ -68,6 +68,9 @@ export class Emulator implements ExecutionHooks {
     return this.platform.translate(va, write, flags);
   }
 
+  /** One instruction at a time: the VMM looks at everything after each. */
+  readonly leaveAfterIn = true;
+
   portIn(port: number): number {
     return this.platform.portIn(port);
   }

@@ -611,6 +611,9 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     this.record(vm, a);
   }
 
+  /** A port the guest reaches itself is the VMM's business: the CPU leaves its loop. */
+  readonly leaveAfterIn = true;
+
   portIn(port: number): number {
     const vm = this.current!;
     const exit = vm.exitValues['port-in'];

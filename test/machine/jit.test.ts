@@ -308,12 +308,12 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     expect(entries('ptbr')).toBeGreaterThanOrEqual(2000);
   });
 
-  // An `out` that changes nothing run() looks at between slices stays in the loop (and in
-  // compiled code); one that makes a device due sooner, or lets an interrupt in, leaves at
-  // once, so the interrupt comes at the exact instruction.
-  it('an out that changes nothing the machine schedules does not end the slice', () => {
-    const image = portLoop(20000);
-    for (const jit of [true, false]) {
+  // An `out` or an `in` that changes nothing run() looks at between slices stays in the loop
+  // (and in compiled code); one that makes a device due sooner, or lets an interrupt in,
+  // leaves at once, so the interrupt comes at the exact instruction. (The `in`s read the
+  // timer's clock and the disk's status: polling.)
+  it('an out, or an in, that changes nothing the machine schedules does not end the slice', () => {
+    for (const [image, jit] of [portLoop(20000), portLoop(20000, 'in r2, 0x22'), portLoop(20000, 'in r2, 0x34')].flatMap((i) => [[i, true], [i, false]] as const)) {
       const m = new Machine({ ...OPTIONS, jit }, { console: { putByte() {} } });
       m.load(image);
       const run = m.processor.run.bind(m.processor);

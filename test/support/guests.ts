@@ -33,11 +33,11 @@ export function assembleText(text: string, name = 'test.s'): Image {
 
 /** exits.s's loop, `count` passes: an `out` to port 0x80, which no device owns, and three
  *  instructions (every pass an exit under the VMM; on bare hardware a write that goes
- *  nowhere). */
-export function portLoop(count: number): Image {
+ *  nowhere); or `access` in the out's place. */
+export function portLoop(count: number, access = 'out 0x80, r1'): Image {
   return assembleText(`
       start:  li r1, ${count}
-      .loop:  out 0x80, r1
+      .loop:  ${access}
               subi r1, r1, 1
               cmpi r1, 0
               bne .loop
