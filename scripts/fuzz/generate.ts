@@ -301,7 +301,7 @@ function deviceAccess(r: Random, id: string): string[] {
       const bad = r.int(5);
       const lines =
         bad === 0 ? diskCommand('DISK_CMD_READ', ROUTINE_SECTORS + DATA_SECTORS - 1 + r.int(3), 'dmabuf', 2)
-        : bad === 1 ? diskCommand('DISK_CMD_READ', 0, r.pick(['0xffc00', '0x7ffffffc', '0x60000000']), 1)
+        : bad === 1 ? diskCommand('DISK_CMD_READ', 0, r.pick(['0xffe04', '0x7ffffffc', '0x60000000']), 1)
         : bad === 2 ? diskCommand('DISK_CMD_READ', 0, 'dmabuf', 0)
         : bad === 3 ? diskCommand(r.pick([0, 3, 255]), 0, 'dmabuf', 1)
         : [...diskCommand('DISK_CMD_READ', ROUTINE_SECTORS, 'dmabuf', 1), ...diskCommand('DISK_CMD_READ', 0, 'patch', 1)];
