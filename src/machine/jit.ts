@@ -497,9 +497,8 @@ export class BlockCache implements BlockProvider {
  *  interpreter's either way). */
 const AFTER_MISS = 'if (fvpn !== 0) { if (TT[cs] !== ctag || TF[cs] !== cframe || (TP[cs] & rmask) === 0 || JIT.version !== jv) break dispatch; fvpn = 0; rv = -1; wv = -1; xv = -1; }';
 
-/** Whether a word is a load or a store: an instruction that looks the TLB up once. */
-function isMemory(word: number): boolean {
-  const d = decode(word);
+/** Whether a decoded word is a load or a store: an instruction that looks the TLB up once. */
+function isMemory(d: ReturnType<typeof decode>): boolean {
   return d !== undefined && (d.spec.group === 'load' || d.spec.group === 'store');
 }
 
@@ -541,7 +540,7 @@ export function regionSource(blocks: readonly Block[], variant: Variant, cycles:
       const [a, b, c] = d ? [d.a, d.b, d.c] : [(word >>> 20) & 15, 0, 0];
       if (!d) code = calloutCode(cycles, trap('-1', String(word | 0)), word);
       else {
-        memory = isMemory(word);
+        memory = isMemory(d);
         code = instructionCode(d.spec, variant, cycles[d.spec.opcode]! - 1, { word, lazyFlags: true, pageCache: true });
         if (needsWholeFlags(d.spec)) code = `${MATERIALIZE_FLAGS} ${code}`;
       }
@@ -571,13 +570,13 @@ export function regionSource(blocks: readonly Block[], variant: Variant, cycles:
       // runs its arm, which rejoins the path or leaves
       const taken = d?.spec.flow && i < words.length - 1 && d.spec.group !== 'jump' ? `pc !== ${at(slots[i + 1]!)}` : undefined;
       lines.push(instruction(word, i + 1 - committed, lookups, taken && !arm ? ` if (${taken}) { ${COMMIT} continue dispatch; }` : ''));
-      if (isMemory(word)) lookups++;
+      if (isMemory(d)) lookups++;
       if (arm) {
         // (the arm counts from the branch's commit; the path after the join, from the join's)
         let armLookups = 0;
         const armCode = arm.words.map((w, x) => {
           const code = instruction(w, x + 1, armLookups, '');
-          if (isMemory(w)) armLookups++;
+          if (isMemory(decode(w))) armLookups++;
           return code;
         });
         const body = `${COMMIT} ${armCode.join(' ')} ${COMMIT}`;
