@@ -151,12 +151,12 @@ export function assemble(source: string, root = process.cwd(), build: Build = 'n
 }
 
 /** A program's disk and console input (the dma kind's), if it has them. */
-export type Devices = Pick<GuestInput, 'disk' | 'input'>;
+export type Devices = Pick<Program, 'disk' | 'input'>;
 
 export function run(image: Image, way: Way, machine: Omit<RunConfig, 'jit' | 'strict'>, devices: Devices = {}): Outcome {
   const bytes: number[] = [];
   const sink: ConsoleSink = { putByte: (b) => void bytes.push(b), finish() {}, text: () => Buffer.from(bytes).toString('latin1') };
-  const r = RUN_ON[way.host ?? DEFAULT_TOPOLOGY]({ name: 'fuzz', image, ...devices }, way.mode, { ...machine, jit: way.jit, regionHeat: way.regionHeat, strict: way.strict, inlineTranslation: way.inlineTranslation }, sink);
+  const r = RUN_ON[way.host ?? DEFAULT_TOPOLOGY]({ name: 'fuzz', image, disk: devices.disk, input: devices.input }, way.mode, { ...machine, jit: way.jit, regionHeat: way.regionHeat, strict: way.strict, inlineTranslation: way.inlineTranslation }, sink);
   return { console: r.console, status: r.status, reason: r.reason, instructions: r.instructions, report: JSON.stringify(r) };
 }
 
@@ -173,9 +173,8 @@ export function divergence(source: string, program: Program, every = ways()): Di
   const image = assemble(source);
   let paravirt: Image | undefined;
   const machine = machineFor(program);
-  const devices = devicesOf(program);
   const reference = every[0]!;
-  const want = run(image, reference, machine, devices);
+  const want = run(image, reference, machine, program);
   const outcomes = new Map<string, Outcome>([[reference.name, want]]);
   for (const way of every.slice(1)) {
     if (way.kinds && !way.kinds.includes(program.kind)) continue;
@@ -184,10 +183,10 @@ export function divergence(source: string, program: Program, every = ways()): Di
       // Its ops run more instructions: a reference cut short by the instruction limit is no
       // end to compare with, and the PARAVIRT build gets four times the limit.
       if (want.status === 'limit') continue;
-      got = run((paravirt ??= assemble(source, undefined, 'paravirt')), way, { ...machine, maxInstructions: machine.maxInstructions * 4 }, devices);
+      got = run((paravirt ??= assemble(source, undefined, 'paravirt')), way, { ...machine, maxInstructions: machine.maxInstructions * 4 }, program);
       if (got.console !== want.console || got.status !== want.status) return { way: way.name, against: reference.name, want, got };
     } else {
-      got = run(image, way, machine, devices);
+      got = run(image, way, machine, program);
       if (got.console !== want.console || got.status !== want.status || got.reason !== want.reason || got.instructions !== want.instructions) return { way: way.name, against: reference.name, want, got };
     }
     const twin = way.twin === undefined ? undefined : outcomes.get(way.twin);
@@ -195,11 +194,6 @@ export function divergence(source: string, program: Program, every = ways()): Di
     outcomes.set(way.name, got);
   }
   return undefined;
-}
-
-/** The disk and console input a program runs with: the dma kind's, made from its seed. */
-export function devicesOf(program: Pick<Program, 'disk' | 'input'>): Devices {
-  return { ...(program.disk ? { disk: program.disk } : {}), ...(program.input ? { input: program.input } : {}) };
 }
 
 /** The first field (a JSON path) where two reports differ, with both values. */

@@ -274,7 +274,7 @@ function timerAccess(r: Random, id: string): string[] {
 
 /** A disk command: its registers, then COMMAND (r10 a scratch register). */
 function diskCommand(command: number | string, sector: number, address: string, count: number): string[] {
-  return [address.startsWith('0x') || /^\d/.test(address) ? `li r10, ${address}` : `la r10, ${address}`, 'out DISK_ADDRESS, r10', `li r10, ${sector}`, 'out DISK_SECTOR, r10', `li r10, ${count}`, 'out DISK_COUNT, r10', `li r10, ${command}`, 'out DISK_COMMAND, r10'];
+  return [`li r10, ${address}`, 'out DISK_ADDRESS, r10', `li r10, ${sector}`, 'out DISK_SECTOR, r10', `li r10, ${count}`, 'out DISK_COUNT, r10', `li r10, ${command}`, 'out DISK_COMMAND, r10'];
 }
 
 /** A device access of the dma kind (see the kinds above); a command is waited for by polling

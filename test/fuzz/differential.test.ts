@@ -11,7 +11,7 @@ import { makeCostModel } from '../../src/machine/costs.js';
 import { Machine } from '../../src/machine/machine.js';
 import { encode } from '../../src/isa/encoding.js';
 import { BY_MNEMONIC } from '../../src/isa/table.js';
-import { assemble, devicesOf, diskFor, divergence, firstDifference, generate, inputFor, machineFor, run, ways } from '../../scripts/fuzz/differential.js';
+import { assemble, diskFor, divergence, firstDifference, generate, inputFor, machineFor, run, ways } from '../../scripts/fuzz/differential.js';
 import { KINDS } from '../../scripts/fuzz/generate.js';
 import { MODES } from '../../src/vmm/modes/index.js';
 import { combines, DEFAULT_TOPOLOGY, TOPOLOGIES } from '../../src/vmm/hosts/index.js';
@@ -81,7 +81,7 @@ describe('the generated programs', () => {
     const runs = Array.from({ length: 12 }, (_, i) => {
       const p = generate(i + 1, 'dma');
       const image = assemble(p.source());
-      const machine = new Machine({ ...machineFor(p), jit: false, strict: false }, { console: { putByte() {} }, ...devicesOf(p) });
+      const machine = new Machine({ ...machineFor(p), jit: false, strict: false }, { console: { putByte() {} }, disk: p.disk, input: p.input });
       machine.load(image);
       expect(machine.run(1_000_000).status).toBe('halted');
       const patch = image.symbols.find((s) => s.name === 'patch')!.value;
