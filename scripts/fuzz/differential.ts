@@ -20,7 +20,7 @@ import { runGuests, runGuestsDom0, runGuestsHosted, type RunConfig } from '../..
 import { combines, DEFAULT_DOM0_IMAGE, DEFAULT_HOST_IMAGE, DEFAULT_TOPOLOGY, TOPOLOGIES, type Topology } from '../../src/vmm/hosts/index.js';
 import { DOM0_MEMORY_BYTES } from '../../src/vmm/hosts/dom0/dom0-abi.js';
 import { MODES, REFERENCE } from '../../src/vmm/modes/index.js';
-import type { Build } from '../../src/vmm/modes/mode.js';
+import { DEFAULT_ASSIST, type Build } from '../../src/vmm/modes/mode.js';
 import { diskFor, generate, inputFor, Random, type Kind, type Program } from './generate.js';
 
 /** One way to run a program. */
@@ -229,12 +229,69 @@ export function reduce(program: Program, found: Divergence): string[] {
 /** A reduced reproduction as a file of its own: header, then the source (its include made
  *  relative to test/fuzz/found/). */
 export function reproduction(program: Program, units: readonly string[], found: Divergence): string {
-  const machine = machineFor(program);
-  const header = [
-    `; Found by the differential fuzzer: seed ${program.seed}, kind ${program.kind}; ${found.way} differed from ${found.against}.`,
-    `; fuzz: memory=${machine.memoryBytes} tlb=${machine.tlbSize} tagged=${machine.tlbTagged} quantum=${machine.quantum}${program.disk ? ` devices=${program.seed}` : ''}`,
-  ];
+  const header = [`; Found by the differential fuzzer: seed ${program.seed}, kind ${program.kind}; ${found.way} differed from ${found.against}.`, machineLine(program)];
   return `${header.join('\n')}\n${program.source(units).replace(/\.include "\.\.\/include\//g, '.include "../../../guests/include/')}`;
 }
+
+/** A reproduction's `; fuzz:` line: the whole machine the program ran on (machineFor: every
+ *  setting its seed drew, the hardware-assisted CPU's included), and the seed of its disk and
+ *  input when it has them (diskFor, inputFor). */
+export function machineLine(program: Program): string {
+  const m = machineFor(program);
+  const a = m.assist!;
+  const onOff = (on: boolean) => (on ? 'on' : 'off');
+  return (
+    `; fuzz: memory=${m.memoryBytes} tlb=${m.tlbSize} tagged=${m.tlbTagged} quantum=${m.quantum} max=${m.maxInstructions}` +
+    ` npt=${onOff(a.nestedPaging)} vpid=${onOff(a.vpid)}${a.exitOn.length ? ` exit-on=${a.exitOn.join(',')}` : ''}${a.noExitOn.length ? ` no-exit-on=${a.noExitOn.join(',')}` : ''}` +
+    (program.disk ? ` devices=${program.seed}` : '')
+  );
+}
+
+/** The machine and devices of a reproduction's `; fuzz:` line (machineLine), or a message
+ *  saying what is wrong with it. Settings a line of an older reproduction lacks take the
+ *  values it was replayed with before they were recorded: an instruction limit of 1,000,000
+ *  and the default hardware-assisted CPU. */
+export function parseMachineLine(text: string): { machine: Omit<RunConfig, 'jit' | 'strict'>; devices: Devices } | string {
+  const line = /^; fuzz: (.*)$/m.exec(text)?.[1];
+  if (line === undefined) return 'no "; fuzz:" line';
+  const fields = new Map<string, string>();
+  for (const field of line.trim().split(/\s+/)) {
+    const [key, value] = field.split('=');
+    if (!key || value === undefined || !KNOWN_FIELDS.includes(key)) return `unknown field "${field}" in the fuzz: line`;
+    fields.set(key, value);
+  }
+  const number = (key: string, fallback?: number): number | string => {
+    const value = fields.get(key);
+    if (value === undefined) return fallback ?? `the fuzz: line has no ${key}=`;
+    return /^\d+$/.test(value) ? Number(value) : `${key}=${value} is not a whole number`;
+  };
+  const flag = (key: string, yes: string, no: string, fallback: boolean): boolean | string => {
+    const value = fields.get(key);
+    return value === undefined ? fallback : value === yes ? true : value === no ? false : `${key}=${value} is neither ${yes} nor ${no}`;
+  };
+  const list = (key: string) => (fields.get(key) ? [fields.get(key)!] : []);
+  const memoryBytes = number('memory');
+  const tlbSize = number('tlb');
+  const quantum = number('quantum');
+  const maxInstructions = number('max', 1_000_000);
+  const tlbTagged = flag('tagged', 'true', 'false', false);
+  const nestedPaging = flag('npt', 'on', 'off', DEFAULT_ASSIST.nestedPaging);
+  const vpid = flag('vpid', 'on', 'off', DEFAULT_ASSIST.vpid);
+  const seed = number('devices', -1);
+  for (const v of [memoryBytes, tlbSize, quantum, maxInstructions, tlbTagged, nestedPaging, vpid, seed]) if (typeof v === 'string') return v;
+  const machine = {
+    memoryBytes: memoryBytes as number,
+    tlbSize: tlbSize as number,
+    tlbTagged: tlbTagged as boolean,
+    costs: makeCostModel(),
+    maxInstructions: maxInstructions as number,
+    quantum: quantum as number,
+    overhead: false,
+    assist: { nestedPaging: nestedPaging as boolean, vpid: vpid as boolean, exitOn: list('exit-on'), noExitOn: list('no-exit-on') },
+  };
+  return { machine, devices: seed === -1 ? {} : { disk: diskFor(seed as number), input: inputFor(seed as number) } };
+}
+
+const KNOWN_FIELDS = ['memory', 'tlb', 'tagged', 'quantum', 'max', 'npt', 'vpid', 'exit-on', 'no-exit-on', 'devices'];
 
 export { diskFor, generate, inputFor, type Kind, type Program };

@@ -7,11 +7,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assembleSource, formatDiagnostic } from '../../src/asm/index.js';
-import { makeCostModel } from '../../src/machine/costs.js';
 import { Machine } from '../../src/machine/machine.js';
 import { encode } from '../../src/isa/encoding.js';
 import { BY_MNEMONIC } from '../../src/isa/table.js';
-import { assemble, diskFor, divergence, firstDifference, generate, inputFor, machineFor, run, ways } from '../../scripts/fuzz/differential.js';
+import { assemble, diskFor, divergence, firstDifference, generate, inputFor, machineFor, machineLine, parseMachineLine, run, ways } from '../../scripts/fuzz/differential.js';
 import { KINDS } from '../../scripts/fuzz/generate.js';
 import { MODES } from '../../src/vmm/modes/index.js';
 import { combines, DEFAULT_TOPOLOGY, TOPOLOGIES } from '../../src/vmm/hosts/index.js';
@@ -94,6 +93,30 @@ describe('the generated programs', () => {
     expect(generate(5, 'dma').disk).toEqual(diskFor(5));
     expect(generate(5, 'dma').input).toEqual(inputFor(5));
   });
+  it("record their whole machine in a reproduction's fuzz: line, which the replay reads back", () => {
+    // every setting machineFor draws, the hardware-assisted CPU's included, for every kind
+    const assists = new Set<string>();
+    for (const kind of KINDS) {
+      for (let seed = 1; seed <= 40; seed++) {
+        const p = generate(seed, kind);
+        const line = parseMachineLine(`; Found by ...\n${machineLine(p)}\n; fuzz program`);
+        if (typeof line === 'string') expect.fail(line);
+        expect(line.machine, `${kind} ${seed}`).toEqual(machineFor(p));
+        expect(line.devices).toEqual(p.disk ? { disk: p.disk, input: p.input } : {});
+        assists.add(JSON.stringify(line.machine.assist));
+      }
+    }
+    expect(assists.size).toBeGreaterThanOrEqual(8);
+    // a line saved before the limit and the hardware-assisted CPU were recorded
+    const old = parseMachineLine('; fuzz: memory=1048576 tlb=64 tagged=false quantum=10000');
+    expect(typeof old !== 'string' && { max: old.machine.maxInstructions, assist: old.machine.assist, devices: old.devices }).toEqual({ max: 1_000_000, assist: { nestedPaging: true, vpid: true, exitOn: [], noExitOn: [] }, devices: {} });
+    // and lines that cannot be replayed say why
+    expect(parseMachineLine('; a program')).toBe('no "; fuzz:" line');
+    expect(parseMachineLine('; fuzz: memory=1048576 tlb=64 quantum=7 colour=red')).toBe('unknown field "colour=red" in the fuzz: line');
+    expect(parseMachineLine('; fuzz: memory=1048576 tlb=sixty quantum=7')).toBe('tlb=sixty is not a whole number');
+    expect(parseMachineLine('; fuzz: memory=1048576 tlb=64 quantum=7 npt=maybe')).toBe('npt=maybe is neither on nor off');
+    expect(parseMachineLine('; fuzz: memory=1048576 quantum=7')).toBe('the fuzz: line has no tlb=');
+  });
   it('are the same for the same seed, and differ from seed to seed', () => {
     expect(generate(7).source()).toBe(generate(7).source());
     expect(generate(7).source()).not.toBe(generate(8).source());
@@ -121,13 +144,13 @@ describe('the saved reproductions (test/fuzz/found/) agree in every way, and eac
     it(file, () => {
       const path = join(FOUND, file);
       const text = readFileSync(path, 'utf8');
-      const m = /^; fuzz: memory=(\d+) tlb=(\d+) tagged=(true|false) quantum=(\d+)(?: devices=(\d+))?$/m.exec(text);
-      expect(m, 'the fuzz: line').not.toBeNull();
+      // (the machine it was found on; a dma program's disk and console input, made again
+      // from its seed)
+      const line = parseMachineLine(text);
+      if (typeof line === 'string') expect.fail(`the fuzz: line: ${line}`);
+      const { machine, devices } = line;
       const { image, diagnostics } = assembleSource(text, path);
       expect(diagnostics.map(formatDiagnostic)).toEqual([]);
-      const machine = { memoryBytes: Number(m![1]), tlbSize: Number(m![2]), tlbTagged: m![3] === 'true', quantum: Number(m![4]), costs: makeCostModel(), maxInstructions: 1_000_000, overhead: false };
-      // (a dma program's disk and console input, made again from its seed)
-      const devices = m![5] === undefined ? {} : { disk: diskFor(Number(m![5])), input: inputFor(Number(m![5])) };
       const [reference, ...others] = ways();
       const want = run(image!, reference!, machine, devices);
       expect(want.status).toBe('halted');
