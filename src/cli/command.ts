@@ -4,6 +4,7 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { readAs } from './files.js';
 import type { Io } from './io.js';
 
 export interface CommandSpec {
@@ -50,13 +51,15 @@ export function collect(value: string, previous: string[] | undefined): string[]
 }
 
 /**
- * Check an output file option (-o FILE): a name is given, and it is none of the `inputs`
- * (vmm never writes over its own input). '-' (stdout) is always fine.
+ * Check an output file option (-o FILE): a name is given, and it is none of the `inputs`, nor
+ * any file the command has read so far (vmm never writes over its own input: a command
+ * checks again once it has read its inputs, an .include'd source, --disk, --input or
+ * --cost-model among them). '-' (stdout) is always fine.
  */
 export function checkOutputPath(flag: string, path: string, inputs: readonly string[]): void {
   if (path === '') throw new UsageProblem(`${flag} expects a file name`);
   if (path === '-') return;
-  const same = inputs.find((input) => samePath(input, path));
+  const same = inputs.find((input) => samePath(input, path)) ?? readAs(path);
   if (same !== undefined) throw new UsageProblem(`${flag} ${path}: that is an input (${same}); vmm does not write over its inputs`);
 }
 

@@ -4,7 +4,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Writer } from '../trace/writer.js';
 import { OutputError, UserError } from './errors.js';
-import { fileProblem } from './files.js';
+import { fileProblem, readAs } from './files.js';
 
 /** Buffered writes to a file descriptor with writeSync, so output order is exact, memory
  *  stays flat however much is written, and nothing is lost when vmm exits. Small strings are
@@ -101,7 +101,11 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   }
 }
 
+/** A writer for the file at `path`, made empty (created if need be); a UserError if it
+ *  cannot be, or if the command read it (vmm never writes over its inputs: readAs). */
 export function openFileWriter(path: string): Writer {
+  const input = readAs(path);
+  if (input !== undefined) throw new UserError(`${path}: that is an input (${input}); vmm does not write over its inputs`);
   let fd: number;
   try {
     fd = openSync(path, 'w');

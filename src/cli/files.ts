@@ -3,7 +3,7 @@
 // is read only where `-` is documented), bounded so that a huge one stops, with a plain
 // message for every failure.
 
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { UserError } from './errors.js';
 
 /** A file vmm cannot read: `problem` says why, without the path. */
@@ -19,6 +19,26 @@ export class FileProblem extends UserError {
 /** The most vmm reads from one file, so that an endless one (/dev/zero, a pipe) stops. */
 export const FILE_LIMITS = { image: 1 << 30, disk: 256 << 20, input: 64 << 20, source: 256 << 20 } as const;
 
+/** The files the command being run has read, by device and inode (so that a link, or
+ *  another spelling of the path, is the same file), each with the path it was read by: no
+ *  output goes over one (openFileWriter), whichever option named it (an .include'd source,
+ *  --disk, --input, --cost-model, an image). main() starts every command with none. */
+const filesRead = new Map<string, string>();
+
+export function forgetFilesRead(): void {
+  filesRead.clear();
+}
+
+/** The path by which this command read the file at `path`, if it read that file. */
+export function readAs(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    return filesRead.get(`${stat.dev}:${stat.ino}`);
+  } catch {
+    return undefined; // (no such file yet: not an input)
+  }
+}
+
 export function readUserFile(path: string, limit: number = FILE_LIMITS.image): Uint8Array {
   let fd: number;
   try {
@@ -31,6 +51,7 @@ export function readUserFile(path: string, limit: number = FILE_LIMITS.image): U
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new FileProblem(path, 'is a directory');
     if (!stat.isFile()) throw new FileProblem(path, `not a regular file (${kindOf(stat)})`);
+    filesRead.set(`${stat.dev}:${stat.ino}`, path);
     return readAll(fd, path, limit);
   } finally {
     closeSync(fd);

@@ -16,6 +16,7 @@ import { isaCommand } from './commands/isa.js';
 import { runCommand } from './commands/run.js';
 import { traceCommand } from './commands/trace.js';
 import { EXIT, red, UserError } from './errors.js';
+import { forgetFilesRead } from './files.js';
 import { processIo, type Io } from './io.js';
 
 export const COMMANDS: readonly CommandSpec[] = [asmCommand, disasmCommand, inspectCommand, runCommand, traceCommand, compareCommand, explainCommand, isaCommand];
@@ -55,6 +56,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       status = await spec.run(command.args, options, io, given);
     });
   }
+  forgetFilesRead(); // (what an earlier command of the process read is not this one's input)
   try {
     if (argv.length === 0) {
       program.outputHelp({ error: true });

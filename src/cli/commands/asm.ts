@@ -33,6 +33,9 @@ export const asmCommand: CommandSpec = {
       if (imagePath !== '-' && samePath(String(options.listing), imagePath)) throw new UsageProblem(`-l ${options.listing}: the image goes there (-o ${imagePath})`);
     }
     const { image, listing } = await assembleForCli(source, sourceOptions(options), io);
+    // (and none of the files it included)
+    checkOutputPath('-o', imagePath, [source]);
+    if (options.listing !== undefined) checkOutputPath('-l', String(options.listing), [source]);
     const { writeImage } = await import('../../image/format.js');
     const out = io.openOutput(imagePath);
     out.write(writeImage(image));

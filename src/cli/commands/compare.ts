@@ -110,6 +110,7 @@ Examples (in the folder that holds vmm's guests/):
       const problem = subject.check?.();
       if (problem) throw new UserError(problem);
     }
+    checkReportPath(options.report, args); // (and none of the files the guests came from)
     // every technique's host must hold its guests, as vmm run checks
     const copies = Math.max(...subjects.map((x) => x.copies));
     for (const t of techniques) {

@@ -51,6 +51,7 @@ Examples (in the folder that holds vmm's guests/):
     const reportPath = checkReportPath(options.report, args);
     const { loadRunInputs } = await import('../run-inputs.js');
     const inputs = await loadRunInputs(args, options, io, given);
+    checkReportPath(options.report, args); // (and none of the files the inputs came from)
     const { executeRun } = await import('../execute.js');
     const { formatSummary } = await import('../../report/summary.js');
     const { chalkFor } = await import('../colors.js');

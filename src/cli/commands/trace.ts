@@ -71,6 +71,9 @@ Examples (in the folder that holds vmm's guests/):
     if (requests && options.host !== 'hosted' && options.host !== 'dom0') throw new UsageProblem('--request follows an I/O request through a host topology, which only --host hosted and --host dom0 make');
     const { loadRunInputs } = await import('../run-inputs.js');
     const inputs = await loadRunInputs(args, options, io, given);
+    // (and none of the files the inputs came from)
+    if (options.output !== undefined) checkOutputPath('-o', String(options.output), args);
+    checkReportPath(options.report, args);
     const guests = guestList ? new Set(guestList) : undefined;
     // (under --host dom0, guest 0's records are named dom0)
     const names = [...inputs.guests.map((x) => x.name), ...(inputs.dom0 ? ['dom0'] : [])];

@@ -1,0 +1,75 @@
+// vmm never writes over its inputs: no output option (-o, -l, --report) may name a file the
+// command reads, whichever way it reads it (the guest named on the command line, a source it
+// includes, --disk, --input, --cost-model), and whatever path names it (a link included).
+
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { cleanTemp, expectUsageError, tempDir, vmm, vmmIn } from './helpers.js';
+
+let dir: string;
+const at = (name: string) => join(dir, name);
+const ORIGINAL: Record<string, string> = {
+  'main.s': '.include "inc.s"\n',
+  'inc.s': 'start: hlt\n',
+  'disk.txt': 'my disk data\n',
+  'in.txt': 'my input\n',
+  'cm.json': '{}\n',
+};
+
+beforeEach(() => {
+  dir = tempDir();
+  for (const [name, text] of Object.entries(ORIGINAL)) writeFileSync(at(name), text);
+});
+afterAll(cleanTemp);
+
+/** Every input file as it was. */
+function expectUntouched(): void {
+  for (const [name, text] of Object.entries(ORIGINAL)) expect(readFileSync(at(name), 'utf8'), name).toBe(text);
+}
+
+describe('vmm does not write over its inputs', () => {
+  it('vmm asm: neither the image nor the listing over a source the main one includes', async () => {
+    expectUsageError(await vmmIn(['asm', at('main.s'), '-o', at('inc.s')]), `error: -o ${at('inc.s')}: that is an input (${at('inc.s')}); vmm does not write over its inputs`);
+    expectUsageError(await vmmIn(['asm', at('main.s'), '-o', at('main.bin'), '-l', at('inc.s')]), `error: -l ${at('inc.s')}: that is an input`);
+    expectUntouched();
+  });
+
+  it('vmm run --report: not over a disk', async () => {
+    expectUsageError(await vmmIn(['run', at('main.s'), '--disk', at('disk.txt'), '--report', at('disk.txt'), '-q']), `error: --report ${at('disk.txt')}: that is an input (${at('disk.txt')})`);
+    expectUntouched();
+  });
+
+  it('vmm trace -o: not over console input, a cost model or an included source; --report neither', async () => {
+    expectUsageError(await vmmIn(['trace', at('main.s'), '--input', at('in.txt'), '-o', at('in.txt'), '-q']), `error: -o ${at('in.txt')}: that is an input`);
+    expectUsageError(await vmmIn(['trace', at('main.s'), '--cost-model', at('cm.json'), '-o', at('cm.json'), '-q']), `error: -o ${at('cm.json')}: that is an input`);
+    expectUsageError(await vmmIn(['trace', at('main.s'), '-o', at('inc.s'), '-q']), `error: -o ${at('inc.s')}: that is an input`);
+    expectUsageError(await vmmIn(['trace', at('main.s'), '-o', at('t.txt'), '--report', at('inc.s'), '-q']), `error: --report ${at('inc.s')}: that is an input`);
+    expectUntouched();
+  });
+
+  it('vmm compare --report: not over a source a guest includes', async () => {
+    expectUsageError(await vmmIn(['compare', at('main.s'), '--modes', 'bare', '--report', at('inc.s')]), `error: --report ${at('inc.s')}: that is an input`);
+    expectUntouched();
+  });
+
+  it('a link to an input is the input', async () => {
+    symlinkSync(at('inc.s'), at('link.s'));
+    expectUsageError(await vmmIn(['asm', at('main.s'), '-o', at('link.s')]), `error: -o ${at('link.s')}: that is an input (${at('inc.s')})`);
+    expectUntouched();
+  });
+
+  it('through the bundle too, with exit 2 and the file left as it was', () => {
+    const r = vmm(['trace', at('main.s'), '--disk', at('disk.txt'), '-o', at('disk.txt'), '-q']);
+    expectUsageError(r, `error: -o ${at('disk.txt')}: that is an input (${at('disk.txt')}); vmm does not write over its inputs`);
+    expectUntouched();
+  });
+
+  it('what an earlier command in the same process read is no input of the next', async () => {
+    expect((await vmmIn(['asm', at('main.s'), '-o', at('main.bin')])).status).toBe(0);
+    // (main.s and inc.s were the inputs of that command, not of this one)
+    const r = await vmmIn(['trace', at('main.bin'), '-o', at('inc.s'), '-q']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(at('inc.s'), 'utf8')).toContain('seq');
+  });
+});
