@@ -6,10 +6,10 @@
 // pipe or a file, and in --json, the bytes go as they are.
 
 import type { ConsoleBackend } from '../machine/devices/console.js';
+import { KEPT_CONSOLE_LIMIT } from '../report/guest-report.js';
 import type { Writer } from '../trace/writer.js';
 
-/** At most this much console output is kept for --json (the rest still streams). */
-export const KEPT_CONSOLE_LIMIT = 4 << 20;
+export { KEPT_CONSOLE_LIMIT };
 
 export class GuestConsole implements ConsoleBackend {
   private line: Uint8Array = new Uint8Array(256);

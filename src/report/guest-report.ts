@@ -13,6 +13,10 @@ import type { Divergence, Vm, VmStatus } from '../vmm/vm.js';
 
 export type GuestStatus = VmStatus;
 
+/** At most this much of a guest's console output is kept for its report (the rest still
+ *  streams), by every console sink alike. */
+export const KEPT_CONSOLE_LIMIT = 4 << 20;
+
 /** The host side of a guest console: where bytes go, and what is kept for the report. */
 export interface ConsoleSink extends ConsoleBackend {
   finish(): void;

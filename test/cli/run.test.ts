@@ -678,6 +678,17 @@ describe('vmm run --mode para: the PARAVIRT build', () => {
     expect(g.overhead).toBeGreaterThan(1);
   });
 
+  it('holds a guest that prints bytes past ASCII (UTF-8 and not) to its native build byte for byte: the overhead is there', async () => {
+    const dir = tempDir();
+    const source = join(dir, 'bytes.s');
+    writeFileSync(source, ['.include "paravirt.inc"', 'start:  la r1, msg', '.l:     ldb r2, [r1]', '        cmpi r2, 0', '        beq .d', '        putc r2', '        addi r1, r1, 1', '        jmp .l', '.d:     halt', 'msg:    .asciz "h\u00e9llo \u20ac\\n"', '        .byte 0xff, 0x85, 10, 0', '        .align 4', '.include "paravirt.s"', ''].join('\n'));
+    for (const host of [[], ['--host', 'dom0']]) {
+      const { doc } = await json([source, '--mode', 'para', ...host]);
+      expect(doc.guests[0]!.overheadMissing, host.join(' ')).toBeUndefined();
+      expect(doc.guests[0]!.overhead, host.join(' ')).toBeGreaterThan(1);
+    }
+  });
+
   it('refuses a native image (exit 2, saying why and how to build it), and a PARAVIRT image in any other mode', async () => {
     const dir = tempDir();
     const native = join(dir, 'hello.bin');
