@@ -11,17 +11,37 @@ import { join } from 'node:path';
 import { divergence, firstDifference, generate, reduce, reproduction, ways } from './fuzz/differential.js';
 import { KINDS, type Kind } from './fuzz/generate.js';
 
+const USAGE = 'usage: npm run fuzz -- [--count N] [--seed S] [--kind KIND] [--out DIR]';
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`${USAGE}\n(defaults: --count 1000 --seed 1, every kind in turn, --out test/fuzz/found)`);
+  process.exit(0);
+}
+// (every argument an option and its value: a mistyped one is an error, not the defaults)
+for (let i = 0; i < args.length; i += 2) {
+  if (!['--count', '--seed', '--kind', '--out'].includes(args[i]!) || args[i + 1] === undefined) {
+    console.error(`vmm fuzz: ${args[i + 1] === undefined && args[i]!.startsWith('--') ? `${args[i]} needs a value` : `unknown argument '${args[i]}'`}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
 function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1]! : fallback;
 }
 
 const count = Number(option('--count', '1000'));
 const first = Number(option('--seed', '1'));
 const only = option('--kind', '');
 const out = option('--out', join('test', 'fuzz', 'found'));
-if (!Number.isInteger(count) || count < 1 || !Number.isInteger(first)) throw new Error('--count and --seed take whole numbers');
-if (only && !(KINDS as readonly string[]).includes(only)) throw new Error(`--kind must be one of ${KINDS.join(', ')}`);
+const problem =
+  !Number.isInteger(count) || count < 1 || !Number.isInteger(first) ? '--count and --seed take whole numbers'
+  : only && !(KINDS as readonly string[]).includes(only) ? `--kind must be one of ${KINDS.join(', ')}`
+  : undefined;
+if (problem) {
+  console.error(`vmm fuzz: ${problem}\n${USAGE}`);
+  process.exit(2);
+}
 const kinds: readonly Kind[] = only ? [only as Kind] : KINDS;
 
 console.log(`vmm fuzz: ${count} programs from seed ${first}, kinds ${kinds.join(', ')}; ways: ${ways().map((w) => w.name).join(', ')}`);

@@ -20,8 +20,9 @@ import { runGuests, runGuestsDom0, runGuestsHosted, type RunConfig } from '../..
 import { combines, DEFAULT_DOM0_IMAGE, DEFAULT_HOST_IMAGE, DEFAULT_TOPOLOGY, TOPOLOGIES, type Topology } from '../../src/vmm/hosts/index.js';
 import { DOM0_MEMORY_BYTES } from '../../src/vmm/hosts/dom0/dom0-abi.js';
 import { MODES, REFERENCE } from '../../src/vmm/modes/index.js';
-import { DEFAULT_ASSIST, type Build } from '../../src/vmm/modes/mode.js';
-import { diskFor, generate, inputFor, Random, type Kind, type Program } from './generate.js';
+import { controlSettings } from '../../src/vmm/modes/hw/controls.js';
+import type { Build } from '../../src/vmm/modes/mode.js';
+import { diskFor, generate, inputFor, KINDS, Random, type Kind, type Program } from './generate.js';
 
 /** One way to run a program. */
 export interface Way {
@@ -170,23 +171,28 @@ export interface Divergence {
 
 /** Run a source in every way; the first way that differs from what it is held to, if any. */
 export function divergence(source: string, program: Program, every = ways()): Divergence | undefined {
-  const image = assemble(source);
+  return compareWays((build) => assemble(source, undefined, build), program.kind, machineFor(program), program, every);
+}
+
+/** Run a program, built by `build`, in every way on `machine`: the first way that differs
+ *  from what it is held to, if any. */
+function compareWays(build: (build: Build) => Image, kind: Kind, machine: Omit<RunConfig, 'jit' | 'strict'>, devices: Devices, every: readonly Way[]): Divergence | undefined {
+  const image = build('native');
   let paravirt: Image | undefined;
-  const machine = machineFor(program);
   const reference = every[0]!;
-  const want = run(image, reference, machine, program);
+  const want = run(image, reference, machine, devices);
   const outcomes = new Map<string, Outcome>([[reference.name, want]]);
   for (const way of every.slice(1)) {
-    if (way.kinds && !way.kinds.includes(program.kind)) continue;
+    if (way.kinds && !way.kinds.includes(kind)) continue;
     let got: Outcome;
     if (way.build === 'paravirt') {
       // Its ops run more instructions: a reference cut short by the instruction limit is no
       // end to compare with, and the PARAVIRT build gets four times the limit.
       if (want.status === 'limit') continue;
-      got = run((paravirt ??= assemble(source, undefined, 'paravirt')), way, { ...machine, maxInstructions: machine.maxInstructions * 4 }, program);
+      got = run((paravirt ??= build('paravirt')), way, { ...machine, maxInstructions: machine.maxInstructions * 4 }, devices);
       if (got.console !== want.console || got.status !== want.status) return { way: way.name, against: reference.name, want, got };
     } else {
-      got = run(image, way, machine, program);
+      got = run(image, way, machine, devices);
       if (got.console !== want.console || got.status !== want.status || got.reason !== want.reason || got.instructions !== want.instructions) return { way: way.name, against: reference.name, want, got };
     }
     const twin = way.twin === undefined ? undefined : outcomes.get(way.twin);
@@ -194,6 +200,28 @@ export function divergence(source: string, program: Program, every = ways()): Di
     outcomes.set(way.name, got);
   }
   return undefined;
+}
+
+/** A saved reproduction (`text`, the file at `path`) run again as the fuzzer ran it: in every
+ *  way, PARAVIRT ones included, on the machine of its `; fuzz:` line, with the disk and input
+ *  of its seed. The first way that differs, if any; a string says what is wrong with the file. */
+export function replay(text: string, path: string): Divergence | string | undefined {
+  const line = parseMachineLine(text);
+  if (typeof line === 'string') return line;
+  const build = (b: Build): Image => {
+    const { image, diagnostics } = assembleSource(text, path, b === 'paravirt' ? { defines: { PARAVIRT: 1 } } : {});
+    if (!image) throw new Error(`${path} does not assemble${b === 'paravirt' ? ' with PARAVIRT defined' : ''}:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
+    return image;
+  };
+  return compareWays(build, line.kind, line.machine, line.devices, replayWays(text));
+}
+
+/** The ways a saved reproduction runs in: every way, but the PARAVIRT ones for a program
+ *  saved before the generator wrote its privileged operations as paravirt.inc's ops (it
+ *  builds natively only). */
+export function replayWays(text: string): Way[] {
+  const paravirt = /^\.include "[^"]*\/paravirt\.inc"/m.test(text);
+  return ways().filter((w) => paravirt || w.build === 'native');
 }
 
 /** The first field (a JSON path) where two reports differ, with both values. */
@@ -247,51 +275,74 @@ export function machineLine(program: Program): string {
   );
 }
 
-/** The machine and devices of a reproduction's `; fuzz:` line (machineLine), or a message
- *  saying what is wrong with it. Settings a line of an older reproduction lacks take the
- *  values it was replayed with before they were recorded: an instruction limit of 1,000,000
- *  and the default hardware-assisted CPU. */
-export function parseMachineLine(text: string): { machine: Omit<RunConfig, 'jit' | 'strict'>; devices: Devices } | string {
-  const line = /^; fuzz: (.*)$/m.exec(text)?.[1];
-  if (line === undefined) return 'no "; fuzz:" line';
+/** The program a reproduction came from, as its first lines name it: `; Found by the
+ *  differential fuzzer: seed N, kind K`. */
+const FOUND = /^; Found by the differential fuzzer: seed (\d+), kind (\w+)/m;
+
+/** The machine, devices and kind of a reproduction (its `; fuzz:` line, machineLine, and the
+ *  seed and kind its header names), or a message saying what is wrong with it. Settings the
+ *  line of an older reproduction lacks are those its seed drew (machineFor); the line must
+ *  hold memory=, tlb=, tagged= and quantum=. */
+export function parseMachineLine(text: string): { machine: Omit<RunConfig, 'jit' | 'strict'>; devices: Devices; kind: Kind } | string {
+  const found = FOUND.exec(text);
+  if (!found) return 'no "; Found by the differential fuzzer: seed N, kind K" line';
+  const kind = found[2] as Kind;
+  if (!KINDS.includes(kind)) return `kind ${kind}: no such kind (${KINDS.join(', ')})`;
+  const drawn = machineFor(generate(Number(found[1]), kind));
+  const line = /^; fuzz:(.*)$/m.exec(text)?.[1];
+  if (line === undefined || line.trim() === '') return 'no "; fuzz:" line';
   const fields = new Map<string, string>();
   for (const field of line.trim().split(/\s+/)) {
-    const [key, value] = field.split('=');
-    if (!key || value === undefined || !KNOWN_FIELDS.includes(key)) return `unknown field "${field}" in the fuzz: line`;
-    fields.set(key, value);
+    const at = field.indexOf('=');
+    const key = at < 0 ? field : field.slice(0, at);
+    if (at < 0 || !Object.hasOwn(FIELDS, key)) return `unknown field "${field}" in the fuzz: line`;
+    if (fields.has(key)) return `${key}= twice in the fuzz: line`;
+    fields.set(key, field.slice(at + 1));
   }
-  const number = (key: string, fallback?: number): number | string => {
-    const value = fields.get(key);
-    if (value === undefined) return fallback ?? `the fuzz: line has no ${key}=`;
-    return /^\d+$/.test(value) ? Number(value) : `${key}=${value} is not a whole number`;
-  };
-  const flag = (key: string, yes: string, no: string, fallback: boolean): boolean | string => {
-    const value = fields.get(key);
-    return value === undefined ? fallback : value === yes ? true : value === no ? false : `${key}=${value} is neither ${yes} nor ${no}`;
-  };
-  const list = (key: string) => (fields.get(key) ? [fields.get(key)!] : []);
-  const memoryBytes = number('memory');
-  const tlbSize = number('tlb');
-  const quantum = number('quantum');
-  const maxInstructions = number('max', 1_000_000);
-  const tlbTagged = flag('tagged', 'true', 'false', false);
-  const nestedPaging = flag('npt', 'on', 'off', DEFAULT_ASSIST.nestedPaging);
-  const vpid = flag('vpid', 'on', 'off', DEFAULT_ASSIST.vpid);
-  const seed = number('devices', -1);
-  for (const v of [memoryBytes, tlbSize, quantum, maxInstructions, tlbTagged, nestedPaging, vpid, seed]) if (typeof v === 'string') return v;
+  for (const key of ['memory', 'tlb', 'tagged', 'quantum']) if (!fields.has(key)) return `the fuzz: line has no ${key}=`;
+  for (const [key, value] of fields) {
+    const problem = FIELDS[key as keyof typeof FIELDS](value);
+    if (problem) return `${key}=${value}: ${problem}`;
+  }
+  const get = (key: string) => fields.get(key);
+  const list = (key: string, drawnList: readonly string[]) => (get(key) === undefined ? [...drawnList] : [get(key)!]);
+  const assist = drawn.assist!;
   const machine = {
-    memoryBytes: memoryBytes as number,
-    tlbSize: tlbSize as number,
-    tlbTagged: tlbTagged as boolean,
-    costs: makeCostModel(),
-    maxInstructions: maxInstructions as number,
-    quantum: quantum as number,
-    overhead: false,
-    assist: { nestedPaging: nestedPaging as boolean, vpid: vpid as boolean, exitOn: list('exit-on'), noExitOn: list('no-exit-on') },
+    ...drawn,
+    memoryBytes: Number(get('memory')),
+    tlbSize: Number(get('tlb')),
+    tlbTagged: get('tagged') === 'true',
+    quantum: Number(get('quantum')),
+    maxInstructions: get('max') === undefined ? drawn.maxInstructions : Number(get('max')),
+    assist: {
+      nestedPaging: get('npt') === undefined ? assist.nestedPaging : get('npt') === 'on',
+      vpid: get('vpid') === undefined ? assist.vpid : get('vpid') === 'on',
+      exitOn: list('exit-on', assist.exitOn),
+      noExitOn: list('no-exit-on', assist.noExitOn),
+    },
   };
-  return { machine, devices: seed === -1 ? {} : { disk: diskFor(seed as number), input: inputFor(seed as number) } };
+  try {
+    controlSettings(machine.assist.nestedPaging, machine.assist.exitOn, machine.assist.noExitOn);
+  } catch (e) {
+    return `the fuzz: line's exit controls: ${(e as Error).message}`;
+  }
+  const seed = get('devices');
+  return { machine, devices: seed === undefined ? {} : { disk: diskFor(Number(seed)), input: inputFor(Number(seed)) }, kind };
 }
 
-const KNOWN_FIELDS = ['memory', 'tlb', 'tagged', 'quantum', 'max', 'npt', 'vpid', 'exit-on', 'no-exit-on', 'devices'];
+/** Each field of a fuzz: line, and what is wrong with a value of it (undefined: nothing). */
+const whole = (min: number) => (v: string) => (/^\d+$/.test(v) && Number.isSafeInteger(Number(v)) && Number(v) >= min ? undefined : `not a whole number from ${min}`);
+const FIELDS = {
+  memory: (v: string) => whole(4096)(v) ?? (Number(v) % 4096 === 0 ? undefined : 'not a multiple of 4096'),
+  tlb: (v: string) => whole(1)(v) ?? (Number(v) <= 4096 && (Number(v) & (Number(v) - 1)) === 0 ? undefined : 'not a power of two from 1 to 4096'),
+  tagged: (v: string) => (v === 'true' || v === 'false' ? undefined : 'neither true nor false'),
+  quantum: whole(1),
+  max: whole(1),
+  npt: (v: string) => (v === 'on' || v === 'off' ? undefined : 'neither on nor off'),
+  vpid: (v: string) => (v === 'on' || v === 'off' ? undefined : 'neither on nor off'),
+  'exit-on': (v: string) => (v === '' ? 'an empty list' : undefined),
+  'no-exit-on': (v: string) => (v === '' ? 'an empty list' : undefined),
+  devices: whole(0),
+};
 
 export { diskFor, generate, inputFor, type Kind, type Program };

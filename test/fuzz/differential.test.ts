@@ -10,7 +10,7 @@ import { assembleSource, formatDiagnostic } from '../../src/asm/index.js';
 import { Machine } from '../../src/machine/machine.js';
 import { encode } from '../../src/isa/encoding.js';
 import { BY_MNEMONIC } from '../../src/isa/table.js';
-import { assemble, diskFor, divergence, firstDifference, generate, inputFor, machineFor, machineLine, parseMachineLine, run, ways } from '../../scripts/fuzz/differential.js';
+import { assemble, diskFor, divergence, firstDifference, generate, inputFor, machineFor, machineLine, parseMachineLine, replay, replayWays, reproduction, run, ways } from '../../scripts/fuzz/differential.js';
 import { KINDS } from '../../scripts/fuzz/generate.js';
 import { MODES } from '../../src/vmm/modes/index.js';
 import { combines, DEFAULT_TOPOLOGY, TOPOLOGIES } from '../../src/vmm/hosts/index.js';
@@ -95,27 +95,56 @@ describe('the generated programs', () => {
   });
   it("record their whole machine in a reproduction's fuzz: line, which the replay reads back", () => {
     // every setting machineFor draws, the hardware-assisted CPU's included, for every kind
+    const header = (seed: number, kind: string) => `; Found by the differential fuzzer: seed ${seed}, kind ${kind}; full differed from bare (interpreted).`;
     const assists = new Set<string>();
     for (const kind of KINDS) {
       for (let seed = 1; seed <= 40; seed++) {
         const p = generate(seed, kind);
-        const line = parseMachineLine(`; Found by ...\n${machineLine(p)}\n; fuzz program`);
+        const line = parseMachineLine(`${header(seed, kind)}\n${machineLine(p)}\n; fuzz program`);
         if (typeof line === 'string') expect.fail(line);
         expect(line.machine, `${kind} ${seed}`).toEqual(machineFor(p));
         expect(line.devices).toEqual(p.disk ? { disk: p.disk, input: p.input } : {});
+        expect(line.kind).toBe(kind);
         assists.add(JSON.stringify(line.machine.assist));
       }
     }
     expect(assists.size).toBeGreaterThanOrEqual(8);
-    // a line saved before the limit and the hardware-assisted CPU were recorded
-    const old = parseMachineLine('; fuzz: memory=1048576 tlb=64 tagged=false quantum=10000');
-    expect(typeof old !== 'string' && { max: old.machine.maxInstructions, assist: old.machine.assist, devices: old.devices }).toEqual({ max: 1_000_000, assist: { nestedPaging: true, vpid: true, exitOn: [], noExitOn: [] }, devices: {} });
+    // a line saved before the limit and the hardware-assisted CPU were recorded: they are
+    // what its seed drew (seed 516 of smc: nested paging off, a raw program's limit)
+    for (const [seed, kind] of [[516, 'smc'], [3, 'raw']] as const) {
+      const old = parseMachineLine(`${header(seed, kind)}\n; fuzz: memory=1048576 tlb=64 tagged=false quantum=10000`);
+      if (typeof old === 'string') expect.fail(old);
+      const drawn = machineFor(generate(seed, kind));
+      expect({ max: old.machine.maxInstructions, assist: old.machine.assist }).toEqual({ max: drawn.maxInstructions, assist: drawn.assist });
+    }
+    expect(machineFor(generate(516, 'smc')).assist!.nestedPaging).toBe(false);
     // and lines that cannot be replayed say why
-    expect(parseMachineLine('; a program')).toBe('no "; fuzz:" line');
-    expect(parseMachineLine('; fuzz: memory=1048576 tlb=64 quantum=7 colour=red')).toBe('unknown field "colour=red" in the fuzz: line');
-    expect(parseMachineLine('; fuzz: memory=1048576 tlb=sixty quantum=7')).toBe('tlb=sixty is not a whole number');
-    expect(parseMachineLine('; fuzz: memory=1048576 tlb=64 quantum=7 npt=maybe')).toBe('npt=maybe is neither on nor off');
-    expect(parseMachineLine('; fuzz: memory=1048576 quantum=7')).toBe('the fuzz: line has no tlb=');
+    const bad = (line: string) => parseMachineLine(`${header(1, 'plain')}\n${line}`);
+    expect(parseMachineLine('; fuzz: memory=1048576 tlb=64 tagged=false quantum=7')).toBe('no "; Found by the differential fuzzer: seed N, kind K" line');
+    expect(parseMachineLine(`${header(1, 'frob')}\n; fuzz: memory=4096`)).toMatch(/^kind frob: no such kind/);
+    expect(bad('; a program')).toBe('no "; fuzz:" line');
+    expect(bad('; fuzz: ')).toBe('no "; fuzz:" line');
+    expect(bad('; fuzz: memory=1048576 tlb=64 tagged=false quantum=7 colour=red')).toBe('unknown field "colour=red" in the fuzz: line');
+    expect(bad('; fuzz: memory=1048576 tlb=64 tagged=false quantum=7 tlb=1')).toBe('tlb= twice in the fuzz: line');
+    expect(bad('; fuzz: memory=1048576 tlb=sixty tagged=false quantum=7')).toBe('tlb=sixty: not a whole number from 1');
+    expect(bad('; fuzz: memory=1048576 tlb=48 tagged=false quantum=7')).toBe('tlb=48: not a power of two from 1 to 4096');
+    expect(bad('; fuzz: memory=4097 tlb=64 tagged=false quantum=7')).toBe('memory=4097: not a multiple of 4096');
+    expect(bad('; fuzz: memory=1048576 tlb=64 tagged=false quantum=7 max=5=6')).toBe('max=5=6: not a whole number from 1');
+    expect(bad('; fuzz: memory=1048576 tlb=64 tagged=false quantum=0')).toBe('quantum=0: not a whole number from 1');
+    expect(bad('; fuzz: memory=1048576 tlb=64 tagged=false quantum=7 npt=maybe')).toBe('npt=maybe: neither on nor off');
+    expect(bad('; fuzz: memory=1048576 tlb=64 quantum=7')).toBe('the fuzz: line has no tagged=');
+    expect(bad('; fuzz: memory=1048576 tlb=64 tagged=false quantum=7 exit-on=bogus')).toMatch(/^the fuzz: line's exit controls: --exit-on bogus: no such exit control/);
+  });
+
+  it('replay as the fuzzer ran them: in every way, PARAVIRT ones included where the program builds so', () => {
+    const p = generate(3, 'plain');
+    const want = run(assemble(p.source()), ways()[0]!, machineFor(p));
+    const text = reproduction(p, p.units, { way: 'para', against: 'bare (interpreted)', want, got: want });
+    const path = join(FOUND, 'plain-3.s'); // (where it would be saved: its include is relative to that)
+    expect(replayWays(text).filter((w) => w.build === 'paravirt').length).toBeGreaterThan(0);
+    expect(replay(text, path)).toBeUndefined();
+    // one saved before its privileged operations were paravirt.inc's builds natively only
+    expect(replayWays(readFileSync(join(FOUND, 'plain-206.s'), 'utf8')).every((w) => w.build === 'native')).toBe(true);
   });
   it('are the same for the same seed, and differ from seed to seed', () => {
     expect(generate(7).source()).toBe(generate(7).source());
@@ -144,24 +173,11 @@ describe('the saved reproductions (test/fuzz/found/) agree in every way, and eac
     it(file, () => {
       const path = join(FOUND, file);
       const text = readFileSync(path, 'utf8');
-      // (the machine it was found on; a dma program's disk and console input, made again
-      // from its seed)
-      const line = parseMachineLine(text);
-      if (typeof line === 'string') expect.fail(`the fuzz: line: ${line}`);
-      const { machine, devices } = line;
-      const { image, diagnostics } = assembleSource(text, path);
-      expect(diagnostics.map(formatDiagnostic)).toEqual([]);
-      const [reference, ...others] = ways();
-      const want = run(image!, reference!, machine, devices);
-      expect(want.status).toBe('halted');
-      const reports = new Map([[reference!.name, want.report]]);
-      // (the saved programs are native builds: a PARAVIRT way runs the generated ones only)
-      for (const way of others.filter((w) => w.build === 'native')) {
-        const { report, ...got } = run(image!, way, machine, devices);
-        expect(got, way.name).toEqual({ console: want.console, status: want.status, reason: want.reason, instructions: want.instructions });
-        if (way.twin) expect(report, `${way.name} against ${way.twin}`).toBe(reports.get(way.twin));
-        reports.set(way.name, report);
-      }
+      // (in every way, as the fuzzer ran it: on the machine it was found on, with a dma
+      // program's disk and console input made again from its seed)
+      const found = replay(text, path);
+      if (typeof found === 'string') expect.fail(`${file}: ${found}`);
+      expect(found && `${found.way} differed from ${found.against}: ${firstDifference(found.want.report, found.got.report)}`).toBeUndefined();
     });
   }
 });
