@@ -104,13 +104,24 @@ export function makeDiagnostic(where: Where, column: number, message: string): D
 }
 
 /** "file:line:col: error: message", the source line, a caret under the column, then the chain. */
+/** The most characters of a source line an error shows. */
+const SHOWN = 160;
+
 export function formatDiagnostic(d: Diagnostic): string {
   if (d.severity === 'note') return `${d.file}: note: ${d.message}`;
   const lines = [`${d.file}:${d.line}:${d.column}: error: ${d.message}`];
   if (d.sourceLine !== '') {
+    // A long line is shown around the column (SHOWN characters, `...` where it is cut).
+    let shown = d.sourceLine;
+    let column = d.column;
+    if (shown.length > SHOWN) {
+      const from = Math.max(0, Math.min(column - 1 - SHOWN / 2, shown.length - SHOWN));
+      shown = `${from > 0 ? '...' : ''}${shown.slice(from, from + SHOWN)}${from + SHOWN < d.sourceLine.length ? '...' : ''}`;
+      column -= from - (from > 0 ? 3 : 0);
+    }
     // Keep tabs in the caret line so the caret sits under the column however tabs are shown.
-    const before = d.sourceLine.slice(0, Math.max(0, d.column - 1)).replace(/[^\t]/g, ' ');
-    lines.push(`  ${d.sourceLine}`, `  ${before}^`);
+    const before = shown.slice(0, Math.max(0, column - 1)).replace(/[^\t]/g, ' ');
+    lines.push(`  ${shown}`, `  ${before}^`);
   }
   for (const link of d.chain) lines.push(`  ${link}`);
   return lines.join('\n');

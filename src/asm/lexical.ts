@@ -38,6 +38,20 @@ export function codeSpan(text: string): [number, number] {
   return [start, end];
 }
 
+/** Characters of text[start, end) outside string and character literals (what the grammar
+ *  matches token by token; a literal's text costs it little). */
+export function outsideLiterals(text: string, start: number, end: number): number {
+  let inside = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== DQUOTE && c !== SQUOTE) continue;
+    const close = Math.min(c === DQUOTE ? skipString(text, i) : skipChar(text, i), end - 1);
+    inside += close - i + 1;
+    i = close;
+  }
+  return end - start - inside;
+}
+
 function isBlank(c: number): boolean {
   return c === SPACE || c === TAB;
 }

@@ -14,7 +14,7 @@ import grammar from './toy32.ohm-bundle.js';
 import type { BinaryOp, Expr, LabelDef, Operand, Operation, ParsedLine, UnaryOp } from './ast.js';
 import { AsmError } from './diagnostics.js';
 import { buildBinary } from './expr.js';
-import { charValue, codeSpan, numberValue, stringBytes } from './lexical.js';
+import { charValue, codeSpan, numberValue, outsideLiterals, stringBytes } from './lexical.js';
 import { skeletonOf, type PositionMap } from './skeleton.js';
 import { expectedText } from './syntax-errors.js';
 
@@ -61,9 +61,19 @@ export function parseLine(text: string, viaSkeleton = true): ParsedLine {
   return parsed;
 }
 
+/** The most characters a statement may have outside its string and character literals: the
+ *  grammar's matcher keeps a memo per character, so a statement of millions of characters
+ *  (a .word of two million values on one line) would take minutes and gigabytes. 65,536 is
+ *  some 30,000 values of a .word in well under a second. */
+export const MAX_STATEMENT = 65_536;
+
 function parseText(text: string, viaSkeleton: boolean): ParsedLine {
   const [start, end] = codeSpan(text);
   if (start === end) return EMPTY_LINE;
+  if (end - start > MAX_STATEMENT) {
+    const length = outsideLiterals(text, start, end);
+    if (length > MAX_STATEMENT) throw new AsmError(start + 1, `statement too long: ${length.toLocaleString('en-US')} characters outside strings, at most ${MAX_STATEMENT.toLocaleString('en-US')} (split it over several lines)`);
+  }
   input = start === 0 && end === text.length ? text : text.slice(start, end);
   base = start + 1;
   if (isMacroLine(input)) {
@@ -133,7 +143,9 @@ export interface LineHead {
 export function lineHead(text: string, viaSkeleton = true): LineHead | undefined {
   const [start, end] = codeSpan(text);
   if (start === end) return undefined;
-  input = text.slice(start, end);
+  // (the label and the name are at the start: a statement too long to parse is looked at
+  // no further than MAX_STATEMENT characters)
+  input = text.slice(start, Math.min(end, start + MAX_STATEMENT));
   base = start + 1;
   // head = ws (label ws)? symbol? any*   (matches any line)
   const cst = tree(input, start, 'head', viaSkeleton);

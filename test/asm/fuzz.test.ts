@@ -1,6 +1,7 @@
 // Whatever it is given, the assembler must not throw, and must give an image or diagnostics.
 import { describe, expect, it } from 'vitest';
-import { assembleSource } from '../../src/asm/index.js';
+import { assembleSource, formatDiagnostic } from '../../src/asm/index.js';
+import { MAX_STATEMENT } from '../../src/asm/parse.js';
 import { mutate, random, randomText } from './mutate.js';
 
 const PROGRAM = `; a valid program using most of the language
@@ -92,5 +93,29 @@ describe('extreme lines', () => {
   it('assembles long lines', () => {
     const r = assembleSource(`.word ${Array.from({ length: 5000 }, (_, i) => i).join(', ')}`, 'a.s');
     expect(r.image!.segments[0]!.bytes.length).toBe(20000);
+    // up to MAX_STATEMENT characters outside strings, and any string
+    const most = `.word ${'1,'.repeat((MAX_STATEMENT - 8) / 2)}1`;
+    expect(most.length).toBeLessThanOrEqual(MAX_STATEMENT);
+    expect(assembleSource(most, 'a.s').diagnostics).toEqual([]);
+    expect(assembleSource(`.ascii "${'a'.repeat(4 * MAX_STATEMENT)}"`, 'a.s').image!.segments[0]!.bytes.length).toBe(4 * MAX_STATEMENT);
+  });
+
+  it('refuses a statement longer than MAX_STATEMENT characters outside strings, at once, and goes on', () => {
+    // (two million values on one line took minutes and ended with the heap exhausted: the
+    // grammar's matcher keeps a memo per character)
+    const t0 = performance.now();
+    const r = assembleSource(`start: nop\n  .word ${'1,'.repeat(2_000_000)}1\nfoo`, 'a.s');
+    expect(r.diagnostics.map((d) => `${d.line}:${d.column}: ${d.message}`)).toEqual(['2:3: statement too long: 4,000,007 characters outside strings, at most 65,536 (split it over several lines)', "3:1: unknown mnemonic 'foo'"]);
+    expect(performance.now() - t0).toBeLessThan(20_000); // (a bound on a hang, not a speed test)
+    // the line an error shows is cut to the part around its column
+    const shown = formatDiagnostic(r.diagnostics[0]!).split('\n');
+    expect(shown[1]).toBe(`    .word ${'1,'.repeat(76)}...`);
+    expect(shown[2]).toBe('    ^');
+    const late = assembleSource(`.word ${'1,'.repeat(500)}bogus${',1'.repeat(500)}`, 'a.s').diagnostics[0]!;
+    expect(late.column).toBe(1007);
+    const [, line, caret] = formatDiagnostic(late).split('\n');
+    expect(line!.length).toBeLessThanOrEqual(2 + 3 + 160 + 3);
+    expect(line![caret!.length - 1 + 0]).toBe('b'); // (the caret under the b of bogus)
+    expect(line!.slice(2, 5)).toBe('...');
   });
 });
