@@ -39,7 +39,13 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   if (assistProblem) throw new UsageProblem(assistProblem);
   const sizes = guests.map((g) => g.memoryBytes ?? config.memoryBytes);
   checkHostMemory(vmmMode, dom0 ? [...sizes, dom0.memoryBytes] : sizes, `--mem ${memValues(options).join(' --mem ') || DEFAULTS.mem} for ${args.length} guest(s)${dom0 ? ` and guest 0's ${options.dom0Mem ?? `${DOM0_MEMORY_BYTES >>> 20}M`}` : ''} needs`, host ? HOST_OS_BYTES : 0);
-  assignFiles(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => (g.input = path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input)));
+  // (standard input is read once, to its end: it can feed one guest)
+  let stdinFor: string | undefined;
+  assignFiles(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => {
+    if (path === '-' && stdinFor !== undefined) throw new UsageProblem(`--input ${g.name}=-: standard input feeds one guest only, and ${stdinFor} reads it already`);
+    if (path === '-') stdinFor = g.name;
+    g.input = path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input);
+  });
   assignFiles(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => (g.disk = io.readFile(path, FILE_LIMITS.disk)));
   const passthrough = passthroughOwner(guests, mode, options);
   return { guests, mode, config, ...(host ? { host } : {}), ...(dom0 ? { dom0 } : {}), ...(passthrough !== undefined ? { passthrough } : {}) };

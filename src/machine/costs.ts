@@ -101,7 +101,8 @@ function numberMap(value: unknown, where: string): Record<string, number> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CostModelError(`"${where}" must be an object of numbers`);
   for (const [k, v] of Object.entries(value)) {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1_000_000) {
-      throw new CostModelError(`${where}.${k}: expected a whole number of cycles from 0 to 1000000, got ${JSON.stringify(v)}`);
+      // (a number JSON cannot hold, such as 1e400 read as Infinity, is named as a number)
+      throw new CostModelError(`${where}.${k}: expected a whole number of cycles from 0 to 1000000, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
     }
   }
   return value as Record<string, number>;

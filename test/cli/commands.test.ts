@@ -260,6 +260,9 @@ describe('vmm asm', () => {
     expectUsageError(await vmmIn(['asm', 'guests/bare/hello.s', '-D', 'X=abc', '-o', '/dev/null']), `${form}, got 'X=abc'`);
     expectUsageError(await vmmIn(['asm', 'guests/bare/hello.s', '-D', 'X=4294967296', '-o', '/dev/null']), "-D X: '4294967296' does not fit in 32 bits");
     expectUsageError(await vmmIn(['asm', 'guests/bare/hello.s', '-D', 'X=-0x100000000', '-o', '/dev/null']), "-D X: '-0x100000000' does not fit in 32 bits");
+    // a name defined twice, as in a source (a constant has one value)
+    expectUsageError(await vmmIn(['asm', 'guests/bare/hello.s', '-D', 'X=1', '-D', 'XY=2', '-D', 'X=2', '-o', '/dev/null']), 'error: -D X=2: X is defined twice on the command line (first -D X=1)');
+    expectUsageError(await vmmIn(['asm', 'guests/bare/hello.s', '-D', 'X', '-D', 'X', '-o', '/dev/null']), 'error: -D X: X is defined twice on the command line (first -D X)');
   });
 
   it('reports every assembly error as file:line:col with the line and a caret, exit 2, no image', () => {

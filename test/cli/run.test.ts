@@ -358,6 +358,11 @@ describe('vmm run: console input and disks', () => {
     expect(r).toEqual({ status: 0, stdout: '> from stdin\n', stderr: '' });
   });
 
+  it('--input - feeds one guest: a second guest asking for stdin is a usage error', () => {
+    const r = vmm(['run', `${FIXTURES}/echo.s`, HELLO, '--input', 'echo=-', '--input', 'hello=-', '-q'], { input: 'from stdin\n' });
+    expectUsageError(r, 'error: --input hello=-: standard input feeds one guest only, and echo reads it already');
+  });
+
   it('--input - reads stdin when stdin is a file', () => {
     const input = join(tempDir(), 'in.txt');
     writeFileSync(input, 'from a file\n');

@@ -62,6 +62,8 @@ describe('docs/cost-model.md', () => {
     for (const bad of [[1], { foo: 1 }, { instructions: [] }, { instructions: { div: 1.5 } }, { instructions: { bogus: 1 } }, { events: { bogus: 1 } }]) {
       expect(() => makeCostModel(bad)).toThrow(CostModelError);
     }
+    // a number too large for JSON (read as Infinity) is named as one, not as JSON's null
+    expect(() => makeCostModel(JSON.parse('{"instructions":{"alu":1e400}}'))).toThrow('instructions.alu: expected a whole number of cycles from 0 to 1000000, got Infinity');
   });
 
   it('adds up the bare example as it says', () => {
