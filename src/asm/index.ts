@@ -11,10 +11,9 @@ import { builtinIncludeDir } from './include-path.js';
 import { layOut } from './layout.js';
 import { listingRows, type ListingRow } from './listing.js';
 import { NotText, sourceText } from './source-text.js';
-import { IMAGE_FLAGS, type Image, type Segment } from '../image/model.js';
+import { IMAGE_FLAGS, PARAVIRT_SYMBOL, type Image, type Segment } from '../image/model.js';
 
-/** The symbol whose definition makes a PARAVIRT build. */
-export const PARAVIRT_SYMBOL = 'PARAVIRT';
+export { PARAVIRT_SYMBOL };
 
 export type { Diagnostic } from './diagnostics.js';
 export { formatDiagnostic } from './diagnostics.js';

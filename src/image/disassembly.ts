@@ -3,7 +3,7 @@
 // word decodes, .word/.byte where it does not or where a label falls inside a word.
 
 import { disassemble, hex } from '../isa/disasm.js';
-import { sourceOf, type Image, type ImageSymbol } from './model.js';
+import { isParavirt, PARAVIRT_SYMBOL, sourceOf, type Image, type ImageSymbol } from './model.js';
 
 /** "pc 0x... (instruction, file:line)": an instruction named in a message, with what is known
  *  of it (the word there, if mapped; the source line, if the image has a line map). */
@@ -29,8 +29,14 @@ export function disassembleImage(image: Image, title = ''): string {
   if (title) out.push(`; ${title}`);
   const constants = image.symbols.filter((s) => s.kind === 'constant');
   for (const s of constants) out.push(`.equ ${s.name}, ${hex(s.value)}`);
+  // A PARAVIRT build is one that defines PARAVIRT (the assembler flags the image so): an
+  // image flagged without the name gets it, so that it reassembles flagged.
+  if (isParavirt(image) && !image.symbols.some((s) => s.name === PARAVIRT_SYMBOL)) out.push(`.equ ${PARAVIRT_SYMBOL}, 0x1    ; the image is flagged a PARAVIRT build`);
   const printed = new Set<number>();
+  // (each address's labels once: one where a segment ends and the next begins is printed
+  // at the end of the first)
   const emitLabels = (at: number) => {
+    if (printed.has(at)) return;
     for (const name of labels.get(at) ?? []) out.push(`${name}:`);
     printed.add(at);
   };

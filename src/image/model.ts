@@ -23,6 +23,10 @@ export interface LineEntry {
   readonly line: number;
 }
 
+/** The symbol whose definition makes a PARAVIRT build: the assembler flags an image that
+ *  defines it (IMAGE_FLAGS.PARAVIRT). */
+export const PARAVIRT_SYMBOL = 'PARAVIRT';
+
 /** Bits of an image's flags word (docs/image-format.md). */
 export const IMAGE_FLAGS = {
   /** Built for paravirtualization (assembled with PARAVIRT defined): runs under --mode para only. */

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEADER_SIZE, writeImage } from '../../src/image/format.js';
-import type { ImageSymbol } from '../../src/image/model.js';
+import { IMAGE_FLAGS, type ImageSymbol } from '../../src/image/model.js';
 import { cleanTemp, expectUsageError, ROOT, requireBundle, tempDir, vmm, vmmIn } from './helpers.js';
 
 beforeAll(requireBundle);
@@ -127,6 +127,34 @@ describe('images not made by vmm asm', () => {
       expectUsageError(await vmmIn(['inspect', path]), `vmm: ${path}: offset ${FILE_ROWS} (0x${FILE_ROWS.toString(16)}): file 0: name ${JSON.stringify(file)} contains control characters`);
       expectUsageError(await vmmIn(['run', path, '--mode', 'trap']), `file 0: name ${JSON.stringify(file)} contains control characters`);
     }
+  });
+
+  /** Disassemble the image at `path` and assemble that again: its inspection. */
+  async function again(path: string): Promise<Inspected & { build: string }> {
+    const dis = await vmmIn(['disasm', path, '-o', `${path}.s`]);
+    expect(dis.status, dis.stderr).toBe(0);
+    const re = await vmmIn(['asm', `${path}.s`, '-o', `${path}.2.bin`]);
+    expect(re.status, re.stderr).toBe(0);
+    return JSON.parse((await vmmIn(['inspect', `${path}.2.bin`, '--json'])).stdout);
+  }
+
+  it('segments that touch, a label where they meet: it reassembles, into one segment of the same bytes', async () => {
+    const hlt = Uint8Array.of(0, 0, 0, 0x53);
+    const nop = Uint8Array.of(0, 0, 0, 0);
+    const symbols: ImageSymbol[] = [{ name: 'start', value: 0, kind: 'label' }, { name: 'mid', value: 4, kind: 'label' }];
+    const path = save(writeImage({ entry: 0, segments: [{ address: 0, bytes: nop }, { address: 4, bytes: hlt }], symbols, files: [], lines: [] }));
+    const doc = await again(path);
+    expect(doc.symbols).toEqual([{ name: 'start', value: 0, kind: 'label' }, { name: 'mid', value: 4, kind: 'label' }]);
+    expect(doc.segments.map((x) => [x.address, x.size])).toEqual([[0, 8]]);
+    expect(readFileSync(`${path}.s`, 'utf8').match(/^mid:$/gm)).toHaveLength(1);
+  });
+
+  it('an image flagged a PARAVIRT build that does not define PARAVIRT reassembles flagged', async () => {
+    const path = save(writeImage({ entry: 0, flags: IMAGE_FLAGS.PARAVIRT, segments: [{ address: 0, bytes: Uint8Array.of(0, 0, 0, 0x53) }], symbols: [], files: [], lines: [] }));
+    expect((await vmmIn(['inspect', path, '--json'])).stdout).toContain('"build": "paravirt"');
+    await again(path);
+    expect((await vmmIn(['inspect', `${path}.2.bin`, '--json'])).stdout).toContain('"build": "paravirt"');
+    expect(readFileSync(`${path}.s`, 'utf8')).toContain('.equ PARAVIRT, 0x1');
   });
 
   it('identifiers with dots, underscores and digits load, and the disassembly reassembles', async () => {
