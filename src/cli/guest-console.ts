@@ -14,7 +14,7 @@ export { KEPT_CONSOLE_LIMIT };
 export class GuestConsole implements ConsoleBackend {
   private line: Uint8Array = new Uint8Array(256);
   private lineLength = 0;
-  private kept: Uint8Array = new Uint8Array(1024);
+  private keptBytes: Uint8Array = new Uint8Array(1024);
   private keptLength = 0;
   private truncated = false;
 
@@ -48,8 +48,8 @@ export class GuestConsole implements ConsoleBackend {
       this.truncated = true;
       return;
     }
-    if (this.keptLength + bytes.length > this.kept.length) this.kept = grow(this.kept, Math.max(this.kept.length * 2, this.keptLength + bytes.length));
-    this.kept.set(bytes, this.keptLength);
+    if (this.keptLength + bytes.length > this.keptBytes.length) this.keptBytes = grow(this.keptBytes, Math.max(this.keptBytes.length * 2, this.keptLength + bytes.length));
+    this.keptBytes.set(bytes, this.keptLength);
     this.keptLength += bytes.length;
   }
 
@@ -63,8 +63,12 @@ export class GuestConsole implements ConsoleBackend {
     if (separate && this.out) this.out.write('\n');
   }
 
+  kept(): { bytes: Uint8Array; cut: boolean } {
+    return { bytes: this.keptBytes.subarray(0, this.keptLength), cut: this.truncated };
+  }
+
   text(): string {
-    const text = Buffer.from(this.kept.subarray(0, this.keptLength)).toString('utf8');
+    const text = Buffer.from(this.keptBytes.subarray(0, this.keptLength)).toString('utf8');
     return this.truncated ? text + `\n[vmm: console output beyond ${KEPT_CONSOLE_LIMIT} bytes not kept]` : text;
   }
 }

@@ -21,6 +21,9 @@ export const KEPT_CONSOLE_LIMIT = 4 << 20;
 export interface ConsoleSink extends ConsoleBackend {
   finish(): void;
   text(): string;
+  /** The bytes kept, as the guest wrote them, and whether more came than were kept (what a
+   *  PARAVIRT build's output is held to, byte for byte); absent: text() stands for them. */
+  kept?(): { bytes: Uint8Array; cut: boolean };
 }
 
 export interface GuestReport {
