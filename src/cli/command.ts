@@ -1,7 +1,7 @@
 // A subcommand as data: its name, one-line summary, how it declares its arguments and
 // options, and what it does. main.ts turns the table of these into the commander program.
 
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readAs } from './files.js';
@@ -63,8 +63,19 @@ export function checkOutputPath(flag: string, path: string, inputs: readonly str
   if (same !== undefined) throw new UsageProblem(`${flag} ${path}: that is an input (${same}); vmm does not write over its inputs`);
 }
 
-/** Whether two paths name the same file (following symbolic links where the file exists). */
+/** Whether two paths name the same file: by device and inode where both exist (a hard or
+ *  symbolic link is the file), else by their real paths. */
 export function samePath(a: string, b: string): boolean {
+  const id = (p: string) => {
+    try {
+      const stat = statSync(p);
+      return `${stat.dev}:${stat.ino}`;
+    } catch {
+      return undefined;
+    }
+  };
+  const [ia, ib] = [id(a), id(b)];
+  if (ia !== undefined && ib !== undefined) return ia === ib;
   const real = (p: string) => {
     try {
       return realpathSync(p);

@@ -80,6 +80,9 @@ function kindOf(stat: Stats): string {
 
 /** All of standard input (a pipe, a file or a socket), for `--input -`. */
 export function readStdin(limit: number = FILE_LIMITS.input): Uint8Array {
+  // (standard input redirected from a file is an input like any other: readAs)
+  const stat = fstatSync(0);
+  if (stat.isFile()) filesRead.set(`${stat.dev}:${stat.ino}`, 'standard input');
   return readAll(0, 'standard input', limit);
 }
 

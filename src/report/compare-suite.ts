@@ -38,11 +38,12 @@ export const SUITE: readonly SuiteEntry[] = [
   { name: 'switch', file: 'bench/tlbthrash.s', defines: { PAGES: 32 }, copies: 2, operation: 'a guest switch: two guests, each reading 32 pages a pass, switched once a pass' },
 ];
 
-/** The suite as subjects, from the package's own guests/ (undefined when it has none). */
-export function suiteSubjects(): Subject[] | undefined {
+/** The suite as subjects, from the package's own guests/ (undefined when it has none), its
+ *  sources read by `readFile` (the CLI's, which notes what a command reads). */
+export function suiteSubjects(readFile?: AssembleOptions['readFile']): Subject[] | undefined {
   const guests = packageGuestsDir();
   if (guests === undefined) return undefined;
-  return SUITE.map((entry) => sourceSubject(entry.name, join(guests, entry.file), { defines: entry.defines }, entry.copies));
+  return SUITE.map((entry) => sourceSubject(entry.name, join(guests, entry.file), { defines: entry.defines, readFile }, entry.copies));
 }
 
 /** A source as a subject: built natively and with PARAVIRT defined, with ITER passes when it

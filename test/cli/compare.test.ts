@@ -203,6 +203,9 @@ describe('vmm compare: bad input', () => {
     expectUsageError(await vmmIn(['compare', 'guests/bench/syscall.s', '-D', 'PARAVIRT']), /-D PARAVIRT: vmm compare defines it itself/);
     expectUsageError(await vmmIn(['compare', '--mem', '512M']), /--mem 512M: 2 guest\(s\) under trap --strict need .* MiB of host memory/);
     expectUsageError(await vmmIn(['compare', 'guests/bench/syscall.s', '--modes', 'trap']), /no technique 'trap' \(--mode trap runs as trap-strict\)/);
+    // the suite builds its guests as it is: -D and -I are for guests named
+    expectUsageError(await vmmIn(['compare', '-D', 'ITER=5']), 'error: -D applies to the guests named on the command line; the suite builds its own as it is');
+    expectUsageError(await vmmIn(['compare', '-I', 'guests/include']), 'error: -I applies to the guests named on the command line');
     for (const [args, message] of [
       [['guests/bench/syscall.s', '--mem', '4K'], 'does not fit in 4096 bytes of memory'],
       [['guests/bare/hello.s', '--mem', '32K'], 'cannot hold a paravirtual guest'],

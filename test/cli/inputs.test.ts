@@ -2,10 +2,11 @@
 // command reads, whichever way it reads it (the guest named on the command line, a source it
 // includes, --disk, --input, --cost-model), and whatever path names it (a link included).
 
-import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, linkSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { cleanTemp, expectUsageError, tempDir, vmm, vmmIn } from './helpers.js';
+import { BUNDLE, cleanTemp, expectUsageError, ROOT, tempDir, vmm, vmmIn } from './helpers.js';
 
 let dir: string;
 const at = (name: string) => join(dir, name);
@@ -51,6 +52,35 @@ describe('vmm does not write over its inputs', () => {
   it('vmm compare --report: not over a source a guest includes', async () => {
     expectUsageError(await vmmIn(['compare', at('main.s'), '--modes', 'bare', '--report', at('inc.s')]), `error: --report ${at('inc.s')}: that is an input`);
     expectUntouched();
+  });
+
+  it("vmm compare --report: not over a file of the suite's own guests (restored, should it be written)", async () => {
+    const own = join(ROOT, 'guests', 'bench', 'syscall.s');
+    const before = readFileSync(own, 'utf8');
+    try {
+      expectUsageError(await vmmIn(['compare', '--modes', 'bare', '--report', own]), `error: --report ${own}: that is an input`);
+    } finally {
+      if (readFileSync(own, 'utf8') !== before) writeFileSync(own, before);
+    }
+    expect(readFileSync(own, 'utf8')).toBe(before);
+  });
+
+  it('standard input redirected from a file is an input', () => {
+    const stdin = openSync(at('in.txt'), 'r');
+    try {
+      const r = spawnSync(process.execPath, [BUNDLE, 'trace', at('main.s'), '--input', '-', '-o', at('in.txt'), '-q'], { stdio: [stdin, 'pipe', 'pipe'], encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 2, stderr: `error: -o ${at('in.txt')}: that is an input (standard input); vmm does not write over its inputs\n` });
+    } finally {
+      closeSync(stdin);
+    }
+    expectUntouched();
+  });
+
+  it("two outputs of one command may not be one file, whatever names it (a link, another spelling)", async () => {
+    expect((await vmmIn(['asm', at('main.s'), '-o', at('main.bin')])).status).toBe(0);
+    linkSync(at('main.bin'), at('hard.bin'));
+    expectUsageError(await vmmIn(['asm', at('main.s'), '-o', at('main.bin'), '-l', at('hard.bin')]), `error: -l ${at('hard.bin')}: the image goes there`);
+    expectUsageError(await vmmIn(['trace', at('main.s'), '-o', at('t.txt'), '--report', join(dir, '.', 't.txt'), '-q']), '-o writes the trace there already');
   });
 
   it('a link to an input is the input', async () => {

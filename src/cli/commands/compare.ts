@@ -85,7 +85,11 @@ Examples (in the folder that holds vmm's guests/):
     let subjects;
     let headings: { name: string; operation?: string }[];
     if (args.length === 0) {
-      subjects = suiteSubjects();
+      // (the suite's guests are built as the suite says: -D and -I are for guests named)
+      for (const [key, flag] of [['define', '-D'], ['include', '-I']] as const) {
+        if (options[key] !== undefined) throw new UsageProblem(`${flag} applies to the guests named on the command line; the suite builds its own as it is (name a guest, such as guests/bench/syscall.s, to build it with ${flag})`);
+      }
+      subjects = suiteSubjects(readSourceFile);
       if (!subjects) throw new UsageProblem('the microbenchmark suite is not installed with this vmm (no guests/ beside it): name the guests to compare');
       headings = SUITE.map((e) => ({ name: e.name, operation: e.operation }));
     } else {
@@ -128,6 +132,7 @@ Examples (in the folder that holds vmm's guests/):
       meter?.finish();
     }
     if (reportPath) {
+      checkReportPath(options.report, args); // (and none of the files the builds read as they were made)
       const { VERSION } = await import('../../version.js');
       const title = `vmm compare ${args.join(' ')}${options.modes === undefined ? '' : ` --modes ${String(options.modes)}`}`.replace(/\s+/g, ' ').trim();
       await writeReport(reportPath, { title, version: VERSION, compare: { techniques: techniques.map(({ id, label }) => ({ id, label })), subjects: headings, rows } }, io);

@@ -2,7 +2,7 @@
 
 import { Option } from 'commander';
 import type { CommandSpec } from '../command.js';
-import { checkOutputPath, collect, parseCount, UsageProblem } from '../command.js';
+import { checkOutputPath, collect, parseCount, samePath, UsageProblem } from '../command.js';
 import { EXIT } from '../errors.js';
 import { defineRunOptions, IMAGES_ARGUMENT } from '../run-options.js';
 
@@ -64,7 +64,7 @@ Examples (in the folder that holds vmm's guests/):
     if (options.output !== undefined) checkOutputPath('-o', String(options.output), args);
     const { checkReportPath } = await import('../report-file.js');
     const reportPath = checkReportPath(options.report, args);
-    if (reportPath !== undefined && options.output !== undefined && reportPath === String(options.output)) throw new UsageProblem(`--report ${reportPath}: -o writes the trace there already`);
+    if (reportPath !== undefined && options.output !== undefined && options.output !== '-' && samePath(reportPath, String(options.output))) throw new UsageProblem(`--report ${reportPath}: -o writes the trace there already`);
     const guestList = listOption('--guest', options.guest as string[] | undefined);
     const requestList = listOption('--request', options.request as string[] | undefined, 'ids');
     const requests = requestList ? new Set(requestList.map((id) => parseCount('--request', id, 1))) : undefined;
