@@ -115,8 +115,11 @@ function tree(code: string, start: number, rule: 'line' | 'head', viaSkeleton = 
   return match(code, start, rule);
 }
 
-/** Matches `code` as written; throws the syntax error at ohm's rightmost failure. */
+/** Matches `code` as written; throws the syntax error at ohm's rightmost failure. A statement
+ *  longer than MAX_STATEMENT (all of it: its strings are set aside only on the skeleton's
+ *  way, which a malformed one leaves) is refused rather than matched a character at a time. */
 function match(code: string, start: number, rule: string): Cst {
+  if (code.length > MAX_STATEMENT) throw new AsmError(start + 1, `statement too long: ${code.length.toLocaleString('en-US')} characters, at most ${MAX_STATEMENT.toLocaleString('en-US')} but for well-formed strings, and it has a syntax error (an unclosed string? a bad escape?): split it over several lines to find it`);
   matcher.setInput(code);
   const result = matcher.match(rule);
   if (result.succeeded()) return resultCst(result);

@@ -117,5 +117,12 @@ describe('extreme lines', () => {
     expect(line!.length).toBeLessThanOrEqual(2 + 3 + 160 + 3);
     expect(line![caret!.length - 1 + 0]).toBe('b'); // (the caret under the b of bogus)
     expect(line!.slice(2, 5)).toBe('...');
+    // a malformed string keeps a long line from being set aside string by string: refused too
+    for (const bad of [`.ascii "${'A'.repeat(2_000_000)}`, `.ascii "${'A'.repeat(2_000_000)}\\q"`]) {
+      const t1 = performance.now();
+      const d = assembleSource(bad, 'a.s').diagnostics;
+      expect(d.map((x) => x.message)).toEqual([`statement too long: ${bad.length.toLocaleString('en-US')} characters, at most 65,536 but for well-formed strings, and it has a syntax error (an unclosed string? a bad escape?): split it over several lines to find it`]);
+      expect(performance.now() - t1).toBeLessThan(20_000);
+    }
   });
 });
