@@ -32,6 +32,8 @@ export async function loadGuests(paths: readonly string[], options: { define?: u
       continue;
     }
     source ??= sourceOptions(options);
+    // (without it, the native build for the overhead against bare would be PARAVIRT too)
+    if (build === 'paravirt' && Object.hasOwn(source.defines, PARAVIRT_SYMBOL)) throw new UsageProblem(`-D ${PARAVIRT_SYMBOL}: --mode ${mode} defines it itself (it assembles a .s with ${PARAVIRT_SYMBOL} for the guest, and without it for the overhead against bare hardware)`);
     const native = build === 'paravirt' ? undefined : (await assembleForCli(path, source, io)).image;
     const paravirt = build === 'paravirt' ? (await assembleForCli(path, { ...source, defines: { ...source.defines, [PARAVIRT_SYMBOL]: 1 } }, io)).image : undefined;
     const image = (paravirt ?? native)!;

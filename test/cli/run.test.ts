@@ -709,6 +709,8 @@ describe('vmm run --mode para: the PARAVIRT build', () => {
       expectUsageError(await vmmIn(['run', pv, '--mode', mode]), `error: ${pv} is a PARAVIRT build: it calls the VMM with hypercalls, so it runs under --mode para only; build it without -D PARAVIRT for --mode ${mode}`);
     }
     expectUsageError(await vmmIn(['run', HELLO, '-D', 'PARAVIRT', '--mode', 'full']), `error: ${HELLO} (assembled with PARAVIRT defined) is a PARAVIRT build: it calls the VMM with hypercalls, so it runs under --mode para only; build it without -D PARAVIRT for --mode full`);
+    // --mode para defines PARAVIRT itself: given as well, no native build could be made for the overhead
+    expectUsageError(await vmmIn(['run', HELLO, '-D', 'PARAVIRT', '--mode', 'para']), 'error: -D PARAVIRT: --mode para defines it itself (it assembles a .s with PARAVIRT for the guest, and without it for the overhead against bare hardware)');
     const ok = await vmmIn(['run', pv, '--mode', 'para', '-q']);
     expect(ok).toEqual({ status: 0, stdout: hello, stderr: '' });
     // an image has no native build beside it: no overhead figure, and why
