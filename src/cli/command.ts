@@ -1,10 +1,10 @@
 // A subcommand as data: its name, one-line summary, how it declares its arguments and
 // options, and what it does. main.ts turns the table of these into the commander program.
 
-import { realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readAs } from './files.js';
+import { fileId, readAs } from './files.js';
 import type { Io } from './io.js';
 
 export interface CommandSpec {
@@ -66,15 +66,7 @@ export function checkOutputPath(flag: string, path: string, inputs: readonly str
 /** Whether two paths name the same file: by device and inode where both exist (a hard or
  *  symbolic link is the file), else by their real paths. */
 export function samePath(a: string, b: string): boolean {
-  const id = (p: string) => {
-    try {
-      const stat = statSync(p);
-      return `${stat.dev}:${stat.ino}`;
-    } catch {
-      return undefined;
-    }
-  };
-  const [ia, ib] = [id(a), id(b)];
+  const [ia, ib] = [fileId(a), fileId(b)];
   if (ia !== undefined && ib !== undefined) return ia === ib;
   const real = (p: string) => {
     try {

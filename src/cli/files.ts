@@ -31,12 +31,21 @@ export function forgetFilesRead(): void {
 
 /** The path by which this command read the file at `path`, if it read that file. */
 export function readAs(path: string): string | undefined {
+  const id = fileId(path);
+  return id === undefined ? undefined : filesRead.get(id); // (no such file yet: not an input)
+}
+
+/** A file's device and inode, which every name of it shares; undefined if there is none. */
+export function fileId(path: string): string | undefined {
   try {
-    const stat = statSync(path);
-    return filesRead.get(`${stat.dev}:${stat.ino}`);
+    return idOf(statSync(path));
   } catch {
-    return undefined; // (no such file yet: not an input)
+    return undefined;
   }
+}
+
+function idOf(stat: Stats): string {
+  return `${stat.dev}:${stat.ino}`;
 }
 
 export function readUserFile(path: string, limit: number = FILE_LIMITS.image): Uint8Array {
@@ -51,7 +60,7 @@ export function readUserFile(path: string, limit: number = FILE_LIMITS.image): U
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new FileProblem(path, 'is a directory');
     if (!stat.isFile()) throw new FileProblem(path, `not a regular file (${kindOf(stat)})`);
-    filesRead.set(`${stat.dev}:${stat.ino}`, path);
+    filesRead.set(idOf(stat), path);
     return readAll(fd, path, limit);
   } finally {
     closeSync(fd);
@@ -82,7 +91,7 @@ function kindOf(stat: Stats): string {
 export function readStdin(limit: number = FILE_LIMITS.input): Uint8Array {
   // (standard input redirected from a file is an input like any other: readAs)
   const stat = fstatSync(0);
-  if (stat.isFile()) filesRead.set(`${stat.dev}:${stat.ino}`, 'standard input');
+  if (stat.isFile()) filesRead.set(idOf(stat), 'standard input');
   return readAll(0, 'standard input', limit);
 }
 
