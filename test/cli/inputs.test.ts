@@ -81,6 +81,9 @@ describe('vmm does not write over its inputs', () => {
     linkSync(at('main.bin'), at('hard.bin'));
     expectUsageError(await vmmIn(['asm', at('main.s'), '-o', at('main.bin'), '-l', at('hard.bin')]), `error: -l ${at('hard.bin')}: the image goes there`);
     expectUsageError(await vmmIn(['trace', at('main.s'), '-o', at('t.txt'), '--report', join(dir, '.', 't.txt'), '-q']), '-o writes the trace there already');
+    // and vmm disasm not over its image by another name
+    linkSync(at('main.bin'), at('other.bin'));
+    expectUsageError(await vmmIn(['disasm', at('main.bin'), '-o', at('other.bin')]), `error: -o ${at('other.bin')}: that is an input (${at('main.bin')})`);
   });
 
   it('a link to an input is the input', async () => {

@@ -19,6 +19,7 @@ export const disasmCommand: CommandSpec = {
     const outPath = (options.output as string | undefined) ?? '-';
     checkOutputPath('-o', outPath, [path]);
     const { image } = readImageFile(path, io);
+    checkOutputPath('-o', outPath, [path]); // (and not the image by another name: a link)
     const out = io.openOutput(outPath);
     out.write(disassembleImage(image, `vmm disasm ${path}`));
     out.flush();
