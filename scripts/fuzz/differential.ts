@@ -146,8 +146,14 @@ export function machineFor(program: Program): Omit<RunConfig, 'jit' | 'strict'> 
 
 /** Assemble a program's source as if it were guests/fuzz/NAME.s (its include is relative). */
 export function assemble(source: string, root = process.cwd(), build: Build = 'native'): Image {
-  const { image, diagnostics } = assembleSource(source, join(root, 'guests', 'fuzz', 'program.s'), build === 'paravirt' ? { defines: { PARAVIRT: 1 } } : {});
-  if (!image) throw new Error(`a generated program does not assemble:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
+  return assembleAt(source, join(root, 'guests', 'fuzz', 'program.s'), build);
+}
+
+/** Assemble a program's source as the file at `path` (its includes relative to it), natively
+ *  or with PARAVIRT defined. */
+function assembleAt(source: string, path: string, build: Build): Image {
+  const { image, diagnostics } = assembleSource(source, path, build === 'paravirt' ? { defines: { [PARAVIRT_SYMBOL]: 1 } } : {});
+  if (!image) throw new Error(`${path} does not assemble${build === 'paravirt' ? ' with PARAVIRT defined' : ''}:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
   return image;
 }
 
@@ -208,12 +214,7 @@ function compareWays(build: (build: Build) => Image, kind: Kind, machine: Omit<R
 export function replay(text: string, path: string): Divergence | string | undefined {
   const line = parseMachineLine(text);
   if (typeof line === 'string') return line;
-  const build = (b: Build): Image => {
-    const { image, diagnostics } = assembleSource(text, path, b === 'paravirt' ? { defines: { PARAVIRT: 1 } } : {});
-    if (!image) throw new Error(`${path} does not assemble${b === 'paravirt' ? ' with PARAVIRT defined' : ''}:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
-    return image;
-  };
-  return compareWays(build, line.kind, line.machine, line.devices, replayWays(text));
+  return compareWays((build) => assembleAt(text, path, build), line.kind, line.machine, line.devices, replayWays(text));
 }
 
 /** The ways a saved reproduction runs in: every way, but the PARAVIRT ones for a program

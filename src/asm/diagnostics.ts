@@ -103,10 +103,10 @@ export function makeDiagnostic(where: Where, column: number, message: string): D
   };
 }
 
-/** "file:line:col: error: message", the source line, a caret under the column, then the chain. */
 /** The most characters of a source line an error shows. */
 const SHOWN = 160;
 
+/** "file:line:col: error: message", the source line, a caret under the column, then the chain. */
 export function formatDiagnostic(d: Diagnostic): string {
   if (d.severity === 'note') return `${d.file}: note: ${d.message}`;
   const lines = [`${d.file}:${d.line}:${d.column}: error: ${d.message}`];

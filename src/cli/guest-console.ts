@@ -9,8 +9,6 @@ import type { ConsoleBackend } from '../machine/devices/console.js';
 import { KEPT_CONSOLE_LIMIT } from '../report/guest-report.js';
 import type { Writer } from '../trace/writer.js';
 
-export { KEPT_CONSOLE_LIMIT };
-
 export class GuestConsole implements ConsoleBackend {
   private line: Uint8Array = new Uint8Array(256);
   private lineLength = 0;

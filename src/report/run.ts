@@ -38,7 +38,8 @@ export interface BareFacts {
   status: string;
   instructions: number;
   cycles: number;
-  /** Its console output (the first KEPT bytes), to compare a PARAVIRT build's lines with. */
+  /** Its console output (the first KEPT_CONSOLE_LIMIT bytes), to compare a PARAVIRT
+   *  build's lines with. */
   console: string;
 }
 
@@ -135,10 +136,10 @@ export function overhead(report: GuestReport, guest: GuestInput, config: RunConf
   const bare = bareFacts({ ...guest, image: native }, config);
   if (bare.status !== 'halted') return `on bare hardware the guest did not halt normally (${bare.status})`;
   if (otherBuild) {
-    // (the bare run's output is kept byte for byte, as latin1 text, with a note past KEPT
-    // bytes; the guest's console gives its bytes, or else its text)
+    // (the bare run's output is kept byte for byte, as latin1 text, with a note past
+    // KEPT_CONSOLE_LIMIT bytes; the guest's console gives its bytes, or else its text)
     const mine = console?.kept?.();
-    if (bare.console.length > KEPT || (mine ? mine.cut : report.console.length > KEPT)) return `console output beyond ${KEPT} bytes, too much to hold against the native build's on bare hardware`;
+    if (bare.console.length > KEPT_CONSOLE_LIMIT || (mine ? mine.cut : report.console.length > KEPT_CONSOLE_LIMIT)) return `console output beyond ${KEPT_CONSOLE_LIMIT} bytes, too much to hold against the native build's on bare hardware`;
     const same = mine ? sameLines(bare.console, Buffer.from(mine.bytes).toString('latin1')) : sameLines(Buffer.from(bare.console, 'latin1').toString('utf8'), report.console);
     if (!same) return 'not the same console output as the native build on bare hardware';
   } else if (bare.instructions !== report.instructions) {
@@ -180,10 +181,9 @@ export function silentConsole(): ConsoleSink {
 }
 
 /** Console output kept to compare runs (a PARAVIRT build's lines against its native
- *  build's on bare hardware; vmm compare's techniques against bare): the first KEPT bytes,
- *  and the length and an FNV-1a hash of all of them (a guest that prints for ever stays
- *  within bounds). */
-const KEPT = KEPT_CONSOLE_LIMIT;
+ *  build's on bare hardware; vmm compare's techniques against bare): the first
+ *  KEPT_CONSOLE_LIMIT bytes, and the length and an FNV-1a hash of all of them (a guest that
+ *  prints for ever stays within bounds). */
 export function keptConsole(): ConsoleSink {
   let bytes = new Uint8Array(4096);
   let length = 0;
@@ -191,7 +191,7 @@ export function keptConsole(): ConsoleSink {
   return {
     putByte(b) {
       hash = Math.imul(hash ^ b, 0x01000193) >>> 0;
-      if (length < KEPT) {
+      if (length < KEPT_CONSOLE_LIMIT) {
         if (length === bytes.length) {
           const more = new Uint8Array(bytes.length * 2);
           more.set(bytes);
@@ -202,8 +202,8 @@ export function keptConsole(): ConsoleSink {
       length++;
     },
     finish() {},
-    text: () => Buffer.from(bytes.subarray(0, Math.min(length, KEPT))).toString('latin1') + (length > KEPT ? `\n[${length} bytes in all, hash ${hash.toString(16)}]` : ''),
-    kept: () => ({ bytes: bytes.subarray(0, Math.min(length, KEPT)), cut: length > KEPT }),
+    text: () => Buffer.from(bytes.subarray(0, Math.min(length, KEPT_CONSOLE_LIMIT))).toString('latin1') + (length > KEPT_CONSOLE_LIMIT ? `\n[${length} bytes in all, hash ${hash.toString(16)}]` : ''),
+    kept: () => ({ bytes: bytes.subarray(0, Math.min(length, KEPT_CONSOLE_LIMIT)), cut: length > KEPT_CONSOLE_LIMIT }),
   };
 }
 

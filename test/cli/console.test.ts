@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GuestConsole, KEPT_CONSOLE_LIMIT, visible } from '../../src/cli/guest-console.js';
+import { GuestConsole, visible } from '../../src/cli/guest-console.js';
+import { KEPT_CONSOLE_LIMIT } from '../../src/report/guest-report.js';
 import { MemoryWriter } from '../support/io.js';
 import { cleanTemp, requireBundle, ROOT, tempDir, vmm, vmmIn } from './helpers.js';
 

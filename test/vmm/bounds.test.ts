@@ -6,7 +6,8 @@
 
 import { describe, expect, it } from 'vitest';
 import type { SoftwareVirtualizer } from '../../src/vmm/modes/software/virtualizer.js';
-import { GuestConsole, KEPT_CONSOLE_LIMIT } from '../../src/cli/guest-console.js';
+import { GuestConsole } from '../../src/cli/guest-console.js';
+import { KEPT_CONSOLE_LIMIT } from '../../src/report/guest-report.js';
 import type { Writer } from '../../src/trace/writer.js';
 import { assembleText, bareState, recorder, run } from '../support/guests.js';
 import { runHv, vmState } from './helpers.js';
