@@ -322,6 +322,42 @@ wait:   in r1, DISK_STATUS
     const first = JSON.parse(trace.stdout.split('\n')[0]!) as { reason: string; port: number };
     expect(first).toMatchObject({ reason: 'io', port: 0x33 });
   });
+
+  it('that the virtual disk will refuse asks the host for nothing: a DMA range past memory, or sectors past the disk', async () => {
+    const disk = join(tmp, 'disk64k.bin');
+    writeFileSync(disk, new Uint8Array(65_536 * 512));
+    // (the guest prints the status each command ended with, as a digit)
+    const command = (address: string, sector: number, count: number) => {
+      const src = join(tmp, `refused-${address}-${sector}.s`);
+      writeFileSync(src, `.include "${join(ROOT, 'guests/include/platform.inc')}"
+start:  li r1, ${address}
+        out DISK_ADDRESS, r1
+        li r1, ${sector}
+        out DISK_SECTOR, r1
+        li r1, ${count}
+        out DISK_COUNT, r1
+        movi r1, DISK_CMD_READ
+        out DISK_COMMAND, r1
+wait:   in r1, DISK_STATUS
+        cmpi r1, DISK_BUSY
+        beq wait
+        addi r1, r1, '0'
+        out CONSOLE_DATA, r1
+        hlt
+`);
+      return src;
+    };
+    for (const [src, status] of [
+      [command('0x3ff00000', 0, 65_536), '4'], // BAD_ADDRESS: 8,192 host reads before
+      [command('0x20000', 65_000, 1_000), '3'], // BAD_SECTOR
+    ] as const) {
+      const bareMetal = await runJson([src, '--disk', disk, '--mode', 'full']);
+      const hosted = await runJson([src, '--disk', disk, '--mode', 'full', '--host', 'hosted']);
+      expect(bareMetal.json.guests[0]!.console).toBe(status);
+      expect(hosted.json.guests[0]!.console).toBe(status);
+      expect(hosted.json.host!.requests[0]!.diskReads).toBe(0);
+    }
+  });
 });
 
 describe('bad options', () => {

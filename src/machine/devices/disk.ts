@@ -107,11 +107,21 @@ export class Disk implements Device {
     return this.status === DISK_STATUS.BUSY ? this.doneAt - now : Infinity;
   }
 
+  /** The status a transfer ends with whatever happens while it is in flight: BAD_SECTOR
+   *  (sectors past the end, or none), BAD_ADDRESS (a DMA range outside memory), else OK
+   *  (an IOMMU may still refuse it when it ends: its mappings can change meanwhile). A
+   *  hosted VMM asks its host for the sectors of a command only when this is OK. */
+  rangeStatus(t: { readonly sector: number; readonly count: number; readonly address: number }): number {
+    if (t.count === 0 || t.sector + t.count > this.image.sectors) return DISK_STATUS.BAD_SECTOR;
+    if (t.address + t.count * SECTOR_SIZE > this.memory.size) return DISK_STATUS.BAD_ADDRESS;
+    return DISK_STATUS.OK;
+  }
+
   private transfer(): number {
     const { sector, count, address } = this.job;
-    if (count === 0 || sector + count > this.image.sectors) return DISK_STATUS.BAD_SECTOR;
+    const range = this.rangeStatus(this.job);
+    if (range !== DISK_STATUS.OK) return range;
     const length = count * SECTOR_SIZE;
-    if (address + length > this.memory.size) return DISK_STATUS.BAD_ADDRESS;
     if (this.memory.permits && !this.memory.permits(address, length, this.command === DISK_COMMAND.READ)) return DISK_STATUS.BAD_ADDRESS;
     const at = sector * SECTOR_SIZE;
     if (this.command === DISK_COMMAND.READ) this.memory.write(address, this.image.bytes.subarray(at, at + length));

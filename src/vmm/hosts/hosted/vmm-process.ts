@@ -95,9 +95,9 @@ export class VmmProcess {
 
   /** A disk command of the guest started (status busy) or finished. */
   private diskCommand(vm: Vm, t: DiskTransfer): void {
-    const sectors = vm.devices.disk.image.sectors;
-    // A command the virtual disk will refuse moves nothing: it needs the host for nothing.
-    if (t.count === 0 || t.sector + t.count > sectors) return;
+    // A command the virtual disk will refuse (sectors past its end, a DMA range outside the
+    // guest's memory) moves nothing: it needs the host for nothing.
+    if (vm.devices.disk.rangeStatus(t) !== DISK_STATUS.OK) return;
     if (t.command === DISK_COMMAND.READ && t.status === DISK_STATUS.BUSY) this.chunks(vm, REQUEST_OP.DISK_READ, t, undefined);
     else if (t.command === DISK_COMMAND.WRITE && t.status === DISK_STATUS.OK) this.chunks(vm, REQUEST_OP.DISK_WRITE, t, vm.devices.disk.image.bytes);
   }
