@@ -29,6 +29,9 @@ describe('directives', () => {
     expect(bytes(['.byte 1', '.align 1', '.byte 2'])).toEqual([1, 2]);
     expect(error('.align 3')).toBe('1:8: .align 3: not a power of two');
     expect(error('.align 0')).toBe('1:8: .align 0: not a power of two');
+    expect(error('.align -4')).toBe('1:8: .align -4: not a power of two');
+    // (a 32-bit value, unsigned: 2^31 is a power of two, too far to pad to)
+    expect(error(['.byte 1', '.align 0x80000000'])).toMatch(/^2:1: program too large/);
   });
 
   it('.word emits little-endian words', () => {
