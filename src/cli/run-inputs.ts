@@ -12,7 +12,7 @@ import { dom0GuestsProblem, type Dom0Setup } from '../vmm/hosts/dom0/dom0-host.j
 import { DOM0_MEMORY_BYTES } from '../vmm/hosts/dom0/dom0-abi.js';
 import { PARAVIRT_SYMBOL } from '../asm/index.js';
 import { buildFor, isReference, modeNamed, MODES, RUN_MODES } from '../vmm/modes/index.js';
-import { assembleForCli } from './assemble.js';
+import { assembleForCli, sourceOptions } from './assemble.js';
 import { parseCount, UsageProblem } from './command.js';
 import { readImageFile } from './image-file.js';
 import { FILE_LIMITS, readStdin } from './files.js';
@@ -76,8 +76,9 @@ async function dom0Setup(mode: string, guests: number, options: Record<string, u
   if (tooMany) throw new UsageProblem(tooMany);
   const crashAt = options.dom0Crash === undefined ? 0 : parseCount('--dom0-crash', String(options.dom0Crash), 1, 2 ** 31 - 1);
   const { file, shown } = packageFile(options.dom0Image as string | undefined, DEFAULT_DOM0_IMAGE, '--host dom0 needs guest 0\'s kernel', '--dom0-image', io);
-  // Guest 0 is a paravirtual kernel: its PARAVIRT build, with no -D of the guests'.
-  const image = isSource(file) ? (await assembleForCli(file, { defines: { [PARAVIRT_SYMBOL]: 1 }, includeDirs: [] }, io)).image : readImageFile(file, io).image;
+  // Guest 0 is a paravirtual kernel: its PARAVIRT build, with no -D of the guests' (their
+  // -I directories are searched: they say where files are, not what a build is).
+  const image = isSource(file) ? (await assembleForCli(file, { defines: { [PARAVIRT_SYMBOL]: 1 }, includeDirs: sourceOptions(options).includeDirs }, io)).image : readImageFile(file, io).image;
   if (!isParavirt(image)) throw new UsageProblem(`${file} is a native image: guest 0 is a paravirtual kernel (assemble it with -D PARAVIRT, or give the .s source)`);
   const memoryBytes = options.dom0Mem === undefined ? DOM0_MEMORY_BYTES : parseMemory(String(options.dom0Mem), '--dom0-mem');
   return { image, file: shown, crashAt, memoryBytes };
@@ -111,8 +112,9 @@ async function hostSetup(mode: string, guests: number, options: Record<string, u
   if (app !== 'idle' && app !== 'busy') throw new UsageProblem(`--host-app must be idle or busy, got '${app}'`);
   const faultTick = options.hostFault === undefined ? 0 : parseCount('--host-fault', String(options.hostFault), 1, 2 ** 31 - 1);
   const { file, shown } = packageFile(options.hostImage as string | undefined, DEFAULT_HOST_IMAGE, '--host hosted needs a host OS', '--host-image', io);
-  // The host OS runs on the machine itself: always its native build, with no -D of the guests'.
-  const image = isSource(file) ? (await assembleForCli(file, { defines: {}, includeDirs: [] }, io)).image : readImageFile(file, io).image;
+  // The host OS runs on the machine itself: always its native build, with no -D of the
+  // guests' (but their -I directories, as for guest 0 under dom0).
+  const image = isSource(file) ? (await assembleForCli(file, { defines: {}, includeDirs: sourceOptions(options).includeDirs }, io)).image : readImageFile(file, io).image;
   if (isParavirt(image)) throw new UsageProblem(`${file} is a PARAVIRT build: the host OS runs on the machine itself, so it must be a native image`);
   return { image, file: shown, app, faultTick };
 }
@@ -166,8 +168,12 @@ function uselessOptions(mode: string, args: readonly string[], options: Record<s
   // (--no-overhead with --mode bare is not warned about: it asks for what bare does anyway,
   // and scripts pass it to every mode alike.)
   if (isReference(mode) && given.has('quantum')) out.push(`--quantum does nothing with --mode ${mode} (one guest on the machine itself, no VMM): nothing is scheduled`);
+  // (-I is searched for the host OS's and guest 0's sources too; -D is the guests' only)
+  const topology = String(options.host);
+  const hostSource = topology === 'hosted' ? String(options.hostImage ?? DEFAULT_HOST_IMAGE) : topology === 'dom0' ? String(options.dom0Image ?? DEFAULT_DOM0_IMAGE) : undefined;
   if (!args.some(isSource)) {
-    for (const [key, flag] of [['define', '-D'], ['include', '-I']] as const) if (given.has(key)) out.push(`${flag} does nothing: no input is assembly source (.s), only images`);
+    if (given.has('define')) out.push('-D does nothing: no input is assembly source (.s), only images');
+    if (given.has('include') && !(hostSource !== undefined && isSource(hostSource))) out.push('-I does nothing: no input is assembly source (.s), only images');
   }
   if (!modeNamed(mode)?.checkAssist) {
     for (const [key, flag] of [['npt', '--npt'], ['vpid', '--vpid'], ['exitOn', '--exit-on'], ['exitOff', '--exit-off']] as const) if (given.has(key)) out.push(`${flag} does nothing with --mode ${mode}: it sets up the hardware-assisted CPU (${MODES.filter((m) => m.checkAssist).map((m) => `--mode ${m.name}`).join(', ')})`);

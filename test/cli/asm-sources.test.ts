@@ -87,6 +87,29 @@ describe('-I, --include <dir>', () => {
     expectUsageError(without, "cannot include 'k.inc': no such file");
   });
 
+  it("vmm run searches -I for the host OS's source (--host-image) and guest 0's (--dom0-image) too", async () => {
+    const dir = tempDir();
+    // (each includes vmm's own, found through -I: guests/)
+    writeFileSync(join(dir, 'host.s'), '.include "host/hostos.s"\n');
+    writeFileSync(join(dir, 'dom0.s'), '.include "dom0/dom0.s"\n');
+    const hello = join(ROOT, 'guests/bare/hello.s');
+    const guests = ['-I', join(ROOT, 'guests'), '--json', '--no-overhead'];
+    const hosted = await vmmIn(['run', hello, '--mode', 'full', '--host', 'hosted', '--host-image', join(dir, 'host.s'), ...guests]);
+    expect(hosted.status, hosted.stderr).toBe(0);
+    expect(JSON.parse(hosted.stdout).guests[0].console).toBe('hello, world\n');
+    const dom0 = await vmmIn(['run', hello, '--mode', 'para', '--host', 'dom0', '--dom0-image', join(dir, 'dom0.s'), ...guests]);
+    expect(dom0.status, dom0.stderr).toBe(0);
+    expect(JSON.parse(dom0.stdout).guests[0].console).toBe('hello, world\n');
+    // with only images as guests, -I is not idle when it serves the host's source
+    const image = join(dir, 'hello.bin');
+    expect((await vmmIn(['asm', hello, '-o', image])).status).toBe(0);
+    const r = await vmmIn(['run', image, '--mode', 'full', '--host', 'hosted', '--host-image', join(dir, 'host.s'), ...guests]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('-I does nothing');
+    const without = await vmmIn(['run', hello, '--mode', 'full', '--host', 'hosted', '--host-image', join(dir, 'host.s'), '--json']);
+    expectUsageError(without, "cannot include 'host/hostos.s': no such file");
+  });
+
   it('a directory that does not exist, or a file, is a usage error', async () => {
     const dir = project();
     const main = join(dir, 'src', 'main.s');
