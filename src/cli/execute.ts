@@ -10,21 +10,24 @@ import type { ExitProbe } from '../vmm/exits.js';
 import { chalkFor } from './colors.js';
 import { UserError } from './errors.js';
 import { GuestConsole } from './guest-console.js';
+import { allMeters, OutputPacer } from './output-pacer.js';
 import { TerminalProgress } from './progress.js';
 import type { Io } from './io.js';
 import type { Writer } from '../trace/writer.js';
 import type { RunInputs } from './run-options.js';
 
 /** Run the guests as the options say; console output streams to stdout unless `quietConsole`.
- *  With `progress`, a long run shows its progress on stderr when that is a terminal. */
-export function executeRun(inputs: RunInputs, io: Io, quietConsole: boolean, probe?: ExitProbe, progress = false): RunReport {
+ *  With `progress`, a long run shows its progress on stderr when that is a terminal.
+ *  `flush` writes out what the output buffers hold (stdout's, and a trace's): it is called
+ *  at least every tenth of a second of the run (OutputPacer). */
+export function executeRun(inputs: RunInputs, io: Io, quietConsole: boolean, probe?: ExitProbe, progress = false, flush: () => void = () => io.out.flush()): RunReport {
   const { guests, mode } = inputs;
   const width = Math.max(...guests.map((g) => g.name.length));
   const meter = progress && io.errTerminal ? new TerminalProgress(io.err, io.now) : undefined;
   // guest output erases the progress line first (both may share one terminal)
-  const out: Writer = meter ? { write: (data) => (meter.finish(), io.out.write(data)), flush: () => io.out.flush() } : io.out;
+  const out: Writer = meter ? { write: (data) => (meter.finish(), io.out.write(data)), flush: () => io.out.flush(), close: () => io.out.close() } : io.out;
   const consoles = guests.map((g, i) => consoleFor(g.name.padEnd(width), i, guests.length, { ...io, out }, quietConsole));
-  const config = meter ? { ...inputs.config, progress: meter } : inputs.config;
+  const config = { ...inputs.config, progress: allMeters(meter, new OutputPacer(flush, io.now)) };
   try {
     const hardware = modeNamed(mode)?.describeAssist?.(config.assist ?? DEFAULT_ASSIST);
     const translation: RunReport['translation'] = modeNamed(mode)?.translates ? (config.inlineTranslation ? 'inline' : 'callout') : undefined;

@@ -9,7 +9,8 @@ import { fileProblem, readAs } from './files.js';
 /** Buffered writes to a file descriptor with writeSync, so output order is exact, memory
  *  stays flat however much is written, and nothing is lost when vmm exits. Small strings are
  *  joined first (appending strings is cheap) and encoded into a 64 KiB byte buffer in one go;
- *  byte chunks of BIG_WRITE or more go out as they are.
+ *  byte chunks of BIG_WRITE or more go out as they are. While guests run, what the buffer
+ *  holds also goes out at least every tenth of a second (output-pacer.ts).
  *  The first failed write throws an OutputError naming `name`; after it, output is dropped. */
 export class FdWriter implements Writer {
   private readonly buffer = Buffer.allocUnsafe(1 << 16);
@@ -115,7 +116,8 @@ export function openFileWriter(path: string): Writer {
   const w = new FdWriter(fd, path, true);
   return {
     write: (d) => w.write(d),
-    flush: () => w.close(),
+    flush: () => w.flush(),
+    close: () => w.close(),
     get failure() {
       return w.failure;
     },

@@ -15,7 +15,8 @@ export interface Io {
   readonly outTerminal: boolean;
   /** Stderr is a terminal: a long run shows its progress there. */
   readonly errTerminal: boolean;
-  /** Wall-clock milliseconds, monotonic (progress display only; tests pass their own). */
+  /** Wall-clock milliseconds, monotonic (the progress display and output pacing only; tests
+   *  pass their own). */
   readonly now?: () => number;
   readonly cwd: string;
   /** A file's bytes; more than `limit` bytes (default FILE_LIMITS.image) is a UserError. */
@@ -46,6 +47,7 @@ export function processIo(): Io {
       errFd.flush();
     },
     flush: () => errFd.flush(),
+    close: () => errFd.flush(),
   };
   return {
     out,

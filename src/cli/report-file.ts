@@ -21,5 +21,5 @@ export async function writeReport(path: string, data: ReportData, io: Io): Promi
   const { reportPage } = await import('../report/html/page.js');
   const out = io.openOutput(path);
   out.write(reportPage(data));
-  out.flush();
+  out.close();
 }

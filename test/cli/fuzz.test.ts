@@ -35,6 +35,7 @@ class BytesWriter implements Writer {
     this.chunks.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data));
   }
   flush(): void {}
+  close(): void {}
   bytes(): Uint8Array {
     return new Uint8Array(Buffer.concat(this.chunks));
   }

@@ -13,6 +13,7 @@ export class MemoryWriter implements Writer {
     this.chunks.push(typeof data === 'string' ? this.encoder.encode(data) : data.slice());
   }
   flush(): void {}
+  close(): void {}
   text(): string {
     return Buffer.concat(this.chunks).toString('utf8');
   }

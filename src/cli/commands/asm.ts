@@ -39,12 +39,12 @@ export const asmCommand: CommandSpec = {
     const { writeImage } = await import('../../image/format.js');
     const out = io.openOutput(imagePath);
     out.write(writeImage(image));
-    out.flush();
+    out.close();
     if (options.listing !== undefined) {
       const { formatListing } = await import('../../asm/index.js');
       const lst = io.openOutput(options.listing as string);
       lst.write(formatListing(listing) + '\n');
-      lst.flush();
+      lst.close();
     }
     return EXIT.OK;
   },

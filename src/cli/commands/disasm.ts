@@ -22,7 +22,7 @@ export const disasmCommand: CommandSpec = {
     checkOutputPath('-o', outPath, [path]); // (and not the image by another name: a link)
     const out = io.openOutput(outPath);
     out.write(disassembleImage(image, `vmm disasm ${path}`));
-    out.flush();
+    out.close();
     return EXIT.OK;
   },
 };

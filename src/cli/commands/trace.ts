@@ -83,14 +83,17 @@ Examples (in the folder that holds vmm's guests/):
     const toFile = options.output !== undefined && options.output !== '-';
     const out = io.openOutput(toFile ? String(options.output) : '-');
     const color = chalkFor(!toFile && io.outColor);
-    const sink = format === 'jsonl' ? new JsonLinesSink(out) : format === 'short' ? new ShortTextSink(out, color) : new TextSink(out, color);
+    // (a text line goes to the writer as it is made; JSON lines are formatted in batches)
+    const jsonl = format === 'jsonl' ? new JsonLinesSink(out) : undefined;
+    const sink = jsonl ?? (format === 'short' ? new ShortTextSink(out, color) : new TextSink(out, color));
     const { bothProbes } = await import('../../report/html/timeline.js');
     const { reportTitle, runReport } = await import('../run-report.js');
     const page = reportPath ? runReport(inputs) : undefined;
     const traced = filtered(sink, { guests, reasons, requests });
-    const report = executeRun(inputs, io, !toFile, page ? bothProbes(traced, page.probe) : traced, !options.quiet && toFile);
+    const flush = () => (jsonl?.flush(), out.flush(), io.out.flush());
+    const report = executeRun(inputs, io, !toFile, page ? bothProbes(traced, page.probe) : traced, !options.quiet && toFile, flush);
     sink.flush();
-    out.flush();
+    out.close();
     if (page && reportPath) await page.write(reportPath, reportTitle('trace', args, inputs, report), report, io);
     if (options.stats || !options.quiet) io.err.write(formatSummary(report, chalkFor(io.errColor)) + `${sink.records} trace records${toFile ? ` written to ${options.output}` : ''}\n`);
     // (hosted: a host OS that did not finish its work fails the run too; dom0: guest 0 too)
