@@ -290,27 +290,31 @@ describe('a small --max-instructions', () => {
   });
 });
 
-describe('a disk command of more than one request', () => {
-  it('makes a request per 8 sectors; the exit that started it carries the first one\'s id', async () => {
-    const src = join(tmp, 'big-read.s');
-    writeFileSync(src, `.include "${join(ROOT, 'guests/include/platform.inc')}"
+/** A guest that has the disk read `count` sectors from `sector` into `address`, waits for the
+ *  command to end (its status in r1), then runs `then` and halts. */
+function diskRead(address: string, sector: number, count: number, then: string): string {
+  return `.include "${join(ROOT, 'guests/include/platform.inc')}"
         .org 0x1000
-start:  li r1, 0x20000
+start:  li r1, ${address}
         out DISK_ADDRESS, r1
-        movi r1, 0
+        li r1, ${sector}
         out DISK_SECTOR, r1
-        movi r1, 20
+        li r1, ${count}
         out DISK_COUNT, r1
         movi r1, DISK_CMD_READ
         out DISK_COMMAND, r1
 wait:   in r1, DISK_STATUS
         cmpi r1, DISK_BUSY
         beq wait
-        li r2, 0x20000 + 19 * 512
-        ldb r1, [r2]
-        out CONSOLE_DATA, r1
+        ${then}
         hlt
-`);
+`;
+}
+
+describe('a disk command', () => {
+  it('makes a request per 8 sectors; the exit that started it carries the first one\'s id', async () => {
+    const src = join(tmp, 'big-read.s');
+    writeFileSync(src, diskRead('0x20000', 0, 20, 'li r2, 0x20000 + 19 * 512\n ldb r1, [r2]\n out CONSOLE_DATA, r1'));
     const disk = join(tmp, 'disk20.bin');
     writeFileSync(disk, new Uint8Array(20 * 512).map((_, i) => 65 + (i >> 9)));
     const bareMetal = await runJson([src, '--disk', disk, '--mode', 'trap']);
@@ -329,22 +333,7 @@ wait:   in r1, DISK_STATUS
     // (the guest prints the status each command ended with, as a digit)
     const command = (address: string, sector: number, count: number) => {
       const src = join(tmp, `refused-${address}-${sector}.s`);
-      writeFileSync(src, `.include "${join(ROOT, 'guests/include/platform.inc')}"
-start:  li r1, ${address}
-        out DISK_ADDRESS, r1
-        li r1, ${sector}
-        out DISK_SECTOR, r1
-        li r1, ${count}
-        out DISK_COUNT, r1
-        movi r1, DISK_CMD_READ
-        out DISK_COMMAND, r1
-wait:   in r1, DISK_STATUS
-        cmpi r1, DISK_BUSY
-        beq wait
-        addi r1, r1, '0'
-        out CONSOLE_DATA, r1
-        hlt
-`);
+      writeFileSync(src, diskRead(address, sector, count, "addi r1, r1, '0'\n out CONSOLE_DATA, r1"));
       return src;
     };
     for (const [src, status] of [
