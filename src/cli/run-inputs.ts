@@ -46,7 +46,12 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
     if (path === '-') stdinFor = g.name;
     g.input = path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input);
   });
-  assignFiles(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => (g.disk = io.readFile(path, FILE_LIMITS.disk)));
+  let disks = 0;
+  assignFiles(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => {
+    g.disk = io.readFile(path, FILE_LIMITS.disk);
+    disks += g.disk.length;
+    if (disks > FILE_LIMITS.disks) throw new UsageProblem(`--disk ${g.name}=${path}: the disks of a run may hold ${FILE_LIMITS.disks >>> 20} MiB in all, and with this one they hold ${(disks / 2 ** 20).toFixed(1)} MiB`);
+  });
   const passthrough = passthroughOwner(guests, mode, options);
   return { guests, mode, config, ...(host ? { host } : {}), ...(dom0 ? { dom0 } : {}), ...(passthrough !== undefined ? { passthrough } : {}) };
 }

@@ -3,7 +3,7 @@
 // and every bad option (status 2 naming the flag).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/guest-report.js';
@@ -555,6 +555,20 @@ describe('vmm run: bad input (exit 2, a message naming the flag or file)', () =>
     const r = await vmmIn(['run', HELLO, HELLO, '--mem', '1G', '--mode', 'full', '-q']);
     expectUsageError(r, 'error: --mem 1G for 2 guest(s) needs 2048.8 MiB of host memory (guests plus the VMM\'s tables); the simulated host has at most 1024 MiB\n');
     expect(r.stdout).toBe('');
+  });
+
+  it("the disks of a run together past 512 MiB: exit 2 naming the --disk that passed it", () => {
+    const dir = tempDir();
+    const disk = join(dir, 'big.img');
+    truncateSync((writeFileSync(disk, ''), disk), 180 << 20); // (sparse)
+    const disks = ['a', 'b', 'c'].flatMap((g) => ['--disk', `${g}=${disk}`]);
+    const srcs = ['a', 'b', 'c'].map((g) => {
+      const src = join(dir, `${g}.s`);
+      writeFileSync(src, 'start: hlt\n');
+      return src;
+    });
+    expectUsageError(vmm(['run', ...srcs, ...disks, '--mode', 'full']), `error: --disk c=${disk}: the disks of a run may hold 512 MiB in all, and with this one they hold 540.0 MiB`);
+    expect(vmm(['run', ...srcs.slice(0, 2), ...disks.slice(0, 4), '--mode', 'full', '--no-overhead', '-q']).status).toBe(0);
   });
 });
 
