@@ -12,7 +12,7 @@ import { dom0GuestsProblem, type Dom0Setup } from '../vmm/hosts/dom0/dom0-host.j
 import { DOM0_MEMORY_BYTES } from '../vmm/hosts/dom0/dom0-abi.js';
 import { PARAVIRT_SYMBOL } from '../asm/index.js';
 import { buildFor, isReference, modeNamed, MODES, RUN_MODES } from '../vmm/modes/index.js';
-import { assembleForCli, sourceOptions } from './assemble.js';
+import { assembleForCli, parseIncludeDirs } from './assemble.js';
 import { parseCount, UsageProblem } from './command.js';
 import { readImageFile } from './image-file.js';
 import { FILE_LIMITS, readStdin } from './files.js';
@@ -83,7 +83,7 @@ async function dom0Setup(mode: string, guests: number, options: Record<string, u
   const { file, shown } = packageFile(options.dom0Image as string | undefined, DEFAULT_DOM0_IMAGE, '--host dom0 needs guest 0\'s kernel', '--dom0-image', io);
   // Guest 0 is a paravirtual kernel: its PARAVIRT build, with no -D of the guests' (their
   // -I directories are searched: they say where files are, not what a build is).
-  const image = isSource(file) ? (await assembleForCli(file, { defines: { [PARAVIRT_SYMBOL]: 1 }, includeDirs: sourceOptions(options).includeDirs }, io)).image : readImageFile(file, io).image;
+  const image = isSource(file) ? (await assembleForCli(file, { defines: { [PARAVIRT_SYMBOL]: 1 }, includeDirs: parseIncludeDirs(options.include as string[] | undefined) }, io)).image : readImageFile(file, io).image;
   if (!isParavirt(image)) throw new UsageProblem(`${file} is a native image: guest 0 is a paravirtual kernel (assemble it with -D PARAVIRT, or give the .s source)`);
   const memoryBytes = options.dom0Mem === undefined ? DOM0_MEMORY_BYTES : parseMemory(String(options.dom0Mem), '--dom0-mem');
   return { image, file: shown, crashAt, memoryBytes };
@@ -119,7 +119,7 @@ async function hostSetup(mode: string, guests: number, options: Record<string, u
   const { file, shown } = packageFile(options.hostImage as string | undefined, DEFAULT_HOST_IMAGE, '--host hosted needs a host OS', '--host-image', io);
   // The host OS runs on the machine itself: always its native build, with no -D of the
   // guests' (but their -I directories, as for guest 0 under dom0).
-  const image = isSource(file) ? (await assembleForCli(file, { defines: {}, includeDirs: sourceOptions(options).includeDirs }, io)).image : readImageFile(file, io).image;
+  const image = isSource(file) ? (await assembleForCli(file, { defines: {}, includeDirs: parseIncludeDirs(options.include as string[] | undefined) }, io)).image : readImageFile(file, io).image;
   if (isParavirt(image)) throw new UsageProblem(`${file} is a PARAVIRT build: the host OS runs on the machine itself, so it must be a native image`);
   return { image, file: shown, app, faultTick };
 }

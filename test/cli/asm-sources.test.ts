@@ -106,6 +106,10 @@ describe('-I, --include <dir>', () => {
     const r = await vmmIn(['run', image, '--mode', 'full', '--host', 'hosted', '--host-image', join(dir, 'host.s'), ...guests]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).not.toContain('-I does nothing');
+    // (-D is the guests' only: not read for the host's build, however it is written)
+    const d = await vmmIn(['run', image, '--mode', 'full', '--host', 'hosted', '-D', '9x', '-q']);
+    expect(d.status, d.stderr).toBe(0);
+    expect(d.stderr).toContain('-D does nothing');
     const without = await vmmIn(['run', hello, '--mode', 'full', '--host', 'hosted', '--host-image', join(dir, 'host.s'), '--json']);
     expectUsageError(without, "cannot include 'host/hostos.s': no such file");
   });
