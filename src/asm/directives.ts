@@ -84,10 +84,10 @@ function org(asm: Assembler, op: Operation): void {
 }
 
 function align(asm: Assembler, op: Operation, where: Where): void {
-  // (a 32-bit value, unsigned: 0x80000000 is 2^31, not -2^31)
-  const value = asm.valueNow(expression(op, 0), '.align');
-  const n = value >>> 0;
-  if (n === 0 || (n & (n - 1)) !== 0) fail(op.operands[0]!.col, `.align ${value}: not a power of two`);
+  // (a 32-bit value, unsigned: 0x80000000 is 2^31, not -2^31; shown as written)
+  const n = asm.valueNow(expression(op, 0), '.align') >>> 0;
+  const operand = op.operands[0]!;
+  if (n === 0 || (n & (n - 1)) !== 0) fail(operand.col, `.align ${where.text.slice(operand.col - 1, operand.end - 1).trim()}: not a power of two`);
   const pad = (n - (asm.pc % n)) % n;
   if (pad > 0) asm.record('data', where, op.col, asm.place(pad, op.col, false), pad);
 }
