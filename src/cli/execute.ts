@@ -19,7 +19,7 @@ import type { RunInputs } from './run-options.js';
 /** Run the guests as the options say; console output streams to stdout unless `quietConsole`.
  *  With `progress`, a long run shows its progress on stderr when that is a terminal.
  *  `flush` writes out what the output buffers hold (stdout's, and a trace's): it is called
- *  at least every tenth of a second of the run (OutputPacer). */
+ *  about every tenth of a second of the run (OutputPacer). */
 export function executeRun(inputs: RunInputs, io: Io, quietConsole: boolean, probe?: ExitProbe, progress = false, flush: () => void = () => io.out.flush()): RunReport {
   const { guests, mode } = inputs;
   const width = Math.max(...guests.map((g) => g.name.length));

@@ -10,7 +10,7 @@ import { fileProblem, readAs } from './files.js';
  *  stays flat however much is written, and nothing is lost when vmm exits. Small strings are
  *  joined first (appending strings is cheap) and encoded into a 64 KiB byte buffer in one go;
  *  byte chunks of BIG_WRITE or more go out as they are. While guests run, what the buffer
- *  holds also goes out at least every tenth of a second (output-pacer.ts).
+ *  holds also goes out about every tenth of a second (output-pacer.ts).
  *  The first failed write throws an OutputError naming `name`; after it, output is dropped. */
 export class FdWriter implements Writer {
   private readonly buffer = Buffer.allocUnsafe(1 << 16);

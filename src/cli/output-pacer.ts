@@ -1,4 +1,4 @@
-// Output held in buffers goes out at least every FLUSH_MS of wall time while a run goes on,
+// Output held in buffers goes out about every FLUSH_MS of wall time while a run goes on,
 // so a guest's lines and trace records appear as the run makes them (stdout is a 64 KiB
 // buffer: fd-writer.ts), and a run stopped from outside (Ctrl-C, `timeout`: the run never
 // yields to the event loop, so no signal handler could flush) loses at most its last
@@ -7,14 +7,20 @@
 
 import type { ProgressMeter } from '../machine/config.js';
 
-/** Wall-clock milliseconds output may wait in a buffer. */
+/** Wall-clock milliseconds output may wait in a buffer (give or take a slice: the clock is
+ *  read between slices). */
 export const FLUSH_MS = 100;
-/** Slices between two looks at the clock (a slice is at most some ten thousand
- *  instructions: a look costs less than one of them). */
+/** The clock is read after 16 slices, or sooner once 65,536 instructions have retired since
+ *  it was last read (a slice under the VMM is a quantum, 10,000 instructions by default;
+ *  bare, or with a large --quantum, up to a million: the reading must not wait for 16 of
+ *  those). A reading costs less than an instruction. */
 const SLICES_PER_LOOK = 16;
+const INSTRUCTIONS_PER_LOOK = 65_536;
 
 export class OutputPacer implements ProgressMeter {
   private slices = 0;
+  /** The instruction count at the last reading (each stage of a run counts from 0 again). */
+  private counted = 0;
   private last: number;
 
   constructor(
@@ -26,8 +32,11 @@ export class OutputPacer implements ProgressMeter {
     this.last = this.now();
   }
 
-  slice(): void {
-    if (++this.slices % SLICES_PER_LOOK !== 0) return;
+  slice(instructions: number): void {
+    const since = instructions - this.counted;
+    if (++this.slices < SLICES_PER_LOOK && since >= 0 && since < INSTRUCTIONS_PER_LOOK) return;
+    this.slices = 0;
+    this.counted = instructions;
     const t = this.now();
     if (t - this.last < FLUSH_MS) return;
     this.last = t;
