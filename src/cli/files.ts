@@ -47,6 +47,15 @@ export function fileId(path: string): string | undefined {
   }
 }
 
+/** The device and inode of an open file descriptor's file; undefined if there is none. */
+export function fdFileId(fd: number): string | undefined {
+  try {
+    return idOf(fstatSync(fd));
+  } catch {
+    return undefined;
+  }
+}
+
 function idOf(stat: Stats): string {
   return `${stat.dev}:${stat.ino}`;
 }

@@ -3,7 +3,7 @@
 
 import type { Writer } from '../trace/writer.js';
 import { FdWriter, openFileWriter } from './fd-writer.js';
-import { readUserFile } from './files.js';
+import { fdFileId, fileId, readUserFile } from './files.js';
 
 export interface Io {
   readonly out: Writer;
@@ -21,7 +21,8 @@ export interface Io {
   readonly cwd: string;
   /** A file's bytes; more than `limit` bytes (default FILE_LIMITS.image) is a UserError. */
   readFile(path: string, limit?: number): Uint8Array;
-  /** A writer for a file given by -o; '-' means stdout. */
+  /** A writer for a file given by -o; '-' means stdout, as does the file stdout goes to
+   *  (`/dev/stdout`, or the file it is redirected to: one buffer keeps one order). */
   openOutput(path: string): Writer;
 }
 
@@ -60,6 +61,8 @@ export function processIo(): Io {
     readFile: readUserFile,
     openOutput(path: string): Writer {
       if (path === '-') return out;
+      const stdout = fdFileId(1);
+      if (stdout !== undefined && fileId(path) === stdout) return out;
       return openFileWriter(path);
     },
   };

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FLUSH_MS, OutputPacer } from '../../src/cli/output-pacer.js';
-import { BUNDLE, requireBundle, ROOT } from './helpers.js';
+import { BUNDLE, requireBundle, ROOT, vmm } from './helpers.js';
 
 describe('OutputPacer', () => {
-  it('flushes once FLUSH_MS has passed, looking at the clock every 16 slices', () => {
+  it('flushes once FLUSH_MS has passed, reading the clock every 16 slices or 65,536 instructions', () => {
     let now = 0;
     let looks = 0;
     let flushes = 0;
@@ -20,21 +20,37 @@ describe('OutputPacer', () => {
       () => (looks++, now),
     );
     looks = 0;
-    for (let i = 0; i < 15; i++) pacer.slice();
+    let retired = 0;
+    const slices = (count: number, each = 100) => {
+      for (let i = 0; i < count; i++) pacer.slice((retired += each));
+    };
+    slices(15);
     expect(looks).toBe(0);
-    pacer.slice();
+    slices(1);
     expect([looks, flushes]).toEqual([1, 0]); // (16 slices, no time passed)
     now = FLUSH_MS - 1;
-    for (let i = 0; i < 16; i++) pacer.slice();
+    slices(16);
     expect(flushes).toBe(0);
     now = FLUSH_MS;
-    for (let i = 0; i < 16; i++) pacer.slice();
+    slices(16);
     expect(flushes).toBe(1);
-    for (let i = 0; i < 16; i++) pacer.slice();
+    slices(16);
     expect(flushes).toBe(1); // (the next one is due FLUSH_MS after this one)
     now = 2 * FLUSH_MS;
-    for (let i = 0; i < 16; i++) pacer.slice();
+    slices(16);
     expect(flushes).toBe(2);
+    // long slices (bare, or a large --quantum): the clock is read after each that ends
+    // 65,536 instructions or more after the last reading
+    looks = 0;
+    slices(3, 1 << 20);
+    expect(looks).toBe(3);
+    now = 3 * FLUSH_MS;
+    slices(1, 1 << 20);
+    expect(flushes).toBe(3);
+    // a new stage counts from 0 again: read at once
+    looks = 0;
+    pacer.slice(10);
+    expect(looks).toBe(1);
   });
 });
 
@@ -50,6 +66,28 @@ start:  la r1, msg
 .loop:  addi r3, r3, 1
         jmp .loop
 msg:    .asciz "started\\n"
+`;
+
+/** A guest that prints a hundred lines slowly (some 0.3 s interpreted under trap, so that
+ *  output is written out several times while it runs). */
+const PRINTER = `.include "platform.inc"
+start:  li r5, 100
+.outer: movi r4, 20
+.row:   movi r2, 'x'
+        out CONSOLE_DATA, r2
+        addi r4, r4, -1
+        cmpi r4, 0
+        bne .row
+        movi r2, 10
+        out CONSOLE_DATA, r2
+        li r6, 200000
+.spin:  addi r6, r6, -1
+        cmpi r6, 0
+        bne .spin
+        addi r5, r5, -1
+        cmpi r5, 0
+        bne .outer
+        hlt
 `;
 
 describe('output while the run goes on', () => {
@@ -93,6 +131,21 @@ describe('output while the run goes on', () => {
     expect(r.signal).toBe('SIGINT');
     expect(r.stdout).toBe('started\n');
   }, 30_000);
+
+  it('a trace to -o /dev/stdout and the console share stdout in one order, the same every run', () => {
+    const printer = join(dir, 'printer.s');
+    writeFileSync(printer, PRINTER);
+    const runs = [1, 2, 3].map(() => vmm(['trace', printer, '--mode', 'trap', '--no-jit', '--format', 'short', '-o', '/dev/stdout', '-q', '--no-overhead']));
+    for (const r of runs) expect(r.status, r.stderr).toBe(0);
+    expect(runs[1]!.stdout).toBe(runs[0]!.stdout);
+    expect(runs[2]!.stdout).toBe(runs[0]!.stdout);
+    // (each console line comes right after the record of the out of its newline: the io exit)
+    const lines = runs[0]!.stdout.split('\n');
+    const first = lines.indexOf('x'.repeat(20));
+    expect(first).toBeGreaterThan(0);
+    expect(lines[first - 1]).toMatch(/ io +\w+ out 0x10, r2$/);
+    expect(lines.filter((l) => l === 'x'.repeat(20))).toHaveLength(100);
+  });
 
   it("a trace's records reach its file while the run goes on (a few: far from filling a buffer)", async () => {
     const file = join(dir, 'exits.jsonl');
