@@ -17,8 +17,15 @@ export interface CommandSpec {
    *  parsed, so that start-up loads no more than the command table. */
   prepare?(cmd: Command): Promise<void>;
   /** Do the work; resolve to the exit status. Throw UserError for bad input (status 2).
-   *  `given`: the options given on the command line (not defaults), by key. */
-  run(args: string[], options: Record<string, unknown>, io: Io, given: ReadonlySet<string>): Promise<number> | number;
+   *  `given`: the options given on the command line (not defaults), by key; `line`: the
+   *  whole command line after `vmm` (a report names the command that made it). */
+  run(args: string[], options: Record<string, unknown>, io: Io, given: ReadonlySet<string>, line: readonly string[]): Promise<number> | number;
+}
+
+/** A command line as a shell takes it: `vmm` and each word, quoted where it must be. */
+export function commandLine(line: readonly string[]): string {
+  const word = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`);
+  return ['vmm', ...line].map(word).join(' ');
 }
 
 /** Decimal multipliers of counts: 10k is 10,000 (sizes, unlike counts, are binary: 1K is

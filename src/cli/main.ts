@@ -53,7 +53,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       const command = actionArgs[actionArgs.length - 1] as Command;
       const options = command.opts();
       const given = new Set(Object.keys(options).filter((key) => command.getOptionValueSource(key) === 'cli'));
-      status = await spec.run(command.args, options, io, given);
+      status = await spec.run(command.args, options, io, given, argv);
     });
   }
   forgetFilesRead(); // (what an earlier command of the process read is not this one's input)

@@ -8,14 +8,6 @@ import type { Io } from './io.js';
 import { writeReport } from './report-file.js';
 import type { RunInputs } from './run-options.js';
 
-/** The page's title: the command as run (its images, mode, host topology, and --bt inline
- *  when the report says full mode translated inline). */
-export function reportTitle(command: string, images: readonly string[], inputs: RunInputs, report: RunReport): string {
-  const host = inputs.host ? ' --host hosted' : inputs.dom0 ? ' --host dom0' : '';
-  const inline = report.translation === 'inline' ? ' --bt inline' : '';
-  return `vmm ${command} ${images.join(' ')} --mode ${inputs.mode}${host}${inline}`;
-}
-
 export function runReport(inputs: RunInputs) {
   // (guest 0 of --host dom0 is a domain like the others: a lane of its own)
   const probe = new TimelineCollector([...inputs.guests.map((g) => g.name), ...(inputs.dom0 ? ['dom0'] : [])], inputs.host ? 'host OS' : undefined);
@@ -23,9 +15,9 @@ export function runReport(inputs: RunInputs) {
     probe,
     async write(path: string, title: string, report: RunReport, io: Io): Promise<void> {
       // The host's cycles: every guest's (a guest's cycles are the host's while it ran).
-      // (Hosted: the whole machine's, the host OS's too.)
-      const end = report.host?.cycles ?? report.guests.reduce((n, g) => n + g.cycles, 0);
-      await writeReport(path, { title, version: VERSION, run: { mode: report.mode, ...(report.translation ? { translation: report.translation } : {}), guests: report.guests, walkReference: inputs.config.costs.events.walkReference, timeline: probe.finish(end), ...(report.host ? { host: report.host } : {}) } }, io);
+      // (Hosted: the whole machine's, the host OS's too; dom0: every domain's, guest 0's too.)
+      const end = report.host?.cycles ?? report.dom0?.hostCycles ?? report.guests.reduce((n, g) => n + g.cycles, 0);
+      await writeReport(path, { title, version: VERSION, run: { mode: report.mode, ...(report.translation ? { translation: report.translation } : {}), guests: report.guests, walkReference: inputs.config.costs.events.walkReference, timeline: probe.finish(end), ...(report.host ? { host: report.host } : {}), ...(report.dom0 ? { dom0: report.dom0 } : {}) } }, io);
     },
   };
 }

@@ -61,19 +61,36 @@ function noteFor(rows: readonly CompareRow[]): string {
   return rows.some((r) => r.passes) ? COMPARE_NOTE : WHOLE_RUN_NOTE;
 }
 
+/** The table as its text cells: the note on how the figures were made, the columns, and per
+ *  subject its heading and its rows (the HTML report draws these, as the text does). */
+export interface CompareCells {
+  note: string;
+  columns: string[];
+  blocks: { heading: string; rows: string[][] }[];
+}
+
+export function compareCells(subjects: readonly SubjectHeading[], rows: readonly CompareRow[]): CompareCells {
+  return {
+    note: noteFor(rows),
+    columns: [...COLUMNS],
+    blocks: subjects.map((subject) => {
+      const mine = rows.filter((r) => r.subject === subject.name);
+      return { heading: heading(subject, mine[0]), rows: mine.map(cells) };
+    }),
+  };
+}
+
 /** The table as lined-up text, one block per subject. */
 export function compareText(subjects: readonly SubjectHeading[], rows: readonly CompareRow[]): string {
-  const table = rows.map(cells);
-  const widths = COLUMNS.map((c, i) => Math.max(c.length, ...table.map((r) => r[i]!.length)));
+  const { note, columns, blocks } = compareCells(subjects, rows);
+  const table = blocks.flatMap((b) => b.rows);
+  const widths = columns.map((c, i) => Math.max(c.length, ...table.map((r) => r[i]!.length)));
   const line = (r: readonly string[]) =>
     `  ${r
       .map((cell, i) => (i === 0 || i === r.length - 1 ? cell.padEnd(i === r.length - 1 ? 0 : widths[i]!) : cell.padStart(widths[i]!)))
       .join('   ')}`.trimEnd();
-  const out: string[] = [noteFor(rows), ''];
-  for (const subject of subjects) {
-    const mine = rows.filter((r) => r.subject === subject.name);
-    out.push(heading(subject, mine[0]), line(COLUMNS), ...mine.map((r) => line(cells(r))), '');
-  }
+  const out: string[] = [note, ''];
+  for (const block of blocks) out.push(block.heading, line(columns), ...block.rows.map(line), '');
   return out.join('\n');
 }
 

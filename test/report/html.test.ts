@@ -132,36 +132,59 @@ describe('the report of a run', () => {
   });
 });
 
-describe('the report of a run under full --bt inline', () => {
-  it('says so in its title and its summary heading (a callout run\'s page does not)', async () => {
+describe('the report of a run', () => {
+  it('is headed by the whole command line that made it, every option in it', async () => {
     const dir = tempDir();
-    const pages = { inline: join(dir, 'inline.html'), callout: join(dir, 'callout.html') };
-    expect(vmm(['run', 'guests/bare/hello.s', '--mode', 'full', '--bt', 'inline', '-q', '--report', pages.inline]).status).toBe(0);
-    expect(vmm(['run', 'guests/bare/hello.s', '--mode', 'full', '-q', '--report', pages.callout]).status).toBe(0);
-    const seen: { title: string; heading: string }[] = [];
-    for (const file of [pages.inline, pages.callout]) {
-      const { page, problems } = await open(file);
-      seen.push({ title: await page.title(), heading: (await page.textContent('#summary h2')) ?? '' });
-      expect(problems).toEqual([]);
-      await page.close();
-    }
-    expect(seen[0]!.title).toContain('--mode full --bt inline');
-    expect(seen[0]!.heading).toBe('Summary (--mode full --bt inline)');
-    expect(seen[1]!.title).not.toContain('--bt');
-    expect(seen[1]!.heading).toBe('Summary (--mode full)');
+    const file = join(dir, "it's.html");
+    const args = ['run', 'guests/kernel/tinyos.s', '--disk', 'guests/kernel/disk.txt', '--mode', 'trap', '--strict', '--tlb-tagged', '-D', 'ROUNDS=1', '-q', '--report', file];
+    expect(vmm(args).status).toBe(0);
+    const { page, problems } = await open(file);
+    const line = `vmm ${args.slice(0, -1).join(' ')} '${file.replace("'", "'\\''")}'`;
+    expect(await page.title()).toBe(`vmm report: ${line}`);
+    expect(await page.textContent('#title')).toBe(line);
+    expect(await page.textContent('#summary h2')).toBe('Summary');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('under --host dom0 shows guest 0: its figures are --json\'s', async () => {
+    const file = join(tempDir(), 'dom0.html');
+    const r = vmm(['run', 'guests/kernel/tinyos.s', '--disk', 'guests/kernel/disk.txt', '--mode', 'para', '--host', 'dom0', '--json', '--report', file]);
+    expect(r.status, r.stderr).toBe(0);
+    const dom0 = (JSON.parse(r.stdout) as RunReport).dom0!;
+    const { page, problems } = await open(file);
+    const cells = await page.evaluate(() => [...document.querySelectorAll('#dom0 table')[0].querySelectorAll('tbody td')].map((td: any) => td.textContent));
+    const n = (x: number) => x.toLocaleString('en-US');
+    expect(cells).toEqual([dom0.status, n(dom0.cycles), n(dom0.hostCycles), n(dom0.exits), n(dom0.domainSwitches), n(dom0.eventsRouted), n(dom0.interruptsRouted), n(dom0.iommuRefused)]);
+    expect(await page.textContent('#dom0 h3')).toBe('Guest 0 (dom0: guests/dom0/dom0.s)');
+    // the TLB table has the VMM's invalidations too
+    const tlb = await page.evaluate(() => [...document.querySelectorAll('#tlb th')].map((th: any) => th.textContent));
+    expect(tlb.at(-1)).toBe('VMM invalidations');
+    expect(problems).toEqual([]);
+    await page.close();
   });
 });
 
 describe('the report of vmm compare', () => {
   it('shows the table of --json and its chart, with no console error', async () => {
     const file = join(tempDir(), 'compare.html');
-    const r = vmm(['compare', 'guests/bench/in.s', 'guests/bench/syscall.s', '--json', '--report', file]);
+    const r = vmm(['compare', '--json', '--report', file]);
     expect(r.status).toBe(0);
     const rows = (JSON.parse(r.stdout) as { rows: CompareRow[] }).rows;
     const { page, problems } = await open(file);
     await page.screenshot({ path: join(SHOTS, 'report-compare.png') });
     const cells = await page.evaluate(() => [...document.querySelectorAll('#compare-table tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    expect(cells.map((c) => [c[0], c[1], c[2]])).toEqual(rows.map((row) => [row.subject, row.label, row.perPass!.cycles.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })]));
+    expect(cells.map((c) => [c[0], c[1]])).toEqual(rows.map((row) => [row.label, row.perPass!.cycles.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })]));
+    // every row as the text table prints it, notes included
+    const text = vmm(['compare']).stdout.split('\n');
+    const squeeze = (s: string) => s.trim().replace(/ +/g, ' ');
+    const textRows = text.filter((l) => rows.some((row) => l.startsWith(`  ${row.label} `)));
+    expect(cells.map((c) => squeeze(c.join(' ')))).toEqual(textRows.map(squeeze));
+    expect(cells.some((c) => c.at(-1)!.includes('; notes: 1 guest-switch'))).toBe(true);
+    // each guest's heading (what a pass does, and how many were run) and the note
+    const headings = await page.evaluate(() => [...document.querySelectorAll('#compare-table h3')].map((h: any) => h.textContent));
+    expect(headings).toEqual(text.filter((_, i) => text[i + 1]?.startsWith('  technique ')));
+    expect(await page.textContent('#compare-table p')).toBe(text[0]);
     const bars = await page.evaluate(() => (window as unknown as { vmmReport: { charts: Record<string, any> } }).vmmReport.charts.compare.data.datasets.length);
     expect(bars).toBe(TECHNIQUES.length); // (a bar for each technique)
     expect(problems).toEqual([]);

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { CommandSpec } from '../command.js';
 import type { Io } from '../io.js';
-import { UsageProblem } from '../command.js';
+import { commandLine, UsageProblem } from '../command.js';
 import { EXIT } from '../errors.js';
 import { DEFAULT_QUANTUM } from '../run-options.js';
 import { defineMachineOptions } from '../machine-options.js';
@@ -43,7 +43,7 @@ Examples (in the folder that holds vmm's guests/):
   vmm compare --host bare-metal,hosted                # what the host topology costs a guest's I/O`,
     );
   },
-  async run(args, options, io) {
+  async run(args, options, io, _given, line) {
     if (options.json && options.markdown) throw new UsageProblem('--json and --markdown: choose one');
     if (options.host !== undefined) return compareHosts(args, options, io);
     const { checkReportPath, writeReport } = await import('../report-file.js');
@@ -134,8 +134,9 @@ Examples (in the folder that holds vmm's guests/):
     if (reportPath) {
       checkReportPath(options.report, args); // (and none of the files the builds read as they were made)
       const { VERSION } = await import('../../version.js');
-      const title = `vmm compare ${args.join(' ')}${options.modes === undefined ? '' : ` --modes ${String(options.modes)}`}`.replace(/\s+/g, ' ').trim();
-      await writeReport(reportPath, { title, version: VERSION, compare: { techniques: techniques.map(({ id, label }) => ({ id, label })), subjects: headings, rows } }, io);
+      const { compareCells } = await import('../../report/compare-table.js');
+      const table = compareCells(headings, rows);
+      await writeReport(reportPath, { title: commandLine(line), version: VERSION, compare: { techniques: techniques.map(({ id, label }) => ({ id, label })), subjects: headings, rows, table } }, io);
     }
     if (options.json) io.out.write(JSON.stringify({ techniques: techniques.map(({ id, label }) => ({ id, label })), rows }, null, 2) + '\n');
     else io.out.write(options.markdown ? compareMarkdown(headings, rows) : compareText(headings, rows));

@@ -1,6 +1,6 @@
 // `vmm run IMAGE...`: run guests (bare, or several under the VMM) and report how each ended.
 
-import type { CommandSpec } from '../command.js';
+import { commandLine, type CommandSpec } from '../command.js';
 import { EXIT } from '../errors.js';
 import { defineRunOptions, IMAGES_ARGUMENT } from '../run-options.js';
 
@@ -46,7 +46,7 @@ Examples (in the folder that holds vmm's guests/):
   vmm run guests/kernel/tinyos.s --disk guests/kernel/disk.txt --mode para --host dom0 --dom0-crash 1   # status 1: guest 0 crashes; tinyos runs on`,
       );
   },
-  async run(args, options, io, given) {
+  async run(args, options, io, given, line) {
     const { checkReportPath } = await import('../report-file.js');
     const reportPath = checkReportPath(options.report, args);
     const { loadRunInputs } = await import('../run-inputs.js');
@@ -55,11 +55,11 @@ Examples (in the folder that holds vmm's guests/):
     const { executeRun } = await import('../execute.js');
     const { formatSummary } = await import('../../report/summary.js');
     const { chalkFor } = await import('../colors.js');
-    const { reportTitle, runReport } = await import('../run-report.js');
+    const { runReport } = await import('../run-report.js');
     const json = options.json === true;
     const page = reportPath ? runReport(inputs) : undefined;
     const report = executeRun(inputs, io, json, page?.probe, !options.quiet);
-    if (page && reportPath) await page.write(reportPath, reportTitle('run', args, inputs, report), report, io);
+    if (page && reportPath) await page.write(reportPath, commandLine(line), report, io);
     if (json) io.out.write(JSON.stringify(report, null, 2) + '\n');
     if (options.stats || (!json && !options.quiet)) io.err.write(formatSummary(report, chalkFor(io.errColor)));
     // (hosted: a host OS that did not finish its work fails the run too; dom0: guest 0 too)

@@ -2,7 +2,7 @@
 
 import { Option } from 'commander';
 import type { CommandSpec } from '../command.js';
-import { checkOutputPath, collect, parseCount, samePath, UsageProblem } from '../command.js';
+import { checkOutputPath, collect, commandLine, parseCount, samePath, UsageProblem } from '../command.js';
 import { EXIT } from '../errors.js';
 import { defineRunOptions, IMAGES_ARGUMENT } from '../run-options.js';
 
@@ -40,7 +40,7 @@ Examples (in the folder that holds vmm's guests/):
   vmm trace --exits guests/kernel/tinyos.s --disk guests/kernel/disk.txt --host hosted --request 1   # one I/O request's path`,
       );
   },
-  async run(args, options, io, given) {
+  async run(args, options, io, given, line) {
     if (options.json) throw new UsageProblem('vmm trace has no --json: --format jsonl writes each exit as one JSON object per line (vmm run --json gives the run\'s report)');
     const format = String(options.format);
     if (format !== 'text' && format !== 'short' && format !== 'jsonl') throw new UsageProblem(`--format must be text, short or jsonl, got '${format}'`);
@@ -87,14 +87,14 @@ Examples (in the folder that holds vmm's guests/):
     const jsonl = format === 'jsonl' ? new JsonLinesSink(out) : undefined;
     const sink = jsonl ?? (format === 'short' ? new ShortTextSink(out, color) : new TextSink(out, color));
     const { bothProbes } = await import('../../report/html/timeline.js');
-    const { reportTitle, runReport } = await import('../run-report.js');
+    const { runReport } = await import('../run-report.js');
     const page = reportPath ? runReport(inputs) : undefined;
     const traced = filtered(sink, { guests, reasons, requests });
     const flush = () => (jsonl?.flush(), out.flush(), io.out.flush());
     const report = executeRun(inputs, io, !toFile, page ? bothProbes(traced, page.probe) : traced, !options.quiet && toFile, flush);
     sink.flush();
     out.close();
-    if (page && reportPath) await page.write(reportPath, reportTitle('trace', args, inputs, report), report, io);
+    if (page && reportPath) await page.write(reportPath, commandLine(line), report, io);
     if (options.stats || !options.quiet) io.err.write(formatSummary(report, chalkFor(io.errColor)) + `${sink.records} trace records${toFile ? ` written to ${options.output}` : ''}\n`);
     // (hosted: a host OS that did not finish its work fails the run too; dom0: guest 0 too)
     return report.guests.every((g) => g.status === 'halted') && (report.host?.status ?? 'halted') === 'halted' && (report.dom0?.status ?? 'halted') === 'halted' ? EXIT.OK : EXIT.GUEST_FAILED;

@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CompareRow } from '../compare.js';
-import type { SubjectHeading } from '../compare-table.js';
+import type { CompareCells, SubjectHeading } from '../compare-table.js';
 import type { GuestReport } from '../guest-report.js';
 import type { HostReport } from '../../vmm/hosts/hosted/hosted-host.js';
+import type { Dom0Report } from '../../vmm/hosts/dom0/dom0-host.js';
 import type { TimelineData } from './timeline.js';
 
 /** What the page shows: a run (one or several guests, with its timeline), or a comparison. */
@@ -25,11 +26,15 @@ export interface ReportData {
     timeline?: TimelineData;
     /** --host hosted: what the host OS did. */
     host?: HostReport;
+    /** --host dom0: what guest 0 did. */
+    dom0?: Dom0Report;
   };
   compare?: {
     techniques: { id: string; label: string }[];
     subjects: SubjectHeading[];
     rows: CompareRow[];
+    /** The table as vmm compare prints it. */
+    table: CompareCells;
   };
 }
 

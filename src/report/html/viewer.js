@@ -42,8 +42,6 @@
     const i = order.indexOf(name);
     return PALETTE[(i < 0 ? order.length : i) % PALETTE.length];
   }
-  /** Exits per pass: "<0.01" for a rare event that is there, else up to 2 decimals. */
-  const perPass = (x) => (x > 0 && x < 0.005 ? '<0.01' : x.toLocaleString('en-US', { maximumFractionDigits: 2 }));
   function table(head, rows, numeric) {
     const t = el('table');
     t.append(el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', numeric[i] ? { class: 'num' } : {}, h)))));
@@ -58,7 +56,8 @@
   }
   /** A horizontal stacked bar per guest, in `section`: one dataset per part. */
   function guestBars(section, guests, datasets, axis) {
-    const { box, canvas } = chartBox(110 + 44 * guests.length);
+    // (the legend below takes a row for about every three datasets)
+    const { box, canvas } = chartBox(110 + 44 * guests.length + 24 * Math.ceil(datasets.length / 3));
     section.append(box);
     return new Chart(canvas, {
       type: 'bar',
@@ -72,7 +71,8 @@
     const guests = run.guests;
     const tl = run.timeline;
     if (tl) renderTimeline(run, tl);
-    const summary = el('section', { id: 'summary' }, el('h2', {}, `Summary (--mode ${run.mode}${run.translation === 'inline' ? ' --bt inline' : ''})`));
+    // (the command line, with every option, heads the page)
+    const summary = el('section', { id: 'summary' }, el('h2', {}, 'Summary'));
     const exitsOf = (g) => sum(Object.values(g.exits || {}));
     summary.append(
       table(
@@ -91,6 +91,7 @@
       ),
     );
     if (run.host) summary.append(renderHost(run.host, guests));
+    if (run.dom0) summary.append(renderDom0(run.dom0));
     main.append(summary);
     const grid = el('div', { class: 'grid' });
     grid.append(renderExits(run), renderCycles(run));
@@ -113,6 +114,27 @@
         [false, true, true, true, true],
       ),
       el('pre', { class: 'console' }, h.console),
+    );
+    return box;
+  }
+
+  /** Guest 0 of --host dom0 (docs/topologies.md): how it ended, its cycles and exits, the
+   *  domain switches and routed events and interrupts, each domain's I/O, its console. */
+  function renderDom0(d) {
+    const box = el('div', { id: 'dom0' }, el('h3', {}, `Guest 0 (dom0: ${d.image})`));
+    const io = d.io.length ? Object.keys(d.io[0]).filter((k) => k !== 'guest') : [];
+    box.append(
+      table(
+        ['status', 'cycles', "host's cycles", 'exits', 'domain switches', 'events routed', 'interrupts routed', 'IOMMU refused'],
+        [[el('span', { class: d.status === 'halted' ? '' : 'bad', title: d.reason }, d.status), int(d.cycles), int(d.hostCycles), int(d.exits), int(d.domainSwitches), int(d.eventsRouted), int(d.interruptsRouted), int(d.iommuRefused)]],
+        [false, true, true, true, true, true, true, true],
+      ),
+      table(
+        ['guest', ...io],
+        d.io.map((r) => [r.guest, ...io.map((k) => int(r[k]))]),
+        [false, ...io.map(() => true)],
+      ),
+      el('pre', { class: 'console' }, d.console),
     );
     return box;
   }
@@ -256,9 +278,9 @@
     const section = el('section', { id: 'tlb' }, el('h2', {}, 'TLB'));
     section.append(
       table(
-        ['guest', 'lookups', 'hits', 'misses', 'flushes', 'invalidations', 'walk references', 'walk writes', 'VMM flushes'],
-        run.guests.map((g) => [g.name, int(g.tlb.lookups), int(g.tlb.hits), int(g.tlb.misses), int(g.tlb.flushes), int(g.tlb.invalidations), int(g.tlb.walkReferences), int(g.tlb.walkWrites), int(g.tlb.vmmFlushes ?? 0)]),
-        [false, true, true, true, true, true, true, true, true],
+        ['guest', 'lookups', 'hits', 'misses', 'flushes', 'invalidations', 'walk references', 'walk writes', 'VMM flushes', 'VMM invalidations'],
+        run.guests.map((g) => [g.name, int(g.tlb.lookups), int(g.tlb.hits), int(g.tlb.misses), int(g.tlb.flushes), int(g.tlb.invalidations), int(g.tlb.walkReferences), int(g.tlb.walkWrites), int(g.tlb.vmmFlushes ?? 0), int(g.tlb.vmmInvalidations ?? 0)]),
+        [false, true, true, true, true, true, true, true, true, true],
       ),
     );
     return section;
@@ -266,7 +288,8 @@
 
   // ---- a comparison ----------------------------------------------------------------------
   function renderCompare(cmp) {
-    const section = el('section', { id: 'compare' }, el('h2', {}, 'Cycles per pass against bare hardware (log scale)'));
+    // (per pass where a guest has ITER, else over its whole run: each block's heading says)
+    const section = el('section', { id: 'compare' }, el('h2', {}, 'Cycles against bare hardware (log scale)'));
     const { box, canvas } = chartBox(300);
     section.append(box);
     main.append(section);
@@ -277,20 +300,13 @@
         labels: cmp.subjects.map((s) => s.name),
         datasets: cmp.techniques.map((t) => ({ label: t.label, data: cmp.subjects.map((s) => rowOf(s.name, t.id)?.overhead ?? null), backgroundColor: colour(`technique:${t.id}`) })),
       },
-      options: { scales: { y: { type: 'logarithmic', title: { display: true, text: 'cycles per pass / bare' } } }, plugins: { legend: { position: 'top' } } },
+      options: { scales: { y: { type: 'logarithmic', title: { display: true, text: 'cycles / bare' } } }, plugins: { legend: { position: 'top' } } },
     });
-    const reasons = (p) =>
-      Object.entries(p.exitsByReason)
-        .sort((a, b) => b[1] - a[1])
-        .map(([r, n]) => `${perPass(n)} ${r}`)
-        .join(', ');
-    const rows = cmp.rows.map((r) =>
-      r.perPass
-        ? [r.subject, r.label, fixed(r.perPass.cycles, 2), r.overhead !== undefined ? fixed(r.overhead, 2) : '-', perPass(r.perPass.exits), fixed(r.perPass.tlbMisses, 2), fixed(r.perPass.walkReferences, 2), reasons(r.perPass)]
-        : [r.subject, r.label, '-', '-', '-', '-', '-', el('span', { class: 'bad' }, r.problem || '')],
-    );
-    const t = el('section', { id: 'compare-table' }, el('h2', {}, 'Per pass'));
-    t.append(table(['guest', 'technique', 'cycles', 'vs bare', 'exits', 'TLB misses', 'walk refs', 'exits by reason'], rows, [false, false, true, true, true, true, true, false]));
+    // The table as vmm compare prints it (its cells: compare-table.ts).
+    const { note, columns, blocks } = cmp.table;
+    const t = el('section', { id: 'compare-table' }, el('h2', {}, 'The table'), el('p', {}, note));
+    const numeric = columns.map((_, i) => i > 0 && i < columns.length - 1);
+    for (const b of blocks) t.append(el('h3', {}, b.heading), table(columns, b.rows, numeric));
     main.append(t);
   }
 
