@@ -139,6 +139,14 @@ function perPass(later: PerPass, earlier: PerPass, divisor: number): PerPass {
 
 const NONE: PerPass = { cycles: 0, instructions: 0, exits: 0, exitsByReason: {}, notes: {}, tlbMisses: 0, walkReferences: 0, walkWrites: 0 };
 
+/** What a guest printed first, for a problem (a guest that stops early often says why):
+ *  '; it printed "..."', its first line cut at 100 characters; '' if it printed nothing. */
+function printed(console: string): string {
+  const line = console.split('\n')[0]!;
+  if (line === '') return '';
+  return `; it printed "${line.length > 100 ? `${line.slice(0, 99)}…` : line}"`;
+}
+
 /** One subject under one technique; `bare` is the subject's bare row (for the overhead and
  *  the console output every technique must print). */
 export function measure(subject: Subject, technique: Technique, config: RunConfig, bare?: { row: CompareRow; console: string }): { row: CompareRow; console: string } {
@@ -161,7 +169,7 @@ export function measure(subject: Subject, technique: Technique, config: RunConfi
     // the difference is the passes' only if the two runs differ in nothing else
     if (!sameLines(second[0]!.console, console)) return { row: { ...row, problem: `it prints differently with ITER=${passes[0]} and ITER=${passes[1]}, so the difference of the runs is not its passes' alone` }, console };
     figures = perPass(totals(second), totals(first), (passes[1] - passes[0]) * copies);
-    if (figures.instructions <= 0) return { row: { ...row, problem: `ITER does not change how much it runs: the runs with ITER=${passes[0]} and ITER=${passes[1]} retired the same instructions` }, console };
+    if (figures.instructions <= 0) return { row: { ...row, problem: `ITER does not change how much it runs: the runs with ITER=${passes[0]} and ITER=${passes[1]} retired the same instructions${printed(console)}` }, console };
   } else {
     figures = perPass(totals(first), NONE, copies);
   }

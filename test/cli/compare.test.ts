@@ -178,6 +178,10 @@ describe('vmm compare: guests it cannot measure per pass', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('it prints differently with ITER=5 and ITER=10');
     expect(r.stdout).toContain('ITER does not change how much it runs');
+    // a guest that stops early says why: the first line it printed is in its row
+    const disk = await vmmIn(['compare', 'guests/bench/diskread.s', '--modes', 'bare']);
+    expect(disk.status).toBe(1);
+    expect(disk.stdout).toContain('retired the same instructions; it printed "diskread: the read failed: give a disk of 8 sectors (--disk guests/bench/diskread.txt)"');
   });
 
   it('a source that sets ITER unconditionally is measured over its whole run', async () => {
