@@ -400,7 +400,8 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     vm.traps.set(cause, (vm.traps.get(cause) ?? 0) + 1);
     const kind = vm.trapGuard.check(vm.vcpu, cause);
     if (!kind) return true;
-    const failure = trapFailure(kind, cause, addr, pc, (at) => this.where(vm, at));
+    const hint = kind === 'unhandled' ? vm.virtualizer.explainUnhandled?.(cause) : undefined;
+    const failure = trapFailure(kind, cause, addr, pc, (at) => this.where(vm, at)) + (hint ? `; ${hint}` : '');
     vm.vcpu.pc = pc;
     const a = vm.answer.set(REASON['triple-fault'], 'killed', vm.virtualizer.exitCost, trappingPc(cause, pc));
     a.q.cause = causeName(cause);

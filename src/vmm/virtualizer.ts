@@ -42,6 +42,9 @@ export interface Virtualizer {
   /** Why this guest, stuck (halted with virtual interrupts off, or out of instructions),
    *  went wrong, when the mode knows something the guest does not; else undefined. */
   explainStuck(): string | undefined;
+  /** A trap `cause` the guest kernel could not take (it has no handler): what the mode knows
+   *  of why, for the reason the guest stops with; absent or undefined: nothing. */
+  explainUnhandled?(cause: number): string | undefined;
   /** The vCPU is halted in the guest, where the VMM did not see it halt (hardware
    *  assistance with hlt exiting off): each device event that wakes it reaches the VMM as an
    *  external-interrupt exit. Absent or false: the VMM took the halt itself. */

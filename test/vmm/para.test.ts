@@ -205,6 +205,16 @@ describe('para: the boot state', () => {
 });
 
 describe('para: what an audit found', () => {
+  it('a privileged instruction with no handler of the guest\'s: the reason says a PARAVIRT build makes it a hypercall (a source that never tests PARAVIRT, built with it)', () => {
+    const image = assembleText('.equ PARAVIRT, 1\nstart: mtcr tvec, r1\n        hlt\n');
+    const r = runHv([{ name: 'g', image }], 'para', { maxInstructions: 1000 }).reports[0]!;
+    expect(r.status).toBe('faulted');
+    expect(r.reason).toMatch(/^unhandled privileged trap at .*: no trap handler \(tvec = 0\); under para the guest kernel is deprivileged: a PARAVIRT build makes such operations hypercalls/);
+    // (a fault of another cause gets no such hint)
+    const divide = runHv([{ name: 'g', image: assembleText('.equ PARAVIRT, 1\nstart: movi r1, 0\n        div r2, r2, r1\n        hlt\n') }], 'para', { maxInstructions: 1000 }).reports[0]!;
+    expect(divide.reason).toMatch(/no trap handler \(tvec = 0\)$/);
+  });
+
   it('sched_op block with no event that can come (its port unbound or masked) stops the guest with a stated deadlock, not a hang', () => {
     for (const bind of ['', '        movi r0, HC_EVENT_CHANNEL_OP\n        movi r1, EVTCHNOP_BIND_VIRQ\n        movi r2, VIRQ_TIMER\n        hcall\n']) {
       const image = pv(`        la r1, start\n        set_trap_entry r1\n${bind}        movi r0, HC_SET_TIMER_OP\n        movi r1, 10\n        movi r2, 10\n        hcall\n        movi r0, HC_SCHED_OP\n        movi r1, SCHEDOP_BLOCK\n        hcall\n        halt`);

@@ -172,6 +172,11 @@ export class ParaVirtualizer implements Virtualizer {
     return undefined;
   }
 
+  explainUnhandled(cause: number): string | undefined {
+    if (cause !== CAUSE.PRIVILEGED) return undefined;
+    return "under para the guest kernel is deprivileged: a PARAVIRT build makes such operations hypercalls (its source tests PARAVIRT, as guests/include/paravirt.inc's macros do)";
+  }
+
   /** Lines the guest's devices raised become events (the timer is one-shot: it stops). */
   nextInterrupt(): number {
     const pic = this.vm.devices.pic;
