@@ -118,14 +118,13 @@ export function compareTopologies(topologies: readonly Topology[], mode: string,
   return { mode, rows, share: { idle: shareOf('idle'), busy: shareOf('busy') } };
 }
 
-const n = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
-
 /** The comparison as aligned text, or a Markdown table: cycles, exits and world switches per
  *  operation under each topology, then each topology's cycles against the first's. */
 export function topologyTable(c: TopologyComparison, markdown: boolean): string {
   const topologies = c.rows[0]?.costs.map((k) => k.topology) ?? [];
-  const columns: { title: string; value: (row: IoRow) => string }[] = [{ title: 'operation (per one)', value: (row) => row.label }];
-  const fig = (k: IoCost | undefined, f: (k: IoCost) => number | undefined) => (k === undefined || k.problem ? 'n/a' : f(k) === undefined ? '-' : n(f(k)!));
+  // (a cell is a figure, or text: a column of figures shows two decimals if one of them has a fraction)
+  const columns: { title: string; value: (row: IoRow) => string | number }[] = [{ title: 'operation (per one)', value: (row) => row.label }];
+  const fig = (k: IoCost | undefined, f: (k: IoCost) => number | undefined) => (k === undefined || k.problem ? 'n/a' : (f(k) ?? '-'));
   topologies.forEach((t, i) => columns.push({ title: `${t} cycles`, value: (row) => fig(row.costs[i], (k) => k.cycles) }));
   topologies.forEach((t, i) => columns.push({ title: `${t} exits`, value: (row) => fig(row.costs[i], (k) => k.exits) }));
   topologies.forEach((t, i) => {
@@ -140,7 +139,9 @@ export function topologyTable(c: TopologyComparison, markdown: boolean): string 
     } });
   });
   const header = columns.map((col) => col.title);
-  const body = c.rows.map((row) => columns.map((col) => col.value(row)));
+  const cells = c.rows.map((row) => columns.map((col) => col.value(row)));
+  const decimals = columns.map((_, i) => (cells.some((r) => typeof r[i] === 'number' && !Number.isInteger(r[i])) ? 2 : 0));
+  const body = cells.map((r) => r.map((x, i) => (typeof x === 'number' ? x.toLocaleString('en-US', { minimumFractionDigits: decimals[i], maximumFractionDigits: decimals[i] }) : x)));
   const lines: string[] = [];
   if (markdown) {
     lines.push(`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`));
