@@ -147,6 +147,20 @@ describe('the report of a run', () => {
     await page.close();
   });
 
+  it('says in words how a guest that did not halt ended, and that it silently diverged (tinyos under trap)', async () => {
+    const file = join(tempDir(), 'trap.html');
+    const r = vmm(['run', 'guests/kernel/tinyos.s', '--disk', 'guests/kernel/disk.txt', '--mode', 'trap', '--json', '--report', file]);
+    expect(r.status).toBe(1);
+    const g = (JSON.parse(r.stdout) as RunReport).guests[0]!;
+    const { page, problems } = await open(file);
+    expect(await page.textContent('#summary p.bad')).toBe(`tinyos: ${g.status}: ${g.reason}`);
+    const warning = await page.textContent('#summary p.warn');
+    expect(warning).toContain(`tinyos: WARNING: ${g.divergences!.count.toLocaleString('en-US')} sensitive instructions ran deprivileged without an exit`);
+    expect(warning).toContain(`The first: ${g.divergences!.first.where}: ${g.divergences!.first.detail}`);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('under --host dom0 shows guest 0: its figures are --json\'s', async () => {
     const file = join(tempDir(), 'dom0.html');
     const r = vmm(['run', 'guests/kernel/tinyos.s', '--disk', 'guests/kernel/disk.txt', '--mode', 'para', '--host', 'dom0', '--json', '--report', file]);

@@ -90,6 +90,12 @@
         [false, false, true, true, true, true, true, true],
       ),
     );
+    // (how a guest that did not halt normally ended, and a silent divergence, in words)
+    for (const g of guests) {
+      if (g.status !== 'halted') summary.append(el('p', { class: 'bad' }, `${g.name}: ${g.status}: ${g.reason}`));
+      const d = g.divergences;
+      if (d) summary.append(el('p', { class: 'warn' }, `${g.name}: WARNING: ${d.count === 1 ? 'a sensitive instruction' : `${int(d.count)} sensitive instructions`} ran deprivileged without an exit: the guest silently diverged from bare hardware, and its output and figures may be wrong. ${d.count === 1 ? 'It was' : 'The first'}: ${d.first.where}: ${d.first.detail}`));
+    }
     if (run.host) summary.append(renderHost(run.host, guests));
     if (run.dom0) summary.append(renderDom0(run.dom0));
     main.append(summary);
