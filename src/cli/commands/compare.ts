@@ -36,7 +36,7 @@ Exit status: 0 every guest halted under every technique; 1 one did not (its row 
 Examples (in the folder that holds vmm's guests/):
   vmm compare                                         # the whole suite (docs/compare.md)
   vmm compare guests/bench/syscall.s --modes bare,full,hw
-  vmm compare guests/bench/tlbthrash.s --tlb 256      # the TLB now holds every page
+  vmm compare guests/bench/tlbthrash.s --tlb 256      # 2 TLB misses a pass, not 130
   vmm compare guests/bench/pgfault.s -D ITER=5000 --markdown
   vmm compare --report compare.html                   # the table and its chart, in a browser
   vmm compare guests/kernel/tinyos.s --json | jq '.rows[] | {technique, cycles: .perPass.cycles}'
