@@ -13,7 +13,8 @@ export const FLUSH_MS = 100;
 /** The clock is read after 16 slices, or sooner once 65,536 instructions have retired since
  *  it was last read (a slice under the VMM is a quantum, 10,000 instructions by default;
  *  bare, or with a large --quantum, up to a million: the reading must not wait for 16 of
- *  those). A reading costs less than an instruction. */
+ *  those). A reading (tens of nanoseconds, some hundred instructions' worth) once in 16
+ *  slices costs nothing measurable. */
 const SLICES_PER_LOOK = 16;
 const INSTRUCTIONS_PER_LOOK = 65_536;
 
