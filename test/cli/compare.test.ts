@@ -43,6 +43,13 @@ describe('vmm compare: the suite', () => {
     expect(vmm(['compare']).stdout).toBe(first.stdout);
   });
 
+  it('--json carries the text\'s note and each guest\'s operation', async () => {
+    const r = await vmmIn(['compare', '--json']);
+    const doc = JSON.parse(r.stdout) as { note: string; subjects: { name: string; operation?: string }[] };
+    expect(doc.note).toBe(vmm(['compare']).stdout.split('\n')[0]);
+    expect(doc.subjects).toEqual(SUITE.map((e) => ({ name: e.name, operation: e.operation })));
+  });
+
   it('docs/compare.md holds the table vmm compare --markdown prints', async () => {
     const doc = readFileSync(join(ROOT, 'docs', 'compare.md'), 'utf8');
     const table = /<!-- compare:begin -->\n([\s\S]*?)\n<!-- compare:end -->/.exec(doc)?.[1];

@@ -50,7 +50,7 @@ Examples (in the folder that holds vmm's guests/):
     const reportPath = checkReportPath(options.report, args);
     const { TECHNIQUES, compare, imageSubject } = await import('../../report/compare.js');
     const { SUITE, sourceSubject, suiteSubjects } = await import('../../report/compare-suite.js');
-    const { compareMarkdown, compareText } = await import('../../report/compare-table.js');
+    const { compareCells, compareMarkdown, compareText } = await import('../../report/compare-table.js');
     const { didYouMean } = await import('../../text/nearest.js');
     const { checkHostMemory, memValues, runConfig } = await import('../machine-config.js');
     const { DEFAULTS } = await import('../machine-options.js');
@@ -134,11 +134,14 @@ Examples (in the folder that holds vmm's guests/):
     if (reportPath) {
       checkReportPath(options.report, args); // (and none of the files the builds read as they were made)
       const { VERSION } = await import('../../version.js');
-      const { compareCells } = await import('../../report/compare-table.js');
       const table = compareCells(headings, rows);
       await writeReport(reportPath, { title: commandLine(line), version: VERSION, compare: { techniques: techniques.map(({ id, label }) => ({ id, label })), subjects: headings, rows, table } }, io);
     }
-    if (options.json) io.out.write(JSON.stringify({ techniques: techniques.map(({ id, label }) => ({ id, label })), rows }, null, 2) + '\n');
+    if (options.json) {
+      // (the note on how the figures were made, and what a pass of each guest does: the text's)
+      const { note } = compareCells(headings, rows);
+      io.out.write(JSON.stringify({ note, techniques: techniques.map(({ id, label }) => ({ id, label })), subjects: headings, rows }, null, 2) + '\n');
+    }
     else io.out.write(options.markdown ? compareMarkdown(headings, rows) : compareText(headings, rows));
     return rows.every((r) => r.perPass) ? EXIT.OK : EXIT.GUEST_FAILED;
   },
