@@ -8,6 +8,7 @@
 import type { ConsoleBackend } from '../machine/devices/console.js';
 import { KEPT_CONSOLE_LIMIT } from '../report/guest-report.js';
 import type { Writer } from '../trace/writer.js';
+import { visible } from '../text/visible.js';
 
 export class GuestConsole implements ConsoleBackend {
   private line: Uint8Array = new Uint8Array(256);
@@ -68,48 +69,6 @@ export class GuestConsole implements ConsoleBackend {
   text(): string {
     const text = Buffer.from(this.keptBytes.subarray(0, this.keptLength)).toString('utf8');
     return this.truncated ? text + `\n[vmm: console output beyond ${KEPT_CONSOLE_LIMIT} bytes not kept]` : text;
-  }
-}
-
-/** A line's bytes as text a terminal shows as they are: UTF-8 decoded; C0 controls but
- *  newline and tab, DEL and invalid bytes as `\xNN`; C1 controls (U+0080..U+009F) as
- *  `\u00NN`. */
-export function visible(bytes: Uint8Array): string {
-  let out = '';
-  let plain = true;
-  for (const b of bytes) if (b < 0x20 ? b !== 10 && b !== 9 : b >= 0x7f) plain = false;
-  if (plain) return Buffer.from(bytes).toString('latin1');
-  const hex = (b: number) => `\\x${b.toString(16).padStart(2, '0')}`;
-  for (let i = 0; i < bytes.length; ) {
-    const b = bytes[i]!;
-    if (b < 0x80) {
-      out += (b < 0x20 && b !== 10 && b !== 9) || b === 0x7f ? hex(b) : String.fromCharCode(b);
-      i++;
-      continue;
-    }
-    const length = b >= 0xf0 && b < 0xf5 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 && b < 0xe0 ? 2 : 0;
-    const text = length && i + length <= bytes.length ? strictUtf8(bytes.subarray(i, i + length)) : undefined;
-    if (text === undefined) {
-      out += hex(b);
-      i++;
-      continue;
-    }
-    const code = text.codePointAt(0)!;
-    out += code >= 0x80 && code <= 0x9f ? `\\u${code.toString(16).padStart(4, '0')}` : text;
-    i += length;
-  }
-  return out;
-}
-
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/** The character of one complete UTF-8 sequence, or undefined if it is not one. */
-function strictUtf8(sequence: Uint8Array): string | undefined {
-  try {
-    const text = decoder.decode(sequence);
-    return [...text].length === 1 ? text : undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -14,6 +14,7 @@ import { buildFor, isReference, MODES, REFERENCE } from '../vmm/modes/index.js';
 import { DEFAULT_ASSIST, type Build, type ModeTechnique } from '../vmm/modes/mode.js';
 import type { ConsoleSink, GuestReport } from './guest-report.js';
 import { cyclesAgainstBare, keptConsole, runGuests, sameLines, type RunConfig } from './run.js';
+import { visible } from '../text/visible.js';
 
 /** A way to run guests that vmm compare weighs: the bare reference, or a mode with its
  *  settings (each mode lists its own: ModeTechnique). */
@@ -140,9 +141,12 @@ function perPass(later: PerPass, earlier: PerPass, divisor: number): PerPass {
 const NONE: PerPass = { cycles: 0, instructions: 0, exits: 0, exitsByReason: {}, notes: {}, tlbMisses: 0, walkReferences: 0, walkWrites: 0 };
 
 /** What a guest printed first, for a problem (a guest that stops early often says why):
- *  '; it printed "..."', its first line cut at 100 characters; '' if it printed nothing. */
+ *  '; it printed "..."', its first line (without a carriage return at its end) as a terminal
+ *  shows a guest's bytes (text/visible.ts: no control sequence of the guest's reaches the
+ *  screen), cut at 100 characters; '' if it printed nothing. `console` holds a byte a
+ *  character (keptConsole). */
 function printed(console: string): string {
-  const line = console.split('\n')[0]!;
+  const line = visible(Buffer.from(console.split('\n')[0]!.replace(/\r$/, ''), 'latin1'));
   if (line === '') return '';
   return `; it printed "${line.length > 100 ? `${line.slice(0, 99)}…` : line}"`;
 }

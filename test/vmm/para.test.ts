@@ -210,6 +210,10 @@ describe('para: what an audit found', () => {
     const r = runHv([{ name: 'g', image }], 'para', { maxInstructions: 1000 }).reports[0]!;
     expect(r.status).toBe('faulted');
     expect(r.reason).toMatch(/^unhandled privileged trap at .*: no trap handler \(tvec = 0\); under para the guest kernel is deprivileged: a PARAVIRT build makes such operations hypercalls/);
+    // (nor does one in the guest's own user mode, which faults so on bare hardware too)
+    const user = pv('        la r1, user\n        movi r2, 0\n        trap_set_return r1, r2, r3\n        return_from_trap\nuser:   cli\n        halt');
+    const inUser = runHv([{ name: 'g', image: user }], 'para', { maxInstructions: 1000 }).reports[0]!;
+    expect(inUser.reason).toMatch(/^unhandled privileged trap at .*cli.*: no trap handler \(tvec = 0\)$/);
     // (a fault of another cause gets no such hint)
     const divide = runHv([{ name: 'g', image: assembleText('.equ PARAVIRT, 1\nstart: movi r1, 0\n        div r2, r2, r1\n        hlt\n') }], 'para', { maxInstructions: 1000 }).reports[0]!;
     expect(divide.reason).toMatch(/no trap handler \(tvec = 0\)$/);

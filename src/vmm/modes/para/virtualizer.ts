@@ -173,7 +173,8 @@ export class ParaVirtualizer implements Virtualizer {
   }
 
   explainUnhandled(cause: number): string | undefined {
-    if (cause !== CAUSE.PRIVILEGED) return undefined;
+    // (in the guest's own user mode a privileged instruction faults as on bare hardware)
+    if (cause !== CAUSE.PRIVILEGED || (this.vcpu.flags & FLAG.S) === 0) return undefined;
     return "under para the guest kernel is deprivileged: a PARAVIRT build makes such operations hypercalls (its source tests PARAVIRT, as guests/include/paravirt.inc's macros do)";
   }
 
