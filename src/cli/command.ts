@@ -22,9 +22,16 @@ export interface CommandSpec {
   run(args: string[], options: Record<string, unknown>, io: Io, given: ReadonlySet<string>, line: readonly string[]): Promise<number> | number;
 }
 
-/** A command line as a shell takes it: `vmm` and each word, quoted where it must be. */
+/** A command line as a shell takes it back: `vmm` and each word, quoted where it must be
+ *  (`'...'`; `$'...'` for a word with control characters, written as escapes, so that none
+ *  is lost or changed on the way: a page turns a carriage return into a newline). */
 export function commandLine(line: readonly string[]): string {
-  const word = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`);
+  const escape = (c: string) => ({ '\n': '\\n', '\t': '\\t', '\r': '\\r' })[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  const word = (w: string) => {
+    if (/^[\w@%+:,./-][\w@%+=:,./-]*$/.test(w)) return w;
+    if (/[\x00-\x1f\x7f]/.test(w)) return `$'${w.replace(/[\\']/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f]/g, escape)}'`;
+    return `'${w.replace(/'/g, "'\\''")}'`;
+  };
   return ['vmm', ...line].map(word).join(' ');
 }
 

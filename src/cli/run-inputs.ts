@@ -50,7 +50,7 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   assignFiles(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => {
     g.disk = io.readFile(path, FILE_LIMITS.disk);
     disks += g.disk.length;
-    if (disks > FILE_LIMITS.disks) throw new UsageProblem(`--disk ${g.name}=${path}: the disks of a run may hold ${FILE_LIMITS.disks >>> 20} MiB in all, and with this one they hold ${(disks / 2 ** 20).toFixed(1)} MiB`);
+    if (disks > FILE_LIMITS.disks) throw new UsageProblem(`--disk ${g.name}=${path}: the disks of a run may hold ${FILE_LIMITS.disks >>> 20} MiB in all, and with this one they hold ${disks.toLocaleString('en-US')} bytes (${(disks / 2 ** 20).toFixed(1)} MiB)`);
   });
   const passthrough = passthroughOwner(guests, mode, options);
   return { guests, mode, config, ...(host ? { host } : {}), ...(dom0 ? { dom0 } : {}), ...(passthrough !== undefined ? { passthrough } : {}) };

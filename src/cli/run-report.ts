@@ -2,6 +2,7 @@
 // records while the guests run, and, once they have, the page.
 
 import { TimelineCollector } from '../report/html/timeline.js';
+import { DOMAIN_IO_WORDS } from '../vmm/hosts/dom0/switchboard.js';
 import type { RunReport } from '../report/guest-report.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
@@ -17,7 +18,7 @@ export function runReport(inputs: RunInputs) {
       // The host's cycles: every guest's (a guest's cycles are the host's while it ran).
       // (Hosted: the whole machine's, the host OS's too; dom0: every domain's, guest 0's too.)
       const end = report.host?.cycles ?? report.dom0?.hostCycles ?? report.guests.reduce((n, g) => n + g.cycles, 0);
-      await writeReport(path, { title, version: VERSION, run: { mode: report.mode, ...(report.translation ? { translation: report.translation } : {}), guests: report.guests, walkReference: inputs.config.costs.events.walkReference, timeline: probe.finish(end), ...(report.host ? { host: report.host } : {}), ...(report.dom0 ? { dom0: report.dom0 } : {}) } }, io);
+      await writeReport(path, { title, version: VERSION, run: { mode: report.mode, ...(report.translation ? { translation: report.translation } : {}), guests: report.guests, walkReference: inputs.config.costs.events.walkReference, timeline: probe.finish(end), ...(report.host ? { host: report.host } : {}), ...(report.dom0 ? { dom0: { ...report.dom0, ioWords: DOMAIN_IO_WORDS } } : {}) } }, io);
     },
   };
 }

@@ -6,6 +6,7 @@ import type { TlbFigures } from '../machine/tlb.js';
 import type { GuestReport, RunReport } from './guest-report.js';
 import type { HostReport } from '../vmm/hosts/hosted/hosted-host.js';
 import type { Dom0Report } from '../vmm/hosts/dom0/dom0-host.js';
+import { DOMAIN_IO_WORDS, type DomainIo } from '../vmm/hosts/dom0/switchboard.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -73,7 +74,7 @@ function dom0Summary(h: Dom0Report, c: ChalkInstance): string[] {
     `  cycles ${n(h.cycles).padStart(16)}    exits ${n(h.exits)}    host cycles ${n(h.hostCycles)}    domain switches ${n(h.domainSwitches)}    events routed ${n(h.eventsRouted)}    disk interrupts routed ${n(h.interruptsRouted)}${h.iommuRefused ? `    DMA refused by the IOMMU ${n(h.iommuRefused)}` : ''}`,
   ];
   for (const io of h.io) {
-    const counts = countList({ 'block requests': io.blockRequests, notifications: io.notifications, 'console bytes': io.consoleBytes, 'console bytes dropped': io.consoleDropped, 'answered by the VMM (no back end)': io.answeredByVmm, 'console bytes written by the VMM (no back end)': io.consoleByVmm });
+    const counts = countList(Object.fromEntries((Object.keys(DOMAIN_IO_WORDS) as (keyof DomainIo)[]).map((k) => [DOMAIN_IO_WORDS[k], io[k]])));
     out.push(`  front ends   ${io.guest}: ${counts}`);
   }
   for (const line of h.console.trimEnd().split('\n')) if (line) out.push(`  console      ${line}`);

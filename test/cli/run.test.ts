@@ -567,7 +567,7 @@ describe('vmm run: bad input (exit 2, a message naming the flag or file)', () =>
       writeFileSync(src, 'start: hlt\n');
       return src;
     });
-    expectUsageError(vmm(['run', ...srcs, ...disks, '--mode', 'full']), `error: --disk c=${disk}: the disks of a run may hold 512 MiB in all, and with this one they hold 540.0 MiB`);
+    expectUsageError(vmm(['run', ...srcs, ...disks, '--mode', 'full']), `error: --disk c=${disk}: the disks of a run may hold 512 MiB in all, and with this one they hold 566,231,040 bytes (540.0 MiB)`);
     expect(vmm(['run', ...srcs.slice(0, 2), ...disks.slice(0, 4), '--mode', 'full', '--no-overhead', '-q']).status).toBe(0);
   });
 });

@@ -57,7 +57,12 @@ describe('docs/labs', () => {
       expect(key.length).toBeGreaterThan(100);
       const transcript = readFileSync(join(LABS, lab, 'transcript.txt'), 'utf8');
       // (figures with a separator or decimals, and plain numbers of four digits or more: cycles)
-      for (const n of key.match(/\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|(?<![\d,.])\d{4,}(?![\d,])/g) ?? []) expect(transcript, `${lab}: ${n}`).toContain(n);
+      // (each as a whole number of the transcript, which may write it with zero decimals:
+      // 4358 is not in 14358 nor in 4358.5, 9,584 is in 9,584.00)
+      for (const n of key.match(/\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|(?<![\d,.])\d{4,}(?![\d,])/g) ?? []) {
+        const whole = new RegExp(`(?<![\\d.]|\\d,)${n.replace(/\./g, '\\.')}(?:\\.0+)?(?!\\d|,\\d|\\.\\d)`);
+        expect(whole.test(transcript), `${lab}: ${n}`).toBe(true);
+      }
       for (const section of ['**Goal.**', '**Background.**', '## Steps', '## Questions', '## Your turn', '## Answer key']) expect(sheet).toContain(section);
       // two printed pages: about 110 lines of 95 characters
       const printed = sheet.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 95)), 0);

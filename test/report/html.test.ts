@@ -7,6 +7,7 @@
 
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TECHNIQUES, type CompareRow } from '../../src/report/compare.js';
@@ -51,7 +52,7 @@ async function open(file: string): Promise<{ page: Page; problems: string[] }> {
     problems.push(`network: ${route.request().url()}`);
     return route.abort();
   });
-  await page.goto(`file://${file}`);
+  await page.goto(pathToFileURL(file).href);
   await page.waitForFunction(() => (window as unknown as { vmmReport?: unknown }).vmmReport !== undefined);
   return { page, problems };
 }
@@ -135,14 +136,16 @@ describe('the report of a run', () => {
 describe('the report of a run', () => {
   it('is headed by the whole command line that made it, every option in it', async () => {
     const dir = tempDir();
-    const file = join(dir, "it's.html");
+    const file = join(dir, "it's  \r.html");
     const args = ['run', 'guests/kernel/tinyos.s', '--disk', 'guests/kernel/disk.txt', '--mode', 'trap', '--strict', '--tlb-tagged', '-D', 'ROUNDS=1', '-q', '--report', file];
     expect(vmm(args).status).toBe(0);
     const { page, problems } = await open(file);
-    const line = `vmm ${args.slice(0, -1).join(' ')} '${file.replace("'", "'\\''")}'`;
-    expect(await page.title()).toBe(`vmm report: ${line}`);
+    // (quoted as a shell takes it back: a control character as an escape, which a page keeps)
+    const line = `vmm ${args.slice(0, -1).join(' ')} $'${file.replace("'", "\\'").replace('\r', '\\r')}'`;
     expect(await page.textContent('#title')).toBe(line);
-    expect(await page.textContent('#summary h2')).toBe('Summary');
+    expect(await page.title()).toBe(`vmm report: ${line}`.replace(/ +/g, ' '));
+    // (and the settings the run had, typed or not, head its summary)
+    expect(await page.textContent('#summary h2')).toBe('Summary (--mode trap)');
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -153,7 +156,7 @@ describe('the report of a run', () => {
     expect(r.status).toBe(1);
     const g = (JSON.parse(r.stdout) as RunReport).guests[0]!;
     const { page, problems } = await open(file);
-    expect(await page.textContent('#summary p.bad')).toBe(`tinyos: ${g.status}: ${g.reason}`);
+    expect(await page.textContent('#summary p.bad')).toBe(`tinyos: ${g.status}: ${g.reason}${g.reason.includes('pc 0x') ? '' : ` at pc 0x${g.pc.toString(16).padStart(8, '0')}`}`);
     const warning = await page.textContent('#summary p.warn');
     expect(warning).toContain(`tinyos: WARNING: ${g.divergences!.count.toLocaleString('en-US')} sensitive instructions ran deprivileged without an exit`);
     expect(warning).toContain(`The first: ${g.divergences!.first.where}: ${g.divergences!.first.detail}`);
@@ -171,6 +174,9 @@ describe('the report of a run', () => {
     const n = (x: number) => x.toLocaleString('en-US');
     expect(cells).toEqual([dom0.status, n(dom0.cycles), n(dom0.hostCycles), n(dom0.exits), n(dom0.domainSwitches), n(dom0.eventsRouted), n(dom0.interruptsRouted), n(dom0.iommuRefused)]);
     expect(await page.textContent('#dom0 h3')).toBe('Guest 0 (dom0: guests/dom0/dom0.s)');
+    expect(await page.textContent('#summary h2')).toBe('Summary (--mode para --host dom0)');
+    const io = await page.evaluate(() => [...document.querySelectorAll('#dom0 table')[1].querySelectorAll('th')].map((th: any) => th.textContent));
+    expect(io).toEqual(['guest', 'block requests', 'notifications', 'console bytes', 'console bytes dropped', 'answered by the VMM (no back end)', 'console bytes written by the VMM (no back end)']);
     // the TLB table has the VMM's invalidations too
     const tlb = await page.evaluate(() => [...document.querySelectorAll('#tlb th')].map((th: any) => th.textContent));
     expect(tlb.at(-1)).toBe('VMM invalidations');
@@ -201,6 +207,19 @@ describe('the report of vmm compare', () => {
     expect(await page.textContent('#compare-table p')).toBe(text[0]);
     const bars = await page.evaluate(() => (window as unknown as { vmmReport: { charts: Record<string, any> } }).vmmReport.charts.compare.data.datasets.length);
     expect(bars).toBe(TECHNIQUES.length); // (a bar for each technique)
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the report of vmm compare with a row that has no figures', () => {
+  it('shows the problem in its place, in red', async () => {
+    const file = join(tempDir(), 'problem.html');
+    expect(vmm(['compare', 'guests/bench/diskread.s', '--modes', 'bare,full', '--report', file]).status).toBe(1);
+    const { page, problems } = await open(file);
+    const bad = await page.evaluate(() => [...document.querySelectorAll('#compare-table td.bad')].map((td: any) => td.textContent));
+    expect(bad).toHaveLength(2);
+    for (const text of bad) expect(text).toContain('it printed "diskread: the read failed');
     expect(problems).toEqual([]);
     await page.close();
   });

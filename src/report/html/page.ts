@@ -26,8 +26,8 @@ export interface ReportData {
     timeline?: TimelineData;
     /** --host hosted: what the host OS did. */
     host?: HostReport;
-    /** --host dom0: what guest 0 did. */
-    dom0?: Dom0Report;
+    /** --host dom0: what guest 0 did, and each domain's I/O figures in words. */
+    dom0?: Dom0Report & { ioWords: Readonly<Record<string, string>> };
   };
   compare?: {
     techniques: { id: string; label: string }[];

@@ -42,6 +42,10 @@
     const i = order.indexOf(name);
     return PALETTE[(i < 0 ? order.length : i) % PALETTE.length];
   }
+  /** " at pc 0x..." where a reason does not say where (as the text summary adds it). */
+  const atPc = (g) => (g.reason.includes('pc 0x') ? '' : ` at pc 0x${(g.pc >>> 0).toString(16).padStart(8, '0')}`);
+  /** A paragraph with how a guest, the host OS or guest 0 ended, if not normally. */
+  const ended = (name, x) => (x.status === 'halted' ? [] : [el('p', { class: 'bad' }, `${name}: ${x.status}: ${x.reason}`)]);
   function table(head, rows, numeric) {
     const t = el('table');
     t.append(el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', numeric[i] ? { class: 'num' } : {}, h)))));
@@ -71,8 +75,9 @@
     const guests = run.guests;
     const tl = run.timeline;
     if (tl) renderTimeline(run, tl);
-    // (the command line, with every option, heads the page)
-    const summary = el('section', { id: 'summary' }, el('h2', {}, 'Summary'));
+    // (the mode and topology the run had, typed or not; the command line heads the page)
+    const settings = `--mode ${run.mode}${run.translation === 'inline' ? ' --bt inline' : ''}${run.host ? ' --host hosted' : run.dom0 ? ' --host dom0' : ''}`;
+    const summary = el('section', { id: 'summary' }, el('h2', {}, `Summary (${settings})`));
     const exitsOf = (g) => sum(Object.values(g.exits || {}));
     summary.append(
       table(
@@ -92,7 +97,7 @@
     );
     // (how a guest that did not halt normally ended, and a silent divergence, in words)
     for (const g of guests) {
-      if (g.status !== 'halted') summary.append(el('p', { class: 'bad' }, `${g.name}: ${g.status}: ${g.reason}`));
+      if (g.status !== 'halted') summary.append(el('p', { class: 'bad' }, `${g.name}: ${g.status}: ${g.reason}${atPc(g)}`));
       const d = g.divergences;
       if (d) summary.append(el('p', { class: 'warn' }, `${g.name}: WARNING: ${d.count === 1 ? 'a sensitive instruction' : `${int(d.count)} sensitive instructions`} ran deprivileged without an exit: the guest silently diverged from bare hardware, and its output and figures may be wrong. ${d.count === 1 ? 'It was' : 'The first'}: ${d.first.where}: ${d.first.detail}`));
     }
@@ -119,6 +124,7 @@
         h.requests.map((r, i) => [guests[i] ? guests[i].name : String(i), int(r.diskReads), int(r.diskWrites), int(r.consoleLines), int(r.hostCycles)]),
         [false, true, true, true, true],
       ),
+      ...ended('the host OS', h),
       el('pre', { class: 'console' }, h.console),
     );
     return box;
@@ -135,8 +141,9 @@
         [[el('span', { class: d.status === 'halted' ? '' : 'bad', title: d.reason }, d.status), int(d.cycles), int(d.hostCycles), int(d.exits), int(d.domainSwitches), int(d.eventsRouted), int(d.interruptsRouted), int(d.iommuRefused)]],
         [false, true, true, true, true, true, true, true],
       ),
+      ...ended('guest 0', d),
       table(
-        ['guest', ...io],
+        ['guest', ...io.map((k) => d.ioWords[k] || k)],
         d.io.map((r) => [r.guest, ...io.map((k) => int(r[k]))]),
         [false, ...io.map(() => true)],
       ),
@@ -312,7 +319,14 @@
     const { note, columns, blocks } = cmp.table;
     const t = el('section', { id: 'compare-table' }, el('h2', {}, 'The table'), el('p', {}, note));
     const numeric = columns.map((_, i) => i > 0 && i < columns.length - 1);
-    for (const b of blocks) t.append(el('h3', {}, b.heading), table(columns, b.rows, numeric));
+    for (const b of blocks) {
+      const drawn = table(columns, b.rows, numeric);
+      // (a row with a problem in place of its figures: the problem in red)
+      b.rows.forEach((r, i) => {
+        if (r[1] === '-') drawn.tBodies[0].rows[i].lastChild.classList.add('bad');
+      });
+      t.append(el('h3', {}, b.heading), drawn);
+    }
     main.append(t);
   }
 

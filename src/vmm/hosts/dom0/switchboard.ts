@@ -41,6 +41,16 @@ export interface DomainIo {
   consoleByVmm: number;
 }
 
+/** Each figure of DomainIo in words (the summary's and the HTML report's). */
+export const DOMAIN_IO_WORDS: Readonly<Record<keyof DomainIo, string>> = {
+  blockRequests: 'block requests',
+  notifications: 'notifications',
+  consoleBytes: 'console bytes',
+  consoleDropped: 'console bytes dropped',
+  answeredByVmm: 'answered by the VMM (no back end)',
+  consoleByVmm: 'console bytes written by the VMM (no back end)',
+};
+
 export class Switchboard {
   /** By domain id: the VM, what its mode told of it, notifications waiting for it. */
   private readonly vms: Vm[] = [];
