@@ -24,12 +24,19 @@ export interface Io {
   /** A writer for a file given by -o; '-' means stdout, as does the file stdout goes to
    *  (`/dev/stdout`, or the file it is redirected to: one buffer keeps one order). */
   openOutput(path: string): Writer;
+  /** Whether `path` names the file stdout goes to (absent: never). */
+  isStandardOutput?(path: string): boolean;
 }
 
 function colorWanted(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
   return isTTY;
+}
+
+function isStandardOutput(path: string): boolean {
+  const stdout = fdFileId(1);
+  return stdout !== undefined && fileId(path) === stdout;
 }
 
 /** The real process: stdout and stderr, colour from the TTY and NO_COLOR/FORCE_COLOR. */
@@ -60,10 +67,8 @@ export function processIo(): Io {
     cwd: process.cwd(),
     readFile: readUserFile,
     openOutput(path: string): Writer {
-      if (path === '-') return out;
-      const stdout = fdFileId(1);
-      if (stdout !== undefined && fileId(path) === stdout) return out;
-      return openFileWriter(path);
+      return path === '-' || isStandardOutput(path) ? out : openFileWriter(path);
     },
+    isStandardOutput,
   };
 }

@@ -7,11 +7,12 @@ import type { Io } from './io.js';
 
 export const REPORT_OPTION = ['--report <file.html>', 'also write an HTML report: one page that works offline (docs/report.md)'] as const;
 
-/** Check the --report file before anything runs: a name, not stdout, none of the inputs. */
-export function checkReportPath(path: unknown, inputs: readonly string[]): string | undefined {
+/** Check the --report file before anything runs: a name, not stdout (nor the file stdout
+ *  goes to), none of the inputs. */
+export function checkReportPath(path: unknown, inputs: readonly string[], io: Io): string | undefined {
   if (path === undefined) return undefined;
   const name = String(path);
-  if (name === '-') throw new UsageProblem('--report expects a file name: the page is not written to standard output');
+  if (name === '-' || io.isStandardOutput?.(name)) throw new UsageProblem('--report expects a file name: the page is not written to standard output');
   checkOutputPath('--report', name, inputs);
   return name;
 }

@@ -301,6 +301,11 @@ describe('--report errors', () => {
     const s = vmm(['compare', 'guests/bench/in.s', '--report', '-']);
     expect(s.status).toBe(2);
     expect(s.stderr).toContain('--report expects a file name');
+    // (nor the file stdout goes to, by another name: here a pipe)
+    const t = vmm(['run', 'guests/bare/hello.s', '--report', '/dev/stdout']);
+    expect(t.status).toBe(2);
+    expect(t.stderr).toContain('--report expects a file name: the page is not written to standard output');
+    expect(t.stdout).toBe('');
   });
 
   it('a trace with --report writes both the trace and the page', () => {

@@ -47,7 +47,7 @@ Examples (in the folder that holds vmm's guests/):
     if (options.json && options.markdown) throw new UsageProblem('--json and --markdown: choose one');
     if (options.host !== undefined) return compareHosts(args, options, io);
     const { checkReportPath, writeReport } = await import('../report-file.js');
-    const reportPath = checkReportPath(options.report, args);
+    const reportPath = checkReportPath(options.report, args, io);
     const { TECHNIQUES, compare, imageSubject } = await import('../../report/compare.js');
     const { SUITE, sourceSubject, suiteSubjects } = await import('../../report/compare-suite.js');
     const { compareCells, compareMarkdown, compareText } = await import('../../report/compare-table.js');
@@ -114,7 +114,7 @@ Examples (in the folder that holds vmm's guests/):
       const problem = subject.check?.();
       if (problem) throw new UserError(problem);
     }
-    checkReportPath(options.report, args); // (and none of the files the guests came from)
+    checkReportPath(options.report, args, io); // (and none of the files the guests came from)
     // every technique's host must hold its guests, as vmm run checks
     const copies = Math.max(...subjects.map((x) => x.copies));
     for (const t of techniques) {
@@ -132,7 +132,7 @@ Examples (in the folder that holds vmm's guests/):
       meter?.finish();
     }
     if (reportPath) {
-      checkReportPath(options.report, args); // (and none of the files the builds read as they were made)
+      checkReportPath(options.report, args, io); // (and none of the files the builds read as they were made)
       const { VERSION } = await import('../../version.js');
       const table = compareCells(headings, rows);
       await writeReport(reportPath, { title: commandLine(line), version: VERSION, compare: { techniques: techniques.map(({ id, label }) => ({ id, label })), subjects: headings, rows, table } }, io);

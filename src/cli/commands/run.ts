@@ -48,10 +48,10 @@ Examples (in the folder that holds vmm's guests/):
   },
   async run(args, options, io, given, line) {
     const { checkReportPath } = await import('../report-file.js');
-    const reportPath = checkReportPath(options.report, args);
+    const reportPath = checkReportPath(options.report, args, io);
     const { loadRunInputs } = await import('../run-inputs.js');
     const inputs = await loadRunInputs(args, options, io, given);
-    checkReportPath(options.report, args); // (and none of the files the inputs came from)
+    checkReportPath(options.report, args, io); // (and none of the files the inputs came from)
     const { executeRun } = await import('../execute.js');
     const { formatSummary } = await import('../../report/summary.js');
     const { chalkFor } = await import('../colors.js');

@@ -63,7 +63,7 @@ Examples (in the folder that holds vmm's guests/):
     }
     if (options.output !== undefined) checkOutputPath('-o', String(options.output), args);
     const { checkReportPath } = await import('../report-file.js');
-    const reportPath = checkReportPath(options.report, args);
+    const reportPath = checkReportPath(options.report, args, io);
     if (reportPath !== undefined && options.output !== undefined && options.output !== '-' && samePath(reportPath, String(options.output))) throw new UsageProblem(`--report ${reportPath}: -o writes the trace there already`);
     const guestList = listOption('--guest', options.guest as string[] | undefined);
     const requestList = listOption('--request', options.request as string[] | undefined, 'ids');
@@ -73,7 +73,7 @@ Examples (in the folder that holds vmm's guests/):
     const inputs = await loadRunInputs(args, options, io, given);
     // (and none of the files the inputs came from)
     if (options.output !== undefined) checkOutputPath('-o', String(options.output), args);
-    checkReportPath(options.report, args);
+    checkReportPath(options.report, args, io);
     const guests = guestList ? new Set(guestList) : undefined;
     // (under --host dom0, guest 0's records are named dom0)
     const names = [...inputs.guests.map((x) => x.name), ...(inputs.dom0 ? ['dom0'] : [])];
