@@ -24,8 +24,10 @@ export interface Io {
   /** A writer for a file given by -o; '-' means stdout, as does the file stdout goes to
    *  (`/dev/stdout`, or the file it is redirected to: one buffer keeps one order). */
   openOutput(path: string): Writer;
-  /** Whether `path` names the file stdout goes to (absent: never). */
+  /** Whether `path` names the file stdout goes to (absent: never; /dev/null is no one's). */
   isStandardOutput?(path: string): boolean;
+  /** The same for stderr. */
+  isStandardError?(path: string): boolean;
 }
 
 function colorWanted(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
@@ -34,10 +36,14 @@ function colorWanted(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
   return isTTY;
 }
 
-function isStandardOutput(path: string): boolean {
-  const stdout = fdFileId(1);
-  return stdout !== undefined && fileId(path) === stdout;
+/** Whether `path` names the file of file descriptor `fd` (not /dev/null, which many
+ *  streams may share: writing to it twice mixes nothing). */
+function isFileOf(fd: number, path: string): boolean {
+  const id = fdFileId(fd);
+  return id !== undefined && fileId(path) === id && id !== fileId('/dev/null');
 }
+const isStandardOutput = (path: string) => isFileOf(1, path);
+const isStandardError = (path: string) => isFileOf(2, path);
 
 /** The real process: stdout and stderr, colour from the TTY and NO_COLOR/FORCE_COLOR. */
 export function processIo(): Io {
@@ -70,5 +76,6 @@ export function processIo(): Io {
       return path === '-' || isStandardOutput(path) ? out : openFileWriter(path);
     },
     isStandardOutput,
+    isStandardError,
   };
 }

@@ -7,12 +7,13 @@ import type { Io } from './io.js';
 
 export const REPORT_OPTION = ['--report <file.html>', 'also write an HTML report: one page that works offline (docs/report.md)'] as const;
 
-/** Check the --report file before anything runs: a name, not stdout (nor the file stdout
- *  goes to), none of the inputs. */
+/** Check the --report file before anything runs: a name, not stdout (nor the file stdout or
+ *  stderr goes to: the page would mix with what they print), none of the inputs. */
 export function checkReportPath(path: unknown, inputs: readonly string[], io: Io): string | undefined {
   if (path === undefined) return undefined;
   const name = String(path);
   if (name === '-' || io.isStandardOutput?.(name)) throw new UsageProblem('--report expects a file name: the page is not written to standard output');
+  if (io.isStandardError?.(name)) throw new UsageProblem(`--report ${name}: that is where standard error goes; the page is written to a file of its own`);
   checkOutputPath('--report', name, inputs);
   return name;
 }

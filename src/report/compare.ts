@@ -141,14 +141,17 @@ function perPass(later: PerPass, earlier: PerPass, divisor: number): PerPass {
 const NONE: PerPass = { cycles: 0, instructions: 0, exits: 0, exitsByReason: {}, notes: {}, tlbMisses: 0, walkReferences: 0, walkWrites: 0 };
 
 /** What a guest printed first, for a problem (a guest that stops early often says why):
- *  '; it printed "..."', its first line (without a carriage return at its end) as a terminal
- *  shows a guest's bytes (text/visible.ts: no control sequence of the guest's reaches the
- *  screen), cut at 100 characters; '' if it printed nothing. `console` holds a byte a
- *  character (keptConsole). */
+ *  '; it printed "..."', its first line that is not empty (without a carriage return at its
+ *  end) as a terminal shows a guest's bytes (text/visible.ts: no control sequence of the
+ *  guest's reaches the screen), cut at 100 characters; '' if it printed nothing. `console`
+ *  holds a byte a character (keptConsole). */
 function printed(console: string): string {
-  const line = visible(Buffer.from(console.split('\n')[0]!.replace(/\r$/, ''), 'latin1'));
-  if (line === '') return '';
-  return `; it printed "${line.length > 100 ? `${line.slice(0, 99)}…` : line}"`;
+  const first = console.split('\n').map((l) => l.replace(/\r$/, '')).find((l) => l !== '') ?? '';
+  const line = [...visible(Buffer.from(first, 'latin1'))];
+  if (line.length === 0) return '';
+  // (cut on a whole character, and not inside an escape such as \x1b)
+  const cut = () => `${line.slice(0, 99).join('').replace(/\\(?:x[0-9a-f]?|u[0-9a-f]{0,3})?$/, '')}…`;
+  return `; it printed "${line.length > 100 ? cut() : line.join('')}"`;
 }
 
 /** One subject under one technique; `bare` is the subject's bare row (for the overhead and

@@ -194,6 +194,11 @@ describe('vmm compare: guests it cannot measure per pass', () => {
     writeFileSync(odd, '.include "paravirt.inc"\n.ifndef ITER\n.equ ITER, 5\n.endif\nstart: la r3, text\n.p: ldb r2, [r3]\n cmpi r2, 0\n beq .e\n putc r2\n addi r3, r3, 1\n jmp .p\n.e: halt\ntext: .asciz "caf\\xc3\\xa9 \\x1b[31mred\\r\\n"\n');
     const quoted = await vmmIn(['compare', odd, '--modes', 'bare']);
     expect(quoted.stdout).toContain('; it printed "caf\u00e9 \\x1b[31mred"\n');
+    // (a long line is cut on a whole character, and not inside an escape)
+    for (const [text, shown] of [['a'.repeat(98) + '\\xf0\\x9f\\x98\\x80zz', 'a'.repeat(98) + '\u{1f600}…'], ['a'.repeat(97) + '\\x1bzzzz', 'a'.repeat(97) + '…']]) {
+      writeFileSync(odd, `.include "paravirt.inc"\n.ifndef ITER\n.equ ITER, 5\n.endif\nstart: la r3, text\n.p: ldb r2, [r3]\n cmpi r2, 0\n beq .e\n putc r2\n addi r3, r3, 1\n jmp .p\n.e: halt\ntext: .asciz "${text}"\n`);
+      expect((await vmmIn(['compare', odd, '--modes', 'bare'])).stdout).toContain(`; it printed "${shown}"\n`);
+    }
   });
 
   it('a source that sets ITER unconditionally is measured over its whole run', async () => {

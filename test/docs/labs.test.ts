@@ -59,7 +59,9 @@ describe('docs/labs', () => {
       // (figures with a separator or decimals, and plain numbers of four digits or more: cycles)
       // (each as a whole number of the transcript, which may write it with zero decimals:
       // 4358 is not in 14358 nor in 4358.5, 9,584 is in 9,584.00)
-      for (const n of key.match(/\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|(?<![\d,.])\d{4,}(?![\d,])/g) ?? []) {
+      // (a number of four digits or more may be followed by a comma of the text; hex values
+      // such as 0x0000133c are not numbers of this kind)
+      for (const n of key.match(/\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|(?<![\w,.])\d{4,}(?!\d|,\d|\w)/g) ?? []) {
         const whole = new RegExp(`(?<![\\d.]|\\d,)${n.replace(/\./g, '\\.')}(?:\\.0+)?(?!\\d|,\\d|\\.\\d)`);
         expect(whole.test(transcript), `${lab}: ${n}`).toBe(true);
       }

@@ -5,7 +5,8 @@
 // labels and the summary table without scrolling, in text of at least 12 px. Screenshots go
 // to test-results/ (not committed). The timeline's memory bound is checked without a browser.
 
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -301,11 +302,22 @@ describe('--report errors', () => {
     const s = vmm(['compare', 'guests/bench/in.s', '--report', '-']);
     expect(s.status).toBe(2);
     expect(s.stderr).toContain('--report expects a file name');
-    // (nor the file stdout goes to, by another name: here a pipe)
+    // (nor the file stdout goes to, by another name: here a pipe; nor stderr's)
     const t = vmm(['run', 'guests/bare/hello.s', '--report', '/dev/stdout']);
     expect(t.status).toBe(2);
     expect(t.stderr).toContain('--report expects a file name: the page is not written to standard output');
     expect(t.stdout).toBe('');
+    const e = vmm(['run', 'guests/bare/hello.s', '--report', '/dev/stderr']);
+    expect(e.status).toBe(2);
+    expect(e.stderr).toContain('--report /dev/stderr: that is where standard error goes; the page is written to a file of its own');
+    // (/dev/null is no stream's own: a script may send the page there with stdout)
+    const nullFd = openSync('/dev/null', 'w');
+    try {
+      const n = spawnSync(process.execPath, [join(ROOT, 'dist', 'vmm.js'), 'run', 'guests/bare/hello.s', '-q', '--report', '/dev/null'], { cwd: ROOT, stdio: ['ignore', nullFd, 'pipe'], encoding: 'utf8' });
+      expect(n.status, n.stderr).toBe(0);
+    } finally {
+      closeSync(nullFd);
+    }
   });
 
   it('a trace with --report writes both the trace and the page', () => {
