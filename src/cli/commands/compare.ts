@@ -131,16 +131,16 @@ Examples (in the folder that holds vmm's guests/):
     } finally {
       meter?.finish();
     }
+    // (the table's cells: the page draws them, and --json carries their note)
+    const table = compareCells(headings, rows);
     if (reportPath) {
       checkReportPath(options.report, args, io); // (and none of the files the builds read as they were made)
       const { VERSION } = await import('../../version.js');
-      const table = compareCells(headings, rows);
       await writeReport(reportPath, { title: commandLine(line), version: VERSION, compare: { techniques: techniques.map(({ id, label }) => ({ id, label })), subjects: headings, rows, table } }, io);
     }
     if (options.json) {
       // (the note on how the figures were made, and what a pass of each guest does: the text's)
-      const { note } = compareCells(headings, rows);
-      io.out.write(JSON.stringify({ note, techniques: techniques.map(({ id, label }) => ({ id, label })), subjects: headings, rows }, null, 2) + '\n');
+      io.out.write(JSON.stringify({ note: table.note, techniques: techniques.map(({ id, label }) => ({ id, label })), subjects: headings, rows }, null, 2) + '\n');
     }
     else io.out.write(options.markdown ? compareMarkdown(headings, rows) : compareText(headings, rows));
     return rows.every((r) => r.perPass) ? EXIT.OK : EXIT.GUEST_FAILED;

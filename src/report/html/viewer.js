@@ -44,8 +44,9 @@
   }
   /** " at pc 0x..." where a reason does not say where (as the text summary adds it). */
   const atPc = (g) => (g.reason.includes('pc 0x') ? '' : ` at pc 0x${(g.pc >>> 0).toString(16).padStart(8, '0')}`);
-  /** A paragraph with how a guest, the host OS or guest 0 ended, if not normally. */
-  const ended = (name, x) => (x.status === 'halted' ? [] : [el('p', { class: 'bad' }, `${name}: ${x.status}: ${x.reason}`)]);
+  /** A paragraph with how a guest, the host OS or guest 0 ended, if not normally (`where`
+   *  follows the reason). */
+  const ended = (name, x, where = '') => (x.status === 'halted' ? [] : [el('p', { class: 'bad' }, `${name}: ${x.status}: ${x.reason}${where}`)]);
   function table(head, rows, numeric) {
     const t = el('table');
     t.append(el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', numeric[i] ? { class: 'num' } : {}, h)))));
@@ -97,7 +98,7 @@
     );
     // (how a guest that did not halt normally ended, and a silent divergence, in words)
     for (const g of guests) {
-      if (g.status !== 'halted') summary.append(el('p', { class: 'bad' }, `${g.name}: ${g.status}: ${g.reason}${atPc(g)}`));
+      summary.append(...ended(g.name, g, atPc(g)));
       const d = g.divergences;
       if (d) summary.append(el('p', { class: 'warn' }, `${g.name}: WARNING: ${d.count === 1 ? 'a sensitive instruction' : `${int(d.count)} sensitive instructions`} ran deprivileged without an exit: the guest silently diverged from bare hardware, and its output and figures may be wrong. ${d.count === 1 ? 'It was' : 'The first'}: ${d.first.where}: ${d.first.detail}`));
     }
@@ -134,7 +135,7 @@
    *  domain switches and routed events and interrupts, each domain's I/O, its console. */
   function renderDom0(d) {
     const box = el('div', { id: 'dom0' }, el('h3', {}, `Guest 0 (dom0: ${d.image})`));
-    const io = d.io.length ? Object.keys(d.io[0]).filter((k) => k !== 'guest') : [];
+    const io = Object.keys(d.ioWords);
     box.append(
       table(
         ['status', 'cycles', "host's cycles", 'exits', 'domain switches', 'events routed', 'interrupts routed', 'IOMMU refused'],
@@ -143,7 +144,7 @@
       ),
       ...ended('guest 0', d),
       table(
-        ['guest', ...io.map((k) => d.ioWords[k] || k)],
+        ['guest', ...io.map((k) => d.ioWords[k])],
         d.io.map((r) => [r.guest, ...io.map((k) => int(r[k]))]),
         [false, ...io.map(() => true)],
       ),
