@@ -182,10 +182,13 @@ export class BlockCache implements BlockProvider {
   /** Changes whenever blocks are dropped (BlockProvider.version). */
   version = 0;
 
+  /** `shared` is bumped with version: one count over all of a processor's caches, read at
+   *  every port access (Processor.codeVersion). */
   constructor(
     private readonly variant: Variant,
     frameCount: number,
     private readonly limit: number,
+    private readonly shared: { version: number },
   ) {
     this.frames = new Array<Table | undefined>(frameCount).fill(undefined);
   }
@@ -236,6 +239,7 @@ export class BlockCache implements BlockProvider {
       t.heat[s] = HOT_THRESHOLD - REHEAT;
     }
     this.version++;
+    this.shared.version++;
     return true;
   }
 
@@ -259,6 +263,7 @@ export class BlockCache implements BlockProvider {
     this.liveBlocks -= t.count;
     this.supplied.delete(code);
     this.version++;
+    this.shared.version++;
     this.ctx.cpu.fetchEpoch++;
   }
 
@@ -484,6 +489,7 @@ export class BlockCache implements BlockProvider {
     this.liveBlocks = 0;
     this.flushes++;
     this.version++;
+    this.shared.version++;
     this.ctx.cpu.fetchEpoch++;
   }
 }

@@ -61,11 +61,11 @@ export class Processor {
     return this.blockCaches.reduce((n, c) => n + c.blocksCompiled, 0);
   }
 
-  /** Changes whenever compiled code is dropped, in any variant (BlockProvider.version). */
+  /** Changes whenever compiled code is dropped, in any variant (BlockProvider.version). A
+   *  field the caches bump, not a sum over them: it is read twice at every port access. */
+  private readonly drops = { version: 0 };
   get codeVersion(): number {
-    let version = 0;
-    for (const cache of this.blockCaches) version += cache.version;
-    return version;
+    return this.drops.version;
   }
 
   /** Regions compiled so far (a page's blocks joined into one function), over every variant. */
@@ -110,7 +110,7 @@ export class Processor {
       const variant = { paging, strict: this.config.strict, probe, nonroot };
       // (past HOT_THRESHOLD, where blocks are made; within the 16-bit heat counts)
       const regionHeat = Math.min(0xffff, Math.max(HOT_THRESHOLD + 1, Math.trunc(this.config.regionHeat ?? REGION_HEAT)));
-      const jit = this.config.jit === false ? null : new BlockCache(variant, this.memory.size / 4096, boundsOf(this.config).compiledBlocks);
+      const jit = this.config.jit === false ? null : new BlockCache(variant, this.memory.size / 4096, boundsOf(this.config).compiledBlocks, this.drops);
       const ctx = { cpu: this.cpu, hooks: this.worlds[world]!, memory: this.memory, tlb: this.tlb, cycles: this.config.costs.opcodeCycles, regionHeat, jit };
       jit?.bind(ctx);
       if (jit) this.blockCaches.push(jit);
