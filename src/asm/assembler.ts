@@ -64,6 +64,8 @@ export class Assembler {
   /** The last global label: local names are qualified with it. */
   scope = '';
   entry: { expr: Expr; where: Where; col: number; scope: string; here: number } | undefined;
+  /** .include statements assembled so far (directives.ts MAX_INCLUDES). */
+  includes = 0;
   private order = 0;
   private expansions = 0;
   private bytes = 0;
@@ -72,6 +74,11 @@ export class Assembler {
   constructor(readonly options: AssemblerOptions) {
     this.diags = new DiagnosticList(options.maxErrors);
     this.symbols = new SymbolTable((where, error) => this.diags.addError(where, error));
+  }
+
+  /** Assemble no more lines: a limit was passed (its error is the last). */
+  stop(): void {
+    this.stopped = true;
   }
 
   /** Index of a file in the image's file table (added on first use). */

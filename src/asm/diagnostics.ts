@@ -1,6 +1,8 @@
 // Diagnostics: where a problem is (file, line, column, and the macro/include chain that led
 // there), the exception the assembler's parts throw for one bad statement, and the text form.
 
+import { printable } from '../text/visible.js';
+
 export interface Diagnostic {
   /** A note (the "too many errors" line) has no line of its own: line 0, no source line. */
   severity: 'error' | 'note';
@@ -108,11 +110,13 @@ const SHOWN = 160;
 
 /** "file:line:col: error: message", the source line, a caret under the column, then the chain. */
 export function formatDiagnostic(d: Diagnostic): string {
-  if (d.severity === 'note') return `${d.file}: note: ${d.message}`;
-  const lines = [`${d.file}:${d.line}:${d.column}: error: ${d.message}`];
+  if (d.severity === 'note') return printable(`${d.file}: note: ${d.message}`);
+  // (file names and messages may quote the source: its control characters are escaped,
+  // and the line's are shown as '?', which keeps the caret under its column)
+  const lines = [printable(`${d.file}:${d.line}:${d.column}: error: ${d.message}`)];
   if (d.sourceLine !== '') {
     // A long line is shown around the column (SHOWN characters, `...` where it is cut).
-    let shown = d.sourceLine;
+    let shown = d.sourceLine.replace(/[\0-\x08\x0a-\x1f\x7f-\x9f]/g, '?');
     let column = d.column;
     if (shown.length > SHOWN) {
       const from = Math.max(0, Math.min(column - 1 - SHOWN / 2, shown.length - SHOWN));
@@ -123,8 +127,14 @@ export function formatDiagnostic(d: Diagnostic): string {
     const before = shown.slice(0, Math.max(0, column - 1)).replace(/[^\t]/g, ' ');
     lines.push(`  ${shown}`, `  ${before}^`);
   }
-  for (const link of d.chain) lines.push(`  ${link}`);
+  for (const link of d.chain) lines.push(`  ${printable(link)}`);
   return lines.join('\n');
+}
+
+/** Whether an exception is V8's stack overflow. (A plain string search: the handler may run
+ *  close to the stack's end, where compiling a regular expression overflows again.) */
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && error.message.includes('call stack');
 }
 
 /**
@@ -145,7 +155,7 @@ export class DiagnosticList {
     if (error instanceof ReportedError) return;
     if (error instanceof NotKnownHere) this.add(where, error.column, error.message, error.symbol);
     else if (error instanceof AsmError) this.add(where, error.column, error.message);
-    else if (error instanceof RangeError && /call stack/i.test(error.message)) this.add(where, column, 'statement nested too deeply');
+    else if (isStackOverflow(error)) this.add(where, column, 'statement nested too deeply');
     else this.add(where, column, `internal error: ${error instanceof Error ? error.message : String(error)}`);
   }
 

@@ -15,6 +15,9 @@ import { BY_MNEMONIC } from '../isa/table.js';
 
 /** Deepest allowed nesting of .include files. */
 export const MAX_INCLUDE_DEPTH = 64;
+/** .include statements assembled in all: each reads and assembles its file again, so a
+ *  tree of files that each include the next twice would take minutes to reach MAX_LINES. */
+export const MAX_INCLUDES = 10_000;
 const MANY = Infinity;
 
 const ROWS: readonly Directive[] = [
@@ -161,7 +164,11 @@ function include(asm: Assembler, op: Operation, where: Where): void {
   const o: Operand = op.operands[0]!;
   if (o.k !== 'str') fail(o.col, `operand 1 of '${op.name}': expected a string, got ${describe(o)}`);
   const written = new TextDecoder().decode(o.bytes);
-  if (where.frame.includeDepth >= MAX_INCLUDE_DEPTH) fail(op.col, `includes nested deeper than ${MAX_INCLUDE_DEPTH}`);
+  // (the main file is at depth 1: it may include 64 deep)
+  if (where.frame.includeDepth > MAX_INCLUDE_DEPTH) fail(op.col, `includes nested deeper than ${MAX_INCLUDE_DEPTH}`);
+  if (++asm.includes > MAX_INCLUDES) asm.stop(); // (this error is the last)
+  if (asm.includes > MAX_INCLUDES) fail(op.col, `too many includes: more than ${MAX_INCLUDES.toLocaleString('en-US')} (each reads and assembles its file again)`);
+  if (written.includes('\0')) fail(o.col, `cannot include '${written}': a file name cannot hold a NUL byte`);
   const { path, source } = findInclude(asm, written, where.frame.file, o.col);
   for (let f: Frame | undefined = where.frame; f; f = f.at?.frame) {
     if (f.kind === 'file' && resolve(f.file) === resolve(path)) fail(o.col, `include cycle: '${path}' includes itself`);

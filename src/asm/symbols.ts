@@ -3,7 +3,7 @@
 // stored qualified with the global label before them (`main.x`).
 
 import type { Expr } from './ast.js';
-import { AsmError, ReportedError, type Where } from './diagnostics.js';
+import { AsmError, isStackOverflow, ReportedError, type Where } from './diagnostics.js';
 import { evaluate, type SymbolValues } from './expr.js';
 import { isRegisterName } from '../isa/registers.js';
 import type { ImageSymbol, SymbolKind } from '../image/model.js';
@@ -11,6 +11,10 @@ import type { ImageSymbol, SymbolKind } from '../image/model.js';
 const IDLE = 0;
 const BUSY = 1;
 const FAILED = 2;
+
+/** Constants evaluated within one another's definitions at most (A = B + 1, B = C + 1, ...):
+ *  each is a few calls deeper on the JavaScript stack, which a chain of some 1,500 overflows. */
+export const MAX_CONSTANT_DEPTH = 500;
 
 interface Entry {
   readonly name: string;
@@ -39,6 +43,8 @@ export class SymbolTable implements SymbolValues {
   private readonly map = new Map<string, Entry>();
   /** The last symbol found not known yet by valueOf (for "not known here" messages). */
   unknown = '';
+  /** Constants being evaluated now, one within the other. */
+  private depth = 0;
 
   constructor(private readonly reportDefinitionError: ReportDefinitionError) {}
 
@@ -87,7 +93,9 @@ export class SymbolTable implements SymbolValues {
   private constantValue(entry: Entry, col: number, final: boolean): number | undefined {
     if (entry.state === FAILED) throw new ReportedError();
     if (entry.state === BUSY) throw new AsmError(col, `circular definition of '${entry.name}'`);
+    if (this.depth >= MAX_CONSTANT_DEPTH) throw new AsmError(col, `constant definitions nested deeper than ${MAX_CONSTANT_DEPTH}`);
     entry.state = BUSY;
+    this.depth++;
     try {
       const value = evaluate(entry.expr!, { symbols: this, scope: entry.scope, here: entry.here, final });
       entry.state = IDLE;
@@ -95,8 +103,13 @@ export class SymbolTable implements SymbolValues {
       return value;
     } catch (error) {
       entry.state = FAILED;
+      // A stack overflow is reported where it unwinds to (the statement, or resolveConstants):
+      // here the stack is nearly used up.
+      if (isStackOverflow(error)) throw error;
       if (!(error instanceof ReportedError)) this.reportDefinitionError(entry.where!, error);
       throw new ReportedError();
+    } finally {
+      this.depth--;
     }
   }
 
@@ -106,8 +119,9 @@ export class SymbolTable implements SymbolValues {
       if (entry.value !== undefined || entry.state === FAILED) continue;
       try {
         this.constantValue(entry, entry.col, true);
-      } catch {
-        // reported at the definition
+      } catch (error) {
+        // (reported at the definition, but a stack overflow: at the outermost one)
+        if (isStackOverflow(error)) this.reportDefinitionError(entry.where!, error);
       }
     }
   }

@@ -44,3 +44,10 @@ function strictUtf8(sequence: Uint8Array): string | undefined {
     return undefined;
   }
 }
+
+/** Text quoted from a source file or a file name (a diagnostic, the name of an included
+ *  file) as a terminal shows it as it is: C0 controls but tab, DEL and C1 controls as
+ *  `\xNN`, so a source file cannot steer the screen through an error message. */
+export function printable(text: string): string {
+  return /[\0-\x08\x0a-\x1f\x7f-\x9f]/.test(text) ? text.replace(/[\0-\x08\x0a-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) : text;
+}

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { assembleSource, formatDiagnostic } from '../../src/asm/index.js';
 import { MAX_STATEMENT } from '../../src/asm/parse.js';
+import { MAX_CONSTANT_DEPTH } from '../../src/asm/symbols.js';
 import { mutate, random, randomText } from './mutate.js';
 
 const PROGRAM = `; a valid program using most of the language
@@ -80,6 +81,24 @@ describe('extreme lines', () => {
     const deep = `X = ${'('.repeat(3000)}1${')'.repeat(3000)}`;
     const r = assembleSource(`${deep}\nfoo`, 'a.s');
     expect(r.diagnostics.map((d) => `${d.line}: ${d.message}`)).toEqual(['1: statement nested too deeply', "2: unknown mnemonic 'foo'"]);
+  });
+
+  it('bounds a chain of constants defined through each other, and reports an overflow where the evaluation began', () => {
+    // A0 = A1 + 1, ..., A(n-1) = An + 1, An = 0: each level is a few JavaScript calls deeper
+    const chain = (n: number, tail = '') => ['start: hlt', ...Array.from({ length: n }, (_, i) => `A${i} = A${i + 1} + 1${tail}`), `A${n} = 0`, '.word A0'].join('\n');
+    // (A0 to A(n-1) evaluated one within another: MAX_CONSTANT_DEPTH of them at most)
+    const fine = assembleSource(chain(MAX_CONSTANT_DEPTH - 1), 'a.s');
+    expect(fine.diagnostics).toEqual([]);
+    expect(fine.image!.symbols.find((s) => s.name === 'A0')!.value).toBe(MAX_CONSTANT_DEPTH - 1);
+    expect(assembleSource(chain(MAX_CONSTANT_DEPTH), 'a.s').diagnostics.map((d) => `${d.line}: ${d.message}`)).toEqual([`${MAX_CONSTANT_DEPTH + 1}: constant definitions nested deeper than ${MAX_CONSTANT_DEPTH}`]);
+    // (3,400 once overflowed the stack, whose handler overflowed again: "internal error")
+    const long = assembleSource(chain(3400), 'a.s').diagnostics;
+    expect(long[0]).toMatchObject({ line: MAX_CONSTANT_DEPTH + 1, column: 8, message: `constant definitions nested deeper than ${MAX_CONSTANT_DEPTH}` });
+    expect(long.every((d) => d.severity === 'note' || d.message === `constant definitions nested deeper than ${MAX_CONSTANT_DEPTH}`)).toBe(true);
+    // deep expressions in a shorter chain overflow the stack: said plainly, at the first constant
+    const deep = assembleSource(chain(400, ' + 1'.repeat(3000)), 'a.s').diagnostics;
+    expect(deep[0]).toMatchObject({ line: 2, message: 'statement nested too deeply' });
+    expect(deep.every((d) => d.severity === 'note' || d.message === 'statement nested too deeply')).toBe(true);
   });
 
   it('stops runaway macro expansion', () => {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_INCLUDE_DEPTH } from '../../src/asm/directives.js';
+import { MAX_INCLUDE_DEPTH, MAX_INCLUDES } from '../../src/asm/directives.js';
 import { builtinIncludeDir } from '../../src/asm/include-path.js';
-import { assembleFile, assembleSource } from '../../src/asm/index.js';
+import { assembleFile, assembleSource, formatDiagnostic } from '../../src/asm/index.js';
 import { files, symbol } from './helpers.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -124,7 +124,36 @@ describe('.include search: the including file\'s directory, then -I in order, th
     for (let i = 0; i < MAX_INCLUDE_DEPTH + 5; i++) map[`inc/f${i}.s`] = `.include "f${i + 1}.s"`;
     const r = assembleFile('a.s', { readFile: files(map), includeDirs: ['inc'] });
     expect(r.diagnostics.map((d) => d.message)).toEqual([`includes nested deeper than ${MAX_INCLUDE_DEPTH}`]);
-    expect(r.diagnostics[0]!.file).toBe(`inc/f${MAX_INCLUDE_DEPTH - 2}.s`);
+    // (a.s includes f0.s, ..., f62.s includes f63.s: 64 deep; f63.s's include is the 65th)
+    expect(r.diagnostics[0]!.file).toBe(`inc/f${MAX_INCLUDE_DEPTH - 1}.s`);
+  });
+
+  it('takes includes exactly 64 deep', () => {
+    const map: Record<string, string> = { 'a.s': 'start: nop\n.include "f0.s"' };
+    for (let i = 0; i < MAX_INCLUDE_DEPTH; i++) map[`f${i}.s`] = i < MAX_INCLUDE_DEPTH - 1 ? `.include "f${i + 1}.s"` : 'nop';
+    expect(assembleFile('a.s', { readFile: files(map) }).diagnostics).toEqual([]);
+  });
+
+  it('stops a tree of includes after MAX_INCLUDES, at once', () => {
+    // (each file includes the next twice: 2^30 includes, which took minutes to reach the
+    // line limit, one file read each)
+    const map: Record<string, string> = { 'a.s': 'start: nop\n.include "t0.s"' };
+    for (let i = 0; i < 30; i++) map[`t${i}.s`] = `.include "t${i + 1}.s"\n.include "t${i + 1}.s"`;
+    map['t30.s'] = 'nop';
+    const t0 = performance.now();
+    const r = assembleFile('a.s', { readFile: files(map) });
+    expect(r.diagnostics.map((d) => d.message)).toEqual([`too many includes: more than ${MAX_INCLUDES.toLocaleString('en-US')} (each reads and assembles its file again)`]);
+    expect(performance.now() - t0).toBeLessThan(20_000); // (a bound on a hang, not a speed test)
+  });
+
+  it('refuses a file name with a NUL byte in its own words, and escapes control characters in what it shows', () => {
+    const r = assembleFile('a.s', { readFile: files({ 'a.s': 'start: nop\n.include "a\\0b"\n.include "\\x1b[2J\\x07"' }) });
+    expect(r.diagnostics.map((d) => d.message.replace(/ \(searched .*/, ''))).toEqual(["cannot include 'a\0b': a file name cannot hold a NUL byte", "cannot include '\x1b[2J\x07': no such file"]);
+    const shown = r.diagnostics.map((d) => formatDiagnostic(d));
+    expect(shown[0]!.split('\n')[0]).toBe("a.s:2:10: error: cannot include 'a\\x00b': a file name cannot hold a NUL byte");
+    expect(shown[1]!.split('\n')[0]).toMatch(/^a\.s:3:10: error: cannot include '\\x1b\[2J\\x07': no such file \(searched \\x1b\[2J\\x07, /);
+    // eslint-disable-next-line no-control-regex
+    for (const text of shown) expect(text).not.toMatch(/[\0-\x08\x0b-\x1f\x7f-\x9f]/);
   });
 
   it('the built-in directory is guests/include of this package, holding platform.inc', () => {
