@@ -150,7 +150,10 @@ function macro(asm: Assembler, op: Operation, where: Where, unit: Unit): void {
     fail(col, `'${macroName}' is an instruction and cannot be a macro name`);
   }
   if (macroName.includes('.')) fail(col, `a macro name cannot contain '.': '${macroName}'`);
-  unit.defining = { name: macroName, params: names.slice(1), body: [], where, col, opCol: op.col, depth: 0 };
+  const params = names.slice(1);
+  const again = params.findIndex((p, i) => params.indexOf(p) !== i);
+  if (again >= 0) fail(op.operands[again + 1]!.col, `macro '${macroName}' names parameter '${params[again]}' twice`);
+  unit.defining = { name: macroName, params, body: [], where, col, opCol: op.col, depth: 0 };
 }
 
 function entry(asm: Assembler, op: Operation, where: Where): void {

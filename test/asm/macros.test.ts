@@ -70,6 +70,8 @@ describe('macros', () => {
     expect(error(['.macro add', '.endm'])).toBe("1:8: 'add' is an instruction and cannot be a macro name");
     expect(error(['.macro m', '.endm', '.macro m', '.endm'])).toBe("3:8: duplicate macro 'm' (first defined at a.s:1:8)");
     expect(error(['.macro 5', 'nop', '.endm'])).toBe('1:8: syntax error: expected a name or end of line');
+    // (a parameter named twice would be substituted as the first only)
+    expect(error(['.macro m a, b, a', '.endm'])).toBe("1:16: macro 'm' names parameter 'a' twice");
   });
 });
 

@@ -53,6 +53,11 @@ describe('vmm', () => {
     expect(r.stderr).toContain('(Did you mean run?)');
   });
 
+  it('takes one of --json and --markdown, as vmm compare does', async () => {
+    expectUsageError(await vmmIn(['isa', '--json', '--markdown']), /--json and --markdown: choose one/);
+    expectUsageError(await vmmIn(['isa', '--hypercalls', '--markdown', '--json']), /--json and --markdown: choose one/);
+  });
+
   it('rejects an unknown flag, top-level or on a command, with exit 2', async () => {
     expectUsageError(vmm(['--frob']), "error: unknown option '--frob'");
     const r = vmm(['run', 'guests/bare/hello.s', '--mdoe', 'bare']);

@@ -1,6 +1,6 @@
 // `vmm isa`: the TOY32 instruction table grouped by Popek–Goldberg class, and the verdict.
 
-import type { CommandSpec } from '../command.js';
+import { UsageProblem, type CommandSpec } from '../command.js';
 import { EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 
@@ -15,6 +15,7 @@ export const isaCommand: CommandSpec = {
       .addHelpText('after', '\nExamples:\n  vmm isa\n  vmm isa --json | jq \'.instructions[] | select(.class == "sensitive")\'\n  vmm isa --hypercalls');
   },
   async run(_args, options, io) {
+    if (options.json && options.markdown) throw new UsageProblem('--json and --markdown: choose one');
     if (options.hypercalls) return printHypercalls(options, io);
     const { FORMATS } = await import('../../isa/formats.js');
     const { INSTRUCTIONS } = await import('../../isa/table.js');
