@@ -151,9 +151,10 @@ function macro(asm: Assembler, op: Operation, where: Where, unit: Unit): void {
   }
   if (macroName.includes('.')) fail(col, `a macro name cannot contain '.': '${macroName}'`);
   const params = names.slice(1);
+  unit.defining = { name: macroName, params, body: [], where, col, opCol: op.col, depth: 0 };
+  // (defined still, so that its uses are not errors too)
   const again = params.findIndex((p, i) => params.indexOf(p) !== i);
   if (again >= 0) fail(op.operands[again + 1]!.col, `macro '${macroName}' names parameter '${params[again]}' twice`);
-  unit.defining = { name: macroName, params, body: [], where, col, opCol: op.col, depth: 0 };
 }
 
 function entry(asm: Assembler, op: Operation, where: Where): void {

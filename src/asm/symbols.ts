@@ -3,7 +3,7 @@
 // stored qualified with the global label before them (`main.x`).
 
 import type { Expr } from './ast.js';
-import { AsmError, isStackOverflow, ReportedError, type Where } from './diagnostics.js';
+import { AsmError, ReportedError, type Where } from './diagnostics.js';
 import { evaluate, type SymbolValues } from './expr.js';
 import { isRegisterName } from '../isa/registers.js';
 import type { ImageSymbol, SymbolKind } from '../image/model.js';
@@ -11,10 +11,6 @@ import type { ImageSymbol, SymbolKind } from '../image/model.js';
 const IDLE = 0;
 const BUSY = 1;
 const FAILED = 2;
-
-/** Constants evaluated within one another's definitions at most (A = B + 1, B = C + 1, ...):
- *  each is a few calls deeper on the JavaScript stack, which a chain of some 1,500 overflows. */
-export const MAX_CONSTANT_DEPTH = 500;
 
 interface Entry {
   readonly name: string;
@@ -43,8 +39,9 @@ export class SymbolTable implements SymbolValues {
   private readonly map = new Map<string, Entry>();
   /** The last symbol found not known yet by valueOf (for "not known here" messages). */
   unknown = '';
-  /** Constants being evaluated now, one within the other. */
-  private depth = 0;
+  /** While resolve() evaluates a constant whose constants it has settled: valueOf then
+   *  reads their values and evaluates none. */
+  private resolving = false;
 
   constructor(private readonly reportDefinitionError: ReportDefinitionError) {}
 
@@ -87,30 +84,73 @@ export class SymbolTable implements SymbolValues {
       return undefined;
     }
     if (entry.value !== undefined) return entry.value;
-    return this.constantValue(entry, col, final);
+    if (this.resolving) {
+      // (settled: failed, or not known yet)
+      if (entry.state === FAILED) throw new ReportedError();
+      this.unknown = q;
+      return undefined;
+    }
+    return this.resolve(entry, col, final);
   }
 
-  private constantValue(entry: Entry, col: number, final: boolean): number | undefined {
-    if (entry.state === FAILED) throw new ReportedError();
-    if (entry.state === BUSY) throw new AsmError(col, `circular definition of '${entry.name}'`);
-    if (this.depth >= MAX_CONSTANT_DEPTH) throw new AsmError(col, `constant definitions nested deeper than ${MAX_CONSTANT_DEPTH}`);
-    entry.state = BUSY;
-    this.depth++;
-    try {
-      const value = evaluate(entry.expr!, { symbols: this, scope: entry.scope, here: entry.here, final });
-      entry.state = IDLE;
-      entry.value = value;
-      return value;
-    } catch (error) {
-      entry.state = FAILED;
-      // A stack overflow is reported where it unwinds to (the statement, or resolveConstants):
-      // here the stack is nearly used up.
-      if (isStackOverflow(error)) throw error;
-      if (!(error instanceof ReportedError)) this.reportDefinitionError(entry.where!, error);
-      throw new ReportedError();
-    } finally {
-      this.depth--;
+  /**
+   * The value of constant `entry` (undefined: not known yet), evaluating first, depth first,
+   * the constants its definition uses that have no value yet, and theirs. An explicit stack
+   * rather than recursion: a chain of constants each defined through the next (A0 = A1 + 1,
+   * A1 = A2 + 1, ...) is as long as a program makes it, and recursion would overflow the
+   * JavaScript stack. An error is reported at the definition it is in (not at a use), and
+   * the constants that depend on it fail with it silently.
+   */
+  private resolve(root: Entry, col: number, final: boolean): number | undefined {
+    if (root.state === FAILED) throw new ReportedError();
+    if (root.state === BUSY) throw new AsmError(col, `circular definition of '${root.name}'`);
+    const stack: { entry: Entry; uses: { entry: Entry; col: number }[]; next: number }[] = [];
+    const open = (entry: Entry) => {
+      entry.state = BUSY;
+      stack.push({ entry, uses: this.constantsUsed(entry), next: 0 });
+    };
+    open(root);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const entry = top.entry;
+      try {
+        if (top.next < top.uses.length) {
+          const use = top.uses[top.next++]!;
+          if (use.entry.value !== undefined) continue;
+          if (use.entry.state === FAILED) throw new ReportedError();
+          if (use.entry.state === BUSY) throw new AsmError(use.col, `circular definition of '${use.entry.name}'`);
+          open(use.entry);
+          continue;
+        }
+        this.resolving = true;
+        entry.value = evaluate(entry.expr!, { symbols: this, scope: entry.scope, here: entry.here, final });
+        entry.state = IDLE;
+        stack.pop();
+      } catch (error) {
+        if (!(error instanceof ReportedError)) this.reportDefinitionError(entry.where!, error);
+        for (const frame of stack) frame.entry.state = FAILED;
+        throw new ReportedError();
+      } finally {
+        this.resolving = false;
+      }
     }
+    return root.value;
+  }
+
+  /** The constants without a value yet that a constant's definition names (with the column
+   *  of each name). */
+  private constantsUsed(entry: Entry): { entry: Entry; col: number }[] {
+    const used: { entry: Entry; col: number }[] = [];
+    const pending: Expr[] = [entry.expr!];
+    while (pending.length > 0) {
+      const e = pending.pop()!;
+      if (e.k === 'sym') {
+        const other = this.map.get(qualify(e.name, entry.scope));
+        if (other !== undefined && other.kind === 'constant' && other.value === undefined) used.push({ entry: other, col: e.col });
+      } else if (e.k === 'un') pending.push(e.arg);
+      else if (e.k === 'bin') pending.push(e.right, e.left);
+    }
+    return used;
   }
 
   /** Evaluates every constant (reporting errors at their definitions), after the first pass. */
@@ -118,10 +158,9 @@ export class SymbolTable implements SymbolValues {
     for (const entry of this.map.values()) {
       if (entry.value !== undefined || entry.state === FAILED) continue;
       try {
-        this.constantValue(entry, entry.col, true);
-      } catch (error) {
-        // (reported at the definition, but a stack overflow: at the outermost one)
-        if (isStackOverflow(error)) this.reportDefinitionError(entry.where!, error);
+        this.resolve(entry, entry.col, true);
+      } catch {
+        // reported at the definition
       }
     }
   }
