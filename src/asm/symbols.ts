@@ -85,9 +85,9 @@ export class SymbolTable implements SymbolValues {
     }
     if (entry.value !== undefined) return entry.value;
     if (this.resolving) {
-      // (settled: failed, or not known yet)
+      // (settled: failed, or not known yet, for want of the symbol its evaluation left in
+      // `unknown`, which messages name)
       if (entry.state === FAILED) throw new ReportedError();
-      this.unknown = q;
       return undefined;
     }
     return this.resolve(entry, col, final);

@@ -89,6 +89,8 @@ describe('directives', () => {
 
   it('need layout values known where they are used', () => {
     expect(error(['.org later', 'later:'])).toBe("1:6: value of 'later' is not known here (forward reference in .org)");
+    // (through constants: the label they wait for)
+    expect(error(['K = L + 4', 'K2 = K + 1', '.org K2', 'L:'])).toBe("3:6: value of 'L' is not known here (forward reference in .org)");
     expect(error(['.align N', 'N = 4'])).toBe("1:8: value of 'N' is not known here (forward reference in .align)");
     expect(error(['.space N', 'N = 4'])).toBe("1:8: value of 'N' is not known here (forward reference in .space)");
     expect(errors(['.if N', '.endif', 'N = 1'])).toEqual(["1:5: value of 'N' is not known here (forward reference in .if)"]);
