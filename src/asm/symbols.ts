@@ -25,6 +25,10 @@ interface Entry {
   readonly where: Where | undefined;
   readonly col: number;
   state: number;
+  /** The symbol count (SymbolTable.defined) when it was last found not known yet, and the
+   *  symbol it waits for: until another symbol is defined, it is not known still. */
+  unknownAt: number;
+  waitsFor: string;
 }
 
 /** Reports an error in a constant's definition (at the definition, not at the use). */
@@ -42,6 +46,8 @@ export class SymbolTable implements SymbolValues {
   /** While resolve() evaluates a constant whose constants it has settled: valueOf then
    *  reads their values and evaluates none. */
   private resolving = false;
+  /** Symbols defined so far. */
+  private defined = 0;
 
   constructor(private readonly reportDefinitionError: ReportDefinitionError) {}
 
@@ -51,17 +57,17 @@ export class SymbolTable implements SymbolValues {
 
   /** Defines a label (an address). Throws an AsmError at `col` for a bad or duplicate name. */
   defineLabel(name: string, address: number, where: Where, col: number): void {
-    this.add({ name, kind: 'label', value: address | 0, expr: undefined, here: 0, scope: '', where, col, state: IDLE });
+    this.add({ name, kind: 'label', value: address | 0, expr: undefined, here: 0, scope: '', where, col, state: IDLE, unknownAt: -1, waitsFor: '' });
   }
 
   /** Defines a constant from an expression, evaluated when first needed. */
   defineConstant(name: string, expr: Expr, here: number, scope: string, where: Where, col: number): void {
-    this.add({ name, kind: 'constant', value: undefined, expr, here, scope, where, col, state: IDLE });
+    this.add({ name, kind: 'constant', value: undefined, expr, here, scope, where, col, state: IDLE, unknownAt: -1, waitsFor: '' });
   }
 
   /** Defines a constant with a known value (from -D). */
   defineValue(name: string, value: number): void {
-    this.add({ name, kind: 'constant', value: value | 0, expr: undefined, here: 0, scope: '', where: undefined, col: 0, state: IDLE });
+    this.add({ name, kind: 'constant', value: value | 0, expr: undefined, here: 0, scope: '', where: undefined, col: 0, state: IDLE, unknownAt: -1, waitsFor: '' });
   }
 
   private add(entry: Entry): void {
@@ -72,6 +78,7 @@ export class SymbolTable implements SymbolValues {
       throw new AsmError(entry.col, `duplicate symbol '${entry.name}' (first defined at ${at})`);
     }
     this.map.set(entry.name, entry);
+    this.defined++;
   }
 
   valueOf(name: string, scope: string, col: number, final: boolean): number | undefined {
@@ -84,10 +91,10 @@ export class SymbolTable implements SymbolValues {
       return undefined;
     }
     if (entry.value !== undefined) return entry.value;
-    if (this.resolving) {
-      // (settled: failed, or not known yet, for want of the symbol its evaluation left in
-      // `unknown`, which messages name)
+    if (this.resolving || (!final && entry.unknownAt === this.defined)) {
+      // (settled: failed, or not known yet for want of the symbol messages name)
       if (entry.state === FAILED) throw new ReportedError();
+      this.unknown = entry.waitsFor;
       return undefined;
     }
     return this.resolve(entry, col, final);
@@ -116,15 +123,20 @@ export class SymbolTable implements SymbolValues {
       try {
         if (top.next < top.uses.length) {
           const use = top.uses[top.next++]!;
-          if (use.entry.value !== undefined) continue;
+          if (use.entry.value !== undefined || (!final && use.entry.unknownAt === this.defined)) continue;
           if (use.entry.state === FAILED) throw new ReportedError();
           if (use.entry.state === BUSY) throw new AsmError(use.col, `circular definition of '${use.entry.name}'`);
           open(use.entry);
           continue;
         }
         this.resolving = true;
+        this.unknown = '';
         entry.value = evaluate(entry.expr!, { symbols: this, scope: entry.scope, here: entry.here, final });
         entry.state = IDLE;
+        if (entry.value === undefined) {
+          entry.unknownAt = this.defined;
+          entry.waitsFor = this.unknown;
+        }
         stack.pop();
       } catch (error) {
         if (!(error instanceof ReportedError)) this.reportDefinitionError(entry.where!, error);

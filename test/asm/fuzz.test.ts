@@ -96,6 +96,12 @@ describe('extreme lines', () => {
     expect(assembleSource(natural(5000, 'li r1, A5000'), 'a.s').image!.symbols.find((s) => s.name === 'A5000')!.value).toBe(5000);
     // (a cycle at the end of a long chain: reported once, in the definition that closes it)
     expect(assembleSource(forward(3000, '.word A0').replace('A3000 = 0', 'A3000 = A0'), 'a.s').diagnostics.map((d) => `${d.line}:${d.column}: ${d.message}`)).toEqual(["3003:9: circular definition of 'A0'"]);
+    // a chain waiting for a later label, used many times before it: each use finds it not
+    // known yet at once (it cannot become known until another symbol is defined)
+    const waiting = ['start: hlt', ...Array.from({ length: 2000 }, (_, i) => `B${i} = B${i + 1} + 1`), 'B2000 = end', ...Array<string>(5000).fill('li r1, B0'), 'end: hlt'].join('\n');
+    const t0 = performance.now();
+    expect(assembleSource(waiting, 'a.s').image!.symbols.find((s) => s.name === 'B0')!.value).toBe(2000 + 4 + 5000 * 8);
+    expect(performance.now() - t0).toBeLessThan(20_000); // (a bound on a hang, not a speed test)
     // an expression too deep to evaluate, in a chain, used by li (sized in the first pass,
     // which once swallowed the overflow and wrote zeros): one error, at its definition
     const deep = `A1 = 1${' + 1'.repeat(16_000)}`;
