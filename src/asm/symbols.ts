@@ -31,6 +31,15 @@ interface Entry {
   waitsFor: string;
 }
 
+/** Thrown by valueOf while resolve() evaluates a definition that names a constant without a
+ *  value yet: resolve() evaluates that one first. */
+class Needs {
+  constructor(
+    readonly entry: Entry,
+    readonly col: number,
+  ) {}
+}
+
 /** Reports an error in a constant's definition (at the definition, not at the use). */
 export type ReportDefinitionError = (where: Where, error: unknown) => void;
 
@@ -43,8 +52,8 @@ export class SymbolTable implements SymbolValues {
   private readonly map = new Map<string, Entry>();
   /** The last symbol found not known yet by valueOf (for "not known here" messages). */
   unknown = '';
-  /** While resolve() evaluates a constant whose constants it has settled: valueOf then
-   *  reads their values and evaluates none. */
+  /** While resolve() evaluates a definition: valueOf evaluates no other constant then (it
+   *  throws Needs). */
   private resolving = false;
   /** Symbols defined so far. */
   private defined = 0;
@@ -91,46 +100,32 @@ export class SymbolTable implements SymbolValues {
       return undefined;
     }
     if (entry.value !== undefined) return entry.value;
-    if (this.resolving || (!final && entry.unknownAt === this.defined)) {
-      // (settled: failed, or not known yet for want of the symbol messages name)
-      if (entry.state === FAILED) throw new ReportedError();
+    if (entry.state === FAILED) throw new ReportedError();
+    if (!final && entry.unknownAt === this.defined) {
       this.unknown = entry.waitsFor;
       return undefined;
     }
+    if (this.resolving) throw new Needs(entry, col);
     return this.resolve(entry, col, final);
   }
 
   /**
-   * The value of constant `entry` (undefined: not known yet), evaluating first, depth first,
-   * the constants its definition uses that have no value yet, and theirs. An explicit stack
-   * rather than recursion: a chain of constants each defined through the next (A0 = A1 + 1,
-   * A1 = A2 + 1, ...) is as long as a program makes it, and recursion would overflow the
-   * JavaScript stack. An error is reported at the definition it is in (not at a use), and
-   * the constants that depend on it fail with it silently.
+   * The value of constant `root` (undefined: not known yet). Its definition is evaluated; where
+   * it names a constant without a value yet, that one is evaluated first (Needs), and then the
+   * definition again from the start, so errors come in the order a recursive evaluation
+   * meets them. An explicit stack rather than recursion: a chain of constants each defined
+   * through the next (A0 = A1 + 1, A1 = A2 + 1, ...) is as long as a program makes it, and
+   * would overflow the JavaScript stack. An error is reported at the definition it is in
+   * (not at a use), and the constants that wait for it fail with it silently.
    */
   private resolve(root: Entry, col: number, final: boolean): number | undefined {
-    if (root.state === FAILED) throw new ReportedError();
     if (root.state === BUSY) throw new AsmError(col, `circular definition of '${root.name}'`);
-    const stack: { entry: Entry; uses: { entry: Entry; col: number }[]; next: number }[] = [];
-    const open = (entry: Entry) => {
-      entry.state = BUSY;
-      stack.push({ entry, uses: this.constantsUsed(entry), next: 0 });
-    };
-    open(root);
+    root.state = BUSY;
+    const stack: Entry[] = [root];
     while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      const entry = top.entry;
+      const entry = stack[stack.length - 1]!;
+      this.resolving = true;
       try {
-        if (top.next < top.uses.length) {
-          const use = top.uses[top.next++]!;
-          if (use.entry.value !== undefined || (!final && use.entry.unknownAt === this.defined)) continue;
-          if (use.entry.state === FAILED) throw new ReportedError();
-          if (use.entry.state === BUSY) throw new AsmError(use.col, `circular definition of '${use.entry.name}'`);
-          open(use.entry);
-          continue;
-        }
-        this.resolving = true;
-        this.unknown = '';
         entry.value = evaluate(entry.expr!, { symbols: this, scope: entry.scope, here: entry.here, final });
         entry.state = IDLE;
         if (entry.value === undefined) {
@@ -138,31 +133,24 @@ export class SymbolTable implements SymbolValues {
           entry.waitsFor = this.unknown;
         }
         stack.pop();
-      } catch (error) {
+      } catch (thrown) {
+        let error = thrown;
+        if (error instanceof Needs) {
+          if (error.entry.state !== BUSY) {
+            error.entry.state = BUSY;
+            stack.push(error.entry);
+            continue;
+          }
+          error = new AsmError(error.col, `circular definition of '${error.entry.name}'`);
+        }
         if (!(error instanceof ReportedError)) this.reportDefinitionError(entry.where!, error);
-        for (const frame of stack) frame.entry.state = FAILED;
+        for (const waiting of stack) waiting.state = FAILED;
         throw new ReportedError();
       } finally {
         this.resolving = false;
       }
     }
     return root.value;
-  }
-
-  /** The constants without a value yet that a constant's definition names (with the column
-   *  of each name). */
-  private constantsUsed(entry: Entry): { entry: Entry; col: number }[] {
-    const used: { entry: Entry; col: number }[] = [];
-    const pending: Expr[] = [entry.expr!];
-    while (pending.length > 0) {
-      const e = pending.pop()!;
-      if (e.k === 'sym') {
-        const other = this.map.get(qualify(e.name, entry.scope));
-        if (other !== undefined && other.kind === 'constant' && other.value === undefined) used.push({ entry: other, col: e.col });
-      } else if (e.k === 'un') pending.push(e.arg);
-      else if (e.k === 'bin') pending.push(e.right, e.left);
-    }
-    return used;
   }
 
   /** Evaluates every constant (reporting errors at their definitions), after the first pass. */

@@ -16,6 +16,11 @@ describe('directives', () => {
     expect(symbol(image(['.equ A, end', '.word 1, 2', 'end:']), 'A')).toBe(8);
     expect(error('A = A + 1')).toBe("1:5: circular definition of 'A'");
     expect(errors(['A = B', 'B = C', 'C = A'])).toEqual(["3:5: circular definition of 'A'"]);
+    // errors come in the order an evaluation from left to right meets them: a definition's
+    // own before those of a constant it names further right
+    expect(errors(['B = 1/0', 'A = r1 + B', '.word A'])).toEqual(['1:6: division by zero in expression', "2:5: register 'r1' cannot be used in an expression"]);
+    expect(errors(['A = X + B', 'B = 1/0', '.word A'])).toEqual(["1:5: undefined symbol 'X'", '2:6: division by zero in expression']);
+    expect(errors(['A = 1/0 + B', 'B = A', '.word A'])).toEqual(['1:6: division by zero in expression']);
   });
 
   it('.org moves to an address and starts a new segment', () => {
@@ -89,6 +94,10 @@ describe('directives', () => {
 
   it('need layout values known where they are used', () => {
     expect(error(['.org later', 'later:'])).toBe("1:6: value of 'later' is not known here (forward reference in .org)");
+    // (a constant evaluated there for the first time, and known, keeps the name of the
+    // label the expression waits for)
+    expect(error(['B = 5', '.org L2 + B', 'L2: nop'])).toBe("2:9: value of 'L2' is not known here (forward reference in .org)");
+    expect(error(['B = 5', '.org X + B'])).toBe("2:8: undefined symbol 'X'");
     // (through constants: the label they wait for)
     expect(error(['K = L + 4', 'K2 = K + 1', '.org K2', 'L:'])).toBe("3:6: value of 'L' is not known here (forward reference in .org)");
     expect(error(['.align N', 'N = 4'])).toBe("1:8: value of 'N' is not known here (forward reference in .align)");
