@@ -76,7 +76,7 @@ export class Assembler {
     this.symbols = new SymbolTable((where, error) => this.diags.addError(where, error));
   }
 
-  /** Assemble no more lines: a limit was passed (its error is the last). */
+  /** Assemble no more lines: a limit was passed. */
   stop(): void {
     this.stopped = true;
   }

@@ -1,7 +1,7 @@
 // Diagnostics: where a problem is (file, line, column, and the macro/include chain that led
 // there), the exception the assembler's parts throw for one bad statement, and the text form.
 
-import { printable } from '../text/visible.js';
+import { masked, printable } from '../text/visible.js';
 
 export interface Diagnostic {
   /** A note (the "too many errors" line) has no line of its own: line 0, no source line. */
@@ -116,7 +116,7 @@ export function formatDiagnostic(d: Diagnostic): string {
   const lines = [printable(`${d.file}:${d.line}:${d.column}: error: ${d.message}`)];
   if (d.sourceLine !== '') {
     // A long line is shown around the column (SHOWN characters, `...` where it is cut).
-    let shown = d.sourceLine.replace(/[\0-\x08\x0a-\x1f\x7f-\x9f]/g, '?');
+    let shown = masked(d.sourceLine);
     let column = d.column;
     if (shown.length > SHOWN) {
       const from = Math.max(0, Math.min(column - 1 - SHOWN / 2, shown.length - SHOWN));
@@ -133,7 +133,7 @@ export function formatDiagnostic(d: Diagnostic): string {
 
 /** Whether an exception is V8's stack overflow. (A plain string search: the handler may run
  *  close to the stack's end, where compiling a regular expression overflows again.) */
-export function isStackOverflow(error: unknown): boolean {
+function isStackOverflow(error: unknown): boolean {
   return error instanceof RangeError && error.message.includes('call stack');
 }
 

@@ -170,8 +170,10 @@ function include(asm: Assembler, op: Operation, where: Where): void {
   const written = new TextDecoder().decode(o.bytes);
   // (the main file is at depth 1: it may include 64 deep)
   if (where.frame.includeDepth > MAX_INCLUDE_DEPTH) fail(op.col, `includes nested deeper than ${MAX_INCLUDE_DEPTH}`);
-  if (++asm.includes > MAX_INCLUDES) asm.stop(); // (this error is the last)
-  if (asm.includes > MAX_INCLUDES) fail(op.col, `too many includes: more than ${MAX_INCLUDES.toLocaleString('en-US')} (each reads and assembles its file again)`);
+  if (++asm.includes > MAX_INCLUDES) {
+    asm.stop(); // (nothing after it is assembled)
+    fail(op.col, `too many includes: more than ${MAX_INCLUDES.toLocaleString('en-US')} (each reads and assembles its file again)`);
+  }
   if (written.includes('\0')) fail(o.col, `cannot include '${written}': a file name cannot hold a NUL byte`);
   const { path, source } = findInclude(asm, written, where.frame.file, o.col);
   for (let f: Frame | undefined = where.frame; f; f = f.at?.frame) {

@@ -2,6 +2,8 @@
 // bytes that are not UTF-8 is not source text (typically a .bin image given by mistake): it
 // is refused as a whole with one error, rather than assembled into an error per line.
 
+import { masked } from '../text/visible.js';
+
 /** A source file that is not text: where its first offending byte is, and why. */
 export class NotText extends Error {
   constructor(
@@ -79,7 +81,7 @@ function notTextAt(text: string, at: number, kind: 'nul' | 'utf8', byte: number)
   const column = at - start + 1;
   if (shown.length > column + SHOWN) shown = shown.slice(0, column + SHOWN) + '...';
   // Control characters (but tabs) and undecodable bytes would garble the terminal.
-  shown = shown.replace(/[\0-\x08\x0a-\x1f\x7f-\x9f\ufffd]/g, '?');
+  shown = masked(shown).replace(/\ufffd/g, '?');
   return new NotText(kind, byte, line, column, shown);
 }
 

@@ -106,7 +106,7 @@ export class SymbolTable implements SymbolValues {
       return undefined;
     }
     if (this.resolving) throw new Needs(entry, col);
-    return this.resolve(entry, col, final);
+    return this.resolve(entry, final);
   }
 
   /**
@@ -118,8 +118,8 @@ export class SymbolTable implements SymbolValues {
    * would overflow the JavaScript stack. An error is reported at the definition it is in
    * (not at a use), and the constants that wait for it fail with it silently.
    */
-  private resolve(root: Entry, col: number, final: boolean): number | undefined {
-    if (root.state === BUSY) throw new AsmError(col, `circular definition of '${root.name}'`);
+  private resolve(root: Entry, final: boolean): number | undefined {
+    // (no constant is BUSY here: valueOf comes here only outside a resolution)
     root.state = BUSY;
     const stack: Entry[] = [root];
     while (stack.length > 0) {
@@ -158,7 +158,7 @@ export class SymbolTable implements SymbolValues {
     for (const entry of this.map.values()) {
       if (entry.value !== undefined || entry.state === FAILED) continue;
       try {
-        this.resolve(entry, entry.col, true);
+        this.resolve(entry, true);
       } catch {
         // reported at the definition
       }
