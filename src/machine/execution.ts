@@ -93,6 +93,8 @@ export interface LoopContext {
   readonly regionHeat: number;
   /** Compiled blocks for this variant, or null to interpret only. */
   readonly jit: BlockProvider | null;
+  /** The answer of the fetchPage a compiled function made before it returned FETCHED. */
+  fetched: number;
 }
 
 /** The blocks that start in one physical frame, by word slot. */
@@ -110,12 +112,17 @@ export interface FrameBlocks {
 }
 
 /** A compiled block (a region of them): runs from cpu.pc on the machine of `ctx`, only the
- *  blocks whose bits are set in `live` (FrameBlocks.live); returns 0 (ran to its end), -1
- *  (the fetch page must be looked up again: the TLB changed, or a hook changed what the
- *  region assumed) or 2 (leave the loop: a hook said so, or RESYNC). Traps and callouts go
- *  to the hooks from inside (jit.ts regionSource). One function serves every machine whose
- *  code has the same words (codegen.ts CONTEXT). */
-export type BlockFn = (ctx: LoopContext, limit: number, live: number) => number;
+ *  blocks whose bits are set in `live` (FrameBlocks.live), entered from the code page the
+ *  loop fetched (`code`, `base`: fetchArray and fetchPage's answer); returns 0 (ran to its
+ *  end), -1 (the fetch page must be looked up again: the TLB changed, or a hook changed what
+ *  the region assumed), -3 (the next fetch was made, as the loop would have made it, and
+ *  found another page or left the region's assumptions: its answer is in ctx.fetched) or 2
+ *  (leave the loop: a hook said so, or RESYNC). Traps and callouts go to the hooks from
+ *  inside (jit.ts regionSource). One function serves every machine whose code has the same
+ *  words (codegen.ts CONTEXT). */
+export type BlockFn = (ctx: LoopContext, limit: number, live: number, code: Int32Array, base: number) => number;
+/** A BlockFn's return: the loop takes ctx.fetched as its own fetch of pc's page. */
+export const FETCHED = -3;
 
 /** Where the loop finds compiled blocks (jit.ts's BlockCache). Code is a page of words the
  *  loop fetches from: a frame of physical memory (`words` is memory.words and `base` the

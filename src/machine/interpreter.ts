@@ -17,7 +17,7 @@
 
 import { INSTRUCTIONS } from '../isa/table.js';
 import { calloutCode, compiled, CONTEXT, instructionCode, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
-import { CALLOUT_OPCODE, type LoopContext, type RunLoop } from './execution.js';
+import { CALLOUT_OPCODE, FETCHED, type LoopContext, type RunLoop } from './execution.js';
 
 export type { Variant } from './codegen.js';
 
@@ -62,14 +62,16 @@ const HOT = ${HOT_THRESHOLD}, REGION = ${regionHeat};
 return function run(ctx, limit) {
   ${CONTEXT}
   const JIT = ctx.jit;
-  let pc = 0, fl = 0, n = 0, cy = 0, fvpn = -1, fbase = 0, F = M32, acc = 0, rmask = 1, wmask = 2, atag = 0, tc = 0, ta = 0, w = 0, JT = null, te = 0, fe = 0, fs = 0;
+  let pc = 0, fl = 0, n = 0, cy = 0, fvpn = -1, fbase = 0, F = M32, acc = 0, rmask = 1, wmask = 2, atag = 0, tc = 0, ta = 0, w = 0, JT = null, te = 0, fe = 0, fs = 0, fetched = false;
   ${LOAD}
   fvpn = -1;
   const n0 = n;
   loop: while (n < limit) {
     trap: {
       if ((pc >>> 12) !== fvpn) {
-        const page = m.fetchPage(pc, fl);
+        // (a block that returned ${FETCHED} made this fetch already)
+        const page = fetched ? ctx.fetched : m.fetchPage(pc, fl);
+        fetched = false;
         if (page < 0) { n++; ${trap('-page', 'pc')} }
         F = m.fetchArray; fbase = page; fvpn = pc >>> 12; te = tlb.epoch; fe = cpu.fetchEpoch; fs = fl;
         JT = JIT !== null ? JIT.table(F, page) : null;
@@ -85,10 +87,10 @@ return function run(ctx, limit) {
               if (f === undefined) continue loop;
             }
             ${SAVE}
-            const r = f(ctx, limit, JT.live[s]);
+            const r = f(ctx, limit, JT.live[s], F, fbase);
             if (r === 0) { pc = cpu.pc; fl = cpu.flags; n = cpu.instructions; cy = cpu.extraCycles; continue loop; }
             ${LOAD}
-            if (r === -1) { fvpn = -1; continue loop; }
+            if (r === -1 || r === ${FETCHED}) { fvpn = -1; fetched = r === ${FETCHED}; continue loop; }
             break loop;
           }
         } else if (++JT.heat[s] === HOT) {

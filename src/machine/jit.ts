@@ -32,7 +32,7 @@
 // the CPU: an exit the VMM handles without leaving costs no return to the loop.
 
 import { decode } from '../isa/encoding.js';
-import { CALLOUT_FILL, CALLOUT_OPCODE, isInlineCallout, type BlockFn, type BlockProvider, type FrameBlocks, type LoopContext } from './execution.js';
+import { CALLOUT_FILL, CALLOUT_OPCODE, FETCHED, isInlineCallout, type BlockFn, type BlockProvider, type FrameBlocks, type LoopContext } from './execution.js';
 import { HOT_THRESHOLD } from './interpreter.js';
 import { calloutCode, compiled, CONTEXT, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
 
@@ -499,9 +499,14 @@ export class BlockCache implements BlockProvider {
  *  when the entry it was entered through (`cs`: its code page's slot) still holds the same
  *  page and frame, readable in this mode, and no compiled block was dropped (a walk's A/D
  *  writes may reach code); the fill may have taken a slot the page caches held, so they are
- *  emptied. Otherwise it returns, and the loop fetches (the TLB figures are the
- *  interpreter's either way). */
-const AFTER_MISS = 'if (fvpn !== 0) { if (TT[cs] !== ctag || TF[cs] !== cframe || (TP[cs] & rmask) === 0 || JIT.version !== jv) break dispatch; fvpn = 0; rv = -1; wv = -1; xv = -1; }';
+ *  emptied. When the fill took the code page's own entry (data whose page shares its TLB
+ *  slot: a direct-mapped TLB's conflict), the fetch misses: the region makes it (REFETCH),
+ *  on its page and within the slice, as the loop would, and goes on if it found the same
+ *  code. Otherwise it returns, and the loop fetches (the TLB figures are the interpreter's
+ *  either way). */
+const AFTER_MISS =
+  'if (fvpn !== 0) { if (TT[cs] !== ctag || TF[cs] !== cframe || (TP[cs] & rmask) === 0) { if (((pc - base) >>> 12) !== 0 || n + k >= limit) break dispatch; break fetch; } ' +
+  'if (JIT.version !== jv) break dispatch; fvpn = 0; rv = -1; wv = -1; xv = -1; }';
 
 /** Whether a decoded word is a load or a store: an instruction that looks the TLB up once. */
 function isMemory(d: ReturnType<typeof decode>): boolean {
@@ -605,8 +610,9 @@ ${[...lines, again].map((line) => `          ${line}`).join('\n')}
   const store = regs.map((r) => `R[${r}] = r${r};`).join(' ');
   // Fetches are counted by the loop; data lookups here (only when paging: no TLB otherwise).
   const WRITEBACK = `${COMMIT} ${MATERIALIZE_FLAGS} ${store} cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy;${variant.paging ? ' tlb.lookups += acc;' : ''}`;
+  const RELOAD = `pc = cpu.pc; fl = cpu.flags; n = cpu.instructions; cy = cpu.extraCycles; acc = 0;${reload}`;
   return `${PRELUDE}
-return function region(ctx, limit, live) {
+return function region(ctx, limit, live, code, page) {
   ${CONTEXT}
   const JIT = ctx.jit, jv = JIT.version;
   let pc = cpu.pc, fl = cpu.flags, n = cpu.instructions, cy = cpu.extraCycles, acc = 0, tc = 0, ta = 0, fvpn = 0;
@@ -616,28 +622,40 @@ return function region(ctx, limit, live) {
   let fx = 0, fy = 0, lz = false, k = 0, q = 0, e = 0, rv = -1, rf = 0, wv = -1, wf = 0, xv = -1, xf = 0;
   ${load}
   loop: for (;;) {
-    trap: {
-      dispatch: for (;;) {
-        const d = (pc - base) | 0;
-        if ((d >>> 12) !== 0) break;
-        switch (d >>> 2) {
+    fetch: {
+      trap: {
+        dispatch: for (;;) {
+          const d = (pc - base) | 0;
+          if ((d >>> 12) !== 0) break;
+          switch (d >>> 2) {
 ${cases.join('\n')}
+          }
+          break;
         }
-        break;
+        ${WRITEBACK} return fvpn;
       }
-      ${WRITEBACK} return fvpn;
+      // A trap (cause tc, address ta; -1 a callout, ta its word): the instruction did not
+      // retire, its fetch was looked up. The hooks take it here, as the loop's would; the
+      // region goes on where they leave the CPU while nothing it assumed has changed: no TLB
+      // entry or tag, nothing else about fetching, the mode it was entered in (rmask and
+      // wmask are that mode's), no compiled block dropped (live).
+      k--; acc++;
+      ${WRITEBACK}
+      if (tc === -1 ? m.callout(pc, ta) : m.raise(tc, ta, pc)) return 2;
+      if (fvpn !== 0 || tlb.epoch !== te || cpu.fetchEpoch !== fe || ((cpu.flags & F_S) ? 1 : 4) !== rmask) return -1;
+      if (JIT.version !== jv) return 0;
+      ${RELOAD}
+      continue loop;
     }
-    // A trap (cause tc, address ta; -1 a callout, ta its word): the instruction did not
-    // retire, its fetch was looked up. The hooks take it here, as the loop's would; the
-    // region goes on where they leave the CPU while nothing it assumed has changed: no TLB
-    // entry or tag, nothing else about fetching, the mode it was entered in (rmask and
-    // wmask are that mode's), no compiled block dropped (live).
-    k--; acc++;
+    // REFETCH (AFTER_MISS): a data walk took the code page's TLB entry, and the loop would
+    // fetch pc through the TLB now. The fetch is made here, as the loop's; the region goes on
+    // at pc when it found the page it was entered from and nothing else changed, else the
+    // loop takes the fetch's answer as its own (${FETCHED}).
     ${WRITEBACK}
-    if (tc === -1 ? m.callout(pc, ta) : m.raise(tc, ta, pc)) return 2;
-    if (fvpn !== 0 || tlb.epoch !== te || cpu.fetchEpoch !== fe || ((cpu.flags & F_S) ? 1 : 4) !== rmask) return -1;
-    if (JIT.version !== jv) return 0;
-    pc = cpu.pc; fl = cpu.flags; n = cpu.instructions; cy = cpu.extraCycles; acc = 0;${reload}
+    const fp = m.fetchPage(pc, fl);
+    if (fp !== page || m.fetchArray !== code || cpu.fetchEpoch !== fe || JIT.version !== jv) { ctx.fetched = fp; return ${FETCHED}; }
+    fvpn = 0; rv = -1; wv = -1; xv = -1;
+    ${RELOAD}
   }
   ${WRITEBACK} return 2;
 };`;

@@ -111,7 +111,7 @@ export class Processor {
       // (past HOT_THRESHOLD, where blocks are made; within the 16-bit heat counts)
       const regionHeat = Math.min(0xffff, Math.max(HOT_THRESHOLD + 1, Math.trunc(this.config.regionHeat ?? REGION_HEAT)));
       const jit = this.config.jit === false ? null : new BlockCache(variant, this.memory.size / 4096, boundsOf(this.config).compiledBlocks, this.drops);
-      const ctx = { cpu: this.cpu, hooks: this.worlds[world]!, memory: this.memory, tlb: this.tlb, cycles: this.config.costs.opcodeCycles, regionHeat, jit };
+      const ctx = { cpu: this.cpu, hooks: this.worlds[world]!, memory: this.memory, tlb: this.tlb, cycles: this.config.costs.opcodeCycles, regionHeat, jit, fetched: 0 };
       jit?.bind(ctx);
       if (jit) this.blockCaches.push(jit);
       loop = compileLoop(variant, ctx);

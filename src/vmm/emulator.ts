@@ -40,7 +40,7 @@ export class Emulator implements ExecutionHooks {
     const noTlb = new Tlb(1, false);
     this.stepFunction = compileStep(
       { paging: true, strict: false, probe: false },
-      { cpu: vcpu, hooks: this, memory: host, tlb: noTlb, cycles: costs.opcodeCycles, regionHeat: REGION_HEAT, jit: null },
+      { cpu: vcpu, hooks: this, memory: host, tlb: noTlb, cycles: costs.opcodeCycles, regionHeat: REGION_HEAT, jit: null, fetched: 0 },
     );
   }
 

@@ -4,9 +4,10 @@
 // self-modifying code, slices that end mid-loop).
 
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { COMPARE_FLAGS, INSTRUCTIONS } from '../../src/isa/table.js';
 import { HOT_THRESHOLD } from '../../src/machine/interpreter.js';
+import { BlockCache } from '../../src/machine/jit.js';
 import { Machine } from '../../src/machine/machine.js';
 import { assemble, assembleText, bareState, guestPath, OPTIONS, portLoop, readDisk, selfPatchingLoop } from '../support/guests.js';
 
@@ -404,6 +405,38 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     expect(misses).toBeGreaterThanOrEqual(40 * 32 * 2);
     // (a region that returned after every miss would make the loop fetch once a miss)
     expect(fetches).toBeLessThan(misses / 10);
+  });
+
+  it('a region makes the next fetch itself when a data walk took its code page\'s TLB entry, with the figures the loop\'s fetch gives', () => {
+    // Page 0x40 shares slot 0 of the 64-entry direct-mapped TLB with the code page (page 0):
+    // each load or store to it evicts the code page's entry, so the next fetch misses and
+    // walks. Slices that end just after such an access leave that fetch to the loop.
+    const image = pagedGuest(`
+              li r5, 3000
+              li r1, 0x40000
+      again:  ldw r3, [r1]
+              add r4, r4, r3
+              stw r4, [r1 + 8]
+              subi r5, r5, 1
+              cmpi r5, 0
+              bne again
+              hlt`);
+    for (const limit of [1e6, 5000, 5001, 12345, 12346, 12347]) expectSame(withAndWithout(image, { maxInstructions: limit }));
+    const m = new Machine(OPTIONS, { console: { putByte() {} } });
+    m.load(image);
+    const table = vi.spyOn(BlockCache.prototype, 'table');
+    try {
+      const end = m.run(1e6);
+      expect(`${end.status}: ${end.reason}`).toMatch(/^halted/);
+      const misses = m.processor.tlb.misses;
+      // (each pass: the load and the store miss, and so does the fetch after each)
+      expect(misses).toBeGreaterThanOrEqual(3000 * 4 - 100);
+      // (a region that returned to the loop for each of those fetches would have the loop
+      // look its page's blocks up again each time)
+      expect(table.mock.calls.length).toBeLessThan(misses / 10);
+    } finally {
+      table.mockRestore();
+    }
   });
 
   it('with paging on, a store after a load from the same code page still drops the block it writes (the write page cache holds no code frame)', () => {
