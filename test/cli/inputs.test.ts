@@ -80,6 +80,8 @@ describe('vmm does not write over its inputs', () => {
     expect((await vmmIn(['asm', at('main.s'), '-o', at('main.bin')])).status).toBe(0);
     linkSync(at('main.bin'), at('hard.bin'));
     expectUsageError(await vmmIn(['asm', at('main.s'), '-o', at('main.bin'), '-l', at('hard.bin')]), `error: -l ${at('hard.bin')}: the image goes there`);
+    // (standard output: a binary image and a text listing, one after the other, would be neither)
+    expectUsageError(await vmmIn(['asm', at('main.s'), '-o', '-', '-l', '-']), 'error: -l -: the image goes to standard output (-o -)');
     expectUsageError(await vmmIn(['trace', at('main.s'), '-o', at('t.txt'), '--report', join(dir, '.', 't.txt'), '-q']), '-o writes the trace there already');
     // and vmm disasm not over its image by another name
     linkSync(at('main.bin'), at('other.bin'));

@@ -30,6 +30,7 @@ export const asmCommand: CommandSpec = {
     checkOutputPath('-o', imagePath, [source]);
     if (options.listing !== undefined) {
       checkOutputPath('-l', String(options.listing), [source]);
+      if (imagePath === '-' && options.listing === '-') throw new UsageProblem('-l -: the image goes to standard output (-o -); write the listing to a file');
       if (imagePath !== '-' && samePath(String(options.listing), imagePath)) throw new UsageProblem(`-l ${options.listing}: the image goes there (-o ${imagePath})`);
     }
     const { image, listing } = await assembleForCli(source, sourceOptions(options), io);
