@@ -44,12 +44,21 @@ function divergenceWarning(d: NonNullable<GuestReport['divergences']>, c: ChalkI
   ];
 }
 
+/** The mode, and the options that change how it virtualizes, as a heading names them. */
+function modeSettings(report: RunReport): string {
+  const settings = [report.mode];
+  if (report.translation === 'inline') settings.push('--bt inline');
+  if (report.hardware && !report.hardware.nestedPaging) settings.push('--npt off');
+  if (report.hardware && !report.hardware.vpid) settings.push('--vpid off');
+  return settings.join(', ');
+}
+
 export function formatSummary(report: RunReport, c: ChalkInstance): string {
   const out: string[] = [];
   for (const g of report.guests) {
     const statusColor = g.status !== 'halted' ? c.red : g.divergences ? c.yellow : c.green;
     const where = g.reason.includes('pc 0x') ? '' : ` at pc ${hex(g.pc, 8)}`;
-    out.push(`${c.bold(g.name)} (${report.mode}${report.translation === 'inline' ? ', --bt inline' : ''}): ${statusColor(g.status)}: ${g.reason}${where}`);
+    out.push(`${c.bold(g.name)} (${modeSettings(report)}): ${statusColor(g.status)}: ${g.reason}${where}`);
     if (g.divergences) out.push(...divergenceWarning(g.divergences, c));
     const overhead = g.overhead !== undefined ? `overhead ${g.overhead.toFixed(2)}x bare` : `overhead n/a: ${g.overheadMissing ?? 'not measured'}`;
     out.push(`  instructions ${n(g.instructions).padStart(14)}    cycles ${n(g.cycles).padStart(16)}    ${overhead}`);

@@ -677,6 +677,14 @@ describe('vmm run --mode full --bt', () => {
     expect(trap.translation).toBeUndefined();
   });
 
+  it('the summary names the hardware assistance turned off', async () => {
+    const heading = async (args: string[]) => (await vmmIn(['run', HELLO, '--mode', 'hw', '--no-overhead', ...args])).stderr.split('\n').find((l) => l.startsWith('hello ('));
+    expect(await heading([])).toMatch(/^hello \(hw\): halted/);
+    expect(await heading(['--npt', 'off'])).toMatch(/^hello \(hw, --npt off\): halted/);
+    expect(await heading(['--vpid', 'off'])).toMatch(/^hello \(hw, --vpid off\): halted/);
+    expect(await heading(['--npt', 'off', '--vpid', 'off'])).toMatch(/^hello \(hw, --npt off, --vpid off\): halted/);
+  });
+
   it('anything but callout or inline is a usage error', async () => {
     expectUsageError(await vmmIn(['run', HELLO, '--bt', 'maybe']), "--bt expects callout or inline, got 'maybe'");
   });
