@@ -22,15 +22,32 @@ export function parseReasons(parts: readonly string[]): Set<string> {
   return out;
 }
 
-/** A probe that passes on only the records the filter keeps. */
-export function filtered(sink: ExitProbe, filter: TraceFilter): ExitProbe {
-  if (!filter.guests && !filter.reasons && !filter.requests) return sink;
-  return {
-    record(r: ExitRecord) {
-      if (filter.guests && !filter.guests.has(r.guest)) return;
-      if (filter.reasons && !filter.reasons.has(r.reason)) return;
-      if (filter.requests && (r.request === undefined || !filter.requests.has(r.request))) return;
-      sink.record(r);
-    },
-  };
+/** A probe that passes on only the records the filter keeps, and notes which of the
+ *  requests it asks for the run made (a request's id is known only once it is made). */
+export class FilteredProbe implements ExitProbe {
+  /** The highest request id of any record, kept or not (ids count from 1). */
+  lastRequest = 0;
+  private readonly seen = new Set<number>();
+
+  constructor(
+    private readonly sink: ExitProbe,
+    private readonly filter: TraceFilter,
+  ) {}
+
+  record(r: ExitRecord): void {
+    const filter = this.filter;
+    if (r.request !== undefined) {
+      if (r.request > this.lastRequest) this.lastRequest = r.request;
+      if (filter.requests?.has(r.request)) this.seen.add(r.request);
+    }
+    if (filter.guests && !filter.guests.has(r.guest)) return;
+    if (filter.reasons && !filter.reasons.has(r.reason)) return;
+    if (filter.requests && (r.request === undefined || !filter.requests.has(r.request))) return;
+    this.sink.record(r);
+  }
+
+  /** The requests asked for that no record of the run belongs to, in order. */
+  missingRequests(): number[] {
+    return [...(this.filter.requests ?? [])].filter((id) => !this.seen.has(id)).sort((a, b) => a - b);
+  }
 }

@@ -101,6 +101,17 @@ describe('the trace of a hosted run', () => {
     expect(lines[0]).toMatchObject({ reason: 'bt-callout', port: 0x33 }); // tinyos's kernel writes the disk's COMMAND register
   });
 
+  it('says so when --request names a request the run did not make', async () => {
+    const last = await cli(['trace', ...TINYOS, '--host', 'hosted', '--format', 'jsonl', '-q']);
+    const made = Math.max(...last.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { request?: number }).request ?? 0));
+    const r = await cli(['trace', ...TINYOS, '--host', 'hosted', '--format', 'jsonl', '--request', `1,${made + 1},${made + 7}`]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toBe('');
+    expect(r.stderr).toContain(`--request ${made + 1},${made + 7}: the run made no I/O request of those ids (it made requests 1 to ${made})\n`);
+    // (and a trace that finds every request it asks for says nothing of it)
+    expect((await cli(['trace', ...TINYOS, '--host', 'hosted', '--request', '1'])).stderr).not.toContain('no I/O request');
+  });
+
   it('shows the host\'s own interrupt: its arrival (an exit), its routing (a world switch) and its delivery, with the latency', async () => {
     const all = await cli(['trace', ...TINYOS, '--host', 'hosted', '--host-app', 'busy', '--format', 'jsonl', '-q', '--reason', 'external-interrupt,world-switch,host-interrupt']);
     const records = all.stdout.trim().split('\n').map((l) => JSON.parse(l) as { reason: string; detail: string; cycle: number; kind: string });

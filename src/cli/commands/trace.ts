@@ -46,7 +46,7 @@ Examples (in the folder that holds vmm's guests/):
     if (format !== 'text' && format !== 'short' && format !== 'jsonl') throw new UsageProblem(`--format must be text, short or jsonl, got '${format}'`);
     const { isReference, MODES, REFERENCE } = await import('../../vmm/modes/index.js');
     if (isReference(String(options.mode))) throw new UsageProblem(`--mode ${REFERENCE.name} has no VMM, so there are no VM exits to trace; use --mode ${listOr(MODES.map((m) => m.name))}`);
-    const { FilterError, filtered, parseReasons } = await import('../../trace/filter.js');
+    const { FilterError, FilteredProbe, parseReasons } = await import('../../trace/filter.js');
     const { JsonLinesSink } = await import('../../trace/jsonl.js');
     const { TextSink } = await import('../../trace/text.js');
     const { ShortTextSink } = await import('../../trace/short.js');
@@ -89,13 +89,15 @@ Examples (in the folder that holds vmm's guests/):
     const { bothProbes } = await import('../../report/html/timeline.js');
     const { runReport } = await import('../run-report.js');
     const page = reportPath ? runReport(inputs) : undefined;
-    const traced = filtered(sink, { guests, reasons, requests });
+    const traced = new FilteredProbe(sink, { guests, reasons, requests });
     const flush = () => (jsonl?.flush(), out.flush(), io.out.flush());
     const report = executeRun(inputs, io, !toFile, page ? bothProbes(traced, page.probe) : traced, !options.quiet && toFile, flush);
     sink.flush();
     out.close();
     if (page && reportPath) await page.write(reportPath, commandLine(line), report, io);
     if (options.stats || !options.quiet) io.err.write(formatSummary(report, chalkFor(io.errColor)) + `${sink.records} trace records${toFile ? ` written to ${options.output}` : ''}\n`);
+    const missing = traced.missingRequests();
+    if (missing.length && !options.quiet) io.err.write(`--request ${missing.join(',')}: the run made no I/O request of ${missing.length === 1 ? 'that id' : 'those ids'} (${traced.lastRequest === 0 ? 'it made none' : `it made ${traced.lastRequest === 1 ? 'request 1' : `requests 1 to ${traced.lastRequest}`}`})\n`);
     // (hosted: a host OS that did not finish its work fails the run too; dom0: guest 0 too)
     return report.guests.every((g) => g.status === 'halted') && (report.host?.status ?? 'halted') === 'halted' && (report.dom0?.status ?? 'halted') === 'halted' ? EXIT.OK : EXIT.GUEST_FAILED;
   },
