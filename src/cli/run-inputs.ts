@@ -39,19 +39,7 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   if (assistProblem) throw new UsageProblem(assistProblem);
   const sizes = guests.map((g) => g.memoryBytes ?? config.memoryBytes);
   checkHostMemory(vmmMode, dom0 ? [...sizes, dom0.memoryBytes] : sizes, `--mem ${memValues(options).join(' --mem ') || DEFAULTS.mem} for ${args.length} guest(s)${dom0 ? ` and guest 0's ${options.dom0Mem ?? `${DOM0_MEMORY_BYTES >>> 20}M`}` : ''} needs`, host ? HOST_OS_BYTES : 0);
-  // (standard input is read once, to its end: it can feed one guest)
-  let stdinFor: string | undefined;
-  assignFiles(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => {
-    if (path === '-' && stdinFor !== undefined) throw new UsageProblem(`--input ${g.name}=-: standard input feeds one guest only, and ${stdinFor} reads it already`);
-    if (path === '-') stdinFor = g.name;
-    g.input = path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input);
-  });
-  let disks = 0;
-  assignFiles(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => {
-    g.disk = io.readFile(path, FILE_LIMITS.disk);
-    disks += g.disk.length;
-    if (disks > FILE_LIMITS.disks) throw new UsageProblem(`--disk ${g.name}=${path}: the disks of a run may hold ${FILE_LIMITS.disks >>> 20} MiB in all, and with this one they hold ${disks.toLocaleString('en-US')} bytes (${(disks / 2 ** 20).toFixed(1)} MiB)`);
-  });
+  assignGuestFiles(guests, options, io);
   const passthrough = passthroughOwner(guests, mode, options);
   return { guests, mode, config, ...(host ? { host } : {}), ...(dom0 ? { dom0 } : {}), ...(passthrough !== undefined ? { passthrough } : {}) };
 }
@@ -130,14 +118,14 @@ async function hostSetup(mode: string, guests: number, options: Record<string, u
  * several guests it must be named), or is left out when `plain` is 'every guest' (its meaning
  * is read elsewhere). One value a guest: `one` says what (as in "one file a guest").
  */
-function perGuest(guests: readonly GuestInput[], values: readonly string[], flag: string, plain: 'sole guest' | 'every guest', one: string): { guest: GuestInput; text: string; value: string }[] {
-  const given = new Map<GuestInput, string>();
-  const out: { guest: GuestInput; text: string; value: string }[] = [];
+function perGuest<G extends { readonly name: string }>(guests: readonly G[], values: readonly string[], flag: string, plain: 'sole guest' | 'every guest', one: string): { guest: G; text: string; value: string }[] {
+  const given = new Map<G, string>();
+  const out: { guest: G; text: string; value: string }[] = [];
   for (const value of values) {
     const eq = value.indexOf('=');
     const named = eq >= 0 ? guests.find((g) => g.name === value.slice(0, eq)) : undefined;
     const noGuest = () => new UsageProblem(`${flag} ${value}: no guest named '${value.slice(0, eq)}' (guests: ${guests.map((g) => g.name).join(', ')})`);
-    let guest: GuestInput;
+    let guest: G;
     let text: string;
     if (named) {
       [guest, text] = [named, value.slice(eq + 1)];
@@ -159,8 +147,31 @@ function perGuest(guests: readonly GuestInput[], values: readonly string[], flag
   return out;
 }
 
-/** `--input` / `--disk`: FILE for the only guest, or NAME=FILE. */
-function assignFiles(guests: GuestInput[], values: readonly string[], flag: string, assign: (g: GuestInput, path: string) => void): void {
+/** A guest's console input and disk, as `--input` and `--disk` give them. */
+export interface GuestFiles {
+  readonly name: string;
+  input?: Uint8Array;
+  disk?: Uint8Array;
+}
+
+/** `--input` and `--disk` (FILE for the only guest, or NAME=FILE): each guest's file read in. */
+export function assignGuestFiles(guests: readonly GuestFiles[], options: Record<string, unknown>, io: Io): void {
+  // (standard input is read once, to its end: it can feed one guest)
+  let stdinFor: string | undefined;
+  assignFiles(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => {
+    if (path === '-' && stdinFor !== undefined) throw new UsageProblem(`--input ${g.name}=-: standard input feeds one guest only, and ${stdinFor} reads it already`);
+    if (path === '-') stdinFor = g.name;
+    g.input = path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input);
+  });
+  let disks = 0;
+  assignFiles(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => {
+    g.disk = io.readFile(path, FILE_LIMITS.disk);
+    disks += g.disk.length;
+    if (disks > FILE_LIMITS.disks) throw new UsageProblem(`--disk ${g.name}=${path}: the disks of a run may hold ${FILE_LIMITS.disks >>> 20} MiB in all, and with this one they hold ${disks.toLocaleString('en-US')} bytes (${(disks / 2 ** 20).toFixed(1)} MiB)`);
+  });
+}
+
+function assignFiles<G extends GuestFiles>(guests: readonly G[], values: readonly string[], flag: string, assign: (g: G, path: string) => void): void {
   for (const { guest, text, value } of perGuest(guests, values, flag, 'sole guest', 'one file')) {
     if (text === '') throw new UsageProblem(`${flag} ${value}: no file named`);
     assign(guest, text);

@@ -31,14 +31,18 @@ export interface RunInputs {
 /** The argument of `vmm run` and `vmm trace` (declared at start-up). */
 export const IMAGES_ARGUMENT = ['<images...>', 'guest images (.bin) or sources (.s)'] as const;
 
+/** `--input` and `--disk`: a guest's console input and disk (run-inputs.ts assignGuestFiles). */
+export function defineGuestFileOptions(cmd: Command): Command {
+  return cmd
+    .option('--input <[guest=]file>', 'console input for a guest (- for stdin; repeatable)', collect)
+    .option('--disk <[guest=]file>', 'disk image for a guest (repeatable; without one a guest has an empty disk)', collect);
+}
+
 /** The options, with the modes `--mode` offers (from the mode registry, which the commands
  *  load only when they run: see CommandSpec.prepare). */
 export function defineRunOptions(cmd: Command, modes: readonly string[], defaultMode: string): Command {
   cmd.option('--mode <mode>', `how guests run: ${modes.join(', ')}`, defaultMode);
-  return defineMachineOptions(cmd)
-    .option('--quantum <n>', 'guest instructions per scheduling slice under the VMM (10k is 10,000)', DEFAULT_QUANTUM)
-    .option('--input <[guest=]file>', 'console input for a guest (- for stdin; repeatable)', collect)
-    .option('--disk <[guest=]file>', 'disk image for a guest (repeatable; without one a guest has an empty disk)', collect)
+  return defineGuestFileOptions(defineMachineOptions(cmd).option('--quantum <n>', 'guest instructions per scheduling slice under the VMM (10k is 10,000)', DEFAULT_QUANTUM))
     .option('--no-overhead', 'do not run each guest alone in bare mode to measure overhead')
     .option('--bt <callout|inline>', 'full: how binary translation handles a control-register access only the virtual CPU sees: callout (a call into the VMM, like every privileged instruction) or inline (the translated code reads or writes the virtual CPU\'s register itself, with no exit)', 'callout')
     .option('--npt <on|off>', 'hw: nested paging; off: shadow page tables, as on first-generation VT-x', 'on')

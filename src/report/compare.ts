@@ -44,6 +44,9 @@ export interface Subject {
   /** What makes it unfit to measure at all (bad input: an ITER out of range, a count that
    *  does not build); undefined when it is fit. */
   check?(): string | undefined;
+  /** The console input and the disk each of its runs starts with (every copy the same). */
+  readonly input?: Uint8Array;
+  readonly disk?: Uint8Array;
 }
 
 /** Figures per pass (or per run, for a guest without ITER), per copy. */
@@ -85,7 +88,7 @@ function runOnce(subject: Subject, technique: Technique, config: RunConfig, pass
   const names = copies === 1 ? [subject.name] : Array.from({ length: copies }, (_, i) => `${subject.name}${i + 1}`);
   const settings: RunConfig = { ...config, strict: technique.strict === true, assist: { ...DEFAULT_ASSIST, ...technique.assist }, inlineTranslation: technique.inlineTranslation === true, overhead: false };
   const reports = runGuests(
-    names.map((name, i) => ({ name, image: images[i] as Image })),
+    names.map((name, i) => ({ name, image: images[i] as Image, ...(subject.input ? { input: subject.input } : {}), ...(subject.disk ? { disk: subject.disk } : {}) })),
     technique.mode,
     settings,
     names.map(() => keptConsole()),

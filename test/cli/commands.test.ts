@@ -131,7 +131,7 @@ describe('--help of every subcommand', () => {
     explain: [],
     run: ['--mode', '--mem', '--tlb', '--tlb-tagged', '--strict', '--max-instructions', '--no-jit', '--cost-model', '-D, --define', '--quantum', '--input', '--disk', '--no-overhead', '--json', '-q, --quiet'],
     trace: ['--mode', '--mem', '--tlb', '--quantum', '--input', '--disk', '--exits', '--format', '--guest', '--reason', '-o, --output', '-q, --quiet'],
-    compare: ['--modes', '--json', '--markdown', '--mem', '--tlb', '--tlb-tagged', '--max-instructions', '--no-jit', '--cost-model', '-D, --define', '-I, --include', '--quantum'],
+    compare: ['--modes', '--json', '--markdown', '--mem', '--tlb', '--tlb-tagged', '--max-instructions', '--no-jit', '--cost-model', '-D, --define', '-I, --include', '--quantum', '--input', '--disk'],
   };
 
   it('covers every command', () => {

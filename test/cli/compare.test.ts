@@ -239,6 +239,42 @@ describe('vmm compare: bad input', () => {
     }
   });
 
+  it('--disk and --input give a named guest its disk and console input, in every run of it', async () => {
+    // tinyos reads its disk by DMA: a disk it has makes transfers, an empty one none
+    const withDisk = await rows(['guests/kernel/tinyos.s', '--disk', 'guests/kernel/disk.txt', '--modes', 'bare,full,para']);
+    const without = await rows(['guests/kernel/tinyos.s', '--modes', 'bare,full,para']);
+    for (const t of ['full', 'para']) {
+      expect(of(withDisk, t).p.notes.dma, t).toBeGreaterThan(0);
+      expect(of(without, t).p.notes.dma, t).toBeUndefined();
+    }
+    // a guest that echoes its console input, with input and without (named, beside another)
+    const dir = tempDir();
+    const echo = join(dir, 'echo.s');
+    writeFileSync(echo, `.include "platform.inc"
+      start:  in r2, CONSOLE_STATUS
+              andi r3, r2, CONSOLE_INPUT_READY
+              cmpi r3, 0
+              bne got
+              andi r3, r2, CONSOLE_INPUT_END
+              cmpi r3, 0
+              beq start
+              hlt
+      got:    in r1, CONSOLE_DATA
+              out CONSOLE_DATA, r1
+              jmp start\n`);
+    writeFileSync(join(dir, 'in.txt'), 'hello, compare\n');
+    const fed = await rows([echo, 'guests/bare/hello.s', '--input', `echo=${join(dir, 'in.txt')}`, '--modes', 'bare,full']);
+    const unfed = await rows([echo, '--modes', 'bare,full']);
+    for (const t of ['bare', 'full']) expect(of(fed, t, 'echo').p.instructions, t).toBeGreaterThan(of(unfed, t, 'echo').p.instructions + 15 * 4);
+    expect(of(fed, 'full', 'echo').p.exits).toBeGreaterThan(of(unfed, 'full', 'echo').p.exits + 15);
+    // the suite runs its own guests as they are; --host its own microbenchmarks
+    expectUsageError(await vmmIn(['compare', '--disk', 'guests/kernel/disk.txt']), 'error: --disk applies to the guests named on the command line; the suite runs its own as it is');
+    expectUsageError(await vmmIn(['compare', '--input', join(dir, 'in.txt')]), 'error: --input applies to the guests named on the command line');
+    expectUsageError(await vmmIn(['compare', '--host', 'hosted', '--disk', 'guests/kernel/disk.txt']), 'give no --disk');
+    expectUsageError(await vmmIn(['compare', echo, 'guests/bare/hello.s', '--disk', 'guests/kernel/disk.txt']), 'with several guests, name one as --disk NAME=FILE (guests: echo, hello)');
+    expectUsageError(await vmmIn(['compare', echo, 'guests/bare/hello.s', '--disk', 'nobody=guests/kernel/disk.txt']), "no guest named 'nobody'");
+  });
+
   it('names the flag or the file, with status 2', async () => {
     expectUsageError(await vmmIn(['compare', '--modes', 'fulll']), /--modes: no technique 'fulll'.*did you mean 'full'/);
     expectUsageError(await vmmIn(['compare', '--modes', ',']), /--modes expects techniques/);

@@ -4,9 +4,10 @@
 import { join } from 'node:path';
 import type { CommandSpec } from '../command.js';
 import type { Io } from '../io.js';
+import type { GuestFiles } from '../run-inputs.js';
 import { commandLine, UsageProblem } from '../command.js';
 import { EXIT } from '../errors.js';
-import { DEFAULT_QUANTUM } from '../run-options.js';
+import { DEFAULT_QUANTUM, defineGuestFileOptions } from '../run-options.js';
 import { defineMachineOptions } from '../machine-options.js';
 import { REPORT_OPTION } from '../report-file.js';
 
@@ -20,7 +21,7 @@ export const compareCommand: CommandSpec = {
     cmd.option('--json', 'print the rows as one JSON document');
     cmd.option('--markdown', 'print one Markdown table');
     cmd.option(...REPORT_OPTION);
-    defineMachineOptions(cmd, { perGuest: false }).option('--quantum <n>', 'guest instructions per scheduling slice under the VMM', DEFAULT_QUANTUM);
+    defineGuestFileOptions(defineMachineOptions(cmd, { perGuest: false }).option('--quantum <n>', 'guest instructions per scheduling slice under the VMM', DEFAULT_QUANTUM));
     cmd.addHelpText(
       'after',
       `
@@ -39,7 +40,7 @@ Examples (in the folder that holds vmm's guests/):
   vmm compare guests/bench/tlbthrash.s --tlb 256      # 2 TLB misses a pass, not 130
   vmm compare guests/bench/pgfault.s -D ITER=5000 --markdown
   vmm compare --report compare.html                   # the table and its chart, in a browser
-  vmm compare guests/kernel/tinyos.s --json | jq '.rows[] | {technique, cycles: .perPass.cycles}'
+  vmm compare guests/kernel/tinyos.s --disk guests/kernel/disk.txt --json | jq '.rows[] | {technique, cycles: .perPass.cycles}'
   vmm compare --host bare-metal,hosted                # what the host topology costs a guest's I/O`,
     );
   },
@@ -86,8 +87,8 @@ Examples (in the folder that holds vmm's guests/):
     let headings: { name: string; operation?: string }[];
     if (args.length === 0) {
       // (the suite's guests are built as the suite says: -D and -I are for guests named)
-      for (const [key, flag] of [['define', '-D'], ['include', '-I']] as const) {
-        if (options[key] !== undefined) throw new UsageProblem(`${flag} applies to the guests named on the command line; the suite builds its own as it is (name a guest, such as guests/bench/syscall.s, to build it with ${flag})`);
+      for (const [key, flag, how] of [['define', '-D', 'build'], ['include', '-I', 'build'], ['input', '--input', 'run'], ['disk', '--disk', 'run']] as const) {
+        if (options[key] !== undefined) throw new UsageProblem(`${flag} applies to the guests named on the command line; the suite ${how}s its own as it is (name a guest, such as guests/bench/syscall.s, to ${how} it with ${flag})`);
       }
       subjects = suiteSubjects(readSourceFile);
       if (!subjects) throw new UsageProblem('the microbenchmark suite is not installed with this vmm (no guests/ beside it): name the guests to compare');
@@ -108,6 +109,10 @@ Examples (in the folder that holds vmm's guests/):
         }
       }
       headings = names.map((name) => ({ name }));
+      const { assignGuestFiles } = await import('../run-inputs.js');
+      const files: GuestFiles[] = names.map((name) => ({ name }));
+      assignGuestFiles(files, options, io);
+      subjects = subjects.map((subject, i) => ({ ...subject, ...files[i] }));
     }
 
     for (const subject of subjects) {
@@ -163,6 +168,7 @@ async function compareHosts(args: readonly string[], options: Record<string, unk
   for (const name of names) if (!isTopology(name)) throw new UsageProblem(`--host: no topology '${name}'; the topologies are ${known}`);
   if (new Set(topologies).size !== topologies.length) throw new UsageProblem(`--host ${String(options.host)}: a topology named twice`);
   if (args.length) throw new UsageProblem('--host measures its own I/O microbenchmarks (guests/bench/diskread.s and console.s): give no images');
+  for (const flag of ['input', 'disk'] as const) if (options[flag] !== undefined) throw new UsageProblem(`--host measures its own I/O microbenchmarks (guests/bench/diskread.s and console.s), with their own disk and input: give no --${flag}`);
   if (options.report !== undefined) throw new UsageProblem('--report draws the technique table; with --host, use --markdown or --json');
   const mode = options.modes === undefined ? DEFAULT_MODE : String(options.modes);
   if (!MODES.some((m) => m.name === mode)) throw new UsageProblem(`--host compares topologies under one VMM mode: --modes ${MODES.map((m) => m.name).join(' | ')}, got '${mode}'`);
