@@ -107,7 +107,10 @@ export function readStdin(limit: number = FILE_LIMITS.input): Uint8Array {
   return readAll(0, 'standard input', limit);
 }
 
-/** Everything `fd` holds until its end, refusing more than `limit` bytes. */
+/** Everything `fd` holds until its end, refusing more than `limit` bytes. A regular file is
+ *  read straight into one buffer of its size (one byte more, to see that it ended), so its
+ *  bytes are held once, not twice, while it is read (a disk of 256 MiB); a file that grew
+ *  meanwhile, a pipe or a socket goes on in chunks. */
 function readAll(fd: number, name: string, limit: number): Uint8Array {
   const tooLarge = () => new UserError(`${name}: larger than ${limit >> 20} MiB, the most vmm reads from one file`);
   try {
@@ -115,11 +118,12 @@ function readAll(fd: number, name: string, limit: number): Uint8Array {
     if (stat.isFile() && stat.size > limit) throw tooLarge();
     const chunks: Buffer[] = [];
     let total = 0;
-    const chunk = Buffer.allocUnsafe(1 << 16);
+    let chunk = Buffer.allocUnsafe(stat.isFile() ? stat.size + 1 : 1 << 16);
+    let filled = 0;
     for (;;) {
       let n: number;
       try {
-        n = readSync(fd, chunk, 0, chunk.length, null);
+        n = readSync(fd, chunk, filled, chunk.length - filled, null);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EAGAIN') {
@@ -132,9 +136,15 @@ function readAll(fd: number, name: string, limit: number): Uint8Array {
       if (n === 0) break;
       total += n;
       if (total > limit) throw tooLarge();
-      chunks.push(Buffer.from(chunk.subarray(0, n)));
+      filled += n;
+      if (filled === chunk.length) {
+        chunks.push(chunk);
+        chunk = Buffer.allocUnsafe(1 << 16);
+        filled = 0;
+      }
     }
-    return Buffer.concat(chunks, total);
+    if (filled > 0) chunks.push(chunk.subarray(0, filled));
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError(`${name}: ${fileProblem(e)}`);

@@ -263,8 +263,30 @@ describe('disk', () => {
 
   it('the image pads a partial last sector with zeros', () => {
     const image = new DiskImage(new Uint8Array([1, 2, 3]));
-    expect(image.bytes.length).toBe(SECTOR_SIZE);
-    expect([...image.bytes.slice(0, 4)]).toEqual([1, 2, 3, 0]);
+    expect(image.size).toBe(SECTOR_SIZE);
+    expect([...image.read(0, 4)]).toEqual([1, 2, 3, 0]);
+    expect(image.read(0, SECTOR_SIZE).slice(3).every((b) => b === 0)).toBe(true);
+  });
+
+  it('the image never writes the bytes it was made from: a write copies the 64 KiB it lands in first, and reads see it', () => {
+    // 300 sectors, the last partial: three chunks of 128 sectors, the last of 44
+    const contents = Uint8Array.from({ length: 300 * SECTOR_SIZE - 100 }, (_, i) => (i * 13 + 5) & 0xff);
+    const pristine = contents.slice();
+    const image = new DiskImage(contents);
+    const model = new Uint8Array(image.size);
+    model.set(contents);
+    // a write across the first chunk's end, one into the last chunk's padding, one of a byte
+    const writes: [number, number][] = [[127 * SECTOR_SIZE + 7, 3 * SECTOR_SIZE], [299 * SECTOR_SIZE + 400, 112], [5, 1], [0, 0]];
+    for (const [at, length] of writes) {
+      const data = Uint8Array.from({ length }, (_, i) => (i * 31 + at) & 0xff);
+      image.write(at, data);
+      model.set(data, at);
+    }
+    expect(contents).toEqual(pristine);
+    expect(image.read(0, image.size)).toEqual(model);
+    for (const [at, length] of [[0, 1], [128 * SECTOR_SIZE - 1, 2], [256 * SECTOR_SIZE - 3, 44 * SECTOR_SIZE + 3], [1000, 70_000]]) expect(image.read(at!, length!)).toEqual(model.slice(at!, at! + length!));
+    // and a second image of the same bytes starts from them, not from the first's writes
+    expect(new DiskImage(contents).read(0, image.size).subarray(0, contents.length)).toEqual(pristine);
   });
 
   it('reads sectors into memory by DMA after the documented latency, then interrupts', () => {
@@ -282,7 +304,7 @@ describe('disk', () => {
     d.advance(10 + latency);
     expect(d.read(STATUS)).toBe(DISK_STATUS.OK);
     expect(irq.count).toBe(1);
-    expect(mem.bytes.slice(0x300, 0x300 + 2 * SECTOR_SIZE)).toEqual(image.bytes.slice(SECTOR_SIZE, 3 * SECTOR_SIZE));
+    expect(mem.bytes.slice(0x300, 0x300 + 2 * SECTOR_SIZE)).toEqual(image.read(SECTOR_SIZE, 2 * SECTOR_SIZE));
     expect(mem.bytes[0x2ff]).toBe(0);
     expect(mem.bytes[0x300 + 2 * SECTOR_SIZE]).toBe(0);
     expect(d.transfers).toBe(1);
@@ -297,8 +319,8 @@ describe('disk', () => {
     d.advance(DISK_LATENCY.base + DISK_LATENCY.perSector);
     expect(d.read(STATUS)).toBe(DISK_STATUS.OK);
     expect(irq.count).toBe(1);
-    expect(image.bytes.slice(3 * SECTOR_SIZE)).toEqual(mem.bytes.slice(0x1000, 0x1000 + SECTOR_SIZE));
-    expect(image.bytes.slice(0, SECTOR_SIZE)).toEqual(pattern(SECTOR_SIZE));
+    expect(image.read(3 * SECTOR_SIZE, SECTOR_SIZE)).toEqual(mem.bytes.slice(0x1000, 0x1000 + SECTOR_SIZE));
+    expect(image.read(0, SECTOR_SIZE)).toEqual(pattern(SECTOR_SIZE));
   });
 
   it.each([
@@ -346,7 +368,7 @@ describe('disk', () => {
     d.write(COMMAND, DISK_COMMAND.WRITE);
     d.advance(DISK_LATENCY.base + DISK_LATENCY.perSector);
     expect(d.read(STATUS)).toBe(DISK_STATUS.BAD_ADDRESS);
-    expect(image.bytes).toEqual(pattern(4 * SECTOR_SIZE));
+    expect(image.read(0, image.size)).toEqual(pattern(4 * SECTOR_SIZE));
   });
 
   it.each([0, 3, -1, 0x101])('command %i is BAD_COMMAND at once, with an interrupt', (command) => {

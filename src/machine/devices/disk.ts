@@ -10,17 +10,60 @@
 import { DISK_COMMAND, DISK_REG, DISK_STATUS, DISK_STATUS_NAMES, SECTOR_SIZE } from '../platform.js';
 import type { Device, DmaMemory, IrqLine } from '../device.js';
 
+/** A disk's contents: the bytes it was made from (a disk file's, a whole number of sectors
+ *  with the last padded with zeros), copied a CHUNK at a time as writes first reach them. The
+ *  bytes given are never written, so the run that measures the overhead, another guest or a
+ *  later machine may start from the same file without a copy of its own: two disks of the
+ *  documented most (256 MiB each) cost their files' memory, not that again for every run. */
 export class DiskImage {
-  readonly bytes: Uint8Array;
-  constructor(contents: Uint8Array = new Uint8Array(0)) {
-    const size = Math.ceil(contents.length / SECTOR_SIZE) * SECTOR_SIZE;
-    this.bytes = new Uint8Array(size);
-    this.bytes.set(contents);
+  /** The disk's size in bytes. */
+  readonly size: number;
+  private readonly chunks: (Uint8Array | undefined)[];
+
+  constructor(private readonly base: Uint8Array = new Uint8Array(0)) {
+    this.size = Math.ceil(base.length / SECTOR_SIZE) * SECTOR_SIZE;
+    this.chunks = new Array<Uint8Array | undefined>(Math.ceil(this.size / CHUNK)).fill(undefined);
   }
+
   get sectors(): number {
-    return this.bytes.length / SECTOR_SIZE;
+    return this.size / SECTOR_SIZE;
+  }
+
+  /** A copy of bytes at..at + length (inside the disk). */
+  read(at: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    for (let done = 0; done < length; ) {
+      const offset = (at + done) % CHUNK;
+      const n = Math.min(length - done, CHUNK - offset);
+      const chunk = this.chunks[Math.floor((at + done) / CHUNK)];
+      if (chunk) out.set(chunk.subarray(offset, offset + n), done);
+      else out.set(this.base.subarray(Math.min(at + done, this.base.length), Math.min(at + done + n, this.base.length)), done);
+      done += n;
+    }
+    return out;
+  }
+
+  /** Write data at `at` (inside the disk). */
+  write(at: number, data: Uint8Array): void {
+    for (let done = 0; done < data.length; ) {
+      const index = Math.floor((at + done) / CHUNK);
+      const offset = (at + done) % CHUNK;
+      const n = Math.min(data.length - done, CHUNK - offset);
+      let chunk = this.chunks[index];
+      if (!chunk) {
+        const start = index * CHUNK;
+        chunk = new Uint8Array(Math.min(CHUNK, this.size - start));
+        chunk.set(this.base.subarray(Math.min(start, this.base.length), Math.min(start + chunk.length, this.base.length)));
+        this.chunks[index] = chunk;
+      }
+      chunk.set(data.subarray(done, done + n), offset);
+      done += n;
+    }
   }
 }
+
+/** The unit a DiskImage copies on a first write: 64 KiB, 128 sectors. */
+const CHUNK = 128 * SECTOR_SIZE;
 
 /** A finished disk command: what was asked (as latched) and the STATUS it ended with. */
 export interface DiskTransfer {
@@ -124,8 +167,8 @@ export class Disk implements Device {
     const length = count * SECTOR_SIZE;
     if (this.memory.permits && !this.memory.permits(address, length, this.command === DISK_COMMAND.READ)) return DISK_STATUS.BAD_ADDRESS;
     const at = sector * SECTOR_SIZE;
-    if (this.command === DISK_COMMAND.READ) this.memory.write(address, this.image.bytes.subarray(at, at + length));
-    else this.image.bytes.set(this.memory.read(address, length), at);
+    if (this.command === DISK_COMMAND.READ) this.memory.write(address, this.image.read(at, length));
+    else this.image.write(at, this.memory.read(address, length));
     this.transfers++;
     return DISK_STATUS.OK;
   }

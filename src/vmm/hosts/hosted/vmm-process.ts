@@ -9,7 +9,7 @@
 
 import { hex } from '../../../isa/disasm.js';
 import type { ConsoleBackend } from '../../../machine/devices/console.js';
-import type { DiskTransfer } from '../../../machine/devices/disk.js';
+import type { DiskImage, DiskTransfer } from '../../../machine/devices/disk.js';
 import { DISK_COMMAND, DISK_STATUS, DISK_STATUS_NAMES, SECTOR_SIZE } from '../../../machine/platform.js';
 import { REASON } from '../../exits.js';
 import type { Hypervisor } from '../../hypervisor.js';
@@ -99,7 +99,7 @@ export class VmmProcess {
     // guest's memory) moves nothing: it needs the host for nothing.
     if (vm.devices.disk.rangeStatus(t) !== DISK_STATUS.OK) return;
     if (t.command === DISK_COMMAND.READ && t.status === DISK_STATUS.BUSY) this.chunks(vm, REQUEST_OP.DISK_READ, t, undefined);
-    else if (t.command === DISK_COMMAND.WRITE && t.status === DISK_STATUS.OK) this.chunks(vm, REQUEST_OP.DISK_WRITE, t, vm.devices.disk.image.bytes);
+    else if (t.command === DISK_COMMAND.WRITE && t.status === DISK_STATUS.OK) this.chunks(vm, REQUEST_OP.DISK_WRITE, t, vm.devices.disk.image);
   }
 
   /** Guests that ended with part of a line unsent: it goes out now. */
@@ -155,7 +155,7 @@ export class VmmProcess {
       ok = status === DISK_STATUS.OK && data !== undefined;
       // A read the host could not do leaves the cache as it was (the guest's disk reads
       // zeros there): the host OS is trusted, and the note names the failure.
-      if (ok) r.vm.devices.disk.image.bytes.set(data!.subarray(0, r.count * SECTOR_SIZE), r.sector * SECTOR_SIZE);
+      if (ok) r.vm.devices.disk.image.write(r.sector * SECTOR_SIZE, data!.subarray(0, r.count * SECTOR_SIZE));
     } else if (r.op === REQUEST_OP.DISK_WRITE) {
       ok = status === DISK_STATUS.OK;
     } else {
@@ -176,13 +176,13 @@ export class VmmProcess {
   }
 
   /** A disk command as requests of at most REQUEST_MAX_SECTORS sectors each. */
-  private chunks(vm: Vm, op: number, t: DiskTransfer, image: Uint8Array | undefined): void {
+  private chunks(vm: Vm, op: number, t: DiskTransfer, image: DiskImage | undefined): void {
     const figures = this.figures[vm.id]!;
     for (let s = t.sector; s < t.sector + t.count; s += REQUEST_MAX_SECTORS) {
       const n = Math.min(REQUEST_MAX_SECTORS, t.sector + t.count - s);
       if (op === REQUEST_OP.DISK_READ) figures.diskReads++;
       else figures.diskWrites++;
-      const data = image?.slice(s * SECTOR_SIZE, (s + n) * SECTOR_SIZE);
+      const data = image?.read(s * SECTOR_SIZE, n * SECTOR_SIZE);
       const which = n === 1 ? `sector ${s}` : `sectors ${s}..${s + n - 1}`;
       this.request(vm, op, s, n, data, () => `the virtual disk's ${op === REQUEST_OP.DISK_READ ? 'read' : 'write'} of ${which}: the host ${op === REQUEST_OP.DISK_READ ? 'reads' : 'writes'} ${n === 1 ? 'it' : 'them'} ${op === REQUEST_OP.DISK_READ ? 'from' : 'to'} the guest's disk file`);
     }
