@@ -285,8 +285,15 @@ describe('disk', () => {
     expect(contents).toEqual(pristine);
     expect(image.read(0, image.size)).toEqual(model);
     for (const [at, length] of [[0, 1], [128 * SECTOR_SIZE - 1, 2], [256 * SECTOR_SIZE - 3, 44 * SECTOR_SIZE + 3], [1000, 70_000]]) expect(image.read(at!, length!)).toEqual(model.slice(at!, at! + length!));
-    // and a second image of the same bytes starts from them, not from the first's writes
-    expect(new DiskImage(contents).read(0, image.size).subarray(0, contents.length)).toEqual(pristine);
+    // and a second image of the same bytes starts from them, not from the first's writes; what
+    // it read before a write of its own keeps what it read
+    const second = new DiskImage(contents);
+    expect(second.read(0, image.size).subarray(0, contents.length)).toEqual(pristine);
+    const before = second.read(130 * SECTOR_SIZE, SECTOR_SIZE);
+    second.write(130 * SECTOR_SIZE, new Uint8Array(SECTOR_SIZE).fill(0xee));
+    expect(before).toEqual(pristine.slice(130 * SECTOR_SIZE, 131 * SECTOR_SIZE));
+    expect(second.read(130 * SECTOR_SIZE, 2)).toEqual(new Uint8Array([0xee, 0xee]));
+    expect(contents).toEqual(pristine);
   });
 
   it('reads sectors into memory by DMA after the documented latency, then interrupts', () => {

@@ -29,8 +29,14 @@ export class DiskImage {
     return this.size / SECTOR_SIZE;
   }
 
-  /** A copy of bytes at..at + length (inside the disk). */
+  /** Bytes at..at + length (inside the disk), not to be written: the file's own where no
+   *  write has reached them, else a copy. */
   read(at: number, length: number): Uint8Array {
+    const first = Math.floor(at / CHUNK);
+    const last = Math.floor((at + length - 1) / CHUNK);
+    let written = false;
+    for (let c = first; c <= last && !written; c++) written = this.chunks[c] !== undefined;
+    if (!written && at + length <= this.base.length) return this.base.subarray(at, at + length);
     const out = new Uint8Array(length);
     for (let done = 0; done < length; ) {
       const offset = (at + done) % CHUNK;
