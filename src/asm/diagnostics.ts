@@ -1,7 +1,7 @@
 // Diagnostics: where a problem is (file, line, column, and the macro/include chain that led
 // there), the exception the assembler's parts throw for one bad statement, and the text form.
 
-import { masked, printable } from '../text/visible.js';
+import { blanksUnder, masked, printable } from '../text/visible.js';
 
 export interface Diagnostic {
   /** A note (the "too many errors" line) has no line of its own: line 0, no source line. */
@@ -123,8 +123,9 @@ export function formatDiagnostic(d: Diagnostic): string {
       shown = `${from > 0 ? '...' : ''}${shown.slice(from, from + SHOWN)}${from + SHOWN < d.sourceLine.length ? '...' : ''}`;
       column -= from - (from > 0 ? 3 : 0);
     }
-    // Keep tabs in the caret line so the caret sits under the column however tabs are shown.
-    const before = shown.slice(0, Math.max(0, column - 1)).replace(/[^\t]/g, ' ');
+    // (tabs stay tabs and wide characters take two blanks, so the caret sits under the
+    // column however tabs are shown)
+    const before = blanksUnder(shown.slice(0, Math.max(0, column - 1)));
     lines.push(`  ${shown}`, `  ${before}^`);
   }
   for (const link of d.chain) lines.push(`  ${printable(link)}`);

@@ -94,6 +94,19 @@ describe('reporting', () => {
     expect(formatDiagnostic(plain)).toBe("a.s:1:3: error: unknown mnemonic 'foo'\n    foo\n    ^");
   });
 
+  it('puts the caret under its column as a terminal shows the line: a wide character takes two cells, a combining mark none', () => {
+    const caretOf = (source: string) => formatDiagnostic(asm(source).diagnostics[0]!).split('\n')[2];
+    // (the error is at 'frob'; before it, on the screen: 'start: .ascii "' and the string)
+    const at = (cells: number) => `  ${' '.repeat(cells)}^`;
+    expect(caretOf('start: .ascii "ab", frob')).toBe(at(20));
+    expect(caretOf('start: .ascii "你好", frob')).toBe(at(22)); // CJK: two cells each
+    expect(caretOf('start: .ascii "ｆｕｌｌ", frob')).toBe(at(26)); // fullwidth forms
+    expect(caretOf('start: .ascii "한", frob')).toBe(at(20)); // Hangul
+    expect(caretOf('start: .ascii "e\u0301", frob')).toBe(at(19)); // e and a combining acute: one cell
+    expect(caretOf('start: .ascii "😀", frob')).toBe(at(20)); // an emoji (two UTF-16 units): two cells
+    expect(caretOf('start:\t.ascii "你", frob')).toBe(`  ${' '.repeat(6)}\t${' '.repeat(13)}^`);
+  });
+
   it('never throws, whatever the options', () => {
     const weird = { readFile: () => undefined as unknown as string, maxErrors: NaN, defines: { 'r1': 5, ok: NaN } };
     expect(() => assembleSource('.include "x"\nnop', 'a.s', weird)).not.toThrow();
