@@ -16,6 +16,7 @@ import type { MachineConfig } from './config.js';
 import type { DmaMemory } from './device.js';
 import type { ExecutionHooks } from './execution.js';
 import type { ConsoleBackend } from './devices/console.js';
+import type { DiskImage } from './devices/disk.js';
 import { createDevices, type Devices } from './devices/index.js';
 import { limitReason } from './limit.js';
 import { loadImage } from './load.js';
@@ -25,11 +26,11 @@ import { Processor } from './processor.js';
 import { trapFailure, TrapGuard } from './cpu.js';
 
 /** What a machine's devices are connected to on the host: where console output goes, and
- *  the bytes of its console input and its disk. */
+ *  the bytes of its console input and its disk (or its disk image). */
 export interface DeviceBackends {
   console: ConsoleBackend;
   input?: Uint8Array;
-  disk?: Uint8Array;
+  disk?: Uint8Array | DiskImage;
 }
 
 export type RunStatus = 'halted' | 'faulted' | 'limit';

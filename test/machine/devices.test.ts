@@ -296,6 +296,23 @@ describe('disk', () => {
     expect(contents).toEqual(pristine);
   });
 
+  it('an image of several files joins them, each from the next sector on, without writing any', () => {
+    const files = [pattern(700), new Uint8Array(0), pattern(3 * SECTOR_SIZE).reverse(), pattern(130 * SECTOR_SIZE + 1)];
+    const pristine = files.map((f) => f.slice());
+    const image = new DiskImage(files);
+    // (700 bytes: 2 sectors; none; 3; 131)
+    expect(image.sectors).toBe(2 + 0 + 3 + 131);
+    const model = new Uint8Array(image.size);
+    [0, 2, 2, 5].forEach((sector, i) => model.set(files[i]!, sector * SECTOR_SIZE));
+    expect(image.read(0, image.size)).toEqual(model);
+    // a write across the second file's start and the third's end, then reads across them
+    const data = pattern(5 * SECTOR_SIZE).map((b) => b ^ 0x5a);
+    image.write(SECTOR_SIZE + 17, data);
+    model.set(data, SECTOR_SIZE + 17);
+    for (const [at, length] of [[0, image.size], [2 * SECTOR_SIZE, 3 * SECTOR_SIZE], [5 * SECTOR_SIZE - 1, 2], [100 * SECTOR_SIZE, 36 * SECTOR_SIZE]]) expect(image.read(at!, length!)).toEqual(model.slice(at!, at! + length!));
+    files.forEach((f, i) => expect(f).toEqual(pristine[i]));
+  });
+
   it('reads sectors into memory by DMA after the documented latency, then interrupts', () => {
     const { d, irq, mem, image } = disk();
     d.advance(10);

@@ -11,39 +11,51 @@ import { DISK_COMMAND, DISK_REG, DISK_STATUS, DISK_STATUS_NAMES, SECTOR_SIZE } f
 import type { Device, DmaMemory, IrqLine } from '../device.js';
 
 /** A disk's contents: the bytes it was made from (a disk file's, a whole number of sectors
- *  with the last padded with zeros), copied a CHUNK at a time as writes first reach them. The
- *  bytes given are never written, so the run that measures the overhead, another guest or a
- *  later machine may start from the same file without a copy of its own: two disks of the
- *  documented most (256 MiB each) cost their files' memory, not that again for every run. */
+ *  with the last padded with zeros; or several files', each from a sector of its own: joined),
+ *  copied a CHUNK at a time as writes first reach them. The bytes given are never written, so
+ *  the run that measures the overhead, another guest or a later machine may start from the
+ *  same file without a copy of its own: two disks of the documented most (256 MiB each) cost
+ *  their files' memory, not that again for every run. */
 export class DiskImage {
   /** The disk's size in bytes. */
   readonly size: number;
   private readonly chunks: (Uint8Array | undefined)[];
+  /** The bytes it was made from, each at its offset (the rest reads zeros). */
+  private readonly parts: readonly { readonly at: number; readonly bytes: Uint8Array }[];
 
-  constructor(private readonly base: Uint8Array = new Uint8Array(0)) {
-    this.size = Math.ceil(base.length / SECTOR_SIZE) * SECTOR_SIZE;
-    this.chunks = new Array<Uint8Array | undefined>(Math.ceil(this.size / CHUNK)).fill(undefined);
+  /** contents: a disk file's bytes, or several files' joined, each from the next sector on
+   *  (as partitions: a hosted VMM's guests' disk files on the host's disk), not copied. */
+  constructor(contents: Uint8Array | readonly Uint8Array[] = new Uint8Array(0)) {
+    let at = 0;
+    this.parts = (contents instanceof Uint8Array ? [contents] : contents).map((bytes) => {
+      const part = { at, bytes };
+      at += Math.ceil(bytes.length / SECTOR_SIZE) * SECTOR_SIZE;
+      return part;
+    });
+    this.size = at;
+    this.chunks = new Array<Uint8Array | undefined>(Math.ceil(at / CHUNK)).fill(undefined);
   }
 
   get sectors(): number {
     return this.size / SECTOR_SIZE;
   }
 
-  /** Bytes at..at + length (inside the disk), not to be written: the file's own where no
-   *  write has reached them, else a copy. */
+  /** Bytes at..at + length (inside the disk), not to be written: a file's own where no write
+   *  has reached them and one file holds them all, else a copy. */
   read(at: number, length: number): Uint8Array {
     const first = Math.floor(at / CHUNK);
     const last = Math.floor((at + length - 1) / CHUNK);
     let written = false;
     for (let c = first; c <= last && !written; c++) written = this.chunks[c] !== undefined;
-    if (!written && at + length <= this.base.length) return this.base.subarray(at, at + length);
+    const part = this.parts.find((p) => at >= p.at && at + length <= p.at + p.bytes.length);
+    if (!written && part) return part.bytes.subarray(at - part.at, at - part.at + length);
     const out = new Uint8Array(length);
     for (let done = 0; done < length; ) {
       const offset = (at + done) % CHUNK;
       const n = Math.min(length - done, CHUNK - offset);
       const chunk = this.chunks[Math.floor((at + done) / CHUNK)];
       if (chunk) out.set(chunk.subarray(offset, offset + n), done);
-      else out.set(this.base.subarray(Math.min(at + done, this.base.length), Math.min(at + done + n, this.base.length)), done);
+      else this.original(at + done, n, out, done);
       done += n;
     }
     return out;
@@ -59,11 +71,21 @@ export class DiskImage {
       if (!chunk) {
         const start = index * CHUNK;
         chunk = new Uint8Array(Math.min(CHUNK, this.size - start));
-        chunk.set(this.base.subarray(Math.min(start, this.base.length), Math.min(start + chunk.length, this.base.length)));
+        this.original(start, chunk.length, chunk, 0);
         this.chunks[index] = chunk;
       }
       chunk.set(data.subarray(done, done + n), offset);
       done += n;
+    }
+  }
+
+  /** The bytes it was made from at at..at + length, into out from `into` (zeros where no
+   *  file's bytes are: out is fresh). */
+  private original(at: number, length: number, out: Uint8Array, into: number): void {
+    for (const { at: from, bytes } of this.parts) {
+      const lo = Math.max(at, from);
+      const hi = Math.min(at + length, from + bytes.length);
+      if (lo < hi) out.set(bytes.subarray(lo - from, hi - from), into + lo - at);
     }
   }
 }

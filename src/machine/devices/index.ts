@@ -17,7 +17,8 @@ export interface Devices {
   readonly disk: Disk;
 }
 
-export function createDevices(console: ConsoleBackend, dma: DmaMemory, input?: Uint8Array, disk?: Uint8Array): Devices {
+/** `disk`: a disk file's bytes, or a disk image made already (DiskImage). */
+export function createDevices(console: ConsoleBackend, dma: DmaMemory, input?: Uint8Array, disk?: Uint8Array | DiskImage): Devices {
   const bus = new Bus();
   const pic = new InterruptController();
   const devices: Devices = {
@@ -25,7 +26,7 @@ export function createDevices(console: ConsoleBackend, dma: DmaMemory, input?: U
     pic,
     timer: new IntervalTimer(pic.line(IRQ.timer)),
     console: new Console(pic.line(IRQ.console), console, input),
-    disk: new Disk(pic.line(IRQ.disk), dma, new DiskImage(disk)),
+    disk: new Disk(pic.line(IRQ.disk), dma, disk instanceof DiskImage ? disk : new DiskImage(disk)),
   };
   bus.attach(PORT_BASE.console, devices.console);
   bus.attach(PORT_BASE.timer, devices.timer);

@@ -18,6 +18,7 @@ import type { Image } from '../../../image/model.js';
 import type { GuestInput } from '../../../machine/config.js';
 import { copyRegisters } from '../../../machine/cpu.js';
 import type { ConsoleBackend } from '../../../machine/devices/console.js';
+import { DiskImage } from '../../../machine/devices/disk.js';
 import { LoadError } from '../../../machine/load.js';
 import { Machine, type Termination } from '../../../machine/machine.js';
 import { SECTOR_SIZE } from '../../../machine/platform.js';
@@ -87,12 +88,8 @@ export function runHosted(guests: readonly GuestInput[], config: VmmConfig, mode
   const cached = guests.map((g, i) => ({ ...g, disk: g.disk ? new Uint8Array(sectors[i]! * SECTOR_SIZE) : undefined }));
   const hv = bootVmm(cached, config, mode, guests.map((_, i) => process.consoleOf(i)), HOST_OS_BYTES);
   process.attach(hv);
-  const physicalDisk = new Uint8Array(sectors.reduce((a, b) => a + b, 0) * SECTOR_SIZE);
-  let at = 0;
-  guests.forEach((g, i) => {
-    if (g.disk) physicalDisk.set(g.disk, at * SECTOR_SIZE);
-    at += sectors[i]!;
-  });
+  // (the guests' disk files, one after the other: not copied)
+  const physicalDisk = new DiskImage(guests.map((g) => g.disk ?? new Uint8Array(0)));
   const host = new HostedHost(hv, config, process, setup, [hostConsole, ...consoles], physicalDisk, sectors);
   const end = host.run(guests.length);
   const early = hv.vms.some((vm) => vm.running);
@@ -136,7 +133,7 @@ class HostedHost {
     private readonly process: VmmProcess,
     private readonly setup: HostedSetup,
     lines: readonly ConsoleBackend[],
-    disk: Uint8Array,
+    disk: DiskImage,
     private readonly sectors: readonly number[],
   ) {
     this.lastVm = hv.vms[0]!;
