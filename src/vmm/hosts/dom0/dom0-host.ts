@@ -84,8 +84,8 @@ export function runDom0(guests: readonly GuestInput[], config: VmmConfig, mode: 
     table.push({ domid: i + 1, firstSector: first, sectors: sectors[i]!, line: i + 1 });
     first += sectors[i]!;
   });
-  const image = new Uint8Array(first * SECTOR_SIZE);
-  guests.forEach((g, i) => g.disk && image.set(g.disk, table[i]!.firstSector * SECTOR_SIZE));
+  // (the guests' disk files, one after the other as the table says: not copied)
+  const image = new DiskImage(guests.map((g) => g.disk ?? new Uint8Array(0)));
 
   let hv!: Hypervisor;
   const physical = new PhysicalDevices(() => hv);
@@ -99,7 +99,7 @@ export function runDom0(guests: readonly GuestInput[], config: VmmConfig, mode: 
     vm.links = board.linksFor(vm, domid);
     if (domid !== 0) return;
     iommu = new Iommu(vm.memory, (pfn) => board.unwritable(0, pfn));
-    const disk = new Disk({ number: IRQ.disk, raise: () => board.diskInterrupt() }, iommu, new DiskImage(image));
+    const disk = new Disk({ number: IRQ.disk, raise: () => board.diskInterrupt() }, iommu, image);
     physical.traceDisk(disk, vm, 'physical disk', (address) => `bus address ${address} (guest 0's memory, through the IOMMU)`);
     physical.bus.attach(DOM0_PORT.disk, disk);
     physical.bus.attach(DOM0_PORT.lines, new TerminalLines([dom0Console, ...consoles], iommu));
