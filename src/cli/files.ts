@@ -118,7 +118,8 @@ function readAll(fd: number, name: string, limit: number): Uint8Array {
     if (stat.isFile() && stat.size > limit) throw tooLarge();
     const chunks: Buffer[] = [];
     let total = 0;
-    let chunk = Buffer.allocUnsafe(stat.isFile() ? stat.size + 1 : 1 << 16);
+    // (a file whose size reads 0, as many in /proc do, may take reads of whole records only)
+    let chunk = Buffer.allocUnsafe(stat.isFile() && stat.size > 0 ? stat.size + 1 : 1 << 16);
     let filled = 0;
     for (;;) {
       let n: number;

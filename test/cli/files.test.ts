@@ -29,6 +29,10 @@ describe('readUserFile', () => {
     expect(text).toMatch(/\nPid:\s+\d+\n/);
   });
 
+  it.runIf(existsSync('/proc/self/pagemap'))('reads a size-0 file that takes reads of whole records (8 bytes) in large pieces, to the limit', () => {
+    expect(() => readUserFile('/proc/self/pagemap', 1 << 20)).toThrow('/proc/self/pagemap: larger than 1 MiB, the most vmm reads from one file');
+  });
+
   it('refuses a file past the limit, naming it', () => {
     const path = join(tempDir(), 'big');
     writeFileSync(path, new Uint8Array((1 << 20) + 1));

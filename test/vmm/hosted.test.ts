@@ -108,6 +108,8 @@ describe('the trace of a hosted run', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).not.toBe('');
     expect(r.stderr).toContain(`--request ${made + 1},${made + 7}: the run made no I/O request of those ids (it made requests 1 to ${made})\n`);
+    // (with -q --stats, which print the summary, as well)
+    expect((await cli(['trace', ...TINYOS, '--host', 'hosted', '--format', 'jsonl', '-q', '--stats', '--request', `${made + 1}`])).stderr).toContain(`--request ${made + 1}: the run made no I/O request of that id (it made requests 1 to ${made})\n`);
     // (and a trace that finds every request it asks for says nothing of it)
     expect((await cli(['trace', ...TINYOS, '--host', 'hosted', '--request', '1'])).stderr).not.toContain('no I/O request');
   });

@@ -97,7 +97,7 @@ Examples (in the folder that holds vmm's guests/):
     if (page && reportPath) await page.write(reportPath, commandLine(line), report, io);
     if (options.stats || !options.quiet) io.err.write(formatSummary(report, chalkFor(io.errColor)) + `${sink.records} trace records${toFile ? ` written to ${options.output}` : ''}\n`);
     const missing = traced.missingRequests();
-    if (missing.length && !options.quiet) io.err.write(`--request ${missing.join(',')}: the run made no I/O request of ${missing.length === 1 ? 'that id' : 'those ids'} (${traced.lastRequest === 0 ? 'it made none' : `it made ${traced.lastRequest === 1 ? 'request 1' : `requests 1 to ${traced.lastRequest}`}`})\n`);
+    if (missing.length && (options.stats || !options.quiet)) io.err.write(`--request ${missing.join(',')}: the run made no I/O request of ${missing.length === 1 ? 'that id' : 'those ids'} (${traced.lastRequest === 0 ? 'it made none' : `it made ${traced.lastRequest === 1 ? 'request 1' : `requests 1 to ${traced.lastRequest}`}`})\n`);
     // (hosted: a host OS that did not finish its work fails the run too; dom0: guest 0 too)
     return report.guests.every((g) => g.status === 'halted') && (report.host?.status ?? 'halted') === 'halted' && (report.dom0?.status ?? 'halted') === 'halted' ? EXIT.OK : EXIT.GUEST_FAILED;
   },
