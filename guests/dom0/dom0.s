@@ -503,8 +503,14 @@ request:
         call    data
         jmp     .done
 .write:
+        push    r4                      ; (data takes r4..r6 for its copies)
+        push    r5
+        push    r6
         movi    r9, 0                   ; the front end's pages in
         call    data
+        pop     r6
+        pop     r5
+        pop     r4
         cmpi    r0, DISK_OK
         bne     .done
         call    disk
@@ -564,7 +570,7 @@ wait_disk:
 
 ; data: move the request's r6 sectors between guest 0's buffer and the front end's granted
 ; pages (reference r7 at offset r8, then reference r7 + 1): r9 = 1 out to them, 0 in. r0 =
-; DISK_OK, or DISK_BAD_ADDRESS if a grant was refused.
+; DISK_OK, or DISK_BAD_ADDRESS if a grant was refused. Clobbers r1..r6.
 data:
         push    lr
         shli    r6, r6, 9               ; bytes
