@@ -86,7 +86,8 @@ Examples (in the folder that holds vmm's guests/):
     let subjects;
     let headings: { name: string; operation?: string }[];
     if (args.length === 0) {
-      // (the suite's guests are built as the suite says: -D and -I are for guests named)
+      // (the suite's guests are built and run as the suite says: -D, -I, --input and --disk
+      // are for guests named)
       for (const [key, flag, how] of [['define', '-D', 'build'], ['include', '-I', 'build'], ['input', '--input', 'run'], ['disk', '--disk', 'run']] as const) {
         if (options[key] !== undefined) throw new UsageProblem(`${flag} applies to the guests named on the command line; the suite ${how}s its own as it is (name a guest, such as guests/bench/syscall.s, to ${how} it with ${flag})`);
       }

@@ -89,15 +89,18 @@ Examples (in the folder that holds vmm's guests/):
     const { bothProbes } = await import('../../report/html/timeline.js');
     const { runReport } = await import('../run-report.js');
     const page = reportPath ? runReport(inputs) : undefined;
-    const traced = new FilteredProbe(sink, { guests, reasons, requests });
+    // (no filter: the sink takes every record itself, at no cost)
+    const filter = guests || reasons || requests ? new FilteredProbe(sink, { guests, reasons, requests }) : undefined;
+    const traced = filter ?? sink;
     const flush = () => (jsonl?.flush(), out.flush(), io.out.flush());
     const report = executeRun(inputs, io, !toFile, page ? bothProbes(traced, page.probe) : traced, !options.quiet && toFile, flush);
     sink.flush();
     out.close();
     if (page && reportPath) await page.write(reportPath, commandLine(line), report, io);
     if (options.stats || !options.quiet) io.err.write(formatSummary(report, chalkFor(io.errColor)) + `${sink.records} trace records${toFile ? ` written to ${options.output}` : ''}\n`);
-    const missing = traced.missingRequests();
-    if (missing.length && (options.stats || !options.quiet)) io.err.write(`--request ${missing.join(',')}: the run made no I/O request of ${missing.length === 1 ? 'that id' : 'those ids'} (${traced.lastRequest === 0 ? 'it made none' : `it made ${traced.lastRequest === 1 ? 'request 1' : `requests 1 to ${traced.lastRequest}`}`})\n`);
+    const missing = filter?.missingRequests() ?? [];
+    const last = filter?.lastRequest ?? 0;
+    if (missing.length && (options.stats || !options.quiet)) io.err.write(`--request ${missing.join(',')}: the run made no I/O request of ${missing.length === 1 ? 'that id' : 'those ids'} (${last === 0 ? 'it made none' : `it made ${last === 1 ? 'request 1' : `requests 1 to ${last}`}`})\n`);
     // (hosted: a host OS that did not finish its work fails the run too; dom0: guest 0 too)
     return report.guests.every((g) => g.status === 'halted') && (report.host?.status ?? 'halted') === 'halted' && (report.dom0?.status ?? 'halted') === 'halted' ? EXIT.OK : EXIT.GUEST_FAILED;
   },

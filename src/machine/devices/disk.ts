@@ -10,6 +10,9 @@
 import { DISK_COMMAND, DISK_REG, DISK_STATUS, DISK_STATUS_NAMES, SECTOR_SIZE } from '../platform.js';
 import type { Device, DmaMemory, IrqLine } from '../device.js';
 
+/** The unit a DiskImage copies on a first write: 64 KiB, 128 sectors. */
+const CHUNK = 128 * SECTOR_SIZE;
+
 /** A disk's contents: the bytes it was made from (a disk file's, a whole number of sectors
  *  with the last padded with zeros; or several files', each from a sector of its own: joined),
  *  copied a CHUNK at a time as writes first reach them. The bytes given are never written, so
@@ -89,9 +92,6 @@ export class DiskImage {
     }
   }
 }
-
-/** The unit a DiskImage copies on a first write: 64 KiB, 128 sectors. */
-const CHUNK = 128 * SECTOR_SIZE;
 
 /** A finished disk command: what was asked (as latched) and the STATUS it ended with. */
 export interface DiskTransfer {
