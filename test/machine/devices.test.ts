@@ -302,6 +302,7 @@ describe('disk', () => {
     const image = new DiskImage(files);
     // (700 bytes: 2 sectors; none; 3; 131)
     expect(image.sectors).toBe(2 + 0 + 3 + 131);
+    expect(image.partitions).toEqual([{ first: 0, sectors: 2 }, { first: 2, sectors: 0 }, { first: 2, sectors: 3 }, { first: 5, sectors: 131 }]);
     const model = new Uint8Array(image.size);
     [0, 2, 2, 5].forEach((sector, i) => model.set(files[i]!, sector * SECTOR_SIZE));
     expect(image.read(0, image.size)).toEqual(model);

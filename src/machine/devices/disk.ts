@@ -25,6 +25,8 @@ export class DiskImage {
   private readonly chunks: (Uint8Array | undefined)[];
   /** The bytes it was made from, each at its offset (the rest reads zeros). */
   private readonly parts: readonly { readonly at: number; readonly bytes: Uint8Array }[];
+  /** Each file's partition, in order: its first sector and its sectors. */
+  readonly partitions: readonly { readonly first: number; readonly sectors: number }[];
 
   /** contents: a disk file's bytes, or several files' joined, each from the next sector on
    *  (as partitions: a hosted VMM's guests' disk files on the host's disk), not copied. */
@@ -36,6 +38,7 @@ export class DiskImage {
       return part;
     });
     this.size = at;
+    this.partitions = this.parts.map((p) => ({ first: p.at / SECTOR_SIZE, sectors: Math.ceil(p.bytes.length / SECTOR_SIZE) }));
     this.chunks = new Array<Uint8Array | undefined>(Math.ceil(at / CHUNK)).fill(undefined);
   }
 
@@ -50,8 +53,8 @@ export class DiskImage {
     const last = Math.floor((at + length - 1) / CHUNK);
     let written = false;
     for (let c = first; c <= last && !written; c++) written = this.chunks[c] !== undefined;
-    const part = this.parts.find((p) => at >= p.at && at + length <= p.at + p.bytes.length);
-    if (!written && part) return part.bytes.subarray(at - part.at, at - part.at + length);
+    const part = written ? undefined : this.parts.find((p) => at >= p.at && at + length <= p.at + p.bytes.length);
+    if (part) return part.bytes.subarray(at - part.at, at - part.at + length);
     const out = new Uint8Array(length);
     for (let done = 0; done < length; ) {
       const offset = (at + done) % CHUNK;

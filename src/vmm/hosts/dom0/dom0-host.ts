@@ -18,7 +18,7 @@ import type { ConsoleBackend } from '../../../machine/devices/console.js';
 import { Disk, DiskImage } from '../../../machine/devices/disk.js';
 import { TerminalLines } from '../../../machine/devices/lines.js';
 import { LoadError } from '../../../machine/load.js';
-import { IRQ, SECTOR_SIZE } from '../../../machine/platform.js';
+import { IRQ } from '../../../machine/platform.js';
 import { bootVmm } from '../../boot.js';
 import { EXIT_REASONS, REASON } from '../../exits.js';
 import type { Hypervisor, VmmConfig } from '../../hypervisor.js';
@@ -77,19 +77,13 @@ export function runDom0(guests: readonly GuestInput[], config: VmmConfig, mode: 
   const tooMany = dom0GuestsProblem(guests.length);
   if (tooMany) throw new LoadError(tooMany);
   if (mode.build !== 'paravirt') throw new LoadError(`--host dom0 runs paravirtual domains (guest 0's back ends serve their front ends): give a mode that runs PARAVIRT builds, not ${mode.name}`);
-  const sectors = guests.map((g) => Math.ceil((g.disk?.length ?? 0) / SECTOR_SIZE));
-  const table: DomainRow[] = [];
-  let first = 0;
-  guests.forEach((_, i) => {
-    table.push({ domid: i + 1, firstSector: first, sectors: sectors[i]!, line: i + 1 });
-    first += sectors[i]!;
-  });
-  // (the guests' disk files, one after the other as the table says: not copied)
+  // (the guests' disk files, one after the other, each a domain's partition: not copied)
   const image = new DiskImage(guests.map((g) => g.disk ?? new Uint8Array(0)));
+  const table: DomainRow[] = image.partitions.map((p, i) => ({ domid: i + 1, firstSector: p.first, sectors: p.sectors, line: i + 1 }));
 
   let hv!: Hypervisor;
   const physical = new PhysicalDevices(() => hv);
-  const board = new Switchboard(() => hv, physical, guests.length + 1, table, first, setup.crashAt, [undefined, ...consoles]);
+  const board = new Switchboard(() => hv, physical, guests.length + 1, table, image.sectors, setup.crashAt, [undefined, ...consoles]);
   let iommu: Iommu | undefined;
   const dom0Input: GuestInput = { name: 'dom0', image: setup.image, file: setup.file, memoryBytes: setup.memoryBytes, memoryOption: '--dom0-mem' };
   // Guest 0 runs after the guests in the scheduler's order (they start first; it is woken

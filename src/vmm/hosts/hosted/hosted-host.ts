@@ -83,13 +83,13 @@ export function runHosted(guests: readonly GuestInput[], config: VmmConfig, mode
   const tooMany = hostedGuestsProblem(guests.length);
   if (tooMany) throw new LoadError(tooMany);
   const process = new VmmProcess(guests.length);
-  // The VMM's virtual disk is a cache of the guest's disk file, which is on the host's disk.
-  const sectors = guests.map((g) => Math.ceil((g.disk?.length ?? 0) / SECTOR_SIZE));
+  // The host's disk holds the guests' disk files, one after the other (not copied); the
+  // VMM's virtual disk is a cache of the guest's file on it.
+  const physicalDisk = new DiskImage(guests.map((g) => g.disk ?? new Uint8Array(0)));
+  const sectors = physicalDisk.partitions.map((p) => p.sectors);
   const cached = guests.map((g, i) => ({ ...g, disk: g.disk ? new Uint8Array(sectors[i]! * SECTOR_SIZE) : undefined }));
   const hv = bootVmm(cached, config, mode, guests.map((_, i) => process.consoleOf(i)), HOST_OS_BYTES);
   process.attach(hv);
-  // (the guests' disk files, one after the other: not copied)
-  const physicalDisk = new DiskImage(guests.map((g) => g.disk ?? new Uint8Array(0)));
   const host = new HostedHost(hv, config, process, setup, [hostConsole, ...consoles], physicalDisk, sectors);
   const end = host.run(guests.length);
   const early = hv.vms.some((vm) => vm.running);
