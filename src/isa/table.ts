@@ -26,6 +26,9 @@
 //   SYNC         write pc, FLAGS and counts back to the CPU state (before a device sees time)
 //   RESYNC       leave the hot loop after this instruction (mode, paging, IE or device
 //                state changed; the machine re-reads it before going on)
+//   FLAGS_WRITTEN  FLAGS was written whole (the mode and IE may have changed): leave the
+//                hot loop if m.flagsWritten(fl) says so (an interrupt can now be taken),
+//                else go on in the new mode
 //   m            the machine: m.portIn(port) (then m.leaveAfterIn true: RESYNC),
 //                m.portOut(port, v) and m.writeCr(i, v) (true: RESYNC), m.tlbFlush(),
 //                m.tlbInvalidate(va), m.halt()
@@ -116,17 +119,17 @@ export const INSTRUCTIONS: readonly InstructionSpec[] = [
   // Privileged: trap `privileged` in user mode
   { mnemonic: 'mfcr', opcode: 0x50, format: 'rc', class: 'privileged', group: 'control', cycles: 2, summary: 'rd = control register', exec: 'if (imm >= CR_COUNT) TRAP(C_ILLEGAL, 0); R[a] = CR[imm];' },
   { mnemonic: 'mtcr', opcode: 0x51, format: 'cr', class: 'privileged', group: 'control', cycles: 2, summary: 'control register = rs (ptbr: flushes an untagged TLB)', exec: 'if (imm >= CR_COUNT) TRAP(C_ILLEGAL, 0); pc = (pc + 4) | 0; if (m.writeCr(imm, R[a])) { RESYNC }', flow: true },
-  { mnemonic: 'rfe', opcode: 0x52, format: 'none', class: 'privileged', group: 'control', cycles: 2, summary: 'return from trap: FLAGS = sflags; pc = spc', exec: 'fl = CR[CR_SFLAGS] & FLAGS_MASK; pc = CR[CR_SPC] & ~3; RESYNC', flow: true },
+  { mnemonic: 'rfe', opcode: 0x52, format: 'none', class: 'privileged', group: 'control', cycles: 2, summary: 'return from trap: FLAGS = sflags; pc = spc', exec: 'fl = CR[CR_SFLAGS] & FLAGS_MASK; pc = CR[CR_SPC] & ~3; FLAGS_WRITTEN', flow: true },
   { mnemonic: 'hlt', opcode: 0x53, format: 'none', class: 'privileged', group: 'control', cycles: 1, summary: 'halt until an interrupt; with IE clear, halt for good', exec: 'pc = (pc + 4) | 0; m.halt(); RESYNC', flow: true },
   { mnemonic: 'cli', opcode: 0x54, format: 'none', class: 'privileged', group: 'flags', cycles: 1, summary: 'IE = 0', exec: 'fl &= ~F_IE;' },
-  { mnemonic: 'sti', opcode: 0x55, format: 'none', class: 'privileged', group: 'flags', cycles: 1, summary: 'IE = 1 (a pending interrupt is taken after sti)', exec: 'fl |= F_IE; pc = (pc + 4) | 0; RESYNC', flow: true },
+  { mnemonic: 'sti', opcode: 0x55, format: 'none', class: 'privileged', group: 'flags', cycles: 1, summary: 'IE = 1 (a pending interrupt is taken after sti)', exec: 'fl |= F_IE; pc = (pc + 4) | 0; FLAGS_WRITTEN', flow: true },
   { mnemonic: 'in', opcode: 0x56, format: 'rp', class: 'privileged', group: 'io', cycles: 10, summary: 'rd = read of I/O port (all ones if no device)', exec: 'SYNC R[a] = m.portIn(imm) | 0; pc = (pc + 4) | 0; if (m.leaveAfterIn) { RESYNC }', flow: true },
   { mnemonic: 'out', opcode: 0x57, format: 'pr', class: 'privileged', group: 'io', cycles: 10, summary: 'write rs to I/O port (ignored if no device)', exec: 'SYNC const leave = m.portOut(imm, R[a]); pc = (pc + 4) | 0; if (leave) { RESYNC }', flow: true },
   { mnemonic: 'tlbflush', opcode: 0x58, format: 'none', class: 'privileged', group: 'tlb', cycles: 5, summary: 'invalidate every TLB entry', exec: 'm.tlbFlush(); pc = (pc + 4) | 0; RESYNC', flow: true },
   { mnemonic: 'invlpg', opcode: 0x59, format: 'r', class: 'privileged', group: 'tlb', cycles: 2, summary: 'invalidate the TLB entry of the page holding address ra', exec: 'm.tlbInvalidate(R[a]); pc = (pc + 4) | 0; RESYNC', flow: true },
   // Sensitive but unprivileged (Popek & Goldberg): no trap in user mode
   { mnemonic: 'getf', opcode: 0x60, format: 'r', class: 'sensitive', group: 'flags', cycles: 1, summary: 'ra = FLAGS, including IE and the mode bit S', exec: 'R[a] = fl;' },
-  { mnemonic: 'setf', opcode: 0x61, format: 'r', class: 'sensitive', group: 'flags', cycles: 1, summary: 'FLAGS = ra; in user mode only Z N C V change, IE and S are silently kept', exec: 'if (fl & F_S) { fl = R[a] & FLAGS_MASK; pc = (pc + 4) | 0; RESYNC } fl = (fl & ~15) | (R[a] & 15); pc = (pc + 4) | 0;', flow: true },
+  { mnemonic: 'setf', opcode: 0x61, format: 'r', class: 'sensitive', group: 'flags', cycles: 1, summary: 'FLAGS = ra; in user mode only Z N C V change, IE and S are silently kept', exec: 'if (fl & F_S) { fl = R[a] & FLAGS_MASK; pc = (pc + 4) | 0; FLAGS_WRITTEN } else { fl = (fl & ~15) | (R[a] & 15); pc = (pc + 4) | 0; }', flow: true },
   { mnemonic: 'cpuid', opcode: 0x62, format: 'r', class: 'sensitive', group: 'control', cycles: 2, summary: 'ra = machine id (the mid control register), in any mode', exec: 'R[a] = CR[CR_MID];' },
   // Paravirtualization
   { mnemonic: 'hcall', opcode: 0x70, format: 'none', class: 'hypercall', group: 'system', cycles: 1, summary: 'hypercall r0 with arguments r1..r4: trap `hypercall`, saved pc = next', exec: 'TRAP_NEXT(C_HYPERCALL)', flow: true },

@@ -6,7 +6,8 @@
 // The generated code lives in a scope that provides: R CR M32 M8 CODE CW TT TF TP TMASK MEMSZ
 // XO XR XW XP XI (arrays), m (ExecutionHooks), mem (PhysicalMemory), the constants of CONSTANTS, and the
 // variables pc fl n cy acc tc ta fvpn rmask wmask atag. A trap is `break trap` with the
-// cause in tc and the address in ta; RESYNC is `break loop`.
+// cause in tc and the address in ta; RESYNC is `break loop`, and FLAGS_WRITTEN leaves the
+// same way when the hooks say so (see GoOn).
 
 import { CAUSES, CONTROL_REGISTERS, CR, FLAG, FLAGS_MASK } from '../isa/arch.js';
 import { FORMATS, unusedBits, type OperandKind } from '../isa/formats.js';
@@ -155,13 +156,20 @@ export function needsWholeFlags(spec: InstructionSpec): boolean {
   return /\bfl\b/.test(rest) || /\bSYNC\b/.test(rest.replace(/RESYNC/g, ''));
 }
 
+/** What the code does after FLAGS_WRITTEN where the hooks let the CPU go on, the mode
+ *  bit perhaps changed (given the instruction's charge, for a way out that skips its end):
+ *  the loop takes the new mode's masks and fetches again if the mode changed; a region
+ *  returns to the loop if it did. Undefined: leave the loop anyway (RESYNC: the single
+ *  step, which runs one instruction only). */
+export type GoOn = (charge: string) => string;
+
 /** The JavaScript of one instruction: its checks, operand fields, body and the step to the
  *  next pc. Cycles beyond the first are charged once the instruction has done its work. */
-export function instructionCode(spec: InstructionSpec, variant: Variant, extraCycles: number, fixed?: Fixed): string {
+export function instructionCode(spec: InstructionSpec, variant: Variant, extraCycles: number, fixed?: Fixed, goOn?: GoOn): string {
   const kinds = FORMATS[spec.format].operands as readonly OperandKind[];
   const charge = extraCycles ? `cy += ${extraCycles}; ` : '';
-  const exec = variant.nonroot && WINDOW_OPENERS.has(spec.mnemonic) ? spec.exec.replace(/RESYNC/g, 'WINDOW_EXIT RESYNC') : spec.exec;
-  let body = expandMacros(exec, variant, charge, fixed?.lazyFlags === true, fixed?.pageCache === true);
+  const exec = variant.nonroot && WINDOW_OPENERS.has(spec.mnemonic) ? spec.exec.replace(/(RESYNC|FLAGS_WRITTEN)/g, 'WINDOW_EXIT $1') : spec.exec;
+  let body = expandMacros(exec, variant, charge, fixed?.lazyFlags === true, fixed?.pageCache === true, goOn);
   const privileged = spec.class === 'privileged' || (variant.strict && spec.class === 'sensitive');
   // the note's clock must read the same in every engine: the counts so far go to cpu first
   if (variant.probe && spec.class === 'sensitive') body = `if (!(fl & F_S)) { cpu.instructions = n; cpu.extraCycles = cy; m.noteSensitive(pc, w, fl); } ${body}`;
@@ -190,7 +198,7 @@ export function instructionCode(spec: InstructionSpec, variant: Variant, extraCy
 }
 
 /** Expand the statement macros of the `exec` vocabulary (see src/isa/table.ts). */
-function expandMacros(exec: string, variant: Variant, charge: string, lazy: boolean, pageCache: boolean): string {
+function expandMacros(exec: string, variant: Variant, charge: string, lazy: boolean, pageCache: boolean, goOn: GoOn | undefined): string {
   const compared = (cond: string) => cond.replace(/\bx\b/g, 'fx').replace(/\by\b/g, 'fy');
   const flagged = withMacro(exec, 'COMPARE', ',', ([x, y]) =>
     lazy ? `fx = ${x}; fy = ${y}; lz = true;` : compareToFlags(x!, y!),
@@ -204,6 +212,7 @@ function expandMacros(exec: string, variant: Variant, charge: string, lazy: bool
     .replace(/TRAP\((\w+), ([^)]+)\)/g, (_, cause: string, addr: string) => trap(cause, addr))
     .replace(/JUMP\(([^)]+)\)/g, (_, t: string) => `{ const t = ${t}; if (t & 3) ${trap('C_MISALIGNED', 't')} pc = t; }`)
     .replace(/WINDOW_EXIT/g, `if (XI[0] === 1 && (fl & F_IE) !== 0) { n++; acc--; ${charge}${trap('C_VMWINDOW', '0')} }`)
+    .replace(/FLAGS_WRITTEN/g, goOn ? `if (m.flagsWritten(fl)) { ${charge}break loop; } ${goOn(charge)}` : 'RESYNC')
     .replace(/RESYNC/g, `${charge}break loop;`)
     .replace(/SYNC /g, 'cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy; ');
 }

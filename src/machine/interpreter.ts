@@ -16,7 +16,7 @@
 // out on the virtual CPU itself (execution.ts INLINE_CALLOUT).
 
 import { INSTRUCTIONS } from '../isa/table.js';
-import { calloutCode, compiled, CONTEXT, instructionCode, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
+import { calloutCode, compiled, CONTEXT, instructionCode, PRELUDE, trap, variantKey, type GoOn, type Variant } from './codegen.js';
 import { CALLOUT_OPCODE, FETCHED, type LoopContext, type RunLoop } from './execution.js';
 
 export type { Variant } from './codegen.js';
@@ -48,14 +48,19 @@ function load(variant: Variant): string {
 /** The generated source of one variant (exported for tests and the curious).
  *  Traps jump (`break trap`) to the one shared trap path after the switch, with the cause
  *  in tc and the address in ta; tc = -1 means a binary-translation callout. */
-function switchCases(variant: Variant, cycles: Int32Array): string {
+function switchCases(variant: Variant, cycles: Int32Array, goOn?: GoOn): string {
   return INSTRUCTIONS.map(
-    (spec) => `        case ${spec.opcode}: { // ${spec.mnemonic}\n          ${instructionCode(spec, variant, cycles[spec.opcode]! - 1)} break; }`,
+    (spec) => `        case ${spec.opcode}: { // ${spec.mnemonic}\n          ${instructionCode(spec, variant, cycles[spec.opcode]! - 1, undefined, goOn)} break; }`,
   ).join('\n');
 }
 
+/** After an instruction wrote FLAGS and the hooks let the CPU go on (GoOn): the masks of
+ *  the mode it is in now, and a fetch again if it changed mode (the fetch page was looked
+ *  up for the other). */
+const LOOP_GOES_ON: GoOn = () => 'rmask = (fl & F_S) ? 1 : 4; wmask = (fl & F_S) ? 2 : 8; if (((fl ^ fs) & F_S) !== 0) fvpn = -1;';
+
 export function generateSource(variant: Variant, cycles: Int32Array, regionHeat = REGION_HEAT): string {
-  const cases = switchCases(variant, cycles);
+  const cases = switchCases(variant, cycles, LOOP_GOES_ON);
   const LOAD = load(variant);
   return `${PRELUDE}
 const HOT = ${HOT_THRESHOLD}, REGION = ${regionHeat};

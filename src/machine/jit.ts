@@ -34,7 +34,7 @@
 import { decode } from '../isa/encoding.js';
 import { CALLOUT_FILL, CALLOUT_OPCODE, FETCHED, isInlineCallout, type BlockFn, type BlockProvider, type FrameBlocks, type LoopContext } from './execution.js';
 import { HOT_THRESHOLD } from './interpreter.js';
-import { calloutCode, compiled, CONTEXT, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, trap, variantKey, type Variant } from './codegen.js';
+import { calloutCode, compiled, CONTEXT, instructionCode, MATERIALIZE_FLAGS, needsWholeFlags, PRELUDE, trap, variantKey, type GoOn, type Variant } from './codegen.js';
 
 export const MAX_BLOCK = 64;
 /** The most instructions of a branch's arm (see armsOf), and the most instructions one run
@@ -511,6 +511,12 @@ const AFTER_MISS =
   'if (fvpn !== 0) { if (TT[cs] !== ctag || TF[cs] !== cframe || (TP[cs] & rmask) === 0) { if (((pc - base) >>> 12) !== 0 || n + k >= limit) break dispatch; break fetch; } ' +
   'if (JIT.version !== jv) break dispatch; fvpn = 0; rv = -1; wv = -1; xv = -1; }';
 
+/** After an instruction wrote FLAGS and the hooks let the CPU go on (codegen.ts GoOn): in
+ *  the mode the region was entered in, it goes on (to the block at the new pc, if it has
+ *  one); in the other, it returns to the loop to fetch again (its masks are the mode's it
+ *  was entered in). */
+const REGION_GOES_ON: GoOn = (charge) => `if (((fl & F_S) ? 1 : 4) !== rmask) { ${charge}fvpn = -1; break dispatch; }`;
+
 /** Whether a decoded word is a load or a store: an instruction that looks the TLB up once. */
 function isMemory(d: ReturnType<typeof decode>): boolean {
   return d !== undefined && (d.spec.group === 'load' || d.spec.group === 'store');
@@ -555,7 +561,7 @@ export function regionSource(blocks: readonly Block[], variant: Variant, cycles:
       if (!d) code = calloutCode(cycles, trap('-1', String(word | 0)), word);
       else {
         memory = isMemory(d);
-        code = instructionCode(d.spec, variant, cycles[d.spec.opcode]! - 1, { word, lazyFlags: true, pageCache: true });
+        code = instructionCode(d.spec, variant, cycles[d.spec.opcode]! - 1, { word, lazyFlags: true, pageCache: true }, REGION_GOES_ON);
         if (needsWholeFlags(d.spec)) code = `${MATERIALIZE_FLAGS} ${code}`;
       }
       code = code.replace(/(?<![A-Za-z_$])R\[(a|b|c|15)\]/g, (_, f: string) => {

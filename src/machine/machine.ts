@@ -298,6 +298,12 @@ export class Machine implements ExecutionHooks {
     return this.processor.writeCr(index, value);
   }
 
+  /** The CPU goes on unless run() has something to do: an interrupt to deliver, or work at
+   *  the boundary. */
+  flagsWritten(flags: number): boolean {
+    return ((flags & FLAG.IE) !== 0 && this.pic.next() >= 0) || this.boundaryWork !== undefined;
+  }
+
   tlbFlush(): void {
     this.processor.tlb.flush();
   }

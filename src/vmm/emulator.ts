@@ -92,6 +92,11 @@ export class Emulator implements ExecutionHooks {
     return this.platform.writeCr(index, value);
   }
 
+  /** (The single step leaves after every instruction: never asked.) */
+  flagsWritten(): boolean {
+    return true;
+  }
+
   tlbFlush(): void {
     this.platform.tlbFlush();
   }

@@ -651,6 +651,12 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     return true;
   }
 
+  /** A guest that wrote its FLAGS itself (non-root operation) may now take a virtual
+   *  interrupt, which runSlice injects: the CPU leaves its loop. */
+  flagsWritten(): boolean {
+    return true;
+  }
+
   tlbFlush(): void {
     const vm = this.current!;
     this.direct(vm, vm.exitValues['tlb-flush']);

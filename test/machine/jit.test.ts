@@ -309,6 +309,145 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     expect(entries('ptbr')).toBeGreaterThanOrEqual(2000);
   });
 
+  // rfe, sti and setf write FLAGS whole: the CPU leaves its loop only when that lets an
+  // interrupt in (Machine.flagsWritten); else it goes on, in the new mode's permissions.
+  it('rfe, sti and setf that let no interrupt in stay in the loop, in interpreted and compiled code', () => {
+    // 2000 system calls from user mode; the handler turns IE on and off, writes FLAGS with
+    // setf (staying in supervisor mode) and returns with rfe; then 2000 rfe's from
+    // supervisor mode back into supervisor mode.
+    const image = assembleText(`
+      .include "../include/platform.inc"
+      start:  la r1, handler
+              mtcr tvec, r1
+              li r1, 2000
+              la r2, user
+              mtcr spc, r2
+              movi r2, FLAG_IE
+              mtcr sflags, r2
+              rfe
+      user:   sys
+              subi r1, r1, 1
+              cmpi r1, 0
+              bne user
+              sys
+      handler: cmpi r1, 0
+              beq kernel
+              addi r9, r9, 1
+              sti
+              cli
+              getf r3
+              setf r3
+              rfe
+      kernel: li r1, 2000
+      again:  la r2, back
+              mtcr spc, r2
+              movi r2, FLAG_S
+              mtcr sflags, r2
+              rfe
+      back:   addi r10, r10, 1
+              subi r1, r1, 1
+              cmpi r1, 0
+              bne again
+              hlt`);
+    for (const options of [{ jit: false }, { jit: true }, { jit: true, regionHeat: HOT_THRESHOLD + 1 }]) {
+      const m = new Machine({ ...OPTIONS, ...options }, { console: { putByte() {} } });
+      m.load(image);
+      const run = m.processor.run.bind(m.processor);
+      let entries = 0;
+      m.processor.run = (limit, probe, world) => (entries++, run(limit, probe, world));
+      const end = m.run(1e6);
+      expect(`${end.status}: ${end.reason}`).toMatch(/^halted/);
+      expect([m.cpu.regs[9], m.cpu.regs[10]]).toEqual([2000, 2000]);
+      expect(entries).toBeLessThan(10);
+    }
+    const r = withAndWithout(image);
+    expectSame(r);
+  });
+
+  it('after rfe or setf into user mode, the next access has user permissions (the loop, a block and a region alike)', () => {
+    // Page 0x50 is the kernel's alone. 300 times, the kernel loads from it (its TLB entry is
+    // filled), drops to user mode (by setf on odd passes, by rfe on even ones) and loads from
+    // it again: each second load faults, and the handler counts the faults whose cause and
+    // pc are that load's.
+    const image = pagedGuest(`
+              li r1, 0x7f000 + 0x50 * 4
+              li r2, 0x50000 | PTE_V | PTE_W
+              stw r2, [r1]
+              la r1, handler
+              mtcr tvec, r1
+              li r11, 0x50000
+              li r10, 300
+      again:  ldw r4, [r11]             ; (the kernel's own load: the page's entry is in the TLB)
+              andi r1, r10, 1
+              cmpi r1, 0
+              beq byrfe
+              movi r3, 0
+              setf r3
+      load1:  ldw r4, [r11]
+              hlt
+      byrfe:  la r2, load2
+              mtcr spc, r2
+              movi r2, 0
+              mtcr sflags, r2
+              rfe
+      load2:  ldw r4, [r11]
+              hlt
+      handler: mfcr r5, cause
+              mfcr r6, spc
+              la r2, load1
+              cmp r6, r2
+              beq at
+              la r2, load2
+              cmp r6, r2
+              bne stop
+      at:     cmpi r5, CAUSE_PAGE_READ
+              bne stop
+              addi r7, r7, 1
+              subi r10, r10, 1
+              cmpi r10, 0
+              bne again
+      stop:   hlt`);
+    const r = withAndWithout(image);
+    expect(`${r.interpreted.end.status}: ${r.interpreted.end.reason}`).toMatch(/^halted/);
+    expect(r.interpreted.regs[7]).toBe(300);
+    expect(r.regions.regions).toBeGreaterThan(0);
+    expectSame(r);
+  });
+
+  it('an interrupt pending while IE was clear is taken right after the rfe or setf that sets IE', () => {
+    // The timer's line is pending (IE clear) when the kernel returns with IE set: the
+    // interrupt comes before the next instruction runs, its spc that instruction's pc.
+    const returns = {
+      rfe: ['la r2, after', 'mtcr spc, r2', 'movi r2, FLAG_S | FLAG_IE', 'mtcr sflags, r2', 'rfe'],
+      setf: ['movi r2, FLAG_S | FLAG_IE', 'setf r2'],
+    };
+    for (const how of Object.values(returns)) {
+      const image = assembleText(`
+      .include "../include/platform.inc"
+      start:  la r1, handler
+              mtcr tvec, r1
+              li r1, ~(1 << IRQ_TIMER)
+              out PIC_MASK, r1
+              li r1, 10
+              out TIMER_PERIOD, r1
+              li r1, 100
+      wait:   subi r1, r1, 1
+              cmpi r1, 0
+              bne wait
+              ${how.join('\n              ')}
+      after:  movi r3, 3
+              hlt
+      handler: mfcr r4, cause
+              mfcr r5, spc
+              hlt`);
+      const r = withAndWithout(image);
+      expect(r.interpreted.regs[3]).toBe(0);
+      expect(r.interpreted.regs[4]).toBe(0x10); // CAUSE_IRQ_BASE + IRQ_TIMER
+      expect(r.interpreted.regs[5]).toBe(image.symbols.find((sym) => sym.name === 'after')!.value);
+      expectSame(r);
+    }
+  });
+
   // An `out` or an `in` that changes nothing run() looks at between slices stays in the loop
   // (and in compiled code); one that makes a device due sooner, or lets an interrupt in,
   // leaves at once, so the interrupt comes at the exact instruction. (The `in`s read the
