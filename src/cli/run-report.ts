@@ -4,6 +4,7 @@
 import { TimelineCollector } from '../report/html/timeline.js';
 import { DOMAIN_IO_WORDS } from '../vmm/hosts/dom0/switchboard.js';
 import type { RunReport } from '../report/guest-report.js';
+import { divergenceWords } from '../report/summary.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
 import { writeReport } from './report-file.js';
@@ -18,7 +19,8 @@ export function runReport(inputs: RunInputs) {
       // The host's cycles: every guest's (a guest's cycles are the host's while it ran).
       // (Hosted: the whole machine's, the host OS's too; dom0: every domain's, guest 0's too.)
       const end = report.host?.cycles ?? report.dom0?.hostCycles ?? report.guests.reduce((n, g) => n + g.cycles, 0);
-      await writeReport(path, { title, version: VERSION, run: { mode: report.mode, ...(report.translation ? { translation: report.translation } : {}), guests: report.guests, walkReference: inputs.config.costs.events.walkReference, timeline: probe.finish(end), ...(report.host ? { host: report.host } : {}), ...(report.dom0 ? { dom0: { ...report.dom0, ioWords: DOMAIN_IO_WORDS } } : {}) } }, io);
+      const warnings = Object.fromEntries(report.guests.flatMap((g) => (g.divergences ? [[g.name, divergenceWords(g.divergences).join(' ')]] : [])));
+      await writeReport(path, { title, version: VERSION, run: { mode: report.mode, ...(report.translation ? { translation: report.translation } : {}), guests: report.guests, warnings, walkReference: inputs.config.costs.events.walkReference, timeline: probe.finish(end), ...(report.host ? { host: report.host } : {}), ...(report.dom0 ? { dom0: { ...report.dom0, ioWords: DOMAIN_IO_WORDS } } : {}) } }, io);
     },
   };
 }

@@ -32,16 +32,22 @@ export function countList(counts: Record<string, number>): string {
   return rows.length ? rows.map(([k, v]) => `${k} ${n(v)}`).join('  ') : 'none';
 }
 
-/** The warning a run with silent divergences gets, just under its status line: a run that
- *  halted may still have gone wrong, unseen (docs/vmm.md, "--mode trap"). */
-function divergenceWarning(d: NonNullable<GuestReport['divergences']>, c: ChalkInstance): string[] {
+/** The words of the warning a run with silent divergences gets (the summary's lines, which
+ *  the HTML report joins): a run that halted may still have gone wrong, unseen (docs/vmm.md,
+ *  "--mode trap"). */
+export function divergenceWords(d: NonNullable<GuestReport['divergences']>): readonly string[] {
   const many = d.count === 1 ? 'a sensitive instruction' : `${n(d.count)} sensitive instructions`;
   return [
-    c.yellow(`  WARNING      ${many} ran deprivileged without an exit: the guest silently diverged`),
-    c.yellow(`               from bare hardware, and its output and figures may be wrong. ${d.count === 1 ? 'It was:' : 'The first:'}`),
-    c.yellow(`               ${d.first.where}: ${d.first.detail}`),
-    c.yellow(`               (--strict makes them trap; --mode full translates them)`),
+    `${many} ran deprivileged without an exit: the guest silently diverged`,
+    `from bare hardware, and its output and figures may be wrong. ${d.count === 1 ? 'It was:' : 'The first:'}`,
+    `${d.first.where}: ${d.first.detail}`,
   ];
+}
+
+/** The warning, just under the guest's status line, with what would have kept it away. */
+function divergenceWarning(d: NonNullable<GuestReport['divergences']>, c: ChalkInstance): string[] {
+  const lines = [...divergenceWords(d), '(--strict makes them trap; --mode full translates them)'];
+  return lines.map((line, i) => c.yellow(`${i === 0 ? '  WARNING      ' : '               '}${line}`));
 }
 
 /** The mode, and the options that change how it virtualizes, as a heading names them. */

@@ -26,6 +26,8 @@ export interface ReportData {
     timeline?: TimelineData;
     /** --host hosted: what the host OS did. */
     host?: HostReport;
+    /** The warning of each guest that silently diverged, by name (summary.ts divergenceWords). */
+    warnings?: Readonly<Record<string, string>>;
     /** --host dom0: what guest 0 did, and each domain's I/O figures in words. */
     dom0?: Dom0Report & { ioWords: Readonly<Record<string, string>> };
   };

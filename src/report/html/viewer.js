@@ -99,8 +99,8 @@
     // (how a guest that did not halt normally ended, and a silent divergence, in words)
     for (const g of guests) {
       summary.append(...ended(g.name, g, atPc(g)));
-      const d = g.divergences;
-      if (d) summary.append(el('p', { class: 'warn' }, `${g.name}: WARNING: ${d.count === 1 ? 'a sensitive instruction' : `${int(d.count)} sensitive instructions`} ran deprivileged without an exit: the guest silently diverged from bare hardware, and its output and figures may be wrong. ${d.count === 1 ? 'It was' : 'The first'}: ${d.first.where}: ${d.first.detail}`));
+      const warning = run.warnings?.[g.name];
+      if (warning) summary.append(el('p', { class: 'warn' }, `${g.name}: WARNING: ${warning}`));
     }
     if (run.host) summary.append(renderHost(run.host, guests));
     if (run.dom0) summary.append(renderDom0(run.dom0));
