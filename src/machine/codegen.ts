@@ -212,7 +212,7 @@ function expandMacros(exec: string, variant: Variant, charge: string, lazy: bool
     .replace(/TRAP\((\w+), ([^)]+)\)/g, (_, cause: string, addr: string) => trap(cause, addr))
     .replace(/JUMP\(([^)]+)\)/g, (_, t: string) => `{ const t = ${t}; if (t & 3) ${trap('C_MISALIGNED', 't')} pc = t; }`)
     .replace(/WINDOW_EXIT/g, `if (XI[0] === 1 && (fl & F_IE) !== 0) { n++; acc--; ${charge}${trap('C_VMWINDOW', '0')} }`)
-    .replace(/FLAGS_WRITTEN/g, goOn ? `if (m.flagsWritten(fl)) { ${charge}break loop; } ${goOn(charge)}` : 'RESYNC')
+    .replace(/FLAGS_WRITTEN/g, goOn ? `SYNC if (m.flagsWritten(fl)) { ${charge}break loop; } ${goOn(charge)}` : 'RESYNC')
     .replace(/RESYNC/g, `${charge}break loop;`)
     .replace(/SYNC /g, 'cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy; ');
 }

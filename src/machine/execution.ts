@@ -71,9 +71,10 @@ export interface ExecutionHooks {
    *  addresses translate, arch.ts TRANSLATION_CRS, or one the hooks act on further). */
   writeCr(index: number, value: number): boolean;
   /** rfe, sti or setf in supervisor mode wrote FLAGS whole (now `flags`: the mode and IE
-   *  may have changed): true when the CPU must leave its loop (an interrupt can be taken
-   *  now, or the hooks act on it), else it goes on in its new mode. A question only: it
-   *  changes nothing the CPU or its compiled code depends on. */
+   *  may have changed); the CPU state is synced: true when the CPU must leave its loop (an
+   *  interrupt can be taken now, or the hooks act on it), else it goes on in its new mode.
+   *  It may let the devices catch up, but changes nothing the CPU or its compiled code
+   *  depends on. */
   flagsWritten(flags: number): boolean;
   tlbFlush(): void;
   tlbInvalidate(va: number): void;

@@ -299,9 +299,17 @@ export class Machine implements ExecutionHooks {
   }
 
   /** The CPU goes on unless run() has something to do: an interrupt to deliver, or work at
-   *  the boundary. */
+   *  the boundary. With IE set, the devices catch up first, as they do whenever the CPU
+   *  returns to run(): a level-triggered line still asserted after the kernel acknowledged
+   *  it (the console's, while input is left) is raised again, and taken now. With IE clear
+   *  no interrupt can be taken, and whatever reads the devices' state next (a port, the
+   *  memory-mapped device, the CPU's return) lets them catch up first. */
   flagsWritten(flags: number): boolean {
-    return ((flags & FLAG.IE) !== 0 && this.pic.next() >= 0) || this.boundaryWork !== undefined;
+    if (flags & FLAG.IE) {
+      this.bus.advance(this.now);
+      if (this.pic.next() >= 0) return true;
+    }
+    return this.boundaryWork !== undefined;
   }
 
   tlbFlush(): void {

@@ -448,6 +448,50 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     }
   });
 
+  it("a console line acknowledged while input is left is raised again, and taken right after the rfe, sti or setf that sets IE", () => {
+    // The console's line is level-triggered: the devices catch up when FLAGS is written with
+    // IE set, as when the CPU returned to the machine, so the interrupt is not left waiting
+    // for the slice's end. Then a handler that reads a byte, acknowledges and returns takes
+    // every byte of the input at once (five bytes: well under a thousand instructions).
+    const returns = {
+      rfe: ['la r2, after', 'mtcr spc, r2', 'movi r2, FLAG_S | FLAG_IE', 'mtcr sflags, r2', 'rfe'],
+      sti: ['sti'],
+      setf: ['movi r2, FLAG_S | FLAG_IE', 'setf r2'],
+    };
+    const input = new TextEncoder().encode('abcde');
+    for (const how of Object.values(returns)) {
+      const image = assembleText(`
+      .include "../include/platform.inc"
+      start:  la r1, first
+              mtcr tvec, r1
+              li r1, ~(1 << IRQ_CONSOLE)
+              out PIC_MASK, r1
+              movi r1, 1
+              out CONSOLE_CTRL, r1
+              movi r1, IRQ_CONSOLE
+              out PIC_ACK, r1
+              ${how.join('\n              ')}
+      after:  hlt
+      first:  mfcr r5, spc
+              la r1, handler
+              mtcr tvec, r1
+              sti
+      loop:   cmpi r6, 5
+              bne loop
+              hlt
+      handler: in r7, CONSOLE_DATA
+              addi r6, r6, 1
+              movi r1, IRQ_CONSOLE
+              out PIC_ACK, r1
+              rfe`);
+      const r = withAndWithout(image, { input });
+      expect(r.interpreted.regs[5]).toBe(image.symbols.find((sym) => sym.name === 'after')!.value);
+      expect(r.interpreted.regs[6]).toBe(5);
+      expect(r.interpreted.instructions).toBeLessThan(1000);
+      expectSame(r);
+    }
+  });
+
   // An `out` or an `in` that changes nothing run() looks at between slices stays in the loop
   // (and in compiled code); one that makes a device due sooner, or lets an interrupt in,
   // leaves at once, so the interrupt comes at the exact instruction. (The `in`s read the
