@@ -3,6 +3,7 @@
 // the rest (.word, .byte, .space fill, .entry) are evaluated in the second pass (emit.ts).
 
 import { resolve } from 'node:path';
+import { fileNameProblem } from '../image/model.js';
 import type { Assembler, Directive, Unit } from './assembler.js';
 import type { Expr, Operand, Operation } from './ast.js';
 import { AsmError, type Frame, type Where } from './diagnostics.js';
@@ -176,6 +177,8 @@ function include(asm: Assembler, op: Operation, where: Where): void {
   }
   if (written.includes('\0')) fail(o.col, `cannot include '${written}': a file name cannot hold a NUL byte`);
   const { path, source } = findInclude(asm, written, where.frame.file, o.col);
+  const problem = fileNameProblem(path);
+  if (problem) fail(o.col, `cannot include this file: its ${problem}, and an image's file table cannot hold it (rename it)`);
   for (let f: Frame | undefined = where.frame; f; f = f.at?.frame) {
     if (f.kind === 'file' && resolve(f.file) === resolve(path)) fail(o.col, `include cycle: '${path}' includes itself`);
   }

@@ -11,7 +11,7 @@ import { builtinIncludeDir } from './include-path.js';
 import { layOut } from './layout.js';
 import { listingRows, type ListingRow } from './listing.js';
 import { NotText, sourceText } from './source-text.js';
-import { IMAGE_FLAGS, PARAVIRT_SYMBOL, type Image, type Segment } from '../image/model.js';
+import { fileNameProblem, IMAGE_FLAGS, PARAVIRT_SYMBOL, type Image, type Segment } from '../image/model.js';
 
 export { PARAVIRT_SYMBOL };
 
@@ -68,6 +68,8 @@ export function assembleSource(text: string, fileName: string, options?: Assembl
 }
 
 function assemble(text: string, fileName: string, options: AssembleOptions): AssembleResult {
+  const problem = fileNameProblem(fileName);
+  if (problem) return failed(fileName, `this source file's ${problem}, and an image's file table cannot hold it: rename it`);
   const maxErrors = Math.max(1, Math.floor(Number(options.maxErrors ?? DEFAULT_MAX_ERRORS)) || DEFAULT_MAX_ERRORS);
   const builtin = builtinIncludeDir();
   const includeDirs = [...(options.includeDirs ?? []).map(String), ...(builtin === undefined ? [] : [builtin])];

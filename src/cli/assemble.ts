@@ -7,6 +7,7 @@ import type { ListingRow } from '../asm/index.js';
 import { UsageProblem } from './command.js';
 import { red, UserError } from './errors.js';
 import { readSourceFile } from './files.js';
+import { printable } from '../text/visible.js';
 import type { Io } from './io.js';
 
 /** The diagnostics were printed already; exit with status 2. */
@@ -80,5 +81,5 @@ export async function assembleForCli(path: string, source: SourceOptions, io: Io
   }
   const n = result.diagnostics.filter((d) => d.severity === 'error').length;
   const more = n < result.diagnostics.length ? 'more than ' : '';
-  throw new AssemblyFailed(`${path}: ${more}${n} error${n === 1 && !more ? '' : 's'}; no image written`, result.diagnostics.map((d) => formatDiagnostic(d)));
+  throw new AssemblyFailed(`${printable(path)}: ${more}${n} error${n === 1 && !more ? '' : 's'}; no image written`, result.diagnostics.map((d) => formatDiagnostic(d)));
 }

@@ -1,7 +1,7 @@
 // The .bin image format: write and load with full validation. Layout in docs/image-format.md.
 // Every rejection is an ImageError naming the byte offset of what is wrong.
 
-import { IMAGE_FLAGS, type Image, type ImageSymbol, type LineEntry, type Segment, type SymbolKind } from './model.js';
+import { fileNameProblem, IMAGE_FLAGS, type Image, type ImageSymbol, type LineEntry, type Segment, type SymbolKind } from './model.js';
 import { isRegisterName } from '../isa/registers.js';
 
 export const MAGIC = 'TOY32IMG';
@@ -142,7 +142,8 @@ export function loadImage(bytes: Uint8Array): Image {
   const files: string[] = [];
   for (let i = 0; i < counts.files; i++) {
     const name = strings.get(r.u32(fileAt + i * FILE_ROW), fileAt + i * FILE_ROW, `file ${i} name`);
-    if (/[\u0000-\u001f\u007f]/.test(name)) throw new ImageError(fileAt + i * FILE_ROW, `file ${i}: name ${JSON.stringify(name)} contains control characters`);
+    const problem = fileNameProblem(name);
+    if (problem) throw new ImageError(fileAt + i * FILE_ROW, `file ${i}: ${problem}`);
     files.push(name);
   }
   const lines: LineEntry[] = [];

@@ -39,6 +39,7 @@ export interface Image {
   readonly flags?: number;
   readonly segments: readonly Segment[];
   readonly symbols: readonly ImageSymbol[];
+  /** Source file names (no control characters: fileNameProblem). */
   readonly files: readonly string[];
   readonly lines: readonly LineEntry[];
 }
@@ -66,4 +67,11 @@ export function sourceOf(image: Image, address: number): { file: string; line: n
 /** Whether the image is a PARAVIRT build. */
 export function isParavirt(image: Image): boolean {
   return ((image.flags ?? 0) & IMAGE_FLAGS.PARAVIRT) !== 0;
+}
+
+/** Why a source file's name cannot go in an image's file table (a name with control
+ *  characters, which would steer a terminal or split a trace line where it is shown), or
+ *  undefined if it can. */
+export function fileNameProblem(name: string): string | undefined {
+  return /[\u0000-\u001f\u007f]/.test(name) ? `name ${JSON.stringify(name)} contains control characters` : undefined;
 }

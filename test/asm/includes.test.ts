@@ -156,6 +156,15 @@ describe('.include search: the including file\'s directory, then -I in order, th
     for (const text of shown) expect(text).not.toMatch(/[\0-\x08\x0b-\x1f\x7f-\x9f]/);
   });
 
+  it("refuses a source whose file name holds control characters, which an image's file table cannot name (the main file or an included one)", () => {
+    const main = assembleFile('a\tb.s', { readFile: files({ 'a\tb.s': 'start: hlt\n' }) });
+    expect(main.image).toBeUndefined();
+    expect(main.diagnostics.map((d) => d.message)).toEqual(['this source file\'s name "a\\tb.s" contains control characters, and an image\'s file table cannot hold it: rename it']);
+    const included = assembleFile('a.s', { readFile: files({ 'a.s': 'start: nop\n.include "e\x1b[31m.s"\n', 'e\x1b[31m.s': 'nop\n' }) });
+    expect(included.image).toBeUndefined();
+    expect(included.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual(['2:10 cannot include this file: its name "e\\u001b[31m.s" contains control characters, and an image\'s file table cannot hold it (rename it)']);
+  });
+
   it('the built-in directory is guests/include of this package, holding platform.inc', () => {
     expect(builtinIncludeDir()).toBe(BUILTIN);
   });
