@@ -68,11 +68,13 @@ export function collect(value: string, previous: string[] | undefined): string[]
  * Check an output file option (-o FILE): a name is given, and it is none of the `inputs`, nor
  * any file the command has read so far (vmm never writes over its own input: a command
  * checks again once it has read its inputs, an .include'd source, --disk, --input or
- * --cost-model among them). '-' (stdout) is always fine.
+ * --cost-model among them). '-' (stdout) is always fine. With `io`, nor is it the file
+ * standard error goes to, where vmm's messages (and a trace's summary) go.
  */
-export function checkOutputPath(flag: string, path: string, inputs: readonly string[]): void {
+export function checkOutputPath(flag: string, path: string, inputs: readonly string[], io?: Io): void {
   if (path === '') throw new UsageProblem(`${flag} expects a file name`);
   if (path === '-') return;
+  if (io?.isStandardError?.(path)) throw new UsageProblem(`${flag} ${path}: that is where standard error goes (vmm's messages); write it to a file of its own`);
   const same = inputs.find((input) => samePath(input, path)) ?? readAs(path);
   if (same !== undefined) throw new UsageProblem(`${flag} ${path}: that is an input (${same}); vmm does not write over its inputs`);
 }

@@ -88,6 +88,35 @@ describe('vmm does not write over its inputs', () => {
     expectUsageError(await vmmIn(['disasm', at('main.bin'), '-o', at('other.bin')]), `error: -o ${at('other.bin')}: that is an input (${at('main.bin')})`);
   });
 
+  it('standard output and standard error count by the file they go to: an output there, by any name, is refused', () => {
+    // (the real process: stdout and stderr redirected to files, as a shell's > and 2> do)
+    const run = (args: string[], stdout: string, stderr: string) => {
+      const [out, err] = [openSync(stdout, 'a'), openSync(stderr, 'a')];
+      try {
+        return spawnSync(process.execPath, [BUNDLE, ...args], { stdio: ['ignore', out, err], env: { ...process.env, FORCE_COLOR: '0' } }).status;
+      } finally {
+        closeSync(out);
+        closeSync(err);
+      }
+    };
+    const refused = (args: string[], stdout: string, stderr: string, message: string) => {
+      expect(run(args, stdout, stderr), args.join(' ')).toBe(2);
+      expect(readFileSync(stderr, 'utf8')).toContain(message);
+    };
+    // the image and the listing both to standard output, one of them by its file's name
+    refused(['asm', at('main.s'), '-o', '-', '-l', '/dev/stdout'], at('o1'), at('e1'), 'error: -l /dev/stdout: the image goes to standard output (-o -)');
+    refused(['asm', at('main.s'), '-l', at('o2'), '-o', '-'], at('o2'), at('e2'), `error: -l ${at('o2')}: the image goes to standard output (-o -)`);
+    refused(['asm', at('main.s'), '-o', '/dev/stdout', '-l', '-'], at('o3'), at('e3'), 'error: -l -: the image goes to standard output (-o /dev/stdout)');
+    // a trace (or an image, or a disassembly) where vmm's messages go
+    refused(['trace', at('main.s'), '--mode', 'trap', '-o', at('e4')], at('o4'), at('e4'), `error: -o ${at('e4')}: that is where standard error goes (vmm's messages)`);
+    refused(['trace', at('main.s'), '--mode', 'trap', '-o', '/dev/stderr'], at('o5'), at('e5'), "error: -o /dev/stderr: that is where standard error goes (vmm's messages)");
+    refused(['asm', at('main.s'), '-o', at('e6')], at('o6'), at('e6'), `error: -o ${at('e6')}: that is where standard error goes`);
+    // apart, all is well
+    expect(run(['asm', at('main.s'), '-o', '-', '-l', at('l7')], at('o7'), at('e7'))).toBe(0);
+    expect(readFileSync(at('l7'), 'utf8')).toContain('hlt');
+    expectUntouched();
+  });
+
   it('a link to an input is the input', async () => {
     symlinkSync(at('inc.s'), at('link.s'));
     expectUsageError(await vmmIn(['asm', at('main.s'), '-o', at('link.s')]), `error: -o ${at('link.s')}: that is an input (${at('inc.s')})`);

@@ -27,11 +27,14 @@ export const asmCommand: CommandSpec = {
   async run(args, options, io) {
     const source = args[0]!;
     const imagePath = (options.output as string | undefined) ?? defaultImagePath(source);
-    checkOutputPath('-o', imagePath, [source]);
+    checkOutputPath('-o', imagePath, [source], io);
     if (options.listing !== undefined) {
-      checkOutputPath('-l', String(options.listing), [source]);
-      if (imagePath === '-' && options.listing === '-') throw new UsageProblem('-l -: the image goes to standard output (-o -); write the listing to a file');
-      if (imagePath !== '-' && samePath(String(options.listing), imagePath)) throw new UsageProblem(`-l ${options.listing}: the image goes there (-o ${imagePath})`);
+      const listingPath = String(options.listing);
+      checkOutputPath('-l', listingPath, [source], io);
+      if (imagePath !== '-' && samePath(listingPath, imagePath)) throw new UsageProblem(`-l ${listingPath}: the image goes there (-o ${imagePath})`);
+      // (standard output by name too: /dev/stdout, or the file it is redirected to)
+      const toStdout = (path: string) => path === '-' || io.isStandardOutput?.(path) === true;
+      if (toStdout(imagePath) && toStdout(listingPath)) throw new UsageProblem(`-l ${listingPath}: the image goes to standard output (-o ${imagePath}); write the listing to a file`);
     }
     const { image, listing } = await assembleForCli(source, sourceOptions(options), io);
     // (and none of the files it included)

@@ -17,7 +17,7 @@ export const disasmCommand: CommandSpec = {
     const { readImageFile } = await import('../image-file.js');
     const path = args[0]!;
     const outPath = (options.output as string | undefined) ?? '-';
-    checkOutputPath('-o', outPath, [path]);
+    checkOutputPath('-o', outPath, [path], io);
     const { image } = readImageFile(path, io);
     checkOutputPath('-o', outPath, [path]); // (and not the image by another name: a link)
     const out = io.openOutput(outPath);

@@ -61,7 +61,7 @@ Examples (in the folder that holds vmm's guests/):
       if (e instanceof FilterError) throw new UsageProblem(`--reason: ${e.message}`);
       throw e;
     }
-    if (options.output !== undefined) checkOutputPath('-o', String(options.output), args);
+    if (options.output !== undefined) checkOutputPath('-o', String(options.output), args, io);
     const { checkReportPath } = await import('../report-file.js');
     const reportPath = checkReportPath(options.report, args, io);
     if (reportPath !== undefined && options.output !== undefined && options.output !== '-' && samePath(reportPath, String(options.output))) throw new UsageProblem(`--report ${reportPath}: -o writes the trace there already`);
