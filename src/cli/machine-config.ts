@@ -74,7 +74,8 @@ export function parseMemory(text: string, option = '--mem'): number {
 }
 
 function costModel(path: string | undefined, io: Io) {
-  if (!path) return makeCostModel();
+  if (path === undefined) return makeCostModel();
+  if (path === '') throw new UsageProblem('--cost-model expects a file name');
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(io.readFile(path, FILE_LIMITS.input)).toString('utf8'));

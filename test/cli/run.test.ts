@@ -455,6 +455,7 @@ describe('vmm run: bad input (exit 2, a message naming the flag or file)', () =>
     [['--max-instructions', '1.2345k'], "got '1.2345k'"],
     [['--max-instructions', '10kb'], "got '10kb'"],
     [['--max-instructions', 'k'], "got 'k'"],
+    [['--cost-model', ''], 'error: --cost-model expects a file name'],
     [['--cost-model', 'nope.json'], 'vmm: nope.json: no such file'],
     [['--cost-model', 'package.json'], 'vmm: package.json: unknown key "name" (expected "instructions" or "events")'],
     [['--cost-model', 'guests/kernel/disk.txt'], 'vmm: guests/kernel/disk.txt: not valid JSON: '],
