@@ -41,6 +41,14 @@ function expectSame(r: ReturnType<typeof withAndWithout>) {
   expect(state(r.regions)).toEqual(state(r.interpreted));
 }
 
+/** Supervisor code that sets IE, staying in supervisor mode, each way it can, going on at
+ *  the label `after` (the rfe's spc). */
+const RETURNS_WITH_IE = {
+  rfe: ['la r2, after', 'mtcr spc, r2', 'movi r2, FLAG_S | FLAG_IE', 'mtcr sflags, r2', 'rfe'],
+  sti: ['sti'],
+  setf: ['movi r2, FLAG_S | FLAG_IE', 'setf r2'],
+};
+
 describe('block compiler: same results as the interpreter', () => {
   const guests: [string, ReturnType<typeof assemble>, Parameters<typeof bareState>[1]][] = [
     ['primes', assemble(guestPath('bare', 'primes.s')), {}],
@@ -414,14 +422,10 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     expectSame(r);
   });
 
-  it('an interrupt pending while IE was clear is taken right after the rfe or setf that sets IE', () => {
+  it('an interrupt pending while IE was clear is taken right after the rfe, sti or setf that sets IE', () => {
     // The timer's line is pending (IE clear) when the kernel returns with IE set: the
     // interrupt comes before the next instruction runs, its spc that instruction's pc.
-    const returns = {
-      rfe: ['la r2, after', 'mtcr spc, r2', 'movi r2, FLAG_S | FLAG_IE', 'mtcr sflags, r2', 'rfe'],
-      setf: ['movi r2, FLAG_S | FLAG_IE', 'setf r2'],
-    };
-    for (const how of Object.values(returns)) {
+    for (const how of Object.values(RETURNS_WITH_IE)) {
       const image = assembleText(`
       .include "../include/platform.inc"
       start:  la r1, handler
@@ -453,13 +457,8 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     // IE set, as when the CPU returned to the machine, so the interrupt is not left waiting
     // for the slice's end. Then a handler that reads a byte, acknowledges and returns takes
     // every byte of the input at once (five bytes: well under a thousand instructions).
-    const returns = {
-      rfe: ['la r2, after', 'mtcr spc, r2', 'movi r2, FLAG_S | FLAG_IE', 'mtcr sflags, r2', 'rfe'],
-      sti: ['sti'],
-      setf: ['movi r2, FLAG_S | FLAG_IE', 'setf r2'],
-    };
     const input = new TextEncoder().encode('abcde');
-    for (const how of Object.values(returns)) {
+    for (const how of Object.values(RETURNS_WITH_IE)) {
       const image = assembleText(`
       .include "../include/platform.inc"
       start:  la r1, first
