@@ -67,8 +67,24 @@ export function legend(): LegendEntry[] {
   ];
 }
 
-/** The entries for a word, in any case ("irq3" finds irqN). */
+/** Words that stand for the legend's words (lower case): an instance of a pattern (irq3
+ *  of irqN, for the interrupt controller's 32 lines; what --exit-on takes: port:0x10 of
+ *  port:N, cr-read:ptbr of cr-read:NAME, exception:page-read of exception:CAUSE) or a group
+ *  of exit controls (cr, cr-read, cr-write, exceptions). */
+const STANDS_FOR: readonly (readonly [RegExp, readonly string[]])[] = [
+  [/^irq([0-9]|[12][0-9]|3[01])$/, ['irqn']],
+  [/^port:([0-9]+|0x[0-9a-f]+)$/, ['port:n']],
+  [/^cr$/, ['cr-read:name', 'cr-write:name']],
+  [/^cr-read(:\S+)?$/, ['cr-read:name']],
+  [/^cr-write(:\S+)?$/, ['cr-write:name']],
+  [/^exception(s|:\S+)$/, ['exception:cause']],
+];
+
+/** The entries for a word, in any case: its own, else those of the words it stands for. */
 export function explain(word: string): LegendEntry[] {
-  const key = /^irq\d+$/i.test(word) ? 'irqn' : word.toLowerCase();
-  return legend().filter((e) => e.word.toLowerCase() === key);
+  const key = word.toLowerCase();
+  const own = legend().filter((e) => e.word.toLowerCase() === key);
+  if (own.length > 0) return own;
+  const words = STANDS_FOR.find(([pattern]) => pattern.test(key))?.[1] ?? [];
+  return legend().filter((e) => words.includes(e.word.toLowerCase()));
 }

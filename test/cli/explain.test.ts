@@ -62,6 +62,18 @@ describe('vmm explain', () => {
     for (const m of ['bare', 'trap', 'full']) expect((await vmmIn(['explain', m])).stdout, m).toMatch(new RegExp(`^${m} \\(mode\\): --mode ${m}: `));
   });
 
+  it('explains what --exit-on takes by the word it stands for (port:16 by port:N, a group of controls by its kind), and irqN for the 32 lines only', async () => {
+    const stands = { 'port:16': ['port:N'], 'port:0x10': ['port:N'], 'cr-read:ptbr': ['cr-read:NAME'], 'cr-write': ['cr-write:NAME'], cr: ['cr-read:NAME', 'cr-write:NAME'], exceptions: ['exception:CAUSE'], 'exception:page-read': ['exception:CAUSE'], irq31: ['irqN'] };
+    for (const [word, words] of Object.entries(stands)) {
+      const r = await vmmIn(['explain', word]);
+      expect(r.status, word).toBe(0);
+      expect(r.stdout.split('\n').filter(Boolean).map((line) => line.split(' ')[0]), word).toEqual(words);
+    }
+    // (its own word first: the exit reason, not the exception controls)
+    expect((await vmmIn(['explain', 'exception'])).stdout).toMatch(/^exception \(exit reason\): /);
+    for (const word of ['irq32', 'irq99', 'port:x']) expect((await vmmIn(['explain', word])).status, word).toBe(2);
+  });
+
   it('a word it does not know is a usage error that names the nearest', async () => {
     const r = await vmmIn(['explain', 'hiden-page-fault']);
     expect(r.status).toBe(2);
