@@ -26,9 +26,9 @@
 //   SYNC         write pc, FLAGS and counts back to the CPU state (before a device sees time)
 //   RESYNC       leave the hot loop after this instruction (mode, paging, IE or device
 //                state changed; the machine re-reads it before going on)
-//   FLAGS_WRITTEN  FLAGS was written whole (the mode and IE may have changed): leave the
-//                hot loop if m.flagsWritten(fl) says so (an interrupt can now be taken),
-//                else go on in the new mode
+//   FLAGS_WRITTEN  FLAGS was written whole (the mode and IE may have changed): SYNC, then
+//                leave the hot loop if m.flagsWritten(fl) says so (an interrupt can now be
+//                taken), else go on in the new mode
 //   m            the machine: m.portIn(port) (then m.leaveAfterIn true: RESYNC),
 //                m.portOut(port, v) and m.writeCr(i, v) (true: RESYNC), m.tlbFlush(),
 //                m.tlbInvalidate(va), m.halt()
