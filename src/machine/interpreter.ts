@@ -31,6 +31,9 @@ export function compileLoop(variant: Variant, ctx: LoopContext): RunLoop {
   return (limit) => shared(ctx, limit);
 }
 
+/** The TLB permission bits a read and a write need in the mode of fl (tlb.ts PERM). */
+const MODE_MASKS = 'rmask = (fl & F_S) ? 1 : 4; wmask = (fl & F_S) ? 2 : 8;';
+
 export const SAVE = 'cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extraCycles = cy;';
 /** Back from a hook or a block: the CPU state again. The fetch page stays while neither the
  *  TLB (Tlb.epoch), the mode bit nor anything else about fetching (CpuState.fetchEpoch) has
@@ -41,7 +44,7 @@ function load(variant: Variant): string {
   return (
     'pc = cpu.pc; fl = cpu.flags; n = cpu.instructions; cy = cpu.extraCycles;' +
     ` if (tlb.epoch !== te || cpu.fetchEpoch !== fe || ((fl ^ fs) & F_S) !== 0${held}) fvpn = -1;` +
-    ' rmask = (fl & F_S) ? 1 : 4; wmask = (fl & F_S) ? 2 : 8; atag = tlb.asidTag;'
+    ` ${MODE_MASKS} atag = tlb.asidTag;`
   );
 }
 
@@ -57,7 +60,7 @@ function switchCases(variant: Variant, cycles: Int32Array, goOn?: GoOn): string 
 /** After an instruction wrote FLAGS and the hooks let the CPU go on (GoOn): the masks of
  *  the mode it is in now, and a fetch again if it changed mode (the fetch page was looked
  *  up for the other). */
-const LOOP_GOES_ON: GoOn = () => 'rmask = (fl & F_S) ? 1 : 4; wmask = (fl & F_S) ? 2 : 8; if (((fl ^ fs) & F_S) !== 0) fvpn = -1;';
+const LOOP_GOES_ON: GoOn = () => `${MODE_MASKS} if (((fl ^ fs) & F_S) !== 0) fvpn = -1;`;
 
 export function generateSource(variant: Variant, cycles: Int32Array, regionHeat = REGION_HEAT): string {
   const cases = switchCases(variant, cycles, LOOP_GOES_ON);
