@@ -90,7 +90,7 @@ export function runHosted(guests: readonly GuestInput[], config: VmmConfig, mode
   const cached = guests.map((g, i) => ({ ...g, disk: g.disk ? new Uint8Array(sectors[i]! * SECTOR_SIZE) : undefined }));
   const hv = bootVmm(cached, config, mode, guests.map((_, i) => process.consoleOf(i)), HOST_OS_BYTES);
   process.attach(hv);
-  const host = new HostedHost(hv, config, process, setup, [hostConsole, ...consoles], physicalDisk, sectors);
+  const host = new HostedHost(hv, config, process, setup, [hostConsole, ...consoles], physicalDisk);
   const end = host.run(guests.length);
   const early = hv.vms.some((vm) => vm.running);
   const lost = process.unfinished;
@@ -133,8 +133,7 @@ class HostedHost {
     private readonly process: VmmProcess,
     private readonly setup: HostedSetup,
     lines: readonly ConsoleBackend[],
-    disk: DiskImage,
-    private readonly sectors: readonly number[],
+    private readonly disk: DiskImage,
   ) {
     this.lastVm = hv.vms[0]!;
     this.machine = new Machine(config, { console: lines[0]!, disk }, hv.processor);
@@ -162,11 +161,9 @@ class HostedHost {
     memory.write32(info + HOST_INFO.APP, HOST_APP[this.setup.app]);
     memory.write32(info + HOST_INFO.FAULT_TICK, this.setup.faultTick);
     memory.write32(info + HOST_INFO.TIMER, HOST_SLICE);
-    let first = 0;
-    this.sectors.forEach((n, i) => {
+    this.disk.partitions.forEach(({ first, sectors }, i) => {
       memory.write32(info + HOST_INFO.PARTITIONS + i * 8, first);
-      memory.write32(info + HOST_INFO.PARTITIONS + i * 8 + 4, n);
-      first += n;
+      memory.write32(info + HOST_INFO.PARTITIONS + i * 8 + 4, sectors);
     });
     m.cpu.regs[1] = info;
     m.cpu.regs[14] = info; // sp: below the boot-info page
