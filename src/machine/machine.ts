@@ -60,7 +60,21 @@ export function nextWake(devices: Devices, now: number): number {
   return wait;
 }
 
-export function idleStep(cpu: { flags: number }, devices: Devices, addIdle: (ticks: number) => void, now: () => number, maxTicks: number): { status: RunStatus; reason: string } | undefined {
+/** How a deadlock of a halted CPU is put in words: what halted it with interrupts enabled,
+ *  and why the lines of the devices that will interrupt cannot wake it (`lines`: those lines,
+ *  a bit each; `mask`: the interrupt controller's). A mode whose guest halts some other way
+ *  (para's sched_op block) gives its own (Virtualizer.idleWords). */
+export interface IdleWords {
+  readonly halt: string;
+  masked(lines: number, mask: number): string;
+}
+
+export const HLT_WORDS: IdleWords = {
+  halt: 'hlt with interrupts enabled',
+  masked: (_lines, mask) => `every device that will interrupt is masked at the interrupt controller (mask ${hex(mask, 8)})`,
+};
+
+export function idleStep(cpu: { flags: number }, devices: Devices, addIdle: (ticks: number) => void, now: () => number, maxTicks: number, words: IdleWords = HLT_WORDS): { status: RunStatus; reason: string } | undefined {
   if (!(cpu.flags & FLAG.IE)) return { status: 'halted', reason: 'finished normally (hlt with interrupts off)' };
   let wait = Infinity;
   let lines = 0;
@@ -70,10 +84,8 @@ export function idleStep(cpu: { flags: number }, devices: Devices, addIdle: (tic
     wait = Math.min(wait, next);
     if (device.irq && device.irq.number >= 0) lines |= 1 << device.irq.number;
   }
-  if (wait === Infinity) return { status: 'faulted', reason: 'hlt with interrupts enabled, but no device will ever interrupt (deadlock)' };
-  if ((lines & ~devices.pic.mask) === 0) {
-    return { status: 'faulted', reason: `hlt with interrupts enabled, but every device that will interrupt is masked at the interrupt controller (mask ${hex(devices.pic.mask, 8)}): deadlock` };
-  }
+  if (wait === Infinity) return { status: 'faulted', reason: `${words.halt}, but no device will ever interrupt (deadlock)` };
+  if ((lines & ~devices.pic.mask) === 0) return { status: 'faulted', reason: `${words.halt}, but ${words.masked(lines, devices.pic.mask)}: deadlock` };
   if (now() + wait > maxTicks) {
     return { status: 'limit', reason: `guest time limit: the next device event would take the clock past ${maxTicks.toLocaleString('en-US')} ticks${maxTicks === 2 ** 53 ? ' (2^53, beyond which ticks are not exact)' : ''}` };
   }

@@ -362,7 +362,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
         return;
       }
     }
-    const problem = idleStep(vm.vcpu, vm.devices, (ticks) => (vm.idleTicks += ticks), () => vm.ticks, this.bounds.ticks);
+    const problem = idleStep(vm.vcpu, vm.devices, (ticks) => (vm.idleTicks += ticks), () => vm.ticks, this.bounds.ticks, vm.virtualizer.idleWords);
     if (problem) vm.end(problem.status, problem.reason);
     else if (vm.virtualizer.haltedInGuest?.()) this.timerExit(vm, 'wake');
   }

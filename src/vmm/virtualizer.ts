@@ -3,6 +3,7 @@
 // guest memory is virtualized, what each exit means). Each mode implements it in its
 // folder's virtualizer.ts; modes/mode.ts is how a mode is registered and started.
 
+import type { IdleWords } from '../machine/machine.js';
 import type { Access } from '../machine/mmu.js';
 import type { ExitAnswer, VcpuExit } from './exits.js';
 
@@ -42,6 +43,9 @@ export interface Virtualizer {
   /** Why this guest, stuck (halted with virtual interrupts off, or out of instructions),
    *  went wrong, when the mode knows something the guest does not; else undefined. */
   explainStuck(): string | undefined;
+  /** How a deadlock of the halted vCPU is put (machine.ts idleStep), when the guest halts
+   *  some other way than `hlt` (absent: HLT_WORDS). */
+  readonly idleWords?: IdleWords;
   /** A trap `cause` the guest kernel could not take (it has no handler): what the mode knows
    *  of why, for the reason the guest stops with; absent or undefined: nothing. */
   explainUnhandled?(cause: number): string | undefined;

@@ -25,6 +25,7 @@ import { decode } from '../../../isa/encoding.js';
 import { LoadError } from '../../../machine/load.js';
 import { CONSOLE_REG, DISK_REG, IRQ, PORT_BASE, TIMER_REG } from '../../../machine/platform.js';
 import type { CpuState } from '../../../machine/cpu.js';
+import type { IdleWords } from '../../../machine/machine.js';
 import { REASON, type ExitAnswer, type VcpuExit } from '../../exits.js';
 import type { Vm } from '../../vm.js';
 import type { Virtualizer } from '../../virtualizer.js';
@@ -171,6 +172,17 @@ export class ParaVirtualizer implements Virtualizer {
   explainStuck(): undefined {
     return undefined;
   }
+
+  /** A para guest halts by sched_op block, and only events on bound, unmasked ports wake it
+   *  (the hidden interrupt controller masks the other lines: schedOp). */
+  readonly idleWords: IdleWords = {
+    halt: 'sched_op block (events enabled)',
+    masked: (lines) => {
+      const virqs = Object.entries(IRQ).filter(([, line]) => lines & (1 << line)).map(([name]) => name);
+      const many = virqs.length > 1;
+      return `no event can end it: the ${virqs.join(' and ')} virtual interrupt${many ? 's are' : ' is'} not bound to a port, or ${many ? 'their ports are' : 'its port is'} masked (event_channel_op: bind_virq, unmask)`;
+    },
+  };
 
   explainUnhandled(cause: number): string | undefined {
     // (in the guest's own user mode a privileged instruction faults as on bare hardware)
