@@ -66,11 +66,15 @@ export function nextWake(devices: Devices, now: number): number {
  *  (para's sched_op block) gives its own (Virtualizer.idleWords). */
 export interface IdleWords {
   readonly halt: string;
+  /** A VMM's words for its vCPU halted with its virtual IE clear when the mode knows the
+   *  guest meant otherwise (Virtualizer.explainStuck says why). */
+  readonly haltedMasked: string;
   masked(lines: number, mask: number): string;
 }
 
 export const HLT_WORDS: IdleWords = {
   halt: 'hlt with interrupts enabled',
+  haltedMasked: 'hlt with virtual interrupts disabled',
   masked: (_lines, mask) => `every device that will interrupt is masked at the interrupt controller (mask ${hex(mask, 8)})`,
 };
 

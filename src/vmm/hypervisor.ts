@@ -23,7 +23,7 @@ import { boundsOf, type Bounds } from '../machine/bounds.js';
 import { describeTransfer, type DiskTransfer } from '../machine/devices/disk.js';
 import { limitReason } from '../machine/limit.js';
 import { DISK_STATUS, SECTOR_SIZE } from '../machine/platform.js';
-import { idleStep, MAX_SLICE, nextWake } from '../machine/machine.js';
+import { HLT_WORDS, idleStep, MAX_SLICE, nextWake } from '../machine/machine.js';
 import { Access } from '../machine/mmu.js';
 import { Processor } from '../machine/processor.js';
 import type { ExitProbe } from './exits.js';
@@ -358,7 +358,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     if (!(vm.vcpu.flags & FLAG.IE)) {
       const why = vm.virtualizer.explainStuck();
       if (why) {
-        vm.end('killed', `cannot make progress: hlt with virtual interrupts disabled, because ${why}`);
+        vm.end('killed', `cannot make progress: ${(vm.virtualizer.idleWords ?? HLT_WORDS).haltedMasked}, because ${why}`);
         return;
       }
     }

@@ -237,6 +237,134 @@ describe('para: what an audit found', () => {
     }
   });
 
+  it('sched_op block inside the event handler takes the next event (the ports held back since the delivery are pending at the block)', () => {
+    // A periodic timer; the handler counts, acknowledges and blocks again, three times. (The
+    // clock is bounded so that a guest never woken ends at the bound instead of hanging.)
+    const image = pv(`        la r1, handler
+        set_trap_entry r1
+        movi r0, HC_EVENT_CHANNEL_OP
+        movi r1, EVTCHNOP_BIND_VIRQ
+        movi r2, VIRQ_TIMER
+        hcall
+        mov r2, r0
+        movi r0, HC_EVENT_CHANNEL_OP
+        movi r1, EVTCHNOP_UNMASK
+        hcall
+        movi r0, HC_SET_TIMER_OP
+        li r1, 100
+        li r2, 100
+        hcall
+        irq_enable
+spin:   jmp spin
+handler: addi r9, r9, 1
+        li r1, PV_SHARED_INFO
+        movi r2, 0
+        stw r2, [r1 + SH_EVTCHN_PENDING]
+        cmpi r9, 3
+        beq done
+        movi r0, HC_SCHED_OP
+        movi r1, SCHEDOP_BLOCK
+        hcall
+done:   halt`);
+    const { reports, vms } = runHv([{ name: 'g', image }], 'para', { maxInstructions: 100_000, bounds: { ticks: 10_000_000 } });
+    expect(reports[0]!.reason).toBe('finished normally (shut down: poweroff)');
+    expect(vms[0]!.vcpu.regs[9]).toBe(3);
+  });
+
+  it('a multicall that blocks and then unmasks the port is woken by the port\'s event (what can wake a blocked guest is worked out at every look)', () => {
+    const image = pv(`        la r1, handler
+        set_trap_entry r1
+        movi r0, HC_EVENT_CHANNEL_OP
+        movi r1, EVTCHNOP_BIND_VIRQ
+        movi r2, VIRQ_TIMER
+        hcall
+        movi r0, HC_SET_TIMER_OP
+        li r1, 1000
+        movi r2, 0
+        hcall
+        li r4, 0x80000                  ; {sched_op block}, {event_channel_op unmask port 0}
+        movi r1, HC_SCHED_OP
+        stw r1, [r4]
+        movi r1, SCHEDOP_BLOCK
+        stw r1, [r4 + 4]
+        movi r1, HC_EVENT_CHANNEL_OP
+        stw r1, [r4 + 24]
+        movi r1, EVTCHNOP_UNMASK
+        stw r1, [r4 + 28]
+        movi r0, HC_MULTICALL
+        mov r1, r4
+        movi r2, 2
+        hcall
+        halt
+handler: movi r9, 1
+        halt`);
+    const { reports, vms } = runHv([{ name: 'g', image }], 'para', { maxInstructions: 100_000, bounds: { ticks: 10_000_000 } });
+    expect(reports[0]!.reason).toBe('finished normally (shut down: poweroff)');
+    expect(vms[0]!.vcpu.regs[9]).toBe(1);
+  });
+
+  it('a blocked guest whose own disk transfer masks its events (ports or the event mask) is stopped and told why, not left waiting or called finished', () => {
+    // The transfer reads sector 0 into the guest's shared-info page (granted to the back end)
+    // while the guest blocks, a periodic timer bound and unmasked.
+    const image = pv(`        la r1, handler
+        set_trap_entry r1
+        movi r0, HC_EVENT_CHANNEL_OP
+        movi r1, EVTCHNOP_BIND_VIRQ
+        movi r2, VIRQ_TIMER
+        hcall
+        mov r2, r0
+        movi r0, HC_EVENT_CHANNEL_OP
+        movi r1, EVTCHNOP_UNMASK
+        hcall
+        movi r0, HC_EVENT_CHANNEL_OP
+        movi r1, EVTCHNOP_BIND_VIRQ
+        movi r2, VIRQ_DISK
+        hcall
+        mov r10, r0                     ; (the disk's port, left masked)
+        li r4, PV_START_INFO            ; grant 2: the shared-info page's frame
+        ldw r1, [r4 + SI_SHARED_INFO_MFN]
+        li r2, PV_P2M
+        ldw r2, [r2]
+        sub r1, r1, r2
+        li r3, PV_SHARED_INFO + SH_GRANT_TABLE + 2 * GNT_ENTRY_SIZE
+        stw r1, [r3 + GNT_FRAME]
+        movi r1, GNT_PERMIT_ACCESS
+        stw r1, [r3 + GNT_FLAGS]
+        li r5, PV_BLK_RING              ; slot 0: read sector 0 into it
+        movi r1, DISK_CMD_READ
+        stw r1, [r5 + RING_SLOTS + RING_REQ_OP]
+        movi r1, 1
+        stw r1, [r5 + RING_SLOTS + RING_REQ_COUNT]
+        movi r1, 2
+        stw r1, [r5 + RING_SLOTS + RING_REQ_GREF]
+        stw r1, [r5 + RING_REQ_PROD]
+        movi r0, HC_SET_TIMER_OP
+        li r1, 50000
+        li r2, 100
+        hcall
+        movi r0, HC_EVENT_CHANNEL_OP
+        movi r1, EVTCHNOP_SEND
+        mov r2, r10
+        hcall
+        movi r0, HC_SCHED_OP
+        movi r1, SCHEDOP_BLOCK
+        hcall
+        halt
+handler: halt`);
+    const sector = (offset: number, value: number) => {
+      const disk = new Uint8Array(512);
+      new DataView(disk.buffer).setInt32(offset, value, true);
+      return disk;
+    };
+    const run = (disk: Uint8Array) => runHv([{ name: 'g', image, disk }], 'para', { maxInstructions: 100_000, bounds: { ticks: 10_000_000 } }).reports[0]!;
+    const ports = run(sector(68, -1)); // SH_EVTCHN_MASK: every port
+    expect(ports.status).toBe('faulted');
+    expect(ports.reason).toBe('sched_op block (events enabled), but no event can end it: the timer virtual interrupt is not bound to a port, or its port is masked (event_channel_op: bind_virq, unmask): deadlock');
+    const events = run(sector(0, 1)); // SH_UPCALL_MASK
+    expect(events.status).toBe('killed');
+    expect(events.reason).toBe('cannot make progress: blocked in sched_op with its events masked, because its event mask (SH_UPCALL_MASK) was set while it waited, by no store of its own (a transfer into its shared-info page), so no event can be delivered');
+  });
+
   it('a multicall whose result word cannot be written still counts the call it made', () => {
     // the list's own page is unmapped by its one call: the result cannot be written back
     const image = pv(`        li r1, 0x30000\n        movi r2, HC_UPDATE_VA_MAPPING\n        stw r2, [r1]\n        stw r1, [r1 + 4]\n        movi r2, UVMF_INVLPG\n        stw r2, [r1 + 12]\n        movi r0, HC_MULTICALL\n        movi r2, 1\n        hcall\n        mov r9, r0\n        halt`);

@@ -169,7 +169,9 @@ export class ParaVirtualizer implements Virtualizer {
     return undefined;
   }
 
-  explainStuck(): undefined {
+  explainStuck(): string | undefined {
+    // (blocked, the guest runs nothing: its events were masked behind its back)
+    if (this.vcpu.halted && this.masked()) return 'its event mask (SH_UPCALL_MASK) was set while it waited, by no store of its own (a transfer into its shared-info page), so no event can be delivered';
     return undefined;
   }
 
@@ -177,6 +179,7 @@ export class ParaVirtualizer implements Virtualizer {
    *  (the hidden interrupt controller masks the other lines: schedOp). */
   readonly idleWords: IdleWords = {
     halt: 'sched_op block (events enabled)',
+    haltedMasked: 'blocked in sched_op with its events masked',
     masked: (lines) => {
       const virqs = Object.entries(IRQ).filter(([, line]) => lines & (1 << line)).map(([name]) => name);
       const many = virqs.length > 1;
@@ -223,6 +226,11 @@ export class ParaVirtualizer implements Virtualizer {
     // exit): the virtual IE follows it before any event is delivered.
     const vcpu = this.vcpu;
     vcpu.flags = (vcpu.flags & ~FLAG.IE) | (this.masked() ? 0 : FLAG.IE);
+    // Blocked, only lines whose event could be delivered can wake the guest: the others are
+    // masked at the (hidden) interrupt controller, so that a wait no event can end is a
+    // deadlock the idle loop names, as on bare hardware. Worked out at every look, since the
+    // port masks are the guest's words too (a later call of a multicall, a DMA may change them).
+    if (vcpu.halted) pic.mask = ~this.events.deliverableLines();
     return this.events.next();
   }
 
@@ -578,14 +586,11 @@ export class ParaVirtualizer implements Virtualizer {
         this.vm.yielded = true;
         return 0;
       case SCHEDOP.BLOCK:
+        // (blocked, the guest is in no event handler's acknowledgement: the ports held back
+        // since a delivery are pending now, as at an iret)
+        this.events.publish();
         this.setMask(false);
-        if (this.nextInterrupt() < 0) {
-          this.vcpu.halted = true;
-          // Only lines whose event could be delivered can wake it: the others are masked at
-          // the (hidden) interrupt controller, so that a wait no event can end is a deadlock
-          // the idle loop names, as on bare hardware.
-          this.vm.devices.pic.mask = ~this.events.deliverableLines();
-        }
+        if (this.nextInterrupt() < 0) this.vcpu.halted = true; // (nextInterrupt masks what cannot wake it)
         return 0;
       case SCHEDOP.SHUTDOWN: {
         const name = SHUTDOWN_NAMES[reason];
