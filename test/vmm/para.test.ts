@@ -409,4 +409,29 @@ handler: halt`);
     expect(count).toBeLessThanOrEqual(1024 * 1025);
     expect(reports[0]!.instructions).toBeGreaterThan(1 << 20); // the work was the guest's time
   });
+
+  it('an update_va_mapping in a multicall adds its operation to those of the calls before it', () => {
+    // 1000 xen_version entries, then (or not) one update_va_mapping of an unmapped page
+    const image = (mapping: boolean) =>
+      pv(`        li r3, 0x50000
+        li r4, 1000
+        movi r5, HC_XEN_VERSION
+.calls: stw r5, [r3]
+        addi r3, r3, 24
+        subi r4, r4, 1
+        cmpi r4, 0
+        bne .calls
+        li r2, 1000
+${mapping ? '        movi r5, HC_UPDATE_VA_MAPPING\n        stw r5, [r3]\n        li r5, 0x90000\n        stw r5, [r3 + 4]\n        li r2, 1001\n' : ''}        movi r0, HC_MULTICALL
+        li r1, 0x50000
+        hcall
+        halt`);
+    const count = (mapping: boolean) => {
+      const probe = recorder();
+      runHv([{ name: 'g', image: image(mapping) }], 'para', {}, probe);
+      return probe.records.find((r) => r.hypercall === 'multicall')!.count!;
+    };
+    expect(count(false)).toBe(1000);
+    expect(count(true)).toBe(1002); // (its entry, and its mapping)
+  });
 });

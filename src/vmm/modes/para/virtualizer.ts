@@ -464,7 +464,7 @@ export class ParaVirtualizer implements Virtualizer {
     if (!(pde & PTE.V)) return this.refuse(ERR.EINVAL, `no page table maps ${hex(va)} (its directory entry is not present)`);
     const result = this.types.update(((pde & ~4095) + ((va >>> 12) & 1023) * 4) | 0, pte);
     if (result < 0) return this.refuse(result, this.types.why);
-    this.ops = 1;
+    this.ops++; // (in a multicall, beside the operations of the calls before it)
     if (flags & UVMF.TLB_FLUSH) this.vm.tlbFlush();
     else if (flags & UVMF.INVLPG) this.vm.tlbInvalidate(va);
     return 0;
