@@ -353,6 +353,8 @@ serve_ring:
         movi    r3, RING_SLOT_SIZE
         call    copy_back
         pop     r5
+        cmpi    r0, 0
+        bne     .unwritable
         addi    r7, r7, 1
         addi    r9, r9, 1
         jmp     .request
@@ -365,6 +367,8 @@ serve_ring:
         movi    r2, RING_RSP_PROD
         movi    r3, 4
         call    copy_back
+        cmpi    r0, 0
+        bne     .unwritable
         movi    r0, HC_EVENT_CHANNEL_OP
         movi    r1, EVTCHNOP_SEND
         ldw     r2, [r13]
@@ -373,6 +377,10 @@ serve_ring:
         mov     r0, r9
         pop     lr
         ret
+.unwritable:
+        movi    r3, VERDICT_UNWRITABLE  ; its ring's grant read-only or revoked: no answer can reach it
+        call    destroy
+        jmp     .none
 
 ; copy_back: r3 bytes at offset r1 of guest 0's ring copy into offset r2 of domain r11's
 ; ring (a grant copy). Clobbers r0..r5.

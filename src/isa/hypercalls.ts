@@ -203,7 +203,7 @@ export const HYPERCALLS: readonly Hypercall[] = [
     args: [
       { reg: 'r1', name: 'cmd', meaning: '2: destroy (DOMCTL_DESTROY)' },
       { reg: 'r2', name: 'domain', meaning: 'the domain (not 0)' },
-      { reg: 'r3', name: 'verdict', meaning: '1: its ring indices cannot be true; 2: it notifies without requests, without end; 3: its ring cannot be read (its grant revoked)' },
+      { reg: 'r3', name: 'verdict', meaning: '1: its ring indices cannot be true; 2: it notifies without requests, without end; 3: its ring cannot be read (its grant revoked); 4: its ring cannot be written (its grant read-only or revoked)' },
     ],
     result: '0',
     errors: ['EINVAL', 'ENOENT', 'EPERM'],

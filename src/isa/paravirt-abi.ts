@@ -140,7 +140,7 @@ export const EVTCHNOP = { BIND_INTERDOMAIN: 0, BIND_VIRQ: 1, SEND: 4, UNMASK: 9 
 /** domctl's commands (guest 0 only). */
 export const DOMCTL = { DESTROY: 2 } as const;
 /** Why guest 0's back end stops a front end (domctl DESTROY's reason). */
-export const BACKEND_VERDICT = { RING: 1, STORM: 2, UNREADABLE: 3 } as const;
+export const BACKEND_VERDICT = { RING: 1, STORM: 2, UNREADABLE: 3, UNWRITABLE: 4 } as const;
 export const UVMF = { TLB_FLUSH: 1, INVLPG: 2 } as const;
 export const CONSOLEIO_WRITE = 0;
 export const CONSOLEIO_READ = 1;
@@ -279,7 +279,7 @@ export const PV_ABI: readonly AbiGroup[] = [
       ...rows('SHUTDOWN_', SHUTDOWN, {}),
       ...rows('EVTCHNOP_', EVTCHNOP, {}),
       ...rows('DOMCTL_', DOMCTL, {}),
-      ...rows('VERDICT_', BACKEND_VERDICT, { RING: 'the front end\'s ring indices cannot be true', STORM: 'the front end notifies without requests, without end', UNREADABLE: 'the front end\'s ring cannot be read (it revoked the ring\'s grant)' }),
+      ...rows('VERDICT_', BACKEND_VERDICT, { RING: 'the front end\'s ring indices cannot be true', STORM: 'the front end notifies without requests, without end', UNREADABLE: 'the front end\'s ring cannot be read (it revoked the ring\'s grant)', UNWRITABLE: 'the front end\'s ring cannot be written (it made the ring\'s grant read-only, or revoked it): no answer can reach it' }),
       ...rows('UVMF_', UVMF, {}),
       { name: 'CONSOLEIO_WRITE', value: CONSOLEIO_WRITE, meaning: '' },
       { name: 'CONSOLEIO_READ', value: CONSOLEIO_READ, meaning: 'guest 0 only: take a domain\'s console output' },

@@ -179,6 +179,113 @@ describe('hostile front ends', () => {
     expect(r.json.dom0!.status).toBe('halted');
     expect(r.json.guests[1]!.status).toBe('halted');
   });
+
+  /** A PARAVIRT front end from a body (the attack guests' lib.s in scope, with paravirt.s),
+   *  written to tmp; the args to run it beside guest 0. */
+  const frontEnd = (name: string, body: string) => {
+    const src = join(tmp, `${name}.s`);
+    writeFileSync(src, `.include "paravirt.inc"\n        .org 0x1000\nstart:\n${body}\n.include "${join(ROOT, 'guests', 'attack', 'lib.s')}"\n`);
+    return [src, '-I', join(ROOT, 'guests', 'include'), '--mode', 'para', '--host', 'dom0'];
+  };
+
+  it('a front end that queues a request and never notifies guest 0 deadlocks on its own: guest 0 is not blamed', async () => {
+    const r = await runJson(frontEnd('silent', `        li r1, PV_BLK_RING
+        movi r2, 1
+        stw r2, [r1 + RING_REQ_PROD]
+        movi r0, HC_SCHED_OP
+        movi r1, SCHEDOP_BLOCK
+        hcall
+        halt`));
+    expect(r.json.guests[0]!.status).toBe('faulted');
+    expect(r.json.guests[0]!.reason).toBe('sched_op block (events enabled), but no device will ever interrupt (deadlock)');
+    expect(r.json.dom0!.status).toBe('halted'); // (shut down once its one domain ended)
+  });
+
+  it('a front end that makes its ring\'s grant read-only is destroyed by guest 0 (its answers cannot reach it), not guest 0', async () => {
+    const r = await runJson([...frontEnd('readonly', `        la r1, handler
+        set_trap_entry r1
+        movi r0, HC_EVENT_CHANNEL_OP
+        movi r1, EVTCHNOP_BIND_VIRQ
+        movi r2, VIRQ_DISK
+        hcall
+        mov r10, r0
+        mov r2, r0
+        movi r0, HC_EVENT_CHANNEL_OP
+        movi r1, EVTCHNOP_UNMASK
+        hcall
+        li r3, PV_SHARED_INFO + SH_GRANT_TABLE
+        ldw r1, [r3 + GNT_FLAGS]
+        ori r1, r1, GNT_READONLY
+        stw r1, [r3 + GNT_FLAGS]
+        li r5, PV_BLK_RING
+        movi r1, 1
+        stw r1, [r5 + RING_REQ_PROD]
+        movi r0, HC_EVENT_CHANNEL_OP
+        movi r1, EVTCHNOP_SEND
+        mov r2, r10
+        hcall
+wait:   ldw r1, [r5 + RING_RSP_PROD]
+        cmpi r1, 1
+        beq done
+        movi r0, HC_SCHED_OP
+        movi r1, SCHEDOP_BLOCK
+        hcall
+        jmp wait
+done:   halt
+handler: li r12, PV_SHARED_INFO
+        movi r13, 0
+        stw r13, [r12 + SH_EVTCHN_PENDING]
+        iret_keep_r0
+        return_from_trap`), 'guests/kernel/tinyos.s', '--disk', 'tinyos=guests/kernel/disk.txt']);
+    expect(r.json.guests[0]!.status).toBe('killed');
+    expect(r.json.guests[0]!.reason).toBe("guest 0's back end had it destroyed (domctl): its block ring cannot be written (it made the ring's grant read-only, or revoked it): no answer can reach it");
+    expect(r.json.dom0!.status).toBe('halted');
+    expect(r.json.guests[1]!.status).toBe('halted');
+    expect(r.json.guests[1]!.console).toContain('tinyos: disk: hello from the disk');
+  });
+
+  it('a notification after guest 0 is gone returns EIO: the VMM answered the ring itself', async () => {
+    // a request guest 0 crashes on (--dom0-crash 1), answered by the VMM; then another send
+    const r = await runJson([...frontEnd('gone', `        movi r0, HC_EVENT_CHANNEL_OP
+        movi r1, EVTCHNOP_BIND_VIRQ
+        movi r2, VIRQ_DISK
+        hcall
+        mov r10, r0
+        li r5, PV_BLK_RING
+        movi r1, 1
+        stw r1, [r5 + RING_REQ_PROD]
+        movi r0, HC_EVENT_CHANNEL_OP
+        movi r1, EVTCHNOP_SEND
+        mov r2, r10
+        hcall
+        mov r8, r0
+wait:   ldw r1, [r5 + RING_RSP_PROD]
+        cmpi r1, 1
+        beq gone
+        movi r0, HC_SCHED_OP
+        movi r1, SCHEDOP_YIELD
+        hcall
+        jmp wait
+gone:   ldw r7, [r5 + RING_SLOTS + RING_RSP_STATUS]
+        movi r0, HC_EVENT_CHANNEL_OP
+        movi r1, EVTCHNOP_SEND
+        mov r2, r10
+        hcall
+        mov r9, r0
+        mov r1, r8
+        call put_dec
+        call newline
+        mov r1, r7
+        call put_dec
+        call newline
+        mov r1, r9
+        call put_dec
+        call newline
+        halt`), '--dom0-crash', '1']);
+    expect(r.json.dom0!.status).toBe('faulted');
+    // the first send: 0; the VMM's answer: RING_STATUS_NO_BACKEND (6); the second send: EIO, -5
+    expect(r.json.guests[0]!.console).toBe('0\n6\n4294967291\n'); // (put_dec: unsigned)
+  });
 });
 
 describe('the grant table', () => {

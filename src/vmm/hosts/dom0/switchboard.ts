@@ -25,6 +25,7 @@ const VERDICTS: Readonly<Record<number, string>> = {
   [BACKEND_VERDICT.RING]: 'its block ring\'s indices cannot be true',
   [BACKEND_VERDICT.STORM]: 'it notified without requests, without end',
   [BACKEND_VERDICT.UNREADABLE]: 'its block ring cannot be read (it revoked the ring\'s grant)',
+  [BACKEND_VERDICT.UNWRITABLE]: 'its block ring cannot be written (it made the ring\'s grant read-only, or revoked it): no answer can reach it',
 };
 
 /** A domain's I/O as guest 0 served it (the summary and --json). */
@@ -129,7 +130,10 @@ export class Switchboard {
       io.blockRequests += fresh;
       this.seen[d] = prod;
     }
-    if (this.noBackend()) return this.answerGone(d);
+    if (this.noBackend()) {
+      this.answerGone(d);
+      return this.refuse(ERR.EIO, 'guest 0, which runs the block back end, is gone: the VMM answered the requests itself (RING_STATUS_NO_BACKEND)');
+    }
     const id = this.request(d);
     this.route(d, 0, id, () => `${this.vms[d]!.name}'s block front end notified guest 0's back end (${fresh} new request${fresh === 1 ? '' : 's'} on its ring)`);
     return 0;
@@ -195,7 +199,7 @@ export class Switchboard {
   destroy(d: number, verdict: number): number {
     if (!this.isServed(d)) return this.refuse(ERR.ENOENT, `guest 0 serves domains 1..${this.vms.length - 1}, not ${d}`);
     const why = VERDICTS[verdict];
-    if (!why) return this.refuse(ERR.EINVAL, `verdict ${verdict}: 1 bad ring indices, 2 a notification storm, 3 an unreadable ring`);
+    if (!why) return this.refuse(ERR.EINVAL, `verdict ${verdict}: 1 bad ring indices, 2 a notification storm, 3 an unreadable ring, 4 an unwritable ring`);
     this.vms[d]!.end('killed', `guest 0's back end had it destroyed (domctl): ${why}`);
     return 0;
   }
@@ -220,8 +224,13 @@ export class Switchboard {
   awaitsAnother(domid: number): boolean {
     if (domid === 0) return true; // its events all come from the others and its devices
     if (this.noBackend()) return false;
+    // A front end waits for guest 0 when requests it notified guest 0 of are unanswered:
+    // requests queued without a notification (or a req_prod that cannot be true) are its own
+    // doing, and its wait is its own deadlock, not guest 0's.
     const ring = this.domains[domid]?.ring;
-    return ring !== undefined && ring.read(BLK_RING.REQ_PROD) !== ring.read(BLK_RING.RSP_PROD);
+    if (ring === undefined) return false;
+    const unanswered = (this.seen[domid]! - ring.read(BLK_RING.RSP_PROD)) >>> 0;
+    return unanswered > 0 && unanswered <= BLK_RING.SIZE;
   }
 
   // ---- the physical disk's interrupt, and guest 0's end ---------------------------------
@@ -255,7 +264,7 @@ export class Switchboard {
   }
 
   /** Answer domain d's unanswered requests with RING_STATUS_NO_BACKEND. */
-  private answerGone(d: number): number {
+  private answerGone(d: number): void {
     const vm = this.vms[d]!;
     const ring = this.domains[d]!.ring;
     const prod = ring.read(BLK_RING.REQ_PROD) >>> 0;
@@ -264,10 +273,10 @@ export class Switchboard {
     // consumed (its own word), so that only the front end's own words can blame it
     if (((prod - rsp) >>> 0) > BLK_RING.SIZE) rsp = ring.read(BLK_RING.RSP_CONS) >>> 0;
     const n = (prod - rsp) >>> 0;
-    if (n === 0) return 0;
+    if (n === 0) return;
     if (n > BLK_RING.SIZE) {
       vm.end('killed', `block ring: req_prod ${prod} is ${n} requests ahead of the responses it consumed (${rsp}; the ring holds ${BLK_RING.SIZE})`);
-      return 0;
+      return;
     }
     for (let i = rsp; i !== prod; i = (i + 1) >>> 0) {
       const slot = BLK_RING.SLOTS + (i & (BLK_RING.SIZE - 1)) * BLK_RING.SLOT_SIZE;
@@ -277,7 +286,6 @@ export class Switchboard {
     ring.write(BLK_RING.RSP_PROD, prod | 0);
     this.io[d]!.answeredByVmm += n;
     this.route(-1, d, this.lastRequest[d]!, () => `the VMM answered ${n} request${n === 1 ? '' : 's'} of ${vm.name} itself: guest 0, its back end, is gone (status ${BLK_RING.STATUS_NO_BACKEND}, no back end)`);
-    return 0;
   }
 
   /** An event from domain `from` (-1: the VMM or a device) to domain `to`. */
