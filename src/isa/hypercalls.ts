@@ -100,7 +100,7 @@ export const HYPERCALLS: readonly Hypercall[] = [
       { reg: 'r3', name: 'flags', meaning: '1: flush the whole TLB after; 2: invalidate this page only; 0: neither' },
     ],
     result: '0',
-    errors: ['EFAULT', 'EINVAL', 'EPERM'],
+    errors: ['EINVAL', 'EPERM'],
     xen: 'HYPERVISOR_update_va_mapping (14); flags are UVMF_TLB_FLUSH (1) and UVMF_INVLPG (2), local only',
   },
   {
