@@ -47,6 +47,10 @@ export interface VmmConfig extends MachineConfig {
   inlineTranslation?: boolean;
 }
 
+/** Wakes of a halted vCPU by an interrupt it can take, without an instruction retired, at
+ *  which the watchdog stops it (a guest woken so takes it, and runs: one wake, then progress). */
+const FRUITLESS_WAKES = 1_000_000;
+
 /** The external-interrupt exits the core takes itself, and what each record says. */
 const TIMER_EXITS = {
   quantum: 'host timer: quantum over',
@@ -363,8 +367,19 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
       }
     }
     const problem = idleStep(vm.vcpu, vm.devices, (ticks) => (vm.idleTicks += ticks), () => vm.ticks, this.bounds.ticks, vm.virtualizer.idleWords);
-    if (problem) vm.end(problem.status, problem.reason);
-    else if (vm.virtualizer.haltedInGuest?.()) this.timerExit(vm, 'wake');
+    if (problem) return vm.end(problem.status, problem.reason);
+    // The watchdog: a vCPU woken again and again by an interrupt it can take (a line pending
+    // and unmasked at its interrupt controller), which is never delivered, would idle to the
+    // end of time, in wall time. (Wakes by a masked line's events do not count: a disk
+    // transfer can take millions of ticks under a masked timer of period 1.)
+    if (vm.vcpu.instructions !== vm.wokenAt) {
+      vm.wokenAt = vm.vcpu.instructions;
+      vm.wakesWithoutProgress = 0;
+    }
+    if (vm.devices.pic.next() >= 0 && ++vm.wakesWithoutProgress >= FRUITLESS_WAKES) {
+      return vm.end('killed', `cannot make progress: halted, and woken ${FRUITLESS_WAKES.toLocaleString('en-US')} times by an interrupt it could take, which was never delivered`);
+    }
+    if (vm.virtualizer.haltedInGuest?.()) this.timerExit(vm, 'wake');
   }
 
   /** Inject the highest-priority pending virtual interrupt when the virtual IE allows. */

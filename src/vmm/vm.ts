@@ -52,6 +52,10 @@ export class Vm implements VirtualPlatform {
    *  answer is being carried out). */
   readonly noteAnswer = new ExitAnswer();
   idleTicks = 0;
+  /** Times the halted vCPU was woken by an interrupt it could take since it last retired an
+   *  instruction (`wokenAt`: its instruction count then): the hypervisor's watchdog (idle). */
+  wakesWithoutProgress = 0;
+  wokenAt = 0;
   /** Host cycles spent on this guest: its instructions plus the VMM's work for it. */
   cycles = 0;
   /** Exits and notes by reason (index into EXIT_REASONS). */

@@ -1,6 +1,7 @@
 // The VMM's own memory is bounded whatever a guest does (docs/cli.md, "Bounds"): here the
 // binary translations of full mode, shadow page tables, console output kept for --json and
-// descriptions of traced instructions. (Address-space ids: asids.test.ts and
+// descriptions of traced instructions; and a halted guest's wall time (the watchdog).
+// (Address-space ids: asids.test.ts and
 // isolation.test.ts; guest time: fidelity.test.ts; compiled code: test/machine/code-cache.test.ts;
 // shadow bookkeeping: isolation.test.ts, shadow-churn; host memory and files: test/cli/run.test.ts.)
 
@@ -167,5 +168,32 @@ describe('descriptions of traced instructions are bounded', () => {
     const reads = probe.records.filter((r) => r.reason === 'cr-access');
     expect(reads.length).toBe(5000);
     reads.forEach((r, i) => expect([r.pc, r.insn, r.source?.split(':').pop()]).toEqual([4 * i, 'mfcr r1, ptbr', String(i + 2)]));
+  });
+});
+
+describe('a halted guest is bounded in wall time', () => {
+  it('one woken again and again by an interrupt it could take that is never delivered is stopped by the watchdog, in every VMM mode', () => {
+    // A VMM defect that never delivers (here made by hand: the mode answers "none") would
+    // otherwise idle to the end of guest time, 2^53 ticks, in wall time. (The clock is bounded
+    // here at ten times what the watchdog takes, so that without it the test fails, not hangs.)
+    const image = assembleText(`
+      .include "../include/platform.inc"
+      start:  la r1, handler
+              mtcr tvec, r1
+              li r1, ~(1 << IRQ_TIMER)
+              out PIC_MASK, r1
+              li r1, 10
+              out TIMER_PERIOD, r1
+              sti
+              hlt
+              hlt
+      handler: hlt`);
+    for (const mode of ['trap', 'full', 'hw']) {
+      const { reports } = runHv([{ name: 'g', image }], mode, { bounds: { ticks: 100_000_000 } }, undefined, (hv) => {
+        hv.vms[0]!.virtualizer.nextInterrupt = () => -1;
+      });
+      expect(reports[0]!.status, mode).toBe('killed');
+      expect(reports[0]!.reason, mode).toBe('cannot make progress: halted, and woken 1,000,000 times by an interrupt it could take, which was never delivered');
+    }
   });
 });
