@@ -45,10 +45,6 @@ export interface Termination {
  *  lets V8 optimise the loop normally instead of only by on-stack replacement). */
 export const MAX_SLICE = 1 << 20;
 
-/** One step of a halted CPU (shared by the machine and the VMM's vCPUs): end the run when
- *  IE is clear or no interrupt can ever come (no device will fire, or every line that will
- *  is masked: a halted CPU cannot unmask it), or when the clock would pass `maxTicks`
- *  (bounds.ts: beyond 2^53 it would not be exact); else move time to the next device event. */
 /** Ticks until the next event of a device whose line is unmasked (Infinity: none): what
  *  could wake a halted CPU. */
 export function nextWake(devices: Devices, now: number): number {
@@ -78,24 +74,34 @@ export const HLT_WORDS: IdleWords = {
   masked: (_lines, mask) => `every device that will interrupt is masked at the interrupt controller (mask ${hex(mask, 8)})`,
 };
 
+/** One step of a halted CPU (shared by the machine and the VMM's vCPUs): end the run when
+ *  IE is clear or no interrupt can ever come (no device will fire, or every line that will
+ *  is masked: a halted CPU cannot unmask it), or when the clock would pass `maxTicks`
+ *  (bounds.ts: beyond 2^53 it would not be exact); else move time to the next event of a
+ *  device whose line is unmasked, the first that can wake the CPU. */
 export function idleStep(cpu: { flags: number }, devices: Devices, addIdle: (ticks: number) => void, now: () => number, maxTicks: number, words: IdleWords = HLT_WORDS): { status: RunStatus; reason: string } | undefined {
   if (!(cpu.flags & FLAG.IE)) return { status: 'halted', reason: 'finished normally (hlt with interrupts off)' };
-  let wait = Infinity;
   let lines = 0;
+  let scheduled = false;
   for (const { device } of devices.bus.devices) {
-    const next = device.nextEvent?.(now()) ?? Infinity;
-    if (next === Infinity) continue;
-    wait = Math.min(wait, next);
+    if ((device.nextEvent?.(now()) ?? Infinity) === Infinity) continue;
+    scheduled = true;
     if (device.irq && device.irq.number >= 0) lines |= 1 << device.irq.number;
   }
-  if (wait === Infinity) return { status: 'faulted', reason: `${words.halt}, but no device will ever interrupt (deadlock)` };
-  if ((lines & ~devices.pic.mask) === 0) return { status: 'faulted', reason: `${words.halt}, but ${words.masked(lines, devices.pic.mask)}: deadlock` };
-  if (now() + wait > maxTicks) {
-    return { status: 'limit', reason: `guest time limit: the next device event would take the clock past ${maxTicks.toLocaleString('en-US')} ticks${maxTicks === 2 ** 53 ? ' (2^53, beyond which ticks are not exact)' : ''}` };
-  }
+  if (!scheduled) return { status: 'faulted', reason: `${words.halt}, but no device will ever interrupt (deadlock)` };
+  // Only an unmasked line wakes the CPU: the clock skips straight to its event (the devices
+  // whose lines are masked catch up then; the timer's missed periods are one pending line).
+  const wait = nextWake(devices, now());
+  if (wait === Infinity) return { status: 'faulted', reason: `${words.halt}, but ${words.masked(lines, devices.pic.mask)}: deadlock` };
+  if (now() + wait > maxTicks) return { status: 'limit', reason: clockLimitReason(maxTicks, 'the next device event would take the clock past') };
   addIdle(Math.max(wait, 0));
   devices.bus.advance(now());
   return undefined;
+}
+
+/** Why a guest stops at the bound of its clock: `how` it came to it. */
+export function clockLimitReason(maxTicks: number, how: string): string {
+  return `guest time limit: ${how} ${maxTicks.toLocaleString('en-US')} ticks${maxTicks === 2 ** 53 ? ' (2^53, beyond which ticks are not exact)' : ''}`;
 }
 
 export function dmaView(memory: PhysicalMemory): DmaMemory {
@@ -181,6 +187,7 @@ export class Machine implements ExecutionHooks {
    *  VMM's host OS is allowed more as its guests make progress). */
   run(maxInstructions: number, budget?: { limit(): number; reason(): string }): Termination {
     const cpu = this.cpu;
+    const maxTicks = boundsOf(this.config).ticks;
     while (!this.termination) {
       const work = this.boundaryWork;
       if (work) {
@@ -207,7 +214,14 @@ export class Machine implements ExecutionHooks {
         this.stop('limit', budget ? budget.reason() : limitReason(maxInstructions, cpu.pc, (at) => this.wordAt(at), this.image, this.traps, cpu.instructions));
         break;
       }
-      this.sliceEnd = cpu.instructions + Math.min(remaining, this.bus.nextEvent(this.now), MAX_SLICE);
+      // (the clock's bound holds for ticks run as for ticks halted: past 2^53 they are not
+      // exact, and a device due at `now` would stay due for ever)
+      const untilBound = maxTicks - this.now;
+      if (untilBound <= 0) {
+        this.stop('limit', clockLimitReason(maxTicks, 'the clock reached'));
+        break;
+      }
+      this.sliceEnd = cpu.instructions + Math.min(remaining, this.bus.nextEvent(this.now), MAX_SLICE, untilBound);
       this.processor.run(this.sliceEnd, false, this.world);
       this.sliceEnd = Infinity;
       this.bus.advance(this.now);

@@ -23,7 +23,7 @@ import { boundsOf, type Bounds } from '../machine/bounds.js';
 import { describeTransfer, type DiskTransfer } from '../machine/devices/disk.js';
 import { limitReason } from '../machine/limit.js';
 import { DISK_STATUS, SECTOR_SIZE } from '../machine/platform.js';
-import { HLT_WORDS, idleStep, MAX_SLICE, nextWake } from '../machine/machine.js';
+import { clockLimitReason, HLT_WORDS, idleStep, MAX_SLICE, nextWake } from '../machine/machine.js';
 import { Access } from '../machine/mmu.js';
 import { Processor } from '../machine/processor.js';
 import type { ExitProbe } from './exits.js';
@@ -287,6 +287,13 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
         vm.end('limit', `${limitReason(this.config.maxInstructions, pc, (at) => this.instructionAt(vm, at), vm.image, vm.traps, vm.vcpu.instructions)}${why ? `; ${why}` : ''}`);
         break;
       }
+      // (the clock's bound holds for ticks run as for ticks halted: past 2^53 they are not
+      // exact, and a device due at the clock's tick would stay due for ever)
+      const untilBound = this.bounds.ticks - vm.ticks;
+      if (untilBound <= 0) {
+        vm.end('limit', clockLimitReason(this.bounds.ticks, 'the clock reached'));
+        break;
+      }
       const untilDevice = vm.devices.bus.nextEvent(vm.ticks);
       if (untilDevice <= 0) {
         vm.devices.bus.advance(vm.ticks);
@@ -301,7 +308,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
         vm.yielded = false; // sched_op yield: the rest of the slice goes to the next guest
         break;
       }
-      const budget = Math.min(untilQuantum, untilDevice, this.config.maxInstructions - vm.vcpu.instructions, MAX_SLICE, this.hostLimit - this.processor.cpu.instructions);
+      const budget = Math.min(untilQuantum, untilDevice, untilBound, this.config.maxInstructions - vm.vcpu.instructions, MAX_SLICE, this.hostLimit - this.processor.cpu.instructions);
       vm.virtualizer.enter();
       this.enteredMode = vm.vcpu.flags & FLAG.S;
       const cpu = this.processor.cpu;

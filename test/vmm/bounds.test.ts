@@ -12,6 +12,8 @@ import { KEPT_CONSOLE_LIMIT } from '../../src/report/guest-report.js';
 import type { Writer } from '../../src/trace/writer.js';
 import { assembleText, bareState, recorder, run } from '../support/guests.js';
 import { runHv, vmState } from './helpers.js';
+import { REASON } from '../../src/vmm/exits.js';
+import { DEFAULT_ASSIST } from '../../src/vmm/modes/mode.js';
 
 /** Kernel code spread over `pages` pages, each calling the next, 30 rounds. */
 function spread(pages: number): string {
@@ -195,5 +197,97 @@ describe('a halted guest is bounded in wall time', () => {
       expect(reports[0]!.status, mode).toBe('killed');
       expect(reports[0]!.reason, mode).toBe('cannot make progress: halted, and woken 1,000,000 times by an interrupt it could take, which was never delivered');
     }
+  });
+});
+
+describe("a guest's clock is bounded whether it runs or halts", () => {
+  // A guest that spins, the timer due every tick: its clock reaches the bound while it runs.
+  const spin = assembleText(`
+      .include "../include/platform.inc"
+      start:  movi r1, 1
+              out TIMER_PERIOD, r1
+      spin:   addi r9, r9, 1
+              jmp spin`);
+  const reason = 'guest time limit: the clock reached 5,000 ticks';
+
+  it('a guest that runs to the bound stops there, with the reason, on the bare machine and in every VMM mode', () => {
+    const bare = bareState(spin, { bounds: { ticks: 5000 } });
+    expect(bare.end.status).toBe('limit');
+    expect(bare.end.reason).toBe(reason);
+    expect(bare.instructions).toBe(5000);
+    for (const mode of ['trap', 'full', 'hw']) {
+      const { reports } = runHv([{ name: 'g', image: spin }], mode, { bounds: { ticks: 5000 } });
+      expect(reports[0]!.status, mode).toBe('limit');
+      expect(reports[0]!.reason, mode).toBe(reason);
+      expect(reports[0]!.instructions, mode).toBe(5000);
+    }
+  });
+
+  it('at 2^53, where a tick more is the same number, a guest that halted its clock there and then runs stops instead of spinning for ever', () => {
+    // 2,097,152 halts of 2^32 - 1 ticks each, one more to 20 ticks before 2^53, then a period
+    // of one tick and a spin (IE off): past 2^53 the timer would be due for ever
+    const image = assembleText(`
+      .include "../include/platform.inc"
+      start:  la   r1, handler
+              mtcr tvec, r1
+              li   r1, ~(1 << IRQ_TIMER)
+              out  PIC_MASK, r1
+              li   r5, 2097152
+              movi r7, 0
+              movi r0, 0
+              movi r1, -1
+              out  TIMER_PERIOD, r1
+              sti
+      loop:   hlt
+              cmpi r5, 0
+              bne  loop
+              cli
+              movi r7, 1
+              movi r0, 0
+              in   r1, TIMER_NOW
+              sub  r2, r0, r1
+              addi r2, r2, -23
+              out  TIMER_PERIOD, r2
+              sti
+              hlt
+              hlt
+      handler: cmpi r7, 0
+              bne  phase2
+              out  PIC_ACK, r0
+              addi r5, r5, -1
+              rfe
+      phase2: movi r1, 1
+              out  TIMER_PERIOD, r1
+      spin:   addi r9, r9, 1
+              jmp  spin`);
+    const r = bareState(image, { maxInstructions: 100_000_000 });
+    expect(r.end.status).toBe('limit');
+    expect(r.end.reason).toBe('guest time limit: the clock reached 9,007,199,254,740,992 ticks (2^53, beyond which ticks are not exact)');
+    expect(r.regs[9]).toBeGreaterThan(0); // (it ran past the timer's last event, then stopped)
+  });
+
+  it('a halted guest wakes at the next event of an unmasked line: a long disk transfer under a masked timer of period 1 is one wake, not millions', () => {
+    // With hlt exiting off (hw), each wake of the halted vCPU is an exit the VMM records.
+    const image = assembleText(`
+      .include "../include/platform.inc"
+      start:  la   r1, handler
+              mtcr tvec, r1
+              li   r1, ~(1 << IRQ_DISK)
+              out  PIC_MASK, r1
+              movi r1, 1
+              out  TIMER_PERIOD, r1
+              li   r1, 0x10000
+              out  DISK_COUNT, r1
+              movi r1, DISK_CMD_READ
+              out  DISK_COMMAND, r1
+              sti
+              hlt
+              hlt
+      handler: movi r9, 1
+              hlt`);
+    const { reports, vms } = runHv([{ name: 'g', image }], 'hw', { assist: { ...DEFAULT_ASSIST, noExitOn: ['hlt'] } });
+    expect(reports[0]!.status).toBe('halted');
+    expect(vms[0]!.vcpu.regs[9]).toBe(1); // (the disk's interrupt, 200 + 50 * 65536 ticks on)
+    expect(vms[0]!.exits[REASON['external-interrupt'].index]).toBeLessThan(10);
   });
 });
