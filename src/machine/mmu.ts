@@ -40,9 +40,11 @@ export class Mmu {
   lastTableAddress = 0;
   /** Host-physical address of the nested directory while nested paging is on, else -1. */
   nestedRoot = -1;
-  /** The guest-physical address and access of the last nested fault. */
+  /** The guest-physical address and access of the last nested fault, and whether it was a
+   *  reference of the guest's own walk (a directory or table entry), not the access itself. */
   nestedFaultAddress = 0;
   nestedFaultAccess: Access = Access.Read;
+  nestedFaultInWalk = false;
 
   constructor(
     private readonly memory: WordMemory,
@@ -135,11 +137,13 @@ export class Mmu {
     const tlb = this.tlb;
     const write = access === Access.Write;
     const ptbr = this.cr[CR.PTBR]!;
+    this.nestedFaultInWalk = false;
     if (!(ptbr & PTBR_PAGING)) {
       const pa = this.nested(va, access);
       if (pa >= 0) tlb.fill(va >>> 12, pa & ~4095, PERM.SUPER_READ | PERM.SUPER_WRITE | PERM.USER_READ | PERM.USER_WRITE);
       return pa;
     }
+    this.nestedFaultInWalk = true; // (until the access itself)
     const dirAddress = this.nested((ptbr & ~4095) + (va >>> 22) * 4, Access.Read);
     if (dirAddress < 0) return dirAddress;
     const pde = mem.read32(dirAddress);
@@ -154,6 +158,7 @@ export class Mmu {
     const writable = (pde & pte & PTE.W) !== 0;
     if (user && !userOk) return -FAULT_CAUSE[access];
     if (write && !writable) return -FAULT_CAUSE[access];
+    this.nestedFaultInWalk = false;
     const pa = this.nested((pte & ~4095) | (va & 4095), access);
     if (pa < 0) return pa;
     if (!(pde & PTE.A)) {

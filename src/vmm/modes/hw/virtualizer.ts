@@ -264,12 +264,14 @@ export class HardwareVirtualizer implements Virtualizer {
   }
 
   /** A nested fault: the guest named a guest-physical address its memory does not have. Its
-   *  hardware would give a bus error: the VMM delivers that. */
+   *  hardware would give a bus error: the VMM delivers that. (A load or store of the
+   *  memory-mapped device's page is the device's; a fetch from it, or a page-table reference
+   *  of the guest's walk to it, is a bus error, as on bare hardware.) */
   private nestedFault(va: number, pc: number, a: ExitAnswer): void {
     const mmu = this.host.processor.mmu;
     const gpa = mmu.nestedFaultAddress >>> 0;
     const e = this.host.costs.events;
-    if (isMmio(gpa) && mmu.nestedFaultAccess !== Access.Fetch) {
+    if (isMmio(gpa) && mmu.nestedFaultAccess !== Access.Fetch && !mmu.nestedFaultInWalk) {
       // the memory-mapped device: as KVM does, the VMM emulates the access
       a.set(REASON['ept-violation'], 'emulated', e.vmExit + e.emulate, pc).emulate(this.host.instructionAt(this.vm, pc));
       a.q.address = gpa;
@@ -279,6 +281,6 @@ export class HardwareVirtualizer implements Virtualizer {
     a.set(REASON['ept-violation'], 'reflected', e.vmExit + e.reflect, pc).reflect(CAUSE.BUS, va, pc);
     a.q.address = gpa;
     a.q.access = ACCESS_NAMES[mmu.nestedFaultAccess];
-    if (this.host.tracing) a.q.detail = `guest-physical ${hex(gpa, 8)} (guest-linear ${hex(va, 8)}) is past the guest's ${this.vm.memory.size / PAGE_SIZE} frames: its bus error`;
+    if (this.host.tracing) a.q.detail = `guest-physical ${hex(gpa, 8)} (${mmu.nestedFaultInWalk ? 'a page-table entry of its walk for ' : ''}guest-linear ${hex(va, 8)}) is past the guest's ${this.vm.memory.size / PAGE_SIZE} frames: its bus error`;
   }
 }
