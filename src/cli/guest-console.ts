@@ -10,6 +10,9 @@ import { KEPT_CONSOLE_LIMIT } from '../report/guest-report.js';
 import type { Writer } from '../trace/writer.js';
 import { visible } from '../text/visible.js';
 
+/** A line longer than this is written out in pieces of this many bytes. */
+const LONGEST_LINE = 1 << 16;
+
 export class GuestConsole implements ConsoleBackend {
   private line: Uint8Array = new Uint8Array(256);
   private lineLength = 0;
@@ -28,7 +31,8 @@ export class GuestConsole implements ConsoleBackend {
   putByte(byte: number): void {
     if (this.lineLength === this.line.length) this.line = grow(this.line, this.lineLength * 2);
     this.line[this.lineLength++] = byte;
-    if (byte === 10 || this.lineLength >= 1 << 16) this.endLine();
+    if (byte === 10) this.endLine();
+    else if (this.lineLength >= LONGEST_LINE) this.breakLine();
   }
 
   private endLine(): void {
@@ -52,11 +56,18 @@ export class GuestConsole implements ConsoleBackend {
     this.keptLength += bytes.length;
   }
 
-  /** Write out a last line that has no newline. A newline is added after it when prefixed
-   *  (so the next guest's line starts clean) and on a terminal (so the summary, or the shell's
-   *  prompt, starts on a line of its own); not to a pipe or a file, which get the bytes. */
+  /** Write out a last line that has no newline (see breakLine). */
   finish(): void {
     if (this.lineLength === 0) return;
+    this.breakLine();
+  }
+
+  /** Write out a line that has no newline (the last, or LONGEST_LINE bytes of a longer one).
+   *  A newline is added after it when prefixed (so the next guest's line, or the rest of
+   *  this one, starts clean, with its own prefix) and on a terminal (so the summary, or the
+   *  shell's prompt, starts on a line of its own); not to a pipe or a file, which get the
+   *  bytes. The kept text (--json) gets the bytes. */
+  private breakLine(): void {
     const separate = this.prefix.length > 0 || this.terminal;
     this.endLine();
     if (separate && this.out) this.out.write('\n');
