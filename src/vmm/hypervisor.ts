@@ -272,9 +272,10 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
         break;
       }
       this.deliverInterrupt(vm);
-      // (the mode may have started a device command there, whose data the host must fetch
-      // before the guest's clock moves on: hosted)
-      if (this.leaveForHost) break;
+      // (an interrupt the guest cannot take, no handler, has ended it there; the mode may
+      // have started a device command, whose data the host must fetch before the guest's
+      // clock moves on: hosted)
+      if (!vm.running || this.leaveForHost) break;
       if (vm.vcpu.halted) {
         // Its event is owed by another domain (dom0): the others run meanwhile.
         if (this.awaitsAnother(vm)) break;

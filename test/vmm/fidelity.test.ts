@@ -133,6 +133,43 @@ describe('a trap the guest cannot take is one record: the triple fault', () => {
   }
 });
 
+describe('an interrupt the guest has no handler for ends it there, as on bare hardware', () => {
+  // The timer's interrupt comes with tvec = 0: at a hlt's wake, or in a loop (delivered at a
+  // slice's start); nothing after it may run.
+  const GUESTS = {
+    'at a wake': `
+    start:  movi r1, ~(1 << IRQ_TIMER)
+            out PIC_MASK, r1
+            movi r1, 100
+            out TIMER_PERIOD, r1
+            sti
+            hlt
+            movi r2, '!'
+            out CONSOLE_DATA, r2
+            cli
+            hlt`,
+    'in a loop that prints': `
+    start:  movi r1, ~(1 << IRQ_TIMER)
+            out PIC_MASK, r1
+            movi r1, 100
+            out TIMER_PERIOD, r1
+            sti
+    loop:   movi r2, '.'
+            out CONSOLE_DATA, r2
+            jmp loop`,
+  };
+  for (const [name, source] of Object.entries(GUESTS)) {
+    it(`${name}: every mode stops where bare does, with nothing more printed`, () => {
+      const expected = bare(source);
+      expect(expected.status).toBe('faulted');
+      for (const mode of VMM_MODES) {
+        const { report } = traced(source, mode);
+        expect({ status: report.status, instructions: report.instructions, console: report.console }, mode).toEqual({ status: 'faulted', instructions: expected.instructions, console: expected.console });
+      }
+    });
+  }
+});
+
 describe('switches between guests are counted, shown and traced', () => {
   const LOOP = `
     start:  li r2, 30000
