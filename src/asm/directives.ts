@@ -8,7 +8,7 @@ import type { Assembler, Directive, Unit } from './assembler.js';
 import type { Expr, Operand, Operation } from './ast.js';
 import { AsmError, type Frame, type Where } from './diagnostics.js';
 import { includeCandidates } from './include-path.js';
-import { describe } from './operands.js';
+import { describe, isExpression } from './operands.js';
 import { PSEUDO_BY_NAME } from './pseudo.js';
 import { NotText } from './source-text.js';
 import { qualify } from './symbols.js';
@@ -68,7 +68,7 @@ function checkCount(d: Directive, op: Operation, broken: () => void): void {
 /** Operand i as an expression ("operand 1 of '.org': expected an expression, got a string"). */
 function expression(op: Operation, i: number): Expr {
   const o = op.operands[i]!;
-  if (o.k !== 'expr' || describe(o) !== 'an expression') fail(o.col, `operand ${i + 1} of '${op.name}': expected an expression, got ${describe(o)}`);
+  if (!isExpression(o)) fail(o.col, `operand ${i + 1} of '${op.name}': expected an expression, got ${describe(o)}`);
   return o.expr;
 }
 

@@ -25,6 +25,13 @@ export function bareRegister(op: Operand): number | undefined {
   return op.k === 'expr' && op.expr.k === 'sym' ? registerNumber(op.expr.name) : undefined;
 }
 
+/** Whether an operand can stand for a value in a directive: not a string, a memory operand,
+ *  a register or a name like one (r16); a control register's name is a symbol's name there,
+ *  as in an instruction's immediate (a label may be called `mid`). */
+export function isExpression(op: Operand): op is Operand & { k: 'expr' } {
+  return op.k === 'expr' && bareRegister(op) === undefined && !(op.expr.k === 'sym' && /^r\d+$/i.test(op.expr.name));
+}
+
 /** How an operand looks, for messages: "a register", "an expression", ... */
 export function describe(op: Operand): string {
   if (op.k === 'str') return 'a string';

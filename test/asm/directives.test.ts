@@ -44,6 +44,14 @@ describe('directives', () => {
     expect(words(['x: .word x, y', 'y:'])).toEqual([0, 8]);
   });
 
+  it('a label named like a control register is a symbol in directives too, as in an immediate', () => {
+    // (the names are a control register's only where mtcr and mfcr take one)
+    expect(words(['start: .word mid, asid + 1', 'mid: .word 7', 'asid: .space 4'])).toEqual([8, 13, 7, 0]);
+    expect(symbol(image(['.equ cause, 8', '.org cause', 'start: .word cause']), 'start')).toBe(8);
+    expect(error(['start: .word r16'])).toBe("1:14: operand 1 of '.word': expected an expression, got 'r16' (the registers are r0..r15)");
+    expect(error(['start: .word sp'])).toBe("1:14: operand 1 of '.word': expected an expression, got a register");
+  });
+
   it('.byte emits bytes from -128 to 255', () => {
     expect(bytes(".byte 1, -1, 255, -128, 'A'")).toEqual([1, 255, 255, 128, 65]);
     expect(error('.byte 300')).toBe('1:7: byte value 300 out of range -128..255');
