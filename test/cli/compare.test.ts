@@ -271,6 +271,12 @@ describe('vmm compare: bad input', () => {
     expectUsageError(await vmmIn(['compare', '--disk', 'guests/kernel/disk.txt']), 'error: --disk applies to the guests named on the command line; the suite runs its own as it is');
     expectUsageError(await vmmIn(['compare', '--input', join(dir, 'in.txt')]), 'error: --input applies to the guests named on the command line');
     expectUsageError(await vmmIn(['compare', '--host', 'hosted', '--disk', 'guests/kernel/disk.txt']), 'give no --disk');
+    expectUsageError(await vmmIn(['compare', '--host', 'hosted', '-D', 'ITER=3']), 'give no -D');
+    expectUsageError(await vmmIn(['compare', '--host', 'hosted', '-I', 'guests/include']), 'give no -I');
+    // a --mem the host cannot hold, or the microbenchmarks cannot fit in: usage errors, not bugs
+    expectUsageError(await vmmIn(['compare', '--host', 'hosted', '--mem', '1G']), '--mem 1G: the guest under hosted needs');
+    expectUsageError(await vmmIn(['compare', '--host', 'bare-metal,dom0', '--modes', 'para', '--mem', '1G']), '--mem 1G: the guest and guest 0 under dom0 need');
+    expectUsageError(await vmmIn(['compare', '--host', 'hosted', '--mem', '8K']), 'does not fit in 8192 bytes of memory');
     expectUsageError(await vmmIn(['compare', echo, 'guests/bare/hello.s', '--disk', 'guests/kernel/disk.txt']), 'with several guests, name one as --disk NAME=FILE (guests: echo, hello)');
     expectUsageError(await vmmIn(['compare', echo, 'guests/bare/hello.s', '--disk', 'nobody=guests/kernel/disk.txt']), "no guest named 'nobody'");
   });

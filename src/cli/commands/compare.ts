@@ -157,7 +157,7 @@ Examples (in the folder that holds vmm's guests/):
 async function compareHosts(args: readonly string[], options: Record<string, unknown>, io: Io): Promise<number> {
   const { combines, isTopology, TOPOLOGIES, DEFAULT_DOM0_IMAGE, DEFAULT_HOST_IMAGE } = await import('../../vmm/hosts/index.js');
   const { DOM0_MEMORY_BYTES } = await import('../../vmm/hosts/dom0/dom0-abi.js');
-  const { DEFAULT_MODE, MODES } = await import('../../vmm/modes/index.js');
+  const { DEFAULT_MODE, MODES, modeNamed } = await import('../../vmm/modes/index.js');
   const { compareTopologies, topologyTable } = await import('../../report/topology-costs.js');
   const { packageGuestsDir } = await import('../../asm/include-path.js');
   const { assembleFile } = await import('../../asm/index.js');
@@ -169,7 +169,9 @@ async function compareHosts(args: readonly string[], options: Record<string, unk
   for (const name of names) if (!isTopology(name)) throw new UsageProblem(`--host: no topology '${name}'; the topologies are ${known}`);
   if (new Set(topologies).size !== topologies.length) throw new UsageProblem(`--host ${String(options.host)}: a topology named twice`);
   if (args.length) throw new UsageProblem('--host measures its own I/O microbenchmarks (guests/bench/diskread.s and console.s): give no images');
-  for (const flag of ['input', 'disk'] as const) if (options[flag] !== undefined) throw new UsageProblem(`--host measures its own I/O microbenchmarks (guests/bench/diskread.s and console.s), with their own disk and input: give no --${flag}`);
+  for (const [key, flag] of [['input', '--input'], ['disk', '--disk'], ['define', '-D'], ['include', '-I']] as const) {
+    if (options[key] !== undefined) throw new UsageProblem(`--host measures its own I/O microbenchmarks (guests/bench/diskread.s and console.s), built and run as they are, with their own disk and input: give no ${flag}`);
+  }
   if (options.report !== undefined) throw new UsageProblem('--report draws the technique table; with --host, use --markdown or --json');
   const mode = options.modes === undefined ? DEFAULT_MODE : String(options.modes);
   if (!MODES.some((m) => m.name === mode)) throw new UsageProblem(`--host compares topologies under one VMM mode: --modes ${MODES.map((m) => m.name).join(' | ')}, got '${mode}'`);
@@ -183,8 +185,23 @@ async function compareHosts(args: readonly string[], options: Record<string, unk
     return r.image;
   };
   const config = runConfig(options, io);
+  // every topology's host must hold its guest (and a hosted host OS, guest 0), as vmm run checks
+  const { checkHostMemory, memValues } = await import('../machine-config.js');
+  const { DEFAULTS } = await import('../machine-options.js');
+  const { HOST_OS_BYTES } = await import('../../vmm/hosts/hosted/host-abi.js');
+  const { LoadError } = await import('../../machine/load.js');
+  const { UserError } = await import('../errors.js');
+  const subject = (t: string) => `--mem ${memValues(options)[0] ?? DEFAULTS.mem}: ${t === 'dom0' ? 'the guest and guest 0 under dom0 need' : `the guest under ${t} needs`}`;
+  for (const t of topologies) checkHostMemory(modeNamed(mode), t === 'dom0' ? [config.memoryBytes, DOM0_MEMORY_BYTES] : [config.memoryBytes], subject(t), t === 'hosted' ? HOST_OS_BYTES : 0);
   const dom0 = { image: assemble(DEFAULT_DOM0_IMAGE, { PARAVIRT: 1 }), file: `guests/${DEFAULT_DOM0_IMAGE}`, crashAt: 0, memoryBytes: DOM0_MEMORY_BYTES };
-  const comparison = compareTopologies(topologies, mode, config, { image: assemble, host: { image: assemble(DEFAULT_HOST_IMAGE, {}), file: `guests/${DEFAULT_HOST_IMAGE}`, faultTick: 0 }, dom0 });
+  let comparison;
+  try {
+    comparison = compareTopologies(topologies, mode, config, { image: assemble, host: { image: assemble(DEFAULT_HOST_IMAGE, {}), file: `guests/${DEFAULT_HOST_IMAGE}`, faultTick: 0 }, dom0 });
+  } catch (e) {
+    // a microbenchmark the machine cannot load (--mem too small for its image or its layout)
+    if (e instanceof LoadError) throw new UserError(`--mem ${memValues(options)[0] ?? DEFAULTS.mem}: ${e.message}`);
+    throw e;
+  }
   io.out.write(options.json ? JSON.stringify(comparison, null, 2) + '\n' : topologyTable(comparison, options.markdown === true));
   return comparison.rows.every((r) => r.costs.every((k) => !k.problem)) ? EXIT.OK : EXIT.GUEST_FAILED;
 }
