@@ -1,7 +1,8 @@
 // Output to a file descriptor (stdout, or a file given by -o): buffered, exact in order,
 // flat in memory however much is written.
 
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, statSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Writer } from '../trace/writer.js';
 import { OutputError, UserError } from './errors.js';
 import { fileProblem, readAs } from './files.js';
@@ -120,6 +121,38 @@ export function openFileWriter(path: string): Writer {
     close: () => w.close(),
     get failure() {
       return w.failure;
+    },
+  };
+}
+
+/** Throw a UserError now if the file at `path` could not be opened for writing (no such
+ *  directory, no permission, a directory), for a writer opened later (writerWhenUsed). */
+export function checkWritable(path: string): void {
+  try {
+    let exists = true;
+    try {
+      if (statSync(path).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      exists = false;
+    }
+    accessSync(exists ? path : dirname(path), constants.W_OK);
+  } catch (e) {
+    throw new UserError(`${path}: cannot write: ${fileProblem(e)}`);
+  }
+}
+
+/** A writer that `open`s its output only when first written, flushed or closed: a command
+ *  that fails before its output begins (a run that cannot start) leaves the file as it was. */
+export function writerWhenUsed(open: () => Writer): Writer {
+  let w: Writer | undefined;
+  const opened = (): Writer => (w ??= open());
+  return {
+    write: (d) => opened().write(d),
+    flush: () => opened().flush(),
+    close: () => opened().close(),
+    get failure() {
+      return w?.failure;
     },
   };
 }

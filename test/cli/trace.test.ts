@@ -136,6 +136,16 @@ describe('vmm trace -o FILE', () => {
     expect(text.trimEnd().split('\n')).toHaveLength(16);
   });
 
+  it('-o FILE of a run that cannot start (an image too big for --mem) leaves FILE as it was; one that cannot be written is refused before the run', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'keep.txt');
+    writeFileSync(file, 'an earlier trace\n');
+    expectUsageError(await vmmIn(['trace', 'guests/kernel/tinyos.s', '--disk', 'guests/kernel/disk.txt', '--mem', '8K', '-o', file]), 'does not fit in 8192 bytes of memory');
+    expect(readFileSync(file, 'utf8')).toBe('an earlier trace\n');
+    expectUsageError(await vmmIn(['trace', HELLO, '-o', dir]), `${dir}: cannot write: is a directory`);
+    expectUsageError(await vmmIn(['trace', HELLO, '-o', join(dir, 'none', 'x.txt')]), 'cannot write: no such file');
+  });
+
   it('-o - is stdout', async () => {
     const r = await vmmIn(['trace', HELLO, '-o', '-', '-q']);
     expect(r.stdout.split('\n')[0]).toBe(TEXT_HEADER);

@@ -53,6 +53,7 @@ Examples (in the folder that holds vmm's guests/):
     const { formatSummary } = await import('../../report/summary.js');
     const { executeRun } = await import('../execute.js');
     const { chalkFor } = await import('../colors.js');
+    const { checkWritable, writerWhenUsed } = await import('../fd-writer.js');
     const reasonList = listOption('--reason', options.reason as string[] | undefined);
     let reasons: Set<string> | undefined;
     try {
@@ -81,7 +82,9 @@ Examples (in the folder that holds vmm's guests/):
       if (!names.includes(g)) throw new UsageProblem(`--guest ${g}: no such guest (guests: ${names.join(', ')})`);
     }
     const toFile = options.output !== undefined && options.output !== '-';
-    const out = io.openOutput(toFile ? String(options.output) : '-');
+    // (a file is made empty only once the run has begun: one that cannot start leaves it)
+    if (toFile) checkWritable(String(options.output));
+    const out = toFile ? writerWhenUsed(() => io.openOutput(String(options.output))) : io.openOutput('-');
     const color = chalkFor(!toFile && io.outColor);
     // (a text line goes to the writer as it is made; JSON lines are formatted in batches)
     const jsonl = format === 'jsonl' ? new JsonLinesSink(out) : undefined;
