@@ -84,6 +84,8 @@ export class ExitLog {
     }
     this.handOverPending();
     this.emit(this.out, a.reason.note ? 'note' : 'exit', vm, a, word, qualified ? qualify(vm, a.word!, this.operands) : NONE);
+    if (this.holding && this.heldRequest > 0) this.out.request ??= this.heldRequest; // (see tagPending)
+    this.heldRequest = 0;
     this.holding = false;
     if (a.next !== Next.Emulate) {
       this.handOver(this.out);
@@ -130,7 +132,10 @@ export class ExitLog {
   /** The exit whose emulation is under way caused host I/O request `request` (hosted): its
    *  record is the request's first hop. */
   tagPending(request: number): void {
-    if (this.pending) this.out.request ??= request; // (a command of several requests: its first)
+    // (a command of several requests: its first. An exit the VMM handles before it records
+    // it, a hypercall, is held: its record, when it comes, carries the request.)
+    if (this.pending) this.out.request ??= request;
+    else if (this.holding && this.heldRequest === 0) this.heldRequest = request;
   }
 
   /** An exit is being handled: notes recorded meanwhile wait for its record. */
@@ -140,6 +145,7 @@ export class ExitLog {
 
   /** The exit has been handled: notes still waiting (it recorded nothing) go out. */
   release(): void {
+    this.heldRequest = 0;
     if (!this.holding) return;
     this.holding = false;
     if (!this.pending) this.handOverLater();
@@ -152,6 +158,8 @@ export class ExitLog {
   private described: Described = { word: undefined, insn: '', source: undefined };
   private pending = false;
   private holding = false;
+  /** The host request an exit being held caused, for its record (tagPending). */
+  private heldRequest = 0;
   private readInto = -1;
   private pendingVm: Vm | undefined;
   private readonly later: ExitRecord[] = [];

@@ -101,6 +101,19 @@ describe('the trace of a hosted run', () => {
     expect(lines[0]).toMatchObject({ reason: 'bt-callout', port: 0x33 }); // tinyos's kernel writes the disk's COMMAND register
   });
 
+  it('under para the hypercall that made a request is its first hop (console_io for a line, event_channel_op for a disk read)', async () => {
+    const all = await cli(['trace', ...TINYOS, '--host', 'hosted', '--mode', 'para', '--format', 'jsonl', '-q']);
+    const records = all.stdout.trim().split('\n').map((l) => JSON.parse(l) as { reason: string; request?: number; hypercall?: string });
+    const byRequest = new Map<number, string[]>();
+    for (const r of records) if (r.request !== undefined) byRequest.set(r.request, [...(byRequest.get(r.request) ?? []), r.hypercall ?? r.reason]);
+    expect(byRequest.size).toBeGreaterThan(20);
+    for (const [id, path] of byRequest) {
+      expect(['console_io', 'event_channel_op'], `request ${id}: ${path.join(', ')}`).toContain(path[0]);
+      expect(path.slice(1), `request ${id}`).toEqual(['host-request', 'world-switch', 'world-switch', 'host-io']);
+    }
+    expect([...byRequest.values()].some((path) => path[0] === 'event_channel_op')).toBe(true); // (the disk read)
+  });
+
   it('says so when --request names a request the run did not make', async () => {
     const last = await cli(['trace', ...TINYOS, '--host', 'hosted', '--format', 'jsonl', '-q']);
     const made = Math.max(...last.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { request?: number }).request ?? 0));
