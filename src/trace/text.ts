@@ -11,6 +11,24 @@ const REASON_WIDTH = Math.max(...EXIT_REASONS.map((r) => r.name.length)) + 'note
 
 export const TEXT_HEADER = `${'seq'.padStart(8)} ${'cycle'.padStart(12)}  ${'guest'.padEnd(10)} ${'mode'.padEnd(4)}  ${'reason'.padEnd(REASON_WIDTH)} ${'code'.padStart(4)}  ${'pc'.padEnd(10)}  ${'instruction'.padEnd(24)} ${'action'.padEnd(11)} ${'cost'.padStart(6)}  details`;
 
+/** A record's qualification as the text trace gives it, each field `name=value` after a
+ *  space (port, value and address in hex; a hypercall with its arguments and result): the
+ *  details column before the source and the detail, and the HTML report's tooltips. */
+export function qualification(r: Readonly<ExitRecord>): string {
+  let q = '';
+  if (r.port !== undefined) q += ` port=${hex(r.port)}`;
+  if (r.value !== undefined) q += ` value=${hex(r.value)}`;
+  if (r.address !== undefined) q += ` address=${hex(r.address)}`;
+  if (r.access !== undefined) q += ` access=${r.access}`;
+  if (r.cause !== undefined) q += ` cause=${r.cause}`;
+  if (r.cr !== undefined) q += ` cr=${r.cr}`;
+  if (r.irq !== undefined) q += ` irq=${r.irq}`;
+  if (r.count !== undefined) q += ` count=${r.count}`;
+  if (r.request !== undefined) q += ` request=${r.request}`;
+  if (r.hypercall !== undefined) q += ` hypercall=${r.hypercall}(${(r.args ?? []).map((v) => hex(v)).join(', ')})${r.result === undefined ? '' : ` result=${r.result}`}`;
+  return q;
+}
+
 export class TextSink extends LineSink {
   /** The last record's columns from guest to action, and their text (middle). */
   private last = { guest: '', mode: '', kind: '', reason: '', action: '', code: -1, pc: -1, insn: '', text: '' };
@@ -24,18 +42,8 @@ export class TextSink extends LineSink {
 
   protected line(r: ExitRecord): string {
     const note = r.kind === 'note';
-    // the qualification (port, value and address in hex), then the source and the detail
-    let details = '';
-    if (r.port !== undefined) details += ` port=${hex(r.port)}`;
-    if (r.value !== undefined) details += ` value=${hex(r.value)}`;
-    if (r.address !== undefined) details += ` address=${hex(r.address)}`;
-    if (r.access !== undefined) details += ` access=${r.access}`;
-    if (r.cause !== undefined) details += ` cause=${r.cause}`;
-    if (r.cr !== undefined) details += ` cr=${r.cr}`;
-    if (r.irq !== undefined) details += ` irq=${r.irq}`;
-    if (r.count !== undefined) details += ` count=${r.count}`;
-    if (r.request !== undefined) details += ` request=${r.request}`;
-    if (r.hypercall !== undefined) details += ` hypercall=${r.hypercall}(${(r.args ?? []).map((v) => hex(v)).join(', ')})${r.result === undefined ? '' : ` result=${r.result}`}`;
+    // the qualification, then the source and the detail
+    let details = qualification(r);
     if (r.source) details += ` ${this.dimmed(r.source)}`;
     if (r.detail) details += ` ${note ? this.c.yellow(r.detail) : r.detail}`;
     return `${String(r.seq).padStart(8)} ${String(r.cycle).padStart(12)}  ${this.middle(r)} ${String(r.cost).padStart(6)}  ${details.slice(1)}`;

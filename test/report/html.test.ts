@@ -15,6 +15,7 @@ import { TECHNIQUES, type CompareRow } from '../../src/report/compare.js';
 import type { RunReport } from '../../src/report/guest-report.js';
 import { BUCKETS, MARKS_PER_REASON, TimelineCollector } from '../../src/report/html/timeline.js';
 import type { ExitRecord } from '../../src/vmm/exits.js';
+import { qualification } from '../../src/trace/text.js';
 import { cleanTemp, requireBundle, ROOT, tempDir, vmm } from '../cli/helpers.js';
 
 // (the callbacks given to page.evaluate run in the page: the browser's names)
@@ -255,6 +256,19 @@ describe('the timeline in bounded memory', () => {
     expect(t.totals.a!.io!.cycles + t.totals.b!.io!.cycles).toBe(999_000 * 500);
     // a page of such a run stays small
     expect(JSON.stringify(t).length).toBeLessThan(1 << 20);
+  });
+});
+
+describe('the tooltip of a mark', () => {
+  it('gives the record\'s qualification as vmm trace prints it: a hypercall\'s arguments and signed result, the request', () => {
+    const c = new TimelineCollector(['a']);
+    const r: ExitRecord = { kind: 'exit', seq: 1, cycle: 10, guest: 'a', vcpu: 0, mode: 'para', reason: 'hypercall', code: 18, pc: 8, insn: 'hcall', action: 'serviced', cost: 300, request: 3, hypercall: 'event_channel_op', args: [4, 0], result: -1 };
+    c.record(r);
+    const mark = c.finish(1000).marks[0]!;
+    expect(mark.details).toBe('request=3 hypercall=event_channel_op(0x4, 0x0) result=-1');
+    expect(`0 ${mark.details}`).toBe(`0${qualification(r)}`); // (the text trace's words)
+    // and the viewer shows it, instead of wording the fields again
+    expect(readFileSync(join(ROOT, 'src', 'report', 'html', 'viewer.js'), 'utf8')).toMatch(/if \(r\.details\) lines\.push\(r\.details\)/);
   });
 });
 

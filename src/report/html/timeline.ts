@@ -14,6 +14,7 @@
 //   - exact counts and cycles by reason per guest.
 
 import type { ExitProbe, ExitRecord } from '../../vmm/exits.js';
+import { qualification } from '../../trace/text.js';
 
 /** Buckets of the timeline, and whole records kept for marks, per reason. */
 export const BUCKETS = 512;
@@ -36,8 +37,9 @@ export interface TimelineData {
   held: number[][];
   /** Exits and notes per reason: counts[lane][bucket]. */
   reasons: { reason: string; kind: 'exit' | 'note'; counts: number[][] }[];
-  /** Sampled records, in sequence order. */
-  marks: ExitRecord[];
+  /** Sampled records, in sequence order, each with its qualification as the text trace
+   *  gives it (`details`: the tooltip shows it). */
+  marks: (ExitRecord & { details: string })[];
   /** Per reason: every how many of its records was kept (1: all). */
   sampledEvery: Record<string, number>;
   /** Exact figures by guest, then reason. */
@@ -47,7 +49,7 @@ export interface TimelineData {
 export class TimelineCollector implements ExitProbe {
   private bucketCycles = 1024;
   private readonly held: Float64Array[];
-  private readonly counts = new Map<string, { kind: 'exit' | 'note'; perLane: Int32Array[]; seen: number; every: number; marks: ExitRecord[] }>();
+  private readonly counts = new Map<string, { kind: 'exit' | 'note'; perLane: Int32Array[]; seen: number; every: number; marks: TimelineData['marks'] }>();
   private readonly totals: Record<string, Record<string, ReasonTotals>> = {};
   /** The guest holding the CPU, and since when. */
   private holder = 0;
@@ -92,7 +94,7 @@ export class TimelineCollector implements ExitProbe {
         c.marks = c.marks.filter((_, i) => i % 2 === 0);
         c.every *= 2;
       }
-      if (nth % c.every === 0) c.marks.push({ ...r, ...(r.args ? { args: [...r.args] } : {}) });
+      if (nth % c.every === 0) c.marks.push({ ...r, ...(r.args ? { args: [...r.args] } : {}), details: qualification(r).slice(1) });
     }
   }
 

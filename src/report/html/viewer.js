@@ -238,7 +238,7 @@
     const lines = [`#${r.seq} ${r.kind} ${r.reason} (${r.code}) at cycle ${int(r.cycle)}`, `${r.guest} pc 0x${(r.pc >>> 0).toString(16).padStart(8, '0')}: ${r.insn}`];
     if (r.source) lines.push(r.source);
     lines.push(`${r.action}, ${int(r.cost)} cycles`);
-    for (const k of ['port', 'value', 'address', 'access', 'cause', 'cr', 'irq', 'count', 'hypercall', 'result']) if (r[k] !== undefined) lines.push(`${k}: ${typeof r[k] === 'number' && k !== 'count' && k !== 'irq' ? `0x${(r[k] >>> 0).toString(16)}` : r[k]}`);
+    if (r.details) lines.push(r.details); // (the qualification as vmm trace prints it)
     if (r.detail) lines.push(r.detail);
     return lines;
   }
