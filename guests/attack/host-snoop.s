@@ -7,7 +7,7 @@
 ;
 ; What must happen: a host process sees only the pages its kernel maps for it, so the load
 ; faults and the host kernel kills the process ("host: process busy killed: a fault"); the
-; VMM's process and its guests run on, exactly as with an idle application. (The host
+; VMM's process and its guests run on, their output as with an idle application. (The host
 ; kernel itself could map the guests' frames: the host OS is trusted, docs/topologies.md.)
 ; Run alone (not as a host image) it has no boot-info page and panics, as hostos.s does.
 ;

@@ -28,7 +28,7 @@ export async function loadRunInputs(args: readonly string[], options: Record<str
   for (const why of uselessOptions(mode, args, options, given)) io.err.write(`vmm: warning: ${why}\n`);
   const config = runConfig(options, io);
   if (isReference(mode) && args.length > 1) throw new UsageProblem(`--mode ${mode} runs one image directly on the machine (there is no VMM to share it); got ${args.length} images`);
-  const host = await hostSetup(mode, args.length, options, io);
+  const host = await hostSetup(mode, args.length, options, io, given);
   const dom0 = await dom0Setup(mode, args.length, options, io);
   const guests = await loadGuests(args, options, io, buildFor(mode), mode);
   if (dom0 && guests.some((g) => g.name === 'dom0')) throw new UsageProblem('under --host dom0 guest 0 is named dom0: give the guest named dom0 a file of another name');
@@ -90,12 +90,12 @@ function packageFile(named: string | undefined, fallback: string, what: string, 
 }
 
 /** --host and the hosted options: the host OS loaded (undefined: bare-metal). */
-async function hostSetup(mode: string, guests: number, options: Record<string, unknown>, io: Io): Promise<HostedSetup | undefined> {
+async function hostSetup(mode: string, guests: number, options: Record<string, unknown>, io: Io, given: ReadonlySet<string>): Promise<HostedSetup | undefined> {
   const topology = String(options.host);
   if (!isTopology(topology)) throw new UsageProblem(`--host must be one of ${TOPOLOGIES.map((t) => t.name).join(', ')}, got '${topology}'`);
   const hostedOnly = ['hostImage', 'hostFault'].filter((k) => options[k] !== undefined);
   if (topology !== 'hosted') {
-    if (hostedOnly.length || options.hostApp !== 'idle') throw new UsageProblem(`--host-image, --host-app and --host-fault set up the host OS of --host hosted (this run is --host ${topology})`);
+    if (hostedOnly.length || given.has('hostApp')) throw new UsageProblem(`--host-image, --host-app and --host-fault set up the host OS of --host hosted (this run is --host ${topology})`);
     return undefined;
   }
   if (isReference(mode)) throw new UsageProblem(`--host hosted runs the VMM as a process of a host OS; --mode ${mode} has no VMM (use --mode ${MODES.map((m) => m.name).join(', ')})`);
@@ -195,6 +195,6 @@ function uselessOptions(mode: string, args: readonly string[], options: Record<s
     for (const [key, flag] of [['npt', '--npt'], ['vpid', '--vpid'], ['exitOn', '--exit-on'], ['exitOff', '--exit-off']] as const) if (given.has(key)) out.push(`${flag} does nothing with --mode ${mode}: it sets up the hardware-assisted CPU (${MODES.filter((m) => m.checkAssist).map((m) => `--mode ${m.name}`).join(', ')})`);
   }
   if (given.has('bt') && !modeNamed(mode)?.translates) out.push(`--bt does nothing with --mode ${mode}: it sets up the binary translator (${MODES.filter((m) => m.translates).map((m) => `--mode ${m.name}`).join(', ')})`);
-  if (given.has('stats') && !options.quiet && !options.json) out.push('--stats does nothing without -q or --json: the summary is printed anyway');
+  if (given.has('stats') && !options.quiet && !options.json) out.push('--stats does nothing unless the summary is hidden (-q, or vmm run --json): it is printed anyway');
   return out;
 }

@@ -634,7 +634,7 @@ describe('options that do nothing in this run are warned about (the run goes on)
     const cases: [string[], string][] = [
       [['run', HELLO, '--mode', 'bare', '--quantum', '5', '-q'], 'vmm: warning: --quantum does nothing with --mode bare'],
       [['run', join(dir, 'hello.bin'), '-D', 'X=1', '-q'], 'vmm: warning: -D does nothing: no input is assembly source'],
-      [['run', HELLO, '--stats'], 'vmm: warning: --stats does nothing without -q or --json'],
+      [['run', HELLO, '--stats'], 'vmm: warning: --stats does nothing unless the summary is hidden (-q, or vmm run --json)'],
       [['run', HELLO, '--mode', 'trap', '--bt', 'inline', '-q'], 'vmm: warning: --bt does nothing with --mode trap: it sets up the binary translator (--mode full)'],
     ];
     for (const [args, warning] of cases) {

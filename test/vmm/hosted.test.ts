@@ -379,6 +379,7 @@ describe('bad options', () => {
   const cases: [string[], RegExp][] = [
     [['--host', 'nowhere'], /--host must be one of bare-metal, hosted, dom0, got 'nowhere'/],
     [['--host-app', 'busy'], /--host-image, --host-app and --host-fault set up the host OS of --host hosted/],
+    [['--host-app', 'idle'], /--host-image, --host-app and --host-fault set up the host OS of --host hosted/], // (the default, given)
     [['--host', 'hosted', '--mode', 'bare'], /--mode bare has no VMM/],
     [['--host', 'hosted', '--host-app', 'lazy'], /--host-app must be idle or busy, got 'lazy'/],
     [['--host', 'hosted', '--host-fault', '0'], /--host-fault/],
