@@ -188,6 +188,16 @@ describe('hostile front ends', () => {
     return [src, '-I', join(ROOT, 'guests', 'include'), '--mode', 'para', '--host', 'dom0'];
   };
 
+  /** Front-end code that queues one request (op 0) on its ring (r5 = the ring) and sends on
+   *  the disk's port (r10). */
+  const QUEUE_ONE = `        li r5, PV_BLK_RING
+        movi r1, 1
+        stw r1, [r5 + RING_REQ_PROD]
+        movi r0, HC_EVENT_CHANNEL_OP
+        movi r1, EVTCHNOP_SEND
+        mov r2, r10
+        hcall`;
+
   it('a front end that queues a request and never notifies guest 0 deadlocks on its own: guest 0 is not blamed', async () => {
     const r = await runJson(frontEnd('silent', `        li r1, PV_BLK_RING
         movi r2, 1
@@ -217,13 +227,7 @@ describe('hostile front ends', () => {
         ldw r1, [r3 + GNT_FLAGS]
         ori r1, r1, GNT_READONLY
         stw r1, [r3 + GNT_FLAGS]
-        li r5, PV_BLK_RING
-        movi r1, 1
-        stw r1, [r5 + RING_REQ_PROD]
-        movi r0, HC_EVENT_CHANNEL_OP
-        movi r1, EVTCHNOP_SEND
-        mov r2, r10
-        hcall
+${QUEUE_ONE}
 wait:   ldw r1, [r5 + RING_RSP_PROD]
         cmpi r1, 1
         beq done
@@ -251,13 +255,7 @@ handler: li r12, PV_SHARED_INFO
         movi r2, VIRQ_DISK
         hcall
         mov r10, r0
-        li r5, PV_BLK_RING
-        movi r1, 1
-        stw r1, [r5 + RING_REQ_PROD]
-        movi r0, HC_EVENT_CHANNEL_OP
-        movi r1, EVTCHNOP_SEND
-        mov r2, r10
-        hcall
+${QUEUE_ONE}
         mov r8, r0
 wait:   ldw r1, [r5 + RING_RSP_PROD]
         cmpi r1, 1

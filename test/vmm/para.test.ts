@@ -237,10 +237,9 @@ describe('para: what an audit found', () => {
     }
   });
 
-  it('sched_op block inside the event handler takes the next event (the ports held back since the delivery are pending at the block)', () => {
-    // A periodic timer; the handler counts, acknowledges and blocks again, three times. (The
-    // clock is bounded so that a guest never woken ends at the bound instead of hanging.)
-    const image = pv(`        la r1, handler
+  /** Guest code that installs `handler` and binds the timer's virtual interrupt to a port,
+   *  unmasked. */
+  const TIMER_PORT = `        la r1, handler
         set_trap_entry r1
         movi r0, HC_EVENT_CHANNEL_OP
         movi r1, EVTCHNOP_BIND_VIRQ
@@ -249,7 +248,12 @@ describe('para: what an audit found', () => {
         mov r2, r0
         movi r0, HC_EVENT_CHANNEL_OP
         movi r1, EVTCHNOP_UNMASK
-        hcall
+        hcall`;
+
+  it('sched_op block inside the event handler takes the next event (the ports held back since the delivery are pending at the block)', () => {
+    // A periodic timer; the handler counts, acknowledges and blocks again, three times. (The
+    // clock is bounded so that a guest never woken ends at the bound instead of hanging.)
+    const image = pv(`${TIMER_PORT}
         movi r0, HC_SET_TIMER_OP
         li r1, 100
         li r2, 100
@@ -306,16 +310,7 @@ handler: movi r9, 1
   it('a blocked guest whose own disk transfer masks its events (ports or the event mask) is stopped and told why, not left waiting or called finished', () => {
     // The transfer reads sector 0 into the guest's shared-info page (granted to the back end)
     // while the guest blocks, a periodic timer bound and unmasked.
-    const image = pv(`        la r1, handler
-        set_trap_entry r1
-        movi r0, HC_EVENT_CHANNEL_OP
-        movi r1, EVTCHNOP_BIND_VIRQ
-        movi r2, VIRQ_TIMER
-        hcall
-        mov r2, r0
-        movi r0, HC_EVENT_CHANNEL_OP
-        movi r1, EVTCHNOP_UNMASK
-        hcall
+    const image = pv(`${TIMER_PORT}
         movi r0, HC_EVENT_CHANNEL_OP
         movi r1, EVTCHNOP_BIND_VIRQ
         movi r2, VIRQ_DISK
