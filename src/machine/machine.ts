@@ -78,8 +78,9 @@ export const HLT_WORDS: IdleWords = {
  *  IE is clear or no interrupt can ever come (no device will fire, or every line that will
  *  is masked: a halted CPU cannot unmask it), or when the clock would pass `maxTicks`
  *  (bounds.ts: beyond 2^53 it would not be exact); else move time to the next event of a
- *  device whose line is unmasked, the first that can wake the CPU. */
-export function idleStep(cpu: { flags: number }, devices: Devices, addIdle: (ticks: number) => void, now: () => number, maxTicks: number, words: IdleWords = HLT_WORDS): { status: RunStatus; reason: string } | undefined {
+ *  device whose line is unmasked, the first that can wake the CPU (`everyEvent`: of any
+ *  device). */
+export function idleStep(cpu: { flags: number }, devices: Devices, addIdle: (ticks: number) => void, now: () => number, maxTicks: number, words: IdleWords = HLT_WORDS, everyEvent = false): { status: RunStatus; reason: string } | undefined {
   if (!(cpu.flags & FLAG.IE)) return { status: 'halted', reason: 'finished normally (hlt with interrupts off)' };
   let lines = 0;
   let scheduled = false;
@@ -91,8 +92,11 @@ export function idleStep(cpu: { flags: number }, devices: Devices, addIdle: (tic
   if (!scheduled) return { status: 'faulted', reason: `${words.halt}, but no device will ever interrupt (deadlock)` };
   // Only an unmasked line wakes the CPU: the clock skips straight to its event (the devices
   // whose lines are masked catch up then; the timer's missed periods are one pending line).
-  const wait = nextWake(devices, now());
-  if (wait === Infinity) return { status: 'faulted', reason: `${words.halt}, but ${words.masked(lines, devices.pic.mask)}: deadlock` };
+  // With `everyEvent` it stops at every device's event (a VMM that itself acts on lines the
+  // guest cannot take: para).
+  const wake = nextWake(devices, now());
+  if (wake === Infinity) return { status: 'faulted', reason: `${words.halt}, but ${words.masked(lines, devices.pic.mask)}: deadlock` };
+  const wait = everyEvent ? devices.bus.nextEvent(now()) : wake;
   if (now() + wait > maxTicks) return { status: 'limit', reason: clockLimitReason(maxTicks, 'the next device event would take the clock past') };
   addIdle(Math.max(wait, 0));
   devices.bus.advance(now());

@@ -374,7 +374,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
         return;
       }
     }
-    const problem = idleStep(vm.vcpu, vm.devices, (ticks) => (vm.idleTicks += ticks), () => vm.ticks, this.bounds.ticks, vm.virtualizer.idleWords);
+    const problem = idleStep(vm.vcpu, vm.devices, (ticks) => (vm.idleTicks += ticks), () => vm.ticks, this.bounds.ticks, vm.virtualizer.idleWords, vm.virtualizer.actsOnEveryEvent);
     if (problem) return vm.end(problem.status, problem.reason);
     // The watchdog: a vCPU woken again and again by an interrupt it can take (a line pending
     // and unmasked at its interrupt controller), which is never delivered, would idle to the

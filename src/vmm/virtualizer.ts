@@ -46,6 +46,10 @@ export interface Virtualizer {
   /** How a deadlock of the halted vCPU is put (machine.ts idleStep), when the guest halts
    *  some other way than `hlt` (absent: HLT_WORDS). */
   readonly idleWords?: IdleWords;
+  /** The mode acts itself on device events of lines the guest cannot take (para: the timer's
+   *  period set at its first event, the block back end's next request), so the halted
+   *  vCPU's clock stops at every device event, not only at those that can wake it. */
+  readonly actsOnEveryEvent?: boolean;
   /** A trap `cause` the guest kernel could not take (it has no handler): what the mode knows
    *  of why, for the reason the guest stops with; absent or undefined: nothing. */
   explainUnhandled?(cause: number): string | undefined;

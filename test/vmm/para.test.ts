@@ -275,6 +275,35 @@ done:   halt`);
     expect(vms[0]!.vcpu.regs[9]).toBe(3);
   });
 
+  it('while a guest is blocked, the VMM\'s own work on events it cannot take goes on at each event: its block back end serves a polled ring', () => {
+    // Four reads queued, the disk's port masked (the guest polls the ring), a one-shot timer
+    // 5,000 ticks on, then a block: by the timer's event the back end has served all four.
+    const read = (buffer: number) => `        li r1, ${buffer}\n        movi r2, 0\n        movi r3, 8\n        call pv_disk_read\n`;
+    const image = pv(`        la r1, handler
+        set_trap_entry r1
+        irq_lines_enable 1 << IRQ_TIMER
+${[0x40000, 0x42000, 0x44000, 0x46000].map(read).join('')}        movi r0, HC_SET_TIMER_OP
+        li r1, 5000
+        movi r2, 0
+        hcall
+        irq_enable
+wait:   cmpi r8, 0
+        bne woke
+        wait_for_interrupt
+        jmp wait
+woke:   li r1, PV_BLK_RING
+        ldw r9, [r1 + RING_RSP_PROD]
+        halt
+handler: movi r8, 1
+        movi r11, IRQ_TIMER
+        irq_ack r11, r12, r13
+        iret_keep_r0
+        return_from_trap`);
+    const { reports, vms } = runHv([{ name: 'g', image, disk: new Uint8Array(8 * 512) }], 'para', { maxInstructions: 100_000, bounds: { ticks: 10_000_000 } });
+    expect(reports[0]!.reason).toBe('finished normally (shut down: poweroff)');
+    expect(vms[0]!.vcpu.regs[9]).toBe(4);
+  });
+
   it('a multicall that blocks and then unmasks the port is woken by the port\'s event (what can wake a blocked guest is worked out at every look)', () => {
     const image = pv(`        la r1, handler
         set_trap_entry r1

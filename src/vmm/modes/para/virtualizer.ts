@@ -177,6 +177,8 @@ export class ParaVirtualizer implements Virtualizer {
 
   /** A para guest halts by sched_op block, and only events on bound, unmasked ports wake it
    *  (the hidden interrupt controller masks the other lines: schedOp). */
+  readonly actsOnEveryEvent = true;
+
   readonly idleWords: IdleWords = {
     halt: 'sched_op block (events enabled)',
     haltedMasked: 'blocked in sched_op with its events masked',
