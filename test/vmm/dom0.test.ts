@@ -211,6 +211,26 @@ describe('hostile front ends', () => {
     expect(r.json.dom0!.status).toBe('halted'); // (shut down once its one domain ended)
   });
 
+  it('a front end that notifies a req_prod that cannot be true and blocks gets guest 0\'s verdict, not a deadlock of its own', async () => {
+    const r = await runJson(frontEnd('jump', `        la r1, handler
+        set_trap_entry r1
+        irq_lines_enable 1 << IRQ_DISK
+        li r10, PV_BLK_RING
+        li r11, 1000
+        stw r11, [r10 + RING_REQ_PROD]
+        movi r0, HC_EVENT_CHANNEL_OP
+        movi r1, EVTCHNOP_SEND
+        movi r2, IRQ_DISK
+        hcall
+        irq_enable
+wait:   wait_for_interrupt
+        jmp wait
+handler: halt`));
+    expect(r.json.guests[0]!.status).toBe('killed');
+    expect(r.json.guests[0]!.reason).toBe("guest 0's back end had it destroyed (domctl): its block ring's indices cannot be true");
+    expect(r.json.dom0!.status).toBe('halted');
+  });
+
   it('a front end that makes its ring\'s grant read-only is destroyed by guest 0 (its answers cannot reach it), not guest 0', async () => {
     const r = await runJson([...frontEnd('readonly', `        la r1, handler
         set_trap_entry r1

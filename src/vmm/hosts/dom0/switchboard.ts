@@ -60,6 +60,9 @@ export class Switchboard {
   private readonly queues: number[][];
   /** Per domain: req_prod last seen, the request id of its latest notification. */
   private readonly seen: Int32Array;
+  /** Per domain: 1 when its latest notification came with a req_prod that cannot be true
+   *  (more new requests than the ring holds): guest 0 owes it a verdict. */
+  private readonly impossible: Uint8Array;
   private readonly lastRequest: Int32Array;
   private nextRequest = 0;
   private diskLine: IrqLine | undefined;
@@ -82,6 +85,7 @@ export class Switchboard {
   ) {
     this.pending = new Int32Array(domains);
     this.seen = new Int32Array(domains);
+    this.impossible = new Uint8Array(domains);
     this.lastRequest = new Int32Array(domains);
     this.queues = Array.from({ length: domains }, () => []);
     this.io = Array.from({ length: domains }, () => ({ blockRequests: 0, notifications: 0, consoleBytes: 0, consoleDropped: 0, answeredByVmm: 0, consoleByVmm: 0 }));
@@ -126,6 +130,7 @@ export class Switchboard {
     const ring = this.domains[d]!.ring;
     const prod = ring.read(BLK_RING.REQ_PROD) >>> 0;
     const fresh = (prod - this.seen[d]!) >>> 0;
+    this.impossible[d] = fresh <= BLK_RING.SIZE ? 0 : 1;
     if (fresh <= BLK_RING.SIZE) {
       io.blockRequests += fresh;
       this.seen[d] = prod;
@@ -224,11 +229,12 @@ export class Switchboard {
   awaitsAnother(domid: number): boolean {
     if (domid === 0) return true; // its events all come from the others and its devices
     if (this.noBackend()) return false;
-    // A front end waits for guest 0 when requests it notified guest 0 of are unanswered:
-    // requests queued without a notification (or a req_prod that cannot be true) are its own
-    // doing, and its wait is its own deadlock, not guest 0's.
+    // A front end waits for guest 0 when requests it notified guest 0 of are unanswered, or
+    // when it notified a req_prod that cannot be true (guest 0 owes it its verdict): requests
+    // queued without a notification are its own doing, and its wait is its own deadlock.
     const ring = this.domains[domid]?.ring;
     if (ring === undefined) return false;
+    if (this.impossible[domid]) return true;
     const unanswered = (this.seen[domid]! - ring.read(BLK_RING.RSP_PROD)) >>> 0;
     return unanswered > 0 && unanswered <= BLK_RING.SIZE;
   }
