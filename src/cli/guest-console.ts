@@ -29,10 +29,11 @@ export class GuestConsole implements ConsoleBackend {
   ) {}
 
   putByte(byte: number): void {
+    // (a line of LONGEST_LINE bytes is written out when a byte more comes that does not end it)
+    if (byte !== 10 && this.lineLength >= LONGEST_LINE) this.breakLine();
     if (this.lineLength === this.line.length) this.line = grow(this.line, this.lineLength * 2);
     this.line[this.lineLength++] = byte;
     if (byte === 10) this.endLine();
-    else if (this.lineLength >= LONGEST_LINE) this.breakLine();
   }
 
   private endLine(): void {

@@ -43,16 +43,18 @@ describe('the console on a terminal, and elsewhere', () => {
 
   it('a line longer than 64 KiB is written in pieces, each its own line with the prefix when prefixed, so no other guest\'s line joins it', () => {
     const long = 'x'.repeat((1 << 16) + 5);
-    for (const [prefix, expected] of [
-      ['g | ', `g | ${'x'.repeat(1 << 16)}\ng | xxxxx\n`],
-      ['', `${long}\n`], // (to a pipe or a file, unprefixed: the bytes as they are)
+    const exact = 'x'.repeat(1 << 16); // (its newline ends it: no empty piece)
+    for (const [prefix, line, expected] of [
+      ['g | ', long, `g | ${'x'.repeat(1 << 16)}\ng | xxxxx\n`],
+      ['g | ', exact, `g | ${exact}\n`],
+      ['', long, `${long}\n`], // (to a pipe or a file, unprefixed: the bytes as they are)
     ] as const) {
       const out = new MemoryWriter();
       const c = new GuestConsole(out, prefix, false);
-      for (const b of enc(`${long}\n`)) c.putByte(b);
+      for (const b of enc(`${line}\n`)) c.putByte(b);
       c.finish();
       expect(out.text()).toBe(expected);
-      expect(c.text()).toBe(`${long}\n`); // (--json: the bytes)
+      expect(c.text()).toBe(`${line}\n`); // (--json: the bytes)
     }
   });
 
