@@ -2,7 +2,7 @@
 
 import type { ChalkInstance } from 'chalk';
 import { hex } from '../isa/disasm.js';
-import { EXIT_REASONS, type ExitRecord } from '../vmm/exits.js';
+import { EXIT_REASONS, qualification, type ExitRecord } from '../vmm/exits.js';
 import { LineSink } from './line-sink.js';
 import type { Writer } from './writer.js';
 
@@ -10,24 +10,6 @@ import type { Writer } from './writer.js';
 const REASON_WIDTH = Math.max(...EXIT_REASONS.map((r) => r.name.length)) + 'note:'.length;
 
 export const TEXT_HEADER = `${'seq'.padStart(8)} ${'cycle'.padStart(12)}  ${'guest'.padEnd(10)} ${'mode'.padEnd(4)}  ${'reason'.padEnd(REASON_WIDTH)} ${'code'.padStart(4)}  ${'pc'.padEnd(10)}  ${'instruction'.padEnd(24)} ${'action'.padEnd(11)} ${'cost'.padStart(6)}  details`;
-
-/** A record's qualification as the text trace gives it, each field `name=value` after a
- *  space (port, value and address in hex; a hypercall with its arguments and result): the
- *  details column before the source and the detail, and the HTML report's tooltips. */
-export function qualification(r: Readonly<ExitRecord>): string {
-  let q = '';
-  if (r.port !== undefined) q += ` port=${hex(r.port)}`;
-  if (r.value !== undefined) q += ` value=${hex(r.value)}`;
-  if (r.address !== undefined) q += ` address=${hex(r.address)}`;
-  if (r.access !== undefined) q += ` access=${r.access}`;
-  if (r.cause !== undefined) q += ` cause=${r.cause}`;
-  if (r.cr !== undefined) q += ` cr=${r.cr}`;
-  if (r.irq !== undefined) q += ` irq=${r.irq}`;
-  if (r.count !== undefined) q += ` count=${r.count}`;
-  if (r.request !== undefined) q += ` request=${r.request}`;
-  if (r.hypercall !== undefined) q += ` hypercall=${r.hypercall}(${(r.args ?? []).map((v) => hex(v)).join(', ')})${r.result === undefined ? '' : ` result=${r.result}`}`;
-  return q;
-}
 
 export class TextSink extends LineSink {
   /** The last record's columns from guest to action, and their text (middle). */

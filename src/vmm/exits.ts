@@ -3,6 +3,7 @@
 // docs/trace-format.md is written from this table (a test keeps them in step).
 
 import { causeName, trappingPc } from '../isa/arch.js';
+import { hex } from '../isa/disasm.js';
 
 export const EXIT_REASONS = [
   { name: 'exception', code: 0, summary: 'a guest trap (system call, fault, breakpoint) came to the VMM and was reflected into the guest kernel' },
@@ -113,6 +114,24 @@ export interface ExitRecord {
   /** Cycles this exit cost under the cost model. */
   cost: number;
   detail?: string;
+}
+
+/** A record's qualification as the text trace gives it, each field `name=value` after a
+ *  space (port, value and address in hex; a hypercall with its arguments and result): the
+ *  details column before the source and the detail, and the HTML report's tooltips. */
+export function qualification(r: Readonly<ExitRecord>): string {
+  let q = '';
+  if (r.port !== undefined) q += ` port=${hex(r.port)}`;
+  if (r.value !== undefined) q += ` value=${hex(r.value)}`;
+  if (r.address !== undefined) q += ` address=${hex(r.address)}`;
+  if (r.access !== undefined) q += ` access=${r.access}`;
+  if (r.cause !== undefined) q += ` cause=${r.cause}`;
+  if (r.cr !== undefined) q += ` cr=${r.cr}`;
+  if (r.irq !== undefined) q += ` irq=${r.irq}`;
+  if (r.count !== undefined) q += ` count=${r.count}`;
+  if (r.request !== undefined) q += ` request=${r.request}`;
+  if (r.hypercall !== undefined) q += ` hypercall=${r.hypercall}(${(r.args ?? []).map((v) => hex(v)).join(', ')})${r.result === undefined ? '' : ` result=${r.result}`}`;
+  return q;
 }
 
 /** A record with every field present (undefined when absent), so that records refilled

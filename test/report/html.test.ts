@@ -14,8 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TECHNIQUES, type CompareRow } from '../../src/report/compare.js';
 import type { RunReport } from '../../src/report/guest-report.js';
 import { BUCKETS, MARKS_PER_REASON, TimelineCollector } from '../../src/report/html/timeline.js';
-import type { ExitRecord } from '../../src/vmm/exits.js';
-import { qualification } from '../../src/trace/text.js';
+import { qualification, type ExitRecord } from '../../src/vmm/exits.js';
 import { cleanTemp, requireBundle, ROOT, tempDir, vmm } from '../cli/helpers.js';
 
 // (the callbacks given to page.evaluate run in the page: the browser's names)

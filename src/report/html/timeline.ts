@@ -13,8 +13,7 @@
 //     its own count, so the same run keeps the same records);
 //   - exact counts and cycles by reason per guest.
 
-import type { ExitProbe, ExitRecord } from '../../vmm/exits.js';
-import { qualification } from '../../trace/text.js';
+import { qualification, type ExitProbe, type ExitRecord } from '../../vmm/exits.js';
 
 /** Buckets of the timeline, and whole records kept for marks, per reason. */
 export const BUCKETS = 512;
