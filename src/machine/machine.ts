@@ -83,20 +83,21 @@ export const HLT_WORDS: IdleWords = {
 export function idleStep(cpu: { flags: number }, devices: Devices, addIdle: (ticks: number) => void, now: () => number, maxTicks: number, words: IdleWords = HLT_WORDS, everyEvent = false): { status: RunStatus; reason: string } | undefined {
   if (!(cpu.flags & FLAG.IE)) return { status: 'halted', reason: 'finished normally (hlt with interrupts off)' };
   let lines = 0;
-  let scheduled = false;
+  let soonest = Infinity;
   for (const { device } of devices.bus.devices) {
-    if ((device.nextEvent?.(now()) ?? Infinity) === Infinity) continue;
-    scheduled = true;
+    const next = device.nextEvent?.(now()) ?? Infinity;
+    if (next === Infinity) continue;
+    soonest = Math.min(soonest, next);
     if (device.irq && device.irq.number >= 0) lines |= 1 << device.irq.number;
   }
-  if (!scheduled) return { status: 'faulted', reason: `${words.halt}, but no device will ever interrupt (deadlock)` };
+  if (soonest === Infinity) return { status: 'faulted', reason: `${words.halt}, but no device will ever interrupt (deadlock)` };
   // Only an unmasked line wakes the CPU: the clock skips straight to its event (the devices
   // whose lines are masked catch up then; the timer's missed periods are one pending line).
   // With `everyEvent` it stops at every device's event (a VMM that itself acts on lines the
   // guest cannot take: para).
   const wake = nextWake(devices, now());
   if (wake === Infinity) return { status: 'faulted', reason: `${words.halt}, but ${words.masked(lines, devices.pic.mask)}: deadlock` };
-  const wait = everyEvent ? devices.bus.nextEvent(now()) : wake;
+  const wait = everyEvent ? soonest : wake;
   if (now() + wait > maxTicks) return { status: 'limit', reason: clockLimitReason(maxTicks, 'the next device event would take the clock past') };
   addIdle(Math.max(wait, 0));
   devices.bus.advance(now());

@@ -191,7 +191,8 @@ async function compareHosts(args: readonly string[], options: Record<string, unk
   const { HOST_OS_BYTES } = await import('../../vmm/hosts/hosted/host-abi.js');
   const { LoadError } = await import('../../machine/load.js');
   const { UserError } = await import('../errors.js');
-  const subject = (t: string) => `--mem ${memValues(options)[0] ?? DEFAULTS.mem}: ${t === 'dom0' ? 'the guest and guest 0 under dom0 need' : `the guest under ${t} needs`}`;
+  const mem = `--mem ${memValues(options)[0] ?? DEFAULTS.mem}`;
+  const subject = (t: string) => `${mem}: ${t === 'dom0' ? 'the guest and guest 0 under dom0 need' : `the guest under ${t} needs`}`;
   for (const t of topologies) checkHostMemory(modeNamed(mode), t === 'dom0' ? [config.memoryBytes, DOM0_MEMORY_BYTES] : [config.memoryBytes], subject(t), t === 'hosted' ? HOST_OS_BYTES : 0);
   const dom0 = { image: assemble(DEFAULT_DOM0_IMAGE, { PARAVIRT: 1 }), file: `guests/${DEFAULT_DOM0_IMAGE}`, crashAt: 0, memoryBytes: DOM0_MEMORY_BYTES };
   let comparison;
@@ -199,7 +200,7 @@ async function compareHosts(args: readonly string[], options: Record<string, unk
     comparison = compareTopologies(topologies, mode, config, { image: assemble, host: { image: assemble(DEFAULT_HOST_IMAGE, {}), file: `guests/${DEFAULT_HOST_IMAGE}`, faultTick: 0 }, dom0 });
   } catch (e) {
     // a microbenchmark the machine cannot load (--mem too small for its image or its layout)
-    if (e instanceof LoadError) throw new UserError(`--mem ${memValues(options)[0] ?? DEFAULTS.mem}: ${e.message}`);
+    if (e instanceof LoadError) throw new UserError(`${mem}: ${e.message}`);
     throw e;
   }
   io.out.write(options.json ? JSON.stringify(comparison, null, 2) + '\n' : topologyTable(comparison, options.markdown === true));

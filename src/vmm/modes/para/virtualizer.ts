@@ -175,10 +175,12 @@ export class ParaVirtualizer implements Virtualizer {
     return undefined;
   }
 
-  /** A para guest halts by sched_op block, and only events on bound, unmasked ports wake it
-   *  (the hidden interrupt controller masks the other lines: schedOp). */
+  /** The VMM acts on every line's event itself (nextInterrupt: the timer's period, the block
+   *  back end), whether or not its port can deliver it. */
   readonly actsOnEveryEvent = true;
 
+  /** A para guest halts by sched_op block, and only events on bound, unmasked ports wake it
+   *  (the hidden interrupt controller masks the other lines: nextInterrupt). */
   readonly idleWords: IdleWords = {
     halt: 'sched_op block (events enabled)',
     haltedMasked: 'blocked in sched_op with its events masked',
@@ -592,7 +594,7 @@ export class ParaVirtualizer implements Virtualizer {
         // since a delivery are pending now, as at an iret)
         this.events.publish();
         this.setMask(false);
-        if (this.nextInterrupt() < 0) this.vcpu.halted = true; // (nextInterrupt masks what cannot wake it)
+        if (this.nextInterrupt() < 0) this.vcpu.halted = true; // (the next look, nextInterrupt, masks what cannot wake it)
         return 0;
       case SCHEDOP.SHUTDOWN: {
         const name = SHUTDOWN_NAMES[reason];
