@@ -22,7 +22,7 @@ import { DOM0_MEMORY_BYTES } from '../../src/vmm/hosts/dom0/dom0-abi.js';
 import { MODES, REFERENCE } from '../../src/vmm/modes/index.js';
 import { controlSettings } from '../../src/vmm/modes/hw/controls.js';
 import type { Build } from '../../src/vmm/modes/mode.js';
-import { diskFor, generate, inputFor, KINDS, Random, type Kind, type Program } from './generate.js';
+import { devicesFor, diskFor, generate, inputFor, KINDS, Random, type Kind, type Program } from './generate.js';
 
 /** One way to run a program. */
 export interface Way {
@@ -272,7 +272,7 @@ export function machineLine(program: Program): string {
   return (
     `; fuzz: memory=${m.memoryBytes} tlb=${m.tlbSize} tagged=${m.tlbTagged} quantum=${m.quantum} max=${m.maxInstructions}` +
     ` npt=${onOff(a.nestedPaging)} vpid=${onOff(a.vpid)}${a.exitOn.length ? ` exit-on=${a.exitOn.join(',')}` : ''}${a.noExitOn.length ? ` no-exit-on=${a.noExitOn.join(',')}` : ''}` +
-    (program.disk ? ` devices=${program.seed}` : '')
+    (program.disk || program.input ? ` devices=${program.seed}` : '')
   );
 }
 
@@ -328,7 +328,7 @@ export function parseMachineLine(text: string): { machine: Omit<RunConfig, 'jit'
     return `the fuzz: line's exit controls: ${(e as Error).message}`;
   }
   const seed = get('devices');
-  return { machine, devices: seed === undefined ? {} : { disk: diskFor(Number(seed)), input: inputFor(Number(seed)) }, kind };
+  return { machine, devices: seed === undefined ? {} : devicesFor(Number(seed), kind), kind };
 }
 
 /** Each field of a fuzz: line, and what is wrong with a value of it (undefined: nothing). */

@@ -36,6 +36,13 @@
 //           sector past the end, an address outside memory, no sectors, an unknown command,
 //           one given while the disk is busy); and reads of the console's input past its
 //           end; half of them with paging on, as smc
+//   input   plain's units (supervisor mode) and the console's input taken by interrupt (its
+//           level-triggered line 1): the handler reads a byte (acknowledging the line before
+//           or after the read, per program) and adds it and the interrupted pc to the irq
+//           kind's sum; units mask and unmask the line, switch the console's input interrupt
+//           off and on, read its status, take bytes by polling (racing the handler), and turn
+//           IE off and on around hot loops; half of them with the timer interrupting too, and
+//           half with paging on, as smc
 // Every trap goes to a handler that prints the cause and address and skips the instruction;
 // after 60 traps, or at the program's last `sys`, it prints the checksum and halts. The trap
 // handler, the console and halting are paravirt.inc's ops, so a plain program also builds
@@ -47,7 +54,7 @@ import { unusedBits } from '../../src/isa/formats.js';
 import { BY_MNEMONIC, INSTRUCTIONS } from '../../src/isa/table.js';
 import { INLINE_CALLOUT, inlineCallout } from '../../src/machine/execution.js';
 
-export const KINDS = ['plain', 'paging', 'user', 'ptecode', 'raw', 'smc', 'irq', 'dma'] as const;
+export const KINDS = ['plain', 'paging', 'user', 'ptecode', 'raw', 'smc', 'irq', 'dma', 'input'] as const;
 export type Kind = (typeof KINDS)[number];
 
 export interface Program {
@@ -56,7 +63,7 @@ export interface Program {
   readonly units: readonly string[];
   /** Guest memory the program needs (bytes). */
   readonly memoryBytes: number;
-  /** Its disk's contents and its console's input (the dma kind). */
+  /** Its disk's contents (the dma kind) and its console's input (the dma and input kinds). */
   readonly disk?: Uint8Array;
   readonly input?: Uint8Array;
   /** The whole source, with these units (all of them by default). */
@@ -121,10 +128,22 @@ export function generate(seed: number, kind?: Kind): Program {
     // addi rA, rB, imm with A and B among the unit registers: frame 0x10AB0..0x10AB15
     ptes: Array.from({ length: 8 }, () => (((0x10000 + (r.int(10) << 8) + (r.int(10) << 4) + r.int(16)) << 12) | r.pick([1, 3, 3])) | 0),
     period: r.pick(PERIODS),
-    paged: (k === 'smc' || k === 'irq' || k === 'dma') && r.chance(0.5),
+    paged: (k === 'smc' || k === 'irq' || k === 'dma' || k === 'input') && r.chance(0.5),
+    timer: k === 'irq' || (k === 'input' && r.chance(0.5)),
+    ackFirst: r.chance(0.5),
+    inputOn: r.chance(0.5),
+    oneShot: r.chance(0.5),
   };
-  const devices = k === 'dma' ? { disk: diskFor(seed), input: inputFor(seed) } : {};
-  return { kind: k, seed, units, memoryBytes: k === 'ptecode' ? 0x11000000 : 1 << 20, ...devices, source: (body = units) => program(frame, body) };
+  return { kind: k, seed, units, memoryBytes: k === 'ptecode' ? 0x11000000 : 1 << 20, ...devicesFor(seed, k), source: (body = units) => program(frame, body) };
+}
+
+/** A program's disk and console input, made from its seed and kind alone (a saved
+ *  reproduction makes them again): the dma kind's disk and a few bytes of input, the input
+ *  kind's longer input; none for the other kinds. */
+export function devicesFor(seed: number, kind: Kind): Pick<Program, 'disk' | 'input'> {
+  if (kind === 'dma') return { disk: diskFor(seed), input: inputFor(seed) };
+  if (kind === 'input') return { input: inputFor(seed, 200) };
+  return {};
 }
 
 /** The dma kind's disk: ROUTINE_SECTORS sectors of code, each a routine of the same length
@@ -145,10 +164,11 @@ export function diskFor(seed: number): Uint8Array {
   return new Uint8Array(words.buffer);
 }
 
-/** The dma kind's console input: a few bytes (a program reads at most some of them). */
-export function inputFor(seed: number): Uint8Array {
+/** Console input: fewer than `most` bytes (the dma kind's: a few, of which a program reads
+ *  some; the input kind's: up to 200, each an interrupt). */
+export function inputFor(seed: number, most = 12): Uint8Array {
   const r = new Random(seed ^ 0x1b873593);
-  return Uint8Array.from({ length: r.int(12) }, () => r.int(256));
+  return Uint8Array.from({ length: r.int(most) }, () => r.int(256));
 }
 
 const SECTOR_BYTES = 512;
@@ -272,6 +292,47 @@ function timerAccess(r: Random, id: string): string[] {
   return lines;
 }
 
+/** Interrupt-line masks the input kind sets: every line masked, the console's alone open,
+ *  the console's and the timer's, the timer's alone. */
+const CONSOLE_MASKS = [-1, ~2, ~3, ~1];
+
+/** A console access of the input kind (see the kinds above); now and then in a hot loop,
+ *  every pass or at one pass. */
+function consoleAccess(r: Random, id: string): string[] {
+  // (in a loop, only the first four: no waits, and IE stays on)
+  const access = (inLoop: boolean): string[] => {
+    switch (r.int(inLoop ? 4 : 7)) {
+      case 0:
+        return [`li r10, ${r.pick(CONSOLE_MASKS)}`, 'out PIC_MASK, r10'];
+      case 1:
+        return [`movi r10, ${r.pick([0, 1, 1, 3])}`, 'out CONSOLE_CTRL, r10'];
+      case 2:
+        return [`in ${reg(r)}, ${r.pick(['CONSOLE_STATUS', 'CONSOLE_CTRL', 'PIC_PENDING', 'PIC_MASK'])}`];
+      case 3:
+        // a byte by polling, through the port or the memory-mapped page (with paging on,
+        // outside the identity map: a fault, which the handler skips)
+        if (r.chance(0.7)) return [`in ${reg(r)}, CONSOLE_DATA`];
+        return [`li r10, ${r.pick(['MMIO_CONSOLE_DATA', 'MMIO_CONSOLE_STATUS', 'MMIO_CONSOLE_DATA + 3'])}`, `${r.chance(0.5) ? 'ldw' : 'ldb'} ${reg(r)}, [r10]`];
+      case 4:
+        // a wait for the next interrupt while input remains (IE on: hlt waits; the handler
+        // may take the last byte first, and then only the timer can wake it)
+        return ['in r10, CONSOLE_STATUS', 'cmpi r10, CONSOLE_INPUT_READY', `bne .h${id}`, 'hlt', `.h${id}:`];
+      case 5:
+        // IE off for an instruction or two
+        return ['irq_disable', alu(r), 'irq_enable'];
+      default:
+        return ['irq_enable'];
+    }
+  };
+  if (r.chance(0.5)) return access(false);
+  const ieOff = r.chance(0.3);
+  const lines = [`li r11, ${5 + r.int(60)}`, ...(ieOff ? ['irq_disable'] : []), `.l${id}:`, alu(r)];
+  if (r.chance(0.5)) lines.push(...access(true));
+  else lines.push(`cmpi r11, ${1 + r.int(5)}`, `bne .t${id}`, ...access(true), `.t${id}:`);
+  lines.push(r.chance(0.5) ? memory(r) : alu(r), 'subi r11, r11, 1', 'cmpi r11, 0', `bne .l${id}`, ...(ieOff ? ['irq_enable'] : []));
+  return lines;
+}
+
 /** A disk command: its registers, then COMMAND (r10 a scratch register). */
 function diskCommand(command: number | string, sector: number, address: string, count: number): string[] {
   return [`li r10, ${address}`, 'out DISK_ADDRESS, r10', `li r10, ${sector}`, 'out DISK_SECTOR, r10', `li r10, ${count}`, 'out DISK_COUNT, r10', `li r10, ${command}`, 'out DISK_COMMAND, r10'];
@@ -318,8 +379,9 @@ function unit(r: Random, kind: Kind, n: number): string {
   if (kind === 'smc' && r.chance(0.5)) return selfModifyingLoop(r, id).join('\n');
   if (kind === 'irq' && r.chance(0.35)) return timerAccess(r, id).join('\n');
   if (kind === 'dma' && r.chance(0.45)) return deviceAccess(r, id).join('\n');
+  if (kind === 'input' && r.chance(0.4)) return consoleAccess(r, id).join('\n');
   const lines: string[] = [];
-  switch (r.int(kind === 'plain' || kind === 'smc' || kind === 'irq' || kind === 'dma' ? 8 : 10)) {
+  switch (r.int(kind === 'plain' || kind === 'smc' || kind === 'irq' || kind === 'dma' || kind === 'input' ? 8 : 10)) {
     case 0:
     case 1:
       for (let i = 1 + r.int(4); i > 0; i--) lines.push(alu(r));
@@ -373,9 +435,20 @@ interface Frame {
   data: number[];
   windows: number[];
   ptes: number[];
-  /** The timer's first period (irq). */
+  /** The timer's first period (irq; input, when it runs the timer). */
   period: number;
-  /** smc, irq and dma: paging on (an identity map and the windows; still supervisor mode),
+  /** The timer interrupts (irq; half the input kind's programs). */
+  timer: boolean;
+  /** The input kind's handler acknowledges the console's line before it reads the byte. */
+  ackFirst: boolean;
+  /** The input kind's program starts with the console's input interrupt on (else only its
+   *  units turn it on). */
+  inputOn: boolean;
+  /** The input kind's handler turns the console's input interrupt off after each byte, so
+   *  that each unit that turns it on takes about one byte where it runs (else the handler
+   *  takes every byte as soon as it can). */
+  oneShot: boolean;
+  /** smc, irq, dma and input: paging on (an identity map and the windows; still supervisor mode),
    *  where compiled code keeps its page caches. */
   paged: boolean;
 }
@@ -391,7 +464,11 @@ function program(f: Frame, units: readonly string[]): string {
   const init = f.values.map((v, i) => `        li r${i}, ${v}`).join('\n');
   const body = units.map((u, i) => `; unit ${i}\n${indent(u)}`).join('\n');
   const enterUser = f.kind === 'user' ? '        la r1, .user\n        mtcr spc, r1\n        movi r1, 0\n        mtcr sflags, r1\n        rfe\n.user:' : '';
-  const timer = f.kind === 'irq' ? `        irq_lines_enable 1 << IRQ_TIMER\n        timer_start ${f.period}\n        irq_enable\n` : '';
+  const interrupts = f.kind === 'irq' || f.kind === 'input';
+  const lines = `${f.timer ? '(1 << IRQ_TIMER)' : ''}${f.timer && f.kind === 'input' ? ' | ' : ''}${f.kind === 'input' ? '(1 << IRQ_CONSOLE)' : ''}`;
+  const timer = interrupts
+    ? `        irq_lines_enable ${lines}\n${f.timer ? `        timer_start ${f.period}\n` : ''}${f.kind === 'input' && f.inputOn ? '        movi r1, 1\n        out CONSOLE_CTRL, r1\n' : ''}        irq_enable\n`
+    : '';
   const main = `start:  la r1, handler
         set_trap_entry r1
 ${timer}${paging ? pagingSetup(f) : ''}${f.kind === 'ptecode' ? '        la r1, dir\n        movi r2, PTE_V | PTE_W\n        stw r2, [r1]\n        ori r1, r1, PTBR_PAGING\n        mtcr ptbr, r1\n        li sp, 0x1000\n' : ''}
@@ -435,9 +512,9 @@ ${printing()}
 `;
   }
   const common = `${main}
-${epilogue(f.kind === 'irq', f.kind === 'dma' ? DATA_WORDS + (2 * SECTOR_BYTES) / 4 : DATA_WORDS)}
+${epilogue(interrupts, f.kind === 'dma' ? DATA_WORDS + (2 * SECTOR_BYTES) / 4 : DATA_WORDS)}
 ${subroutines()}
-${f.kind === 'irq' ? `${interruptEntry()}${handler('traps_entry')}` : handler()}
+${interrupts ? `${interruptEntry(f.kind === 'input' ? (f.ackFirst ? 'ack, read' : 'read, ack') : 'ack', f.oneShot)}${handler('traps_entry')}` : handler()}
 ${paging ? pageHelpers() : ''}
 ${printing()}
         .align 4
@@ -502,10 +579,24 @@ function subroutines(): string {
   return ['addi r1, r1, 7', 'xor r2, r2, r3', 'shri r4, r4, 0', 'mul r5, r5, r6'].map((op, i) => `sub${i}:   ${op}\n        ret`).join('\n');
 }
 
-/** The irq kind's handler entry: an interrupt is counted, its interrupted pc added to a sum
- *  (sum * 31 + spc), its line acknowledged, and the CPU returns with every register as it
- *  was (r10 in scratch, r9 and r11 in irq_save); anything else goes on to the handler. */
-function interruptEntry(): string {
+/** The irq and input kinds' handler entry: an interrupt is counted, its interrupted pc added
+ *  to a sum (sum * 31 + spc), its line acknowledged (the console's: a byte read and added to
+ *  the sum too, before or after the acknowledgement as `console` says, and with `oneShot`
+ *  the console's input interrupt turned off), and the CPU returns
+ *  with every register as it was (r10 in scratch, r9 and r11 in irq_save); anything else
+ *  goes on to the handler. */
+function interruptEntry(console: 'ack' | 'ack, read' | 'read, ack', oneShot = false): string {
+  const read = `        cmpi r11, IRQ_CONSOLE
+        bne .noinput
+        in r9, CONSOLE_DATA
+        ldw r11, [r10 + 12]
+        add r11, r11, r9
+        stw r11, [r10 + 12]${oneShot ? '\n        movi r9, 0\n        out CONSOLE_CTRL, r9' : ''}
+        movi r11, IRQ_CONSOLE
+.noinput:
+`;
+  const ack = '        out PIC_ACK, r11\n';
+  const acknowledge = console === 'ack' ? ack : console === 'ack, read' ? ack + read : read + ack;
   return `handler:
         mtcr scratch, r10
         mfcr r10, cause
@@ -525,8 +616,7 @@ function interruptEntry(): string {
         stw r11, [r10 + 12]
         mfcr r11, cause
         subi r11, r11, CAUSE_IRQ_BASE
-        out PIC_ACK, r11
-        ldw r9, [r10 + 4]
+${acknowledge}        ldw r9, [r10 + 4]
         ldw r11, [r10]
         mfcr r10, scratch
         rfe

@@ -10,8 +10,9 @@ import { assembleSource, formatDiagnostic } from '../../src/asm/index.js';
 import { Machine } from '../../src/machine/machine.js';
 import { encode } from '../../src/isa/encoding.js';
 import { BY_MNEMONIC } from '../../src/isa/table.js';
+import { CONSOLE_REG, CONSOLE_STATUS } from '../../src/machine/platform.js';
 import { assemble, diskFor, divergence, firstDifference, generate, inputFor, machineFor, machineLine, parseMachineLine, replay, replayWays, reproduction, run, ways } from '../../scripts/fuzz/differential.js';
-import { KINDS } from '../../scripts/fuzz/generate.js';
+import { devicesFor, KINDS } from '../../scripts/fuzz/generate.js';
 import { MODES } from '../../src/vmm/modes/index.js';
 import { combines, DEFAULT_TOPOLOGY, TOPOLOGIES } from '../../src/vmm/hosts/index.js';
 import { ROOT } from '../support/guests.js';
@@ -93,6 +94,34 @@ describe('the generated programs', () => {
     expect(generate(5, 'dma').disk).toEqual(diskFor(5));
     expect(generate(5, 'dma').input).toEqual(inputFor(5));
   });
+  it("of the input kind take the console's input by interrupt, at points their units choose", () => {
+    // (on the bare machine, interpreted: interrupts taken, and the input left unread at the
+    // end, of programs without the timer, whose every interrupt is the console's)
+    const runs = Array.from({ length: 40 }, (_, i) => {
+      const p = generate(i + 1, 'input');
+      const bytes: number[] = [];
+      const machine = new Machine({ ...machineFor(p), jit: false, strict: false }, { console: { putByte: (b) => void bytes.push(b) }, input: p.input });
+      machine.load(assemble(p.source()));
+      const status = machine.run(1_000_000).status;
+      const interrupts = /irqs ([0-9a-f]{8}) /.exec(Buffer.from(bytes).toString('latin1'));
+      return {
+        status,
+        timer: p.source().includes('timer_start'),
+        input: p.input!.length,
+        left: machine.devices.console.read(CONSOLE_REG.STATUS) === CONSOLE_STATUS.INPUT_READY,
+        interrupts: interrupts ? Number.parseInt(interrupts[1]!, 16) : 0,
+      };
+    });
+    const console = runs.filter((r) => !r.timer && r.input > 0);
+    expect(console.length).toBeGreaterThanOrEqual(10);
+    // some take every byte by interrupt, some only a few where a unit turns the line on
+    expect(console.filter((r) => r.interrupts > 0 && r.interrupts >= r.input).length).toBeGreaterThanOrEqual(3);
+    expect(console.filter((r) => r.interrupts > 0 && r.left).length).toBeGreaterThanOrEqual(3);
+    expect(runs.filter((r) => r.status === 'halted').length).toBeGreaterThanOrEqual(30);
+    // the input comes from the seed alone, as the dma kind's does
+    expect(generate(5, 'input').input).toEqual(devicesFor(5, 'input').input);
+    expect(generate(5, 'input').disk).toBeUndefined();
+  });
   it("record their whole machine in a reproduction's fuzz: line, which the replay reads back", () => {
     // every setting machineFor draws, the hardware-assisted CPU's included, for every kind
     const header = (seed: number, kind: string) => `; Found by the differential fuzzer: seed ${seed}, kind ${kind}; full differed from bare (interpreted).`;
@@ -103,7 +132,7 @@ describe('the generated programs', () => {
         const line = parseMachineLine(`${header(seed, kind)}\n${machineLine(p)}\n; fuzz program`);
         if (typeof line === 'string') expect.fail(line);
         expect(line.machine, `${kind} ${seed}`).toEqual(machineFor(p));
-        expect(line.devices).toEqual(p.disk ? { disk: p.disk, input: p.input } : {});
+        expect(line.devices).toEqual(devicesFor(seed, kind));
         expect(line.kind).toBe(kind);
         assists.add(JSON.stringify(line.machine.assist));
       }
