@@ -42,7 +42,7 @@ export function defineGuestFileOptions(cmd: Command): Command {
  *  load only when they run: see CommandSpec.prepare). */
 export function defineRunOptions(cmd: Command, modes: readonly string[], defaultMode: string): Command {
   cmd.option('--mode <mode>', `how guests run: ${modes.join(', ')}`, defaultMode);
-  return defineGuestFileOptions(defineMachineOptions(cmd).option('--quantum <n>', 'guest instructions per scheduling slice under the VMM (10k is 10,000)', DEFAULT_QUANTUM))
+  return defineGuestFileOptions(defineMachineOptions(cmd).option('--quantum <n>', 'ticks of a guest\'s clock (instructions retired, ticks halted) per scheduling slice under the VMM (10k is 10,000)', DEFAULT_QUANTUM))
     .option('--no-overhead', 'do not run each guest alone in bare mode to measure overhead')
     .option('--bt <callout|inline>', 'full: how binary translation handles a control-register access only the virtual CPU sees: callout (a call into the VMM, like every privileged instruction) or inline (the translated code reads or writes the virtual CPU\'s register itself, with no exit)', 'callout')
     .option('--npt <on|off>', 'hw: nested paging; off: shadow page tables, as on first-generation VT-x', 'on')

@@ -7,8 +7,8 @@
 // records the answer in one place and carries it out (emulate on the virtual CPU, or
 // reflect a trap into the guest kernel). The core names no mode.
 //
-// The scheduler gives each guest the physical CPU in turn for a quantum of its own
-// instructions; a guest's virtual devices run on the guest's own clock (its instructions
+// The scheduler gives each guest the physical CPU in turn for a quantum of its own clock's
+// ticks; a guest's virtual devices run on the guest's own clock (its instructions
 // retired plus ticks spent halted), so every guest sees exactly the timing it would see
 // alone on bare hardware, whatever the others do.
 
@@ -35,7 +35,7 @@ import type { Vm } from './vm.js';
 
 /** The VMM layer's configuration: the host machine, and how guests share it. */
 export interface VmmConfig extends MachineConfig {
-  /** Guest instructions per scheduling slice. */
+  /** Ticks of a guest's clock (instructions retired, ticks halted) per scheduling slice. */
   quantum: number;
   /** A guest is stopped (status `limit`) when it has retired this many instructions. */
   maxInstructions: number;
@@ -264,6 +264,10 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     before.walkWrites = tlb.walkWrites;
     this.switchTo(vm);
     const quantumEnd = vm.ticks + this.config.quantum;
+    // (whether the quantum ran out while the vCPU idled outside the guest, the VMM holding
+    // the CPU since the guest's hlt exit: then no host timer interrupts the guest, and the
+    // switch that ends the slice is no exit)
+    let quantumIdled = false;
     const probe = vm.virtualizer.probesSensitive;
     while (vm.running) {
       if (this.leaveForHost) break;
@@ -280,6 +284,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
         // Its event is owed by another domain (dom0): the others run meanwhile.
         if (this.awaitsAnother(vm)) break;
         this.idle(vm);
+        if (vm.ticks >= quantumEnd && !vm.virtualizer.haltedInGuest?.()) quantumIdled = true;
         continue;
       }
       if (vm.vcpu.instructions >= this.config.maxInstructions) {
@@ -302,7 +307,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
       }
       const untilQuantum = quantumEnd - vm.ticks;
       if (untilQuantum <= 0) {
-        this.timerExit(vm, 'quantum');
+        if (!quantumIdled) this.timerExit(vm, 'quantum');
         break;
       }
       if (vm.yielded) {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExitRecord } from '../../src/vmm/exits.js';
 import { MODES } from '../../src/vmm/modes/index.js';
+import { DEFAULT_ASSIST } from '../../src/vmm/modes/mode.js';
 import { assembleText, recorder, run } from '../support/guests.js';
 import { runHv } from './helpers.js';
 
@@ -58,6 +59,49 @@ describe('a device reprogrammed in the middle of a slice moves the slice\'s dead
       expect(report.instructions).toBeGreaterThan(8306);
     });
   }
+});
+
+describe('a quantum that runs out while the vCPU is halted outside the guest is no exit', () => {
+  // Three waits of 50,000 ticks in hlt, with a quantum of 10,000: each wait outlasts the
+  // quantum. The guest's hlt handed the CPU to the VMM, so no host timer interrupts the guest
+  // and its switch out is no exit (once "quantum over" exits were charged to the sleeper).
+  // With hlt exiting off (hw), the guest sleeps in non-root operation: the quantum's end
+  // interrupts it, an exit as on VT-x.
+  const SLEEPER = `
+    start:  la r1, tick
+            mtcr tvec, r1
+            li r1, ~(1 << IRQ_TIMER)
+            out PIC_MASK, r1
+            li r1, 50000
+            out TIMER_PERIOD, r1
+            movi r9, 0
+            sti
+    .wait:  hlt
+            cmpi r9, 3
+            blt .wait
+            cli
+            hlt
+    tick:   addi r9, r9, 1
+            movi r12, IRQ_TIMER
+            out PIC_ACK, r12
+            rfe`;
+  const quantum = (records: readonly ExitRecord[]) => records.filter((r) => r.detail === 'host timer: quantum over');
+  for (const mode of VMM_MODES) {
+    it(`${mode}: no quantum exit while it sleeps`, () => {
+      const { report, records } = traced(SLEEPER, mode, { quantum: 10_000 });
+      expect(report.status).toBe('halted');
+      expect(report.ticks).toBeGreaterThan(150_000);
+      expect(quantum(records)).toEqual([]);
+    });
+  }
+  it('hw with hlt exiting off: an exit at each quantum the sleeper spans in non-root operation', () => {
+    const { records } = traced(SLEEPER, 'hw', { quantum: 10_000, assist: { ...DEFAULT_ASSIST, noExitOn: ['hlt'] } });
+    expect(quantum(records)).toHaveLength(3);
+  });
+  it('a guest that runs meets its quantum as before', () => {
+    const BUSY = SLEEPER.replace('.wait:  hlt', '.wait:  nop');
+    for (const mode of VMM_MODES) expect(quantum(traced(BUSY, mode, { quantum: 10_000 }).records).length, mode).toBeGreaterThan(10);
+  });
 });
 
 describe('binary translation stops at the first word that does not decode', () => {

@@ -21,7 +21,7 @@ export const compareCommand: CommandSpec = {
     cmd.option('--json', 'print the rows as one JSON document');
     cmd.option('--markdown', 'print one Markdown table');
     cmd.option(...REPORT_OPTION);
-    defineGuestFileOptions(defineMachineOptions(cmd, { perGuest: false }).option('--quantum <n>', 'guest instructions per scheduling slice under the VMM', DEFAULT_QUANTUM));
+    defineGuestFileOptions(defineMachineOptions(cmd, { perGuest: false }).option('--quantum <n>', 'ticks of a guest\'s clock per scheduling slice under the VMM', DEFAULT_QUANTUM));
     cmd.addHelpText(
       'after',
       `
