@@ -34,8 +34,11 @@ export interface GuestReport {
   console: string;
   instructions: number;
   cycles: number;
-  /** Guest time: instructions retired plus ticks spent halted. */
+  /** Guest time: instructions retired, ticks spent halted and vmmWork. */
   ticks: number;
+  /** Under para: units of the VMM's work on the guest's behalf (its hypercalls' effort),
+   *  counted as its time and against --max-instructions, not as instructions (absent: none). */
+  vmmWork?: number;
   tlb: TlbFigures;
   traps: Record<string, number>;
   exits?: Record<string, number>;
@@ -115,6 +118,7 @@ export function vmReport(vm: Vm, console: ConsoleSink): GuestReport {
     instructions: vm.vcpu.instructions,
     cycles: vm.cycles,
     ticks: vm.ticks,
+    ...(vm.vmmWork ? { vmmWork: vm.vmmWork } : {}),
     tlb: vm.tlb,
     traps: trapCounts(vm.traps),
     exits,

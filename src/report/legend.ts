@@ -31,6 +31,7 @@ export const SUMMARY_WORDS = [
   { word: 'exits', meaning: 'VM exits: each time the CPU left the guest for the VMM, by reason (not in bare mode)' },
   { word: 'notes', meaning: 'things the VMM did or missed that are not exits (interrupt injections, guest switches, sensitive instructions it never saw)' },
   { word: 'hypercalls', meaning: 'under para: the hypercalls the PARAVIRT guest kernel made, by name (docs/hypercalls.md); each is a hypercall exit' },
+  { word: 'vmm work', meaning: "under para: units of the VMM's work for the guest's hypercalls (operations carried, table entries examined, console bytes written), counted as the guest's time (its clock, its quantum, --max-instructions), not as instructions (json: vmmWork)" },
   { word: 'host', meaning: 'under --host hosted: the host OS, how it ended, and its own console (docs/topologies.md)' },
   { word: "guests' share", meaning: 'under --host hosted: the guests\' instructions over every instruction the CPU retired (the host OS\'s and its processes\' too): their share of the CPU as the host\'s timer sees it (json: guestShare)' },
   { word: 'world switches', meaning: 'under --host hosted: times the CPU passed between the host OS\'s world and the VMM\'s, either way (json: worldSwitches)' },

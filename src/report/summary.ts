@@ -9,6 +9,8 @@ import type { Dom0Report } from '../vmm/hosts/dom0/dom0-host.js';
 import { DOMAIN_IO_WORDS, type DomainIo } from '../vmm/hosts/dom0/switchboard.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
+/** A ratio to two decimals (as toFixed rounds it), its whole part grouped as n's: 1,234.50. */
+const ratio = (x: number) => x.toFixed(2).replace(/^\d+/, (whole) => n(Number(whole)));
 
 /** The summary says each figure in the words of its --json key (walkReferences: "walk
  *  references"): one vocabulary (docs/cli.md). */
@@ -66,7 +68,7 @@ export function formatSummary(report: RunReport, c: ChalkInstance): string {
     const where = g.reason.includes('pc 0x') ? '' : ` at pc ${hex(g.pc, 8)}`;
     out.push(`${c.bold(g.name)} (${modeSettings(report)}): ${statusColor(g.status)}: ${g.reason}${where}`);
     if (g.divergences) out.push(...divergenceWarning(g.divergences, c));
-    const overhead = g.overhead !== undefined ? `overhead ${g.overhead.toFixed(2)}x bare` : `overhead n/a: ${g.overheadMissing ?? 'not measured'}`;
+    const overhead = g.overhead !== undefined ? `overhead ${ratio(g.overhead)}x bare` : `overhead n/a: ${g.overheadMissing ?? 'not measured'}`;
     out.push(`  instructions ${n(g.instructions).padStart(14)}    cycles ${n(g.cycles).padStart(16)}    ${overhead}`);
     const t = g.tlb;
     out.push(`  tlb          ${figures(t, TLB_LINE)}`);
@@ -75,6 +77,7 @@ export function formatSummary(report: RunReport, c: ChalkInstance): string {
     if (g.exits) out.push(`  exits        ${countList(g.exits)}`);
     if (g.notes && Object.keys(g.notes).length) out.push(`  notes        ${countList(g.notes)}`);
     if (g.hypercalls) out.push(`  hypercalls   ${countList(g.hypercalls)}`);
+    if (g.vmmWork) out.push(`  vmm work     ${n(g.vmmWork)} units for the guest's hypercalls, counted as its time`);
   }
   if (report.host) out.push(...hostSummary(report.host, report.guests, c));
   if (report.dom0) out.push(...dom0Summary(report.dom0, c));

@@ -287,7 +287,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
         if (vm.ticks >= quantumEnd && !vm.virtualizer.haltedInGuest?.()) quantumIdled = true;
         continue;
       }
-      if (vm.vcpu.instructions >= this.config.maxInstructions) {
+      if (vm.charged >= this.config.maxInstructions) {
         const why = vm.virtualizer.explainStuck();
         const pc = vm.vcpu.pc;
         vm.end('limit', `${limitReason(this.config.maxInstructions, pc, (at) => this.instructionAt(vm, at), vm.image, vm.traps, vm.vcpu.instructions)}${why ? `; ${why}` : ''}`);
@@ -314,7 +314,7 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
         vm.yielded = false; // sched_op yield: the rest of the slice goes to the next guest
         break;
       }
-      const budget = Math.min(untilQuantum, untilDevice, untilBound, this.config.maxInstructions - vm.vcpu.instructions, MAX_SLICE, this.hostLimit - this.processor.cpu.instructions);
+      const budget = Math.min(untilQuantum, untilDevice, untilBound, this.config.maxInstructions - vm.charged, MAX_SLICE, this.hostLimit - this.processor.cpu.instructions);
       vm.virtualizer.enter();
       this.enteredMode = vm.vcpu.flags & FLAG.S;
       const cpu = this.processor.cpu;
@@ -477,9 +477,10 @@ export class Hypervisor implements ExecutionHooks, VmmHost {
     }
     this.log?.release();
     if (a.busy > 0) {
-      // The VMM's work counts as the guest's instructions: its clock, its quantum and its
-      // instruction limit move on; the CPU leaves its loop so the scheduler sees them.
-      vm.vcpu.instructions += Math.min(a.busy, Math.max(0, this.config.maxInstructions - vm.vcpu.instructions));
+      // The VMM's work is the guest's time: its clock, its quantum and its instruction limit
+      // move on (not its instructions retired); the CPU leaves its loop so the scheduler
+      // sees them.
+      vm.vmmWork += Math.min(a.busy, Math.max(0, this.config.maxInstructions - vm.charged));
       this.resume(vm);
       return true;
     }

@@ -52,6 +52,11 @@ export class Vm implements VirtualPlatform {
    *  answer is being carried out). */
   readonly noteAnswer = new ExitAnswer();
   idleTicks = 0;
+  /** Units of the VMM's work on this guest's behalf (para's hypercall effort: the operations
+   *  a hypercall carries, the entries it examines, the bytes it writes; docs/hypercalls.md).
+   *  Not instructions, but the guest's time: its clock, its quantum and its instruction limit
+   *  count them. */
+  vmmWork = 0;
   /** Times the halted vCPU was woken by an interrupt it could take since it last retired an
    *  instruction (`wokenAt`: its instruction count then): the hypervisor's watchdog (idle). */
   wakesWithoutProgress = 0;
@@ -119,9 +124,14 @@ export class Vm implements VirtualPlatform {
     loadImage(guest.image, memory, this.vcpu, guest.file, guest.memoryOption);
   }
 
-  /** Guest time: instructions retired plus ticks spent halted. */
+  /** Guest time: instructions retired, ticks spent halted and the VMM's work for it. */
   get ticks(): number {
-    return this.vcpu.instructions + this.idleTicks;
+    return this.vcpu.instructions + this.idleTicks + this.vmmWork;
+  }
+
+  /** What --max-instructions counts: instructions retired and the VMM's work for it. */
+  get charged(): number {
+    return this.vcpu.instructions + this.vmmWork;
   }
 
   get running(): boolean {

@@ -66,11 +66,16 @@ describe('docs/cost-model.md', () => {
     expect(() => makeCostModel(JSON.parse('{"instructions":{"alu":1e400}}'))).toThrow('instructions.alu: expected a whole number of cycles from 0 to 1000000, got Infinity');
   });
 
-  it('adds up the bare example as it says', () => {
+  it('adds up the bare example as it says, and shows the summary vmm prints for it', async () => {
     const report = runExample(example);
     expect(report.instructions).toBe(10);
     expect(doc).toContain(`Total: ${report.cycles} cycles.`);
-    expect(doc).toContain(`instructions             10    cycles              ${report.cycles}`);
+    // the console block: the command, then the summary exactly as vmm run prints it
+    const { formatSummary } = await import('../../src/report/summary.js');
+    const { Chalk } = await import('chalk');
+    const block = codeBlocks(doc).find((b) => b.lang === 'console' && b.text.startsWith('$ vmm run --mode bare cost.s'))!.text;
+    const summary = formatSummary({ mode: 'bare', guests: [{ ...report, name: 'cost', overheadMissing: 'bare hardware is the reference' }] }, new Chalk({ level: 0 }));
+    expect(block.split('\n').slice(1).join('\n').trimEnd()).toBe(summary.trimEnd());
   });
 
   it('adds up the trap-mode example as it says', () => {

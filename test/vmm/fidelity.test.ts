@@ -295,6 +295,16 @@ describe('one vocabulary: the summary says each figure in the words of its --jso
     expect(vmm).toBe(`  vmm tlb      flushes ${g.tlb.vmmFlushes}  invalidations ${g.tlb.vmmInvalidations}`);
     expect(wordsOf('walkReferences')).toBe('walk references');
   });
+  it('an overhead of thousands is grouped as the counts are, its decimals as --json rounds them', async () => {
+    const { formatSummary } = await import('../../src/report/summary.js');
+    const { Chalk } = await import('chalk');
+    const { reports } = runHv([{ name: 'guest', image: assembleText(`${PLATFORM}\nstart: hlt`) }], VMM_MODES[0]!, {});
+    const line = (overhead: number) => formatSummary({ mode: VMM_MODES[0]!, guests: [{ ...reports[0]!, overhead }] }, new Chalk({ level: 0 })).split('\n')[1];
+    expect(line(153877.345)).toMatch(/ overhead 153,877\.35x bare$/);
+    expect(line(1000)).toMatch(/ overhead 1,000\.00x bare$/);
+    expect(line(999.999)).toMatch(/ overhead 1,000\.00x bare$/);
+    expect(line(4.62)).toMatch(/ overhead 4\.62x bare$/);
+  });
 });
 
 describe('guest time stays exact: a clock that would pass the bound stops the guest, in every mode alike', () => {
