@@ -44,11 +44,18 @@ export interface Way {
   /** The way (run before it) whose whole report this one's must equal: the same way
    *  interpreted, for a way that compiles. */
   readonly twin?: string;
+  /** Run beside a neighbour (another seed's program: neighbourOf), which must change nothing
+   *  the program shows: console, status, reason and instructions as alone on bare. */
+  readonly neighbour?: boolean;
 }
 
 /** The kinds whose programs build both ways (their privileged operations are paravirt.inc's
  *  ops; the others program the MMU and the devices themselves). */
 export const PARAVIRT_KINDS: readonly Kind[] = ['plain'];
+
+/** The kinds that run beside a neighbour, and that neighbours are drawn from: all but
+ *  ptecode, whose 272 MiB guests two at a time would not fit the host. */
+export const NEIGHBOUR_KINDS: readonly Kind[] = KINDS.filter((k) => k !== 'ptecode');
 
 /** Regions as soon as the compiler allows: every way but the default-compiled bare one runs
  *  its code in regions (jit.ts), translated kernel code under full included. */
@@ -72,6 +79,13 @@ export function ways(): Way[] {
     withTwin({ name: m.name, mode: m.name, strict: false, build: m.build, ...kinds });
     if (m.equivalence.exactUnless) withTwin({ name: `${m.name} --strict`, mode: m.name, strict: true, build: m.build, ...kinds });
     if (m.translates) withTwin({ name: `${m.name} --bt inline`, mode: m.name, strict: false, build: m.build, inlineTranslation: true, ...kinds });
+  }
+  // each native mode with a neighbour (--strict where the mode's equivalence asks for it):
+  // isolation, and each guest's own clock, for random programs on both sides
+  for (const m of MODES) {
+    if (m.build !== 'native') continue;
+    const strict = m.equivalence.exactUnless !== undefined;
+    out.push({ name: `${m.name}${strict ? ' --strict' : ''} beside a neighbour`, mode: m.name, ...EARLY_REGIONS, strict, build: 'native', neighbour: true, kinds: NEIGHBOUR_KINDS });
   }
   // every other topology of the registry, each mode under it (--strict where the mode's
   // equivalence asks for it: the run must match exactly)
@@ -118,6 +132,9 @@ export interface Outcome {
   status: string;
   reason: string;
   instructions: number;
+  /** The guest's clock at its end (instructions and ticks halted): a neighbour way's must be
+   *  bare's, as every guest's own clock is. */
+  ticks: number;
   /** The whole report (as JSON), for a way's twin. */
   report: string;
 }
@@ -157,14 +174,37 @@ function assembleAt(source: string, path: string, build: Build): Image {
   return image;
 }
 
-/** A program's disk and console input (the dma kind's), if it has them. */
+/** A program's disk and console input (the dma and input kinds'), if it has them. */
 export type Devices = Pick<Program, 'disk' | 'input'>;
 
-export function run(image: Image, way: Way, machine: Omit<RunConfig, 'jit' | 'strict'>, devices: Devices = {}): Outcome {
+/** The guest a program of seed `seed` runs beside in a neighbour way: another seed's
+ *  program, of a kind drawn from the seed (NEIGHBOUR_KINDS), with its devices; first or
+ *  second in the line-up, as the seed says. */
+export interface Neighbour {
+  readonly guest: GuestInput;
+  readonly first: boolean;
+}
+
+export function neighbourOf(seed: number): Neighbour {
+  const r = new Random(seed ^ 0x5bd1e995);
+  const kind = r.pick(NEIGHBOUR_KINDS);
+  const other = generate(r.next(), kind);
+  return { guest: { name: 'neighbour', image: assemble(other.source()), disk: other.disk, input: other.input }, first: r.chance(0.5) };
+}
+
+export function run(image: Image, way: Way, machine: Omit<RunConfig, 'jit' | 'strict'>, devices: Devices = {}, neighbour?: Neighbour): Outcome {
   const bytes: number[] = [];
   const sink: ConsoleSink = { putByte: (b) => void bytes.push(b), finish() {}, text: () => Buffer.from(bytes).toString('latin1') };
-  const r = RUN_ON[way.host ?? DEFAULT_TOPOLOGY]({ name: 'fuzz', image, disk: devices.disk, input: devices.input }, way.mode, { ...machine, jit: way.jit, regionHeat: way.regionHeat, strict: way.strict, inlineTranslation: way.inlineTranslation }, sink);
-  return { console: r.console, status: r.status, reason: r.reason, instructions: r.instructions, report: JSON.stringify(r) };
+  const guest: GuestInput = { name: 'fuzz', image, disk: devices.disk, input: devices.input };
+  const config: RunConfig = { ...machine, jit: way.jit, regionHeat: way.regionHeat, strict: way.strict, inlineTranslation: way.inlineTranslation };
+  let r: GuestReport;
+  if (way.neighbour) {
+    if (!neighbour) throw new Error(`${way.name}: no neighbour given`);
+    const silent: ConsoleSink = { putByte() {}, finish() {}, text: () => '' };
+    const reports = runGuests(neighbour.first ? [neighbour.guest, guest] : [guest, neighbour.guest], way.mode, config, neighbour.first ? [silent, sink] : [sink, silent]);
+    r = reports[neighbour.first ? 1 : 0]!;
+  } else r = RUN_ON[way.host ?? DEFAULT_TOPOLOGY](guest, way.mode, config, sink);
+  return { console: r.console, status: r.status, reason: r.reason, instructions: r.instructions, ticks: r.ticks, report: JSON.stringify(r) };
 }
 
 export interface Divergence {
@@ -177,14 +217,15 @@ export interface Divergence {
 
 /** Run a source in every way; the first way that differs from what it is held to, if any. */
 export function divergence(source: string, program: Program, every = ways()): Divergence | undefined {
-  return compareWays((build) => assemble(source, undefined, build), program.kind, machineFor(program), program, every);
+  return compareWays((build) => assemble(source, undefined, build), program.kind, program.seed, machineFor(program), program, every);
 }
 
 /** Run a program, built by `build`, in every way on `machine`: the first way that differs
  *  from what it is held to, if any. */
-function compareWays(build: (build: Build) => Image, kind: Kind, machine: Omit<RunConfig, 'jit' | 'strict'>, devices: Devices, every: readonly Way[]): Divergence | undefined {
+function compareWays(build: (build: Build) => Image, kind: Kind, seed: number, machine: Omit<RunConfig, 'jit' | 'strict'>, devices: Devices, every: readonly Way[]): Divergence | undefined {
   const image = build('native');
   let paravirt: Image | undefined;
+  let neighbour: Neighbour | undefined;
   const reference = every[0]!;
   const want = run(image, reference, machine, devices);
   const outcomes = new Map<string, Outcome>([[reference.name, want]]);
@@ -198,8 +239,10 @@ function compareWays(build: (build: Build) => Image, kind: Kind, machine: Omit<R
       got = run((paravirt ??= build('paravirt')), way, { ...machine, maxInstructions: machine.maxInstructions * 4 }, devices);
       if (got.console !== want.console || got.status !== want.status) return { way: way.name, against: reference.name, want, got };
     } else {
-      got = run(image, way, machine, devices);
-      if (got.console !== want.console || got.status !== want.status || got.reason !== want.reason || got.instructions !== want.instructions) return { way: way.name, against: reference.name, want, got };
+      got = run(image, way, machine, devices, way.neighbour ? (neighbour ??= neighbourOf(seed)) : undefined);
+      if (got.console !== want.console || got.status !== want.status || got.reason !== want.reason || got.instructions !== want.instructions || (way.neighbour && got.ticks !== want.ticks)) {
+        return { way: way.name, against: reference.name, want, got };
+      }
     }
     const twin = way.twin === undefined ? undefined : outcomes.get(way.twin);
     if (twin && got.report !== twin.report) return { way: way.name, against: way.twin!, want: twin, got };
@@ -214,7 +257,7 @@ function compareWays(build: (build: Build) => Image, kind: Kind, machine: Omit<R
 export function replay(text: string, path: string): Divergence | string | undefined {
   const line = parseMachineLine(text);
   if (typeof line === 'string') return line;
-  return compareWays((build) => assembleAt(text, path, build), line.kind, line.machine, line.devices, replayWays(text));
+  return compareWays((build) => assembleAt(text, path, build), line.kind, line.seed, line.machine, line.devices, replayWays(text));
 }
 
 /** The ways a saved reproduction runs in: every way, but the PARAVIRT ones for a program
@@ -280,11 +323,11 @@ export function machineLine(program: Program): string {
  *  differential fuzzer: seed N, kind K`. */
 const FOUND = /^; Found by the differential fuzzer: seed (\d+), kind (\w+)/m;
 
-/** The machine, devices and kind of a reproduction (its `; fuzz:` line, machineLine, and the
- *  seed and kind its header names), or a message saying what is wrong with it. Settings the
- *  line of an older reproduction lacks are those its seed drew (machineFor); the line must
- *  hold memory=, tlb=, tagged= and quantum=. */
-export function parseMachineLine(text: string): { machine: Omit<RunConfig, 'jit' | 'strict'>; devices: Devices; kind: Kind } | string {
+/** The machine, devices, kind and seed of a reproduction (its `; fuzz:` line, machineLine,
+ *  and the seed and kind its header names; the seed draws its neighbour too), or a message
+ *  saying what is wrong with it. Settings the line of an older reproduction lacks are those
+ *  its seed drew (machineFor); the line must hold memory=, tlb=, tagged= and quantum=. */
+export function parseMachineLine(text: string): { machine: Omit<RunConfig, 'jit' | 'strict'>; devices: Devices; kind: Kind; seed: number } | string {
   const found = FOUND.exec(text);
   if (!found) return 'no "; Found by the differential fuzzer: seed N, kind K" line';
   const kind = found[2] as Kind;
@@ -328,7 +371,7 @@ export function parseMachineLine(text: string): { machine: Omit<RunConfig, 'jit'
     return `the fuzz: line's exit controls: ${(e as Error).message}`;
   }
   const seed = get('devices');
-  return { machine, devices: seed === undefined ? {} : devicesFor(Number(seed), kind), kind };
+  return { machine, devices: seed === undefined ? {} : devicesFor(Number(seed), kind), kind, seed: Number(found[1]) };
 }
 
 /** Each field of a fuzz: line, and what is wrong with a value of it (undefined: nothing). */
