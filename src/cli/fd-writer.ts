@@ -4,7 +4,7 @@
 import { accessSync, closeSync, constants, openSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Writer } from '../trace/writer.js';
-import { OutputError, UserError } from './errors.js';
+import { OutputError, ReaderGone, UserError } from './errors.js';
 import { fileProblem, readAs } from './files.js';
 
 /** Buffered writes to a file descriptor with writeSync, so output order is exact, memory
@@ -12,17 +12,21 @@ import { fileProblem, readAs } from './files.js';
  *  joined first (appending strings is cheap) and encoded into a 64 KiB byte buffer in one go;
  *  byte chunks of BIG_WRITE or more go out as they are. While guests run, what the buffer
  *  holds also goes out about every tenth of a second (output-pacer.ts).
- *  The first failed write throws an OutputError naming `name`; after it, output is dropped. */
+ *  The first failed write throws an OutputError naming `name` (ReaderGone when the reader of a
+ *  pipe went away); after it, output is dropped. */
 export class FdWriter implements Writer {
   private readonly buffer = Buffer.allocUnsafe(1 << 16);
   private used = 0;
   private text = '';
   failure: OutputError | undefined;
 
+  /** `quietWhenGone`: a reader that went away is no failure, and the rest is dropped
+   *  (standard error: vmm's messages may outlive their reader, `2>&1 | head -2`). */
   constructor(
     private readonly fd: number,
     private readonly name: string,
     private readonly closeOnFlush = false,
+    private readonly quietWhenGone = false,
   ) {}
 
   write(data: string | Uint8Array): void {
@@ -77,7 +81,8 @@ export class FdWriter implements Writer {
     try {
       writeAll(this.fd, bytes);
     } catch (e) {
-      this.failure = new OutputError(`${this.name}: cannot write: ${fileProblem(e)}`);
+      if (this.quietWhenGone && (e as NodeJS.ErrnoException).code === 'EPIPE') return;
+      this.failure = (e as NodeJS.ErrnoException).code === 'EPIPE' ? new ReaderGone(`${this.name}: its reader went away`) : new OutputError(`${this.name}: cannot write: ${fileProblem(e)}`);
       throw this.failure;
     }
   }
@@ -97,8 +102,7 @@ function writeAll(fd: number, bytes: Uint8Array): void {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') continue; // a non-blocking pipe is full: wait for the reader
-      if (code === 'EPIPE') return; // the reader went away (e.g. `| head`): drop the rest
-      throw e;
+      throw e; // (EPIPE: the reader went away, e.g. `| head`: ReaderGone ends the run)
     }
   }
 }

@@ -15,7 +15,7 @@ import { inspectCommand } from './commands/inspect.js';
 import { isaCommand } from './commands/isa.js';
 import { runCommand } from './commands/run.js';
 import { traceCommand } from './commands/trace.js';
-import { EXIT, red, UserError } from './errors.js';
+import { EXIT, ReaderGone, red, UserError } from './errors.js';
 import { forgetFilesRead } from './files.js';
 import { processIo, type Io } from './io.js';
 
@@ -107,6 +107,7 @@ function reportError(e: unknown, io: Io): number {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
     return EXIT.USAGE; // commander already printed the message
   }
+  if (e instanceof ReaderGone) return EXIT.READER_GONE; // (silently: nobody reads any more)
   if (e instanceof UsageProblem) {
     io.err.write(red(`error: ${e.message}`, c) + '\n');
     return EXIT.USAGE;

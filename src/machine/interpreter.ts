@@ -70,7 +70,7 @@ const HOT = ${HOT_THRESHOLD}, REGION = ${regionHeat};
 return function run(ctx, limit) {
   ${CONTEXT}
   const JIT = ctx.jit;
-  let pc = 0, fl = 0, n = 0, cy = 0, fvpn = -1, fbase = 0, F = M32, acc = 0, rmask = 1, wmask = 2, atag = 0, tc = 0, ta = 0, w = 0, JT = null, te = 0, fe = 0, fs = 0, fetched = false;
+  let pc = 0, fl = 0, n = 0, cy = 0, fvpn = -1, fbase = 0, F = M32, acc = 0, rmask = 1, wmask = 2, atag = 0, tc = 0, ta = 0, w = 0, JT = null, te = 0, fe = 0, fs = 0, fetched = false, nx = -1;
   ${LOAD}
   fvpn = -1;
   const n0 = n;
@@ -81,7 +81,7 @@ return function run(ctx, limit) {
         const page = fetched ? ctx.fetched : m.fetchPage(pc, fl);
         fetched = false;
         if (page < 0) { n++; ${trap('-page', 'pc')} }
-        F = m.fetchArray; fbase = page; fvpn = pc >>> 12; te = tlb.epoch; fe = cpu.fetchEpoch; fs = fl;
+        F = m.fetchArray; fbase = page; fvpn = pc >>> 12; te = tlb.epoch; fe = cpu.fetchEpoch; fs = fl; nx = -1;
         JT = JIT !== null ? JIT.table(F, page) : null;
       }
       if (JT !== null) {
@@ -95,19 +95,21 @@ return function run(ctx, limit) {
               if (f === undefined) continue loop;
             }
             ${SAVE}
+            nx = -1;
             const r = f(ctx, limit, JT.live[s], F, fbase);
             if (r === 0) { pc = cpu.pc; fl = cpu.flags; n = cpu.instructions; cy = cpu.extraCycles; continue loop; }
             ${LOAD}
             if (r === -1 || r === ${FETCHED}) { fvpn = -1; fetched = r === ${FETCHED}; continue loop; }
             break loop;
           }
-        } else if (++JT.heat[s] === HOT) {
+        } else if ((pc !== nx || JT.heat[s] === 0) && ++JT.heat[s] === HOT) {
           // run the new block at once: interpreting on, the next instructions (as hot) would
           // each start a block of their own, one word shorter
           JT = JIT.compile(F, fbase, s, (fl & F_S) !== 0 ? 1 : 0);
           if (JT.fns[s] !== undefined) continue loop;
         }
       }
+      nx = (pc + 4) | 0;
       w = F[fbase + ((pc & 4095) >>> 2)];
       n++;
       switch (w >>> 24) {
@@ -122,6 +124,7 @@ ${cases}
     ${SAVE}
     const leave = tc === -1 ? m.callout(pc, w) : m.raise(tc, ta, pc);
     ${LOAD}
+    nx = -1;
     if (leave) break loop;
   }
   ${SAVE}
@@ -129,7 +132,13 @@ ${cases}
 };`;
 }
 
-/** Interpreted executions of an instruction before a block starting there is compiled. */
+/** Interpreted entries at an instruction before a block starting there is compiled: its
+ *  first run, and then arrivals other than by falling through from the instruction
+ *  interpreted just before (nx), such as a jump or branch, a return from a block or a trap, a
+ *  new fetch page. So a block starts where control flow arrives, and the words of a block
+ *  that did not fit the end of a slice, interpreted one after another there, do not each
+ *  start a block of their own (which, at every quantum, made a block at nearly every word of
+ *  a large loop: 10× slower than not compiling, and 64× the code). */
 export const HOT_THRESHOLD = 16;
 /** Runs of a block entered from the loop (not from its region) before it joins its page's
  *  region (jit.ts). */

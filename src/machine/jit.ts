@@ -59,9 +59,13 @@ const REGION_WORDS = 128;
  *  which took a call of its own at every timer tick.) */
 const REGION_SOURCE = 75_000;
 
-/** Interpreted runs after which a block dropped by a write to its code is compiled again
- *  (fewer than HOT_THRESHOLD: it was hot already). */
+/** Interpreted entries after which a block dropped by a write to its code is compiled again
+ *  (fewer than HOT_THRESHOLD: it was hot already), doubled at each drop of the same slot up
+ *  to MAX_BACKOFF times (REHEAT << 10: 2,048 entries; within heat's 16 bits). A loop that
+ *  rewrites its own instruction every pass was compiled again every two passes, 13 µs each,
+ *  for ever: 56 times slower than interpreting it. */
 const REHEAT = 2;
+const MAX_BACKOFF = 10;
 
 /** Compiled regions, shared by every machine in the process, by the words they were made
  *  from (and codeKey); emptied when it holds this many (their text and code are the
@@ -142,6 +146,10 @@ interface Region {
 interface Table extends FrameBlocks {
   count: number;
   readonly covered: Uint16Array;
+  /** Times the block at each slot was dropped by a write to its code: each drop doubles the
+   *  entries before it is compiled again (REHEAT), so code that rewrites itself every pass
+   *  is interpreted, not compiled at every pass. */
+  readonly drops: Uint8Array;
   /** The block that starts at each slot, and the region it belongs to. */
   readonly blocks: (Block | undefined)[];
   readonly regionOf: (Region | undefined)[];
@@ -159,7 +167,7 @@ interface Table extends FrameBlocks {
 function coldTable(): Table {
   // (every table has the same shape, count included, so the loop's reads of them stay
   // monomorphic)
-  return { fns: new Array<BlockFn | undefined>(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint16Array(1024), live: new Int32Array(1024), count: 0, covered: new Uint16Array(1024), blocks: new Array<Block | undefined>(1024).fill(undefined), regionOf: new Array<Region | undefined>(1024).fill(undefined), regions: [undefined, undefined], builds: [0, 0], reports: [0, 0] };
+  return { fns: new Array<BlockFn | undefined>(1024).fill(undefined), lengths: new Uint8Array(1024), heat: new Uint16Array(1024), live: new Int32Array(1024), count: 0, covered: new Uint16Array(1024), drops: new Uint8Array(1024), blocks: new Array<Block | undefined>(1024).fill(undefined), regionOf: new Array<Region | undefined>(1024).fill(undefined), regions: [undefined, undefined], builds: [0, 0], reports: [0, 0] };
 }
 
 /** The compiled blocks of one CPU loop variant, by code page and slot, at most `limit` of
@@ -239,7 +247,10 @@ export class BlockCache implements BlockProvider {
       this.ctx.memory.coverCode(frame, block.covers, -1);
       t.count--;
       this.liveBlocks--;
-      t.heat[s] = HOT_THRESHOLD - REHEAT;
+      // (REHEAT entries after the first drop, twice as many after each next, up to
+      // REHEAT << MAX_BACKOFF; heat wraps round through 0 to HOT_THRESHOLD)
+      t.heat[s] = HOT_THRESHOLD - (REHEAT << t.drops[s]!);
+      if (t.drops[s]! < MAX_BACKOFF) t.drops[s]!++;
     }
     this.version++;
     this.shared.version++;
@@ -328,6 +339,8 @@ export class BlockCache implements BlockProvider {
     table.heat[slot] = HOT_THRESHOLD; // (a page's first block gets a fresh table: count on from here)
     table.blocks[slot] = block;
     for (const k of block.covers) table.covered[k]!++;
+    // (a word it covers counts its entries from 0 again: interpreter.ts HOT_THRESHOLD)
+    for (const k of block.covers) if (k !== slot && table.fns[k] === undefined) table.heat[k] = 0;
     table.count++;
     this.liveBlocks++;
     if (physical) memory.coverCode(frame, block.covers, 1);

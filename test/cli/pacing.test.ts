@@ -2,7 +2,7 @@
 // buffer fills or vmm exits: a run stopped from outside (Ctrl-C, `timeout`) keeps what it
 // printed up to a tenth of a second before (src/cli/output-pacer.ts).
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +131,21 @@ describe('output while the run goes on', () => {
     expect(r.signal).toBe('SIGINT');
     expect(r.stdout).toBe('started\n');
   }, 30_000);
+
+  it('a reader that goes away (`| head`) ends the run there: status 141, as SIGPIPE would, and not a word on stderr', () => {
+    // (the guest never halts: without the stop it would run to the limit of 9e15)
+    const spew = join(dir, 'spew.s');
+    writeFileSync(spew, 'start:  movi r1, 0x41\n.l:     out 0x10, r1\n        jmp .l\n');
+    const piped = (args: string) => spawnSync('bash', ['-c', `"${process.execPath}" "${BUNDLE}" ${args} --max-instructions 9e15 | head -c 10; echo " \${PIPESTATUS[0]}"`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    for (const mode of ['bare', 'full']) {
+      const r = piped(`run ${spew} --mode ${mode} -q`);
+      expect(r.stdout, mode).toBe('AAAAAAAAAA 141\n');
+      expect(r.stderr, mode).toBe('');
+    }
+    const traced = piped(`trace ${spew} --mode trap -q --format jsonl`);
+    expect(traced.stdout).toBe('{"seq":1," 141\n');
+    expect(traced.stderr).toBe('');
+  }, 120_000);
 
   it('a trace to -o /dev/stdout and the console share stdout in one order, the same every run', () => {
     const printer = join(dir, 'printer.s');

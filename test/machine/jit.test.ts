@@ -174,6 +174,53 @@ describe('block compiler: same results as the interpreter', () => {
     expect(r.jit.blocks).toBe(1);
   });
 
+  it('a large loop whose slices end inside its blocks does not make a block at each word where one ends', () => {
+    // A body of 1,000 instructions, called 300 times, under a masked timer of period 997:
+    // every slice ends inside a block, where the words it covers are interpreted one after
+    // another up to the limit. They count no run (only entries do): 18 blocks (counting every
+    // run, a block began at nearly every such word: 911).
+    const body = Array.from({ length: 1000 }, (_, i) => ['addi r1, r1, 3', 'xor r2, r2, r1', 'shli r3, r2, 1', 'add r1, r1, r3'][i % 4]).join('\n');
+    const image = assembleText(`
+      .include "../include/paravirt.inc"
+      start:  li r1, 997
+              out TIMER_PERIOD, r1
+              li r10, 300
+      .outer: call body
+              subi r10, r10, 1
+              cmpi r10, 0
+              bne .outer
+              hlt
+      body:
+${body}
+              ret`);
+    const r = withAndWithout(image);
+    expectSame(r);
+    expect(r.jit.blocks).toBeLessThanOrEqual(40);
+  });
+
+  it('code that rewrites an instruction of its loop every pass is compiled again ever more rarely', () => {
+    // Each pass stores a new immediate into the loop's addi, dropping the loop's block; a slot
+    // dropped again waits twice as many entries as the last time before it is compiled again
+    // (up to 2,048). 20,000 passes: 19 blocks (once one every other pass: 32,455).
+    const image = assembleText(`
+      start:  li r10, 20000
+              movi r1, 0
+              la r9, .patch
+              ldw r8, [r9]
+      .loop:  andi r5, r10, 0xff
+              or r6, r8, r5
+              stw r6, [r9]
+              xor r2, r2, r1
+      .patch: addi r1, r1, 0
+              subi r10, r10, 1
+              cmpi r10, 0
+              bne .loop
+              hlt`);
+    const r = withAndWithout(image);
+    expectSame(r);
+    expect(r.jit.blocks).toBeLessThan(200);
+  });
+
   it('a taken side that ends in a return is compiled with the block that branches to it', () => {
     const image = assembleText(`
       start:  li r5, 3000
