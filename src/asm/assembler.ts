@@ -89,7 +89,14 @@ export class Assembler {
 
   /** Assembles the lines of a file's text in `frame`. */
   text(text: string, frame: Frame): void {
-    const lines = text.split('\n');
+    // (past MAX_LINES lines the unit stops with an error: a file of more is cut there before
+    // it is split, as 150 million empty lines would be more strings than the engine holds)
+    let at = -1;
+    for (let n = 0; n <= MAX_LINES + 1 && at < text.length; n++) {
+      at = text.indexOf('\n', at + 1);
+      if (at < 0) break;
+    }
+    const lines = (at >= 0 ? text.slice(0, at) : text).split('\n');
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
       if (line.charCodeAt(line.length - 1) === 13) lines[i] = line.slice(0, -1);

@@ -31,6 +31,10 @@ const matcher = grammar.matcher();
 /** Trees of matched skeletons, per start rule. Bounded: cleared when past CACHE_LIMIT. */
 const caches = { line: new Map<string, Cst>(), head: new Map<string, Cst>() };
 const CACHE_LIMIT = 4096;
+/** Lines (and skeletons) longer than this are not cached: a tree grows with its line, and
+ *  4,096 distinct lines of 30,000 values each (a few MB of source) once held gigabytes. The
+ *  lines worth caching, those a program repeats, are short. */
+const CACHED_LENGTH = 1024;
 /** Lines parsed so far, by their text (the same text parses to the same, immutable, tree:
  *  an include file or a macro body assembled again costs a lookup). Bounded like the above;
  *  a line with a syntax error is not kept (it throws). */
@@ -53,7 +57,7 @@ export function parseLine(text: string, viaSkeleton = true): ParsedLine {
   let parsed = viaSkeleton ? parsedLines.get(text) : undefined;
   if (parsed === undefined) {
     parsed = parseText(text, viaSkeleton);
-    if (viaSkeleton) {
+    if (viaSkeleton && text.length <= CACHED_LENGTH) {
       if (parsedLines.size >= CACHE_LIMIT) parsedLines.clear();
       parsedLines.set(text, parsed);
     }
@@ -101,9 +105,11 @@ function tree(code: string, start: number, rule: 'line' | 'head', viaSkeleton = 
       matcher.setInput(skeleton);
       const result = matcher.match(rule);
       if (result.succeeded()) {
-        if (cache.size >= CACHE_LIMIT) cache.clear();
         cst = resultCst(result);
-        cache.set(skeleton, cst);
+        if (skeleton.length <= CACHED_LENGTH) {
+          if (cache.size >= CACHE_LIMIT) cache.clear();
+          cache.set(skeleton, cst);
+        }
       }
     }
     if (cst !== undefined) {

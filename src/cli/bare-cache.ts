@@ -8,7 +8,7 @@
 // written is a run made again, never an error.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeImage } from '../image/format.js';
@@ -45,10 +45,27 @@ function keyHash(key: BareKey): string {
   return h.digest('hex');
 }
 
+/** Facts as a bare run can end: a known status, counts that are whole and not negative. */
 function isFacts(x: unknown): x is BareFacts {
   const f = x as BareFacts;
-  return typeof f === 'object' && f !== null && typeof f.status === 'string' && Number.isSafeInteger(f.instructions) && Number.isSafeInteger(f.cycles) && typeof f.console === 'string';
+  const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+  return typeof f === 'object' && f !== null && STATUSES.includes(f.status) && count(f.instructions) && count(f.cycles) && typeof f.console === 'string';
 }
+const STATUSES: readonly string[] = ['halted', 'faulted', 'limit'];
+
+/** A kept file's text, if it is a regular file of a size a kept run can have (a FIFO, a
+ *  device or a huge file put in its place is no kept run: opened without waiting, refused). */
+function readKept(path: string): string | undefined {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stat = fstatSync(fd);
+    return stat.isFile() && stat.size <= KEPT_BYTES ? readFileSync(fd, 'utf8') : undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+/** The most a kept run's file holds: its console (4 MiB at most) as JSON escapes it. */
+const KEPT_BYTES = 32 << 20;
 
 /** mkdir -p, a level at a time (Node's recursive mkdirSync never returns on some file
  *  systems, e.g. under /proc). */
@@ -72,7 +89,8 @@ export function diskBareCache(env: NodeJS.ProcessEnv = process.env): BareCache |
   return {
     get(key) {
       try {
-        const facts: unknown = JSON.parse(readFileSync(file(key), 'utf8'));
+        const text = readKept(file(key));
+        const facts: unknown = text === undefined ? undefined : JSON.parse(text);
         return isFacts(facts) ? facts : undefined;
       } catch {
         return undefined;
@@ -83,8 +101,17 @@ export function diskBareCache(env: NodeJS.ProcessEnv = process.env): BareCache |
         const path = file(key);
         makeFolder(join(dir, FOLDER));
         const temporary = `${path}.${process.pid}.tmp`;
-        writeFileSync(temporary, JSON.stringify(facts));
-        renameSync(temporary, path); // (whole, for a run of vmm beside this one)
+        try {
+          writeFileSync(temporary, JSON.stringify(facts));
+          renameSync(temporary, path); // (whole, for a run of vmm beside this one)
+        } catch (e) {
+          try {
+            unlinkSync(temporary);
+          } catch {
+            // (never made)
+          }
+          throw e;
+        }
       } catch {
         // not kept: the next run runs it again
       }

@@ -12,6 +12,7 @@ import { UserError } from './errors.js';
 import type { Io } from './io.js';
 import { DEFAULTS } from './machine-options.js';
 import type { HardwareAssist, Mode } from '../vmm/modes/mode.js';
+import { printable } from '../text/visible.js';
 import { hostMemoryBytes } from '../vmm/boot.js';
 
 export function runConfig(options: Record<string, unknown>, io: Io): RunConfig {
@@ -81,7 +82,7 @@ function costModel(path: string | undefined, io: Io) {
     json = JSON.parse(Buffer.from(io.readFile(path, FILE_LIMITS.input)).toString('utf8'));
   } catch (e) {
     if (e instanceof UserError) throw e;
-    throw new UserError(`${path}: not valid JSON: ${(e as Error).message}`);
+    throw new UserError(`${path}: not valid JSON: ${printable((e as Error).message)}`);
   }
   try {
     return makeCostModel(json);

@@ -4,6 +4,7 @@
 // (devices count ticks), so a cost model changes figures, never behaviour.
 
 import { INSTRUCTIONS, type CostGroup } from '../isa/table.js';
+import { printable } from '../text/visible.js';
 
 export interface EventCosts {
   /** Exception or syscall delivery to the kernel's trap vector (and its rfe). */
@@ -78,12 +79,12 @@ export function makeCostModel(overrides: unknown = {}): CostModel {
   }
   const { instructions = {}, events = {}, ...rest } = overrides as Record<string, unknown>;
   const extra = Object.keys(rest);
-  if (extra.length) throw new CostModelError(`unknown key "${extra[0]}" (expected "instructions" or "events")`);
+  if (extra.length) throw new CostModelError(`unknown key ${quoted(extra[0]!)} (expected "instructions" or "events")`);
   const byGroupOrName = numberMap(instructions, 'instructions');
   const groups = new Set<string>(INSTRUCTIONS.map((s) => s.group));
   for (const key of Object.keys(byGroupOrName)) {
     if (!groups.has(key) && !INSTRUCTIONS.some((s) => s.mnemonic === key)) {
-      throw new CostModelError(`instructions: "${key}" is neither an instruction group (${[...groups].join(', ')}) nor a mnemonic`);
+      throw new CostModelError(`instructions: ${quoted(key)} is neither an instruction group (${[...groups].join(', ')}) nor a mnemonic`);
     }
   }
   const opcodeCycles = new Int32Array(256).fill(1);
@@ -92,7 +93,7 @@ export function makeCostModel(overrides: unknown = {}): CostModel {
   }
   const eventOverrides = numberMap(events, 'events');
   for (const key of Object.keys(eventOverrides)) {
-    if (!Object.hasOwn(DEFAULT_EVENT_COSTS, key)) throw new CostModelError(`events: unknown event "${key}" (known: ${Object.keys(DEFAULT_EVENT_COSTS).join(', ')})`);
+    if (!Object.hasOwn(DEFAULT_EVENT_COSTS, key)) throw new CostModelError(`events: unknown event ${quoted(key)} (known: ${Object.keys(DEFAULT_EVENT_COSTS).join(', ')})`);
   }
   return { opcodeCycles, events: { ...DEFAULT_EVENT_COSTS, ...eventOverrides } };
 }
@@ -102,10 +103,29 @@ function numberMap(value: unknown, where: string): Record<string, number> {
   for (const [k, v] of Object.entries(value)) {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1_000_000) {
       // (a number JSON cannot hold, such as 1e400 read as Infinity, is named as a number)
-      throw new CostModelError(`${where}.${k}: expected a whole number of cycles from 0 to 1000000, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
+      throw new CostModelError(`${where}.${named(k)}: expected a whole number of cycles from 0 to 1000000, got ${shown(v)}`);
     }
   }
   return value as Record<string, number>;
+}
+
+/** A value of the file as a message names it: a number as it is, a string quoted (its first
+ *  40 characters), an object or an array by its kind; never the whole of a value the file
+ *  may make as large or as deep as it likes, and never a control character raw. */
+function shown(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  if (typeof v === 'string') return quoted(v);
+  return Array.isArray(v) ? 'an array' : 'an object';
+}
+
+/** A string of the file, in JSON quotes, cut after 40 characters. */
+function quoted(s: string): string {
+  return printable(JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}...` : s));
+}
+
+/** A key in a path (events.<key>): as it is when plain, else quoted. */
+function named(k: string): string {
+  return /^[\w$-]{1,40}$/.test(k) ? k : quoted(k);
 }
 
 /** Default cycles of each instruction group (for docs). */

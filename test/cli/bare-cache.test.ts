@@ -3,7 +3,8 @@
 // prints exactly what the first printed; another machine, another disk or another image is
 // another key; a damaged file is a run made again; VMM_CACHE_DIR=off keeps nothing.
 
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanTemp, requireBundle, tempDir, vmm } from './helpers.js';
@@ -49,6 +50,27 @@ describe('the bare runs kept for the overhead figure', () => {
     const off = tempDir();
     expect(vmm(['run', 'guests/bare/primes.s', '--mode', 'full'], { env: { VMM_CACHE_DIR: 'off', XDG_CACHE_HOME: off, HOME: off } }).status).toBe(0);
     expect(readdirSync(off)).toEqual([]);
+  });
+
+  it('a FIFO, a device or a file of impossible facts in a kept run\'s place is no kept run: the run is made again', () => {
+    const fresh = run(['guests/bare/primes.s', '--mode', 'trap', '--json'], 'off');
+    const own = tempDir();
+    run(['guests/bare/primes.s', '--mode', 'trap'], own);
+    const [name] = readdirSync(join(own, 'bare-runs')).filter((f) => f.endsWith('.json'));
+    const path = join(own, 'bare-runs', name!);
+    const facts = JSON.parse(readFileSync(path, 'utf8'));
+    const replace = (make: () => void) => {
+      rmSync(path, { force: true });
+      make();
+      const r = run(['guests/bare/primes.s', '--mode', 'trap', '--json'], own);
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stdout).guests[0].overhead).toBe(JSON.parse(fresh.stdout).guests[0].overhead);
+    };
+    replace(() => execFileSync('mkfifo', [path])); // (read, it would wait for ever)
+    replace(() => symlinkSync('/dev/zero', path)); // (read, it would never end)
+    replace(() => writeFileSync(path, JSON.stringify({ ...facts, status: 'weird' })));
+    replace(() => writeFileSync(path, JSON.stringify({ ...facts, cycles: -5 })));
+    expect(readdirSync(join(own, 'bare-runs')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('an unwritable cache folder changes nothing but the time', () => {

@@ -62,6 +62,12 @@ describe('docs/cost-model.md', () => {
     for (const bad of [[1], { foo: 1 }, { instructions: [] }, { instructions: { div: 1.5 } }, { instructions: { bogus: 1 } }, { events: { bogus: 1 } }]) {
       expect(() => makeCostModel(bad)).toThrow(CostModelError);
     }
+    // a value as deep or as long as the file likes is named by its kind, or cut: never echoed
+    // whole (5,000 levels overflowed the stack: an internal error), never a control character raw
+    const deep = JSON.parse(`{"events":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`);
+    expect(() => makeCostModel(deep)).toThrow('events.a: expected a whole number of cycles from 0 to 1000000, got an object');
+    expect(() => makeCostModel({ events: { trap: `\u001b[2J${'x'.repeat(1_000_000)}` } })).toThrow(/got "\\u001b\[2Jx{36}\.\.\."$/);
+    expect(() => makeCostModel({ events: { '\u001b[31m': 1 } })).toThrow('events: unknown event "\\u001b[31m"');
     // a number too large for JSON (read as Infinity) is named as one, not as JSON's null
     expect(() => makeCostModel(JSON.parse('{"instructions":{"alu":1e400}}'))).toThrow('instructions.alu: expected a whole number of cycles from 0 to 1000000, got Infinity');
   });
