@@ -5,7 +5,7 @@ import { accessSync, closeSync, constants, openSync, statSync, writeSync } from 
 import { dirname } from 'node:path';
 import type { Writer } from '../trace/writer.js';
 import { OutputError, ReaderGone, UserError } from './errors.js';
-import { fileProblem, readAs } from './files.js';
+import { fileProblem, readAs, readAsFd } from './files.js';
 
 /** Buffered writes to a file descriptor with writeSync, so output order is exact, memory
  *  stays flat however much is written, and nothing is lost when vmm exits. Small strings are
@@ -21,13 +21,19 @@ export class FdWriter implements Writer {
   failure: OutputError | undefined;
 
   /** `quietWhenGone`: a reader that went away is no failure, and the rest is dropped
-   *  (standard error: vmm's messages may outlive their reader, `2>&1 | head -2`). */
+   *  (standard error: vmm's messages may outlive their reader, `2>&1 | head -2`).
+   *  `standard`: the descriptor is standard output or error, which the shell may have
+   *  redirected onto a file the command read (`>> x.s`): before its first byte, that is
+   *  checked, and such a stream is written nothing (standard output: a usage error). */
   constructor(
     private readonly fd: number,
     private readonly name: string,
     private readonly closeOnFlush = false,
     private readonly quietWhenGone = false,
+    private readonly standard = false,
   ) {}
+  private checked = false;
+  private overInput = false;
 
   write(data: string | Uint8Array): void {
     if (typeof data === 'string') {
@@ -77,7 +83,17 @@ export class FdWriter implements Writer {
   }
 
   private writeOut(bytes: Uint8Array): void {
-    if (this.failure) return;
+    if (this.failure || this.overInput) return;
+    if (this.standard && !this.checked) {
+      this.checked = true;
+      const input = readAsFd(this.fd);
+      if (input !== undefined) {
+        this.overInput = true;
+        if (this.quietWhenGone) return; // (standard error: nowhere left to say it)
+        this.failure = new OutputError(`${this.name} goes to ${input}, an input: vmm does not write over its inputs`);
+        throw this.failure;
+      }
+    }
     try {
       writeAll(this.fd, bytes);
     } catch (e) {

@@ -38,6 +38,13 @@ export function readAs(path: string): string | undefined {
   return id === undefined ? undefined : filesRead.get(id); // (no such file yet: not an input)
 }
 
+/** The path by which this command read the file open as `fd` (standard output redirected
+ *  onto an input, `>> x.s`), if it read that file. */
+export function readAsFd(fd: number): string | undefined {
+  const id = fdFileId(fd);
+  return id === undefined ? undefined : filesRead.get(id);
+}
+
 /** A file's device and inode, which every name of it shares; undefined if there is none. */
 export function fileId(path: string): string | undefined {
   try {

@@ -65,6 +65,25 @@ describe('vmm does not write over its inputs', () => {
     expect(readFileSync(own, 'utf8')).toBe(before);
   });
 
+  it('standard output or error redirected onto an input (`>> x.s`) writes nothing there: standard output is a usage error', () => {
+    const appended = (args: string[], stream: 1 | 2, file: string) => {
+      const fd = openSync(at(file), 'a');
+      try {
+        const stdio: ['ignore', 'pipe' | number, 'pipe' | number] = ['ignore', stream === 1 ? fd : 'pipe', stream === 2 ? fd : 'pipe'];
+        return spawnSync(process.execPath, [BUNDLE, ...args], { stdio, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+      } finally {
+        closeSync(fd);
+      }
+    };
+    const image = appended(['asm', at('main.s'), '-o', '-'], 1, 'main.s');
+    expect({ status: image.status, stderr: image.stderr }).toEqual({ status: 2, stderr: `vmm: standard output goes to ${at('main.s')}, an input: vmm does not write over its inputs\n` });
+    const cost = appended(['run', at('main.s'), '--json', '--cost-model', at('cm.json')], 1, 'cm.json');
+    expect(cost.status).toBe(2);
+    const summary = appended(['run', at('main.s'), '--disk', at('disk.txt')], 2, 'disk.txt');
+    expect(summary.status).toBe(0);
+    expectUntouched();
+  });
+
   it('standard input redirected from a file is an input', () => {
     const stdin = openSync(at('in.txt'), 'r');
     try {
