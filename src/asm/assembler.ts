@@ -64,6 +64,8 @@ export class Assembler {
   /** The last global label: local names are qualified with it. */
   scope = '';
   entry: { expr: Expr; where: Where; col: number; scope: string; here: number } | undefined;
+  /** Characters the includes read so far (directives.ts MAX_INCLUDED_CHARS). */
+  includedChars = 0;
   /** .include statements assembled so far (directives.ts MAX_INCLUDES). */
   includes = 0;
   private order = 0;

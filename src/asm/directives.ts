@@ -19,6 +19,9 @@ export const MAX_INCLUDE_DEPTH = 64;
 /** .include statements assembled in all: each reads and assembles its file again, so a
  *  tree of files that each include the next twice would take minutes to reach MAX_LINES. */
 export const MAX_INCLUDES = 10_000;
+/** The most characters all of an assembly's includes may read together (a source's own
+ *  bound, FILE_LIMITS.source: 256 MiB). */
+export const MAX_INCLUDED_CHARS = 256 << 20;
 const MANY = Infinity;
 
 const ROWS: readonly Directive[] = [
@@ -177,6 +180,13 @@ function include(asm: Assembler, op: Operation, where: Where): void {
   }
   if (written.includes('\0')) fail(o.col, `cannot include '${written}': a file name cannot hold a NUL byte`);
   const { path, source } = findInclude(asm, written, where.frame.file, o.col);
+  // (the includes' text in all, however often each is included: 10,000 includes of a file
+  // of 20 MB of comment, each within its bounds, would read 200 GB)
+  asm.includedChars += source.length;
+  if (asm.includedChars > MAX_INCLUDED_CHARS) {
+    asm.stop();
+    fail(op.col, `too much included text: more than ${MAX_INCLUDED_CHARS.toLocaleString('en-US')} characters in all (each .include reads and assembles its file again)`);
+  }
   const problem = fileNameProblem(path);
   if (problem) fail(o.col, `cannot include this file: its ${problem}, and an image's file table cannot hold it (rename it)`);
   for (let f: Frame | undefined = where.frame; f; f = f.at?.frame) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_INCLUDE_DEPTH, MAX_INCLUDES } from '../../src/asm/directives.js';
+import { MAX_INCLUDE_DEPTH, MAX_INCLUDED_CHARS, MAX_INCLUDES } from '../../src/asm/directives.js';
 import { builtinIncludeDir } from '../../src/asm/include-path.js';
 import { assembleFile, assembleSource, formatDiagnostic } from '../../src/asm/index.js';
 import { files, symbol } from './helpers.js';
@@ -144,6 +144,13 @@ describe('.include search: the including file\'s directory, then -I in order, th
     const r = assembleFile('a.s', { readFile: files(map) });
     expect(r.diagnostics.map((d) => d.message)).toEqual([`too many includes: more than ${MAX_INCLUDES.toLocaleString('en-US')} (each reads and assembles its file again)`]);
     expect(performance.now() - t0).toBeLessThan(20_000); // (a bound on a hang, not a speed test)
+  });
+
+  it('stops at MAX_INCLUDED_CHARS of included text in all, however few includes read it', () => {
+    // (a comment of just over 32 MiB: its 8th include passes 256 MiB; 10,000 such ran for minutes)
+    const big = `;${'x'.repeat(32 << 20)}\n`;
+    const r = assembleFile('a.s', { readFile: files({ 'a.s': `start: nop\n${'.include "big.s"\n'.repeat(20)}`, 'big.s': big }) });
+    expect(r.diagnostics.map((d) => `${d.line}: ${d.message}`)).toEqual([`9: too much included text: more than ${MAX_INCLUDED_CHARS.toLocaleString('en-US')} characters in all (each .include reads and assembles its file again)`]);
   });
 
   it('refuses a file name with a NUL byte in its own words, and escapes control characters in what it shows', () => {
