@@ -27,7 +27,8 @@ export function listingRows(stmts: readonly Stmt[]): ListingRow[] {
 
 /**
  * Listing text: address (8 hex digits), up to 4 bytes in hex, line number and source text
- * in aligned columns; more bytes continue on rows of their own (address and bytes only).
+ * in aligned columns; more bytes continue on rows of their own (address and bytes only),
+ * rows that repeat the one before shown as one `*` (as hexdump does), the last one kept.
  * Where the rows move to another file (into an .include and back), a line `; <file>` says so.
  *   00000000  10 21 00 05   12  start: addi r2, r1, 5
  */
@@ -42,11 +43,26 @@ export function formatListing(rows: readonly ListingRow[]): string {
     }
     const address = r.address === undefined ? '        ' : hex8(r.address);
     out.push(`${address}  ${hexBytes(r.bytes, 0).padEnd(3 * BYTES_PER_ROW - 1)}  ${String(r.line).padStart(lineWidth)}  ${r.text}`.trimEnd());
+    // (rows the same as the one before are one `*`, as hexdump prints them: a .space of
+    // 96 MiB was 25 million rows; the last row stays, with its address)
+    let starred = false;
     for (let i = BYTES_PER_ROW; i < r.bytes.length; i += BYTES_PER_ROW) {
+      if (i + BYTES_PER_ROW < r.bytes.length && i >= 2 * BYTES_PER_ROW && sameRow(r.bytes, i)) {
+        if (!starred) out.push('*');
+        starred = true;
+        continue;
+      }
       out.push(`${hex8((r.address ?? 0) + i)}  ${hexBytes(r.bytes, i)}`);
+      starred = false;
     }
   }
   return out.join('\n');
+}
+
+/** Whether the full row of bytes at `i` repeats the one before it. */
+function sameRow(bytes: Uint8Array, i: number): boolean {
+  for (let k = 0; k < BYTES_PER_ROW; k++) if (bytes[i + k] !== bytes[i + k - BYTES_PER_ROW]) return false;
+  return true;
 }
 
 function hex8(value: number): string {

@@ -17,6 +17,22 @@ export function describeAt(pc: number, word: number | undefined, image: Image | 
   return `pc ${hex(pc, 8)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
 
+/** Words of one byte repeated, at least, that disassemble as one .space. */
+const SPACE_RUN = 64 * 4;
+
+/** Bytes from `i` that repeat the byte at `i`, in whole words, up to the next label (which
+ *  must be printed at its address). */
+function uniformRun(bytes: Uint8Array, i: number, base: number, labels: ReadonlyMap<number, string[]>): number {
+  const b = bytes[i]!;
+  let end = i;
+  while (end + 4 <= bytes.length && bytes[end] === b && bytes[end + 1] === b && bytes[end + 2] === b && bytes[end + 3] === b) {
+    if (end > i && (labels.has(base + end) || labels.has(base + end + 1) || labels.has(base + end + 2) || labels.has(base + end + 3))) break;
+    if (end === i && (labels.has(base + end + 1) || labels.has(base + end + 2) || labels.has(base + end + 3))) break;
+    end += 4;
+  }
+  return end - i;
+}
+
 export function disassembleImage(image: Image, title = ''): string {
   const labels = new Map<number, string[]>();
   for (const s of image.symbols) {
@@ -52,6 +68,14 @@ export function disassembleImage(image: Image, title = ''): string {
       const wordFits = at % 4 === 0 && i + 4 <= bytes.length && ![1, 2, 3].some((k) => labels.has(at + k));
       if (wordFits) {
         const word = view.getUint32(i, true);
+        // A long run of one byte (a .space, filled or not) is one .space, not a word a line:
+        // a 40 MB image of it once took gigabytes to disassemble.
+        const run = word === (word & 0xff) * 0x01010101 ? uniformRun(bytes, i, seg.address, labels) : 0;
+        if (run >= SPACE_RUN) {
+          out.push(`    ${`.space ${hex(run)}, ${hex(word & 0xff, 2)}`.padEnd(32)} ; ${hex(at, 8)}: ${(run / 4).toLocaleString('en-US')} words of ${hex(word, 8)}`);
+          i += run;
+          continue;
+        }
         out.push(`    ${disassemble(word, at, symbolize).padEnd(32)} ; ${hex(at, 8)}: ${hex(word, 8)}`);
         i += 4;
       } else {

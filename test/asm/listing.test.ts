@@ -33,6 +33,23 @@ describe('listing', () => {
     );
   });
 
+  it('shows rows that repeat the one before as one *, keeping the last (a .space of 96 MiB was 25 million rows)', () => {
+    const r = asm(['start:  .space 0x6000000', '        .word 1, 1, 1, 2', '        .space 6, 9']);
+    expect(r.diagnostics).toEqual([]);
+    expect(formatListing(r.listing).split('\n').slice(1)).toEqual([
+      '00000000  00 00 00 00  1  start:  .space 0x6000000',
+      '00000004  00 00 00 00',
+      '*',
+      '05fffffc  00 00 00 00',
+      '06000000  01 00 00 00  2          .word 1, 1, 1, 2',
+      '06000004  01 00 00 00',
+      '*',
+      '0600000c  02 00 00 00',
+      '06000010  09 09 09 09  3          .space 6, 9',
+      '06000014  09 09',
+    ]);
+  });
+
   it('names the file of the rows, and each file the rows move to (into an .include and back)', () => {
     const rows = [
       { address: 0, bytes: new Uint8Array(0), file: 'main.s', line: 1, text: '.include "defs.s"' },

@@ -67,6 +67,23 @@ describe('disasm then asm gives the same image', () => {
     });
   }
 
+  it('a long run of one byte (a .space, filled or not) comes back as one .space, labels inside it kept', async () => {
+    // (40 MB of it, a word a line, took gigabytes to disassemble)
+    const dir = tempDir();
+    const src = join(dir, 'space.s');
+    writeFileSync(src, 'start:  hlt\n        .space 0x800000, 7\nmid:    .space 0x1000\n        .byte 1, 2\n        .space 0x402, 0xff\nend:    .word 5\n');
+    const [a, dis, b] = [join(dir, 'a.bin'), join(dir, 'a.dis.s'), join(dir, 'b.bin')];
+    expect((await vmmIn(['asm', src, '-o', a])).status).toBe(0);
+    expect((await vmmIn(['disasm', a, '-o', dis])).status).toBe(0);
+    const text = readFileSync(dis, 'utf8');
+    expect(text.split('\n').length).toBeLessThan(40);
+    expect(text).toContain('.space 0x800000, 0x07');
+    expect((await vmmIn(['asm', dis, '-o', b])).status).toBe(0);
+    const [ia, ib] = [await inspect(a), await inspect(b)];
+    expect(ib.segments).toEqual(ia.segments);
+    expect(ib.symbols.map((x) => `${x.name}=${x.value}`).sort()).toEqual(ia.symbols.map((x) => `${x.name}=${x.value}`).sort());
+  });
+
   it('through the bundle: disasm to stdout, reassemble, same sha256', () => {
     const dir = tempDir();
     const a = join(dir, 'tinyos.bin');
