@@ -33,7 +33,9 @@ function uniformRun(bytes: Uint8Array, i: number, base: number, labels: Readonly
   return end - i;
 }
 
-export function disassembleImage(image: Image, title = ''): string {
+/** The image as assembly. With `emit`, the text goes to it a few thousand lines at a time (an
+ *  image of up to 1 GiB is written as it is made, never held whole) and '' is returned. */
+export function disassembleImage(image: Image, title = '', emit?: (text: string) => void): string {
   const labels = new Map<number, string[]>();
   for (const s of image.symbols) {
     if (s.kind !== 'label') continue;
@@ -41,7 +43,18 @@ export function disassembleImage(image: Image, title = ''): string {
     labels.set(at, [...(labels.get(at) ?? []), s.name]);
   }
   const symbolize = (address: number) => labels.get(address >>> 0)?.[0];
-  const out: string[] = [];
+  const whole: string[] = [];
+  let lines: string[] = [];
+  const out = {
+    push(...more: string[]): void {
+      for (const line of more) lines.push(line);
+      if (lines.length >= 4096) flush();
+    },
+  };
+  const flush = () => {
+    if (lines.length) (emit ?? ((t: string) => whole.push(t)))(lines.join('\n') + '\n');
+    lines = [];
+  };
   if (title) out.push(`; ${title}`);
   const constants = image.symbols.filter((s) => s.kind === 'constant');
   for (const s of constants) out.push(`.equ ${s.name}, ${hex(s.value)}`);
@@ -93,5 +106,6 @@ export function disassembleImage(image: Image, title = ''): string {
     emitLabels(at);
   }
   out.push('', `.entry ${symbolize(image.entry) ?? hex(image.entry)}`);
-  return out.join('\n') + '\n';
+  flush();
+  return whole.join('');
 }

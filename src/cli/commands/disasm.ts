@@ -21,7 +21,7 @@ export const disasmCommand: CommandSpec = {
     const { image } = readImageFile(path, io);
     checkOutputPath('-o', outPath, [path]); // (and not the image by another name: a link)
     const out = io.openOutput(outPath);
-    out.write(disassembleImage(image, `vmm disasm ${path}`));
+    disassembleImage(image, `vmm disasm ${path}`, (text) => out.write(text));
     out.close();
     return EXIT.OK;
   },
