@@ -19,7 +19,7 @@ import { ROOT } from '../support/guests.js';
 
 const FOUND = join(ROOT, 'test', 'fuzz', 'found');
 /** Programs a kind in the fast slice. */
-const SLICE = 60;
+const SLICE = 48;
 
 describe('the ways a program is run', () => {
   it('are the bare machine interpreted and compiled, and every registered mode under every registered topology', () => {
