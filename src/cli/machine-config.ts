@@ -12,7 +12,7 @@ import { UserError } from './errors.js';
 import type { Io } from './io.js';
 import { DEFAULTS } from './machine-options.js';
 import type { HardwareAssist, Mode } from '../vmm/modes/mode.js';
-import { printable } from '../text/visible.js';
+import { printable } from '../text/printable.js';
 import { hostMemoryBytes } from '../vmm/boot.js';
 
 export function runConfig(options: Record<string, unknown>, io: Io): RunConfig {

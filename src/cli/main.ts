@@ -4,6 +4,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { didYouMean } from '../text/nearest.js';
+import { printable } from '../text/printable.js';
 import { VERSION } from '../version.js';
 import type { CommandSpec } from './command.js';
 import { UsageProblem } from './command.js';
@@ -101,6 +102,11 @@ function messageOf(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).replace(/^error: /, '');
 }
 
+/** A message's lines, each printable (text/visible.ts). */
+function shown(message: string): string {
+  return message.split('\n').map(printable).join('\n');
+}
+
 function reportError(e: unknown, io: Io): number {
   const c = io.errColor;
   if (e instanceof CommanderError) {
@@ -108,12 +114,14 @@ function reportError(e: unknown, io: Io): number {
     return EXIT.USAGE; // commander already printed the message
   }
   if (e instanceof ReaderGone) return EXIT.READER_GONE; // (silently: nobody reads any more)
+  // (a message may quote a file name or a file's bytes: their control characters are shown
+  // as \xNN, so no argument or file can steer the terminal through an error)
   if (e instanceof UsageProblem) {
-    io.err.write(red(`error: ${e.message}`, c) + '\n');
+    io.err.write(red(`error: ${shown(e.message)}`, c) + '\n');
     return EXIT.USAGE;
   }
   if (e instanceof UserError) {
-    io.err.write(red(`vmm: ${e.message}`, c) + '\n');
+    io.err.write(red(`vmm: ${shown(e.message)}`, c) + '\n');
     return EXIT.USAGE;
   }
   const detail = process.env.VMM_DEBUG ? `\n${(e as Error).stack}` : ' (set VMM_DEBUG=1 for details)';

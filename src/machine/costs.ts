@@ -4,7 +4,7 @@
 // (devices count ticks), so a cost model changes figures, never behaviour.
 
 import { INSTRUCTIONS, type CostGroup } from '../isa/table.js';
-import { printable } from '../text/visible.js';
+import { printable } from '../text/printable.js';
 
 export interface EventCosts {
   /** Exception or syscall delivery to the kernel's trap vector (and its rfe). */

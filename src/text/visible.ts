@@ -4,12 +4,9 @@
 // show a guest's bytes through visible(); the assembler's diagnostics show a source's text
 // through printable() and masked().
 
-/** C0 controls but tab, DEL and C1 controls (a newline too: a quoted name or message is
- *  one line). */
-const CONTROL = /[\0-\x08\x0a-\x1f\x7f-\x9f]/g;
+import { CONTROL, hexEscape as hex, printable } from './printable.js';
 
-/** `\xNN` for a character code below 0x100. */
-const hex = (code: number) => `\\x${code.toString(16).padStart(2, '0')}`;
+export { printable };
 
 /** A line's bytes as text a terminal shows as they are: UTF-8 decoded; C0 controls but
  *  newline and tab, DEL and invalid bytes as `\xNN`; C1 controls (U+0080..U+009F) as
@@ -50,13 +47,6 @@ function strictUtf8(sequence: Uint8Array): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Text quoted from a source file or a file name (a diagnostic, the name of an included
- *  file): CONTROL characters as `\xNN`, so a source file cannot steer the screen through
- *  an error message. */
-export function printable(text: string): string {
-  return text.replace(CONTROL, (c) => hex(c.charCodeAt(0)));
 }
 
 /** The same with each CONTROL character shown as `?`: a line keeps its columns (a caret

@@ -438,6 +438,10 @@ describe('vmm inspect', () => {
   it('a missing file: exit 2, no such file', async () => {
     expectUsageError(await vmmIn(['inspect', 'nope.bin']), 'vmm: nope.bin: no such file');
     expectUsageError(await vmmIn(['inspect', 'guests']), 'vmm: guests: is a directory');
+    // (a name's control characters are shown, not sent to the terminal)
+    const steered = await vmmIn(['inspect', 'no\u001b[2Jpe.bin']);
+    expectUsageError(steered, 'vmm: no\\x1b[2Jpe.bin: no such file');
+    expect(steered.stderr).not.toContain('\u001b');
   });
 
   it('a truncated image names the offset', async () => {
