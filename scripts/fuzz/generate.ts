@@ -284,11 +284,16 @@ function timerAccess(r: Random, id: string): string[] {
         return [`li r10, ${r.chance(0.7) ? r.pick(PERIODS) : 20 + r.int(500)}`, 'out TIMER_PERIOD, r10'];
     }
   };
-  if (r.chance(0.5)) return access();
-  const lines = [`li r11, ${5 + r.int(60)}`, `.l${id}:`, alu(r)];
+  return r.chance(0.5) ? access() : hotLoop(r, id, access);
+}
+
+/** A hot loop of a few passes over a device access: made every pass, or at one pass only
+ *  (`before` and `after` the loop: IE off and on again, say). */
+function hotLoop(r: Random, id: string, access: () => string[], before: string[] = [], after: string[] = []): string[] {
+  const lines = [`li r11, ${5 + r.int(60)}`, ...before, `.l${id}:`, alu(r)];
   if (r.chance(0.5)) lines.push(...access());
   else lines.push(`cmpi r11, ${1 + r.int(5)}`, `bne .t${id}`, ...access(), `.t${id}:`);
-  lines.push(r.chance(0.5) ? memory(r) : alu(r), 'subi r11, r11, 1', 'cmpi r11, 0', `bne .l${id}`);
+  lines.push(r.chance(0.5) ? memory(r) : alu(r), 'subi r11, r11, 1', 'cmpi r11, 0', `bne .l${id}`, ...after);
   return lines;
 }
 
@@ -325,12 +330,8 @@ function consoleAccess(r: Random, id: string): string[] {
     }
   };
   if (r.chance(0.5)) return access(false);
-  const ieOff = r.chance(0.3);
-  const lines = [`li r11, ${5 + r.int(60)}`, ...(ieOff ? ['irq_disable'] : []), `.l${id}:`, alu(r)];
-  if (r.chance(0.5)) lines.push(...access(true));
-  else lines.push(`cmpi r11, ${1 + r.int(5)}`, `bne .t${id}`, ...access(true), `.t${id}:`);
-  lines.push(r.chance(0.5) ? memory(r) : alu(r), 'subi r11, r11, 1', 'cmpi r11, 0', `bne .l${id}`, ...(ieOff ? ['irq_enable'] : []));
-  return lines;
+  // (3 loops in 10 with IE off throughout)
+  return r.chance(0.3) ? hotLoop(r, id, () => access(true), ['irq_disable'], ['irq_enable']) : hotLoop(r, id, () => access(true));
 }
 
 /** A disk command: its registers, then COMMAND (r10 a scratch register). */
