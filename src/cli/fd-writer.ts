@@ -20,18 +20,18 @@ export class FdWriter implements Writer {
   private text = '';
   failure: OutputError | undefined;
 
-  /** `quietWhenGone`: a reader that went away is no failure, and the rest is dropped
-   *  (standard error: vmm's messages may outlive their reader, `2>&1 | head -2`).
-   *  `standard`: the descriptor is standard output or error, which the shell may have
-   *  redirected onto a file the command read (`>> x.s`): before its first byte, that is
-   *  checked, and such a stream is written nothing (standard output: a usage error). */
+  /** `stream`: the descriptor is standard output or error, which the shell may have
+   *  redirected onto a file the command read (`>> x.s`): that is checked before its first
+   *  byte, and such a stream is written nothing (standard output: a usage error). Standard
+   *  error's reader going away is no failure either (vmm's messages may outlive it,
+   *  `2>&1 | head -2`): the rest is dropped. */
   constructor(
     private readonly fd: number,
     private readonly name: string,
     private readonly closeOnFlush = false,
-    private readonly quietWhenGone = false,
-    private readonly standard = false,
+    private readonly stream?: 'output' | 'error',
   ) {}
+  /** Whether the stream was checked against the inputs; whether it goes to one. */
   private checked = false;
   private overInput = false;
 
@@ -84,12 +84,12 @@ export class FdWriter implements Writer {
 
   private writeOut(bytes: Uint8Array): void {
     if (this.failure || this.overInput) return;
-    if (this.standard && !this.checked) {
+    if (this.stream && !this.checked) {
       this.checked = true;
       const input = readAsFd(this.fd);
       if (input !== undefined) {
         this.overInput = true;
-        if (this.quietWhenGone) return; // (standard error: nowhere left to say it)
+        if (this.stream === 'error') return; // (nowhere left to say it)
         this.failure = new OutputError(`${this.name} goes to ${input}, an input: vmm does not write over its inputs`);
         throw this.failure;
       }
@@ -97,8 +97,9 @@ export class FdWriter implements Writer {
     try {
       writeAll(this.fd, bytes);
     } catch (e) {
-      if (this.quietWhenGone && (e as NodeJS.ErrnoException).code === 'EPIPE') return;
-      this.failure = (e as NodeJS.ErrnoException).code === 'EPIPE' ? new ReaderGone(`${this.name}: its reader went away`) : new OutputError(`${this.name}: cannot write: ${fileProblem(e)}`);
+      const gone = (e as NodeJS.ErrnoException).code === 'EPIPE';
+      if (gone && this.stream === 'error') return;
+      this.failure = gone ? new ReaderGone(`${this.name}: its reader went away`) : new OutputError(`${this.name}: cannot write: ${fileProblem(e)}`);
       throw this.failure;
     }
   }

@@ -47,8 +47,8 @@ const isStandardError = (path: string) => isFileOf(2, path);
 
 /** The real process: stdout and stderr, colour from the TTY and NO_COLOR/FORCE_COLOR. */
 export function processIo(): Io {
-  const out = new FdWriter(1, 'standard output', false, false, true);
-  const errFd = new FdWriter(2, 'standard error', false, true, true);
+  const out = new FdWriter(1, 'standard output', false, 'output');
+  const errFd = new FdWriter(2, 'standard error', false, 'error');
   // vmm's own messages go out at once, after any guest output already written.
   const err: Writer = {
     write(data) {

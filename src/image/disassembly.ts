@@ -20,14 +20,13 @@ export function describeAt(pc: number, word: number | undefined, image: Image | 
 /** Words of one byte repeated, at least, that disassemble as one .space. */
 const SPACE_RUN = 64 * 4;
 
-/** Bytes from `i` that repeat the byte at `i`, in whole words, up to the next label (which
- *  must be printed at its address). */
+/** Bytes from `i` (a word with no label inside it) that repeat the byte at `i`, in whole
+ *  words, up to the next label (which must be printed at its address). */
 function uniformRun(bytes: Uint8Array, i: number, base: number, labels: ReadonlyMap<number, string[]>): number {
   const b = bytes[i]!;
-  let end = i;
+  let end = i + 4;
   while (end + 4 <= bytes.length && bytes[end] === b && bytes[end + 1] === b && bytes[end + 2] === b && bytes[end + 3] === b) {
-    if (end > i && (labels.has(base + end) || labels.has(base + end + 1) || labels.has(base + end + 2) || labels.has(base + end + 3))) break;
-    if (end === i && (labels.has(base + end + 1) || labels.has(base + end + 2) || labels.has(base + end + 3))) break;
+    if ([0, 1, 2, 3].some((k) => labels.has(base + end + k))) break;
     end += 4;
   }
   return end - i;
@@ -43,17 +42,19 @@ export function disassembleImage(image: Image, title = '', emit?: (text: string)
     labels.set(at, [...(labels.get(at) ?? []), s.name]);
   }
   const symbolize = (address: number) => labels.get(address >>> 0)?.[0];
+  // (lines go out a few thousand at a time: to `emit`, or kept whole for the return)
   const whole: string[] = [];
+  const send = emit ?? ((text: string) => void whole.push(text));
   let lines: string[] = [];
+  const flush = () => {
+    if (lines.length) send(lines.join('\n') + '\n');
+    lines = [];
+  };
   const out = {
     push(...more: string[]): void {
-      for (const line of more) lines.push(line);
+      lines.push(...more);
       if (lines.length >= 4096) flush();
     },
-  };
-  const flush = () => {
-    if (lines.length) (emit ?? ((t: string) => whole.push(t)))(lines.join('\n') + '\n');
-    lines = [];
   };
   if (title) out.push(`; ${title}`);
   const constants = image.symbols.filter((s) => s.kind === 'constant');

@@ -9,8 +9,9 @@
 //
 // The scheduler gives each guest the physical CPU in turn for a quantum of its own clock's
 // ticks; a guest's virtual devices run on the guest's own clock (its instructions
-// retired plus ticks spent halted), so every guest sees exactly the timing it would see
-// alone on bare hardware, whatever the others do.
+// retired plus ticks spent halted, and under para the VMM's work for it: Vm.ticks), so
+// every guest sees exactly the timing it would see alone on bare hardware, whatever the
+// others do.
 
 import { CAUSE, CR, FLAG, INTERRUPT_BASE, MACHINE_ID, causeName, trappingPc } from '../isa/arch.js';
 import { describeAt } from '../image/disassembly.js';
@@ -37,7 +38,8 @@ import type { Vm } from './vm.js';
 export interface VmmConfig extends MachineConfig {
   /** Ticks of a guest's clock (instructions retired, ticks halted) per scheduling slice. */
   quantum: number;
-  /** A guest is stopped (status `limit`) when it has retired this many instructions. */
+  /** A guest is stopped (status `limit`) when it has retired this many instructions, the
+   *  VMM's work for it counted with them (Vm.charged). */
   maxInstructions: number;
   /** Where exit records go; undefined: tracing is off and no record is built. */
   probe?: ExitProbe;

@@ -126,7 +126,7 @@ export class Vm implements VirtualPlatform {
 
   /** Guest time: instructions retired, ticks spent halted and the VMM's work for it. */
   get ticks(): number {
-    return this.vcpu.instructions + this.idleTicks + this.vmmWork;
+    return this.charged + this.idleTicks;
   }
 
   /** What --max-instructions counts: instructions retired and the VMM's work for it. */
