@@ -38,7 +38,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .configureOutput({
       writeOut: (s) => io.out.write(s),
       writeErr: (s) => io.err.write(s),
-      outputError: (s, write) => write(red(s, io.errColor)),
+      // (commander's own messages quote the argument as given: its controls as \xNN too)
+      outputError: (s, write) => write(red(s.split('\n').map(printable).join('\n'), io.errColor)),
     })
     .addHelpText('after', '\nRun `vmm <command> --help` for a command\'s options and examples. Exit status: 0 success, 1 a guest failed, 2 usage or input error.');
   program.helpCommand('help [command]', 'show help for a command (vmm help run), or this list');

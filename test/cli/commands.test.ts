@@ -444,6 +444,15 @@ describe('vmm inspect', () => {
     expect(steered.stderr).not.toContain('\u001b');
   });
 
+  it("commander's own usage errors show an argument's control characters as \\xNN", async () => {
+    const option = await vmmIn(['run', '--b\u001b[31md', 'guests/bare/hello.s']);
+    expectUsageError(option, "error: unknown option '--b\\x1b[31md'");
+    expect(option.stderr).not.toContain('\u001b');
+    const command = await vmmIn(['ru\u0007n']);
+    expectUsageError(command, "error: unknown command 'ru\\x07n'");
+    expect(command.stderr).not.toContain('\u0007');
+  });
+
   it('a truncated image names the offset', async () => {
     const dir = tempDir();
     const cut = join(dir, 'cut.bin');
