@@ -289,9 +289,13 @@ export class BlockCache implements BlockProvider {
     const frame = base >>> 10;
     const words: number[] = [];
     const slots: number[] = [];
+    // The word the block runs on into, when it ends full or before a sensitive instruction
+    // it leaves to the interpreter: compiled with it (see CHAIN).
+    let next = -1;
     // The block follows the likely path on this page: past a conditional branch to the next
     // word (a taken branch leaves the block), through jmp and call to their targets.
-    for (let s = slot; s >= 0 && s < 1024 && words.length < MAX_BLOCK && !slots.includes(s); ) {
+    let s = slot;
+    for (; s >= 0 && s < 1024 && words.length < MAX_BLOCK && !slots.includes(s); ) {
       const word = code[base + s]!;
       // A callout (binary translation's exit into the VMM) ends the block, but for an inline
       // one (below); the region goes on after it where the VMM leaves the CPU (see
@@ -312,7 +316,10 @@ export class BlockCache implements BlockProvider {
       // The probe variant: a sensitive instruction is left to the interpreter, whose hook
       // reads the register file and FLAGS in the middle of it (so that compiled code keeps
       // registers in locals in every variant).
-      if (this.variant.probe && d.spec.class === 'sensitive') break;
+      if (this.variant.probe && d.spec.class === 'sensitive') {
+        next = s + 1;
+        break;
+      }
       words.push(word);
       slots.push(s);
       if (!d.spec.flow) s++;
@@ -321,7 +328,8 @@ export class BlockCache implements BlockProvider {
       else if (d.spec.format !== 'rel' || s + d.off === slot || (d.off <= 0 && d.spec.mnemonic !== 'call')) break;
       else s = d.spec.group === 'jump' ? s + d.off : s + 1;
     }
-    if (words.length === 0 || this.own(code, base)?.fns[slot]) return this.table(code, base);
+    if (words.length === MAX_BLOCK && s < 1024 && !slots.includes(s)) next = s;
+    if (words.length === 0 || this.own(code, base)?.fns[slot]) return this.chain(code, base, next, mode);
     if (this.liveBlocks >= this.limit) this.empty();
     let table = this.own(code, base);
     if (!table) {
@@ -346,7 +354,19 @@ export class BlockCache implements BlockProvider {
     if (physical) memory.coverCode(frame, block.covers, 1);
     this.blocksCompiled++;
     if (!this.replaying) this.replay(table, code, base, key);
-    return table;
+    return this.chain(code, base, next, mode);
+  }
+
+  /** CHAIN: the block at `next` (-1: none) of a code page, compiled now if it is not yet,
+   *  and there is room for it without emptying the cache; returns the page's table now. A
+   *  block's successor that it runs on into is as hot as the block, but the interpreter
+   *  counts only arrivals other than falling through (interpreter.ts HOT_THRESHOLD): the
+   *  successor of a full block would be compiled only HOT_THRESHOLD runs after it, and the
+   *  word after a sensitive instruction that the probe variant interprets, never (a
+   *  kernel's `getf` under trap: the code after it was interpreted for good). */
+  private chain(code: Int32Array, base: number, next: number, mode: number): FrameBlocks {
+    if (next >= 0 && next < 1024 && this.liveBlocks < this.limit && !this.own(code, base)?.fns[next]) return this.compile(code, base, next, mode);
+    return this.table(code, base);
   }
 
   /** A block was just compiled: if a region of the process had it (plans), and this page has

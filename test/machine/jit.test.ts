@@ -337,6 +337,52 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     expect(m.processor.blocksCompiled).toBe(2);
   });
 
+  it('a straight run longer than a block is compiled whole once its first block is: each full block brings the next', () => {
+    // 200 words, called 20 times: the first block is made at the 16th call; falling through
+    // into the next counts no arrival, so without CHAIN, one more block every 16 calls
+    const body = Array.from({ length: 200 }, (_, i) => ['addi r1, r1, 3', 'xor r2, r2, r1', 'shli r3, r2, 1', 'add r1, r1, r3'][i % 4]).join('\n');
+    const image = assembleText(`
+      start:  li r10, 20
+      .outer: call body
+              subi r10, r10, 1
+              cmpi r10, 0
+              bne .outer
+              hlt
+      body:
+${body}
+              ret`);
+    const m = new Machine(OPTIONS, { console: { putByte() {} } });
+    m.load(image);
+    m.run(1e6);
+    expect(state(bareState(image, { jit: true }))).toEqual(state(bareState(image, { jit: false })));
+    const blocks = (m.processor as unknown as { blockCaches: BlockCache[] }).blockCaches[0]!;
+    // (blocks of 64, 64, 64 and 8 words and the ret; the outer loop's)
+    expect(blocks.blocksIn(0)).toBeGreaterThanOrEqual(4);
+    expect(m.cpu.regs[10]).toBe(0);
+  });
+
+  it('the word after a sensitive instruction that the probe variant interprets is compiled with the block before it', () => {
+    // (trap mode runs a guest kernel's getf deprivileged: the probe variant leaves it to the
+    // interpreter, and the code after it was reached only by falling through: never hot)
+    const image = assembleText(`
+      start:  li r10, 2000
+              movi r2, 0
+      loop:   getf r1
+              addi r2, r2, 1
+              xor r3, r2, r1
+              add r4, r4, r3
+              subi r10, r10, 1
+              cmpi r10, 0
+              bne loop
+              hlt`);
+    const m = new Machine(OPTIONS, { console: { putByte() {} } });
+    m.load(image);
+    while (!m.cpu.halted) m.processor.run(m.cpu.instructions + 1000, true);
+    expect(m.cpu.regs[2]).toBe(2000);
+    expect(m.cpu.instructions).toBe(bareState(image, { jit: false }).instructions);
+    expect(m.processor.blocksCompiled).toBe(1);
+  });
+
   it('mtcr of a register that does not change translation stays in compiled code; a ptbr write leaves the loop', () => {
     // (the machine's loop is entered once per slice and again after each exit of the CPU's)
     const loop = (cr: string) =>
