@@ -3,6 +3,7 @@
 // and page-walk references.
 
 import type { CompareRow, PerPass } from './compare.js';
+import { printable } from '../text/printable.js';
 
 /** A subject as the table heads it. */
 export interface SubjectHeading {
@@ -42,7 +43,7 @@ function exitsAndNotes(p: PerPass): string {
 /** The cells of one row, in COLUMNS order (a row with a problem has it in place of figures). */
 function cells(row: CompareRow): string[] {
   const p = row.perPass;
-  if (!p) return [row.label, '-', '-', '-', '-', '-', row.problem ?? ''];
+  if (!p) return [row.label, '-', '-', '-', '-', '-', printable(row.problem ?? '')];
   return [row.label, figure(p.cycles), row.overhead === undefined ? '-' : figure(row.overhead), count(p.exits), figure(p.tlbMisses), figure(p.walkReferences), exitsAndNotes(p)];
 }
 

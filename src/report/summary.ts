@@ -7,6 +7,7 @@ import type { GuestReport, RunReport } from './guest-report.js';
 import type { HostReport } from '../vmm/hosts/hosted/hosted-host.js';
 import type { Dom0Report } from '../vmm/hosts/dom0/dom0-host.js';
 import { DOMAIN_IO_WORDS, type DomainIo } from '../vmm/hosts/dom0/switchboard.js';
+import { printable } from '../text/printable.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 /** A ratio to two decimals (as toFixed rounds it), its whole part grouped as n's: 1,234.50. */
@@ -66,7 +67,7 @@ export function formatSummary(report: RunReport, c: ChalkInstance): string {
   for (const g of report.guests) {
     const statusColor = g.status !== 'halted' ? c.red : g.divergences ? c.yellow : c.green;
     const where = g.reason.includes('pc 0x') ? '' : ` at pc ${hex(g.pc, 8)}`;
-    out.push(`${c.bold(g.name)} (${modeSettings(report)}): ${statusColor(g.status)}: ${g.reason}${where}`);
+    out.push(`${c.bold(g.name)} (${modeSettings(report)}): ${statusColor(g.status)}: ${printable(g.reason)}${where}`);
     if (g.divergences) out.push(...divergenceWarning(g.divergences, c));
     const overhead = g.overhead !== undefined ? `overhead ${ratio(g.overhead)}x bare` : `overhead n/a: ${g.overheadMissing ?? 'not measured'}`;
     out.push(`  instructions ${n(g.instructions).padStart(14)}    cycles ${n(g.cycles).padStart(16)}    ${overhead}`);
@@ -88,14 +89,14 @@ export function formatSummary(report: RunReport, c: ChalkInstance): string {
 function dom0Summary(h: Dom0Report, c: ChalkInstance): string[] {
   const statusColor = h.status === 'halted' ? c.green : c.red;
   const out = [
-    `${c.bold('guest 0')} (${h.topology}, ${h.image}): ${statusColor(h.status)}: ${h.reason}`,
+    `${c.bold('guest 0')} (${h.topology}, ${printable(h.image)}): ${statusColor(h.status)}: ${printable(h.reason)}`,
     `  cycles ${n(h.cycles).padStart(16)}    exits ${n(h.exits)}    host cycles ${n(h.hostCycles)}    domain switches ${n(h.domainSwitches)}    events routed ${n(h.eventsRouted)}    disk interrupts routed ${n(h.interruptsRouted)}${h.iommuRefused ? `    DMA refused by the IOMMU ${n(h.iommuRefused)}` : ''}`,
   ];
   for (const io of h.io) {
     const counts = countList(Object.fromEntries((Object.keys(DOMAIN_IO_WORDS) as (keyof DomainIo)[]).map((k) => [DOMAIN_IO_WORDS[k], io[k]])));
     out.push(`  front ends   ${io.guest}: ${counts}`);
   }
-  for (const line of h.console.trimEnd().split('\n')) if (line) out.push(`  console      ${line}`);
+  for (const line of h.console.trimEnd().split('\n')) if (line) out.push(`  console      ${printable(line)}`);
   return out;
 }
 
@@ -103,13 +104,13 @@ function dom0Summary(h: Dom0Report, c: ChalkInstance): string[] {
 function hostSummary(h: HostReport, guests: readonly GuestReport[], c: ChalkInstance): string[] {
   const statusColor = h.status === 'halted' ? c.green : c.red;
   const out = [
-    `${c.bold('host')} (${h.topology}, ${h.image}, application ${h.app}): ${statusColor(h.status)}: ${h.reason}`,
+    `${c.bold('host')} (${h.topology}, ${printable(h.image)}, application ${h.app}): ${statusColor(h.status)}: ${printable(h.reason)}`,
     `  cycles ${n(h.cycles).padStart(16)}    guests' share ${h.guestShare.toFixed(3)}    world switches ${n(h.worldSwitches)}`,
   ];
   h.requests.forEach((r, i) => {
     const counts = countList({ 'disk reads': r.diskReads, 'disk writes': r.diskWrites, 'console lines': r.consoleLines });
     out.push(`  requests     ${guests[i]?.name ?? i}: ${counts}${r.hostCycles ? `  (host cycles ${n(r.hostCycles)})` : ''}`);
   });
-  for (const line of h.console.trimEnd().split('\n')) if (line) out.push(`  console      ${line}`);
+  for (const line of h.console.trimEnd().split('\n')) if (line) out.push(`  console      ${printable(line)}`);
   return out;
 }

@@ -388,7 +388,7 @@ describe('vmm inspect', () => {
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(new RegExp(`^image     ${image} \\(\\d+ bytes, format version 1\\)$`));
-    expect(lines[1]).toBe('build     native: runs on bare and under trap and full');
+    expect(lines[1]).toBe('build     native: runs on bare and under trap, full and hw');
     expect(lines[2]).toBe('entry     0x00000000 (start)');
     expect(lines[3]).toBe('segments  1');
     expect(lines[4]).toBe('  address     end         size    sha256');
@@ -427,6 +427,34 @@ describe('vmm inspect', () => {
     expect(doc.symbols).toContainEqual({ name: 'CONSOLE_DATA', value: 16, kind: 'constant' });
     expect(doc.files).toEqual(['guests/bare/hello.s', 'guests/include/paravirt.inc', 'guests/include/platform.inc', 'guests/include/hypercalls.inc', 'guests/include/paravirt.s']);
     expect(doc.lines).toBe(9);
+  });
+
+  it('lines up a segment of millions of bytes, and one that ends at the top of the address space', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'seg.s'), 'start:\n hlt\n.org 0x100000\n.space 0x1000000\n.org 0xfffffffc\n.word 1\n');
+    expect((await vmmIn(['asm', join(dir, 'seg.s')])).status).toBe(0);
+    const r = await vmmIn(['inspect', join(dir, 'seg.bin')]);
+    const rows = r.stdout.split('\n').slice(4, 8);
+    expect(rows).toEqual([
+      '  address     end          size      sha256',
+      expect.stringMatching(/^ {2}0x00000000 {2}0x00000004 {10}4 {2}[0-9a-f]{64}$/),
+      expect.stringMatching(/^ {2}0x00100000 {2}0x01100000 {3}16777216 {2}[0-9a-f]{64}$/),
+      expect.stringMatching(/^ {2}0xfffffffc {2}0x100000000 {9}4 {2}[0-9a-f]{64}$/),
+    ]);
+  });
+
+  it("shows the control characters of a file's name as \\xNN in what it prints (inspect, disasm, trace -o)", async () => {
+    const dir = tempDir();
+    const steering = join(dir, 'h\u001b[35m.bin');
+    copyFileSync(image, steering);
+    const shown = steering.replace('\u001b', '\\x1b');
+    const inspect = await vmmIn(['inspect', steering]);
+    expect(inspect.stdout.split('\n')[0]).toContain(`image     ${shown} (`);
+    const disasm = await vmmIn(['disasm', steering]);
+    expect(disasm.stdout.split('\n')[0]).toBe(`; vmm disasm ${shown}`);
+    const trace = await vmmIn(['trace', 'guests/bare/hello.s', '-o', join(dir, 't\u001b[33m.txt'), '-q', '--stats']);
+    expect(trace.stderr).toContain(`trace records written to ${join(dir, 't\\x1b[33m.txt')}`);
+    for (const r of [inspect, disasm, trace]) expect(r.stdout + r.stderr).not.toContain('\u001b');
   });
 
   it('a source given as an image is a bad magic at offset 0, exit 2', () => {

@@ -4,7 +4,7 @@
 // traced with its request id; a host fault stops every guest; a busy host application
 // takes CPU from them; bad options and hostile host images are refused or contained.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HOST_ABI, hostInclude } from '../../src/vmm/hosts/hosted/host-abi.js';
@@ -163,6 +163,21 @@ describe('the host OS', () => {
       expect(g.status).toBe('killed');
       expect(g.reason).toMatch(/^the host OS halted \(it printed "host: panic: page-read at 0x[0-9a-f]{8}"\) before its VMM process had finished/);
     }
+  });
+
+  it("shows the control characters of its console and of the reason quoting it as \\xNN in the summary", async () => {
+    // (its image from a folder where its includes resolve, its panic message steering a terminal)
+    const dir = join(tmp, 'steering');
+    mkdirSync(join(dir, 'host'), { recursive: true });
+    symlinkSync(join(ROOT, 'guests', 'include'), join(dir, 'include'));
+    symlinkSync(join(ROOT, 'guests', 'kernel'), join(dir, 'kernel'));
+    const source = readFileSync(join(ROOT, 'guests', 'host', 'hostos.s'), 'utf8').replace('"host: panic: "', '"host: \\x1b[2Jpanic: "');
+    writeFileSync(join(dir, 'host', 'hostos.s'), source);
+    const r = await cli(['run', ...TINYOS, '--host', 'hosted', '--host-image', join(dir, 'host', 'hostos.s'), '--host-fault', '3', '--no-overhead', '-q', '--stats']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/console +host: \\x1b\[2Jpanic: page-read/);
+    expect(r.stderr).toContain('(it printed "host: \\x1b[2Jpanic: page-read');
+    expect(r.stderr).not.toContain('\u001b');
   });
 
   it('with a busy application takes CPU from the guests, not their results', async () => {

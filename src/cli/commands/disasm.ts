@@ -2,6 +2,7 @@
 
 import { checkOutputPath, type CommandSpec } from '../command.js';
 import { EXIT } from '../errors.js';
+import { printable } from '../../text/printable.js';
 
 export const disasmCommand: CommandSpec = {
   name: 'disasm',
@@ -21,7 +22,7 @@ export const disasmCommand: CommandSpec = {
     const { image } = readImageFile(path, io);
     checkOutputPath('-o', outPath, [path]); // (and not the image by another name: a link)
     const out = io.openOutput(outPath);
-    disassembleImage(image, `vmm disasm ${path}`, (text) => out.write(text));
+    disassembleImage(image, `vmm disasm ${printable(path)}`, (text) => out.write(text));
     out.close();
     return EXIT.OK;
   },

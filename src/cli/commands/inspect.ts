@@ -2,6 +2,10 @@
 
 import type { CommandSpec } from '../command.js';
 import { EXIT } from '../errors.js';
+import { printable } from '../../text/printable.js';
+
+/** a, b and c */
+const list = (names: readonly string[]) => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
 
 export const inspectCommand: CommandSpec = {
   name: 'inspect',
@@ -17,6 +21,7 @@ export const inspectCommand: CommandSpec = {
     const { isParavirt } = await import('../../image/model.js');
     const { hex } = await import('../../isa/disasm.js');
     const { readImageFile } = await import('../image-file.js');
+    const { modesFor, REFERENCE } = await import('../../vmm/modes/index.js');
     const path = args[0]!;
     const { image, size } = readImageFile(path, io);
     const segments = image.segments.map((s) => ({ address: s.address, size: s.bytes.length, sha256: createHash('sha256').update(s.bytes).digest('hex') }));
@@ -31,17 +36,22 @@ export const inspectCommand: CommandSpec = {
     }
     const { chalkFor } = await import('../colors.js');
     const c = chalkFor(io.outColor);
+    // (columns as wide as their widest cell; the end is exclusive: a segment that reaches the
+    // top of the address space ends at 0x100000000)
+    const sizeWidth = Math.max(6, ...segments.map((s) => String(s.size).length));
+    const endText = segments.map((s) => `0x${((s.address >>> 0) + s.size).toString(16).padStart(8, '0')}`);
+    const ends = { text: endText, width: Math.max(10, ...endText.map((t) => t.length)) };
     const entryName = image.symbols.find((s) => s.kind === 'label' && s.value >>> 0 === image.entry)?.name;
     const lines = [
-      `${c.bold('image')}     ${path} (${size} bytes, format version ${version})`,
-      `${c.bold('build')}     ${build === 'paravirt' ? 'PARAVIRT (flag 1): runs under --mode para only' : 'native: runs on bare and under trap and full'}`,
+      `${c.bold('image')}     ${printable(path)} (${size} bytes, format version ${version})`,
+      `${c.bold('build')}     ${build === 'paravirt' ? `PARAVIRT (flag 1): runs under --mode ${modesFor(build).join(', ')} only` : `native: runs on ${REFERENCE.name} and under ${list(modesFor(build))}`}`,
       `${c.bold('entry')}     ${hex(image.entry, 8)}${entryName ? ` (${entryName})` : ''}`,
       `${c.bold('segments')}  ${segments.length}`,
-      c.dim(`  address     end         size    sha256`),
-      ...segments.map((s) => `  ${hex(s.address, 8)}  ${hex(s.address + s.size, 8)}  ${String(s.size).padStart(6)}  ${s.sha256}`),
+      c.dim(`  address     ${'end'.padEnd(ends.width)}  ${'size'.padEnd(sizeWidth)}  sha256`),
+      ...segments.map((s, i) => `  ${hex(s.address, 8)}  ${ends.text[i]!.padEnd(ends.width)}  ${String(s.size).padStart(sizeWidth)}  ${s.sha256}`),
       `${c.bold('symbols')}   ${symbols.length}`,
-      ...symbols.map((s) => `  ${hex(s.value, 8)}  ${s.kind.padEnd(8)}  ${s.name}`),
-      `${c.bold('sources')}   ${image.files.join(', ') || '(none)'}; ${image.lines.length} line-map rows`,
+      ...symbols.map((s) => `  ${hex(s.value, 8)}  ${s.kind.padEnd(8)}  ${printable(s.name)}`),
+      `${c.bold('sources')}   ${printable(image.files.join(', ')) || '(none)'}; ${image.lines.length} line-map rows`,
     ];
     io.out.write(lines.join('\n') + '\n');
     return EXIT.OK;

@@ -4,6 +4,7 @@ import { Option } from 'commander';
 import type { CommandSpec } from '../command.js';
 import { checkOutputPath, collect, commandLine, parseCount, samePath, UsageProblem } from '../command.js';
 import { EXIT } from '../errors.js';
+import { printable } from '../../text/printable.js';
 import { defineRunOptions, IMAGES_ARGUMENT } from '../run-options.js';
 
 export const traceCommand: CommandSpec = {
@@ -100,7 +101,7 @@ Examples (in the folder that holds vmm's guests/):
     sink.flush();
     out.close();
     if (page && reportPath) await page.write(reportPath, commandLine(line), report, io);
-    if (options.stats || !options.quiet) io.err.write(formatSummary(report, chalkFor(io.errColor)) + `${sink.records} trace records${toFile ? ` written to ${options.output}` : ''}\n`);
+    if (options.stats || !options.quiet) io.err.write(formatSummary(report, chalkFor(io.errColor)) + `${sink.records} trace records${toFile ? ` written to ${printable(String(options.output))}` : ''}\n`);
     const missing = filter?.missingRequests() ?? [];
     const last = filter?.lastRequest ?? 0;
     if (missing.length && (options.stats || !options.quiet)) io.err.write(`--request ${missing.join(',')}: the run made no I/O request of ${missing.length === 1 ? 'that id' : 'those ids'} (${last === 0 ? 'it made none' : `it made ${last === 1 ? 'request 1' : `requests 1 to ${last}`}`})\n`);

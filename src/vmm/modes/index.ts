@@ -38,3 +38,8 @@ export function isReference(name: string): boolean {
 export function buildFor(name: string): Build {
   return modeNamed(name)?.build ?? REFERENCE.build;
 }
+
+/** The VMM modes that run a guest of this build (the reference runs native ones). */
+export function modesFor(build: Build): string[] {
+  return MODES.filter((m) => m.build === build).map((m) => m.name);
+}
