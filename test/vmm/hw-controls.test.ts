@@ -16,6 +16,16 @@ describe('exit-control names', () => {
     }
   });
 
+  it('an empty name in a list, and a control turned both on and off, are refused', () => {
+    for (const list of ['', ',', 'hlt,', ',io', 'hlt,,io']) {
+      expect(() => controlSettings(true, [list], []), list).toThrow(`--exit-on '${list}': expects comma-separated names`);
+      expect(() => controlSettings(true, [], [list]), list).toThrow(/^--exit-off /);
+    }
+    expect(() => controlSettings(true, ['io'], ['hlt,io'])).toThrow('--exit-on io and --exit-off io contradict each other');
+    // (a group and a control in it are not the same name: the group first, then the control)
+    expect(controlSettings(true, ['cr'], ['cr-read:ptbr']).on.has('cr-read:ptbr')).toBe(false);
+  });
+
   it('groups and single controls change exactly what they name; some stay on, and say why with the flag used', () => {
     const base = controlSettings(true, [], []);
     expect([...base.on].sort()).toEqual(['cpuid', 'external-interrupt', 'hlt', 'interrupt-window', 'io']);

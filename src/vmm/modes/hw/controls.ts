@@ -73,8 +73,16 @@ export interface ControlSettings {
 export function controlSettings(nestedPaging: boolean, exitOn: readonly string[], noExitOn: readonly string[]): ControlSettings {
   const on = new Set(CONTROLS.filter((c) => (nestedPaging ? c.nested : c.shadow)).map((c) => c.name));
   const ports = new Map<number, boolean>();
-  const items = (list: readonly string[], value: boolean) => list.flatMap((text) => text.split(',')).map((t) => t.trim()).filter((t) => t !== '').map((name) => ({ name, value }));
+  const items = (list: readonly string[], value: boolean) =>
+    list.flatMap((text) => {
+      const names = text.split(',').map((t) => t.trim());
+      if (names.some((t) => t === '')) throw new ControlError(`${value ? '--exit-on' : '--exit-off'} '${text}': expects comma-separated names of exit controls (vmm explain lists them)`);
+      return names.map((name) => ({ name, value }));
+    });
   const all = [...items(exitOn, true), ...items(noExitOn, false)];
+  // (a name turned on and off at once says nothing: which should win?)
+  const both = all.find((i) => i.value && all.some((j) => !j.value && j.name === i.name));
+  if (both) throw new ControlError(`--exit-on ${both.name} and --exit-off ${both.name} contradict each other: name it in one of them`);
   const isGroup = (name: string) => Object.hasOwn(GROUPS, name);
   for (const { name, value } of [...all.filter((i) => isGroup(i.name)), ...all.filter((i) => !isGroup(i.name))]) {
     const flag = value ? '--exit-on' : '--exit-off';
