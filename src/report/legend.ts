@@ -3,7 +3,8 @@
 // tables; docs/cli.md's table of summary words is SUMMARY_WORDS word for word (a test keeps
 // them equal), docs/trace-format.md's tables are the exit tables'.
 
-import { CAUSES, INTERRUPT_BASE } from '../isa/arch.js';
+import { CAUSES, CONTROL_REGISTERS, INTERRUPT_BASE } from '../isa/arch.js';
+import { PORT_SPACE } from '../machine/bus.js';
 import { IRQ } from '../machine/platform.js';
 import { EXIT_ACTIONS, EXIT_REASONS } from '../vmm/exits.js';
 import { TOPOLOGIES } from '../vmm/hosts/index.js';
@@ -33,18 +34,38 @@ export const SUMMARY_WORDS = [
   { word: 'hypercalls', meaning: 'under para: the hypercalls the PARAVIRT guest kernel made, by name (docs/hypercalls.md); each is a hypercall exit' },
   { word: 'vmm work', meaning: "under para: units of the VMM's work for the guest's hypercalls (operations carried, table entries examined, console bytes written), counted as the guest's time (its clock, its quantum, --max-instructions), not as instructions (json: vmmWork)" },
   { word: 'host', meaning: 'under --host hosted: the host OS, how it ended, and its own console (docs/topologies.md)' },
+  { word: 'application', meaning: 'under --host hosted: the host application competing with the VMM\'s process for the CPU (--host-app: idle or busy)' },
   { word: "guests' share", meaning: 'under --host hosted: the guests\' instructions over every instruction the CPU retired (the host OS\'s and its processes\' too): their share of the CPU as the host\'s timer sees it (json: guestShare)' },
   { word: 'world switches', meaning: 'under --host hosted: times the CPU passed between the host OS\'s world and the VMM\'s, either way (json: worldSwitches)' },
   { word: 'requests', meaning: 'under --host hosted: per guest, the I/O the host OS did for it (disk reads, disk writes, console lines), and the host cycles from posting each request to its completion' },
+  { word: 'console', meaning: 'under --host hosted and dom0: a line the host OS, or guest 0, printed on its own console' },
   { word: 'guest 0', meaning: 'under --host dom0: the driver domain, how it ended, and its own console (docs/topologies.md)' },
+  { word: 'host cycles', meaning: 'under --host dom0: the cycles of the whole machine, every domain\'s and the VMM\'s (json: hostCycles); under --host hosted, after a guest\'s requests: the host cycles from posting each to its completion, in all' },
   { word: 'domain switches', meaning: 'under --host dom0: times the CPU passed from one domain to another, guest 0 included (json: domainSwitches)' },
   { word: 'events routed', meaning: 'under --host dom0: events the VMM routed between domains: front ends to guest 0, its answers back, the physical disk\'s interrupts to it (json: eventsRouted)' },
+  { word: 'disk interrupts routed', meaning: 'under --host dom0: the physical disk\'s interrupts the VMM routed to guest 0, whose driver drives it (json: interruptsRouted)' },
+  { word: 'DMA refused by the IOMMU', meaning: 'under --host dom0 with an IOMMU: transfers of guest 0\'s devices outside the memory it may reach, refused (json: iommuRefused; shown when there are any)' },
   { word: 'front ends', meaning: 'under --host dom0: per guest, its block requests and notifications, its console bytes (and those dropped while guest 0 fell behind), and requests the VMM answered itself once guest 0 was gone' },
 ] as const;
 
+/** The text trace's columns (src/trace/text.ts's header), in its order. */
+export const TRACE_COLUMNS = [
+  { word: 'seq', meaning: "the record's number, from 1, over the whole run (json: seq)" },
+  { word: 'cycle', meaning: "the host's cycle count when the exit happened: every guest's and the VMM's, by the cost model (json: cycle)" },
+  { word: 'guest', meaning: "the guest's name: its file's, without directory and extension" },
+  { word: 'mode', meaning: 'the VMM mode the guest runs under (vmm explain MODE)' },
+  { word: 'reason', meaning: 'why the CPU left the guest: an exit reason, or note:NAME for a note, which is no exit (vmm explain REASON)' },
+  { word: 'code', meaning: "the reason's number: VT-x's basic exit reason where one fits, 64 and up the software VMM's own" },
+  { word: 'pc', meaning: 'the guest pc of the instruction concerned' },
+  { word: 'instruction', meaning: 'that instruction, disassembled (json: insn)' },
+  { word: 'action', meaning: 'what the VMM did about it (vmm explain ACTION)' },
+  { word: 'cost', meaning: 'the cycles this exit cost, by the cost model' },
+  { word: 'details', meaning: "the record's other fields (port=, value=, address=, access=, cause=, ...), the source line of pc, and words on why" },
+] as const;
+
 export interface LegendEntry {
-  /** What kind of word it is: "summary", "mode", "topology", "exit reason", "note", "action", "trap
-   *  cause", or "--mode NAME" for a mode's own (hw's exit controls). */
+  /** What kind of word it is: "summary", "trace column", "mode", "topology", "exit reason",
+   *  "note", "action", "trap cause", or "--mode NAME" for a mode's own (hw's exit controls). */
   kind: string;
   word: string;
   meaning: string;
@@ -54,9 +75,12 @@ export interface LegendEntry {
 export function legend(): LegendEntry[] {
   return [
     ...SUMMARY_WORDS.map((w) => ({ kind: 'summary', word: w.word, meaning: w.meaning })),
+    ...TRACE_COLUMNS.map((w) => ({ kind: 'trace column', word: w.word, meaning: w.meaning })),
     ...[REFERENCE, ...MODES].map((m) => ({ kind: 'mode', word: m.name, meaning: `--mode ${m.name}: ${m.summary}` })),
     ...TOPOLOGIES.map((t) => ({ kind: 'topology', word: t.name, meaning: `--host ${t.name}: ${t.summary}` })),
-    ...EXIT_REASONS.map((r) => ({ kind: 'note' in r ? 'note' : 'exit reason', word: r.name, meaning: `${r.summary} (code ${r.code})` })),
+    // (the exit reasons, then the notes: the table lists them by code, which mixes them)
+    ...EXIT_REASONS.filter((r) => !('note' in r)).map((r) => ({ kind: 'exit reason', word: r.name, meaning: `${r.summary} (code ${r.code})` })),
+    ...EXIT_REASONS.filter((r) => 'note' in r).map((r) => ({ kind: 'note', word: r.name, meaning: `${r.summary} (code ${r.code})` })),
     ...EXIT_ACTIONS.map((a) => ({ kind: 'action', word: a.name, meaning: a.summary })),
     ...CAUSES.map((c) => ({ kind: 'trap cause', word: c.name, meaning: `${c.summary} (cause ${c.code})` })),
     {
@@ -70,15 +94,19 @@ export function legend(): LegendEntry[] {
 
 /** Words that stand for the legend's words (lower case): an instance of a pattern (irq3
  *  of irqN, for the interrupt controller's 32 lines; what --exit-on takes: port:0x10 of
- *  port:N, cr-read:ptbr of cr-read:NAME, exception:page-read of exception:CAUSE) or a group
+ *  port:N for a port of the 16-bit port space, cr-read:ptbr of cr-read:NAME for a control
+ *  register's name, exception:page-read of exception:CAUSE for a trap cause's) or a group
  *  of exit controls (cr, cr-read, cr-write, exceptions). */
-const STANDS_FOR: readonly (readonly [RegExp, readonly string[]])[] = [
-  [/^irq([0-9]|[12][0-9]|3[01])$/, ['irqn']],
-  [/^port:([0-9]+|0x[0-9a-f]+)$/, ['port:n']],
-  [/^cr$/, ['cr-read:name', 'cr-write:name']],
-  [/^cr-read(:\S+)?$/, ['cr-read:name']],
-  [/^cr-write(:\S+)?$/, ['cr-write:name']],
-  [/^exception(s|:\S+)$/, ['exception:cause']],
+const CR_NAMES = `(${CONTROL_REGISTERS.map((c) => c.name).join('|')})`;
+// (hcall's trap is no exception a guest can make exit: para's VMM takes it)
+const CAUSE_NAMES = `(${CAUSES.filter((c) => c.name !== 'hypercall').map((c) => c.name).join('|')})`;
+const STANDS_FOR: readonly (readonly [(word: string) => boolean, readonly string[]])[] = [
+  [(w) => /^irq([0-9]|[12][0-9]|3[01])$/.test(w), ['irqn']],
+  [(w) => /^port:([0-9]+|0x[0-9a-f]+)$/.test(w) && Number(w.slice(5)) < PORT_SPACE, ['port:n']],
+  [(w) => w === 'cr', ['cr-read:name', 'cr-write:name']],
+  [(w) => new RegExp(`^cr-read(:${CR_NAMES})?$`).test(w), ['cr-read:name']],
+  [(w) => new RegExp(`^cr-write(:${CR_NAMES})?$`).test(w), ['cr-write:name']],
+  [(w) => w === 'exceptions' || new RegExp(`^exception:${CAUSE_NAMES}$`).test(w), ['exception:cause']],
 ];
 
 /** The entries for a word, in any case: its own, else those of the words it stands for. */
@@ -86,6 +114,6 @@ export function explain(word: string): LegendEntry[] {
   const key = word.toLowerCase();
   const own = legend().filter((e) => e.word.toLowerCase() === key);
   if (own.length > 0) return own;
-  const words = STANDS_FOR.find(([pattern]) => pattern.test(key))?.[1] ?? [];
+  const words = STANDS_FOR.find(([standsFor]) => standsFor(key))?.[1] ?? [];
   return legend().filter((e) => words.includes(e.word.toLowerCase()));
 }

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explain, legend, SUMMARY_WORDS } from '../../src/report/legend.js';
+import { TEXT_HEADER } from '../../src/trace/text.js';
 import { ROOT, vmmIn } from './helpers.js';
 
 /** Every word of a summary a student may ask about: the status, each line's label, the
@@ -72,6 +73,23 @@ describe('vmm explain', () => {
     // (its own word first: the exit reason, not the exception controls)
     expect((await vmmIn(['explain', 'exception'])).stdout).toMatch(/^exception \(exit reason\): /);
     for (const word of ['irq32', 'irq99', 'port:x']) expect((await vmmIn(['explain', word])).status, word).toBe(2);
+  });
+
+  it("knows every column of the text trace, and the host's and guest 0's words", () => {
+    for (const column of TEXT_HEADER.trim().split(/\s+/)) expect(explain(column).map((e) => e.kind), column).toContain('trace column');
+    for (const word of ['application', 'console', 'host cycles', 'disk interrupts routed', 'DMA refused by the IOMMU']) expect(explain(word), word).not.toEqual([]);
+  });
+
+  it('what --exit-on takes finds its control only when it names one: a port of the port space, a control register, a trap cause', () => {
+    for (const word of ['port:65535', 'port:0x10', 'cr-read:ptbr', 'cr-write:asid', 'exception:divide', 'exceptions']) expect(explain(word), word).not.toEqual([]);
+    for (const word of ['port:65536', 'port:70000', 'cr-read:nope', 'cr-write:', 'exception:nope', 'exception:hypercall']) expect(explain(word), word).toEqual([]);
+  });
+
+  it('the whole legend has each kind under one heading', async () => {
+    const r = await vmmIn(['explain']);
+    const headings = r.stdout.split('\n').filter((line) => /^\S/.test(line));
+    expect(new Set(headings).size).toBe(headings.length);
+    expect(headings).toContain('Host topologies (--host; the summary\'s host and guest 0 lines)');
   });
 
   it('a word it does not know is a usage error that names the nearest', async () => {

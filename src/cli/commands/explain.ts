@@ -53,5 +53,5 @@ function wrap(text: string, columns: number): string[] {
 }
 
 function heading(kind: string): string {
-  return { summary: 'The summary of vmm run', mode: 'Modes (the summary\'s header: NAME (MODE))', 'exit reason': 'Exit reasons (vmm trace; the summary\'s exits line)', note: 'Notes: not exits (the summary\'s notes line)', action: 'Actions (what the VMM did, in the trace)', 'trap cause': 'Trap causes (the summary\'s traps line)' }[kind] ?? kind;
+  return { summary: 'The summary of vmm run', 'trace column': 'Trace columns (vmm trace\'s text header)', mode: 'Modes (the summary\'s header: NAME (MODE))', topology: 'Host topologies (--host; the summary\'s host and guest 0 lines)', 'exit reason': 'Exit reasons (vmm trace; the summary\'s exits line)', note: 'Notes: not exits (the summary\'s notes line)', action: 'Actions (what the VMM did, in the trace)', 'trap cause': 'Trap causes (the summary\'s traps line)' }[kind] ?? kind;
 }
