@@ -53,6 +53,13 @@ describe('vmm', () => {
     expect(r.stderr).toContain('(Did you mean run?)');
   });
 
+  it('isa --hypercalls gives each hypercall its errors, or says it has none', async () => {
+    const r = await vmmIn(['isa', '--hypercalls']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/xen_version[^\n]*\n\s+r0: the version: 1; no errors$/m);
+    expect(r.stdout).not.toMatch(/errors\s*$/m);
+  });
+
   it('takes one of --json and --markdown, as vmm compare does', async () => {
     expectUsageError(await vmmIn(['isa', '--json', '--markdown']), /--json and --markdown: choose one/);
     expectUsageError(await vmmIn(['isa', '--hypercalls', '--markdown', '--json']), /--json and --markdown: choose one/);

@@ -67,7 +67,7 @@ async function printHypercalls(options: Record<string, unknown>, io: Io): Promis
   for (const h of HYPERCALLS) {
     lines.push(`  ${String(h.number).padStart(2)}  ${c.cyan(h.name.padEnd(width))}  ${h.summary}`);
     for (const a of h.args) lines.push(`      ${''.padEnd(width)}  ${a.reg} ${a.name}: ${a.meaning}`);
-    lines.push(`      ${''.padEnd(width)}  ${c.dim(`r0: ${h.result}; errors ${h.errors.join(', ')}`)}`);
+    lines.push(`      ${''.padEnd(width)}  ${c.dim(`r0: ${h.result}${h.errors.length ? `; errors ${h.errors.join(', ')}` : '; no errors'}`)}`);
   }
   lines.push('', c.bold('Errors'), ...HYPERCALL_ERRORS.map((e) => `  ${String(e.value).padStart(3)}  ${e.name.padEnd(6)}  ${e.meaning}`));
   io.out.write(lines.join('\n') + '\n');
