@@ -159,12 +159,12 @@ describe('vmm does not write over its inputs', () => {
 
 describe('--report is checked before anything runs', () => {
   it('a directory, or a file in a folder that is not there, is a usage error before the guest prints a byte', async () => {
-    for (const command of [['run', 'guests/bare/hello.s', '--mode', 'trap'], ['trace', 'guests/bare/hello.s', '--mode', 'trap'], ['compare', 'guests/bare/hello.s', '--modes', 'bare']]) {
-      const folder = await vmmIn([...command, '--report', dir, '-q']);
+    for (const command of [['run', 'guests/bare/hello.s', '--mode', 'trap', '-q'], ['trace', 'guests/bare/hello.s', '--mode', 'trap', '-q'], ['compare', 'guests/bare/hello.s', '--modes', 'bare']]) {
+      const folder = await vmmIn([...command, '--report', dir]);
       expectUsageError(folder, `vmm: ${dir}: cannot write: is a directory`);
       expect(folder.stdout, command[0]).toBe('');
       const missing = join(dir, 'nowhere', 'page.html');
-      const nowhere = await vmmIn([...command, '--report', missing, '-q']);
+      const nowhere = await vmmIn([...command, '--report', missing]);
       expectUsageError(nowhere, `vmm: ${missing}: cannot write: no such file`);
       expect(nowhere.stdout, command[0]).toBe('');
     }
