@@ -68,7 +68,9 @@ export function memValues(options: Record<string, unknown>): string[] {
 /** A memory size (of --mem, or of `option`): a multiple of 4K, at most MAX_MEMORY. */
 export function parseMemory(text: string, option = '--mem'): number {
   const mem = parseSize(text);
-  if (mem === undefined || mem <= 0 || mem % 4096 !== 0 || mem > MAX_MEMORY) {
+  // (1.5M is no size: a whole number of bytes, K, M or G)
+  if (mem === undefined) throw new UsageProblem(`${option} expects a size: a whole number with an optional K, M or G (e.g. 64K, 1M, 1536K), got '${text}'`);
+  if (mem <= 0 || mem % 4096 !== 0 || mem > MAX_MEMORY) {
     throw new UsageProblem(`${option} expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got '${text}'`);
   }
   return mem;

@@ -439,7 +439,8 @@ describe('vmm run: bad input (exit 2, a message naming the flag or file)', () =>
   const bad: [string[], string][] = [
     [['--mode', 'xyz'], "error: --mode must be one of bare, trap, full, para, hw, got 'xyz'"],
     [['--mem', '3K'], "error: --mem expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got '3K'"],
-    [['--mem', 'lots'], "--mem expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got 'lots'"],
+    [['--mem', 'lots'], "--mem expects a size: a whole number with an optional K, M or G (e.g. 64K, 1M, 1536K), got 'lots'"],
+    [['--mem', '1.5M'], "--mem expects a size: a whole number with an optional K, M or G (e.g. 64K, 1M, 1536K), got '1.5M'"],
     [['--mem', '2G'], "--mem expects a size that is a multiple of 4K up to 1G (e.g. 64K, 1M), got '2G'"],
     [['--tlb', '3'], "error: --tlb expects a power of two from 1 to 4096, got '3'"],
     [['--tlb', '8192'], "error: --tlb expects a whole number from 1 to 4096, got '8192'"],
