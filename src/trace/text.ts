@@ -9,7 +9,15 @@ import type { Writer } from './writer.js';
 /** Wide enough for every reason name, and for notes with their "note:" mark. */
 const REASON_WIDTH = Math.max(...EXIT_REASONS.map((r) => r.name.length)) + 'note:'.length;
 
-export const TEXT_HEADER = `${'seq'.padStart(8)} ${'cycle'.padStart(12)}  ${'guest'.padEnd(10)} ${'mode'.padEnd(4)}  ${'reason'.padEnd(REASON_WIDTH)} ${'code'.padStart(4)}  ${'pc'.padEnd(10)}  ${'instruction'.padEnd(24)} ${'action'.padEnd(11)} ${'cost'.padStart(6)}  details`;
+/** The guest column's width: at least this, or the longest guest name of the run. */
+export const GUEST_WIDTH = 10;
+
+/** The header line, for guest names of up to `guestWidth` characters. */
+export function textHeader(guestWidth = GUEST_WIDTH): string {
+  return `${'seq'.padStart(8)} ${'cycle'.padStart(12)}  ${'guest'.padEnd(guestWidth)} ${'mode'.padEnd(4)}  ${'reason'.padEnd(REASON_WIDTH)} ${'code'.padStart(4)}  ${'pc'.padEnd(10)}  ${'instruction'.padEnd(24)} ${'action'.padEnd(11)} ${'cost'.padStart(6)}  details`;
+}
+
+export const TEXT_HEADER = textHeader();
 
 export class TextSink extends LineSink {
   /** The last record's columns from guest to action, and their text (middle). */
@@ -18,9 +26,14 @@ export class TextSink extends LineSink {
   private source = '';
   private sourceText = '';
 
-  constructor(out: Writer, c: ChalkInstance) {
-    super(out, c, TEXT_HEADER);
+  /** `guests`: the names of the run's guests (the guest column is as wide as the longest). */
+  constructor(out: Writer, c: ChalkInstance, guests: readonly string[] = []) {
+    const guestWidth = Math.max(GUEST_WIDTH, ...guests.map((g) => g.length));
+    super(out, c, textHeader(guestWidth));
+    this.guestWidth = guestWidth;
   }
+
+  private readonly guestWidth: number;
 
   protected line(r: ExitRecord): string {
     const note = r.kind === 'note';
@@ -40,7 +53,7 @@ export class TextSink extends LineSink {
     const note = r.kind === 'note';
     const label = (note ? `note:${r.reason}` : r.reason).padEnd(REASON_WIDTH);
     const reason = note ? c.yellow(label) : r.action === 'killed' ? c.red(label) : c.cyan(label);
-    const text = `${r.guest.padEnd(10)} ${r.mode.padEnd(4)}  ${reason} ${String(r.code).padStart(4)}  ${hex(r.pc, 8)}  ${r.insn.padEnd(24)} ${r.action.padEnd(11)}`;
+    const text = `${r.guest.padEnd(this.guestWidth)} ${r.mode.padEnd(4)}  ${reason} ${String(r.code).padStart(4)}  ${hex(r.pc, 8)}  ${r.insn.padEnd(24)} ${r.action.padEnd(11)}`;
     this.last = { guest: r.guest, mode: r.mode, kind: r.kind, reason: r.reason, action: r.action, code: r.code, pc: r.pc, insn: r.insn, text };
     return text;
   }

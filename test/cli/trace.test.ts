@@ -52,6 +52,18 @@ describe('vmm trace: text', () => {
     expect(r.stderr.endsWith('15 trace records\n')).toBe(true);
   });
 
+  it('a guest name longer than the guest column widens it for every line, header included', async () => {
+    const long = join(tempDir(), 'a-guest-of-many-letters.s');
+    writeFileSync(long, readFileSync(HELLO));
+    const r = await vmmIn(['trace', long, PRIMES, '--mode', 'trap', '--reason', 'io,hlt', '-q']);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    const mode = lines[0]!.indexOf('mode');
+    expect(mode).toBe(TEXT_HEADER.indexOf('mode') + 'a-guest-of-many-letters'.length - 10);
+    expect(new Set(lines.slice(1).map((line) => line.slice(mode, mode + 4)))).toEqual(new Set(['trap']));
+    expect(lines.some((line) => line.includes(' primes '))).toBe(true);
+  });
+
   it('the guests\' console output is not shown without -o', async () => {
     const r = await vmmIn(['trace', HELLO]);
     expect(r.stdout).not.toContain('hello, world');

@@ -89,7 +89,7 @@ Examples (in the folder that holds vmm's guests/):
     const color = chalkFor(!toFile && io.outColor);
     // (a text line goes to the writer as it is made; JSON lines are formatted in batches)
     const jsonl = format === 'jsonl' ? new JsonLinesSink(out) : undefined;
-    const sink = jsonl ?? (format === 'short' ? new ShortTextSink(out, color) : new TextSink(out, color));
+    const sink = jsonl ?? (format === 'short' ? new ShortTextSink(out, color) : new TextSink(out, color, names));
     const { bothProbes } = await import('../../report/html/timeline.js');
     const { runReport } = await import('../run-report.js');
     const page = reportPath ? runReport(inputs) : undefined;
