@@ -20,7 +20,7 @@ export function runReport(inputs: RunInputs) {
       // (Hosted: the whole machine's, the host OS's too; dom0: every domain's, guest 0's too.)
       const end = report.host?.cycles ?? report.dom0?.hostCycles ?? report.guests.reduce((n, g) => n + g.cycles, 0);
       const warnings = Object.fromEntries(report.guests.flatMap((g) => (g.divergences ? [[g.name, divergenceWords(g.divergences).join(' ')]] : [])));
-      await writeReport(path, { title, version: VERSION, run: { mode: report.mode, ...(report.translation ? { translation: report.translation } : {}), guests: report.guests, warnings, walkReference: inputs.config.costs.events.walkReference, timeline: probe.finish(end), ...(report.host ? { host: report.host } : {}), ...(report.dom0 ? { dom0: { ...report.dom0, ioWords: DOMAIN_IO_WORDS } } : {}) } }, io);
+      await writeReport(path, { title, version: VERSION, run: { mode: report.mode, ...(report.translation ? { translation: report.translation } : {}), guests: report.guests.map(({ console: _shown, ...g }) => g), warnings, walkReference: inputs.config.costs.events.walkReference, timeline: probe.finish(end), ...(report.host ? { host: report.host } : {}), ...(report.dom0 ? { dom0: { ...report.dom0, ioWords: DOMAIN_IO_WORDS } } : {}) } }, io);
     },
   };
 }

@@ -89,7 +89,7 @@ export function runGuests(guests: readonly GuestInput[], mode: string, config: R
 export function runGuestsHosted(guests: readonly GuestInput[], mode: string, config: RunConfig, consoles: readonly ConsoleSink[], setup: HostedSetup, probe?: ExitProbe): { guests: GuestReport[]; host: HostReport } {
   const vmmMode = modeNamed(mode);
   if (!vmmMode) throw new RangeError(`${mode} has no VMM to run as a host process`);
-  const { hv, host } = runHosted(guests, { ...config, probe }, vmmMode, consoles, setup, keptConsole());
+  const { hv, host } = runHosted(guests, { ...config, probe }, vmmMode, consoles, setup, keptConsole('utf8'));
   return { guests: vmReports(hv, guests, config, vmmMode, consoles), host };
 }
 
@@ -97,7 +97,7 @@ export function runGuestsHosted(guests: readonly GuestInput[], mode: string, con
 export function runGuestsDom0(guests: readonly GuestInput[], mode: string, config: RunConfig, consoles: readonly ConsoleSink[], setup: Dom0Setup, probe?: ExitProbe): { guests: GuestReport[]; dom0: Dom0Report } {
   const vmmMode = modeNamed(mode);
   if (!vmmMode) throw new RangeError(`${mode} has no VMM to run guest 0 under`);
-  const { hv, host } = runDom0(guests, { ...config, probe }, vmmMode, consoles, setup, keptConsole());
+  const { hv, host } = runDom0(guests, { ...config, probe }, vmmMode, consoles, setup, keptConsole('utf8'));
   return { guests: vmReports(hv, guests, config, vmmMode, consoles), dom0: host };
 }
 
@@ -183,8 +183,10 @@ export function silentConsole(): ConsoleSink {
 /** Console output kept to compare runs (a PARAVIRT build's lines against its native
  *  build's on bare hardware; vmm compare's techniques against bare): the first
  *  KEPT_CONSOLE_LIMIT bytes, and the length and an FNV-1a hash of all of them (a guest that
- *  prints for ever stays within bounds). */
-export function keptConsole(): ConsoleSink {
+ *  prints for ever stays within bounds). Its text is the bytes one character each
+ *  (`latin1`: compared byte for byte), or (`utf8`) as a guest's console shows them: the
+ *  host OS's and guest 0's, which the summary and the report show. */
+export function keptConsole(encoding: 'latin1' | 'utf8' = 'latin1'): ConsoleSink {
   let bytes = new Uint8Array(4096);
   let length = 0;
   let hash = 0x811c9dc5;
@@ -202,7 +204,7 @@ export function keptConsole(): ConsoleSink {
       length++;
     },
     finish() {},
-    text: () => Buffer.from(bytes.subarray(0, Math.min(length, KEPT_CONSOLE_LIMIT))).toString('latin1') + (length > KEPT_CONSOLE_LIMIT ? `\n[${length} bytes in all, hash ${hash.toString(16)}]` : ''),
+    text: () => Buffer.from(bytes.subarray(0, Math.min(length, KEPT_CONSOLE_LIMIT))).toString(encoding) + (length > KEPT_CONSOLE_LIMIT ? `\n[${length} bytes in all, hash ${hash.toString(16)}]` : ''),
     kept: () => ({ bytes: bytes.subarray(0, Math.min(length, KEPT_CONSOLE_LIMIT)), cut: length > KEPT_CONSOLE_LIMIT }),
   };
 }

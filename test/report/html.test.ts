@@ -258,6 +258,31 @@ describe('the timeline in bounded memory', () => {
   });
 });
 
+describe('the data of a run\'s page', () => {
+  it('counts the exits of a guest named __proto__ (totals have no prototype, in the collector and in the page\'s JSON)', () => {
+    const c = new TimelineCollector(['__proto__', 'b']);
+    const r: ExitRecord = { kind: 'exit', seq: 1, cycle: 10, guest: '__proto__', vcpu: 0, mode: 'trap', reason: 'io', code: 30, pc: 0, insn: 'out 0x10, r1', action: 'emulated', cost: 500 };
+    c.record(r);
+    const t = c.finish(100);
+    expect(Object.keys(t.totals)).toEqual(['__proto__', 'b']);
+    const parsed = JSON.parse(JSON.stringify(t)) as typeof t;
+    expect(Object.hasOwn(parsed.totals, '__proto__')).toBe(true);
+    expect(parsed.totals['__proto__']!['io']!.count).toBe(1);
+  });
+
+  it('carries no guest\'s console, which the page does not show (the page stays small)', () => {
+    requireBundle();
+    const dir = tempDir();
+    const page = join(dir, 'hello.html');
+    const r = vmm(['run', 'guests/bare/hello.s', '--mode', 'trap', '-q', '--report', page]);
+    expect(r.status, r.stderr).toBe(0);
+    const json = /<script id="report-data" type="application\/json">(.*?)<\/script>/s.exec(readFileSync(page, 'utf8'))![1]!;
+    const data = JSON.parse(json) as { run: { guests: Record<string, unknown>[] } };
+    expect(data.run.guests[0]!.name).toBe('hello');
+    expect(data.run.guests[0]).not.toHaveProperty('console');
+  });
+});
+
 describe('the tooltip of a mark', () => {
   it('gives the record\'s qualification as vmm trace prints it: a hypercall\'s arguments and signed result, the request', () => {
     const c = new TimelineCollector(['a']);

@@ -165,18 +165,18 @@ describe('the host OS', () => {
     }
   });
 
-  it("shows the control characters of its console and of the reason quoting it as \\xNN in the summary", async () => {
+  it("shows its console as UTF-8, and its control characters and the reason quoting it as \\xNN, in the summary", async () => {
     // (its image from a folder where its includes resolve, its panic message steering a terminal)
     const dir = join(tmp, 'steering');
     mkdirSync(join(dir, 'host'), { recursive: true });
     symlinkSync(join(ROOT, 'guests', 'include'), join(dir, 'include'));
     symlinkSync(join(ROOT, 'guests', 'kernel'), join(dir, 'kernel'));
-    const source = readFileSync(join(ROOT, 'guests', 'host', 'hostos.s'), 'utf8').replace('"host: panic: "', '"host: \\x1b[2Jpanic: "');
+    const source = readFileSync(join(ROOT, 'guests', 'host', 'hostos.s'), 'utf8').replace('"host: panic: "', '"host: \\x1b[2Jcaf\\xc3\\xa9 panic: "');
     writeFileSync(join(dir, 'host', 'hostos.s'), source);
     const r = await cli(['run', ...TINYOS, '--host', 'hosted', '--host-image', join(dir, 'host', 'hostos.s'), '--host-fault', '3', '--no-overhead', '-q', '--stats']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/console +host: \\x1b\[2Jpanic: page-read/);
-    expect(r.stderr).toContain('(it printed "host: \\x1b[2Jpanic: page-read');
+    expect(r.stderr).toMatch(/console +host: \\x1b\[2Jcafé panic: page-read/);
+    expect(r.stderr).toContain('(it printed "host: \\x1b[2Jcafé panic: page-read');
     expect(r.stderr).not.toContain('\u001b');
   });
 

@@ -20,7 +20,9 @@ export interface ReportData {
   version: string;
   run?: {
     mode: string;
-    guests: GuestReport[];
+    /** Each guest's report but its console, which the page does not show (up to 4 MiB a
+     *  guest: the page stays small however long the run). */
+    guests: Omit<GuestReport, 'console'>[];
     /** Cycles of one page-walk reference (the cost model's walkReference). */
     walkReference: number;
     timeline?: TimelineData;

@@ -49,7 +49,8 @@ export class TimelineCollector implements ExitProbe {
   private bucketCycles = 1024;
   private readonly held: Float64Array[];
   private readonly counts = new Map<string, { kind: 'exit' | 'note'; perLane: Int32Array[]; seen: number; every: number; marks: TimelineData['marks'] }>();
-  private readonly totals: Record<string, Record<string, ReasonTotals>> = {};
+  /** (no prototype: a guest may be named __proto__) */
+  private readonly totals: Record<string, Record<string, ReasonTotals>> = Object.create(null) as Record<string, Record<string, ReasonTotals>>;
   /** The guest holding the CPU, and since when. */
   private holder = 0;
   private since = 0;
