@@ -141,6 +141,14 @@ function perPass(later: PerPass, earlier: PerPass, divisor: number): PerPass {
   };
 }
 
+/** The first figure a pass made negative (in the summary's words), if any: a guest whose
+ *  other work shrinks as ITER grows (a loop of ITER passes, then one of 100 - ITER). */
+function lessWithMorePasses(p: PerPass): string | undefined {
+  const single: [string, number][] = [['cycles', p.cycles], ['exits', p.exits], ['TLB misses', p.tlbMisses], ['walk references', p.walkReferences], ['walk writes', p.walkWrites]];
+  const named = [...Object.entries(p.exitsByReason).map(([r, n]) => [`${r} exits`, n] as [string, number]), ...Object.entries(p.notes).map(([r, n]) => [`${r} notes`, n] as [string, number])];
+  return [...single, ...named].find(([, n]) => n < 0)?.[0];
+}
+
 const NONE: PerPass = { cycles: 0, instructions: 0, exits: 0, exitsByReason: {}, notes: {}, tlbMisses: 0, walkReferences: 0, walkWrites: 0 };
 
 /** What a guest printed first, for a problem (a guest that stops early often says why):
@@ -180,6 +188,8 @@ export function measure(subject: Subject, technique: Technique, config: RunConfi
     if (!sameLines(second[0]!.console, console)) return { row: { ...row, problem: `it prints differently with ITER=${passes[0]} and ITER=${passes[1]}, so the difference of the runs is not its passes' alone` }, console };
     figures = perPass(totals(second), totals(first), (passes[1] - passes[0]) * copies);
     if (figures.instructions <= 0) return { row: { ...row, problem: `ITER does not change how much it runs: the runs with ITER=${passes[0]} and ITER=${passes[1]} retired the same instructions${printed(console)}` }, console };
+    const fewer = lessWithMorePasses(figures);
+    if (fewer) return { row: { ...row, problem: `the run with ITER=${passes[1]} had fewer ${fewer} than the one with ITER=${passes[0]}, so the difference of the runs is not its passes' alone (it does other work as ITER grows)` }, console };
   } else {
     figures = perPass(totals(first), NONE, copies);
   }

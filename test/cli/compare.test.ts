@@ -175,6 +175,17 @@ describe('vmm compare: guests it cannot measure per pass', () => {
     expect(of(all, 'bare').passes).toBeNull();
   });
 
+  it('a source whose other work shrinks as ITER grows (a pass would cost less than nothing) has a row that says so (status 1)', async () => {
+    // ITER passes of plain work, then 100 - ITER port reads: twice the passes, fewer exits
+    const shrinks = join(tempDir(), 'shrinks.s');
+    writeFileSync(shrinks, '.include "paravirt.inc"\n.ifndef ITER\n.equ ITER, 10\n.endif\nstart: li r10, ITER\n.a: addi r3, r3, 1\n addi r3, r3, 1\n addi r3, r3, 1\n addi r3, r3, 1\n addi r3, r3, 1\n addi r3, r3, 1\n subi r10, r10, 1\n cmpi r10, 0\n bne .a\n li r10, 100 - ITER\n.b: disk_sectors r1\n subi r10, r10, 1\n cmpi r10, 0\n bne .b\n halt\n');
+    const r = await vmmIn(['compare', shrinks, '--modes', 'trap-strict', '--json']);
+    expect(r.status).toBe(1);
+    const rows = (JSON.parse(r.stdout) as { rows: CompareRow[] }).rows;
+    for (const row of rows) expect(row.perPass, row.technique).toBeUndefined();
+    expect(rows.find((x) => x.technique === 'trap-strict')!.problem).toMatch(/^the run with ITER=20 had fewer (cycles|exits|io exits) than the one with ITER=10, so the difference of the runs is not its passes' alone/);
+  });
+
   it('a source that prints differently with ITER and 2 ITER, or whose ITER changes nothing it runs, has a row that says so (status 1)', async () => {
     const dir = tempDir();
     const prints = join(dir, 'prints.s');
