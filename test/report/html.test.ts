@@ -128,6 +128,23 @@ describe('the report of a run', () => {
     });
     expect(lane.lanes).toBe(1);
     expect(lane.held).toBe(lane.end);
+    // every span is shaded as held throughout, the last too (by its share of the span as
+    // drawn, which ends with the run, not of a whole span's cycles)
+    const alphas = await page.evaluate(() => {
+      const seen: number[] = [];
+      const proto = (window as any).CanvasRenderingContext2D.prototype;
+      const fill = proto.fillRect;
+      proto.fillRect = function (this: { globalAlpha: number }, ...args: unknown[]) {
+        seen.push(this.globalAlpha);
+        return fill.apply(this, args);
+      };
+      (window as any).vmmReport.charts.timeline.update('none');
+      proto.fillRect = fill;
+      return seen;
+    });
+    const spans = alphas.filter((a) => a < 1);
+    expect(spans.length).toBeGreaterThan(0);
+    expect(new Set(spans)).toEqual(new Set([0.75]));
     expect(await page.textContent('#exits')).toContain('No exits');
     expect(problems).toEqual([]);
     await page.close();

@@ -191,9 +191,12 @@
           ctx.fillStyle = colour(`guest:${lane}`);
           tl.held[i].forEach((cycles, b) => {
             if (cycles <= 0) return;
-            ctx.globalAlpha = 0.25 + 0.5 * Math.min(1, cycles / tl.bucketCycles);
-            const x0 = x.getPixelForValue(b * tl.bucketCycles);
-            const x1 = x.getPixelForValue(Math.min(tl.end, (b + 1) * tl.bucketCycles));
+            // (its share of the span as drawn: the last ends with the run)
+            const start = b * tl.bucketCycles;
+            const end = Math.min(tl.end, start + tl.bucketCycles);
+            ctx.globalAlpha = 0.25 + 0.5 * Math.min(1, cycles / Math.max(1, end - start));
+            const x0 = x.getPixelForValue(start);
+            const x1 = x.getPixelForValue(end);
             ctx.fillRect(x0, yc - band / 2, Math.max(1, x1 - x0), band);
           });
           ctx.globalAlpha = 1;
