@@ -22,14 +22,19 @@ export interface CommandSpec {
   run(args: string[], options: Record<string, unknown>, io: Io, given: ReadonlySet<string>, line: readonly string[]): Promise<number> | number;
 }
 
+/** C0 controls, DEL and C1 controls (U+0080 to U+009F: a terminal obeys them too). */
+const CONTROLS = /[\x00-\x1f\x7f-\x9f]/;
+const CONTROLS_ALL = /[\x00-\x1f\x7f-\x9f]/g;
+
 /** A command line as a shell takes it back: `vmm` and each word, quoted where it must be
  *  (`'...'`; `$'...'` for a word with control characters, written as escapes, so that none
  *  is lost or changed on the way: a page turns a carriage return into a newline). */
 export function commandLine(line: readonly string[]): string {
-  const escape = (c: string) => ({ '\n': '\\n', '\t': '\\t', '\r': '\\r' })[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  // (a C1 control as \u: bash's $'\x9b' is the byte, not the character)
+  const escape = (c: string) => ({ '\n': '\\n', '\t': '\\t', '\r': '\\r' })[c] ?? (c.charCodeAt(0) < 0x80 ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const word = (w: string) => {
     if (/^[\w@%+:,./-][\w@%+=:,./-]*$/.test(w)) return w;
-    if (/[\x00-\x1f\x7f]/.test(w)) return `$'${w.replace(/[\\']/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f]/g, escape)}'`;
+    if (CONTROLS.test(w)) return `$'${w.replace(/[\\']/g, (c) => `\\${c}`).replace(CONTROLS_ALL, escape)}'`;
     return `'${w.replace(/'/g, "'\\''")}'`;
   };
   return ['vmm', ...line].map(word).join(' ');

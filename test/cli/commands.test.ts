@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandLine } from '../../src/cli/command.js';
 import { COMMANDS } from '../../src/cli/main.js';
 import { INSTRUCTIONS } from '../../src/isa/table.js';
 import { BUNDLE, cleanTemp, expectClean, expectUsageError, ROOT, requireBundle, tempDir, vmm, vmmIn } from './helpers.js';
@@ -51,6 +52,14 @@ describe('vmm', () => {
     const r = await vmmIn(['rnu', 'x.s']);
     expectUsageError(r, "unknown command 'rnu'");
     expect(r.stderr).toContain('(Did you mean run?)');
+  });
+
+  it('a command line, as the report heads it, is one bash takes back word for word (controls C0, DEL and C1 as escapes)', () => {
+    const words = ['plain.s', "it's", 'two  spaces', 'tab\there', 'cr\r', 'esc\u001b[2J', 'del\u007f', 'csi\u009bm', 'café', "back\\slash'"];
+    const line = commandLine(words);
+    expect(line).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+    const r = spawnSync('bash', ['-c', `for w in ${line.slice('vmm '.length)}; do printf '%s\\0' "$w"; done`], { encoding: 'utf8' });
+    expect(r.stdout.split('\0').slice(0, -1)).toEqual(words);
   });
 
   it('isa --hypercalls gives each hypercall its errors, or says it has none', async () => {
