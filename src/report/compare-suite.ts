@@ -81,7 +81,7 @@ export function sourceSubject(name: string, path: string, options: Pick<Assemble
     check() {
       if (passes === undefined) return undefined;
       if ((passes | 0) !== passes || passes < MIN_PASSES || passes > MAX_PASSES) {
-        return `${path}: ITER is ${passes}; vmm compare runs ITER and 2 ITER passes, so ITER must be a whole number from ${MIN_PASSES} to ${MAX_PASSES.toLocaleString('en-US')}`;
+        return `${path}: ITER is ${passes > 0x7fffffff && passes <= 0xffffffff ? `${passes | 0} (${passes})` : passes}; vmm compare runs ITER and 2 ITER passes, so ITER must be a whole number from ${MIN_PASSES} to ${MAX_PASSES.toLocaleString('en-US')}`;
       }
       for (const k of ['native', 'paravirt'] as const) {
         if (typeof build(k) === 'string') continue; // this build never worked: its rows say so

@@ -242,6 +242,8 @@ describe('vmm compare: bad input', () => {
       [['guests/bench/syscall.s', '--mem', '4K'], 'does not fit in 4096 bytes of memory'],
       [['guests/bare/hello.s', '--mem', '32K'], 'cannot hold a paravirtual guest'],
       [['guests/bench/syscall.s', '-D', 'ITER=0'], 'ITER is 0; vmm compare runs ITER and 2 ITER passes, so ITER must be a whole number from 1 to 1,073,741,824'],
+      // (a negative ITER is named as given, beside the 32-bit word it is)
+      [['guests/bench/syscall.s', '-D', 'ITER=-1'], 'ITER is -1 (4294967295); vmm compare runs'],
     ] as const) {
       const r = await vmmIn(['compare', ...args]);
       expect(r.status, args.join(' ')).toBe(2);
