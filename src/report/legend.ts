@@ -31,7 +31,7 @@ export const SUMMARY_WORDS = [
   { word: 'traps', meaning: 'traps and interrupts the guest kernel took, by cause (the same in every mode for a correct guest)' },
   { word: 'exits', meaning: 'VM exits: each time the CPU left the guest for the VMM, by reason (not in bare mode)' },
   { word: 'notes', meaning: 'things the VMM did or missed that are not exits (interrupt injections, guest switches, sensitive instructions it never saw)' },
-  { word: 'hypercalls', meaning: 'under para: the hypercalls the PARAVIRT guest kernel made, by name (docs/hypercalls.md); each is a hypercall exit' },
+  { word: 'hypercalls', meaning: 'under para: the hypercalls the PARAVIRT guest kernel made, by name (docs/hypercalls.md; numbers that name none, all as unknown); each is a hypercall exit' },
   { word: 'vmm work', meaning: "under para: units of the VMM's work for the guest's hypercalls (operations carried, table entries examined, console bytes written), counted as the guest's time (its clock, its quantum, --max-instructions), not as instructions (json: vmmWork)" },
   { word: 'host', meaning: 'under --host hosted: the host OS, how it ended, and its own console (docs/topologies.md)' },
   { word: 'application', meaning: 'under --host hosted: the host application competing with the VMM\'s process for the CPU (--host-app: idle or busy)' },

@@ -463,3 +463,25 @@ ${mapping ? '        movi r5, HC_UPDATE_VA_MAPPING\n        stw r5, [r3]\n      
     expect(count(true)).toBe(1002); // (its entry, and its mapping)
   });
 });
+
+describe('para: hypercall numbers that name none', () => {
+  it('are counted together as unknown, so a guest calling a new one each time grows no table; each is ENOSYS', () => {
+    // 3,000 distinct numbers, from 1,000 on
+    const image = pv(`
+        li      r9, 1000
+.call:  mov     r0, r9
+        hcall
+        cmpi    r0, ENOSYS
+        bne     .bad
+        addi    r9, r9, 1
+        li      r1, 4000
+        cmp     r9, r1
+        blt     .call
+        halt
+.bad:   hlt`);
+    const { vms, reports } = runHv([{ name: 'numbers', image }], 'para');
+    expect(reports[0]!.status).toBe('halted');
+    expect(vms[0]!.hypercalls.get('unknown')).toBe(3000);
+    expect([...vms[0]!.hypercalls.keys()].filter((k) => k.startsWith('unknown'))).toEqual(['unknown']);
+  });
+});
