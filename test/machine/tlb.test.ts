@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CAUSE, CR, PTE, PTBR_PAGING } from '../../src/isa/arch.js';
 import type { Machine } from '../../src/machine/machine.js';
-import { PERM, Tlb } from '../../src/machine/tlb.js';
+import { ASID_TAGS, PERM, Tlb } from '../../src/machine/tlb.js';
 import { enterWith, haltHandler, HANDLER, imageOf, makeMachine, Program, readWord, setPde, setPte, writeWord } from './helpers.js';
 
 const { V, W, U, A, D } = PTE;
@@ -13,6 +13,30 @@ const { V, W, U, A, D } = PTE;
 describe('Tlb', () => {
   it.each([0, 3, 6, 8192, 1.5, -4, NaN])('rejects size %s', (size) => {
     expect(() => new Tlb(size, false)).toThrow(RangeError);
+  });
+
+  it('flushTags drops the entries of the address spaces marked, however many, and no other; one flush', () => {
+    const t = new Tlb(4096, true);
+    // an entry in each of 4,096 slots, of address spaces 0 to 2,047 in turn
+    for (let vpn = 0; vpn < 4096; vpn++) {
+      t.setAsid(vpn % 2048);
+      t.fill(vpn, vpn << 12, PERM.SUPER_READ);
+    }
+    const odd = new Uint8Array(ASID_TAGS);
+    for (let asid = 1; asid < 2048; asid += 2) odd[asid] = 1;
+    t.flushTags(odd);
+    for (let vpn = 0; vpn < 4096; vpn++) {
+      t.setAsid(vpn % 2048);
+      expect(t.probe(vpn) === undefined, String(vpn)).toBe(vpn % 2 === 1);
+    }
+    expect(t.flushes).toBe(1);
+    const zero = new Uint8Array(ASID_TAGS);
+    zero[0] = 1;
+    t.flushTags(zero);
+    t.setAsid(0);
+    expect(t.probe(0)).toBeUndefined();
+    t.setAsid(2);
+    expect(t.probe(2)).toBeDefined();
   });
 
   it.each([1, 2, 64, 4096])('accepts size %i', (size) => {

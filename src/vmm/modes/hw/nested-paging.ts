@@ -14,6 +14,7 @@
 import { isMmio } from '../../../machine/platform.js';
 import { ASID_LIMIT, CAUSE, CR, FLAG, PTBR_PAGING, PTE } from '../../../isa/arch.js';
 import { Access } from '../../../machine/mmu.js';
+import { ASID_TAGS } from '../../../machine/tlb.js';
 import type { Processor } from '../../../machine/processor.js';
 import type { GuestMemory } from '../../guest-memory.js';
 import type { MemoryVirtualizer, FaultOutcome } from '../../virtualizer.js';
@@ -33,7 +34,8 @@ export class NestedPaging implements MemoryVirtualizer {
   readonly root: number;
   /** Host tag per guest address-space id (VPID on). */
   private readonly tags = new Map<number, number>();
-  private readonly heldTags: number[] = [];
+  /** The same tags, marked by id: what a flush drops (Tlb.flushTags). */
+  private readonly heldTags = new Uint8Array(ASID_TAGS);
   /** The key (guestAsid) whose tag the TLB has now, -1: none. */
   private activeKey = -1;
   private readonly guest: GuestMemory;
@@ -89,10 +91,12 @@ export class NestedPaging implements MemoryVirtualizer {
     let tag = this.tags.get(asid);
     if (tag === undefined) {
       tag = this.vpids.allocate(() => {
+        this.heldTags[this.tags.get(asid)!] = 0;
         this.tags.delete(asid);
         if (this.activeKey === asid) this.activeKey = -1;
       });
       this.tags.set(asid, tag);
+      this.heldTags[tag] = 1;
     } else this.vpids.touch(tag);
     return tag;
   }
@@ -125,16 +129,8 @@ export class NestedPaging implements MemoryVirtualizer {
 
   /** The guest's TLB flush: every entry of its tags (one flush). */
   flushTlb(): void {
-    if (this.vpids) this.host.tlb.flushTags(this.tagList());
+    if (this.vpids) this.host.tlb.flushTags(this.heldTags);
     else this.host.tlb.flush();
-  }
-
-  /** The tags this guest holds now, as a list (kept, so a flush allocates nothing). */
-  private tagList(): readonly number[] {
-    const list = this.heldTags;
-    list.length = 0;
-    for (const tag of this.tags.values()) list.push(tag);
-    return list;
   }
 
   invalidatePage(va: number): void {
@@ -158,8 +154,9 @@ export class NestedPaging implements MemoryVirtualizer {
   /** The guest has ended: its tags' entries go, and the tags back to the allocator. */
   release(): void {
     if (!this.vpids || this.tags.size === 0) return;
-    this.host.tlb.flushTags(this.tagList());
+    this.host.tlb.flushTags(this.heldTags);
     for (const tag of this.tags.values()) this.vpids.release(tag);
     this.tags.clear();
+    this.heldTags.fill(0);
   }
 }
