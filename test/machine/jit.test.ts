@@ -41,6 +41,24 @@ function expectSame(r: ReturnType<typeof withAndWithout>) {
   expect(state(r.regions)).toEqual(state(r.interpreted));
 }
 
+/** A guest that calls a straight run of `length` instructions (no branch) `calls` times,
+ *  after `prelude`. */
+function straightRunCalled(length: number, calls: number, prelude = '') {
+  const body = Array.from({ length }, (_, i) => ['addi r1, r1, 3', 'xor r2, r2, r1', 'shli r3, r2, 1', 'add r1, r1, r3'][i % 4]).join('\n');
+  return assembleText(`
+      .include "../include/paravirt.inc"
+      start:  ${prelude}
+              li r10, ${calls}
+      .outer: call body
+              subi r10, r10, 1
+              cmpi r10, 0
+              bne .outer
+              hlt
+      body:
+${body}
+              ret`);
+}
+
 /** Supervisor code that sets IE, staying in supervisor mode, each way it can, going on at
  *  the label `after` (the rfe's spc). */
 const RETURNS_WITH_IE = {
@@ -179,20 +197,7 @@ describe('block compiler: same results as the interpreter', () => {
     // every slice ends inside a block, where the words it covers are interpreted one after
     // another up to the limit. They count no run (only entries do): 18 blocks (counting every
     // run, a block began at nearly every such word: 911).
-    const body = Array.from({ length: 1000 }, (_, i) => ['addi r1, r1, 3', 'xor r2, r2, r1', 'shli r3, r2, 1', 'add r1, r1, r3'][i % 4]).join('\n');
-    const image = assembleText(`
-      .include "../include/paravirt.inc"
-      start:  li r1, 997
-              out TIMER_PERIOD, r1
-              li r10, 300
-      .outer: call body
-              subi r10, r10, 1
-              cmpi r10, 0
-              bne .outer
-              hlt
-      body:
-${body}
-              ret`);
+    const image = straightRunCalled(1000, 300, 'li r1, 997\n out TIMER_PERIOD, r1');
     const r = withAndWithout(image);
     expectSame(r);
     expect(r.jit.blocks).toBeLessThanOrEqual(40);
@@ -340,17 +345,7 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
   it('a straight run longer than a block is compiled whole once its first block is: each full block brings the next', () => {
     // 200 words, called 20 times: the first block is made at the 16th call; falling through
     // into the next counts no arrival, so without CHAIN, one more block every 16 calls
-    const body = Array.from({ length: 200 }, (_, i) => ['addi r1, r1, 3', 'xor r2, r2, r1', 'shli r3, r2, 1', 'add r1, r1, r3'][i % 4]).join('\n');
-    const image = assembleText(`
-      start:  li r10, 20
-      .outer: call body
-              subi r10, r10, 1
-              cmpi r10, 0
-              bne .outer
-              hlt
-      body:
-${body}
-              ret`);
+    const image = straightRunCalled(200, 20);
     const m = new Machine(OPTIONS, { console: { putByte() {} } });
     m.load(image);
     m.run(1e6);
