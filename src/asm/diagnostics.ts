@@ -3,6 +3,11 @@
 
 import { blanksUnder, masked, printable } from '../text/visible.js';
 
+/** "undefined symbol 'NAME'", with a word on the registers for a name like one (r16). */
+export function undefinedSymbol(name: string): string {
+  return `undefined symbol '${name}'${/^r\d+$/i.test(name) ? ' (the registers are r0..r15)' : ''}`;
+}
+
 export interface Diagnostic {
   /** A note (the "too many errors" line) has no line of its own: line 0, no source line. */
   severity: 'error' | 'note';
@@ -176,7 +181,7 @@ export class DiagnosticList {
   result(defined: (symbol: string) => boolean): Diagnostic[] {
     const sorted = this.items
       .sort((a, b) => a.order - b.order || a.seq - b.seq)
-      .map((i) => (i.undefinedIf === '' || defined(i.undefinedIf) ? i.d : { ...i.d, message: `undefined symbol '${i.undefinedIf}'` }));
+      .map((i) => (i.undefinedIf === '' || defined(i.undefinedIf) ? i.d : { ...i.d, message: undefinedSymbol(i.undefinedIf) }));
     if (sorted.length <= this.maxErrors) return sorted;
     const shown = sorted.slice(0, this.maxErrors);
     shown.push({ severity: 'note', file: shown[0]!.file, line: 0, column: 0, message: `too many errors; only the first ${this.maxErrors} are reported`, sourceLine: '', chain: [] });

@@ -25,11 +25,12 @@ export function bareRegister(op: Operand): number | undefined {
   return op.k === 'expr' && op.expr.k === 'sym' ? registerNumber(op.expr.name) : undefined;
 }
 
-/** Whether an operand can stand for a value in a directive: not a string, a memory operand,
- *  a register or a name like one (r16); a control register's name is a symbol's name there,
- *  as in an instruction's immediate (a label may be called `mid`). */
+/** Whether an operand can stand for a value in a directive: not a string, a memory operand
+ *  or a register. A name like a register's (r16) or a control register's is a symbol's name
+ *  there, as in an instruction's immediate: a label may be called `r16` or `mid` (and the
+ *  disassembly of its image names it so). */
 export function isExpression(op: Operand): op is Operand & { k: 'expr' } {
-  return op.k === 'expr' && bareRegister(op) === undefined && !(op.expr.k === 'sym' && /^r\d+$/i.test(op.expr.name));
+  return op.k === 'expr' && bareRegister(op) === undefined;
 }
 
 /** How an operand looks, for messages: "a register", "an expression", ... */

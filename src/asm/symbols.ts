@@ -3,7 +3,7 @@
 // stored qualified with the global label before them (`main.x`).
 
 import type { Expr } from './ast.js';
-import { AsmError, ReportedError, type Where } from './diagnostics.js';
+import { AsmError, ReportedError, undefinedSymbol, type Where } from './diagnostics.js';
 import { evaluate, type SymbolValues } from './expr.js';
 import { isRegisterName } from '../isa/registers.js';
 import type { ImageSymbol, SymbolKind } from '../image/model.js';
@@ -95,7 +95,7 @@ export class SymbolTable implements SymbolValues {
     const entry = this.map.get(q);
     if (entry === undefined) {
       if (isRegisterName(name)) throw new AsmError(col, `register '${name}' cannot be used in an expression`);
-      if (final) throw new AsmError(col, `undefined symbol '${q}'`);
+      if (final) throw new AsmError(col, undefinedSymbol(q));
       this.unknown = q;
       return undefined;
     }

@@ -84,6 +84,20 @@ describe('disasm then asm gives the same image', () => {
     expect(ib.symbols.map((x) => `${x.name}=${x.value}`).sort()).toEqual(ia.symbols.map((x) => `${x.name}=${x.value}`).sort());
   });
 
+  it('labels named like registers past r15 (the entry among them) come back as they were', async () => {
+    const dir = tempDir();
+    const src = join(dir, 'names.s');
+    writeFileSync(src, 'r16:    movi r1, 1\n        jmp R99\nR99:    hlt\n        .word r16\n');
+    const [a, dis, b] = [join(dir, 'a.bin'), join(dir, 'a.dis.s'), join(dir, 'b.bin')];
+    expect((await vmmIn(['asm', src, '-o', a])).status).toBe(0);
+    expect((await vmmIn(['disasm', a, '-o', dis])).status).toBe(0);
+    const again = await vmmIn(['asm', dis, '-o', b]);
+    expect(again.status, again.stderr).toBe(0);
+    const [ia, ib] = [await inspect(a), await inspect(b)];
+    expect(ib.entry).toBe(ia.entry);
+    expect(ib.segments).toEqual(ia.segments);
+  });
+
   it('through the bundle: disasm to stdout, reassemble, same sha256', () => {
     const dir = tempDir();
     const a = join(dir, 'tinyos.bin');
