@@ -17,13 +17,16 @@ export function layOut(stmts: readonly Stmt[], diags: DiagnosticList): Segment[]
   // Usually already in address order; the sort is stable, so equal addresses keep source order.
   if (!isSorted(emitting)) emitting.sort((a, b) => a.address - b.address);
   const runs: { address: number; end: number; members: Stmt[] }[] = [];
-  let owner: Stmt | undefined; // the placed statement that ends last so far
+  // (the statement that ends last so far, placed or skipped: a skipped one's bytes were
+  // emitted too, and overlap what follows as much as a placed one's)
+  let owner: Stmt | undefined;
   for (const s of emitting) {
     const run = runs[runs.length - 1];
     if (run && owner && s.address < owner.address + owner.size) {
       const [earlier, later] = s.where.order > owner.where.order ? [owner, s] : [s, owner];
       diags.add(later.where, later.col, `bytes at 0x${s.address.toString(16)} already emitted (by ${site(earlier)})`);
       s.skip = true;
+      if (s.address + s.size > owner.address + owner.size) owner = s;
       continue;
     }
     if (run && s.address === run.end) {

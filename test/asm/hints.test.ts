@@ -6,7 +6,7 @@ import { REGISTER_FORM } from '../../src/asm/hints.js';
 import { PSEUDO_BY_NAME } from '../../src/asm/pseudo.js';
 import { FORMATS } from '../../src/isa/formats.js';
 import { BY_MNEMONIC } from '../../src/isa/table.js';
-import { error, files, words } from './helpers.js';
+import { error, errors, files, words } from './helpers.js';
 
 describe('did you mean', () => {
   it('names the nearest instruction for an unknown mnemonic (from the ISA table)', () => {
@@ -78,6 +78,14 @@ describe('bytes emitted twice', () => {
 
   it('names the first when the later line is at the lower address', () => {
     expect(error(['.org 0x104', '  .word 1', '.org 0x100', '.word 1, 2'])).toBe('4:1: bytes at 0x104 already emitted (by a.s:2:3)');
+  });
+
+  it('reports every overlap, also with the bytes of a statement already found overlapping', () => {
+    // (line 2's bytes run to 0x108; line 6's overlap them first, but line 4's byte at 0x104 too)
+    expect(errors(['start: .org 0x100', '.word 1, 2', '.org 0x104', '.byte 9', '.org 0xfc', '.word 3, 4'])).toEqual([
+      '4:1: bytes at 0x104 already emitted (by a.s:2:1)',
+      '6:1: bytes at 0x100 already emitted (by a.s:2:1)',
+    ]);
   });
 
   it('names another file, and the invocation of a macro', () => {
