@@ -29,7 +29,7 @@ export function parseDefines(values: readonly string[] = []): Record<string, num
   const defines: Record<string, number> = {};
   const given = new Map<string, string>();
   for (const text of values) {
-    const m = /^([A-Za-z_][A-Za-z0-9_.]*)(?:=(-?)(0x[0-9a-fA-F]+|0b[01]+|\d+))?$/.exec(text);
+    const m = /^([A-Za-z_][A-Za-z0-9_.]*)(?:=(-?)(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+))?$/.exec(text);
     if (!m) throw new UsageProblem(`-D expects NAME or NAME=NUMBER (decimal, 0x hex or 0b binary, optionally negative), got '${text}'`);
     const magnitude = m[3] === undefined ? 1 : Number(m[3]);
     if (magnitude > 0xffffffff) throw new UsageProblem(`-D ${m[1]}: '${m[2]}${m[3]}' does not fit in 32 bits`);

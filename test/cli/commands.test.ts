@@ -267,12 +267,13 @@ describe('vmm asm', () => {
   it('-D reads values as the source reads numbers: hex and binary may be negated, at most 32 bits', async () => {
     const dir = tempDir();
     const out = join(dir, 'e.bin');
-    const defines = ['A=-0x10', 'B=-0b11', 'C=0xffffffff', 'D=-2147483649'].flatMap((d) => ['-D', d]);
+    // (0X and 0B too, as in a source)
+    const defines = ['A=-0x10', 'B=-0b11', 'C=0xffffffff', 'D=-2147483649', 'E=0X1F', 'F=0B101'].flatMap((d) => ['-D', d]);
     expect((await vmmIn(['asm', 'guests/bench/exits.s', ...defines, '-o', out])).status).toBe(0);
     const doc = JSON.parse((await vmmIn(['inspect', out, '--json'])).stdout) as { symbols: { name: string; value: number }[] };
     const value = (name: string) => doc.symbols.find((s) => s.name === name)?.value;
     // inspect prints symbol values as unsigned 32-bit numbers, as the source would wrap them.
-    expect([value('A'), value('B'), value('C'), value('D')]).toEqual([0xfffffff0, 0xfffffffd, 0xffffffff, 0x7fffffff]);
+    expect([value('A'), value('B'), value('C'), value('D'), value('E'), value('F')]).toEqual([0xfffffff0, 0xfffffffd, 0xffffffff, 0x7fffffff, 31, 5]);
   });
 
   it('rejects a malformed -D with exit 2', async () => {
