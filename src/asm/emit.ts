@@ -39,9 +39,11 @@ function emit(s: Stmt, ctx: EvalContext): void {
     case 'pseudo': {
       const pseudo = s.pseudo!;
       const values = operandValues(pseudo.operands, s.operands, pseudo.name, ctx);
+      const rangeCol = s.operands.length > 0 ? s.operands[s.operands.length - 1]!.col : s.col;
+      const range = pseudo.rangeError?.(values);
+      if (range) throw new AsmError(rangeCol, range + liHint(pseudo.name, operandTexts(s)));
       const expansion = pseudo.expand(values, s.words);
       if (expansion.length !== s.words) throw new Error(`pseudo '${pseudo.name}' expanded to ${expansion.length} words, not ${s.words}`);
-      const rangeCol = s.operands.length > 0 ? s.operands[s.operands.length - 1]!.col : s.col;
       expansion.forEach(([mnemonic, operands], i) => {
         const spec = BY_MNEMONIC.get(mnemonic)!;
         writeWord(out, at + 4 * i, encodeChecked(spec, operands, s.address + 4 * i, () => rangeCol, () => liHint(pseudo.name, operandTexts(s))));

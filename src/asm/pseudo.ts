@@ -29,6 +29,9 @@ export interface PseudoSpec {
    * A range error in the expansion is reported at the pseudo-instruction's last operand.
    */
   readonly expand: (v: readonly OperandValue[], words: number) => readonly Expansion[];
+  /** The operands' own range error, in the values as written, before they are expanded
+   *  (an expansion's is about the values it made: subi's -70000 for a written 70000). */
+  readonly rangeError?: (v: readonly OperandValue[]) => string | undefined;
 }
 
 const fitsSimm16 = (v: number | undefined): boolean => v !== undefined && v >= -0x8000 && v <= 0x7fff;
@@ -110,6 +113,8 @@ export const PSEUDO_INSTRUCTIONS: readonly PseudoSpec[] = [
     summary: 'rd = rs - value (addi rd, rs, -value)',
     words: 1,
     expand: (v) => [['addi', [num(v[0]), num(v[1]), -num(v[2]) | 0]]],
+    // (the values whose negation addi's simm16 holds)
+    rangeError: (v) => (num(v[2]) >= -0x7fff && num(v[2]) <= 0x8000 ? undefined : `immediate ${num(v[2])} out of range -32767..32768`),
   },
   {
     name: 'b',

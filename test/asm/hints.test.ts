@@ -44,7 +44,7 @@ describe('an immediate too wide for its field suggests li', () => {
     expect(error('addi r1, r1, 70000')).toBe('1:14: immediate 70000 out of range -32768..32767 (li rX, 70000 loads it into a free register rX; then add r1, r1, rX)');
     expect(error('cmpi r1, 99999')).toBe('1:10: immediate 99999 out of range -32768..32767 (li rX, 99999 loads it into a free register rX; then cmp r1, rX)');
     expect(error('andi r2, r3, -16')).toBe('1:14: immediate -16 out of range 0..65535 (li rX, -16 loads it into a free register rX; then and r2, r3, rX)');
-    expect(error('subi r1, r2, 40000')).toBe('1:14: immediate -40000 out of range -32768..32767 (li rX, 40000 loads it into a free register rX; then sub r1, r2, rX)');
+    expect(error('subi r1, r2, 40000')).toBe('1:14: immediate 40000 out of range -32767..32768 (li rX, 40000 loads it into a free register rX; then sub r1, r2, rX)');
   });
 
   it('shows the line as expanded inside a macro', () => {

@@ -56,7 +56,10 @@ describe('pseudo-instructions', () => {
     expect(error('li r1')).toBe("1:1: 'li' takes 2 operands (rd, imm32), got 1");
     expect(error('ret 1')).toBe("1:1: 'ret' takes no operands, got 1");
     expect(error('push 5')).toBe("1:6: operand 1 of 'push': expected a register, got an expression");
-    expect(error('subi r1, r2, 40000')).toBe('1:14: immediate -40000 out of range -32768..32767 (li rX, 40000 loads it into a free register rX; then sub r1, r2, rX)');
+    expect(error('subi r1, r2, 40000')).toBe('1:14: immediate 40000 out of range -32767..32768 (li rX, 40000 loads it into a free register rX; then sub r1, r2, rX)');
+    // (subi's range is the values whose negation addi holds: the value as written is named)
+    expect(error('subi r1, r2, -32768')).toBe('1:14: immediate -32768 out of range -32767..32768 (li rX, -32768 loads it into a free register rX; then sub r1, r2, rX)');
+    expect(words('subi r1, r2, 32768')).toEqual(words('addi r1, r2, -32768'));
     expect(error('li r1, [r2]')).toBe("1:8: operand 2 of 'li': expected an immediate, got a memory operand");
   });
 });
