@@ -6,10 +6,12 @@ import type { Image } from '../image/model.js';
 import { UserError } from './errors.js';
 import type { Io } from './io.js';
 
-export function readImageFile(path: string, io: Io): { image: Image; size: number } {
+/** An image file's image, its size in bytes, and the format version its header gives. */
+export function readImageFile(path: string, io: Io): { image: Image; size: number; version: number } {
   const bytes = io.readFile(path);
   try {
-    return { image: loadImage(bytes), size: bytes.length };
+    // (the loader read the version at offset 8, a 16-bit little-endian number, and takes 1 or 2)
+    return { image: loadImage(bytes), size: bytes.length, version: bytes[8]! | (bytes[9]! << 8) };
   } catch (e) {
     if (e instanceof ImageError) throw new UserError(`${path}: offset ${e.offset} (0x${e.offset.toString(16)}): ${e.message}`);
     throw e;

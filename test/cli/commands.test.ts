@@ -446,6 +446,18 @@ describe('vmm inspect', () => {
     expect(doc.lines).toBe(9);
   });
 
+  it("gives the format version of the file's header: 2 for a version-2 image without flags", async () => {
+    // (the loader reads both versions; a version-2 header is 4 bytes longer: its flags word)
+    const bytes = readFileSync(image);
+    const v2 = Buffer.concat([bytes.subarray(0, 8), Buffer.from([2, 0, 44, 0]), bytes.subarray(12, 40), Buffer.alloc(4), bytes.subarray(40)]);
+    const file = join(tempDir(), 'v2.bin');
+    writeFileSync(file, v2);
+    const r = await vmmIn(['inspect', file, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { version: number }).version).toBe(2);
+    expect((await vmmIn(['inspect', file])).stdout.split('\n')[0]).toContain('format version 2)');
+  });
+
   it('lines up a segment of millions of bytes, and one that ends at the top of the address space', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'seg.s'), 'start:\n hlt\n.org 0x100000\n.space 0x1000000\n.org 0xfffffffc\n.word 1\n');

@@ -23,11 +23,9 @@ export const inspectCommand: CommandSpec = {
     const { readImageFile } = await import('../image-file.js');
     const { modesFor, REFERENCE } = await import('../../vmm/modes/index.js');
     const path = args[0]!;
-    const { image, size } = readImageFile(path, io);
+    const { image, size, version } = readImageFile(path, io);
     const segments = image.segments.map((s) => ({ address: s.address, size: s.bytes.length, sha256: createHash('sha256').update(s.bytes).digest('hex') }));
     const symbols = image.symbols.map((s) => ({ name: s.name, value: s.value >>> 0, kind: s.kind }));
-    // The format version the image was written in: 2 when it has flags.
-    const version = image.flags ? 2 : 1;
     const build = isParavirt(image) ? 'paravirt' : 'native';
     if (options.json) {
       const doc = { file: path, size, version, build, entry: image.entry, segments, symbols, files: image.files, lines: image.lines.length };
