@@ -74,12 +74,40 @@ export function evaluate(e: Expr, ctx: EvalContext): number | undefined {
       return e.op === '-' ? -v | 0 : e.op === '~' ? ~v : v;
     }
     case 'bin': {
+      if (leftDepth(e) > LONG_CHAIN) return evaluateChain(e, ctx);
       const l = evaluate(e.left, ctx);
       const r = evaluate(e.right, ctx);
       if (l === undefined || r === undefined) return undefined;
       return binary(e.op, l, r, e.col);
     }
   }
+}
+
+/** A left-deep chain longer than this (a + b + c ..., as buildBinary makes one) is walked
+ *  down its left spine with a loop, not recursion: a flat sum of thousands of terms is no
+ *  nesting, and must not overflow the stack. */
+const LONG_CHAIN = 64;
+
+/** Binary operators down e's left side (at most LONG_CHAIN + 1 counted). */
+function leftDepth(e: Expr): number {
+  let depth = 0;
+  for (let node = e; node.k === 'bin' && depth <= LONG_CHAIN; node = node.left) depth++;
+  return depth;
+}
+
+/** evaluate() of a long left-deep chain: its leftmost operand, then each right operand in
+ *  turn, in the order recursion would take them (so the same errors come first). */
+function evaluateChain(e: Expr & { k: 'bin' }, ctx: EvalContext): number | undefined {
+  const spine: (Expr & { k: 'bin' })[] = [];
+  let node: Expr = e;
+  for (; node.k === 'bin'; node = node.left) spine.push(node);
+  let value = evaluate(node, ctx);
+  for (let i = spine.length - 1; i >= 0; i--) {
+    const b = spine[i]!;
+    const r = evaluate(b.right, ctx);
+    value = value === undefined || r === undefined ? undefined : binary(b.op, value, r, b.col);
+  }
+  return value;
 }
 
 function binary(op: BinaryOp, l: number, r: number, col: number): number {

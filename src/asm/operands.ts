@@ -97,11 +97,12 @@ function memoryOperand(e: Expr, col: number, ctx: EvalContext): MemOperand {
   return { base, offset };
 }
 
+/** The terms of a sum (each with its sign), left to right. Its left side is walked with a
+ *  loop: a flat sum of thousands of terms is no nesting (expr.ts LONG_CHAIN). */
 function collectTerms(e: Expr, negative: boolean, out: { e: Expr; negative: boolean }[]): void {
-  if (e.k === 'bin' && (e.op === '+' || e.op === '-')) {
-    collectTerms(e.left, negative, out);
-    collectTerms(e.right, e.op === '-' ? !negative : negative, out);
-  } else {
-    out.push({ e, negative });
-  }
+  const rights: { e: Expr; negative: boolean }[] = [];
+  let node = e;
+  for (; node.k === 'bin' && (node.op === '+' || node.op === '-'); node = node.left) rights.push({ e: node.right, negative: node.op === '-' ? !negative : negative });
+  out.push({ e: node, negative });
+  for (let i = rights.length - 1; i >= 0; i--) collectTerms(rights[i]!.e, rights[i]!.negative, out);
 }

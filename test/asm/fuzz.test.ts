@@ -82,6 +82,15 @@ describe('extreme lines', () => {
     expect(r.diagnostics.map((d) => `${d.line}: ${d.message}`)).toEqual(['1: statement nested too deeply', "2: unknown mnemonic 'foo'"]);
   });
 
+  it('evaluates a flat sum or product of thousands of terms (no nesting), in a directive and in a memory operand', () => {
+    const sum = (n: number) => `1${' + 1'.repeat(n)}`;
+    const r = assembleSource(`start: .word ${sum(15_000)}\n .word 3${' * 1'.repeat(15_000)}\n ldw r1, [r2 + ${sum(15_000)}]`, 'a.s');
+    expect(r.diagnostics.map((d) => d.message)).toEqual([]);
+    const words = new DataView(r.image!.segments[0]!.bytes.buffer, r.image!.segments[0]!.bytes.byteOffset);
+    expect([words.getInt32(0, true), words.getInt32(4, true)]).toEqual([15_001, 3]);
+    expect(words.getUint32(8, true) & 0xffff).toBe(15_001 & 0xffff);
+  });
+
   it('evaluates chains of constants of any length, in either order, and reports a stack overflow once, at its definition', () => {
     // A0 = A1 + 1, ..., A(n-1) = An + 1, An = 0 (each used before its definition), and the
     // same defined in order; a chain of 3,400 once overflowed the stack, whose handler
@@ -104,7 +113,7 @@ describe('extreme lines', () => {
     expect(performance.now() - t0).toBeLessThan(20_000); // (a bound on a hang, not a speed test)
     // an expression too deep to evaluate, in a chain, used by li (sized in the first pass,
     // which once swallowed the overflow and wrote zeros): one error, at its definition
-    const deep = `A1 = 1${' + 1'.repeat(16_000)}`;
+    const deep = `A1 = ${'-'.repeat(16_000)}1`;
     const r = assembleSource(['start: hlt', 'li r1, A0', 'A0 = A1 + 1', deep].join('\n'), 'a.s');
     expect(r.diagnostics.map((d) => `${d.line}: ${d.message}`)).toEqual(['4: statement nested too deeply']);
     expect(r.image).toBeUndefined();
