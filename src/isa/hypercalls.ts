@@ -31,10 +31,10 @@ export interface Hypercall {
 /** Negative results, Xen's errno values (xen/include/public/errno.h). */
 export const HYPERCALL_ERRORS = [
   { name: 'EPERM', value: -1, meaning: 'not allowed: the operation would break isolation or the page-table rules' },
-  { name: 'ENOENT', value: -2, meaning: 'no such object (an event channel that is not bound, a domain that does not exist)' },
+  { name: 'ENOENT', value: -2, meaning: 'no such object (an event channel that is not bound, a domain that does not exist or has ended)' },
   { name: 'EIO', value: -5, meaning: 'the back end that would carry the request out is gone (guest 0 crashed or stopped)' },
   { name: 'EFAULT', value: -14, meaning: 'an address the call was given is outside the guest\'s memory, or not mapped' },
-  { name: 'EBUSY', value: -16, meaning: 'the object is in use (a pinned table that is still a root)' },
+  { name: 'EBUSY', value: -16, meaning: 'the object is in use (a pinned table that is still a root, a frame a disk request in flight reads into, a virtual interrupt or a domain already bound to a port)' },
   { name: 'EINVAL', value: -22, meaning: 'a bad argument: an unknown command, a count out of range, a misaligned address' },
   { name: 'ENOSYS', value: -38, meaning: 'no hypercall with this number' },
 ] as const;
@@ -66,7 +66,7 @@ export const HYPERCALLS: readonly Hypercall[] = [
       { reg: 'r2', name: 'count', meaning: `number of pairs, 1..${MAX_BATCH}` },
     ],
     result: 'the number of entries applied (all of them, or those before the first refused one), or an error if none was',
-    errors: ['EFAULT', 'EINVAL', 'EPERM'],
+    errors: ['EBUSY', 'EFAULT', 'EINVAL', 'EPERM'],
     xen: 'HYPERVISOR_mmu_update (1); only MMU_NORMAL_PT_UPDATE (the entry address is a machine address, as in Xen); the count applied is the result instead of a success_count pointer',
   },
   {
@@ -157,8 +157,8 @@ export const HYPERCALLS: readonly Hypercall[] = [
     summary: 'return from a trap or event: pc, FLAGS (mode, conditions; IE unmasks events) and r0 from the shared-info page',
     args: [],
     result: 'r0 as saved in the shared-info page (SH_R0)',
-    errors: [],
-    xen: 'HYPERVISOR_iret (23); Xen pops the frame from the guest kernel stack, here it is in the shared-info page',
+    errors: ['EINVAL'],
+    xen: 'HYPERVISOR_iret (23); Xen pops the frame from the guest kernel stack, here it is in the shared-info page; not inside a multicall (EINVAL): it returns from a trap, not from a call',
   },
   {
     number: 26,

@@ -273,7 +273,7 @@ export const PV_ABI: readonly AbiGroup[] = [
   {
     title: 'Commands and numbers',
     constants: [
-      ...rows('VIRQ_', VIRQ, { TIMER: 'the one-shot timer (set_timer_op)', CONSOLE: 'console input', DISK: 'the disk back end answered requests' }),
+      ...rows('VIRQ_', VIRQ, { TIMER: 'the one-shot timer (set_timer_op)', CONSOLE: 'the console: no event ever comes, as the PV console has no input (tinyos binds it so that its ports follow its interrupt lines)', DISK: 'the disk back end answered requests' }),
       ...rows('MMUEXT_', MMUEXT, {}),
       ...rows('SCHEDOP_', SCHEDOP, {}),
       ...rows('SHUTDOWN_', SHUTDOWN, {}),

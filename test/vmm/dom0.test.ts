@@ -378,3 +378,35 @@ describe('--host dom0 options', () => {
     expectUsageError(await cli(['compare', '--host', 'bare-metal,dom0']), /--host dom0 runs PARAVIRT guests only: compare it with --modes para/);
   });
 });
+
+describe('domctl', () => {
+  it('destroying a domain that has ended is ENOENT, as a grant copy from it finds it gone (nothing is destroyed)', async () => {
+    // guest 0 yields until domain 1 (hello) has halted, then destroys it
+    const dom0 = join(tmp, 'late-destroy.s');
+    writeFileSync(dom0, `.include "paravirt.inc"
+        .org    0x1000
+start:  movi    r7, 50
+.w:     movi    r0, HC_SCHED_OP
+        movi    r1, SCHEDOP_YIELD
+        hcall
+        subi    r7, r7, 1
+        cmpi    r7, 0
+        bne     .w
+        movi    r0, HC_DOMCTL
+        movi    r1, DOMCTL_DESTROY
+        movi    r2, 1
+        movi    r3, VERDICT_RING
+        hcall
+        movi    r0, HC_SCHED_OP
+        movi    r1, SCHEDOP_SHUTDOWN
+        movi    r2, SHUTDOWN_POWEROFF
+        hcall
+.include "paravirt.s"
+`);
+    const r = await cli(['trace', 'guests/bare/hello.s', '--mode', 'para', '--host', 'dom0', '--dom0-image', dom0, '-I', 'guests/include', '--reason', 'hypercall', '--format', 'jsonl', '-q']);
+    const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { hypercall?: string; result?: number; detail?: string });
+    const destroy = records.find((x) => x.hypercall === 'domctl')!;
+    expect(destroy.result).toBe(-2);
+    expect(destroy.detail).toMatch(/^domain 1 has ended \(halted\)/);
+  });
+});

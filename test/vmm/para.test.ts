@@ -485,3 +485,21 @@ describe('para: hypercall numbers that name none', () => {
     expect([...vms[0]!.hypercalls.keys()].filter((k) => k.startsWith('unknown'))).toEqual(['unknown']);
   });
 });
+
+describe('para: update_va_mapping flags', () => {
+  it('takes 0, 1 or 2 (one flush type, or none): 3 is EINVAL', () => {
+    const image = pv(`
+        li      r8, PV_P2M
+        ldw     r8, [r8]                ; the machine frame of pseudo-physical frame 0
+        shli    r2, r8, 12
+        ori     r2, r2, PTE_V | PTE_U
+        li      r1, 0x80000
+        movi    r3, 3
+        movi    r0, HC_UPDATE_VA_MAPPING
+        hcall
+        mov     r9, r0
+        halt`);
+    const { hv } = runHv([{ name: 'flags', image }], 'para');
+    expect(hv.vms[0]!.vcpu.regs[9]! | 0).toBe(-22);
+  });
+});

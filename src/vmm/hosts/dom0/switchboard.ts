@@ -205,7 +205,10 @@ export class Switchboard {
     if (!this.isServed(d)) return this.refuse(ERR.ENOENT, `guest 0 serves domains 1..${this.vms.length - 1}, not ${d}`);
     const why = VERDICTS[verdict];
     if (!why) return this.refuse(ERR.EINVAL, `verdict ${verdict}: 1 bad ring indices, 2 a notification storm, 3 an unreadable ring, 4 an unwritable ring`);
-    this.vms[d]!.end('killed', `guest 0's back end had it destroyed (domctl): ${why}`);
+    // (one that has ended is no more, as a grant copy finds it: nothing is destroyed)
+    const vm = this.vms[d]!;
+    if (!vm.running) return this.refuse(ERR.ENOENT, `domain ${d} has ended (${vm.status}): there is nothing to destroy`);
+    vm.end('killed', `guest 0's back end had it destroyed (domctl): ${why}`);
     return 0;
   }
 

@@ -465,7 +465,8 @@ export class ParaVirtualizer implements Virtualizer {
   }
 
   private updateVaMapping(va: number, pte: number, flags: number): number {
-    if (flags & ~(UVMF.TLB_FLUSH | UVMF.INVLPG)) return this.refuse(ERR.EINVAL, `flags ${hex(flags)}: only 1 (flush) and 2 (invlpg)`);
+    // (one of the two, or neither: as Xen's UVMF flush types, which 3 is not)
+    if (flags !== 0 && flags !== UVMF.TLB_FLUSH && flags !== UVMF.INVLPG) return this.refuse(ERR.EINVAL, `flags ${hex(flags)}: only 0, 1 (flush) and 2 (invlpg)`);
     const words = this.host.processor.memory.words;
     const pde = words[((this.memory.kernelRoot << 12) + (va >>> 22) * 4) >>> 2]!;
     if (!(pde & PTE.V)) return this.refuse(ERR.EINVAL, `no page table maps ${hex(va)} (its directory entry is not present)`);
