@@ -39,7 +39,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       writeOut: (s) => io.out.write(s),
       writeErr: (s) => io.err.write(s),
       // (commander's own messages quote the argument as given: its controls as \xNN too)
-      outputError: (s, write) => write(red(s.split('\n').map(printable).join('\n'), io.errColor)),
+      outputError: (s, write) => write(red(shown(s), io.errColor)),
     })
     .addHelpText('after', '\nRun `vmm <command> --help` for a command\'s options and examples. Exit status: 0 success, 1 a guest failed, 2 usage or input error.');
   program.helpCommand('help [command]', 'show help for a command (vmm help run), or this list');

@@ -100,13 +100,16 @@ export function legend(): LegendEntry[] {
 const CR_NAMES = `(${CONTROL_REGISTERS.map((c) => c.name).join('|')})`;
 // (hcall's trap is no exception a guest can make exit: para's VMM takes it)
 const CAUSE_NAMES = `(${CAUSES.filter((c) => c.name !== 'hypercall').map((c) => c.name).join('|')})`;
+const CR_READ = new RegExp(`^cr-read(:${CR_NAMES})?$`);
+const CR_WRITE = new RegExp(`^cr-write(:${CR_NAMES})?$`);
+const EXCEPTION = new RegExp(`^exception:${CAUSE_NAMES}$`);
 const STANDS_FOR: readonly (readonly [(word: string) => boolean, readonly string[]])[] = [
   [(w) => /^irq([0-9]|[12][0-9]|3[01])$/.test(w), ['irqn']],
   [(w) => /^port:([0-9]+|0x[0-9a-f]+)$/.test(w) && Number(w.slice(5)) < PORT_SPACE, ['port:n']],
   [(w) => w === 'cr', ['cr-read:name', 'cr-write:name']],
-  [(w) => new RegExp(`^cr-read(:${CR_NAMES})?$`).test(w), ['cr-read:name']],
-  [(w) => new RegExp(`^cr-write(:${CR_NAMES})?$`).test(w), ['cr-write:name']],
-  [(w) => w === 'exceptions' || new RegExp(`^exception:${CAUSE_NAMES}$`).test(w), ['exception:cause']],
+  [(w) => CR_READ.test(w), ['cr-read:name']],
+  [(w) => CR_WRITE.test(w), ['cr-write:name']],
+  [(w) => w === 'exceptions' || EXCEPTION.test(w), ['exception:cause']],
 ];
 
 /** The entries for a word, in any case: its own, else those of the words it stands for. */
