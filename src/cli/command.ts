@@ -40,9 +40,17 @@ export function commandLine(line: readonly string[]): string {
   return ['vmm', ...line].map(word).join(' ');
 }
 
-/** Decimal multipliers of counts: 10k is 10,000 (sizes, unlike counts, are binary: 1K is
- *  1,024; see parseSize). */
-const COUNT_SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, g: 1e9 };
+/** Decimal exponents of counts' suffixes: 10k is 10,000 (sizes, unlike counts, are binary:
+ *  1K is 1,024; see parseSize). */
+const COUNT_SUFFIX: Record<string, number> = { k: 3, m: 6, g: 9 };
+
+/** "4.1" scaled by 10^exponent, exactly (4.1 × 1e6 in floating point is 4099999.9999999995):
+ *  the decimal point moves along the digits. NaN when the result is not whole. */
+function scaleDecimal(digits: string, exponent: number): number {
+  const [whole, fraction = ''] = digits.split('.') as [string, string?];
+  if (/[1-9]/.test(fraction.slice(exponent))) return NaN;
+  return Number(whole + fraction.slice(0, exponent).padEnd(exponent, '0'));
+}
 
 /**
  * Parse a whole number option ("1000", "1_000_000", "0x100", "1e6", "10k", "2M", "1.5M"), or
@@ -51,7 +59,7 @@ const COUNT_SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, g: 1e9 };
 export function parseCount(name: string, text: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const suffixed = /^(\d+(?:_\d+)*(?:\.\d+)?)([kmg])$/i.exec(text);
   const value = suffixed
-    ? Number(suffixed[1]!.replace(/_/g, '')) * COUNT_SUFFIX[suffixed[2]!.toLowerCase()]!
+    ? scaleDecimal(suffixed[1]!.replace(/_/g, ''), COUNT_SUFFIX[suffixed[2]!.toLowerCase()]!)
     : /^(0x[0-9a-f]+(_[0-9a-f]+)*|\d+(_\d+)*(e\d+)?)$/i.test(text)
       ? Number(text.replace(/_/g, ''))
       : NaN;

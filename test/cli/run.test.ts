@@ -586,13 +586,21 @@ describe('vmm run: a larger --cost-model sample file round trip', () => {
 });
 
 describe('counts take decimal suffixes (sizes stay binary)', () => {
-  it('10k, 2M, 1.5k and 10K are 10,000, 2,000,000, 1,500 and 10,000 instructions', async () => {
-    for (const [text, count] of [['10k', 10_000], ['10K', 10_000], ['1.5k', 1_500], ['2M', 2_000_000], ['1_000k', 1_000_000]] as const) {
+  it('10k, 2M, 1.5k and 10K are 10,000, 2,000,000, 1,500 and 10,000 instructions; 4.1M and 16.1k are exact', async () => {
+    const counts = [['10k', 10_000], ['10K', 10_000], ['1.5k', 1_500], ['2M', 2_000_000], ['1_000k', 1_000_000],
+      ['4.1M', 4_100_000], ['16.1k', 16_100], ['0.001M', 1_000], ['1.0000k', 1_000], ['8.2M', 8_200_000]] as const;
+    for (const [text, count] of counts) {
       const r = await vmmIn(['run', 'guests/attack/spin.s', '--mode', 'bare', '--max-instructions', text]);
       expect(r.stderr, text).toContain(`instruction limit of ${count} reached`);
     }
     const q = JSON.parse((await vmmIn(['run', HELLO, HELLO.replace('hello', 'primes'), '--quantum', '1k', '--json', '--no-overhead'])).stdout) as RunReport;
     expect(q.guests.map((g) => g.status)).toEqual(['halted', 'halted']);
+    const decimal = JSON.parse((await vmmIn(['run', HELLO, '--quantum', '16.1k', '--host', 'hosted', '--host-fault', '8.2M', '--json', '--no-overhead'])).stdout) as RunReport;
+    expect(decimal.guests[0]!.status).toBe('halted');
+  });
+
+  it('a count that is not whole after its suffix is refused', async () => {
+    expectUsageError(await vmmIn(['run', HELLO, '--max-instructions', '1.0001k']), "got '1.0001k'");
   });
 });
 
