@@ -182,6 +182,16 @@ describe('vmm run: stdout and stderr', () => {
     expect(measured.guests[0]!.overheadMissing).toBeUndefined();
   });
 
+  it('a cost model that makes the bare run free: no cycles to divide by, in the words cli.md quotes', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'h.s'), 'hlt\n');
+    writeFileSync(join(dir, 'free.json'), JSON.stringify({ instructions: { hlt: 0 } }));
+    const r = JSON.parse((await vmmIn(['run', join(dir, 'h.s'), '--mode', 'trap', '--cost-model', join(dir, 'free.json'), '--json'])).stdout) as RunReport;
+    expect(r.guests[0]!.overheadMissing).toBe('no cycles on bare hardware');
+    const cliDoc = readFileSync('docs/cli.md', 'utf8').replace(/\s+/g, ' ');
+    for (const reason of ['no cycles on bare hardware', 'on bare hardware the guest did not halt normally (faulted)', 'the guest did not halt normally (limit)']) expect(cliDoc).toContain(`\`${reason}\``);
+  });
+
   it('the bare summary has no exits line', async () => {
     const r = await vmmIn(['run', HELLO, '--mode', 'bare']);
     expect(r.stderr.split('\n')).toEqual([
