@@ -500,6 +500,11 @@ describe('vmm run: bad input (exit 2, a message naming the flag or file)', () =>
     expect(costly.doc.guests[0]!.cycles - base.doc.guests[0]!.cycles).toBe(13 * (100 - 10));
   });
 
+  it('an option of one value given twice takes the last (cli.md)', async () => {
+    const r = JSON.parse((await vmmIn(['run', HELLO, '--mode', 'trap', '--mode', 'full', '--json', '--no-overhead'])).stdout) as RunReport;
+    expect(r.mode).toBe('full');
+  });
+
   it('a bad --mode through the bundle: exit 2, one line, no stack trace', () => {
     const r = vmm(['run', HELLO, '--mode', 'xen']);
     expect(r).toEqual({ status: 2, stdout: '', stderr: "error: --mode must be one of bare, trap, full, para, hw, got 'xen'\n" });
