@@ -6,7 +6,7 @@ import type { Expr, LabelDef, Operand, Operation, ParsedLine } from './ast.js';
 import { Conditionals } from './conditionals.js';
 import { AsmError, DiagnosticList, NotKnownHere, type Frame, type Where } from './diagnostics.js';
 import { evaluate } from './expr.js';
-import { lineHead, parseLine } from './parse.js';
+import { lineHead, operandsColumn, parseLine } from './parse.js';
 import { MacroTable, MAX_MACRO_DEPTH, substitute, type MacroBuilder, type MacroDef } from './macros.js';
 import { PSEUDO_BY_NAME, type PseudoSpec } from './pseudo.js';
 import { Stmt, type StmtKind } from './statement.js';
@@ -129,7 +129,8 @@ export class Assembler {
     try {
       parsed = parseLine(where.text);
     } catch (error) {
-      this.diags.addError(where, error);
+      // (an error with no column of its own, a statement too deep to parse, is in its operands)
+      this.diags.addError(where, error, operandsColumn(where.text));
       this.salvage(unit, where);
       return;
     }

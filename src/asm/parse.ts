@@ -169,6 +169,16 @@ export function lineHead(text: string, viaSkeleton = true): LineHead | undefined
   };
 }
 
+/** The column where a statement's operands begin (1-based; the name's when it has none, 1
+ *  when the line has no name): where an error in them with no column of its own points. */
+export function operandsColumn(text: string): number {
+  const head = lineHead(text);
+  if (head?.name === undefined) return 1;
+  let at = head.col - 1 + head.name.length;
+  while (text[at] === ' ' || text[at] === '\t') at++;
+  return at < text.length ? at + 1 : head.col;
+}
+
 /** Whether the code starts with the word `.macro` (any case): matched by rule macroLine. */
 function isMacroLine(code: string): boolean {
   if (code.length < 6 || code[0] !== '.' || code.slice(0, 6).toLowerCase() !== '.macro') return false;

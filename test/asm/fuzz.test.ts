@@ -82,6 +82,11 @@ describe('extreme lines', () => {
     expect(r.diagnostics.map((d) => `${d.line}: ${d.message}`)).toEqual(['1: statement nested too deeply', "2: unknown mnemonic 'foo'"]);
   });
 
+  it('points a statement too deep to parse at its operands, not at column 1', () => {
+    const r = assembleSource(`start:\n lbl:  movi r1, ${'('.repeat(3000)}1${')'.repeat(3000)}`, 'a.s');
+    expect(r.diagnostics.map((d) => `${d.line}:${d.column}: ${d.message}`)).toEqual(['2:13: statement nested too deeply']);
+  });
+
   it('evaluates a flat sum or product of thousands of terms (no nesting), in a directive and in a memory operand', () => {
     const sum = (n: number) => `1${' + 1'.repeat(n)}`;
     const r = assembleSource(`start: .word ${sum(15_000)}\n .word 3${' * 1'.repeat(15_000)}\n ldw r1, [r2 + ${sum(15_000)}]`, 'a.s');
