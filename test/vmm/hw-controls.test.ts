@@ -22,6 +22,12 @@ describe('exit-control names', () => {
       expect(() => controlSettings(true, [], [list]), list).toThrow(/^--exit-off /);
     }
     expect(() => controlSettings(true, ['io'], ['hlt,io'])).toThrow('--exit-on io and --exit-off io contradict each other');
+    // (a port is one control however it is written)
+    for (const [on, off] of [['port:16', 'port:0x10'], ['port:65535', 'port:0xffff'], ['port:16', 'port:016'], ['port:0X10', 'port:0x10']]) {
+      expect(() => controlSettings(true, [on!], [off!]), `${on} ${off}`).toThrow(`--exit-on ${on} and --exit-off ${off} contradict each other`);
+      expect(() => controlSettings(true, [off!], [on!]), `${off} ${on}`).toThrow(`--exit-on ${off} and --exit-off ${on} contradict each other`);
+    }
+    expect(controlSettings(true, ['port:16'], ['port:17']).ports.get(17)).toBe(false);
     // (a group and a control in it are not the same name: the group first, then the control)
     expect(controlSettings(true, ['cr'], ['cr-read:ptbr']).on.has('cr-read:ptbr')).toBe(false);
   });
@@ -51,5 +57,37 @@ describe('the I/O bitmap (one bit a port)', () => {
     expect(await ioExits('--exit-off', 'io')).toBe(0);
     expect(await ioExits('--exit-off', 'io', '--exit-on', 'port:0x83,port:0xfffe')).toBe(2);
     expect(await ioExits('--exit-off', 'port:0x80,port:0x87')).toBe(7);
+  });
+});
+
+describe('the exception bitmap', () => {
+  it('an illegal word exits when exception:illegal is on, whatever its opcode (0xff, the translator\'s callout, too); the guest sees the same traps', async () => {
+    const src = join(tempDir(), 'illegal.s');
+    writeFileSync(src, `.include "platform.inc"
+start:  la    r1, handler
+        mtcr  tvec, r1
+        .word 0xff000000
+        .word 0x00000000
+        cli
+        hlt
+handler: mfcr r13, spc
+        addi  r13, r13, 4
+        mtcr  spc, r13
+        rfe
+`);
+    const run = async (...flags: string[]) => {
+      const r = await vmmIn(['run', src, '--mode', 'hw', '--no-overhead', '--json', ...flags]);
+      expect(r.status, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { guests: { exits: Record<string, number>; traps: Record<string, number> }[] }).guests[0]!;
+    };
+    for (const flags of [[], ['--npt', 'off']]) {
+      const off = await run(...flags);
+      const on = await run(...flags, '--exit-on', 'exception:illegal');
+      expect(off.traps).toEqual({ illegal: 2 });
+      expect(on.traps).toEqual({ illegal: 2 });
+      expect(off.exits.exception ?? 0).toBe(0);
+      expect(on.exits.exception).toBe(2);
+      expect((await run(...flags, '--exit-on', 'exceptions')).exits.exception).toBe(2);
+    }
   });
 });

@@ -61,6 +61,9 @@ const GROUPS: Readonly<Record<string, (name: string) => boolean>> = {
 
 export class ControlError extends Error {}
 
+/** A port's control: port:N, N decimal or 0x hexadecimal. */
+const PORT_NAME = /^port:(0x[0-9a-f]+|\d+)$/i;
+
 /** The controls in effect: a set of control names, and the ports set one by one. */
 export interface ControlSettings {
   readonly on: ReadonlySet<string>;
@@ -80,9 +83,13 @@ export function controlSettings(nestedPaging: boolean, exitOn: readonly string[]
       return names.map((name) => ({ name, value }));
     });
   const all = [...items(exitOn, true), ...items(noExitOn, false)];
-  // (a name turned on and off at once says nothing: which should win?)
-  const both = all.find((i) => i.value && all.some((j) => !j.value && j.name === i.name));
-  if (both) throw new ControlError(`--exit-on ${both.name} and --exit-off ${both.name} contradict each other: name it in one of them`);
+  // (a control turned on and off at once says nothing: which should win? A port is the same
+  // however it is written: port:16, port:0x10, port:016)
+  const control = (name: string) => (PORT_NAME.test(name) ? `port:${Number(name.slice(5))}` : name);
+  for (const i of all.filter((x) => x.value)) {
+    const off = all.find((j) => !j.value && control(j.name) === control(i.name));
+    if (off) throw new ControlError(`--exit-on ${i.name} and --exit-off ${off.name} contradict each other: name ${i.name === off.name ? 'it' : 'the port'} in one of them`);
+  }
   const isGroup = (name: string) => Object.hasOwn(GROUPS, name);
   for (const { name, value } of [...all.filter((i) => isGroup(i.name)), ...all.filter((i) => !isGroup(i.name))]) {
     const flag = value ? '--exit-on' : '--exit-off';
@@ -90,7 +97,7 @@ export function controlSettings(nestedPaging: boolean, exitOn: readonly string[]
     if (isGroup(name)) names = CONTROLS.filter((c) => GROUPS[name]!(c.name)).map((c) => c.name);
     else if (name.startsWith('port:')) {
       const port = Number(name.slice(5));
-      if (!/^port:(0x[0-9a-f]+|\d+)$/i.test(name) || !(port >= 0 && port < PORT_COUNT)) throw new ControlError(`${flag} ${name}: a port is a number from 0 to ${PORT_COUNT - 1} (port:16 or port:0x10)`);
+      if (!PORT_NAME.test(name) || !(port >= 0 && port < PORT_COUNT)) throw new ControlError(`${flag} ${name}: a port is a number from 0 to ${PORT_COUNT - 1} (port:16 or port:0x10)`);
       ports.set(port, value);
       continue;
     } else {

@@ -180,8 +180,9 @@ export class HardwareVirtualizer implements Virtualizer {
         return;
       }
       case 'callout':
-        // Opcode 0xff in the guest's code: illegal, delivered by the CPU as on bare hardware.
-        return this.deliveredByCpu(CAUSE.ILLEGAL, 0, exit.pc, a);
+        // Opcode 0xff in the guest's code: illegal, as any other illegal word (delivered by
+        // the CPU as on bare hardware, or an exit when the exception bitmap has it).
+        return this.exception(CAUSE.ILLEGAL, 0, exit.pc, a);
       case 'sensitive':
         return void a.none();
       // Non-root operation with the instruction's control off: no exit, the guest's own state.
