@@ -6,6 +6,7 @@ import { CostModelError, DEFAULT_EVENT_COSTS, groupCycles, makeCostModel } from 
 import { INSTRUCTIONS } from '../../src/isa/table.js';
 import { runGuests } from '../../src/report/run.js';
 import { trapMode } from '../../src/vmm/modes/trap/mode.js';
+import { EXIT_REASONS } from '../../src/vmm/exits.js';
 import { asmBlocks, assembleExample, codeBlocks, collectingConsole, machineOptions, readDoc, runExample, splitTemplate, tableRows, templateRegex } from './helpers.js';
 
 const doc = readDoc('cost-model.md');
@@ -13,6 +14,11 @@ const rows = tableRows(doc);
 const example = asmBlocks(doc).find((b) => b.text.startsWith('; cost.s'))!.text;
 
 describe('docs/cost-model.md', () => {
+  it('gives a cost for every exit reason and note (the exit-reason table): a row, or under hw its paragraph', () => {
+    const vmm = doc.slice(doc.indexOf('### Under the VMM'));
+    for (const reason of EXIT_REASONS) expect(vmm.includes(`\`${reason.name}\``), reason.name).toBe(true);
+  });
+
   it('gives every event cost with its default', () => {
     for (const [event, cycles] of Object.entries(DEFAULT_EVENT_COSTS)) {
       const row = rows.find((r) => r[0] === `\`${event}\``);

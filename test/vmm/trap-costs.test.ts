@@ -68,3 +68,17 @@ describe('a guest halted in non-root operation (hw, hlt exiting off)', () => {
     expect(exiting!.exits).toEqual({ hlt: 21 });
   });
 });
+
+describe('an access to the memory-mapped device (docs/cost-model.md)', () => {
+  it('emulated: a round trip and an emulation, as the cost table gives it in every mode', async () => {
+    const { vmmIn } = await import('../cli/helpers.js');
+    const costsOf = async (...flags: string[]) => {
+      const r = await vmmIn(['trace', 'guests/bare/mmio.s', '--format', 'jsonl', '-q', ...flags]);
+      const records = r.stdout.trim().split('\n').map((line) => JSON.parse(line) as { reason: string; action: string; cost: number });
+      return new Set(records.filter((x) => x.action === 'emulated' && (x.reason === 'mmio' || x.reason === 'ept-violation')).map((x) => `${x.reason} ${x.cost}`));
+    };
+    expect(await costsOf('--mode', 'hw')).toEqual(new Set([`ept-violation ${costs.vmExit + costs.emulate}`]));
+    expect(await costsOf('--mode', 'hw', '--npt', 'off')).toEqual(new Set([`mmio ${costs.vmExit + costs.emulate}`]));
+    expect(await costsOf('--mode', 'trap')).toEqual(new Set([`mmio ${costs.vmmTrap + costs.emulate}`]));
+  });
+});
