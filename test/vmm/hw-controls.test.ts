@@ -91,3 +91,18 @@ handler: mfcr r13, spc
     }
   });
 });
+
+describe('--vpid off: the TLB flushed at every VM entry (docs/vmm.md)', () => {
+  it('one flush at the first entry and one at each entry after an exit; none after the exit that ends the guest', async () => {
+    const flushes = async (...flags: string[]) => {
+      const r = await vmmIn(['run', 'guests/bare/hello.s', '--mode', 'hw', '--vpid', 'off', '--no-overhead', '--json', ...flags]);
+      expect(r.status, r.stderr).toBe(0);
+      const g = (JSON.parse(r.stdout) as { guests: { exits: Record<string, number>; tlb: { vmmFlushes: number } }[] }).guests[0]!;
+      return { exits: Object.values(g.exits).reduce((a, b) => a + b, 0), flushes: g.tlb.vmmFlushes };
+    };
+    // hello: 13 `out`s, then the `hlt` that ends it
+    expect(await flushes()).toEqual({ exits: 14, flushes: 14 });
+    expect(await flushes('--exit-off', 'io')).toEqual({ exits: 1, flushes: 1 });
+    expect(await flushes('--exit-off', 'io,hlt')).toEqual({ exits: 0, flushes: 1 });
+  });
+});

@@ -62,6 +62,8 @@ export class HardwareVirtualizer implements Virtualizer {
    *  count moved (the simulator also leaves and re-enters its loop where no exit happens:
    *  after a native mtcr, rfe, sti, port access, or a trap the CPU delivers itself). */
   private exitsAtEntry = -1;
+  /** The guest's exits at the last entry that flushed the TLB (--vpid off; -1: none yet). */
+  private flushedAtExits = -1;
   private readonly vpid: boolean;
   /** The interrupt line nextInterrupt last found pending (-1: none). */
   private pendingIrq = -1;
@@ -112,8 +114,13 @@ export class HardwareVirtualizer implements Virtualizer {
     cpu.flags = vcpu.flags;
     vcpu.loadInto(cpu.regs);
     const processor = this.processor;
-    // VT-x before VPID: every VM exit and entry flushes the TLB (another guest ran: it exited)
-    if (!this.vpid && (this.vm.exitsTaken !== this.exitsAtEntry || processor.nonrootGuest !== this)) processor.tlb.flush();
+    // VT-x before VPID: every VM entry flushes the TLB, the first one and each after an exit
+    // (another guest ran: it exited). A vCPU that stays halted is not entered: its flush
+    // comes with the entry that runs it again.
+    if (!this.vpid && !vcpu.halted && (this.vm.exitsTaken !== this.flushedAtExits || processor.nonrootGuest !== this)) {
+      processor.tlb.flush();
+      this.flushedAtExits = this.vm.exitsTaken;
+    }
     if (vcpu.crVersion !== this.crVersion || processor.nonrootGuest !== this) {
       // changed by the VMM since the last entry, or another guest had the CPU
       const cr = cpu.cr;
