@@ -1,7 +1,7 @@
 // The .bin image format: write and load with full validation. Layout in docs/image-format.md.
 // Every rejection is an ImageError naming the byte offset of what is wrong.
 
-import { fileNameProblem, IMAGE_FLAGS, type Image, type ImageSymbol, type LineEntry, type Segment, type SymbolKind } from './model.js';
+import { fileNameProblem, IMAGE_FLAGS, quotedName, type Image, type ImageSymbol, type LineEntry, type Segment, type SymbolKind } from './model.js';
 import { isRegisterName } from '../isa/registers.js';
 
 export const MAGIC = 'TOY32IMG';
@@ -133,9 +133,9 @@ export function loadImage(bytes: Uint8Array): Image {
     const kind = SYMBOL_KINDS[r.u32(at + 8)];
     if (!kind) throw new ImageError(at + 8, `symbol ${i}: bad kind ${r.u32(at + 8)} (0 = label, 1 = constant)`);
     const name = strings.get(r.u32(at + 4), at + 4, `symbol ${i} name`);
-    if (!SYMBOL_NAME.test(name) || isRegisterName(name)) throw new ImageError(at + 4, `symbol ${i}: name ${JSON.stringify(name)} is not an assembler identifier`);
+    if (!SYMBOL_NAME.test(name) || isRegisterName(name)) throw new ImageError(at + 4, `symbol ${i}: name ${quotedName(name)} is not an assembler identifier`);
     const first = symbolIndex.get(name);
-    if (first !== undefined) throw new ImageError(at + 4, `symbol ${i}: name ${JSON.stringify(name)} repeats symbol ${first}`);
+    if (first !== undefined) throw new ImageError(at + 4, `symbol ${i}: name ${quotedName(name)} repeats symbol ${first}`);
     symbolIndex.set(name, i);
     symbols.push({ value: r.u32(at) | 0, name, kind });
   }
@@ -207,8 +207,13 @@ class Reader {
   }
 }
 
+/** The names of the string table, by offset. A name starts at the table's start or after a
+ *  NUL, so names never overlap and decoding them all costs at most the table's size (names
+ *  starting one byte apart inside one long run would cost its square), and each offset is
+ *  decoded once however many rows name it. */
 class StringReader {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private readonly decoded = new Map<number, string>();
   constructor(
     private readonly bytes: Uint8Array,
     private readonly at: number,
@@ -216,12 +221,17 @@ class StringReader {
   ) {}
   get(offset: number, rowAt: number, what: string): string {
     if (offset >= this.size) throw new ImageError(rowAt, `${what}: string offset ${offset} outside the ${this.size}-byte string table`);
+    const known = this.decoded.get(offset);
+    if (known !== undefined) return known;
     const start = this.at + offset;
+    if (offset > 0 && this.bytes[start - 1] !== 0) throw new ImageError(rowAt, `${what}: string offset ${offset} is inside another string (a name starts at the table's start or after a NUL)`);
     const nul = this.bytes.indexOf(0, start);
     if (nul < 0 || nul >= this.at + this.size) throw new ImageError(start, `${what}: string not terminated inside the string table`);
     if (nul === start) throw new ImageError(start, `${what}: empty string`);
     try {
-      return this.decoder.decode(this.bytes.subarray(start, nul));
+      const name = this.decoder.decode(this.bytes.subarray(start, nul));
+      this.decoded.set(offset, name);
+      return name;
     } catch {
       throw new ImageError(start, `${what}: not valid UTF-8`);
     }

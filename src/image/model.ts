@@ -73,5 +73,11 @@ export function isParavirt(image: Image): boolean {
  *  characters, which would steer a terminal or split a trace line where it is shown), or
  *  undefined if it can. */
 export function fileNameProblem(name: string): string | undefined {
-  return /[\u0000-\u001f\u007f]/.test(name) ? `name ${JSON.stringify(name)} contains control characters` : undefined;
+  return /[\u0000-\u001f\u007f]/.test(name) ? `name ${quotedName(name)} contains control characters` : undefined;
+}
+
+/** A name as a message quotes it: a JSON string, cut after 60 characters (a name in an image
+ *  may be as long as its string table). */
+export function quotedName(name: string): string {
+  return name.length > 60 ? `${JSON.stringify(name.slice(0, 60))}... (${name.length} characters)` : JSON.stringify(name);
 }

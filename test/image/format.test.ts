@@ -92,6 +92,7 @@ describe('image format', () => {
     ['a misaligned entry', () => patched(12, 0x1002), 12, /entry point 0x1002 is not a multiple of 4/],
     ['a bad symbol kind', () => patched(SYM + 8, 9), SYM + 8, /symbol 0: bad kind 9/],
     ['a symbol name outside the string table', () => patched(SYM + 4, 100000), SYM + 4, /symbol 0 name: string offset 100000 outside/],
+    ['a symbol name starting inside another name', () => patched(SYM + 4, 1), SYM + 4, /symbol 0 name: string offset 1 is inside another string/],
   ];
   for (const [what, make, offset, message] of cases) {
     it(`rejects ${what} at offset ${offset}`, () => {
@@ -132,5 +133,41 @@ describe('image format', () => {
         expect((e as ImageError).offset).toBeLessThanOrEqual(bytes.length);
       }
     }
+  });
+});
+
+describe('names in the string table cost at most its size to decode', () => {
+  /** An image of one 4-byte segment, symbols and files named at the given offsets of a
+   *  string table of `run` 'a's and a NUL. */
+  function image(run: number, symbols: number[], files: number[] = []): Uint8Array {
+    const strings = run + 1;
+    const tables = 40 + 12 + 12 * symbols.length + 4 * files.length;
+    const bytes = new Uint8Array(tables + strings + 4);
+    const v = new DataView(bytes.buffer);
+    bytes.set(new TextEncoder().encode('TOY32IMG'));
+    [1, 40].forEach((x, i) => v.setUint16(8 + 2 * i, x, true));
+    [0, 1, symbols.length, files.length, 0, strings, 4].forEach((x, i) => v.setUint32(12 + 4 * i, x, true));
+    [0, 4, 0].forEach((x, i) => v.setUint32(40 + 4 * i, x, true));
+    symbols.forEach((offset, i) => v.setUint32(52 + 12 * i + 4, offset, true));
+    files.forEach((offset, i) => v.setUint32(52 + 12 * symbols.length + 4 * i, offset, true));
+    bytes.fill(97, tables, tables + run);
+    v.setUint32(bytes.length - 4, 0x53000000, true);
+    return bytes;
+  }
+
+  it('a name starting inside another is refused (names one byte apart in one long run would cost its square)', () => {
+    const n = 30_000;
+    expect(() => loadImage(image(n + 10, Array.from({ length: n }, (_, i) => i)))).toThrow(/symbol 1 name: string offset 1 is inside another string/);
+    expect(() => loadImage(image(n + 10, [], Array.from({ length: 4096 }, (_, i) => i)))).toThrow(/file 1 name: string offset 1 is inside another string/);
+  });
+
+  it('files naming the same offset share one decoded name', () => {
+    const loaded = loadImage(image(1 << 20, [], new Array<number>(4096).fill(0)));
+    expect(loaded.files).toHaveLength(4096);
+    expect(loaded.files[4095]).toHaveLength(1 << 20);
+  });
+
+  it('a message quotes a long name cut short', () => {
+    expect(() => loadImage(image(100_000, [0, 0]))).toThrow(`symbol 1: name "${'a'.repeat(60)}"... (100000 characters) repeats symbol 0`);
   });
 });
