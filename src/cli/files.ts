@@ -20,7 +20,7 @@ export class FileProblem extends UserError {
  *  (`disks`) from all of a run's --disk files together: a run keeps a copy of each disk per
  *  machine that runs its guest (the VMM's, the bare run's for the overhead, a hosted host's
  *  cache), so many large disks would take several times their size in memory. */
-export const FILE_LIMITS = { image: 1 << 30, disk: 256 << 20, disks: 512 << 20, input: 64 << 20, source: 256 << 20 } as const;
+export const FILE_LIMITS = { image: 1 << 30, images: 1 << 30, disk: 256 << 20, disks: 512 << 20, input: 64 << 20, inputs: 256 << 20, source: 256 << 20 } as const;
 
 /** The files the command being run has read, by device and inode (so that a link, or
  *  another spelling of the path, is the same file), each with the path it was read by: no

@@ -7,7 +7,8 @@ import { assembleFile, PARAVIRT_SYMBOL } from '../asm/index.js';
 import { isParavirt, type Image } from '../image/model.js';
 import type { Build } from '../vmm/modes/mode.js';
 import { assembleForCli, sourceOptions, type SourceOptions } from './assemble.js';
-import { readSourceFile } from './files.js';
+import { FILE_LIMITS, readSourceFile } from './files.js';
+import { LIMITS } from '../image/format.js';
 import { UsageProblem } from './command.js';
 import { readImageFile } from './image-file.js';
 import type { Io } from './io.js';
@@ -23,10 +24,12 @@ export function isSource(path: string): boolean {
 export async function loadGuests(paths: readonly string[], options: { define?: unknown; include?: unknown }, io: Io, build: Build, mode: string): Promise<GuestInput[]> {
   const names = uniqueNames(paths.map(guestName));
   const guests: GuestInput[] = [];
+  const totals = new ImageTotals();
   let source: SourceOptions | undefined;
   for (const [i, path] of paths.entries()) {
     if (!isSource(path)) {
-      const image = readImageFile(path, io).image;
+      const { image, size } = readImageFile(path, io);
+      totals.add(path, image, size);
       checkBuild(path, image, build, mode);
       guests.push({ name: names[i]!, image, file: path });
       continue;
@@ -37,12 +40,38 @@ export async function loadGuests(paths: readonly string[], options: { define?: u
     const native = build === 'paravirt' ? undefined : (await assembleForCli(path, source, io)).image;
     const paravirt = build === 'paravirt' ? (await assembleForCli(path, { ...source, defines: { ...source.defines, [PARAVIRT_SYMBOL]: 1 } }, io)).image : undefined;
     const image = (paravirt ?? native)!;
+    totals.add(path, image, imageBytes(image));
     checkBuild(path, image, build, mode);
     // The native build of a PARAVIRT guest, for its overhead against bare (when it builds).
     const nativeToo = paravirt ? nativeBuild(path, source) : undefined;
     guests.push({ name: names[i]!, image, file: path, ...(nativeToo ? { native: nativeToo } : {}) });
   }
   return guests;
+}
+
+/** What the images of one run hold together, bounded as one image is (docs/cli.md, Bounds):
+ *  their bytes, symbols and line-map rows (memory grows with them, however many images). */
+class ImageTotals {
+  private bytes = 0;
+  private symbols = 0;
+  private lines = 0;
+
+  add(path: string, image: Image, bytes: number): void {
+    this.bytes += bytes;
+    this.symbols += image.symbols.length;
+    this.lines += image.lines.length;
+    const over =
+      this.bytes > FILE_LIMITS.images ? `${FILE_LIMITS.images >>> 20} MiB, and with this one they hold ${this.bytes.toLocaleString('en-US')} bytes`
+      : this.symbols > LIMITS.symbols ? `${LIMITS.symbols.toLocaleString('en-US')} symbols, and with this one they hold ${this.symbols.toLocaleString('en-US')}`
+      : this.lines > LIMITS.lines ? `${LIMITS.lines.toLocaleString('en-US')} line-map rows, and with this one they hold ${this.lines.toLocaleString('en-US')}`
+      : undefined;
+    if (over) throw new UsageProblem(`${path}: the images of a run may hold ${over}`);
+  }
+}
+
+/** The bytes of an image's segments. */
+function imageBytes(image: Image): number {
+  return image.segments.reduce((sum, s) => sum + s.bytes.length, 0);
 }
 
 /** Refuse an image that is not the build `mode` runs (exit 2), saying how to get the other. */

@@ -158,10 +158,13 @@ export interface GuestFiles {
 export function assignGuestFiles(guests: readonly GuestFiles[], options: Record<string, unknown>, io: Io): void {
   // (standard input is read once, to its end: it can feed one guest)
   let stdinFor: string | undefined;
+  let inputs = 0;
   assignFiles(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => {
     if (path === '-' && stdinFor !== undefined) throw new UsageProblem(`--input ${g.name}=-: standard input feeds one guest only, and ${stdinFor} reads it already`);
     if (path === '-') stdinFor = g.name;
     g.input = path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input);
+    inputs += g.input.length;
+    if (inputs > FILE_LIMITS.inputs) throw new UsageProblem(`--input ${g.name}=${path}: the console inputs of a run may hold ${FILE_LIMITS.inputs >>> 20} MiB in all, and with this one they hold ${inputs.toLocaleString('en-US')} bytes (${(inputs / 2 ** 20).toFixed(1)} MiB)`);
   });
   let disks = 0;
   assignFiles(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/guest-report.js';
 import { cleanTemp, expectClean, expectedOf, expectUsageError, FIXTURES, requireBundle, ROOT, tempDir, vmm, vmmIn, type Result } from './helpers.js';
 import { buildFor, MODES, RUN_MODES, modeNamed } from '../../src/vmm/modes/index.js';
+import { writeImage } from '../../src/image/format.js';
 
 /** The ways to run native images (the tests' own small programs are native: para runs the
  *  PARAVIRT build of a guest, and has tests of its own below). */
@@ -586,6 +587,30 @@ describe('vmm run: bad input (exit 2, a message naming the flag or file)', () =>
     });
     expectUsageError(vmm(['run', ...srcs, ...disks, '--mode', 'full']), `error: --disk c=${disk}: the disks of a run may hold 512 MiB in all, and with this one they hold 566,231,040 bytes (540.0 MiB)`);
     expect(vmm(['run', ...srcs.slice(0, 2), ...disks.slice(0, 4), '--mode', 'full', '--no-overhead', '-q']).status).toBe(0);
+  });
+
+  it('the console inputs of a run together past 256 MiB: exit 2 naming the --input that passed it', () => {
+    const dir = tempDir();
+    const input = join(dir, 'in.txt');
+    truncateSync((writeFileSync(input, ''), input), 60 << 20); // (sparse)
+    const srcs = ['a', 'b', 'c', 'd', 'e'].map((g) => {
+      const src = join(dir, `${g}.s`);
+      writeFileSync(src, 'start: hlt\n');
+      return src;
+    });
+    const inputs = ['a', 'b', 'c', 'd', 'e'].flatMap((g) => ['--input', `${g}=${input}`]);
+    expectUsageError(vmm(['run', ...srcs, ...inputs, '--mode', 'full']), `error: --input e=${input}: the console inputs of a run may hold 256 MiB in all, and with this one they hold 314,572,800 bytes (300.0 MiB)`);
+    expect(vmm(['run', ...srcs.slice(0, 4), ...inputs.slice(0, 8), '--mode', 'full', '--no-overhead', '-q']).status).toBe(0);
+  });
+
+  it('the images of a run together past 1,048,576 symbols: exit 2 naming the image that passed it', () => {
+    const dir = tempDir();
+    const image = join(dir, 'many.bin');
+    const symbols = Array.from({ length: 300_000 }, (_, i) => ({ name: `s${i}`, value: i, kind: 'constant' as const }));
+    writeFileSync(image, writeImage({ entry: 0, segments: [{ address: 0, bytes: new Uint8Array([0, 0, 0, 0x53]) }], symbols, files: [], lines: [], flags: 0 }));
+    const r = vmm(['run', image, image, image, image, '--mode', 'full', '--no-overhead', '-q']);
+    expectUsageError(r, `${image}: the images of a run may hold 1,048,576 symbols, and with this one they hold 1,200,000`);
+    expect(vmm(['run', image, image, image, '--mode', 'full', '--no-overhead', '-q']).status).toBe(0);
   });
 });
 
