@@ -15,8 +15,8 @@ import { FORMATS } from '../isa/formats.js';
 import { BY_MNEMONIC, type InstructionSpec } from '../isa/table.js';
 import { didYouMean, quoted } from '../text/nearest.js';
 
-/** Lines assembled in all (after macro expansion) before giving up: stops runaway macros. */
-export const MAX_LINES = 1_000_000;
+import { MAX_LINES } from './max-lines.js';
+export { MAX_LINES };
 /** Bytes a program may emit in all. */
 export const MAX_BYTES = 256 * 1024 * 1024;
 const ADDRESS_LIMIT = 2 ** 32;

@@ -32,9 +32,15 @@ function uniformRun(bytes: Uint8Array, i: number, base: number, labels: Readonly
   return end - i;
 }
 
+/** Words a `.word` line holds when the listing must be compact (below). */
+const PACKED_WORDS = 16;
+
 /** The image as assembly. With `emit`, the text goes to it a few thousand lines at a time (an
- *  image of up to 1 GiB is written as it is made, never held whole) and '' is returned. */
-export function disassembleImage(image: Image, title = '', emit?: (text: string) => void): string {
+ *  image of up to 1 GiB is written as it is made, never held whole) and '' is returned. An
+ *  image that would take more than `maxLines` lines at a word a line (the assembler's
+ *  limit) is listed compact, so that it still assembles: words run PACKED_WORDS to a
+ *  `.word` line. */
+export function disassembleImage(image: Image, title = '', emit?: (text: string) => void, maxLines = Infinity): string {
   const labels = new Map<number, string[]>();
   for (const s of image.symbols) {
     if (s.kind !== 'label') continue;
@@ -71,6 +77,10 @@ export function disassembleImage(image: Image, title = '', emit?: (text: string)
     printed.add(at);
   };
   const segments = [...image.segments].sort((a, b) => a.address - b.address);
+  // (at most: a line per word or byte, per label, per constant, and a few per segment)
+  const mostLines = image.segments.reduce((n, seg) => n + seg.bytes.length / 4 + 6, 0) + image.symbols.length + 8;
+  const compact = mostLines > maxLines;
+  if (compact) out.push(`; listed ${PACKED_WORDS} words to a line: at a word a line the image would take more than the ${maxLines.toLocaleString('en-US')} lines the assembler reads`);
   for (const seg of segments) {
     out.push('', `.org ${hex(seg.address)}`);
     const bytes = seg.bytes;
@@ -88,6 +98,14 @@ export function disassembleImage(image: Image, title = '', emit?: (text: string)
         if (run >= SPACE_RUN) {
           out.push(`    ${`.space ${hex(run)}, ${hex(word & 0xff, 2)}`.padEnd(32)} ; ${hex(at, 8)}: ${(run / 4).toLocaleString('en-US')} words of ${hex(word, 8)}`);
           i += run;
+          continue;
+        }
+        if (compact) {
+          // (words up to the next label, or a word that does not fit)
+          const words = [hex(word, 8)];
+          while (words.length < PACKED_WORDS && i + 4 * words.length + 4 <= bytes.length && ![0, 1, 2, 3].some((k) => labels.has(at + 4 * words.length + k))) words.push(hex(view.getUint32(i + 4 * words.length, true), 8));
+          out.push(`    .word ${words.join(', ')} ; ${hex(at, 8)}`);
+          i += 4 * words.length;
           continue;
         }
         out.push(`    ${disassemble(word, at, symbolize).padEnd(32)} ; ${hex(at, 8)}: ${hex(word, 8)}`);

@@ -16,13 +16,14 @@ export const disasmCommand: CommandSpec = {
   async run(args, options, io) {
     const { disassembleImage } = await import('../../image/disassembly.js');
     const { readImageFile } = await import('../image-file.js');
+    const { MAX_LINES } = await import('../../asm/max-lines.js');
     const path = args[0]!;
     const outPath = (options.output as string | undefined) ?? '-';
     checkOutputPath('-o', outPath, [path], io);
     const { image } = readImageFile(path, io);
     checkOutputPath('-o', outPath, [path]); // (and not the image by another name: a link)
     const out = io.openOutput(outPath);
-    disassembleImage(image, `vmm disasm ${printable(path)}`, (text) => out.write(text));
+    disassembleImage(image, `vmm disasm ${printable(path)}`, (text) => out.write(text), MAX_LINES);
     out.close();
     return EXIT.OK;
   },

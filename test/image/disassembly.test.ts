@@ -1,0 +1,23 @@
+// vmm disasm's listing reassembles to the same segments and entry, even an image too large to
+// list a word a line within the assembler's line bound (docs/cli.md, vmm disasm).
+
+import { describe, expect, it } from 'vitest';
+import { assembleSource } from '../../src/asm/index.js';
+import { disassembleImage } from '../../src/image/disassembly.js';
+
+describe('a listing past the assembler\'s line bound', () => {
+  it('is listed compact, 16 words to a .word line between labels, and reassembles to the same segments and entry', () => {
+    const source = `start: hlt\nmid: ${Array.from({ length: 200 }, (_, i) => `.word ${i * 7919}`).join('\n')}\nend: .byte 1, 2, 3\n.entry mid\n`;
+    const original = assembleSource(source, 'big.s').image!;
+    const listing = disassembleImage(original, 'big', undefined, 100);
+    expect(listing).toContain('; listed 16 words to a line');
+    expect(listing.split('\n').length).toBeLessThan(100);
+    const again = assembleSource(listing, 'again.s');
+    expect(again.diagnostics).toEqual([]);
+    expect(again.image!.segments).toEqual(original.segments);
+    expect(again.image!.entry).toBe(original.entry);
+    expect(again.image!.symbols.filter((s) => s.kind === 'label')).toEqual(original.symbols.filter((s) => s.kind === 'label'));
+    // (within the bound it is a word a line, as before)
+    expect(disassembleImage(original, 'big', undefined, 1000)).not.toContain('listed 16 words');
+  });
+});
