@@ -49,8 +49,10 @@ export class GuestConsole implements ConsoleBackend {
   private keep(bytes: Uint8Array): void {
     if (this.truncated) return;
     if (this.keptLength + bytes.length > KEPT_CONSOLE_LIMIT) {
+      // (the first KEPT_CONSOLE_LIMIT bytes are kept, to the byte: the line that passes the
+      // limit in part)
       this.truncated = true;
-      return;
+      bytes = bytes.subarray(0, KEPT_CONSOLE_LIMIT - this.keptLength);
     }
     if (this.keptLength + bytes.length > this.keptBytes.length) this.keptBytes = grow(this.keptBytes, Math.max(this.keptBytes.length * 2, this.keptLength + bytes.length));
     this.keptBytes.set(bytes, this.keptLength);
@@ -80,7 +82,8 @@ export class GuestConsole implements ConsoleBackend {
 
   text(): string {
     const text = Buffer.from(this.keptBytes.subarray(0, this.keptLength)).toString('utf8');
-    return this.truncated ? text + `\n[vmm: console output beyond ${KEPT_CONSOLE_LIMIT} bytes not kept]` : text;
+    // (the note on a line of its own, with no blank line before it)
+    return this.truncated ? `${text}${text.endsWith('\n') ? '' : '\n'}[vmm: console output beyond ${KEPT_CONSOLE_LIMIT} bytes not kept]` : text;
   }
 }
 

@@ -71,6 +71,20 @@ describe('the console on a terminal, and elsewhere', () => {
     expect(kept.endsWith(`[vmm: console output beyond ${KEPT_CONSOLE_LIMIT} bytes not kept]`)).toBe(true);
   });
 
+  it('keeps exactly the first KEPT_CONSOLE_LIMIT bytes, the line cut there included, then the note on a line of its own', () => {
+    for (const length of [100, 4096]) {
+      const c = new GuestConsole(undefined);
+      const line = enc(`${'x'.repeat(length - 1)}\n`);
+      const printed = KEPT_CONSOLE_LIMIT + 96;
+      for (let i = 0; i < printed; i++) c.putByte(line[i % length]!);
+      c.finish();
+      const all = Array.from({ length: printed }, (_, i) => String.fromCharCode(line[i % length]!)).join('');
+      const first = all.slice(0, KEPT_CONSOLE_LIMIT);
+      expect(c.kept().bytes.length, `lines of ${length}`).toBe(KEPT_CONSOLE_LIMIT);
+      expect(c.text(), `lines of ${length}`).toBe(`${first}${first.endsWith('\n') ? '' : '\n'}[vmm: console output beyond ${KEPT_CONSOLE_LIMIT} bytes not kept]`);
+    }
+  });
+
   const SPOOF = [
     '.include "../../guests/include/platform.inc"',
     'start:  la r1, text',
