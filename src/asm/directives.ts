@@ -216,7 +216,7 @@ function findInclude(asm: Assembler, written: string, includer: string, col: num
     try {
       return { path, source: asm.options.readFile(path) };
     } catch (error) {
-      const why = error instanceof NotText ? `'${path}' is ${error.reason(` at line ${error.line}, column ${error.column}`)}` : readError(error);
+      const why = error instanceof NotText ? `'${path}' is ${error.reason(` at line ${error.line}, column ${error.column}`)}` : readError(error, path);
       if (why === 'no such file') continue;
       fail(col, `cannot include '${written}'${i > 0 && !(error instanceof NotText) ? ` (${path})` : ''}: ${why}`);
     }
@@ -225,12 +225,14 @@ function findInclude(asm: Assembler, written: string, includer: string, col: num
   fail(col, `cannot include '${written}': no such file${searched}`);
 }
 
-/** Why a file could not be read, in a few words. */
-export function readError(error: unknown): string {
+/** Why the file at `path` could not be read, in a few words (a message that begins with the
+ *  path, as the CLI's "x.s: larger than 256 MiB", without it: the caller names the file). */
+export function readError(error: unknown, path: string): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ENOENT' || code === 'ENOTDIR') return 'no such file';
-  if (code === undefined) return error instanceof Error && error.message ? error.message : 'no such file';
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === undefined && !message) return 'no such file';
+  return message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
 }

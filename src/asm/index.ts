@@ -54,7 +54,7 @@ export function assembleFile(path: string, options?: AssembleOptions): AssembleR
     text = readSource(options, path);
   } catch (error) {
     if (error instanceof NotText) return failed(path, `'${path}' is ${error.reason('')}`, error);
-    return failed(path, `cannot read '${path}': ${readError(error)}`);
+    return failed(path, `cannot read '${path}': ${readError(error, path)}`);
   }
   return assembleSource(text, path, options);
 }

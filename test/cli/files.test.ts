@@ -2,11 +2,11 @@
 // its size (read straight into one buffer of it), and of a file whose size says nothing (a
 // /proc file reads as 0 bytes long); a file past the limit is refused.
 
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readUserFile } from '../../src/cli/files.js';
-import { cleanTemp, tempDir } from './helpers.js';
+import { cleanTemp, tempDir, vmmIn } from './helpers.js';
 
 afterAll(cleanTemp);
 
@@ -38,5 +38,15 @@ describe('readUserFile', () => {
     writeFileSync(path, new Uint8Array((1 << 20) + 1));
     expect(() => readUserFile(path, 1 << 20)).toThrow(`${path}: larger than 1 MiB, the most vmm reads from one file`);
     expect(readUserFile(path, 2 << 20).length).toBe((1 << 20) + 1);
+  });
+});
+
+describe('a source too large to read', () => {
+  it('vmm asm names the file once in its error', async () => {
+    const path = join(tempDir(), 'huge.s');
+    truncateSync((writeFileSync(path, ''), path), (256 << 20) + 1); // (sparse)
+    const r = await vmmIn(['asm', path]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${path}:1:1: error: cannot read '${path}': larger than 256 MiB, the most vmm reads from one file\n`);
   });
 });
