@@ -32,6 +32,23 @@ function uniformRun(bytes: Uint8Array, i: number, base: number, labels: Readonly
   return end - i;
 }
 
+/** Whether a run of one byte of SPACE_RUN bytes or more starts at `i` (one .space line). */
+function startsRun(bytes: Uint8Array, i: number, base: number, labels: ReadonlyMap<number, string[]>): boolean {
+  const b = bytes[i];
+  return bytes[i + 1] === b && bytes[i + 2] === b && bytes[i + 3] === b && uniformRun(bytes, i, base, labels) >= SPACE_RUN;
+}
+
+/** The most lines a segment's bytes take at a word a line: a line a word or byte, but one for
+ *  each long run of one byte. */
+function wordLines(bytes: Uint8Array, base: number, labels: ReadonlyMap<number, string[]>): number {
+  let lines = 0;
+  for (let i = 0; i < bytes.length; lines++) {
+    if ((base + i) % 4 !== 0 || i + 4 > bytes.length) i++;
+    else i += startsRun(bytes, i, base, labels) ? uniformRun(bytes, i, base, labels) : 4;
+  }
+  return lines;
+}
+
 /** Words a `.word` line holds when the listing must be compact (below). */
 const PACKED_WORDS = 16;
 
@@ -77,8 +94,9 @@ export function disassembleImage(image: Image, title = '', emit?: (text: string)
     printed.add(at);
   };
   const segments = [...image.segments].sort((a, b) => a.address - b.address);
-  // (at most: a line per word or byte, per label, per constant, and a few per segment)
-  const mostLines = image.segments.reduce((n, seg) => n + seg.bytes.length / 4 + 6, 0) + image.symbols.length + 8;
+  // (at most: a line per word outside long runs of one byte, per run, per constant, four per
+  // label (its own, and bytes for a word it falls inside), and a few per segment)
+  const mostLines = segments.reduce((n, seg) => n + wordLines(seg.bytes, seg.address, labels) + 6, 0) + 4 * image.symbols.length + 8;
   const compact = mostLines > maxLines;
   if (compact) out.push(`; listed ${PACKED_WORDS} words to a line: at a word a line the image would take more than the ${maxLines.toLocaleString('en-US')} lines the assembler reads`);
   for (const seg of segments) {
@@ -101,9 +119,10 @@ export function disassembleImage(image: Image, title = '', emit?: (text: string)
           continue;
         }
         if (compact) {
-          // (words up to the next label, or a word that does not fit)
+          // (words up to the next label, a long run of one byte, or a word that does not fit)
           const words = [hex(word, 8)];
-          while (words.length < PACKED_WORDS && i + 4 * words.length + 4 <= bytes.length && ![0, 1, 2, 3].some((k) => labels.has(at + 4 * words.length + k))) words.push(hex(view.getUint32(i + 4 * words.length, true), 8));
+          const packs = (j: number) => j + 4 <= bytes.length && ![0, 1, 2, 3].some((k) => labels.has(seg.address + j + k)) && !startsRun(bytes, j, seg.address, labels);
+          while (words.length < PACKED_WORDS && packs(i + 4 * words.length)) words.push(hex(view.getUint32(i + 4 * words.length, true), 8));
           out.push(`    .word ${words.join(', ')} ; ${hex(at, 8)}`);
           i += 4 * words.length;
           continue;

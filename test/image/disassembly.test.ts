@@ -20,4 +20,17 @@ describe('a listing past the assembler\'s line bound', () => {
     // (within the bound it is a word a line, as before)
     expect(disassembleImage(original, 'big', undefined, 1000)).not.toContain('listed 16 words');
   });
+
+  it('keeps a long run of one byte one .space line, and labels inside a packed run at their addresses', () => {
+    const source = `start: hlt\n${Array.from({ length: 40 }, (_, i) => `.word ${i}`).join('\n')}\n.space 0x400, 7\ninner: .word 1, 2, 3\nodd: .byte 9\nlast: .byte 0x12, 0x34\n.byte 5\n.entry inner\n`;
+    const original = assembleSource(source, 'runs.s').image!;
+    const listing = disassembleImage(original, 'runs', undefined, 10);
+    expect(listing).toContain('; listed 16 words to a line');
+    expect(listing).toContain('.space 0x400, 0x07');
+    const again = assembleSource(listing, 'again.s');
+    expect(again.diagnostics).toEqual([]);
+    expect(again.image!.segments).toEqual(original.segments);
+    expect(again.image!.entry).toBe(original.entry);
+    expect(again.image!.symbols.filter((s) => s.kind === 'label')).toEqual(original.symbols.filter((s) => s.kind === 'label'));
+  });
 });
