@@ -79,5 +79,8 @@ export function fileNameProblem(name: string): string | undefined {
 /** A name as a message quotes it: a JSON string, cut after 60 characters (a name in an image
  *  may be as long as its string table). */
 export function quotedName(name: string): string {
-  return name.length > 60 ? `${JSON.stringify(name.slice(0, 60))}... (${name.length} characters)` : JSON.stringify(name);
+  if (name.length <= 60) return JSON.stringify(name);
+  // (cut between characters, not inside a surrogate pair; characters counted as such)
+  const chars = Array.from(name);
+  return chars.length > 60 ? `${JSON.stringify(chars.slice(0, 60).join(''))}... (${chars.length} characters)` : JSON.stringify(name);
 }

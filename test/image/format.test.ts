@@ -167,6 +167,13 @@ describe('names in the string table cost at most its size to decode', () => {
     expect(loaded.files[4095]).toHaveLength(1 << 20);
   });
 
+  it('a long name is cut between characters, and counted in characters', async () => {
+    const { quotedName } = await import('../../src/image/model.js');
+    expect(quotedName(`${'a'.repeat(59)}\u{1F600}\u0001b`)).toBe(`"${'a'.repeat(59)}\u{1F600}"... (62 characters)`);
+    expect(quotedName(`${'a'.repeat(58)}\u{1F600}`)).toBe(`"${'a'.repeat(58)}\u{1F600}"`);
+    expect(quotedName(`${'a'.repeat(59)}\u{1F600}${'b'.repeat(10)}`)).toBe(`"${'a'.repeat(59)}\u{1F600}"... (70 characters)`);
+  });
+
   it('a message quotes a long name cut short', () => {
     expect(() => loadImage(image(100_000, [0, 0]))).toThrow(`symbol 1: name "${'a'.repeat(60)}"... (100000 characters) repeats symbol 0`);
   });

@@ -28,6 +28,12 @@ describe('exit-control names', () => {
       expect(() => controlSettings(true, [off!], [on!]), `${off} ${on}`).toThrow(`--exit-on ${off} and --exit-off ${on} contradict each other`);
     }
     expect(controlSettings(true, ['port:16'], ['port:17']).ports.get(17)).toBe(false);
+    // (groups: --exit-on's, then --exit-off's, as cli.md says)
+    const groups = controlSettings(true, ['cr'], ['cr-read']);
+    expect(groups.on.has('cr-write:ptbr') && !groups.on.has('cr-read:ptbr')).toBe(true);
+    // (a name that is no control is refused as such first, in either list)
+    expect(() => controlSettings(true, ['PORT:16'], ['port:16'])).toThrow('--exit-on PORT:16: no such exit control');
+    expect(() => controlSettings(true, ['port:99999'], ['port:99999'])).toThrow('--exit-on port:99999: a port is a number from 0 to 65535');
     // (a group and a control in it are not the same name: the group first, then the control)
     expect(controlSettings(true, ['cr'], ['cr-read:ptbr']).on.has('cr-read:ptbr')).toBe(false);
   });

@@ -83,13 +83,6 @@ export function controlSettings(nestedPaging: boolean, exitOn: readonly string[]
       return names.map((name) => ({ name, value }));
     });
   const all = [...items(exitOn, true), ...items(noExitOn, false)];
-  // (a control turned on and off at once says nothing: which should win? A port is the same
-  // however it is written: port:16, port:0x10, port:016)
-  const control = (name: string) => (PORT_NAME.test(name) ? `port:${Number(name.slice(5))}` : name);
-  for (const i of all.filter((x) => x.value)) {
-    const off = all.find((j) => !j.value && control(j.name) === control(i.name));
-    if (off) throw new ControlError(`--exit-on ${i.name} and --exit-off ${off.name} contradict each other: name ${i.name === off.name ? 'it' : 'the port'} in one of them`);
-  }
   const isGroup = (name: string) => Object.hasOwn(GROUPS, name);
   for (const { name, value } of [...all.filter((i) => isGroup(i.name)), ...all.filter((i) => !isGroup(i.name))]) {
     const flag = value ? '--exit-on' : '--exit-off';
@@ -113,6 +106,14 @@ export function controlSettings(nestedPaging: boolean, exitOn: readonly string[]
         if (!isGroup(name)) throw new ControlError(`${flag} ${n}: it stays on: ${spec.shadowNeeds}`);
       } else on.delete(n);
     }
+  }
+  // (every name is a control, a group or a port in range: a control turned on and off at
+  // once says nothing: which should win? A port is the same however it is written: port:16,
+  // port:0x10, port:016)
+  const control = (name: string) => (PORT_NAME.test(name) ? `port:${Number(name.slice(5))}` : name);
+  for (const i of all.filter((x) => x.value)) {
+    const off = all.find((j) => !j.value && control(j.name) === control(i.name));
+    if (off) throw new ControlError(`--exit-on ${i.name} and --exit-off ${off.name} contradict each other: name ${i.name === off.name ? 'it' : 'the port'} in one of them`);
   }
   return { on, ports };
 }
