@@ -49,14 +49,17 @@ export class GuestConsole implements ConsoleBackend {
   private keep(bytes: Uint8Array): void {
     if (this.truncated) return;
     if (this.keptLength + bytes.length > KEPT_CONSOLE_LIMIT) {
-      // (the first KEPT_CONSOLE_LIMIT bytes are kept, to the byte: the line that passes the
-      // limit in part)
+      // (the first KEPT_CONSOLE_LIMIT bytes are kept: the line that passes the limit in part,
+      // less a UTF-8 character cut there)
       this.truncated = true;
       bytes = bytes.subarray(0, KEPT_CONSOLE_LIMIT - this.keptLength);
     }
     if (this.keptLength + bytes.length > this.keptBytes.length) this.keptBytes = grow(this.keptBytes, Math.max(this.keptBytes.length * 2, this.keptLength + bytes.length));
     this.keptBytes.set(bytes, this.keptLength);
     this.keptLength += bytes.length;
+    // (a line longer than LONGEST_LINE comes in pieces: the character cut may be in one kept
+    // before)
+    if (this.truncated) this.keptLength = wholeCharacters(this.keptBytes, this.keptLength);
   }
 
   /** Write out a last line that has no newline (see breakLine). */
@@ -85,6 +88,18 @@ export class GuestConsole implements ConsoleBackend {
     // (the note on a line of its own, with no blank line before it)
     return this.truncated ? `${text}${text.endsWith('\n') ? '' : '\n'}[vmm: console output beyond ${KEPT_CONSOLE_LIMIT} bytes not kept]` : text;
   }
+}
+
+/** Where to cut `bytes` at or before `end` so that no UTF-8 sequence is cut in two (bytes that
+ *  are not UTF-8 are cut where they are). */
+function wholeCharacters(bytes: Uint8Array, end: number): number {
+  // (the lead byte of the last sequence begun before `end`, at most 3 bytes back)
+  let lead = end - 1;
+  while (lead >= 0 && lead > end - 4 && (bytes[lead]! & 0xc0) === 0x80) lead--;
+  if (lead < 0) return end;
+  const b = bytes[lead]!;
+  const length = b >= 0xf0 && b < 0xf8 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+  return lead + length > end ? lead : end;
 }
 
 function grow(buffer: Uint8Array, size: number): Uint8Array {

@@ -71,6 +71,21 @@ describe('the console on a terminal, and elsewhere', () => {
     expect(kept.endsWith(`[vmm: console output beyond ${KEPT_CONSOLE_LIMIT} bytes not kept]`)).toBe(true);
   });
 
+  it('cuts the kept text between UTF-8 characters, never inside one', () => {
+    for (const shift of [0, 1, 2, 3]) {
+      const c = new GuestConsole(undefined);
+      for (let i = 0; i < shift; i++) c.putByte(0x78);
+      const euro = new Uint8Array(Buffer.from('\u20ac', 'utf8'));
+      for (let i = 0; i < (KEPT_CONSOLE_LIMIT >> 1); i++) for (const b of euro) c.putByte(b);
+      c.finish();
+      const kept = c.kept().bytes.length;
+      expect(kept, `shift ${shift}`).toBeLessThanOrEqual(KEPT_CONSOLE_LIMIT);
+      expect(kept, `shift ${shift}`).toBeGreaterThan(KEPT_CONSOLE_LIMIT - 3);
+      expect((kept - shift) % 3, `shift ${shift}`).toBe(0);
+      expect(c.text()).not.toContain('\ufffd');
+    }
+  });
+
   it('keeps exactly the first KEPT_CONSOLE_LIMIT bytes, the line cut there included, then the note on a line of its own', () => {
     for (const length of [100, 4096]) {
       const c = new GuestConsole(undefined);
