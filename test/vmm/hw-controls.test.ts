@@ -110,5 +110,9 @@ describe('--vpid off: the TLB flushed at every VM entry (docs/vmm.md)', () => {
     expect(await flushes()).toEqual({ exits: 14, flushes: 14 });
     expect(await flushes('--exit-off', 'io')).toEqual({ exits: 1, flushes: 1 });
     expect(await flushes('--exit-off', 'io,hlt')).toEqual({ exits: 0, flushes: 1 });
+    // hosted: also one at each entry after a world switch to the host OS and back
+    const hosted = await flushes('--exit-off', 'io,hlt', '--host', 'hosted');
+    expect(hosted.exits).toBe(0);
+    expect(hosted.flushes).toBeGreaterThan(1);
   });
 });
