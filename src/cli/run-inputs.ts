@@ -197,7 +197,8 @@ function uselessOptions(mode: string, args: readonly string[], options: Record<s
   if (!modeNamed(mode)?.checkAssist) {
     for (const [key, flag] of [['npt', '--npt'], ['vpid', '--vpid'], ['exitOn', '--exit-on'], ['exitOff', '--exit-off']] as const) if (given.has(key)) out.push(`${flag} does nothing with --mode ${mode}: it sets up the hardware-assisted CPU (${MODES.filter((m) => m.checkAssist).map((m) => `--mode ${m.name}`).join(', ')})`);
   }
-  if (given.has('input') && buildFor(mode) === 'paravirt') out.push(`--input does nothing with --mode ${mode}: a paravirtual guest's console is the PV console, which has no input (docs/hypercalls.md)`);
+  // (the overhead's bare run of a source's native build does read it)
+  if (given.has('input') && buildFor(mode) === 'paravirt' && (options.overhead === false || !args.some(isSource))) out.push(`--input does nothing with --mode ${mode}: a paravirtual guest's console is the PV console, which has no input (docs/hypercalls.md)`);
   if (given.has('bt') && !modeNamed(mode)?.translates) out.push(`--bt does nothing with --mode ${mode}: it sets up the binary translator (${MODES.filter((m) => m.translates).map((m) => `--mode ${m.name}`).join(', ')})`);
   if (given.has('stats') && !options.quiet && !options.json) out.push('--stats does nothing unless the summary is hidden (-q, or vmm run --json): it is printed anyway');
   return out;

@@ -685,8 +685,8 @@ describe('options that do nothing in this run are warned about (the run goes on)
       [['run', join(dir, 'hello.bin'), '-D', 'X=1', '-q'], 'vmm: warning: -D does nothing: no input is assembly source'],
       [['run', HELLO, '--stats'], 'vmm: warning: --stats does nothing unless the summary is hidden (-q, or vmm run --json)'],
       [['run', HELLO, '--mode', 'trap', '--bt', 'inline', '-q'], 'vmm: warning: --bt does nothing with --mode trap: it sets up the binary translator (--mode full)'],
-      [['run', HELLO, '--mode', 'para', '--input', 'package.json', '-q'], "vmm: warning: --input does nothing with --mode para: a paravirtual guest's console is the PV console, which has no input"],
-      [['run', HELLO, '--mode', 'para', '--host', 'dom0', '--input', 'package.json', '-q'], "vmm: warning: --input does nothing with --mode para"],
+      [['run', HELLO, '--mode', 'para', '--input', 'package.json', '--no-overhead', '-q'], "vmm: warning: --input does nothing with --mode para: a paravirtual guest's console is the PV console, which has no input"],
+      [['run', HELLO, '--mode', 'para', '--host', 'dom0', '--input', 'package.json', '--no-overhead', '-q'], "vmm: warning: --input does nothing with --mode para"],
     ];
     for (const [args, warning] of cases) {
       const r = await vmmIn(args);
@@ -697,7 +697,7 @@ describe('options that do nothing in this run are warned about (the run goes on)
   });
 
   it('no warning where the option matters or was not given', async () => {
-    for (const args of [['run', HELLO, '-q'], ['run', HELLO, '--mode', 'bare', '--no-overhead', '-q'], ['run', HELLO, '--mode', 'trap', '--quantum', '5', '--no-overhead', '-q'], ['run', HELLO, '-D', 'X=1', '-q'], ['run', HELLO, '-q', '--stats'], ['run', HELLO, '--mode', 'trap', '--input', 'package.json', '-q']]) {
+    for (const args of [['run', HELLO, '-q'], ['run', HELLO, '--mode', 'bare', '--no-overhead', '-q'], ['run', HELLO, '--mode', 'trap', '--quantum', '5', '--no-overhead', '-q'], ['run', HELLO, '-D', 'X=1', '-q'], ['run', HELLO, '-q', '--stats'], ['run', HELLO, '--mode', 'trap', '--input', 'package.json', '-q'], ['run', HELLO, '--mode', 'para', '--input', 'package.json', '-q']]) {
       expect((await vmmIn(args)).stderr, args.join(' ')).not.toContain('warning');
     }
   });
