@@ -44,6 +44,7 @@ export async function loadGuests(paths: readonly string[], options: { define?: u
     checkBuild(path, image, build, mode);
     // The native build of a PARAVIRT guest, for its overhead against bare (when it builds).
     const nativeToo = paravirt ? nativeBuild(path, source) : undefined;
+    if (nativeToo) totals.add(path, nativeToo, imageBytes(nativeToo));
     guests.push({ name: names[i]!, image, file: path, ...(nativeToo ? { native: nativeToo } : {}) });
   }
   return guests;
@@ -51,7 +52,7 @@ export async function loadGuests(paths: readonly string[], options: { define?: u
 
 /** What the images of one run hold together, bounded as one image is (docs/cli.md, Bounds):
  *  their bytes, symbols and line-map rows (memory grows with them, however many images). */
-class ImageTotals {
+export class ImageTotals {
   private bytes = 0;
   private symbols = 0;
   private lines = 0;

@@ -611,6 +611,8 @@ describe('vmm run: bad input (exit 2, a message naming the flag or file)', () =>
     const r = vmm(['run', image, image, image, image, '--mode', 'full', '--no-overhead', '-q']);
     expectUsageError(r, `${image}: the images of a run may hold 1,048,576 symbols, and with this one they hold 1,200,000`);
     expect(vmm(['run', image, image, image, '--mode', 'full', '--no-overhead', '-q']).status).toBe(0);
+    // (vmm compare's images too)
+    expectUsageError(vmm(['compare', image, image, image, image]), `${image}: the images of a run may hold 1,048,576 symbols, and with this one they hold 1,200,000`);
   });
 });
 

@@ -56,7 +56,7 @@ Examples (in the folder that holds vmm's guests/):
     const { checkHostMemory, memValues, runConfig } = await import('../machine-config.js');
     const { DEFAULTS } = await import('../machine-options.js');
     const { assembleForCli, sourceOptions } = await import('../assemble.js');
-    const { guestName, isSource, uniqueNames } = await import('../guest-files.js');
+    const { guestName, ImageTotals, isSource, uniqueNames } = await import('../guest-files.js');
     const { readImageFile } = await import('../image-file.js');
     const { readSourceFile } = await import('../files.js');
     const { isParavirt } = await import('../../image/model.js');
@@ -98,6 +98,7 @@ Examples (in the folder that holds vmm's guests/):
       const names = uniqueNames(args.map(guestName));
       const source = sourceOptions(options);
       subjects = [];
+      const totals = new ImageTotals();
       for (const [i, path] of args.entries()) {
         if (isSource(path)) {
           const subject = sourceSubject(names[i]!, path, { ...source, readFile: readSourceFile });
@@ -105,7 +106,8 @@ Examples (in the folder that holds vmm's guests/):
           if (typeof subject.image('native') === 'string' && typeof subject.image('paravirt') === 'string') await assembleForCli(path, source, io);
           subjects.push(subject);
         } else {
-          const image = readImageFile(path, io).image;
+          const { image, size } = readImageFile(path, io);
+          totals.add(path, image, size);
           subjects.push(imageSubject(names[i]!, isParavirt(image) ? { paravirt: image } : { native: image }));
         }
       }
