@@ -129,6 +129,13 @@ export function disassembleImage(image: Image, title = '', emit?: (text: string)
         }
         out.push(`    ${disassemble(word, at, symbolize).padEnd(32)} ; ${hex(at, 8)}: ${hex(word, 8)}`);
         i += 4;
+      } else if (compact) {
+        // (bytes up to the next label, or to a whole word)
+        const packed = [hex(bytes[i]!, 2)];
+        const next = () => seg.address + i + packed.length;
+        while (packed.length < PACKED_WORDS && i + packed.length < bytes.length && !labels.has(next()) && next() % 4 !== 0) packed.push(hex(bytes[i + packed.length]!, 2));
+        out.push(`    .byte ${packed.join(', ')} ; ${hex(at, 8)}`);
+        i += packed.length;
       } else {
         out.push(`    .byte ${hex(bytes[i]!, 2)}${' '.repeat(22)} ; ${hex(at, 8)}`);
         i += 1;

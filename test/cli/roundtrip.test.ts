@@ -206,3 +206,20 @@ describe('images not made by vmm asm', () => {
     }
   });
 });
+
+describe('a listing past the assembler\'s bounds', () => {
+  it('a label at each of a million addresses: written whole, with a warning that it will not assemble back (status 0)', async () => {
+    const count = 1_000_001;
+    const symbols: ImageSymbol[] = Array.from({ length: count }, (_, i) => ({ name: `l${i}`, value: i, kind: 'label' }));
+    const dir = tempDir();
+    const image = join(dir, 'labels.bin');
+    writeFileSync(image, writeImage({ entry: 0, segments: [{ address: 0, bytes: new Uint8Array(count + 3) }], symbols, files: [], lines: [] }));
+    const r = await vmmIn(['disasm', image, '-o', join(dir, 'labels.dis.s')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^vmm: warning: the listing has [\d,]+ lines \([\d.]+ MiB\), more than the assembler reads \(1,000,000 lines, 256 MiB\): it will not assemble back\n$/);
+    // (within the bounds, no warning)
+    const small = join(dir, 'small.bin');
+    writeFileSync(small, writeImage({ entry: 0, segments: [{ address: 0, bytes: new Uint8Array(8) }], symbols: symbols.slice(0, 4), files: [], lines: [] }));
+    expect((await vmmIn(['disasm', small, '-o', join(dir, 'small.dis.s')])).stderr).toBe('');
+  });
+});

@@ -34,3 +34,17 @@ describe('a listing past the assembler\'s line bound', () => {
     expect(again.image!.symbols.filter((s) => s.kind === 'label')).toEqual(original.symbols.filter((s) => s.kind === 'label'));
   });
 });
+
+describe('a compact listing of labels inside words', () => {
+  it('packs the bytes between labels, so that an image of many labels still fits the bound', () => {
+    const source = `start: hlt\n${Array.from({ length: 60 }, (_, i) => `l${i}: .byte ${i}, 1, 2, 3, 4`).join('\n')}\n`;
+    const original = assembleSource(source, 'labels.s').image!;
+    const plain = disassembleImage(original, 'labels');
+    const listing = disassembleImage(original, 'labels', undefined, 200);
+    expect(listing.split('\n').length).toBeLessThan(plain.split('\n').length * 0.75);
+    const again = assembleSource(listing, 'again.s');
+    expect(again.diagnostics).toEqual([]);
+    expect(again.image!.segments).toEqual(original.segments);
+    expect(again.image!.symbols.filter((s) => s.kind === 'label')).toEqual(original.symbols.filter((s) => s.kind === 'label'));
+  });
+});

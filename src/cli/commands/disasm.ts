@@ -17,14 +17,22 @@ export const disasmCommand: CommandSpec = {
     const { disassembleImage } = await import('../../image/disassembly.js');
     const { readImageFile } = await import('../image-file.js');
     const { MAX_LINES } = await import('../../asm/max-lines.js');
+    const { FILE_LIMITS } = await import('../files.js');
     const path = args[0]!;
     const outPath = (options.output as string | undefined) ?? '-';
     checkOutputPath('-o', outPath, [path], io);
     const { image } = readImageFile(path, io);
     checkOutputPath('-o', outPath, [path]); // (and not the image by another name: a link)
     const out = io.openOutput(outPath);
-    disassembleImage(image, `vmm disasm ${printable(path)}`, (text) => out.write(text), MAX_LINES);
+    // (a listing past what the assembler reads, lines or bytes, will not assemble back)
+    let [lines, bytes] = [0, 0];
+    disassembleImage(image, `vmm disasm ${printable(path)}`, (text) => {
+      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
+      bytes += Buffer.byteLength(text);
+      out.write(text);
+    }, MAX_LINES);
     out.close();
+    if (lines > MAX_LINES || bytes > FILE_LIMITS.source) io.err.write(`vmm: warning: the listing has ${lines.toLocaleString('en-US')} lines (${(bytes / 2 ** 20).toFixed(1)} MiB), more than the assembler reads (${MAX_LINES.toLocaleString('en-US')} lines, ${FILE_LIMITS.source >>> 20} MiB): it will not assemble back\n`);
     return EXIT.OK;
   },
 };
