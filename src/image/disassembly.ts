@@ -55,8 +55,8 @@ const PACKED_WORDS = 16;
 /** The image as assembly. With `emit`, the text goes to it a few thousand lines at a time (an
  *  image of up to 1 GiB is written as it is made, never held whole) and '' is returned. An
  *  image that would take more than `maxLines` lines at a word a line (the assembler's
- *  limit) is listed compact, so that it still assembles: words run PACKED_WORDS to a
- *  `.word` line. */
+ *  limit) is listed compact, so that it still assembles: words (and bytes between labels)
+ *  run PACKED_WORDS to a `.word` (`.byte`) line. */
 export function disassembleImage(image: Image, title = '', emit?: (text: string) => void, maxLines = Infinity): string {
   const labels = new Map<number, string[]>();
   for (const s of image.symbols) {
