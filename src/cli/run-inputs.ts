@@ -2,6 +2,7 @@
 // loaded (images read, sources assembled), and each guest's memory, console input and disk.
 
 import type { GuestInput } from '../machine/config.js';
+import { statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { packageGuestsDir } from '../asm/include-path.js';
 import { isParavirt } from '../image/model.js';
@@ -162,16 +163,34 @@ export function assignGuestFiles(guests: readonly GuestFiles[], options: Record<
   assignFiles(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => {
     if (path === '-' && stdinFor !== undefined) throw new UsageProblem(`--input ${g.name}=-: standard input feeds one guest only, and ${stdinFor} reads it already`);
     if (path === '-') stdinFor = g.name;
+    const over = (total: number) => new UsageProblem(`--input ${g.name}=${path}: the console inputs of a run may hold ${FILE_LIMITS.inputs >>> 20} MiB in all, and with this one they hold ${total.toLocaleString('en-US')} bytes (${(total / 2 ** 20).toFixed(1)} MiB)`);
+    // (a regular file is measured before it is read: one past the total is not read at all)
+    const size = path === '-' ? undefined : regularFileSize(path);
+    if (size !== undefined && size <= FILE_LIMITS.input && inputs + size > FILE_LIMITS.inputs) throw over(inputs + size);
     g.input = path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input);
     inputs += g.input.length;
-    if (inputs > FILE_LIMITS.inputs) throw new UsageProblem(`--input ${g.name}=${path}: the console inputs of a run may hold ${FILE_LIMITS.inputs >>> 20} MiB in all, and with this one they hold ${inputs.toLocaleString('en-US')} bytes (${(inputs / 2 ** 20).toFixed(1)} MiB)`);
+    if (inputs > FILE_LIMITS.inputs) throw over(inputs);
   });
   let disks = 0;
   assignFiles(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => {
+    const over = (total: number) => new UsageProblem(`--disk ${g.name}=${path}: the disks of a run may hold ${FILE_LIMITS.disks >>> 20} MiB in all, and with this one they hold ${total.toLocaleString('en-US')} bytes (${(total / 2 ** 20).toFixed(1)} MiB)`);
+    const size = regularFileSize(path);
+    if (size !== undefined && size <= FILE_LIMITS.disk && disks + size > FILE_LIMITS.disks) throw over(disks + size);
     g.disk = io.readFile(path, FILE_LIMITS.disk);
     disks += g.disk.length;
-    if (disks > FILE_LIMITS.disks) throw new UsageProblem(`--disk ${g.name}=${path}: the disks of a run may hold ${FILE_LIMITS.disks >>> 20} MiB in all, and with this one they hold ${disks.toLocaleString('en-US')} bytes (${(disks / 2 ** 20).toFixed(1)} MiB)`);
+    if (disks > FILE_LIMITS.disks) throw over(disks);
   });
+}
+
+/** The size of the regular file at `path`; undefined for anything else, or no file (reading
+ *  it says why). */
+function regularFileSize(path: string): number | undefined {
+  try {
+    const stat = statSync(path);
+    return stat.isFile() ? stat.size : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function assignFiles<G extends GuestFiles>(guests: readonly G[], values: readonly string[], flag: string, assign: (g: G, path: string) => void): void {

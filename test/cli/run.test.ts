@@ -10,6 +10,7 @@ import type { RunReport } from '../../src/report/guest-report.js';
 import { cleanTemp, expectClean, expectedOf, expectUsageError, FIXTURES, requireBundle, ROOT, tempDir, vmm, vmmIn, type Result } from './helpers.js';
 import { buildFor, MODES, RUN_MODES, modeNamed } from '../../src/vmm/modes/index.js';
 import { writeImage } from '../../src/image/format.js';
+import { readAs } from '../../src/cli/files.js';
 
 /** The ways to run native images (the tests' own small programs are native: para runs the
  *  PARAVIRT build of a guest, and has tests of its own below). */
@@ -587,6 +588,24 @@ describe('vmm run: bad input (exit 2, a message naming the flag or file)', () =>
     });
     expectUsageError(vmm(['run', ...srcs, ...disks, '--mode', 'full']), `error: --disk c=${disk}: the disks of a run may hold 512 MiB in all, and with this one they hold 566,231,040 bytes (540.0 MiB)`);
     expect(vmm(['run', ...srcs.slice(0, 2), ...disks.slice(0, 4), '--mode', 'full', '--no-overhead', '-q']).status).toBe(0);
+  });
+
+  it('a disk that would pass the total is refused before it is read', async () => {
+    const dir = tempDir();
+    const images = ['a', 'b', 'c'].map((g) => {
+      const disk = join(dir, `${g}.img`);
+      truncateSync((writeFileSync(disk, ''), disk), 180 << 20); // (sparse)
+      return disk;
+    });
+    const srcs = ['a', 'b', 'c'].map((g) => {
+      const src = join(dir, `${g}.s`);
+      writeFileSync(src, 'start: hlt\n');
+      return src;
+    });
+    const r = await vmmIn(['run', ...srcs, ...['a', 'b', 'c'].flatMap((g, i) => ['--disk', `${g}=${images[i]}`]), '--mode', 'full']);
+    expectUsageError(r, `--disk c=${images[2]}: the disks of a run may hold 512 MiB in all, and with this one they hold 566,231,040 bytes`);
+    expect(readAs(images[1]!)).toBe(images[1]);
+    expect(readAs(images[2]!)).toBeUndefined();
   });
 
   it('the console inputs of a run together past 256 MiB: exit 2 naming the --input that passed it', () => {
