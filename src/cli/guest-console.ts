@@ -9,6 +9,7 @@ import type { ConsoleBackend } from '../machine/devices/console.js';
 import { KEPT_CONSOLE_LIMIT } from '../report/guest-report.js';
 import type { Writer } from '../trace/writer.js';
 import { visible } from '../text/visible.js';
+import { wholeCharacters } from '../text/utf8.js';
 
 /** A line longer than this is written out in pieces of this many bytes. */
 const LONGEST_LINE = 1 << 16;
@@ -88,18 +89,6 @@ export class GuestConsole implements ConsoleBackend {
     // (the note on a line of its own, with no blank line before it)
     return this.truncated ? `${text}${text.endsWith('\n') ? '' : '\n'}[vmm: console output beyond ${KEPT_CONSOLE_LIMIT} bytes not kept]` : text;
   }
-}
-
-/** Where to cut `bytes` at or before `end` so that no UTF-8 sequence is cut in two (bytes that
- *  are not UTF-8 are cut where they are). */
-function wholeCharacters(bytes: Uint8Array, end: number): number {
-  // (the lead byte of the last sequence begun before `end`, at most 3 bytes back)
-  let lead = end - 1;
-  while (lead >= 0 && lead > end - 4 && (bytes[lead]! & 0xc0) === 0x80) lead--;
-  if (lead < 0) return end;
-  const b = bytes[lead]!;
-  const length = b >= 0xf0 && b < 0xf8 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-  return lead + length > end ? lead : end;
 }
 
 function grow(buffer: Uint8Array, size: number): Uint8Array {

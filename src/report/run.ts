@@ -14,6 +14,7 @@ import type { Hypervisor } from '../vmm/hypervisor.js';
 import { modeNamed } from '../vmm/modes/index.js';
 import type { HardwareAssist, Mode } from '../vmm/modes/mode.js';
 import type { Image } from '../image/model.js';
+import { wholeCharacters } from '../text/utf8.js';
 import { KEPT_CONSOLE_LIMIT, machineReport, vmReport, type ConsoleSink, type GuestReport } from './guest-report.js';
 
 /** The report layer's configuration: the machine, and how a run goes. */
@@ -207,7 +208,14 @@ export function keptConsole(encoding: 'latin1' | 'utf8' = 'latin1'): ConsoleSink
       length++;
     },
     finish() {},
-    text: () => Buffer.from(bytes.subarray(0, Math.min(length, KEPT_CONSOLE_LIMIT))).toString(encoding) + (length > KEPT_CONSOLE_LIMIT ? `\n[${length} bytes in all, hash ${hash.toString(16)}]` : ''),
+    text: () => {
+      if (length <= KEPT_CONSOLE_LIMIT) return Buffer.from(bytes.subarray(0, length)).toString(encoding);
+      // (compared: the length and hash of all of it stand for the rest; shown: the first 4 MiB,
+      // cut between characters, and the note a guest's console ends with)
+      if (encoding === 'latin1') return `${Buffer.from(bytes.subarray(0, KEPT_CONSOLE_LIMIT)).toString('latin1')}\n[${length} bytes in all, hash ${hash.toString(16)}]`;
+      const text = Buffer.from(bytes.subarray(0, wholeCharacters(bytes, KEPT_CONSOLE_LIMIT))).toString('utf8');
+      return `${text}${text.endsWith('\n') ? '' : '\n'}[vmm: console output beyond ${KEPT_CONSOLE_LIMIT} bytes not kept (${length.toLocaleString('en-US')} in all)]`;
+    },
     kept: () => ({ bytes: bytes.subarray(0, Math.min(length, KEPT_CONSOLE_LIMIT)), cut: length > KEPT_CONSOLE_LIMIT }),
   };
 }

@@ -68,7 +68,7 @@ export function formatSummary(report: RunReport, c: ChalkInstance): string {
     const statusColor = g.status !== 'halted' ? c.red : g.divergences ? c.yellow : c.green;
     const where = g.reason.includes('pc 0x') ? '' : ` at pc ${hex(g.pc, 8)}`;
     out.push(`${c.bold(g.name)} (${modeSettings(report)}): ${statusColor(g.status)}: ${printable(g.reason)}${where}`);
-    if (g.divergences) out.push(...divergenceWarning(g.divergences, c));
+    if (g.divergences) append(out, divergenceWarning(g.divergences, c));
     const overhead = g.overhead !== undefined ? `overhead ${ratio(g.overhead)}x bare` : `overhead n/a: ${g.overheadMissing ?? 'not measured'}`;
     out.push(`  instructions ${n(g.instructions).padStart(14)}    cycles ${n(g.cycles).padStart(16)}    ${overhead}`);
     const t = g.tlb;
@@ -80,8 +80,8 @@ export function formatSummary(report: RunReport, c: ChalkInstance): string {
     if (g.hypercalls) out.push(`  hypercalls   ${countList(g.hypercalls)}`);
     if (g.vmmWork) out.push(`  vmm work     ${n(g.vmmWork)} units for the guest's hypercalls, counted as its time`);
   }
-  if (report.host) out.push(...hostSummary(report.host, report.guests, c));
-  if (report.dom0) out.push(...dom0Summary(report.dom0, c));
+  if (report.host) append(out, hostSummary(report.host, report.guests, c));
+  if (report.dom0) append(out, dom0Summary(report.dom0, c));
   return out.join('\n') + '\n';
 }
 
@@ -113,4 +113,10 @@ function hostSummary(h: HostReport, guests: readonly GuestReport[], c: ChalkInst
   });
   for (const line of h.console.trimEnd().split('\n')) if (line) out.push(`  console      ${printable(line)}`);
   return out;
+}
+
+/** Append `lines` to `out` one by one (a host OS's console may be millions of lines: more than
+ *  a call's arguments can spread). */
+function append(out: string[], lines: readonly string[]): void {
+  for (const line of lines) out.push(line);
 }

@@ -230,8 +230,9 @@ describe('hostile or broken host images are contained', () => {
     const r = await runJson(['guests/bare/hello.s', '--host', 'hosted', '--host-image', forever]);
     expect(performance.now() - t0).toBeLessThan(30_000);
     expect(r.status).toBe(1);
-    expect(r.json.host!.status).toBe('limit');
-    expect(r.json.host!.reason).toMatch(/the host OS ran [\d,]+ instructions of its own, more than its allowance/);
+    // (it never wrote hello's lines either: they are lost, and it ends faulted)
+    expect(r.json.host!.status).toBe('faulted');
+    expect(r.json.host!.reason).toMatch(/the host OS ran [\d,]+ instructions of its own, its whole allowance.*having answered 1 request of its VMM process as failed or short/);
     expect(r.json.guests[0]!.status).toBe('halted');
     // after DONE the driver answers at once: no more world switches are charged to the guest
     expect(r.json.host!.worldSwitches).toBeLessThan(10);
@@ -480,3 +481,30 @@ out_buf: .asciz "HOSTED"
         .align  512
 in_buf: .space  512
 `;
+
+describe('a host OS that does not carry out its VMM process\'s requests, or prints without end', () => {
+  const stock = readFileSync(join(ROOT, 'guests/host/hostos.s'), 'utf8');
+
+  it('one that answers a request without doing it (the guest\'s line lost) ends faulted, status 1, naming the failed requests', async () => {
+    // (the stock host OS, its call to carry out the request taken out)
+    const lazy = join(tmp, 'lazy.s');
+    const changed = stock.replace(/\n(\s*)movi\s+r0,\s*SYS_HOSTIO[^\n]*\n\s*sys[^\n]*\n/, '\n');
+    expect(changed).not.toBe(stock);
+    writeFileSync(lazy, changed);
+    const r = await runJson(['guests/bare/hello.s', '--host', 'hosted', '--host-image', lazy, '-I', join(ROOT, 'guests/include'), '-I', join(ROOT, 'guests/host')]);
+    expect(r.json.guests[0]!.status).toBe('halted');
+    expect(r.json.host!.status).toBe('faulted');
+    expect(r.json.host!.reason).toMatch(/having answered 1 request of its VMM process as failed or short/);
+    expect(r.status).toBe(1);
+  });
+
+  it('one that prints millions of lines: the summary holds them (no crash), and a guest\'s reason quotes the host\'s own last line, not vmm\'s note', async () => {
+    const chatty = join(tmp, 'chatty.s');
+    writeFileSync(chatty, `.include "${join(ROOT, 'guests/include/platform.inc')}"\n.include "${join(ROOT, 'guests/include/host.inc')}"\n        .org 0x1000\nstart:  movi r3, 65\n        movi r4, 10\nloop:   out LINES_DATA, r3\n        out LINES_DATA, r4\n        jmp loop\n`);
+    const r = await cli(['run', 'guests/bare/hello.s', '--host', 'hosted', '--host-image', chatty]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.stderr).toContain('  console      [vmm: console output beyond 4194304 bytes not kept (');
+    expect(r.stderr).toMatch(/killed: the host OS stopped \(limit: .*; it printed "A"\)/);
+  });
+});

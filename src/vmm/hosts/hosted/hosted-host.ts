@@ -94,6 +94,7 @@ export function runHosted(guests: readonly GuestInput[], config: VmmConfig, mode
   const end = host.run(guests.length);
   const early = hv.vms.some((vm) => vm.running);
   const lost = process.unfinished;
+  const failed = process.failed;
   const last = lastLine(hostConsole.text());
   const stopped = end.status === 'halted' ? `the host OS halted${last ? ` (${last})` : ''}` : `the host OS stopped (${end.status}: ${end.reason}${last ? `; ${last}` : ''})`;
   for (const vm of hv.vms) vm.end('killed', `${stopped} before its VMM process had finished: under --host hosted the VMM is one of its processes`);
@@ -103,16 +104,22 @@ export function runHosted(guests: readonly GuestInput[], config: VmmConfig, mode
     hv,
     host: {
       topology: 'hosted', image: setup.file, app: setup.app,
-      status: early || lost ? 'faulted' : end.status,
-      reason: early ? `${stopped} while its VMM process still ran guests` : lost ? `${stopped} with ${lost} request${lost === 1 ? '' : 's'} of its VMM process not carried out: guest console output or disk writes are lost` : end.reason,
+      status: early || lost || failed ? 'faulted' : end.status,
+      reason: early ? `${stopped} while its VMM process still ran guests`
+        : lost ? `${stopped} with ${lost} request${lost === 1 ? '' : 's'} of its VMM process not carried out: guest console output or disk writes are lost`
+        : failed ? `${stopped}, having answered ${failed} request${failed === 1 ? '' : 's'} of its VMM process as failed or short (the trace's host-io notes say which): guest console output or disk data are lost`
+        : end.reason,
       console: hostConsole.text(), worldSwitches: host.worldSwitches, cycles: hv.hostCycles,
       guestShare: instructions > 0 ? Math.round(Math.min(1, guestInstructions / instructions) * 1000) / 1000 : 0, requests: process.figures,
     },
   };
 }
 
+/** The host OS's last line, as it printed it (not the note of a console cut at its bound). */
 function lastLine(text: string): string {
-  const line = text.trimEnd().split('\n').pop();
+  const lines = text.trimEnd().split('\n');
+  if (lines.length > 1 && lines.at(-1)!.startsWith('[vmm: console output beyond ')) lines.pop();
+  const line = lines.pop();
   return line ? `it printed "${line}"` : '';
 }
 
@@ -176,7 +183,7 @@ class HostedHost {
         return Math.min(2 ** 52, guests + base + perGuestInstruction * guests + perRequest * this.process.completed);
       },
       reason: () =>
-        `the host OS ran ${(m.cpu.instructions - retiredByGuests(this.hv)).toLocaleString('en-US')} instructions of its own, more than its allowance (${HOST_ALLOWANCE.base.toLocaleString('en-US')}, and ${HOST_ALLOWANCE.perGuestInstruction} per guest instruction and ${HOST_ALLOWANCE.perRequest.toLocaleString('en-US')} per request it carried out): it does not let its VMM process make progress`,
+        `the host OS ran ${(m.cpu.instructions - retiredByGuests(this.hv)).toLocaleString('en-US')} instructions of its own, its whole allowance (${HOST_ALLOWANCE.base.toLocaleString('en-US')}, and ${HOST_ALLOWANCE.perGuestInstruction} per guest instruction and ${HOST_ALLOWANCE.perRequest.toLocaleString('en-US')} per request it carried out): it does not let its VMM process make progress`,
     });
   }
 

@@ -114,6 +114,10 @@ export class VmmProcess {
   /** Requests the host OS has carried out (or answered). */
   completed = 0;
 
+  /** Requests the host OS answered as failed, or short: the VMM asks only what the guest's
+   *  device accepted, so each is the host's (a console line or disk data lost). */
+  failed = 0;
+
   /** Requests queued or posted that the host OS never carried out (when it stops). */
   get unfinished(): number {
     return this.queue.length + (this.inFlight ? 1 : 0);
@@ -161,6 +165,7 @@ export class VmmProcess {
     } else {
       ok = status === r.count;
     }
+    if (!ok) this.failed++;
     this.hv.hostNote(r.vm, REASON['host-io'], 'transferred', 0, r.id, () => {
       const what = r.op === REQUEST_OP.CONSOLE_WRITE ? `console write of ${r.count} bytes to terminal line ${r.vm.id + 1}: ${status} written` : `disk ${r.op === REQUEST_OP.DISK_READ ? 'read' : 'write'} of ${r.count} sector${r.count === 1 ? '' : 's'} at sector ${r.sector} of the guest's disk file: ${DISK_STATUS_NAMES[status] ?? hex(status)}`;
       return `the host OS did request ${r.id} (${what})${ok && r.op === REQUEST_OP.DISK_READ ? ', copied into the virtual disk' : ''}${ok ? '' : ': FAILED'}; ${(now - r.posted).toLocaleString('en-US')} host cycles since it was posted`;
