@@ -32,32 +32,33 @@ function uniformRun(bytes: Uint8Array, i: number, base: number, labels: Readonly
   return end - i;
 }
 
-/** Whether a run of one byte of SPACE_RUN bytes or more starts at `i` (one .space line). */
-function startsRun(bytes: Uint8Array, i: number, base: number, labels: ReadonlyMap<number, string[]>): boolean {
+/** The length of the run of one byte at `i` (a word with no label inside it) when it is long
+ *  enough to list as one .space (SPACE_RUN bytes or more); else 0. */
+function spaceRun(bytes: Uint8Array, i: number, base: number, labels: ReadonlyMap<number, string[]>): number {
   const b = bytes[i];
-  return bytes[i + 1] === b && bytes[i + 2] === b && bytes[i + 3] === b && uniformRun(bytes, i, base, labels) >= SPACE_RUN;
+  if (bytes[i + 1] !== b || bytes[i + 2] !== b || bytes[i + 3] !== b) return 0;
+  const run = uniformRun(bytes, i, base, labels);
+  return run >= SPACE_RUN ? run : 0;
 }
 
 /** The most lines a segment's bytes take at a word a line: a line a word or byte, but one for
  *  each long run of one byte. */
 function wordLines(bytes: Uint8Array, base: number, labels: ReadonlyMap<number, string[]>): number {
   let lines = 0;
-  for (let i = 0; i < bytes.length; lines++) {
-    if ((base + i) % 4 !== 0 || i + 4 > bytes.length) i++;
-    else i += startsRun(bytes, i, base, labels) ? uniformRun(bytes, i, base, labels) : 4;
-  }
+  for (let i = 0; i < bytes.length; lines++) i += (base + i) % 4 !== 0 || i + 4 > bytes.length ? 1 : spaceRun(bytes, i, base, labels) || 4;
   return lines;
 }
 
 /** Words a `.word` line holds when the listing must be compact (below). */
 const PACKED_WORDS = 16;
 
-/** The image as assembly. With `emit`, the text goes to it a few thousand lines at a time (an
- *  image of up to 1 GiB is written as it is made, never held whole) and '' is returned. An
+/** The image as assembly. With `emit`, the text goes to it a few thousand lines at a time,
+ *  with their count (an image of up to 1 GiB is written as it is made, never held whole) and
+ *  '' is returned. An
  *  image that would take more than `maxLines` lines at a word a line (the assembler's
  *  limit) is listed compact, so that it still assembles: words (and bytes between labels)
  *  run PACKED_WORDS to a `.word` (`.byte`) line. */
-export function disassembleImage(image: Image, title = '', emit?: (text: string) => void, maxLines = Infinity): string {
+export function disassembleImage(image: Image, title = '', emit?: (text: string, lines: number) => void, maxLines = Infinity): string {
   const labels = new Map<number, string[]>();
   for (const s of image.symbols) {
     if (s.kind !== 'label') continue;
@@ -70,7 +71,7 @@ export function disassembleImage(image: Image, title = '', emit?: (text: string)
   const send = emit ?? ((text: string) => void whole.push(text));
   let lines: string[] = [];
   const flush = () => {
-    if (lines.length) send(lines.join('\n') + '\n');
+    if (lines.length) send(lines.join('\n') + '\n', lines.length);
     lines = [];
   };
   const out = {
@@ -112,8 +113,8 @@ export function disassembleImage(image: Image, title = '', emit?: (text: string)
         const word = view.getUint32(i, true);
         // A long run of one byte (a .space, filled or not) is one .space, not a word a line:
         // a 40 MB image of it once took gigabytes to disassemble.
-        const run = word === (word & 0xff) * 0x01010101 ? uniformRun(bytes, i, seg.address, labels) : 0;
-        if (run >= SPACE_RUN) {
+        const run = spaceRun(bytes, i, seg.address, labels);
+        if (run) {
           out.push(`    ${`.space ${hex(run)}, ${hex(word & 0xff, 2)}`.padEnd(32)} ; ${hex(at, 8)}: ${(run / 4).toLocaleString('en-US')} words of ${hex(word, 8)}`);
           i += run;
           continue;
@@ -121,7 +122,7 @@ export function disassembleImage(image: Image, title = '', emit?: (text: string)
         if (compact) {
           // (words up to the next label, a long run of one byte, or a word that does not fit)
           const words = [hex(word, 8)];
-          const packs = (j: number) => j + 4 <= bytes.length && ![0, 1, 2, 3].some((k) => labels.has(seg.address + j + k)) && !startsRun(bytes, j, seg.address, labels);
+          const packs = (j: number) => j + 4 <= bytes.length && ![0, 1, 2, 3].some((k) => labels.has(seg.address + j + k)) && !spaceRun(bytes, j, seg.address, labels);
           while (words.length < PACKED_WORDS && packs(i + 4 * words.length)) words.push(hex(view.getUint32(i + 4 * words.length, true), 8));
           out.push(`    .word ${words.join(', ')} ; ${hex(at, 8)}`);
           i += 4 * words.length;

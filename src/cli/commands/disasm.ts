@@ -26,8 +26,8 @@ export const disasmCommand: CommandSpec = {
     const out = io.openOutput(outPath);
     // (a listing past what the assembler reads, lines or bytes, will not assemble back)
     let [lines, bytes] = [0, 0];
-    disassembleImage(image, `vmm disasm ${printable(path)}`, (text) => {
-      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
+    disassembleImage(image, `vmm disasm ${printable(path)}`, (text, count) => {
+      lines += count;
       bytes += Buffer.byteLength(text);
       out.write(text);
     }, MAX_LINES);
