@@ -10,6 +10,7 @@ import { KEPT_CONSOLE_LIMIT } from '../report/guest-report.js';
 import type { Writer } from '../trace/writer.js';
 import { visible } from '../text/visible.js';
 import { wholeCharacters } from '../text/utf8.js';
+import { withCutNote } from '../text/cut-note.js';
 
 /** A line longer than this is written out in pieces of this many bytes. */
 const LONGEST_LINE = 1 << 16;
@@ -86,8 +87,7 @@ export class GuestConsole implements ConsoleBackend {
 
   text(): string {
     const text = Buffer.from(this.keptBytes.subarray(0, this.keptLength)).toString('utf8');
-    // (the note on a line of its own, with no blank line before it)
-    return this.truncated ? `${text}${text.endsWith('\n') ? '' : '\n'}[vmm: console output beyond ${KEPT_CONSOLE_LIMIT} bytes not kept]` : text;
+    return this.truncated ? withCutNote(text, KEPT_CONSOLE_LIMIT) : text;
   }
 }
 

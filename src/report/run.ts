@@ -15,6 +15,7 @@ import { modeNamed } from '../vmm/modes/index.js';
 import type { HardwareAssist, Mode } from '../vmm/modes/mode.js';
 import type { Image } from '../image/model.js';
 import { wholeCharacters } from '../text/utf8.js';
+import { withCutNote } from '../text/cut-note.js';
 import { KEPT_CONSOLE_LIMIT, machineReport, vmReport, type ConsoleSink, type GuestReport } from './guest-report.js';
 
 /** The report layer's configuration: the machine, and how a run goes. */
@@ -214,7 +215,7 @@ export function keptConsole(encoding: 'latin1' | 'utf8' = 'latin1'): ConsoleSink
       // cut between characters, and the note a guest's console ends with)
       if (encoding === 'latin1') return `${Buffer.from(bytes.subarray(0, KEPT_CONSOLE_LIMIT)).toString('latin1')}\n[${length} bytes in all, hash ${hash.toString(16)}]`;
       const text = Buffer.from(bytes.subarray(0, wholeCharacters(bytes, KEPT_CONSOLE_LIMIT))).toString('utf8');
-      return `${text}${text.endsWith('\n') ? '' : '\n'}[vmm: console output beyond ${KEPT_CONSOLE_LIMIT} bytes not kept (${length.toLocaleString('en-US')} in all)]`;
+      return withCutNote(text, KEPT_CONSOLE_LIMIT, length);
     },
     kept: () => ({ bytes: bytes.subarray(0, Math.min(length, KEPT_CONSOLE_LIMIT)), cut: length > KEPT_CONSOLE_LIMIT }),
   };

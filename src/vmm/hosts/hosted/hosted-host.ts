@@ -31,6 +31,7 @@ import { TerminalLines } from '../../../machine/devices/lines.js';
 import { VmmonDevice } from './vmmon.js';
 import { HOST_APP, HOST_INFO, HOST_OS_BYTES, HOST_INFO_MAGIC, HOST_MAX_GUESTS, HOST_PORT, REQUEST, VMMON_STATUS } from './host-abi.js';
 import { VmmProcess, type HostIoFigures, type RequestPage } from './vmm-process.js';
+import { isCutNote } from '../../../text/cut-note.js';
 
 /** The host OS's time slice (its timer period), in ticks. */
 export const HOST_SLICE = 20_000;
@@ -118,7 +119,7 @@ export function runHosted(guests: readonly GuestInput[], config: VmmConfig, mode
 /** The host OS's last line, as it printed it (not the note of a console cut at its bound). */
 function lastLine(text: string): string {
   const lines = text.trimEnd().split('\n');
-  if (lines.length > 1 && lines.at(-1)!.startsWith('[vmm: console output beyond ')) lines.pop();
+  if (lines.length > 1 && isCutNote(lines.at(-1)!)) lines.pop();
   const line = lines.pop();
   return line ? `it printed "${line}"` : '';
 }
