@@ -159,27 +159,31 @@ export interface GuestFiles {
 export function assignGuestFiles(guests: readonly GuestFiles[], options: Record<string, unknown>, io: Io): void {
   // (standard input is read once, to its end: it can feed one guest)
   let stdinFor: string | undefined;
-  let inputs = 0;
+  const inputs = runTotal('--input', 'the console inputs', FILE_LIMITS.input, FILE_LIMITS.inputs);
   assignFiles(guests, (options.input as string[] | undefined) ?? [], '--input', (g, path) => {
     if (path === '-' && stdinFor !== undefined) throw new UsageProblem(`--input ${g.name}=-: standard input feeds one guest only, and ${stdinFor} reads it already`);
     if (path === '-') stdinFor = g.name;
-    const over = (total: number) => new UsageProblem(`--input ${g.name}=${path}: the console inputs of a run may hold ${FILE_LIMITS.inputs >>> 20} MiB in all, and with this one they hold ${total.toLocaleString('en-US')} bytes (${(total / 2 ** 20).toFixed(1)} MiB)`);
-    // (a regular file is measured before it is read: one past the total is not read at all)
-    const size = path === '-' ? undefined : regularFileSize(path);
-    if (size !== undefined && size <= FILE_LIMITS.input && inputs + size > FILE_LIMITS.inputs) throw over(inputs + size);
-    g.input = path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input);
-    inputs += g.input.length;
-    if (inputs > FILE_LIMITS.inputs) throw over(inputs);
+    g.input = inputs(g.name, path, () => (path === '-' ? readStdin() : io.readFile(path, FILE_LIMITS.input)));
   });
-  let disks = 0;
+  const disks = runTotal('--disk', 'the disks', FILE_LIMITS.disk, FILE_LIMITS.disks);
   assignFiles(guests, (options.disk as string[] | undefined) ?? [], '--disk', (g, path) => {
-    const over = (total: number) => new UsageProblem(`--disk ${g.name}=${path}: the disks of a run may hold ${FILE_LIMITS.disks >>> 20} MiB in all, and with this one they hold ${total.toLocaleString('en-US')} bytes (${(total / 2 ** 20).toFixed(1)} MiB)`);
-    const size = regularFileSize(path);
-    if (size !== undefined && size <= FILE_LIMITS.disk && disks + size > FILE_LIMITS.disks) throw over(disks + size);
-    g.disk = io.readFile(path, FILE_LIMITS.disk);
-    disks += g.disk.length;
-    if (disks > FILE_LIMITS.disks) throw over(disks);
+    g.disk = disks(g.name, path, () => io.readFile(path, FILE_LIMITS.disk));
   });
+}
+
+/** A reader of one kind of file (`flag`) that keeps the bytes a run reads of it under `total`
+ *  together: a regular file is measured first, so one past the total is not read at all. */
+function runTotal(flag: string, what: string, perFile: number, total: number): (guest: string, path: string, read: () => Uint8Array) => Uint8Array {
+  let held = 0;
+  return (guest, path, read) => {
+    const over = (bytes: number) => new UsageProblem(`${flag} ${guest}=${path}: ${what} of a run may hold ${total >>> 20} MiB in all, and with this one they hold ${bytes.toLocaleString('en-US')} bytes (${(bytes / 2 ** 20).toFixed(1)} MiB)`);
+    const size = path === '-' ? undefined : regularFileSize(path);
+    if (size !== undefined && size <= perFile && held + size > total) throw over(held + size);
+    const bytes = read();
+    held += bytes.length;
+    if (held > total) throw over(held);
+    return bytes;
+  };
 }
 
 /** The size of the regular file at `path`; undefined for anything else, or no file (reading
