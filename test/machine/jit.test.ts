@@ -750,6 +750,45 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     expect(r.jit.regs[6]).toBe(600);
     expectSame(r);
   });
+  it('a TLB entry made while its frame held only data loses CODE_FREE when code is compiled there: a compiled store into that code drops it', () => {
+    // A store to page P (no code yet) makes P's TLB entry, which says the frame is code-free.
+    // Code on P then runs hot through the same entry (a fetch hit: no refill) and is
+    // compiled. A hot loop on the first page then stores beside that code (filling the
+    // region's write cache from the entry) and rewrites the code, with the other of two
+    // instructions each pass: each store into it must still drop its block.
+    const image = pagedGuest(`
+              la r9, routine
+              movi r1, 0x55
+              stw r1, [r9 + 0x800]
+              movi r2, 0
+              li r3, 200
+      .warm:  call routine
+              subi r3, r3, 1
+              cmpi r3, 0
+              bne .warm
+              la r5, patch
+              ldw r5, [r5]
+              ldw r6, [r9]
+              li r3, 200
+      .again: stw r1, [r9 + 0x800]
+              mov r7, r5
+              mov r5, r6
+              mov r6, r7
+              stw r5, [r9]
+              call routine
+              subi r3, r3, 1
+              cmpi r3, 0
+              bne .again
+              hlt
+              .align 4096
+      routine: addi r2, r2, 1
+              ret
+      patch:  addi r2, r2, 100`);
+    const r = withAndWithout(image);
+    expect(r.jit.regs[2]).toBe(200 + 100 * 100 + 100 * 1);
+    expectSame(r);
+  });
+
   it("a page's kernel and user code join a region each, by the mode they ran in", () => {
     // tasks.s: the kernel's trap path and both tasks on page 0, all hot (a timer every 97
     // instructions); the tasks start at task_a.
