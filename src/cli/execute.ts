@@ -3,13 +3,12 @@
 
 import { modeNamed } from '../vmm/modes/index.js';
 import { DEFAULT_ASSIST } from '../vmm/modes/mode.js';
-import { LoadError } from '../machine/load.js';
 import type { ConsoleSink, RunReport } from '../report/guest-report.js';
 import { runGuests, runGuestsDom0, runGuestsHosted, runGuestsPassthrough } from '../report/run.js';
 import type { ExitProbe } from '../vmm/exits.js';
 import { chalkFor } from './colors.js';
-import { UserError } from './errors.js';
 import { GuestConsole } from './guest-console.js';
+import { loadingGuests } from './loading.js';
 import { allMeters, OutputPacer } from './output-pacer.js';
 import { TerminalProgress } from './progress.js';
 import type { Io } from './io.js';
@@ -29,24 +28,23 @@ export function executeRun(inputs: RunInputs, io: Io, quietConsole: boolean, pro
   const consoles = guests.map((g, i) => consoleFor(g.name.padEnd(width), i, guests.length, { ...io, out }, quietConsole));
   const config = { ...inputs.config, progress: allMeters(meter, new OutputPacer(flush, io.now)) };
   try {
-    const hardware = modeNamed(mode)?.describeAssist?.(config.assist ?? DEFAULT_ASSIST);
-    const translation: RunReport['translation'] = modeNamed(mode)?.translates ? (config.inlineTranslation ? 'inline' : 'callout') : undefined;
-    const settings = { mode, ...(hardware ? { hardware } : {}), ...(translation ? { translation } : {}) };
-    if (inputs.passthrough !== undefined) {
-      return { ...settings, guests: runGuestsPassthrough(guests, mode, config, consoles, inputs.passthrough, probe) };
-    }
-    if (inputs.dom0) {
-      const run = runGuestsDom0(guests, mode, config, consoles, inputs.dom0, probe);
-      return { ...settings, guests: run.guests, dom0: run.dom0 };
-    }
-    if (inputs.host) {
-      const run = runGuestsHosted(guests, mode, config, consoles, inputs.host, probe);
-      return { ...settings, guests: run.guests, host: run.host };
-    }
-    return { ...settings, guests: runGuests(guests, mode, config, consoles, probe) };
-  } catch (e) {
-    if (e instanceof LoadError) throw new UserError(e.message);
-    throw e;
+    return loadingGuests(() => {
+      const hardware = modeNamed(mode)?.describeAssist?.(config.assist ?? DEFAULT_ASSIST);
+      const translation: RunReport['translation'] = modeNamed(mode)?.translates ? (config.inlineTranslation ? 'inline' : 'callout') : undefined;
+      const settings = { mode, ...(hardware ? { hardware } : {}), ...(translation ? { translation } : {}) };
+      if (inputs.passthrough !== undefined) {
+        return { ...settings, guests: runGuestsPassthrough(guests, mode, config, consoles, inputs.passthrough, probe) };
+      }
+      if (inputs.dom0) {
+        const run = runGuestsDom0(guests, mode, config, consoles, inputs.dom0, probe);
+        return { ...settings, guests: run.guests, dom0: run.dom0 };
+      }
+      if (inputs.host) {
+        const run = runGuestsHosted(guests, mode, config, consoles, inputs.host, probe);
+        return { ...settings, guests: run.guests, host: run.host };
+      }
+      return { ...settings, guests: runGuests(guests, mode, config, consoles, probe) };
+    });
   } finally {
     meter?.finish();
   }

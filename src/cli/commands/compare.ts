@@ -61,7 +61,7 @@ Examples (in the folder that holds vmm's guests/):
     const { readSourceFile } = await import('../files.js');
     const { isParavirt } = await import('../../image/model.js');
     const { TerminalProgress } = await import('../progress.js');
-    const { LoadError } = await import('../../machine/load.js');
+    const { loadingGuests } = await import('../loading.js');
     const { modeNamed } = await import('../../vmm/modes/index.js');
     const { UserError } = await import('../errors.js');
 
@@ -131,11 +131,7 @@ Examples (in the folder that holds vmm's guests/):
     const meter = io.errTerminal ? new TerminalProgress(io.err, io.now) : undefined;
     let rows;
     try {
-      rows = compare(subjects, techniques, { ...config, ...(meter ? { progress: meter } : {}) }, (subject, technique) => meter?.stage(`${subject} under ${technique}`));
-    } catch (e) {
-      // a guest the machine cannot load (memory too small for its image or its PV layout)
-      if (e instanceof LoadError) throw new UserError(e.message);
-      throw e;
+      rows = loadingGuests(() => compare(subjects, techniques, { ...config, ...(meter ? { progress: meter } : {}) }, (subject, technique) => meter?.stage(`${subject} under ${technique}`)));
     } finally {
       meter?.finish();
     }
@@ -191,20 +187,13 @@ async function compareHosts(args: readonly string[], options: Record<string, unk
   const { checkHostMemory, memValues } = await import('../machine-config.js');
   const { DEFAULTS } = await import('../machine-options.js');
   const { HOST_OS_BYTES } = await import('../../vmm/hosts/hosted/host-abi.js');
-  const { LoadError } = await import('../../machine/load.js');
-  const { UserError } = await import('../errors.js');
+  const { loadingGuests } = await import('../loading.js');
   const mem = `--mem ${memValues(options)[0] ?? DEFAULTS.mem}`;
   const subject = (t: string) => `${mem}: ${t === 'dom0' ? 'the guest and guest 0 under dom0 need' : `the guest under ${t} needs`}`;
   for (const t of topologies) checkHostMemory(modeNamed(mode), t === 'dom0' ? [config.memoryBytes, DOM0_MEMORY_BYTES] : [config.memoryBytes], subject(t), t === 'hosted' ? HOST_OS_BYTES : 0);
   const dom0 = { image: assemble(DEFAULT_DOM0_IMAGE, { PARAVIRT: 1 }), file: `guests/${DEFAULT_DOM0_IMAGE}`, crashAt: 0, memoryBytes: DOM0_MEMORY_BYTES };
-  let comparison;
-  try {
-    comparison = compareTopologies(topologies, mode, config, { image: assemble, host: { image: assemble(DEFAULT_HOST_IMAGE, {}), file: `guests/${DEFAULT_HOST_IMAGE}`, faultTick: 0 }, dom0 });
-  } catch (e) {
-    // a microbenchmark the machine cannot load (--mem too small for its image or its layout)
-    if (e instanceof LoadError) throw new UserError(`${mem}: ${e.message}`);
-    throw e;
-  }
+  // (a microbenchmark the machine cannot load: --mem too small for its image or its layout)
+  const comparison = loadingGuests(() => compareTopologies(topologies, mode, config, { image: assemble, host: { image: assemble(DEFAULT_HOST_IMAGE, {}), file: `guests/${DEFAULT_HOST_IMAGE}`, faultTick: 0 }, dom0 }), `${mem}: `);
   io.out.write(options.json ? JSON.stringify(comparison, null, 2) + '\n' : topologyTable(comparison, options.markdown === true));
   return comparison.rows.every((r) => r.costs.every((k) => !k.problem)) ? EXIT.OK : EXIT.GUEST_FAILED;
 }
