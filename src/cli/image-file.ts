@@ -1,7 +1,7 @@
 // Reading an image file for a command, with the loader's complaint turned into a user error
 // that names the file and the byte offset.
 
-import { ImageError, loadImage } from '../image/format.js';
+import { formatVersion, ImageError, loadImage } from '../image/format.js';
 import type { Image } from '../image/model.js';
 import { UserError } from './errors.js';
 import type { Io } from './io.js';
@@ -10,8 +10,7 @@ import type { Io } from './io.js';
 export function readImageFile(path: string, io: Io): { image: Image; size: number; version: number } {
   const bytes = io.readFile(path);
   try {
-    // (the loader read the version at offset 8, a 16-bit little-endian number, and takes 1 or 2)
-    return { image: loadImage(bytes), size: bytes.length, version: bytes[8]! | (bytes[9]! << 8) };
+    return { image: loadImage(bytes), size: bytes.length, version: formatVersion(bytes) };
   } catch (e) {
     if (e instanceof ImageError) throw new UserError(`${path}: offset ${e.offset} (0x${e.offset.toString(16)}): ${e.message}`);
     throw e;

@@ -11,6 +11,8 @@ export const VERSION = 1;
 export const HEADER_SIZE = 40;
 export const FLAGS_VERSION = 2;
 export const FLAGS_HEADER_SIZE = 44;
+/** Where the header keeps the format version: a 16-bit little-endian number. */
+const VERSION_OFFSET = 8;
 const SEGMENT_ROW = 12;
 const SYMBOL_ROW = 12;
 const FILE_ROW = 4;
@@ -83,6 +85,12 @@ export function writeImage(image: Image): Uint8Array {
   return out;
 }
 
+/** The format version in the header of an image's bytes (one loadImage accepted: it reads
+ *  only those it knows). */
+export function formatVersion(bytes: Uint8Array): number {
+  return bytes[VERSION_OFFSET]! | (bytes[VERSION_OFFSET + 1]! << 8);
+}
+
 /** Parse and validate an image; throws ImageError with the offset of the first problem. */
 export function loadImage(bytes: Uint8Array): Image {
   const r = new Reader(bytes);
@@ -92,8 +100,8 @@ export function loadImage(bytes: Uint8Array): Image {
   const magic = new TextDecoder('latin1').decode(bytes.subarray(0, 8));
   if (!MAGIC.startsWith(magic)) throw new ImageError(0, `bad magic ${JSON.stringify(magic)}: not a TOY32 image (expected "${MAGIC}")`);
   r.need(0, HEADER_SIZE, 'header');
-  const version = r.u16(8);
-  if (version !== VERSION && version !== FLAGS_VERSION) throw new ImageError(8, `unsupported image version ${version} (this vmm reads versions ${VERSION} and ${FLAGS_VERSION})`);
+  const version = r.u16(VERSION_OFFSET);
+  if (version !== VERSION && version !== FLAGS_VERSION) throw new ImageError(VERSION_OFFSET, `unsupported image version ${version} (this vmm reads versions ${VERSION} and ${FLAGS_VERSION})`);
   const headerSize = r.u16(10);
   const expectedHeader = version === VERSION ? HEADER_SIZE : FLAGS_HEADER_SIZE;
   if (headerSize !== expectedHeader) throw new ImageError(10, `bad header size ${headerSize} (version ${version} has ${expectedHeader})`);
