@@ -45,7 +45,7 @@ export const SUMMARY_WORDS = [
   { word: 'events routed', meaning: 'under --host dom0: events the VMM routed between domains: front ends to guest 0, its answers back, the physical disk\'s interrupts to it (json: eventsRouted)' },
   { word: 'disk interrupts routed', meaning: 'under --host dom0: the physical disk\'s interrupts the VMM routed to guest 0, whose driver drives it (json: interruptsRouted)' },
   { word: 'DMA refused by the IOMMU', meaning: 'under --host dom0 with an IOMMU: transfers of guest 0\'s devices outside the memory it may reach, refused (json: iommuRefused; shown when there are any)' },
-  { word: 'front ends', meaning: 'under --host dom0: per guest, its block requests and notifications, its console bytes (and those dropped while guest 0 fell behind), and requests the VMM answered itself once guest 0 was gone' },
+  { word: 'front ends', meaning: 'under --host dom0: per guest, its block requests and notifications, its console bytes (and those dropped while guest 0 fell behind), requests the VMM answered itself once guest 0 was gone, and requests it notified guest 0 of that no answer reached before the run ended (requests left unanswered)' },
 ] as const;
 
 /** The text trace's columns (src/trace/text.ts's header), in its order. */

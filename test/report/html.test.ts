@@ -194,7 +194,7 @@ describe('the report of a run', () => {
     expect(await page.textContent('#dom0 h3')).toBe('Guest 0 (dom0: guests/dom0/dom0.s)');
     expect(await page.textContent('#summary h2')).toBe('Summary (--mode para --host dom0)');
     const io = await page.evaluate(() => [...document.querySelectorAll('#dom0 table')[1].querySelectorAll('th')].map((th: any) => th.textContent));
-    expect(io).toEqual(['guest', 'block requests', 'notifications', 'console bytes', 'console bytes dropped', 'answered by the VMM (no back end)', 'console bytes written by the VMM (no back end)']);
+    expect(io).toEqual(['guest', 'block requests', 'notifications', 'console bytes', 'console bytes dropped', 'answered by the VMM (no back end)', 'console bytes written by the VMM (no back end)', 'requests left unanswered']);
     // the TLB table has the VMM's invalidations too
     const tlb = await page.evaluate(() => [...document.querySelectorAll('#tlb th')].map((th: any) => th.textContent));
     expect(tlb.at(-1)).toBe('VMM invalidations');

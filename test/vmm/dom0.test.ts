@@ -19,7 +19,7 @@ afterAll(cleanTemp);
 
 interface Json {
   guests: { name: string; status: string; reason: string; console: string; instructions: number; cycles: number; notes?: Record<string, number> }[];
-  dom0?: { status: string; reason: string; console: string; cycles: number; domainSwitches: number; eventsRouted: number; interruptsRouted: number; iommuRefused: number; io: { guest: string; blockRequests: number; answeredByVmm: number; consoleByVmm: number }[] };
+  dom0?: { status: string; reason: string; console: string; cycles: number; domainSwitches: number; eventsRouted: number; interruptsRouted: number; iommuRefused: number; io: { guest: string; blockRequests: number; answeredByVmm: number; consoleByVmm: number; unanswered: number }[] };
 }
 
 async function runJson(args: string[]): Promise<{ status: number; json: Json; stderr: string }> {
@@ -138,6 +138,24 @@ describe('guests beside guest 0', () => {
 });
 
 describe('hostile guests 0 (--dom0-image)', () => {
+  it('a guest 0 that drops a request without a word: its front end runs on (its timer ticks) to its limit, and the request is counted as left unanswered', async () => {
+    // guest 0's own code, its answers never published nor notified
+    const source = readFileSync(join(ROOT, 'guests/dom0/dom0.s'), 'utf8');
+    const answer = '        cmpi    r9, 0\n        beq     .quiet\n        stw     r7, [r12 + RING_RSP_PROD]';
+    expect(source).toContain(answer);
+    const dropping = join(tmp, 'dropping-dom0.s');
+    writeFileSync(dropping, source.replace(answer, '        jmp     .quiet\n        stw     r7, [r12 + RING_RSP_PROD]'));
+    const r = await runJson([...TINYOS, '--host', 'dom0', '--dom0-image', dropping, '--max-instructions', '3M']);
+    expect(r.status).toBe(1);
+    expect(r.json.guests[0]!.status).toBe('limit');
+    expect(r.json.dom0!.status).toBe('halted');
+    expect(r.json.dom0!.reason).toMatch(/\(it left 1 block request of tinyos unanswered\)$/);
+    expect(r.json.dom0!.io[0]).toMatchObject({ blockRequests: 1, unanswered: 1 });
+    const stock = await runJson([...TINYOS, '--host', 'dom0']);
+    expect(stock.json.dom0!.io[0]).toMatchObject({ blockRequests: 1, unanswered: 0 });
+    expect(stock.json.dom0!.reason).not.toMatch(/unanswered/);
+  });
+
   it('dom0-overreach: every copy and DMA outside what it was given is refused; the guest beside it runs as with the normal guest 0', async () => {
     const normal = await runJson([...TINYOS, '--host', 'dom0']);
     const r = await runJson([...TINYOS, '--host', 'dom0', '--dom0-image', 'guests/attack/dom0-overreach.s']);

@@ -127,7 +127,10 @@ export function runDom0(guests: readonly GuestInput[], config: VmmConfig, mode: 
     () => {
       if (!dom0.running) return;
       if (allEnded()) {
-        dom0.end('halted', 'every domain it served has ended: the VMM shut guest 0 down, as Xen\'s toolstack would');
+        // (requests guest 0 never answered: a domain that waited for them ran on to its end)
+        const left = board.served.map((vm, i) => ({ vm, n: board.unanswered(i + 1) })).filter((d) => d.n > 0);
+        const unanswered = left.length ? ` (it left ${left.map((d) => `${d.n} block request${d.n === 1 ? '' : 's'} of ${d.vm.name}`).join(', ')} unanswered)` : '';
+        dom0.end('halted', `every domain it served has ended: the VMM shut guest 0 down, as Xen's toolstack would${unanswered}`);
         board.backendGone();
         return;
       }
@@ -149,7 +152,7 @@ export function runDom0(guests: readonly GuestInput[], config: VmmConfig, mode: 
       topology: 'dom0', image: setup.file, status: dom0.status === 'running' ? 'limit' : dom0.status, reason: dom0.reason,
       console: dom0Console.text(), cycles: dom0.cycles, hostCycles: hv.hostCycles, exits, domainSwitches,
       eventsRouted: board.eventsRouted, interruptsRouted: board.interruptsRouted, iommuRefused: iommu?.refused ?? 0,
-      io: board.io.slice(1).map((io, i) => ({ guest: guests[i]!.name, ...io })),
+      io: board.finalIo().map((io, i) => ({ guest: guests[i]!.name, ...io })),
     },
   };
 }

@@ -40,6 +40,9 @@ export interface DomainIo {
    *  itself then (to the domain's console, as Xen's own console takes a domain's output). */
   answeredByVmm: number;
   consoleByVmm: number;
+  /** Requests it notified guest 0 of that no answer had reached when the run ended (guest 0
+   *  dropped them, or the domain ended before guest 0 came to them). */
+  unanswered: number;
 }
 
 /** Each figure of DomainIo in words (the summary's and the HTML report's). */
@@ -50,6 +53,7 @@ export const DOMAIN_IO_WORDS: Readonly<Record<keyof DomainIo, string>> = {
   consoleDropped: 'console bytes dropped',
   answeredByVmm: 'answered by the VMM (no back end)',
   consoleByVmm: 'console bytes written by the VMM (no back end)',
+  unanswered: 'requests left unanswered',
 };
 
 export class Switchboard {
@@ -88,7 +92,7 @@ export class Switchboard {
     this.impossible = new Uint8Array(domains);
     this.lastRequest = new Int32Array(domains);
     this.queues = Array.from({ length: domains }, () => []);
-    this.io = Array.from({ length: domains }, () => ({ blockRequests: 0, notifications: 0, consoleBytes: 0, consoleDropped: 0, answeredByVmm: 0, consoleByVmm: 0 }));
+    this.io = Array.from({ length: domains }, () => ({ blockRequests: 0, notifications: 0, consoleBytes: 0, consoleDropped: 0, answeredByVmm: 0, consoleByVmm: 0, unanswered: 0 }));
   }
 
   /** The links of the domain `vm` is (guest 0 is domain 0). */
@@ -235,11 +239,23 @@ export class Switchboard {
     // A front end waits for guest 0 when requests it notified guest 0 of are unanswered, or
     // when it notified a req_prod that cannot be true (guest 0 owes it its verdict): requests
     // queued without a notification are its own doing, and its wait is its own deadlock.
-    const ring = this.domains[domid]?.ring;
-    if (ring === undefined) return false;
-    if (this.impossible[domid]) return true;
-    const unanswered = (this.seen[domid]! - ring.read(BLK_RING.RSP_PROD)) >>> 0;
-    return unanswered > 0 && unanswered <= BLK_RING.SIZE;
+    if (this.impossible[domid]) return this.domains[domid]?.ring !== undefined;
+    return this.unanswered(domid) > 0;
+  }
+
+  /** Requests domain d notified guest 0 of that no answer has reached yet (0 for a ring whose
+   *  rsp_prod is past what it was notified of or more than the ring holds behind it: then
+   *  guest 0's verdict says more). */
+  unanswered(d: number): number {
+    const ring = this.domains[d]?.ring;
+    if (ring === undefined) return 0;
+    const n = (this.seen[d]! - ring.read(BLK_RING.RSP_PROD)) >>> 0;
+    return n <= BLK_RING.SIZE ? n : 0;
+  }
+
+  /** Each served domain's I/O, its unanswered requests counted now (at the run's end). */
+  finalIo(): DomainIo[] {
+    return this.io.slice(1).map((io, i) => ({ ...io, unanswered: this.unanswered(i + 1) }));
   }
 
   // ---- the physical disk's interrupt, and guest 0's end ---------------------------------
