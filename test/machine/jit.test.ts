@@ -789,6 +789,46 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     expectSame(r);
   });
 
+  it('the same through another virtual page of the code\'s frame: the alias\'s entry loses CODE_FREE when the frame gets code', () => {
+    // Page 0x60000 maps the routine's frame too. A store through it makes its entry while the
+    // frame has no code; the routine is compiled through its own page; a hot loop then
+    // rewrites it through the alias, with the other of two instructions each pass.
+    const image = pagedGuest(`
+              li r1, 0x7f000 + 0x60 * 4
+              li r2, 0x2000 | PTE_V | PTE_W | PTE_U
+              stw r2, [r1]
+              li r9, 0x60000
+              movi r1, 0x55
+              stw r1, [r9 + 0x800]
+              movi r2, 0
+              li r3, 200
+      .warm:  call routine
+              subi r3, r3, 1
+              cmpi r3, 0
+              bne .warm
+              la r5, patch
+              ldw r5, [r5]
+              ldw r6, [r9]
+              li r3, 200
+      .again: stw r1, [r9 + 0x800]
+              mov r7, r5
+              mov r5, r6
+              mov r6, r7
+              stw r5, [r9]
+              call routine
+              subi r3, r3, 1
+              cmpi r3, 0
+              bne .again
+              hlt
+              .org 0x2000
+      routine: addi r2, r2, 1
+              ret
+      patch:  addi r2, r2, 100`);
+    const r = withAndWithout(image);
+    expect(r.jit.regs[2]).toBe(200 + 100 * 100 + 100 * 1);
+    expectSame(r);
+  });
+
   it("a page's kernel and user code join a region each, by the mode they ran in", () => {
     // tasks.s: the kernel's trap path and both tasks on page 0, all hot (a timer every 97
     // instructions); the tasks start at task_a.
