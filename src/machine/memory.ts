@@ -40,8 +40,6 @@ export class PhysicalMemory implements WordMemory {
    *  store to data beside code does not call onCodeWrite at all. */
   readonly codeWords: (Uint16Array | undefined)[];
   onCodeWrite: (frame: number, first: number, last: number) => boolean = () => false;
-  /** Called when compiled code is first made from a frame (codeFrames goes to 1). */
-  onCodeFrame: (frame: number) => void = () => {};
   private readonly buffer: ArrayBuffer;
 
   /** size: bytes, a multiple of the 4 KiB page, at most 1 GiB. */
@@ -81,10 +79,7 @@ export class PhysicalMemory implements WordMemory {
   coverCode(frame: number, slots: Iterable<number>, delta: number): void {
     const words = (this.codeWords[frame] ??= new Uint16Array(1024));
     for (const k of slots) words[k]! += delta;
-    if (delta > 0 && this.codeFrames[frame] === 0) {
-      this.codeFrames[frame] = 1;
-      this.onCodeFrame(frame);
-    }
+    if (delta > 0) this.codeFrames[frame] = 1;
   }
 
   /** True when [address, address + length) lies inside memory. */

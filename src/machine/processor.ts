@@ -35,10 +35,9 @@ export class Processor {
     hooks: ExecutionHooks,
   ) {
     this.memory = new PhysicalMemory(config.memoryBytes);
-    this.tlb = new Tlb(config.tlbSize, config.tlbTagged, this.memory.codeFrames);
+    this.tlb = new Tlb(config.tlbSize, config.tlbTagged);
     this.mmu = new Mmu(this.memory, this.tlb, this.cpu.cr);
     this.addWorld(hooks);
-    this.memory.onCodeFrame = (frame) => this.tlb.codeAt(frame);
     this.memory.onCodeWrite = (frame, first, last) => {
       let dropped = false;
       let left = 0;

@@ -750,12 +750,12 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     expect(r.jit.regs[6]).toBe(600);
     expectSame(r);
   });
-  it('a TLB entry made while its frame held only data loses CODE_FREE when code is compiled there: a compiled store into that code drops it', () => {
-    // A store to page P (no code yet) makes P's TLB entry, which says the frame is code-free.
-    // Code on P then runs hot through the same entry (a fetch hit: no refill) and is
-    // compiled. A hot loop on the first page then stores beside that code (filling the
-    // region's write cache from the entry) and rewrites the code, with the other of two
-    // instructions each pass: each store into it must still drop its block.
+  it('a TLB entry made while its frame held only data: a compiled store into code compiled there later still drops it', () => {
+    // A store to page P (no code yet) makes P's TLB entry. Code on P then runs hot through
+    // the same entry (a fetch hit: no refill) and is compiled. A hot loop on the first page
+    // then stores beside that code (filling the region's write cache) and rewrites the code,
+    // with the other of two instructions each pass: each store into it must still drop its
+    // block.
     const image = pagedGuest(`
               la r9, routine
               movi r1, 0x55
@@ -789,7 +789,7 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     expectSame(r);
   });
 
-  it('the same through another virtual page of the code\'s frame: the alias\'s entry loses CODE_FREE when the frame gets code', () => {
+  it('the same through another virtual page of the code\'s frame, its entry made while the frame held no code', () => {
     // Page 0x60000 maps the routine's frame too. A store through it makes its entry while the
     // frame has no code; the routine is compiled through its own page; a hot loop then
     // rewrites it through the alias, with the other of two instructions each pass.

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CAUSE, CR, PTE, PTBR_PAGING } from '../../src/isa/arch.js';
 import type { Machine } from '../../src/machine/machine.js';
-import { ASID_TAGS, CODE_FREE, PERM, Tlb } from '../../src/machine/tlb.js';
+import { ASID_TAGS, PERM, Tlb } from '../../src/machine/tlb.js';
 import { enterWith, haltHandler, HANDLER, imageOf, makeMachine, Program, readWord, setPde, setPte, writeWord } from './helpers.js';
 
 const { V, W, U, A, D } = PTE;
@@ -13,36 +13,6 @@ const { V, W, U, A, D } = PTE;
 describe('Tlb', () => {
   it.each([0, 3, 6, 8192, 1.5, -4, NaN])('rejects size %s', (size) => {
     expect(() => new Tlb(size, false)).toThrow(RangeError);
-  });
-
-  it('an emptied slot holds no translation, even for the one tag that equals its empty mark (address space 4,095, page 0xfffff)', () => {
-    const t = new Tlb(64, true);
-    t.setAsid(1);
-    t.fill(0x3f, 0x5000, PERM.SUPER_READ | PERM.SUPER_WRITE | PERM.USER_READ | PERM.USER_WRITE);
-    t.flush();
-    // (4,095 << 20 | 0xfffff is -1 as a 32-bit word, the tag an empty slot holds; slot 63)
-    t.setAsid(ASID_TAGS - 1);
-    expect(t.probe(0xfffff)).toBeUndefined();
-    t.fill(0x7f, 0x6000, PERM.SUPER_READ);
-    t.invalidate(0x7f << 12);
-    expect(t.probe(0xfffff)).toBeUndefined();
-  });
-
-  it('an entry says its frame is CODE_FREE while the memory has no compiled code there, and loses it when code is made', () => {
-    const codeFrames = new Uint8Array(16);
-    codeFrames[3] = 1;
-    const t = new Tlb(8, false, codeFrames);
-    t.fill(1, 2 << 12, PERM.SUPER_READ);
-    t.fill(2, 3 << 12, PERM.SUPER_READ);
-    t.fill(4, 2 << 12, PERM.SUPER_READ);
-    const word = (vpn: number) => t.entries[2 * vpn + 1]!;
-    expect(word(1) & CODE_FREE).toBe(CODE_FREE);
-    expect(word(2) & CODE_FREE).toBe(0);
-    const [epoch, flushes] = [t.epoch, t.flushes];
-    t.codeAt(2);
-    expect([word(1) & CODE_FREE, word(4) & CODE_FREE]).toEqual([0, 0]);
-    expect(t.probe(1)).toEqual({ frame: 2 << 12, perms: PERM.SUPER_READ });
-    expect([t.epoch, t.flushes]).toEqual([epoch, flushes]);
   });
 
   it('flushTags drops the entries of the address spaces marked, however many, and no other; one flush', () => {
