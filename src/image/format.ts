@@ -108,7 +108,7 @@ export function loadImage(bytes: Uint8Array): Image {
   r.need(0, headerSize, 'header');
   const flags = version === VERSION ? 0 : r.u32(40);
   const known = Object.values(IMAGE_FLAGS).reduce((m, bit) => m | bit, 0);
-  if (flags & ~known) throw new ImageError(40, `unknown flags 0x${(flags & ~known).toString(16)} (known: ${Object.entries(IMAGE_FLAGS).map(([n, b]) => `${b} ${n}`).join(', ')})`);
+  if (flags & ~known) throw new ImageError(40, `unknown flags 0x${((flags & ~known) >>> 0).toString(16)} (known: ${Object.entries(IMAGE_FLAGS).map(([n, b]) => `${b} ${n}`).join(', ')})`);
   const entry = r.u32(12);
   const counts = { segments: r.u32(16), symbols: r.u32(20), files: r.u32(24), lines: r.u32(28) };
   for (const [i, key] of (['segments', 'symbols', 'files', 'lines'] as const).entries()) {

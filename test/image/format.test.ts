@@ -155,6 +155,24 @@ describe('names in the string table cost at most its size to decode', () => {
     return bytes;
   }
 
+  it('unknown flags are named as unsigned hex, bit 31 too', () => {
+    const bytes = writeImage({ ...SAMPLE, flags: 1 });
+    expect(bytes[8]).toBe(2); // (a version-2 header, whose flags are at offset 40)
+    for (const [flags, named] of [[0x80000000, '0x80000000'], [0xffffffff, '0xfffffffe'], [6, '0x6']] as const) {
+      const edited = bytes.slice();
+      new DataView(edited.buffer).setUint32(40, flags, true);
+      let error: unknown;
+      try {
+        loadImage(edited);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ImageError);
+      expect((error as ImageError).offset).toBe(40);
+      expect((error as ImageError).message).toBe(`unknown flags ${named} (known: 1 PARAVIRT)`);
+    }
+  });
+
   it('a name starting inside another is refused (names one byte apart in one long run would cost its square)', () => {
     const n = 30_000;
     expect(() => loadImage(image(n + 10, Array.from({ length: n }, (_, i) => i)))).toThrow(/symbol 1 name: string offset 1 is inside another string/);
