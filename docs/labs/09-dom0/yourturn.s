@@ -4,7 +4,7 @@
 ; for READS=2 and for -D READS=6, the block requests, the notifications and the domain
 ; switches; then measure:
 ;   vmm run docs/labs/09-dom0/yourturn.s --disk guests/kernel/disk.txt --mode para --host dom0 -q --stats
-; (The notes of guest 0 are in the lines under "guest 0 (dom0, ...)".)
+; (Guest 0's figures: the lines under "guest 0 (dom0, ...)", its "front ends" line the requests.)
 
 .include "paravirt.inc"
 
