@@ -750,54 +750,14 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     expect(r.jit.regs[6]).toBe(600);
     expectSame(r);
   });
-  it('a TLB entry made while its frame held only data: a compiled store into code compiled there later still drops it', () => {
-    // A store to page P (no code yet) makes P's TLB entry. Code on P then runs hot through
-    // the same entry (a fetch hit: no refill) and is compiled. A hot loop on the first page
-    // then stores beside that code (filling the region's write cache) and rewrites the code,
-    // with the other of two instructions each pass: each store into it must still drop its
-    // block.
+  /** A store to a page (r9) while its frame has no code makes its TLB entry; code on the
+   *  frame (the routine, at 0x2000) then runs hot and is compiled, the entry kept. A hot loop
+   *  then stores beside that code through r9 (filling the region's write cache) and rewrites
+   *  the code, with the other of two instructions each pass: each store into it must still
+   *  drop its block. `page`: the instructions that set r9. */
+  function rewrittenThroughEarlyEntry(page: string) {
     const image = pagedGuest(`
-              la r9, routine
-              movi r1, 0x55
-              stw r1, [r9 + 0x800]
-              movi r2, 0
-              li r3, 200
-      .warm:  call routine
-              subi r3, r3, 1
-              cmpi r3, 0
-              bne .warm
-              la r5, patch
-              ldw r5, [r5]
-              ldw r6, [r9]
-              li r3, 200
-      .again: stw r1, [r9 + 0x800]
-              mov r7, r5
-              mov r5, r6
-              mov r6, r7
-              stw r5, [r9]
-              call routine
-              subi r3, r3, 1
-              cmpi r3, 0
-              bne .again
-              hlt
-              .align 4096
-      routine: addi r2, r2, 1
-              ret
-      patch:  addi r2, r2, 100`);
-    const r = withAndWithout(image);
-    expect(r.jit.regs[2]).toBe(200 + 100 * 100 + 100 * 1);
-    expectSame(r);
-  });
-
-  it('the same through another virtual page of the code\'s frame, its entry made while the frame held no code', () => {
-    // Page 0x60000 maps the routine's frame too. A store through it makes its entry while the
-    // frame has no code; the routine is compiled through its own page; a hot loop then
-    // rewrites it through the alias, with the other of two instructions each pass.
-    const image = pagedGuest(`
-              li r1, 0x7f000 + 0x60 * 4
-              li r2, 0x2000 | PTE_V | PTE_W | PTE_U
-              stw r2, [r1]
-              li r9, 0x60000
+${page}
               movi r1, 0x55
               stw r1, [r9 + 0x800]
               movi r2, 0
@@ -827,6 +787,19 @@ ${Array.from({ length: 20 }, () => '              addi r2, r2, 1').join('\n')}
     const r = withAndWithout(image);
     expect(r.jit.regs[2]).toBe(200 + 100 * 100 + 100 * 1);
     expectSame(r);
+  }
+
+  it('a TLB entry made while its frame held only data: a compiled store into code compiled there later still drops it', () => {
+    rewrittenThroughEarlyEntry('              la r9, routine');
+  });
+
+  it('the same through another virtual page of the code\'s frame, its entry made while the frame held no code', () => {
+    // (page 0x60000 maps the routine's frame too)
+    rewrittenThroughEarlyEntry(`
+              li r1, 0x7f000 + 0x60 * 4
+              li r2, 0x2000 | PTE_V | PTE_W | PTE_U
+              stw r2, [r1]
+              li r9, 0x60000`);
   });
 
   it("a page's kernel and user code join a region each, by the mode they ran in", () => {
