@@ -11,8 +11,10 @@ export const VERSION = 1;
 export const HEADER_SIZE = 40;
 export const FLAGS_VERSION = 2;
 export const FLAGS_HEADER_SIZE = 44;
-/** Where the header keeps the format version: a 16-bit little-endian number. */
+/** Where the header keeps the format version (a 16-bit little-endian number), and where
+ *  version 2 keeps its flags word (just past version 1's header). */
 const VERSION_OFFSET = 8;
+const FLAGS_OFFSET = HEADER_SIZE;
 const SEGMENT_ROW = 12;
 const SYMBOL_ROW = 12;
 const FILE_ROW = 4;
@@ -50,11 +52,11 @@ export function writeImage(image: Image): Uint8Array {
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   out.set(new TextEncoder().encode(MAGIC), 0);
-  view.setUint16(8, flags ? FLAGS_VERSION : VERSION, true);
+  view.setUint16(VERSION_OFFSET, flags ? FLAGS_VERSION : VERSION, true);
   view.setUint16(10, headerSize, true);
   const header = [image.entry, image.segments.length, image.symbols.length, image.files.length, image.lines.length, stringBytes.length, dataSize];
   header.forEach((v, i) => view.setUint32(12 + 4 * i, v >>> 0, true));
-  if (flags) view.setUint32(40, flags >>> 0, true);
+  if (flags) view.setUint32(FLAGS_OFFSET, flags >>> 0, true);
   let at = headerSize;
   let dataOffset = 0;
   for (const seg of image.segments) {
@@ -106,9 +108,9 @@ export function loadImage(bytes: Uint8Array): Image {
   const expectedHeader = version === VERSION ? HEADER_SIZE : FLAGS_HEADER_SIZE;
   if (headerSize !== expectedHeader) throw new ImageError(10, `bad header size ${headerSize} (version ${version} has ${expectedHeader})`);
   r.need(0, headerSize, 'header');
-  const flags = version === VERSION ? 0 : r.u32(40);
+  const flags = version === VERSION ? 0 : r.u32(FLAGS_OFFSET);
   const known = Object.values(IMAGE_FLAGS).reduce((m, bit) => m | bit, 0);
-  if (flags & ~known) throw new ImageError(40, `unknown flags 0x${((flags & ~known) >>> 0).toString(16)} (known: ${Object.entries(IMAGE_FLAGS).map(([n, b]) => `${b} ${n}`).join(', ')})`);
+  if (flags & ~known) throw new ImageError(FLAGS_OFFSET, `unknown flags 0x${((flags & ~known) >>> 0).toString(16)} (known: ${Object.entries(IMAGE_FLAGS).map(([n, b]) => `${b} ${n}`).join(', ')})`);
   const entry = r.u32(12);
   const counts = { segments: r.u32(16), symbols: r.u32(20), files: r.u32(24), lines: r.u32(28) };
   for (const [i, key] of (['segments', 'symbols', 'files', 'lines'] as const).entries()) {

@@ -128,8 +128,8 @@ export function runDom0(guests: readonly GuestInput[], config: VmmConfig, mode: 
       if (!dom0.running) return;
       if (allEnded()) {
         // (requests guest 0 never answered: a domain that waited for them ran on to its end)
-        const left = board.served.map((vm, i) => ({ vm, n: board.unanswered(i + 1) })).filter((d) => d.n > 0);
-        const unanswered = left.length ? ` (it left ${left.map((d) => `${d.n} block request${d.n === 1 ? '' : 's'} of ${d.vm.name}`).join(', ')} unanswered)` : '';
+        const left = board.finalIo().map((io, i) => ({ name: board.served[i]!.name, n: io.unanswered })).filter((d) => d.n > 0);
+        const unanswered = left.length ? ` (it left ${left.map((d) => `${d.n} block request${d.n === 1 ? '' : 's'} of ${d.name}`).join(', ')} unanswered)` : '';
         dom0.end('halted', `every domain it served has ended: the VMM shut guest 0 down, as Xen's toolstack would${unanswered}`);
         board.backendGone();
         return;
