@@ -53,15 +53,34 @@ on_trap:
         iret_keep_r0
         return_from_trap
 
-; no_disk: the read failed (no disk, or one of fewer than 8 sectors): say so and stop.
+; no_disk: the read failed with status r11: say which, and why if it is one of these two
+; (DISK_BAD_SECTOR: no disk, or one of fewer than 8 sectors; under PARAVIRT,
+; RING_STATUS_NO_BACKEND: no back end serves the disk, as when guest 0 is gone), and stop.
 no_disk:
+        irq_disable
+        mov     r9, r11
         la      r1, why_no_disk
         call    puts
-        irq_disable
+        mov     r1, r9
+        call    put_dec
+        la      r1, disk_hint
+        cmpi    r9, DISK_BAD_SECTOR
+        beq     .why
+.ifdef PARAVIRT
+        la      r1, no_backend_hint
+        cmpi    r9, RING_STATUS_NO_BACKEND
+        beq     .why
+.endif
+        la      r1, end_of_line
+.why:
+        call    puts
         halt
 
 name:   .asciz  "diskread: "
-why_no_disk: .asciz "diskread: the read failed: give a disk of 8 sectors (--disk guests/bench/diskread.txt)\n"
+why_no_disk: .asciz "diskread: read failed with status "
+disk_hint: .asciz " (no disk, or under 8 sectors: --disk guests/bench/diskread.txt)\n"
+no_backend_hint: .asciz " (no back end serves its disk)\n"
+end_of_line: .asciz "\n"
         micro_data
 .include "../attack/lib.s"
         .align  4

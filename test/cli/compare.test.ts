@@ -199,7 +199,7 @@ describe('vmm compare: guests it cannot measure per pass', () => {
     // a guest that stops early says why: the first line it printed is in its row
     const disk = await vmmIn(['compare', 'guests/bench/diskread.s', '--modes', 'bare']);
     expect(disk.status).toBe(1);
-    expect(disk.stdout).toContain('retired the same instructions; it printed "diskread: the read failed: give a disk of 8 sectors (--disk guests/bench/diskread.txt)"');
+    expect(disk.stdout).toContain('retired the same instructions; it printed "diskread: read failed with status 3 (no disk, or under 8 sectors: --disk guests/bench/diskread.txt)"');
     // (shown as a terminal shows a guest's bytes: UTF-8 decoded, control bytes escaped, no CR)
     const odd = join(dir, 'odd.s');
     writeFileSync(odd, '.include "paravirt.inc"\n.ifndef ITER\n.equ ITER, 5\n.endif\nstart: la r3, text\n.p: ldb r2, [r3]\n cmpi r2, 0\n beq .e\n putc r2\n addi r3, r3, 1\n jmp .p\n.e: halt\ntext: .asciz "caf\\xc3\\xa9 \\x1b[31mred\\r\\n"\n');
