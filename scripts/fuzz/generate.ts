@@ -8,7 +8,8 @@
 //           compares, every branch, word and byte loads and stores (some misaligned),
 //           divisions (some by zero), calls, hot loops, self-modifying stores
 //   paging  the kernel maps windows with random PTE flags and touches them (faults included),
-//           and changes PTEs (each followed by invlpg, as the architecture requires)
+//           and changes PTEs (each followed by invlpg, as the architecture requires); some
+//           hot loops rewrite their own code through a window mapped to its frame (an alias)
 //   user    the same tables, with the units run in user mode (its traps go to the kernel)
 //   ptecode the code page is its own page table: its PTEs 1..8 are addi instructions that run
 //           (call ptes), while loads and stores through va 0x1000..0x8000 make the page walk
@@ -408,6 +409,7 @@ function unit(r: Random, kind: Kind, n: number): string {
       const spec = BY_MNEMONIC.get(r.pick([...RRI, ...RRU]))!;
       const word = encode(spec, [r.int(10), r.int(10), imm16(r, spec.format === 'rri')], 0) | 0;
       if (kind === 'user') lines.push(alu(r)); // user code pages are not writable here
+      else if (kind === 'paging' && r.chance(0.4)) lines.push(...aliasedRewrite(r, id, word));
       else lines.push(`la r10, .s${id}`, `li r11, ${word}`, 'stw r11, [r10]', `.s${id}: ${alu(r)}`);
       break;
     }
@@ -427,6 +429,42 @@ function unit(r: Random, kind: Kind, n: number): string {
       }
   }
   return lines.join('\n');
+}
+
+/** The paging kind's code rewritten through an alias: the last window is mapped to the
+ *  frame of an instruction of a hot loop, which stores one of two words over it through the
+ *  window every pass (by the parity of its count) and then runs it. The store goes through
+ *  another virtual page, and so another TLB entry, than the fetch: compiled code made from
+ *  the frame must go all the same. (r8 and r9 are the unit's scratch registers.) */
+function aliasedRewrite(r: Random, id: string, word: number): string[] {
+  const spec = BY_MNEMONIC.get(r.pick([...RRI, ...RRU]))!;
+  const other = encode(spec, [r.int(10), r.int(10), imm16(r, spec.format === 'rri')], 0) | 0;
+  const window = WINDOW_BASE + 0x1000 * (WINDOWS - 1);
+  return [
+    `la r10, .s${id}`,
+    'la r9, table',
+    `li r8, ${((WINDOW_BASE >>> 12) + WINDOWS - 1) * 4}`,
+    'add r9, r9, r8',
+    'shri r8, r10, 12',
+    'shli r8, r8, 12',
+    'ori r8, r8, PTE_V | PTE_W',
+    'stw r8, [r9]',
+    `li r8, ${window}`,
+    'invlpg r8',
+    'andi r10, r10, 0xfff',
+    'add r10, r10, r8',
+    `li r11, ${20 + r.int(40)}`,
+    `.l${id}: li r9, ${word}`,
+    'andi r8, r11, 1',
+    'cmpi r8, 0',
+    `beq .a${id}`,
+    `li r9, ${other}`,
+    `.a${id}: stw r9, [r10]`,
+    `.s${id}: ${alu(r)}`,
+    'subi r11, r11, 1',
+    'cmpi r11, 0',
+    `bne .l${id}`,
+  ];
 }
 
 interface Frame {
