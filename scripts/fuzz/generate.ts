@@ -9,7 +9,9 @@
 //           divisions (some by zero), calls, hot loops, self-modifying stores
 //   paging  the kernel maps windows with random PTE flags and touches them (faults included),
 //           and changes PTEs (each followed by invlpg, as the architecture requires); some
-//           hot loops rewrite their own code through a window mapped to its frame (an alias)
+//           hot loops rewrite their own code through a window mapped to its frame (an alias),
+//           and some units rewrite a routine on a page of its own through its own address and
+//           an alias, both written before that page first runs
 //   user    the same tables, with the units run in user mode (its traps go to the kernel)
 //   ptecode the code page is its own page table: its PTEs 1..8 are addi instructions that run
 //           (call ptes), while loads and stores through va 0x1000..0x8000 make the page walk
@@ -410,6 +412,7 @@ function unit(r: Random, kind: Kind, n: number): string {
       const word = encode(spec, [r.int(10), r.int(10), imm16(r, spec.format === 'rri')], 0) | 0;
       if (kind === 'user') lines.push(alu(r)); // user code pages are not writable here
       else if (kind === 'paging' && r.chance(0.4)) lines.push(...aliasedRewrite(r, id, word));
+      else if (kind === 'paging' && r.chance(0.4)) lines.push(...aliasedRoutine(r));
       else lines.push(`la r10, .s${id}`, `li r11, ${word}`, 'stw r11, [r10]', `.s${id}: ${alu(r)}`);
       break;
     }
@@ -464,6 +467,59 @@ function aliasedRewrite(r: Random, id: string, word: number): string[] {
     'subi r11, r11, 1',
     'cmpi r11, 0',
     `bne .l${id}`,
+  ];
+}
+
+/** Routines of the paging kind (`ar0`..), an instruction and a `ret` each, on a page of their
+ *  own that runs only when a unit calls one (AR_PAGE). */
+const ALIASED_ROUTINES = 8;
+/** Where the routines start on their page: past the words the windows' loads and stores
+ *  reach (4 * 16 bytes), when a window is an alias of it. */
+const AR_OFFSET = 0x800;
+
+/** The paging kind's routine rewritten through its own address and then through an alias: a
+ *  word is stored over a routine's instruction through its own address, the second to last
+ *  window is mapped to the routines' page, another word is stored through it, the routine is
+ *  called, the first word is stored through the alias again, and it is called again; each
+ *  call's result goes into the data the checksum covers. The first unit to run writes
+ *  through both mappings before the page has ever run (under full mode, before it is
+ *  translated and its frame write-protected): every mapping of the frame must lose its write
+ *  permission then, the alias made second as well as the page's own. (r8 and r9 scratch, as
+ *  aliasedRewrite.) */
+function aliasedRoutine(r: Random): string[] {
+  // (both words write one register, which each call folds into a data word: a stale
+  // instruction shows in the checksum)
+  const target = r.int(8);
+  const [word, other] = [0, 1].map(() => {
+    const spec = BY_MNEMONIC.get(r.pick([...RRI, ...RRU]))!;
+    return encode(spec, [target, r.int(10), imm16(r, spec.format === 'rri')], 0) | 0;
+  });
+  const fold = [`ldw r8, [r13 + ${4 * r.int(DATA_WORDS)}]`, `xor r8, r8, r${target}`];
+  fold.push(fold[0]!.replace('ldw r8, ', 'stw r8, '));
+  const routine = `ar${r.int(ALIASED_ROUTINES)}`;
+  return [
+    `la r10, ${routine}`,
+    `li r11, ${other}`,
+    'stw r11, [r10]',
+    'la r9, table',
+    `li r8, ${((WINDOW_BASE >>> 12) + WINDOWS - 2) * 4}`,
+    'add r9, r9, r8',
+    'shri r8, r10, 12',
+    'shli r8, r8, 12',
+    'ori r8, r8, PTE_V | PTE_W',
+    'stw r8, [r9]',
+    `li r8, ${WINDOW_BASE + 0x1000 * (WINDOWS - 2)}`,
+    'invlpg r8',
+    'andi r9, r10, 0xfff',
+    'add r9, r9, r8',
+    `li r11, ${word}`,
+    'stw r11, [r9]',
+    `call ${routine}`,
+    ...fold,
+    `li r11, ${other}`,
+    'stw r11, [r9]',
+    `call ${routine}`,
+    ...fold,
   ];
 }
 
@@ -574,7 +630,13 @@ dir:    .space 4096
 .include "../include/paravirt.inc"
 ${common}
 ${paging ? '        .align 4096\ndir:    .space 4096\ntable:  .space 4096' : ''}
-`;
+${f.kind === 'paging' ? aliasedPage() : ''}`;
+}
+
+/** The page of the paging kind's routines (aliasedRoutine). */
+function aliasedPage(): string {
+  const routines = Array.from({ length: ALIASED_ROUTINES }, (_, i) => `ar${i}:    addi r0, r0, 0\n        ret`);
+  return `        .align 4096\n        .space ${hex(AR_OFFSET)}\n${routines.join('\n')}\n`;
 }
 
 /** The checksum: the unit registers and a hash of the data area (and with `interrupts`, their
