@@ -434,6 +434,22 @@ function unit(r: Random, kind: Kind, n: number): string {
   return lines.join('\n');
 }
 
+/** Map window `window` (supervisor, writable) to the frame of the address in r10, and drop
+ *  its old translation: r8 is then the window's address (r9 is clobbered). */
+function aliasIn(window: number): string[] {
+  return [
+    'la r9, table',
+    `li r8, ${((WINDOW_BASE >>> 12) + window) * 4}`,
+    'add r9, r9, r8',
+    'shri r8, r10, 12',
+    'shli r8, r8, 12',
+    'ori r8, r8, PTE_V | PTE_W',
+    'stw r8, [r9]',
+    `li r8, ${WINDOW_BASE + 0x1000 * window}`,
+    'invlpg r8',
+  ];
+}
+
 /** The paging kind's code rewritten through an alias: the last window is mapped to the
  *  frame of an instruction of a hot loop, which stores one of two words over it through the
  *  window every pass (by the parity of its count) and then runs it. The store goes through
@@ -442,18 +458,9 @@ function unit(r: Random, kind: Kind, n: number): string {
 function aliasedRewrite(r: Random, id: string, word: number): string[] {
   const spec = BY_MNEMONIC.get(r.pick([...RRI, ...RRU]))!;
   const other = encode(spec, [r.int(10), r.int(10), imm16(r, spec.format === 'rri')], 0) | 0;
-  const window = WINDOW_BASE + 0x1000 * (WINDOWS - 1);
   return [
     `la r10, .s${id}`,
-    'la r9, table',
-    `li r8, ${((WINDOW_BASE >>> 12) + WINDOWS - 1) * 4}`,
-    'add r9, r9, r8',
-    'shri r8, r10, 12',
-    'shli r8, r8, 12',
-    'ori r8, r8, PTE_V | PTE_W',
-    'stw r8, [r9]',
-    `li r8, ${window}`,
-    'invlpg r8',
+    ...aliasIn(WINDOWS - 1),
     'andi r10, r10, 0xfff',
     'add r10, r10, r8',
     `li r11, ${20 + r.int(40)}`,
@@ -501,15 +508,7 @@ function aliasedRoutine(r: Random): string[] {
     `la r10, ${routine}`,
     `li r11, ${other}`,
     'stw r11, [r10]',
-    'la r9, table',
-    `li r8, ${((WINDOW_BASE >>> 12) + WINDOWS - 2) * 4}`,
-    'add r9, r9, r8',
-    'shri r8, r10, 12',
-    'shli r8, r8, 12',
-    'ori r8, r8, PTE_V | PTE_W',
-    'stw r8, [r9]',
-    `li r8, ${WINDOW_BASE + 0x1000 * (WINDOWS - 2)}`,
-    'invlpg r8',
+    ...aliasIn(WINDOWS - 2),
     'andi r9, r10, 0xfff',
     'add r9, r9, r8',
     `li r11, ${word}`,
