@@ -478,7 +478,7 @@ function aliasedRewrite(r: Random, id: string, word: number): string[] {
 }
 
 /** Routines of the paging kind (`ar0`..), an instruction and a `ret` each, on a page of their
- *  own that runs only when a unit calls one (AR_PAGE). */
+ *  own that runs only when a unit calls one (aliasedPage). */
 const ALIASED_ROUTINES = 8;
 /** Where the routines start on their page: past the words the windows' loads and stores
  *  reach (4 * 16 bytes), when a window is an alias of it. */
@@ -501,8 +501,8 @@ function aliasedRoutine(r: Random): string[] {
     const spec = BY_MNEMONIC.get(r.pick([...RRI, ...RRU]))!;
     return encode(spec, [target, r.int(10), imm16(r, spec.format === 'rri')], 0) | 0;
   });
-  const fold = [`ldw r8, [r13 + ${4 * r.int(DATA_WORDS)}]`, `xor r8, r8, r${target}`];
-  fold.push(fold[0]!.replace('ldw r8, ', 'stw r8, '));
+  const folded = `[r13 + ${4 * r.int(DATA_WORDS)}]`;
+  const fold = [`ldw r8, ${folded}`, `xor r8, r8, r${target}`, `stw r8, ${folded}`];
   const routine = `ar${r.int(ALIASED_ROUTINES)}`;
   return [
     `la r10, ${routine}`,

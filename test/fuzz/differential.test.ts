@@ -77,6 +77,16 @@ describe('the ways a program is run', () => {
   });
 });
 
+/** The word at `address` of a program's memory before and after its run on the bare
+ *  machine, compiled (the run must halt). */
+function wordBeforeAndAfter(p: ReturnType<typeof generate>, image: ReturnType<typeof assemble>, address: number): [number, number] {
+  const machine = new Machine({ ...machineFor(p), strict: false }, { console: { putByte() {} } });
+  machine.load(image);
+  const before = machine.processor.memory.read32(address);
+  expect(machine.run(1_000_000).status).toBe('halted');
+  return [before, machine.processor.memory.read32(address)];
+}
+
 describe('the generated programs', () => {
   it('assemble, run to an end and print their checksum, in every kind', () => {
     for (const kind of KINDS) {
@@ -96,12 +106,7 @@ describe('the generated programs', () => {
     expect(aliased).toHaveLength(3);
     for (const { p, unit } of aliased) {
       const image = assemble(p.source());
-      const slot = image.symbols.find((s) => s.name === `start.s${unit![1]}`)!.value;
-      const machine = new Machine({ ...machineFor(p), strict: false }, { console: { putByte() {} } });
-      machine.load(image);
-      const assembled = machine.processor.memory.read32(slot);
-      expect(machine.run(1_000_000).status).toBe('halted');
-      const now = machine.processor.memory.read32(slot);
+      const [assembled, now] = wordBeforeAndAfter(p, image, image.symbols.find((s) => s.name === `start.s${unit![1]}`)!.value);
       expect(now).not.toBe(assembled);
       expect([Number(unit![2]), Number(unit![3])]).toContain(now);
       expect(divergence(p.source(), p), `seed ${p.seed}`).toBeUndefined();
@@ -118,14 +123,10 @@ describe('the generated programs', () => {
     expect(found).toHaveLength(3);
     for (const { p, stores } of found) {
       const image = assemble(p.source());
-      const machine = new Machine({ ...machineFor(p), strict: false }, { console: { putByte() {} } });
-      machine.load(image);
       const routine = stores[0]![1]!;
-      const slot = image.symbols.find((s) => s.name === routine)!.value;
-      const assembled = machine.processor.memory.read32(slot);
-      expect(machine.run(1_000_000).status).toBe('halted');
-      expect(machine.processor.memory.read32(slot)).not.toBe(assembled);
-      expect(stores.filter((m) => m[1] === routine).map((m) => Number(m[2]))).toContain(machine.processor.memory.read32(slot));
+      const [assembled, now] = wordBeforeAndAfter(p, image, image.symbols.find((s) => s.name === routine)!.value);
+      expect(now).not.toBe(assembled);
+      expect(stores.filter((m) => m[1] === routine).map((m) => Number(m[2]))).toContain(now);
       expect(divergence(p.source(), p), `seed ${p.seed}`).toBeUndefined();
     }
   });
