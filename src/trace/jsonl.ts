@@ -6,9 +6,12 @@
 // the fields that repeat from record to record (guest, mode, reason, pc, instruction,
 // source) are serialized and UTF-8-encoded once per reason and pc, numbers are written as
 // ASCII digits, records are formatted in batches (BATCH), and the buffer goes to the writer
-// 64 KiB at a time. recordToJson gives the same line as a string (tests hold the two to each
-// other).
+// 64 KiB at a time. A shape of line written often (its repeating fields, which optional
+// numbers it has, its action) gets a function of its own that writes the whole line
+// (jsonl-shapes.ts). recordToJson gives the same line as a string (tests hold the three to
+// each other).
 
+import { lineWriter, numbersOf, type LineWriter } from './jsonl-shapes.js';
 import type { Writer } from './writer.js';
 import { blankExitRecord, copyExitRecord, type ExitProbe, type ExitRecord } from '../vmm/exits.js';
 
@@ -41,6 +44,16 @@ interface Middle {
   text: string;
   /** The text after the comma that precedes it in a line, UTF-8-encoded. */
   bytes: Uint8Array;
+  /** The shape (jsonl-shapes.ts) of its latest lines: their optional numbers, access, cause,
+   *  control register and action; how many lines in a row had it, and its compiled writer
+   *  once that reached HOT_SHAPE. */
+  numbers: number;
+  access: string | undefined;
+  cause: string | undefined;
+  cr: string | undefined;
+  action: string;
+  uses: number;
+  writer: LineWriter | undefined;
 }
 const middles = new Map<string, Map<number, Middle>>();
 
@@ -58,7 +71,10 @@ function middle(r: Readonly<ExitRecord>): Middle {
     `"kind":"${r.kind}","guest":${str(r.guest)},"vcpu":${r.vcpu},"mode":"${r.mode}","reason":"${r.reason}","code":${r.code},"pc":${r.pc},"insn":${str(r.insn)}` +
     (r.source !== undefined ? `,"source":${str(r.source)}` : '');
   if (byPc.size >= 4096) byPc.clear();
-  const fresh = { reason: r.reason, pc: r.pc, kind: r.kind, guest: r.guest, vcpu: r.vcpu, mode: r.mode, insn: r.insn, source: r.source, text, bytes: encoder.encode(`,${text}`) };
+  const fresh: Middle = {
+    reason: r.reason, pc: r.pc, kind: r.kind, guest: r.guest, vcpu: r.vcpu, mode: r.mode, insn: r.insn, source: r.source, text, bytes: encoder.encode(`,${text}`),
+    numbers: -1, access: undefined, cause: undefined, cr: undefined, action: '', uses: 0, writer: undefined,
+  };
   byPc.set(r.pc, fresh);
   return fresh;
 }
@@ -118,6 +134,13 @@ function actionPiece(action: string): Piece {
 /** "00" to "99" as ASCII: two digits per division when writing numbers. */
 const TWO_DIGITS = encoder.encode(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''));
 
+/** Lines of one middle and shape in a row after which the shape's writer is compiled
+ *  (jsonl-shapes.ts): a few hundred lines cost less than compiling one. */
+const HOT_SHAPE = 256;
+/** The longest cause and control register (together) a compiled shape holds: names, not
+ *  free text. */
+const SHAPE_TEXT = 64;
+
 /** Records whose free-text fields are longer than this go through recordToJson. */
 const LONG_RECORD = 2048;
 const RESERVE = 6 * LONG_RECORD + 1024;
@@ -130,6 +153,8 @@ const BATCH = 256;
 
 export class JsonLinesSink implements ExitProbe {
   records = 0;
+  /** Lines written by a shape's compiled writer (jsonl-shapes.ts), of `records`. */
+  compiledLines = 0;
   private readonly batch: ExitRecord[] = Array.from({ length: BATCH }, blankExitRecord);
   private batched = 0;
   /** Formatted lines not yet handed to the writer. */
@@ -179,6 +204,26 @@ export class JsonLinesSink implements ExitProbe {
     if (this.at + m.bytes.length + RESERVE > this.buffer.length) this.writeOut();
     const buffer = this.buffer;
     const view = this.view;
+    // A line of its middle's hot shape: its compiled writer (a line with a detail: never).
+    if (r.detail === undefined) {
+      const numbers = numbersOf(r);
+      if (m.numbers === numbers && m.action === r.action && m.access === r.access && m.cause === r.cause && m.cr === r.cr) {
+        if (m.writer !== undefined) {
+          this.at = m.writer(buffer, view, this.at, r);
+          this.compiledLines++;
+          return;
+        }
+        if (++m.uses === HOT_SHAPE && (r.cause?.length ?? 0) + (r.cr?.length ?? 0) <= SHAPE_TEXT) m.writer = shapeWriter(m, r);
+      } else {
+        m.numbers = numbers;
+        m.action = r.action;
+        m.access = r.access;
+        m.cause = r.cause;
+        m.cr = r.cr;
+        m.uses = 1;
+        m.writer = undefined;
+      }
+    }
     let at = putPiece(view, buffer, this.at, B.seq);
     at = digits(buffer, at, r.seq);
     at = putPiece(view, buffer, at, B.cycle);
@@ -212,6 +257,21 @@ export class JsonLinesSink implements ExitProbe {
     this.drain();
     this.writeOut();
   }
+}
+
+/** The compiled writer of record r's shape, r having middle m. */
+function shapeWriter(m: Middle, r: Readonly<ExitRecord>): LineWriter {
+  return lineWriter(
+    {
+      middle: m.text,
+      numbers: numbersOf(r),
+      access: r.access === undefined ? '' : `,"access":"${r.access}"`,
+      cause: r.cause === undefined ? '' : `,"cause":${str(r.cause)}`,
+      cr: r.cr === undefined ? '' : `,"cr":${str(r.cr)}`,
+      action: r.action,
+    },
+    digits,
+  );
 }
 
 /** Write piece `p` into `buffer` (seen through `view`) at `at`; the offset after it. */
