@@ -3,7 +3,7 @@
 // it with fields decoded from the word at run time; the block compiler with the fields of a
 // known word as constants. Both run the very same instruction bodies.
 //
-// The generated code lives in a scope that provides: R CR M32 M8 CODE CW TT TF TP TMASK MEMSZ
+// The generated code lives in a scope that provides: R CR M32 M8 CODE CW TE TMASK MEMSZ
 // XO XR XW XP XI (arrays), m (ExecutionHooks), mem (PhysicalMemory), the constants of CONSTANTS, and the
 // variables pc fl n cy acc tc ta fvpn rmask wmask atag. A trap is `break trap` with the
 // cause in tc and the address in ta; RESYNC is `break loop`, and FLAGS_WRITTEN leaves the
@@ -84,7 +84,7 @@ export function compiled<F>(cache: Map<string, F | null>, key: string, source: (
  *  so the JavaScript engine optimizes it once, not again for each new machine. */
 export const CONTEXT = `const { cpu, hooks: m, memory: mem, tlb } = ctx;
   const R = cpu.regs, CR = cpu.cr, M32 = mem.words, M8 = mem.bytes, CODE = mem.codeFrames, CW = mem.codeWords;
-  const TT = tlb.tags, TF = tlb.frames, TP = tlb.perms, TMASK = tlb.mask, MEMSZ = mem.size;
+  const TE = tlb.entries, TMASK = tlb.mask, MEMSZ = mem.size;
   const XO = cpu.exitControls.opcode, XR = cpu.exitControls.crRead, XW = cpu.exitControls.crWrite, XP = cpu.exitControls.port, XI = cpu.exitControls.interruptWindow;`;
 
 /** What generated code depends on beside the words it was made from: the variant and the
@@ -271,10 +271,11 @@ function access(variant: Variant, vaExpr: string, kind: AccessKind, operand: str
     return `{ const va = ${vaExpr}; ${align}const pa = va; if (va < 0 || va >= MEMSZ) { if ((va >>> 12) === MMIO_PAGE) ${device}${trap('C_BUS', 'va')} } ${op('pa')}${codeCheck} }`;
   }
   // (sets pa: the TLB's hit, else the MMU's slow path)
+  // (tlb.ts: a slot's two words, its tag and its frame | PERM bits)
   const lookup = (hit: string) =>
-    `const sl = vp & TMASK; if (TT[sl] === (vp | atag) && (TP[sl] & ${write ? 'wmask' : 'rmask'}) !== 0) ${hit} ` +
+    `const sl = (vp & TMASK) << 1, ent = TE[sl + 1]; if (TE[sl] === (vp | atag) && (ent & ${write ? 'wmask' : 'rmask'}) !== 0) ${hit} ` +
     `else { pa = m.dataTranslate(va, ${write}, fl); fvpn = -1; if (pa < 0) ${trap('-pa', 'va')} if (pa >= MEMSZ) ${device}}`;
-  if (!pageCache) return `{ const va = ${vaExpr}; ${align}acc++; const vp = va >>> 12; let pa; ${lookup('pa = TF[sl] | (va & 4095);')} ${op('pa')}${codeCheck} }`;
+  if (!pageCache) return `{ const va = ${vaExpr}; ${align}acc++; const vp = va >>> 12; let pa; ${lookup('pa = (ent & -4096) | (va & 4095);')} ${op('pa')}${codeCheck} }`;
   // The page caches: a hit fills the cache of its kind, and the other kind's too when the
   // entry allows that access (a load and a store to one page, as in a read-modify-write,
   // look the TLB up once). A writable page goes to one of two caches: wv for a frame
@@ -283,8 +284,8 @@ function access(variant: Variant, vaExpr: string, kind: AccessKind, operand: str
   // one with code (data beside code: the check stays).
   const writable = `if (CODE[f >>> 12] === 0) { wv = vp; wf = f; } else { xv = vp; xf = f; }`;
   const fill = write
-    ? `{ const f = TF[sl]; pa = f | (va & 4095); ${writable} if ((TP[sl] & rmask) !== 0) { rv = vp; rf = f; } }`
-    : `{ const f = TF[sl]; pa = f | (va & 4095); rv = vp; rf = f; if ((TP[sl] & wmask) !== 0) ${writable} }`;
+    ? `{ const f = ent & -4096; pa = f | (va & 4095); ${writable} if ((ent & rmask) !== 0) { rv = vp; rf = f; } }`
+    : `{ const f = ent & -4096; pa = f | (va & 4095); rv = vp; rf = f; if ((ent & wmask) !== 0) ${writable} }`;
   const [cv, cf] = write ? ['wv', 'wf'] : ['rv', 'rf'];
   const slow = write ? `if (vp === xv) pa = xf | (va & 4095); else { ${lookup(fill)} }` : lookup(fill);
   return `{ const va = ${vaExpr}; ${align}acc++; const vp = va >>> 12; if (vp === ${cv}) ${op(`(${cf} | (va & 4095))`)} else { let pa; ${slow} ${op('pa')}${codeCheck} } }`;

@@ -40,7 +40,7 @@ export const SAVE = 'cpu.pc = pc; cpu.flags = fl; cpu.instructions = n; cpu.extr
  *  changed, and (paging) the TLB still holds the page's translation: then fetchPage would
  *  find the same page with a TLB hit, so the TLB figures are the same as if it had. */
 function load(variant: Variant): string {
-  const held = variant.paging ? ' || TT[fvpn & TMASK] !== (fvpn | tlb.asidTag) || (TP[fvpn & TMASK] & ((fl & F_S) ? 1 : 4)) === 0' : '';
+  const held = variant.paging ? ' || TE[(fvpn & TMASK) << 1] !== (fvpn | tlb.asidTag) || (TE[((fvpn & TMASK) << 1) + 1] & ((fl & F_S) ? 1 : 4)) === 0' : '';
   return (
     'pc = cpu.pc; fl = cpu.flags; n = cpu.instructions; cy = cpu.extraCycles;' +
     ` if (tlb.epoch !== te || cpu.fetchEpoch !== fe || ((fl ^ fs) & F_S) !== 0${held}) fvpn = -1;` +

@@ -532,16 +532,16 @@ export class BlockCache implements BlockProvider {
 
 /** After a load or store that missed the TLB (its walk filled an entry): the loop would
  *  fetch the next instruction through the TLB again. The region goes on as that fetch would
- *  when the entry it was entered through (`cs`: its code page's slot) still holds the same
- *  page and frame, readable in this mode, and no compiled block was dropped (a walk's A/D
- *  writes may reach code); the fill may have taken a slot the page caches held, so they are
- *  emptied. When the fill took the code page's own entry (data whose page shares its TLB
- *  slot: a direct-mapped TLB's conflict), the fetch misses: the region makes it (REFETCH),
- *  on its page and within the slice, as the loop would, and goes on if it found the same
- *  code. Otherwise it returns, and the loop fetches (the TLB figures are the interpreter's
- *  either way). */
+ *  when the entry it was entered through (`cs`: where its code page's entry starts) still
+ *  holds the same page, frame and permissions, readable in this mode, and no compiled block
+ *  was dropped (a walk's A/D writes may reach code); the fill may have taken a slot the page
+ *  caches held, so they are emptied. When the fill took the code page's own entry (data
+ *  whose page shares its TLB slot: a direct-mapped TLB's conflict), the fetch misses: the
+ *  region makes it (REFETCH), on its page and within the slice, as the loop would, and goes
+ *  on if it found the same code. Otherwise it returns, and the loop fetches (the TLB
+ *  figures are the interpreter's either way). */
 const AFTER_MISS =
-  'if (fvpn !== 0) { if (TT[cs] !== ctag || TF[cs] !== cframe || (TP[cs] & rmask) === 0) { if (((pc - base) >>> 12) !== 0 || n + k >= limit) break dispatch; break fetch; } ' +
+  'if (fvpn !== 0) { if (TE[cs] !== ctag || TE[cs + 1] !== centry || (centry & rmask) === 0) { if (((pc - base) >>> 12) !== 0 || n + k >= limit) break dispatch; break fetch; } ' +
   'if (JIT.version !== jv) break dispatch; fvpn = 0; rv = -1; wv = -1; xv = -1; }';
 
 /** After an instruction wrote FLAGS and the hooks let the CPU go on (codegen.ts GoOn): in
@@ -660,7 +660,7 @@ return function region(ctx, limit, live, code, page) {
   let pc = cpu.pc, fl = cpu.flags, n = cpu.instructions, cy = cpu.extraCycles, acc = 0, tc = 0, ta = 0, fvpn = 0;
   const base = pc & -4096, rmask = (fl & F_S) ? 1 : 4, wmask = (fl & F_S) ? 2 : 8, atag = tlb.asidTag;
   const te = tlb.epoch, fe = cpu.fetchEpoch;
-  const cs = (base >>> 12) & TMASK, ctag = TT[cs], cframe = TF[cs];
+  const cs = ((base >>> 12) & TMASK) << 1, ctag = TE[cs], centry = TE[cs + 1];
   let fx = 0, fy = 0, lz = false, k = 0, q = 0, e = 0, rv = -1, rf = 0, wv = -1, wf = 0, xv = -1, xf = 0;
   ${load}
   loop: for (;;) {

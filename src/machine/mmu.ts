@@ -21,7 +21,7 @@
 
 import { CAUSE, CR, FLAG, PTBR_PAGING, PTE } from '../isa/arch.js';
 import type { WordMemory } from './memory.js';
-import { PERM, type Tlb } from './tlb.js';
+import { FRAME_BITS, PERM, type Tlb } from './tlb.js';
 import { NESTED_FAULT_CAUSE } from './vmx.js';
 import { isMmio } from './platform.js';
 
@@ -69,8 +69,9 @@ export class Mmu {
     const need = access === Access.Write ? (user ? PERM.USER_WRITE : PERM.SUPER_WRITE) : user ? PERM.USER_READ : PERM.SUPER_READ;
     const tlb = this.tlb;
     const vpn = va >>> 12;
-    const slot = vpn & tlb.mask;
-    if (tlb.tags[slot] === (vpn | tlb.asidTag) && (tlb.perms[slot]! & need) !== 0) return tlb.frames[slot]! | (va & 4095);
+    const at = (vpn & tlb.mask) << 1;
+    const entry = tlb.entries[at + 1]!;
+    if (tlb.entries[at] === (vpn | tlb.asidTag) && (entry & need) !== 0) return (entry & FRAME_BITS) | (va & 4095);
     tlb.misses++;
     return this.nestedRoot < 0 ? this.walk(va, access, user, true) : this.walkNested(va, access, user);
   }

@@ -1,7 +1,11 @@
 // The TLB: a direct-mapped cache of page translations, indexed by virtual page number.
 // Entries are optionally tagged with an address-space id (ASID/VPID): then changing the
-// page-table base need not flush it. The interpreter reads these arrays inline; a slot is
-// valid when tags[slot] === (vpn | asidTag).
+// page-table base need not flush it. An entry is two words of one Int32Array, side by side
+// so that a lookup reads one cache line: its tag (vpn | asidTag, or -1 when empty) and its
+// frame address with its permission bits (PERM) in the low bits the page offset leaves free
+// (0 when empty: no permission, so even a tag that matched by chance finds nothing).
+// The interpreter and compiled code read these words inline; a slot is valid for an access
+// when entries[2 * slot] === (vpn | asidTag) and the other word has the access's PERM bit.
 
 /** Address-space ids a tag can carry: the 12 bits above its virtual page number (asid << 20). */
 export const ASID_TAGS = 1 << 12;
@@ -26,10 +30,13 @@ export interface TlbFigures {
   vmmInvalidations?: number;
 }
 
+/** The bits of an entry's second word that hold its frame address, and those of its PERM. */
+export const FRAME_BITS = ~4095;
+const PERM_BITS = 15;
+
 export class Tlb {
-  readonly tags: Int32Array;
-  readonly frames: Int32Array;
-  readonly perms: Uint8Array;
+  /** Two words a slot: the tag, then the frame address | PERM bits (see above). */
+  readonly entries: Int32Array;
   readonly mask: number;
   /** asid << 20 when tagged, else 0. */
   asidTag = 0;
@@ -53,10 +60,9 @@ export class Tlb {
     if (!Number.isInteger(size) || size < 1 || size > 4096 || (size & (size - 1)) !== 0) {
       throw new RangeError(`TLB size ${size} must be a power of two from 1 to 4096`);
     }
-    this.tags = new Int32Array(size).fill(-1);
-    this.frames = new Int32Array(size);
-    this.perms = new Uint8Array(size);
+    this.entries = new Int32Array(2 * size);
     this.mask = size - 1;
+    this.empty();
   }
 
   get hits(): number {
@@ -73,17 +79,32 @@ export class Tlb {
     this.epoch++;
   }
 
+  /** frameAddress: page-aligned; perms: PERM bits. */
   fill(vpn: number, frameAddress: number, perms: number): void {
-    const slot = vpn & this.mask;
-    this.tags[slot] = vpn | this.asidTag;
-    this.frames[slot] = frameAddress;
-    this.perms[slot] = perms;
+    const at = (vpn & this.mask) << 1;
+    this.entries[at] = vpn | this.asidTag;
+    this.entries[at + 1] = frameAddress | perms;
     this.epoch++;
+  }
+
+  /** Every slot empty. */
+  private empty(): void {
+    const entries = this.entries;
+    for (let at = 0; at < entries.length; at += 2) {
+      entries[at] = -1;
+      entries[at + 1] = 0;
+    }
+  }
+
+  /** Empty the slot whose entry starts at `at`. */
+  private drop(at: number): void {
+    this.entries[at] = -1;
+    this.entries[at + 1] = 0;
   }
 
   /** Drop every entry (all address spaces). */
   flush(): void {
-    this.tags.fill(-1);
+    this.empty();
     this.flushes++;
     this.epoch++;
   }
@@ -91,7 +112,8 @@ export class Tlb {
   /** Drop every entry of one address space (tagged TLB): counted as a flush. */
   flushTag(asid: number): void {
     const tag = asid << 20;
-    for (let slot = 0; slot < this.size; slot++) if (this.tags[slot] !== -1 && (this.tags[slot]! & ~0xfffff) === tag) this.tags[slot] = -1;
+    const entries = this.entries;
+    for (let at = 0; at < entries.length; at += 2) if (entries[at] !== -1 && (entries[at]! & ~0xfffff) === tag) this.drop(at);
     this.flushes++;
     this.epoch++;
   }
@@ -101,10 +123,10 @@ export class Tlb {
    *  entries whatever their number (a pass that scanned a list of them at each entry took a
    *  millisecond a flush for a guest holding 2,047 tags). */
   flushTags(held: Uint8Array): void {
-    const tags = this.tags;
-    for (let slot = 0; slot < this.size; slot++) {
-      const t = tags[slot]!;
-      if (t !== -1 && held[t >>> 20] === 1) tags[slot] = -1;
+    const entries = this.entries;
+    for (let at = 0; at < entries.length; at += 2) {
+      const t = entries[at]!;
+      if (t !== -1 && held[t >>> 20] === 1) this.drop(at);
     }
     this.flushes++;
     this.epoch++;
@@ -113,15 +135,16 @@ export class Tlb {
   /** Drop the entry of one virtual page, whatever its address space. */
   invalidate(va: number): void {
     const vpn = va >>> 12;
-    const slot = vpn & this.mask;
-    if ((this.tags[slot]! & 0xfffff) === vpn) this.tags[slot] = -1;
+    const at = (vpn & this.mask) << 1;
+    if ((this.entries[at]! & 0xfffff) === vpn) this.drop(at);
     this.invalidations++;
     this.epoch++;
   }
 
   /** Physical frame address and permissions of a valid entry for vpn, or undefined. */
   probe(vpn: number): { frame: number; perms: number } | undefined {
-    const slot = vpn & this.mask;
-    return this.tags[slot] === (vpn | this.asidTag) ? { frame: this.frames[slot]!, perms: this.perms[slot]! } : undefined;
+    const at = (vpn & this.mask) << 1;
+    const word = this.entries[at + 1]!;
+    return this.entries[at] === (vpn | this.asidTag) && word !== 0 ? { frame: word & FRAME_BITS, perms: word & PERM_BITS } : undefined;
   }
 }

@@ -15,6 +15,19 @@ describe('Tlb', () => {
     expect(() => new Tlb(size, false)).toThrow(RangeError);
   });
 
+  it('an emptied slot holds no translation, even for the one tag that equals its empty mark (address space 4,095, page 0xfffff)', () => {
+    const t = new Tlb(64, true);
+    t.setAsid(1);
+    t.fill(0x3f, 0x5000, PERM.SUPER_READ | PERM.SUPER_WRITE | PERM.USER_READ | PERM.USER_WRITE);
+    t.flush();
+    // (4,095 << 20 | 0xfffff is -1 as a 32-bit word, the tag an empty slot holds; slot 63)
+    t.setAsid(ASID_TAGS - 1);
+    expect(t.probe(0xfffff)).toBeUndefined();
+    t.fill(0x7f, 0x6000, PERM.SUPER_READ);
+    t.invalidate(0x7f << 12);
+    expect(t.probe(0xfffff)).toBeUndefined();
+  });
+
   it('flushTags drops the entries of the address spaces marked, however many, and no other; one flush', () => {
     const t = new Tlb(4096, true);
     // an entry in each of 4,096 slots, of address spaces 0 to 2,047 in turn
