@@ -89,11 +89,7 @@ export class Tlb {
 
   /** Every slot empty. */
   private empty(): void {
-    const entries = this.entries;
-    for (let at = 0; at < entries.length; at += 2) {
-      entries[at] = -1;
-      entries[at + 1] = 0;
-    }
+    for (let at = 0; at < this.entries.length; at += 2) this.drop(at);
   }
 
   /** Empty the slot whose entry starts at `at`. */

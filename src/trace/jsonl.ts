@@ -213,7 +213,7 @@ export class JsonLinesSink implements ExitProbe {
           this.compiledLines++;
           return;
         }
-        if (++m.uses === HOT_SHAPE && (r.cause?.length ?? 0) + (r.cr?.length ?? 0) <= SHAPE_TEXT) m.writer = shapeWriter(m, r);
+        if (++m.uses === HOT_SHAPE && (r.cause?.length ?? 0) + (r.cr?.length ?? 0) <= SHAPE_TEXT) m.writer = shapeWriter(m);
       } else {
         m.numbers = numbers;
         m.action = r.action;
@@ -259,16 +259,16 @@ export class JsonLinesSink implements ExitProbe {
   }
 }
 
-/** The compiled writer of record r's shape, r having middle m. */
-function shapeWriter(m: Middle, r: Readonly<ExitRecord>): LineWriter {
+/** The compiled writer of middle m's shape (the one its latest lines had). */
+function shapeWriter(m: Middle): LineWriter {
   return lineWriter(
     {
       middle: m.text,
-      numbers: numbersOf(r),
-      access: r.access === undefined ? '' : `,"access":"${r.access}"`,
-      cause: r.cause === undefined ? '' : `,"cause":${str(r.cause)}`,
-      cr: r.cr === undefined ? '' : `,"cr":${str(r.cr)}`,
-      action: r.action,
+      numbers: m.numbers,
+      access: m.access === undefined ? '' : `,"access":"${m.access}"`,
+      cause: m.cause === undefined ? '' : `,"cause":${str(m.cause)}`,
+      cr: m.cr === undefined ? '' : `,"cr":${str(m.cr)}`,
+      action: m.action,
     },
     digits,
   );
